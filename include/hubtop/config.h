@@ -1,0 +1,28 @@
+/* config.h - $XDG_CONFIG_HOME/hubtop/config: defaults for the TUI (pane,
+ * window, attribution, filters, theme).  Lines are "key = value"; '#'
+ * comments; filter keys are those of filter.h.  Errors name file and line. */
+#ifndef HUBTOP_CONFIG_H
+#define HUBTOP_CONFIG_H
+
+#include <stddef.h>
+#include "hubtop/filter.h"
+
+struct config {
+	char pane[32];
+	char theme[32];          /* "default", "mono", "light" */
+	int color;               /* 0: NO_COLOR or theme mono */
+	int ascii;               /* 1: force ASCII charts */
+	struct filter filter;
+};
+
+void config_init(struct config *c);
+/* Reads path (NULL: the default location; a missing file is fine).
+ * Returns the number of bad lines; each is reported as "file:line: what"
+ * through report(). */
+unsigned config_load(struct config *c, const char *path,
+		     void (*report)(void *ctx, const char *msg), void *ctx);
+unsigned config_load_string(struct config *c, const char *text, const char *name,
+			    void (*report)(void *ctx, const char *msg), void *ctx);
+int config_default_path(char *buf, size_t len);
+
+#endif

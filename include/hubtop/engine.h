@@ -1,0 +1,140 @@
+/* engine.h - filters, rankings, concentration and share breakdowns.
+ *
+ * Knows nothing of terminals or HTTP: the TUI, `hubtop report` and `hubtop
+ * export` all ask it the same questions and get the same rows.
+ *
+ * Owns: struct engine (per-snapshot derived data: sort orders, per-item
+ * attribution columns, the incremental search cache) and the results it
+ * hands out (free them with engine_result_free).
+ *
+ * Arithmetic is exact: counts and downloads are 64-bit integer sums; shares
+ * (double, 0..1) are computed once, at the end, from those sums.
+ *
+ * Cost: engine_new is O(n log n) (sort orders); engine_apply is one pass
+ * over the table plus one over the matches, O(n); a search string that
+ * extends the previous one only re-tests the previous matches.
+ */
+#ifndef HUBTOP_ENGINE_H
+#define HUBTOP_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hubtop/table.h"
+#include "hubtop/attrib.h"
+#include "hubtop/filter.h"
+#include "hubtop/country.h"
+#include "hubtop/orgdir.h"
+
+/* What a list shows.  The aggregate panes (orgs and below) group the items
+ * of one table (models by default). */
+enum eng_pane {
+	PANE_MODELS = 0,
+	PANE_DATASETS,
+	PANE_ORGS,        /* accounts (by the attribution mode) */
+	PANE_COUNTRIES,
+	PANE_GROUPS,
+	PANE_ORGTYPES,
+	PANE_TASKS,
+	PANE_LIBRARIES,
+	PANE_YEARS,
+	PANE_COUNT
+};
+
+enum eng_sort {
+	SORT_DOWNLOADS = 0, /* in the filter's window */
+	SORT_LIKES,
+	SORT_TRENDING,
+	SORT_CREATED,       /* aggregates: earliest creation */
+	SORT_COUNT,         /* aggregates: number of items; items: same as downloads */
+	SORT_NAME,          /* id, account, key */
+	SORT_KEY_COUNT
+};
+
+#define ENG_TOP_N 4            /* top 10, 100, 200, 1000 */
+extern const unsigned eng_top_n[ENG_TOP_N];
+#define ENG_UNDER 200          /* the long-tail threshold, in downloads */
+#define ENG_LORENZ 100         /* Lorenz curve: points 0..100 */
+#define ENG_YEAR_FIRST 2015    /* year buckets: 0 = unknown or legacy date, */
+#define ENG_YEARS 17           /* 1.. = ENG_YEAR_FIRST .. +15 (later years clamp) */
+
+struct eng_bucket {
+	uint64_t count;
+	uint64_t downloads;
+};
+
+struct eng_result {
+	enum ht_kind kind;
+	struct filter filter;          /* the filter this answers */
+	int partial;                   /* snapshot holds only the top N: long-tail figures unknown */
+
+	uint32_t n;                    /* matching items */
+	uint32_t *rows;                /* their table rows, by window downloads descending */
+
+	uint64_t count, downloads;
+	uint64_t top_downloads[ENG_TOP_N];
+	double top_share[ENG_TOP_N];
+	uint64_t under_count;          /* items with < ENG_UNDER downloads in the window */
+	double under_share;            /* under_count / count */
+	double gini;                   /* 0 equal .. 1 all in one item */
+	double lorenz[ENG_LORENZ + 1]; /* share of downloads held by the bottom i% of items */
+
+	struct eng_bucket *by_country; /* country_count() entries */
+	struct eng_bucket by_group[CG_COUNT];
+	struct eng_bucket by_type[OT_COUNT];
+	struct eng_bucket by_year[ENG_YEARS];
+	struct eng_bucket year_type[ENG_YEARS][OT_COUNT];
+	struct eng_bucket year_group[ENG_YEARS][CG_COUNT];
+};
+
+/* One row of an aggregate ranking. */
+struct eng_row {
+	uint32_t key;                  /* account, country, group, type, term or year index */
+	const char *label;             /* stable key: account name, ISO code, group key, ... */
+	const char *name;              /* display name */
+	uint64_t count;
+	uint64_t downloads;
+	uint64_t likes;
+	int64_t created;               /* earliest creation among its items, 0 unknown */
+	double share;                  /* downloads / result downloads */
+	double count_share;            /* count / result count */
+	uint16_t country;              /* orgs pane: the account's country */
+	uint8_t group, type;           /* orgs pane: its group and type */
+};
+
+struct engine;
+
+struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a,
+			  const struct orgdir *d);
+void engine_free(struct engine *e);
+const struct ht_snapshot *engine_snapshot(const struct engine *e);
+const struct attrib *engine_attrib(const struct engine *e);
+
+/* Validates the filter's terms against the snapshot (unknown task, library,
+ * licence or author is not an error: it matches nothing) and runs it. */
+struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum ht_kind kind);
+void engine_result_free(struct eng_result *r);
+
+/* Items of a result in a given order.  Returns a malloc'd array of r->n rows
+ * (the caller frees it). */
+uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc);
+
+/* Aggregate ranking for PANE_ORGS .. PANE_YEARS over a result.  Rows with
+ * no items are left out, except the unattributed buckets (unknown country,
+ * independent, unknown organisation), which are always shown.  Returns the
+ * number of rows; *out is malloc'd (the caller frees it). */
+size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane pane,
+		   enum eng_sort sort, int desc, struct eng_row **out);
+
+/* Window downloads of one item. */
+uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);
+/* The account an item counts for under the result's attribution mode. */
+uint32_t engine_item_account(const struct engine *e, const struct eng_result *r, uint32_t row);
+
+const char *engine_pane_key(enum eng_pane p);   /* "models", "datasets", "orgs", "countries", "groups", "org-types", "tasks", "libraries", "years" */
+int engine_pane_find(const char *key);          /* -1 if unknown */
+const char *engine_sort_key(enum eng_sort s);   /* "downloads", "likes", ... */
+int engine_sort_find(const char *key);          /* -1 if unknown */
+/* Label of a year bucket: "2024", "legacy" for bucket 0. */
+const char *engine_year_label(unsigned bucket, char *buf, size_t len);
+
+#endif

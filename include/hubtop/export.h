@@ -1,0 +1,40 @@
+/* export.h - the current view as CSV, TSV or JSON Lines.  The TUI's export
+ * and `hubtop export` both call export_write, so they give the same rows.
+ * Column names are stable; see docs/export.md.
+ *
+ * CSV is RFC 4180: header row, CRLF line ends, fields quoted when they hold
+ * a comma, quote, CR or LF, UTF-8 without BOM.  A text cell that begins with
+ * '=', '+', '-', '@', TAB or CR is prefixed with a single quote so that a
+ * spreadsheet never evaluates it.  Control characters never reach the output.
+ */
+#ifndef HUBTOP_EXPORT_H
+#define HUBTOP_EXPORT_H
+
+#include <stdio.h>
+#include "hubtop/engine.h"
+
+enum export_format { EXPORT_CSV = 0, EXPORT_TSV, EXPORT_JSONL };
+
+struct export_req {
+	enum eng_pane pane;
+	enum ht_kind items;     /* which table the aggregate panes group */
+	enum eng_sort sort;
+	int desc;
+	size_t limit;           /* 0 = every row */
+	enum export_format format;
+};
+
+int export_format_find(const char *key);  /* "csv", "tsv", "jsonl"; -1 if unknown */
+
+/* Writes the view.  Returns the number of data rows written, -1 on a write
+ * error (errno set). */
+long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const struct export_req *q);
+
+/* Writes to path atomically ("-" = stdout).  Returns rows, or -1 with err. */
+long export_to_path(const char *path, struct engine *e, const struct eng_result *r,
+		    const struct export_req *q, char *err, size_t errlen);
+
+/* Neutralises and escapes one CSV field into fp (exposed for tests). */
+int export_csv_field(FILE *fp, const char *s);
+
+#endif

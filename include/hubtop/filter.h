@@ -1,0 +1,74 @@
+/* filter.h - the filter model shared by every front end: what the user asks
+ * to see.  A plain value (copy it with '='), so the TUI can keep an undo
+ * stack and the CLI and the TUI speak exactly the same language.
+ *
+ * Command-line form (the same keys in every command and in the config file):
+ *   --country CN,US  --group eu,us  --org-type industry,academia
+ *   --author Qwen,meta-llama  --task text-generation  --library transformers
+ *   --license apache-2.0  --search llama  --created 2024..2025
+ *   --min-downloads 10  --gated yes|no|any  --window 30d|all
+ *   --by uploader|lineage
+ * An empty value clears that key.  Bad values are refused with a message
+ * listing the valid ones.
+ */
+#ifndef HUBTOP_FILTER_H
+#define HUBTOP_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FILTER_MAX_AUTHORS 32
+#define FILTER_NAME_MAX 97      /* Hub account names are at most 96 bytes */
+#define FILTER_TERM_MAX 128
+#define FILTER_SEARCH_MAX 128
+
+enum filter_window { WIN_30D = 0, WIN_ALL = 1 };
+
+struct filter {
+	int window;                  /* enum filter_window */
+	int by;                      /* enum attrib_mode */
+	uint64_t countries[4];       /* bitset of country indexes; all 0 = any */
+	uint32_t groups;             /* bitmask of 1u << country_group; 0 = any */
+	uint32_t types;              /* bitmask of 1u << org_type; 0 = any */
+	unsigned n_authors;          /* 0 = any */
+	char authors[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
+	char task[FILTER_TERM_MAX];  /* pipeline tag (datasets: task category); "" = any */
+	char library[FILTER_TERM_MAX];
+	char license[FILTER_TERM_MAX];
+	char search[FILTER_SEARCH_MAX]; /* case-insensitive substring of the id */
+	int64_t created_from;        /* unix seconds, inclusive; 0 = open */
+	int64_t created_to;          /* unix seconds, exclusive; 0 = open */
+	uint64_t min_downloads;      /* in the current window */
+	int gated;                   /* -1 any, 0 not gated, 1 gated */
+};
+
+/* The keys filter_set understands, NULL-terminated, in display order. */
+extern const char *const filter_keys[];
+
+void filter_init(struct filter *f);
+/* Sets one key from its textual value.  0 ok; -1 with a message in err that
+ * names the key, the bad value and the valid ones. */
+int filter_set(struct filter *f, const char *key, const char *value, char *err, size_t errlen);
+/* Textual value of one key ("" when unset) into buf. */
+void filter_get(const struct filter *f, const char *key, char *buf, size_t len);
+/* The whole filter as command-line arguments, e.g. "--country CN --window all"
+ * (only keys that differ from the defaults).  Returns the length written. */
+size_t filter_to_args(const struct filter *f, char *buf, size_t len);
+int filter_equal(const struct filter *a, const struct filter *b);
+/* Non-zero when any key other than window/by is set. */
+int filter_active(const struct filter *f);
+
+static inline int filter_has_country(const struct filter *f, unsigned idx)
+{
+	return (f->countries[(idx >> 6) & 3] >> (idx & 63)) & 1u;
+}
+static inline void filter_toggle_country(struct filter *f, unsigned idx)
+{
+	f->countries[(idx >> 6) & 3] ^= (uint64_t)1 << (idx & 63);
+}
+static inline int filter_any_country(const struct filter *f)
+{
+	return (f->countries[0] | f->countries[1] | f->countries[2] | f->countries[3]) != 0;
+}
+
+#endif

@@ -1,0 +1,55 @@
+/* hub.h - the Hub client: crawls /api/models and /api/datasets into a new
+ * snapshot, politely (one keep-alive connection, backoff, rate limits) and
+ * resumably (progress journal in the cache directory).
+ *
+ * Owns: the crawl journal files in the cache directory and the HTTP
+ * connection.  The snapshot is replaced only when the crawl is complete,
+ * through store_write.
+ */
+#ifndef HUBTOP_HUB_H
+#define HUBTOP_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hubtop/orgdir.h"
+
+#define HUB_DEFAULT_ENDPOINT "https://huggingface.co"
+
+struct hub_progress {
+	const char *phase;      /* "models", "datasets", "orgs", "writing" */
+	uint64_t pages, items, bytes;
+	uint64_t expected;      /* items expected (top N), 0 unknown */
+	double rate;            /* items per second */
+	int wait_s;             /* >0: waiting that many seconds (rate limit, backoff) */
+	unsigned retries;
+};
+
+struct hub_opts {
+	const char *endpoint;   /* NULL: $HF_ENDPOINT, else HUB_DEFAULT_ENDPOINT */
+	const char *cache_dir;  /* resolved cache directory */
+	const char *snapshot;   /* output path; NULL: the cache's default */
+	int models, datasets;   /* what to crawl */
+	uint64_t top_n;         /* 0 = everything */
+	unsigned orgs_check;    /* accounts to ask /overview for */
+	const char *ca_bundle;  /* extra CA bundle, or NULL */
+	unsigned max_retries;   /* per request */
+	double backoff_base;    /* seconds */
+	/* Called at most ~10 times a second; return non-zero to cancel. */
+	int (*progress)(void *ctx, const struct hub_progress *p);
+	void *ctx;
+	volatile int *cancel;   /* polled; non-zero cancels (Ctrl-C, Esc) */
+};
+
+void hub_opts_init(struct hub_opts *o);
+
+/* The token: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token.
+ * Returns 1 found, 0 none.  warn gets a message when a token file is
+ * readable by others. */
+int hub_token(char *buf, size_t len, char *warn, size_t warnlen);
+
+/* Crawls and writes the snapshot.  0 on success; -1 with a message in err
+ * (status, URL without token, server message, what to do).  The previous
+ * snapshot is intact on failure; the journal lets the next call resume. */
+int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,38 @@
+/* listing.h - Hub listing items (JSON, as /api/models and /api/datasets
+ * answer them) into struct ht_item, and whole files of them into a builder.
+ *
+ * Tolerant by design: a field missing, null or of the wrong type is left
+ * out and counted as a warning; the item is kept if its id is valid.
+ */
+#ifndef HUBTOP_LISTING_H
+#define HUBTOP_LISTING_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "hubtop/table.h"
+
+struct listing_stats {
+	uint64_t items;        /* added to the builder */
+	uint64_t duplicates;   /* dropped: seen before */
+	uint64_t rejected;     /* dropped: no valid id */
+	uint64_t warnings;     /* fields left out */
+	uint64_t bad_lines;    /* JSON Lines: lines that are not JSON */
+	/* First problems, for the user: "FILE:LINE: what". */
+	char first_problem[512];
+};
+
+/* Fills it from one JSON object (strings borrowed from obj).  Returns 0,
+ * or -1 when the item has no usable id. */
+int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings);
+
+/* Adds every item of a JSON array text (one page).  Returns 0, -1 when the
+ * text is not a JSON array (nothing added). */
+int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
+		     struct listing_stats *st);
+
+/* Reads a JSON array or JSON Lines stream.  Returns 0, or -1 with a message
+ * in err (unreadable, empty, not JSON at all). */
+int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
+		   struct listing_stats *st, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,59 @@
+/* store.h - the on-disk snapshot: versioned binary format, atomic writes,
+ * whole-file verification, cache location.  See docs/snapshot-format.md.
+ *
+ * Owns: files under the cache directory.  Only store.c writes them (through
+ * store_write, which every writer - import, demo, fetch - goes through).
+ *
+ * Cost: store_load reads the file in one go and checksums it (about 3 GB/s);
+ * no per-row work.  store_write writes a temporary file, fsyncs it, renames
+ * it over the target and fsyncs the folder: a crash leaves either the old or
+ * the new file, whole.
+ */
+#ifndef HUBTOP_STORE_H
+#define HUBTOP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hubtop/table.h"
+
+#define STORE_MAGIC "HUBTOPSN"
+#define STORE_FORMAT_VERSION 1u
+
+/* Error text for the user: what, where, what to do.  */
+struct store_err {
+	char msg[1024];
+};
+
+/* Loads and verifies a snapshot.  NULL with err filled on any problem:
+ * missing, truncated, wrong magic, newer version, bad checksum, bad bounds. */
+struct ht_snapshot *store_load(const char *path, struct store_err *err);
+
+/* Verifies a file image in memory (used by store_load and the fuzzer).
+ * Takes ownership of buf (freed on failure). */
+struct ht_snapshot *store_load_mem(void *buf, size_t len, const char *name, struct store_err *err);
+
+/* Writes atomically.  0 on success, -1 with err filled; the previous file at
+ * path is untouched on failure. */
+int store_write(const struct ht_snapshot *s, const char *path, struct store_err *err);
+
+/* Serialises into a malloc'd buffer (used by store_write and tests). */
+int store_serialize(const struct ht_snapshot *s, void **out, size_t *len, struct store_err *err);
+
+/* The cache directory: --cache-dir, else $HUBTOP_CACHE_DIR, else
+ * $XDG_CACHE_HOME/hubtop, else ~/.cache/hubtop.  override may be NULL. */
+int store_cache_dir(const char *override, char *buf, size_t len);
+/* The default snapshot path inside the cache directory. */
+int store_default_path(const char *cache_dir, char *buf, size_t len);
+/* mkdir -p with mode 0700 for the last component.  -1 with err on failure. */
+int store_mkdirs(const char *dir, struct store_err *err);
+
+/* Atomic replacement helper shared with exports: writes len bytes or, when
+ * writer is given, whatever writer puts into the FILE, to path via a
+ * temporary file in the same folder. */
+int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), void *ctx,
+		       struct store_err *err);
+
+/* The checksum used by the format (64-bit, 4-lane, word-at-a-time). */
+uint64_t store_checksum(const void *data, size_t len);
+
+#endif

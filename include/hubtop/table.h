@@ -1,0 +1,161 @@
+/* table.h - the in-memory data model: string pool, term dictionary,
+ * column-oriented tables of models and datasets, the accounts that own them.
+ *
+ * Owns: struct ht_snapshot and everything it points to.  Only table.c (the
+ * builder) and store.c (the loader) create snapshots; everything downstream
+ * (attribution, engine, front ends) treats a snapshot as read-only.
+ *
+ * Layout: plain arrays indexed by row number, strings as byte offsets into one
+ * pool (offset 0 is the empty string).  A loaded snapshot points straight into
+ * the file image read by store_load(), so loading costs one read and one
+ * checksum, no parsing.  Rows of both tables are sorted by 30-day downloads,
+ * descending, ties broken by id, so row order is deterministic.
+ */
+#ifndef HUBTOP_TABLE_H
+#define HUBTOP_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum ht_kind { HT_MODELS = 0, HT_DATASETS = 1, HT_KIND_COUNT };
+
+/* How a model derives from one of its base models (from base_model:* tags). */
+enum ht_rel {
+	HT_REL_NONE = 0,
+	HT_REL_FINETUNE,
+	HT_REL_ADAPTER,
+	HT_REL_QUANTIZED,
+	HT_REL_MERGE,
+	HT_REL_UNSPECIFIED, /* plain base_model:X without a relation tag */
+	HT_REL_COUNT
+};
+
+/* Row flags. */
+#define HT_F_GATED      0x01u /* gated: "auto" or "manual" */
+#define HT_F_GATED_MAN  0x02u /* gated: "manual" */
+#define HT_F_PRIVATE    0x04u
+#define HT_F_DISABLED   0x08u
+
+/* What the hub client learned about an account (organisation check). */
+enum ht_acct_kind { HT_ACCT_UNCHECKED = 0, HT_ACCT_USER = 1, HT_ACCT_ORG = 2 };
+
+/* One table (models or datasets).  All arrays have n entries. */
+struct ht_table {
+	uint32_t n;
+	uint32_t *id;            /* pool offset of "owner/name" */
+	uint32_t *author;        /* account index */
+	uint64_t *downloads;     /* last 30 days */
+	uint64_t *downloads_all; /* since creation; 0 when unknown */
+	uint32_t *likes;
+	uint32_t *trending;      /* trendingScore, clamped at 0 */
+	int64_t *created;        /* unix seconds, 0 = unknown */
+	int64_t *modified;       /* unix seconds, 0 = unknown */
+	uint32_t *pipeline;      /* term index, 0 = none (datasets: first task category) */
+	uint32_t *library;       /* term index, 0 = none */
+	uint32_t *license;       /* term index, 0 = none */
+	uint8_t *flags;          /* HT_F_* */
+	uint32_t *list_first;    /* into snapshot lists[]: extra terms (language:xx, task_categories:xx) */
+	uint32_t *list_count;
+	uint32_t *link_first;    /* into snapshot links: base models (models only, 0 count for datasets) */
+	uint32_t *link_count;
+};
+
+struct ht_meta {
+	uint32_t format_version;
+	int demo;               /* 1: generated demo data, never real figures */
+	int complete;           /* 1: the whole listing; 0: only the top N */
+	uint64_t top_n;         /* when !complete: the N asked for */
+	int64_t fetched_at;     /* unix seconds */
+	char endpoint[256];     /* where it came from ("demo", "import:FILE", URL) */
+};
+
+struct ht_snapshot {
+	struct ht_meta meta;
+	char *pool;             /* NUL-terminated strings; pool[0] == '\0' */
+	uint64_t pool_len;
+	uint32_t n_terms;       /* terms[0] is the empty term */
+	uint32_t *terms;        /* pool offsets */
+	uint32_t n_accounts;
+	uint32_t *acct_name;    /* pool offsets */
+	uint8_t *acct_kind;     /* enum ht_acct_kind */
+	uint32_t n_lists;
+	uint32_t *lists;        /* term indexes */
+	uint32_t n_links;
+	uint32_t *link_base;    /* pool offset of the base model id */
+	uint8_t *link_rel;      /* enum ht_rel */
+	struct ht_table t[HT_KIND_COUNT];
+	void *blob;             /* loaded: the file image everything points into */
+	void *owned[40];        /* built: separately allocated arrays */
+	void *id_index[HT_KIND_COUNT]; /* lazy hash indexes of table_find_id */
+};
+
+static inline const char *ht_str(const struct ht_snapshot *s, uint32_t off)
+{
+	return s->pool + off;
+}
+static inline const char *ht_id(const struct ht_snapshot *s, enum ht_kind k, uint32_t row)
+{
+	return s->pool + s->t[k].id[row];
+}
+static inline const char *ht_author(const struct ht_snapshot *s, enum ht_kind k, uint32_t row)
+{
+	return s->pool + s->acct_name[s->t[k].author[row]];
+}
+static inline const char *ht_term(const struct ht_snapshot *s, uint32_t term)
+{
+	return s->pool + s->terms[term];
+}
+
+/* One listing item as a plain C value, before it enters a table.
+ * Strings are borrowed; NULL means absent.  has_* say which numbers are known. */
+#define HT_ITEM_MAX_TAGS 256
+struct ht_item {
+	const char *oid;        /* the Hub's "_id", used to drop items seen twice */
+	const char *id;
+	const char *author;     /* NULL: derived from id (owner part, or id itself if legacy) */
+	uint64_t downloads, downloads_all;
+	uint32_t likes, trending;
+	int64_t created, modified;
+	const char *pipeline, *library, *license;
+	uint8_t flags;
+	size_t n_tags;
+	const char *tags[HT_ITEM_MAX_TAGS];
+};
+
+/* Builder: collects items, then produces a sorted, de-duplicated snapshot.
+ * Cost: amortised O(1) per item, O(n log n) at finish. */
+struct ht_builder;
+struct ht_builder *table_builder_new(void);
+/* Returns 0 added, 1 duplicate dropped (same oid, or same id when no oid),
+ * -1 out of memory or invalid id (see table_id_valid). */
+int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it);
+/* Records what the hub client learned of an account. */
+int table_builder_set_account_kind(struct ht_builder *b, const char *account, enum ht_acct_kind kind);
+uint64_t table_builder_count(const struct ht_builder *b, enum ht_kind kind);
+/* Consumes the builder.  NULL on out of memory. */
+struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_meta *meta);
+void table_builder_free(struct ht_builder *b);
+
+void table_free(struct ht_snapshot *s);
+
+/* A repository id the Hub could produce: 1..200 bytes, "name" or "owner/name",
+ * letters, digits, '-', '_', '.', no control bytes, no "..", no leading or
+ * trailing '/' '-' '.'.  Items with other ids are rejected at import. */
+int table_id_valid(const char *id);
+
+/* Owner part of an id into buf ("gpt2" owns itself). */
+void table_owner_of(const char *id, char *buf, size_t len);
+
+/* Account index by name, or UINT32_MAX.  Binary search: accounts are sorted. */
+uint32_t table_find_account(const struct ht_snapshot *s, const char *name);
+/* Row of an id in a table, or UINT32_MAX.  Builds a hash index on first use
+ * (not thread-safe; O(n) once, O(1) after). */
+uint32_t table_find_id(const struct ht_snapshot *s, enum ht_kind k, const char *id);
+/* Term index, or 0 when the term is not in the snapshot. */
+uint32_t table_find_term(const struct ht_snapshot *s, const char *term);
+
+/* Parses "2024-05-01T12:00:00.000Z" (and date-only) into unix seconds; -1 on error. */
+int64_t table_parse_time(const char *iso);
+
+#endif

@@ -1,0 +1,1 @@
+/* attrib.c - to be written */

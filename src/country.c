@@ -1,0 +1,1 @@
+/* country.c - to be written */

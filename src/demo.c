@@ -1,0 +1,1 @@
+/* demo.c - to be written */

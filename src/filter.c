@@ -1,0 +1,1 @@
+/* filter.c - to be written */

@@ -1,0 +1,1 @@
+/* hub.c - to be written */

@@ -1,0 +1,1 @@
+/* listing.c - to be written */

@@ -1,0 +1,1 @@
+/* mkdemo.c - to be written */

@@ -1,0 +1,1 @@
+/* orgdir.c - to be written */

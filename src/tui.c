@@ -1,0 +1,1 @@
+/* tui.c - to be written */
