@@ -1,1 +1,602 @@
-/* store.c - to be written */
+/* store.c - snapshot files: format, verification, atomic writes, cache paths.
+ * The format is described in docs/snapshot-format.md. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hubtop/store.h"
+
+#define HEADER_SIZE 1024u
+#define MAX_SECTIONS 40u
+#define SECTION_TABLE_AT 352u
+#define ENDIAN_MARK 0x01020304u
+#define FLAG_DEMO 1u
+#define FLAG_COMPLETE 2u
+
+/* Section ids.  Per-table columns are TABLE_BASE + kind * 16 + column. */
+enum {
+	SEC_POOL = 1, SEC_TERMS, SEC_ACCT_NAME, SEC_ACCT_KIND, SEC_LISTS, SEC_LINK_BASE,
+	SEC_LINK_REL,
+	SEC_TABLE_BASE = 16
+};
+enum {
+	COL_ID, COL_AUTHOR, COL_DL, COL_DLA, COL_LIKES, COL_TRENDING, COL_CREATED, COL_MODIFIED,
+	COL_PIPELINE, COL_LIBRARY, COL_LICENSE, COL_FLAGS, COL_LIST_FIRST, COL_LIST_COUNT,
+	COL_LINK_FIRST, COL_LINK_COUNT, COL_COUNT
+};
+
+static void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put_u64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+static void fail(struct store_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- checksum --------------------------------------------------------------- */
+
+#define P1 0x9E3779B185EBCA87ull
+#define P2 0xC2B2AE3D27D4EB4Full
+#define P3 0x165667B19E3779F9ull
+
+static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static uint64_t round64(uint64_t acc, uint64_t in)
+{
+	return rotl(acc + in * P2, 31) * P1;
+}
+
+/* Four independent lanes so the CPU overlaps the multiplies. */
+uint64_t store_checksum(const void *data, size_t len)
+{
+	const unsigned char *p = data, *end = p + len;
+	uint64_t v1 = P1 + P2, v2 = P2, v3 = 0, v4 = 0 - P1, h;
+
+	while ((size_t)(end - p) >= 32) {
+		v1 = round64(v1, get_u64(p));
+		v2 = round64(v2, get_u64(p + 8));
+		v3 = round64(v3, get_u64(p + 16));
+		v4 = round64(v4, get_u64(p + 24));
+		p += 32;
+	}
+	h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18) + (uint64_t)len;
+	while ((size_t)(end - p) >= 8) {
+		h = rotl(h ^ round64(0, get_u64(p)), 27) * P1 + P3;
+		p += 8;
+	}
+	while (p < end)
+		h = rotl(h ^ (*p++ * P3), 11) * P1;
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h;
+}
+
+/* ---- serialisation ---------------------------------------------------------- */
+
+struct section {
+	uint32_t id;
+	const void *data;
+	uint64_t len;
+};
+
+static size_t table_sections(const struct ht_snapshot *s, struct section *sec)
+{
+	size_t n = 0;
+	int k;
+
+	sec[n++] = (struct section){ SEC_POOL, s->pool, s->pool_len };
+	sec[n++] = (struct section){ SEC_TERMS, s->terms, (uint64_t)s->n_terms * 4 };
+	sec[n++] = (struct section){ SEC_ACCT_NAME, s->acct_name, (uint64_t)s->n_accounts * 4 };
+	sec[n++] = (struct section){ SEC_ACCT_KIND, s->acct_kind, (uint64_t)s->n_accounts };
+	sec[n++] = (struct section){ SEC_LISTS, s->lists, (uint64_t)s->n_lists * 4 };
+	sec[n++] = (struct section){ SEC_LINK_BASE, s->link_base, (uint64_t)s->n_links * 4 };
+	sec[n++] = (struct section){ SEC_LINK_REL, s->link_rel, (uint64_t)s->n_links };
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		const struct ht_table *t = &s->t[k];
+		uint32_t base = SEC_TABLE_BASE + (uint32_t)k * 16;
+		uint64_t r = t->n;
+		sec[n++] = (struct section){ base + COL_ID, t->id, r * 4 };
+		sec[n++] = (struct section){ base + COL_AUTHOR, t->author, r * 4 };
+		sec[n++] = (struct section){ base + COL_DL, t->downloads, r * 8 };
+		sec[n++] = (struct section){ base + COL_DLA, t->downloads_all, r * 8 };
+		sec[n++] = (struct section){ base + COL_LIKES, t->likes, r * 4 };
+		sec[n++] = (struct section){ base + COL_TRENDING, t->trending, r * 4 };
+		sec[n++] = (struct section){ base + COL_CREATED, t->created, r * 8 };
+		sec[n++] = (struct section){ base + COL_MODIFIED, t->modified, r * 8 };
+		sec[n++] = (struct section){ base + COL_PIPELINE, t->pipeline, r * 4 };
+		sec[n++] = (struct section){ base + COL_LIBRARY, t->library, r * 4 };
+		sec[n++] = (struct section){ base + COL_LICENSE, t->license, r * 4 };
+		sec[n++] = (struct section){ base + COL_FLAGS, t->flags, r };
+		sec[n++] = (struct section){ base + COL_LIST_FIRST, t->list_first, r * 4 };
+		sec[n++] = (struct section){ base + COL_LIST_COUNT, t->list_count, r * 4 };
+		sec[n++] = (struct section){ base + COL_LINK_FIRST, t->link_first, r * 4 };
+		sec[n++] = (struct section){ base + COL_LINK_COUNT, t->link_count, r * 4 };
+	}
+	return n;
+}
+
+int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, struct store_err *err)
+{
+	struct section sec[MAX_SECTIONS];
+	size_t n = table_sections(s, sec), i;
+	uint64_t size = HEADER_SIZE, off;
+	unsigned char *buf;
+	uint32_t flags = 0;
+
+	for (i = 0; i < n; i++)
+		size += (sec[i].len + 7) & ~(uint64_t)7;
+	if (size > SIZE_MAX) {
+		fail(err, "snapshot too large to write (%llu bytes)", (unsigned long long)size);
+		return -1;
+	}
+	buf = calloc(1, (size_t)size);
+	if (!buf) {
+		fail(err, "out of memory while preparing a %llu-byte snapshot",
+		     (unsigned long long)size);
+		return -1;
+	}
+	memcpy(buf, STORE_MAGIC, 8);
+	put_u32(buf + 8, STORE_FORMAT_VERSION);
+	put_u32(buf + 12, ENDIAN_MARK);
+	put_u64(buf + 16, size);
+	/* buf + 24: checksum, filled last */
+	if (s->meta.demo)
+		flags |= FLAG_DEMO;
+	if (s->meta.complete)
+		flags |= FLAG_COMPLETE;
+	put_u32(buf + 32, flags);
+	put_u32(buf + 36, (uint32_t)n);
+	put_u64(buf + 40, (uint64_t)s->meta.fetched_at);
+	put_u64(buf + 48, s->meta.top_n);
+	put_u32(buf + 56, s->t[HT_MODELS].n);
+	put_u32(buf + 60, s->t[HT_DATASETS].n);
+	put_u32(buf + 64, s->n_accounts);
+	put_u32(buf + 68, s->n_terms);
+	put_u32(buf + 72, s->n_lists);
+	put_u32(buf + 76, s->n_links);
+	put_u64(buf + 80, s->pool_len);
+	memcpy(buf + 88, s->meta.endpoint, strnlen(s->meta.endpoint, 255));
+	off = HEADER_SIZE;
+	for (i = 0; i < n; i++) {
+		unsigned char *e = buf + SECTION_TABLE_AT + i * 16;
+		put_u32(e, sec[i].id);
+		put_u32(e + 4, 0); /* reserved */
+		put_u64(e + 8, off);
+		/* Lengths follow from the counts; only the offset is stored. */
+		if (sec[i].len)
+			memcpy(buf + off, sec[i].data, (size_t)sec[i].len);
+		off += (sec[i].len + 7) & ~(uint64_t)7;
+	}
+	put_u64(buf + 24, store_checksum(buf, (size_t)size));
+	*out = buf;
+	*outlen = (size_t)size;
+	return 0;
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+/* Every offset and index is checked before anyone trusts it: a file that
+ * passes the checksum may still have been written by something else. */
+static int check_u32_below(const uint32_t *a, uint64_t n, uint64_t bound)
+{
+	uint64_t i;
+	uint32_t m = 0;
+	for (i = 0; i < n; i++)
+		m = a[i] > m ? a[i] : m;
+	return n == 0 || m < bound;
+}
+
+static int check_ranges(const uint32_t *first, const uint32_t *count, uint64_t n, uint64_t bound)
+{
+	uint64_t i;
+	for (i = 0; i < n; i++)
+		if (count[i] && ((uint64_t)first[i] + count[i] > bound))
+			return 0;
+	return 1;
+}
+
+static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const char *name,
+				      struct store_err *err)
+{
+	unsigned char *buf = mem;
+	struct ht_snapshot *s = NULL;
+	uint32_t version, flags, nsec, counts[6], i;
+	uint64_t size, sum, pool_len;
+	struct section expect[MAX_SECTIONS];
+	size_t nexp;
+	const char *what = NULL;
+	int k;
+
+	if (len < HEADER_SIZE) {
+		fail(err, "%s: not a hubtop snapshot (only %zu bytes; truncated or empty). "
+		     "Delete it or run 'hubtop fetch' to make a new one.", name, len);
+		goto bad;
+	}
+	if (memcmp(buf, STORE_MAGIC, 8) != 0) {
+		fail(err, "%s: not a hubtop snapshot (wrong magic bytes). "
+		     "Check the path given with --snapshot.", name);
+		goto bad;
+	}
+	version = get_u32(buf + 8);
+	if (version > STORE_FORMAT_VERSION) {
+		fail(err, "%s: snapshot format version %u is newer than this hubtop reads (%u). "
+		     "Upgrade hubtop, or fetch the snapshot again.", name, version,
+		     STORE_FORMAT_VERSION);
+		goto bad;
+	}
+	if (version == 0 || get_u32(buf + 12) != ENDIAN_MARK) {
+		fail(err, "%s: unsupported snapshot (version %u, or written on a machine of "
+		     "another byte order). Fetch it again on this machine.", name, version);
+		goto bad;
+	}
+	size = get_u64(buf + 16);
+	if (size != len) {
+		fail(err, "%s: snapshot is %s: the header says %llu bytes, the file has %zu. "
+		     "It was cut short or appended to; delete it and fetch or import again.",
+		     name, size > len ? "truncated" : "too long", (unsigned long long)size, len);
+		goto bad;
+	}
+	sum = get_u64(buf + 24);
+	put_u64(buf + 24, 0);
+	if (store_checksum(buf, len) != sum) {
+		fail(err, "%s: snapshot is corrupted (checksum mismatch). "
+		     "Delete it and fetch or import again.", name);
+		goto bad;
+	}
+	put_u64(buf + 24, sum);
+
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		fail(err, "%s: out of memory", name);
+		goto bad;
+	}
+	flags = get_u32(buf + 32);
+	nsec = get_u32(buf + 36);
+	s->meta.format_version = version;
+	s->meta.demo = (flags & FLAG_DEMO) != 0;
+	s->meta.complete = (flags & FLAG_COMPLETE) != 0;
+	s->meta.fetched_at = (int64_t)get_u64(buf + 40);
+	s->meta.top_n = get_u64(buf + 48);
+	for (i = 0; i < 6; i++)
+		counts[i] = get_u32(buf + 56 + 4 * i);
+	pool_len = get_u64(buf + 80);
+	memcpy(s->meta.endpoint, buf + 88, 255);
+	s->meta.endpoint[255] = '\0';
+	s->t[HT_MODELS].n = counts[0];
+	s->t[HT_DATASETS].n = counts[1];
+	s->n_accounts = counts[2];
+	s->n_terms = counts[3];
+	s->n_lists = counts[4];
+	s->n_links = counts[5];
+	s->pool_len = pool_len;
+
+	/* The sections this version must have, in this order, with these sizes. */
+	{
+		struct ht_snapshot shape = *s;
+		nexp = table_sections(&shape, expect);
+	}
+	if (nsec != nexp) {
+		what = "section count";
+		goto corrupt;
+	}
+	{
+		uint64_t off = HEADER_SIZE;
+		void *ptr[MAX_SECTIONS];
+		for (i = 0; i < nsec; i++) {
+			const unsigned char *e = buf + SECTION_TABLE_AT + i * 16;
+			if (get_u32(e) != expect[i].id || get_u64(e + 8) != off ||
+			    off + expect[i].len > len) {
+				what = "section table";
+				goto corrupt;
+			}
+			ptr[i] = buf + off;
+			off += (expect[i].len + 7) & ~(uint64_t)7;
+		}
+		if (off != len) {
+			what = "section sizes";
+			goto corrupt;
+		}
+		i = 0;
+		s->pool = ptr[i++];
+		s->terms = ptr[i++];
+		s->acct_name = ptr[i++];
+		s->acct_kind = ptr[i++];
+		s->lists = ptr[i++];
+		s->link_base = ptr[i++];
+		s->link_rel = ptr[i++];
+		for (k = 0; k < HT_KIND_COUNT; k++) {
+			struct ht_table *t = &s->t[k];
+			t->id = ptr[i++];
+			t->author = ptr[i++];
+			t->downloads = ptr[i++];
+			t->downloads_all = ptr[i++];
+			t->likes = ptr[i++];
+			t->trending = ptr[i++];
+			t->created = ptr[i++];
+			t->modified = ptr[i++];
+			t->pipeline = ptr[i++];
+			t->library = ptr[i++];
+			t->license = ptr[i++];
+			t->flags = ptr[i++];
+			t->list_first = ptr[i++];
+			t->list_count = ptr[i++];
+			t->link_first = ptr[i++];
+			t->link_count = ptr[i++];
+		}
+	}
+	if (pool_len == 0 || s->pool[0] != '\0' || s->pool[pool_len - 1] != '\0') {
+		what = "string pool";
+		goto corrupt;
+	}
+	if (s->n_terms == 0 || !check_u32_below(s->terms, s->n_terms, pool_len) ||
+	    !check_u32_below(s->acct_name, s->n_accounts, pool_len) ||
+	    !check_u32_below(s->link_base, s->n_links, pool_len) ||
+	    !check_u32_below(s->lists, s->n_lists, s->n_terms)) {
+		what = "string or term index";
+		goto corrupt;
+	}
+	for (i = 0; i < s->n_links; i++)
+		if (s->link_rel[i] >= HT_REL_COUNT) {
+			what = "lineage relation";
+			goto corrupt;
+		}
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		const struct ht_table *t = &s->t[k];
+		if (!check_u32_below(t->id, t->n, pool_len) ||
+		    !check_u32_below(t->author, t->n, s->n_accounts) ||
+		    !check_u32_below(t->pipeline, t->n, s->n_terms) ||
+		    !check_u32_below(t->library, t->n, s->n_terms) ||
+		    !check_u32_below(t->license, t->n, s->n_terms) ||
+		    !check_ranges(t->list_first, t->list_count, t->n, s->n_lists) ||
+		    !check_ranges(t->link_first, t->link_count, t->n, s->n_links)) {
+			what = k == HT_MODELS ? "models table" : "datasets table";
+			goto corrupt;
+		}
+	}
+	s->blob = mem;
+	s->blob_len = len;
+	s->blob_mapped = mapped;
+	return s;
+corrupt:
+	fail(err, "%s: snapshot is corrupted (bad %s) although its checksum matches: it was "
+	     "not written by this hubtop. Delete it and fetch or import again.", name, what);
+bad:
+	free(s);
+	if (mapped)
+		munmap(mem, len);
+	else
+		free(mem);
+	return NULL;
+}
+
+struct ht_snapshot *store_load_mem(void *mem, size_t len, const char *name, struct store_err *err)
+{
+	return load_image(mem, len, 0, name, err);
+}
+
+struct ht_snapshot *store_load(const char *path, struct store_err *err)
+{
+	struct ht_snapshot *s;
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fail(err, "%s: cannot open snapshot: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fail(err, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size < (off_t)HEADER_SIZE) {
+		fail(err, "%s: not a hubtop snapshot (only %lld bytes; truncated or empty). "
+		     "Delete it or run 'hubtop fetch' to make a new one.", path,
+		     (long long)st.st_size);
+		close(fd);
+		return NULL;
+	}
+	/* A private writable mapping: the checksum field is zeroed in place while
+	 * verifying, and the pages come straight from the page cache. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE,
+		   fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		fail(err, "%s: cannot read snapshot: %s", path, strerror(errno));
+		return NULL;
+	}
+	s = load_image(map, (size_t)st.st_size, 1, path, err);
+	return s;
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+static void dir_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(buf, len, ".");
+	else if (slash == path)
+		snprintf(buf, len, "/");
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Makes the rename durable: without it a crash can forget the new name. */
+static int fsync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	int fd, rc;
+
+	dir_of(path, dir, sizeof dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+struct buf_ctx {
+	const void *data;
+	size_t len;
+};
+
+static int write_buf(void *ctx, void *fp)
+{
+	const struct buf_ctx *b = ctx;
+	return fwrite(b->data, 1, b->len, fp) == b->len ? 0 : -1;
+}
+
+int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), void *ctx,
+		       struct store_err *err)
+{
+	char tmp[PATH_MAX];
+	FILE *fp;
+	int fd, saved;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+		fail(err, "%s: path too long", path);
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		char dir[PATH_MAX];
+		saved = errno;
+		dir_of(path, dir, sizeof dir);
+		fail(err, "cannot create a file in %s: %s. Check that the folder exists and is "
+		     "writable, or choose another path.", dir, strerror(saved));
+		return -1;
+	}
+	fp = fdopen(fd, "wb");
+	if (!fp) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		fail(err, "%s: %s", tmp, strerror(saved));
+		return -1;
+	}
+	errno = 0;
+	if (writer(ctx, fp) != 0 || fflush(fp) != 0 || ferror(fp)) {
+		saved = errno ? errno : EIO;
+		goto fail_write;
+	}
+	if (fsync(fd) != 0) {
+		saved = errno;
+		goto fail_write;
+	}
+	if (fclose(fp) != 0) {
+		saved = errno;
+		fp = NULL;
+		goto fail_write;
+	}
+	fp = NULL;
+	if (rename(tmp, path) != 0) {
+		saved = errno;
+		unlink(tmp);
+		fail(err, "cannot replace %s: %s. The previous file is unchanged.", path,
+		     strerror(saved));
+		return -1;
+	}
+	fsync_dir(path);
+	return 0;
+fail_write:
+	if (fp)
+		fclose(fp);
+	unlink(tmp);
+	fail(err, "cannot write %s: %s. The previous file is unchanged%s.", path, strerror(saved),
+	     saved == ENOSPC ? "; free some space or choose another folder (--cache-dir, -o)" : "");
+	return -1;
+}
+
+int store_write(const struct ht_snapshot *s, const char *path, struct store_err *err)
+{
+	struct buf_ctx b;
+	void *data;
+	size_t len;
+	int rc;
+
+	if (store_serialize(s, &data, &len, err) != 0)
+		return -1;
+	b.data = data;
+	b.len = len;
+	rc = store_atomic_write(path, write_buf, &b, err);
+	free(data);
+	return rc;
+}
+
+/* ---- locations ---------------------------------------------------------------- */
+
+int store_cache_dir(const char *override, char *buf, size_t len)
+{
+	const char *v;
+	int n;
+
+	if (override && *override)
+		n = snprintf(buf, len, "%s", override);
+	else if ((v = getenv("HUBTOP_CACHE_DIR")) && *v)
+		n = snprintf(buf, len, "%s", v);
+	else if ((v = getenv("XDG_CACHE_HOME")) && *v)
+		n = snprintf(buf, len, "%s/hubtop", v);
+	else if ((v = getenv("HOME")) && *v)
+		n = snprintf(buf, len, "%s/.cache/hubtop", v);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int store_default_path(const char *cache_dir, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/snapshot.hts", cache_dir);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int store_mkdirs(const char *dir, struct store_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i, n = strlen(dir);
+
+	if (n == 0 || n >= sizeof path) {
+		fail(err, "invalid folder name '%s'", dir);
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, i == n ? 0700 : 0755) != 0 && errno != EEXIST) {
+			fail(err, "cannot create folder %s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			fail(err, "%s exists and is not a folder: move it away or choose another "
+			     "cache folder with --cache-dir", path);
+			return -1;
+		}
+		if (i < n)
+			path[i] = '/';
+	}
+	return 0;
+}

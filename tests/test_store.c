@@ -1,2 +1,275 @@
-/* placeholder: replaced by the real suite */
-int main(void) { return 77; }
+/* test_store.c - snapshot format: round trip, refusal of bad files,
+ * atomic replacement. */
+#include "testutil.h"
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "hubtop/store.h"
+
+static struct ht_snapshot *build(unsigned n, int demo)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta m = { 0 };
+	struct ht_item it;
+	char id[64], base[64];
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "org%u/m-%u", i % 13, i);
+		it.id = id;
+		it.downloads = (uint64_t)(n - i) * 3;
+		it.downloads_all = (uint64_t)(n - i) * 70 + 5000000000ull;
+		it.likes = i % 101;
+		it.trending = i % 7;
+		it.created = 1600000000 + i;
+		it.modified = 1700000000 + i;
+		it.pipeline = i % 3 ? "text-generation" : NULL;
+		it.library = "transformers";
+		it.flags = i % 5 == 0 ? HT_F_GATED : 0;
+		if (i > 0) {
+			snprintf(base, sizeof base, "base_model:quantized:org%u/m-%u", (i - 1) % 13, i - 1);
+			it.tags[it.n_tags++] = base;
+		}
+		it.tags[it.n_tags++] = "license:mit";
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+	}
+	memset(&it, 0, sizeof it);
+	it.id = "ds/one";
+	it.downloads = 3;
+	it.tags[0] = "language:fr";
+	it.n_tags = 1;
+	assert_int_equal(table_builder_add(b, HT_DATASETS, &it), 0);
+	table_builder_set_account_kind(b, "org3", HT_ACCT_ORG);
+	m.demo = demo;
+	m.complete = 0;
+	m.top_n = 1000;
+	m.fetched_at = 1764000000;
+	snprintf(m.endpoint, sizeof m.endpoint, "http://127.0.0.1:9/");
+	return table_builder_finish(b, &m);
+}
+
+#define COL_EQ(col, sz) assert_memory_equal(a->t[k].col, b->t[k].col, (size_t)a->t[k].n * (sz))
+
+static void assert_same(const struct ht_snapshot *a, const struct ht_snapshot *b)
+{
+	int k;
+	assert_int_equal(a->meta.demo, b->meta.demo);
+	assert_int_equal(a->meta.complete, b->meta.complete);
+	assert_int_equal(a->meta.top_n, b->meta.top_n);
+	assert_int_equal(a->meta.fetched_at, b->meta.fetched_at);
+	assert_string_equal(a->meta.endpoint, b->meta.endpoint);
+	assert_int_equal(a->pool_len, b->pool_len);
+	assert_memory_equal(a->pool, b->pool, a->pool_len);
+	assert_int_equal(a->n_accounts, b->n_accounts);
+	assert_memory_equal(a->acct_name, b->acct_name, a->n_accounts * 4u);
+	assert_memory_equal(a->acct_kind, b->acct_kind, a->n_accounts);
+	assert_int_equal(a->n_terms, b->n_terms);
+	assert_memory_equal(a->terms, b->terms, a->n_terms * 4u);
+	assert_int_equal(a->n_links, b->n_links);
+	assert_memory_equal(a->link_base, b->link_base, a->n_links * 4u);
+	assert_memory_equal(a->link_rel, b->link_rel, a->n_links);
+	assert_int_equal(a->n_lists, b->n_lists);
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		assert_int_equal(a->t[k].n, b->t[k].n);
+		COL_EQ(id, 4); COL_EQ(author, 4); COL_EQ(downloads, 8); COL_EQ(downloads_all, 8);
+		COL_EQ(likes, 4); COL_EQ(trending, 4); COL_EQ(created, 8); COL_EQ(modified, 8);
+		COL_EQ(pipeline, 4); COL_EQ(library, 4); COL_EQ(license, 4); COL_EQ(flags, 1);
+		COL_EQ(list_first, 4); COL_EQ(list_count, 4); COL_EQ(link_first, 4);
+		COL_EQ(link_count, 4);
+	}
+}
+
+static char path[1100];
+
+static void test_round_trip(void **state)
+{
+	struct ht_snapshot *s = build(3000, 1), *l;
+	struct store_err err = { { 0 } };
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(store_write(s, path, &err), 0);
+	l = store_load(path, &err);
+	if (!l)
+		fail_msg("%s", err.msg);
+	assert_same(s, l);
+	assert_int_equal(l->acct_kind[table_find_account(l, "org3")], HT_ACCT_ORG);
+	table_free(s);
+	table_free(l);
+}
+
+static void *read_file(const char *p, size_t *len)
+{
+	FILE *fp = fopen(p, "rb");
+	char *buf;
+	long n;
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void write_file(const char *p, const void *data, size_t len)
+{
+	FILE *fp = fopen(p, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	fclose(fp);
+}
+
+static void expect_refused(const char *p, const char *needle)
+{
+	struct store_err err = { { 0 } };
+	struct ht_snapshot *l = store_load(p, &err);
+	assert_null(l);
+	if (!strstr(err.msg, needle) || !strstr(err.msg, p))
+		fail_msg("message '%s' lacks '%s' or the path", err.msg, needle);
+}
+
+static void test_bad_files(void **state)
+{
+	struct ht_snapshot *s = build(500, 0);
+	struct store_err err = { { 0 } };
+	char bad[1200];
+	unsigned char *img;
+	size_t len, i;
+	(void)state;
+	assert_int_equal(store_write(s, path, &err), 0);
+	table_free(s);
+	img = read_file(path, &len);
+	snprintf(bad, sizeof bad, "%s.bad", path);
+
+	/* Every truncation point is refused, never half-read. */
+	for (i = 0; i < len; i += len / 37 + 1) {
+		write_file(bad, img, i);
+		expect_refused(bad, i < 1024 ? "snapshot" : "truncated");
+	}
+	/* A corrupted byte anywhere: checksum. */
+	for (i = 1100; i < len; i += len / 23 + 1) {
+		img[i] ^= 0x40;
+		write_file(bad, img, len);
+		expect_refused(bad, "corrupted");
+		img[i] ^= 0x40;
+	}
+	/* Wrong magic. */
+	img[0] = 'X';
+	write_file(bad, img, len);
+	expect_refused(bad, "wrong magic");
+	img[0] = 'H';
+	/* A newer format version. */
+	img[8] = 9;
+	write_file(bad, img, len);
+	expect_refused(bad, "newer");
+	img[8] = 1;
+	/* Intact again: loads. */
+	write_file(bad, img, len);
+	s = store_load(bad, &err);
+	assert_non_null(s);
+	table_free(s);
+	/* Missing file. */
+	expect_refused("/nonexistent/dir/snap.hts", "cannot open");
+	free(img);
+}
+
+/* A writer that stops half-way and waits to be killed. */
+static int half_writer(void *ctx, void *fp)
+{
+	int *fd = ctx;
+	char junk[4096];
+	memset(junk, 'j', sizeof junk);
+	fwrite(junk, 1, sizeof junk, fp);
+	fflush(fp);
+	if (write(*fd, "x", 1) != 1)
+		_exit(3);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void test_killed_writer(void **state)
+{
+	struct ht_snapshot *s = build(200, 0), *l;
+	struct store_err err = { { 0 } };
+	int pfd[2], st;
+	char c;
+	pid_t pid;
+	(void)state;
+	assert_int_equal(store_write(s, path, &err), 0);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		store_atomic_write(path, half_writer, &pfd[1], &err);
+		_exit(0);
+	}
+	close(pfd[1]);
+	/* Blocks until the child is mid-write. */
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	close(pfd[0]);
+	l = store_load(path, &err);
+	if (!l)
+		fail_msg("old snapshot lost: %s", err.msg);
+	assert_same(s, l);
+	table_free(s);
+	table_free(l);
+}
+
+static void test_unwritable(void **state)
+{
+	struct ht_snapshot *s = build(10, 0);
+	struct store_err err = { { 0 } };
+	(void)state;
+	assert_int_equal(store_write(s, "/nonexistent-dir/x.hts", &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent-dir"));
+	table_free(s);
+}
+
+static void test_paths(void **state)
+{
+	char buf[512], dir[1200];
+	struct store_err err = { { 0 } };
+	(void)state;
+	setenv("HUBTOP_CACHE_DIR", "/x/y", 1);
+	assert_int_equal(store_cache_dir(NULL, buf, sizeof buf), 0);
+	assert_string_equal(buf, "/x/y");
+	assert_int_equal(store_cache_dir("/o", buf, sizeof buf), 0);
+	assert_string_equal(buf, "/o");
+	unsetenv("HUBTOP_CACHE_DIR");
+	setenv("XDG_CACHE_HOME", "/c", 1);
+	assert_int_equal(store_cache_dir(NULL, buf, sizeof buf), 0);
+	assert_string_equal(buf, "/c/hubtop");
+	unsetenv("XDG_CACHE_HOME");
+	setenv("HOME", "/h", 1);
+	assert_int_equal(store_cache_dir(NULL, buf, sizeof buf), 0);
+	assert_string_equal(buf, "/h/.cache/hubtop");
+	snprintf(dir, sizeof dir, "%s.d/a/b", path);
+	assert_int_equal(store_mkdirs(dir, &err), 0);
+	/* A file where the folder should be. */
+	assert_int_equal(store_mkdirs(path, &err), -1);
+	assert_non_null(strstr(err.msg, "not a folder"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_killed_writer),
+		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_paths),
+	};
+	const char *dir = testutil_tmpdir("store");
+	if (!dir)
+		return 1;
+	snprintf(path, sizeof path, "%s/snap.hts", dir);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -16,7 +16,7 @@ static inline const char *testutil_tmpdir(const char *name)
 {
 	static char buf[1024];
 	const char *base = getenv("HUBTOP_TEST_TMP");
-	char cmd[1200];
+	char cmd[2200];
 	snprintf(buf, sizeof buf, "%s/%s", base && *base ? base : "/tmp", name);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", buf, buf);
 	if (system(cmd) != 0)

@@ -57,4 +57,19 @@ unsigned attrib_chain(const struct attrib *a, const struct ht_snapshot *s, uint3
 /* Number of models in the snapshot that name this model as a base (direct). */
 uint32_t attrib_children(const struct attrib *a, uint32_t model_row);
 
+/* For `hubtop orgs unattributed`: an account the directory does not know. */
+struct attrib_unknown {
+	const char *account;
+	uint64_t downloads;   /* 30-day, or all-time, over its models and datasets */
+	uint64_t items;       /* models + datasets it uploaded */
+	uint8_t kind;         /* enum ht_acct_kind */
+};
+/* The accounts without a directory entry, by downloads (30-day, or
+ * all-time when all_time) summed by uploader over models and datasets,
+ * descending; at most top of them (0 = all).  *out is malloc'ed (free()),
+ * NULL when none; names point into a or s.  Returns the count; 0 with
+ * *out NULL on out of memory.  Cost: O(items + accounts log accounts). */
+size_t attrib_unattributed(const struct attrib *a, const struct ht_snapshot *s, int all_time,
+			   size_t top, struct attrib_unknown **out);
+
 #endif

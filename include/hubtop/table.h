@@ -86,6 +86,8 @@ struct ht_snapshot {
 	uint8_t *link_rel;      /* enum ht_rel */
 	struct ht_table t[HT_KIND_COUNT];
 	void *blob;             /* loaded: the file image everything points into */
+	size_t blob_len;
+	int blob_mapped;        /* 1: blob is an mmap of the file */
 	void *owned[40];        /* built: separately allocated arrays */
 	void *id_index[HT_KIND_COUNT]; /* lazy hash indexes of table_find_id */
 };
