@@ -25,7 +25,7 @@
 /* Section ids.  Per-table columns are TABLE_BASE + kind * 16 + column. */
 enum {
 	SEC_POOL = 1, SEC_TERMS, SEC_ACCT_NAME, SEC_ACCT_KIND, SEC_LISTS, SEC_LINK_BASE,
-	SEC_LINK_REL,
+	SEC_LINK_REL, SEC_LINK_ROW,
 	SEC_TABLE_BASE = 16
 };
 enum {
@@ -110,6 +110,7 @@ static size_t table_sections(const struct ht_snapshot *s, struct section *sec)
 	sec[n++] = (struct section){ SEC_LISTS, s->lists, (uint64_t)s->n_lists * 4 };
 	sec[n++] = (struct section){ SEC_LINK_BASE, s->link_base, (uint64_t)s->n_links * 4 };
 	sec[n++] = (struct section){ SEC_LINK_REL, s->link_rel, (uint64_t)s->n_links };
+	sec[n++] = (struct section){ SEC_LINK_ROW, s->link_row, (uint64_t)s->n_links * 4 };
 	for (k = 0; k < HT_KIND_COUNT; k++) {
 		const struct ht_table *t = &s->t[k];
 		uint32_t base = SEC_TABLE_BASE + (uint32_t)k * 16;
@@ -323,6 +324,7 @@ static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const c
 		s->lists = ptr[i++];
 		s->link_base = ptr[i++];
 		s->link_rel = ptr[i++];
+		s->link_row = ptr[i++];
 		for (k = 0; k < HT_KIND_COUNT; k++) {
 			struct ht_table *t = &s->t[k];
 			t->id = ptr[i++];
@@ -355,7 +357,8 @@ static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const c
 		goto corrupt;
 	}
 	for (i = 0; i < s->n_links; i++)
-		if (s->link_rel[i] >= HT_REL_COUNT) {
+		if (s->link_rel[i] >= HT_REL_COUNT ||
+		    (s->link_row[i] != UINT32_MAX && s->link_row[i] >= s->t[HT_MODELS].n)) {
 			what = "lineage relation";
 			goto corrupt;
 		}

@@ -538,6 +538,33 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	return 0;
 }
 
+/* Lineage links point at ids; resolving them to rows once, here, spares
+ * every start-up a hash lookup per link. */
+static int resolve_link_rows(struct ht_builder *b, struct ht_snapshot *s)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	struct strmap m;
+	size_t cap = 16, i;
+
+	while (cap < (size_t)t->n * 2)
+		cap *= 2;
+	if (strmap_init(&m, cap) != 0) {
+		strmap_free(&m);
+		return -1;
+	}
+	for (i = 0; i < t->n; i++) {
+		size_t slot = strmap_slot(&m, b->pool.buf, b->pool.buf + t->id[i]);
+		m.key[slot] = t->id[i] + 1;
+		m.val[slot] = (uint32_t)i;
+	}
+	for (i = 0; i < s->n_links; i++) {
+		size_t slot = strmap_slot(&m, b->pool.buf, b->pool.buf + s->link_base[i]);
+		s->link_row[i] = m.key[slot] ? m.val[slot] : UINT32_MAX;
+	}
+	strmap_free(&m);
+	return 0;
+}
+
 struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_meta *meta)
 {
 	struct ht_snapshot *s;
@@ -596,7 +623,8 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 	s->n_lists = (uint32_t)b->lists.n;
 	s->n_links = (uint32_t)b->link_base.n;
 	if (!(s->terms = own(s, s->n_terms, 4)) || !(s->lists = own(s, s->n_lists, 4)) ||
-	    !(s->link_base = own(s, s->n_links, 4)) || !(s->link_rel = own(s, s->n_links, 1)))
+	    !(s->link_base = own(s, s->n_links, 4)) || !(s->link_rel = own(s, s->n_links, 1)) ||
+	    !(s->link_row = own(s, s->n_links, 4)))
 		goto fail;
 	memcpy(s->terms, b->term_str.p, s->n_terms * 4u);
 	if (s->n_lists)
@@ -604,6 +632,8 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 	if (s->n_links) {
 		memcpy(s->link_base, b->link_base.p, s->n_links * 4u);
 		memcpy(s->link_rel, b->link_rel.p, s->n_links);
+		if (resolve_link_rows(b, s) != 0)
+			goto fail;
 	}
 	/* The pool moves to the snapshot as it is. */
 	s->pool = b->pool.buf;
@@ -655,6 +685,36 @@ static int id_char(unsigned char c)
 	       c == '-' || c == '_' || c == '.';
 }
 
+/* Length of a valid UTF-8 sequence for a printable non-ASCII character at p,
+ * or 0.  C1 controls and the bidirectional and zero-width formatting
+ * characters are refused: they can disguise what a terminal shows. */
+static size_t utf8_letter(const unsigned char *p)
+{
+	unsigned c = p[0], cp, need, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		need = 2, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		need = 3, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i <= need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	if (cp < 0xa0 || cp == 0xad || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	    (cp >= 0xfff9 && cp <= 0xfffb))
+		return 0;
+	return need + 1;
+}
+
 int table_id_valid(const char *id)
 {
 	size_t i, n, slashes = 0;
@@ -675,6 +735,13 @@ int table_id_valid(const char *id)
 			if (c == '/' && ++slashes > 1)
 				return 0;
 			seg = id + i + 1;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t len = utf8_letter((const unsigned char *)id + i);
+			if (!len)
+				return 0;
+			i += len - 1;
 			continue;
 		}
 		if (!id_char(c))

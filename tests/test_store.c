@@ -69,6 +69,7 @@ static void assert_same(const struct ht_snapshot *a, const struct ht_snapshot *b
 	assert_memory_equal(a->terms, b->terms, a->n_terms * 4u);
 	assert_int_equal(a->n_links, b->n_links);
 	assert_memory_equal(a->link_base, b->link_base, a->n_links * 4u);
+	assert_memory_equal(a->link_row, b->link_row, a->n_links * 4u);
 	assert_memory_equal(a->link_rel, b->link_rel, a->n_links);
 	assert_int_equal(a->n_lists, b->n_lists);
 	for (k = 0; k < HT_KIND_COUNT; k++) {

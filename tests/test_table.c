@@ -76,6 +76,9 @@ static void test_builder(void **state)
 	assert_string_equal(ht_str(s, s->link_base[t->link_first[0]]), "Qwen/Qwen2.5-7B");
 	assert_int_equal(s->link_rel[t->link_first[0]], HT_REL_FINETUNE);
 	assert_int_equal(s->link_rel[t->link_first[0] + 1], HT_REL_ADAPTER);
+	/* Links resolved to rows: the base is row 2, the other base is absent. */
+	assert_int_equal(s->link_row[t->link_first[0]], 2);
+	assert_int_equal(s->link_row[t->link_first[0] + 1], UINT32_MAX);
 	/* Datasets: task category and language terms. */
 	t = &s->t[HT_DATASETS];
 	assert_int_equal(t->n, 1);
@@ -110,6 +113,12 @@ static void test_ids(void **state)
 	assert_false(table_id_valid("a b/c"));
 	assert_false(table_id_valid("a/b\n"));
 	assert_false(table_id_valid("-a/b"));
+	/* Wide characters are fine; invisible or reordering ones are not. */
+	assert_true(table_id_valid("\xe6\x99\xba\xe8\xb0\xb1/\xe6\xa8\xa1\xe5\x9e\x8b" "-7B"));
+	assert_false(table_id_valid("a/b\xe2\x80\xaegpj.exe"));
+	assert_false(table_id_valid("a/b\xc2\x9b" "2J"));
+	assert_false(table_id_valid("a/\xff\xfe"));
+	assert_false(table_id_valid("a/\xe6\x99"));
 	table_owner_of("Qwen/Qwen2", buf, sizeof buf);
 	assert_string_equal(buf, "Qwen");
 	table_owner_of("bert-base-uncased", buf, sizeof buf);

@@ -5,6 +5,7 @@
 #ifndef HUBTOP_DEMO_H
 #define HUBTOP_DEMO_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "hubtop/table.h"
 #include "hubtop/orgdir.h"
@@ -16,6 +17,11 @@
 /* d gives the organisations authors are drawn from (NULL: a built-in list). */
 struct ht_snapshot *demo_generate(uint64_t n_models, uint64_t n_datasets, uint64_t seed,
 				  const struct orgdir *d);
+
+/* Generates and writes a demo snapshot atomically (`hubtop demo`).
+ * 0, or -1 with a message in err. */
+int demo_write(uint64_t n_models, uint64_t n_datasets, uint64_t seed, const struct orgdir *d,
+	       const char *path, char *err, size_t errlen);
 
 /* The demo snapshot embedded in the binary at build time (a snapshot file
  * image), and its size. */

@@ -84,6 +84,7 @@ struct ht_snapshot {
 	uint32_t n_links;
 	uint32_t *link_base;    /* pool offset of the base model id */
 	uint8_t *link_rel;      /* enum ht_rel */
+	uint32_t *link_row;     /* model row of the base, UINT32_MAX when not in the snapshot */
 	struct ht_table t[HT_KIND_COUNT];
 	void *blob;             /* loaded: the file image everything points into */
 	size_t blob_len;
@@ -142,8 +143,9 @@ void table_builder_free(struct ht_builder *b);
 void table_free(struct ht_snapshot *s);
 
 /* A repository id the Hub could produce: 1..200 bytes, "name" or "owner/name",
- * letters, digits, '-', '_', '.', no control bytes, no "..", no leading or
- * trailing '/' '-' '.'.  Items with other ids are rejected at import. */
+ * ASCII letters, digits, '-', '_', '.' (and printable non-ASCII letters in
+ * valid UTF-8), no control, bidirectional or zero-width characters, no "..",
+ * no leading or trailing '/' '-' '.'.  Items with other ids are rejected. */
 int table_id_valid(const char *id);
 
 /* Owner part of an id into buf ("gpt2" owns itself). */
