@@ -1,1 +1,1041 @@
-/* cli.c - to be written */
+/* cli.c - the command line: global options, subcommands and their help.
+ * Each command is a thin face over session + engine; the same filter
+ * options mean the same thing everywhere. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "hubtop/cli.h"
+#include "hubtop/config.h"
+#include "hubtop/demo.h"
+#include "hubtop/export.h"
+#include "hubtop/hub.h"
+#include "hubtop/listing.h"
+#include "hubtop/report.h"
+#include "hubtop/session.h"
+#include "hubtop/store.h"
+#include "hubtop/tui.h"
+
+#define EXIT_USAGE 2
+
+/* Options every command understands, parsed wherever they appear. */
+struct globals {
+	const char *snapshot;
+	const char *cache_dir;
+	const char *orgs;
+};
+
+/* One command's arguments after the global options are taken out. */
+struct args {
+	int argc;
+	char **argv;
+	int i;
+	const char *cmd;
+};
+
+static void err_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void err_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "hubtop%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'hubtop%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+}
+
+static void err_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void err_run(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("hubtop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* "--name=value" or "--name value"; returns the value or NULL (and says why). */
+static const char *opt_value(struct args *a, const char *name)
+{
+	const char *arg = a->argv[a->i];
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+		return arg + n + 1;
+	if (a->i + 1 >= a->argc) {
+		err_usage(a->cmd, "option %s needs a value", name);
+		return NULL;
+	}
+	return a->argv[++a->i];
+}
+
+static int opt_is(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Filter options: --KEY VALUE for every key of filter.h.
+ * Returns 1 taken, 0 not a filter option, -1 bad value (reported). */
+static int take_filter(struct args *a, struct filter *f)
+{
+	const char *arg = a->argv[a->i], *v;
+	char err[512];
+	size_t k;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	for (k = 0; filter_keys[k]; k++) {
+		if (!opt_is(arg + 2, filter_keys[k]))
+			continue;
+		{
+			char name[64];
+			snprintf(name, sizeof name, "--%s", filter_keys[k]);
+			v = opt_value(a, name);
+		}
+		if (!v)
+			return -1;
+		if (filter_set(f, filter_keys[k], v, err, sizeof err) != 0) {
+			err_usage(a->cmd, "%s", err);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void format_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || !gmtime_r(&tt, &tm)) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int open_session(struct session *s, const struct globals *g, int quiet)
+{
+	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet };
+	char err[1200];
+
+	if (session_open(s, &o, err, sizeof err) != 0) {
+		err_run("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- help ------------------------------------------------------------------- */
+
+static const char filter_help[] =
+	"Filters (the same in every command and in the explorer):\n"
+	"  --country CN,US        ISO 3166-1 alpha-2 codes, or 'unknown'\n"
+	"  --group us,cn,eu,...   country groups: us cn eu europe-other asia-other\n"
+	"                         world-other unknown\n"
+	"  --org-type T,...       industry academia non-profit government community\n"
+	"                         independent unknown-org\n"
+	"  --author NAME,...      accounts (uploader, or lineage root with --by lineage)\n"
+	"  --task TAG             pipeline tag (datasets: task category)\n"
+	"  --library NAME         library, e.g. transformers\n"
+	"  --license ID           licence, e.g. apache-2.0\n"
+	"  --search TEXT          case-insensitive text in the id\n"
+	"  --created RANGE        2024, 2024..2025, 2024-03..2024-06, ..2023\n"
+	"  --min-downloads N      at least N downloads in the window\n"
+	"  --gated yes|no|any\n"
+	"  --window 30d|all       30-day (default) or all-time downloads\n"
+	"  --by uploader|lineage  count a derivative for its uploader (default) or\n"
+	"                         for the developer of its root base model\n";
+
+static const char global_help[] =
+	"Global options:\n"
+	"  --snapshot FILE        open this snapshot instead of the cache's\n"
+	"  --cache-dir DIR        cache folder (default $HUBTOP_CACHE_DIR,\n"
+	"                         $XDG_CACHE_HOME/hubtop or ~/.cache/hubtop)\n"
+	"  --orgs-file FILE       organisation directory to use instead of the shipped one\n"
+	"  -h, --help             this help;  -V, --version  the version\n";
+
+static void help_main(void)
+{
+	printf("Usage: hubtop [OPTIONS] [FILTERS]        explore the snapshot in the terminal\n"
+	       "       hubtop COMMAND [OPTIONS] [FILTERS]\n\n"
+	       "hubtop explores the Hugging Face Hub: rankings, concentration and shares of\n"
+	       "downloads by country, organisation type and year, live as you filter.\n"
+	       "With no snapshot in the cache it opens a built-in demo snapshot (marked DEMO).\n\n"
+	       "Commands:\n"
+	       "  (none)       the terminal explorer\n"
+	       "  info         what the snapshot holds\n"
+	       "  report       headline figures of the filtered snapshot (text or JSON)\n"
+	       "  export PANE  the rows of a view as CSV, TSV or JSON Lines\n"
+	       "  fetch        fetch the Hub's listings into the cache\n"
+	       "  import FILE  build a snapshot from Hub listing items (JSON or JSON Lines)\n"
+	       "  demo         write a demo snapshot of any size\n"
+	       "  orgs         check the organisation directory; list unattributed accounts\n\n"
+	       "Explorer options:\n"
+	       "  --pane NAME            models datasets regions orgs trends\n\n"
+	       "%s\n%s\n"
+	       "Each command has its own --help.  See hubtop(1).\n",
+	       global_help, filter_help);
+}
+
+/* ---- info ------------------------------------------------------------------- */
+
+static int cmd_info(struct args *a, const struct globals *g)
+{
+	struct session s;
+	int json = 0;
+	char when[64];
+
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i];
+		if (!strcmp(arg, "--json")) {
+			json = 1;
+		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			printf("Usage: hubtop info [--json] [--snapshot FILE] [--cache-dir DIR]\n\n"
+			       "What the snapshot holds: counts, when and where it was fetched,\n"
+			       "whether it is complete or only the top N, whether it is demo data.\n");
+			return 0;
+		} else {
+			err_usage("info", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (open_session(&s, g, 1) != 0)
+		return 1;
+	format_time(s.snap->meta.fetched_at, when, sizeof when);
+	if (json) {
+		cJSON *o = cJSON_CreateObject(), *m = cJSON_AddObjectToObject(o, "models"),
+		      *d = cJSON_AddObjectToObject(o, "datasets");
+		char *txt;
+		cJSON_AddStringToObject(o, "path", s.demo_fallback ? "" : s.snapshot_path);
+		cJSON_AddBoolToObject(o, "demo", s.snap->meta.demo);
+		cJSON_AddBoolToObject(o, "builtin_demo", s.demo_fallback);
+		cJSON_AddBoolToObject(o, "complete", s.snap->meta.complete);
+		if (!s.snap->meta.complete)
+			cJSON_AddNumberToObject(o, "top_n", (double)s.snap->meta.top_n);
+		cJSON_AddStringToObject(o, "fetched_at", when);
+		cJSON_AddStringToObject(o, "endpoint", s.snap->meta.endpoint);
+		cJSON_AddNumberToObject(o, "format_version", s.snap->meta.format_version);
+		cJSON_AddNumberToObject(m, "count", s.snap->t[HT_MODELS].n);
+		cJSON_AddNumberToObject(d, "count", s.snap->t[HT_DATASETS].n);
+		cJSON_AddNumberToObject(o, "accounts", s.snap->n_accounts);
+		cJSON_AddNumberToObject(o, "directory_entries", (double)orgdir_count(s.dir));
+		txt = cJSON_Print(o);
+		puts(txt);
+		free(txt);
+		cJSON_Delete(o);
+	} else {
+		if (s.snap->meta.demo)
+			printf("DEMO DATA: synthetic figures, not the Hub's. Run 'hubtop fetch' "
+			       "for real data.\n");
+		printf("snapshot:   %s\n", s.demo_fallback ? "(built-in demo; the cache has none)"
+							   : s.snapshot_path);
+		printf("models:     %u\n", s.snap->t[HT_MODELS].n);
+		printf("datasets:   %u\n", s.snap->t[HT_DATASETS].n);
+		printf("accounts:   %u\n", s.snap->n_accounts);
+		printf("fetched:    %s\n", when);
+		printf("endpoint:   %s\n", s.snap->meta.endpoint);
+		if (s.snap->meta.complete)
+			printf("coverage:   complete listing\n");
+		else
+			printf("coverage:   partial: only the top %" PRIu64 " by downloads; long-tail "
+			       "figures are unknown\n", s.snap->meta.top_n);
+		printf("demo:       %s\n", s.snap->meta.demo ? "yes" : "no");
+		printf("directory:  %zu accounts attributed\n", orgdir_count(s.dir));
+	}
+	session_close(&s);
+	return 0;
+}
+
+/* ---- import ----------------------------------------------------------------- */
+
+static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind)
+{
+	struct listing_stats st;
+	char err[1024];
+	FILE *fp = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	const char *name = strcmp(file, "-") ? file : "(standard input)";
+	int rc;
+
+	if (!fp) {
+		err_run("cannot open %s: %s", file, strerror(errno));
+		return -1;
+	}
+	memset(&st, 0, sizeof st);
+	rc = listing_import(fp, name, b, kind, &st, err, sizeof err);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc != 0) {
+		err_run("%s", err);
+		return -1;
+	}
+	fprintf(stderr, "%s: %" PRIu64 " %s imported", name, st.items,
+		kind == HT_MODELS ? "models" : "datasets");
+	if (st.duplicates)
+		fprintf(stderr, ", %" PRIu64 " duplicates dropped", st.duplicates);
+	if (st.rejected)
+		fprintf(stderr, ", %" PRIu64 " without a valid id skipped", st.rejected);
+	if (st.bad_lines)
+		fprintf(stderr, ", %" PRIu64 " lines that are not JSON skipped", st.bad_lines);
+	if (st.warnings)
+		fprintf(stderr, ", %" PRIu64 " fields of the wrong type left out", st.warnings);
+	fputc('\n', stderr);
+	if (st.first_problem[0])
+		fprintf(stderr, "  first problem: %s\n", st.first_problem);
+	return 0;
+}
+
+static int cmd_import(struct args *a, const struct globals *g)
+{
+	const char *out = NULL, *files[64], *dsets[64];
+	size_t nf = 0, nd = 0, i;
+	struct ht_builder *b;
+	struct ht_snapshot *s;
+	struct ht_meta meta;
+	struct store_err e;
+	char path[4096], dir[4096];
+	int datasets_only = 0;
+
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			printf("Usage: hubtop import [FILE...] [--datasets FILE...] [-o SNAPSHOT]\n\n"
+			       "Builds a snapshot from Hub listing items as /api/models and\n"
+			       "/api/datasets return them: a JSON array, or JSON Lines (one item a\n"
+			       "line).  '-' reads standard input.  FILEs hold models; each file after\n"
+			       "--datasets holds datasets.  Without -o the snapshot replaces the\n"
+			       "cache's, atomically.  Items with missing or ill-typed fields are kept\n"
+			       "with what is valid; lines that are not JSON are reported and skipped.\n");
+			return 0;
+		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
+			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+				return EXIT_USAGE;
+		} else if (!strcmp(arg, "--datasets")) {
+			datasets_only = 1;
+		} else if (!strcmp(arg, "--models")) {
+			datasets_only = 0;
+		} else if (arg[0] == '-' && arg[1]) {
+			err_usage("import", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		} else if (datasets_only) {
+			if (nd < 64)
+				dsets[nd++] = arg;
+		} else if (nf < 64) {
+			files[nf++] = arg;
+		}
+	}
+	if (nf + nd == 0) {
+		err_usage("import", "no input file given (use '-' for standard input)");
+		return EXIT_USAGE;
+	}
+	b = table_builder_new();
+	if (!b) {
+		err_run("out of memory");
+		return 1;
+	}
+	for (i = 0; i < nf; i++)
+		if (import_one(b, files[i], HT_MODELS) != 0)
+			goto fail;
+	for (i = 0; i < nd; i++)
+		if (import_one(b, dsets[i], HT_DATASETS) != 0)
+			goto fail;
+	if (table_builder_count(b, HT_MODELS) + table_builder_count(b, HT_DATASETS) == 0) {
+		err_run("no valid item in the input: nothing imported, the current snapshot is "
+			"unchanged");
+		goto fail;
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	meta.fetched_at = (int64_t)time(NULL);
+	snprintf(meta.endpoint, sizeof meta.endpoint, "import:%s",
+		 nf ? files[0] : dsets[0]);
+	s = table_builder_finish(b, &meta);
+	if (!s) {
+		err_run("out of memory while building the snapshot");
+		return 1;
+	}
+	if (!out) {
+		if (store_cache_dir(g->cache_dir, dir, sizeof dir) != 0 ||
+		    store_default_path(dir, path, sizeof path) != 0) {
+			err_run("cannot tell where the cache folder is: pass --cache-dir or -o");
+			table_free(s);
+			return 1;
+		}
+		if (store_mkdirs(dir, &e) != 0) {
+			err_run("%s", e.msg);
+			table_free(s);
+			return 1;
+		}
+		out = path;
+	}
+	if (store_write(s, out, &e) != 0) {
+		err_run("%s", e.msg);
+		table_free(s);
+		return 1;
+	}
+	fprintf(stderr, "wrote %s: %u models, %u datasets\n", out, s->t[HT_MODELS].n,
+		s->t[HT_DATASETS].n);
+	table_free(s);
+	return 0;
+fail:
+	table_builder_free(b);
+	return 1;
+}
+
+/* ---- demo ------------------------------------------------------------------- */
+
+static int cmd_demo(struct args *a, const struct globals *g)
+{
+	uint64_t models = DEMO_DEFAULT_MODELS, datasets = DEMO_DEFAULT_DATASETS,
+		 seed = DEMO_DEFAULT_SEED;
+	const char *out = NULL, *v;
+	struct orgdir *d;
+	struct orgdir_diag diag = { NULL, NULL, 0 };
+	char err[1024];
+	int rc;
+
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i];
+		uint64_t *dst = NULL;
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			printf("Usage: hubtop demo [--models N] [--datasets M] [--seed S] -o FILE\n\n"
+			       "Writes a demo snapshot: synthetic data shaped like the Hub (long\n"
+			       "tail, concentration, country and organisation shares), always marked\n"
+			       "as demo.  The same options give the same file.  Defaults: %u models,\n"
+			       "%u datasets.\n", DEMO_DEFAULT_MODELS, DEMO_DEFAULT_DATASETS);
+			return 0;
+		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
+			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+				return EXIT_USAGE;
+			continue;
+		} else if (opt_is(arg, "--models")) {
+			dst = &models;
+			v = opt_value(a, "--models");
+		} else if (opt_is(arg, "--datasets")) {
+			dst = &datasets;
+			v = opt_value(a, "--datasets");
+		} else if (opt_is(arg, "--seed")) {
+			dst = &seed;
+			v = opt_value(a, "--seed");
+		} else {
+			err_usage("demo", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		}
+		if (!v)
+			return EXIT_USAGE;
+		if (parse_u64(v, dst) != 0 || (dst != &seed && *dst > 100000000)) {
+			err_usage("demo", "'%s' is not a count (a whole number up to 100000000)", v);
+			return EXIT_USAGE;
+		}
+	}
+	if (!out) {
+		err_usage("demo", "say where to write it: -o FILE");
+		return EXIT_USAGE;
+	}
+	d = orgdir_new();
+	if (!d) {
+		err_run("out of memory");
+		return 1;
+	}
+	orgdir_load_default(d, g->orgs, &diag);
+	rc = demo_write(models, datasets, seed, d, out, err, sizeof err);
+	orgdir_free(d);
+	if (rc != 0) {
+		err_run("%s", err);
+		return 1;
+	}
+	fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64 " datasets\n",
+		out, models, datasets);
+	return 0;
+}
+
+/* ---- report and export ------------------------------------------------------ */
+
+static int cmd_report(struct args *a, const struct globals *g)
+{
+	struct filter f;
+	struct session s;
+	enum report_format fmt = REPORT_TEXT;
+	const char *v;
+	int rc;
+
+	filter_init(&f);
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i];
+		if ((rc = take_filter(a, &f)) != 0) {
+			if (rc < 0)
+				return EXIT_USAGE;
+		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			printf("Usage: hubtop report [FILTERS] [--format text|json]\n\n"
+			       "The headline figures of the filtered snapshot, computed live: counts,\n"
+			       "downloads, top-N shares, share under 200 downloads, Gini, shares by\n"
+			       "country, country group and organisation type, and by year of\n"
+			       "creation.  The JSON is stable: see docs/report-json.md.\n\n%s",
+			       filter_help);
+			return 0;
+		} else if (opt_is(arg, "--format")) {
+			if (!(v = opt_value(a, "--format")))
+				return EXIT_USAGE;
+			if (!strcmp(v, "text"))
+				fmt = REPORT_TEXT;
+			else if (!strcmp(v, "json"))
+				fmt = REPORT_JSON;
+			else {
+				err_usage("report", "unknown format '%s' (valid: text, json)", v);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(arg, "--json")) {
+			fmt = REPORT_JSON;
+		} else {
+			err_usage("report", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (open_session(&s, g, 0) != 0)
+		return 1;
+	rc = report_write(stdout, s.eng, &f, fmt);
+	if (rc != 0 || fflush(stdout) != 0) {
+		err_run("cannot write the report: %s", strerror(errno));
+		rc = 1;
+	}
+	session_close(&s);
+	return rc ? 1 : 0;
+}
+
+static void print_panes(FILE *fp)
+{
+	int p;
+	for (p = 0; p < PANE_COUNT; p++)
+		fprintf(fp, "%s%s", p ? ", " : "", engine_pane_key((enum eng_pane)p));
+}
+
+static int cmd_export(struct args *a, const struct globals *g)
+{
+	struct filter f;
+	struct session s;
+	struct export_req q;
+	struct eng_result *r;
+	const char *out = "-", *v, *pane = NULL;
+	char err[1200];
+	long rows;
+	int rc, sort_given = 0;
+
+	filter_init(&f);
+	memset(&q, 0, sizeof q);
+	q.desc = 1;
+	q.items = HT_MODELS;
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i];
+		if ((rc = take_filter(a, &f)) != 0) {
+			if (rc < 0)
+				return EXIT_USAGE;
+		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			printf("Usage: hubtop export PANE [FILTERS] [--sort KEY[:asc|:desc]] [--limit N]\n"
+			       "                     [--items models|datasets] [--format csv|tsv|jsonl]\n"
+			       "                     [-o FILE]\n\n"
+			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
+			print_panes(stdout);
+			printf(".\nSort keys: downloads likes trending created count name (default\n"
+			       "downloads, descending).  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
+			       "could run as a formula are neutralised.  -o - (default) writes to\n"
+			       "standard output; a file is written atomically.  Columns: see\n"
+			       "docs/export.md.\n\n%s", filter_help);
+			return 0;
+		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
+			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+				return EXIT_USAGE;
+		} else if (opt_is(arg, "--sort")) {
+			char key[32];
+			const char *colon;
+			int sk;
+			if (!(v = opt_value(a, "--sort")))
+				return EXIT_USAGE;
+			colon = strchr(v, ':');
+			snprintf(key, sizeof key, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+			sk = engine_sort_find(key);
+			if (sk < 0 || (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))) {
+				err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
+					  "trending, created, count, name; optionally :asc or :desc)", v);
+				return EXIT_USAGE;
+			}
+			q.sort = (enum eng_sort)sk;
+			q.desc = colon ? !strcmp(colon, ":desc") : sk != SORT_NAME;
+			sort_given = 1;
+		} else if (opt_is(arg, "--limit")) {
+			uint64_t n;
+			if (!(v = opt_value(a, "--limit")))
+				return EXIT_USAGE;
+			if (parse_u64(v, &n) != 0) {
+				err_usage("export", "--limit takes a whole number, not '%s'", v);
+				return EXIT_USAGE;
+			}
+			q.limit = (size_t)n;
+		} else if (opt_is(arg, "--format")) {
+			int fmt;
+			if (!(v = opt_value(a, "--format")))
+				return EXIT_USAGE;
+			fmt = export_format_find(v);
+			if (fmt < 0) {
+				err_usage("export", "unknown format '%s' (valid: csv, tsv, jsonl)", v);
+				return EXIT_USAGE;
+			}
+			q.format = (enum export_format)fmt;
+		} else if (opt_is(arg, "--items")) {
+			if (!(v = opt_value(a, "--items")))
+				return EXIT_USAGE;
+			if (!strcmp(v, "models"))
+				q.items = HT_MODELS;
+			else if (!strcmp(v, "datasets"))
+				q.items = HT_DATASETS;
+			else {
+				err_usage("export", "--items is models or datasets, not '%s'", v);
+				return EXIT_USAGE;
+			}
+		} else if (arg[0] == '-' && arg[1]) {
+			err_usage("export", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		} else if (!pane) {
+			pane = arg;
+		} else {
+			err_usage("export", "one pane at a time ('%s' and '%s' given)", pane, arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (!pane) {
+		fprintf(stderr, "hubtop export: say which view to export: ");
+		print_panes(stderr);
+		fprintf(stderr, "\nTry 'hubtop export --help'.\n");
+		return EXIT_USAGE;
+	}
+	rc = engine_pane_find(pane);
+	if (rc < 0) {
+		fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
+		print_panes(stderr);
+		fprintf(stderr, ")\n");
+		return EXIT_USAGE;
+	}
+	q.pane = (enum eng_pane)rc;
+	if (q.pane == PANE_DATASETS)
+		q.items = HT_DATASETS;
+	else if (q.pane == PANE_MODELS)
+		q.items = HT_MODELS;
+	if (!sort_given && q.pane == PANE_YEARS) {
+		q.sort = SORT_NAME;
+		q.desc = 0;
+	}
+	if (open_session(&s, g, 0) != 0)
+		return 1;
+	r = engine_apply(s.eng, &f, q.items);
+	if (!r) {
+		err_run("out of memory while computing the view");
+		session_close(&s);
+		return 1;
+	}
+	rows = export_to_path(out, s.eng, r, &q, err, sizeof err);
+	engine_result_free(r);
+	session_close(&s);
+	if (rows < 0) {
+		err_run("%s", err);
+		return 1;
+	}
+	if (strcmp(out, "-") != 0)
+		fprintf(stderr, "wrote %s: %ld rows\n", out, rows);
+	return 0;
+}
+
+/* ---- fetch ------------------------------------------------------------------ */
+
+static volatile int fetch_cancel;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	fetch_cancel = 1;
+}
+
+struct fetch_ui {
+	int tty;
+	int quiet;
+	size_t last_len;
+};
+
+static void human_bytes(uint64_t b, char *buf, size_t len)
+{
+	if (b >= 1000000000)
+		snprintf(buf, len, "%.2f GB", b / 1e9);
+	else if (b >= 1000000)
+		snprintf(buf, len, "%.1f MB", b / 1e6);
+	else
+		snprintf(buf, len, "%.0f kB", b / 1e3);
+}
+
+static int fetch_progress(void *ctx, const struct hub_progress *p)
+{
+	struct fetch_ui *ui = ctx;
+	char line[256], bytes[32], eta[48] = "";
+	int n;
+
+	if (!ui->tty || ui->quiet)
+		return 0;
+	human_bytes(p->bytes, bytes, sizeof bytes);
+	if (p->expected && p->rate > 0 && p->items < p->expected)
+		snprintf(eta, sizeof eta, ", about %.0f s left",
+			 (double)(p->expected - p->items) / p->rate);
+	if (p->wait_s > 0)
+		n = snprintf(line, sizeof line, "%s: page %" PRIu64 ", %" PRIu64 " items, %s — "
+			     "waiting %d s (rate limit or retry %u)", p->phase, p->pages, p->items,
+			     bytes, p->wait_s, p->retries);
+	else
+		n = snprintf(line, sizeof line, "%s: page %" PRIu64 ", %" PRIu64 " items, %s, "
+			     "%.0f items/s%s", p->phase, p->pages, p->items, bytes, p->rate, eta);
+	if (n < 0)
+		return 0;
+	fprintf(stderr, "\r%s%*s", line,
+		ui->last_len > (size_t)n ? (int)(ui->last_len - (size_t)n) : 0, "");
+	ui->last_len = (size_t)n;
+	return 0;
+}
+
+static int cmd_fetch(struct args *a, const struct globals *g)
+{
+	struct hub_opts o;
+	struct orgdir *d;
+	struct orgdir_diag diag = { NULL, NULL, 0 };
+	struct fetch_ui ui = { isatty(2), 0, 0 };
+	struct sigaction sa, old;
+	char dir[4096], err[2048];
+	const char *v;
+	int rc;
+
+	hub_opts_init(&o);
+	o.models = o.datasets = 0;
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			printf("Usage: hubtop fetch [--models] [--datasets] [--top N] [--endpoint URL]\n"
+			       "                    [--orgs N] [--ca-bundle FILE] [--quiet] [-o FILE]\n\n"
+			       "Crawls the Hub's listings (most downloaded first) into a new snapshot.\n"
+			       "Without --models or --datasets both are fetched.  --top N stops after\n"
+			       "the N most downloaded of each: quick, and the snapshot says it is\n"
+			       "partial.  Interrupted (Ctrl-C, a lost connection), it resumes where it\n"
+			       "stopped when run again; the previous snapshot stays in use until the\n"
+			       "new one is complete.  --orgs N asks the Hub which of the N accounts\n"
+			       "with most downloads that the directory does not know are\n"
+			       "organisations (default 300).\n\n"
+			       "Endpoint: --endpoint, else $HF_ENDPOINT, else %s.\n"
+			       "Token: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH or\n"
+			       "$HF_HOME/token.  HF_HUB_OFFLINE=1 forbids network access.\n",
+			       HUB_DEFAULT_ENDPOINT);
+			return 0;
+		} else if (!strcmp(arg, "--models")) {
+			o.models = 1;
+		} else if (!strcmp(arg, "--datasets")) {
+			o.datasets = 1;
+		} else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
+			ui.quiet = 1;
+		} else if (opt_is(arg, "--endpoint")) {
+			if (!(o.endpoint = opt_value(a, "--endpoint")))
+				return EXIT_USAGE;
+		} else if (opt_is(arg, "--ca-bundle")) {
+			if (!(o.ca_bundle = opt_value(a, "--ca-bundle")))
+				return EXIT_USAGE;
+		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
+			if (!(o.snapshot = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+				return EXIT_USAGE;
+		} else if (opt_is(arg, "--top") || opt_is(arg, "--orgs")) {
+			int top = opt_is(arg, "--top");
+			uint64_t n;
+			if (!(v = opt_value(a, top ? "--top" : "--orgs")))
+				return EXIT_USAGE;
+			if (parse_u64(v, &n) != 0 || (top && n == 0) || n > UINT32_MAX) {
+				err_usage("fetch", "%s takes a positive whole number, not '%s'",
+					  top ? "--top" : "--orgs", v);
+				return EXIT_USAGE;
+			}
+			if (top)
+				o.top_n = n;
+			else
+				o.orgs_check = (unsigned)n;
+		} else {
+			err_usage("fetch", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o.models && !o.datasets)
+		o.models = o.datasets = 1;
+	if (store_cache_dir(g->cache_dir, dir, sizeof dir) != 0) {
+		err_run("cannot tell where the cache folder is: pass --cache-dir DIR");
+		return 1;
+	}
+	o.cache_dir = dir;
+	if (!o.snapshot && g->snapshot)
+		o.snapshot = g->snapshot;
+	o.progress = fetch_progress;
+	o.ctx = &ui;
+	o.cancel = &fetch_cancel;
+	d = orgdir_new();
+	if (!d) {
+		err_run("out of memory");
+		return 1;
+	}
+	orgdir_load_default(d, g->orgs, &diag);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, &old);
+	rc = hub_fetch(&o, d, err, sizeof err);
+	sigaction(SIGINT, &old, NULL);
+	orgdir_free(d);
+	if (ui.last_len)
+		fputc('\n', stderr);
+	if (rc != 0) {
+		err_run("%s", err);
+		return fetch_cancel ? 130 : 1;
+	}
+	if (err[0])
+		fprintf(stderr, "%s\n", err);
+	return 0;
+}
+
+/* ---- orgs ------------------------------------------------------------------- */
+
+static void print_problem(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static int cmd_orgs(struct args *a, const struct globals *g)
+{
+	const char *sub = a->i < a->argc ? a->argv[a->i++] : NULL;
+
+	if (!sub || !strcmp(sub, "-h") || !strcmp(sub, "--help")) {
+		printf("Usage: hubtop orgs check [FILE]\n"
+		       "       hubtop orgs unattributed [--top N] [--window 30d|all]\n\n"
+		       "check: validates an organisation directory file (the shipped one by\n"
+		       "default): columns, duplicate accounts, country codes, types.  Problems\n"
+		       "are printed as FILE:LINE: what; the exit status is 1 if there are any.\n"
+		       "unattributed: the accounts with the most downloads that the directory\n"
+		       "does not know, so you can add them to ~/.config/hubtop/orgs.tsv.\n");
+		return sub ? 0 : EXIT_USAGE;
+	}
+	if (!strcmp(sub, "check")) {
+		struct orgdir_diag diag = { print_problem, NULL, 0 };
+		const char *file = a->i < a->argc ? a->argv[a->i] : NULL;
+		char shipped[4096];
+		unsigned n;
+		if (!file) {
+			const char *env = getenv("HUBTOP_ORGS");
+			if (g->orgs)
+				file = g->orgs;
+			else if (env && *env)
+				file = env;
+			else {
+				snprintf(shipped, sizeof shipped, "%s/orgs.tsv", HUBTOP_DATADIR);
+				file = access(shipped, R_OK) == 0 ? shipped : "data/orgs.tsv";
+			}
+		}
+		n = orgdir_check_file(file, &diag);
+		if (n) {
+			fprintf(stderr, "%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
+			return 1;
+		}
+		printf("%s: valid\n", file);
+		return 0;
+	}
+	if (!strcmp(sub, "unattributed")) {
+		uint64_t top = 30;
+		int all = 0;
+		const char *v;
+		struct session s;
+		struct attrib_unknown *u = NULL;
+		size_t n, i;
+		for (; a->i < a->argc; a->i++) {
+			const char *arg = a->argv[a->i];
+			if (opt_is(arg, "--top")) {
+				if (!(v = opt_value(a, "--top")))
+					return EXIT_USAGE;
+				if (parse_u64(v, &top) != 0 || top == 0) {
+					err_usage("orgs", "--top takes a positive whole number");
+					return EXIT_USAGE;
+				}
+			} else if (opt_is(arg, "--window")) {
+				if (!(v = opt_value(a, "--window")))
+					return EXIT_USAGE;
+				if (strcmp(v, "30d") && strcmp(v, "all")) {
+					err_usage("orgs", "--window is 30d or all, not '%s'", v);
+					return EXIT_USAGE;
+				}
+				all = !strcmp(v, "all");
+			} else {
+				err_usage("orgs", "unknown option '%s'", arg);
+				return EXIT_USAGE;
+			}
+		}
+		if (open_session(&s, g, 0) != 0)
+			return 1;
+		if (s.snap->meta.demo)
+			fprintf(stderr, "note: this is DEMO data\n");
+		n = attrib_unattributed(s.attr, s.snap, all, (size_t)top, &u);
+		printf("%-40s %15s %8s  %s\n", "account", all ? "downloads_all" : "downloads_30d",
+		       "items", "hub says");
+		for (i = 0; i < n; i++)
+			printf("%-40s %15" PRIu64 " %8" PRIu64 "  %s\n", u[i].account, u[i].downloads,
+			       u[i].items, u[i].kind == HT_ACCT_ORG ? "organisation" :
+			       u[i].kind == HT_ACCT_USER ? "user" : "not checked");
+		free(u);
+		session_close(&s);
+		return 0;
+	}
+	err_usage("orgs", "unknown subcommand '%s' (valid: check, unattributed)", sub);
+	return EXIT_USAGE;
+}
+
+/* ---- explorer --------------------------------------------------------------- */
+
+static void print_config_problem(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "hubtop: %s\n", msg);
+}
+
+static int cmd_tui(struct args *a, const struct globals *g)
+{
+	struct config c;
+	struct session s;
+	const char *v;
+	int rc;
+
+	config_init(&c);
+	config_load(&c, NULL, print_config_problem, NULL);
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i];
+		if ((rc = take_filter(a, &c.filter)) != 0) {
+			if (rc < 0)
+				return EXIT_USAGE;
+		} else if (opt_is(arg, "--pane")) {
+			if (!(v = opt_value(a, "--pane")))
+				return EXIT_USAGE;
+			snprintf(c.pane, sizeof c.pane, "%s", v);
+		} else if (!strcmp(arg, "--ascii")) {
+			c.ascii = 1;
+		} else {
+			err_usage(NULL, "unknown command or option '%s'", arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (!isatty(0) || !isatty(1)) {
+		err_run("the explorer needs a terminal; for scripts use 'hubtop report' or "
+			"'hubtop export' (see hubtop --help)");
+		return 1;
+	}
+	if (open_session(&s, g, 0) != 0)
+		return 1;
+	rc = tui_run(&s, &c);
+	session_close(&s);
+	return rc;
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+static const struct command {
+	const char *name;
+	int (*run)(struct args *a, const struct globals *g);
+} commands[] = {
+	{ "info", cmd_info },     { "import", cmd_import }, { "demo", cmd_demo },
+	{ "report", cmd_report }, { "export", cmd_export }, { "fetch", cmd_fetch },
+	{ "orgs", cmd_orgs },
+};
+
+int cli_main(int argc, char **argv)
+{
+	struct globals g = { 0 };
+	struct args a;
+	char **rest = calloc((size_t)argc + 1, sizeof *rest);
+	int n = 0, i, rc;
+	size_t c;
+	const struct command *cmd = NULL;
+
+	if (!rest) {
+		err_run("out of memory");
+		return 1;
+	}
+	/* Global options may stand anywhere; take them out first. */
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], **dst = NULL, *name = NULL;
+		if (opt_is(arg, "--snapshot"))
+			dst = &g.snapshot, name = "--snapshot";
+		else if (opt_is(arg, "--cache-dir"))
+			dst = &g.cache_dir, name = "--cache-dir";
+		else if (opt_is(arg, "--orgs-file"))
+			dst = &g.orgs, name = "--orgs-file";
+		if (dst) {
+			size_t len = strlen(name);
+			if (arg[len] == '=')
+				*dst = arg + len + 1;
+			else if (i + 1 < argc)
+				*dst = argv[++i];
+			else {
+				err_usage(NULL, "option %s needs a value", name);
+				free(rest);
+				return EXIT_USAGE;
+			}
+			continue;
+		}
+		if (n == 0 && (!strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help"))) {
+			help_main();
+			free(rest);
+			return 0;
+		}
+		if (n == 0 && (!strcmp(arg, "-V") || !strcmp(arg, "--version"))) {
+			printf("hubtop %s\n", PACKAGE_VERSION);
+			free(rest);
+			return 0;
+		}
+		rest[n++] = argv[i];
+	}
+	a.argc = n;
+	a.argv = rest;
+	a.i = 0;
+	a.cmd = NULL;
+	if (n > 0)
+		for (c = 0; c < sizeof commands / sizeof commands[0]; c++)
+			if (!strcmp(rest[0], commands[c].name))
+				cmd = &commands[c];
+	if (cmd) {
+		a.i = 1;
+		a.cmd = cmd->name;
+		rc = cmd->run(&a, &g);
+	} else {
+		rc = cmd_tui(&a, &g);
+	}
+	free(rest);
+	return rc;
+}

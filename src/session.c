@@ -1,1 +1,152 @@
-/* session.c - to be written */
+/* session.c - open the snapshot, directory, attribution and engine. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hubtop/demo.h"
+#include "hubtop/session.h"
+#include "hubtop/store.h"
+
+static void report_dir_problem(void *ctx, const char *msg)
+{
+	const struct session_opts *o = ctx;
+	if (!o->quiet)
+		fprintf(stderr, "hubtop: warning: %s (line skipped)\n", msg);
+}
+
+struct ht_snapshot *session_embedded_demo(char *err, size_t errlen)
+{
+	size_t len = (size_t)(demo_blob_end - demo_blob);
+	struct store_err e;
+	struct ht_snapshot *s;
+	void *copy = malloc(len ? len : 1);
+
+	if (!copy) {
+		snprintf(err, errlen, "out of memory while opening the demo snapshot");
+		return NULL;
+	}
+	memcpy(copy, demo_blob, len);
+	s = store_load_mem(copy, len, "(built-in demo snapshot)", &e);
+	if (!s)
+		snprintf(err, errlen, "%s", e.msg);
+	return s;
+}
+
+/* Snapshot, directory, attribution, engine: built in order, kept together. */
+static int build_derived(struct session *s, struct ht_snapshot *snap, char *err, size_t errlen)
+{
+	struct attrib *a = attrib_build(snap, s->dir);
+	struct engine *e;
+
+	if (!a) {
+		snprintf(err, errlen, "out of memory while attributing %u models",
+			 snap->t[HT_MODELS].n);
+		return -1;
+	}
+	e = engine_new(snap, a, s->dir);
+	if (!e) {
+		attrib_free(a);
+		snprintf(err, errlen, "out of memory while indexing %u models",
+			 snap->t[HT_MODELS].n);
+		return -1;
+	}
+	engine_free(s->eng);
+	attrib_free(s->attr);
+	table_free(s->snap);
+	s->snap = snap;
+	s->attr = a;
+	s->eng = e;
+	return 0;
+}
+
+static struct ht_snapshot *open_snapshot(struct session *s, const struct session_opts *o,
+					 char *err, size_t errlen)
+{
+	struct store_err e;
+	struct ht_snapshot *snap;
+	struct stat st;
+
+	s->demo_fallback = 0;
+	if (o->snapshot && *o->snapshot) {
+		snprintf(s->snapshot_path, sizeof s->snapshot_path, "%s", o->snapshot);
+	} else {
+		if (store_default_path(s->cache_dir, s->snapshot_path, sizeof s->snapshot_path)) {
+			snprintf(err, errlen, "cache folder name too long: %s", s->cache_dir);
+			return NULL;
+		}
+		if (stat(s->snapshot_path, &st) != 0 && errno == ENOENT) {
+			/* Nothing fetched yet: the demo, so hubtop works at once, offline. */
+			s->snapshot_path[0] = '\0';
+			s->demo_fallback = 1;
+			return session_embedded_demo(err, errlen);
+		}
+	}
+	snap = store_load(s->snapshot_path, &e);
+	if (!snap)
+		snprintf(err, errlen, "%s", e.msg);
+	return snap;
+}
+
+int session_open(struct session *s, const struct session_opts *o, char *err, size_t errlen)
+{
+	struct orgdir_diag diag = { report_dir_problem, (void *)o, 0 };
+	struct ht_snapshot *snap;
+
+	memset(s, 0, sizeof *s);
+	if (store_cache_dir(o->cache_dir, s->cache_dir, sizeof s->cache_dir) != 0) {
+		snprintf(err, errlen, "cannot tell where the cache folder is: set HOME, "
+			 "XDG_CACHE_HOME or HUBTOP_CACHE_DIR, or pass --cache-dir DIR");
+		return -1;
+	}
+	s->dir = orgdir_new();
+	if (!s->dir) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	orgdir_load_default(s->dir, o->orgs, &diag);
+	s->dir_problems = diag.errors;
+	snap = open_snapshot(s, o, err, errlen);
+	if (!snap || build_derived(s, snap, err, errlen) != 0) {
+		if (snap && !s->snap)
+			table_free(snap);
+		session_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+int session_reload(struct session *s, char *err, size_t errlen)
+{
+	struct session_opts o = { 0 };
+	struct ht_snapshot *snap;
+	char keep_path[sizeof s->snapshot_path];
+	int keep_demo = s->demo_fallback;
+
+	memcpy(keep_path, s->snapshot_path, sizeof keep_path);
+	o.snapshot = s->snapshot_path[0] ? keep_path : NULL;
+	o.quiet = 1;
+	snap = open_snapshot(s, &o, err, errlen);
+	if (!snap || build_derived(s, snap, err, errlen) != 0) {
+		table_free(snap);
+		memcpy(s->snapshot_path, keep_path, sizeof keep_path);
+		s->demo_fallback = keep_demo;
+		return -1;
+	}
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	engine_free(s->eng);
+	attrib_free(s->attr);
+	table_free(s->snap);
+	orgdir_free(s->dir);
+	s->eng = NULL;
+	s->attr = NULL;
+	s->snap = NULL;
+	s->dir = NULL;
+}

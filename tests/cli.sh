@@ -1,3 +1,103 @@
 #!/bin/sh
-# placeholder
-exit 77
+# cli.sh - the headless commands through the real binary.
+set -u
+: "${HUBTOP:?}" "${HUBTOP_SRCDIR:?}"
+T=${HUBTOP_TEST_TMP:-/tmp}/cli.$$
+rm -rf "$T"; mkdir -p "$T"
+trap 'rm -rf "$T"' EXIT
+FIX=$HUBTOP_SRCDIR/tests/fixtures
+export HUBTOP_CACHE_DIR="$T/cache" XDG_CONFIG_HOME="$T/config"
+pass=0; fail=0
+ok()   { pass=$((pass + 1)); }
+bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
+# run EXPECTED_STATUS CMD...: runs, keeps stdout/stderr in $T/out, $T/err
+run() {
+	want=$1; shift
+	"$@" >"$T/out" 2>"$T/err"; got=$?
+	if [ "$got" != "$want" ]; then
+		bad "'$*' exited $got, expected $want"; sed 's/^/  | /' "$T/err" | head -5; return 1
+	fi
+	return 0
+}
+has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -8; return 1; }; ok; }
+
+# Help and version.
+run 0 "$HUBTOP" --help && has "$T/out" "Usage: hubtop" && has "$T/out" "--country"
+run 0 "$HUBTOP" --version && has "$T/out" "hubtop [0-9]"
+for c in info report export fetch import demo orgs; do
+	run 0 "$HUBTOP" "$c" --help && has "$T/out" "Usage: hubtop $c"
+done
+run 2 "$HUBTOP" frobnicate && has "$T/err" "unknown command or option 'frobnicate'"
+
+# No cache: the built-in demo, marked as such.
+run 0 "$HUBTOP" info && has "$T/out" "DEMO DATA" && has "$T/out" "built-in demo"
+run 0 "$HUBTOP" info --json && has "$T/out" '"demo":[[:space:]]*true' && has "$T/out" '"count":'
+run 0 "$HUBTOP" export models --limit 3 && has "$T/out" "demo"
+
+# Import: fixtures into the cache, then the cache is what opens.
+run 0 "$HUBTOP" import "$FIX/models-small.jsonl" --datasets "$FIX/datasets-small.jsonl" &&
+	has "$T/err" "13 models imported" && has "$T/err" "3 datasets imported"
+[ -f "$T/cache/snapshot.hts" ] && ok || bad "import did not write the cache's snapshot"
+run 0 "$HUBTOP" info --json && has "$T/out" '"demo":[[:space:]]*false' &&
+	has "$T/out" '"complete":[[:space:]]*true'
+run 0 "$HUBTOP" info && has "$T/out" "models:     13" && has "$T/out" "datasets:   3"
+
+# Bad import input: reported with line numbers, the snapshot kept.
+printf '{"id":"a/b","downloads":1}\nthis is not json\n' >"$T/bad.jsonl"
+run 0 "$HUBTOP" import "$T/bad.jsonl" -o "$T/one.hts" && has "$T/err" "bad.jsonl:2:"
+: >"$T/empty.jsonl"
+run 1 "$HUBTOP" import "$T/empty.jsonl" && has "$T/err" "no input"
+printf 'nonsense\n' >"$T/junk.jsonl"
+run 1 "$HUBTOP" import "$T/junk.jsonl" && has "$T/err" "no valid item"
+run 0 "$HUBTOP" info && has "$T/out" "models:     13"
+printf '{"id":"x/y","downloads":5}\n' | "$HUBTOP" import - -o "$T/stdin.hts" 2>"$T/err" &&
+	has "$T/err" "1 models imported" || bad "import from standard input"
+
+# Export: CSV header, filters, sorting, bad values refused with the valid ones.
+run 0 "$HUBTOP" export models --format csv && has "$T/out" "^rank,id,author" &&
+	has "$T/out" "Qwen/Qwen2.5-7B"
+run 0 "$HUBTOP" export models --search llama --format csv
+[ "$(wc -l <"$T/out")" -eq 2 ] && ok || bad "search llama: expected header + 1 row"
+run 0 "$HUBTOP" export models --sort name:asc --limit 1 --format tsv && has "$T/out" "Qwen\|bartowski\|deepseek\|google\|gpt2"
+run 2 "$HUBTOP" export models --country XX && has "$T/err" "CN"
+run 2 "$HUBTOP" export models --org-type martian && has "$T/err" "industry"
+run 2 "$HUBTOP" export planets && has "$T/err" "countries"
+run 2 "$HUBTOP" export models --window 7d && has "$T/err" "30d"
+run 0 "$HUBTOP" export models -o "$T/out.csv" && has "$T/err" "rows"
+[ -s "$T/out.csv" ] && ok || bad "export -o wrote nothing"
+run 1 "$HUBTOP" export models -o "$T/no/such/dir/out.csv" && has "$T/err" "no/such/dir"
+run 0 "$HUBTOP" export countries --format csv && has "$T/out" "unknown\|Unknown"
+run 0 "$HUBTOP" export models --by lineage --author Qwen --format csv &&
+	has "$T/out" "bartowski/Qwen2.5-7B-GGUF" && has "$T/out" "someone/qwen-chat-lora"
+
+# Report: text and JSON, the stable keys.
+run 0 "$HUBTOP" report && has "$T/out" "models"
+run 0 "$HUBTOP" report --format json && has "$T/out" '"top_share"' &&
+	has "$T/out" '"by_country"' && has "$T/out" '"by_org_type"' && has "$T/out" '"gini"'
+
+# A corrupted or foreign snapshot is refused, naming the file.
+cp "$T/cache/snapshot.hts" "$T/corrupt.hts"
+printf 'XX' | dd of="$T/corrupt.hts" bs=1 seek=2000 conv=notrunc 2>/dev/null
+run 1 "$HUBTOP" info --snapshot "$T/corrupt.hts" && has "$T/err" "corrupt.hts" && has "$T/err" "corrupted"
+printf 'hello' >"$T/foreign.hts"
+run 1 "$HUBTOP" info --snapshot "$T/foreign.hts" && has "$T/err" "not a hubtop snapshot"
+run 1 "$HUBTOP" info --snapshot "$T/missing.hts" && has "$T/err" "missing.hts"
+
+# Demo of any size, deterministic.
+run 0 "$HUBTOP" demo --models 3000 --datasets 500 -o "$T/d1.hts"
+run 0 "$HUBTOP" demo --models 3000 --datasets 500 -o "$T/d2.hts"
+cmp -s "$T/d1.hts" "$T/d2.hts" && ok || bad "demo is not deterministic"
+run 0 "$HUBTOP" info --snapshot "$T/d1.hts" --json && has "$T/out" '"demo":[[:space:]]*true'
+run 2 "$HUBTOP" demo --models lots -o "$T/x.hts" && has "$T/err" "lots"
+
+# The organisation directory.
+run 0 "$HUBTOP" orgs check && has "$T/out" "valid"
+printf 'account\tname\tcountries\ttype\tsame_as\tnote\nacme\tAcme\tZZ\tindustry\t\t\nacme\tAcme\tUS\tindustry\t\t\n' >"$T/orgs.tsv"
+run 1 "$HUBTOP" orgs check "$T/orgs.tsv" && has "$T/err" "orgs.tsv:2:" && has "$T/err" "orgs.tsv:3:"
+run 0 "$HUBTOP" orgs unattributed --top 5 && has "$T/out" "tiny-user\|someone\|orphan\|loop"
+
+# The explorer refuses to run without a terminal, and says what to use.
+run 1 "$HUBTOP" </dev/null && has "$T/err" "needs a terminal"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
