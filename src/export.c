@@ -1,1 +1,333 @@
-/* export.c - to be written */
+/* export.c - the current view as CSV, TSV or JSON Lines (see export.h and
+ * docs/export.md for the columns). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+
+#include "hubtop/export.h"
+#include "hubtop/store.h"
+
+int export_format_find(const char *key)
+{
+	static const char *const keys[] = { "csv", "tsv", "jsonl" };
+	for (int i = 0; key && i < 3; i++)
+		if (!strcasecmp(key, keys[i]))
+			return i;
+	return -1;
+}
+
+/* A spreadsheet evaluates cells that begin with these. */
+static int risky_start(const char *s)
+{
+	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
+}
+
+static int is_ctl(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+int export_csv_field(FILE *fp, const char *s)
+{
+	int quote = 0;
+	if (!s)
+		s = "";
+	for (const char *p = s; *p; p++)
+		if (*p == ',' || *p == '"')
+			quote = 1;
+	if (quote && putc('"', fp) == EOF)
+		return -1;
+	if (risky_start(s) && putc('\'', fp) == EOF)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		int c = is_ctl((unsigned char)*p) ? ' ' : *p;
+		if (c == '"' && putc('"', fp) == EOF)
+			return -1;
+		if (putc(c, fp) == EOF)
+			return -1;
+	}
+	if (quote && putc('"', fp) == EOF)
+		return -1;
+	return 0;
+}
+
+static int tsv_field(FILE *fp, const char *s)
+{
+	if (!s)
+		s = "";
+	if (risky_start(s) && putc('\'', fp) == EOF)
+		return -1;
+	for (const char *p = s; *p; p++)
+		if (putc(is_ctl((unsigned char)*p) ? ' ' : *p, fp) == EOF)
+			return -1;
+	return 0;
+}
+
+/* One cell of a row: text, unsigned number, or a share. */
+enum cell_kind { C_TEXT, C_UINT, C_SHARE };
+struct cell {
+	const char *name;
+	enum cell_kind kind;
+	const char *s;
+	uint64_t u;
+	double d;
+};
+
+#define MAX_CELLS 24
+
+struct sink {
+	FILE *fp;
+	enum export_format fmt;
+	struct cell c[MAX_CELLS];
+	size_t n;
+	char text[MAX_CELLS][32]; /* storage for formatted dates */
+};
+
+static void add_text(struct sink *k, const char *name, const char *s)
+{
+	k->c[k->n++] = (struct cell){ name, C_TEXT, s ? s : "", 0, 0 };
+}
+static void add_uint(struct sink *k, const char *name, uint64_t u)
+{
+	k->c[k->n++] = (struct cell){ name, C_UINT, NULL, u, 0 };
+}
+static void add_share(struct sink *k, const char *name, double d)
+{
+	k->c[k->n++] = (struct cell){ name, C_SHARE, NULL, 0, d };
+}
+static void add_time(struct sink *k, const char *name, int64_t t)
+{
+	char *buf = k->text[k->n];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	buf[0] = '\0';
+	if (t > 0 && gmtime_r(&tt, &tm))
+		strftime(buf, sizeof k->text[0], "%Y-%m-%dT%H:%M:%SZ", &tm);
+	add_text(k, name, buf);
+}
+
+static int emit(struct sink *k, int header)
+{
+	FILE *fp = k->fp;
+	if (k->fmt == EXPORT_JSONL) {
+		cJSON *o;
+		char *txt;
+		int rc;
+		if (header)
+			return 0;
+		o = cJSON_CreateObject();
+		if (!o)
+			return -1;
+		for (size_t i = 0; i < k->n; i++) {
+			const struct cell *c = &k->c[i];
+			char clean[1024];
+			size_t j = 0;
+			if (c->kind == C_UINT) {
+				cJSON_AddNumberToObject(o, c->name, (double)c->u);
+			} else if (c->kind == C_SHARE) {
+				cJSON_AddNumberToObject(o, c->name, c->d);
+			} else {
+				for (const char *p = c->s; *p && j < sizeof clean - 1; p++)
+					clean[j++] = is_ctl((unsigned char)*p) ? ' ' : *p;
+				clean[j] = '\0';
+				cJSON_AddStringToObject(o, c->name, clean);
+			}
+		}
+		txt = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (!txt)
+			return -1;
+		rc = fputs(txt, fp) == EOF || putc('\n', fp) == EOF ? -1 : 0;
+		cJSON_free(txt);
+		return rc;
+	}
+	for (size_t i = 0; i < k->n; i++) {
+		const struct cell *c = &k->c[i];
+		int rc = 0;
+		if (i && putc(k->fmt == EXPORT_CSV ? ',' : '\t', fp) == EOF)
+			return -1;
+		if (header)
+			rc = fputs(c->name, fp) == EOF ? -1 : 0;
+		else if (c->kind == C_UINT)
+			rc = fprintf(fp, "%llu", (unsigned long long)c->u) < 0 ? -1 : 0;
+		else if (c->kind == C_SHARE)
+			rc = fprintf(fp, "%.6f", c->d) < 0 ? -1 : 0;
+		else
+			rc = k->fmt == EXPORT_CSV ? export_csv_field(fp, c->s) : tsv_field(fp, c->s);
+		if (rc)
+			return -1;
+	}
+	return fputs(k->fmt == EXPORT_CSV ? "\r\n" : "\n", fp) == EOF ? -1 : 0;
+}
+
+static const char *gated_text(uint8_t flags)
+{
+	if (!(flags & HT_F_GATED))
+		return "no";
+	return flags & HT_F_GATED_MAN ? "manual" : "auto";
+}
+
+static long write_items(struct sink *k, struct engine *e, const struct eng_result *r,
+			const struct export_req *q, const char *data)
+{
+	const struct ht_snapshot *s = engine_snapshot(e);
+	const struct attrib *a = engine_attrib(e);
+	const struct ht_table *t = &s->t[r->kind];
+	uint32_t *order = engine_sort_items(e, r, q->sort, q->desc);
+	size_t n = r->n;
+	long rows = 0;
+	if (!order)
+		return -1;
+	if (q->limit && q->limit < n)
+		n = q->limit;
+	for (size_t i = 0; i <= n; i++) {
+		int header = i == 0;
+		uint32_t row = header ? 0 : order[i - 1], ac = 0;
+		k->n = 0;
+		if (!header)
+			ac = engine_item_account(e, r, row);
+		add_uint(k, "rank", i);
+		add_text(k, "id", header ? "" : ht_id(s, r->kind, row));
+		add_text(k, "author", header ? "" : ht_author(s, r->kind, row));
+		add_text(k, "attributed_to", header ? "" : a->acct_name[ac]);
+		add_text(k, "country", header ? "" : country_code(a->acct_country[ac]));
+		add_text(k, "country_group",
+			 header ? "" : country_group_key((enum country_group)a->acct_group[ac]));
+		add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)a->acct_type[ac]));
+		add_uint(k, "downloads", header ? 0 : t->downloads[row]);
+		add_uint(k, "downloads_all_time", header ? 0 : t->downloads_all[row]);
+		add_uint(k, "likes", header ? 0 : t->likes[row]);
+		add_uint(k, "trending", header ? 0 : t->trending[row]);
+		add_time(k, "created", header ? 0 : t->created[row]);
+		add_time(k, "last_modified", header ? 0 : t->modified[row]);
+		add_text(k, "pipeline_tag", header ? "" : ht_term(s, t->pipeline[row]));
+		add_text(k, "library", header ? "" : ht_term(s, t->library[row]));
+		add_text(k, "license", header ? "" : ht_term(s, t->license[row]));
+		add_text(k, "gated", header ? "" : gated_text(t->flags[row]));
+		add_text(k, "data", data);
+		if (emit(k, header)) {
+			free(order);
+			return -1;
+		}
+		rows += !header;
+	}
+	free(order);
+	return rows;
+}
+
+static long write_aggregate(struct sink *k, struct engine *e, const struct eng_result *r,
+			    const struct export_req *q, const char *data)
+{
+	struct eng_row *rows = NULL;
+	size_t n = engine_rank(e, r, q->pane, q->sort, q->desc, &rows);
+	const char *items = r->kind == HT_DATASETS ? "datasets" : "models";
+	long out = 0;
+	if (!rows && n)
+		return -1;
+	if (q->limit && q->limit < n)
+		n = q->limit;
+	for (size_t i = 0; i <= n; i++) {
+		int header = i == 0;
+		const struct eng_row *w = header ? NULL : &rows[i - 1];
+		k->n = 0;
+		add_uint(k, "rank", i);
+		switch (q->pane) {
+		case PANE_ORGS:
+			add_text(k, "account", header ? "" : w->label);
+			add_text(k, "name", header ? "" : w->name);
+			add_text(k, "country", header ? "" : country_code(w->country));
+			add_text(k, "country_group", header ? "" : country_group_key((enum country_group)w->group));
+			add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)w->type));
+			add_uint(k, items, header ? 0 : w->count);
+			add_uint(k, "downloads", header ? 0 : w->downloads);
+			add_share(k, "share", header ? 0 : w->share);
+			break;
+		case PANE_COUNTRIES:
+			add_text(k, "country", header ? "" : w->key ? w->label : "");
+			add_text(k, "name", header ? "" : w->name);
+			add_text(k, "country_group", header ? "" : country_group_key((enum country_group)w->group));
+			add_uint(k, items, header ? 0 : w->count);
+			add_uint(k, "downloads", header ? 0 : w->downloads);
+			add_share(k, "share", header ? 0 : w->share);
+			add_share(k, "count_share", header ? 0 : w->count_share);
+			break;
+		default:
+			add_text(k, "key", header ? "" : w->label);
+			add_text(k, "name", header ? "" : w->name);
+			add_uint(k, "count", header ? 0 : w->count);
+			add_uint(k, "downloads", header ? 0 : w->downloads);
+			add_share(k, "share", header ? 0 : w->share);
+			add_share(k, "count_share", header ? 0 : w->count_share);
+			break;
+		}
+		add_text(k, "data", data);
+		if (emit(k, header)) {
+			free(rows);
+			return -1;
+		}
+		out += !header;
+	}
+	free(rows);
+	return out;
+}
+
+long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const struct export_req *q)
+{
+	struct sink k;
+	const char *data;
+	if (!fp || !e || !r || !q || (unsigned)q->pane >= PANE_COUNT) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&k, 0, sizeof k);
+	k.fp = fp;
+	k.fmt = q->format;
+	/* Demo figures must never pass for real ones, even out of context. */
+	data = engine_snapshot(e)->meta.demo ? "demo" : "hub";
+	if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
+		return write_items(&k, e, r, q, data);
+	return write_aggregate(&k, e, r, q, data);
+}
+
+struct path_ctx {
+	struct engine *e;
+	const struct eng_result *r;
+	const struct export_req *q;
+	long rows;
+};
+
+static int path_writer(void *ctx, void *fp)
+{
+	struct path_ctx *c = ctx;
+	c->rows = export_write(fp, c->e, c->r, c->q);
+	return c->rows < 0 ? -1 : 0;
+}
+
+long export_to_path(const char *path, struct engine *e, const struct eng_result *r,
+		    const struct export_req *q, char *err, size_t errlen)
+{
+	struct path_ctx c = { e, r, q, 0 };
+	struct store_err se;
+	if (!path || !strcmp(path, "-")) {
+		long n = export_write(stdout, e, r, q);
+		if (n < 0 || fflush(stdout) != 0) {
+			if (err && errlen)
+				snprintf(err, errlen, "cannot write the export to standard output: %s",
+					 strerror(errno ? errno : EIO));
+			return -1;
+		}
+		return n;
+	}
+	memset(&se, 0, sizeof se);
+	if (store_atomic_write(path, path_writer, &c, &se) != 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "cannot write the export to %s: %s", path,
+				 se.msg[0] ? se.msg : strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return c.rows;
+}

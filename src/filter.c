@@ -1,1 +1,559 @@
-/* filter.c - to be written */
+/* filter.c - parsing and printing of the filter model (see filter.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hubtop/filter.h"
+#include "hubtop/country.h"
+#include "hubtop/orgdir.h"
+#include "hubtop/attrib.h"
+
+const char *const filter_keys[] = {
+	"country", "group", "org-type", "author", "task", "library", "license",
+	"search", "created", "min-downloads", "gated", "window", "by", NULL
+};
+
+void filter_init(struct filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->window = WIN_30D;
+	f->by = ATTRIB_UPLOADER;
+	f->gated = -1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's method). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *py, unsigned *pm, unsigned *pd)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = (int64_t)yoe + era * 400;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+	*py = (int)(y + (m <= 2));
+	*pm = m;
+	*pd = d;
+}
+
+static unsigned days_in_month(int y, unsigned m)
+{
+	static const unsigned dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+static int bad(char *err, size_t errlen, const char *key, const char *value, const char *valid)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "bad value '%s' for --%s: expected %s", value, key, valid);
+	return -1;
+}
+
+/* Copies the next ','-separated token of *p into tok (trimmed); 0 at the end. */
+static int next_token(const char **p, char *tok, size_t len, int *too_long)
+{
+	const char *s = *p, *e;
+	size_t n;
+	while (*s == ',' || *s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return 0;
+	e = s;
+	while (*e && *e != ',')
+		e++;
+	*p = e;
+	n = (size_t)(e - s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*too_long = n >= len;
+	if (n >= len)
+		n = len - 1;
+	memcpy(tok, s, n);
+	tok[n] = '\0';
+	return 1;
+}
+
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int set_countries(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	uint64_t set[4] = { 0, 0, 0, 0 };
+	const char *p = v;
+	char tok[64];
+	int tl;
+	static const char valid[] = "an ISO 3166-1 alpha-2 code such as CN, US, FR, or unknown "
+				    "(several separated by commas)";
+	while (next_token(&p, tok, sizeof tok, &tl)) {
+		int idx;
+		if (tl)
+			return bad(err, errlen, "country", v, valid);
+		if (!strcasecmp(tok, "unknown"))
+			idx = (int)COUNTRY_UNKNOWN;
+		else
+			idx = strlen(tok) == 2 ? country_find(tok) : -1;
+		if (idx < 0 || idx >= 256 || (idx == 0 && strcasecmp(tok, "unknown")))
+			return bad(err, errlen, "country", tok, valid);
+		set[idx >> 6] |= (uint64_t)1 << (idx & 63);
+	}
+	memcpy(f->countries, set, sizeof set);
+	return 0;
+}
+
+static int set_groups(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	uint32_t m = 0;
+	const char *p = v;
+	char tok[64];
+	int tl;
+	while (next_token(&p, tok, sizeof tok, &tl)) {
+		int g = tl ? -1 : country_group_find(tok);
+		if (g < 0 || g >= CG_COUNT) {
+			char valid[256] = "one of";
+			for (int i = 0; i < CG_COUNT; i++) {
+				size_t l = strlen(valid);
+				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "",
+					 country_group_key((enum country_group)i));
+			}
+			return bad(err, errlen, "group", tok, valid);
+		}
+		m |= 1u << g;
+	}
+	f->groups = m;
+	return 0;
+}
+
+static int set_types(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	uint32_t m = 0;
+	const char *p = v;
+	char tok[64];
+	int tl;
+	while (next_token(&p, tok, sizeof tok, &tl)) {
+		int t = tl ? -1 : orgdir_type_find(tok);
+		if (t < 0 || t >= OT_COUNT) {
+			char valid[256] = "one of";
+			for (int i = 0; i < OT_COUNT; i++) {
+				size_t l = strlen(valid);
+				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "",
+					 orgdir_type_key((enum org_type)i));
+			}
+			return bad(err, errlen, "org-type", tok, valid);
+		}
+		m |= 1u << t;
+	}
+	f->types = m;
+	return 0;
+}
+
+static int set_authors(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	char names[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
+	unsigned n = 0;
+	const char *p = v;
+	char tok[FILTER_NAME_MAX];
+	int tl;
+	static const char valid[] = "Hub account names (at most 96 bytes each, at most 32, separated by commas)";
+	while (next_token(&p, tok, sizeof tok, &tl)) {
+		unsigned i;
+		if (tl || has_control(tok) || strchr(tok, '/') || strchr(tok, ' '))
+			return bad(err, errlen, "author", v, valid);
+		for (i = 0; i < n; i++)
+			if (!strcasecmp(names[i], tok))
+				break;
+		if (i < n)
+			continue;
+		if (n == FILTER_MAX_AUTHORS)
+			return bad(err, errlen, "author", v, valid);
+		memcpy(names[n++], tok, sizeof tok);
+	}
+	memset(f->authors, 0, sizeof f->authors);
+	memcpy(f->authors, names, n * sizeof names[0]);
+	f->n_authors = n;
+	return 0;
+}
+
+static int set_text(char *dst, size_t dstlen, const char *key, const char *v, char *err, size_t errlen)
+{
+	char valid[96];
+	if (strlen(v) >= dstlen || has_control(v)) {
+		snprintf(valid, sizeof valid, "a text of at most %zu bytes without control characters",
+			 dstlen - 1);
+		return bad(err, errlen, key, v, valid);
+	}
+	memset(dst, 0, dstlen);
+	memcpy(dst, v, strlen(v));
+	return 0;
+}
+
+/* One end of a date range: YYYY, YYYY-MM or YYYY-MM-DD.  Sets [*from, *to)
+ * to the period it names.  0 ok. */
+static int parse_period(const char *s, size_t len, int64_t *from, int64_t *to)
+{
+	int y = 0;
+	unsigned m = 0, d = 0;
+	size_t i = 0;
+	int64_t a, b;
+	if (len < 4)
+		return -1;
+	for (; i < 4; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		y = y * 10 + (s[i] - '0');
+	}
+	if (y < 1970)
+		return -1;
+	if (i < len) {
+		if (len < 7 || s[4] != '-' || !isdigit((unsigned char)s[5]) || !isdigit((unsigned char)s[6]))
+			return -1;
+		m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+		if (m < 1 || m > 12)
+			return -1;
+		i = 7;
+		if (i < len) {
+			if (len != 10 || s[7] != '-' || !isdigit((unsigned char)s[8]) ||
+			    !isdigit((unsigned char)s[9]))
+				return -1;
+			d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+			if (d < 1 || d > days_in_month(y, m))
+				return -1;
+		}
+	}
+	if (d) {
+		a = days_from_civil(y, m, d);
+		b = a + 1;
+	} else if (m) {
+		a = days_from_civil(y, m, 1);
+		b = m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+	} else {
+		a = days_from_civil(y, 1, 1);
+		b = days_from_civil(y + 1, 1, 1);
+	}
+	*from = a * 86400;
+	*to = b * 86400;
+	return 0;
+}
+
+static int set_created(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	static const char valid[] = "a year or a range of dates such as 2024, 2024..2025, "
+				    "2024-03..2024-06, 2024-03-01.., ..2023";
+	const char *dots = strstr(v, "..");
+	/* from 0 means open: a range starting at the first instant of 1970 starts 1 s later. */
+	int64_t from = 0, to = 0, a, b;
+	if (!dots) {
+		if (parse_period(v, strlen(v), &from, &to))
+			return bad(err, errlen, "created", v, valid);
+		if (!from)
+			from = 1;
+	} else {
+		size_t l1 = (size_t)(dots - v), l2 = strlen(dots + 2);
+		if (!l1 && !l2)
+			return bad(err, errlen, "created", v, valid);
+		if (l1) {
+			if (parse_period(v, l1, &a, &b))
+				return bad(err, errlen, "created", v, valid);
+			from = a ? a : 1;
+		}
+		if (l2) {
+			if (parse_period(dots + 2, l2, &a, &b))
+				return bad(err, errlen, "created", v, valid);
+			to = b;
+		}
+		if (from && to && to <= from)
+			return bad(err, errlen, "created", v, "a range whose end is not before its start");
+	}
+	f->created_from = from;
+	f->created_to = to;
+	return 0;
+}
+
+static int set_min_downloads(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	static const char valid[] = "a whole number of downloads such as 10 or 1000";
+	char *end;
+	unsigned long long x;
+	if (!*v) {
+		f->min_downloads = 0;
+		return 0;
+	}
+	if (!isdigit((unsigned char)v[0]))
+		return bad(err, errlen, "min-downloads", v, valid);
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno || *end)
+		return bad(err, errlen, "min-downloads", v, valid);
+	f->min_downloads = x;
+	return 0;
+}
+
+static int set_gated(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	if (!*v || !strcasecmp(v, "any"))
+		f->gated = -1;
+	else if (!strcasecmp(v, "yes"))
+		f->gated = 1;
+	else if (!strcasecmp(v, "no"))
+		f->gated = 0;
+	else
+		return bad(err, errlen, "gated", v, "yes, no or any");
+	return 0;
+}
+
+int filter_set(struct filter *f, const char *key, const char *value, char *err, size_t errlen)
+{
+	const char *v = value ? value : "";
+	if (!key)
+		key = "";
+	if (!strcmp(key, "country"))
+		return set_countries(f, v, err, errlen);
+	if (!strcmp(key, "group"))
+		return set_groups(f, v, err, errlen);
+	if (!strcmp(key, "org-type"))
+		return set_types(f, v, err, errlen);
+	if (!strcmp(key, "author"))
+		return set_authors(f, v, err, errlen);
+	if (!strcmp(key, "task"))
+		return set_text(f->task, sizeof f->task, key, v, err, errlen);
+	if (!strcmp(key, "library"))
+		return set_text(f->library, sizeof f->library, key, v, err, errlen);
+	if (!strcmp(key, "license"))
+		return set_text(f->license, sizeof f->license, key, v, err, errlen);
+	if (!strcmp(key, "search"))
+		return set_text(f->search, sizeof f->search, key, v, err, errlen);
+	if (!strcmp(key, "created")) {
+		if (!*v) {
+			f->created_from = f->created_to = 0;
+			return 0;
+		}
+		return set_created(f, v, err, errlen);
+	}
+	if (!strcmp(key, "min-downloads"))
+		return set_min_downloads(f, v, err, errlen);
+	if (!strcmp(key, "gated"))
+		return set_gated(f, v, err, errlen);
+	if (!strcmp(key, "window")) {
+		if (!*v || !strcasecmp(v, "30d"))
+			f->window = WIN_30D;
+		else if (!strcasecmp(v, "all"))
+			f->window = WIN_ALL;
+		else
+			return bad(err, errlen, "window", v, "30d (downloads of the last 30 days) or all (all-time)");
+		return 0;
+	}
+	if (!strcmp(key, "by")) {
+		if (!*v || !strcasecmp(v, "uploader"))
+			f->by = ATTRIB_UPLOADER;
+		else if (!strcasecmp(v, "lineage"))
+			f->by = ATTRIB_LINEAGE;
+		else
+			return bad(err, errlen, "by", v, "uploader or lineage");
+		return 0;
+	}
+	if (err && errlen) {
+		char keys[256] = "";
+		for (int i = 0; filter_keys[i]; i++) {
+			size_t l = strlen(keys);
+			snprintf(keys + l, sizeof keys - l, "%s%s", i ? ", " : "", filter_keys[i]);
+		}
+		snprintf(err, errlen, "unknown filter key '%s': valid keys are %s", key, keys);
+	}
+	return -1;
+}
+
+static void put(char *buf, size_t len, size_t *at, const char *s)
+{
+	size_t l = strlen(s);
+	if (*at < len) {
+		size_t room = len - *at - 1;
+		memcpy(buf + *at, s, l < room ? l : room);
+		buf[*at + (l < room ? l : room)] = '\0';
+	}
+	*at += l;
+}
+
+static void fmt_created(const struct filter *f, char *buf, size_t len)
+{
+	int y1 = 0, y2 = 0;
+	unsigned m1 = 1, d1 = 1, m2 = 1, d2 = 1, lm = 0, ld = 0;
+	int ly = 0;
+	char a[16] = "", b[16] = "";
+	int64_t from = f->created_from, to = f->created_to;
+	if (!from && !to) {
+		buf[0] = '\0';
+		return;
+	}
+	if (from)
+		civil_from_days((from == 1 ? 0 : from) / 86400, &y1, &m1, &d1);
+	if (to) {
+		civil_from_days(to / 86400, &y2, &m2, &d2);
+		civil_from_days(to / 86400 - 1, &ly, &lm, &ld);
+	}
+	if ((!from || (m1 == 1 && d1 == 1)) && (!to || (m2 == 1 && d2 == 1))) {
+		if (from)
+			snprintf(a, sizeof a, "%04d", y1);
+		if (to)
+			snprintf(b, sizeof b, "%04d", ly);
+	} else if ((!from || d1 == 1) && (!to || d2 == 1)) {
+		if (from)
+			snprintf(a, sizeof a, "%04d-%02u", y1, m1);
+		if (to)
+			snprintf(b, sizeof b, "%04d-%02u", ly, lm);
+	} else {
+		if (from)
+			snprintf(a, sizeof a, "%04d-%02u-%02u", y1, m1, d1);
+		if (to)
+			snprintf(b, sizeof b, "%04d-%02u-%02u", ly, lm, ld);
+	}
+	if (from && to && !strcmp(a, b))
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s..%s", a, b);
+}
+
+void filter_get(const struct filter *f, const char *key, char *buf, size_t len)
+{
+	size_t at = 0;
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (!strcmp(key, "country")) {
+		for (unsigned i = 0; i < 256; i++) {
+			if (!filter_has_country(f, i))
+				continue;
+			if (at)
+				put(buf, len, &at, ",");
+			put(buf, len, &at, i == COUNTRY_UNKNOWN ? "unknown" : country_code(i));
+		}
+	} else if (!strcmp(key, "group")) {
+		for (int g = 0; g < CG_COUNT; g++) {
+			if (!(f->groups & (1u << g)))
+				continue;
+			if (at)
+				put(buf, len, &at, ",");
+			put(buf, len, &at, country_group_key((enum country_group)g));
+		}
+	} else if (!strcmp(key, "org-type")) {
+		for (int t = 0; t < OT_COUNT; t++) {
+			if (!(f->types & (1u << t)))
+				continue;
+			if (at)
+				put(buf, len, &at, ",");
+			put(buf, len, &at, orgdir_type_key((enum org_type)t));
+		}
+	} else if (!strcmp(key, "author")) {
+		for (unsigned i = 0; i < f->n_authors && i < FILTER_MAX_AUTHORS; i++) {
+			if (at)
+				put(buf, len, &at, ",");
+			put(buf, len, &at, f->authors[i]);
+		}
+	} else if (!strcmp(key, "task")) {
+		put(buf, len, &at, f->task);
+	} else if (!strcmp(key, "library")) {
+		put(buf, len, &at, f->library);
+	} else if (!strcmp(key, "license")) {
+		put(buf, len, &at, f->license);
+	} else if (!strcmp(key, "search")) {
+		put(buf, len, &at, f->search);
+	} else if (!strcmp(key, "created")) {
+		fmt_created(f, buf, len);
+	} else if (!strcmp(key, "min-downloads")) {
+		if (f->min_downloads)
+			snprintf(buf, len, "%llu", (unsigned long long)f->min_downloads);
+	} else if (!strcmp(key, "gated")) {
+		if (f->gated >= 0)
+			put(buf, len, &at, f->gated ? "yes" : "no");
+	} else if (!strcmp(key, "window")) {
+		put(buf, len, &at, f->window == WIN_ALL ? "all" : "30d");
+	} else if (!strcmp(key, "by")) {
+		put(buf, len, &at, f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
+	}
+}
+
+/* Quotes a value for a POSIX shell when it holds anything but plain characters. */
+static void put_arg(char *buf, size_t len, size_t *at, const char *v)
+{
+	int plain = *v != '\0';
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._,:/+-", *p))
+			plain = 0;
+	if (plain) {
+		put(buf, len, at, v);
+		return;
+	}
+	put(buf, len, at, "'");
+	for (const char *p = v; *p; p++) {
+		char c[2] = { *p, 0 };
+		put(buf, len, at, *p == '\'' ? "'\\''" : c);
+	}
+	put(buf, len, at, "'");
+}
+
+size_t filter_to_args(const struct filter *f, char *buf, size_t len)
+{
+	struct filter def;
+	size_t at = 0;
+	char v[FILTER_MAX_AUTHORS * FILTER_NAME_MAX + 64];
+	filter_init(&def);
+	if (len)
+		buf[0] = '\0';
+	for (int i = 0; filter_keys[i]; i++) {
+		char dv[64];
+		filter_get(f, filter_keys[i], v, sizeof v);
+		filter_get(&def, filter_keys[i], dv, sizeof dv);
+		if (!strcmp(v, dv))
+			continue;
+		if (at)
+			put(buf, len, &at, " ");
+		put(buf, len, &at, "--");
+		put(buf, len, &at, filter_keys[i]);
+		put(buf, len, &at, " ");
+		put_arg(buf, len, &at, v);
+	}
+	return at;
+}
+
+int filter_equal(const struct filter *a, const struct filter *b)
+{
+	if (a->window != b->window || a->by != b->by || a->groups != b->groups ||
+	    a->types != b->types || a->n_authors != b->n_authors ||
+	    memcmp(a->countries, b->countries, sizeof a->countries) ||
+	    strcmp(a->task, b->task) || strcmp(a->library, b->library) ||
+	    strcmp(a->license, b->license) || strcmp(a->search, b->search) ||
+	    a->created_from != b->created_from || a->created_to != b->created_to ||
+	    a->min_downloads != b->min_downloads || a->gated != b->gated)
+		return 0;
+	for (unsigned i = 0; i < a->n_authors && i < FILTER_MAX_AUTHORS; i++)
+		if (strcmp(a->authors[i], b->authors[i]))
+			return 0;
+	return 1;
+}
+
+int filter_active(const struct filter *f)
+{
+	return filter_any_country(f) || f->groups || f->types || f->n_authors || f->task[0] ||
+	       f->library[0] || f->license[0] || f->search[0] || f->created_from ||
+	       f->created_to || f->min_downloads || f->gated >= 0;
+}

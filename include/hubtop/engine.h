@@ -124,6 +124,12 @@ uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum e
  * number of rows; *out is malloc'd (the caller frees it). */
 size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		   enum eng_sort sort, int desc, struct eng_row **out);
+/* The same ranking, but only its first `limit` rows (0 = all) are made:
+ * O(items + keys log limit) instead of a sort of every key, for panes that
+ * show one screen.  Returns the number of rows of the whole ranking; *out
+ * holds min(that, limit) rows. */
+size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pane pane,
+		       enum eng_sort sort, int desc, size_t limit, struct eng_row **out);
 
 /* Window downloads of one item. */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);

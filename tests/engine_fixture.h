@@ -1,0 +1,534 @@
+/* engine_fixture.h - random snapshots, hand-made attribution and a plain
+ * brute-force reference for the engine, shared by the engine, export and
+ * report suites. */
+#ifndef HUBTOP_ENGINE_FIXTURE_H
+#define HUBTOP_ENGINE_FIXTURE_H
+
+#include <math.h>
+#include <strings.h>
+#include "hubtop/table.h"
+#include "hubtop/attrib.h"
+#include "hubtop/engine.h"
+#include "hubtop/country.h"
+
+static uint64_t fx_rng = 88172645463325252ull;
+static inline uint64_t fx_rnd(void)
+{
+	fx_rng ^= fx_rng << 13;
+	fx_rng ^= fx_rng >> 7;
+	fx_rng ^= fx_rng << 17;
+	return fx_rng;
+}
+static inline uint32_t fx_below(uint32_t n)
+{
+	return n ? (uint32_t)(fx_rnd() % n) : 0;
+}
+
+static const char *const fx_tasks[] = { NULL, "text-generation", "fill-mask", "image-classification" };
+static const char *const fx_libs[] = { NULL, "transformers", "gguf", "diffusers" };
+static const char *const fx_lics[] = { NULL, "mit", "apache-2.0" };
+static const char fx_chars[] = "abcxyzLlAM0-._";
+
+static inline struct ht_snapshot *fx_snapshot(unsigned n_models, unsigned n_datasets, unsigned n_accts,
+					      int complete)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta meta;
+	static const uint64_t common[] = { 0, 1, 7, 199, 200, 201, 5000 };
+	assert_non_null(b);
+	for (int k = 0; k < 2; k++) {
+		unsigned n = k ? n_datasets : n_models;
+		assert_true(n_accts > 0);
+		for (unsigned i = 0; i < n; i++) {
+			struct ht_item it;
+			char id[96];
+			int len = snprintf(id, sizeof id, "%s%u/", (fx_rnd() & 3) ? "acct" : "Team",
+					   fx_below(n_accts));
+			unsigned extra = 1 + fx_below(10);
+			for (unsigned j = 0; j < extra; j++)
+				id[len++] = fx_chars[fx_below(sizeof fx_chars - 1)];
+			snprintf(id + len, sizeof id - (size_t)len, "z%u", i);
+			if (!table_id_valid(id))
+				snprintf(id, sizeof id, "acct%u/plain-%u", fx_below(n_accts), i);
+			memset(&it, 0, sizeof it);
+			it.id = id;
+			switch (fx_below(4)) {
+			case 0: it.downloads = common[fx_below(7)]; break;
+			case 1: it.downloads = fx_below(200); break;
+			case 2: it.downloads = fx_below(100000); break;
+			default: it.downloads = fx_rnd() % 5000000000ull; break;
+			}
+			it.downloads_all = fx_below(5) ? it.downloads + fx_below(1000000) : 0;
+			it.likes = fx_below(3) ? fx_below(50) : fx_below(100000);
+			it.trending = fx_below(30);
+			it.created = fx_below(10) ? 1400000000 + (int64_t)fx_below(420000000) : 0;
+			it.modified = it.created ? it.created + fx_below(1000) : 0;
+			it.pipeline = fx_tasks[fx_below(4)];
+			it.library = fx_libs[fx_below(4)];
+			it.license = fx_lics[fx_below(3)];
+			it.flags = fx_below(5) == 0 ? HT_F_GATED : 0;
+			assert_true(table_builder_add(b, (enum ht_kind)k, &it) >= 0);
+		}
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.format_version = 1;
+	meta.demo = 1;
+	meta.complete = complete;
+	meta.fetched_at = 1700000000;
+	snprintf(meta.endpoint, sizeof meta.endpoint, "test");
+	{
+		struct ht_snapshot *s = table_builder_finish(b, &meta);
+		assert_non_null(s);
+		return s;
+	}
+}
+
+static const char *const fx_codes[] = { "US", "CN", "FR", "DE", "GB", "JP", "AE" };
+
+/* Attribution filled by hand: random country, group, type per account and
+ * a random lineage account per model (some of them extra accounts). */
+static inline struct attrib *fx_attrib(const struct ht_snapshot *s)
+{
+	struct attrib *a = calloc(1, sizeof *a);
+	uint32_t extra = 3;
+	assert_non_null(a);
+	a->n_accounts = s->n_accounts + extra;
+	a->acct_name = calloc(a->n_accounts, sizeof *a->acct_name);
+	a->acct_country = calloc(a->n_accounts, sizeof *a->acct_country);
+	a->acct_group = calloc(a->n_accounts, 1);
+	a->acct_type = calloc(a->n_accounts, 1);
+	a->acct_entry = calloc(a->n_accounts, sizeof *a->acct_entry);
+	for (uint32_t i = 0; i < a->n_accounts; i++) {
+		int c = fx_below(4) == 0 ? 0 : country_find(fx_codes[fx_below(7)]);
+		assert_true(c >= 0);
+		a->acct_name[i] = i < s->n_accounts ? ht_str(s, s->acct_name[i])
+			: i == s->n_accounts ? "extra-one" : i == s->n_accounts + 1 ? "Extra-Two" : "extra-3";
+		a->acct_country[i] = (uint16_t)c;
+		/* Mostly the country's group; sometimes another, which the engine must honour. */
+		a->acct_group[i] = (uint8_t)(fx_below(20) ? country_group_of((unsigned)c) : fx_below(CG_COUNT));
+		a->acct_type[i] = (uint8_t)fx_below(OT_COUNT);
+		a->acct_entry[i] = -1;
+	}
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		uint32_t n = s->t[k].n;
+		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+			a->item_acct[k][m] = malloc(((size_t)n + 1) * sizeof(uint32_t));
+			for (uint32_t r = 0; r < n; r++)
+				a->item_acct[k][m][r] = (m == ATTRIB_LINEAGE && k == HT_MODELS && fx_below(3) == 0)
+					? fx_below(a->n_accounts) : s->t[k].author[r];
+		}
+	}
+	return a;
+}
+
+static inline void fx_attrib_free(struct attrib *a)
+{
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		for (int m = 0; m < ATTRIB_MODE_COUNT; m++)
+			free(a->item_acct[k][m]);
+	free(a->acct_name);
+	free(a->acct_country);
+	free(a->acct_group);
+	free(a->acct_type);
+	free(a->acct_entry);
+	free(a);
+}
+
+/* ---- brute force ---------------------------------------------------------- */
+
+static inline int bf_match(const struct ht_snapshot *s, const struct attrib *a, const struct filter *f,
+			   enum ht_kind k, uint32_t row)
+{
+	const struct ht_table *t = &s->t[k];
+	uint32_t ac = a->item_acct[k][f->by][row];
+	uint64_t dl = f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+	if (filter_any_country(f) && !filter_has_country(f, a->acct_country[ac]))
+		return 0;
+	if (f->groups && !(f->groups & (1u << a->acct_group[ac])))
+		return 0;
+	if (f->types && !(f->types & (1u << a->acct_type[ac])))
+		return 0;
+	if (f->n_authors) {
+		int hit = 0;
+		for (unsigned i = 0; i < f->n_authors; i++)
+			hit |= !strcasecmp(f->authors[i], a->acct_name[ac]);
+		if (!hit)
+			return 0;
+	}
+	if (f->task[0] && (!t->pipeline[row] || strcmp(ht_term(s, t->pipeline[row]), f->task)))
+		return 0;
+	if (f->library[0] && (!t->library[row] || strcmp(ht_term(s, t->library[row]), f->library)))
+		return 0;
+	if (f->license[0] && (!t->license[row] || strcmp(ht_term(s, t->license[row]), f->license)))
+		return 0;
+	if (f->search[0] && !strcasestr(ht_id(s, k, row), f->search))
+		return 0;
+	if (f->created_from || f->created_to) {
+		int64_t c = t->created[row];
+		if (!c || (f->created_from && c < f->created_from) || (f->created_to && c >= f->created_to))
+			return 0;
+	}
+	if (dl < f->min_downloads)
+		return 0;
+	if (f->gated >= 0 && ((t->flags[row] & HT_F_GATED) != 0) != (f->gated == 1))
+		return 0;
+	return 1;
+}
+
+static inline unsigned bf_year(int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (t <= 0)
+		return 0;
+	gmtime_r(&tt, &tm);
+	if (tm.tm_year + 1900 < ENG_YEAR_FIRST)
+		return 0;
+	if (tm.tm_year + 1900 - ENG_YEAR_FIRST + 1 >= ENG_YEARS)
+		return ENG_YEARS - 1;
+	return (unsigned)(tm.tm_year + 1900 - ENG_YEAR_FIRST + 1);
+}
+
+struct bf_ctx {
+	const struct ht_snapshot *s;
+	enum ht_kind k;
+	int window;
+	enum eng_sort sort;
+};
+static struct bf_ctx bf_c;
+
+static inline int bf_cmp_window(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const struct ht_table *t = &bf_c.s->t[bf_c.k];
+	uint64_t x = bf_c.window == WIN_ALL ? t->downloads_all[a] : t->downloads[a];
+	uint64_t y = bf_c.window == WIN_ALL ? t->downloads_all[b] : t->downloads[b];
+	if (x != y)
+		return x > y ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static inline int bf_cmp_sort(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const struct ht_table *t = &bf_c.s->t[bf_c.k];
+	long double x, y;
+	switch (bf_c.sort) {
+	case SORT_LIKES: x = t->likes[a]; y = t->likes[b]; break;
+	case SORT_TRENDING: x = t->trending[a]; y = t->trending[b]; break;
+	case SORT_CREATED: x = (long double)t->created[a]; y = (long double)t->created[b]; break;
+	case SORT_NAME: {
+		int r = strcasecmp(ht_id(bf_c.s, bf_c.k, a), ht_id(bf_c.s, bf_c.k, b));
+		if (r)
+			return -r;
+		x = y = 0;
+		break;
+	}
+	default: return bf_cmp_window(pa, pb);
+	}
+	if (x != y)
+		return x > y ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+#define FX_NEAR(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-9)
+
+/* Checks every figure of r against a brute-force computation. */
+static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s, const struct attrib *a,
+				   const struct filter *f, enum ht_kind k, const struct eng_result *r)
+{
+	const struct ht_table *t = &s->t[k];
+	uint32_t n = 0, *rows = malloc(((size_t)t->n + 1) * sizeof *rows);
+	uint64_t S = 0, under = 0;
+	unsigned nc = country_count();
+	struct eng_bucket *bc = calloc(nc, sizeof *bc);
+	struct eng_bucket bg[CG_COUNT], bt[OT_COUNT], by[ENG_YEARS], byt[ENG_YEARS][OT_COUNT],
+		byg[ENG_YEARS][CG_COUNT];
+	memset(bg, 0, sizeof bg);
+	memset(bt, 0, sizeof bt);
+	memset(by, 0, sizeof by);
+	memset(byt, 0, sizeof byt);
+	memset(byg, 0, sizeof byg);
+	for (uint32_t row = 0; row < t->n; row++) {
+		uint32_t ac;
+		uint64_t dl;
+		unsigned y;
+		if (!bf_match(s, a, f, k, row))
+			continue;
+		rows[n++] = row;
+		ac = a->item_acct[k][f->by][row];
+		dl = f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+		y = bf_year(t->created[row]);
+		S += dl;
+		under += dl < 200;
+#define B(x) do { (x).count++; (x).downloads += dl; } while (0)
+		B(bc[a->acct_country[ac]]);
+		B(bg[a->acct_group[ac]]);
+		B(bt[a->acct_type[ac]]);
+		B(by[y]);
+		B(byt[y][a->acct_type[ac]]);
+		B(byg[y][a->acct_group[ac]]);
+#undef B
+	}
+	bf_c.s = s;
+	bf_c.k = k;
+	bf_c.window = f->window;
+	qsort(rows, n, sizeof *rows, bf_cmp_window);
+	assert_int_equal(r->kind, k);
+	assert_int_equal(r->n, n);
+	assert_int_equal(r->count, n);
+	assert_true(r->downloads == S);
+	assert_true(r->under_count == under);
+	assert_int_equal(r->partial, !s->meta.complete);
+	if (n)
+		assert_memory_equal(r->rows, rows, n * sizeof *rows);
+	assert_memory_equal(r->by_country, bc, nc * sizeof *bc);
+	assert_memory_equal(r->by_group, bg, sizeof bg);
+	assert_memory_equal(r->by_type, bt, sizeof bt);
+	assert_memory_equal(r->by_year, by, sizeof by);
+	assert_memory_equal(r->year_type, byt, sizeof byt);
+	assert_memory_equal(r->year_group, byg, sizeof byg);
+	{
+		/* Concentration: downloads descending in rows[]. */
+		long double acc = 0, sum_i = 0;
+		uint64_t *dls = malloc(((size_t)n + 1) * sizeof *dls);
+		for (uint32_t i = 0; i < n; i++)
+			dls[i] = f->window == WIN_ALL ? t->downloads_all[rows[i]] : t->downloads[rows[i]];
+		for (unsigned j = 0; j < ENG_TOP_N; j++) {
+			uint64_t top = 0;
+			for (uint32_t i = 0; i < n && i < eng_top_n[j]; i++)
+				top += dls[i];
+			assert_true(r->top_downloads[j] == top);
+			FX_NEAR(r->top_share[j], S ? (double)top / (double)S : 0.0);
+		}
+		FX_NEAR(r->under_share, n ? (double)under / n : 0.0);
+		/* Gini over ascending values: sum (2i - n - 1) x_i / (n S). */
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t asc = n - i; /* 1-based ascending index */
+			sum_i += (2.0L * asc - n - 1) * (long double)dls[i];
+		}
+		FX_NEAR(r->gini, n && S ? (double)(sum_i / ((long double)n * S)) : 0.0);
+		for (unsigned p = 0; p <= 100; p++) {
+			uint64_t kk = (uint64_t)p * n / 100, bottom = 0;
+			for (uint64_t i = 0; i < kk; i++)
+				bottom += dls[n - 1 - i];
+			FX_NEAR(r->lorenz[p], S ? (double)bottom / (double)S : p / 100.0);
+		}
+		(void)acc;
+		free(dls);
+	}
+	/* Item orders. */
+	for (int so = 0; so < SORT_KEY_COUNT; so++) {
+		uint32_t *got = engine_sort_items(e, r, (enum eng_sort)so, 1);
+		uint32_t *want = malloc(((size_t)n + 1) * sizeof *want);
+		assert_non_null(got);
+		memcpy(want, rows, n * sizeof *want);
+		bf_c.sort = (enum eng_sort)so;
+		qsort(want, n, sizeof *want, bf_cmp_sort);
+		if (n)
+			assert_memory_equal(got, want, n * sizeof *want);
+		free(got);
+		got = engine_sort_items(e, r, (enum eng_sort)so, 0);
+		for (uint32_t i = 0; i < n; i++)
+			assert_int_equal(got[i], want[n - 1 - i]);
+		free(got);
+		free(want);
+	}
+	free(rows);
+	free(bc);
+}
+
+/* Aggregate rankings against brute force. */
+struct bf_row {
+	uint32_t key;
+	const char *label;
+	uint64_t count, downloads, likes;
+	int64_t created;
+};
+static enum eng_sort bf_rank_sort;
+static inline int bf_cmp_rank(const void *pa, const void *pb)
+{
+	const struct bf_row *a = pa, *b = pb;
+	long double x, y;
+	switch (bf_rank_sort) {
+	case SORT_LIKES: x = a->likes; y = b->likes; break;
+	case SORT_CREATED: x = (long double)a->created; y = (long double)b->created; break;
+	case SORT_COUNT: x = a->count; y = b->count; break;
+	case SORT_NAME: {
+		int r = strcasecmp(a->label, b->label);
+		if (r)
+			return -r;
+		x = y = 0;
+		break;
+	}
+	default: x = a->downloads; y = b->downloads; break;
+	}
+	if (x != y)
+		return x > y ? -1 : 1;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, const struct attrib *a,
+				 const struct eng_result *r, enum eng_pane pane)
+{
+	const struct ht_table *t = &s->t[r->kind];
+	uint32_t nk = pane == PANE_ORGS ? a->n_accounts : pane == PANE_COUNTRIES ? country_count()
+		: pane == PANE_GROUPS ? CG_COUNT : pane == PANE_ORGTYPES ? OT_COUNT
+		: pane == PANE_YEARS ? ENG_YEARS : s->n_terms;
+	struct bf_row *agg = calloc(nk, sizeof *agg), *list = calloc(nk, sizeof *list);
+	size_t m = 0;
+	for (uint32_t i = 0; i < nk; i++) {
+		agg[i].key = i;
+		agg[i].created = INT64_MAX;
+	}
+	for (uint32_t i = 0; i < r->n; i++) {
+		uint32_t row = r->rows[i], ac = a->item_acct[r->kind][r->filter.by][row], key;
+		switch (pane) {
+		case PANE_ORGS: key = ac; break;
+		case PANE_COUNTRIES: key = a->acct_country[ac]; break;
+		case PANE_GROUPS: key = a->acct_group[ac]; break;
+		case PANE_ORGTYPES: key = a->acct_type[ac]; break;
+		case PANE_YEARS: key = bf_year(t->created[row]); break;
+		case PANE_TASKS: key = t->pipeline[row]; break;
+		default: key = t->library[row]; break;
+		}
+		agg[key].count++;
+		agg[key].downloads += r->filter.window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+		agg[key].likes += t->likes[row];
+		if (t->created[row] > 0 && t->created[row] < agg[key].created)
+			agg[key].created = t->created[row];
+	}
+	for (uint32_t i = 0; i < nk; i++) {
+		int always = (pane == PANE_COUNTRIES && i == COUNTRY_UNKNOWN) ||
+			     (pane == PANE_GROUPS && i == CG_UNKNOWN) ||
+			     (pane == PANE_ORGTYPES && (i == OT_INDEPENDENT || i == OT_UNKNOWN_ORG));
+		if (!agg[i].count && !always)
+			continue;
+		list[m] = agg[i];
+		if (list[m].created == INT64_MAX)
+			list[m].created = 0;
+		switch (pane) {
+		case PANE_ORGS: list[m].label = a->acct_name[i]; break;
+		case PANE_COUNTRIES: list[m].label = i ? country_code(i) : "unknown"; break;
+		case PANE_GROUPS: list[m].label = country_group_key((enum country_group)i); break;
+		case PANE_ORGTYPES: list[m].label = orgdir_type_key((enum org_type)i); break;
+		case PANE_YEARS: list[m].label = NULL; break;
+		default: list[m].label = ht_term(s, i); break;
+		}
+		m++;
+	}
+	for (int so = 0; so < SORT_KEY_COUNT; so++) {
+		for (int desc = 0; desc < 2; desc++) {
+			struct eng_row *rows = NULL;
+			size_t got;
+			char yb[16];
+			if (pane == PANE_YEARS)
+				for (size_t i = 0; i < m; i++)
+					list[i].label = NULL;
+			if (pane == PANE_YEARS && so == SORT_NAME) {
+				/* labels of years: use the engine's */
+				static char lab[ENG_YEARS][16];
+				for (size_t i = 0; i < m; i++) {
+					engine_year_label(list[i].key, lab[list[i].key], 16);
+					list[i].label = lab[list[i].key];
+				}
+			}
+			bf_rank_sort = (enum eng_sort)so;
+			qsort(list, m, sizeof *list, bf_cmp_rank);
+			got = engine_rank(e, r, pane, (enum eng_sort)so, desc, &rows);
+			assert_int_equal(got, m);
+			for (size_t i = 0; i < m; i++) {
+				const struct bf_row *w = &list[desc ? i : m - 1 - i];
+				assert_int_equal(rows[i].key, w->key);
+				assert_true(rows[i].count == w->count);
+				assert_true(rows[i].downloads == w->downloads);
+				assert_true(rows[i].likes == w->likes);
+				assert_true(rows[i].created == w->created);
+				FX_NEAR(rows[i].share, r->downloads ? (double)w->downloads / r->downloads : 0);
+				FX_NEAR(rows[i].count_share, r->count ? (double)w->count / r->count : 0);
+				if (pane == PANE_YEARS)
+					assert_string_equal(rows[i].label, engine_year_label(w->key, yb, sizeof yb));
+				else
+					assert_string_equal(rows[i].label, w->label);
+				if (pane == PANE_ORGS) {
+					assert_int_equal(rows[i].country, a->acct_country[w->key]);
+					assert_int_equal(rows[i].group, a->acct_group[w->key]);
+					assert_int_equal(rows[i].type, a->acct_type[w->key]);
+				}
+			}
+			free(rows);
+			/* One screen of it: the same first rows. */
+			{
+				size_t lim = 1 + fx_below(8);
+				got = engine_rank_top(e, r, pane, (enum eng_sort)so, desc, lim, &rows);
+				assert_int_equal(got, m);
+				for (size_t i = 0; i < m && i < lim; i++) {
+					const struct bf_row *w = &list[desc ? i : m - 1 - i];
+					assert_int_equal(rows[i].key, w->key);
+					assert_true(rows[i].downloads == w->downloads);
+				}
+				free(rows);
+			}
+		}
+	}
+	free(agg);
+	free(list);
+}
+
+/* A random filter over the snapshot's values. */
+static inline void fx_filter(struct filter *f, const struct ht_snapshot *s, const struct attrib *a)
+{
+	static const char *const created[] = { "2020", "2019..2022", "2021-03..2023-07", "..2020",
+					       "2022-05-06..", "2016..2016", "2024-02-29.." };
+	static const char *const mins[] = { "1", "50", "199", "200", "201", "100000" };
+	char err[256];
+	filter_init(f);
+	f->window = fx_below(2) ? WIN_ALL : WIN_30D;
+	f->by = fx_below(2) ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	if (fx_below(5) == 0) {
+		unsigned n = 1 + fx_below(3);
+		for (unsigned i = 0; i < n; i++) {
+			int c = fx_below(4) == 0 ? 0 : country_find(fx_codes[fx_below(7)]);
+			f->countries[c >> 6] |= (uint64_t)1 << (c & 63);
+		}
+	}
+	if (fx_below(8) == 0)
+		f->groups = 1u << fx_below(CG_COUNT) | (fx_below(2) ? 1u << fx_below(CG_COUNT) : 0);
+	if (fx_below(6) == 0)
+		f->types = 1u << fx_below(OT_COUNT) | (fx_below(2) ? 1u << fx_below(OT_COUNT) : 0);
+	if (fx_below(8) == 0) {
+		unsigned n = 1 + fx_below(2);
+		for (unsigned i = 0; i < n; i++) {
+			const char *nm = fx_below(6) ? a->acct_name[fx_below(a->n_accounts)] : "nobody-here";
+			snprintf(f->authors[f->n_authors], FILTER_NAME_MAX, "%s", nm);
+			if (fx_below(2))
+				f->authors[f->n_authors][0] = (char)toupper((unsigned char)f->authors[f->n_authors][0]);
+			f->n_authors++;
+		}
+	}
+	if (fx_below(8) == 0)
+		snprintf(f->task, sizeof f->task, "%s", fx_below(5) ? fx_tasks[1 + fx_below(3)] : "no-such-task");
+	if (fx_below(10) == 0)
+		snprintf(f->library, sizeof f->library, "%s", fx_libs[1 + fx_below(3)]);
+	if (fx_below(10) == 0)
+		snprintf(f->license, sizeof f->license, "%s", fx_lics[1 + fx_below(2)]);
+	if (fx_below(4) == 0 && s->t[HT_MODELS].n) {
+		const char *id = ht_id(s, HT_MODELS, fx_below(s->t[HT_MODELS].n));
+		size_t l = strlen(id), at = fx_below((uint32_t)l), len = 1 + fx_below(4);
+		if (at + len > l)
+			len = l - at;
+		memcpy(f->search, id + at, len);
+		f->search[len] = '\0';
+		for (size_t i = 0; i < len; i++)
+			if (fx_below(2))
+				f->search[i] = (char)toupper((unsigned char)f->search[i]);
+	}
+	if (fx_below(7) == 0)
+		assert_int_equal(filter_set(f, "created", created[fx_below(7)], err, sizeof err), 0);
+	if (fx_below(7) == 0)
+		assert_int_equal(filter_set(f, "min-downloads", mins[fx_below(6)], err, sizeof err), 0);
+	if (fx_below(7) == 0)
+		f->gated = (int)fx_below(2);
+}
+
+#endif
