@@ -144,7 +144,7 @@ static void format_time(int64_t t, char *buf, size_t len)
 
 static int open_session(struct session *s, const struct globals *g, int quiet)
 {
-	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet };
+	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, quiet >> 1 };
 	char err[1200];
 
 	if (session_open(s, &o, err, sizeof err) != 0) {
@@ -228,7 +228,8 @@ static int cmd_info(struct args *a, const struct globals *g)
 			return EXIT_USAGE;
 		}
 	}
-	if (open_session(&s, g, 1) != 0)
+	/* 3: quiet, and the snapshot alone: info needs no attribution. */
+	if (open_session(&s, g, 3) != 0)
 		return 1;
 	format_time(s.snap->meta.fetched_at, when, sizeof when);
 	if (json) {

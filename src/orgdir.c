@@ -197,6 +197,12 @@ static int text_ok(const char *s, size_t len, const char **why)
 			*why = "not valid UTF-8";
 			return 0;
 		}
+		/* C1 controls act as escape sequences in some terminals; bidirectional
+		 * overrides and line separators disguise what is shown. */
+		if (cp < 0xa0 || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
+			*why = "control or bidirectional formatting character in the line";
+			return 0;
+		}
 		i += need + 1;
 	}
 	return 1;
@@ -814,9 +820,16 @@ int orgdir_load_default(struct orgdir *d, const char *shipped_path, struct orgdi
 #else
 		const char *installed = "/usr/local/share/hubtop/orgs.tsv";
 #endif
+#ifdef HUBTOP_SRCDATADIR
+		/* Not installed yet: the copy in the source tree it was built from. */
+		const char *source = HUBTOP_SRCDATADIR "/orgs.tsv";
+#else
+		const char *source = "data/orgs.tsv";
+#endif
 		if (orgdir_load_file(d, installed, diag) < 0) {
 			int err = errno;
-			if (err != ENOENT || orgdir_load_file(d, "data/orgs.tsv", diag) < 0) {
+			if (err != ENOENT || (orgdir_load_file(d, source, diag) < 0 &&
+					      orgdir_load_file(d, "data/orgs.tsv", diag) < 0)) {
 				if (err == ENOENT)
 					err = errno;
 				report(diag, "%s: cannot read the organisation directory: %s (nor "

@@ -110,6 +110,10 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 	orgdir_load_default(s->dir, o->orgs, &diag);
 	s->dir_problems = diag.errors;
 	snap = open_snapshot(s, o, err, errlen);
+	if (snap && o->snapshot_only) {
+		s->snap = snap;
+		return 0;
+	}
 	if (!snap || build_derived(s, snap, err, errlen) != 0) {
 		if (snap && !s->snap)
 			table_free(snap);

@@ -50,6 +50,25 @@ static void fail(struct store_err *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The header's endpoint text is shown by info, report and the explorer: a
+ * control, C1 or bidirectional character in it (a foreign or crafted file,
+ * a file name with an escape sequence) becomes '?' so it never reaches a
+ * terminal raw. */
+static void clean_text(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0)
+			p[0] = p[1] = '?';
+		else if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+					  (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+			p[0] = p[1] = p[2] = '?';
+	}
+}
+
 /* ---- checksum --------------------------------------------------------------- */
 
 #define P1 0x9E3779B185EBCA87ull
@@ -62,20 +81,44 @@ static uint64_t round64(uint64_t acc, uint64_t in)
 	return rotl(acc + in * P2, 31) * P1;
 }
 
-/* Four independent lanes so the CPU overlaps the multiplies. */
-uint64_t store_checksum(const void *data, size_t len)
-{
-	const unsigned char *p = data, *end = p + len;
-	uint64_t v1 = P1 + P2, v2 = P2, v3 = 0, v4 = 0 - P1, h;
+/* Four independent lanes so the CPU overlaps the multiplies.  The state
+ * streams over whole 32-byte blocks, so a file can be checked in pieces (the
+ * header from a copy with the checksum field zeroed, the rest in place). */
+struct cs_state {
+	uint64_t v1, v2, v3, v4;
+};
 
-	while ((size_t)(end - p) >= 32) {
+static void cs_init(struct cs_state *c)
+{
+	c->v1 = P1 + P2;
+	c->v2 = P2;
+	c->v3 = 0;
+	c->v4 = 0 - P1;
+}
+
+static void cs_blocks(struct cs_state *c, const unsigned char *p, size_t nblocks)
+{
+	uint64_t v1 = c->v1, v2 = c->v2, v3 = c->v3, v4 = c->v4;
+
+	while (nblocks--) {
 		v1 = round64(v1, get_u64(p));
 		v2 = round64(v2, get_u64(p + 8));
 		v3 = round64(v3, get_u64(p + 16));
 		v4 = round64(v4, get_u64(p + 24));
 		p += 32;
 	}
-	h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18) + (uint64_t)len;
+	c->v1 = v1;
+	c->v2 = v2;
+	c->v3 = v3;
+	c->v4 = v4;
+}
+
+static uint64_t cs_final(const struct cs_state *c, const unsigned char *p, size_t tail,
+			 uint64_t total)
+{
+	const unsigned char *end = p + tail;
+	uint64_t h = rotl(c->v1, 1) + rotl(c->v2, 7) + rotl(c->v3, 12) + rotl(c->v4, 18) + total;
+
 	while ((size_t)(end - p) >= 8) {
 		h = rotl(h ^ round64(0, get_u64(p)), 27) * P1 + P3;
 		p += 8;
@@ -88,6 +131,31 @@ uint64_t store_checksum(const void *data, size_t len)
 	h *= P3;
 	h ^= h >> 32;
 	return h;
+}
+
+uint64_t store_checksum(const void *data, size_t len)
+{
+	struct cs_state c;
+
+	cs_init(&c);
+	cs_blocks(&c, data, len / 32);
+	return cs_final(&c, (const unsigned char *)data + len / 32 * 32, len % 32, (uint64_t)len);
+}
+
+/* The checksum of a file image as if its checksum field were zero, without
+ * writing to it (the image may be a read-only mapping). */
+static uint64_t image_checksum(const unsigned char *buf, size_t len)
+{
+	unsigned char head[HEADER_SIZE];
+	struct cs_state c;
+	size_t rest = len - HEADER_SIZE;
+
+	memcpy(head, buf, HEADER_SIZE);
+	memset(head + 24, 0, 8);
+	cs_init(&c);
+	cs_blocks(&c, head, HEADER_SIZE / 32);
+	cs_blocks(&c, buf + HEADER_SIZE, rest / 32);
+	return cs_final(&c, buf + HEADER_SIZE + rest / 32 * 32, rest % 32, (uint64_t)len);
 }
 
 /* ---- serialisation ---------------------------------------------------------- */
@@ -176,6 +244,7 @@ int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, str
 	put_u32(buf + 76, s->n_links);
 	put_u64(buf + 80, s->pool_len);
 	memcpy(buf + 88, s->meta.endpoint, strnlen(s->meta.endpoint, 255));
+	clean_text((char *)buf + 88);
 	off = HEADER_SIZE;
 	for (i = 0; i < n; i++) {
 		unsigned char *e = buf + SECTION_TABLE_AT + i * 16;
@@ -257,13 +326,11 @@ static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const c
 		goto bad;
 	}
 	sum = get_u64(buf + 24);
-	put_u64(buf + 24, 0);
-	if (store_checksum(buf, len) != sum) {
+	if (image_checksum(buf, len) != sum) {
 		fail(err, "%s: snapshot is corrupted (checksum mismatch). "
 		     "Delete it and fetch or import again.", name);
 		goto bad;
 	}
-	put_u64(buf + 24, sum);
 
 	s = calloc(1, sizeof *s);
 	if (!s) {
@@ -282,6 +349,7 @@ static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const c
 	pool_len = get_u64(buf + 80);
 	memcpy(s->meta.endpoint, buf + 88, 255);
 	s->meta.endpoint[255] = '\0';
+	clean_text(s->meta.endpoint);
 	s->t[HT_MODELS].n = counts[0];
 	s->t[HT_DATASETS].n = counts[1];
 	s->n_accounts = counts[2];
@@ -419,9 +487,9 @@ struct ht_snapshot *store_load(const char *path, struct store_err *err)
 		close(fd);
 		return NULL;
 	}
-	/* A private writable mapping: the checksum field is zeroed in place while
-	 * verifying, and the pages come straight from the page cache. */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE,
+	/* Read-only and populated: the pages come straight from the page cache,
+	 * with no copy (a writable private mapping would copy every page). */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 		   fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {

@@ -68,10 +68,13 @@ static uint32_t pool_add(struct pool *p, const char *s)
 	return off;
 }
 
-/* Open-addressing map from pool strings to uint32 values. */
+/* Open-addressing map from pool strings to uint32 values.  Each slot keeps
+ * its key's 32-bit hash, so probing rarely compares strings and growing never
+ * rehashes them. */
 struct strmap {
 	uint32_t *key;   /* pool offset + 1; 0 = empty slot */
 	uint32_t *val;
+	uint32_t *hash;
 	size_t cap, n;
 };
 
@@ -81,26 +84,39 @@ static int strmap_init(struct strmap *m, size_t cap)
 	m->n = 0;
 	m->key = calloc(cap, sizeof *m->key);
 	m->val = malloc(cap * sizeof *m->val);
-	return m->key && m->val ? 0 : -1;
+	m->hash = malloc(cap * sizeof *m->hash);
+	return m->key && m->val && m->hash ? 0 : -1;
 }
 
 static void strmap_free(struct strmap *m)
 {
 	free(m->key);
 	free(m->val);
-	m->key = m->val = NULL;
+	free(m->hash);
+	m->key = m->val = m->hash = NULL;
 }
 
-/* Slot of s: either its slot or the empty slot where it belongs. */
-static size_t strmap_slot(const struct strmap *m, const char *pool, const char *s)
+static uint32_t hash32(const char *s)
 {
-	size_t i = (size_t)hash_str(s) & (m->cap - 1);
-	while (m->key[i] && strcmp(pool + m->key[i] - 1, s) != 0)
+	uint64_t h = hash_str(s);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Slot of s (hash h): either its slot or the empty slot where it belongs. */
+static size_t strmap_slot_h(const struct strmap *m, const char *pool, const char *s, uint32_t h)
+{
+	size_t i = h & (m->cap - 1);
+	while (m->key[i] && (m->hash[i] != h || strcmp(pool + m->key[i] - 1, s) != 0))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
-static int strmap_grow(struct strmap *m, const char *pool)
+static size_t strmap_slot(const struct strmap *m, const char *pool, const char *s)
+{
+	return strmap_slot_h(m, pool, s, hash32(s));
+}
+
+static int strmap_grow(struct strmap *m)
 {
 	struct strmap g;
 	size_t i;
@@ -113,14 +129,27 @@ static int strmap_grow(struct strmap *m, const char *pool)
 		size_t j;
 		if (!m->key[i])
 			continue;
-		j = strmap_slot(&g, pool, pool + m->key[i] - 1);
+		j = m->hash[i] & (g.cap - 1);
+		while (g.key[j])
+			j = (j + 1) & (g.cap - 1);
 		g.key[j] = m->key[i];
 		g.val[j] = m->val[i];
+		g.hash[j] = m->hash[i];
 	}
 	g.n = m->n;
 	strmap_free(m);
 	*m = g;
 	return 0;
+}
+
+/* Fills the empty slot found for a key of hash h; grows past half full. */
+static int strmap_put(struct strmap *m, size_t slot, uint32_t off, uint32_t val, uint32_t h)
+{
+	m->key[slot] = off + 1;
+	m->val[slot] = val;
+	m->hash[slot] = h;
+	m->n++;
+	return m->n * 2 > m->cap ? strmap_grow(m) : 0;
 }
 
 /* ---- builder ------------------------------------------------------------ */
@@ -157,7 +186,9 @@ struct ht_builder {
 	struct pool pool;
 	struct strmap accounts;  /* name -> account index */
 	struct strmap terms;     /* term -> term index */
-	struct strmap seen[HT_KIND_COUNT]; /* id or oid -> 1 */
+	struct strmap ids[HT_KIND_COUNT];  /* id (main pool) -> 1 */
+	struct strmap oids[HT_KIND_COUNT]; /* _id (scratch pool) -> 1 */
+	struct strmap bases;     /* base model id -> its pool offset, shared by all links */
 	struct vec acct_name;    /* uint32_t */
 	struct vec acct_kind;    /* uint8_t */
 	struct vec term_str;     /* uint32_t */
@@ -176,10 +207,10 @@ struct ht_builder *table_builder_new(void)
 	if (!b)
 		return NULL;
 	if (pool_init(&b->pool) || pool_init(&b->scratch) || strmap_init(&b->accounts, 1024) ||
-	    strmap_init(&b->terms, 1024))
+	    strmap_init(&b->terms, 1024) || strmap_init(&b->bases, 1024))
 		goto fail;
 	for (k = 0; k < HT_KIND_COUNT; k++) {
-		if (strmap_init(&b->seen[k], 4096))
+		if (strmap_init(&b->ids[k], 4096) || strmap_init(&b->oids[k], 16))
 			goto fail;
 		b->rows[k].size = sizeof(struct brow);
 	}
@@ -212,8 +243,10 @@ void table_builder_free(struct ht_builder *b)
 	free(b->scratch.buf);
 	strmap_free(&b->accounts);
 	strmap_free(&b->terms);
+	strmap_free(&b->bases);
 	for (k = 0; k < HT_KIND_COUNT; k++) {
-		strmap_free(&b->seen[k]);
+		strmap_free(&b->ids[k]);
+		strmap_free(&b->oids[k]);
 		free(b->rows[k].p);
 	}
 	free(b->acct_name.p);
@@ -230,13 +263,14 @@ static int intern(struct ht_builder *b, struct strmap *m, struct vec *names, con
 		  uint32_t *out)
 {
 	size_t slot;
-	uint32_t off, *np;
+	uint32_t off, *np, h;
 
 	if (!*s && m == &b->terms) {
 		*out = 0;
 		return 0;
 	}
-	slot = strmap_slot(m, b->pool.buf, s);
+	h = hash32(s);
+	slot = strmap_slot_h(m, b->pool.buf, s, h);
 	if (m->key[slot]) {
 		*out = m->val[slot];
 		return 0;
@@ -248,19 +282,14 @@ static int intern(struct ht_builder *b, struct strmap *m, struct vec *names, con
 	if (!np)
 		return -1;
 	*np = off;
-	m->key[slot] = off + 1;
-	m->val[slot] = (uint32_t)(names->n - 1);
-	m->n++;
+	*out = (uint32_t)(names->n - 1);
 	if (m == &b->accounts) {
 		uint8_t *kind = vec_push(&b->acct_kind);
 		if (!kind)
 			return -1;
 		*kind = HT_ACCT_UNCHECKED;
 	}
-	*out = (uint32_t)(names->n - 1);
-	if (m->n * 2 > m->cap && strmap_grow(m, b->pool.buf) != 0)
-		return -1;
-	return 0;
+	return strmap_put(m, slot, off, *out, h);
 }
 
 static int term(struct ht_builder *b, const char *s, uint32_t *out)
@@ -272,24 +301,48 @@ static int term(struct ht_builder *b, const char *s, uint32_t *out)
 	return intern(b, &b->terms, &b->term_str, s, out);
 }
 
-/* Marks key as seen for kind; returns 1 if it was already. */
-static int seen_before(struct ht_builder *b, enum ht_kind kind, const char *key)
+/* Marks an _id as seen for kind; returns 1 if it was already. */
+static int oid_seen(struct ht_builder *b, enum ht_kind kind, const char *oid)
 {
-	struct strmap *m = &b->seen[kind];
-	size_t slot = strmap_slot(m, b->scratch.buf, key);
-	uint32_t off;
+	struct strmap *m = &b->oids[kind];
+	uint32_t h = hash32(oid), off;
+	size_t slot = strmap_slot_h(m, b->scratch.buf, oid, h);
 
 	if (m->key[slot])
 		return 1;
-	off = pool_add(&b->scratch, key);
+	off = pool_add(&b->scratch, oid);
 	if (off == UINT32_MAX)
 		return -1;
-	m->key[slot] = off + 1;
-	m->val[slot] = 1;
-	m->n++;
-	if (m->n * 2 > m->cap && strmap_grow(m, b->scratch.buf) != 0)
+	return strmap_put(m, slot, off, 1, h);
+}
+
+/* Adds the id to the pool unless kind has it already (returns 1 then). */
+static int id_add(struct ht_builder *b, enum ht_kind kind, const char *id, uint32_t *off)
+{
+	struct strmap *m = &b->ids[kind];
+	uint32_t h = hash32(id);
+	size_t slot = strmap_slot_h(m, b->pool.buf, id, h);
+
+	if (m->key[slot])
+		return 1;
+	*off = pool_add(&b->pool, id);
+	if (*off == UINT32_MAX)
 		return -1;
-	return 0;
+	return strmap_put(m, slot, *off, 1, h);
+}
+
+/* A base model id, stored once however many derivatives name it. */
+static uint32_t base_off(struct ht_builder *b, const char *base)
+{
+	uint32_t h = hash32(base), off;
+	size_t slot = strmap_slot_h(&b->bases, b->pool.buf, base, h);
+
+	if (b->bases.key[slot])
+		return b->bases.val[slot];
+	off = pool_add(&b->pool, base);
+	if (off == UINT32_MAX || strmap_put(&b->bases, slot, off, off, h) != 0)
+		return UINT32_MAX;
+	return off;
 }
 
 static int rel_from(const char *s, size_t n)
@@ -324,7 +377,7 @@ static int add_link(struct ht_builder *b, struct brow *r, const char *base, int 
 	}
 	if (r->link_count >= 255)
 		return 0;
-	off = pool_add(&b->pool, base);
+	off = base_off(b, base);
 	if (off == UINT32_MAX)
 		return -1;
 	np = vec_push(&b->link_base);
@@ -404,20 +457,14 @@ int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_i
 	if (!b || kind >= HT_KIND_COUNT || !it || !it->id || !table_id_valid(it->id))
 		return -1;
 	if (it->oid && *it->oid) {
-		char key[300];
-		snprintf(key, sizeof key, "\x01%s", it->oid);
-		dup = seen_before(b, kind, key);
+		dup = oid_seen(b, kind, it->oid);
 		if (dup)
 			return dup;
 	}
-	dup = seen_before(b, kind, it->id);
+	memset(&r, 0, sizeof r);
+	dup = id_add(b, kind, it->id, &r.id);
 	if (dup)
 		return dup;
-
-	memset(&r, 0, sizeof r);
-	r.id = pool_add(&b->pool, it->id);
-	if (r.id == UINT32_MAX)
-		return -1;
 	if (it->author && *it->author && table_id_valid(it->author) && !strchr(it->author, '/'))
 		snprintf(owner, sizeof owner, "%s", it->author);
 	else
@@ -460,9 +507,15 @@ uint64_t table_builder_count(const struct ht_builder *b, enum ht_kind kind)
 	return b && kind < HT_KIND_COUNT ? b->rows[kind].n : 0;
 }
 
-static int cmp_rows(const void *pa, const void *pb, void *ctx)
+/* Sort keys: small, so the sort moves 16 bytes a row, not the whole row. */
+struct skey {
+	uint64_t dl;
+	uint32_t id, idx;
+};
+
+static int cmp_keys(const void *pa, const void *pb, void *ctx)
 {
-	const struct brow *a = pa, *b = pb;
+	const struct skey *a = pa, *b = pb;
 	const char *pool = ctx;
 
 	if (a->dl != b->dl)
@@ -499,13 +552,22 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 			const uint32_t *acct_map)
 {
 	struct ht_table *t = &s->t[k];
-	struct brow *rows = b->rows[k].p;
+	const struct brow *rows = b->rows[k].p;
 	size_t i, n = b->rows[k].n;
+	struct skey *keys;
 
 	if (n > UINT32_MAX - 1)
 		return -1;
+	keys = malloc((n ? n : 1) * sizeof *keys);
+	if (!keys)
+		return -1;
+	for (i = 0; i < n; i++) {
+		keys[i].dl = rows[i].dl;
+		keys[i].id = rows[i].id;
+		keys[i].idx = (uint32_t)i;
+	}
 	if (n)
-		qsort_r(rows, n, sizeof *rows, cmp_rows, b->pool.buf);
+		qsort_r(keys, n, sizeof *keys, cmp_keys, b->pool.buf);
 	t->n = (uint32_t)n;
 	if (!(t->id = own(s, n, 4)) || !(t->author = own(s, n, 4)) ||
 	    !(t->downloads = own(s, n, 8)) || !(t->downloads_all = own(s, n, 8)) ||
@@ -514,10 +576,12 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	    !(t->pipeline = own(s, n, 4)) || !(t->library = own(s, n, 4)) ||
 	    !(t->license = own(s, n, 4)) || !(t->flags = own(s, n, 1)) ||
 	    !(t->list_first = own(s, n, 4)) || !(t->list_count = own(s, n, 4)) ||
-	    !(t->link_first = own(s, n, 4)) || !(t->link_count = own(s, n, 4)))
+	    !(t->link_first = own(s, n, 4)) || !(t->link_count = own(s, n, 4))) {
+		free(keys);
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
-		const struct brow *r = &rows[i];
+		const struct brow *r = &rows[keys[i].idx];
 		t->id[i] = r->id;
 		t->author[i] = acct_map[r->author];
 		t->downloads[i] = r->dl;
@@ -535,6 +599,7 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 		t->link_first[i] = r->link_count ? r->link_first : 0;
 		t->link_count[i] = r->link_count;
 	}
+	free(keys);
 	return 0;
 }
 
@@ -553,9 +618,12 @@ static int resolve_link_rows(struct ht_builder *b, struct ht_snapshot *s)
 		return -1;
 	}
 	for (i = 0; i < t->n; i++) {
-		size_t slot = strmap_slot(&m, b->pool.buf, b->pool.buf + t->id[i]);
+		const char *id = b->pool.buf + t->id[i];
+		uint32_t h = hash32(id);
+		size_t slot = strmap_slot_h(&m, b->pool.buf, id, h);
 		m.key[slot] = t->id[i] + 1;
 		m.val[slot] = (uint32_t)i;
+		m.hash[slot] = h;
 	}
 	for (i = 0; i < s->n_links; i++) {
 		size_t slot = strmap_slot(&m, b->pool.buf, b->pool.buf + s->link_base[i]);
@@ -568,7 +636,7 @@ static int resolve_link_rows(struct ht_builder *b, struct ht_snapshot *s)
 struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_meta *meta)
 {
 	struct ht_snapshot *s;
-	uint32_t *order = NULL, *map = NULL;
+	uint32_t *map = NULL;
 	size_t i, na;
 	int k;
 
@@ -583,12 +651,9 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 
 	/* Accounts sorted by name so lookups can bisect; rows remapped. */
 	na = b->acct_name.n;
-	order = malloc((na ? na : 1) * sizeof *order);
 	map = malloc((na ? na : 1) * sizeof *map);
-	if (!order || !map)
+	if (!map)
 		goto fail;
-	for (i = 0; i < na; i++)
-		order[i] = (uint32_t)i;
 	{
 		/* Sort indexes by name: compare through the names vector. */
 		uint32_t *names = b->acct_name.p;
@@ -645,12 +710,10 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 			break;
 		}
 	}
-	free(order);
 	free(map);
 	table_builder_free(b);
 	return s;
 fail:
-	free(order);
 	free(map);
 	table_free(s);
 	table_builder_free(b);
@@ -679,11 +742,21 @@ void table_free(struct ht_snapshot *s)
 
 /* ---- ids and lookups ------------------------------------------------------ */
 
-static int id_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_' || c == '.';
-}
+/* Character classes of ids: 1 plain (letter, digit, '_'), 2 '-' or '.',
+ * 3 '/', 0 anything else ASCII; bytes >= 0x80 are checked as UTF-8. */
+static const unsigned char id_class[128] = {
+	['-'] = 2, ['.'] = 2, ['/'] = 3, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
 
 /* Length of a valid UTF-8 sequence for a printable non-ASCII character at p,
  * or 0.  C1 controls and the bidirectional and zero-width formatting
@@ -717,39 +790,43 @@ static size_t utf8_letter(const unsigned char *p)
 
 int table_id_valid(const char *id)
 {
-	size_t i, n, slashes = 0;
-	const char *seg = id;
+	const unsigned char *p = (const unsigned char *)id;
+	size_t n = 0, seg = 0, slashes = 0;
+	unsigned prev = 3; /* as if after a '/': a segment may not start with '-' or '.' */
 
 	if (!id)
 		return 0;
-	n = strlen(id);
-	if (n == 0 || n > 200)
-		return 0;
-	for (i = 0; i <= n; i++) {
-		unsigned char c = (unsigned char)id[i];
-		if (c == '/' || c == '\0') {
-			size_t len = (size_t)(id + i - seg);
-			if (len == 0 || seg[0] == '-' || seg[0] == '.' || seg[len - 1] == '-' ||
-			    seg[len - 1] == '.')
+	for (;; p++, n++) {
+		unsigned c = *p, cls;
+		if (c == '\0' || c == '/') {
+			/* A segment is non-empty and does not end with '-' or '.'. */
+			if (seg == 0 || prev == 2)
 				return 0;
-			if (c == '/' && ++slashes > 1)
+			if (c == '\0')
+				break;
+			if (++slashes > 1)
 				return 0;
-			seg = id + i + 1;
+			seg = 0;
+			prev = 3;
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t len = utf8_letter((const unsigned char *)id + i);
+			size_t len = utf8_letter(p);
 			if (!len)
 				return 0;
-			i += len - 1;
+			p += len - 1;
+			n += len - 1;
+			seg += len;
+			prev = 1;
 			continue;
 		}
-		if (!id_char(c))
+		cls = id_class[c];
+		if (!cls || (cls == 2 && prev >= 2 && (prev == 3 || (c == '.' && p[-1] == '.'))))
 			return 0;
-		if (c == '.' && id[i + 1] == '.')
-			return 0;
+		prev = cls;
+		seg++;
 	}
-	return 1;
+	return n > 0 && n <= 200;
 }
 
 void table_owner_of(const char *id, char *buf, size_t len)

@@ -16,6 +16,7 @@ struct session_opts {
 	const char *cache_dir;  /* --cache-dir DIR, or NULL */
 	const char *orgs;       /* shipped directory override, or NULL */
 	int quiet;              /* don't report directory problems */
+	int snapshot_only;      /* open the snapshot and directory only: no attribution, no engine */
 };
 
 struct session {
