@@ -34,6 +34,7 @@ struct hub_opts {
 	const char *ca_bundle;  /* extra CA bundle, or NULL */
 	unsigned max_retries;   /* per request */
 	double backoff_base;    /* seconds */
+	unsigned timeout_s;     /* connect timeout; no byte for this long: retried (0 = 30) */
 	/* Called at most ~10 times a second; return non-zero to cancel. */
 	int (*progress)(void *ctx, const struct hub_progress *p);
 	void *ctx;
@@ -47,7 +48,8 @@ void hub_opts_init(struct hub_opts *o);
  * readable by others. */
 int hub_token(char *buf, size_t len, char *warn, size_t warnlen);
 
-/* Crawls and writes the snapshot.  0 on success; -1 with a message in err
+/* Crawls and writes the snapshot.  0 on success, with a one-line summary
+ * (counts, warnings) in err for the caller to print; -1 with a message in err
  * (status, URL without token, server message, what to do).  The previous
  * snapshot is intact on failure; the journal lets the next call resume. */
 int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_t errlen);
