@@ -3,53 +3,24 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hubtop/listing.h"
 
-/* Text that may reach a terminal or a spreadsheet: valid UTF-8, no control
- * characters, bounded.  Anything else is dropped with a warning. */
+/* Text fields longer than this are not a tag or a name the Hub produces. */
+#define TEXT_MAX 300
+
 static int text_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
-
-	while (*p) {
-		unsigned c = *p, need, i;
-		if (++n > 300)
-			return 0;
-		if (c < 0x20 || c == 0x7f)
-			return 0;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3;
-		else
-			return 0;
-		for (i = 1; i <= need; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-		/* C1 controls (U+0080..U+009F) are escape sequences to some terminals. */
-		if (c == 0xc2 && p[1] < 0xa0)
-			return 0;
-		p += need + 1;
-	}
-	return 1;
+	return table_text_valid(s, TEXT_MAX);
 }
 
-static const char *get_string(const cJSON *obj, const char *key, unsigned *warnings)
+static const char *str_value(const cJSON *v, unsigned *warnings)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!v || cJSON_IsNull(v))
+	if (cJSON_IsNull(v))
 		return NULL;
 	if (!cJSON_IsString(v) || !v->valuestring || !text_ok(v->valuestring)) {
 		(*warnings)++;
@@ -58,12 +29,8 @@ static const char *get_string(const cJSON *obj, const char *key, unsigned *warni
 	return v->valuestring;
 }
 
-static uint64_t get_count(const cJSON *obj, const char *key, unsigned *warnings)
+static uint64_t count_value(const cJSON *v, unsigned *warnings)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!v)
-		return 0;
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
 	    v->valuedouble > 9.0e15) {
 		(*warnings)++;
@@ -72,9 +39,9 @@ static uint64_t get_count(const cJSON *obj, const char *key, unsigned *warnings)
 	return (uint64_t)v->valuedouble;
 }
 
-static int64_t get_time(const cJSON *obj, const char *key, unsigned *warnings)
+static int64_t time_value(const cJSON *v, unsigned *warnings)
 {
-	const char *s = get_string(obj, key, warnings);
+	const char *s = str_value(v, warnings);
 	int64_t t;
 
 	if (!s)
@@ -87,65 +54,125 @@ static int64_t get_time(const cJSON *obj, const char *key, unsigned *warnings)
 	return t;
 }
 
-int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
+/* Only the tags the model keeps (see take_tags in table.c) are checked and
+ * passed on; the Hub sends many more. */
+static int tag_kept(const char *t)
 {
-	const cJSON *v;
-	uint64_t n;
+	switch (t[0]) {
+	case 'b':
+		return strncmp(t, "base_model:", 11) == 0;
+	case 'l':
+		return strncmp(t, "license:", 8) == 0 || strncmp(t, "language:", 9) == 0;
+	case 't':
+		return strncmp(t, "task_categories:", 16) == 0;
+	default:
+		return 0;
+	}
+}
 
-	memset(it, 0, sizeof *it);
-	if (!cJSON_IsObject(obj))
-		return -1;
-	it->id = get_string(obj, "id", warnings);
-	if (!it->id)
-		it->id = get_string(obj, "modelId", warnings);
-	if (!it->id || !table_id_valid(it->id))
-		return -1;
-	it->oid = get_string(obj, "_id", warnings);
-	it->author = get_string(obj, "author", warnings);
-	it->downloads = get_count(obj, "downloads", warnings);
-	it->downloads_all = get_count(obj, "downloadsAllTime", warnings);
-	n = get_count(obj, "likes", warnings);
-	it->likes = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	v = cJSON_GetObjectItemCaseSensitive(obj, "trendingScore");
-	if (v && cJSON_IsNumber(v) && isfinite(v->valuedouble))
-		it->trending = v->valuedouble <= 0 ? 0 :
-			       v->valuedouble >= UINT32_MAX ? UINT32_MAX : (uint32_t)v->valuedouble;
-	else if (v && !cJSON_IsNull(v))
+static void take_tag_list(const cJSON *v, struct ht_item *it, unsigned *warnings)
+{
+	const cJSON *t;
+
+	if (cJSON_IsNull(v))
+		return;
+	if (!cJSON_IsArray(v)) {
 		(*warnings)++;
-	it->created = get_time(obj, "createdAt", warnings);
-	it->modified = get_time(obj, "lastModified", warnings);
-	it->pipeline = get_string(obj, "pipeline_tag", warnings);
-	it->library = get_string(obj, "library_name", warnings);
+		return;
+	}
+	cJSON_ArrayForEach(t, v) {
+		if (!cJSON_IsString(t) || !t->valuestring) {
+			(*warnings)++;
+			continue;
+		}
+		if (!tag_kept(t->valuestring))
+			continue;
+		if (!text_ok(t->valuestring)) {
+			(*warnings)++;
+			continue;
+		}
+		if (it->n_tags < HT_ITEM_MAX_TAGS)
+			it->tags[it->n_tags++] = t->valuestring;
+	}
+}
 
-	v = cJSON_GetObjectItemCaseSensitive(obj, "gated");
+static void take_gated(const cJSON *v, struct ht_item *it, unsigned *warnings)
+{
 	if (cJSON_IsString(v) && v->valuestring) {
 		it->flags |= HT_F_GATED;
 		if (strcmp(v->valuestring, "manual") == 0)
 			it->flags |= HT_F_GATED_MAN;
 	} else if (cJSON_IsTrue(v)) {
 		it->flags |= HT_F_GATED;
-	} else if (v && !cJSON_IsFalse(v) && !cJSON_IsNull(v)) {
+	} else if (!cJSON_IsFalse(v) && !cJSON_IsNull(v)) {
 		(*warnings)++;
 	}
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "private")))
-		it->flags |= HT_F_PRIVATE;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "disabled")))
-		it->flags |= HT_F_DISABLED;
+}
 
-	v = cJSON_GetObjectItemCaseSensitive(obj, "tags");
-	if (cJSON_IsArray(v)) {
-		const cJSON *t;
-		cJSON_ArrayForEach(t, v) {
-			if (!cJSON_IsString(t) || !t->valuestring || !text_ok(t->valuestring)) {
-				(*warnings)++;
-				continue;
-			}
-			if (it->n_tags < HT_ITEM_MAX_TAGS)
-				it->tags[it->n_tags++] = t->valuestring;
-		}
-	} else if (v && !cJSON_IsNull(v)) {
+static void take_trending(const cJSON *v, struct ht_item *it, unsigned *warnings)
+{
+	if (cJSON_IsNumber(v) && isfinite(v->valuedouble))
+		it->trending = v->valuedouble <= 0 ? 0 :
+			       v->valuedouble >= UINT32_MAX ? UINT32_MAX : (uint32_t)v->valuedouble;
+	else if (!cJSON_IsNull(v))
 		(*warnings)++;
+}
+
+/* One pass over the members: an item has a dozen, and looking each field up
+ * by name would compare every key a dozen times. */
+int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
+{
+	const cJSON *v, *model_id = NULL;
+	uint64_t n;
+
+	memset(it, 0, sizeof *it);
+	if (!cJSON_IsObject(obj))
+		return -1;
+	cJSON_ArrayForEach(v, obj) {
+		const char *k = v->string;
+		if (!k)
+			continue;
+		if (!strcmp(k, "id")) {
+			it->id = str_value(v, warnings);
+		} else if (!strcmp(k, "modelId")) {
+			model_id = v;
+		} else if (!strcmp(k, "_id")) {
+			it->oid = str_value(v, warnings);
+		} else if (!strcmp(k, "author")) {
+			it->author = str_value(v, warnings);
+		} else if (!strcmp(k, "downloads")) {
+			it->downloads = count_value(v, warnings);
+		} else if (!strcmp(k, "downloadsAllTime")) {
+			it->downloads_all = count_value(v, warnings);
+		} else if (!strcmp(k, "likes")) {
+			n = count_value(v, warnings);
+			it->likes = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+		} else if (!strcmp(k, "trendingScore")) {
+			take_trending(v, it, warnings);
+		} else if (!strcmp(k, "createdAt")) {
+			it->created = time_value(v, warnings);
+		} else if (!strcmp(k, "lastModified")) {
+			it->modified = time_value(v, warnings);
+		} else if (!strcmp(k, "pipeline_tag")) {
+			it->pipeline = str_value(v, warnings);
+		} else if (!strcmp(k, "library_name")) {
+			it->library = str_value(v, warnings);
+		} else if (!strcmp(k, "gated")) {
+			take_gated(v, it, warnings);
+		} else if (!strcmp(k, "private")) {
+			if (cJSON_IsTrue(v))
+				it->flags |= HT_F_PRIVATE;
+		} else if (!strcmp(k, "disabled")) {
+			if (cJSON_IsTrue(v))
+				it->flags |= HT_F_DISABLED;
+		} else if (!strcmp(k, "tags")) {
+			take_tag_list(v, it, warnings);
+		}
 	}
+	if (!it->id && model_id)
+		it->id = str_value(model_id, warnings);
+	if (!it->id || !table_id_valid(it->id))
+		return -1;
 	return 0;
 }
 
@@ -181,20 +208,84 @@ static void add_one(struct ht_builder *b, enum ht_kind kind, const cJSON *obj,
 		st->rejected++;
 }
 
+/* A page of 1,000 items is some 30,000 cJSON values, each its own malloc.
+ * While a page is parsed, this thread's values come from a bump arena that
+ * is reset, not freed value by value.  Other threads, and this one outside
+ * listing_add_page, allocate as usual. */
+#define ARENA_CHUNK (1u << 20)
+#define ARENA_MAX_CHUNKS 1024
+
+struct arena {
+	char *chunk[ARENA_MAX_CHUNKS];
+	size_t cap[ARENA_MAX_CHUNKS];
+	unsigned n, cur;
+	size_t used;
+};
+
+static _Thread_local struct arena *tls_arena;
+static _Thread_local struct arena tls_arena_store;
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *arena_malloc(size_t size)
+{
+	struct arena *a = tls_arena;
+
+	if (!a)
+		return malloc(size);
+	size = (size + 15) & ~(size_t)15;
+	while (a->cur < a->n && a->used + size > a->cap[a->cur]) {
+		a->cur++;
+		a->used = 0;
+	}
+	if (a->cur == a->n) {
+		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+		if (a->n == ARENA_MAX_CHUNKS || !(a->chunk[a->n] = malloc(cap)))
+			return NULL;
+		a->cap[a->n++] = cap;
+		a->used = 0;
+	}
+	a->used += size;
+	return a->chunk[a->cur] + a->used - size;
+}
+
+static void arena_free(void *p)
+{
+	/* Inside a page, every value is the arena's: freed by the reset. */
+	if (!tls_arena)
+		free(p);
+}
+
+static void install_hooks(void)
+{
+	cJSON_Hooks h = { arena_malloc, arena_free };
+	cJSON_InitHooks(&h);
+}
+
 int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
 		     struct listing_stats *st)
 {
-	cJSON *root = cJSON_ParseWithLength(text, len), *item;
+	struct arena *a = &tls_arena_store;
+	cJSON *root, *item;
 	unsigned long i = 0;
+	unsigned c;
+	int rc = 0;
 
-	if (!root || !cJSON_IsArray(root)) {
-		cJSON_Delete(root);
-		return -1;
-	}
-	cJSON_ArrayForEach(item, root)
-		add_one(b, kind, item, st, "page", ++i);
-	cJSON_Delete(root);
-	return 0;
+	pthread_once(&hooks_once, install_hooks);
+	a->cur = 0;
+	a->used = 0;
+	tls_arena = a;
+	root = cJSON_ParseWithLength(text, len);
+	if (!root || !cJSON_IsArray(root))
+		rc = -1;
+	else
+		cJSON_ArrayForEach(item, root)
+			add_one(b, kind, item, st, "page", ++i);
+	tls_arena = NULL;
+	/* A few large frees a page; nothing left behind when the thread ends. */
+	for (c = 0; c < a->n; c++)
+		free(a->chunk[c]);
+	a->n = 0;
+	return rc;
 }
 
 int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,

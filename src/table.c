@@ -829,6 +829,32 @@ int table_id_valid(const char *id)
 	return n > 0 && n <= 200;
 }
 
+int table_text_valid(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	if (!s)
+		return 0;
+	while (*p) {
+		if (*p < 0x80) {
+			if (*p < 0x20 || *p == 0x7f)
+				return 0;
+			p++;
+			n++;
+		} else {
+			size_t len = utf8_letter(p);
+			if (!len)
+				return 0;
+			p += len;
+			n += len;
+		}
+		if (n > max)
+			return 0;
+	}
+	return 1;
+}
+
 void table_owner_of(const char *id, char *buf, size_t len)
 {
 	const char *slash = strchr(id, '/');

@@ -148,6 +148,10 @@ void table_free(struct ht_snapshot *s);
  * no leading or trailing '/' '-' '.'.  Items with other ids are rejected. */
 int table_id_valid(const char *id);
 
+/* Text that may reach a terminal or a spreadsheet: valid UTF-8, at most max
+ * bytes, no control, C1, bidirectional or zero-width formatting characters. */
+int table_text_valid(const char *s, size_t max);
+
 /* Owner part of an id into buf ("gpt2" owns itself). */
 void table_owner_of(const char *id, char *buf, size_t len);
 
