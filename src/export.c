@@ -124,17 +124,23 @@ static int emit(struct sink *k, int header)
 			return -1;
 		for (size_t i = 0; i < k->n; i++) {
 			const struct cell *c = &k->c[i];
-			char clean[1024];
-			size_t j = 0;
+			char *clean;
 			if (c->kind == C_UINT) {
 				cJSON_AddNumberToObject(o, c->name, (double)c->u);
 			} else if (c->kind == C_SHARE) {
 				cJSON_AddNumberToObject(o, c->name, c->d);
 			} else {
-				for (const char *p = c->s; *p && j < sizeof clean - 1; p++)
-					clean[j++] = is_ctl((unsigned char)*p) ? ' ' : *p;
-				clean[j] = '\0';
+				/* Whole, never cut: a cut could split a UTF-8 sequence. */
+				clean = strdup(c->s);
+				if (!clean) {
+					cJSON_Delete(o);
+					return -1;
+				}
+				for (char *p = clean; *p; p++)
+					if (is_ctl((unsigned char)*p))
+						*p = ' ';
 				cJSON_AddStringToObject(o, c->name, clean);
+				free(clean);
 			}
 		}
 		txt = cJSON_PrintUnformatted(o);

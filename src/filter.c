@@ -59,10 +59,28 @@ static unsigned days_in_month(int y, unsigned m)
 	return dm[m - 1];
 }
 
+/* A value as it may be echoed in a message: control characters shown as '?'
+ * (they would drive the terminal), cut after 48 bytes so that the key and
+ * the valid values always fit. */
+static void shown(const char *v, char *buf, size_t len)
+{
+	size_t i = 0, n = strlen(v);
+	for (; i < n && i < 48 && i + 1 < len; i++)
+		buf[i] = (unsigned char)v[i] < 0x20 || v[i] == 0x7f ? '?' : v[i];
+	while (i < n && i && ((unsigned char)v[i] & 0xc0) == 0x80)
+		i--; /* never cut inside a UTF-8 sequence */
+	buf[i] = '\0';
+	if (i < n && i + 4 < len)
+		memcpy(buf + i, "...", 4);
+}
+
 static int bad(char *err, size_t errlen, const char *key, const char *value, const char *valid)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "bad value '%s' for --%s: expected %s", value, key, valid);
+	char v[64];
+	if (err && errlen) {
+		shown(value, v, sizeof v);
+		snprintf(err, errlen, "bad value '%s' for --%s: expected %s", v, key, valid);
+	}
 	return -1;
 }
 
@@ -283,7 +301,8 @@ static int set_created(struct filter *f, const char *v, char *err, size_t errlen
 			to = b;
 		}
 		if (from && to && to <= from)
-			return bad(err, errlen, "created", v, "a range whose end is not before its start");
+			return bad(err, errlen, "created", v, "a range whose end is not before its start, "
+				   "such as 2024..2025, 2024-03..2024-06, 2024-03-01.., ..2023");
 	}
 	f->created_from = from;
 	f->created_to = to;
@@ -373,12 +392,13 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 		return 0;
 	}
 	if (err && errlen) {
-		char keys[256] = "";
+		char keys[256] = "", k[64];
 		for (int i = 0; filter_keys[i]; i++) {
 			size_t l = strlen(keys);
 			snprintf(keys + l, sizeof keys - l, "%s%s", i ? ", " : "", filter_keys[i]);
 		}
-		snprintf(err, errlen, "unknown filter key '%s': valid keys are %s", key, keys);
+		shown(key, k, sizeof k);
+		snprintf(err, errlen, "unknown filter key '%s': valid keys are %s", k, keys);
 	}
 	return -1;
 }

@@ -196,13 +196,17 @@ int report_write(FILE *fp, struct engine *e, const struct filter *f, enum report
 	const struct ht_meta *m = &engine_snapshot(e)->meta;
 	struct eng_result *rm = engine_apply(e, f, HT_MODELS);
 	struct eng_result *rd = rm ? engine_apply(e, f, HT_DATASETS) : NULL;
-	char args[4096], when[32];
+	/* Sized to the filter: 32 long authors and quoted terms exceed any fixed buffer. */
+	size_t args_len = filter_to_args(f, NULL, 0) + 1;
+	char *args = malloc(args_len), when[32];
 	int rc = 0;
-	if (!rm || !rd) {
+	if (!rm || !rd || !args) {
 		engine_result_free(rm);
+		engine_result_free(rd);
+		free(args);
 		return -1;
 	}
-	filter_to_args(f, args, sizeof args);
+	filter_to_args(f, args, args_len);
 	iso_time(m->fetched_at, when, sizeof when);
 	if (fmt == REPORT_JSON) {
 		cJSON *root = cJSON_CreateObject(), *snap;
@@ -243,5 +247,6 @@ int report_write(FILE *fp, struct engine *e, const struct filter *f, enum report
 	}
 	engine_result_free(rm);
 	engine_result_free(rd);
+	free(args);
 	return rc;
 }

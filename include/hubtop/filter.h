@@ -52,7 +52,8 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 /* Textual value of one key ("" when unset) into buf. */
 void filter_get(const struct filter *f, const char *key, char *buf, size_t len);
 /* The whole filter as command-line arguments, e.g. "--country CN --window all"
- * (only keys that differ from the defaults).  Returns the length written. */
+ * (only keys that differ from the defaults).  Returns the length the whole
+ * text needs (as snprintf; buf may be NULL when len is 0). */
 size_t filter_to_args(const struct filter *f, char *buf, size_t len);
 int filter_equal(const struct filter *a, const struct filter *b);
 /* Non-zero when any key other than window/by is set. */
