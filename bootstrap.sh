@@ -3,7 +3,7 @@
 #
 #   ./bootstrap.sh run [HUBTOP ARGS...]   build and start the explorer
 #   ./bootstrap.sh check                  build and run the whole test suite:
-#                                         unit, integration, TUI, sanitizers, distcheck
+#                                         unit, integration, TUI, sanitizers, fuzzing, distcheck
 #
 # The build lives in ./build (out of tree); nothing is installed but Debian packages.
 set -eu
@@ -13,7 +13,7 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 
 packages="build-essential autoconf automake pkg-config libncurses-dev libcurl4-openssl-dev
-libcjson-dev libcmocka-dev tmux"
+libcjson-dev libcmocka-dev tmux clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do
@@ -53,6 +53,9 @@ check)
 	summary=$(cat test-suite.log 2>/dev/null | sed -n 's/^# \(PASS\|FAIL\|SKIP\|XFAIL\|ERROR\): *\([0-9]*\)/\1 \2/p')
 	if [ "$status" = 0 ]; then
 		make -j"$jobs" check-asan || status=1
+	fi
+	if [ "$status" = 0 ]; then
+		make fuzz-run || status=1
 	fi
 	if [ "$status" = 0 ]; then
 		make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1 || {

@@ -157,20 +157,23 @@ static int resolve_links(struct attrib_priv *p, const struct ht_snapshot *s)
 	char owner[256];
 	for (uint32_t r = 0; r < t->n; r++) {
 		uint32_t first = t->link_first[r], cnt = t->link_count[r];
+		/* Links are stored in arrival order, rows by downloads: fetch ahead. */
+		if (r + 16 < t->n && t->link_count[r + 16])
+			__builtin_prefetch(&s->link_row[t->link_first[r + 16]]);
 		p->parent[r] = P_NONE;
 		for (uint32_t j = 0; j < cnt; j++) {
-			const char *base = ht_str(s, s->link_base[first + j]);
-			uint32_t b, k;
+			uint32_t b = s->link_row[first + j], k;
 			int dup = 0;
-			if (!base[0])
+			/* A resolved base is a model id, never empty: the pool (a
+			 * cache miss per link) is read only for missing bases. */
+			if (b == UINT32_MAX && !ht_str(s, s->link_base[first + j])[0])
 				continue;
-			b = s->link_row[first + j];
 			if (j == 0) {
 				if (b != UINT32_MAX) {
 					p->parent[r] = b;
 				} else {
 					uint32_t acc;
-					table_owner_of(base, owner, sizeof owner);
+					table_owner_of(ht_str(s, s->link_base[first + j]), owner, sizeof owner);
 					if (owner[0]) {
 						acc = acct_intern(p, owner);
 						if (acc == UINT32_MAX)

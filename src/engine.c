@@ -13,6 +13,7 @@
  * in rank order (rows[], top-N, Gini, Lorenz).
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,19 @@ struct cell_acc {
 	uint64_t created; /* earliest creation; UINT64_MAX = none known */
 };
 
+/* Unfiltered totals of one cell (year, type, country+group), both windows:
+ * filters on country, group and type alone are sums of these. */
+struct cell_tot {
+	uint64_t count, likes, created;
+	uint64_t downloads[2], under[2]; /* by enum filter_window */
+};
+
+/* Unfiltered totals of one account, both windows. */
+struct acct_tot {
+	uint64_t downloads[2], likes, created;
+	uint64_t count;
+};
+
 /* Per-result extras the aggregate panes need beyond struct eng_result. */
 struct agg_x {
 	uint64_t likes;
@@ -38,6 +52,10 @@ struct result_priv {
 	struct eng_result pub; /* first: the caller sees only this */
 	struct agg_x *country_x;
 	struct agg_x group_x[CG_COUNT], type_x[OT_COUNT], year_x[ENG_YEARS];
+	/* The filter only tests country, group and type: per-account
+	 * answers come from the unfiltered totals of the accounts in cls_ok. */
+	int cell_only;
+	uint8_t *cls_ok;       /* per (type, country+group) class; NULL = all */
 };
 
 /* Per-account (or per-term) accumulator for the org, task and library panes. */
@@ -53,6 +71,11 @@ struct kdata {
 	uint64_t *dl_rank_all;  /* all-time downloads in rank order */
 	uint8_t *year;          /* year bucket per row */
 	uint32_t *cell[ATTRIB_MODE_COUNT];
+	uint32_t *cell_all[ATTRIB_MODE_COUNT]; /* the same in all-time rank order */
+	struct cell_tot *ctot[ATTRIB_MODE_COUNT];
+	struct acct_tot *atot[ATTRIB_MODE_COUNT];
+	uint64_t *chk;          /* scratch: prefix sums every 64 matches */
+	/* Built by the background workers (see bg_join). */
 	char *lid;              /* lower-cased ids, each NUL-terminated */
 	uint32_t *lid_off;      /* n + 1 offsets into lid */
 	uint64_t *sbits;        /* rows matching the cached search */
@@ -60,8 +83,13 @@ struct kdata {
 	int svalid;
 	uint32_t scount;
 	uint64_t *mbits;        /* scratch: matches by window rank */
-	uint32_t *perm[SORT_KEY_COUNT]; /* lazily: rows by key, descending */
+	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending */
 };
+
+/* Work done off the caller's thread after engine_new returns: the search
+ * buffer and the item sort orders (BG_FAST), the name order (BG_NAME).
+ * Whoever needs one of them joins its worker first. */
+enum { BG_ACCT = 0, BG_FAST, BG_NAME, BG_COUNT };
 
 struct engine {
 	const struct ht_snapshot *s;
@@ -81,6 +109,9 @@ struct engine {
 	uint32_t kacc_n, gen;
 	uint32_t *touched;
 	struct kdata k[HT_KIND_COUNT];
+	pthread_t bg[BG_COUNT];
+	int bg_running[BG_COUNT];
+	int bg_failed[BG_COUNT];
 };
 
 static size_t words_of(uint32_t n)
@@ -88,26 +119,33 @@ static size_t words_of(uint32_t n)
 	return ((size_t)n + 63) / 64;
 }
 
-static unsigned year_bucket(int64_t t)
+/* Days from 1970-01-01 to y-01-01 (proleptic Gregorian). */
+static int64_t days_to_year(int64_t y)
 {
-	int64_t z, era, y;
-	unsigned doe, yoe, doy, mp;
-	if (t <= 0)
+	int64_t era, yoe, doy = 306; /* Jan 1 is day 306 of the March-based year */
+	y--;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* Year bucket: 0 unknown or before ENG_YEAR_FIRST, later years clamp. */
+static unsigned year_bucket(int64_t t, const int64_t *bound)
+{
+	unsigned y = ENG_YEARS - 1;
+	if (t < bound[1])
 		return 0;
-	z = t / 86400 + 719468;
-	era = z / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	if (mp >= 10)
-		y++;
-	if (y < ENG_YEAR_FIRST)
-		return 0;
-	if (y - ENG_YEAR_FIRST + 1 >= ENG_YEARS)
-		return ENG_YEARS - 1;
-	return (unsigned)(y - ENG_YEAR_FIRST + 1);
+	while (t < bound[y])
+		y--;
+	return y;
+}
+
+/* bound[y]: first second of bucket y (y >= 1). */
+static void year_bounds(int64_t *bound)
+{
+	bound[0] = INT64_MIN;
+	for (unsigned y = 1; y < ENG_YEARS; y++)
+		bound[y] = days_to_year(ENG_YEAR_FIRST + (int64_t)y - 1) * 86400;
 }
 
 /* ---- sorting helpers ---------------------------------------------------- */
@@ -138,7 +176,10 @@ static int cmp_rows(const void *pa, const void *pb, void *pc)
 	case SORT_NAME:
 		r = -strcasecmp(ht_id(c->s, c->kind, a), ht_id(c->s, c->kind, b));
 		break;
-	default:
+	case SORT_DOWNLOADS:
+		r = (t->downloads[a] < t->downloads[b]) - (t->downloads[a] > t->downloads[b]);
+		break;
+	default: /* SORT_COUNT here means all-time downloads */
 		r = (t->downloads_all[a] < t->downloads_all[b]) -
 		    (t->downloads_all[a] > t->downloads_all[b]);
 		break;
@@ -156,6 +197,230 @@ static int cmp_names(const void *pa, const void *pb, void *pc)
 	return r ? r : (x > y) - (x < y);
 }
 
+static unsigned bits_of(uint64_t x)
+{
+	return x ? 64u - (unsigned)__builtin_clzll(x) : 0u;
+}
+
+/* Sorts v ascending on bits [lo, hi): LSD radix, 11-bit digits, stable, so
+ * values packed as (key << lo) | row keep row order among equal keys. */
+static int radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi)
+{
+	uint64_t *tmp, *src = v, *dst;
+	size_t *cnt;
+	if (n < 2 || hi <= lo)
+		return 0;
+	tmp = malloc(n * sizeof *tmp);
+	cnt = malloc(2048 * sizeof *cnt);
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
+		return -1;
+	}
+	dst = tmp;
+	for (unsigned sh = lo; sh < hi; sh += 11) {
+		unsigned bits = hi - sh < 11 ? hi - sh : 11;
+		uint64_t mask = ((uint64_t)1 << bits) - 1;
+		size_t sum = 0;
+		uint64_t *sw;
+		memset(cnt, 0, 2048 * sizeof *cnt);
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i] >> sh) & mask]++;
+		if (cnt[(src[0] >> sh) & mask] == n)
+			continue; /* one digit value: nothing moves */
+		for (size_t d = 0; d <= mask; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(src[i] >> sh) & mask]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+	free(tmp);
+	free(cnt);
+	return 0;
+}
+
+/* The key of a row as an unsigned value, larger first. */
+static uint64_t sort_key(const struct ht_table *t, enum eng_sort key, uint32_t row, int64_t cmin)
+{
+	switch (key) {
+	case SORT_LIKES: return t->likes[row];
+	case SORT_TRENDING: return t->trending[row];
+	case SORT_CREATED: return (uint64_t)t->created[row] - (uint64_t)cmin;
+	case SORT_DOWNLOADS: return t->downloads[row];
+	default: return t->downloads_all[row]; /* SORT_COUNT: all-time */
+	}
+}
+
+/* perm: the rows in cmp_rows order (key descending, ties by row).  Radix
+ * sort when the key and the row fit in 64 bits together, else qsort. */
+static int build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key, uint32_t *perm)
+{
+	const struct ht_table *t = &s->t[kind];
+	uint32_t n = t->n;
+	uint64_t max = 0, *v;
+	int64_t cmin = 0;
+	unsigned rb = bits_of(n ? n - 1 : 0), kb;
+	if (key == SORT_CREATED && n) {
+		cmin = t->created[0];
+		for (uint32_t i = 1; i < n; i++)
+			cmin = t->created[i] < cmin ? t->created[i] : cmin;
+	}
+	if (key != SORT_NAME)
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t k = sort_key(t, key, i, cmin);
+			max = k > max ? k : max;
+		}
+	kb = bits_of(max);
+	if (key == SORT_NAME || rb + kb > 64 || n < 64) {
+		struct sort_ctx c = { s, kind, key };
+		for (uint32_t i = 0; i < n; i++)
+			perm[i] = i;
+		qsort_r(perm, n, sizeof *perm, cmp_rows, &c);
+		return 0;
+	}
+	v = malloc((size_t)n * sizeof *v);
+	if (!v)
+		return -1;
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = (rb < 64 ? (max - sort_key(t, key, i, cmin)) << rb : 0) | i;
+	if (radix_sort(v, n, rb, rb + kb)) {
+		free(v);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)(v[i] & (rb ? ((uint64_t)1 << rb) - 1 : 0));
+	free(v);
+	return 0;
+}
+
+/* ---- background work ---------------------------------------------------- */
+
+static int build_lid(const struct ht_snapshot *s, enum ht_kind kind, struct kdata *kd)
+{
+	uint32_t n = kd->n;
+	size_t total = 0;
+	char *lid;
+	uint32_t *off = malloc(((size_t)n + 1) * sizeof *off);
+	if (!off)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		off[i] = (uint32_t)total;
+		total += strlen(ht_id(s, kind, i)) + 1;
+		if (total > UINT32_MAX) {
+			free(off);
+			return -1;
+		}
+	}
+	off[n] = (uint32_t)total;
+	lid = malloc(total + 1);
+	if (!lid) {
+		free(off);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const char *id = ht_id(s, kind, i);
+		char *o = lid + off[i];
+		while (*id)
+			*o++ = (char)tolower((unsigned char)*id++);
+		*o = '\0';
+	}
+	lid[total] = '\0';
+	kd->lid = lid;
+	kd->lid_off = off;
+	return 0;
+}
+
+static void *bg_fast(void *arg)
+{
+	struct engine *e = arg;
+	static const enum eng_sort keys[] = { SORT_LIKES, SORT_TRENDING, SORT_CREATED };
+	for (uint32_t i = 0; i < e->a->n_accounts; i++)
+		e->acct_sorted[i] = i;
+	qsort_r(e->acct_sorted, e->a->n_accounts, sizeof *e->acct_sorted, cmp_names, (void *)e->a);
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		struct kdata *kd = &e->k[k];
+		if (build_lid(e->s, (enum ht_kind)k, kd))
+			e->bg_failed[BG_FAST] = 1;
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+			uint32_t *p = malloc(((size_t)kd->n + 1) * sizeof *p);
+			if (!p || build_perm(e->s, (enum ht_kind)k, keys[i], p)) {
+				free(p);
+				e->bg_failed[BG_FAST] = 1;
+				continue;
+			}
+			kd->perm[keys[i]] = p;
+		}
+	}
+	return NULL;
+}
+
+/* Unfiltered per-account totals, per attribution mode. */
+static void *bg_acct(void *arg)
+{
+	struct engine *e = arg;
+	const struct attrib *a = e->a;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		struct kdata *kd = &e->k[k];
+		const struct ht_table *t = &e->s->t[k];
+		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+			const uint32_t *acct = a->item_acct[k][m];
+			struct acct_tot *at = calloc((size_t)a->n_accounts + 1, sizeof *at);
+			if (!at) {
+				e->bg_failed[BG_ACCT] = 1;
+				continue;
+			}
+			for (uint32_t i = 0; i < kd->n; i++) {
+				uint32_t ac = acct[i] < a->n_accounts ? acct[i] : 0;
+				int64_t cr = t->created[i];
+				uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+				struct acct_tot *u = &at[ac];
+				if (!u->count)
+					u->created = UINT64_MAX;
+				u->count++;
+				u->downloads[0] += t->downloads[i];
+				u->downloads[1] += t->downloads_all[i];
+				u->likes += t->likes[i];
+				u->created = ck < u->created ? ck : u->created;
+			}
+			kd->atot[m] = at;
+		}
+	}
+	return NULL;
+}
+
+static void *bg_name(void *arg)
+{
+	struct engine *e = arg;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		struct kdata *kd = &e->k[k];
+		uint32_t *p = malloc(((size_t)kd->n + 1) * sizeof *p);
+		if (!p || build_perm(e->s, (enum ht_kind)k, SORT_NAME, p)) {
+			free(p);
+			e->bg_failed[BG_NAME] = 1;
+			continue;
+		}
+		kd->perm[SORT_NAME] = p;
+	}
+	return NULL;
+}
+
+/* Waits for a worker; 0 when its results are there. */
+static int bg_join(struct engine *e, int w)
+{
+	if (e->bg_running[w]) {
+		pthread_join(e->bg[w], NULL);
+		e->bg_running[w] = 0;
+	}
+	return e->bg_failed[w] ? -1 : 0;
+}
+
 /* ---- construction ------------------------------------------------------- */
 
 static int kdata_init(struct engine *e, enum ht_kind kind)
@@ -164,57 +429,62 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 	const struct ht_table *t = &e->s->t[kind];
 	const struct attrib *a = e->a;
 	uint32_t n = t->n;
-	size_t total = 0;
-	struct sort_ctx c = { e->s, kind, SORT_COUNT };
+	int64_t bound[ENG_YEARS];
 
 	kd->n = n;
 	kd->perm_all = malloc(((size_t)n + 1) * sizeof *kd->perm_all);
 	kd->rank_all = malloc(((size_t)n + 1) * sizeof *kd->rank_all);
 	kd->dl_rank_all = malloc(((size_t)n + 1) * sizeof *kd->dl_rank_all);
 	kd->year = malloc((size_t)n + 1);
-	kd->lid_off = malloc(((size_t)n + 1) * sizeof *kd->lid_off);
 	kd->sbits = calloc(words_of(n) + 1, sizeof *kd->sbits);
 	kd->mbits = calloc(words_of(n) + 1, sizeof *kd->mbits);
-	for (int m = 0; m < ATTRIB_MODE_COUNT; m++)
+	kd->chk = malloc(((size_t)n / 64 + 2) * sizeof *kd->chk);
+	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
 		kd->cell[m] = malloc(((size_t)n + 1) * sizeof *kd->cell[m]);
-	if (!kd->perm_all || !kd->rank_all || !kd->dl_rank_all || !kd->year || !kd->lid_off ||
-	    !kd->sbits || !kd->mbits || !kd->cell[0] || !kd->cell[1])
+		kd->cell_all[m] = malloc(((size_t)n + 1) * sizeof *kd->cell_all[m]);
+		kd->ctot[m] = calloc(e->n_cells, sizeof *kd->ctot[m]);
+		if (!kd->cell[m] || !kd->cell_all[m] || !kd->ctot[m])
+			return -1;
+	}
+	if (!kd->perm_all || !kd->rank_all || !kd->dl_rank_all || !kd->year || !kd->sbits ||
+	    !kd->mbits || !kd->chk)
 		return -1;
 
-	for (uint32_t i = 0; i < n; i++) {
-		kd->perm_all[i] = i;
-		kd->year[i] = (uint8_t)year_bucket(t->created[i]);
-		total += strlen(ht_id(e->s, kind, i)) + 1;
-	}
-	/* SORT_COUNT in cmp_rows means all-time downloads. */
-	qsort_r(kd->perm_all, n, sizeof *kd->perm_all, cmp_rows, &c);
+	year_bounds(bound);
+	for (uint32_t i = 0; i < n; i++)
+		kd->year[i] = (uint8_t)year_bucket(t->created[i], bound);
+	if (build_perm(e->s, kind, SORT_COUNT, kd->perm_all))
+		return -1;
 	for (uint32_t i = 0; i < n; i++) {
 		kd->rank_all[kd->perm_all[i]] = i;
 		kd->dl_rank_all[i] = t->downloads_all[kd->perm_all[i]];
 	}
 	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
 		const uint32_t *acct = a->item_acct[kind][m];
+		uint32_t *cell = kd->cell[m];
+		struct cell_tot *ct = kd->ctot[m];
+		for (uint32_t c = 0; c < e->n_cells; c++)
+			ct[c].created = UINT64_MAX;
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t ac = acct[i] < a->n_accounts ? acct[i] : 0;
 			unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
-			kd->cell[m][i] = ((uint32_t)kd->year[i] * OT_COUNT + type) * e->n_cg + e->acct_cg[ac];
+			uint32_t cl = ((uint32_t)kd->year[i] * OT_COUNT + type) * e->n_cg + e->acct_cg[ac];
+			uint64_t d30 = t->downloads[i], dall = t->downloads_all[i];
+			int64_t cr = t->created[i];
+			uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+			struct cell_tot *b = &ct[cl];
+			cell[i] = cl;
+			b->count++;
+			b->likes += t->likes[i];
+			b->created = ck < b->created ? ck : b->created;
+			b->downloads[0] += d30;
+			b->downloads[1] += dall;
+			b->under[0] += d30 < ENG_UNDER;
+			b->under[1] += dall < ENG_UNDER;
 		}
+		for (uint32_t i = 0; i < n; i++)
+			kd->cell_all[m][i] = cell[kd->perm_all[i]];
 	}
-	if (total > UINT32_MAX)
-		return -1;
-	kd->lid = malloc(total + 1);
-	if (!kd->lid)
-		return -1;
-	total = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		const char *id = ht_id(e->s, kind, i);
-		kd->lid_off[i] = (uint32_t)total;
-		while (*id)
-			kd->lid[total++] = (char)tolower((unsigned char)*id++);
-		kd->lid[total++] = '\0';
-	}
-	kd->lid_off[n] = (uint32_t)total;
-	kd->lid[total] = '\0';
 	return 0;
 }
 
@@ -224,8 +494,13 @@ static void kdata_free(struct kdata *kd)
 	free(kd->rank_all);
 	free(kd->dl_rank_all);
 	free(kd->year);
-	for (int m = 0; m < ATTRIB_MODE_COUNT; m++)
+	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
 		free(kd->cell[m]);
+		free(kd->cell_all[m]);
+		free(kd->ctot[m]);
+		free(kd->atot[m]);
+	}
+	free(kd->chk);
 	free(kd->lid);
 	free(kd->lid_off);
 	free(kd->sbits);
@@ -285,12 +560,20 @@ struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, c
 	e->touched = malloc(((size_t)e->kacc_n + 1) * sizeof *e->touched);
 	if (!e->cube || !e->cell_ok || !e->acct_sorted || !e->acct_bits || !e->kacc || !e->touched)
 		goto fail;
-	for (uint32_t i = 0; i < a->n_accounts; i++)
-		e->acct_sorted[i] = i;
-	qsort_r(e->acct_sorted, a->n_accounts, sizeof *e->acct_sorted, cmp_names, (void *)a);
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		if (kdata_init(e, (enum ht_kind)k))
 			goto fail;
+	/* The search buffer and the sort orders are needed only on the first
+	 * search or sort: build them while the caller draws its first screen. */
+	{
+		void *(*const fn[BG_COUNT])(void *) = { bg_acct, bg_fast, bg_name };
+		for (int w = 0; w < BG_COUNT; w++) {
+			if (pthread_create(&e->bg[w], NULL, fn[w], e) == 0)
+				e->bg_running[w] = 1;
+			else
+				fn[w](e);
+		}
+	}
 	return e;
 fail:
 	free(map);
@@ -302,6 +585,8 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	for (int w = 0; w < BG_COUNT; w++)
+		bg_join(e, w);
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		kdata_free(&e->k[k]);
 	free(e->acct_cg);
@@ -403,6 +688,7 @@ static uint32_t find_term(const struct ht_snapshot *s, const char *term)
 static void mark_authors(struct engine *e, const struct filter *f)
 {
 	const struct attrib *a = e->a;
+	bg_join(e, BG_FAST); /* acct_sorted */
 	memset(e->acct_bits, 0, words_of(a->n_accounts) * sizeof *e->acct_bits);
 	for (unsigned i = 0; i < f->n_authors && i < FILTER_MAX_AUTHORS; i++) {
 		const char *name = f->authors[i];
@@ -537,6 +823,109 @@ static void finish_buckets(struct engine *e, struct result_priv *p)
 	}
 }
 
+/* Shares, Lorenz curve and Gini from the prefix sums of the rank pass:
+ * lor[i] = downloads of the first (m - floor(i m / 100)) matches, SP = the
+ * sum of all prefix sums. */
+static void finish_conc(struct eng_result *r, const uint64_t *lor, unsigned __int128 SP)
+{
+	long double S = (long double)r->downloads;
+	uint64_t m = r->n;
+	for (unsigned i = 0; i < ENG_TOP_N; i++)
+		r->top_share[i] = r->downloads ? (double)((long double)r->top_downloads[i] / S) : 0.0;
+	for (unsigned i = 0; i <= ENG_LORENZ; i++)
+		r->lorenz[i] = r->downloads ? (double)((long double)(r->downloads - lor[i]) / S)
+					    : (double)i / ENG_LORENZ;
+	r->under_share = m ? (double)r->under_count / (double)m : 0.0;
+	if (m && r->downloads)
+		r->gini = (double)(2.0L * (long double)SP / ((long double)m * S) -
+				   ((long double)m + 1) / (long double)m);
+	else
+		r->gini = 0.0;
+	if (r->gini < 0)
+		r->gini = 0.0;
+}
+
+/* Downloads of the first pos matches: the checkpoint every 64 matches plus
+ * at most 63 items. */
+static uint64_t prefix_at(const uint64_t *chk, const uint32_t *rows, const uint64_t *dl, uint64_t pos)
+{
+	uint64_t v = chk[pos >> 6];
+	for (uint64_t j = pos & ~(uint64_t)63; j < pos; j++)
+		v += dl[rows[j]];
+	return v;
+}
+
+/* Filters on country, group and type alone: the buckets are sums of the
+ * unfiltered cell totals, and one sequential pass in rank order gives
+ * rows[], the prefix sums and the concentration figures. */
+static int apply_cells(struct engine *e, struct result_priv *p, const struct kdata *kd, int mode, int all,
+		       int use_cell)
+{
+	struct eng_result *r = &p->pub;
+	const struct ht_table *t = &e->s->t[r->kind];
+	const struct cell_tot *ct = kd->ctot[mode];
+	const uint32_t *cl = all ? kd->cell_all[mode] : kd->cell[mode];
+	const uint64_t *dlr = all ? kd->dl_rank_all : t->downloads;
+	const uint32_t *perm = all ? kd->perm_all : NULL;
+	const uint8_t *ok = e->cell_ok;
+	uint64_t *chk = kd->chk, P = 0, lor[ENG_LORENZ + 1], m;
+	unsigned __int128 SP = 0;
+	uint32_t *rows, cnt = 0, n = kd->n;
+	uint64_t under = 0;
+
+	for (uint32_t i = 0; i < e->n_cells; i++) {
+		struct cell_acc *b = &e->cube[i];
+		if (use_cell && !ok[i])
+			continue;
+		b->count = ct[i].count;
+		b->downloads = ct[i].downloads[all];
+		b->likes = ct[i].likes;
+		b->created = ct[i].created;
+		under += ct[i].under[all];
+	}
+	finish_buckets(e, p);
+	r->under_count = under;
+	r->n = (uint32_t)r->count;
+	rows = r->rows = malloc(((size_t)r->n + 1) * sizeof *r->rows);
+	if (!rows)
+		return -1;
+	chk[0] = 0;
+	if (!use_cell) {
+		if (perm)
+			memcpy(rows, perm, (size_t)n * sizeof *rows);
+		else
+			for (uint32_t i = 0; i < n; i++)
+				rows[i] = i;
+		for (uint32_t i = 0; i < n; i++) {
+			P += dlr[i];
+			SP += P;
+			if (!((i + 1) & 63))
+				chk[(i + 1) >> 6] = P;
+		}
+		cnt = n;
+	} else {
+		for (uint32_t i = 0; i < n; i++) {
+			if (!ok[cl[i]])
+				continue;
+			rows[cnt++] = perm ? perm[i] : i;
+			P += dlr[i];
+			SP += P;
+			if (!(cnt & 63))
+				chk[cnt >> 6] = P;
+		}
+	}
+	m = cnt;
+	{
+		const uint64_t *dl = all ? t->downloads_all : t->downloads;
+		for (unsigned i = 0; i < ENG_TOP_N; i++)
+			r->top_downloads[i] = prefix_at(chk, rows, dl, eng_top_n[i] < m ? eng_top_n[i] : m);
+		for (unsigned i = 0; i <= ENG_LORENZ; i++)
+			lor[i] = prefix_at(chk, rows, dl, m - (uint64_t)((unsigned __int128)i * m / ENG_LORENZ));
+	}
+	finish_conc(r, lor, SP);
+	return 0;
+}
+
 struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum ht_kind kind)
 {
 	struct result_priv *p;
@@ -636,12 +1025,37 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		c.use_min = f->min_downloads > 0;
 	}
 	use_search = f->search[0] != '\0';
-	if (use_search)
+	if (use_search) {
+		bg_join(e, BG_FAST);
+		if (!kd->lid && build_lid(e->s, kind, kd)) {
+			engine_result_free(r);
+			return NULL;
+		}
 		search_update(kd, f->search);
+	}
 
 	memset(e->cube, 0, 2 * (size_t)e->n_cells * sizeof *e->cube);
 	for (uint32_t i = 0; i < 2 * e->n_cells; i++)
 		e->cube[i].created = UINT64_MAX;
+	p->cell_only = !c.use_auth && !c.use_task && !c.use_lib && !c.use_lic && !c.use_created &&
+		       !c.use_gated && !f->min_downloads && !use_search;
+	if (p->cell_only && c.use_cell) {
+		uint32_t ncls = OT_COUNT * e->n_cg;
+		p->cls_ok = malloc(ncls);
+		if (!p->cls_ok) {
+			engine_result_free(r);
+			return NULL;
+		}
+		/* cell = (year * OT_COUNT + type) * n_cg + cg; class = type * n_cg + cg */
+		memcpy(p->cls_ok, e->cell_ok, ncls);
+	}
+	if (p->cell_only) {
+		if (apply_cells(e, p, kd, mode, all, c.use_cell)) {
+			engine_result_free(r);
+			return NULL;
+		}
+		return r;
+	}
 	memset(kd->mbits, 0, nw * sizeof *kd->mbits);
 
 	/* Pass 1: filter and accumulate. */
@@ -689,7 +1103,6 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		const uint64_t *dlr = all ? kd->dl_rank_all : t->downloads;
 		const uint32_t *perm = all ? kd->perm_all : NULL;
 		uint32_t *rows = r->rows;
-		long double S = (long double)r->downloads;
 
 		cp.n = 0;
 		for (unsigned i = 0; i <= ENG_LORENZ; i++) {
@@ -724,19 +1137,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 				}
 			}
 		}
-		for (unsigned i = 0; i < ENG_TOP_N; i++)
-			r->top_share[i] = r->downloads ? (double)((long double)r->top_downloads[i] / S) : 0.0;
-		for (unsigned i = 0; i <= ENG_LORENZ; i++)
-			r->lorenz[i] = r->downloads ? (double)((long double)(r->downloads - lor[i]) / S)
-						    : (double)i / ENG_LORENZ;
-		r->under_share = m ? (double)r->under_count / (double)m : 0.0;
-		if (m && r->downloads)
-			r->gini = (double)(2.0L * (long double)SP / ((long double)m * S) -
-					   ((long double)m + 1) / (long double)m);
-		else
-			r->gini = 0.0;
-		if (r->gini < 0)
-			r->gini = 0.0;
+		finish_conc(r, lor, SP);
 	}
 	return r;
 }
@@ -749,6 +1150,7 @@ void engine_result_free(struct eng_result *r)
 	free(r->rows);
 	free(r->by_country);
 	free(p->country_x);
+	free(p->cls_ok);
 	free(p);
 }
 
@@ -769,14 +1171,14 @@ uint32_t engine_item_account(const struct engine *e, const struct eng_result *r,
 static const uint32_t *get_perm(struct engine *e, enum ht_kind kind, enum eng_sort sort)
 {
 	struct kdata *kd = &e->k[kind];
+	bg_join(e, sort == SORT_NAME ? BG_NAME : BG_FAST);
 	if (!kd->perm[sort]) {
-		struct sort_ctx c = { e->s, kind, sort };
+		/* The worker ran out of memory: try again here. */
 		uint32_t *p = malloc(((size_t)kd->n + 1) * sizeof *p);
-		if (!p)
+		if (!p || build_perm(e->s, kind, sort, p)) {
+			free(p);
 			return NULL;
-		for (uint32_t i = 0; i < kd->n; i++)
-			p[i] = i;
-		qsort_r(p, kd->n, sizeof *p, cmp_rows, &c);
+		}
 		kd->perm[sort] = p;
 	}
 	return kd->perm[sort];
@@ -938,6 +1340,45 @@ static inline int cand_before(const struct cand *a, const struct cand *b, int de
 	return a->v > b->v || (a->v == b->v && a->key < b->key);
 }
 
+/* Offers c to heap[0..*n) (at most k): keeps the first k candidates of the
+ * ranking; heap[0] is the last of them. */
+static inline void heap_offer(struct cand *heap, size_t *n, size_t k, struct cand c, int desc)
+{
+	size_t at = 0;
+	if (*n < k) {
+		/* sift up: the root is the element that comes last */
+		at = (*n)++;
+		while (at && cand_before(&heap[(at - 1) / 2], &c, desc)) {
+			heap[at] = heap[(at - 1) / 2];
+			at = (at - 1) / 2;
+		}
+		heap[at] = c;
+		return;
+	}
+	if (!cand_before(&c, &heap[0], desc))
+		return;
+	for (;;) {
+		size_t l = 2 * at + 1, big = at;
+		const struct cand *bigc = &c;
+		if (l < *n && cand_before(bigc, &heap[l], desc))
+			big = l, bigc = &heap[l];
+		if (l + 1 < *n && cand_before(bigc, &heap[l + 1], desc))
+			big = l + 1, bigc = &heap[l + 1];
+		if (big == at)
+			break;
+		heap[at] = heap[big];
+		at = big;
+	}
+	heap[at] = c;
+}
+
+static uint64_t sort_value(enum eng_sort sort, uint64_t count, uint64_t downloads, uint64_t likes,
+			   uint64_t created)
+{
+	return sort == SORT_LIKES ? likes : sort == SORT_COUNT ? count
+	       : sort == SORT_CREATED ? (created == UINT64_MAX ? 0 : created) : downloads;
+}
+
 /* Keeps in heap[0..k) the first k of the m touched keys; heap[0] is the
  * last of them.  Returns how many were kept. */
 static size_t select_top(struct engine *e, uint32_t m, enum eng_sort sort, int desc, size_t k,
@@ -947,37 +1388,79 @@ static size_t select_top(struct engine *e, uint32_t m, enum eng_sort sort, int d
 	for (uint32_t i = 0; i < m; i++) {
 		const struct key_acc *ka = &e->kacc[e->touched[i]];
 		struct cand c;
-		size_t at = 0;
 		c.key = e->touched[i];
-		c.v = sort == SORT_LIKES ? ka->likes : sort == SORT_COUNT ? ka->count
-		      : sort == SORT_CREATED ? (ka->created == UINT64_MAX ? 0 : ka->created) : ka->downloads;
-		if (n < k) {
-			/* sift up: the root is the element that comes last */
-			at = n++;
-			while (at && cand_before(&heap[(at - 1) / 2], &c, desc)) {
-				heap[at] = heap[(at - 1) / 2];
-				at = (at - 1) / 2;
-			}
-			heap[at] = c;
-			continue;
-		}
-		if (!cand_before(&c, &heap[0], desc))
-			continue;
-		for (;;) {
-			size_t l = 2 * at + 1, big = at;
-			const struct cand *bigc = &c;
-			if (l < n && cand_before(bigc, &heap[l], desc))
-				big = l, bigc = &heap[l];
-			if (l + 1 < n && cand_before(bigc, &heap[l + 1], desc))
-				big = l + 1, bigc = &heap[l + 1];
-			if (big == at)
-				break;
-			heap[at] = heap[big];
-			at = big;
-		}
-		heap[at] = c;
+		c.v = sort_value(sort, ka->count, ka->downloads, ka->likes, ka->created);
+		heap_offer(heap, &n, k, c, desc);
 	}
 	return n;
+}
+
+/* The orgs pane for a filter on country, group and type only: the
+ * unfiltered per-account totals of the accounts that pass, O(accounts).
+ * Leaves the chosen keys in e->touched[0..*mk) with their sums in e->kacc
+ * and returns the number of rows of the whole ranking, or -1 when the
+ * totals are not there (out of memory) or memory runs out. */
+static int64_t orgs_from_totals(struct engine *e, const struct result_priv *p, enum eng_sort sort,
+				int desc, size_t limit, uint32_t *mk)
+{
+	const struct eng_result *r = &p->pub;
+	const struct attrib *a = e->a;
+	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	int all = r->filter.window == WIN_ALL;
+	const struct acct_tot *at;
+	struct cand *heap = NULL;
+	size_t hn = 0;
+	uint32_t m = 0, gen;
+	int select = limit && sort != SORT_NAME;
+	bg_join(e, BG_ACCT);
+	at = e->k[r->kind].atot[mode];
+	if (!at)
+		return -1;
+	if (select) {
+		heap = malloc(limit * sizeof *heap);
+		if (!heap)
+			return -1;
+	}
+	if (++e->gen == 0) {
+		for (uint32_t i = 0; i < e->kacc_n; i++)
+			e->kacc[i].gen = 0;
+		e->gen = 1;
+	}
+	gen = e->gen;
+	for (uint32_t ac = 0; ac < a->n_accounts && ac < e->kacc_n; ac++) {
+		const struct acct_tot *u = &at[ac];
+		if (!u->count)
+			continue;
+		if (p->cls_ok) {
+			unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
+			if (!p->cls_ok[type * e->n_cg + e->acct_cg[ac]])
+				continue;
+		}
+		m++;
+		if (select) {
+			struct cand c;
+			c.key = ac;
+			c.v = sort_value(sort, u->count, u->downloads[all], u->likes, u->created);
+			heap_offer(heap, &hn, limit, c, desc);
+		} else {
+			e->touched[m - 1] = ac;
+		}
+	}
+	if (select)
+		for (size_t i = 0; i < hn; i++)
+			e->touched[i] = heap[i].key;
+	*mk = select ? (uint32_t)hn : m;
+	for (uint32_t i = 0; i < *mk; i++) {
+		uint32_t ac = e->touched[i];
+		struct key_acc *k = &e->kacc[ac];
+		k->gen = gen;
+		k->count = (uint32_t)at[ac].count;
+		k->downloads = at[ac].downloads[all];
+		k->likes = at[ac].likes;
+		k->created = at[ac].created;
+	}
+	free(heap);
+	return m;
 }
 
 size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane pane,
@@ -1000,10 +1483,18 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 	case PANE_ORGS:
 	case PANE_TASKS:
 	case PANE_LIBRARIES: {
-		uint32_t m = sum_by_key(e, r, pane), mk = m;
+		uint32_t m = 0, mk = 0;
 		const struct attrib *a = e->a;
+		int64_t fast = pane == PANE_ORGS && p->cell_only
+			       ? orgs_from_totals(e, p, sort, desc, limit, &mk) : -1;
+		if (fast >= 0) {
+			m = (uint32_t)fast;
+		} else {
+			m = sum_by_key(e, r, pane);
+			mk = m;
+		}
 		total = m;
-		if (limit && limit < m && sort != SORT_NAME) {
+		if (fast < 0 && limit && limit < m && sort != SORT_NAME) {
 			/* One screen of a long ranking: select, do not sort everything. */
 			struct cand *heap = malloc(limit * sizeof *heap);
 			if (!heap)

@@ -1,3 +1,326 @@
 #!/bin/sh
-# placeholder
-exit 77
+# tui.sh - the terminal explorer, driven through tmux at fixed sizes: every
+# pane, the pickers, drill-down, sort, search, text filter, export (the file
+# checked), resize, help, a 40x10 terminal, wide-character ids, and the
+# Quick-start path (an empty cache opens the DEMO snapshot).
+. "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+
+tt_init tui
+
+SNAP="$TT_TMP/demo.snap"
+"$TT_HUBTOP" demo --models 3000 --datasets 400 -o "$SNAP" >/dev/null 2>"$TT_TMP/demo.err" ||
+	{ cat "$TT_TMP/demo.err"; tt_fail "hubtop demo failed"; }
+
+# ---- Quick start: nothing in the cache -> the built-in demo, marked DEMO.
+tt_start quick 100 30
+tt_wait "DEMO DATA"
+tt_wait "No snapshot in the cache"
+tt_expect_line 3 "1 Models +2 Datasets +3 Regions +4 Orgs +5 Trends +6 Concentration"
+tt_keys q
+tt_wait_exit
+echo "ok quick start"
+
+# ---- Every pane.
+tt_start panes 100 30 --snapshot "$SNAP"
+tt_wait "DEMO DATA"
+tt_wait_re "^ +# Id +Ctry +Org type +Downloads"
+tt_wait "/3000"
+tt_expect_line 1 "^Models 3,000 +Downloads \(30d\)"
+tt_expect_line 2 "^Countries "
+tt_keys 2
+tt_wait "Datasets 400"
+tt_wait "/400"
+tt_keys 3
+tt_wait_re "^Name +Key +Models +Downloads"
+tt_keys g
+tt_wait "country groups"
+tt_wait "United States"
+tt_keys g
+tt_wait "organisation types"
+tt_wait "industry"
+tt_keys g 4
+tt_wait_re "^Account +Name +Ctry +Org type"
+tt_keys 5
+tt_wait "by year of creation"
+tt_wait_re "^20[0-9][0-9] "
+tt_keys 6
+tt_wait "Lorenz curve"
+tt_wait "Top 200"
+tt_wait "Gini"
+tt_keys Tab
+tt_wait_re "^ +# Id"
+tt_keys BTab
+tt_wait "Lorenz curve"
+echo "ok panes"
+
+# ---- Help comes from the request table; q goes back.
+tt_keys 1 '?'
+tt_wait "-- Panes --"
+tt_wait ":pane-next"
+tt_keys q
+tt_wait_re "^ +# Id"
+echo "ok help"
+
+# ---- Country picker: type-ahead, toggle, apply; the header and status follow.
+tt_keys c
+tt_wait "Countries: 0 of"
+tt_type "China"
+tt_keys Space Enter
+tt_wait "--country CN"
+tt_wait "Countries CN 100.0%"
+# Organisation-type picker, then undo twice and clear.
+tt_keys o
+tt_wait "Organisation types: 0 of"
+tt_type "industry"
+tt_keys Space Enter
+tt_wait "--org-type industry"
+tt_keys u
+tt_wait_gone "--org-type"
+tt_keys x
+tt_wait "no filter"
+echo "ok pickers"
+
+# ---- Text filter (live) and search (jump).
+tt_keys '\'
+tt_wait "Filter:"
+tt_type "qwen"
+tt_keys Enter
+tt_wait "--search qwen"
+# The same rows as the command line gives for the same filter.
+want=$("$TT_HUBTOP" export models --snapshot "$SNAP" --search qwen --format csv | awk 'END { print NR - 1 }')
+[ "$want" -gt 0 ] || tt_fail "hubtop export found no qwen model"
+tt_wait_re "/$want *$"
+tt_keys u
+tt_wait "no filter"
+tt_keys Home /
+tt_wait "Search:"
+tt_type "deepseek"
+tt_keys Enter
+tt_wait_re "^.*deepseek.*$"
+sel=$(tt_screen | sed -n '29p' | grep -oE '[0-9]+/3000' | cut -d/ -f1)
+[ -n "$sel" ] || tt_fail "no position in the status line"
+id_line=$(tt_screen | grep -i deepseek | head -1)
+[ -n "$id_line" ] || tt_fail "search did not bring a deepseek row on screen"
+echo "ok filter and search"
+
+# ---- Drill-down: country -> its orgs -> an org's models -> detail, and back.
+tt_keys x 3 Home
+tt_wait_re "^Name +Key"
+tt_keys Enter
+tt_wait "its organisations"
+tt_wait_re "^Account +Name"
+tt_wait "--country "
+tt_keys Enter
+tt_wait "Models of "
+tt_wait "--author "
+tt_keys Enter
+tt_wait "Hub URL"
+tt_wait "https://huggingface.co/"
+tt_wait "Derivatives"
+tt_wait "Lineage"
+tt_keys BSpace
+tt_wait_re "^ +# Id"
+tt_keys BSpace
+tt_wait_re "^Account +Name"
+tt_keys Escape
+tt_wait_re "^Name +Key"
+tt_wait "no filter"
+echo "ok drill-down"
+
+# ---- Sort: K sorts by likes, again reverses; export writes that order.
+tt_keys 1 K
+tt_wait "Likes▼"
+tt_keys K
+tt_wait "Likes▲"
+tt_keys e
+tt_wait "Export to"
+tt_keys C-u
+tt_type "$TT_TMP/likes.csv"
+tt_keys Enter
+tt_wait "Exported 3000 rows"
+[ -f "$TT_TMP/likes.csv" ] || tt_fail "no export file"
+awk -F, 'NR == 1 { sub(/\r$/, ""); for (i = 1; i <= NF; i++) { if ($i == "likes") c = i; if ($i == "id") id = i }
+		if (!c || !id) { bad = 2; exit } next }
+	{ sub(/\r$/, ""); n++; if (n > 1 && $c + 0 < prev) { bad = 3; exit } prev = $c + 0 }
+	END { if (bad) exit bad; if (n != 3000) exit 4 }' "$TT_TMP/likes.csv" ||
+	tt_fail "likes.csv: bad header (2), order (3) or row count (4): awk status $?"
+# Never overwrites without asking.
+tt_keys e
+tt_wait "Export to"
+tt_keys C-u
+tt_type "$TT_TMP/likes.csv"
+tt_keys Enter
+tt_wait "exists. Overwrite it?"
+tt_keys n
+tt_wait "Not overwritten"
+# Default name for an aggregate pane, confirmed with the row count.
+tt_keys 4 e
+tt_wait "hubtop-orgs-"
+tt_keys Enter
+tt_wait_re "Exported [0-9]+ rows \(orgs\)"
+n=$(tt_screen | grep -oE 'Exported [0-9]+' | grep -oE '[0-9]+')
+f=$(ls "$TT_TMP"/hubtop-orgs-*.csv 2>/dev/null | head -1)
+[ -n "$f" ] || tt_fail "no default-named export in $TT_TMP"
+lines=$(awk 'END { print NR - 1 }' "$f")
+[ "$lines" = "$n" ] || tt_fail "$f has $lines rows, the message said $n"
+head -1 "$f" | grep -q 'account,' || tt_fail "orgs export header: $(head -1 "$f")"
+echo "ok sort and export"
+
+# ---- Resize at any moment: the layout follows the new size.
+tt_keys 1
+tt_wait_re "^ +# Id"
+tt_tmux resize-window -t panes -x 60 -y 20
+tt_wait_re "^ DEMO DATA .*[0-9]+/3000 *$"
+[ "$(tt_screen | wc -l)" -le 20 ] || tt_fail "screen taller than the window"
+tt_expect_line 19 "DEMO DATA"
+tt_tmux resize-window -t panes -x 120 -y 40
+tt_wait "6 Concentration"
+tt_expect_line 39 "DEMO DATA"
+tt_keys Q
+tt_wait_exit
+echo "ok resize"
+
+# ---- The ':' prompt and the filter prompts; bad values are refused with
+# the valid ones, the prompt edits like a shell line.
+tt_start cmd 100 30 --snapshot "$SNAP"
+tt_wait "DEMO DATA"
+tt_keys :
+tt_type "filter country XX"
+tt_keys Enter
+tt_wait "XX"
+tt_expect_not "--country XX"
+tt_keys :
+tt_type "filter created 2024..2025"
+tt_keys Enter
+tt_wait "--created 2024"
+tt_keys m
+tt_wait "Minimum downloads"
+tt_type "abc"
+tt_keys C-u
+tt_type "1000"
+tt_keys Left Left BSpace Enter
+tt_wait "--min-downloads 100"
+want=$("$TT_HUBTOP" export models --snapshot "$SNAP" --created 2024..2025 --min-downloads 100 | awk 'END { print NR - 1 }')
+tt_wait_re "/$want *$"
+tt_keys :
+tt_type "sort likes"
+tt_keys Enter
+tt_wait "Likes▼"
+tt_keys :
+tt_type "no-such-thing"
+tt_keys Enter
+tt_wait "Unknown command 'no-such-thing'"
+tt_keys t
+tt_wait "Task"
+tt_keys Escape
+tt_wait_gone "Task (pipeline tag"
+tt_keys : C-u
+tt_type "quit"
+tt_keys Enter
+tt_wait_exit
+echo "ok prompts"
+
+# ---- A 40x10 terminal: fewer header lines and columns, still usable.
+tt_start tiny 40 10 --snapshot "$SNAP"
+tt_wait "DEMO"
+tt_wait "/3000"
+tt_expect_line 9 "DEMO"
+tt_screen >"$TT_TMP/tiny.txt"
+[ "$(LC_ALL=C.UTF-8 wc -L <"$TT_TMP/tiny.txt")" -le 40 ] || tt_fail "lines wider than 40 columns"
+tt_keys j j c
+tt_wait "Countries"
+tt_keys Escape 3
+tt_wait "Name"
+tt_keys '?'
+tt_wait "Keys"
+tt_keys Q
+tt_wait_exit
+echo "ok 40x10"
+
+# ---- Wide characters: a snapshot imported from JSON Lines with CJK ids.
+"$TT_HUBTOP" import "$TT_SRCDIR/tests/fixtures/tui-cjk.jsonl" -o "$TT_TMP/cjk.snap" >/dev/null 2>"$TT_TMP/import.err" ||
+	{ cat "$TT_TMP/import.err"; tt_fail "hubtop import failed"; }
+tt_start cjk 80 16 --snapshot "$TT_TMP/cjk.snap"
+tt_wait "Qwen/Qwen2.5-7B-Instruct"
+tt_wait "someone/模型"
+# Every list row has the same display width: wide characters do not push
+# the columns after the id.
+w_ref=$(tt_width "$(tt_screen | grep 'Qwen/Qwen2.5-7B-Instruct')")
+w_cjk=$(tt_width "$(tt_screen | grep 'someone/')")
+w_jp=$(tt_width "$(tt_screen | grep 'rinna/')")
+[ "$w_ref" = "$w_cjk" ] && [ "$w_ref" = "$w_jp" ] ||
+	tt_fail "rows of different widths: $w_ref (ascii) $w_cjk (cjk) $w_jp (japanese)"
+col_ref=$(tt_screen | grep 'Qwen/Qwen2.5-7B-Instruct' | sed 's/ 900k.*//')
+col_cjk=$(tt_screen | grep 'someone/' | sed 's/ 500k.*//')
+[ "$(tt_width "$col_ref")" = "$(tt_width "$col_cjk")" ] || tt_fail "downloads column not aligned after a CJK id"
+tt_golden tui-cjk-models
+tt_keys Down Enter
+tt_wait "Hub URL"
+tt_wait "https://huggingface.co/someone/模型-中文-测试-很长的名字"
+tt_keys End
+tt_wait "Qwen/Qwen2.5-7B-Instruct  (root)"
+tt_keys Q
+tt_wait_exit
+echo "ok wide characters"
+
+# ---- NO_COLOR and ASCII charts still show everything.
+TT_ENV="NO_COLOR=1" tt_start ascii 100 30 --snapshot "$SNAP" --ascii
+tt_wait "DEMO DATA"
+tt_keys 3
+tt_wait_re "^United States +US .*#"
+tt_expect_not "█"
+tt_keys Q
+tt_wait_exit
+echo "ok ascii"
+
+# ---- R refreshes from the Hub in the background (a local test hub):
+# progress in the status line, Esc cancels, errors in the message line,
+# success swaps the new snapshot in.
+TESTHUB=${TESTHUB:-$(dirname "$TT_HUBTOP")/tests/testhub}
+if [ -x "$TESTHUB" ]; then
+	hub_start() {
+		"$TESTHUB" --generate 300 --generate-datasets 20 --max-seconds 300 "$@" >"$TT_TMP/hub.out" 2>"$TT_TMP/hub.err" &
+		HUB_PID=$!
+		i=0
+		while ! grep -q '^PORT ' "$TT_TMP/hub.out" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+		HUB_PORT=$(awk '$1 == "PORT" { print $2; exit }' "$TT_TMP/hub.out")
+		[ -n "$HUB_PORT" ] || tt_fail "the test hub did not start: $(cat "$TT_TMP/hub.err")"
+	}
+	# A hub that fails: the error shows, the demo stays.
+	hub_start --fault 401x0
+	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rfail 100 30
+	tt_wait "DEMO DATA"
+	tt_keys R
+	tt_wait "Refresh failed:"
+	tt_wait "DEMO DATA"
+	tt_keys Q
+	tt_wait_exit
+	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
+	# A slow hub: Esc cancels.
+	hub_start --delay-ms 400
+	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rcancel 100 30
+	tt_wait "DEMO DATA"
+	tt_keys R
+	tt_wait "Refresh "
+	tt_keys Escape
+	tt_wait "Refresh cancelled"
+	tt_keys Q
+	tt_wait_exit
+	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
+	# A working hub: the new snapshot replaces the demo.
+	hub_start
+	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rok 100 30
+	tt_wait "DEMO DATA"
+	tt_keys R
+	tt_wait "Refreshed: 300 models, 20 datasets"
+	tt_wait_gone "DEMO DATA"
+	tt_wait "/300"
+	tt_keys Q
+	tt_wait_exit
+	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
+	echo "ok refresh"
+else
+	echo "refresh not tested: $TESTHUB is not built"
+fi
+
+exit 0

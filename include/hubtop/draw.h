@@ -57,6 +57,9 @@ int draw_theme_find(const char *name);   /* -1 if unknown */
 
 /* 1 when charts and ellipses use Unicode; set by draw_init or tests. */
 extern int draw_utf8;
+/* 1 when the screen shows colours (charts then tell series apart by colour,
+ * otherwise by letter). */
+extern int draw_color;
 
 /* Decides the charset (locale codeset unless ascii) and, when the screen is
  * up, the colours (none with NO_COLOR, color == 0, theme "mono" or a

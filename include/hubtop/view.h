@@ -74,6 +74,8 @@ struct view {
 	int mode;           /* pane-specific toggle (regions: countries/groups) */
 	uint64_t gen;       /* results generation it was opened for; 0 never */
 	uint32_t item;      /* detail: table row; kind in mode */
+	uint64_t sel_id;    /* ident of the selected row when last shown */
+	int has_sel_id;
 	void *priv;
 	/* Filled by the generic list when drawn: column x positions, for clicks. */
 	int col_x[16], col_w[16];
@@ -125,6 +127,8 @@ void tui_message(struct tui *t, int error, const char *fmt, ...)
  * changed (may be NULL) is called after every edit with the text so far. */
 int tui_prompt(struct tui *t, const char *label, char *buf, size_t len,
 	       void (*changed)(struct tui *t, const char *text, void *ctx), void *ctx);
+/* Leaves a pushed view (help) and runs a request on the pane below. */
+void tui_run_request(struct tui *t, enum request r);
 /* Redraws the whole screen. */
 void tui_draw(struct tui *t);
 

@@ -1,0 +1,101 @@
+#!/bin/sh
+# bench_tui.sh - the explorer on a big snapshot: time from launch to the
+# first full screen, and from each key press to the redrawn screen over a
+# scripted typing session.  The program logs both moments itself
+# (HUBTOP_TRACE=FILE: "key NS" when a key is read, "draw NS" when the screen
+# has been written), so the figures do not include tmux's own delays.
+#
+# Usage: bench/bench_tui.sh [HUBTOP] [MODELS]   (default ./hubtop, 2000000)
+# Targets: start-up under 300 ms, key-to-screen median under 16 ms.
+HUBTOP=${1:-${HUBTOP:-./hubtop}}
+MODELS=${2:-${BENCH_MODELS:-2000000}}
+TMP=${TMPDIR:-/tmp}/hubtop-bench-tui-$$
+SOCK=hubtop-bench-$$
+T="tmux -L $SOCK -f /dev/null"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "bench_tui: tmux is not installed; skipped"
+	exit 0
+fi
+mkdir -p "$TMP" || exit 1
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT INT TERM
+
+SNAP=${BENCH_SNAPSHOT:-$TMP/big.snap}
+if [ ! -f "$SNAP" ]; then
+	echo "bench_tui: generating a $MODELS-model demo snapshot..."
+	"$HUBTOP" demo --models "$MODELS" -o "$SNAP" >/dev/null || { echo "bench_tui: hubtop demo failed"; exit 1; }
+fi
+
+now_ns() { date +%s%N; }
+
+# Polls (bounded) until the trace holds at least $1 "draw" lines.
+wait_draws() {
+	i=0
+	while [ $i -lt 600 ]; do
+		n=$(grep -c '^draw ' "$TMP/trace" 2>/dev/null || true)
+		[ "${n:-0}" -ge "$1" ] && return 0
+		sleep 0.01
+		i=$((i + 1))
+	done
+	echo "bench_tui: no screen after 6 s (draws: $n, wanted $1)"
+	exit 1
+}
+
+cat >"$TMP/run.sh" <<EOS
+#!/bin/sh
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color HUBTOP_TRACE='$TMP/trace'
+exec '$HUBTOP' --snapshot '$SNAP' 2>'$TMP/stderr'
+EOS
+chmod +x "$TMP/run.sh"
+
+# Start-up, three times; the best and the median are reported.
+: >"$TMP/startups"
+for run in 1 2 3; do
+	rm -f "$TMP/trace"
+	t0=$(now_ns)
+	$T new-session -d -s "b$run" -x 120 -y 40 "$TMP/run.sh"
+	wait_draws 1
+	t1=$(awk '$1 == "draw" { print $2; exit }' "$TMP/trace")
+	echo $(( (t1 - t0) / 1000 )) >>"$TMP/startups"
+	[ $run -lt 3 ] && { $T send-keys -t "b$run" Q; i=0; while $T has-session -t "b$run" 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done; }
+done
+S=b3
+
+# The typing session: each key is sent once the previous one is drawn.
+draws=$(grep -c '^draw ' "$TMP/trace")
+send() {
+	for k in "$@"; do
+		$T send-keys -t $S "$k"
+		draws=$((draws + 1))
+		wait_draws $draws
+	done
+}
+send j j j j NPage NPage k
+send '\' l l a m a BSpace BSpace BSpace BSpace BSpace Enter      # live text filter
+send '\' q w e n Enter u                                            # filter, undo
+send K K D T C A D                                                  # sorts
+send 3 g g g Down Down Enter BSpace 4 j j 5 g 6 2 1                 # panes, drill-down
+send w w a a x                                                      # window, attribution, clear
+send c C h Space Escape o Escape                                    # pickers open and close
+send / d e e p Enter n n N                                          # search
+
+awk '
+	$1 == "key" { pending = $2; code = $3; next }
+	$1 == "draw" && pending { d = ($2 - pending) / 1e6; lat[n] = d; key[n] = code; n++; pending = 0 }
+	END {
+		# The slowest keys, by key code, before sorting the latencies.
+		for (r = 0; r < 3 && r < n; r++) {
+			w = -1
+			for (i = 0; i < n; i++) if (!(i in shown) && (w < 0 || lat[i] > lat[w])) w = i
+			shown[w] = 1
+			c = key[w] + 0
+			printf "slow key %d          %s  %.1f ms\n", r + 1, (c > 32 && c < 127) ? sprintf("%c", c) : "code " c, lat[w]
+		}
+		for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (lat[j] < lat[i]) { t = lat[i]; lat[i] = lat[j]; lat[j] = t }
+		if (!n) { print "no key measured"; exit 1 }
+		printf "keys measured      %d\n", n
+		printf "key-to-screen ms   median %.2f   p90 %.2f   worst %.2f   (target: median < 16)\n",
+			lat[int(n / 2)], lat[int(n * 0.9)], lat[n - 1]
+	}' "$TMP/trace"
+sort -n "$TMP/startups" | awk '{ v[NR] = $1 } END { printf "start-up ms        best %.1f   median %.1f   (target: < 300)\n", v[1] / 1000, v[2] / 1000 }'
+echo "snapshot           $SNAP ($(wc -c <"$SNAP") bytes)"

@@ -1,0 +1,124 @@
+/* view_conc.c - the Concentration pane: how much of the downloads the top
+ * items hold (top 10/100/200/1000, the share under 200 downloads, Gini) and
+ * the Lorenz curve of the filtered set.  Models or datasets ('g'). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubtop/draw.h"
+#include "hubtop/view.h"
+
+static void conc_open(struct tui *t, struct view *v)
+{
+	(void)tui_result(t, v->mode ? HT_DATASETS : HT_MODELS);
+	v->n = 1;
+}
+
+static void conc_figures(struct tui *t, struct view *v, const struct eng_result *r, int y, int h, int x0, int w)
+{
+	char buf[256], b1[32], b2[32];
+	int line = 0, bar_w = w - 24;
+	(void)t;
+	if (bar_w > 30)
+		bar_w = 30;
+#define CONC_LINE(role, ...) do { if (line < h) { snprintf(buf, sizeof buf, __VA_ARGS__); \
+	draw_text(stdscr, y + line, x0, w, buf, 0, role); } line++; } while (0)
+	CONC_LINE(DR_FIGLABEL, "%s", v->mode ? "Datasets" : "Models");
+	CONC_LINE(DR_NORMAL, "Items       %s", draw_thousands(r->count, b1, sizeof b1));
+	CONC_LINE(DR_NORMAL, "Downloads   %s", draw_thousands(r->downloads, b1, sizeof b1));
+	CONC_LINE(DR_NORMAL, "%s", "");
+	for (int i = 0; i < ENG_TOP_N; i++) {
+		if (line < h) {
+			snprintf(buf, sizeof buf, "Top %-5u %7s ", eng_top_n[i], draw_percent(r->top_share[i], b1, sizeof b1));
+			draw_text(stdscr, y + line, x0, 18, buf, 0, DR_NORMAL);
+			if (bar_w > 3)
+				draw_bar(stdscr, y + line, x0 + 18, bar_w, r->top_share[i], DR_BAR);
+		}
+		line++;
+	}
+	if (r->partial)
+		CONC_LINE(DR_NORMAL, "Under %u   n/a: the snapshot holds only the top N", ENG_UNDER);
+	else
+		CONC_LINE(DR_NORMAL, "Under %u   %s of items (%s)", ENG_UNDER, draw_percent(r->under_share, b1, sizeof b1),
+			  draw_thousands(r->under_count, b2, sizeof b2));
+	CONC_LINE(DR_NORMAL, "Gini        %.3f", r->gini);
+#undef CONC_LINE
+}
+
+static void conc_lorenz(const struct eng_result *r, int y, int h, int x0, int w)
+{
+	char title[64];
+	if (h < 4 || w < 12)
+		return;
+	snprintf(title, sizeof title, "Lorenz curve: downloads held by the poorest items");
+	draw_text(stdscr, y, x0, w, title, 0, DR_FIGLABEL);
+	int ph = h - 2, pw = w - 5;
+	int base = y + 1 + ph - 1;   /* line of 0% */
+	for (int row = 0; row < ph; row++) {
+		const char *lab = row == 0 ? "100%" : row == ph - 1 ? "  0%" : "    ";
+		draw_text(stdscr, y + 1 + row, x0, 4, lab, 0, DR_DIM);
+		draw_text(stdscr, y + 1 + row, x0 + 4, 1, draw_utf8 ? "\xe2\x94\x82" : "|", 0, DR_DIM);
+	}
+	for (int c = 0; c < pw; c++) {
+		double px = pw > 1 ? (double)c / (pw - 1) : 0;
+		double pos = px * ENG_LORENZ;
+		int i0 = (int)pos;
+		double frac = pos - i0;
+		double yv = i0 >= ENG_LORENZ ? r->lorenz[ENG_LORENZ]
+					     : r->lorenz[i0] * (1 - frac) + r->lorenz[i0 + 1] * frac;
+		int ly = base - (int)(yv * (ph - 1) + 0.5);
+		int ld = base - (int)(px * (ph - 1) + 0.5);
+		if (ld != ly)
+			draw_text(stdscr, ld, x0 + 5 + c, 1, draw_utf8 ? "\xc2\xb7" : ".", 0, DR_DIM);
+		for (int k = ly + 1; k <= base; k++)
+			draw_text(stdscr, k, x0 + 5 + c, 1, draw_utf8 ? "\xe2\x96\x91" : " ", 0, DR_BAR);
+		draw_text(stdscr, ly, x0 + 5 + c, 1, "*", 0, DR_MARK);
+	}
+	draw_text(stdscr, y + h - 1, x0 + 5, pw, "0% of items, poorest first          ->          100%", 0, DR_DIM);
+}
+
+static void conc_draw(struct tui *t, struct view *v, int y, int h, int w)
+{
+	struct eng_result *r = tui_result(t, v->mode ? HT_DATASETS : HT_MODELS);
+	if (!r || h < 1)
+		return;
+	if (w >= 72) {
+		conc_figures(t, v, r, y, h, 1, 40);
+		conc_lorenz(r, y, h, 42, w - 43);
+	} else {
+		int fh = h < 11 ? h : 11;
+		conc_figures(t, v, r, y, fh, 0, w);
+		conc_lorenz(r, y + fh, h - fh, 0, w);
+	}
+}
+
+static int conc_request(struct tui *t, struct view *v, enum request r)
+{
+	if (r != REQ_TOGGLE_GROUPS)
+		return 0;
+	v->mode = !v->mode;
+	v->gen = 0;
+	tui_message(t, 0, "Concentration of %s (g: switch)", v->mode ? "datasets" : "models");
+	return 1;
+}
+
+static void conc_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len, double *bar)
+{
+	(void)t; (void)v; (void)i; (void)col; (void)bar;
+	snprintf(buf, len, "%s", "");
+}
+
+static void conc_export(struct tui *t, struct view *v, struct export_req *q)
+{
+	(void)t;
+	q->pane = v->mode ? PANE_DATASETS : PANE_MODELS;
+	q->items = v->mode ? HT_DATASETS : HT_MODELS;
+	q->sort = SORT_DOWNLOADS;
+	q->desc = 1;
+}
+
+const struct view_ops view_conc_ops = {
+	.key = "concentration", .title = "Concentration", .tab = 6, .default_sort = SORT_DOWNLOADS,
+	.open = conc_open, .cell = conc_cell, .draw = conc_draw, .request = conc_request,
+	.export_req = conc_export,
+};

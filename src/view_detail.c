@@ -1,0 +1,208 @@
+/* view_detail.c - one model or dataset: every field, where it is
+ * attributed (uploader and lineage), its lineage chain to the root base
+ * model, how many models derive from it, and its Hub URL. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubtop/draw.h"
+#include "hubtop/view.h"
+
+#define DETAIL_MAX 320
+
+struct detail_line {
+	char field[24];
+	char value[480];
+};
+
+struct detail_priv {
+	struct detail_line *lines;
+	size_t n;
+};
+
+static const struct view_col detail_cols[2] = {
+	{ "Field", 18, 0, 0, -1, 99, 0 },
+	{ "Value", 20, 1, 0, -1, 99, 0 },
+};
+
+static void detail_add(struct detail_priv *p, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void detail_add(struct detail_priv *p, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	if (p->n >= DETAIL_MAX)
+		return;
+	snprintf(p->lines[p->n].field, sizeof p->lines[p->n].field, "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(p->lines[p->n].value, sizeof p->lines[p->n].value, fmt, ap);
+	va_end(ap);
+	p->n++;
+}
+
+static void detail_done(struct view *v)
+{
+	struct detail_priv *p = v->priv;
+	if (p)
+		free(p->lines);
+	free(p);
+	v->priv = NULL;
+	v->n = 0;
+	v->gen = 0;
+}
+
+static void detail_account(struct detail_priv *p, const struct attrib *a, const char *field, uint32_t acct)
+{
+	if (acct >= a->n_accounts) {
+		detail_add(p, field, "-");
+		return;
+	}
+	unsigned c = a->acct_country[acct];
+	detail_add(p, field, "%s  (%s, %s, %s)", a->acct_name[acct],
+		   c ? country_name(c) : "country unknown",
+		   country_group_name((enum country_group)a->acct_group[acct]),
+		   orgdir_type_name((enum org_type)a->acct_type[acct]));
+}
+
+static void detail_open(struct tui *t, struct view *v)
+{
+	static const char *const rels[HT_REL_COUNT] = {
+		"", "fine-tune", "adapter", "quantized", "merge", "base"
+	};
+	struct detail_priv *p = v->priv;
+	const struct ht_snapshot *s = t->s->snap;
+	const struct attrib *a = t->s->attr;
+	enum ht_kind k = v->mode == HT_DATASETS ? HT_DATASETS : HT_MODELS;
+	const struct ht_table *tb = &s->t[k];
+	uint32_t row = v->item;
+	char b1[64], b2[64];
+
+	if (!p) {
+		p = calloc(1, sizeof *p);
+		if (p)
+			p->lines = calloc(DETAIL_MAX, sizeof *p->lines);
+		if (!p || !p->lines) {
+			free(p);
+			v->priv = NULL;
+			v->n = 0;
+			return;
+		}
+		v->priv = p;
+	}
+	p->n = 0;
+	if (row >= tb->n) {
+		detail_add(p, "", "This item is not in the snapshot any more");
+		v->n = p->n;
+		return;
+	}
+	const char *id = ht_id(s, k, row);
+	detail_add(p, "Id", "%s", id);
+	detail_add(p, "Kind", "%s", k == HT_MODELS ? "model" : "dataset");
+	detail_add(p, "Hub URL", "https://huggingface.co/%s%s", k == HT_DATASETS ? "datasets/" : "", id);
+	detail_add(p, "Author", "%s", ht_author(s, k, row));
+	detail_account(p, a, "By uploader", a->item_acct[k][ATTRIB_UPLOADER][row]);
+	if (k == HT_MODELS)
+		detail_account(p, a, "By lineage", a->item_acct[k][ATTRIB_LINEAGE][row]);
+	detail_add(p, "Downloads (30d)", "%s", draw_thousands(tb->downloads[row], b1, sizeof b1));
+	detail_add(p, "Downloads (all)", "%s", tb->downloads_all[row] ? draw_thousands(tb->downloads_all[row], b2, sizeof b2)
+							       : "unknown");
+	detail_add(p, "Likes", "%u", tb->likes[row]);
+	detail_add(p, "Trending score", "%u", tb->trending[row]);
+	detail_add(p, "Created", "%s", draw_date(tb->created[row], b1, sizeof b1));
+	detail_add(p, "Modified", "%s", draw_date(tb->modified[row], b2, sizeof b2));
+	detail_add(p, k == HT_MODELS ? "Pipeline tag" : "Task category", "%s",
+		   tb->pipeline[row] ? ht_term(s, tb->pipeline[row]) : "-");
+	detail_add(p, "Library", "%s", tb->library[row] ? ht_term(s, tb->library[row]) : "-");
+	detail_add(p, "Licence", "%s", tb->license[row] ? ht_term(s, tb->license[row]) : "-");
+	detail_add(p, "Gated", "%s", tb->flags[row] & HT_F_GATED_MAN ? "yes (manual approval)"
+				      : tb->flags[row] & HT_F_GATED ? "yes (automatic)" : "no");
+	if (tb->flags[row] & (HT_F_PRIVATE | HT_F_DISABLED))
+		detail_add(p, "Flags", "%s%s", tb->flags[row] & HT_F_PRIVATE ? "private " : "",
+			   tb->flags[row] & HT_F_DISABLED ? "disabled" : "");
+	for (uint32_t i = 0; i < tb->link_count[row]; i++) {
+		uint32_t l = tb->link_first[row] + i;
+		if (l >= s->n_links)
+			break;
+		detail_add(p, i ? "" : "Base models", "%s (%s)", ht_str(s, s->link_base[l]),
+			   s->link_rel[l] < HT_REL_COUNT ? rels[s->link_rel[l]] : "?");
+	}
+	if (k == HT_MODELS) {
+		const char *chain[ATTRIB_MAX_DEPTH + 1];
+		unsigned n = attrib_chain(a, s, row, chain, ATTRIB_MAX_DEPTH + 1);
+		if (n == 0 || (n == 1 && strcmp(chain[0], id) == 0)) {
+			detail_add(p, "Lineage", "a root: derives from no model in the snapshot");
+		} else {
+			for (unsigned i = 0; i < n; i++)
+				detail_add(p, i ? "" : "Lineage", "%s%s%s", i ? "-> " : "", chain[i],
+					   i + 1 == n ? "  (root)" : "");
+		}
+		if (a->lineage_flags && a->lineage_flags[row]) {
+			uint8_t fl = a->lineage_flags[row];
+			detail_add(p, "Lineage notes", "%s%s%s", fl & ATTRIB_LIN_CYCLE ? "cycle cut; " : "",
+				   fl & ATTRIB_LIN_MISSING ? "a base is not in the snapshot; " : "",
+				   fl & ATTRIB_LIN_MULTI ? "several bases, the first followed" : "");
+		}
+		detail_add(p, "Derivatives", "%u models name it as a base", attrib_children(a, row));
+	}
+	for (uint32_t i = 0; i < tb->list_count[row]; i++) {
+		uint32_t l = tb->list_first[row] + i;
+		if (l >= s->n_lists)
+			break;
+		detail_add(p, i ? "" : "Tags", "%s", ht_term(s, s->lists[l]));
+	}
+	v->n = p->n;
+}
+
+static void detail_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
+			double *bar)
+{
+	struct detail_priv *p = v->priv;
+	(void)t;
+	(void)bar;
+	snprintf(buf, len, "%s", col == 0 ? p->lines[i].field : p->lines[i].value);
+}
+
+static const char *detail_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
+{
+	struct detail_priv *p = v->priv;
+	(void)t;
+	snprintf(buf, len, "%s %s", p->lines[i].field, p->lines[i].value);
+	return buf;
+}
+
+static uint64_t detail_ident(struct tui *t, struct view *v, size_t i)
+{
+	(void)t;
+	(void)v;
+	return i;
+}
+
+void view_detail_show(struct tui *t, enum ht_kind k, uint32_t row)
+{
+	struct view *v = tui_view(t, "detail");
+	if (!v)
+		return;
+	v->mode = (int)k;
+	v->item = row;
+	v->gen = 0;
+	v->sel = v->top = 0;
+	v->has_sel_id = 0;
+	tui_push(t, "detail", NULL);
+}
+
+static void detail_export(struct tui *t, struct view *v, struct export_req *q)
+{
+	(void)t;
+	q->pane = v->mode == HT_DATASETS ? PANE_DATASETS : PANE_MODELS;
+	q->items = v->mode == HT_DATASETS ? HT_DATASETS : HT_MODELS;
+	q->sort = SORT_DOWNLOADS;
+	q->desc = 1;
+}
+
+const struct view_ops view_detail_ops = {
+	.key = "detail", .title = "Detail", .tab = 0,
+	.cols = detail_cols, .n_cols = 2, .default_sort = -1,
+	.open = detail_open, .done = detail_done, .cell = detail_cell, .text = detail_text,
+	.ident = detail_ident, .export_req = detail_export,
+};

@@ -1,0 +1,179 @@
+/* view_items.c - the Models and Datasets panes: every matching item, one
+ * row each, read lazily from the result (only the rows on screen are
+ * formatted, so millions scroll as fast as ten). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubtop/draw.h"
+#include "hubtop/view.h"
+
+enum { IC_RANK, IC_ID, IC_COUNTRY, IC_TYPE, IC_DOWNLOADS, IC_SHARE, IC_LIKES, IC_TREND,
+       IC_CREATED, IC_TASK, IC_COUNT };
+
+static const struct view_col items_cols[IC_COUNT] = {
+	[IC_RANK]      = { "#",          7, 0, 1, -1,             5, 0 },
+	[IC_ID]        = { "Id",        20, 1, 0, SORT_NAME,      99, 0 },
+	[IC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             8, 0 },
+	[IC_TYPE]      = { "Org type",  11, 0, 0, -1,             7, 0 },
+	[IC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
+	[IC_SHARE]     = { "Share",      8, 0, 0, -1,             6, 1 },
+	[IC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     4, 0 },
+	[IC_TREND]     = { "Trend",      5, 0, 1, SORT_TRENDING,  1, 0 },
+	[IC_CREATED]   = { "Created",   10, 0, 0, SORT_CREATED,   2, 0 },
+	[IC_TASK]      = { "Task",      16, 0, 0, -1,             3, 0 },
+};
+
+struct items_priv {
+	uint32_t *rows;     /* the result's rows, or a sorted copy */
+	int owned;
+	uint64_t max_dl;    /* for the bars: the largest window downloads shown */
+};
+
+static enum ht_kind items_kind(const struct view *v)
+{
+	return v->ops == &view_datasets_ops ? HT_DATASETS : HT_MODELS;
+}
+
+static void items_done(struct view *v)
+{
+	struct items_priv *p = v->priv;
+	if (p && p->owned)
+		free(p->rows);
+	free(p);
+	v->priv = NULL;
+	v->n = 0;
+	v->gen = 0;
+}
+
+static void items_open(struct tui *t, struct view *v)
+{
+	struct items_priv *p = v->priv;
+	enum ht_kind k = items_kind(v);
+	struct eng_result *r;
+
+	if (!p) {
+		p = calloc(1, sizeof *p);
+		if (!p) {
+			v->n = 0;
+			return;
+		}
+		v->priv = p;
+	}
+	if (p->owned)
+		free(p->rows);
+	p->rows = NULL;
+	p->owned = 0;
+	v->n = 0;
+	r = tui_result(t, k);
+	if (!r)
+		return;
+	if (v->sort == SORT_DOWNLOADS && v->desc) {
+		p->rows = r->rows;  /* already in this order: no copy */
+	} else {
+		p->rows = engine_sort_items(t->s->eng, r, (enum eng_sort)v->sort, v->desc);
+		p->owned = 1;
+		if (!p->rows && r->n) {
+			tui_message(t, 1, "Out of memory sorting %u rows", r->n);
+			return;
+		}
+	}
+	v->n = r->n;
+	p->max_dl = r->n ? engine_item_downloads(t->s->eng, r, r->rows[0]) : 0;
+}
+
+static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
+		       double *bar)
+{
+	struct items_priv *p = v->priv;
+	enum ht_kind k = items_kind(v);
+	struct eng_result *r = tui_result(t, k);
+	const struct ht_snapshot *s = t->s->snap;
+	const struct attrib *a = t->s->attr;
+	uint32_t row = p->rows[i];
+	uint32_t acct;
+
+	switch (col) {
+	case IC_RANK:
+		snprintf(buf, len, "%zu", i + 1);
+		break;
+	case IC_ID:
+		snprintf(buf, len, "%s", ht_id(s, k, row));
+		break;
+	case IC_COUNTRY:
+		acct = engine_item_account(t->s->eng, r, row);
+		snprintf(buf, len, "%s", acct < a->n_accounts && a->acct_country[acct]
+			 ? country_code(a->acct_country[acct]) : "-");
+		break;
+	case IC_TYPE:
+		acct = engine_item_account(t->s->eng, r, row);
+		snprintf(buf, len, "%s", acct < a->n_accounts ? orgdir_type_key((enum org_type)a->acct_type[acct]) : "-");
+		break;
+	case IC_DOWNLOADS:
+		draw_human(engine_item_downloads(t->s->eng, r, row), buf, len);
+		break;
+	case IC_SHARE: {
+		uint64_t d = engine_item_downloads(t->s->eng, r, row);
+		/* Share of the filtered total; the bar is scaled to the largest so
+		 * that the long tail is not a column of empty bars. */
+		*bar = p->max_dl ? (double)d / (double)p->max_dl : 0;
+		draw_percent(r->downloads ? (double)d / (double)r->downloads : 0, buf, len);
+		break;
+	}
+	case IC_LIKES:
+		draw_human(s->t[k].likes[row], buf, len);
+		break;
+	case IC_TREND:
+		snprintf(buf, len, "%u", s->t[k].trending[row]);
+		break;
+	case IC_CREATED:
+		draw_date(s->t[k].created[row], buf, len);
+		break;
+	case IC_TASK:
+		snprintf(buf, len, "%s", s->t[k].pipeline[row] ? ht_term(s, s->t[k].pipeline[row]) : "-");
+		break;
+	}
+}
+
+static uint64_t items_ident(struct tui *t, struct view *v, size_t i)
+{
+	struct items_priv *p = v->priv;
+	(void)t;
+	return p && p->rows ? p->rows[i] : 0;
+}
+
+static const char *items_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
+{
+	struct items_priv *p = v->priv;
+	(void)buf;
+	(void)len;
+	return ht_id(t->s->snap, items_kind(v), p->rows[i]);
+}
+
+static void items_enter(struct tui *t, struct view *v)
+{
+	struct items_priv *p = v->priv;
+	if (p && v->sel < v->n)
+		view_detail_show(t, items_kind(v), p->rows[v->sel]);
+}
+
+static void items_export(struct tui *t, struct view *v, struct export_req *q)
+{
+	(void)t;
+	q->pane = items_kind(v) == HT_DATASETS ? PANE_DATASETS : PANE_MODELS;
+	q->items = items_kind(v);
+}
+
+const struct view_ops view_models_ops = {
+	.key = "models", .title = "Models", .tab = 1,
+	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
+	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident,
+	.text = items_text, .enter = items_enter, .export_req = items_export,
+};
+
+const struct view_ops view_datasets_ops = {
+	.key = "datasets", .title = "Datasets", .tab = 2,
+	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
+	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident,
+	.text = items_text, .enter = items_enter, .export_req = items_export,
+};

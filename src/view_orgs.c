@@ -1,0 +1,129 @@
+/* view_orgs.c - the Orgs pane: accounts (under the attribution mode) with
+ * their organisation's name, country and type, models, downloads and share.
+ * Enter lists the account's models. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubtop/draw.h"
+#include "hubtop/view.h"
+
+enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_COUNT, OC_DOWNLOADS, OC_SHARE, OC_BAR,
+       OC_LIKES, OC_N };
+
+static const struct view_col orgs_cols[OC_N] = {
+	[OC_RANK]      = { "#",          6, 0, 1, -1,             2, 0 },
+	[OC_ACCOUNT]   = { "Account",   16, 1, 0, SORT_NAME,      99, 0 },
+	[OC_NAME]      = { "Name",      22, 0, 0, -1,             4, 0 },
+	[OC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             6, 0 },
+	[OC_TYPE]      = { "Org type",  11, 0, 0, -1,             5, 0 },
+	[OC_COUNT]     = { "Models",     7, 0, 1, SORT_COUNT,     7, 0 },
+	[OC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
+	[OC_SHARE]     = { "Share",      6, 0, 1, -1,             8, 0 },
+	[OC_BAR]       = { "",          12, 0, 0, -1,             3, 1 },
+	[OC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     1, 0 },
+};
+
+struct orgs_priv {
+	struct eng_row *rows;
+	double max_share;
+};
+
+static void orgs_done(struct view *v)
+{
+	struct orgs_priv *p = v->priv;
+	if (p)
+		free(p->rows);
+	free(p);
+	v->priv = NULL;
+	v->n = 0;
+	v->gen = 0;
+}
+
+static void orgs_open(struct tui *t, struct view *v)
+{
+	struct orgs_priv *p = v->priv;
+	struct eng_result *r = tui_result(t, HT_MODELS);
+	if (!p) {
+		p = calloc(1, sizeof *p);
+		if (!p) {
+			v->n = 0;
+			return;
+		}
+		v->priv = p;
+	}
+	free(p->rows);
+	p->rows = NULL;
+	p->max_share = 0;
+	v->n = r ? engine_rank(t->s->eng, r, PANE_ORGS, (enum eng_sort)v->sort, v->desc, &p->rows) : 0;
+	if (!p->rows)
+		v->n = 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (p->rows[i].share > p->max_share)
+			p->max_share = p->rows[i].share;
+}
+
+static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
+		      double *bar)
+{
+	struct orgs_priv *p = v->priv;
+	const struct eng_row *row = &p->rows[i];
+	(void)t;
+	switch (col) {
+	case OC_RANK: snprintf(buf, len, "%zu", i + 1); break;
+	case OC_ACCOUNT: snprintf(buf, len, "%s", row->label ? row->label : ""); break;
+	case OC_NAME: snprintf(buf, len, "%s", row->name && row->name[0] ? row->name : "-"); break;
+	case OC_COUNTRY: snprintf(buf, len, "%s", row->country ? country_code(row->country) : "-"); break;
+	case OC_TYPE: snprintf(buf, len, "%s", orgdir_type_key((enum org_type)row->type)); break;
+	case OC_COUNT: draw_human(row->count, buf, len); break;
+	case OC_DOWNLOADS: draw_human(row->downloads, buf, len); break;
+	case OC_SHARE: draw_percent(row->share, buf, len); break;
+	case OC_BAR: *bar = p->max_share > 0 ? row->share / p->max_share : 0; break;
+	case OC_LIKES: draw_human(row->likes, buf, len); break;
+	}
+}
+
+static uint64_t orgs_ident(struct tui *t, struct view *v, size_t i)
+{
+	struct orgs_priv *p = v->priv;
+	(void)t;
+	return p->rows[i].key;
+}
+
+static const char *orgs_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
+{
+	struct orgs_priv *p = v->priv;
+	(void)t;
+	snprintf(buf, len, "%s %s", p->rows[i].label ? p->rows[i].label : "",
+		 p->rows[i].name ? p->rows[i].name : "");
+	return buf;
+}
+
+static void orgs_enter(struct tui *t, struct view *v)
+{
+	struct orgs_priv *p = v->priv;
+	const struct eng_row *row = &p->rows[v->sel];
+	struct filter f = t->filter;
+	char err[512];
+	if (!row->label || filter_set(&f, "author", row->label, err, sizeof err) != 0) {
+		tui_message(t, 1, "Cannot list the models of this row: %s", row->label ? err : "no account");
+		return;
+	}
+	tui_push(t, "models", &f);
+	tui_message(t, 0, "Models of %s (Backspace: back)", row->label);
+}
+
+static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
+{
+	(void)t;
+	(void)v;
+	q->pane = PANE_ORGS;
+	q->items = HT_MODELS;
+}
+
+const struct view_ops view_orgs_ops = {
+	.key = "orgs", .title = "Orgs", .tab = 4,
+	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS,
+	.open = orgs_open, .done = orgs_done, .cell = orgs_cell, .ident = orgs_ident,
+	.text = orgs_text, .enter = orgs_enter, .export_req = orgs_export,
+};

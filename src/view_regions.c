@@ -1,0 +1,145 @@
+/* view_regions.c - the Regions pane: downloads and model counts by country,
+ * by country group or by organisation type ('g' cycles), each with its
+ * share of the filtered total and a bar.  Enter narrows to the row. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubtop/draw.h"
+#include "hubtop/view.h"
+
+enum { RC_NAME, RC_CODE, RC_COUNT, RC_DOWNLOADS, RC_SHARE, RC_BAR, RC_CSHARE, RC_LIKES, RC_SINCE, RC_N };
+
+static const struct view_col regions_cols[RC_N] = {
+	[RC_NAME]      = { "Name",      16, 1, 0, SORT_NAME,      99, 0 },
+	[RC_CODE]      = { "Key",       12, 0, 0, -1,             2, 0 },
+	[RC_COUNT]     = { "Models",     8, 0, 1, SORT_COUNT,     8, 0 },
+	[RC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 97, 0 },
+	[RC_SHARE]     = { "Share",      6, 0, 1, -1,             98, 0 },
+	[RC_BAR]       = { "",          20, 0, 0, -1,             5, 1 },
+	[RC_CSHARE]    = { "Of models",  9, 0, 1, -1,             4, 0 },
+	[RC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     3, 0 },
+	[RC_SINCE]     = { "Earliest",  10, 0, 0, SORT_CREATED,   1, 0 },
+};
+
+struct regions_priv {
+	struct eng_row *rows;
+};
+
+static const enum eng_pane regions_panes[3] = { PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES };
+static const char *const regions_titles[3] = { "countries", "country groups", "organisation types" };
+
+static void regions_done(struct view *v)
+{
+	struct regions_priv *p = v->priv;
+	if (p)
+		free(p->rows);
+	free(p);
+	v->priv = NULL;
+	v->n = 0;
+	v->gen = 0;
+}
+
+static void regions_open(struct tui *t, struct view *v)
+{
+	struct regions_priv *p = v->priv;
+	struct eng_result *r = tui_result(t, HT_MODELS);
+	if (!p) {
+		p = calloc(1, sizeof *p);
+		if (!p) {
+			v->n = 0;
+			return;
+		}
+		v->priv = p;
+	}
+	free(p->rows);
+	p->rows = NULL;
+	v->n = r ? engine_rank(t->s->eng, r, regions_panes[v->mode % 3], (enum eng_sort)v->sort, v->desc,
+			       &p->rows) : 0;
+	if (!p->rows)
+		v->n = 0;
+}
+
+static void regions_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
+			 double *bar)
+{
+	struct regions_priv *p = v->priv;
+	const struct eng_row *row = &p->rows[i];
+	(void)t;
+	switch (col) {
+	case RC_NAME: snprintf(buf, len, "%s", row->name ? row->name : row->label); break;
+	case RC_CODE: snprintf(buf, len, "%s", row->label && row->label[0] ? row->label : "-"); break;
+	case RC_COUNT: draw_human(row->count, buf, len); break;
+	case RC_DOWNLOADS: draw_human(row->downloads, buf, len); break;
+	case RC_SHARE: draw_percent(row->share, buf, len); break;
+	case RC_BAR: *bar = row->share; break;
+	case RC_CSHARE: draw_percent(row->count_share, buf, len); break;
+	case RC_LIKES: draw_human(row->likes, buf, len); break;
+	case RC_SINCE: draw_date(row->created, buf, len); break;
+	}
+}
+
+static uint64_t regions_ident(struct tui *t, struct view *v, size_t i)
+{
+	struct regions_priv *p = v->priv;
+	(void)t;
+	return ((uint64_t)(v->mode % 3) << 32) | p->rows[i].key;
+}
+
+static const char *regions_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
+{
+	struct regions_priv *p = v->priv;
+	(void)t;
+	snprintf(buf, len, "%s %s", p->rows[i].label ? p->rows[i].label : "",
+		 p->rows[i].name ? p->rows[i].name : "");
+	return buf;
+}
+
+static void regions_enter(struct tui *t, struct view *v)
+{
+	struct regions_priv *p = v->priv;
+	const struct eng_row *row = &p->rows[v->sel];
+	struct filter f = t->filter;
+	switch (v->mode % 3) {
+	case 0:
+		memset(f.countries, 0, sizeof f.countries);
+		filter_toggle_country(&f, row->key);
+		break;
+	case 1:
+		f.groups = 1u << row->key;
+		break;
+	default:
+		f.types = 1u << row->key;
+		break;
+	}
+	tui_push(t, "orgs", &f);
+	tui_message(t, 0, "%s: its organisations (Enter: an organisation's models; Backspace: back)",
+		    row->name ? row->name : row->label);
+}
+
+static int regions_request(struct tui *t, struct view *v, enum request r)
+{
+	if (r != REQ_TOGGLE_GROUPS)
+		return 0;
+	v->mode = (v->mode + 1) % 3;
+	v->sel = v->top = 0;
+	v->has_sel_id = 0;
+	v->gen = 0;
+	tui_message(t, 0, "Regions: %s (g: next)", regions_titles[v->mode]);
+	return 1;
+}
+
+static void regions_export(struct tui *t, struct view *v, struct export_req *q)
+{
+	(void)t;
+	q->pane = regions_panes[v->mode % 3];
+	q->items = HT_MODELS;
+}
+
+const struct view_ops view_regions_ops = {
+	.key = "regions", .title = "Regions", .tab = 3,
+	.cols = regions_cols, .n_cols = RC_N, .default_sort = SORT_DOWNLOADS,
+	.open = regions_open, .done = regions_done, .cell = regions_cell, .ident = regions_ident,
+	.text = regions_text, .enter = regions_enter, .request = regions_request,
+	.export_req = regions_export,
+};
