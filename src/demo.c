@@ -783,6 +783,10 @@ static int setup_accounts(struct gen *g, uint64_t n_models, uint64_t n_datasets)
 				continue; /* the same account twice (an override) */
 			if (e->canonical >= 0 && orgdir_entry(g->dir, (size_t)e->canonical))
 				ce = orgdir_entry(g->dir, (size_t)e->canonical);
+			/* Aliases are legacy or renamed namespaces (and legacy model
+			 * ids like "gpt2"): new repositories live under the current one. */
+			if (ce != e)
+				continue;
 			if (ce->type == OT_INDEPENDENT) {
 				p = P_IND_DIR;
 			} else if (ce->type == OT_UNKNOWN_ORG) {
