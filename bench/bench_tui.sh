@@ -18,7 +18,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 mkdir -p "$TMP" || exit 1
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT INT TERM
+trap '$T kill-server >/dev/null 2>&1; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT INT TERM
 
 SNAP=${BENCH_SNAPSHOT:-$TMP/big.snap}
 if [ ! -f "$SNAP" ]; then

@@ -1198,6 +1198,19 @@ uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum e
 				out[i] = r->rows[n - 1 - i];
 		return out;
 	}
+	if ((uint64_t)n * 32 <= e->k[r->kind].n) {
+		/* A small result: sorting it beats a walk over the whole order. */
+		struct sort_ctx c = { e->s, r->kind, sort };
+		memcpy(out, r->rows, (size_t)n * sizeof *out);
+		qsort_r(out, n, sizeof *out, cmp_rows, &c);
+		if (!desc)
+			for (uint32_t i = 0; i < n / 2; i++) {
+				uint32_t tmp = out[i];
+				out[i] = out[n - 1 - i];
+				out[n - 1 - i] = tmp;
+			}
+		return out;
+	}
 	{
 		struct kdata *kd = &e->k[r->kind];
 		const uint32_t *perm = get_perm(e, r->kind, sort);

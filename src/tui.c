@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -234,23 +235,29 @@ struct eng_result *tui_result(struct tui *t, enum ht_kind k)
 {
 	if (!t->res[k] || t->res_gen[k] != t->gen) {
 		engine_result_free(t->res[k]);
+		tui_trace("apply", (int)k);
 		t->res[k] = engine_apply(t->s->eng, &t->filter, k);
+		tui_trace("applied", t->res[k] ? (int)t->res[k]->n : -1);
 		t->res_gen[k] = t->gen;
 	}
 	return t->res[k];
+}
+
+static void tui_undo_push(struct tui *t, const struct filter *old)
+{
+	if (t->n_undo == TUI_UNDO_MAX) {
+		memmove(t->undo, t->undo + 1, sizeof t->undo[0] * (TUI_UNDO_MAX - 1));
+		t->n_undo--;
+	}
+	t->undo[t->n_undo++] = *old;
 }
 
 static void tui_filter_replace(struct tui *t, const struct filter *f, int undo)
 {
 	if (filter_equal(&t->filter, f))
 		return;
-	if (undo) {
-		if (t->n_undo == TUI_UNDO_MAX) {
-			memmove(t->undo, t->undo + 1, sizeof t->undo[0] * (TUI_UNDO_MAX - 1));
-			t->n_undo--;
-		}
-		t->undo[t->n_undo++] = t->filter;
-	}
+	if (undo)
+		tui_undo_push(t, &t->filter);
 	t->filter = *f;
 	t->gen++;
 }
@@ -319,11 +326,17 @@ static void tui_view_open(struct tui *t, struct view *v)
 	 * when the row was last shown, not the old rows themselves. */
 	uint64_t id = v->sel_id;
 	int had = v->has_sel_id && v->ops->ident;
+	tui_trace("open", 0);
 	v->ops->open(t, v);
+	tui_trace("opened", (int)v->n);
 	v->gen = t->gen;
 	if (v->sel >= v->n)
 		v->sel = v->n ? v->n - 1 : 0;
-	if (had) {
+	if (had && v->ops->find) {
+		size_t i = v->ops->find(t, v, id);
+		if (i < v->n)
+			v->sel = i;
+	} else if (had) {
 		for (size_t i = 0; i < v->n; i++) {
 			if (v->ops->ident(t, v, i) == id) {
 				v->sel = i;
@@ -374,8 +387,10 @@ static int tui_tab_x[16], tui_tab_w[16], tui_tab_view[16], tui_n_tabs;
 
 static enum ht_kind tui_view_kind(const struct view *v)
 {
+	/* The detail and concentration panes keep their item table in mode. */
 	return strcmp(v->ops->key, "datasets") == 0 ||
-	       (strcmp(v->ops->key, "detail") == 0 && v->mode == HT_DATASETS) ? HT_DATASETS : HT_MODELS;
+	       ((strcmp(v->ops->key, "detail") == 0 || strcmp(v->ops->key, "concentration") == 0) &&
+		v->mode == HT_DATASETS) ? HT_DATASETS : HT_MODELS;
 }
 
 static void tui_put(int y, int *x, int maxx, const char *s, enum draw_role r)
@@ -922,15 +937,29 @@ static void tui_search_changed(struct tui *t, const char *text, void *ctx)
 	tui_find(t, v, text, v->sel, 1);
 }
 
-static void tui_filter_changed(struct tui *t, const char *text, void *ctx)
+/* 1 when more typed keys are already waiting: a recompute now would be
+ * thrown away by the next one. */
+static int tui_input_pending(void)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+	return poll(&pfd, 1, 0) > 0;
+}
+
+static void tui_filter_text(struct tui *t, const char *text)
 {
 	struct filter f = t->filter;
 	char err[256];
-	(void)ctx;
 	if (filter_set(&f, "search", text, err, sizeof err) == 0)
 		tui_filter_replace(t, &f, 0);
 	else
 		tui_message(t, 1, "%s", err);
+}
+
+static void tui_filter_changed(struct tui *t, const char *text, void *ctx)
+{
+	(void)ctx;
+	if (!tui_input_pending())   /* otherwise: with the last key, or on Enter */
+		tui_filter_text(t, text);
 }
 
 /* ---- filter prompts ------------------------------------------------------- */
@@ -1194,9 +1223,12 @@ static void tui_dispatch(struct tui *t, enum request r)
 		struct filter old = t->filter;
 		snprintf(buf, sizeof buf, "%s", t->filter.search);
 		if (tui_prompt(t, "Filter: ", buf, sizeof buf, tui_filter_changed, NULL)) {
-			struct filter now = t->filter;
-			t->filter = old;
-			tui_set_filter(t, &now);
+			/* Applied while typing (unless keys came faster than the
+			 * engine): make sure the final text is in, then remember the
+			 * change for undo. */
+			tui_filter_text(t, buf);
+			if (!filter_equal(&old, &t->filter))
+				tui_undo_push(t, &old);
 		} else {
 			tui_filter_replace(t, &old, 0);
 		}
@@ -1279,7 +1311,8 @@ static void tui_mouse(struct tui *t)
 		v->sel = v->sel > 3 ? v->sel - 3 : 0;
 		return;
 	}
-	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_DOUBLE_CLICKED)))
+	/* Press, not release: a click must sort once, not twice. */
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
 		return;
 	if (ev.y == l.tabs_y) {
 		for (int i = 0; i < tui_n_tabs; i++)

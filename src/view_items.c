@@ -142,6 +142,18 @@ static uint64_t items_ident(struct tui *t, struct view *v, size_t i)
 	return p && p->rows ? p->rows[i] : 0;
 }
 
+static size_t items_find(struct tui *t, struct view *v, uint64_t id)
+{
+	struct items_priv *p = v->priv;
+	(void)t;
+	if (!p || !p->rows || id > UINT32_MAX)
+		return v->n;
+	for (size_t i = 0; i < v->n; i++)
+		if (p->rows[i] == (uint32_t)id)
+			return i;
+	return v->n;
+}
+
 static const char *items_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
 {
 	struct items_priv *p = v->priv;
@@ -167,13 +179,13 @@ static void items_export(struct tui *t, struct view *v, struct export_req *q)
 const struct view_ops view_models_ops = {
 	.key = "models", .title = "Models", .tab = 1,
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
-	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident,
+	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
 	.text = items_text, .enter = items_enter, .export_req = items_export,
 };
 
 const struct view_ops view_datasets_ops = {
 	.key = "datasets", .title = "Datasets", .tab = 2,
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
-	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident,
+	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
 	.text = items_text, .enter = items_enter, .export_req = items_export,
 };

@@ -135,6 +135,27 @@ clean "$T/i.json" "info --json" tab
 "$HUBTOP" report --snapshot "$T/e.hts" >"$T/r2.txt" 2>&1
 clean "$T/r2.txt" "report of a snapshot whose endpoint held escapes"
 
+# The organisation directory refuses lines with C0, C1 or bidirectional
+# characters, naming file and line, and shows none of them.
+{
+	printf 'account\tname\tcountries\ttype\tsame_as\tnote\n'
+	printf 'good\tGood Org\tUS\tindustry\t\t\n'
+	printf 'esc\tEsc \033[31mOrg\tUS\tindustry\t\t\n'
+	printf 'cone\tC1 \302\233Org\tUS\tindustry\t\t\n'
+	printf 'bidi\tBidi \342\200\256Org\tUS\tindustry\t\t\n'
+	printf 'iso\tIsolate \342\201\246Org\tUS\tindustry\t\t\n'
+} >"$T/orgs.tsv"
+"$HUBTOP" orgs check "$T/orgs.tsv" >"$T/out" 2>"$T/err"
+[ $? -ne 0 ] && ok || bad "orgs check accepted hostile lines"
+for l in 3 4 5 6; do
+	grep -q "orgs.tsv:$l:" "$T/err" && ok || bad "orgs check did not name line $l"
+done
+grep -q "orgs.tsv:2:" "$T/err" && bad "orgs check refused a good line" || ok
+clean "$T/err" "orgs check messages"
+HUBTOP_ORGS="$T/orgs.tsv" "$HUBTOP" export orgs --snapshot "$T/h.hts" --format csv >"$T/o.csv" 2>"$T/err"
+clean "$T/o.csv" "export orgs with a hostile directory" cr
+clean "$T/err" "directory warnings"
+
 # ---- TLS verification is never turned off --------------------------------
 SRC="$HUBTOP_SRCDIR/src"
 if grep -n -E 'CURLOPT_(PROXY_)?SSL_VERIFY(PEER|HOST|STATUS)[[:space:]]*,[[:space:]]*(0|0L|false|\(long\)[[:space:]]*0)[[:space:]]*\)' "$SRC"/*.c; then

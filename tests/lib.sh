@@ -29,6 +29,7 @@ tt_init() {
 
 tt_cleanup() {
 	tmux -L "$TT_SOCK" -f /dev/null kill-server >/dev/null 2>&1
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TT_SOCK"
 	if [ "$TT_FAILED" = 0 ] && [ -z "$TT_KEEP" ]; then
 		rm -rf "$TT_TMP"
 	fi
@@ -188,4 +189,12 @@ tt_golden() {
 # Display width of a string (wide characters count two).
 tt_width() {
 	printf '%s' "$1" | LC_ALL=C.UTF-8 wc -L
+}
+
+# tt_click BUTTON X Y: a mouse event at 0-based column X, line Y, as an
+# xterm-style terminal sends it (button 0 = left press, 3 = release,
+# 64/65 = wheel up/down).
+tt_click() {
+	tt_tmux send-keys -t "$TT_SESSION" -l "$(printf '\033[M%b%b%b' \
+		"\\0$(printf %o $((32 + $1)))" "\\0$(printf %o $((33 + $2)))" "\\0$(printf %o $((33 + $3)))")"
 }

@@ -220,6 +220,27 @@ tt_keys Enter
 tt_wait_exit
 echo "ok prompts"
 
+# ---- Mouse: a click selects a row, the wheel scrolls, a click on a tab
+# switches panes, a click on a column title sorts by it.
+tt_start mouse 100 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_click 0 10 8
+tt_click 3 10 8
+tt_wait_re " 5/3000 *$"
+tt_click 65 10 10
+tt_wait_re " 8/3000 *$"
+likes_x=$(tt_line 4 | awk '{ print index($0, "Likes") }')
+[ "$likes_x" -gt 0 ] || tt_fail "no Likes column"
+tt_click 0 "$likes_x" 3
+tt_click 3 "$likes_x" 3
+tt_wait "Likes▼"
+tt_click 0 30 2
+tt_click 3 30 2
+tt_wait_re "^Name +Key"
+tt_keys Q
+tt_wait_exit
+echo "ok mouse"
+
 # ---- A 40x10 terminal: fewer header lines and columns, still usable.
 tt_start tiny 40 10 --snapshot "$SNAP"
 tt_wait "DEMO"
@@ -279,15 +300,18 @@ echo "ok ascii"
 TESTHUB=${TESTHUB:-$(dirname "$TT_HUBTOP")/tests/testhub}
 if [ -x "$TESTHUB" ]; then
 	hub_start() {
-		"$TESTHUB" --generate 300 --generate-datasets 20 --max-seconds 300 "$@" >"$TT_TMP/hub.out" 2>"$TT_TMP/hub.err" &
+		hub_name=$1
+		shift
+		out="$TT_TMP/hub-$hub_name.out"
+		"$TESTHUB" --generate 300 --generate-datasets 20 --max-seconds 300 "$@" >"$out" 2>"$TT_TMP/hub-$hub_name.err" &
 		HUB_PID=$!
-		i=0
-		while ! grep -q '^PORT ' "$TT_TMP/hub.out" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-		HUB_PORT=$(awk '$1 == "PORT" { print $2; exit }' "$TT_TMP/hub.out")
-		[ -n "$HUB_PORT" ] || tt_fail "the test hub did not start: $(cat "$TT_TMP/hub.err")"
+		n=0
+		while ! grep -q '^PORT ' "$out" 2>/dev/null && [ $n -lt 400 ]; do sleep 0.05; n=$((n + 1)); done
+		HUB_PORT=$(awk '$1 == "PORT" { print $2; exit }' "$out")
+		[ -n "$HUB_PORT" ] || tt_fail "the test hub ($hub_name) did not start within 20 s: $(cat "$out" "$TT_TMP/hub-$hub_name.err")"
 	}
 	# A hub that fails: the error shows, the demo stays.
-	hub_start --fault 401x0
+	hub_start fail --fault 401x0
 	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rfail 100 30
 	tt_wait "DEMO DATA"
 	tt_keys R
@@ -297,7 +321,7 @@ if [ -x "$TESTHUB" ]; then
 	tt_wait_exit
 	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
 	# A slow hub: Esc cancels.
-	hub_start --delay-ms 400
+	hub_start slow --delay-ms 400
 	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rcancel 100 30
 	tt_wait "DEMO DATA"
 	tt_keys R
@@ -308,7 +332,7 @@ if [ -x "$TESTHUB" ]; then
 	tt_wait_exit
 	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
 	# A working hub: the new snapshot replaces the demo.
-	hub_start
+	hub_start ok
 	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rok 100 30
 	tt_wait "DEMO DATA"
 	tt_keys R

@@ -53,6 +53,9 @@ struct view_ops {
 		     double *bar);
 	/* Identity of a row that survives re-opening (table row, account...). */
 	uint64_t (*ident)(struct tui *t, struct view *v, size_t row);
+	/* Optional: the row with an identity (v->n if none), faster than
+	 * calling ident() on every row of a long list. */
+	size_t (*find)(struct tui *t, struct view *v, uint64_t id);
 	/* Text '/' searches in. */
 	const char *(*text)(struct tui *t, struct view *v, size_t row, char *buf, size_t len);
 	/* NULL: the generic list.  Otherwise draws lines [y, y+h) of the screen. */
