@@ -161,7 +161,9 @@ static void tui_refresh_start(struct tui *t)
 	}
 	hub_opts_init(&rf->o);
 	rf->o.cache_dir = t->s->cache_dir;
-	rf->o.snapshot = t->s->snapshot_path[0] ? t->s->snapshot_path : NULL;
+	/* Always into the cache's snapshot: a file opened with --snapshot (a demo,
+	 * an import, an old copy) is the user's and is never overwritten. */
+	rf->o.snapshot = NULL;
 	rf->o.models = 1;
 	rf->o.datasets = 1;
 	rf->o.top_n = snap && !snap->meta.complete ? snap->meta.top_n : 0;
@@ -215,7 +217,13 @@ static void tui_refresh_poll(struct tui *t)
 	for (unsigned i = 0; i < t->n_views; i++)
 		if (t->views[i].ops->done)
 			t->views[i].ops->done(&t->views[i]);
+	/* Switch to the cache's snapshot, where the refresh wrote; on failure
+	 * session_reload keeps the one that is open. */
+	char keep[sizeof t->s->snapshot_path];
+	memcpy(keep, t->s->snapshot_path, sizeof keep);
+	t->s->snapshot_path[0] = '\0';
 	if (session_reload(t->s, err, sizeof err) != 0) {
+		memcpy(t->s->snapshot_path, keep, sizeof keep);
 		tui_message(t, 1, "Refresh done but the new snapshot cannot be opened: %s", err);
 	} else {
 		tui_message(t, 0, "Refreshed: %llu models, %llu datasets",

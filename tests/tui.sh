@@ -341,6 +341,21 @@ if [ -x "$TESTHUB" ]; then
 	tt_wait "/300"
 	tt_keys Q
 	tt_wait_exit
+	# Opened with --snapshot: that file is never overwritten; the refresh
+	# goes to the cache and the explorer switches to it.
+	"$TT_HUBTOP" demo --models 500 --datasets 50 -o "$TT_TMP/mine.hts" 2>/dev/null ||
+		tt_fail "hubtop demo failed"
+	cksum "$TT_TMP/mine.hts" >"$TT_TMP/mine.sum"
+	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rown 100 30 --snapshot "$TT_TMP/mine.hts"
+	tt_wait "/500"
+	tt_keys R
+	tt_wait "Refreshed: 300 models, 20 datasets"
+	tt_wait "/300"
+	tt_keys Q
+	tt_wait_exit
+	cksum "$TT_TMP/mine.hts" | cmp -s - "$TT_TMP/mine.sum" ||
+		tt_fail "the refresh overwrote the snapshot given with --snapshot"
+	[ -f "$TT_TMP/cache-rown/snapshot.hts" ] || tt_fail "the refresh did not write the cache's snapshot"
 	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
 	echo "ok refresh"
 else
