@@ -312,6 +312,25 @@ void hub_opts_init(struct hub_opts *o)
 
 /* ---- JSON shape check ---------------------------------------------------- */
 
+/* Index of the quote that closes the string opening at p[i], or n.  Most
+ * of a page is string bytes: memchr skips them many at a time. */
+static size_t json_string_end(const char *p, size_t n, size_t i)
+{
+	for (i++; i < n;) {
+		const char *q = memchr(p + i, '"', n - i);
+		size_t j, bs = 0;
+		if (!q)
+			return n;
+		j = (size_t)(q - p);
+		while (j - bs > i && p[j - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return j;
+		i = j + 1;
+	}
+	return n;
+}
+
 /* Checks that text is one JSON array, nesting at most HUB_JSON_MAX_DEPTH,
  * without building a tree; counts its elements.  0 ok, -1 not JSON, -2 more
  * values than HUB_JSON_MAX_VALUES (a tree of them would not fit in memory). */
@@ -349,10 +368,7 @@ static int json_check_array(const char *p, size_t n, uint64_t *elems)
 				stk[depth++] = c;
 				need = c == '[' ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
 			} else if (c == '"') {
-				for (i++; i < n && p[i] != '"'; i++)
-					if (p[i] == '\\')
-						i++;
-				if (i >= n)
+				if ((i = json_string_end(p, n, i)) >= n)
 					return -1;
 				need = AFTER;
 			} else if (c == '-' || (c >= '0' && c <= '9')) {
@@ -377,10 +393,7 @@ static int json_check_array(const char *p, size_t n, uint64_t *elems)
 				depth--;
 				need = AFTER;
 			} else if (c == '"') {
-				for (i++; i < n && p[i] != '"'; i++)
-					if (p[i] == '\\')
-						i++;
-				if (i >= n)
+				if ((i = json_string_end(p, n, i)) >= n)
 					return -1;
 				need = COLON;
 			} else {

@@ -118,8 +118,38 @@ static void take_trending(const cJSON *v, struct ht_item *it, unsigned *warnings
 		(*warnings)++;
 }
 
-/* One pass over the members: an item has a dozen, and looking each field up
- * by name would compare every key a dozen times. */
+/* The fields of a listing item that the model keeps. */
+enum field {
+	F_NONE, F_ID, F_MODEL_ID, F_OID, F_AUTHOR, F_DOWNLOADS, F_DOWNLOADS_ALL, F_LIKES,
+	F_TRENDING, F_CREATED, F_MODIFIED, F_PIPELINE, F_LIBRARY, F_GATED, F_PRIVATE,
+	F_DISABLED, F_TAGS
+};
+
+/* A dozen members an item, two million items a crawl: the first byte picks
+ * the one or two names worth comparing. */
+static enum field field_of(const char *k)
+{
+#define IS(name, f) if (!strcmp(k, name)) return f
+	switch (k[0]) {
+	case '_': IS("_id", F_OID); break;
+	case 'a': IS("author", F_AUTHOR); break;
+	case 'c': IS("createdAt", F_CREATED); break;
+	case 'd': IS("downloads", F_DOWNLOADS); IS("downloadsAllTime", F_DOWNLOADS_ALL);
+		  IS("disabled", F_DISABLED); break;
+	case 'g': IS("gated", F_GATED); break;
+	case 'i': IS("id", F_ID); break;
+	case 'l': IS("likes", F_LIKES); IS("lastModified", F_MODIFIED);
+		  IS("library_name", F_LIBRARY); break;
+	case 'm': IS("modelId", F_MODEL_ID); break;
+	case 'p': IS("pipeline_tag", F_PIPELINE); IS("private", F_PRIVATE); break;
+	case 't': IS("tags", F_TAGS); IS("trendingScore", F_TRENDING); break;
+	default: break;
+	}
+#undef IS
+	return F_NONE;
+}
+
+/* One pass over the members, each dispatched once. */
 int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 {
 	const cJSON *v, *model_id = NULL;
@@ -129,44 +159,62 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 	if (!cJSON_IsObject(obj))
 		return -1;
 	cJSON_ArrayForEach(v, obj) {
-		const char *k = v->string;
-		if (!k)
+		if (!v->string)
 			continue;
-		if (!strcmp(k, "id")) {
+		switch (field_of(v->string)) {
+		case F_ID:
 			it->id = str_value(v, warnings);
-		} else if (!strcmp(k, "modelId")) {
+			break;
+		case F_MODEL_ID:
 			model_id = v;
-		} else if (!strcmp(k, "_id")) {
+			break;
+		case F_OID:
 			it->oid = str_value(v, warnings);
-		} else if (!strcmp(k, "author")) {
+			break;
+		case F_AUTHOR:
 			it->author = str_value(v, warnings);
-		} else if (!strcmp(k, "downloads")) {
+			break;
+		case F_DOWNLOADS:
 			it->downloads = count_value(v, warnings);
-		} else if (!strcmp(k, "downloadsAllTime")) {
+			break;
+		case F_DOWNLOADS_ALL:
 			it->downloads_all = count_value(v, warnings);
-		} else if (!strcmp(k, "likes")) {
+			break;
+		case F_LIKES:
 			n = count_value(v, warnings);
 			it->likes = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-		} else if (!strcmp(k, "trendingScore")) {
+			break;
+		case F_TRENDING:
 			take_trending(v, it, warnings);
-		} else if (!strcmp(k, "createdAt")) {
+			break;
+		case F_CREATED:
 			it->created = time_value(v, warnings);
-		} else if (!strcmp(k, "lastModified")) {
+			break;
+		case F_MODIFIED:
 			it->modified = time_value(v, warnings);
-		} else if (!strcmp(k, "pipeline_tag")) {
+			break;
+		case F_PIPELINE:
 			it->pipeline = str_value(v, warnings);
-		} else if (!strcmp(k, "library_name")) {
+			break;
+		case F_LIBRARY:
 			it->library = str_value(v, warnings);
-		} else if (!strcmp(k, "gated")) {
+			break;
+		case F_GATED:
 			take_gated(v, it, warnings);
-		} else if (!strcmp(k, "private")) {
+			break;
+		case F_PRIVATE:
 			if (cJSON_IsTrue(v))
 				it->flags |= HT_F_PRIVATE;
-		} else if (!strcmp(k, "disabled")) {
+			break;
+		case F_DISABLED:
 			if (cJSON_IsTrue(v))
 				it->flags |= HT_F_DISABLED;
-		} else if (!strcmp(k, "tags")) {
+			break;
+		case F_TAGS:
 			take_tag_list(v, it, warnings);
+			break;
+		case F_NONE:
+			break;
 		}
 	}
 	if (!it->id && model_id)
@@ -261,6 +309,43 @@ static void install_hooks(void)
 	cJSON_InitHooks(&h);
 }
 
+/* cJSON ends a string at an escaped NUL, so "a/b\u0000evil" would read as
+ * "a/b": an item could pose as another.  Escaped NULs become \u0001, a
+ * control character that the checks then refuse like any other.  Returns a
+ * corrected copy, or NULL when the text has none (or memory is short, then
+ * the caller refuses the text). */
+static char *escape_nuls(const char *text, size_t len, int *oom)
+{
+	char *copy = NULL;
+	size_t i = 0;
+
+	*oom = 0;
+	while (i + 6 <= len) {
+		const char *q = memchr(text + i, '\\', len - i);
+		size_t j, bs = 0;
+		if (!q)
+			break;
+		j = (size_t)(q - text);
+		/* A run of backslashes: only an odd one starts an escape. */
+		while (j + bs < len && text[j + bs] == '\\')
+			bs++;
+		if (bs % 2 == 1 && j + bs + 5 <= len && memcmp(text + j + bs, "u0000", 5) == 0) {
+			if (!copy) {
+				copy = malloc(len + 1);
+				if (!copy) {
+					*oom = 1;
+					return NULL;
+				}
+				memcpy(copy, text, len);
+				copy[len] = '\0';
+			}
+			copy[j + bs + 4] = '1';
+		}
+		i = j + bs;
+	}
+	return copy;
+}
+
 int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
 		     struct listing_stats *st)
 {
@@ -270,11 +355,17 @@ int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, 
 	unsigned c;
 	int rc = 0;
 
+	char *fixed;
+	int oom;
+
 	pthread_once(&hooks_once, install_hooks);
+	fixed = escape_nuls(text, len, &oom);
+	if (oom)
+		return -1;
 	a->cur = 0;
 	a->used = 0;
 	tls_arena = a;
-	root = cJSON_ParseWithLength(text, len);
+	root = cJSON_ParseWithLength(fixed ? fixed : text, len);
 	if (!root || !cJSON_IsArray(root))
 		rc = -1;
 	else
@@ -285,6 +376,7 @@ int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, 
 	for (c = 0; c < a->n; c++)
 		free(a->chunk[c]);
 	a->n = 0;
+	free(fixed);
 	return rc;
 }
 
@@ -358,7 +450,13 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 		if (!*p)
 			continue;
 		any = 1;
-		obj = cJSON_ParseWithLength(line, (size_t)n);
+		{
+			int oom;
+			char *fixed = escape_nuls(line, (size_t)n, &oom);
+			/* cJSON copies strings into the tree: the text can go. */
+			obj = oom ? NULL : cJSON_ParseWithLength(fixed ? fixed : line, (size_t)n);
+			free(fixed);
+		}
 		if (!obj || !cJSON_IsObject(obj)) {
 			st->bad_lines++;
 			note_problem(st, name, lineno,

@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -472,7 +474,12 @@ struct ht_snapshot *store_load(const char *path, struct store_err *err)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		fail(err, "%s: cannot open snapshot: %s", path, strerror(errno));
+		int e = errno;
+		fail(err, "%s: cannot open snapshot: %s%s", path, strerror(e),
+		     e == ENOTDIR ? " (a file stands where a folder of this path should be: move it "
+				    "away, or choose another folder with --cache-dir)" :
+		     e == EACCES ? " (check the permissions of the file and its folders)" :
+		     e == ENOENT ? " (check the path; 'hubtop fetch' or 'hubtop import' make one)" : "");
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -539,6 +546,41 @@ static int write_buf(void *ctx, void *fp)
 	return fwrite(b->data, 1, b->len, fp) == b->len ? 0 : -1;
 }
 
+/* A writer killed mid-write leaves PATH.tmp.PID behind: never read, but it
+ * holds disk space.  Those of processes that no longer exist are removed. */
+static void remove_stale_temps(const char *path)
+{
+	char dir[PATH_MAX], prefix[PATH_MAX], full[PATH_MAX];
+	const char *base = strrchr(path, '/');
+	size_t plen;
+	struct dirent *de;
+	DIR *d;
+
+	base = base ? base + 1 : path;
+	dir_of(path, dir, sizeof dir);
+	if (snprintf(prefix, sizeof prefix, "%s.tmp.", base) >= (int)sizeof prefix)
+		return;
+	plen = strlen(prefix);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+		if (strncmp(de->d_name, prefix, plen) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(de->d_name + plen, &end, 10);
+		if (errno || *end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(full, sizeof full, "%s/%s", dir, de->d_name) < (int)sizeof full)
+			unlink(full);
+	}
+	closedir(d);
+}
+
 int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), void *ctx,
 		       struct store_err *err)
 {
@@ -550,6 +592,7 @@ int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), voi
 		fail(err, "%s: path too long", path);
 		return -1;
 	}
+	remove_stale_temps(path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		char dir[PATH_MAX];

@@ -74,6 +74,39 @@ static void test_tolerant(void **state)
 	table_free(s);
 }
 
+/* An escaped NUL must not cut an id short: "a/b\u0000x" is not "a/b". */
+static void test_escaped_nul(void **state)
+{
+	struct listing_stats st;
+	char err[512] = "";
+	int rc;
+	struct ht_snapshot *s = import_text(
+		"{\"id\":\"meta-llama/Llama-3.1-8B\\u0000evil\",\"downloads\":5}\n"
+		"{\"id\":\"ok/one\",\"pipeline_tag\":\"x\\u0000y\",\"downloads\":4}\n"
+		"{\"id\":\"ok/two\",\"pipeline_tag\":\"x\\\\u0000y\",\"downloads\":3}\n",
+		HT_MODELS, &st, &rc, err);
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(st.items, 2);
+	assert_int_equal(table_find_id(s, HT_MODELS, "meta-llama/Llama-3.1-8B"), UINT32_MAX);
+	/* Dropped with a warning; an escaped backslash before "u0000" is plain text. */
+	assert_int_equal(s->t[HT_MODELS].pipeline[table_find_id(s, HT_MODELS, "ok/one")], 0);
+	assert_string_equal(ht_term(s, s->t[HT_MODELS].pipeline[table_find_id(s, HT_MODELS, "ok/two")]),
+			    "x\\u0000y");
+	table_free(s);
+	/* The same through a page. */
+	{
+		const char *page = "[{\"id\":\"a/b\\u0000c\"},{\"id\":\"a/d\"}]";
+		struct ht_builder *b = table_builder_new();
+		memset(&st, 0, sizeof st);
+		assert_int_equal(listing_add_page(b, HT_MODELS, page, strlen(page), &st), 0);
+		assert_int_equal(st.items, 1);
+		assert_int_equal(st.rejected, 1);
+		table_builder_free(b);
+	}
+}
+
 static void test_empty_and_broken(void **state)
 {
 	struct listing_stats st;
@@ -151,6 +184,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_item_fields),
 		cmocka_unit_test(test_tolerant),
+		cmocka_unit_test(test_escaped_nul),
 		cmocka_unit_test(test_empty_and_broken),
 		cmocka_unit_test(test_api_example),
 		cmocka_unit_test(test_hubdata),

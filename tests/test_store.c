@@ -224,6 +224,31 @@ static void test_killed_writer(void **state)
 	table_free(l);
 }
 
+/* Temporary files of dead writers are removed by the next write; those of
+ * live processes are left alone. */
+static void test_stale_temps(void **state)
+{
+	struct ht_snapshot *s = build(10, 0);
+	struct store_err err = { { 0 } };
+	char dead[1200], live[1200];
+	pid_t pid = fork();
+	int st;
+	(void)state;
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &st, 0);
+	snprintf(dead, sizeof dead, "%s.tmp.%ld", path, (long)pid);
+	snprintf(live, sizeof live, "%s.tmp.%ld", path, (long)getppid());
+	write_file(dead, "junk", 4);
+	write_file(live, "junk", 4);
+	assert_int_equal(store_write(s, path, &err), 0);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	unlink(live);
+	table_free(s);
+}
+
 static void test_unwritable(void **state)
 {
 	struct ht_snapshot *s = build(10, 0);
@@ -265,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_killed_writer),
+		cmocka_unit_test(test_stale_temps),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_paths),
 	};
