@@ -2,7 +2,10 @@
  * snapshot over a scripted sequence of 200 filter changes (typing a search,
  * toggling countries and organisation types, switching window and
  * attribution, clearing), and the same answers from sqlite3 when built with
- * it.  Usage: bench_engine [N_MODELS] [ORGS_TSV] */
+ * it.  Usage: bench_engine [N_MODELS|SNAPSHOT_FILE] [ORGS_TSV]
+ * With a snapshot file, it is loaded (store_load) instead of generated, and
+ * the explorer's start-up (load + attribution + engine + first answer) is
+ * timed too.  HUBTOP_BENCH_STEPS=1 prints the time of every step. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "hubtop/attrib.h"
 #include "hubtop/engine.h"
 #include "hubtop/demo.h"
+#include "hubtop/store.h"
 
 static double now_ms(void)
 {
@@ -307,7 +311,9 @@ static uint64_t sql_recompute(sqlite3 *db, const struct filter *f, enum eng_sort
 
 int main(int argc, char **argv)
 {
-	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 2000000;
+	const char *file = argc > 1 && strspn(argv[1], "0123456789") != strlen(argv[1]) ? argv[1] : NULL;
+	uint64_t n = argc > 1 && !file ? strtoull(argv[1], NULL, 10) : 2000000;
+	double t_load = 0, t_attrib, t_engine, t_first;
 	const char *orgs = argc > 2 ? argv[2] : NULL;
 	struct orgdir *d = orgdir_new();
 	struct ht_snapshot *s;
@@ -322,9 +328,19 @@ int main(int argc, char **argv)
 	if (orgdir_load_default(d, orgs, NULL) != 0)
 		fprintf(stderr, "bench: no organisation directory; every account counts as independent\n");
 	t0 = now_ms();
-	s = demo_generate(n, 0, DEMO_DEFAULT_SEED, d);
-	if (!s)
-		s = generate(n, d);
+	if (file) {
+		struct store_err err;
+		s = store_load(file, &err);
+		t_load = now_ms() - t0;
+		if (!s) {
+			fprintf(stderr, "bench: %s\n", err.msg);
+			return 1;
+		}
+	} else {
+		s = demo_generate(n, 0, DEMO_DEFAULT_SEED, d);
+		if (!s)
+			s = generate(n, d);
+	}
 	if (!s) {
 		fprintf(stderr, "bench: cannot generate the snapshot (out of memory?)\n");
 		return 1;
@@ -333,18 +349,27 @@ int main(int argc, char **argv)
 	       s->meta.endpoint, now_ms() - t0);
 	t0 = now_ms();
 	a = attrib_build(s, d);
-	printf("attribution: %.0f ms\n", now_ms() - t0);
+	t_attrib = now_ms() - t0;
+	printf("attribution: %.0f ms\n", t_attrib);
 	t0 = now_ms();
-	e = engine_new(s, a, d);
+	e = a ? engine_new(s, a, d) : NULL;
+	t_engine = now_ms() - t0;
 	if (!a || !e) {
 		fprintf(stderr, "bench: out of memory\n");
 		return 1;
 	}
-	printf("engine_new: %.0f ms\n", now_ms() - t0);
+	printf("engine_new: %.0f ms\n", t_engine);
 
 	/* Warm-up: the first pass touches every page once. */
 	filter_init(&f);
+	t0 = now_ms();
 	check += recompute(e, &f, SORT_DOWNLOADS);
+	t_first = now_ms() - t0;
+	printf("first answer: %.1f ms\n", t_first);
+	if (file)
+		printf("start-up: load %.0f + attribution %.0f + engine %.0f + first answer %.0f = %.0f ms "
+		       "(target < 300)\n", t_load, t_attrib, t_engine, t_first,
+		       t_load + t_attrib + t_engine + t_first);
 	for (int i = 0; i < steps; i++) {
 		if (script(&f, i, &sort)) {
 			fprintf(stderr, "bench: bad script step %d\n", i);
@@ -354,6 +379,12 @@ int main(int argc, char **argv)
 		check += recompute(e, &f, sort);
 		times[i] = now_ms() - t0;
 		total += times[i];
+		if (getenv("HUBTOP_BENCH_STEPS")) {
+			char args[512];
+			filter_to_args(&f, args, sizeof args);
+			printf("  step %3d %8.2f ms  %s%s\n", i, times[i], args,
+			       sort == SORT_LIKES ? " (sort likes)" : sort == SORT_CREATED ? " (sort created)" : "");
+		}
 	}
 	memcpy(sorted, times, sizeof times);
 	qsort(sorted, (size_t)steps, sizeof sorted[0], cmp_double);

@@ -44,6 +44,7 @@ struct attrib_priv {
 	uint32_t *slot;          /* account hash: index + 1, 0 empty */
 	size_t slot_cap;
 	const char **names;      /* growing list, becomes a->acct_name */
+	uint32_t *hash;          /* hash_name of each name (names_cap entries) */
 	size_t n_names, names_cap;
 	struct chunk *chunks;    /* extra account names */
 	uint32_t *stamp;         /* capped walks: cycle detection */
@@ -82,10 +83,11 @@ static int acct_rehash(struct attrib_priv *p, size_t want)
 	p->slot = slot;
 	p->slot_cap = cap;
 	for (size_t i = 0; i < p->n_names; i++) {
-		size_t h = hash_name(p->names[i]) & (cap - 1);
+		size_t h = p->hash[i] & (cap - 1);
 		while (slot[h]) {
 			/* Two accounts equal but for case: the first keeps the slot. */
-			if (ieq(p->names[slot[h] - 1], p->names[i]))
+			uint32_t o = slot[h] - 1;
+			if (p->hash[o] == p->hash[i] && ieq(p->names[o], p->names[i]))
 				break;
 			h = (h + 1) & (cap - 1);
 		}
@@ -95,12 +97,12 @@ static int acct_rehash(struct attrib_priv *p, size_t want)
 	return 0;
 }
 
-static uint32_t acct_find(const struct attrib_priv *p, const char *name)
+static uint32_t acct_find(const struct attrib_priv *p, const char *name, uint32_t hv)
 {
-	size_t h = hash_name(name) & (p->slot_cap - 1);
+	size_t h = hv & (p->slot_cap - 1);
 	while (p->slot[h]) {
 		uint32_t i = p->slot[h] - 1;
-		if (ieq(p->names[i], name))
+		if (p->hash[i] == hv && ieq(p->names[i], name))
 			return i;
 		h = (h + 1) & (p->slot_cap - 1);
 	}
@@ -110,7 +112,7 @@ static uint32_t acct_find(const struct attrib_priv *p, const char *name)
 /* Account index of name, adding it as an extra account if new. */
 static uint32_t acct_intern(struct attrib_priv *p, const char *name)
 {
-	uint32_t i = acct_find(p, name);
+	uint32_t hv = hash_name(name), i = acct_find(p, name, hv);
 	size_t len = strlen(name), h;
 	struct chunk *c = p->chunks;
 	char *copy;
@@ -121,9 +123,14 @@ static uint32_t acct_intern(struct attrib_priv *p, const char *name)
 	if (p->n_names == p->names_cap) {
 		size_t cap = p->names_cap * 2 + 64;
 		const char **nn = realloc(p->names, cap * sizeof *nn);
+		uint32_t *nh;
 		if (!nn)
 			return UINT32_MAX;
 		p->names = nn;
+		nh = realloc(p->hash, cap * sizeof *nh);
+		if (!nh)
+			return UINT32_MAX;
+		p->hash = nh;
 		p->names_cap = cap;
 	}
 	if ((p->n_names + 1) * 2 > p->slot_cap && acct_rehash(p, p->n_names + 1) < 0)
@@ -142,7 +149,8 @@ static uint32_t acct_intern(struct attrib_priv *p, const char *name)
 	memcpy(copy, name, len + 1);
 	c->used += len + 1;
 	p->names[p->n_names] = copy;
-	h = hash_name(copy) & (p->slot_cap - 1);
+	p->hash[p->n_names] = hv;
+	h = hv & (p->slot_cap - 1);
 	while (p->slot[h])
 		h = (h + 1) & (p->slot_cap - 1);
 	p->slot[h] = (uint32_t)p->n_names + 1;
@@ -160,6 +168,11 @@ static int resolve_links(struct attrib_priv *p, const struct ht_snapshot *s)
 		/* Links are stored in arrival order, rows by downloads: fetch ahead. */
 		if (r + 16 < t->n && t->link_count[r + 16])
 			__builtin_prefetch(&s->link_row[t->link_first[r + 16]]);
+		if (r + 8 < t->n && t->link_count[r + 8]) {
+			uint32_t b8 = s->link_row[t->link_first[r + 8]];
+			if (b8 < t->n)
+				__builtin_prefetch(&p->children[b8], 1);
+		}
 		p->parent[r] = P_NONE;
 		for (uint32_t j = 0; j < cnt; j++) {
 			uint32_t b = s->link_row[first + j], k;
@@ -247,6 +260,15 @@ static int lineage(struct attrib_priv *p, const struct ht_snapshot *s, struct li
 
 	for (uint32_t r = 0; r < n; r++) {
 		uint32_t len = 0, x = r, stop;
+		if (r + 16 < n && P_IS_ROW(p->parent[r + 16])) {
+			/* A base is anywhere in the table: fetch what its
+			 * derivative will read of it. */
+			uint32_t b = p->parent[r + 16];
+			__builtin_prefetch(&l->state[b]);
+			__builtin_prefetch(&l->acct[b]);
+			__builtin_prefetch(&l->depth[b]);
+			__builtin_prefetch(&l->flags[b]);
+		}
 		if (l->state[r] == 2)
 			continue;
 		/* Walk up until a model whose result is known or can be set. */
@@ -312,12 +334,36 @@ static int lineage(struct attrib_priv *p, const struct ht_snapshot *s, struct li
 	return 0;
 }
 
-static void fill_directory(struct attrib *a, const struct ht_snapshot *s, const struct orgdir *d)
+/* Directory entries for every account.  The directory is small (hundreds
+ * of entries): a table of the hashes of its accounts (same case-insensitive
+ * hash as the account names, already computed) says which accounts may be
+ * in it, and only those are looked up. */
+static int fill_directory(struct attrib *a, const struct ht_snapshot *s, const struct orgdir *d)
 {
 	const struct org_entry *base = orgdir_entry(d, 0);
 	const struct attrib_priv *p = a->priv;
+	size_t nd = orgdir_count(d), cap = 64;
+	uint32_t *dh;
+	while (cap < nd * 4)
+		cap *= 2;
+	dh = calloc(cap, sizeof *dh); /* hash | 1, 0 empty */
+	if (!dh)
+		return -1;
+	for (size_t i = 0; i < nd; i++) {
+		uint32_t v = hash_name(orgdir_entry(d, i)->account) | 1u;
+		size_t h = v & (cap - 1);
+		while (dh[h] && dh[h] != v)
+			h = (h + 1) & (cap - 1);
+		dh[h] = v;
+	}
 	for (uint32_t i = 0; i < a->n_accounts; i++) {
-		const struct org_entry *e = orgdir_lookup(d, a->acct_name[i]);
+		const struct org_entry *e = NULL;
+		uint32_t v = p->hash[i] | 1u;
+		size_t h = v & (cap - 1);
+		while (dh[h] && dh[h] != v)
+			h = (h + 1) & (cap - 1);
+		if (dh[h])
+			e = orgdir_lookup(d, a->acct_name[i]);
 		if (e && base) {
 			int32_t ci = e->canonical >= 0 ? e->canonical : (int32_t)(e - base);
 			const struct org_entry *ce = orgdir_entry(d, (size_t)ci);
@@ -335,6 +381,8 @@ static void fill_directory(struct attrib *a, const struct ht_snapshot *s, const 
 		}
 		a->acct_group[i] = (uint8_t)country_group_of(a->acct_country[i]);
 	}
+	free(dh);
+	return 0;
 }
 
 static void *alloc_n(size_t n, size_t size)
@@ -360,10 +408,16 @@ struct attrib *attrib_build(const struct ht_snapshot *s, const struct orgdir *d)
 	p->n_snap_accounts = s->n_accounts;
 	p->names_cap = (size_t)s->n_accounts + 64;
 	p->names = malloc(p->names_cap * sizeof *p->names);
-	if (!p->names)
+	p->hash = malloc(p->names_cap * sizeof *p->hash);
+	if (!p->names || !p->hash)
 		goto fail;
-	for (uint32_t i = 0; i < s->n_accounts; i++)
+	for (uint32_t i = 0; i < s->n_accounts; i++) {
+		/* Names lie anywhere in the pool: fetch ahead. */
+		if (i + 8 < s->n_accounts)
+			__builtin_prefetch(ht_str(s, s->acct_name[i + 8]));
 		p->names[i] = ht_str(s, s->acct_name[i]);
+		p->hash[i] = hash_name(p->names[i]);
+	}
 	p->n_names = s->n_accounts;
 	if (acct_rehash(p, p->n_names + 64) < 0)
 		goto fail;
@@ -412,7 +466,8 @@ struct attrib *attrib_build(const struct ht_snapshot *s, const struct orgdir *d)
 	a->acct_entry = alloc_n(a->n_accounts, sizeof *a->acct_entry);
 	if (!a->acct_country || !a->acct_group || !a->acct_type || !a->acct_entry)
 		goto fail;
-	fill_directory(a, s, d);
+	if (fill_directory(a, s, d))
+		goto fail;
 	return a;
 fail:
 	free(l.state);
@@ -439,6 +494,7 @@ void attrib_free(struct attrib *a)
 		free(p->children);
 		free(p->slot);
 		free(p->names);
+		free(p->hash);
 		free(p->stamp);
 		free(p);
 	}

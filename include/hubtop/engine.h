@@ -10,9 +10,13 @@
  * Arithmetic is exact: counts and downloads are 64-bit integer sums; shares
  * (double, 0..1) are computed once, at the end, from those sums.
  *
- * Cost: engine_new is O(n log n) (sort orders); engine_apply is one pass
- * over the table plus one over the matches, O(n); a search string that
- * extends the previous one only re-tests the previous matches.
+ * Cost: engine_new is a few O(n) passes and one radix sort (the search
+ * buffer); engine_apply is one pass over the table plus one over the
+ * matches, O(n); a search string that extends the previous one only
+ * re-tests the previous matches.  Made on first use, then kept: the
+ * lineage attribution and the all-time order (about 100 ms each on 2M
+ * models), the item orders by likes, trending and creation (tens of ms),
+ * by name (about a second), the account order for author filters.
  */
 #ifndef HUBTOP_ENGINE_H
 #define HUBTOP_ENGINE_H
