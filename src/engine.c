@@ -704,7 +704,9 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 		kd->year[i] = (uint8_t)year_bucket(t->created[i], bound);
 	if (kd_mode(e, kind, ATTRIB_UPLOADER))
 		return -1;
-	return build_lid(e->s, kind, kd);
+	/* The search buffer (a lower-cased copy of every id) waits for the
+	 * first search: most sessions start by looking, not typing. */
+	return 0;
 }
 
 static void kdata_free(struct kdata *kd)
