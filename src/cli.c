@@ -200,7 +200,8 @@ static void help_main(void)
 	       "  demo         write a demo snapshot of any size\n"
 	       "  orgs         check the organisation directory; list unattributed accounts\n\n"
 	       "Explorer options:\n"
-	       "  --pane NAME            models datasets regions orgs trends\n\n"
+	       "  --pane NAME            models datasets regions orgs trends concentration\n"
+	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
 	       "%s\n%s\n"
 	       "Each command has its own --help.  See hubtop(1).\n",
 	       global_help, filter_help);
@@ -942,8 +943,19 @@ static int cmd_tui(struct args *a, const struct globals *g)
 			if (rc < 0)
 				return EXIT_USAGE;
 		} else if (opt_is(arg, "--pane")) {
+			static const char *const panes[] = { "models", "datasets", "regions", "orgs",
+							     "trends", "concentration", "countries",
+							     "groups", "years", NULL };
+			size_t k;
 			if (!(v = opt_value(a, "--pane")))
 				return EXIT_USAGE;
+			for (k = 0; panes[k] && strcmp(panes[k], v); k++)
+				;
+			if (!panes[k]) {
+				err_usage(NULL, "unknown pane '%s' (valid: models, datasets, regions, orgs, "
+					  "trends, concentration)", v);
+				return EXIT_USAGE;
+			}
 			snprintf(c.pane, sizeof c.pane, "%s", v);
 		} else if (!strcmp(arg, "--ascii")) {
 			c.ascii = 1;

@@ -28,6 +28,7 @@ for c in info report export fetch import demo orgs; do
 	run 0 "$HUBTOP" "$c" --help && has "$T/out" "Usage: hubtop $c"
 done
 run 2 "$HUBTOP" frobnicate && has "$T/err" "unknown command or option 'frobnicate'"
+run 2 "$HUBTOP" --pane planets && has "$T/err" "unknown pane 'planets'" && has "$T/err" "regions"
 
 # No cache: the built-in demo, marked as such.
 run 0 "$HUBTOP" info && has "$T/out" "DEMO DATA" && has "$T/out" "built-in demo"
