@@ -44,31 +44,12 @@ struct attrib_priv {
 	uint32_t *slot;          /* account hash: index + 1, 0 empty */
 	size_t slot_cap;
 	const char **names;      /* growing list, becomes a->acct_name */
-	uint32_t *hash;          /* hash_name of each name (names_cap entries) */
+	uint32_t *hash;          /* orgdir_name_hash of each name (names_cap entries) */
 	size_t n_names, names_cap;
 	struct chunk *chunks;    /* extra account names */
 	uint32_t *stamp;         /* capped walks: cycle detection */
 };
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static int ieq(const char *a, const char *b)
-{
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
-		a++, b++;
-	return !*a && !*b;
-}
-
-static uint32_t hash_name(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint32_t)lower((unsigned char)*s)) * 16777619u;
-	return h;
-}
 
 static int acct_rehash(struct attrib_priv *p, size_t want)
 {
@@ -87,7 +68,7 @@ static int acct_rehash(struct attrib_priv *p, size_t want)
 		while (slot[h]) {
 			/* Two accounts equal but for case: the first keeps the slot. */
 			uint32_t o = slot[h] - 1;
-			if (p->hash[o] == p->hash[i] && ieq(p->names[o], p->names[i]))
+			if (p->hash[o] == p->hash[i] && orgdir_name_eq(p->names[o], p->names[i]))
 				break;
 			h = (h + 1) & (cap - 1);
 		}
@@ -102,7 +83,7 @@ static uint32_t acct_find(const struct attrib_priv *p, const char *name, uint32_
 	size_t h = hv & (p->slot_cap - 1);
 	while (p->slot[h]) {
 		uint32_t i = p->slot[h] - 1;
-		if (p->hash[i] == hv && ieq(p->names[i], name))
+		if (p->hash[i] == hv && orgdir_name_eq(p->names[i], name))
 			return i;
 		h = (h + 1) & (p->slot_cap - 1);
 	}
@@ -112,7 +93,7 @@ static uint32_t acct_find(const struct attrib_priv *p, const char *name, uint32_
 /* Account index of name, adding it as an extra account if new. */
 static uint32_t acct_intern(struct attrib_priv *p, const char *name)
 {
-	uint32_t hv = hash_name(name), i = acct_find(p, name, hv);
+	uint32_t hv = orgdir_name_hash(name), i = acct_find(p, name, hv);
 	size_t len = strlen(name), h;
 	struct chunk *c = p->chunks;
 	char *copy;
@@ -350,7 +331,7 @@ static int fill_directory(struct attrib *a, const struct ht_snapshot *s, const s
 	if (!dh)
 		return -1;
 	for (size_t i = 0; i < nd; i++) {
-		uint32_t v = hash_name(orgdir_entry(d, i)->account) | 1u;
+		uint32_t v = orgdir_name_hash(orgdir_entry(d, i)->account) | 1u;
 		size_t h = v & (cap - 1);
 		while (dh[h] && dh[h] != v)
 			h = (h + 1) & (cap - 1);
@@ -416,7 +397,7 @@ struct attrib *attrib_build(const struct ht_snapshot *s, const struct orgdir *d)
 		if (i + 8 < s->n_accounts)
 			__builtin_prefetch(ht_str(s, s->acct_name[i + 8]));
 		p->names[i] = ht_str(s, s->acct_name[i]);
-		p->hash[i] = hash_name(p->names[i]);
+		p->hash[i] = orgdir_name_hash(p->names[i]);
 	}
 	p->n_names = s->n_accounts;
 	if (acct_rehash(p, p->n_names + 64) < 0)

@@ -72,14 +72,14 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-static int ieq(const char *a, const char *b)
+int orgdir_name_eq(const char *a, const char *b)
 {
 	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
 		a++, b++;
 	return !*a && !*b;
 }
 
-static uint32_t hash_name(const char *s)
+uint32_t orgdir_name_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 	for (; *s; s++)
@@ -251,7 +251,7 @@ static int rehash(struct orgdir *d, size_t want)
 	d->slot = slot;
 	d->slot_cap = cap;
 	for (size_t i = 0; i < d->n; i++) {
-		size_t h = hash_name(d->e[i].account) & (cap - 1);
+		size_t h = orgdir_name_hash(d->e[i].account) & (cap - 1);
 		while (slot[h])
 			h = (h + 1) & (cap - 1);
 		slot[h] = (uint32_t)i + 1;
@@ -264,10 +264,10 @@ static int64_t find(const struct orgdir *d, const char *account)
 	size_t h;
 	if (!d->slot_cap)
 		return -1;
-	h = hash_name(account) & (d->slot_cap - 1);
+	h = orgdir_name_hash(account) & (d->slot_cap - 1);
 	while (d->slot[h]) {
 		uint32_t i = d->slot[h] - 1;
-		if (ieq(d->e[i].account, account))
+		if (orgdir_name_eq(d->e[i].account, account))
 			return i;
 		h = (h + 1) & (d->slot_cap - 1);
 	}
@@ -295,7 +295,7 @@ static int64_t append(struct orgdir *d, const struct org_entry *e, const struct 
 		return -1;
 	d->e[d->n] = *e;
 	d->p[d->n] = *p;
-	h = hash_name(e->account) & (d->slot_cap - 1);
+	h = orgdir_name_hash(e->account) & (d->slot_cap - 1);
 	while (d->slot[h])
 		h = (h + 1) & (d->slot_cap - 1);
 	d->slot[h] = (uint32_t)d->n + 1;
@@ -922,7 +922,7 @@ int orgdir_type_find(const char *key)
 	if (!key)
 		return -1;
 	for (int t = 0; t < OT_COUNT; t++)
-		if (ieq(types[t].key, key))
+		if (orgdir_name_eq(types[t].key, key))
 			return t;
 	return -1;
 }

@@ -74,6 +74,11 @@ size_t orgdir_count(const struct orgdir *d);
 const struct org_entry *orgdir_entry(const struct orgdir *d, size_t i);
 void orgdir_free(struct orgdir *d);
 
+/* Account names compare as on the Hub: ASCII letters case-insensitively.
+ * Attribution uses the same hash and equality to meet the directory. */
+uint32_t orgdir_name_hash(const char *name);
+int orgdir_name_eq(const char *a, const char *b);
+
 const char *orgdir_type_key(enum org_type t);   /* "industry", "academia", ... "unknown-org" */
 const char *orgdir_type_name(enum org_type t);  /* "Industry", ... "Unknown organisation" */
 int orgdir_type_find(const char *key);          /* -1 if unknown */
