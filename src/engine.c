@@ -1800,6 +1800,26 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 	return 0;
 }
 
+/* Copies an account's unfiltered totals into e->kacc when its class
+ * (organisation type, country and group) passes the filter. */
+static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
+		      uint32_t ac, int all)
+{
+	const struct attrib *a = e->a;
+	struct key_acc *ka = &e->kacc[ac];
+
+	if (p->cls_ok) {
+		unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
+		if (!p->cls_ok[type * e->n_cg + e->acct_cg[ac]])
+			return 0;
+	}
+	ka->count = (uint32_t)at[ac].count;
+	ka->downloads = at[ac].downloads[all];
+	ka->likes = at[ac].likes;
+	ka->created = at[ac].created;
+	return 1;
+}
+
 /* Per-account count and window downloads of a result's items, for the orgs
  * pane.  Filters on country, group and type alone: the unfiltered totals of
  * the accounts that pass, O(accounts).  Small results: a sum over their
@@ -1830,40 +1850,17 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, int *ext
 		for (uint32_t c = 0; c < ncls; c++)
 			if (!p->cls_ok || p->cls_ok[c])
 				m += cn[c];
-		for (uint32_t i = 0; ord[i] != UINT32_MAX && k < limit; i++) {
-			uint32_t ac = ord[i];
-			struct key_acc *ka = &e->kacc[ac];
-			if (p->cls_ok) {
-				unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
-				if (!p->cls_ok[type * e->n_cg + e->acct_cg[ac]])
-					continue;
-			}
-			ka->count = (uint32_t)at[ac].count;
-			ka->downloads = at[ac].downloads[all];
-			ka->likes = at[ac].likes;
-			ka->created = at[ac].created;
-			e->touched[k++] = ac;
-		}
+		for (uint32_t i = 0; ord[i] != UINT32_MAX && k < limit; i++)
+			if (take_total(e, p, at, ord[i], all))
+				e->touched[k++] = ord[i];
 		*presel = k;
 		*extras = 1;
 		return m;
 	}
 	if (p->cell_only) {
-		for (uint32_t ac = 0; ac < na; ac++) {
-			struct key_acc *k = &e->kacc[ac];
-			if (!at[ac].count)
-				continue;
-			if (p->cls_ok) {
-				unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
-				if (!p->cls_ok[type * e->n_cg + e->acct_cg[ac]])
-					continue;
-			}
-			k->count = (uint32_t)at[ac].count;
-			k->downloads = at[ac].downloads[all];
-			k->likes = at[ac].likes;
-			k->created = at[ac].created;
-			e->touched[m++] = ac;
-		}
+		for (uint32_t ac = 0; ac < na; ac++)
+			if (at[ac].count && take_total(e, p, at, ac, all))
+				e->touched[m++] = ac;
 		*extras = 1;
 		return m;
 	}
