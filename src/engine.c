@@ -567,7 +567,10 @@ static int build_groups(struct engine *e, const struct ht_table *t, struct kdata
 }
 
 /* The cells, cell totals and account groups of one attribution mode. */
-static int kd_mode(struct engine *e, enum ht_kind kind, int m)
+/* A mode's per-item cells and cell totals; with groups, also its items
+ * grouped by account (only the organisations ranking needs them, so they
+ * wait for it). */
+static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 {
 	struct kdata *kd = &e->k[kind];
 	const struct ht_table *t = &e->s->t[kind];
@@ -575,7 +578,7 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m)
 	const uint32_t *acct = a->item_acct[kind][m];
 	uint32_t n = kd->n, *cell;
 	struct cell_tot *ct;
-	if (kd->cell[m] && kd->atot[m])
+	if (kd->cell[m] && (!groups || kd->atot[m]))
 		return 0;
 	if (!kd->cell[m]) {
 		ct = calloc(e->n_cells, sizeof *ct);
@@ -607,7 +610,11 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m)
 		kd->cell[m] = cell;
 		kd->ctot[m] = ct;
 	}
-	if (m && acct == a->item_acct[kind][0] && kd->atot[0]) {
+	if (!groups)
+		return 0;
+	if (m && acct == a->item_acct[kind][0]) {
+		if (kd_mode(e, kind, 0, 1))
+			return -1;
 		/* Datasets: both modes are the uploader, one grouping serves. */
 		kd->goff[1] = kd->goff[0];
 		kd->gperm[1] = kd->gperm[0];
@@ -702,7 +709,7 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 	year_bounds(bound);
 	for (uint32_t i = 0; i < n; i++)
 		kd->year[i] = (uint8_t)year_bucket(t->created[i], bound);
-	if (kd_mode(e, kind, ATTRIB_UPLOADER))
+	if (kd_mode(e, kind, ATTRIB_UPLOADER, 0))
 		return -1;
 	/* The search buffer (a lower-cased copy of every id) waits for the
 	 * first search: most sessions start by looking, not typing. */
@@ -1273,7 +1280,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	nw = words_of(n);
 	mode = f->by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
 	all = f->window == WIN_ALL;
-	if (kd_mode(e, kind, mode) || (all && kd_all(e, kind, mode))) {
+	if (kd_mode(e, kind, mode, 0) || (all && kd_all(e, kind, mode))) {
 		engine_result_free(r);
 		return NULL;
 	}
@@ -1835,11 +1842,17 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, int *ext
 	const struct kdata *kd = &e->k[r->kind];
 	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
 	int all = r->filter.window == WIN_ALL;
-	const struct acct_tot *at = kd->atot[mode];
-	const uint32_t *off = kd->goff[mode], *gp = kd->gperm[mode];
-	const uint64_t *gd = kd->gdl[mode][all], *bits;
+	const struct acct_tot *at;
+	const uint32_t *off, *gp;
+	const uint64_t *gd, *bits;
 	uint32_t m = 0, na = a->n_accounts < e->kacc_n ? a->n_accounts : e->kacc_n;
 	*extras = 0;
+	if (kd_mode(e, r->kind, mode, 1))
+		return -1;
+	at = kd->atot[mode];
+	off = kd->goff[mode];
+	gp = kd->gperm[mode];
+	gd = kd->gdl[mode][all];
 	*presel = UINT32_MAX;
 	if (p->cell_only && sort == SORT_DOWNLOADS && desc && limit &&
 	    !acct_order(e, &e->k[r->kind], mode, all)) {
