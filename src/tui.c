@@ -239,6 +239,38 @@ static void tui_refresh_poll(struct tui *t)
 
 /* ---- results and filters ------------------------------------------------- */
 
+void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane, size_t size)
+{
+	struct view_rank *p = v->priv;
+	struct eng_result *r = tui_result(t, HT_MODELS);
+
+	if (!p) {
+		p = calloc(1, size);
+		if (!p) {
+			v->n = 0;
+			return NULL;
+		}
+		v->priv = p;
+	}
+	free(p->rows);
+	p->rows = NULL;
+	v->n = r ? engine_rank(t->s->eng, r, pane, (enum eng_sort)v->sort, v->desc, &p->rows) : 0;
+	if (!p->rows)
+		v->n = 0;
+	return p;
+}
+
+void view_rank_done(struct view *v)
+{
+	struct view_rank *p = v->priv;
+	if (p)
+		free(p->rows);
+	free(p);
+	v->priv = NULL;
+	v->n = 0;
+	v->gen = 0;
+}
+
 struct eng_result *tui_result(struct tui *t, enum ht_kind k)
 {
 	if (!t->res[k] || t->res_gen[k] != t->gen) {

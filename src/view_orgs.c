@@ -25,39 +25,16 @@ static const struct view_col orgs_cols[OC_N] = {
 };
 
 struct orgs_priv {
-	struct eng_row *rows;
+	struct eng_row *rows; /* first: a struct view_rank */
 	double max_share;
 };
 
-static void orgs_done(struct view *v)
-{
-	struct orgs_priv *p = v->priv;
-	if (p)
-		free(p->rows);
-	free(p);
-	v->priv = NULL;
-	v->n = 0;
-	v->gen = 0;
-}
-
 static void orgs_open(struct tui *t, struct view *v)
 {
-	struct orgs_priv *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (!p) {
-			v->n = 0;
-			return;
-		}
-		v->priv = p;
-	}
-	free(p->rows);
-	p->rows = NULL;
+	struct orgs_priv *p = view_rank_open(t, v, PANE_ORGS, sizeof *p);
+	if (!p)
+		return;
 	p->max_share = 0;
-	v->n = r ? engine_rank(t->s->eng, r, PANE_ORGS, (enum eng_sort)v->sort, v->desc, &p->rows) : 0;
-	if (!p->rows)
-		v->n = 0;
 	for (size_t i = 0; i < v->n; i++)
 		if (p->rows[i].share > p->max_share)
 			p->max_share = p->rows[i].share;
@@ -124,6 +101,6 @@ static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
 const struct view_ops view_orgs_ops = {
 	.key = "orgs", .title = "Orgs", .tab = 4,
 	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS,
-	.open = orgs_open, .done = orgs_done, .cell = orgs_cell, .ident = orgs_ident,
+	.open = orgs_open, .done = view_rank_done, .cell = orgs_cell, .ident = orgs_ident,
 	.text = orgs_text, .enter = orgs_enter, .export_req = orgs_export,
 };

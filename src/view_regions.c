@@ -23,41 +23,15 @@ static const struct view_col regions_cols[RC_N] = {
 };
 
 struct regions_priv {
-	struct eng_row *rows;
+	struct eng_row *rows; /* a struct view_rank */
 };
 
 static const enum eng_pane regions_panes[3] = { PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES };
 static const char *const regions_titles[3] = { "countries", "country groups", "organisation types" };
 
-static void regions_done(struct view *v)
-{
-	struct regions_priv *p = v->priv;
-	if (p)
-		free(p->rows);
-	free(p);
-	v->priv = NULL;
-	v->n = 0;
-	v->gen = 0;
-}
-
 static void regions_open(struct tui *t, struct view *v)
 {
-	struct regions_priv *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (!p) {
-			v->n = 0;
-			return;
-		}
-		v->priv = p;
-	}
-	free(p->rows);
-	p->rows = NULL;
-	v->n = r ? engine_rank(t->s->eng, r, regions_panes[v->mode % 3], (enum eng_sort)v->sort, v->desc,
-			       &p->rows) : 0;
-	if (!p->rows)
-		v->n = 0;
+	view_rank_open(t, v, regions_panes[v->mode % 3], sizeof(struct regions_priv));
 }
 
 static void regions_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
@@ -139,7 +113,7 @@ static void regions_export(struct tui *t, struct view *v, struct export_req *q)
 const struct view_ops view_regions_ops = {
 	.key = "regions", .title = "Regions", .tab = 3,
 	.cols = regions_cols, .n_cols = RC_N, .default_sort = SORT_DOWNLOADS,
-	.open = regions_open, .done = regions_done, .cell = regions_cell, .ident = regions_ident,
+	.open = regions_open, .done = view_rank_done, .cell = regions_cell, .ident = regions_ident,
 	.text = regions_text, .enter = regions_enter, .request = regions_request,
 	.export_req = regions_export,
 };

@@ -118,6 +118,16 @@ struct tui {
 /* The result for an item table under the current filter (computed at most
  * once per filter change). */
 struct eng_result *tui_result(struct tui *t, enum ht_kind k);
+
+/* Panes that show one engine ranking (Regions, Orgs) keep a private state
+ * whose first member is the rows.  view_rank_open (re)computes the ranking
+ * of pane into a state of size bytes and returns it (NULL: no rows);
+ * view_rank_done frees it. */
+struct view_rank {
+	struct eng_row *rows;
+};
+void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane, size_t size);
+void view_rank_done(struct view *v);
 /* Changes the filter: pushes the old one for undo, recomputes. */
 void tui_set_filter(struct tui *t, const struct filter *f);
 /* Switches to a pane by key, pushing the current one on the back stack;
