@@ -25,6 +25,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "hubtop/engine.h"
 
@@ -55,6 +58,19 @@ struct agg_x {
 	uint64_t created; /* UINT64_MAX = none known */
 };
 
+/* The matches of a filter in one window's rank order: a bitmap by rank and,
+ * per 64-rank word, the matches and their downloads before it, so the k-th
+ * match and the downloads of the first k are a binary search and one word
+ * away. */
+struct match_set {
+	size_t nw;               /* words */
+	uint64_t *bits;          /* nw + 1 */
+	uint32_t *wcnt;          /* nw + 1: matches before word w */
+	uint64_t *wdl;           /* nw + 1: their downloads */
+	uint64_t n, P, under;
+	unsigned __int128 SP;    /* sum of the prefix sums (Gini) */
+};
+
 struct result_priv {
 	struct eng_result pub; /* first: the caller sees only this */
 	struct agg_x *country_x;
@@ -63,7 +79,9 @@ struct result_priv {
 	 * answers come from the unfiltered totals of the accounts in cls_ok. */
 	int cell_only;
 	uint8_t *cls_ok;       /* per (type, country+group) class; NULL = all */
-	uint64_t *rbits;       /* matches by row; NULL until first needed (a cache) */
+	struct match_set ms;   /* by window rank */
+	uint32_t *rows;        /* every match in rank order; NULL until first needed */
+	uint64_t *rbits;       /* matches by row; NULL until first needed (30-day: ms.bits) */
 };
 
 /* Per-account (or per-term) accumulator for the org, task and library panes. */
@@ -72,31 +90,63 @@ struct key_acc {
 	uint32_t count, gen;
 };
 
+enum { TERM_TASK = 0, TERM_LIB, TERM_LIC, TERM_COLS };
+
+/* One window's rank order (30-day: the rows themselves, which are stored
+ * that way; all-time: rows by all-time downloads) and, in that order,
+ * compact copies of what the filter pass reads: the scan then streams a few
+ * narrow arrays instead of the table's wide columns.  Each array is made on
+ * first use, or by engine_prepare. */
+struct ord {
+	uint32_t *perm;          /* rank -> row; NULL: rank == row */
+	uint32_t *rank;          /* row -> rank; NULL likewise */
+	const uint64_t *dl;      /* window downloads by rank */
+	uint64_t *dl_own;
+	uint64_t *uni;           /* per 64-rank word: its downloads are all equal */
+	uint16_t *cell[ATTRIB_MODE_COUNT];
+	const uint32_t *acct[ATTRIB_MODE_COUNT]; /* the account each rank counts for */
+	uint32_t *acct_own[ATTRIB_MODE_COUNT];
+	uint32_t *grank[ATTRIB_MODE_COUNT];  /* kdata.gperm's rows as ranks (all-time) */
+	uint16_t *term[TERM_COLS];  /* dense term codes (kdata.term_code) */
+	uint32_t *created;       /* creation, seconds (kdata.created_exact) */
+	const uint32_t *likes;
+	uint32_t *likes_own;
+	const uint8_t *flags;
+	uint8_t *flags_own;
+	struct match_set every;  /* the unfiltered answer; every.bits NULL until made */
+	uint64_t *sbits;         /* all-time: the cached search by rank */
+	char skey[FILTER_SEARCH_MAX];
+	int svalid;
+};
+
 struct kdata {
 	uint32_t n;
-	uint32_t *perm_all;     /* all-time rank -> row */
-	uint32_t *rank_all;     /* row -> all-time rank */
-	uint64_t *dl_rank_all;  /* all-time downloads in rank order */
-	uint8_t *year;          /* year bucket per row */
-	uint32_t *cell[ATTRIB_MODE_COUNT];
-	uint32_t *cell_all[ATTRIB_MODE_COUNT]; /* the same in all-time rank order */
+	struct ord o[2];         /* by enum filter_window */
+	uint8_t *year;           /* year bucket per row */
+	uint16_t *term_code[TERM_COLS]; /* term index -> dense code, TERM_NONE if absent */
+	uint32_t term_codes[TERM_COLS]; /* codes in use; > TERM_MAX: the wide column is read */
+	int created_exact;       /* every creation time fits o[].created (0 <= t < 2^32 - 1) */
 	struct cell_tot *ctot[ATTRIB_MODE_COUNT];
 	struct acct_tot *atot[ATTRIB_MODE_COUNT];
 	/* Items grouped by account (counting sort, rows ascending within an
-	 * account): goff[ac]..goff[ac+1] index gperm (rows) and gdl (window
-	 * downloads in that order), so a per-account sum is a sequential pass. */
+	 * account): goff[ac]..goff[ac+1] index gperm (rows) and the columns in
+	 * that order, so a per-account sum is a sequential pass.  atot: the
+	 * accounts' unfiltered totals. */
 	uint32_t *goff[ATTRIB_MODE_COUNT];
 	uint32_t *gperm[ATTRIB_MODE_COUNT];
-	uint64_t *gdl[ATTRIB_MODE_COUNT][2];
+	uint64_t *gdl[ATTRIB_MODE_COUNT][2];  /* window downloads in that order */
 	uint32_t *glikes[ATTRIB_MODE_COUNT];  /* likes in that order */
+	uint64_t *gcreated[ATTRIB_MODE_COUNT]; /* creation in that order, UINT64_MAX unknown */
+	/* Per cell, its rows with a known creation time, earliest first: the
+	 * earliest match of a cell is the first of them that matches. */
+	uint32_t *cby[ATTRIB_MODE_COUNT];
+	uint32_t *cby_off[ATTRIB_MODE_COUNT];
 	/* Accounts with items by unfiltered window downloads, descending, and
 	 * how many of them each (type, country+group) class holds: the orgs
 	 * ranking of a country/group/type filter is then the first accounts
 	 * that pass.  Made on first use. */
 	uint32_t *aorder[ATTRIB_MODE_COUNT][2];
 	uint32_t *acls_n[ATTRIB_MODE_COUNT];
-	uint64_t *gcreated[ATTRIB_MODE_COUNT]; /* creation in that order, UINT64_MAX unknown */
-	uint64_t *chk;          /* scratch: prefix sums every 64 matches */
 	char *lid;              /* lower-cased ids, each NUL-terminated */
 	uint32_t *lid_off;      /* n + 1 offsets into lid */
 	uint32_t *lid_row;      /* row of each id of lid */
@@ -105,10 +155,11 @@ struct kdata {
 	char sprev[FILTER_SEARCH_MAX];
 	int svalid;
 	uint32_t scount;
-	uint64_t *mbits;        /* scratch: matches by window rank */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
-	uint64_t *rowbits;      /* scratch: matches by row (all-time window) */
 };
+
+#define TERM_NONE 0xffffu
+#define TERM_MAX 0xfffeu
 
 struct engine {
 	const struct ht_snapshot *s;
@@ -127,6 +178,7 @@ struct engine {
 	struct key_acc *kacc;   /* max(accounts, terms) */
 	uint32_t kacc_n, gen;
 	uint32_t *touched;
+	unsigned prep;          /* engine_prepare_step: the next piece */
 	struct kdata k[HT_KIND_COUNT];
 };
 
@@ -503,11 +555,14 @@ fail:
 	return -1;
 }
 
-/* Items grouped by account for one attribution mode (counting sort), with
- * the window downloads in that order and the per-account totals. */
-static int build_groups(struct engine *e, const struct ht_table *t, struct kdata *kd, int m,
-			const uint32_t *acct)
+static const uint32_t *get_perm(struct engine *e, enum ht_kind kind, enum eng_sort sort);
+
+/* Items grouped by account for one attribution mode (see struct kdata)
+ * and the per-account totals: a counting sort, reading the table in row
+ * order and writing each item to its account's next slot. */
+static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, int m, const uint32_t *acct)
 {
+	const struct ht_table *t = &e->s->t[kind];
 	uint32_t na = e->a->n_accounts, n = kd->n;
 	uint32_t *off = calloc((size_t)na + 2, sizeof *off);
 	uint32_t *pos = malloc(((size_t)na + 1) * sizeof *pos);
@@ -566,21 +621,21 @@ static int build_groups(struct engine *e, const struct ht_table *t, struct kdata
 	return 0;
 }
 
-/* The cells, cell totals and account groups of one attribution mode. */
-/* A mode's per-item cells and cell totals; with groups, also its items
- * grouped by account (only the organisations ranking needs them, so they
- * wait for it). */
+/* A mode's per-item cells (30-day order) and cell totals; with groups,
+ * also its items grouped by account (only the organisations ranking needs
+ * them, so they wait for it). */
 static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 {
 	struct kdata *kd = &e->k[kind];
 	const struct ht_table *t = &e->s->t[kind];
 	const struct attrib *a = e->a;
 	const uint32_t *acct = a->item_acct[kind][m];
-	uint32_t n = kd->n, *cell;
+	uint32_t n = kd->n;
+	uint16_t *cell;
 	struct cell_tot *ct;
-	if (kd->cell[m] && (!groups || kd->atot[m]))
+	if (kd->o[0].cell[m] && (!groups || kd->atot[m]))
 		return 0;
-	if (!kd->cell[m]) {
+	if (!kd->o[0].cell[m]) {
 		ct = calloc(e->n_cells, sizeof *ct);
 		cell = big_alloc(((size_t)n + 1) * sizeof *cell);
 		if (!ct || !cell) {
@@ -598,7 +653,7 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 			int64_t cr = t->created[i];
 			uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 			struct cell_tot *b = &ct[cl];
-			cell[i] = cl;
+			cell[i] = (uint16_t)cl;
 			b->count++;
 			b->likes += t->likes[i];
 			b->created = ck < b->created ? ck : b->created;
@@ -607,7 +662,7 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 			b->under[0] += d30 < ENG_UNDER;
 			b->under[1] += dall < ENG_UNDER;
 		}
-		kd->cell[m] = cell;
+		kd->o[0].cell[m] = cell;
 		kd->ctot[m] = ct;
 	}
 	if (!groups)
@@ -625,7 +680,7 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		kd->atot[1] = kd->atot[0];
 		return 0;
 	}
-	if (build_groups(e, t, kd, m, acct)) {
+	if (build_groups(e, kind, kd, m, acct)) {
 		/* Leave nothing half made: the next call starts again. */
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
@@ -642,54 +697,248 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 	return 0;
 }
 
-/* The all-time window's order (rows by all-time downloads), its inverse,
- * the downloads and a mode's cells in that order. */
-static int kd_all(struct engine *e, enum ht_kind kind, int m)
-{
-	struct kdata *kd = &e->k[kind];
-	const struct ht_table *t = &e->s->t[kind];
-	uint32_t n = kd->n;
-	if (!kd->perm_all) {
-		uint32_t *perm = big_alloc(((size_t)n + 1) * sizeof *perm);
-		uint32_t *rank = big_alloc(((size_t)n + 1) * sizeof *rank);
-		uint64_t *dl = big_alloc(((size_t)n + 1) * sizeof *dl);
-		if (!perm || !rank || !dl || build_perm(e->s, kind, SORT_COUNT, perm)) {
-			free(perm);
-			free(rank);
-			free(dl);
-			return -1;
-		}
-		for (uint32_t i = 0; i < n; i++) {
-			if (i + 16 < n) {
-				/* Random accesses: start the misses of a later row now. */
-				__builtin_prefetch(&rank[perm[i + 16]], 1);
-				__builtin_prefetch(&t->downloads_all[perm[i + 16]], 0);
-			}
-			rank[perm[i]] = i;
-			dl[i] = t->downloads_all[perm[i]];
-		}
-		kd->perm_all = perm;
-		kd->rank_all = rank;
-		kd->dl_rank_all = dl;
+/* dst[i] = src[perm[i]]: a gather, with the misses of later items started
+ * early. */
+#define DEFINE_GATHER(NAME, T)                                                     \
+	static T *NAME(const T *src, const uint32_t *perm, uint32_t n)             \
+	{                                                                          \
+		T *dst = big_alloc(((size_t)n + 1) * sizeof *dst);                 \
+		if (!dst)                                                          \
+			return NULL;                                               \
+		for (uint32_t i = 0; i < n; i++) {                                 \
+			if (i + 16 < n)                                            \
+				__builtin_prefetch(&src[perm[i + 16]], 0);         \
+			dst[i] = src[perm[i]];                                     \
+		}                                                                  \
+		return dst;                                                        \
 	}
-	if (!kd->cell_all[m]) {
-		const uint32_t *cell = kd->cell[m], *perm = kd->perm_all;
-		uint32_t *ca = big_alloc(((size_t)n + 1) * sizeof *ca);
-		if (!ca)
-			return -1;
-		for (uint32_t i = 0; i < n; i++) {
-			if (i + 16 < n)
-				__builtin_prefetch(&cell[perm[i + 16]], 0);
-			ca[i] = cell[perm[i]];
-		}
-		kd->cell_all[m] = ca;
+DEFINE_GATHER(gather8, uint8_t)
+DEFINE_GATHER(gather16, uint16_t)
+DEFINE_GATHER(gather32, uint32_t)
+DEFINE_GATHER(gather64, uint64_t)
+
+static int ord_uni(struct ord *o, uint32_t n)
+{
+	size_t nw = words_of(n);
+	if (o->uni)
+		return 0;
+	if (!(o->uni = calloc(words_of((uint32_t)nw) + 1, sizeof *o->uni)))
+		return -1;
+	for (size_t w = 0; w < nw; w++) {
+		uint32_t last = (uint32_t)(w * 64 + 63 < n ? w * 64 + 63 : n - 1);
+		if (o->dl[w * 64] == o->dl[last])
+			o->uni[w >> 6] |= (uint64_t)1 << (w & 63);
 	}
 	return 0;
 }
 
-/* What every answer needs; the lineage mode and the all-time window are
- * made on their first use (kd_mode, kd_all: about 100 ms each on 2M
- * models), so start-up pays only for the default view and the search. */
+/* A window's order and the columns every filter pass reads (downloads,
+ * likes, flags, the cells of mode m). */
+static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	const struct ht_table *t = &e->s->t[kind];
+	uint32_t n = kd->n;
+	if (kd_mode(e, kind, m, 0))
+		return -1;
+	if (!win) {
+		o->dl = t->downloads;
+		o->likes = t->likes;
+		o->flags = t->flags;
+		o->acct[m] = e->a->item_acct[kind][m];
+		return ord_uni(o, n);
+	}
+	if (!o->perm) {
+		uint32_t *perm = big_alloc(((size_t)n + 1) * sizeof *perm);
+		uint32_t *rank = big_alloc(((size_t)n + 1) * sizeof *rank);
+		if (!perm || !rank || build_perm(e->s, kind, SORT_COUNT, perm)) {
+			free(perm);
+			free(rank);
+			return -1;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			if (i + 16 < n)
+				__builtin_prefetch(&rank[perm[i + 16]], 1);
+			rank[perm[i]] = i;
+		}
+		o->perm = perm;
+		o->rank = rank;
+	}
+	if (!o->dl_own && !(o->dl_own = gather64(t->downloads_all, o->perm, n)))
+		return -1;
+	o->dl = o->dl_own;
+	if (!o->likes_own && !(o->likes_own = gather32(t->likes, o->perm, n)))
+		return -1;
+	o->likes = o->likes_own;
+	if (!o->flags_own && !(o->flags_own = gather8(t->flags, o->perm, n)))
+		return -1;
+	o->flags = o->flags_own;
+	if (!o->cell[m] && !(o->cell[m] = gather16(kd->o[0].cell[m], o->perm, n)))
+		return -1;
+	if (!o->acct_own[m] && !(o->acct_own[m] = gather32(e->a->item_acct[kind][m], o->perm, n)))
+		return -1;
+	o->acct[m] = o->acct_own[m];
+	return ord_uni(o, n);
+}
+
+static const uint32_t *term_column(const struct ht_table *t, int col)
+{
+	return col == TERM_TASK ? t->pipeline : col == TERM_LIB ? t->library : t->license;
+}
+
+/* Dense codes of one term column (tasks, libraries or licences are a few
+ * hundred distinct terms among all the snapshot's): 2 bytes a row instead
+ * of 4.  More than TERM_MAX distinct terms: the filter reads the table. */
+static int ord_term(struct engine *e, enum ht_kind kind, int win, int col)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	const uint32_t *v = term_column(t, col);
+	uint32_t n = kd->n, nt = e->s->n_terms + 1;
+	if (!kd->term_code[col]) {
+		uint16_t *code = malloc((size_t)nt * sizeof *code), *c0;
+		uint32_t next = 0;
+		if (!code)
+			return -1;
+		memset(code, 0xff, (size_t)nt * sizeof *code);
+		for (uint32_t i = 0; i < n && next <= TERM_MAX; i++) {
+			uint32_t x = v[i] < nt ? v[i] : 0;
+			if (code[x] == TERM_NONE)
+				code[x] = (uint16_t)next++;
+		}
+		kd->term_code[col] = code;
+		kd->term_codes[col] = next;
+		if (next > TERM_MAX)
+			return 0;
+		c0 = big_alloc(((size_t)n + 1) * sizeof *c0);
+		if (!c0)
+			return -1;
+		for (uint32_t i = 0; i < n; i++)
+			c0[i] = code[v[i] < nt ? v[i] : 0];
+		kd->o[0].term[col] = c0;
+	}
+	if (kd->term_codes[col] > TERM_MAX || kd->o[win].term[col])
+		return 0;
+	if (ord_base(e, kind, win, 0))
+		return -1;
+	kd->o[win].term[col] = gather16(kd->o[0].term[col], kd->o[win].perm, n);
+	return kd->o[win].term[col] ? 0 : -1;
+}
+
+/* Creation times as 32-bit seconds (0 unknown), when every one fits. */
+static int ord_created(struct engine *e, enum ht_kind kind, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	uint32_t n = kd->n;
+	if (!kd->o[0].created && kd->created_exact >= 0) {
+		uint32_t *c = big_alloc(((size_t)n + 1) * sizeof *c);
+		if (!c)
+			return -1;
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t cr = t->created[i];
+			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
+				kd->created_exact = -1;
+				free(c);
+				return 0;
+			}
+			c[i] = (uint32_t)cr;
+		}
+		kd->o[0].created = c;
+		kd->created_exact = 1;
+	}
+	if (kd->created_exact < 0 || kd->o[win].created)
+		return 0;
+	if (ord_base(e, kind, win, 0))
+		return -1;
+	kd->o[win].created = gather32(kd->o[0].created, kd->o[win].perm, n);
+	return kd->o[win].created ? 0 : -1;
+}
+
+/* kd->cby and kd->cby_off of a mode (see struct kdata): the rows with a
+ * known creation time sorted on (cell, creation order, row), by one radix
+ * sort of those three packed in 64 bits; a qsort when they do not fit. */
+struct cby_ctx {
+	const uint16_t *cell;
+	const int64_t *created;
+};
+
+static int cmp_cby(const void *pa, const void *pb, void *pc)
+{
+	const struct cby_ctx *c = pc;
+	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+	if (c->cell[x] != c->cell[y])
+		return c->cell[x] < c->cell[y] ? -1 : 1;
+	if (c->created[x] != c->created[y])
+		return c->created[x] < c->created[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static int kd_cby(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	const uint16_t *cell;
+	const uint32_t *byc;
+	uint32_t n = kd->n, nc = e->n_cells, *off, *cby, *crank = NULL, k = 0;
+	unsigned rb = bits_of(n ? n - 1 : 0), cb = bits_of(nc);
+	uint64_t *v = NULL;
+	if (kd->cby[m])
+		return 0;
+	if (kd_mode(e, kind, m, 0) || !(byc = get_perm(e, kind, SORT_CREATED)))
+		return -1;
+	cell = kd->o[0].cell[m];
+	off = calloc((size_t)nc + 2, sizeof *off);
+	cby = big_alloc(((size_t)n + 1) * sizeof *cby);
+	if (!off || !cby)
+		goto fail;
+	for (uint32_t i = 0; i < n; i++)
+		if (t->created[i] > 0)
+			off[cell[i] + 1]++;
+	for (uint32_t c = 0; c < nc; c++)
+		off[c + 1] += off[c];
+	if (2 * rb + cb <= 64) {
+		/* crank: a row's place in creation order (byc is descending). */
+		crank = big_alloc(((size_t)n + 1) * sizeof *crank);
+		v = big_alloc(((size_t)n + 1) * sizeof *v);
+		if (!crank || !v)
+			goto fail;
+		for (uint32_t j = 0; j < n; j++) {
+			if (j + 16 < n)
+				__builtin_prefetch(&crank[byc[j + 16]], 1);
+			crank[byc[j]] = n - 1 - j;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			if (t->created[i] > 0)
+				v[k++] = ((uint64_t)cell[i] << (2 * rb)) | ((uint64_t)crank[i] << rb) | i;
+		if (radix_sort(v, k, rb, 2 * rb + cb))
+			goto fail;
+		for (uint32_t j = 0; j < k; j++)
+			cby[j] = (uint32_t)(v[j] & (((uint64_t)1 << rb) - 1));
+	} else {
+		struct cby_ctx c = { cell, t->created };
+		for (uint32_t i = 0; i < n; i++)
+			if (t->created[i] > 0)
+				cby[k++] = i;
+		qsort_r(cby, k, sizeof *cby, cmp_cby, &c);
+	}
+	free(crank);
+	free(v);
+	kd->cby[m] = cby;
+	kd->cby_off[m] = off;
+	return 0;
+fail:
+	free(off);
+	free(cby);
+	free(crank);
+	free(v);
+	return -1;
+}
+
+/* What every answer needs; the rest (lineage cells, the all-time order,
+ * term codes, the search buffer, account groups) is made on first use or
+ * by engine_prepare, so start-up pays only for the default view. */
 static int kdata_init(struct engine *e, enum ht_kind kind)
 {
 	struct kdata *kd = &e->k[kind];
@@ -701,31 +950,50 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 	kd->year = malloc((size_t)n + 1);
 	kd->sbits = calloc(words_of(n) + 1, sizeof *kd->sbits);
 	kd->skbits = calloc(words_of(n) + 1, sizeof *kd->skbits);
-	kd->mbits = calloc(words_of(n) + 1, sizeof *kd->mbits);
-	kd->rowbits = calloc(words_of(n) + 1, sizeof *kd->rowbits);
-	kd->chk = malloc(((size_t)n / 64 + 2) * sizeof *kd->chk);
-	if (!kd->year || !kd->sbits || !kd->skbits || !kd->mbits || !kd->rowbits || !kd->chk)
+	if (!kd->year || !kd->sbits || !kd->skbits)
 		return -1;
 	year_bounds(bound);
 	for (uint32_t i = 0; i < n; i++)
 		kd->year[i] = (uint8_t)year_bucket(t->created[i], bound);
-	if (kd_mode(e, kind, ATTRIB_UPLOADER, 0))
-		return -1;
-	/* The search buffer (a lower-cased copy of every id) waits for the
-	 * first search: most sessions start by looking, not typing. */
-	return 0;
+	return ord_base(e, kind, 0, ATTRIB_UPLOADER);
+}
+
+static void match_set_free(struct match_set *ms)
+{
+	free(ms->bits);
+	free(ms->wcnt);
+	free(ms->wdl);
+	memset(ms, 0, sizeof *ms);
 }
 
 static void kdata_free(struct kdata *kd)
 {
-	free(kd->perm_all);
-	free(kd->rank_all);
-	free(kd->dl_rank_all);
+	for (int w = 0; w < 2; w++) {
+		struct ord *o = &kd->o[w];
+		free(o->perm);
+		free(o->rank);
+		free(o->dl_own);
+		free(o->uni);
+		free(o->likes_own);
+		free(o->flags_own);
+		free(o->created);
+		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+			free(o->cell[m]);
+			free(o->acct_own[m]);
+			free(o->grank[m]);
+		}
+		for (int c = 0; c < TERM_COLS; c++)
+			free(o->term[c]);
+		match_set_free(&o->every);
+		free(o->sbits);
+	}
 	free(kd->year);
+	for (int c = 0; c < TERM_COLS; c++)
+		free(kd->term_code[c]);
 	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
-		free(kd->cell[m]);
-		free(kd->cell_all[m]);
 		free(kd->ctot[m]);
+		free(kd->cby[m]);
+		free(kd->cby_off[m]);
 		free(kd->aorder[m][0]);
 		free(kd->aorder[m][1]);
 		free(kd->acls_n[m]);
@@ -739,14 +1007,11 @@ static void kdata_free(struct kdata *kd)
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
 	}
-	free(kd->chk);
 	free(kd->lid);
 	free(kd->lid_off);
 	free(kd->lid_row);
 	free(kd->sbits);
 	free(kd->skbits);
-	free(kd->mbits);
-	free(kd->rowbits);
 	for (int i = 0; i < SORT_KEY_COUNT; i++)
 		free(kd->perm[i]);
 }
@@ -797,7 +1062,10 @@ struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, c
 	e->cell_ok = malloc(e->n_cells);
 	e->acct_bits = calloc(words_of(a->n_accounts) + 1, sizeof *e->acct_bits);
 	e->kacc_n = a->n_accounts > s->n_terms ? a->n_accounts : s->n_terms;
-	e->kacc = calloc((size_t)e->kacc_n + 1, sizeof *e->kacc);
+	/* Random access per item: on huge pages where the system allows. */
+	e->kacc = big_alloc(((size_t)e->kacc_n + 1) * sizeof *e->kacc);
+	if (e->kacc)
+		memset(e->kacc, 0, ((size_t)e->kacc_n + 1) * sizeof *e->kacc);
 	e->touched = malloc(((size_t)e->kacc_n + 1) * sizeof *e->touched);
 	if (!e->cube || !e->cell_ok || !e->acct_bits || !e->kacc || !e->touched)
 		goto fail;
@@ -925,7 +1193,7 @@ static uint32_t find_term(const struct ht_snapshot *s, const char *term)
 /* Marks the accounts named by the filter (case-insensitive, as the Hub).
  * The first author filter sorts the accounts by name (once, ~30 ms for
  * 300k accounts). */
-static int mark_authors(struct engine *e, const struct filter *f)
+static int sort_accounts(struct engine *e)
 {
 	const struct attrib *a = e->a;
 	if (!e->acct_sorted) {
@@ -941,6 +1209,14 @@ static int mark_authors(struct engine *e, const struct filter *f)
 		}
 		e->acct_sorted = idx;
 	}
+	return 0;
+}
+
+static int mark_authors(struct engine *e, const struct filter *f)
+{
+	const struct attrib *a = e->a;
+	if (sort_accounts(e))
+		return -1;
 	memset(e->acct_bits, 0, words_of(a->n_accounts) * sizeof *e->acct_bits);
 	for (unsigned i = 0; i < f->n_authors && i < FILTER_MAX_AUTHORS; i++) {
 		const char *name = f->authors[i];
@@ -960,137 +1236,481 @@ static int mark_authors(struct engine *e, const struct filter *f)
 	return 0;
 }
 
-struct apply_ctx {
-	const struct ht_table *t;
-	const uint32_t *cell;
-	const uint64_t *dl;
-	const uint32_t *rank_all; /* NULL: 30-day window, rank == row */
-	uint64_t *mbits;
-	uint64_t *rowbits;        /* all-time window: matches by row */
-	/* 30-day window (rank == row): the rank pass is fused in. */
-	uint32_t *rows;
-	uint64_t *chk, P;
-	unsigned __int128 SP;
-	struct cell_acc *cube;
-	uint32_t n_cells;
-	uint64_t under, matched;
-	/* tests */
-	int use_cell, use_auth, use_task, use_lib, use_lic, use_created, use_min, use_gated;
+/* The filter's tests, in rank order.  Narrow columns are tested 64 rows at
+ * a time into a bit mask; what has no narrow copy (authors, a term column
+ * with too many terms, creation times that do not fit 32 bits) is tested
+ * on the table's own columns through the order's permutation. */
+struct scan {
+	const struct ord *o;
+	uint32_t n;               /* rows */
+	uint32_t lim;             /* ranks [0, lim) can match */
+	const uint64_t *sel;      /* only these ranks (the search); NULL all */
+	int use_cell;
+	const uint16_t *cell;
 	const uint8_t *cell_ok;
-	const uint32_t *acct;
+	int use_term[TERM_COLS];
+	const uint16_t *term[TERM_COLS];
+	uint16_t term_v[TERM_COLS];
+	int use_created;
+	const uint32_t *created;
+	uint32_t c_from, c_to;    /* created in [c_from, c_to), 0 excluded */
+	int use_gated;
+	uint8_t gated;
+	int use_auth;
+	const uint32_t *acct;     /* by rank */
 	const uint64_t *acct_bits;
-	uint32_t task, lib, lic;
+	/* wide tests, by row */
+	int wide;
+	const struct ht_table *t;
+	int wide_term[TERM_COLS], wide_created;
+	uint32_t term_id[TERM_COLS];
 	int64_t from, to;
-	uint64_t min;
-	int gated;
+	/* accumulation */
+	struct cell_acc *cube;
+	uint32_t n_cells, n_acct;
 };
 
-static inline int row_matches(const struct apply_ctx *c, uint32_t row)
+static uint64_t mask_eq16(const uint16_t *p, uint16_t v)
 {
-	/* Every active test is evaluated, none short-cuts: the use_* tests
-	 * are the same for every row (predicted), the values are not. */
+	uint64_t m = 0;
+#ifdef __SSE2__
+	const __m128i vv = _mm_set1_epi16((short)v);
+	for (unsigned b = 0; b < 64; b += 16) {
+		__m128i a = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(p + b)), vv);
+		__m128i c = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(p + b + 8)), vv);
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_packs_epi16(a, c)) << b;
+	}
+#else
+	for (unsigned b = 0; b < 64; b++)
+		m |= (uint64_t)(p[b] == v) << b;
+#endif
+	return m;
+}
+
+/* Bits of the 64 values with lo <= x < hi and x != 0. */
+static uint64_t mask_range32(const uint32_t *p, uint32_t lo, uint32_t hi)
+{
+	uint64_t m = 0;
+#ifdef __SSE2__
+	/* Unsigned compares as signed ones on values shifted by 2^31. */
+	const __m128i bias = _mm_set1_epi32((int)0x80000000u), zero = _mm_setzero_si128();
+	const __m128i l = _mm_set1_epi32((int)(lo ^ 0x80000000u)), h = _mm_set1_epi32((int)(hi ^ 0x80000000u));
+	for (unsigned b = 0; b < 64; b += 4) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + b)), xs = _mm_xor_si128(x, bias);
+		__m128i below = _mm_cmplt_epi32(xs, l), ok = _mm_cmplt_epi32(xs, h);
+		ok = _mm_andnot_si128(_mm_or_si128(below, _mm_cmpeq_epi32(x, zero)), ok);
+		m |= (uint64_t)(unsigned)_mm_movemask_ps(_mm_castsi128_ps(ok)) << b;
+	}
+#else
+	for (unsigned b = 0; b < 64; b++)
+		m |= (uint64_t)(p[b] && p[b] >= lo && p[b] < hi) << b;
+#endif
+	return m;
+}
+
+static int wide_matches(const struct scan *c, uint32_t row)
+{
 	const struct ht_table *t = c->t;
 	int ok = 1;
-	if (c->use_cell)
-		ok &= c->cell_ok[c->cell[row]] != 0;
-	if (c->use_min)
-		ok &= c->dl[row] >= c->min;
-	if (c->use_task)
-		ok &= t->pipeline[row] == c->task;
-	if (c->use_lib)
-		ok &= t->library[row] == c->lib;
-	if (c->use_lic)
-		ok &= t->license[row] == c->lic;
-	if (c->use_gated)
-		ok &= ((t->flags[row] & HT_F_GATED) != 0) == c->gated;
-	if (c->use_created) {
+	for (int k = 0; k < TERM_COLS; k++)
+		if (c->wide_term[k])
+			ok &= term_column(t, k)[row] == c->term_id[k];
+	if (c->wide_created) {
 		int64_t cr = t->created[row];
 		ok &= cr != 0 && (!c->from || cr >= c->from) && (!c->to || cr < c->to);
-	}
-	if (c->use_auth) {
-		uint32_t ac = c->acct[row];
-		ok &= (int)((c->acct_bits[ac >> 6] >> (ac & 63)) & 1);
 	}
 	return ok;
 }
 
-/* Pass 1 of engine_apply: tests rows [0, lim) (only those set in sel when
- * sel is given), adds the matches to the cube and marks them.  Inputs are
- * read through local restrict pointers: otherwise every store into the
- * cube may change them as far as the compiler knows, and each row reloads
- * them (twice the time). */
-static void scan_rows(struct apply_ctx *c, const uint64_t *sel, uint32_t lim, int any)
+/* Which of the 64 ranks from base (cnt of them, cnt < 64 only at the end)
+ * pass every test. */
+static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uint64_t cand)
 {
-	const struct apply_ctx cc = *c;
-	const uint64_t *restrict dl = cc.dl;
-	const int64_t *restrict created = cc.t->created;
-	const uint32_t *restrict likes = cc.t->likes;
-	const uint32_t *restrict cell = cc.cell;
-	const uint32_t *restrict rank_all = cc.rank_all;
-	uint64_t *restrict mbits = cc.mbits;
-	uint64_t *restrict rowbits = cc.rowbits;
-	struct cell_acc *restrict cube = cc.cube;
-	uint32_t ncell = cc.n_cells;
-	uint32_t *restrict rows = cc.rows;
-	uint64_t *restrict chk = cc.chk;
-	uint64_t under = 0, matched = 0, P = 0;
-	unsigned __int128 SP = 0;
-	size_t lw = words_of(lim);
-	for (size_t w = 0; w < lw; w++) {
-		uint64_t bits = sel ? sel[w] : ~(uint64_t)0;
-		if (w == lw - 1 && (lim & 63))
-			bits &= ((uint64_t)1 << (lim & 63)) - 1;
-		while (bits) {
-			uint32_t row = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
-			uint64_t x = dl[row];
-			int64_t cr = created[row];
-			uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
-			uint32_t rank = rank_all ? rank_all[row] : row, at;
-			uint64_t ok = !any || row_matches(&cc, row), mask = 0 - ok;
-			struct cell_acc *b;
-			bits &= bits - 1;
-			/* No branch on the test (matches are unpredictable): a
-			 * non-match goes to the bin past the cube and adds 0.
-			 * Two copies, alternating: consecutive matches in one
-			 * cell do not wait for each other's stores. */
-			at = ok ? (uint32_t)(matched & 1) * ncell + cell[row] : 2 * ncell;
-			b = &cube[at];
-			b->count++;
-			b->downloads += x;
-			b->likes += likes[row];
-			b->created = ck < b->created ? ck : b->created;
-			under += ok & (x < ENG_UNDER);
-			mbits[rank >> 6] |= ok << (rank & 63);
-			if (rowbits)
-				rowbits[row >> 6] |= ok << (row & 63);
-			if (rows) {
-				rows[matched] = row;
-				P += x & mask;
-				SP += P & mask;
-				if (!((matched + ok) & 63) && ok)
-					chk[(matched + 1) >> 6] = P;
+	const struct ord *o = c->o;
+	uint64_t m = cand;
+	if (cnt < 64 || !m) {
+		/* The last word: one rank at a time, nothing read past the end. */
+		uint64_t keep = 0;
+		for (uint64_t bits = m; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			uint32_t r = base + b;
+			int ok = 1;
+			if (c->use_cell)
+				ok &= c->cell_ok[c->cell[r]] != 0;
+			for (int k = 0; k < TERM_COLS; k++)
+				if (c->use_term[k])
+					ok &= c->term[k][r] == c->term_v[k];
+			if (c->use_created) {
+				uint32_t x = c->created[r];
+				ok &= x && x >= c->c_from && x < c->c_to;
 			}
-			matched += ok;
+			if (c->use_gated)
+				ok &= ((o->flags[r] & HT_F_GATED) != 0) == c->gated;
+			if (c->use_auth)
+				ok &= (int)((c->acct_bits[c->acct[r] >> 6] >> (c->acct[r] & 63)) & 1);
+			if (c->wide)
+				ok &= wide_matches(c, o->perm ? o->perm[r] : r);
+			keep |= (uint64_t)ok << b;
 		}
+		return keep;
 	}
-	c->under = under;
-	c->matched = matched;
-	c->P = P;
-	c->SP = SP;
+	for (int k = 0; k < TERM_COLS && m; k++)
+		if (c->use_term[k])
+			m &= mask_eq16(c->term[k] + base, c->term_v[k]);
+	if (c->use_created && m)
+		m &= mask_range32(c->created + base, c->c_from, c->c_to);
+	if (c->use_gated && m) {
+		uint64_t g = 0;
+		for (unsigned b = 0; b < 64; b++)
+			g |= (uint64_t)((o->flags[base + b] & HT_F_GATED) != 0) << b;
+		m &= c->gated ? g : ~g;
+	}
+	if (c->use_cell && m) {
+		uint64_t g = 0;
+		for (unsigned b = 0; b < 64; b++)
+			g |= (uint64_t)(c->cell_ok[c->cell[base + b]] != 0) << b;
+		m &= g;
+	}
+	if (c->use_auth && m) {
+		uint64_t g = 0;
+		for (unsigned b = 0; b < 64; b++) {
+			uint32_t ac = c->acct[base + b];
+			g |= ((c->acct_bits[ac >> 6] >> (ac & 63)) & 1) << b;
+		}
+		m &= g;
+	}
+	if (c->wide && m) {
+		uint64_t keep = 0;
+		for (uint64_t bits = m; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			uint32_t r = base + b;
+			keep |= (uint64_t)wide_matches(c, o->perm ? o->perm[r] : r) << b;
+		}
+		m = keep;
+	}
+	return m;
 }
 
-/* Checkpoints of the rank pass: prefix sums wanted at given match counts. */
-struct checkpoints {
-	uint64_t pos[ENG_LORENZ + 1 + ENG_TOP_N];
-	uint64_t *dst[ENG_LORENZ + 1 + ENG_TOP_N];
-	unsigned n;
-};
-
-static int cmp_cp(const void *pa, const void *pb, void *pc)
+static int match_set_alloc(struct match_set *ms, uint32_t n)
 {
-	const struct checkpoints *c = pc;
-	unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
-	return (c->pos[a] > c->pos[b]) - (c->pos[a] < c->pos[b]);
+	size_t nw = words_of(n);
+	memset(ms, 0, sizeof *ms);
+	ms->bits = malloc((nw + 1) * sizeof *ms->bits);
+	ms->wcnt = malloc((nw + 1) * sizeof *ms->wcnt);
+	ms->wdl = malloc((nw + 1) * sizeof *ms->wdl);
+	if (!ms->bits || !ms->wcnt || !ms->wdl) {
+		match_set_free(ms);
+		return -1;
+	}
+	ms->nw = nw;
+	return 0;
+}
+
+static int match_set_copy(struct match_set *dst, const struct match_set *src, uint32_t n)
+{
+	if (match_set_alloc(dst, n))
+		return -1;
+	memcpy(dst->bits, src->bits, (src->nw + 1) * sizeof *dst->bits);
+	memcpy(dst->wcnt, src->wcnt, (src->nw + 1) * sizeof *dst->wcnt);
+	memcpy(dst->wdl, src->wdl, (src->nw + 1) * sizeof *dst->wdl);
+	dst->n = src->n;
+	dst->P = src->P;
+	dst->SP = src->SP;
+	dst->under = src->under;
+	return 0;
+}
+
+/* Adds word w's matches (bits) to the running prefix sums. */
+static inline void conc_word(const uint64_t *dl, const uint64_t *uni, size_t w, uint64_t bits, uint64_t *P,
+			     unsigned __int128 *SP)
+{
+	uint32_t base = (uint32_t)(w * 64);
+	if ((uni[w >> 6] >> (w & 63)) & 1) {
+		uint64_t x = dl[base], k = (uint64_t)__builtin_popcountll(bits);
+		*SP += (unsigned __int128)k * *P + (unsigned __int128)x * (k * (k + 1) / 2);
+		*P += k * x;
+		return;
+	}
+	for (; bits; bits &= bits - 1) {
+		*P += dl[base + (unsigned)__builtin_ctzll(bits)];
+		*SP += *P;
+	}
+}
+
+#define CONC_LAG 8u
+
+/* The filter pass, in rank order: which ranks match, and per word the
+ * matches and downloads before it; the sum of the prefix sums (Gini) on
+ * the way.  Downloads are non-increasing by rank and the long tail is made
+ * of long runs of equal values: a word whose downloads are all equal
+ * (o->uni) adds its matches in one step.  The downloads of sparse matches
+ * miss the cache: they are fetched CONC_LAG words ahead. */
+static void scan_pass(const struct scan *c, struct match_set *ms)
+{
+	const struct ord *o = c->o;
+	const uint64_t *restrict dl = o->dl;
+	uint64_t *restrict bits_out = ms->bits;
+	uint32_t *restrict wcnt = ms->wcnt;
+	uint64_t *restrict wdl = ms->wdl;
+	const uint32_t lim = c->lim;
+	const int tests = c->use_cell || c->use_term[0] || c->use_term[1] || c->use_term[2] ||
+			  c->use_created || c->use_gated || c->use_auth || c->wide;
+	uint64_t m = 0, P = 0;
+	unsigned __int128 SP = 0;
+	size_t lw = words_of(lim), ring[CONC_LAG], done = 0;
+	unsigned rh = 0, rn = 0;
+	uint32_t lo = 0, hi = lim;
+
+	for (size_t w = 0; w < lw; w++) {
+		uint32_t base = (uint32_t)(w * 64);
+		unsigned cnt = lim - base < 64 ? lim - base : 64;
+		uint64_t bits = c->sel ? c->sel[w] : ~(uint64_t)0;
+		if (cnt < 64)
+			bits &= ((uint64_t)1 << cnt) - 1;
+		if (tests && bits)
+			bits = scan_word(c, base, cnt, bits);
+		bits_out[w] = bits;
+		wcnt[w] = (uint32_t)m;
+		if (!bits)
+			continue;
+		m += (uint64_t)__builtin_popcountll(bits);
+		__builtin_prefetch(&dl[base + (unsigned)__builtin_ctzll(bits)]);
+		__builtin_prefetch(&dl[base + 63 - (unsigned)__builtin_clzll(bits)]);
+		if (rn < CONC_LAG) {
+			ring[rn++] = w;
+			continue;
+		}
+		{
+			size_t v = ring[rh];
+			ring[rh] = w;
+			rh = (rh + 1) % CONC_LAG;
+			for (; done <= v; done++)
+				wdl[done] = P;
+			conc_word(dl, o->uni, v, bits_out[v], &P, &SP);
+		}
+	}
+	for (unsigned i = 0; i < rn; i++) {
+		size_t v = ring[(rh + i) % CONC_LAG];
+		for (; done <= v; done++)
+			wdl[done] = P;
+		conc_word(dl, o->uni, v, bits_out[v], &P, &SP);
+	}
+	for (; done <= ms->nw; done++)
+		wdl[done] = P;
+	for (size_t w = lw; w < ms->nw; w++) {
+		bits_out[w] = 0;
+		wcnt[w] = (uint32_t)m;
+	}
+	wcnt[ms->nw] = (uint32_t)m;
+	bits_out[ms->nw] = 0;
+	ms->n = m;
+	ms->P = P;
+	ms->SP = SP;
+	/* Ranks are by downloads: those under the threshold are the last ones. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (dl[mid] >= ENG_UNDER)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	ms->under = lo < lim ? m - (wcnt[lo >> 6] + (uint64_t)__builtin_popcountll(
+					     bits_out[lo >> 6] & (((uint64_t)1 << (lo & 63)) - 1)))
+			     : 0;
+}
+
+/* The word holding match k (k < ms->n): the last word w with wcnt[w] <= k. */
+static size_t match_word(const struct match_set *ms, uint64_t k)
+{
+	size_t lo = 0, hi = ms->nw;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ms->wcnt[mid] <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static unsigned bit_select(uint64_t bits, unsigned k)
+{
+	while (k--)
+		bits &= bits - 1;
+	return (unsigned)__builtin_ctzll(bits);
+}
+
+/* Rank of match k (k < ms->n). */
+static uint32_t match_rank(const struct match_set *ms, uint64_t k)
+{
+	size_t w = match_word(ms, k);
+	return (uint32_t)(w * 64 + bit_select(ms->bits[w], (unsigned)(k - ms->wcnt[w])));
+}
+
+/* Downloads of the first pos matches (pos <= ms->n). */
+static uint64_t match_prefix(const struct match_set *ms, const uint64_t *dl, uint64_t pos)
+{
+	size_t w;
+	unsigned need;
+	uint64_t v, bits;
+	if (pos >= ms->n)
+		return ms->P;
+	w = match_word(ms, pos);
+	v = ms->wdl[w];
+	need = (unsigned)(pos - ms->wcnt[w]);
+	for (bits = ms->bits[w]; need--; bits &= bits - 1)
+		v += dl[w * 64 + (unsigned)__builtin_ctzll(bits)];
+	return v;
+}
+
+/* Top-N shares, Lorenz curve and Gini of a result's match set. */
+static void finish_conc(struct eng_result *r, const struct match_set *ms, const uint64_t *dl)
+{
+	long double S = (long double)r->downloads;
+	uint64_t m = ms->n;
+	r->n = (uint32_t)m;
+	r->under_count = ms->under;
+	for (unsigned i = 0; i < ENG_TOP_N; i++) {
+		r->top_downloads[i] = match_prefix(ms, dl, eng_top_n[i] < m ? eng_top_n[i] : m);
+		r->top_share[i] = r->downloads ? (double)((long double)r->top_downloads[i] / S) : 0.0;
+	}
+	for (unsigned i = 0; i <= ENG_LORENZ; i++) {
+		/* The bottom i% of items are the last floor(i m / 100) in rank order. */
+		uint64_t top = match_prefix(ms, dl, m - (uint64_t)((unsigned __int128)i * m / ENG_LORENZ));
+		r->lorenz[i] = r->downloads ? (double)((long double)(r->downloads - top) / S)
+					    : (double)i / ENG_LORENZ;
+	}
+	r->under_share = m ? (double)r->under_count / (double)m : 0.0;
+	if (m && r->downloads)
+		r->gini = (double)(2.0L * (long double)ms->SP / ((long double)m * S) -
+				   ((long double)m + 1) / (long double)m);
+	else
+		r->gini = 0.0;
+	if (r->gini < 0)
+		r->gini = 0.0;
+}
+
+/* The ranks a pass visits: the matches (direct), or every rank that does
+ * not match (complement: the caller starts from the unfiltered totals and
+ * takes these away).  Whichever is fewer. */
+#define FOR_EACH_VISITED(MS, N, COMPLEMENT, RK, PREFETCH, BODY)                         \
+	do {                                                                            \
+		/* Sparse ranks miss the cache: each is fetched VISIT_LAG ranks    \
+		 * before its turn (a ring keeps the order). */                      \
+		uint32_t ring_[VISIT_LAG];                                              \
+		unsigned rh_ = 0, rn_ = 0;                                              \
+		const size_t nw_ = words_of(N);                                         \
+		for (size_t w_ = 0; w_ < nw_; w_++) {                                   \
+			uint64_t b_ = (COMPLEMENT) ? ~(MS)->bits[w_] : (MS)->bits[w_];    \
+			if (w_ == nw_ - 1 && ((N) & 63))                                 \
+				b_ &= ((uint64_t)1 << ((N) & 63)) - 1;                     \
+			for (; b_; b_ &= b_ - 1) {                                      \
+				uint32_t next_ = (uint32_t)(w_ * 64 + (unsigned)__builtin_ctzll(b_)); \
+				{                                                       \
+					uint32_t RK = next_;                            \
+					PREFETCH;                                       \
+				}                                                       \
+				if (rn_ < VISIT_LAG) {                                  \
+					ring_[rn_++] = next_;                           \
+					continue;                                       \
+				}                                                       \
+				{                                                       \
+					uint32_t RK = ring_[rh_];                       \
+					ring_[rh_] = next_;                             \
+					rh_ = (rh_ + 1) % VISIT_LAG;                    \
+					BODY;                                           \
+				}                                                       \
+			}                                                               \
+		}                                                                       \
+		for (unsigned i_ = 0; i_ < rn_; i_++) {                                 \
+			uint32_t RK = ring_[(rh_ + i_) % VISIT_LAG];                    \
+			BODY;                                                           \
+		}                                                                       \
+	} while (0)
+#define VISIT_LAG 16u
+
+/* The earliest creation among a cell's matches: its rows in creation order
+ * (kd->cby), the first that matches.  Only rows that do not match are
+ * passed over, so a complement pass costs no more than it was. */
+static uint64_t cell_first_created(const struct kdata *kd, const struct ord *o, int mode,
+				   const struct match_set *ms, const int64_t *created, uint32_t cell)
+{
+	const uint32_t *cby = kd->cby[mode];
+	for (uint32_t j = kd->cby_off[mode][cell]; j < kd->cby_off[mode][cell + 1]; j++) {
+		uint32_t row = cby[j], rk = o->rank ? o->rank[row] : row;
+		if ((ms->bits[rk >> 6] >> (rk & 63)) & 1)
+			return (uint64_t)created[row];
+	}
+	return UINT64_MAX;
+}
+
+/* Sums by cell of a general filter's matches into the cube (one copy). */
+static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, const struct match_set *ms,
+		     int mode, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ord *o = c->o;
+	const uint64_t *restrict dl = o->dl;
+	const uint32_t *restrict likes = o->likes;
+	const uint16_t *restrict cell = c->cell;
+	struct cell_acc *restrict cube = e->cube;
+	uint32_t ncell = e->n_cells;
+	if (ms->n * 2 <= kd->n) {
+		const uint32_t *restrict cr32 = o->created;
+		const int64_t *restrict cr64 = c->t->created;
+		const uint32_t *restrict perm = o->perm;
+		uint64_t k = 0;
+		FOR_EACH_VISITED(ms, kd->n, 0, rk, {
+			__builtin_prefetch(&dl[rk]);
+			__builtin_prefetch(&likes[rk]);
+			__builtin_prefetch(&cell[rk]);
+			if (cr32)
+				__builtin_prefetch(&cr32[rk]);
+		}, {
+			/* Two copies, alternating: consecutive matches in one cell
+			 * do not wait for each other's stores. */
+			struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + cell[rk]];
+			uint64_t ck;
+			if (cr32) {
+				ck = cr32[rk] ? cr32[rk] : UINT64_MAX;
+			} else {
+				int64_t v = cr64[perm ? perm[rk] : rk];
+				ck = v > 0 ? (uint64_t)v : UINT64_MAX;
+			}
+			b->count++;
+			b->downloads += dl[rk];
+			b->likes += likes[rk];
+			b->created = ck < b->created ? ck : b->created;
+		});
+		return 0;
+	}
+	{
+		const struct cell_tot *ct = kd->ctot[mode];
+		uint64_t k = 0;
+		if (kd_cby(e, kind, mode))
+			return -1;
+		FOR_EACH_VISITED(ms, kd->n, 1, rk, {
+			__builtin_prefetch(&dl[rk]);
+			__builtin_prefetch(&likes[rk]);
+			__builtin_prefetch(&cell[rk]);
+		}, {
+			struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + cell[rk]];
+			b->count++;
+			b->downloads += dl[rk];
+			b->likes += likes[rk];
+		});
+		for (uint32_t i = 0; i < ncell; i++) {
+			struct cell_acc *b0 = &cube[i], *b1 = &cube[ncell + i];
+			uint64_t cnt = ct[i].count - b0->count - b1->count;
+			b0->downloads = ct[i].downloads[win] - b0->downloads - b1->downloads;
+			b0->likes = ct[i].likes - b0->likes - b1->likes;
+			b0->count = cnt;
+			b0->created = cnt ? cell_first_created(kd, o, mode, ms, c->t->created, i) : UINT64_MAX;
+			b1->count = b1->downloads = b1->likes = 0;
+			b1->created = UINT64_MAX;
+		}
+	}
+	return 0;
 }
 
 static void finish_buckets(struct engine *e, struct result_priv *p)
@@ -1131,112 +1751,48 @@ static void finish_buckets(struct engine *e, struct result_priv *p)
 	}
 }
 
-/* Shares, Lorenz curve and Gini from the prefix sums of the rank pass:
- * lor[i] = downloads of the first (m - floor(i m / 100)) matches, SP = the
- * sum of all prefix sums. */
-static void finish_conc(struct eng_result *r, const uint64_t *lor, unsigned __int128 SP)
+/* The search as a bitmap by the window's rank (30-day: by row). */
+static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int win, const char *search)
 {
-	long double S = (long double)r->downloads;
-	uint64_t m = r->n;
-	for (unsigned i = 0; i < ENG_TOP_N; i++)
-		r->top_share[i] = r->downloads ? (double)((long double)r->top_downloads[i] / S) : 0.0;
-	for (unsigned i = 0; i <= ENG_LORENZ; i++)
-		r->lorenz[i] = r->downloads ? (double)((long double)(r->downloads - lor[i]) / S)
-					    : (double)i / ENG_LORENZ;
-	r->under_share = m ? (double)r->under_count / (double)m : 0.0;
-	if (m && r->downloads)
-		r->gini = (double)(2.0L * (long double)SP / ((long double)m * S) -
-				   ((long double)m + 1) / (long double)m);
-	else
-		r->gini = 0.0;
-	if (r->gini < 0)
-		r->gini = 0.0;
-}
-
-/* Downloads of the first pos matches: the checkpoint every 64 matches plus
- * at most 63 items. */
-static uint64_t prefix_at(const uint64_t *chk, const uint32_t *rows, const uint64_t *dl, uint64_t pos)
-{
-	uint64_t v = chk[pos >> 6];
-	for (uint64_t j = pos & ~(uint64_t)63; j < pos; j++)
-		v += dl[rows[j]];
-	return v;
-}
-
-/* Top-N, Lorenz and Gini from rows[0..m) and the prefix sums every 64. */
-static void finish_from_chk(struct eng_result *r, const uint64_t *chk, const uint32_t *rows,
-			    const uint64_t *dl, uint64_t m, unsigned __int128 SP)
-{
-	uint64_t lor[ENG_LORENZ + 1];
-	for (unsigned i = 0; i < ENG_TOP_N; i++)
-		r->top_downloads[i] = prefix_at(chk, rows, dl, eng_top_n[i] < m ? eng_top_n[i] : m);
-	for (unsigned i = 0; i <= ENG_LORENZ; i++)
-		lor[i] = prefix_at(chk, rows, dl, m - (uint64_t)((unsigned __int128)i * m / ENG_LORENZ));
-	finish_conc(r, lor, SP);
-}
-
-/* Filters on country, group and type alone: the buckets are sums of the
- * unfiltered cell totals, and one sequential pass in rank order gives
- * rows[], the prefix sums and the concentration figures. */
-static int apply_cells(struct engine *e, struct result_priv *p, const struct kdata *kd, int mode, int all,
-		       int use_cell)
-{
-	struct eng_result *r = &p->pub;
-	const struct ht_table *t = &e->s->t[r->kind];
-	const struct cell_tot *ct = kd->ctot[mode];
-	const uint32_t *cl = all ? kd->cell_all[mode] : kd->cell[mode];
-	const uint64_t *dlr = all ? kd->dl_rank_all : t->downloads;
-	const uint32_t *perm = all ? kd->perm_all : NULL;
-	const uint8_t *ok = e->cell_ok;
-	uint64_t *chk = kd->chk, P = 0, m;
-	unsigned __int128 SP = 0;
-	uint32_t *rows, cnt = 0, n = kd->n;
-	uint64_t under = 0;
-
-	for (uint32_t i = 0; i < e->n_cells; i++) {
-		struct cell_acc *b = &e->cube[i];
-		if (use_cell && !ok[i])
-			continue;
-		b->count = ct[i].count;
-		b->downloads = ct[i].downloads[all];
-		b->likes = ct[i].likes;
-		b->created = ct[i].created;
-		under += ct[i].under[all];
-	}
-	finish_buckets(e, p);
-	r->under_count = under;
-	r->n = (uint32_t)r->count;
-	rows = r->rows = malloc(((size_t)r->n + 1) * sizeof *r->rows);
-	if (!rows)
-		return -1;
-	chk[0] = 0;
-	if (!use_cell) {
-		if (perm)
-			memcpy(rows, perm, (size_t)n * sizeof *rows);
-		else
-			for (uint32_t i = 0; i < n; i++)
-				rows[i] = i;
-		for (uint32_t i = 0; i < n; i++) {
-			P += dlr[i];
-			SP += P;
-			if (!((i + 1) & 63))
-				chk[(i + 1) >> 6] = P;
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	size_t nw = words_of(kd->n);
+	if (!kd->lid && build_lid(e->s, kind, kd))
+		return NULL;
+	search_update(kd, search);
+	if (!win)
+		return kd->sbits;
+	if (o->svalid && !strcmp(o->skey, kd->sprev))
+		return o->sbits;
+	if (!o->sbits && !(o->sbits = malloc((nw + 1) * sizeof *o->sbits)))
+		return NULL;
+	memset(o->sbits, 0, nw * sizeof *o->sbits);
+	for (size_t w = 0; w < nw; w++)
+		for (uint64_t bits = kd->sbits[w]; bits; bits &= bits - 1) {
+			uint32_t rk = o->rank[w * 64 + (unsigned)__builtin_ctzll(bits)];
+			o->sbits[rk >> 6] |= (uint64_t)1 << (rk & 63);
 		}
-		cnt = n;
-	} else {
-		for (uint32_t i = 0; i < n; i++) {
-			if (!ok[cl[i]])
-				continue;
-			rows[cnt++] = perm ? perm[i] : i;
-			P += dlr[i];
-			SP += P;
-			if (!(cnt & 63))
-				chk[cnt >> 6] = P;
-		}
-	}
-	m = cnt;
-	finish_from_chk(r, chk, rows, all ? t->downloads_all : t->downloads, m, SP);
-	return 0;
+	memcpy(o->skey, kd->sprev, sizeof o->skey);
+	o->svalid = 1;
+	return o->sbits;
+}
+
+/* The unfiltered match set of a window: every row. */
+static const struct match_set *every_match(struct engine *e, enum ht_kind kind, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	struct scan c;
+	if (o->every.bits)
+		return &o->every;
+	memset(&c, 0, sizeof c);
+	c.o = o;
+	c.t = &e->s->t[kind];
+	c.n = c.lim = kd->n;
+	if (match_set_alloc(&o->every, kd->n))
+		return NULL;
+	scan_pass(&c, &o->every);
+	return &o->every;
 }
 
 struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum ht_kind kind)
@@ -1244,11 +1800,11 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	struct result_priv *p;
 	struct eng_result *r;
 	struct kdata *kd;
+	struct ord *o;
 	const struct ht_table *t;
-	struct apply_ctx c;
-	int mode, all, use_search;
-	uint32_t lim, n;
-	size_t nw;
+	struct scan c;
+	int mode, win;
+	uint32_t n;
 
 	if (!e || !f || (unsigned)kind >= HT_KIND_COUNT)
 		return NULL;
@@ -1261,10 +1817,8 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	r->partial = !e->s->meta.complete;
 	r->by_country = calloc(e->n_countries, sizeof *r->by_country);
 	p->country_x = calloc(e->n_countries, sizeof *p->country_x);
-	if (!r->by_country || !p->country_x) {
-		engine_result_free(r);
-		return NULL;
-	}
+	if (!r->by_country || !p->country_x)
+		goto fail;
 	for (unsigned i = 0; i < e->n_countries; i++)
 		p->country_x[i].created = UINT64_MAX;
 	for (int i = 0; i < CG_COUNT; i++)
@@ -1277,26 +1831,23 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	kd = &e->k[kind];
 	t = &e->s->t[kind];
 	n = kd->n;
-	nw = words_of(n);
 	mode = f->by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
-	all = f->window == WIN_ALL;
-	if (kd_mode(e, kind, mode, 0) || (all && kd_all(e, kind, mode))) {
-		engine_result_free(r);
-		return NULL;
-	}
+	win = f->window == WIN_ALL;
+	o = &kd->o[win];
+	if (ord_base(e, kind, win, mode))
+		goto fail;
 
 	memset(&c, 0, sizeof c);
+	c.o = o;
 	c.t = t;
-	c.cell = kd->cell[mode];
-	c.dl = all ? t->downloads_all : t->downloads;
-	c.rank_all = all ? kd->rank_all : NULL;
-	c.mbits = kd->mbits;
+	c.n = n;
+	c.lim = n;
+	c.cell = o->cell[mode];
+	c.acct = o->acct[mode];
+	c.cell_ok = e->cell_ok;
 	c.cube = e->cube;
 	c.n_cells = e->n_cells;
-	c.acct = e->a->item_acct[kind][mode];
-	c.acct_bits = e->acct_bits;
-	c.cell_ok = e->cell_ok;
-
+	c.n_acct = e->a->n_accounts;
 	c.use_cell = filter_any_country(f) || f->groups || f->types;
 	if (c.use_cell) {
 		for (uint32_t i = 0; i < e->n_cells; i++) {
@@ -1311,157 +1862,107 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 			e->cell_ok[i] = (uint8_t)ok;
 		}
 	}
-	c.use_auth = f->n_authors > 0;
-	if (c.use_auth && mark_authors(e, f)) {
-		engine_result_free(r);
-		return NULL;
+	if (f->n_authors > 0) {
+		if (mark_authors(e, f))
+			goto fail;
+		c.use_auth = 1;
+		c.acct_bits = e->acct_bits;
 	}
-	c.use_task = f->task[0] != '\0';
-	c.task = c.use_task ? find_term(e->s, f->task) : 0;
-	c.use_lib = f->library[0] != '\0';
-	c.lib = c.use_lib ? find_term(e->s, f->library) : 0;
-	c.use_lic = f->license[0] != '\0';
-	c.lic = c.use_lic ? find_term(e->s, f->license) : 0;
-	c.use_created = f->created_from || f->created_to;
-	c.from = f->created_from;
-	c.to = f->created_to;
+	{
+		const char *terms[TERM_COLS] = { f->task, f->library, f->license };
+		for (int k = 0; k < TERM_COLS; k++) {
+			uint32_t id;
+			if (!terms[k][0])
+				continue;
+			if (ord_term(e, kind, win, k))
+				goto fail;
+			id = find_term(e->s, terms[k]);
+			if (o->term[k]) {
+				c.use_term[k] = 1;
+				c.term[k] = o->term[k];
+				c.term_v[k] = id < e->s->n_terms + 1 ? kd->term_code[k][id] : TERM_NONE;
+			} else {
+				c.wide_term[k] = c.wide = 1;
+				c.term_id[k] = id;
+			}
+		}
+	}
+	if (ord_created(e, kind, win))
+		goto fail;
+	if (f->created_from || f->created_to) {
+		if (o->created) {
+			int64_t from = f->created_from, to = f->created_to;
+			c.use_created = 1;
+			c.created = o->created;
+			c.c_from = from <= 0 ? 0 : from >= (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)from;
+			c.c_to = !to ? UINT32_MAX : to <= 0 ? 0 : to >= (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)to;
+		} else {
+			c.wide_created = c.wide = 1;
+			c.from = f->created_from;
+			c.to = f->created_to;
+		}
+	}
 	c.use_gated = f->gated >= 0;
 	c.gated = f->gated > 0;
-	c.min = f->min_downloads;
-	lim = n;
-	if (f->min_downloads && !all) {
-		/* Rows are sorted by 30-day downloads: the rest cannot match. */
+	if (f->min_downloads) {
+		/* Ranks are by window downloads: the rest cannot match. */
 		uint32_t lo = 0, hi = n;
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
-			if (t->downloads[mid] >= f->min_downloads)
+			if (o->dl[mid] >= f->min_downloads)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		lim = lo;
-	} else {
-		c.use_min = f->min_downloads > 0;
+		c.lim = lo;
 	}
-	use_search = f->search[0] != '\0';
-	if (use_search) {
-		if (!kd->lid && build_lid(e->s, kind, kd)) {
-			engine_result_free(r);
-			return NULL;
-		}
-		search_update(kd, f->search);
-	}
+	if (f->search[0] && !(c.sel = search_by_rank(e, kind, win, f->search)))
+		goto fail;
 
+	p->cell_only = !c.wide && !c.use_auth && !c.use_term[0] && !c.use_term[1] && !c.use_term[2] && !c.use_created &&
+		       !c.use_gated && !f->min_downloads && !c.sel;
 	memset(e->cube, 0, 2 * (size_t)e->n_cells * sizeof *e->cube);
 	for (uint32_t i = 0; i < 2 * e->n_cells; i++)
 		e->cube[i].created = UINT64_MAX;
-	p->cell_only = !c.use_auth && !c.use_task && !c.use_lib && !c.use_lic && !c.use_created &&
-		       !c.use_gated && !f->min_downloads && !use_search;
-	if (p->cell_only && c.use_cell) {
-		uint32_t ncls = OT_COUNT * e->n_cg;
-		p->cls_ok = malloc(ncls);
-		if (!p->cls_ok) {
-			engine_result_free(r);
-			return NULL;
-		}
-		/* cell = (year * OT_COUNT + type) * n_cg + cg; class = type * n_cg + cg */
-		memcpy(p->cls_ok, e->cell_ok, ncls);
-	}
 	if (p->cell_only) {
-		if (apply_cells(e, p, kd, mode, all, c.use_cell)) {
-			engine_result_free(r);
-			return NULL;
+		/* The buckets are sums of the unfiltered cell totals. */
+		const struct cell_tot *ct = kd->ctot[mode];
+		for (uint32_t i = 0; i < e->n_cells; i++) {
+			struct cell_acc *b = &e->cube[i];
+			if (c.use_cell && !e->cell_ok[i])
+				continue;
+			b->count = ct[i].count;
+			b->downloads = ct[i].downloads[win];
+			b->likes = ct[i].likes;
+			b->created = ct[i].created;
 		}
-		return r;
-	}
-	memset(kd->mbits, 0, nw * sizeof *kd->mbits);
-	if (all) {
-		c.rowbits = kd->rowbits;
-		memset(kd->rowbits, 0, nw * sizeof *kd->rowbits);
-	}
-
-	/* Pass 1: filter and accumulate. */
-	{
-		int any = c.use_cell || c.use_auth || c.use_task || c.use_lib || c.use_lic ||
-			  c.use_created || c.use_gated || c.use_min;
-		if (!all) {
-			/* rows[] at its largest; shrunk below. */
-			c.rows = malloc(((size_t)(use_search && kd->scount < lim ? kd->scount : lim) + 1) *
-					sizeof *c.rows);
-			c.chk = kd->chk;
-			if (!c.rows) {
-				engine_result_free(r);
-				return NULL;
-			}
-			c.chk[0] = 0;
+		if (c.use_cell) {
+			uint32_t ncls = OT_COUNT * e->n_cg;
+			/* cell = (year * OT_COUNT + type) * n_cg + cg; class = type * n_cg + cg */
+			if (!(p->cls_ok = malloc(ncls)))
+				goto fail;
+			memcpy(p->cls_ok, e->cell_ok, ncls);
+			if (match_set_alloc(&p->ms, n))
+				goto fail;
+			scan_pass(&c, &p->ms);
+		} else {
+			const struct match_set *every = every_match(e, kind, win);
+			if (!every || match_set_copy(&p->ms, every, n))
+				goto fail;
 		}
-		scan_rows(&c, use_search ? kd->sbits : NULL, lim, any);
+	} else {
+		if (match_set_alloc(&p->ms, n))
+			goto fail;
+		scan_pass(&c, &p->ms);
+		if (cube_pass(e, kind, &c, &p->ms, mode, win))
+			goto fail;
 	}
 	finish_buckets(e, p);
-	r->under_count = c.under;
-	r->n = (uint32_t)r->count;
-	p->rbits = malloc((nw + 1) * sizeof *p->rbits);
-	if (p->rbits)
-		memcpy(p->rbits, all ? kd->rowbits : kd->mbits, nw * sizeof *p->rbits);
-	if (!all) {
-		uint32_t *sh = realloc(c.rows, ((size_t)r->n + 1) * sizeof *sh);
-		r->rows = sh ? sh : c.rows;
-		finish_from_chk(r, kd->chk, r->rows, t->downloads, r->n, c.SP);
-		return r;
-	}
-
-	/* Pass 2: the matches in rank order. */
-	r->rows = malloc(((size_t)r->n + 1) * sizeof *r->rows);
-	if (!r->rows) {
-		engine_result_free(r);
-		return NULL;
-	}
-	{
-		struct checkpoints cp;
-		unsigned order[ENG_LORENZ + 1 + ENG_TOP_N], oi = 0;
-		uint64_t lor[ENG_LORENZ + 1];
-		uint64_t m = r->n, cnt = 0, P = 0, next;
-		unsigned __int128 SP = 0;
-		const uint64_t *dlr = all ? kd->dl_rank_all : t->downloads;
-		const uint32_t *perm = all ? kd->perm_all : NULL;
-		uint32_t *rows = r->rows;
-
-		cp.n = 0;
-		for (unsigned i = 0; i <= ENG_LORENZ; i++) {
-			/* The bottom i% of items are the last floor(i*m/100) in rank order. */
-			cp.pos[cp.n] = m - (uint64_t)((unsigned __int128)i * m / ENG_LORENZ);
-			cp.dst[cp.n++] = &lor[i];
-		}
-		for (unsigned i = 0; i < ENG_TOP_N; i++) {
-			cp.pos[cp.n] = eng_top_n[i] < m ? eng_top_n[i] : m;
-			cp.dst[cp.n++] = &r->top_downloads[i];
-		}
-		for (unsigned i = 0; i < cp.n; i++)
-			order[i] = i;
-		qsort_r(order, cp.n, sizeof order[0], cmp_cp, &cp);
-		while (oi < cp.n && cp.pos[order[oi]] == 0)
-			*cp.dst[order[oi++]] = 0;
-		next = oi < cp.n ? cp.pos[order[oi]] : UINT64_MAX;
-
-		for (size_t w = 0; w < nw; w++) {
-			uint64_t bits = kd->mbits[w];
-			while (bits) {
-				uint32_t rank = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
-				bits &= bits - 1;
-				rows[cnt] = perm ? perm[rank] : rank;
-				P += dlr[rank];
-				cnt++;
-				SP += P;
-				if (cnt == next) {
-					while (oi < cp.n && cp.pos[order[oi]] == cnt)
-						*cp.dst[order[oi++]] = P;
-					next = oi < cp.n ? cp.pos[order[oi]] : UINT64_MAX;
-				}
-			}
-		}
-		finish_conc(r, lor, SP);
-	}
+	finish_conc(r, &p->ms, o->dl);
 	return r;
+fail:
+	engine_result_free(r);
+	return NULL;
 }
 
 void engine_result_free(struct eng_result *r)
@@ -1469,11 +1970,13 @@ void engine_result_free(struct eng_result *r)
 	struct result_priv *p = (struct result_priv *)r;
 	if (!r)
 		return;
-	free(r->rows);
 	free(r->by_country);
 	free(p->country_x);
 	free(p->cls_ok);
-	free(p->rbits);
+	if (p->rbits != p->ms.bits)
+		free(p->rbits);
+	match_set_free(&p->ms);
+	free(p->rows);
 	free(p);
 }
 
@@ -1489,19 +1992,78 @@ uint32_t engine_item_account(const struct engine *e, const struct eng_result *r,
 	return e->a->item_acct[r->kind][mode][row];
 }
 
+static const struct ord *result_ord(const struct engine *e, const struct eng_result *r)
+{
+	return &e->k[r->kind].o[r->filter.window == WIN_ALL];
+}
+
+uint32_t engine_row_at(const struct engine *e, const struct eng_result *r, uint32_t i)
+{
+	const struct result_priv *p = (const struct result_priv *)r;
+	const struct ord *o = result_ord(e, r);
+	uint32_t rk;
+	if (i >= r->n)
+		return UINT32_MAX;
+	if (p->rows)
+		return p->rows[i];
+	rk = match_rank(&p->ms, i);
+	return o->perm ? o->perm[rk] : rk;
+}
+
+uint32_t engine_row_pos(const struct engine *e, const struct eng_result *r, uint32_t row)
+{
+	const struct result_priv *p = (const struct result_priv *)r;
+	const struct ord *o = result_ord(e, r);
+	const struct match_set *ms = &p->ms;
+	uint32_t rk;
+	uint64_t word;
+	if (row >= e->k[r->kind].n)
+		return UINT32_MAX;
+	rk = o->rank ? o->rank[row] : row;
+	word = ms->bits[rk >> 6];
+	if (!((word >> (rk & 63)) & 1))
+		return UINT32_MAX;
+	return ms->wcnt[rk >> 6] + (uint32_t)__builtin_popcountll(word & (((uint64_t)1 << (rk & 63)) - 1));
+}
+
+const uint32_t *engine_result_rows(const struct engine *e, const struct eng_result *r)
+{
+	struct result_priv *p = (struct result_priv *)r; /* rows is a cache */
+	const struct ord *o = result_ord(e, r);
+	size_t nw = words_of(e->k[r->kind].n);
+	uint32_t k = 0, *rows;
+	if (p->rows)
+		return p->rows;
+	if (!(rows = malloc(((size_t)r->n + 1) * sizeof *rows)))
+		return NULL;
+	for (size_t w = 0; w < nw; w++)
+		for (uint64_t bits = p->ms.bits[w]; bits; bits &= bits - 1) {
+			uint32_t rk = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
+			rows[k++] = o->perm ? o->perm[rk] : rk;
+		}
+	p->rows = rows;
+	return rows;
+}
+
 /* The matches of a result as a bitmap by row, made once per result. */
 static const uint64_t *result_rbits(struct engine *e, const struct eng_result *r)
 {
 	struct result_priv *p = (struct result_priv *)r; /* rbits is a cache */
-	if (!p->rbits) {
-		uint64_t *bits = calloc(words_of(e->k[r->kind].n) + 1, sizeof *bits);
-		if (!bits)
-			return NULL;
-		for (uint32_t i = 0; i < r->n; i++)
-			bits[r->rows[i] >> 6] |= (uint64_t)1 << (r->rows[i] & 63);
-		p->rbits = bits;
-	}
-	return p->rbits;
+	const struct ord *o = result_ord(e, r);
+	size_t nw = words_of(e->k[r->kind].n);
+	uint64_t *bits;
+	if (p->rbits)
+		return p->rbits;
+	if (!o->perm)
+		return p->rbits = p->ms.bits;
+	if (!(bits = calloc(nw + 1, sizeof *bits)))
+		return NULL;
+	for (size_t w = 0; w < nw; w++)
+		for (uint64_t b = p->ms.bits[w]; b; b &= b - 1) {
+			uint32_t row = o->perm[w * 64 + (unsigned)__builtin_ctzll(b)];
+			bits[row >> 6] |= (uint64_t)1 << (row & 63);
+		}
+	return p->rbits = bits;
 }
 
 /* ---- item order --------------------------------------------------------- */
@@ -1521,47 +2083,65 @@ static const uint32_t *get_perm(struct engine *e, enum ht_kind kind, enum eng_so
 	return kd->perm[sort];
 }
 
-uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc)
+size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc,
+		       size_t limit, uint32_t *out)
 {
-	uint32_t *out = malloc(((size_t)r->n + 1) * sizeof *out);
-	uint32_t n = r->n;
-	if (!out)
-		return NULL;
+	uint32_t n = r->n, want = limit < n ? (uint32_t)limit : n, j = 0;
 	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
-		if (desc)
-			memcpy(out, r->rows, (size_t)n * sizeof *out);
-		else
-			for (uint32_t i = 0; i < n; i++)
-				out[i] = r->rows[n - 1 - i];
-		return out;
+		for (uint32_t i = 0; i < want; i++)
+			out[i] = engine_row_at(e, r, desc ? i : n - 1 - i);
+		return want;
 	}
 	if ((uint64_t)n * 32 <= e->k[r->kind].n) {
 		/* A small result: sorting it beats a walk over the whole order. */
 		struct sort_ctx c = { e->s, r->kind, sort };
-		memcpy(out, r->rows, (size_t)n * sizeof *out);
-		qsort_r(out, n, sizeof *out, cmp_rows, &c);
-		if (!desc)
-			for (uint32_t i = 0; i < n / 2; i++) {
-				uint32_t tmp = out[i];
-				out[i] = out[n - 1 - i];
-				out[n - 1 - i] = tmp;
-			}
-		return out;
+		const uint32_t *rows = engine_result_rows(e, r);
+		uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
+		if (!rows || !all) {
+			free(all);
+			return (size_t)-1;
+		}
+		memcpy(all, rows, (size_t)n * sizeof *all);
+		qsort_r(all, n, sizeof *all, cmp_rows, &c);
+		for (uint32_t i = 0; i < want; i++)
+			out[i] = all[desc ? i : n - 1 - i];
+		free(all);
+		return want;
 	}
 	{
 		struct kdata *kd = &e->k[r->kind];
 		const uint32_t *perm = get_perm(e, r->kind, sort);
 		const uint64_t *bits = result_rbits(e, r);
-		uint32_t j = 0;
-		if (!perm || !bits) {
-			free(out);
-			return NULL;
-		}
-		for (uint32_t i = 0; i < kd->n && j < n; i++) {
+		if (!perm || !bits)
+			return (size_t)-1;
+		for (uint32_t i = 0; i < kd->n && j < want; i++) {
 			uint32_t row = perm[desc ? i : kd->n - 1 - i];
 			if ((bits[row >> 6] >> (row & 63)) & 1)
 				out[j++] = row;
 		}
+	}
+	return j;
+}
+
+uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc)
+{
+	uint32_t *out = malloc(((size_t)r->n + 1) * sizeof *out);
+	if (!out)
+		return NULL;
+	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
+		const uint32_t *rows = engine_result_rows(e, r);
+		uint32_t n = r->n;
+		if (!rows) {
+			free(out);
+			return NULL;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			out[i] = rows[desc ? i : n - 1 - i];
+		return out;
+	}
+	if (engine_sort_top(e, r, sort, desc, r->n, out) == (size_t)-1) {
+		free(out);
+		return NULL;
 	}
 	return out;
 }
@@ -1628,7 +2208,10 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
 	const uint32_t *keys = pane == PANE_ORGS ? e->a->item_acct[r->kind][mode]
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
+	const uint32_t *rows = engine_result_rows(e, r);
 	uint32_t m = 0, gen;
+	if (!rows)
+		return 0;
 	if (++e->gen == 0) {
 		for (uint32_t i = 0; i < e->kacc_n; i++)
 			e->kacc[i].gen = 0;
@@ -1636,7 +2219,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 	}
 	gen = e->gen;
 	for (uint32_t i = 0; i < r->n; i++) {
-		uint32_t row = r->rows[i], key = keys[row];
+		uint32_t row = rows[i], key = keys[row];
 		int64_t cr = t->created[row];
 		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 		struct key_acc *k;
@@ -1827,107 +2410,120 @@ static int take_total(struct engine *e, const struct result_priv *p, const struc
 	return 1;
 }
 
-/* Per-account count and window downloads of a result's items, for the orgs
- * pane.  Filters on country, group and type alone: the unfiltered totals of
- * the accounts that pass, O(accounts).  Small results: a sum over their
- * items (likes and created too: *extras = 1).  Others: one sequential pass
- * over the items grouped by account, testing the match bitmap.  Leaves the
- * accounts with matches in e->touched[0..return) and their sums in e->kacc;
- * -1 when memory runs out. */
-static int64_t orgs_sums(struct engine *e, const struct result_priv *p, int *extras,
-			 enum eng_sort sort, int desc, size_t limit, uint32_t *presel)
+/* The ranks of a mode's account groups in a window's order (30-day: the
+ * rows themselves). */
+static const uint32_t *group_ranks(struct engine *e, enum ht_kind kind, int mode, int all)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[all];
+	if (kd_mode(e, kind, mode, 1) || ord_base(e, kind, all, mode))
+		return NULL;
+	if (!o->perm)
+		return kd->gperm[mode];
+	if (!o->grank[mode])
+		o->grank[mode] = gather32(o->rank, kd->gperm[mode], kd->n);
+	return o->grank[mode];
+}
+
+/* One account's matching items: count, downloads, likes, earliest creation. */
+static void group_sum(const struct kdata *kd, const struct result_priv *p, const uint32_t *gr, int mode,
+		      int all, uint32_t ac, struct key_acc *k)
+{
+	const uint32_t *off = kd->goff[mode], *gl = kd->glikes[mode];
+	const uint64_t *gd = kd->gdl[mode][all], *gc = kd->gcreated[mode], *bits = p->ms.bits;
+	uint32_t c = 0;
+	uint64_t d = 0, likes = 0, created = UINT64_MAX;
+	for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
+		uint32_t rk = gr[j];
+		uint64_t b = (bits[rk >> 6] >> (rk & 63)) & 1, mask = 0 - b;
+		/* No branch on the match: matches are unpredictable. */
+		uint64_t cr = gc[j] | ~mask;
+		c += (uint32_t)b;
+		d += gd[j] & mask;
+		likes += gl[j] & mask;
+		created = cr < created ? cr : created;
+	}
+	k->count = c;
+	k->downloads = d;
+	k->likes = likes;
+	k->created = created;
+}
+
+/* Per-account sums of a result's items, for the orgs pane, left in e->kacc
+ * for the accounts in e->touched[0..return) (-1: out of memory).
+ *  - Filters on country, group and type alone: the unfiltered totals of the
+ *    accounts that pass; for the first screen by downloads, the first
+ *    accounts that pass in the unfiltered order.
+ *  - Other filters: a sequential pass over the items grouped by account,
+ *    testing the match bitmap; for the first screen by downloads, the
+ *    accounts are walked in the order of their unfiltered downloads, and
+ *    the walk stops at the first one whose unfiltered downloads are below
+ *    the last one kept (filtered downloads are never above). */
+static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng_sort sort, int desc,
+			 size_t limit)
 {
 	const struct eng_result *r = &p->pub;
 	const struct attrib *a = e->a;
-	const struct kdata *kd = &e->k[r->kind];
+	struct kdata *kd = &e->k[r->kind];
 	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
 	int all = r->filter.window == WIN_ALL;
 	const struct acct_tot *at;
-	const uint32_t *off, *gp;
-	const uint64_t *gd, *bits;
+	const uint32_t *gr;
 	uint32_t m = 0, na = a->n_accounts < e->kacc_n ? a->n_accounts : e->kacc_n;
-	*extras = 0;
+	int top = sort == SORT_DOWNLOADS && desc && limit;
 	if (kd_mode(e, r->kind, mode, 1))
 		return -1;
 	at = kd->atot[mode];
-	off = kd->goff[mode];
-	gp = kd->gperm[mode];
-	gd = kd->gdl[mode][all];
-	*presel = UINT32_MAX;
-	if (p->cell_only && sort == SORT_DOWNLOADS && desc && limit &&
-	    !acct_order(e, &e->k[r->kind], mode, all)) {
-		/* The first `limit` accounts that pass, in the unfiltered order:
-		 * the same as selecting them from all the accounts that pass. */
-		const uint32_t *ord = kd->aorder[mode][all], *cn = kd->acls_n[mode];
-		uint32_t ncls = OT_COUNT * e->n_cg, k = 0;
-		for (uint32_t c = 0; c < ncls; c++)
-			if (!p->cls_ok || p->cls_ok[c])
-				m += cn[c];
-		for (uint32_t i = 0; ord[i] != UINT32_MAX && k < limit; i++)
-			if (take_total(e, p, at, ord[i], all))
-				e->touched[k++] = ord[i];
-		*presel = k;
-		*extras = 1;
-		return m;
-	}
+	if (top && acct_order(e, kd, mode, all))
+		return -1;
 	if (p->cell_only) {
+		if (top) {
+			/* The first accounts that pass, in the unfiltered order:
+			 * the same as selecting them from all that pass. */
+			const uint32_t *ord = kd->aorder[mode][all];
+			for (uint32_t i = 0; ord[i] != UINT32_MAX && m < limit; i++)
+				if (take_total(e, p, at, ord[i], all))
+					e->touched[m++] = ord[i];
+			return m;
+		}
 		for (uint32_t ac = 0; ac < na; ac++)
 			if (at[ac].count && take_total(e, p, at, ac, all))
 				e->touched[m++] = ac;
-		*extras = 1;
 		return m;
 	}
-	if ((uint64_t)r->n * 16 < kd->n) {
-		*extras = 1;
-		return sum_by_key(e, r, PANE_ORGS);
-	}
-	bits = result_rbits(e, r);
-	if (!bits)
+	if (!(gr = group_ranks(e, r->kind, mode, all)))
 		return -1;
+	if (top) {
+		const uint32_t *ord = kd->aorder[mode][all];
+		struct cand *heap = malloc(limit * sizeof *heap);
+		size_t nh = 0;
+		if (!heap)
+			return -1;
+		for (uint32_t i = 0; ord[i] != UINT32_MAX; i++) {
+			uint32_t ac = ord[i];
+			struct cand cd;
+			if (nh == limit && at[ac].downloads[all] < heap[0].v)
+				break;
+			group_sum(kd, p, gr, mode, all, ac, &e->kacc[ac]);
+			if (!e->kacc[ac].count)
+				continue;
+			cd.v = e->kacc[ac].downloads;
+			cd.key = ac;
+			heap_offer(heap, &nh, limit, cd, 1);
+		}
+		for (size_t i = 0; i < nh; i++)
+			e->touched[i] = heap[i].key;
+		free(heap);
+		return (int64_t)nh;
+	}
 	for (uint32_t ac = 0; ac < na; ac++) {
-		uint32_t c = 0;
-		uint64_t d = 0;
-		for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
-			uint32_t row = gp[j];
-			uint64_t b = (bits[row >> 6] >> (row & 63)) & 1;
-			c += (uint32_t)b;
-			d += gd[j] & (0 - b); /* no branch: matches are unpredictable */
-		}
-		if (c) {
-			e->kacc[ac].count = c;
-			e->kacc[ac].downloads = d;
+		if (!at[ac].count)
+			continue;
+		group_sum(kd, p, gr, mode, all, ac, &e->kacc[ac]);
+		if (e->kacc[ac].count)
 			e->touched[m++] = ac;
-		}
 	}
 	return m;
-}
-
-/* Likes and earliest creation of the matching items of some accounts:
- * a walk over their items only. */
-static int orgs_extras(struct engine *e, const struct result_priv *p, const uint32_t *keys, uint32_t nk)
-{
-	const struct eng_result *r = &p->pub;
-	const struct kdata *kd = &e->k[r->kind];
-	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
-	const uint32_t *off = kd->goff[mode], *gp = kd->gperm[mode], *gl = kd->glikes[mode];
-	const uint64_t *gc = kd->gcreated[mode];
-	const uint64_t *bits = result_rbits(e, r);
-	if (!bits)
-		return -1;
-	for (uint32_t i = 0; i < nk; i++) {
-		struct key_acc *k = &e->kacc[keys[i]];
-		uint64_t likes = 0, created = UINT64_MAX;
-		for (uint32_t j = off[keys[i]]; j < off[keys[i] + 1]; j++) {
-			uint32_t row = gp[j];
-			if (!((bits[row >> 6] >> (row & 63)) & 1))
-				continue;
-			likes += gl[j];
-			created = gc[j] < created ? gc[j] : created;
-		}
-		k->likes = likes;
-		k->created = created;
-	}
-	return 0;
 }
 
 size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane pane,
@@ -1939,7 +2535,6 @@ size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane p
 size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		       enum eng_sort sort, int desc, size_t limit, struct eng_row **out)
 {
-	size_t total;
 	const struct result_priv *p = (const struct result_priv *)r;
 	struct eng_row *rows = NULL;
 	size_t n = 0, cap;
@@ -1952,24 +2547,11 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 	case PANE_LIBRARIES: {
 		uint32_t m = 0, mk = 0;
 		const struct attrib *a = e->a;
-		int extras = 1;
 		if (pane == PANE_ORGS) {
-			uint32_t presel;
-			int64_t got = orgs_sums(e, p, &extras, sort, desc, limit, &presel);
+			int64_t got = orgs_sums(e, p, sort, desc, limit);
 			if (got < 0)
 				return 0;
 			m = (uint32_t)got;
-			if (presel != UINT32_MAX) {
-				mk = presel;
-				goto make_rows;
-			}
-			/* Likes and creation dates: of every account when the
-			 * order needs them, else of the chosen ones only. */
-			if (!extras && (sort == SORT_LIKES || sort == SORT_CREATED || !limit || limit >= m)) {
-				if (orgs_extras(e, p, e->touched, m))
-					return 0;
-				extras = 1;
-			}
 		} else {
 			m = sum_by_key(e, r, pane);
 		}
@@ -1984,10 +2566,6 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 				e->touched[i] = heap[i].key;
 			free(heap);
 		}
-		if (!extras && orgs_extras(e, p, e->touched, mk))
-			return 0;
-make_rows:
-		total = m;
 		rows = malloc(((size_t)mk + 1) * sizeof *rows);
 		if (!rows)
 			return 0;
@@ -2069,8 +2647,6 @@ make_rows:
 	default:
 		return 0;
 	}
-	if (pane != PANE_ORGS && pane != PANE_TASKS && pane != PANE_LIBRARIES)
-		total = n;
 	cap = n;
 	qsort_r(rows, n, sizeof *rows, cmp_rank, &sort);
 	if (!desc)
@@ -2080,7 +2656,73 @@ make_rows:
 			rows[cap - 1 - i] = tmp;
 		}
 	*out = rows;
-	return total;
+	return limit && n > limit ? limit : n;
+}
+
+/* ---- preparation -------------------------------------------------------- */
+
+/* The pieces in the order a session is likely to need them; each is one
+ * lazily made structure, so one step is at most one such build.  The order
+ * by name (about a second on 2M ids, and rarely asked for) is left to its
+ * first use. */
+int engine_prepare_step(struct engine *e)
+{
+	enum { P_BASE, P_TERM = P_BASE + 4, P_CREATED = P_TERM + 2 * TERM_COLS, P_EVERY = P_CREATED + 2,
+	       P_SEARCH = P_EVERY + 2, P_GROUPS, P_AORDER = P_GROUPS + 2, P_GRANK = P_AORDER + 4,
+	       P_CBY = P_GRANK + 2, P_SORTS = P_CBY + 2, P_AUTHORS = P_SORTS + 3, P_PER_KIND };
+	static const enum eng_sort sorts[3] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING };
+	if (!e)
+		return -1;
+	while (e->prep < HT_KIND_COUNT * P_PER_KIND) {
+		enum ht_kind kind = (enum ht_kind)(e->prep / P_PER_KIND);
+		unsigned step = e->prep % P_PER_KIND;
+		struct kdata *kd = &e->k[kind];
+		int rc = 0, did = 1;
+		e->prep++;
+		if (!kd->n)
+			continue;
+		if (step < P_TERM) {
+			did = !kd->o[step / 2].cell[step % 2];
+			rc = ord_base(e, kind, (int)(step / 2), (int)(step % 2));
+		} else if (step < P_CREATED) {
+			unsigned k = step - P_TERM;
+			did = !kd->o[k / TERM_COLS].term[k % TERM_COLS];
+			rc = ord_term(e, kind, (int)(k / TERM_COLS), (int)(k % TERM_COLS));
+		} else if (step < P_EVERY) {
+			did = !kd->o[step - P_CREATED].created;
+			rc = ord_created(e, kind, (int)(step - P_CREATED));
+		} else if (step < P_SEARCH) {
+			did = !kd->o[step - P_EVERY].every.bits;
+			rc = every_match(e, kind, (int)(step - P_EVERY)) ? 0 : -1;
+		} else if (step == P_SEARCH) {
+			did = !kd->lid;
+			rc = did ? build_lid(e->s, kind, kd) : 0;
+		} else if (step < P_AORDER) {
+			did = !kd->atot[step - P_GROUPS];
+			rc = kd_mode(e, kind, (int)(step - P_GROUPS), 1);
+		} else if (step < P_GRANK) {
+			unsigned k = step - P_AORDER;
+			did = !kd->aorder[k / 2][k % 2];
+			rc = acct_order(e, kd, (int)(k / 2), (int)(k % 2));
+		} else if (step < P_CBY) {
+			did = !kd->o[1].grank[step - P_GRANK];
+			rc = group_ranks(e, kind, (int)(step - P_GRANK), 1) ? 0 : -1;
+		} else if (step < P_SORTS) {
+			did = !kd->cby[step - P_CBY];
+			rc = kd_cby(e, kind, (int)(step - P_CBY));
+		} else if (step < P_AUTHORS) {
+			did = !kd->perm[sorts[step - P_SORTS]];
+			rc = get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;
+		} else {
+			did = !e->acct_sorted;
+			rc = sort_accounts(e);
+		}
+		if (rc)
+			return -1;
+		if (did)
+			break;
+	}
+	return e->prep < HT_KIND_COUNT * P_PER_KIND ? 1 : 0;
 }
 
 /* ---- names -------------------------------------------------------------- */

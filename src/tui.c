@@ -1447,6 +1447,12 @@ int tui_run(struct session *s, const struct config *c)
 	while (!t->quit) {
 		tui_refresh_poll(t);
 		tui_draw(t);
+		/* Idle after the screen is drawn: the engine makes, one piece
+		 * per turn, what the next answers would otherwise build. */
+		while (t->prepared != t->s->eng && !tui_input_pending()) {
+			if (engine_prepare_step(t->s->eng) <= 0)
+				t->prepared = t->s->eng;
+		}
 		timeout(tui_rf.running ? 100 : -1);
 		wint_t wc;
 		int key = tui_getkey(t, &wc);

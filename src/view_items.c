@@ -25,7 +25,7 @@ static const struct view_col items_cols[IC_COUNT] = {
 };
 
 struct items_priv {
-	uint32_t *rows;     /* the result's rows, or a sorted copy */
+	const uint32_t *rows;     /* the result's rows, or a sorted copy */
 	int owned;
 	uint64_t max_dl;    /* for the bars: the largest window downloads shown */
 };
@@ -39,7 +39,7 @@ static void items_done(struct view *v)
 {
 	struct items_priv *p = v->priv;
 	if (p && p->owned)
-		free(p->rows);
+		free((void *)p->rows);
 	free(p);
 	v->priv = NULL;
 	v->n = 0;
@@ -61,7 +61,7 @@ static void items_open(struct tui *t, struct view *v)
 		v->priv = p;
 	}
 	if (p->owned)
-		free(p->rows);
+		free((void *)p->rows);
 	p->rows = NULL;
 	p->owned = 0;
 	v->n = 0;
@@ -69,7 +69,11 @@ static void items_open(struct tui *t, struct view *v)
 	if (!r)
 		return;
 	if (v->sort == SORT_DOWNLOADS && v->desc) {
-		p->rows = r->rows;  /* already in this order: no copy */
+		p->rows = engine_result_rows(t->s->eng, r);  /* the result's own: no copy */
+		if (!p->rows && r->n) {
+			tui_message(t, 1, "Out of memory listing %u rows", r->n);
+			return;
+		}
 	} else {
 		p->rows = engine_sort_items(t->s->eng, r, (enum eng_sort)v->sort, v->desc);
 		p->owned = 1;
@@ -79,7 +83,7 @@ static void items_open(struct tui *t, struct view *v)
 		}
 	}
 	v->n = r->n;
-	p->max_dl = r->n ? engine_item_downloads(t->s->eng, r, r->rows[0]) : 0;
+	p->max_dl = r->n ? engine_item_downloads(t->s->eng, r, engine_row_at(t->s->eng, r, 0)) : 0;
 }
 
 static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,

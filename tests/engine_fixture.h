@@ -35,6 +35,7 @@ static inline struct ht_snapshot *fx_snapshot(unsigned n_models, unsigned n_data
 	struct ht_builder *b = table_builder_new();
 	struct ht_meta meta;
 	static const uint64_t common[] = { 0, 1, 7, 199, 200, 201, 5000 };
+	int odd_dates = !fx_below(3);
 	assert_non_null(b);
 	for (int k = 0; k < 2; k++) {
 		unsigned n = k ? n_datasets : n_models;
@@ -62,6 +63,9 @@ static inline struct ht_snapshot *fx_snapshot(unsigned n_models, unsigned n_data
 			it.likes = fx_below(3) ? fx_below(50) : fx_below(100000);
 			it.trending = fx_below(30);
 			it.created = fx_below(10) ? 1400000000 + (int64_t)fx_below(420000000) : 0;
+			if (odd_dates && !fx_below(40)) /* before 1970, after 2106 */
+				it.created = fx_below(2) ? -1 - 86400 * (int64_t)fx_below(9000)
+							 : 4294967295ll + fx_below(3);
 			it.modified = it.created ? it.created + fx_below(1000) : 0;
 			it.pipeline = fx_tasks[fx_below(4)];
 			it.library = fx_libs[fx_below(4)];
@@ -280,8 +284,25 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 	assert_true(r->downloads == S);
 	assert_true(r->under_count == under);
 	assert_int_equal(r->partial, !s->meta.complete);
-	if (n)
-		assert_memory_equal(r->rows, rows, n * sizeof *rows);
+	{
+		/* The match list three ways: whole, one at a time, and back. */
+		const uint32_t *got = engine_result_rows(e, r);
+		uint32_t top[40];
+		assert_non_null(got);
+		if (n)
+			assert_memory_equal(got, rows, n * sizeof *rows);
+		for (uint32_t i = 0; i < n; i++) {
+			assert_int_equal(engine_row_at(e, r, i), rows[i]);
+			assert_int_equal(engine_row_pos(e, r, rows[i]), i);
+		}
+		assert_int_equal(engine_row_at(e, r, n), UINT32_MAX);
+		for (uint32_t row = 0; row < t->n; row++)
+			if (!bf_match(s, a, f, k, row))
+				assert_int_equal(engine_row_pos(e, r, row), UINT32_MAX);
+		assert_int_equal(engine_sort_top(e, r, SORT_DOWNLOADS, 1, 40, top), n < 40 ? n : 40);
+		for (uint32_t i = 0; i < n && i < 40; i++)
+			assert_int_equal(top[i], rows[i]);
+	}
 	assert_memory_equal(r->by_country, bc, nc * sizeof *bc);
 	assert_memory_equal(r->by_group, bg, sizeof bg);
 	assert_memory_equal(r->by_type, bt, sizeof bt);
@@ -328,6 +349,16 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 		if (n)
 			assert_memory_equal(got, want, n * sizeof *want);
 		free(got);
+		{
+			uint32_t top[25];
+			size_t kk = engine_sort_top(e, r, (enum eng_sort)so, 1, 25, top);
+			assert_int_equal(kk, n < 25 ? n : 25);
+			for (size_t i = 0; i < kk; i++)
+				assert_int_equal(top[i], want[i]);
+			kk = engine_sort_top(e, r, (enum eng_sort)so, 0, 25, top);
+			for (size_t i = 0; i < kk; i++)
+				assert_int_equal(top[i], want[n - 1 - i]);
+		}
 		got = engine_sort_items(e, r, (enum eng_sort)so, 0);
 		for (uint32_t i = 0; i < n; i++)
 			assert_int_equal(got[i], want[n - 1 - i]);
@@ -381,8 +412,10 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 		agg[i].key = i;
 		agg[i].created = INT64_MAX;
 	}
+	const uint32_t *matches = engine_result_rows(e, r);
+	assert_non_null(matches);
 	for (uint32_t i = 0; i < r->n; i++) {
-		uint32_t row = r->rows[i], ac = a->item_acct[r->kind][r->filter.by][row], key;
+		uint32_t row = matches[i], ac = a->item_acct[r->kind][r->filter.by][row], key;
 		switch (pane) {
 		case PANE_ORGS: key = ac; break;
 		case PANE_COUNTRIES: key = a->acct_country[ac]; break;
@@ -461,11 +494,14 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 			{
 				size_t lim = 1 + fx_below(8);
 				got = engine_rank_top(e, r, pane, (enum eng_sort)so, desc, lim, &rows);
-				assert_int_equal(got, m);
+				assert_int_equal(got, m < lim ? m : lim);
 				for (size_t i = 0; i < m && i < lim; i++) {
 					const struct bf_row *w = &list[desc ? i : m - 1 - i];
 					assert_int_equal(rows[i].key, w->key);
+					assert_true(rows[i].count == w->count);
 					assert_true(rows[i].downloads == w->downloads);
+					assert_true(rows[i].likes == w->likes);
+					assert_true(rows[i].created == w->created);
 				}
 				free(rows);
 			}

@@ -71,8 +71,7 @@ struct eng_result {
 	struct filter filter;          /* the filter this answers */
 	int partial;                   /* snapshot holds only the top N: long-tail figures unknown */
 
-	uint32_t n;                    /* matching items */
-	uint32_t *rows;                /* their table rows, by window downloads descending */
+	uint32_t n;                    /* matching items (engine_row_at, engine_result_rows) */
 
 	uint64_t count, downloads;
 	uint64_t top_downloads[ENG_TOP_N];
@@ -118,9 +117,32 @@ const struct attrib *engine_attrib(const struct engine *e);
 struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum ht_kind kind);
 void engine_result_free(struct eng_result *r);
 
+/* The i-th match (0-based) by window downloads descending: its table row,
+ * UINT32_MAX when i >= r->n.  At most 64 steps: a list shows one screen
+ * without making the whole order. */
+uint32_t engine_row_at(const struct engine *e, const struct eng_result *r, uint32_t i);
+/* The position of a table row among the matches (the inverse of
+ * engine_row_at), UINT32_MAX when it does not match.  O(log n). */
+uint32_t engine_row_pos(const struct engine *e, const struct eng_result *r, uint32_t row);
+/* Every match in that order: made on first call (O(n)), owned by the
+ * result.  NULL when memory runs out. */
+const uint32_t *engine_result_rows(const struct engine *e, const struct eng_result *r);
+
 /* Items of a result in a given order.  Returns a malloc'd array of r->n rows
  * (the caller frees it). */
 uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc);
+/* The first `limit` items of that order into out[] (room for limit rows):
+ * stops as soon as they are found.  Returns how many, (size_t)-1 when
+ * memory runs out. */
+size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc,
+		       size_t limit, uint32_t *out);
+
+/* Makes now what the engine otherwise makes on first use (the lineage
+ * attribution's cells, the all-time order, the narrow filter columns, the
+ * search buffer, the account groups), one piece per call, so a front end
+ * can call it between key presses.  Returns 1 while pieces remain, 0 when
+ * all are made, -1 when memory runs out. */
+int engine_prepare_step(struct engine *e);
 
 /* Aggregate ranking for PANE_ORGS .. PANE_YEARS over a result.  Rows with
  * no items are left out, except the unattributed buckets (unknown country,
@@ -128,10 +150,11 @@ uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum e
  * number of rows; *out is malloc'd (the caller frees it). */
 size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		   enum eng_sort sort, int desc, struct eng_row **out);
-/* The same ranking, but only its first `limit` rows (0 = all) are made:
- * O(items + keys log limit) instead of a sort of every key, for panes that
- * show one screen.  Returns the number of rows of the whole ranking; *out
- * holds min(that, limit) rows. */
+/* The first `limit` rows (0 = all) of the same ranking, for a pane that
+ * shows one screen: O(items + keys log limit) at most, instead of a sort of
+ * every key, and for the organisations by downloads usually far less (the
+ * accounts are walked by unfiltered downloads until no later one can enter).
+ * Returns the number of rows in *out: min(rows of the ranking, limit). */
 size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		       enum eng_sort sort, int desc, size_t limit, struct eng_row **out);
 

@@ -113,6 +113,7 @@ struct tui {
 	char search[FILTER_SEARCH_MAX];
 	int rows, cols;
 	int quit;
+	const struct engine *prepared; /* engine_prepare_step has finished on it */
 };
 
 /* The result for an item table under the current filter (computed at most
