@@ -78,7 +78,7 @@ struct result_priv {
 	/* The filter only tests country, group and type: per-account
 	 * answers come from the unfiltered totals of the accounts in cls_ok. */
 	int cell_only;
-	uint8_t *cls_ok;       /* per (type, country+group) class; NULL = all */
+	uint8_t *cls_ok;       /* per (type, country+group) class: passes; NULL = all */
 	struct match_set ms;   /* by window rank */
 	uint32_t *rows;        /* every match in rank order; NULL until first needed */
 	uint64_t *rbits;       /* matches by row; NULL until first needed (30-day: ms.bits) */
@@ -104,6 +104,8 @@ struct ord {
 	uint64_t *dl_own;
 	uint64_t *uni;           /* per 64-rank word: its downloads are all equal */
 	uint16_t *cell[ATTRIB_MODE_COUNT];
+	uint32_t *crk[ATTRIB_MODE_COUNT];      /* ranks grouped by cell, ascending */
+	uint32_t *crk_off[ATTRIB_MODE_COUNT];  /* n_cells + 1 offsets into crk */
 	const uint32_t *acct[ATTRIB_MODE_COUNT]; /* the account each rank counts for */
 	uint32_t *acct_own[ATTRIB_MODE_COUNT];
 	uint32_t *grank[ATTRIB_MODE_COUNT];  /* kdata.gperm's rows as ranks (all-time) */
@@ -173,6 +175,7 @@ struct engine {
 	uint32_t n_cells;
 	struct cell_acc *cube;  /* 2 * n_cells: alternate copies break store chains */
 	uint8_t *cell_ok;
+	uint64_t *cbits;        /* scratch: ranks whose cell passes */
 	uint32_t *acct_sorted;  /* accounts by name, case-insensitive; built on first author filter */
 	uint64_t *acct_bits;
 	struct key_acc *kacc;   /* max(accounts, terms) */
@@ -782,6 +785,41 @@ static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 	return ord_uni(o, n);
 }
 
+/* o->crk and o->crk_off of a mode: a counting sort of the ranks by cell. */
+static int ord_crk(struct engine *e, enum ht_kind kind, int win, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	uint32_t n = kd->n, nc = e->n_cells, *off, *pos, *rk;
+	const uint16_t *cell;
+	if (o->crk[m])
+		return 0;
+	if (ord_base(e, kind, win, m))
+		return -1;
+	cell = o->cell[m];
+	off = calloc((size_t)nc + 2, sizeof *off);
+	pos = malloc(((size_t)nc + 1) * sizeof *pos);
+	rk = big_alloc(((size_t)n + 1) * sizeof *rk);
+	if (!off || !pos || !rk) {
+		free(off);
+		free(pos);
+		free(rk);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		off[cell[i] + 1]++;
+	for (uint32_t c = 0; c < nc; c++) {
+		off[c + 1] += off[c];
+		pos[c] = off[c];
+	}
+	for (uint32_t i = 0; i < n; i++)
+		rk[pos[cell[i]]++] = i;
+	free(pos);
+	o->crk[m] = rk;
+	o->crk_off[m] = off;
+	return 0;
+}
+
 static const uint32_t *term_column(const struct ht_table *t, int col)
 {
 	return col == TERM_TASK ? t->pipeline : col == TERM_LIB ? t->library : t->license;
@@ -981,6 +1019,8 @@ static void kdata_free(struct kdata *kd)
 			free(o->cell[m]);
 			free(o->acct_own[m]);
 			free(o->grank[m]);
+			free(o->crk[m]);
+			free(o->crk_off[m]);
 		}
 		for (int c = 0; c < TERM_COLS; c++)
 			free(o->term[c]);
@@ -1060,6 +1100,8 @@ struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, c
 	e->n_cells = (uint32_t)ENG_YEARS * OT_COUNT * e->n_cg;
 	e->cube = calloc(2 * (size_t)e->n_cells + 1, sizeof *e->cube); /* + a bin for non-matches */
 	e->cell_ok = malloc(e->n_cells);
+	e->cbits = malloc((words_of(s->t[HT_MODELS].n > s->t[HT_DATASETS].n ? s->t[HT_MODELS].n
+								      : s->t[HT_DATASETS].n) + 1) * sizeof *e->cbits);
 	e->acct_bits = calloc(words_of(a->n_accounts) + 1, sizeof *e->acct_bits);
 	e->kacc_n = a->n_accounts > s->n_terms ? a->n_accounts : s->n_terms;
 	/* Random access per item: on huge pages where the system allows. */
@@ -1067,7 +1109,7 @@ struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, c
 	if (e->kacc)
 		memset(e->kacc, 0, ((size_t)e->kacc_n + 1) * sizeof *e->kacc);
 	e->touched = malloc(((size_t)e->kacc_n + 1) * sizeof *e->touched);
-	if (!e->cube || !e->cell_ok || !e->acct_bits || !e->kacc || !e->touched)
+	if (!e->cube || !e->cell_ok || !e->cbits || !e->acct_bits || !e->kacc || !e->touched)
 		goto fail;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		if (kdata_init(e, (enum ht_kind)k))
@@ -1090,6 +1132,7 @@ void engine_free(struct engine *e)
 	free(e->cg_group);
 	free(e->cube);
 	free(e->cell_ok);
+	free(e->cbits);
 	free(e->acct_sorted);
 	free(e->acct_bits);
 	free(e->kacc);
@@ -1245,9 +1288,8 @@ struct scan {
 	uint32_t n;               /* rows */
 	uint32_t lim;             /* ranks [0, lim) can match */
 	const uint64_t *sel;      /* only these ranks (the search); NULL all */
-	int use_cell;
+	const uint64_t *sel2;     /* and these (the cells that pass); NULL all */
 	const uint16_t *cell;
-	const uint8_t *cell_ok;
 	int use_term[TERM_COLS];
 	const uint16_t *term[TERM_COLS];
 	uint16_t term_v[TERM_COLS];
@@ -1335,8 +1377,6 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 			unsigned b = (unsigned)__builtin_ctzll(bits);
 			uint32_t r = base + b;
 			int ok = 1;
-			if (c->use_cell)
-				ok &= c->cell_ok[c->cell[r]] != 0;
 			for (int k = 0; k < TERM_COLS; k++)
 				if (c->use_term[k])
 					ok &= c->term[k][r] == c->term_v[k];
@@ -1364,12 +1404,6 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 		for (unsigned b = 0; b < 64; b++)
 			g |= (uint64_t)((o->flags[base + b] & HT_F_GATED) != 0) << b;
 		m &= c->gated ? g : ~g;
-	}
-	if (c->use_cell && m) {
-		uint64_t g = 0;
-		for (unsigned b = 0; b < 64; b++)
-			g |= (uint64_t)(c->cell_ok[c->cell[base + b]] != 0) << b;
-		m &= g;
 	}
 	if (c->use_auth && m) {
 		uint64_t g = 0;
@@ -1453,8 +1487,8 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 	uint32_t *restrict wcnt = ms->wcnt;
 	uint64_t *restrict wdl = ms->wdl;
 	const uint32_t lim = c->lim;
-	const int tests = c->use_cell || c->use_term[0] || c->use_term[1] || c->use_term[2] ||
-			  c->use_created || c->use_gated || c->use_auth || c->wide;
+	const int tests = c->use_term[0] || c->use_term[1] || c->use_term[2] || c->use_created ||
+			  c->use_gated || c->use_auth || c->wide;
 	uint64_t m = 0, P = 0;
 	unsigned __int128 SP = 0;
 	size_t lw = words_of(lim), ring[CONC_LAG], done = 0;
@@ -1464,7 +1498,7 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 	for (size_t w = 0; w < lw; w++) {
 		uint32_t base = (uint32_t)(w * 64);
 		unsigned cnt = lim - base < 64 ? lim - base : 64;
-		uint64_t bits = c->sel ? c->sel[w] : ~(uint64_t)0;
+		uint64_t bits = (c->sel ? c->sel[w] : ~(uint64_t)0) & (c->sel2 ? c->sel2[w] : ~(uint64_t)0);
 		if (cnt < 64)
 			bits &= ((uint64_t)1 << cnt) - 1;
 		if (tests && bits)
@@ -1795,6 +1829,33 @@ static const struct match_set *every_match(struct engine *e, enum ht_kind kind, 
 	return &o->every;
 }
 
+/* The ranks whose cell passes (e->cell_ok), as a bitmap in e->cbits: set
+ * from the passing cells' rank lists, or cleared from the others' when
+ * most rows pass. */
+static const uint64_t *cell_bits(struct engine *e, enum ht_kind kind, int win, int mode)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ord *o = &kd->o[win];
+	uint32_t n = kd->n, pass = 0;
+	size_t nw = words_of(n);
+	int most;
+	if (ord_crk(e, kind, win, mode))
+		return NULL;
+	for (uint32_t i = 0; i < e->n_cells; i++)
+		if (e->cell_ok[i])
+			pass += o->crk_off[mode][i + 1] - o->crk_off[mode][i];
+	most = (uint64_t)pass * 2 > n;
+	memset(e->cbits, most ? 0xff : 0, (nw + 1) * sizeof *e->cbits);
+	for (uint32_t i = 0; i < e->n_cells; i++) {
+		const uint32_t *rk = o->crk[mode];
+		if ((e->cell_ok[i] != 0) == most)
+			continue;
+		for (uint32_t j = o->crk_off[mode][i]; j < o->crk_off[mode][i + 1]; j++)
+			e->cbits[rk[j] >> 6] ^= (uint64_t)1 << (rk[j] & 63);
+	}
+	return e->cbits;
+}
+
 struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum ht_kind kind)
 {
 	struct result_priv *p;
@@ -1803,7 +1864,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	struct ord *o;
 	const struct ht_table *t;
 	struct scan c;
-	int mode, win;
+	int mode, win, use_cell;
 	uint32_t n;
 
 	if (!e || !f || (unsigned)kind >= HT_KIND_COUNT)
@@ -1844,12 +1905,11 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	c.lim = n;
 	c.cell = o->cell[mode];
 	c.acct = o->acct[mode];
-	c.cell_ok = e->cell_ok;
 	c.cube = e->cube;
 	c.n_cells = e->n_cells;
 	c.n_acct = e->a->n_accounts;
-	c.use_cell = filter_any_country(f) || f->groups || f->types;
-	if (c.use_cell) {
+	use_cell = filter_any_country(f) || f->groups || f->types;
+	if (use_cell) {
 		for (uint32_t i = 0; i < e->n_cells; i++) {
 			unsigned cg = i % e->n_cg, type = (i / e->n_cg) % OT_COUNT;
 			int ok = 1;
@@ -1861,6 +1921,12 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 				ok = 0;
 			e->cell_ok[i] = (uint8_t)ok;
 		}
+		if (!(c.sel2 = cell_bits(e, kind, win, mode)))
+			goto fail;
+		/* cell = (year * OT_COUNT + type) * n_cg + cg; class = type * n_cg + cg */
+		if (!(p->cls_ok = malloc((size_t)OT_COUNT * e->n_cg)))
+			goto fail;
+		memcpy(p->cls_ok, e->cell_ok, (size_t)OT_COUNT * e->n_cg);
 	}
 	if (f->n_authors > 0) {
 		if (mark_authors(e, f))
@@ -1929,19 +1995,14 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		const struct cell_tot *ct = kd->ctot[mode];
 		for (uint32_t i = 0; i < e->n_cells; i++) {
 			struct cell_acc *b = &e->cube[i];
-			if (c.use_cell && !e->cell_ok[i])
+			if (use_cell && !e->cell_ok[i])
 				continue;
 			b->count = ct[i].count;
 			b->downloads = ct[i].downloads[win];
 			b->likes = ct[i].likes;
 			b->created = ct[i].created;
 		}
-		if (c.use_cell) {
-			uint32_t ncls = OT_COUNT * e->n_cg;
-			/* cell = (year * OT_COUNT + type) * n_cg + cg; class = type * n_cg + cg */
-			if (!(p->cls_ok = malloc(ncls)))
-				goto fail;
-			memcpy(p->cls_ok, e->cell_ok, ncls);
+		if (use_cell) {
 			if (match_set_alloc(&p->ms, n))
 				goto fail;
 			scan_pass(&c, &p->ms);
@@ -2390,19 +2451,24 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 	return 0;
 }
 
+/* Whether an account's class (organisation type, country and group)
+ * passes the filter: the items of one that does not cannot match. */
+static int acct_passes(const struct engine *e, const struct result_priv *p, uint32_t ac)
+{
+	const struct attrib *a = e->a;
+	unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
+	return !p->cls_ok || p->cls_ok[type * e->n_cg + e->acct_cg[ac]];
+}
+
 /* Copies an account's unfiltered totals into e->kacc when its class
  * (organisation type, country and group) passes the filter. */
 static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
 		      uint32_t ac, int all)
 {
-	const struct attrib *a = e->a;
 	struct key_acc *ka = &e->kacc[ac];
 
-	if (p->cls_ok) {
-		unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
-		if (!p->cls_ok[type * e->n_cg + e->acct_cg[ac]])
-			return 0;
-	}
+	if (!acct_passes(e, p, ac))
+		return 0;
 	ka->count = (uint32_t)at[ac].count;
 	ka->downloads = at[ac].downloads[all];
 	ka->likes = at[ac].likes;
@@ -2504,6 +2570,8 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 			struct cand cd;
 			if (nh == limit && at[ac].downloads[all] < heap[0].v)
 				break;
+			if (!acct_passes(e, p, ac))
+				continue;
 			group_sum(kd, p, gr, mode, all, ac, &e->kacc[ac]);
 			if (!e->kacc[ac].count)
 				continue;
@@ -2517,7 +2585,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 		return (int64_t)nh;
 	}
 	for (uint32_t ac = 0; ac < na; ac++) {
-		if (!at[ac].count)
+		if (!at[ac].count || !acct_passes(e, p, ac))
 			continue;
 		group_sum(kd, p, gr, mode, all, ac, &e->kacc[ac]);
 		if (e->kacc[ac].count)
@@ -2669,7 +2737,8 @@ int engine_prepare_step(struct engine *e)
 {
 	enum { P_BASE, P_TERM = P_BASE + 4, P_CREATED = P_TERM + 2 * TERM_COLS, P_EVERY = P_CREATED + 2,
 	       P_SEARCH = P_EVERY + 2, P_GROUPS, P_AORDER = P_GROUPS + 2, P_GRANK = P_AORDER + 4,
-	       P_CBY = P_GRANK + 2, P_SORTS = P_CBY + 2, P_AUTHORS = P_SORTS + 3, P_PER_KIND };
+	       P_CBY = P_GRANK + 2, P_CRK = P_CBY + 2, P_SORTS = P_CRK + 4, P_AUTHORS = P_SORTS + 3,
+	       P_PER_KIND };
 	static const enum eng_sort sorts[3] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING };
 	if (!e)
 		return -1;
@@ -2707,9 +2776,13 @@ int engine_prepare_step(struct engine *e)
 		} else if (step < P_CBY) {
 			did = !kd->o[1].grank[step - P_GRANK];
 			rc = group_ranks(e, kind, (int)(step - P_GRANK), 1) ? 0 : -1;
-		} else if (step < P_SORTS) {
+		} else if (step < P_CRK) {
 			did = !kd->cby[step - P_CBY];
 			rc = kd_cby(e, kind, (int)(step - P_CBY));
+		} else if (step < P_SORTS) {
+			unsigned k = step - P_CRK;
+			did = !kd->o[k / 2].crk[k % 2];
+			rc = ord_crk(e, kind, (int)(k / 2), (int)(k % 2));
 		} else if (step < P_AUTHORS) {
 			did = !kd->perm[sorts[step - P_SORTS]];
 			rc = get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;
