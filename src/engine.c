@@ -1,23 +1,23 @@
-/* engine.c - filters, rankings, concentration and shares (see engine.h).
+/* engine.c - filters, rankings, concentration and shares (see engine.h and
+ * docs/architecture.md, "The engine's hot path").
  *
- * Layout of the derived data, per table:
- *  - window rank: for the 30-day window the rank of a row is the row itself
- *    (rows are sorted that way); for all-time downloads a permutation and its
- *    inverse are built once, with the downloads in rank order.
- *  - per attribution mode, one "cell" per item: (year, org type, country+group)
- *    packed in one integer, so the country, group and type filters are one
- *    table lookup and every share breakdown is one bucket update.
+ * Layout of the derived data, per table (struct kdata):
+ *  - per window, struct ord: the rank order (30-day: the rows themselves,
+ *    which are stored that way; all-time: a permutation and its inverse)
+ *    and, in rank order, the narrow columns the filter pass reads: cells,
+ *    term codes, creation, likes, flags, accounts, and per cell its ranks.
+ *  - per attribution mode, one "cell" per item: (year, org type,
+ *    country+group) in 2 bytes, so the country, group and type filters are
+ *    one table of passing cells and every share breakdown is one bucket
+ *    update; the cells' unfiltered totals.
  *  - per attribution mode, the items grouped by account (a counting sort)
- *    with their downloads, likes and creation copied in that order, so the
- *    orgs ranking is one sequential pass testing a bitmap of the matches.
+ *    with their downloads, likes and creation copied in that order, so a
+ *    per-account sum is a sequential pass testing the match bitmap.
  *  - ids lower-cased into one buffer, in string-pool order, for the search.
- * engine_apply makes one pass over the rows (accumulating cells, marking
- * matches in a bitmap indexed by window rank) and one pass over the matches
- * in rank order (rows[], top-N, Gini, Lorenz); in the 30-day window the
- * two are one pass.  No threads: what engine_new does not build (the
- * lineage mode's cells and groups, the all-time order, the item orders by
- * likes, trending, creation and name, the accounts by name) is built on
- * first use and kept.
+ * A result (struct result_priv) is a match bitmap by rank with per-word
+ * counts and downloads (struct match_set), the buckets and the
+ * concentration figures.  No threads: what engine_new does not build is
+ * built on first use or by engine_prepare_step, and kept.
  */
 #include <ctype.h>
 #include <stdio.h>

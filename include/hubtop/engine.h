@@ -3,20 +3,25 @@
  * Knows nothing of terminals or HTTP: the TUI, `hubtop report` and `hubtop
  * export` all ask it the same questions and get the same rows.
  *
- * Owns: struct engine (per-snapshot derived data: sort orders, per-item
- * attribution columns, the incremental search cache) and the results it
- * hands out (free them with engine_result_free).
+ * Owns: struct engine (per-snapshot derived data: rank orders, narrow copies
+ * of the filtered columns, per-cell and per-account groupings, the search
+ * cache) and the results it hands out (free them with engine_result_free).
+ * Not thread-safe: one thread asks, results may outlive later calls.
  *
  * Arithmetic is exact: counts and downloads are 64-bit integer sums; shares
  * (double, 0..1) are computed once, at the end, from those sums.
  *
- * Cost: engine_new is a few O(n) passes and one radix sort (the search
- * buffer); engine_apply is one pass over the table plus one over the
- * matches, O(n); a search string that extends the previous one only
- * re-tests the previous matches.  Made on first use, then kept: the
- * lineage attribution and the all-time order (about 100 ms each on 2M
- * models), the item orders by likes, trending and creation (tens of ms),
- * by name (about a second), the account order for author filters.
+ * Cost: engine_new is a few O(n) passes over the table.  engine_apply reads
+ * narrow rank-ordered columns 64 rows at a time and then touches only the
+ * matches (or, when most rows match, only the rest): O(n / 64 + min(m,
+ * n - m)) plus the tests' columns.  A result holds a bitmap of its matches
+ * with per-word counts, so the k-th row is O(log n) and the whole list is
+ * made only when asked (engine_result_rows).  Made on first use or by
+ * engine_prepare_step, then kept: the lineage mode's cells, the all-time
+ * order and its column copies (100-300 ms each on 2M models), term codes,
+ * account groups, the search buffer, item orders by likes, trending and
+ * creation, the account order for author filters; by name (about a
+ * second) only on first use.
  */
 #ifndef HUBTOP_ENGINE_H
 #define HUBTOP_ENGINE_H
