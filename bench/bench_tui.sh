@@ -61,6 +61,14 @@ for run in 1 2 3; do
 done
 S=b3
 
+# After the first screen the explorer makes the engine's remaining pieces
+# while no key is waiting (a key pressed meanwhile waits for at most one
+# piece): the time they take and the longest piece, then the session.
+i=0
+while [ $i -lt 3000 ] && ! grep -q '^prepare [0-9]* 0$' "$TMP/trace" 2>/dev/null; do sleep 0.01; i=$((i + 1)); done
+awk '$1 == "draw" && !d { d = $2 } $1 == "prepare" { if (last) { p = $2 - last; if (p > worst) worst = p } else { p = $2 - d; worst = p } last = $2; n++ }
+	END { if (n) printf "prepared while idle %.0f ms after the first screen, %d pieces, longest %.0f ms\n", (last - d) / 1e6, n, worst / 1e6 }' "$TMP/trace"
+
 # The typing session: each key is sent once the previous one is drawn.
 draws=$(grep -c '^draw ' "$TMP/trace")
 send() {

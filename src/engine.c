@@ -2730,16 +2730,15 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 /* ---- preparation -------------------------------------------------------- */
 
 /* The pieces in the order a session is likely to need them; each is one
- * lazily made structure, so one step is at most one such build.  The order
- * by name (about a second on 2M ids, and rarely asked for) is left to its
- * first use. */
+ * lazily made structure, so one step is at most one such build (the
+ * longest, the order by name, about a second on 2M ids). */
 int engine_prepare_step(struct engine *e)
 {
 	enum { P_BASE, P_TERM = P_BASE + 4, P_CREATED = P_TERM + 2 * TERM_COLS, P_EVERY = P_CREATED + 2,
 	       P_SEARCH = P_EVERY + 2, P_GROUPS, P_AORDER = P_GROUPS + 2, P_GRANK = P_AORDER + 4,
-	       P_CBY = P_GRANK + 2, P_CRK = P_CBY + 2, P_SORTS = P_CRK + 4, P_AUTHORS = P_SORTS + 3,
+	       P_CBY = P_GRANK + 2, P_CRK = P_CBY + 2, P_SORTS = P_CRK + 4, P_AUTHORS = P_SORTS + 4,
 	       P_PER_KIND };
-	static const enum eng_sort sorts[3] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING };
+	static const enum eng_sort sorts[4] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING, SORT_NAME };
 	if (!e)
 		return -1;
 	while (e->prep < HT_KIND_COUNT * P_PER_KIND) {

@@ -1450,7 +1450,9 @@ int tui_run(struct session *s, const struct config *c)
 		/* Idle after the screen is drawn: the engine makes, one piece
 		 * per turn, what the next answers would otherwise build. */
 		while (t->prepared != t->s->eng && !tui_input_pending()) {
-			if (engine_prepare_step(t->s->eng) <= 0)
+			int rc = engine_prepare_step(t->s->eng);
+			tui_trace("prepare", rc);
+			if (rc <= 0)
 				t->prepared = t->s->eng;
 		}
 		timeout(tui_rf.running ? 100 : -1);

@@ -19,9 +19,9 @@
  * made only when asked (engine_result_rows).  Made on first use or by
  * engine_prepare_step, then kept: the lineage mode's cells, the all-time
  * order and its column copies (100-300 ms each on 2M models), term codes,
- * account groups, the search buffer, item orders by likes, trending and
- * creation, the account order for author filters; by name (about a
- * second) only on first use.
+ * account groups, the search buffer, item orders by likes, trending,
+ * creation and name (about a second), the account order for author
+ * filters.
  */
 #ifndef HUBTOP_ENGINE_H
 #define HUBTOP_ENGINE_H
