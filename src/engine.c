@@ -13,7 +13,8 @@
  *  - per attribution mode, the items grouped by account (a counting sort)
  *    with their downloads, likes and creation copied in that order, so a
  *    per-account sum is a sequential pass testing the match bitmap.
- *  - ids lower-cased into one buffer, in string-pool order, for the search.
+ *  - the ids' search index (search.c), made on first search or by
+ *    engine_prepare_step.
  * A result (struct result_priv) is a match bitmap by rank with per-word
  * counts and downloads (struct match_set), the buckets and the
  * concentration figures.  No threads: what engine_new does not build is
@@ -30,6 +31,7 @@
 #endif
 
 #include "hubtop/engine.h"
+#include "hubtop/search.h"
 
 const unsigned eng_top_n[ENG_TOP_N] = { 10, 100, 200, 1000 };
 
@@ -149,14 +151,7 @@ struct kdata {
 	 * that pass.  Made on first use. */
 	uint32_t *aorder[ATTRIB_MODE_COUNT][2];
 	uint32_t *acls_n[ATTRIB_MODE_COUNT];
-	char *lid;              /* lower-cased ids, each NUL-terminated */
-	uint32_t *lid_off;      /* n + 1 offsets into lid */
-	uint32_t *lid_row;      /* row of each id of lid */
-	uint64_t *sbits;        /* rows matching the cached search */
-	uint64_t *skbits;       /* the same by position in lid */
-	char sprev[FILTER_SEARCH_MAX];
-	int svalid;
-	uint32_t scount;
+	struct search_index *sx; /* the ids' search index */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
 
@@ -494,69 +489,6 @@ static int build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_s
 }
 
 /* ---- construction ------------------------------------------------------- */
-
-/* The ids lower-cased into one buffer for the search, in the order they
- * sit in the string pool (rows are not: reading the pool in row order would
- * be one cache miss per id).  lid_row maps a position to its row. */
-static int build_lid(const struct ht_snapshot *s, enum ht_kind kind, struct kdata *kd)
-{
-	const struct ht_table *t = &s->t[kind];
-	uint32_t n = kd->n;
-	size_t total = 0, cap;
-	unsigned rb = bits_of(n ? n - 1 : 0);
-	uint64_t *v = big_alloc(((size_t)n + 1) * sizeof *v);
-	uint32_t *off = big_alloc(((size_t)n + 1) * sizeof *off);
-	uint32_t *lrow = big_alloc(((size_t)n + 1) * sizeof *lrow);
-	char *lid = NULL;
-	kd->lid_off = off;
-	kd->lid_row = lrow;
-	if (!v || !off || !lrow || s->pool_len > UINT32_MAX)
-		goto fail;
-	for (uint32_t i = 0; i < n; i++)
-		v[i] = (uint64_t)t->id[i] << rb | i;
-	if (radix_sort(v, n, rb, rb + bits_of(s->pool_len)))
-		goto fail;
-	/* Ids are distinct strings of the pool: they fit in its size (pages
-	 * past the end are never touched); a damaged file may say otherwise,
-	 * so the buffer grows when needed. */
-	cap = s->pool_len + 2;
-	lid = big_alloc(cap);
-	if (!lid)
-		goto fail;
-	for (uint32_t k = 0; k < n; k++) {
-		const unsigned char *id = (const unsigned char *)s->pool + (v[k] >> rb);
-		size_t len = strlen((const char *)id);
-		char *o;
-		if (total + len + 2 > cap) {
-			char *nl;
-			if (total + len + 2 > (size_t)UINT32_MAX)
-				goto fail; /* offsets are 32-bit */
-			cap = (total + len + 2) * 2;
-			cap = cap > (size_t)UINT32_MAX ? (size_t)UINT32_MAX : cap;
-			if (!(nl = realloc(lid, cap)))
-				goto fail;
-			lid = nl;
-		}
-		o = lid + total;
-		lrow[k] = (uint32_t)(v[k] & (((uint64_t)1 << rb) - 1));
-		off[k] = (uint32_t)total;
-		for (size_t j = 0; j < len; j++) {
-			unsigned char ch = id[j];
-			o[j] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
-		}
-		o[len] = '\0';
-		total += len + 1;
-	}
-	off[n] = (uint32_t)total;
-	lid[total] = '\0';
-	free(v);
-	kd->lid = lid;
-	return 0;
-fail:
-	free(v);
-	free(lid);
-	return -1;
-}
 
 static const uint32_t *get_perm(struct engine *e, enum ht_kind kind, enum eng_sort sort);
 
@@ -986,9 +918,7 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 
 	kd->n = n;
 	kd->year = malloc((size_t)n + 1);
-	kd->sbits = calloc(words_of(n) + 1, sizeof *kd->sbits);
-	kd->skbits = calloc(words_of(n) + 1, sizeof *kd->skbits);
-	if (!kd->year || !kd->sbits || !kd->skbits)
+	if (!kd->year)
 		return -1;
 	year_bounds(bound);
 	for (uint32_t i = 0; i < n; i++)
@@ -1047,11 +977,7 @@ static void kdata_free(struct kdata *kd)
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
 	}
-	free(kd->lid);
-	free(kd->lid_off);
-	free(kd->lid_row);
-	free(kd->sbits);
-	free(kd->skbits);
+	search_free(kd->sx);
 	for (int i = 0; i < SORT_KEY_COUNT; i++)
 		free(kd->perm[i]);
 }
@@ -1148,81 +1074,6 @@ const struct ht_snapshot *engine_snapshot(const struct engine *e)
 const struct attrib *engine_attrib(const struct engine *e)
 {
 	return e->a;
-}
-
-/* ---- search ------------------------------------------------------------- */
-
-/* Largest r in [lo, n) with off[r] <= pos, galloping from lo. */
-static uint32_t row_at(const uint32_t *off, uint32_t n, uint32_t lo, uint32_t pos)
-{
-	uint32_t step = 1, hi;
-	while (lo + step < n && off[lo + step] <= pos) {
-		lo += step;
-		step *= 2;
-	}
-	hi = lo + step < n ? lo + step : n; /* off[hi] > pos or hi == n */
-	while (hi - lo > 1) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (off[mid] <= pos)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Brings kd->sbits up to date for this search string: a memmem over the
- * whole buffer, or, when the string extends the previous one and that
- * matched few ids, a test of the previous matches only. */
-static void search_update(struct kdata *kd, const char *search)
-{
-	char needle[FILTER_SEARCH_MAX];
-	size_t nl = 0, nw = words_of(kd->n);
-	uint32_t cnt = 0;
-	for (; search[nl] && nl < sizeof needle - 1; nl++)
-		needle[nl] = (char)tolower((unsigned char)search[nl]);
-	needle[nl] = '\0';
-	if (kd->svalid && !strcmp(needle, kd->sprev))
-		return;
-	if (kd->svalid && strstr(needle, kd->sprev) && kd->scount <= kd->n / 4) {
-		for (size_t w = 0; w < nw; w++) {
-			uint64_t bits = kd->skbits[w], keep = bits;
-			while (bits) {
-				unsigned b = (unsigned)__builtin_ctzll(bits);
-				uint32_t k = (uint32_t)(w * 64 + b);
-				bits &= bits - 1;
-				if (!strstr(kd->lid + kd->lid_off[k], needle))
-					keep &= ~((uint64_t)1 << b);
-			}
-			kd->skbits[w] = keep;
-			cnt += (uint32_t)__builtin_popcountll(keep);
-		}
-	} else {
-		const char *base = kd->lid;
-		uint32_t total = kd->lid_off[kd->n], pos = 0, k = 0;
-		memset(kd->skbits, 0, nw * sizeof *kd->skbits);
-		while (pos < total) {
-			const char *q = memmem(base + pos, total - pos, needle, nl);
-			if (!q)
-				break;
-			k = row_at(kd->lid_off, kd->n, k, (uint32_t)(q - base));
-			kd->skbits[k >> 6] |= (uint64_t)1 << (k & 63);
-			cnt++;
-			pos = kd->lid_off[k + 1];
-		}
-	}
-	memset(kd->sbits, 0, nw * sizeof *kd->sbits);
-	for (size_t w = 0; w < nw; w++) {
-		uint64_t bits = kd->skbits[w];
-		while (bits) {
-			uint32_t row = kd->lid_row[w * 64 + (unsigned)__builtin_ctzll(bits)];
-			bits &= bits - 1;
-			kd->sbits[row >> 6] |= (uint64_t)1 << (row & 63);
-		}
-	}
-	memcpy(kd->sprev, needle, nl + 1);
-	kd->svalid = 1;
-	kd->scount = cnt;
 }
 
 /* ---- apply -------------------------------------------------------------- */
@@ -1785,28 +1636,30 @@ static void finish_buckets(struct engine *e, struct result_priv *p)
 	}
 }
 
-/* The search as a bitmap by the window's rank (30-day: by row). */
+/* The search as a bitmap by the window's rank (30-day: by row, as the
+ * index answers; all-time: remapped, and kept for the next filter change). */
 static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int win, const char *search)
 {
 	struct kdata *kd = &e->k[kind];
 	struct ord *o = &kd->o[win];
 	size_t nw = words_of(kd->n);
-	if (!kd->lid && build_lid(e->s, kind, kd))
+	const uint64_t *rows;
+	uint32_t count;
+	if (!kd->sx && !(kd->sx = search_new(e->s, kind)))
 		return NULL;
-	search_update(kd, search);
-	if (!win)
-		return kd->sbits;
-	if (o->svalid && !strcmp(o->skey, kd->sprev))
+	if (win && o->svalid && !strcmp(o->skey, search))
 		return o->sbits;
+	if (!(rows = search_match(kd->sx, search, &count)) || !win)
+		return rows;
 	if (!o->sbits && !(o->sbits = malloc((nw + 1) * sizeof *o->sbits)))
 		return NULL;
 	memset(o->sbits, 0, nw * sizeof *o->sbits);
 	for (size_t w = 0; w < nw; w++)
-		for (uint64_t bits = kd->sbits[w]; bits; bits &= bits - 1) {
+		for (uint64_t bits = rows[w]; bits; bits &= bits - 1) {
 			uint32_t rk = o->rank[w * 64 + (unsigned)__builtin_ctzll(bits)];
 			o->sbits[rk >> 6] |= (uint64_t)1 << (rk & 63);
 		}
-	memcpy(o->skey, kd->sprev, sizeof o->skey);
+	snprintf(o->skey, sizeof o->skey, "%s", search);
 	o->svalid = 1;
 	return o->sbits;
 }
@@ -2515,13 +2368,52 @@ static void group_sum(const struct kdata *kd, const struct result_priv *p, const
 	k->created = created;
 }
 
+/* Few matches: their sums by account, one match at a time. */
+static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode, int all)
+{
+	const struct kdata *kd = &e->k[p->pub.kind];
+	const struct ord *o = &kd->o[all];
+	const uint32_t *acct = o->acct[mode], *likes = o->likes, *perm = o->perm;
+	const uint64_t *dl = o->dl;
+	const int64_t *created = e->s->t[p->pub.kind].created;
+	uint32_t m = 0, gen, na = e->a->n_accounts < e->kacc_n ? e->a->n_accounts : e->kacc_n;
+	if (++e->gen == 0) {
+		for (uint32_t i = 0; i < e->kacc_n; i++)
+			e->kacc[i].gen = 0;
+		e->gen = 1;
+	}
+	gen = e->gen;
+	FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
+		__builtin_prefetch(&acct[rk]);
+		__builtin_prefetch(&dl[rk]);
+	}, {
+		uint32_t ac = acct[rk] < na ? acct[rk] : 0;
+		int64_t cr = created[perm ? perm[rk] : rk];
+		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+		struct key_acc *k = &e->kacc[ac];
+		if (k->gen != gen) {
+			k->gen = gen;
+			k->count = 0;
+			k->downloads = k->likes = 0;
+			k->created = UINT64_MAX;
+			e->touched[m++] = ac;
+		}
+		k->count++;
+		k->downloads += dl[rk];
+		k->likes += likes[rk];
+		k->created = ck < k->created ? ck : k->created;
+	});
+	return m;
+}
+
 /* Per-account sums of a result's items, for the orgs pane, left in e->kacc
  * for the accounts in e->touched[0..return) (-1: out of memory).
  *  - Filters on country, group and type alone: the unfiltered totals of the
  *    accounts that pass; for the first screen by downloads, the first
  *    accounts that pass in the unfiltered order.
- *  - Other filters: a sequential pass over the items grouped by account,
- *    testing the match bitmap; for the first screen by downloads, the
+ *  - Other filters: a pass over the matches when they are few, else a
+ *    sequential pass over the items grouped by account, testing the match
+ *    bitmap; for the first screen by downloads, the
  *    accounts are walked in the order of their unfiltered downloads, and
  *    the walk stops at the first one whose unfiltered downloads are below
  *    the last one kept (filtered downloads are never above). */
@@ -2557,6 +2449,8 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 				e->touched[m++] = ac;
 		return m;
 	}
+	if ((uint64_t)p->ms.n * 16 < kd->n)
+		return orgs_few(e, p, mode, all);
 	if (!(gr = group_ranks(e, r->kind, mode, all)))
 		return -1;
 	if (top) {
@@ -2763,8 +2657,8 @@ int engine_prepare_step(struct engine *e)
 			did = !kd->o[step - P_EVERY].every.bits;
 			rc = every_match(e, kind, (int)(step - P_EVERY)) ? 0 : -1;
 		} else if (step == P_SEARCH) {
-			did = !kd->lid;
-			rc = did ? build_lid(e->s, kind, kd) : 0;
+			did = !kd->sx;
+			rc = did && !(kd->sx = search_new(e->s, kind)) ? -1 : 0;
 		} else if (step < P_AORDER) {
 			did = !kd->atot[step - P_GROUPS];
 			rc = kd_mode(e, kind, (int)(step - P_GROUPS), 1);

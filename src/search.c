@@ -1,0 +1,799 @@
+/* search.c - substring search over ids (see search.h).
+ *
+ * Reading all the ids (80 MB for 2M models) takes longer than a keystroke
+ * may, and so does reading every id that holds the needle's first letter,
+ * so answers come from an index:
+ *  - per character class (a-z 0-9 - _ . / and "other"), the rows holding
+ *    it: a one-letter needle is that bitmap as is;
+ *  - per pair of classes (41 x 41), the rows holding it, per chunk of 4,096
+ *    rows a sorted list of 16-bit row numbers or, past 255 rows, a bitmap
+ *    (as in Roaring bitmaps): a two-letter needle is that set, and a longer
+ *    one is tested only on the rows holding its rarest pairs;
+ *  - a lower-cased copy of the ids in row order, which those tests read:
+ *    candidates come in row order, so reading goes front to back, and each
+ *    row is fetched well before its test.
+ * Typing extends a needle: the answer for each prefix is kept with, per
+ * match, where its first match starts and the 8 bytes after it.  An
+ * occurrence of the longer needle starts with one of the prefix, so none
+ * starts earlier: when those bytes go on with the new letters, that is the
+ * first match again, and the id is not read; when they do not and the
+ * prefix occurs only once, there is none.  Erasing finds the shorter
+ * answers still there.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "hubtop/search.h"
+
+#define SX_OTHER 40            /* bytes outside a-z 0-9 - _ . / (an inexact class) */
+#define SX_NCLS 41
+#define SX_NKEYS (SX_NCLS * SX_NCLS)
+#define SX_KEYS_PAD 1688       /* SX_NKEYS rounded up, off a power of two */
+#define SX_CHUNK_BITS 12       /* a chunk's build scratch stays in L2 */
+#define SX_CHUNK ((uint32_t)1 << SX_CHUNK_BITS)
+#define SX_CWORDS (SX_CHUNK / 64)
+#define SX_CUNITS (SX_CHUNK / 16) /* a chunk's bitmap, in 16-bit units */
+#define SX_LIST_MAX (SX_CUNITS - 1) /* a longer list takes a bitmap's room */
+#define SX_LEVELS 64           /* prefixes kept: needle lengths 1..64 */
+#define SX_PICK 3              /* pairs intersected before testing */
+#define SX_FEW 2048            /* fewer candidates: test them without intersecting */
+#define SX_RING 64             /* candidates in flight (a power of two) */
+#define SX_AHEAD 32            /* fetches run this many candidates ahead of the tests */
+
+/* One cached answer: the rows matching the first len bytes of cur, and
+ * per match (in row order) what the next letter needs to know, so that
+ * typing reads these arrays, not the ids. */
+struct sx_level {
+	int valid;
+	int used;         /* bits has been written (counts in search_memory) */
+	int has_at;       /* the arrays below are filled */
+	uint32_t count;
+	uint64_t *bits;
+	uint32_t *at;     /* where the first match starts in text */
+	uint64_t *next;   /* the bytes after it, lowest first */
+	uint8_t *flags;   /* SX_NEXT_N: how many of them are known; SX_ONCE */
+	size_t cap;
+};
+
+#define SX_NEXT_N 0x0fu
+#define SX_ONCE 0x10u         /* the needle occurs only once in the id */
+
+/* The build's scratch for one chunk: the rows holding each pair, as words
+ * of 64 rows, word-major, so the 64 rows being read update 13 KB (L1);
+ * used says which words of a pair are not zero.  All zero between chunks. */
+struct sx_scratch {
+	uint64_t w[SX_CWORDS][SX_KEYS_PAD];
+	uint64_t used[SX_NKEYS];
+	uint32_t count[SX_NKEYS]; /* rows set in the used words */
+	uint64_t cls[SX_NCLS];    /* the 64 rows being read, per class */
+};
+
+struct search_index {
+	uint32_t n, nch;
+	size_t nw;                /* words of a row bitmap */
+	uint32_t max_len;         /* longest id */
+	char *text;               /* lower-cased ids in row order, each followed by NUL */
+	size_t text_len, text_cap;
+	uint32_t *off;            /* n + 1 offsets into text */
+	uint64_t *uni;            /* SX_NCLS bitmaps of nw words */
+	uint32_t uni_count[SX_NCLS];
+	/* Pair sets: chunk ch of pair key is units [dir[i], dir[i + 1]) of
+	 * cont, i = ch * SX_NKEYS + key: a sorted list of rows within the
+	 * chunk, or its bitmap when it has SX_CUNITS units. */
+	uint32_t *dir;
+	uint16_t *cont;
+	size_t cont_len, cont_cap;
+	uint32_t key_count[SX_NKEYS]; /* rows holding each pair */
+	uint8_t cls[256];
+
+	/* The needle the cached prefixes belong to (lower-cased). */
+	char cur[SX_LEVELS + 1];
+	size_t cur_len;
+	struct sx_level lv[SX_LEVELS + 1]; /* lv[len], len 1..SX_LEVELS */
+	struct sx_level scratch;           /* answers to longer needles */
+	uint64_t *cand;
+	uint64_t *zero;                    /* an empty answer */
+	uint64_t *words;                   /* the row bitmaps above, one block */
+	char *needle;                      /* max_len + 1 */
+};
+
+/* On x86-64 the popcount builtin is a library call unless the target has
+ * the instruction, which every x86-64 CPU of the last 15 years has: the
+ * functions that count bits by the million get a second copy built for it,
+ * chosen when the program starts. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__POPCNT__) && \
+	defined(__ELF__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define SX_POPCNT __attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+#ifndef SX_POPCNT
+#define SX_POPCNT
+#endif
+
+static inline unsigned sx_pop(uint64_t v)
+{
+	return (unsigned)__builtin_popcountll(v);
+}
+
+static unsigned char sx_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* Lower-cases 8 bytes at once (ASCII letters only). */
+static uint64_t sx_lower8(uint64_t v)
+{
+	const uint64_t h = 0x8080808080808080ull;
+	uint64_t x = v & ~h;
+	uint64_t ge_a = x + 0x3f3f3f3f3f3f3f3full; /* bit 7 set: x >= 'A' */
+	uint64_t gt_z = x + 0x2525252525252525ull; /* bit 7 set: x > 'Z' */
+	return v | ((ge_a & ~gt_z & ~v & h) >> 2);
+}
+
+static void sx_init_classes(uint8_t *cls)
+{
+	memset(cls, SX_OTHER, 256);
+	for (int c = 0; c < 26; c++) {
+		cls['a' + c] = (uint8_t)c;
+		cls['A' + c] = (uint8_t)c;
+	}
+	for (int c = 0; c < 10; c++)
+		cls['0' + c] = (uint8_t)(26 + c);
+	cls['-'] = 36;
+	cls['_'] = 37;
+	cls['.'] = 38;
+	cls['/'] = 39;
+}
+
+static int sx_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc = *cap;
+	void *np;
+	if (need <= nc)
+		return 0;
+	while (nc < need)
+		nc = nc ? nc * 2 : 1024;
+	if (nc > SIZE_MAX / elem || !(np = realloc(*p, nc * elem)))
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+/* Large arrays on huge pages where the system allows: fewer page faults
+ * to fill them, fewer TLB misses to read them at random. */
+static void sx_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + len) & ~(huge - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* a hint: failure is harmless */
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* Returns unused room to the system (large blocks shrink in place). */
+static void sx_trim(void **p, size_t *cap, size_t len, size_t elem)
+{
+	void *np;
+	if (len && len < *cap && (np = realloc(*p, len * elem))) {
+		*p = np;
+		*cap = len;
+	}
+}
+
+/* ---- construction ------------------------------------------------------- */
+
+/* Marks the pairs of the 64 rows just read as used, and stores their classes. */
+SX_POPCNT static void sx_end_block(struct search_index *x, struct sx_scratch *b, uint32_t r0)
+{
+	unsigned lw = (r0 & (SX_CHUNK - 1)) >> 6;
+	const uint64_t *w = b->w[lw];
+	for (unsigned c = 0; c < SX_NCLS; c++) {
+		x->uni[c * x->nw + (r0 >> 6)] = b->cls[c];
+		b->cls[c] = 0;
+	}
+	/* Branch-free: which pairs these rows hold is anybody's guess. */
+	for (unsigned key = 0; key < SX_NKEYS; key++) {
+		b->used[key] |= (uint64_t)(w[key] != 0) << lw;
+		b->count[key] += sx_pop(w[key]);
+	}
+}
+
+/* Moves chunk ch's pair sets from the scratch into the index: a list of
+ * rows, or the bitmap when the list would not be smaller. */
+SX_POPCNT static int sx_end_chunk(struct search_index *x, uint32_t ch, struct sx_scratch *b)
+{
+	for (unsigned key = 0; key < SX_NKEYS; key++) {
+		uint64_t used = b->used[key], u;
+		uint32_t k = b->count[key];
+		uint16_t *o;
+		x->dir[(size_t)ch * SX_NKEYS + key] = (uint32_t)x->cont_len;
+		if (!used)
+			continue;
+		b->used[key] = 0;
+		b->count[key] = 0;
+		if (sx_grow((void **)&x->cont, &x->cont_cap, x->cont_len + SX_CUNITS, sizeof *x->cont))
+			return -1;
+		x->key_count[key] += k;
+		o = x->cont + x->cont_len;
+		if (k > SX_LIST_MAX) {
+			for (unsigned lw = 0; lw < SX_CWORDS; lw++) {
+				uint64_t v = used >> lw & 1 ? b->w[lw][key] : 0;
+				memcpy(o + lw * 4, &v, sizeof v);
+				b->w[lw][key] = 0;
+			}
+			x->cont_len += SX_CUNITS;
+			continue;
+		}
+		x->cont_len += k;
+		k = 0;
+		for (u = used; u; u &= u - 1) {
+			unsigned lw = (unsigned)__builtin_ctzll(u);
+			for (uint64_t v = b->w[lw][key]; v; v &= v - 1)
+				o[k++] = (uint16_t)(lw * 64 + (unsigned)__builtin_ctzll(v));
+			b->w[lw][key] = 0;
+		}
+	}
+	return 0;
+}
+
+/* Copies one id, lower-cased, and marks its classes and pairs. */
+static int sx_add_row(struct search_index *x, const char *id, uint32_t r, struct sx_scratch *b)
+{
+	size_t len = strlen(id);
+	unsigned char *o;
+	uint64_t bit = (uint64_t)1 << (r & 63), *w = b->w[(r & (SX_CHUNK - 1)) >> 6], m;
+	unsigned prev;
+	if (x->text_len + len + 1 > UINT32_MAX)
+		return -1; /* offsets are 32-bit */
+	if (sx_grow((void **)&x->text, &x->text_cap, x->text_len + len + 64, 1))
+		return -1;
+	o = (unsigned char *)x->text + x->text_len;
+	memcpy(o, id, len);
+	/* Whole words: the bytes past the id are scratch until the next one. */
+	for (size_t j = 0; j < len; j += 8) {
+		uint64_t v;
+		memcpy(&v, o + j, 8);
+		v = sx_lower8(v);
+		memcpy(o + j, &v, 8);
+	}
+	o[len] = '\0';
+	x->off[r] = (uint32_t)x->text_len;
+	x->text_len += len + 1;
+	if (len > x->max_len)
+		x->max_len = (uint32_t)len;
+	if (!len)
+		return 0;
+	/* Classes in a register: repeated letters would chain the stores. */
+	prev = x->cls[o[0]];
+	m = (uint64_t)1 << prev;
+	for (size_t j = 1; j < len; j++) {
+		unsigned c = x->cls[o[j]];
+		m |= (uint64_t)1 << c;
+		w[prev * SX_NCLS + c] |= bit;
+		prev = c;
+	}
+	for (; m; m &= m - 1)
+		b->cls[__builtin_ctzll(m)] |= bit;
+	return 0;
+}
+
+static int sx_build(struct search_index *x, const struct ht_snapshot *s, const struct ht_table *t)
+{
+	struct sx_scratch *b = calloc(1, sizeof *b);
+	int rc = -1;
+	if (!b)
+		return -1;
+	for (uint32_t ch = 0; ch < x->nch; ch++) {
+		uint32_t lo = ch << SX_CHUNK_BITS, hi = x->n - lo > SX_CHUNK ? lo + SX_CHUNK : x->n;
+		for (uint32_t r = lo; r < hi; r++) {
+			/* The pool is not in row order: fetch ids ahead (two lines). */
+			if (r + 16 < x->n) {
+				const char *a = s->pool + t->id[r + 16];
+				__builtin_prefetch(a);
+				__builtin_prefetch(a + 63);
+			}
+			if (sx_add_row(x, s->pool + t->id[r], r, b))
+				goto out;
+			if ((r & 63) == 63 || r + 1 == hi)
+				sx_end_block(x, b, r & ~(uint32_t)63);
+		}
+		if (sx_end_chunk(x, ch, b))
+			goto out;
+	}
+	x->dir[(size_t)x->nch * SX_NKEYS] = (uint32_t)x->cont_len;
+	if (x->cont_len > UINT32_MAX)
+		goto out;
+	x->off[x->n] = (uint32_t)x->text_len;
+	/* Tests may read a needle's length (at most max_len) past the last id,
+	 * and vector reads 16 bytes more. */
+	if (sx_grow((void **)&x->text, &x->text_cap, x->text_len + x->max_len + 64, 1))
+		goto out;
+	memset(x->text + x->text_len, 0, x->max_len + 64);
+	for (unsigned c = 0; c < SX_NCLS; c++) {
+		uint32_t k = 0;
+		for (size_t w = 0; w < x->nw; w++)
+			k += sx_pop(x->uni[c * x->nw + w]);
+		x->uni_count[c] = k;
+	}
+	rc = 0;
+out:
+	free(b);
+	return rc;
+}
+
+struct search_index *search_new(const struct ht_snapshot *s, enum ht_kind kind)
+{
+	const struct ht_table *t = &s->t[kind];
+	struct search_index *x = calloc(1, sizeof *x);
+	size_t nblk;
+	if (!x)
+		return NULL;
+	x->n = t->n;
+	x->nw = ((size_t)t->n + 63) / 64;
+	x->nch = (uint32_t)(((size_t)t->n + SX_CHUNK - 1) >> SX_CHUNK_BITS);
+	sx_init_classes(x->cls);
+	/* Ids are distinct strings of the pool, so it bounds the copy (and
+	 * the pair sets: at most one unit a byte); both grow if a damaged
+	 * snapshot says otherwise.  Pages past the end are never touched. */
+	x->text_cap = (size_t)s->pool_len + 128;
+	x->text = malloc(x->text_cap);
+	x->cont_cap = (size_t)s->pool_len + SX_CUNITS;
+	x->cont = malloc(x->cont_cap * sizeof *x->cont);
+	x->off = malloc(((size_t)x->n + 1) * sizeof *x->off);
+	x->uni = calloc(SX_NCLS * x->nw + 1, sizeof *x->uni);
+	x->dir = malloc(((size_t)SX_NKEYS * x->nch + 1) * sizeof *x->dir);
+	/* Level bitmaps, the candidates: pages are touched only when used. */
+	nblk = (SX_LEVELS + 3) * (x->nw + 1);
+	x->words = malloc(nblk * sizeof *x->words);
+	x->zero = calloc(x->nw + 1, sizeof *x->zero);
+	if (!x->text || !x->cont || !x->off || !x->uni || !x->dir || !x->words || !x->zero) {
+		search_free(x);
+		return NULL;
+	}
+	sx_huge(x->text, x->text_cap);
+	sx_huge(x->cont, x->cont_cap * sizeof *x->cont);
+	sx_huge(x->off, ((size_t)x->n + 1) * sizeof *x->off);
+	sx_huge(x->uni, (SX_NCLS * x->nw + 1) * sizeof *x->uni);
+	if (sx_build(x, s, t) || !(x->needle = malloc((size_t)x->max_len + 1))) {
+		search_free(x);
+		return NULL;
+	}
+	for (unsigned l = 0; l <= SX_LEVELS; l++)
+		x->lv[l].bits = x->words + l * (x->nw + 1);
+	x->scratch.bits = x->words + (SX_LEVELS + 1) * (x->nw + 1);
+	x->cand = x->words + (SX_LEVELS + 2) * (x->nw + 1);
+	sx_trim((void **)&x->text, &x->text_cap, x->text_len + x->max_len + 64, 1);
+	sx_trim((void **)&x->cont, &x->cont_cap, x->cont_len, sizeof *x->cont);
+	return x;
+}
+
+void search_free(struct search_index *x)
+{
+	if (!x)
+		return;
+	for (unsigned l = 0; l <= SX_LEVELS; l++) {
+		free(x->lv[l].at);
+		free(x->lv[l].next);
+		free(x->lv[l].flags);
+	}
+	free(x->zero);
+	free(x->text);
+	free(x->off);
+	free(x->uni);
+	free(x->dir);
+	free(x->cont);
+	free(x->words);
+	free(x->needle);
+	free(x);
+}
+
+size_t search_memory(const struct search_index *x)
+{
+	size_t b = sizeof *x + x->text_cap + ((size_t)x->n + 1) * sizeof *x->off +
+		   (SX_NCLS * x->nw + 1) * sizeof *x->uni + ((size_t)SX_NKEYS * x->nch + 1) * sizeof *x->dir +
+		   x->cont_cap * sizeof *x->cont + (size_t)x->max_len + 1 +
+		   2 * (x->nw + 1) * sizeof *x->cand; /* candidates, the empty answer */
+	for (unsigned l = 0; l <= SX_LEVELS; l++)
+		b += (x->lv[l].used ? x->nw * sizeof(uint64_t) : 0) +
+		     x->lv[l].cap * (sizeof(uint32_t) + sizeof(uint64_t) + 1);
+	return b + (x->scratch.used ? x->nw * sizeof(uint64_t) : 0);
+}
+
+/* ---- pair sets ---------------------------------------------------------- */
+
+static unsigned sx_key(const struct search_index *x, const char *nd, size_t i)
+{
+	return x->cls[(unsigned char)nd[i]] * SX_NCLS + x->cls[(unsigned char)nd[i + 1]];
+}
+
+static int sx_exact(const struct search_index *x, char c)
+{
+	return x->cls[(unsigned char)c] != SX_OTHER;
+}
+
+/* Words [w0, w1) of the chunk's part of a row bitmap. */
+static void sx_chunk_words(const struct search_index *x, uint32_t ch, size_t *w0, size_t *w1)
+{
+	*w0 = (size_t)ch * SX_CWORDS;
+	*w1 = *w0 + SX_CWORDS < x->nw ? *w0 + SX_CWORDS : x->nw;
+}
+
+/* dst = the rows holding pair key. */
+static void sx_pair_set(const struct search_index *x, unsigned key, uint64_t *dst)
+{
+	for (uint32_t ch = 0; ch < x->nch; ch++) {
+		const uint32_t *d = x->dir + (size_t)ch * SX_NKEYS + key;
+		const uint16_t *l = x->cont + d[0];
+		uint32_t len = d[1] - d[0];
+		size_t w0, w1;
+		sx_chunk_words(x, ch, &w0, &w1);
+		if (len == SX_CUNITS) {
+			memcpy(dst + w0, l, (w1 - w0) * sizeof *dst);
+			continue;
+		}
+		memset(dst + w0, 0, (w1 - w0) * sizeof *dst);
+		for (uint32_t i = 0; i < len; i++)
+			dst[w0 + (l[i] >> 6)] |= (uint64_t)1 << (l[i] & 63);
+	}
+}
+
+/* dst &= the rows holding pair key. */
+static void sx_pair_and(const struct search_index *x, unsigned key, uint64_t *dst)
+{
+	for (uint32_t ch = 0; ch < x->nch; ch++) {
+		const uint32_t *d = x->dir + (size_t)ch * SX_NKEYS + key;
+		const uint16_t *l = x->cont + d[0], *le = x->cont + d[1];
+		size_t w0, w1;
+		sx_chunk_words(x, ch, &w0, &w1);
+		if (le - l == SX_CUNITS) {
+			for (size_t w = w0; w < w1; w++) {
+				uint64_t m;
+				memcpy(&m, l + (w - w0) * 4, sizeof m);
+				dst[w] &= m;
+			}
+			continue;
+		}
+		/* The list is sorted: one mask per word; words it skips clear. */
+		for (size_t w = w0; w < w1; w++) {
+			uint64_t m = 0;
+			while (l < le && (size_t)(*l >> 6) == w - w0) {
+				m |= (uint64_t)1 << (*l & 63);
+				l++;
+			}
+			dst[w] &= m;
+		}
+	}
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* Whether t and nd agree on n bytes (inline: n is small here). */
+static int sx_same(const char *t, const char *nd, size_t n)
+{
+	if (n > 16)
+		return !memcmp(t, nd, n);
+	for (size_t j = 0; j < n; j++)
+		if (t[j] != nd[j])
+			return 0;
+	return 1;
+}
+
+/* Where the k-byte needle nd first occurs in t[from, end), or -1.  *once
+ * is set when that is also the last occurrence and it costs nothing to
+ * know (the match is in the last block read), else cleared.  Reads up to
+ * 16 bytes past end (the text is padded). */
+static long sx_find(const char *t, size_t from, size_t end, const char *nd, size_t k, int *once)
+{
+	*once = 0;
+	if (from + k > end)
+		return -1;
+#ifdef __SSE2__
+	{
+		/* Positions holding the first and the last byte, then the rest. */
+		const __m128i f = _mm_set1_epi8(nd[0]), l = _mm_set1_epi8(nd[k - 1]);
+		size_t last = end - k; /* the last possible start */
+		for (size_t i = from; i <= last; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+			__m128i z = _mm_loadu_si128((const __m128i *)(const void *)(t + i + k - 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f),
+									       _mm_cmpeq_epi8(z, l)));
+			if (last - i < 15)
+				m &= (2u << (last - i)) - 1;
+			for (; m; m &= m - 1) {
+				size_t p = i + (unsigned)__builtin_ctz(m);
+				if (k > 2 && !sx_same(t + p + 1, nd + 1, k - 2))
+					continue;
+				if (last - i < 16) {
+					*once = 1;
+					for (m &= m - 1; m; m &= m - 1) {
+						size_t q = i + (unsigned)__builtin_ctz(m);
+						if (k <= 2 || sx_same(t + q + 1, nd + 1, k - 2))
+							*once = 0;
+					}
+				}
+				return (long)p;
+			}
+		}
+		return -1;
+	}
+#else
+	{
+		const char *p = t + from, *e = t + (end - k) + 1;
+		while (p < e && (p = memchr(p, nd[0], (size_t)(e - p)))) {
+			if (sx_same(p + 1, nd + 1, k - 1)) {
+				*once = (size_t)(e - p) <= 1;
+				return p - t;
+			}
+			p++;
+		}
+		return -1;
+	}
+#endif
+}
+
+/* Room for n matches in a level's arrays; 0 when it cannot be had (the
+ * answer is then kept without them). */
+static int sx_level_room(struct sx_level *l, size_t n)
+{
+	size_t cap = l->cap * 2 > n ? l->cap * 2 : n;
+	void *p;
+	if (n <= l->cap)
+		return 1;
+	/* cap stays a lower bound of the three sizes whatever fails. */
+	if (!(p = realloc(l->at, cap * sizeof *l->at)))
+		return 0;
+	l->at = p;
+	if (!(p = realloc(l->next, cap * sizeof *l->next)))
+		return 0;
+	l->next = p;
+	if (!(p = realloc(l->flags, cap)))
+		return 0;
+	l->flags = p;
+	l->cap = cap;
+	return 1;
+}
+
+/* The 8 bytes of text at p, lowest first. */
+static uint64_t sx_load8(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* The j <= 8 bytes of the needle at nd, lowest first. */
+static uint64_t sx_bytes(const char *nd, size_t j)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < j; i++)
+		v |= (uint64_t)(unsigned char)nd[i] << (8 * i);
+	return v;
+}
+
+/* One candidate row on its way through sx_test. */
+struct sx_cand {
+	uint32_t row, at;
+	uint64_t next;
+	uint8_t flags;
+	uint8_t state;        /* SX_YES, SX_NO: decided; else the text must be read */
+};
+enum { SX_TEXT = 0, SX_AT, SX_YES, SX_NO };
+
+/* Tests the candidate rows cand against the k-byte needle into dst.  With a
+ * parent (the first p bytes) that has its arrays, most rows are decided by
+ * the bytes after the parent's match; the others, and all rows without a
+ * parent, read the text: the row from its start (SX_TEXT), or the parent's
+ * match onwards (SX_AT).  Rows to read are fetched SX_AHEAD candidates
+ * before their test: they are scattered, which hardware cannot guess. */
+SX_POPCNT static void sx_test(struct search_index *x, const struct sx_level *parent, size_t p, size_t k,
+		    struct sx_level *dst, uint32_t ncand)
+{
+	const char *nd = x->needle, *text = x->text;
+	const int hints = parent && parent->has_at;
+	const uint64_t *pb = hints ? parent->bits : NULL;
+	const size_t more = k - p;
+	const uint64_t want = more <= 8 ? sx_bytes(nd + p, more) : 0;
+	const uint64_t mask = more < 8 ? ((uint64_t)1 << (8 * more)) - 1 : ~(uint64_t)0;
+	struct sx_cand ring[SX_RING];
+	uint32_t head = 0, tail = 0, cnt = 0, rank = 0;
+	int keep = dst != &x->scratch && sx_level_room(dst, ncand ? ncand : 1);
+	memset(dst->bits, 0, x->nw * sizeof *dst->bits);
+	for (size_t w = 0; w <= x->nw; w++) {
+		uint64_t cw = w < x->nw ? x->cand[w] : 0;
+		while (cw || (w == x->nw && head != tail)) {
+			struct sx_cand *c;
+			if (cw) {
+				unsigned b = (unsigned)__builtin_ctzll(cw);
+				cw &= cw - 1;
+				c = &ring[tail++ % SX_RING];
+				c->row = (uint32_t)(w * 64 + b);
+				c->state = SX_TEXT;
+				if (hints) {
+					uint32_t i = rank + sx_pop(pb[w] & (((uint64_t)1 << b) - 1));
+					unsigned n = parent->flags[i] & SX_NEXT_N;
+					c->at = parent->at[i];
+					c->flags = parent->flags[i];
+					c->state = SX_AT;
+					if (more <= n) {
+						/* Decided by the bytes after the parent's match. */
+						uint64_t nx = parent->next[i];
+						if ((nx & mask) == want) {
+							c->state = SX_YES;
+							c->next = more < 8 ? nx >> (8 * more) : 0;
+							c->flags = (uint8_t)((c->flags & SX_ONCE) | (n - more));
+						} else if (c->flags & SX_ONCE) {
+							c->state = SX_NO;
+						}
+					}
+				}
+				if (c->state == SX_AT) {
+					__builtin_prefetch(text + c->at);
+					__builtin_prefetch(x->off + c->row + 1);
+				} else if (c->state == SX_TEXT) {
+					__builtin_prefetch(x->off + c->row);
+				}
+				/* The offsets fetched earlier have come: fetch their text. */
+				if (!hints && tail - head > SX_AHEAD / 2) {
+					c = &ring[(tail - 1 - SX_AHEAD / 2) % SX_RING];
+					__builtin_prefetch(text + x->off[c->row]);
+				}
+				if (tail - head < SX_AHEAD)
+					continue;
+			}
+			c = &ring[head++ % SX_RING];
+			if (c->state == SX_NO)
+				continue;
+			if (c->state != SX_YES) {
+				uint32_t r = c->row, end = x->off[r + 1] - 1;
+				int once = c->flags & SX_ONCE;
+				long at;
+				/* Most often the parent's first match goes on. */
+				if (c->state == SX_AT &&
+				    (more <= 8 ? (sx_load8(text + c->at + p) & mask) == want
+					       : sx_same(text + c->at + p, nd + p, more)))
+					at = c->at;
+				else if (c->state == SX_AT && once)
+					continue;
+				else if ((at = sx_find(text, c->state == SX_AT ? c->at + 1 : x->off[r], end, nd, k,
+						       &once)) < 0)
+					continue;
+				/* Whether it occurs again is known only when that is
+				 * free: finding out costs more here than it saves later. */
+				c->at = (uint32_t)at;
+				c->next = sx_load8(text + at + k);
+				c->flags = (uint8_t)(8 | (once ? SX_ONCE : 0));
+			}
+			dst->bits[c->row >> 6] |= (uint64_t)1 << (c->row & 63);
+			if (keep) {
+				dst->at[cnt] = c->at;
+				dst->next[cnt] = c->next;
+				dst->flags[cnt] = c->flags;
+			}
+			cnt++;
+		}
+		if (pb && w < x->nw)
+			rank += sx_pop(pb[w]);
+	}
+	dst->count = cnt;
+	dst->has_at = keep;
+	dst->valid = 1;
+	dst->used = 1;
+}
+
+SX_POPCNT static uint32_t sx_popcount(const uint64_t *b, size_t nw)
+{
+	uint32_t c = 0;
+	for (size_t w = 0; w < nw; w++)
+		c += sx_pop(b[w]);
+	return c;
+}
+
+/* Answers the k-byte needle (x->needle) into dst from the longest cached
+ * prefix, or from the pair sets alone. */
+static void sx_compute(struct search_index *x, size_t k, struct sx_level *dst)
+{
+	const char *nd = x->needle;
+	const struct sx_level *parent = NULL;
+	unsigned pick[SX_PICK], npick = 0;
+	size_t p = k - 1 < SX_LEVELS ? k - 1 : SX_LEVELS;
+
+	while (p >= 1 && !x->lv[p].valid)
+		p--;
+	if (p >= 1) {
+		parent = &x->lv[p];
+		memcpy(x->cand, parent->bits, x->nw * sizeof *x->cand);
+	} else if (sx_exact(x, nd[0])) {
+		/* The class bitmap is the first letter's answer. */
+		unsigned c = x->cls[(unsigned char)nd[0]];
+		memcpy(x->cand, x->uni + c * x->nw, x->nw * sizeof *x->cand);
+		if (x->uni_count[c] <= SX_FEW)
+			p = k; /* no pairs: few enough */
+		else
+			p = 1;
+	}
+	/* Pairs not already implied by the prefix, rarest first. */
+	if (!parent || parent->count > SX_FEW) {
+		for (size_t i = p ? p - 1 : 0; i + 1 < k; i++) {
+			unsigned key = sx_key(x, nd, i), j, worst = 0;
+			for (j = 0; j < npick && pick[j] != key; j++)
+				if (x->key_count[pick[j]] > x->key_count[pick[worst]])
+					worst = j;
+			if (j < npick)
+				continue;
+			if (npick < SX_PICK)
+				pick[npick++] = key;
+			else if (x->key_count[key] < x->key_count[pick[worst]])
+				pick[worst] = key;
+		}
+	}
+	if (!p && npick)
+		sx_pair_set(x, pick[--npick], x->cand);
+	else if (!p)
+		memcpy(x->cand, x->uni + SX_OTHER * x->nw, x->nw * sizeof *x->cand); /* one odd byte */
+	for (unsigned i = 0; i < npick; i++)
+		sx_pair_and(x, pick[i], x->cand);
+	sx_test(x, parent, parent ? p : 0, k, dst, sx_popcount(x->cand, x->nw));
+}
+
+const uint64_t *search_match(struct search_index *x, const char *needle, uint32_t *count)
+{
+	size_t k = strlen(needle), d = 0, keep;
+	struct sx_level *dst;
+	*count = 0;
+	if (!k)
+		return NULL;
+	if (k > x->max_len)
+		return x->zero;
+	for (size_t i = 0; i < k; i++)
+		x->needle[i] = (char)sx_lower((unsigned char)needle[i]);
+	x->needle[k] = '\0';
+	/* Cached prefixes of the new needle stay, and so do the longer ones
+	 * while it is a prefix of cur (erasing, then retyping). */
+	keep = k < SX_LEVELS ? k : SX_LEVELS;
+	while (d < keep && d < x->cur_len && x->cur[d] == x->needle[d])
+		d++;
+	if (d < keep) {
+		for (size_t l = d + 1; l <= x->cur_len; l++)
+			x->lv[l].valid = 0;
+		memcpy(x->cur, x->needle, keep);
+		x->cur_len = keep;
+	}
+
+	if (k <= SX_LEVELS && x->lv[k].valid) {
+		*count = x->lv[k].count;
+		return x->lv[k].bits;
+	}
+	if (k == 1 && sx_exact(x, x->needle[0])) {
+		unsigned c = x->cls[(unsigned char)x->needle[0]];
+		*count = x->uni_count[c];
+		return x->uni + c * x->nw;
+	}
+	dst = k <= SX_LEVELS ? &x->lv[k] : &x->scratch;
+	if (k == 2 && sx_exact(x, x->needle[0]) && sx_exact(x, x->needle[1])) {
+		unsigned key = sx_key(x, x->needle, 0);
+		sx_pair_set(x, key, dst->bits);
+		dst->count = x->key_count[key];
+		dst->has_at = 0;
+		dst->valid = 1;
+		dst->used = 1;
+	} else {
+		sx_compute(x, k, dst);
+	}
+	if (dst == &x->scratch)
+		dst->valid = 0;
+	*count = dst->count;
+	return dst->bits;
+}
