@@ -2024,13 +2024,17 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 	}
 	{
 		struct kdata *kd = &e->k[r->kind];
-		const uint32_t *perm = get_perm(e, r->kind, sort);
-		const uint64_t *bits = result_rbits(e, r);
+		const uint32_t *perm = get_perm(e, r->kind, sort), *rank = result_ord(e, r)->rank;
+		/* The whole order: the bits by row (made once); a first screen:
+		 * each row's rank looked up, for the few rows visited. */
+		const uint64_t *bits = want == n || !rank ? result_rbits(e, r) : ((const struct result_priv *)r)->ms.bits;
 		if (!perm || !bits)
 			return (size_t)-1;
+		if (bits != ((const struct result_priv *)r)->ms.bits)
+			rank = NULL;
 		for (uint32_t i = 0; i < kd->n && j < want; i++) {
-			uint32_t row = perm[desc ? i : kd->n - 1 - i];
-			if ((bits[row >> 6] >> (row & 63)) & 1)
+			uint32_t row = perm[desc ? i : kd->n - 1 - i], rk = rank ? rank[row] : row;
+			if ((bits[rk >> 6] >> (rk & 63)) & 1)
 				out[j++] = row;
 		}
 	}
