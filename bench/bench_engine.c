@@ -359,10 +359,17 @@ int main(int argc, char **argv)
 	}
 	printf("engine_new: %.0f ms\n", t_engine);
 
-	/* Warm-up: the first pass touches every page once. */
+	/* The explorer's first screen: the headline figures and the first
+	 * rows of the Models pane. */
 	filter_init(&f);
 	t0 = now_ms();
-	check += recompute(e, &f, SORT_DOWNLOADS);
+	{
+		struct eng_result *r = engine_apply(e, &f, HT_MODELS);
+		uint32_t top[50];
+		size_t k = r ? engine_sort_top(e, r, SORT_DOWNLOADS, 1, 50, top) : 0;
+		check += k && k != (size_t)-1 ? top[0] + k : 0;
+		engine_result_free(r);
+	}
 	t_first = now_ms() - t0;
 	printf("first answer: %.1f ms\n", t_first);
 	if (file)
