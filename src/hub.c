@@ -10,10 +10,11 @@
  *   fetch.lock     flock()ed for the whole fetch; holds the holder's pid
  *   fetch.journal  records: "HJ1 P|O kind len checksum\n" payload "\n"
  *   fetch.state    where to resume: key, phase, next URL, journal length
- * The state is replaced atomically (write, rename) after each journal
- * append, so a kill at any moment leaves a state whose journal length is
- * whole; bytes past it are a torn tail and are cut off on resume.  Both
- * files are synced to disk (journal first) at most once a second.
+ * The state is replaced atomically (written as fetch.state.tmp, then the
+ * two names exchanged) after each journal append, so a kill at any moment
+ * leaves a state whose journal length is whole; bytes past it are a torn
+ * tail and are cut off on resume.  Both files are synced to disk (journal
+ * first) at most once a second.
  */
 #include "config.h"
 
@@ -77,7 +78,7 @@ struct resp {
 struct page {
 	enum ht_kind kind;
 	char *body;
-	size_t len;
+	size_t len, cap;
 	char next[HUB_MAX_URL];    /* empty: last page of this kind */
 };
 
@@ -92,6 +93,9 @@ struct hub {
 	struct curl_slist *hdrs;
 	char curl_err[CURL_ERROR_SIZE];
 	struct resp r;
+	/* The body buffer of the page last parsed, for the next response. */
+	char *spare;
+	size_t spare_cap;
 	char *err;
 	size_t errlen;
 	int cancelled;
@@ -114,6 +118,7 @@ struct hub {
 	/* Shared with the worker, under mu. */
 	pthread_mutex_t mu;
 	struct ht_builder *b;
+	struct listing_arena *arena; /* one page parsed at a time: the worker's, or the replay's */
 	struct listing_stats st;
 	uint64_t count[HT_KIND_COUNT];
 	uint64_t pages;
@@ -331,6 +336,12 @@ static size_t json_string_end(const char *p, size_t n, size_t i)
 	return n;
 }
 
+/* The bytes a number may hold (the parser checks its form later). */
+static const unsigned char json_number_byte[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
+};
+
 /* Checks that text is one JSON array, nesting at most HUB_JSON_MAX_DEPTH,
  * without building a tree; counts its elements.  0 ok, -1 not JSON, -2 more
  * values than HUB_JSON_MAX_VALUES (a tree of them would not fit in memory). */
@@ -347,8 +358,8 @@ static int json_check_array(const char *p, size_t n, uint64_t *elems)
 	if (i >= n || p[i] != '[')
 		return -1;
 	for (; i < n; i++) {
-		char c = p[i];
-		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+		unsigned char c = (unsigned char)p[i];
+		if (c <= ' ' && (c == ' ' || c == '\n' || c == '\r' || c == '\t'))
 			continue;
 		switch (need) {
 		case VALUE:
@@ -372,9 +383,7 @@ static int json_check_array(const char *p, size_t n, uint64_t *elems)
 					return -1;
 				need = AFTER;
 			} else if (c == '-' || (c >= '0' && c <= '9')) {
-				while (i + 1 < n && (isdigit((unsigned char)p[i + 1]) || p[i + 1] == '.' ||
-						     p[i + 1] == 'e' || p[i + 1] == 'E' || p[i + 1] == '+' ||
-						     p[i + 1] == '-'))
+				while (i + 1 < n && json_number_byte[(unsigned char)p[i + 1]])
 					i++;
 				need = AFTER;
 			} else if (n - i >= 4 && (!memcmp(p + i, "true", 4) || !memcmp(p + i, "null", 4))) {
@@ -395,7 +404,13 @@ static int json_check_array(const char *p, size_t n, uint64_t *elems)
 			} else if (c == '"') {
 				if ((i = json_string_end(p, n, i)) >= n)
 					return -1;
-				need = COLON;
+				/* The colon most often follows at once. */
+				if (i + 1 < n && p[i + 1] == ':') {
+					i++;
+					need = VALUE;
+				} else {
+					need = COLON;
+				}
 			} else {
 				return -1;
 			}
@@ -833,6 +848,8 @@ static int curl_setup(struct hub *hb)
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, hb->curl_err);
+	/* A page is some 400 KB: read it in a few large pieces, not many 16 KB ones. */
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, hb);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -1062,6 +1079,19 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Puts the state written to the temporary file in place.  Exchanging the
+ * names keeps the previous state's file as the next temporary one: creating
+ * and deleting a file each page costs ten times the write. */
+static int state_install(const struct hub *hb)
+{
+#ifdef RENAME_EXCHANGE
+	if (renameat2(AT_FDCWD, hb->path_tmp, AT_FDCWD, hb->path_state, RENAME_EXCHANGE) == 0)
+		return 0;
+	/* No state yet, or a file system that cannot exchange names. */
+#endif
+	return rename(hb->path_tmp, hb->path_state);
+}
+
 /* Writes the resume point atomically.  Called by the worker or the
  * calling thread, never both at once. */
 static int state_write(struct hub *hb, int phase, const char *next, uint64_t pages, char *why,
@@ -1069,6 +1099,7 @@ static int state_write(struct hub *hb, int phase, const char *next, uint64_t pag
 {
 	char head[512];
 	int fd, n;
+	size_t nlen = strlen(next);
 	/* Syncing costs milliseconds: at most once a second.  A power cut can
 	 * then leave a state ahead of the journal; the record checksums catch
 	 * that and the fetch starts over, never builds from damaged pages. */
@@ -1077,17 +1108,19 @@ static int state_write(struct hub *hb, int phase, const char *next, uint64_t pag
 		fd = -1;
 		goto fail;
 	}
-	fd = open(hb->path_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* Overwritten, then cut to length: truncating to zero first would make
+	 * ext4 flush the file on close. */
+	fd = open(hb->path_tmp, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto fail;
 	n = snprintf(head, sizeof head, "hubtop-fetch-state 1\nkey %s\nphase %d\npages %llu\njournal %llu\nnext ",
 		     hb->key, phase, (unsigned long long)pages, (unsigned long long)hb->jlen);
-	if (write_all(fd, head, (size_t)n) || write_all(fd, next, strlen(next)) ||
-	    write_all(fd, "\n", 1) || (sync && fdatasync(fd))) {
+	if (write_all(fd, head, (size_t)n) || write_all(fd, next, nlen) || write_all(fd, "\n", 1) ||
+	    ftruncate(fd, (off_t)((size_t)n + nlen + 1)) || (sync && fdatasync(fd))) {
 		close(fd);
 		goto fail;
 	}
-	if (close(fd) || rename(hb->path_tmp, hb->path_state))
+	if (close(fd) || state_install(hb))
 		goto fail;
 	if (sync)
 		hb->t_sync = now_s();
@@ -1229,7 +1262,7 @@ static int journal_open(struct hub *hb, char *next, size_t nextlen)
 			if (type == 'P' && kind < HT_KIND_COUNT) {
 				struct listing_stats ps;
 				memset(&ps, 0, sizeof ps);
-				if (listing_add_page(hb->b, (enum ht_kind)kind, buf, len, &ps)) {
+				if (listing_add_page(hb->b, (enum ht_kind)kind, buf, len, &ps, hb->arena)) {
 					ok = 0;
 					break;
 				}
@@ -1311,25 +1344,27 @@ static int lock_cache(struct hub *hb)
 
 /* ---- the crawl ------------------------------------------------------------ */
 
+/* The worker: one thread for the crawl of a kind, handed a page at a time. */
 struct worker {
 	struct hub *hb;
-	struct page *pg;
 	pthread_t t;
-	int running;
+	int started;
+	/* Under hb->mu. */
+	pthread_cond_t wake, idle;
+	struct page *pg;           /* the page handed over, until worker_join */
+	int busy, quit;
 };
 
-static void *worker_main(void *arg)
+/* Parses a page, journals it and records the resume point. */
+static void worker_page(struct hub *hb, struct page *pg)
 {
-	struct worker *w = arg;
-	struct hub *hb = w->hb;
-	struct page *pg = w->pg;
 	struct listing_stats ps;
 	char why[1024];
 	int phase, rc;
 	uint64_t count, pages;
 
 	memset(&ps, 0, sizeof ps);
-	rc = listing_add_page(hb->b, pg->kind, pg->body, pg->len, &ps);
+	rc = listing_add_page(hb->b, pg->kind, pg->body, pg->len, &ps, hb->arena);
 	count = table_builder_count(hb->b, pg->kind);
 	if (rc) {
 		snprintf(why, sizeof why, "a page of %s could not be read as a listing although it "
@@ -1358,24 +1393,64 @@ static void *worker_main(void *arg)
 	if (!hb->st.first_problem[0])
 		memcpy(hb->st.first_problem, ps.first_problem, sizeof ps.first_problem);
 	pthread_mutex_unlock(&hb->mu);
-	free(pg->body);
-	pg->body = NULL;
-	return NULL;
+	return;
 fail:
 	pthread_mutex_lock(&hb->mu);
 	hb->worker_failed = 1;
 	snprintf(hb->worker_err, sizeof hb->worker_err, "%s", why);
 	pthread_mutex_unlock(&hb->mu);
-	free(pg->body);
-	pg->body = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct hub *hb = w->hb;
+
+	pthread_mutex_lock(&hb->mu);
+	for (;;) {
+		while (!w->busy && !w->quit)
+			pthread_cond_wait(&w->wake, &hb->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&hb->mu);
+		worker_page(hb, w->pg);
+		pthread_mutex_lock(&hb->mu);
+		w->busy = 0;
+		pthread_cond_signal(&w->idle);
+	}
+	pthread_mutex_unlock(&hb->mu);
 	return NULL;
 }
 
+/* Hands pg to the idle worker, starting its thread with the first page. */
+static int worker_give(struct hub *hb, struct worker *w, struct page *pg)
+{
+	if (!w->started) {
+		if (pthread_create(&w->t, NULL, worker_main, w))
+			return -1;
+		w->started = 1;
+	}
+	pthread_mutex_lock(&hb->mu);
+	w->pg = pg;
+	w->busy = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&hb->mu);
+	return 0;
+}
+
+/* Waits until the worker is done with its page; -1 with err set when a page
+ * failed. */
 static int worker_join(struct hub *hb, struct worker *w)
 {
-	if (w->running) {
-		pthread_join(w->t, NULL);
-		w->running = 0;
+	pthread_mutex_lock(&hb->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->idle, &hb->mu);
+	pthread_mutex_unlock(&hb->mu);
+	if (w->pg) {
+		/* The body's buffer takes the response after next. */
+		free(hb->spare);
+		hb->spare = w->pg->body;
+		hb->spare_cap = w->pg->cap;
 		free(w->pg);
 		w->pg = NULL;
 	}
@@ -1386,15 +1461,25 @@ static int worker_join(struct hub *hb, struct worker *w)
 	return 0;
 }
 
-static int crawl_kind(struct hub *hb, enum ht_kind kind, const char *resume_next)
+/* Ends the worker's thread; every path of crawl_pages has joined it. */
+static void worker_stop(struct hub *hb, struct worker *w)
+{
+	if (!w->started)
+		return;
+	pthread_mutex_lock(&hb->mu);
+	w->quit = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&hb->mu);
+	pthread_join(w->t, NULL);
+	w->started = 0;
+}
+
+static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_next, struct worker *w)
 {
 	char url[HUB_MAX_URL];
-	struct worker w;
 	uint64_t top = hb->o->top_n, limit, elems = 0;
 	unsigned empty_pages = 0;
 
-	memset(&w, 0, sizeof w);
-	w.hb = hb;
 	hb->prog.phase = kind_name[kind];
 	hb->prog.expected = top;
 	if (resume_next && resume_next[0])
@@ -1410,7 +1495,7 @@ static int crawl_kind(struct hub *hb, enum ht_kind kind, const char *resume_next
 		if (top) {
 			/* Ask for no more than what is missing: counts must be exact first. */
 			uint64_t have;
-			if (worker_join(hb, &w))
+			if (worker_join(hb, w))
 				return -1;
 			have = hb->count[kind];
 			if (have >= top)
@@ -1428,12 +1513,12 @@ static int crawl_kind(struct hub *hb, enum ht_kind kind, const char *resume_next
 			rc = hub_request(hb, url, 1, &elems);
 		}
 		if (rc) {
-			worker_join(hb, &w);
+			worker_join(hb, w);
 			return -1;
 		}
 		if (hb->r.status != 200) {
 			status_error(hb, hb->r.status, url, "");
-			worker_join(hb, &w);
+			worker_join(hb, w);
 			return -1;
 		}
 		next[0] = '\0';
@@ -1448,7 +1533,7 @@ static int crawl_kind(struct hub *hb, enum ht_kind kind, const char *resume_next
 					    "endpoint (%s://%s:%ld); refusing to follow it, so the token is "
 					    "sent only to the endpoint. Check --endpoint or HF_ENDPOINT",
 					shown, hb->scheme, hb->host, hb->port);
-				worker_join(hb, &w);
+				worker_join(hb, w);
 				return -1;
 			}
 			if (!strcmp(next, url)) {
@@ -1456,56 +1541,72 @@ static int crawl_kind(struct hub *hb, enum ht_kind kind, const char *resume_next
 				set_err(hb, "the server's next-page link for %s points to the same page; "
 					    "stopped. Run again later",
 					shown);
-				worker_join(hb, &w);
+				worker_join(hb, w);
 				return -1;
 			}
 			empty_pages = elems == 0 ? empty_pages + 1 : 0;
 			if (empty_pages > HUB_MAX_EMPTY_PAGES) {
 				set_err(hb, "the server keeps sending empty pages with a next-page link; "
 					    "stopped. Check that the endpoint is a Hugging Face Hub");
-				worker_join(hb, &w);
+				worker_join(hb, w);
 				return -1;
 			}
 		}
 		pg = calloc(1, sizeof *pg);
 		if (!pg) {
 			set_err(hb, "out of memory");
-			worker_join(hb, &w);
+			worker_join(hb, w);
 			return -1;
 		}
 		pg->kind = kind;
-		/* Hand the body over; the next request starts a fresh buffer. */
-		pg->body = hb->r.body ? hb->r.body : strdup("[]");
-		pg->len = hb->r.body ? hb->r.len : 2;
-		hb->r.body = NULL;
-		hb->r.cap = 0;
-		hb->r.len = 0;
 		snprintf(pg->next, sizeof pg->next, "%s", next);
-		if (worker_join(hb, &w)) {
-			free(pg->body);
+		if (worker_join(hb, w)) {
 			free(pg);
 			return -1;
 		}
-		w.pg = pg;
-		if (pthread_create(&w.t, NULL, worker_main, &w)) {
+		/* Hand the body (a JSON array: hub_request checked) over; the next
+		 * response fills the spare buffer. */
+		pg->body = hb->r.body;
+		pg->len = hb->r.len;
+		pg->cap = hb->r.cap;
+		hb->r.body = hb->spare;
+		hb->r.cap = hb->spare_cap;
+		hb->r.len = 0;
+		hb->spare = NULL;
+		hb->spare_cap = 0;
+		if (worker_give(hb, w, pg)) {
 			set_err(hb, "cannot start a thread");
 			free(pg->body);
 			free(pg);
-			w.pg = NULL;
 			return -1;
 		}
-		w.running = 1;
 		snprintf(url, sizeof url, "%s", next);
 		if (hub_cancelled(hb)) {
-			worker_join(hb, &w);
+			worker_join(hb, w);
 			set_err(hb, "interrupted");
 			return -1;
 		}
 	}
-	if (worker_join(hb, &w))
+	if (worker_join(hb, w))
 		return -1;
 	report(hb, 1);
 	return 0;
+}
+
+static int crawl_kind(struct hub *hb, enum ht_kind kind, const char *resume_next)
+{
+	struct worker w;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	w.hb = hb;
+	pthread_cond_init(&w.wake, NULL);
+	pthread_cond_init(&w.idle, NULL);
+	rc = crawl_pages(hb, kind, resume_next, &w);
+	worker_stop(hb, &w);
+	pthread_cond_destroy(&w.wake);
+	pthread_cond_destroy(&w.idle);
+	return rc;
 }
 
 struct acct_rank {
@@ -1625,6 +1726,8 @@ static void hub_cleanup(struct hub *hb)
 	}
 	memset(hb->token, 0, sizeof hb->token);
 	free(hb->r.body);
+	free(hb->spare);
+	listing_arena_free(hb->arena);
 	if (hb->b)
 		table_builder_free(hb->b);
 	free(hb->orgs_known);
@@ -1715,7 +1818,8 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	if (lock_cache(hb))
 		goto out;
 	hb->b = table_builder_new();
-	if (!hb->b) {
+	hb->arena = listing_arena_new();
+	if (!hb->b || !hb->arena) {
 		set_err(hb, "out of memory");
 		goto out;
 	}
@@ -1774,6 +1878,7 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 		goto fail;
 	}
 	unlink(hb->path_state);
+	unlink(hb->path_tmp);
 	unlink(hb->path_journal);
 	{
 		char extra[600] = "";

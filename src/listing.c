@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,27 @@ static int text_ok(const char *s)
 	return table_text_valid(s, TEXT_MAX);
 }
 
+/* A value's type as cJSON_Is* tell it, without a call into the library for
+ * each of the dozen members of an item. */
+static int type_of(const cJSON *v)
+{
+	return v->type & 0xFF;
+}
+
+/* 1 when s starts with prefix (s may be shorter). */
+static int starts_with(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return 0;
+	return 1;
+}
+
 static const char *str_value(const cJSON *v, unsigned *warnings)
 {
-	if (cJSON_IsNull(v))
+	if (type_of(v) == cJSON_NULL)
 		return NULL;
-	if (!cJSON_IsString(v) || !v->valuestring || !text_ok(v->valuestring)) {
+	if (type_of(v) != cJSON_String || !v->valuestring || !text_ok(v->valuestring)) {
 		(*warnings)++;
 		return NULL;
 	}
@@ -31,7 +48,7 @@ static const char *str_value(const cJSON *v, unsigned *warnings)
 
 static uint64_t count_value(const cJSON *v, unsigned *warnings)
 {
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
+	if (type_of(v) != cJSON_Number || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
 	    v->valuedouble > 9.0e15) {
 		(*warnings)++;
 		return 0;
@@ -60,11 +77,11 @@ static int tag_kept(const char *t)
 {
 	switch (t[0]) {
 	case 'b':
-		return strncmp(t, "base_model:", 11) == 0;
+		return starts_with(t, "base_model:");
 	case 'l':
-		return strncmp(t, "license:", 8) == 0 || strncmp(t, "language:", 9) == 0;
+		return starts_with(t, "license:") || starts_with(t, "language:");
 	case 't':
-		return strncmp(t, "task_categories:", 16) == 0;
+		return starts_with(t, "task_categories:");
 	default:
 		return 0;
 	}
@@ -74,14 +91,14 @@ static void take_tag_list(const cJSON *v, struct ht_item *it, unsigned *warnings
 {
 	const cJSON *t;
 
-	if (cJSON_IsNull(v))
+	if (type_of(v) == cJSON_NULL)
 		return;
-	if (!cJSON_IsArray(v)) {
+	if (type_of(v) != cJSON_Array) {
 		(*warnings)++;
 		return;
 	}
 	cJSON_ArrayForEach(t, v) {
-		if (!cJSON_IsString(t) || !t->valuestring) {
+		if (type_of(t) != cJSON_String || !t->valuestring) {
 			(*warnings)++;
 			continue;
 		}
@@ -98,23 +115,23 @@ static void take_tag_list(const cJSON *v, struct ht_item *it, unsigned *warnings
 
 static void take_gated(const cJSON *v, struct ht_item *it, unsigned *warnings)
 {
-	if (cJSON_IsString(v) && v->valuestring) {
+	if (type_of(v) == cJSON_String && v->valuestring) {
 		it->flags |= HT_F_GATED;
 		if (strcmp(v->valuestring, "manual") == 0)
 			it->flags |= HT_F_GATED_MAN;
-	} else if (cJSON_IsTrue(v)) {
+	} else if (type_of(v) == cJSON_True) {
 		it->flags |= HT_F_GATED;
-	} else if (!cJSON_IsFalse(v) && !cJSON_IsNull(v)) {
+	} else if (type_of(v) != cJSON_False && type_of(v) != cJSON_NULL) {
 		(*warnings)++;
 	}
 }
 
 static void take_trending(const cJSON *v, struct ht_item *it, unsigned *warnings)
 {
-	if (cJSON_IsNumber(v) && isfinite(v->valuedouble))
+	if (type_of(v) == cJSON_Number && isfinite(v->valuedouble))
 		it->trending = v->valuedouble <= 0 ? 0 :
 			       v->valuedouble >= UINT32_MAX ? UINT32_MAX : (uint32_t)v->valuedouble;
-	else if (!cJSON_IsNull(v))
+	else if (type_of(v) != cJSON_NULL)
 		(*warnings)++;
 }
 
@@ -126,10 +143,12 @@ enum field {
 };
 
 /* A dozen members an item, two million items a crawl: the first byte picks
- * the one or two names worth comparing. */
+ * the one or two names worth comparing, the length most often rules them
+ * out. */
 static enum field field_of(const char *k)
 {
-#define IS(name, f) if (!strcmp(k, name)) return f
+	size_t n = strlen(k);
+#define IS(name, f) if (n == sizeof name - 1 && memcmp(k, name, sizeof name - 1) == 0) return f
 	switch (k[0]) {
 	case '_': IS("_id", F_OID); break;
 	case 'a': IS("author", F_AUTHOR); break;
@@ -155,7 +174,8 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 	const cJSON *v, *model_id = NULL;
 	uint64_t n;
 
-	memset(it, 0, sizeof *it);
+	/* The tags array is 2 KB: only its first n_tags entries are read. */
+	memset(it, 0, offsetof(struct ht_item, tags));
 	if (!cJSON_IsObject(obj))
 		return -1;
 	cJSON_ArrayForEach(v, obj) {
@@ -203,11 +223,11 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 			take_gated(v, it, warnings);
 			break;
 		case F_PRIVATE:
-			if (cJSON_IsTrue(v))
+			if (type_of(v) == cJSON_True)
 				it->flags |= HT_F_PRIVATE;
 			break;
 		case F_DISABLED:
-			if (cJSON_IsTrue(v))
+			if (type_of(v) == cJSON_True)
 				it->flags |= HT_F_DISABLED;
 			break;
 		case F_TAGS:
@@ -262,38 +282,54 @@ static void add_one(struct ht_builder *b, enum ht_kind kind, const cJSON *obj,
  * listing_add_page, allocate as usual. */
 #define ARENA_CHUNK (1u << 20)
 #define ARENA_MAX_CHUNKS 1024
+/* Chunks kept from one page to the next: a Hub page needs two or three. */
+#define ARENA_KEEP 8
 
-struct arena {
+struct listing_arena {
+	char *next, *end;        /* free space of the current chunk */
+	unsigned n, cur;
 	char *chunk[ARENA_MAX_CHUNKS];
 	size_t cap[ARENA_MAX_CHUNKS];
-	unsigned n, cur;
-	size_t used;
 };
 
-static _Thread_local struct arena *tls_arena;
-static _Thread_local struct arena tls_arena_store;
+static _Thread_local struct listing_arena *tls_arena;
 static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
 
-static void *arena_malloc(size_t size)
+/* Moves on to the next chunk with room for size bytes, allocating it if
+ * need be.  Kept out of line so that arena_malloc stays a few instructions. */
+static void *arena_grow(struct listing_arena *a, size_t size) __attribute__((noinline));
+static void *arena_grow(struct listing_arena *a, size_t size)
 {
-	struct arena *a = tls_arena;
-
-	if (!a)
-		return malloc(size);
-	size = (size + 15) & ~(size_t)15;
-	while (a->cur < a->n && a->used + size > a->cap[a->cur]) {
+	while (a->cur + 1 < a->n && a->cap[a->cur + 1] < size)
 		a->cur++;
-		a->used = 0;
-	}
-	if (a->cur == a->n) {
+	if (a->cur + 1 >= a->n) {
 		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
 		if (a->n == ARENA_MAX_CHUNKS || !(a->chunk[a->n] = malloc(cap)))
 			return NULL;
 		a->cap[a->n++] = cap;
-		a->used = 0;
+		a->cur = a->n - 1;
+	} else {
+		a->cur++;
 	}
-	a->used += size;
-	return a->chunk[a->cur] + a->used - size;
+	a->next = a->chunk[a->cur] + size;
+	a->end = a->chunk[a->cur] + a->cap[a->cur];
+	return a->chunk[a->cur];
+}
+
+static void *arena_malloc(size_t size)
+{
+	struct listing_arena *a = tls_arena;
+	char *p;
+
+	if (!a)
+		return malloc(size);
+	/* cJSON stores pointers, ints and doubles: 8-byte alignment suffices. */
+	size = (size + 7) & ~(size_t)7;
+	if ((size_t)(a->end - a->next) < size)
+		return arena_grow(a, size);
+	p = a->next;
+	a->next += size;
+	return p;
 }
 
 static void arena_free(void *p)
@@ -301,6 +337,30 @@ static void arena_free(void *p)
 	/* Inside a page, every value is the arena's: freed by the reset. */
 	if (!tls_arena)
 		free(p);
+}
+
+struct listing_arena *listing_arena_new(void)
+{
+	return calloc(1, sizeof(struct listing_arena));
+}
+
+/* Empties a for the next page, keeping its first chunks; all of them when
+ * keep is 0. */
+static void arena_reset(struct listing_arena *a, unsigned keep)
+{
+	while (a->n > keep)
+		free(a->chunk[--a->n]);
+	a->cur = 0;
+	a->next = a->n ? a->chunk[0] : NULL;
+	a->end = a->n ? a->chunk[0] + a->cap[0] : NULL;
+}
+
+void listing_arena_free(struct listing_arena *a)
+{
+	if (!a)
+		return;
+	arena_reset(a, 0);
+	free(a);
 }
 
 static void install_hooks(void)
@@ -347,35 +407,35 @@ static char *escape_nuls(const char *text, size_t len, int *oom)
 }
 
 int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
-		     struct listing_stats *st)
+		     struct listing_stats *st, struct listing_arena *arena)
 {
-	struct arena *a = &tls_arena_store;
+	struct listing_arena *a = arena ? arena : listing_arena_new();
 	cJSON *root, *item;
 	unsigned long i = 0;
-	unsigned c;
-	int rc = 0;
-
 	char *fixed;
-	int oom;
+	int rc = 0, oom;
 
+	if (!a)
+		return -1;
 	pthread_once(&hooks_once, install_hooks);
 	fixed = escape_nuls(text, len, &oom);
-	if (oom)
+	if (oom) {
+		if (!arena)
+			listing_arena_free(a);
 		return -1;
-	a->cur = 0;
-	a->used = 0;
+	}
 	tls_arena = a;
 	root = cJSON_ParseWithLength(fixed ? fixed : text, len);
+	tls_arena = NULL;
 	if (!root || !cJSON_IsArray(root))
 		rc = -1;
 	else
 		cJSON_ArrayForEach(item, root)
 			add_one(b, kind, item, st, "page", ++i);
-	tls_arena = NULL;
-	/* A few large frees a page; nothing left behind when the thread ends. */
-	for (c = 0; c < a->n; c++)
-		free(a->chunk[c]);
-	a->n = 0;
+	if (arena)
+		arena_reset(a, ARENA_KEEP);
+	else
+		listing_arena_free(a);
 	free(fixed);
 	return rc;
 }
@@ -426,7 +486,7 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 			snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
 			return -1;
 		}
-		if (listing_add_page(b, kind, buf, len, st) != 0) {
+		if (listing_add_page(b, kind, buf, len, st, NULL) != 0) {
 			const char *where = cJSON_GetErrorPtr();
 			unsigned long l = 1;
 			const char *p;

@@ -135,6 +135,37 @@ static uint64_t cs_final(const struct cs_state *c, const unsigned char *p, size_
 	return h;
 }
 
+/* The checksum of bytes that come in pieces of any size. */
+struct cs_stream {
+	struct cs_state c;
+	unsigned char part[32];
+	size_t fill;
+	uint64_t total;
+};
+
+static void cs_stream_add(struct cs_stream *st, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	if (!len)
+		return;
+	st->total += len;
+	if (st->fill) {
+		size_t k = 32 - st->fill < len ? 32 - st->fill : len;
+		memcpy(st->part + st->fill, p, k);
+		st->fill += k;
+		p += k;
+		len -= k;
+		if (st->fill < 32)
+			return;
+		cs_blocks(&st->c, st->part, 1);
+		st->fill = 0;
+	}
+	cs_blocks(&st->c, p, len / 32);
+	st->fill = len % 32;
+	memcpy(st->part, p + len / 32 * 32, st->fill);
+}
+
 uint64_t store_checksum(const void *data, size_t len)
 {
 	struct cs_state c;
@@ -205,16 +236,58 @@ static size_t table_sections(const struct ht_snapshot *s, struct section *sec)
 	return n;
 }
 
+/* The header, checksum left zero, of a file holding sections sec[0..n)
+ * one after another, each padded to 8 bytes.  Returns the file's size. */
+static uint64_t make_header(const struct ht_snapshot *s, const struct section *sec, size_t n,
+			    unsigned char *head)
+{
+	uint64_t size = HEADER_SIZE, off = HEADER_SIZE;
+	uint32_t flags = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		size += (sec[i].len + 7) & ~(uint64_t)7;
+	memset(head, 0, HEADER_SIZE);
+	memcpy(head, STORE_MAGIC, 8);
+	put_u32(head + 8, STORE_FORMAT_VERSION);
+	put_u32(head + 12, ENDIAN_MARK);
+	put_u64(head + 16, size);
+	/* head + 24: checksum, filled last */
+	if (s->meta.demo)
+		flags |= FLAG_DEMO;
+	if (s->meta.complete)
+		flags |= FLAG_COMPLETE;
+	put_u32(head + 32, flags);
+	put_u32(head + 36, (uint32_t)n);
+	put_u64(head + 40, (uint64_t)s->meta.fetched_at);
+	put_u64(head + 48, s->meta.top_n);
+	put_u32(head + 56, s->t[HT_MODELS].n);
+	put_u32(head + 60, s->t[HT_DATASETS].n);
+	put_u32(head + 64, s->n_accounts);
+	put_u32(head + 68, s->n_terms);
+	put_u32(head + 72, s->n_lists);
+	put_u32(head + 76, s->n_links);
+	put_u64(head + 80, s->pool_len);
+	memcpy(head + 88, s->meta.endpoint, strnlen(s->meta.endpoint, 255));
+	clean_text((char *)head + 88);
+	for (i = 0; i < n; i++) {
+		unsigned char *e = head + SECTION_TABLE_AT + i * 16;
+		put_u32(e, sec[i].id);
+		put_u32(e + 4, 0); /* reserved */
+		put_u64(e + 8, off);
+		/* Lengths follow from the counts; only the offset is stored. */
+		off += (sec[i].len + 7) & ~(uint64_t)7;
+	}
+	return size;
+}
+
 int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, struct store_err *err)
 {
 	struct section sec[MAX_SECTIONS];
 	size_t n = table_sections(s, sec), i;
-	uint64_t size = HEADER_SIZE, off;
-	unsigned char *buf;
-	uint32_t flags = 0;
+	unsigned char head[HEADER_SIZE], *buf;
+	uint64_t size = make_header(s, sec, n, head), off = HEADER_SIZE;
 
-	for (i = 0; i < n; i++)
-		size += (sec[i].len + 7) & ~(uint64_t)7;
 	if (size > SIZE_MAX) {
 		fail(err, "snapshot too large to write (%llu bytes)", (unsigned long long)size);
 		return -1;
@@ -225,35 +298,8 @@ int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, str
 		     (unsigned long long)size);
 		return -1;
 	}
-	memcpy(buf, STORE_MAGIC, 8);
-	put_u32(buf + 8, STORE_FORMAT_VERSION);
-	put_u32(buf + 12, ENDIAN_MARK);
-	put_u64(buf + 16, size);
-	/* buf + 24: checksum, filled last */
-	if (s->meta.demo)
-		flags |= FLAG_DEMO;
-	if (s->meta.complete)
-		flags |= FLAG_COMPLETE;
-	put_u32(buf + 32, flags);
-	put_u32(buf + 36, (uint32_t)n);
-	put_u64(buf + 40, (uint64_t)s->meta.fetched_at);
-	put_u64(buf + 48, s->meta.top_n);
-	put_u32(buf + 56, s->t[HT_MODELS].n);
-	put_u32(buf + 60, s->t[HT_DATASETS].n);
-	put_u32(buf + 64, s->n_accounts);
-	put_u32(buf + 68, s->n_terms);
-	put_u32(buf + 72, s->n_lists);
-	put_u32(buf + 76, s->n_links);
-	put_u64(buf + 80, s->pool_len);
-	memcpy(buf + 88, s->meta.endpoint, strnlen(s->meta.endpoint, 255));
-	clean_text((char *)buf + 88);
-	off = HEADER_SIZE;
+	memcpy(buf, head, HEADER_SIZE);
 	for (i = 0; i < n; i++) {
-		unsigned char *e = buf + SECTION_TABLE_AT + i * 16;
-		put_u32(e, sec[i].id);
-		put_u32(e + 4, 0); /* reserved */
-		put_u64(e + 8, off);
-		/* Lengths follow from the counts; only the offset is stored. */
 		if (sec[i].len)
 			memcpy(buf + off, sec[i].data, (size_t)sec[i].len);
 		off += (sec[i].len + 7) & ~(uint64_t)7;
@@ -535,15 +581,30 @@ static int fsync_dir(const char *path)
 	return rc;
 }
 
-struct buf_ctx {
-	const void *data;
-	size_t len;
+/* A snapshot written section by section from where its arrays are, with
+ * no copy of the whole file in memory. */
+struct image {
+	struct section sec[MAX_SECTIONS];
+	size_t n;
+	unsigned char head[HEADER_SIZE];
 };
 
-static int write_buf(void *ctx, void *fp)
+static const unsigned char zeros[8];
+
+static int write_image(void *ctx, void *fp)
 {
-	const struct buf_ctx *b = ctx;
-	return fwrite(b->data, 1, b->len, fp) == b->len ? 0 : -1;
+	const struct image *im = ctx;
+	size_t i;
+
+	if (fwrite(im->head, 1, HEADER_SIZE, fp) != HEADER_SIZE)
+		return -1;
+	for (i = 0; i < im->n; i++) {
+		size_t len = (size_t)im->sec[i].len, pad = (8 - len % 8) % 8;
+		if ((len && fwrite(im->sec[i].data, 1, len, fp) != len) ||
+		    (pad && fwrite(zeros, 1, pad, fp) != pad))
+			return -1;
+	}
+	return 0;
 }
 
 /* A writer killed mid-write leaves PATH.tmp.PID behind: never read, but it
@@ -645,18 +706,22 @@ fail_write:
 
 int store_write(const struct ht_snapshot *s, const char *path, struct store_err *err)
 {
-	struct buf_ctx b;
-	void *data;
-	size_t len;
-	int rc;
+	struct image im;
+	struct cs_stream cs;
+	size_t i;
 
-	if (store_serialize(s, &data, &len, err) != 0)
-		return -1;
-	b.data = data;
-	b.len = len;
-	rc = store_atomic_write(path, write_buf, &b, err);
-	free(data);
-	return rc;
+	im.n = table_sections(s, im.sec);
+	make_header(s, im.sec, im.n, im.head);
+	memset(&cs, 0, sizeof cs);
+	cs_init(&cs.c);
+	cs_stream_add(&cs, im.head, HEADER_SIZE);
+	for (i = 0; i < im.n; i++) {
+		size_t len = (size_t)im.sec[i].len;
+		cs_stream_add(&cs, im.sec[i].data, len);
+		cs_stream_add(&cs, zeros, (8 - len % 8) % 8);
+	}
+	put_u64(im.head + 24, cs_final(&cs.c, cs.part, cs.fill, cs.total));
+	return store_atomic_write(path, write_image, &im, err);
 }
 
 /* ---- locations ---------------------------------------------------------------- */

@@ -16,18 +16,36 @@ struct pool {
 	size_t len, cap;
 };
 
+/* Eight bytes a step; the final mix makes every bit of a slot index depend
+ * on every byte. */
+static uint64_t hash_mem(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+	size_t i;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 29;
+	}
+	for (w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	h = (h ^ w) * 0x94d049bb133111ebull;
+	h ^= h >> 32;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 29;
+	return h;
+}
+
 static uint64_t hash_str(const char *s)
 {
-	/* FNV-1a with a final mix: cheap, good enough for open addressing. */
-	uint64_t h = 1469598103934665603ull;
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ull;
-	}
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return h;
+	return hash_mem(s, strlen(s));
+}
+
+static uint32_t hash32(const char *s, size_t n)
+{
+	uint64_t h = hash_mem(s, n);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static int pool_init(struct pool *p)
@@ -41,20 +59,20 @@ static int pool_init(struct pool *p)
 	return 0;
 }
 
-/* Appends s; returns its offset or UINT32_MAX when the pool is full. */
-static uint32_t pool_add(struct pool *p, const char *s)
+/* Appends the n bytes of s and a NUL; returns the offset, or UINT32_MAX
+ * when the pool is full. */
+static uint32_t pool_add(struct pool *p, const char *s, size_t n)
 {
-	size_t n = strlen(s) + 1;
 	uint32_t off;
 
-	if (n == 1)
+	if (n == 0)
 		return 0;
-	if (p->len + n > UINT32_MAX)
+	if (p->len + n + 1 > UINT32_MAX)
 		return UINT32_MAX;
-	if (p->len + n > p->cap) {
+	if (p->len + n + 1 > p->cap) {
 		size_t cap = p->cap;
 		char *nb;
-		while (p->len + n > cap)
+		while (p->len + n + 1 > cap)
 			cap *= 2;
 		nb = realloc(p->buf, cap);
 		if (!nb)
@@ -64,92 +82,123 @@ static uint32_t pool_add(struct pool *p, const char *s)
 	}
 	off = (uint32_t)p->len;
 	memcpy(p->buf + p->len, s, n);
-	p->len += n;
+	p->buf[p->len + n] = '\0';
+	p->len += n + 1;
 	return off;
 }
 
-/* Open-addressing map from pool strings to uint32 values.  Each slot keeps
- * its key's 32-bit hash, so probing rarely compares strings and growing never
- * rehashes them. */
+/* Open-addressing map from pool strings to uint32 values.  A slot keeps its
+ * key's hash beside the key and the value, so a probe reads one cache line,
+ * rarely compares strings, and growing never rehashes them. */
+struct slot {
+	uint32_t hash;
+	uint32_t key;    /* pool offset + 1; 0 = empty slot */
+	uint32_t val;
+};
+
 struct strmap {
-	uint32_t *key;   /* pool offset + 1; 0 = empty slot */
-	uint32_t *val;
-	uint32_t *hash;
+	struct slot *slot;
+	const struct pool *keys;
 	size_t cap, n;
 };
 
-static int strmap_init(struct strmap *m, size_t cap)
+/* A map of millions of ids is probed at random: on huge pages a probe costs
+ * a cache miss, not also a page walk. */
+#define HUGE_MIN ((size_t)4 << 20)
+
+static struct slot *slots_new(size_t cap)
 {
+	size_t size = cap * sizeof(struct slot);
+	void *p;
+
+	if (size < HUGE_MIN)
+		return calloc(cap, sizeof(struct slot));
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void slots_free(struct slot *slot, size_t cap)
+{
+	if (cap * sizeof *slot < HUGE_MIN)
+		free(slot);
+	else if (slot)
+		munmap(slot, cap * sizeof *slot);
+}
+
+static int strmap_init(struct strmap *m, const struct pool *keys, size_t cap)
+{
+	m->slot = slots_new(cap);
+	m->keys = keys;
 	m->cap = cap;
 	m->n = 0;
-	m->key = calloc(cap, sizeof *m->key);
-	m->val = malloc(cap * sizeof *m->val);
-	m->hash = malloc(cap * sizeof *m->hash);
-	return m->key && m->val && m->hash ? 0 : -1;
+	return m->slot ? 0 : -1;
 }
 
 static void strmap_free(struct strmap *m)
 {
-	free(m->key);
-	free(m->val);
-	free(m->hash);
-	m->key = m->val = m->hash = NULL;
+	slots_free(m->slot, m->cap);
+	m->slot = NULL;
 }
 
-static uint32_t hash32(const char *s)
+/* Starts loading the slot where a key of hash h is looked for first. */
+static void strmap_prefetch(const struct strmap *m, uint32_t h)
 {
-	uint64_t h = hash_str(s);
-	return (uint32_t)(h ^ (h >> 32));
+	__builtin_prefetch(&m->slot[h & (m->cap - 1)]);
 }
 
-/* Slot of s (hash h): either its slot or the empty slot where it belongs. */
-static size_t strmap_slot_h(const struct strmap *m, const char *pool, const char *s, uint32_t h)
+/* The slot of the n bytes at s (hash h): its own, or the empty slot where
+ * it belongs. */
+static struct slot *strmap_find(const struct strmap *m, const char *s, size_t n, uint32_t h)
 {
 	size_t i = h & (m->cap - 1);
-	while (m->key[i] && (m->hash[i] != h || strcmp(pool + m->key[i] - 1, s) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
 
-static size_t strmap_slot(const struct strmap *m, const char *pool, const char *s)
-{
-	return strmap_slot_h(m, pool, s, hash32(s));
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		const struct slot *e = &m->slot[i];
+		const char *k;
+		if (!e->key)
+			break;
+		if (e->hash != h)
+			continue;
+		k = m->keys->buf + e->key - 1;
+		if (strncmp(k, s, n) == 0 && k[n] == '\0')
+			break;
+	}
+	return &m->slot[i];
 }
 
 static int strmap_grow(struct strmap *m)
 {
-	struct strmap g;
-	size_t i;
+	size_t cap = m->cap * 2, i, j;
+	struct slot *g = slots_new(cap);
 
-	if (strmap_init(&g, m->cap * 2) != 0) {
-		strmap_free(&g);
+	if (!g)
 		return -1;
-	}
 	for (i = 0; i < m->cap; i++) {
-		size_t j;
-		if (!m->key[i])
+		if (!m->slot[i].key)
 			continue;
-		j = m->hash[i] & (g.cap - 1);
-		while (g.key[j])
-			j = (j + 1) & (g.cap - 1);
-		g.key[j] = m->key[i];
-		g.val[j] = m->val[i];
-		g.hash[j] = m->hash[i];
+		for (j = m->slot[i].hash & (cap - 1); g[j].key; j = (j + 1) & (cap - 1))
+			;
+		g[j] = m->slot[i];
 	}
-	g.n = m->n;
-	strmap_free(m);
-	*m = g;
+	slots_free(m->slot, m->cap);
+	m->slot = g;
+	m->cap = cap;
 	return 0;
 }
 
-/* Fills the empty slot found for a key of hash h; grows past half full. */
-static int strmap_put(struct strmap *m, size_t slot, uint32_t off, uint32_t val, uint32_t h)
+/* Fills the empty slot e found for a key of hash h; grows past half full,
+ * after which e no longer points into the map. */
+static int strmap_put(struct strmap *m, struct slot *e, uint32_t off, uint32_t val, uint32_t h)
 {
-	m->key[slot] = off + 1;
-	m->val[slot] = val;
-	m->hash[slot] = h;
-	m->n++;
-	return m->n * 2 > m->cap ? strmap_grow(m) : 0;
+	e->hash = h;
+	e->key = off + 1;
+	e->val = val;
+	return ++m->n * 2 > m->cap ? strmap_grow(m) : 0;
 }
 
 /* ---- builder ------------------------------------------------------------ */
@@ -182,22 +231,40 @@ static void *vec_push(struct vec *v)
 	return (char *)v->p + v->size * v->n++;
 }
 
+/* A set of strings numbered in order of arrival: accounts, terms, base models. */
+struct dict {
+	struct pool keys;        /* the strings again, packed: a look-up stays in cache */
+	struct strmap map;       /* string (in keys) -> number */
+	struct vec str;          /* uint32_t pool offset of each number */
+};
+
 struct ht_builder {
 	struct pool pool;
-	struct strmap accounts;  /* name -> account index */
-	struct strmap terms;     /* term -> term index */
-	struct strmap ids[HT_KIND_COUNT];  /* id (main pool) -> 1 */
-	struct strmap oids[HT_KIND_COUNT]; /* _id (scratch pool) -> 1 */
-	struct strmap bases;     /* base model id -> its pool offset, shared by all links */
-	struct vec acct_name;    /* uint32_t */
-	struct vec acct_kind;    /* uint8_t */
-	struct vec term_str;     /* uint32_t */
-	struct vec rows[HT_KIND_COUNT];
-	struct vec lists;        /* uint32_t */
-	struct vec link_base;    /* uint32_t */
-	struct vec link_rel;     /* uint8_t */
 	struct pool scratch;     /* oids: kept apart so they never reach the snapshot */
+	struct dict accounts;
+	struct dict terms;
+	struct dict bases;       /* base model ids, each stored once for all its links */
+	struct strmap ids[HT_KIND_COUNT];  /* id (main pool) -> row */
+	struct strmap oids[HT_KIND_COUNT]; /* _id (scratch pool) -> 0 */
+	struct vec acct_kind;    /* uint8_t */
+	struct vec rows[HT_KIND_COUNT];
+	struct vec lists;        /* uint32_t term */
+	struct vec link_base;    /* uint32_t base number */
+	struct vec link_rel;     /* uint8_t */
 };
+
+static int dict_init(struct dict *d)
+{
+	d->str.size = sizeof(uint32_t);
+	return pool_init(&d->keys) || strmap_init(&d->map, &d->keys, 1024) ? -1 : 0;
+}
+
+static void dict_free(struct dict *d)
+{
+	free(d->keys.buf);
+	strmap_free(&d->map);
+	free(d->str.p);
+}
 
 struct ht_builder *table_builder_new(void)
 {
@@ -206,23 +273,22 @@ struct ht_builder *table_builder_new(void)
 
 	if (!b)
 		return NULL;
-	if (pool_init(&b->pool) || pool_init(&b->scratch) || strmap_init(&b->accounts, 1024) ||
-	    strmap_init(&b->terms, 1024) || strmap_init(&b->bases, 1024))
+	if (pool_init(&b->pool) || pool_init(&b->scratch) || dict_init(&b->accounts) ||
+	    dict_init(&b->terms) || dict_init(&b->bases))
 		goto fail;
 	for (k = 0; k < HT_KIND_COUNT; k++) {
-		if (strmap_init(&b->ids[k], 4096) || strmap_init(&b->oids[k], 16))
+		if (strmap_init(&b->ids[k], &b->pool, 4096) ||
+		    strmap_init(&b->oids[k], &b->scratch, 4096))
 			goto fail;
 		b->rows[k].size = sizeof(struct brow);
 	}
-	b->acct_name.size = sizeof(uint32_t);
 	b->acct_kind.size = 1;
-	b->term_str.size = sizeof(uint32_t);
 	b->lists.size = sizeof(uint32_t);
 	b->link_base.size = sizeof(uint32_t);
 	b->link_rel.size = 1;
 	/* Term 0 is the empty term, so 0 can mean "none" in every column. */
 	{
-		uint32_t *t = vec_push(&b->term_str);
+		uint32_t *t = vec_push(&b->terms.str);
 		if (!t)
 			goto fail;
 		*t = 0;
@@ -241,108 +307,77 @@ void table_builder_free(struct ht_builder *b)
 		return;
 	free(b->pool.buf);
 	free(b->scratch.buf);
-	strmap_free(&b->accounts);
-	strmap_free(&b->terms);
-	strmap_free(&b->bases);
+	dict_free(&b->accounts);
+	dict_free(&b->terms);
+	dict_free(&b->bases);
 	for (k = 0; k < HT_KIND_COUNT; k++) {
 		strmap_free(&b->ids[k]);
 		strmap_free(&b->oids[k]);
 		free(b->rows[k].p);
 	}
-	free(b->acct_name.p);
 	free(b->acct_kind.p);
-	free(b->term_str.p);
 	free(b->lists.p);
 	free(b->link_base.p);
 	free(b->link_rel.p);
 	free(b);
 }
 
-/* Index of s in map m (interning into the pool and names vector). */
-static int intern(struct ht_builder *b, struct strmap *m, struct vec *names, const char *s,
-		  uint32_t *out)
+/* Number of the n bytes at s (hash h) in d, added (to the pool too) if new. */
+static int intern_h(struct ht_builder *b, struct dict *d, const char *s, size_t n, uint32_t h,
+		    uint32_t *out)
 {
-	size_t slot;
-	uint32_t off, *np, h;
+	uint32_t off, key, *np;
+	struct slot *e = strmap_find(&d->map, s, n, h);
 
-	if (!*s && m == &b->terms) {
-		*out = 0;
+	if (e->key) {
+		*out = e->val;
 		return 0;
 	}
-	h = hash32(s);
-	slot = strmap_slot_h(m, b->pool.buf, s, h);
-	if (m->key[slot]) {
-		*out = m->val[slot];
-		return 0;
-	}
-	off = pool_add(&b->pool, s);
-	if (off == UINT32_MAX)
+	off = pool_add(&b->pool, s, n);
+	key = pool_add(&d->keys, s, n);
+	if (off == UINT32_MAX || key == UINT32_MAX)
 		return -1;
-	np = vec_push(names);
+	np = vec_push(&d->str);
 	if (!np)
 		return -1;
 	*np = off;
-	*out = (uint32_t)(names->n - 1);
-	if (m == &b->accounts) {
+	*out = (uint32_t)(d->str.n - 1);
+	if (d == &b->accounts) {
 		uint8_t *kind = vec_push(&b->acct_kind);
 		if (!kind)
 			return -1;
 		*kind = HT_ACCT_UNCHECKED;
 	}
-	return strmap_put(m, slot, off, *out, h);
+	return strmap_put(&d->map, e, key, *out, h);
+}
+
+static int intern(struct ht_builder *b, struct dict *d, const char *s, size_t n, uint32_t *out)
+{
+	return intern_h(b, d, s, n, hash32(s, n), out);
 }
 
 static int term(struct ht_builder *b, const char *s, uint32_t *out)
 {
-	if (!s) {
+	if (!s || !*s) {
 		*out = 0;
 		return 0;
 	}
-	return intern(b, &b->terms, &b->term_str, s, out);
+	return intern(b, &b->terms, s, strlen(s), out);
 }
 
-/* Marks an _id as seen for kind; returns 1 if it was already. */
-static int oid_seen(struct ht_builder *b, enum ht_kind kind, const char *oid)
+/* Marks an _id (n bytes, hash h) as seen for kind; returns 1 if it was already. */
+static int oid_seen(struct ht_builder *b, enum ht_kind kind, const char *oid, size_t n, uint32_t h)
 {
 	struct strmap *m = &b->oids[kind];
-	uint32_t h = hash32(oid), off;
-	size_t slot = strmap_slot_h(m, b->scratch.buf, oid, h);
+	struct slot *e = strmap_find(m, oid, n, h);
+	uint32_t off;
 
-	if (m->key[slot])
+	if (e->key)
 		return 1;
-	off = pool_add(&b->scratch, oid);
+	off = pool_add(&b->scratch, oid, n);
 	if (off == UINT32_MAX)
 		return -1;
-	return strmap_put(m, slot, off, 1, h);
-}
-
-/* Adds the id to the pool unless kind has it already (returns 1 then). */
-static int id_add(struct ht_builder *b, enum ht_kind kind, const char *id, uint32_t *off)
-{
-	struct strmap *m = &b->ids[kind];
-	uint32_t h = hash32(id);
-	size_t slot = strmap_slot_h(m, b->pool.buf, id, h);
-
-	if (m->key[slot])
-		return 1;
-	*off = pool_add(&b->pool, id);
-	if (*off == UINT32_MAX)
-		return -1;
-	return strmap_put(m, slot, *off, 1, h);
-}
-
-/* A base model id, stored once however many derivatives name it. */
-static uint32_t base_off(struct ht_builder *b, const char *base)
-{
-	uint32_t h = hash32(base), off;
-	size_t slot = strmap_slot_h(&b->bases, b->pool.buf, base, h);
-
-	if (b->bases.key[slot])
-		return b->bases.val[slot];
-	off = pool_add(&b->pool, base);
-	if (off == UINT32_MAX || strmap_put(&b->bases, slot, off, off, h) != 0)
-		return UINT32_MAX;
-	return off;
+	return strmap_put(m, e, off, 0, h);
 }
 
 static int rel_from(const char *s, size_t n)
@@ -363,13 +398,15 @@ static int add_link(struct ht_builder *b, struct brow *r, const char *base, int 
 {
 	uint32_t *bases = b->link_base.p;
 	uint8_t *rels = b->link_rel.p;
-	uint32_t i, off, *np;
+	uint32_t i, base_no, *np;
 	uint8_t *rp;
 
 	if (!table_id_valid(base))
 		return 0;
+	if (intern(b, &b->bases, base, strlen(base), &base_no))
+		return -1;
 	for (i = r->link_first; i < r->link_first + r->link_count; i++) {
-		if (strcmp(b->pool.buf + bases[i], base) == 0) {
+		if (bases[i] == base_no) {
 			if (rels[i] == HT_REL_UNSPECIFIED)
 				rels[i] = (uint8_t)rel;
 			return 0;
@@ -377,14 +414,11 @@ static int add_link(struct ht_builder *b, struct brow *r, const char *base, int 
 	}
 	if (r->link_count >= 255)
 		return 0;
-	off = base_off(b, base);
-	if (off == UINT32_MAX)
-		return -1;
 	np = vec_push(&b->link_base);
 	rp = vec_push(&b->link_rel);
 	if (!np || !rp)
 		return -1;
-	*np = off;
+	*np = base_no;
 	*rp = (uint8_t)rel;
 	r->link_count++;
 	return 0;
@@ -447,47 +481,85 @@ static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, co
 	return 0;
 }
 
+/* The account an item belongs to: its author when that is a plain name,
+ * else the owner part of its id (idlen bytes). */
+static const char *owner_of(const struct ht_item *it, size_t idlen, size_t *olen)
+{
+	const char *slash;
+
+	if (it->author && *it->author && table_id_valid(it->author) && !strchr(it->author, '/')) {
+		*olen = strlen(it->author);
+		return it->author;
+	}
+	slash = memchr(it->id, '/', idlen);
+	*olen = slash ? (size_t)(slash - it->id) : idlen;
+	return it->id;
+}
+
+/* Fills the row for it, owned by the olen bytes at owner (hash oh); the id
+ * is the caller's to add. */
+static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
+		    const struct ht_item *it, const char *owner, size_t olen, uint32_t oh)
+{
+	memset(r, 0, sizeof *r);
+	if (intern_h(b, &b->accounts, owner, olen, oh, &r->author))
+		return -1;
+	r->dl = it->downloads;
+	r->dla = it->downloads_all;
+	r->likes = it->likes;
+	r->trending = it->trending;
+	r->created = it->created > 0 ? it->created : 0;
+	r->modified = it->modified > 0 ? it->modified : 0;
+	r->flags = it->flags;
+	if (term(b, it->pipeline, &r->pipeline) || term(b, it->library, &r->library) ||
+	    term(b, it->license, &r->license))
+		return -1;
+	return take_tags(b, kind, r, it);
+}
+
 int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it)
 {
-	char owner[256];
-	struct brow r;
-	struct brow *slot;
+	struct strmap *ids;
+	struct slot *e;
+	struct brow *r;
+	const char *owner;
+	size_t idlen, olen, row;
+	uint32_t h, oh;
 	int dup;
 
 	if (!b || kind >= HT_KIND_COUNT || !it || !it->id || !table_id_valid(it->id))
 		return -1;
+	/* The look-ups miss the cache: start them together. */
+	ids = &b->ids[kind];
+	idlen = strlen(it->id);
+	h = hash32(it->id, idlen);
+	strmap_prefetch(ids, h);
+	owner = owner_of(it, idlen, &olen);
+	oh = hash32(owner, olen);
+	strmap_prefetch(&b->accounts.map, oh);
 	if (it->oid && *it->oid) {
-		dup = oid_seen(b, kind, it->oid);
+		size_t n = strlen(it->oid);
+		uint32_t ih = hash32(it->oid, n);
+		strmap_prefetch(&b->oids[kind], ih);
+		dup = oid_seen(b, kind, it->oid, n, ih);
 		if (dup)
 			return dup;
 	}
-	memset(&r, 0, sizeof r);
-	dup = id_add(b, kind, it->id, &r.id);
-	if (dup)
-		return dup;
-	if (it->author && *it->author && table_id_valid(it->author) && !strchr(it->author, '/'))
-		snprintf(owner, sizeof owner, "%s", it->author);
-	else
-		table_owner_of(it->id, owner, sizeof owner);
-	if (intern(b, &b->accounts, &b->acct_name, owner, &r.author))
+	e = strmap_find(ids, it->id, idlen, h);
+	if (e->key)
+		return 1;
+	/* Filling the row touches other maps only: e stays valid, and the id
+	 * enters the map with its row once the row is whole. */
+	row = b->rows[kind].n;
+	r = vec_push(&b->rows[kind]);
+	if (!r)
 		return -1;
-	r.dl = it->downloads;
-	r.dla = it->downloads_all;
-	r.likes = it->likes;
-	r.trending = it->trending;
-	r.created = it->created > 0 ? it->created : 0;
-	r.modified = it->modified > 0 ? it->modified : 0;
-	r.flags = it->flags;
-	if (term(b, it->pipeline, &r.pipeline) || term(b, it->library, &r.library) ||
-	    term(b, it->license, &r.license))
+	if (fill_row(b, kind, r, it, owner, olen, oh) != 0 ||
+	    (r->id = pool_add(&b->pool, it->id, idlen)) == UINT32_MAX) {
+		b->rows[kind].n--;
 		return -1;
-	if (take_tags(b, kind, &r, it))
-		return -1;
-	slot = vec_push(&b->rows[kind]);
-	if (!slot)
-		return -1;
-	*slot = r;
-	return 0;
+	}
+	return strmap_put(ids, e, r->id, (uint32_t)row, h);
 }
 
 int table_builder_set_account_kind(struct ht_builder *b, const char *account, enum ht_acct_kind kind)
@@ -496,7 +568,7 @@ int table_builder_set_account_kind(struct ht_builder *b, const char *account, en
 
 	if (!b || !account || !table_id_valid(account) || strchr(account, '/'))
 		return -1;
-	if (intern(b, &b->accounts, &b->acct_name, account, &idx))
+	if (intern(b, &b->accounts, account, strlen(account), &idx))
 		return -1;
 	((uint8_t *)b->acct_kind.p)[idx] = (uint8_t)kind;
 	return 0;
@@ -507,27 +579,89 @@ uint64_t table_builder_count(const struct ht_builder *b, enum ht_kind kind)
 	return b && kind < HT_KIND_COUNT ? b->rows[kind].n : 0;
 }
 
-/* Sort keys: small, so the sort moves 16 bytes a row, not the whole row. */
+/* Sort keys: 40 bytes a row, not the whole row.  The id's first 24 bytes,
+ * big-endian, order most ties of downloads without reading the pool (most
+ * rows have next to no downloads, and an account's ids share a prefix). */
 struct skey {
 	uint64_t dl;
+	uint64_t pre[3];
 	uint32_t id, idx;
 };
 
-static int cmp_keys(const void *pa, const void *pb, void *ctx)
+static uint64_t load_be64(const unsigned char *p)
 {
-	const struct skey *a = pa, *b = pb;
-	const char *pool = ctx;
+	uint64_t v = 0;
+	int i;
 
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void id_prefix(const char *s, uint64_t pre[3])
+{
+	unsigned char b[24] = { 0 };
+
+	memcpy(b, s, strnlen(s, sizeof b));
+	pre[0] = load_be64(b);
+	pre[1] = load_be64(b + 8);
+	pre[2] = load_be64(b + 16);
+}
+
+/* 1 when a sorts before b: more downloads first, then by id. */
+static int key_before(const struct skey *a, const struct skey *b, const char *pool)
+{
 	if (a->dl != b->dl)
-		return a->dl > b->dl ? -1 : 1;
-	return strcmp(pool + a->id, pool + b->id);
+		return a->dl > b->dl;
+	if (a->pre[0] != b->pre[0])
+		return a->pre[0] < b->pre[0];
+	if (a->pre[1] != b->pre[1])
+		return a->pre[1] < b->pre[1];
+	if (a->pre[2] != b->pre[2])
+		return a->pre[2] < b->pre[2];
+	return strcmp(pool + a->id, pool + b->id) < 0;
+}
+
+/* Merge sort with the comparison inlined: two million rows take some forty
+ * million comparisons.  Sorts a[0..n) into a, or into tmp when into_tmp;
+ * the other array is scratch. */
+static void sort_keys(struct skey *a, struct skey *tmp, size_t n, int into_tmp, const char *pool)
+{
+	const struct skey *src;
+	struct skey *dst;
+	size_t h = n / 2, i = 0, j = h, o = 0;
+
+	if (n <= 16) {
+		size_t x, y;
+		for (x = 1; x < n; x++) {
+			struct skey k = a[x];
+			for (y = x; y > 0 && key_before(&k, &a[y - 1], pool); y--)
+				a[y] = a[y - 1];
+			a[y] = k;
+		}
+		if (into_tmp)
+			memcpy(tmp, a, n * sizeof *a);
+		return;
+	}
+	/* Each half sorted into the other array, then merged back. */
+	sort_keys(a, tmp, h, !into_tmp, pool);
+	sort_keys(a + h, tmp + h, n - h, !into_tmp, pool);
+	src = into_tmp ? a : tmp;
+	dst = into_tmp ? tmp : a;
+	if (key_before(&src[h], &src[h - 1], pool)) {
+		while (i < h && j < n)
+			dst[o++] = key_before(&src[j], &src[i], pool) ? src[j++] : src[i++];
+	}
+	memcpy(dst + o, src + i, (h - i) * sizeof *src);
+	memcpy(dst + o + (h - i), src + j, (n - j) * sizeof *src);
 }
 
 static int cmp_acct(const void *pa, const void *pb, void *ctx)
 {
-	const uint32_t *a = pa, *b = pb;
-	const char *pool = ctx;
-	return strcmp(pool + *a, pool + *b);
+	const struct ht_builder *b = ctx;
+	const uint32_t *names = b->accounts.str.p;
+	return strcmp(b->pool.buf + names[*(const uint32_t *)pa],
+		      b->pool.buf + names[*(const uint32_t *)pb]);
 }
 
 /* Allocates an array owned by the snapshot. */
@@ -548,26 +682,33 @@ static void *own(struct ht_snapshot *s, size_t n, size_t size)
 	return NULL;
 }
 
+/* Sorts the rows of kind k into the snapshot; row_of (may be NULL) receives
+ * each build row's place. */
 static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kind k,
-			const uint32_t *acct_map)
+			const uint32_t *acct_map, uint32_t *row_of)
 {
 	struct ht_table *t = &s->t[k];
 	const struct brow *rows = b->rows[k].p;
 	size_t i, n = b->rows[k].n;
-	struct skey *keys;
+	struct skey *keys, *tmp;
 
 	if (n > UINT32_MAX - 1)
 		return -1;
 	keys = malloc((n ? n : 1) * sizeof *keys);
-	if (!keys)
+	tmp = malloc((n ? n : 1) * sizeof *tmp);
+	if (!keys || !tmp) {
+		free(keys);
+		free(tmp);
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		keys[i].dl = rows[i].dl;
+		id_prefix(b->pool.buf + rows[i].id, keys[i].pre);
 		keys[i].id = rows[i].id;
 		keys[i].idx = (uint32_t)i;
 	}
-	if (n)
-		qsort_r(keys, n, sizeof *keys, cmp_keys, b->pool.buf);
+	sort_keys(keys, tmp, n, 0, b->pool.buf);
+	free(tmp);
 	t->n = (uint32_t)n;
 	if (!(t->id = own(s, n, 4)) || !(t->author = own(s, n, 4)) ||
 	    !(t->downloads = own(s, n, 8)) || !(t->downloads_all = own(s, n, 8)) ||
@@ -582,6 +723,8 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	}
 	for (i = 0; i < n; i++) {
 		const struct brow *r = &rows[keys[i].idx];
+		if (row_of)
+			row_of[keys[i].idx] = (uint32_t)i;
 		t->id[i] = r->id;
 		t->author[i] = acct_map[r->author];
 		t->downloads[i] = r->dl;
@@ -604,44 +747,44 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 }
 
 /* Lineage links point at ids; resolving them to rows once, here, spares
- * every start-up a hash lookup per link. */
-static int resolve_link_rows(struct ht_builder *b, struct ht_snapshot *s)
+ * every start-up a hash lookup per link.  One look-up per distinct base,
+ * through the model ids map, which knows each id's build row. */
+static int finish_links(struct ht_builder *b, struct ht_snapshot *s, const uint32_t *model_row_of)
 {
-	const struct ht_table *t = &s->t[HT_MODELS];
-	struct strmap m;
-	size_t cap = 16, i;
+	const uint32_t *base_str = b->bases.str.p, *link_base = b->link_base.p;
+	size_t nb = b->bases.str.n, i;
+	uint32_t *base_row = malloc((nb ? nb : 1) * sizeof *base_row);
 
-	while (cap < (size_t)t->n * 2)
-		cap *= 2;
-	if (strmap_init(&m, cap) != 0) {
-		strmap_free(&m);
+	if (!base_row)
 		return -1;
-	}
-	for (i = 0; i < t->n; i++) {
-		const char *id = b->pool.buf + t->id[i];
-		uint32_t h = hash32(id);
-		size_t slot = strmap_slot_h(&m, b->pool.buf, id, h);
-		m.key[slot] = t->id[i] + 1;
-		m.val[slot] = (uint32_t)i;
-		m.hash[slot] = h;
+	for (i = 0; i < nb; i++) {
+		const char *id = b->pool.buf + base_str[i];
+		size_t n = strlen(id);
+		const struct slot *e = strmap_find(&b->ids[HT_MODELS], id, n, hash32(id, n));
+		base_row[i] = e->key ? model_row_of[e->val] : UINT32_MAX;
 	}
 	for (i = 0; i < s->n_links; i++) {
-		size_t slot = strmap_slot(&m, b->pool.buf, b->pool.buf + s->link_base[i]);
-		s->link_row[i] = m.key[slot] ? m.val[slot] : UINT32_MAX;
+		s->link_base[i] = base_str[link_base[i]];
+		s->link_row[i] = base_row[link_base[i]];
 	}
-	strmap_free(&m);
+	free(base_row);
 	return 0;
 }
 
 struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_meta *meta)
 {
 	struct ht_snapshot *s;
-	uint32_t *map = NULL;
+	uint32_t *map = NULL, *order = NULL, *model_row = NULL;
 	size_t i, na;
 	int k;
 
 	if (!b)
 		return NULL;
+	/* The _ids only served to drop duplicates: their memory goes first. */
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		strmap_free(&b->oids[k]);
+	free(b->scratch.buf);
+	b->scratch.buf = NULL;
 	s = calloc(1, sizeof *s);
 	if (!s)
 		goto fail;
@@ -650,54 +793,43 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 	s->meta.format_version = 1;
 
 	/* Accounts sorted by name so lookups can bisect; rows remapped. */
-	na = b->acct_name.n;
+	na = b->accounts.str.n;
 	map = malloc((na ? na : 1) * sizeof *map);
-	if (!map)
+	order = malloc((na ? na : 1) * sizeof *order);
+	if (!map || !order)
 		goto fail;
-	{
-		/* Sort indexes by name: compare through the names vector. */
-		uint32_t *names = b->acct_name.p;
-		uint32_t *offs = malloc((na ? na : 1) * sizeof *offs);
-		if (!offs)
-			goto fail;
-		if (na)
-			memcpy(offs, names, na * sizeof *offs);
-		qsort_r(offs, na, sizeof *offs, cmp_acct, b->pool.buf);
-		s->n_accounts = (uint32_t)na;
-		s->acct_name = own(s, na, 4);
-		s->acct_kind = own(s, na, 1);
-		if (!s->acct_name || !s->acct_kind) {
-			free(offs);
-			goto fail;
-		}
-		for (i = 0; i < na; i++) {
-			/* The account's build index is found through the name map. */
-			size_t slot = strmap_slot(&b->accounts, b->pool.buf, b->pool.buf + offs[i]);
-			uint32_t old = b->accounts.val[slot];
-			map[old] = (uint32_t)i;
-			s->acct_name[i] = offs[i];
-			s->acct_kind[i] = ((uint8_t *)b->acct_kind.p)[old];
-		}
-		free(offs);
+	for (i = 0; i < na; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, na, sizeof *order, cmp_acct, b);
+	s->n_accounts = (uint32_t)na;
+	s->acct_name = own(s, na, 4);
+	s->acct_kind = own(s, na, 1);
+	if (!s->acct_name || !s->acct_kind)
+		goto fail;
+	for (i = 0; i < na; i++) {
+		map[order[i]] = (uint32_t)i;
+		s->acct_name[i] = ((const uint32_t *)b->accounts.str.p)[order[i]];
+		s->acct_kind[i] = ((const uint8_t *)b->acct_kind.p)[order[i]];
 	}
-	for (k = 0; k < HT_KIND_COUNT; k++)
-		if (finish_table(b, s, (enum ht_kind)k, map))
-			goto fail;
+	/* Where each model went, for the links. */
+	model_row = malloc((b->rows[HT_MODELS].n ? b->rows[HT_MODELS].n : 1) * sizeof *model_row);
+	if (!model_row || finish_table(b, s, HT_MODELS, map, model_row) ||
+	    finish_table(b, s, HT_DATASETS, map, NULL))
+		goto fail;
 
-	s->n_terms = (uint32_t)b->term_str.n;
+	s->n_terms = (uint32_t)b->terms.str.n;
 	s->n_lists = (uint32_t)b->lists.n;
 	s->n_links = (uint32_t)b->link_base.n;
 	if (!(s->terms = own(s, s->n_terms, 4)) || !(s->lists = own(s, s->n_lists, 4)) ||
 	    !(s->link_base = own(s, s->n_links, 4)) || !(s->link_rel = own(s, s->n_links, 1)) ||
 	    !(s->link_row = own(s, s->n_links, 4)))
 		goto fail;
-	memcpy(s->terms, b->term_str.p, s->n_terms * 4u);
+	memcpy(s->terms, b->terms.str.p, s->n_terms * 4u);
 	if (s->n_lists)
 		memcpy(s->lists, b->lists.p, s->n_lists * 4u);
 	if (s->n_links) {
-		memcpy(s->link_base, b->link_base.p, s->n_links * 4u);
 		memcpy(s->link_rel, b->link_rel.p, s->n_links);
-		if (resolve_link_rows(b, s) != 0)
+		if (finish_links(b, s, model_row) != 0)
 			goto fail;
 	}
 	/* The pool moves to the snapshot as it is. */
@@ -711,14 +843,19 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 		}
 	}
 	free(map);
+	free(order);
+	free(model_row);
 	table_builder_free(b);
 	return s;
 fail:
 	free(map);
+	free(order);
+	free(model_row);
 	table_free(s);
 	table_builder_free(b);
 	return NULL;
 }
+
 
 void table_free(struct ht_snapshot *s)
 {
@@ -743,8 +880,8 @@ void table_free(struct ht_snapshot *s)
 /* ---- ids and lookups ------------------------------------------------------ */
 
 /* Character classes of ids: 1 plain (letter, digit, '_'), 2 '-' or '.',
- * 3 '/', 0 anything else ASCII; bytes >= 0x80 are checked as UTF-8. */
-static const unsigned char id_class[128] = {
+ * 3 '/', 0 anything else; bytes >= 0x80 are checked as UTF-8. */
+static const unsigned char id_class[256] = {
 	['-'] = 2, ['.'] = 2, ['/'] = 3, ['_'] = 1,
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
 	['8'] = 1, ['9'] = 1,
@@ -790,67 +927,92 @@ static size_t utf8_letter(const unsigned char *p)
 
 int table_id_valid(const char *id)
 {
-	const unsigned char *p = (const unsigned char *)id;
-	size_t n = 0, seg = 0, slashes = 0;
-	unsigned prev = 3; /* as if after a '/': a segment may not start with '-' or '.' */
+	const unsigned char *p = (const unsigned char *)id, *seg = p;
+	int slashes = 0;
 
 	if (!id)
 		return 0;
-	for (;; p++, n++) {
-		unsigned c = *p, cls;
+	for (;;) {
+		unsigned c;
+		/* Most bytes are plain: skip them in a tight loop. */
+		while (id_class[*p] == 1)
+			p++;
+		c = *p;
 		if (c == '\0' || c == '/') {
 			/* A segment is non-empty and does not end with '-' or '.'. */
-			if (seg == 0 || prev == 2)
+			if (p == seg || id_class[p[-1]] == 2)
 				return 0;
 			if (c == '\0')
 				break;
 			if (++slashes > 1)
 				return 0;
-			seg = 0;
-			prev = 3;
-			continue;
-		}
-		if (c >= 0x80) {
+			seg = ++p;
+		} else if (c >= 0x80) {
 			size_t len = utf8_letter(p);
 			if (!len)
 				return 0;
-			p += len - 1;
-			n += len - 1;
-			seg += len;
-			prev = 1;
-			continue;
-		}
-		cls = id_class[c];
-		if (!cls || (cls == 2 && prev >= 2 && (prev == 3 || (c == '.' && p[-1] == '.'))))
+			p += len;
+		} else if (id_class[c] == 2) {
+			/* Not first in a segment; no "..". */
+			if (p == seg || (c == '.' && p[-1] == '.'))
+				return 0;
+			p++;
+		} else {
 			return 0;
-		prev = cls;
-		seg++;
+		}
 	}
-	return n > 0 && n <= 200;
+	return p - (const unsigned char *)id <= 200;
+}
+
+/* 1 when the eight bytes at p are all printable ASCII (0x20..0x7e). */
+static int ascii8_printable(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t w, del;
+
+	memcpy(&w, p, 8);
+	del = w ^ (0x7f * ones);
+	return !((w | ((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs);
+}
+
+/* 1 when the n bytes at p are all printable ASCII, as most text is. */
+static int ascii_printable(const unsigned char *p, size_t n)
+{
+	unsigned char pad[8];
+	size_t i;
+
+	if (n < 8) {
+		memset(pad, ' ', sizeof pad);
+		memcpy(pad, p, n);
+		return ascii8_printable(pad);
+	}
+	/* Eight at a time; the last eight overlap what was checked. */
+	for (i = 0; i + 8 < n; i += 8)
+		if (!ascii8_printable(p + i))
+			return 0;
+	return ascii8_printable(p + n - 8);
 }
 
 int table_text_valid(const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
+	size_t n, i = 0;
 
-	if (!s)
+	if (!s || (n = strnlen(s, max < SIZE_MAX ? max + 1 : max)) > max)
 		return 0;
-	while (*p) {
-		if (*p < 0x80) {
-			if (*p < 0x20 || *p == 0x7f)
+	if (ascii_printable(p, n))
+		return 1;
+	while (i < n) {
+		if (p[i] < 0x80) {
+			if (p[i] < 0x20 || p[i] == 0x7f)
 				return 0;
-			p++;
-			n++;
+			i++;
 		} else {
-			size_t len = utf8_letter(p);
+			size_t len = utf8_letter(p + i);
 			if (!len)
 				return 0;
-			p += len;
-			n += len;
+			i += len;
 		}
-		if (n > max)
-			return 0;
 	}
 	return 1;
 }
@@ -968,8 +1130,9 @@ static int digits(const char *s, int n, int *out)
 int64_t table_parse_time(const char *iso)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0;
+	size_t n;
 
-	if (!iso || strlen(iso) < 10)
+	if (!iso || (n = strlen(iso)) < 10)
 		return -1;
 	if (digits(iso, 4, &y) || iso[4] != '-' || digits(iso + 5, 2, &mo) || iso[7] != '-' ||
 	    digits(iso + 8, 2, &d))
@@ -977,7 +1140,7 @@ int64_t table_parse_time(const char *iso)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31)
 		return -1;
 	if (iso[10] == 'T' || iso[10] == ' ') {
-		if (strlen(iso) < 19 || digits(iso + 11, 2, &h) || iso[13] != ':' ||
+		if (n < 19 || digits(iso + 11, 2, &h) || iso[13] != ':' ||
 		    digits(iso + 14, 2, &mi) || iso[16] != ':' || digits(iso + 17, 2, &sec))
 			return -1;
 		if (h > 23 || mi > 59 || sec > 60)

@@ -338,9 +338,10 @@ static void test_complete_crawl(void **state)
 	/* Keep-alive: one connection (the log does not show it, the speed does);
 	 * compression offered. */
 	assert_true(count_lines_with(h.log, "Accept-Encoding: ") > 0);
-	/* Journal gone after success. */
+	/* Journal gone after success, and the state with its spare file. */
 	assert_false(exists(h.cache, "fetch.journal"));
 	assert_false(exists(h.cache, "fetch.state"));
+	assert_false(exists(h.cache, "fetch.state.tmp"));
 	/* No token configured: none sent. */
 	assert_int_equal(count_lines_with(h.log, "uthorization"), 0);
 	table_free(s);

@@ -27,7 +27,7 @@ static void test_item_fields(void **state)
 	struct ht_snapshot *s;
 	const struct ht_table *t;
 	(void)state;
-	assert_int_equal(listing_add_page(b, HT_MODELS, page, strlen(page), &st), 0);
+	assert_int_equal(listing_add_page(b, HT_MODELS, page, strlen(page), &st, NULL), 0);
 	assert_int_equal(st.items, 1);
 	assert_int_equal(st.warnings, 0);
 	s = table_builder_finish(b, NULL);
@@ -44,6 +44,42 @@ static void test_item_fields(void **state)
 	assert_int_equal(t->link_count[0], 1);
 	assert_int_equal(s->link_rel[t->link_first[0]], HT_REL_QUANTIZED);
 	table_free(s);
+}
+
+/* Each member by its exact name only: near names are other members. */
+static void test_member_names(void **state)
+{
+	const char *text =
+		"{\"idx\":\"no/no\",\"i\":\"no/no\",\"modelId\":\"legacy/name\",\"download\":7,"
+		"\"downloadsAll\":8,\"downloads\":9,\"downloadsAllTime\":10,\"like\":1,\"likes\":2,"
+		"\"lastModified\":\"2024-01-02T00:00:00.000Z\",\"lastModifie\":\"1999-01-01\","
+		"\"private\":true,\"disabled\":true,\"privat\":false,\"gated\":true,\"tag\":[\"license:no\"],"
+		"\"tags\":[\"license:mit\"],\"_idx\":\"no\",\"_id\":\"abc\",\"authors\":\"no\","
+		"\"author\":\"legacy\",\"trendingScor\":5,\"trendingScore\":6,\"library\":\"no\","
+		"\"library_name\":\"lib\",\"pipeline\":\"no\",\"pipeline_tag\":\"pipe\","
+		"\"createdAtX\":\"1999-01-01\",\"createdAt\":\"2023-01-01\"}";
+	cJSON *obj = cJSON_Parse(text);
+	struct ht_item it;
+	unsigned w = 0;
+	(void)state;
+	assert_non_null(obj);
+	assert_int_equal(listing_item(obj, &it, &w), 0);
+	assert_int_equal(w, 0);
+	assert_string_equal(it.id, "legacy/name");
+	assert_string_equal(it.oid, "abc");
+	assert_string_equal(it.author, "legacy");
+	assert_int_equal(it.downloads, 9);
+	assert_int_equal(it.downloads_all, 10);
+	assert_int_equal(it.likes, 2);
+	assert_int_equal(it.trending, 6);
+	assert_int_equal(it.created, 1672531200);
+	assert_int_equal(it.modified, 1704153600);
+	assert_string_equal(it.library, "lib");
+	assert_string_equal(it.pipeline, "pipe");
+	assert_int_equal(it.flags, HT_F_GATED | HT_F_PRIVATE | HT_F_DISABLED);
+	assert_int_equal(it.n_tags, 1);
+	assert_string_equal(it.tags[0], "license:mit");
+	cJSON_Delete(obj);
 }
 
 static void test_tolerant(void **state)
@@ -100,11 +136,66 @@ static void test_escaped_nul(void **state)
 		const char *page = "[{\"id\":\"a/b\\u0000c\"},{\"id\":\"a/d\"}]";
 		struct ht_builder *b = table_builder_new();
 		memset(&st, 0, sizeof st);
-		assert_int_equal(listing_add_page(b, HT_MODELS, page, strlen(page), &st), 0);
+		assert_int_equal(listing_add_page(b, HT_MODELS, page, strlen(page), &st, NULL), 0);
 		assert_int_equal(st.items, 1);
 		assert_int_equal(st.rejected, 1);
 		table_builder_free(b);
 	}
+}
+
+/* One arena for a run of pages, small, large and broken: every page's items
+ * arrive whole, none mixed with another page's. */
+static void test_arena_reuse(void **state)
+{
+	struct listing_arena *a = listing_arena_new();
+	struct ht_builder *b = table_builder_new();
+	struct listing_stats st;
+	struct ht_snapshot *s;
+	size_t cap = 32u << 20, len;
+	char *page = malloc(cap), id[64];
+	uint32_t round, i, next = 0, row;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(page);
+	for (round = 0; round < 7; round++) {
+		/* 40,000 items take several times the memory an arena keeps. */
+		uint32_t n = round % 3 == 1 ? 40000 : 2 + round;
+		if (round == 4) {
+			const char *broken = "[{\"id\":\"x/broken\"},{\"id\":";
+			memset(&st, 0, sizeof st);
+			assert_int_equal(listing_add_page(b, HT_MODELS, broken, strlen(broken), &st, a), -1);
+			assert_int_equal(st.items, 0);
+		}
+		len = (size_t)snprintf(page, cap, "[");
+		for (i = 0; i < n; i++, next++)
+			len += (size_t)snprintf(page + len, cap - len,
+						"%s{\"_id\":\"%024x\",\"id\":\"u%u/m-%u\",\"downloads\":%u,"
+						"\"pipeline_tag\":\"p%u\",\"tags\":[\"license:l%u\",\"x\"]}",
+						i ? "," : "", next, next % 97, next, next, next % 5, next % 3);
+		len += (size_t)snprintf(page + len, cap - len, "]");
+		assert_true(len < cap);
+		memset(&st, 0, sizeof st);
+		assert_int_equal(listing_add_page(b, HT_MODELS, page, len, &st, a), 0);
+		assert_int_equal(st.items, n);
+		assert_int_equal(st.warnings, 0);
+	}
+	s = table_builder_finish(b, NULL);
+	assert_non_null(s);
+	assert_int_equal(s->t[HT_MODELS].n, next);
+	for (i = 0; i < next; i += 1009) {
+		snprintf(id, sizeof id, "u%u/m-%u", i % 97, i);
+		row = table_find_id(s, HT_MODELS, id);
+		assert_int_not_equal(row, UINT32_MAX);
+		assert_int_equal(s->t[HT_MODELS].downloads[row], i);
+		snprintf(id, sizeof id, "p%u", i % 5);
+		assert_string_equal(ht_term(s, s->t[HT_MODELS].pipeline[row]), id);
+		snprintf(id, sizeof id, "l%u", i % 3);
+		assert_string_equal(ht_term(s, s->t[HT_MODELS].license[row]), id);
+	}
+	table_free(s);
+	listing_arena_free(a);
+	free(page);
 }
 
 static void test_empty_and_broken(void **state)
@@ -183,8 +274,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_item_fields),
+		cmocka_unit_test(test_member_names),
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_escaped_nul),
+		cmocka_unit_test(test_arena_reuse),
 		cmocka_unit_test(test_empty_and_broken),
 		cmocka_unit_test(test_api_example),
 		cmocka_unit_test(test_hubdata),

@@ -124,6 +124,29 @@ static void write_file(const char *p, const void *data, size_t len)
 	fclose(fp);
 }
 
+/* store_write streams, section by section, the bytes store_serialize
+ * builds in memory: sections of every length, so pads of every size. */
+static void test_write_is_serialize(void **state)
+{
+	struct store_err err = { { 0 } };
+	unsigned n;
+	(void)state;
+	for (n = 1; n <= 9; n++) {
+		struct ht_snapshot *s = build(n * 37, n % 2);
+		void *img, *file;
+		size_t len, flen;
+		assert_non_null(s);
+		assert_int_equal(store_write(s, path, &err), 0);
+		assert_int_equal(store_serialize(s, &img, &len, &err), 0);
+		file = read_file(path, &flen);
+		assert_int_equal(flen, len);
+		assert_memory_equal(file, img, len);
+		free(file);
+		free(img);
+		table_free(s);
+	}
+}
+
 static void expect_refused(const char *p, const char *needle)
 {
 	struct store_err err = { { 0 } };
@@ -288,6 +311,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_write_is_serialize),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_killed_writer),
 		cmocka_unit_test(test_stale_temps),

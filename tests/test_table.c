@@ -125,6 +125,185 @@ static void test_ids(void **state)
 	assert_string_equal(buf, "bert-base-uncased");
 }
 
+static void test_ids_more(void **state)
+{
+	char id[256];
+	(void)state;
+	assert_true(table_id_valid("a-b.c/d--e"));
+	assert_true(table_id_valid("a.-b/c"));
+	assert_false(table_id_valid("a-/b"));
+	assert_false(table_id_valid("a/b."));
+	assert_false(table_id_valid("a/.b"));
+	assert_false(table_id_valid("a..b/c"));
+	assert_false(table_id_valid("a/b..c"));
+	assert_false(table_id_valid("/"));
+	assert_false(table_id_valid("a//b"));
+	assert_true(table_id_valid("\xc3\xa9t\xc3\xa9/\xc3\xa9"));
+	assert_false(table_id_valid("a/\xc3"));
+	assert_false(table_id_valid("a/b\x7f"));
+	/* At most 200 bytes. */
+	memset(id, 'x', sizeof id);
+	id[0] = 'a';
+	id[1] = '/';
+	id[200] = '\0';
+	assert_true(table_id_valid(id));
+	id[200] = 'x';
+	id[201] = '\0';
+	assert_false(table_id_valid(id));
+}
+
+static void test_text(void **state)
+{
+	char s[400];
+	size_t at;
+	(void)state;
+	assert_true(table_text_valid("", 10));
+	assert_true(table_text_valid("text-generation", 300));
+	assert_true(table_text_valid("caf\xc3\xa9 \xe6\x99\xba\xe8\xb0\xb1, more text after it", 300));
+	assert_false(table_text_valid(NULL, 10));
+	assert_false(table_text_valid("a\xe2\x80\xae" "b", 300));
+	assert_false(table_text_valid("\xc2\x9b", 300));
+	assert_false(table_text_valid("ab\xff", 300));
+	/* A control byte or DEL anywhere, in short and long text alike. */
+	for (at = 0; at < 40; at++) {
+		memset(s, 'a', 41);
+		s[41] = '\0';
+		s[at] = '\x1b';
+		assert_false(table_text_valid(s, 300));
+		s[at] = '\x7f';
+		assert_false(table_text_valid(s, 300));
+		s[at] = '~';
+		assert_true(table_text_valid(s, 300));
+		s[at + 1] = '\0';
+		s[at] = '\t';
+		assert_false(table_text_valid(s, 300));
+	}
+	/* At most max bytes, a multi-byte character counting all of its. */
+	memset(s, 'a', 300);
+	s[300] = '\0';
+	assert_true(table_text_valid(s, 300));
+	assert_false(table_text_valid(s, 299));
+	memcpy(s + 298, "\xc3\xa9", 3);
+	assert_true(table_text_valid(s, 300));
+	assert_false(table_text_valid(s, 299));
+	assert_true(table_text_valid(s, SIZE_MAX));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Rows with equal downloads are ordered by id, however long the prefix
+ * ids share, and an id that is a prefix of another comes first. */
+static void test_sort_ties(void **state)
+{
+	static const char *const stems[] = {
+		"a", "ab", "a/b", "a/bb", "z/", "org-12345/model-1234567", "org-12345/model-123456",
+		"org-12345/model-1234567890", "org-12345/model-1234567891", "user-1/x", "user-10/x",
+		"user-1/xx", "\xc3\xa9t\xc3\xa9/a", "A/b", "a-very-long-organisation-name/m",
+		"a-very-long-organisation-name/model-with-a-long-name-1",
+		"a-very-long-organisation-name/model-with-a-long-name-10",
+		"a-very-long-organisation-name/model-with-a-long-name-2",
+	};
+	enum { N = sizeof stems / sizeof stems[0] };
+	struct ht_builder *b = table_builder_new();
+	struct ht_snapshot *s;
+	struct ht_item it;
+	char ids[3][N][80];
+	const char *want[3 * N];
+	uint32_t i, k, n = 0;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < N; i++) {
+			/* Two groups of equal downloads; a third apart, added first. */
+			snprintf(ids[k][i], sizeof ids[k][i], "%s%s", stems[(i * 7 + k) % N],
+				 k == 1 ? "-1" : k == 2 ? "-2" : "");
+			memset(&it, 0, sizeof it);
+			it.id = ids[k][i];
+			if (!table_id_valid(it.id))
+				continue;
+			it.downloads = k == 2 ? 9 : 3;
+			assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+			if (k != 2)
+				want[n++] = ids[k][i];
+		}
+	}
+	qsort(want, n, sizeof want[0], cmp_str);
+	s = table_builder_finish(b, NULL);
+	assert_non_null(s);
+	for (i = 0; i < s->t[HT_MODELS].n; i++)
+		if (s->t[HT_MODELS].downloads[i] == 9)
+			assert_true(i == 0 || s->t[HT_MODELS].downloads[i - 1] == 9);
+	for (i = 0, k = 0; i < s->t[HT_MODELS].n; i++)
+		if (s->t[HT_MODELS].downloads[i] == 3)
+			assert_string_equal(ht_id(s, HT_MODELS, i), want[k++]);
+	assert_int_equal(k, n);
+	table_free(s);
+}
+
+/* Duplicates by _id and by id, across the growth of the maps; base models
+ * named before, after or without their own row. */
+static void test_dups_and_links(void **state)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_snapshot *s;
+	struct ht_item it;
+	char id[64], oid[32], base[80];
+	uint32_t i, row;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "u%u/m-%u", i % 311, i);
+		snprintf(oid, sizeof oid, "%024x", i);
+		it.id = id;
+		it.oid = oid;
+		it.downloads = i;
+		/* Each model names the next one as its base: not added yet. */
+		snprintf(base, sizeof base, "base_model:adapter:u%u/m-%u", (i + 1) % 311, i + 1);
+		it.tags[it.n_tags++] = base;
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+	}
+	for (i = 0; i < 20000; i += 7) {
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "u%u/m-%u", i % 311, i);
+		snprintf(oid, sizeof oid, "%024x", i);
+		it.id = id;
+		it.oid = oid;
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 1);
+		/* Same _id, renamed. */
+		snprintf(id, sizeof id, "renamed/m-%u", i);
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 1);
+		/* Same id, another _id. */
+		snprintf(id, sizeof id, "u%u/m-%u", i % 311, i);
+		snprintf(oid, sizeof oid, "f%023x", i);
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 1);
+	}
+	assert_int_equal(table_builder_count(b, HT_MODELS), 20000);
+	s = table_builder_finish(b, NULL);
+	assert_non_null(s);
+	assert_int_equal(s->n_links, 20000);
+	assert_int_equal(s->n_accounts, 311);
+	for (i = 0; i < 20000; i += 997) {
+		snprintf(id, sizeof id, "u%u/m-%u", i % 311, i);
+		row = table_find_id(s, HT_MODELS, id);
+		assert_int_not_equal(row, UINT32_MAX);
+		assert_int_equal(s->t[HT_MODELS].link_count[row], 1);
+		snprintf(id, sizeof id, "u%u/m-%u", (i + 1) % 311, i + 1);
+		assert_string_equal(ht_str(s, s->link_base[s->t[HT_MODELS].link_first[row]]), id);
+		assert_int_equal(s->link_rel[s->t[HT_MODELS].link_first[row]], HT_REL_ADAPTER);
+		assert_int_equal(s->link_row[s->t[HT_MODELS].link_first[row]],
+				 table_find_id(s, HT_MODELS, id));
+	}
+	/* The last model's base was never added. */
+	row = table_find_id(s, HT_MODELS, "u95/m-19999");
+	assert_int_not_equal(row, UINT32_MAX);
+	assert_int_equal(s->link_row[s->t[HT_MODELS].link_first[row]], UINT32_MAX);
+	table_free(s);
+}
+
 static void test_time(void **state)
 {
 	(void)state;
@@ -172,6 +351,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builder),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_ids_more),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_sort_ties),
+		cmocka_unit_test(test_dups_and_links),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_many),
 	};

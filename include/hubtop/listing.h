@@ -21,14 +21,23 @@ struct listing_stats {
 	char first_problem[512];
 };
 
-/* Fills it from one JSON object (strings borrowed from obj).  Returns 0,
- * or -1 when the item has no usable id. */
+/* Fills it from one JSON object (strings borrowed from obj; tags past
+ * n_tags are left as they were).  Returns 0, or -1 when the item has no
+ * usable id. */
 int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings);
 
-/* Adds every item of a JSON array text (one page).  Returns 0, -1 when the
- * text is not a JSON array (nothing added). */
+/* The memory for a page's JSON values, kept from one page to the next by a
+ * caller that adds many in a row (a crawl, a journal replay).  One page at
+ * a time: an arena is not shared by pages parsed at once. */
+struct listing_arena;
+struct listing_arena *listing_arena_new(void);
+void listing_arena_free(struct listing_arena *a);
+
+/* Adds every item of a JSON array text (one page), its values in arena
+ * (NULL: memory of its own, returned before it returns).  Returns 0, -1
+ * when the text is not a JSON array (nothing added). */
 int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
-		     struct listing_stats *st);
+		     struct listing_stats *st, struct listing_arena *arena);
 
 /* Reads a JSON array or JSON Lines stream.  Returns 0, or -1 with a message
  * in err (unreadable, empty, not JSON at all). */

@@ -36,7 +36,8 @@ struct ht_snapshot *store_load_mem(void *buf, size_t len, const char *name, stru
  * path is untouched on failure. */
 int store_write(const struct ht_snapshot *s, const char *path, struct store_err *err);
 
-/* Serialises into a malloc'd buffer (used by store_write and tests). */
+/* Serialises into a malloc'd buffer: the bytes store_write writes (used by
+ * tests and the fuzzer; store_write itself holds no copy of the file). */
 int store_serialize(const struct ht_snapshot *s, void **out, size_t *len, struct store_err *err);
 
 /* The cache directory: --cache-dir, else $HUBTOP_CACHE_DIR, else

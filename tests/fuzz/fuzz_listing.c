@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memset(&st, 0, sizeof st);
-	listing_add_page(b, (data[0] & 1) ? HT_DATASETS : HT_MODELS, text, size - 1, &st);
+	listing_add_page(b, (data[0] & 1) ? HT_DATASETS : HT_MODELS, text, size - 1, &st, NULL);
 	free(text);
 
 	memset(&meta, 0, sizeof meta);
