@@ -84,6 +84,7 @@ struct result_priv {
 	struct match_set ms;   /* by window rank */
 	uint32_t *rows;        /* every match in rank order; NULL until first needed */
 	uint64_t *rbits;       /* matches by row; NULL until first needed (30-day: ms.bits) */
+	uint64_t *aseen;       /* accounts with a match; NULL: not known */
 };
 
 /* Per-account (or per-term) accumulator for the org, task and library panes. */
@@ -1180,6 +1181,23 @@ static uint64_t mask_eq16(const uint16_t *p, uint16_t v)
 	return m;
 }
 
+/* Bits of the 64 values with the flag set. */
+static uint64_t mask_flag8(const uint8_t *p, uint8_t flag)
+{
+	uint64_t m = 0;
+#ifdef __SSE2__
+	const __m128i f = _mm_set1_epi8((char)flag), zero = _mm_setzero_si128();
+	for (unsigned b = 0; b < 64; b += 16) {
+		__m128i x = _mm_and_si128(_mm_loadu_si128((const __m128i *)(p + b)), f);
+		m |= (uint64_t)(uint16_t)~_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero)) << b;
+	}
+#else
+	for (unsigned b = 0; b < 64; b++)
+		m |= (uint64_t)((p[b] & flag) != 0) << b;
+#endif
+	return m;
+}
+
 /* Bits of the 64 values with lo <= x < hi and x != 0. */
 static uint64_t mask_range32(const uint32_t *p, uint32_t lo, uint32_t hi)
 {
@@ -1251,9 +1269,7 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 	if (c->use_created && m)
 		m &= mask_range32(c->created + base, c->c_from, c->c_to);
 	if (c->use_gated && m) {
-		uint64_t g = 0;
-		for (unsigned b = 0; b < 64; b++)
-			g |= (uint64_t)((o->flags[base + b] & HT_F_GATED) != 0) << b;
+		uint64_t g = mask_flag8(o->flags + base, HT_F_GATED);
 		m &= c->gated ? g : ~g;
 	}
 	if (c->use_auth && m) {
@@ -1531,7 +1547,7 @@ static uint64_t cell_first_created(const struct kdata *kd, const struct ord *o, 
 
 /* Sums by cell of a general filter's matches into the cube (one copy). */
 static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, const struct match_set *ms,
-		     int mode, int win)
+		     int mode, int win, uint64_t **aseen)
 {
 	struct kdata *kd = &e->k[kind];
 	const struct ord *o = c->o;
@@ -1544,14 +1560,22 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		const uint32_t *restrict cr32 = o->created;
 		const int64_t *restrict cr64 = c->t->created;
 		const uint32_t *restrict perm = o->perm;
-		uint64_t k = 0;
+		const uint32_t *restrict acct = c->acct;
+		const uint32_t na = e->a->n_accounts;
+		uint64_t k = 0, *restrict seen;
+		/* The accounts with a match, for the organisations ranking. */
+		if (!(*aseen = seen = calloc(words_of(na) + 1, sizeof *seen)))
+			return -1;
 		FOR_EACH_VISITED(ms, kd->n, 0, rk, {
 			__builtin_prefetch(&dl[rk]);
 			__builtin_prefetch(&likes[rk]);
 			__builtin_prefetch(&cell[rk]);
+			__builtin_prefetch(&acct[rk]);
 			if (cr32)
 				__builtin_prefetch(&cr32[rk]);
 		}, {
+			uint32_t ac = acct[rk] < na ? acct[rk] : 0;
+			seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
 			/* Two copies, alternating: consecutive matches in one cell
 			 * do not wait for each other's stores. */
 			struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + cell[rk]];
@@ -1868,7 +1892,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		if (match_set_alloc(&p->ms, n))
 			goto fail;
 		scan_pass(&c, &p->ms);
-		if (cube_pass(e, kind, &c, &p->ms, mode, win))
+		if (cube_pass(e, kind, &c, &p->ms, mode, win, &p->aseen))
 			goto fail;
 	}
 	finish_buckets(e, p);
@@ -1891,6 +1915,7 @@ void engine_result_free(struct eng_result *r)
 		free(p->rbits);
 	match_set_free(&p->ms);
 	free(p->rows);
+	free(p->aseen);
 	free(p);
 }
 
@@ -2309,11 +2334,14 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 }
 
 /* Whether an account's class (organisation type, country and group)
- * passes the filter: the items of one that does not cannot match. */
+ * passes the filter and, when known, whether it has a match: the items of
+ * one that does not cannot match. */
 static int acct_passes(const struct engine *e, const struct result_priv *p, uint32_t ac)
 {
 	const struct attrib *a = e->a;
 	unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
+	if (p->aseen && !((p->aseen[ac >> 6] >> (ac & 63)) & 1))
+		return 0;
 	return !p->cls_ok || p->cls_ok[type * e->n_cg + e->acct_cg[ac]];
 }
 
