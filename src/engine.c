@@ -1341,25 +1341,17 @@ static inline void conc_word(const uint64_t *dl, const uint64_t *uni, size_t w, 
 #define CONC_LAG 8u
 
 /* The filter pass, in rank order: which ranks match, and per word the
- * matches and downloads before it; the sum of the prefix sums (Gini) on
- * the way.  Downloads are non-increasing by rank and the long tail is made
- * of long runs of equal values: a word whose downloads are all equal
- * (o->uni) adds its matches in one step.  The downloads of sparse matches
- * miss the cache: they are fetched CONC_LAG words ahead. */
+ * matches before it. */
 static void scan_pass(const struct scan *c, struct match_set *ms)
 {
-	const struct ord *o = c->o;
-	const uint64_t *restrict dl = o->dl;
+	const uint64_t *restrict dl = c->o->dl;
 	uint64_t *restrict bits_out = ms->bits;
 	uint32_t *restrict wcnt = ms->wcnt;
-	uint64_t *restrict wdl = ms->wdl;
 	const uint32_t lim = c->lim;
 	const int tests = c->use_term[0] || c->use_term[1] || c->use_term[2] || c->use_created ||
 			  c->use_gated || c->use_auth || c->wide;
-	uint64_t m = 0, P = 0;
-	unsigned __int128 SP = 0;
-	size_t lw = words_of(lim), ring[CONC_LAG], done = 0;
-	unsigned rh = 0, rn = 0;
+	uint64_t m = 0;
+	size_t lw = words_of(lim);
 	uint32_t lo = 0, hi = lim;
 
 	for (size_t w = 0; w < lw; w++) {
@@ -1372,9 +1364,48 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 			bits = scan_word(c, base, cnt, bits);
 		bits_out[w] = bits;
 		wcnt[w] = (uint32_t)m;
+		m += (uint64_t)__builtin_popcountll(bits);
+	}
+	for (size_t w = lw; w < ms->nw; w++) {
+		bits_out[w] = 0;
+		wcnt[w] = (uint32_t)m;
+	}
+	wcnt[ms->nw] = (uint32_t)m;
+	bits_out[ms->nw] = 0;
+	ms->n = m;
+	/* Ranks are by downloads: those under the threshold are the last ones. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (dl[mid] >= ENG_UNDER)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	ms->under = lo < lim ? m - (wcnt[lo >> 6] + (uint64_t)__builtin_popcountll(
+					     bits_out[lo >> 6] & (((uint64_t)1 << (lo & 63)) - 1)))
+			     : 0;
+}
+
+/* The downloads before each word and the sum of the prefix sums (Gini).
+ * Downloads are non-increasing by rank and the long tail is made of long
+ * runs of equal values: a word whose downloads are all equal (o->uni) adds
+ * its matches in one step.  The downloads of sparse matches miss the
+ * cache: they are fetched CONC_LAG words ahead. */
+static void conc_pass(const struct ord *o, struct match_set *ms)
+{
+	const uint64_t *restrict dl = o->dl;
+	const uint64_t *restrict bits_in = ms->bits;
+	uint64_t *restrict wdl = ms->wdl;
+	uint64_t P = 0;
+	unsigned __int128 SP = 0;
+	size_t ring[CONC_LAG], done = 0;
+	unsigned rh = 0, rn = 0;
+
+	for (size_t w = 0; w < ms->nw; w++) {
+		uint64_t bits = bits_in[w];
+		uint32_t base = (uint32_t)(w * 64);
 		if (!bits)
 			continue;
-		m += (uint64_t)__builtin_popcountll(bits);
 		__builtin_prefetch(&dl[base + (unsigned)__builtin_ctzll(bits)]);
 		__builtin_prefetch(&dl[base + 63 - (unsigned)__builtin_clzll(bits)]);
 		if (rn < CONC_LAG) {
@@ -1387,37 +1418,19 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 			rh = (rh + 1) % CONC_LAG;
 			for (; done <= v; done++)
 				wdl[done] = P;
-			conc_word(dl, o->uni, v, bits_out[v], &P, &SP);
+			conc_word(dl, o->uni, v, bits_in[v], &P, &SP);
 		}
 	}
 	for (unsigned i = 0; i < rn; i++) {
 		size_t v = ring[(rh + i) % CONC_LAG];
 		for (; done <= v; done++)
 			wdl[done] = P;
-		conc_word(dl, o->uni, v, bits_out[v], &P, &SP);
+		conc_word(dl, o->uni, v, bits_in[v], &P, &SP);
 	}
 	for (; done <= ms->nw; done++)
 		wdl[done] = P;
-	for (size_t w = lw; w < ms->nw; w++) {
-		bits_out[w] = 0;
-		wcnt[w] = (uint32_t)m;
-	}
-	wcnt[ms->nw] = (uint32_t)m;
-	bits_out[ms->nw] = 0;
-	ms->n = m;
 	ms->P = P;
 	ms->SP = SP;
-	/* Ranks are by downloads: those under the threshold are the last ones. */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (dl[mid] >= ENG_UNDER)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	ms->under = lo < lim ? m - (wcnt[lo >> 6] + (uint64_t)__builtin_popcountll(
-					     bits_out[lo >> 6] & (((uint64_t)1 << (lo & 63)) - 1)))
-			     : 0;
 }
 
 /* The word holding match k (k < ms->n): the last word w with wcnt[w] <= k. */
@@ -1546,7 +1559,7 @@ static uint64_t cell_first_created(const struct kdata *kd, const struct ord *o, 
 }
 
 /* Sums by cell of a general filter's matches into the cube (one copy). */
-static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, const struct match_set *ms,
+static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, struct match_set *ms,
 		     int mode, int win, uint64_t **aseen)
 {
 	struct kdata *kd = &e->k[kind];
@@ -1562,8 +1575,11 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		const uint32_t *restrict perm = o->perm;
 		const uint32_t *restrict acct = c->acct;
 		const uint32_t na = e->a->n_accounts;
-		uint64_t k = 0, *restrict seen;
-		/* The accounts with a match, for the organisations ranking. */
+		uint64_t k = 0, *restrict seen, *restrict wdl = ms->wdl, P = 0;
+		unsigned __int128 SP = 0;
+		size_t done = 0;
+		/* The accounts with a match, for the organisations ranking; and
+		 * the prefix sums (conc_pass) on the way, one match at a time. */
 		if (!(*aseen = seen = calloc(words_of(na) + 1, sizeof *seen)))
 			return -1;
 		FOR_EACH_VISITED(ms, kd->n, 0, rk, {
@@ -1575,6 +1591,10 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 				__builtin_prefetch(&cr32[rk]);
 		}, {
 			uint32_t ac = acct[rk] < na ? acct[rk] : 0;
+			for (; done <= (size_t)(rk >> 6); done++)
+				wdl[done] = P;
+			P += dl[rk];
+			SP += P;
 			seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
 			/* Two copies, alternating: consecutive matches in one cell
 			 * do not wait for each other's stores. */
@@ -1591,8 +1611,13 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 			b->likes += likes[rk];
 			b->created = ck < b->created ? ck : b->created;
 		});
+		for (; done <= ms->nw; done++)
+			wdl[done] = P;
+		ms->P = P;
+		ms->SP = SP;
 		return 0;
 	}
+	conc_pass(o, ms);
 	{
 		const struct cell_tot *ct = kd->ctot[mode];
 		uint64_t k = 0;
@@ -1703,6 +1728,7 @@ static const struct match_set *every_match(struct engine *e, enum ht_kind kind, 
 	if (match_set_alloc(&o->every, kd->n))
 		return NULL;
 	scan_pass(&c, &o->every);
+	conc_pass(o, &o->every);
 	return &o->every;
 }
 
@@ -1883,6 +1909,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 			if (match_set_alloc(&p->ms, n))
 				goto fail;
 			scan_pass(&c, &p->ms);
+			conc_pass(o, &p->ms);
 		} else {
 			const struct match_set *every = every_match(e, kind, win);
 			if (!every || match_set_copy(&p->ms, every, n))
