@@ -12,23 +12,34 @@
  * depth = links followed (a missing base counts as one).  ATTRIB_LIN_MULTI:
  * some model of the chain, the root included, lists several bases.
  *
- * Cost: one array read per link (links are resolved to rows when the
- * snapshot is built), then each model's result is derived
- * from its base's (memoised, iterative walk with an explicit path).  Only
- * chains deeper than ATTRIB_MAX_DEPTH, which the Hub does not have, fall
- * back to a walk of at most ATTRIB_MAX_DEPTH steps per model.
+ * Cost: one pass over the models in row order, then one over the few left
+ * pending.  Links are resolved to rows when the snapshot is built, and a
+ * model's result is its base's, one link longer.  Rows are sorted by
+ * downloads and a base is nearly always more downloaded than its
+ * derivatives, so its result is known when they are met; a model whose
+ * base's is not is left pending.  Each pending model is then walked up
+ * through pending ones to a done model with an explicit path, and the path
+ * unwound (a mark per model on the path finds cycles), so every model is
+ * resolved once.  Only chains deeper than ATTRIB_MAX_DEPTH, which the Hub
+ * does not have, fall back to a walk of at most ATTRIB_MAX_DEPTH steps per
+ * model.  The pass is bound by reads at random (a model's link, its base's
+ * result): they are fetched ahead, and a result is one word on huge pages.
+ * Each account name is read once, for its first eight bytes; only names
+ * that may be in the directory or be an owner of a missing base are
+ * compared in full.
  */
 #include "hubtop/attrib.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-/* parent[] encoding: a row, no base, or a missing base with its owner's
- * account index in the low 31 bits. */
+/* A model's first base: a row, none, or a missing base with the number of
+ * its owner (struct lin_owner) in the low 31 bits. */
 #define P_NONE UINT32_MAX
 #define P_MISSING 0x80000000u
 #define P_IS_ROW(p) ((p) < P_MISSING)
-#define P_ACCT(p) ((p) & 0x7fffffffu)
+#define P_OWNER(p) ((p) & 0x7fffffffu)
 
 struct chunk {
 	struct chunk *next;
@@ -37,90 +48,139 @@ struct chunk {
 };
 
 struct attrib_priv {
-	uint32_t n_models;
-	uint32_t n_snap_accounts;
-	uint32_t *parent;        /* per model, see P_* */
-	uint32_t *children;      /* per model: direct derivatives */
-	uint32_t *slot;          /* account hash: index + 1, 0 empty */
-	size_t slot_cap;
-	const char **names;      /* growing list, becomes a->acct_name */
-	uint32_t *hash;          /* orgdir_name_hash of each name (names_cap entries) */
-	size_t n_names, names_cap;
+	const struct ht_snapshot *s;
 	struct chunk *chunks;    /* extra account names */
-	uint32_t *stamp;         /* capped walks: cycle detection */
 };
 
+/* The owner of a missing base, case-insensitively distinct.  Its account
+ * is known once every model has been seen: the first snapshot account of
+ * that name, else an extra account; extras are numbered in the order of the
+ * first model naming them, with that model's spelling. */
+struct lin_owner {
+	const char *name;
+	uint32_t hash;
+	uint32_t first_row;
+	uint32_t acct;           /* UINT32_MAX until known */
+};
 
-static int acct_rehash(struct attrib_priv *p, size_t want)
+/* While building, a model's result is packed in its acct entry when the
+ * accounts and owners of missing bases fit in NARROW_BITS (narrow): account
+ * | depth << NARROW_BITS | flags << NARROW_FLAGS, so that a derivative reads
+ * all of its base's with one memory access.  Otherwise (wide) it is spread
+ * over the three arrays from the start. */
+#ifndef ATTRIB_NARROW_BITS
+#define ATTRIB_NARROW_BITS 22 /* tests build it smaller, to cover the wide layout */
+#endif
+#define NARROW_BITS ATTRIB_NARROW_BITS
+#define NARROW_MAX (1u << NARROW_BITS)
+#define NARROW_FLAGS 29
+#define NARROW_DEPTH(v) ((v) >> NARROW_BITS & 0x7fu)
+_Static_assert(NARROW_BITS + 7 <= NARROW_FLAGS, "depth and flags overlap");
+
+/* The lineage pass.  Until the owners' accounts are known, a model flagged
+ * ATTRIB_LIN_MISSING has its owner's number for account. */
+struct lin {
+	const struct ht_snapshot *s;
+	struct attrib_priv *p;
+	int wide;
+	int narrow_full;         /* too many owners for narrow: start again wide */
+	uint32_t *acct;          /* a->item_acct[HT_MODELS][ATTRIB_LINEAGE] */
+	uint8_t *depth;
+	uint8_t *flags;
+	uint32_t *pend;          /* the pending models, in row order */
+	size_t n_pend, pend_cap;
+	uint64_t *onpath;        /* bitmap: on the path being walked */
+	uint32_t *path;
+	size_t path_cap;
+	uint32_t *stamp;         /* capped walks: cycle detection; on first need */
+	struct lin_owner *own;
+	size_t n_own, own_cap;
+	uint32_t *own_slot;      /* hash of own: index + 1, 0 empty */
+	size_t own_slot_cap;
+	int failed;              /* out of memory */
+};
+
+static int bit_get(const uint64_t *b, uint32_t i)
 {
-	size_t cap = 64;
-	uint32_t *slot;
-	while (cap < want * 2)
-		cap *= 2;
-	slot = calloc(cap, sizeof *slot);
-	if (!slot)
-		return -1;
-	free(p->slot);
-	p->slot = slot;
-	p->slot_cap = cap;
-	for (size_t i = 0; i < p->n_names; i++) {
-		size_t h = p->hash[i] & (cap - 1);
-		while (slot[h]) {
-			/* Two accounts equal but for case: the first keeps the slot. */
-			uint32_t o = slot[h] - 1;
-			if (p->hash[o] == p->hash[i] && orgdir_name_eq(p->names[o], p->names[i]))
-				break;
-			h = (h + 1) & (cap - 1);
-		}
-		if (!slot[h])
-			slot[h] = (uint32_t)i + 1;
+	return (int)(b[i >> 6] >> (i & 63)) & 1;
+}
+
+static void bit_set(uint64_t *b, uint32_t i)
+{
+	b[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+static void bit_clear(uint64_t *b, uint32_t i)
+{
+	b[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+static uint8_t multi_of(const struct ht_snapshot *s, uint32_t r)
+{
+	return s->t[HT_MODELS].link_count[r] > 1 ? ATTRIB_LIN_MULTI : 0;
+}
+
+static void lin_set(struct lin *l, uint32_t m, uint32_t acct, uint32_t depth, uint32_t flags)
+{
+	if (l->wide) {
+		l->acct[m] = acct;
+		l->depth[m] = (uint8_t)depth;
+		l->flags[m] = (uint8_t)flags;
+	} else {
+		l->acct[m] = acct | depth << NARROW_BITS | flags << NARROW_FLAGS;
+	}
+}
+
+/* A pending model: its base's result was not known when it was met.  Its
+ * entry holds its base's row, under a depth no result has (narrow: the
+ * row's high bits where the flags go).  A derivative sees a pending base
+ * as one too deep for its result to be derived, and takes the slow way. */
+#define PEND_DEPTH 0x7fu
+
+static int lin_pending(const struct lin *l, uint32_t x)
+{
+	if (l->wide)
+		return l->depth[x] == PEND_DEPTH;
+	return NARROW_DEPTH(l->acct[x]) == PEND_DEPTH;
+}
+
+static uint32_t lin_pending_base(const struct lin *l, uint32_t x)
+{
+	uint32_t v = l->acct[x];
+	return l->wide ? v : (v & (NARROW_MAX - 1)) | (v >> NARROW_FLAGS) << NARROW_BITS;
+}
+
+static int lin_pend(struct lin *l, uint32_t x, uint32_t b)
+{
+	if (l->n_pend == l->pend_cap) {
+		size_t cap = l->pend_cap * 2 + 1024;
+		uint32_t *np = realloc(l->pend, cap * sizeof *np);
+		if (!np)
+			return -1;
+		l->pend = np;
+		l->pend_cap = cap;
+	}
+	l->pend[l->n_pend++] = x;
+	if (l->wide) {
+		l->acct[x] = b;
+		l->depth[x] = PEND_DEPTH;
+	} else {
+		l->acct[x] = (b & (NARROW_MAX - 1)) | PEND_DEPTH << NARROW_BITS |
+			     (b >> NARROW_BITS) << NARROW_FLAGS;
 	}
 	return 0;
 }
 
-static uint32_t acct_find(const struct attrib_priv *p, const char *name, uint32_t hv)
+static char *chunk_dup(struct attrib_priv *p, const char *name)
 {
-	size_t h = hv & (p->slot_cap - 1);
-	while (p->slot[h]) {
-		uint32_t i = p->slot[h] - 1;
-		if (p->hash[i] == hv && orgdir_name_eq(p->names[i], name))
-			return i;
-		h = (h + 1) & (p->slot_cap - 1);
-	}
-	return UINT32_MAX;
-}
-
-/* Account index of name, adding it as an extra account if new. */
-static uint32_t acct_intern(struct attrib_priv *p, const char *name)
-{
-	uint32_t hv = orgdir_name_hash(name), i = acct_find(p, name, hv);
-	size_t len = strlen(name), h;
+	size_t len = strlen(name);
 	struct chunk *c = p->chunks;
 	char *copy;
-	if (i != UINT32_MAX)
-		return i;
-	if (p->n_names >= 0x7fffffffu)
-		return UINT32_MAX;
-	if (p->n_names == p->names_cap) {
-		size_t cap = p->names_cap * 2 + 64;
-		const char **nn = realloc(p->names, cap * sizeof *nn);
-		uint32_t *nh;
-		if (!nn)
-			return UINT32_MAX;
-		p->names = nn;
-		nh = realloc(p->hash, cap * sizeof *nh);
-		if (!nh)
-			return UINT32_MAX;
-		p->hash = nh;
-		p->names_cap = cap;
-	}
-	if ((p->n_names + 1) * 2 > p->slot_cap && acct_rehash(p, p->n_names + 1) < 0)
-		return UINT32_MAX;
 	if (!c || c->cap - c->used < len + 1) {
 		size_t cap = len + 1 > 16384 ? len + 1 : 16384;
 		c = malloc(sizeof *c + cap);
 		if (!c)
-			return UINT32_MAX;
+			return NULL;
 		c->used = 0;
 		c->cap = cap;
 		c->next = p->chunks;
@@ -129,246 +189,526 @@ static uint32_t acct_intern(struct attrib_priv *p, const char *name)
 	copy = c->data + c->used;
 	memcpy(copy, name, len + 1);
 	c->used += len + 1;
-	p->names[p->n_names] = copy;
-	p->hash[p->n_names] = hv;
-	h = hv & (p->slot_cap - 1);
-	while (p->slot[h])
-		h = (h + 1) & (p->slot_cap - 1);
-	p->slot[h] = (uint32_t)p->n_names + 1;
-	return (uint32_t)p->n_names++;
+	return copy;
 }
 
-/* Resolves every model's first base (parent) and counts direct children.
- * Returns -1 on out of memory. */
-static int resolve_links(struct attrib_priv *p, const struct ht_snapshot *s)
+static int own_rehash(struct lin *l, size_t want)
 {
-	const struct ht_table *t = &s->t[HT_MODELS];
-	char owner[256];
-	for (uint32_t r = 0; r < t->n; r++) {
-		uint32_t first = t->link_first[r], cnt = t->link_count[r];
-		/* Links are stored in arrival order, rows by downloads: fetch ahead. */
-		if (r + 16 < t->n && t->link_count[r + 16])
-			__builtin_prefetch(&s->link_row[t->link_first[r + 16]]);
-		if (r + 8 < t->n && t->link_count[r + 8]) {
-			uint32_t b8 = s->link_row[t->link_first[r + 8]];
-			if (b8 < t->n)
-				__builtin_prefetch(&p->children[b8], 1);
-		}
-		p->parent[r] = P_NONE;
-		for (uint32_t j = 0; j < cnt; j++) {
-			uint32_t b = s->link_row[first + j], k;
-			int dup = 0;
-			/* A resolved base is a model id, never empty: the pool (a
-			 * cache miss per link) is read only for missing bases. */
-			if (b == UINT32_MAX && !ht_str(s, s->link_base[first + j])[0])
-				continue;
-			if (j == 0) {
-				if (b != UINT32_MAX) {
-					p->parent[r] = b;
-				} else {
-					uint32_t acc;
-					table_owner_of(ht_str(s, s->link_base[first + j]), owner, sizeof owner);
-					if (owner[0]) {
-						acc = acct_intern(p, owner);
-						if (acc == UINT32_MAX)
-							return -1;
-						p->parent[r] = P_MISSING | acc;
-					}
-				}
-			}
-			if (b == UINT32_MAX || b == r)
-				continue;
-			/* A model naming the same base twice is one child. */
-			for (k = 0; k < j && !dup; k++)
-				dup = s->link_row[first + k] == b;
-			if (!dup)
-				p->children[b]++;
-		}
+	size_t cap = 64;
+	uint32_t *slot;
+	while (cap < want * 2)
+		cap *= 2;
+	slot = calloc(cap, sizeof *slot);
+	if (!slot)
+		return -1;
+	for (size_t i = 0; i < l->n_own; i++) {
+		size_t h = l->own[i].hash & (cap - 1);
+		while (slot[h])
+			h = (h + 1) & (cap - 1);
+		slot[h] = (uint32_t)i + 1;
 	}
+	free(l->own_slot);
+	l->own_slot = slot;
+	l->own_slot_cap = cap;
 	return 0;
 }
 
-struct lin {
-	uint32_t *acct;    /* a->item_acct[HT_MODELS][ATTRIB_LINEAGE] */
-	uint8_t *depth;
-	uint8_t *flags;
-	uint8_t *state;    /* 0 new, 1 on the current path, 2 done */
-	uint32_t *pos;     /* position on the current path */
-	uint32_t *path;
-};
-
-static uint8_t multi_of(const struct ht_snapshot *s, uint32_t r)
+/* P_MISSING and the number of the owner of a missing base named by row;
+ * P_NONE and failed set on out of memory. */
+static uint32_t own_intern(struct lin *l, const char *owner, uint32_t row)
 {
-	return s->t[HT_MODELS].link_count[r] > 1 ? ATTRIB_LIN_MULTI : 0;
+	uint32_t hv = orgdir_name_hash(owner);
+	struct lin_owner *o;
+	size_t h;
+	if ((l->n_own + 1) * 2 > l->own_slot_cap && own_rehash(l, l->n_own + 1) < 0)
+		goto oom;
+	for (h = hv & (l->own_slot_cap - 1); l->own_slot[h]; h = (h + 1) & (l->own_slot_cap - 1)) {
+		uint32_t i = l->own_slot[h] - 1;
+		o = &l->own[i];
+		if (o->hash != hv || !orgdir_name_eq(o->name, owner))
+			continue;
+		if (row < o->first_row) {
+			o->first_row = row;
+			if (strcmp(o->name, owner) != 0 && !(o->name = chunk_dup(l->p, owner)))
+				goto oom;
+		}
+		return P_MISSING | i;
+	}
+	if (!l->wide && l->n_own >= NARROW_MAX - 1) {
+		l->narrow_full = 1;
+		return P_NONE;
+	}
+	if (l->n_own >= P_MISSING - 1)
+		goto oom;
+	if (l->n_own == l->own_cap) {
+		size_t cap = l->own_cap * 2 + 64;
+		struct lin_owner *no = realloc(l->own, cap * sizeof *no);
+		if (!no)
+			goto oom;
+		l->own = no;
+		l->own_cap = cap;
+	}
+	o = &l->own[l->n_own];
+	if (!(o->name = chunk_dup(l->p, owner)))
+		goto oom;
+	o->hash = hv;
+	o->first_row = row;
+	o->acct = UINT32_MAX;
+	l->own_slot[h] = (uint32_t)l->n_own + 1;
+	return P_MISSING | (uint32_t)l->n_own++;
+oom:
+	l->failed = 1;
+	return P_NONE;
+}
+
+/* Snapshot account i, named name, is the account of the missing owner of
+ * that name if no earlier account was. */
+static void own_match(struct lin *l, const char *name, uint32_t hv, uint32_t i)
+{
+	size_t mask = l->own_slot_cap - 1;
+	for (size_t h = hv & mask; l->own_slot[h]; h = (h + 1) & mask) {
+		struct lin_owner *o = &l->own[l->own_slot[h] - 1];
+		if (o->hash == hv && orgdir_name_eq(o->name, name)) {
+			if (o->acct == UINT32_MAX)
+				o->acct = i;
+			return;
+		}
+	}
+}
+
+/* The first base of model x, see P_*. */
+static uint32_t lin_base(struct lin *l, uint32_t x)
+{
+	const struct ht_snapshot *s = l->s;
+	const struct ht_table *t = &s->t[HT_MODELS];
+	uint32_t b;
+	char owner[256];
+	if (!t->link_count[x])
+		return P_NONE;
+	b = s->link_row[t->link_first[x]];
+	if (b != UINT32_MAX)
+		return b;
+	table_owner_of(ht_str(s, s->link_base[t->link_first[x]]), owner, sizeof owner);
+	return owner[0] ? own_intern(l, owner, x) : P_NONE;
 }
 
 /* The definition itself, bounded by ATTRIB_MAX_DEPTH steps. */
-static void walk_bounded(const struct attrib_priv *p, const struct ht_snapshot *s, struct lin *l,
-			 uint32_t *stamp, uint32_t r)
+static int walk_bounded(struct lin *l, uint32_t r)
 {
-	uint32_t x = r, k = 0;
-	uint8_t flags = 0;
+	const struct ht_table *t = &l->s->t[HT_MODELS];
+	uint32_t x = r, k = 0, acct, flags = 0;
+	if (!l->stamp && !(l->stamp = calloc(t->n, sizeof *l->stamp)))
+		return -1;
 	for (;;) {
-		uint32_t par = p->parent[x];
-		stamp[x] = r + 1;
-		flags |= multi_of(s, x);
+		uint32_t par = lin_base(l, x);
+		l->stamp[x] = r + 1;
+		flags |= multi_of(l->s, x);
 		if (k == ATTRIB_MAX_DEPTH || par == P_NONE) {
-			l->acct[r] = s->t[HT_MODELS].author[x];
+			acct = t->author[x];
 			break;
 		}
 		if (!P_IS_ROW(par)) {
-			l->acct[r] = P_ACCT(par);
+			acct = P_OWNER(par);
 			flags |= ATTRIB_LIN_MISSING;
 			k++;
 			break;
 		}
-		if (stamp[par] == r + 1) {
-			l->acct[r] = s->t[HT_MODELS].author[x];
+		if (l->stamp[par] == r + 1) {
+			acct = t->author[x];
 			flags |= ATTRIB_LIN_CYCLE;
 			break;
 		}
 		x = par;
 		k++;
 	}
-	l->depth[r] = (uint8_t)k;
-	l->flags[r] = flags;
+	lin_set(l, r, acct, k, flags);
+	return 0;
 }
 
-static int lineage(struct attrib_priv *p, const struct ht_snapshot *s, struct lin *l)
+/* Model m's result from its base y's, which is known: one link longer. */
+static int lin_from_base(struct lin *l, uint32_t m, uint32_t y)
 {
-	const struct ht_table *t = &s->t[HT_MODELS];
-	uint32_t n = t->n;
-
-	for (uint32_t r = 0; r < n; r++) {
-		uint32_t len = 0, x = r, stop;
-		if (r + 16 < n && P_IS_ROW(p->parent[r + 16])) {
-			/* A base is anywhere in the table: fetch what its
-			 * derivative will read of it. */
-			uint32_t b = p->parent[r + 16];
-			__builtin_prefetch(&l->state[b]);
-			__builtin_prefetch(&l->acct[b]);
-			__builtin_prefetch(&l->depth[b]);
-			__builtin_prefetch(&l->flags[b]);
-		}
-		if (l->state[r] == 2)
-			continue;
-		/* Walk up until a model whose result is known or can be set. */
-		for (;;) {
-			uint32_t par = p->parent[x];
-			l->state[x] = 1;
-			l->pos[x] = len;
-			l->path[len++] = x;
-			if (par == P_NONE || !P_IS_ROW(par)) {
-				int missing = par != P_NONE;
-				l->acct[x] = missing ? P_ACCT(par) : t->author[x];
-				l->depth[x] = missing ? 1 : 0;
-				l->flags[x] = (uint8_t)(multi_of(s, x) | (missing ? ATTRIB_LIN_MISSING : 0));
-				l->state[x] = 2;
-				len--;
-				break;
-			}
-			if (l->state[par] == 2)
-				break;
-			if (l->state[par] == 1) {
-				/* Cycle path[c0..len-1]: from member o the chain runs
-				 * round to its predecessor, c-1 links. */
-				uint32_t c0 = l->pos[par], c = len - c0;
-				uint8_t mf = 0;
-				for (uint32_t i = c0; i < len; i++)
-					mf |= multi_of(s, l->path[i]);
-				for (uint32_t o = 0; o < c; o++) {
-					uint32_t m = l->path[c0 + o];
-					if (c - 1 > ATTRIB_MAX_DEPTH) {
-						if (!p->stamp)
-							return -1;
-						walk_bounded(p, s, l, p->stamp, m);
-					} else {
-						uint32_t root = l->path[c0 + (o + c - 1) % c];
-						l->acct[m] = t->author[root];
-						l->depth[m] = (uint8_t)(c - 1);
-						l->flags[m] = (uint8_t)(mf | ATTRIB_LIN_CYCLE);
-					}
-				}
-				for (uint32_t o = 0; o < c; o++)
-					l->state[l->path[c0 + o]] = 2;
-				len = c0;
-				break;
-			}
-			x = par;
-		}
-		/* Unwind: each model's result is its base's, one link longer. */
-		stop = len;
-		while (stop-- > 0) {
-			uint32_t m = l->path[stop], y = p->parent[m];
-			if (l->depth[y] >= ATTRIB_MAX_DEPTH) {
-				if (!p->stamp)
-					return -1;
-				walk_bounded(p, s, l, p->stamp, m);
-			} else {
-				l->acct[m] = l->acct[y];
-				l->depth[m] = (uint8_t)(l->depth[y] + 1);
-				l->flags[m] = (uint8_t)(l->flags[y] | multi_of(s, m));
-			}
-			l->state[m] = 2;
-		}
+	uint32_t v = l->acct[y];
+	if (l->wide) {
+		if (l->depth[y] >= ATTRIB_MAX_DEPTH)
+			return walk_bounded(l, m);
+		lin_set(l, m, v, l->depth[y] + 1u, l->flags[y] | multi_of(l->s, m));
+	} else {
+		if (NARROW_DEPTH(v) >= ATTRIB_MAX_DEPTH)
+			return walk_bounded(l, m);
+		l->acct[m] = (v + NARROW_MAX) | (uint32_t)multi_of(l->s, m) << NARROW_FLAGS;
 	}
 	return 0;
 }
 
-/* Directory entries for every account.  The directory is small (hundreds
- * of entries): a table of the hashes of its accounts (same case-insensitive
- * hash as the account names, already computed) says which accounts may be
- * in it, and only those are looked up. */
-static int fill_directory(struct attrib *a, const struct ht_snapshot *s, const struct orgdir *d)
+/* Cycle path[c0..len-1], closed by the last one's base path[c0]: from
+ * member o the chain runs round to its predecessor, c-1 links. */
+static int lin_cycle(struct lin *l, uint32_t c0, uint32_t len)
 {
-	const struct org_entry *base = orgdir_entry(d, 0);
-	const struct attrib_priv *p = a->priv;
-	size_t nd = orgdir_count(d), cap = 64;
-	uint32_t *dh;
-	while (cap < nd * 4)
-		cap *= 2;
-	dh = calloc(cap, sizeof *dh); /* hash | 1, 0 empty */
-	if (!dh)
-		return -1;
-	for (size_t i = 0; i < nd; i++) {
-		uint32_t v = orgdir_name_hash(orgdir_entry(d, i)->account) | 1u;
-		size_t h = v & (cap - 1);
-		while (dh[h] && dh[h] != v)
-			h = (h + 1) & (cap - 1);
-		dh[h] = v;
-	}
-	for (uint32_t i = 0; i < a->n_accounts; i++) {
-		const struct org_entry *e = NULL;
-		uint32_t v = p->hash[i] | 1u;
-		size_t h = v & (cap - 1);
-		while (dh[h] && dh[h] != v)
-			h = (h + 1) & (cap - 1);
-		if (dh[h])
-			e = orgdir_lookup(d, a->acct_name[i]);
-		if (e && base) {
-			int32_t ci = e->canonical >= 0 ? e->canonical : (int32_t)(e - base);
-			const struct org_entry *ce = orgdir_entry(d, (size_t)ci);
-			if (!ce)
-				ce = e;
-			a->acct_entry[i] = ci;
-			a->acct_country[i] = ce->n_countries ? ce->countries[0] : COUNTRY_UNKNOWN;
-			a->acct_type[i] = ce->type;
+	const struct ht_table *t = &l->s->t[HT_MODELS];
+	uint32_t c = len - c0, mf = 0;
+	for (uint32_t i = c0; i < len; i++)
+		mf |= multi_of(l->s, l->path[i]);
+	for (uint32_t o = 0; o < c; o++) {
+		uint32_t m = l->path[c0 + o];
+		if (c - 1 > ATTRIB_MAX_DEPTH) {
+			if (walk_bounded(l, m) < 0)
+				return -1;
 		} else {
-			int org = i < p->n_snap_accounts && s->acct_kind &&
-				  s->acct_kind[i] == HT_ACCT_ORG;
-			a->acct_entry[i] = -1;
-			a->acct_country[i] = COUNTRY_UNKNOWN;
-			a->acct_type[i] = org ? OT_UNKNOWN_ORG : OT_INDEPENDENT;
+			uint32_t last = l->path[c0 + (o + c - 1) % c];
+			lin_set(l, m, t->author[last], c - 1, mf | ATTRIB_LIN_CYCLE);
 		}
-		a->acct_group[i] = (uint8_t)country_group_of(a->acct_country[i]);
 	}
-	free(dh);
+	for (uint32_t i = c0; i < len; i++)
+		bit_clear(l->onpath, l->path[i]);
+	return 0;
+}
+
+/* Model x, whose first base par is none or missing. */
+static void lin_root(struct lin *l, uint32_t x, uint32_t par)
+{
+	if (par == P_NONE)
+		lin_set(l, x, l->s->t[HT_MODELS].author[x], 0, multi_of(l->s, x));
+	else
+		lin_set(l, x, P_OWNER(par), 1, multi_of(l->s, x) | ATTRIB_LIN_MISSING);
+}
+
+/* Pending model r: walk up through pending models to a done one or a
+ * cycle, then unwind.  path[i+1] is path[i]'s base; the entry above the
+ * top one is done. */
+static int lin_walk(struct lin *l, uint32_t r)
+{
+	uint32_t len = 0, x = r;
+	for (;;) {
+		uint32_t par = lin_pending_base(l, x);
+		if (len + 2 > l->path_cap) {
+			size_t cap = l->path_cap * 2 + 64;
+			uint32_t *np = realloc(l->path, cap * sizeof *np);
+			if (!np)
+				return -1;
+			l->path = np;
+			l->path_cap = cap;
+		}
+		l->path[len++] = x;
+		bit_set(l->onpath, x);
+		if (!lin_pending(l, par)) {
+			l->path[len] = par;
+			break;
+		}
+		if (bit_get(l->onpath, par)) {
+			uint32_t c0 = len - 1;
+			while (l->path[c0] != par)
+				c0--;
+			if (lin_cycle(l, c0, len) < 0)
+				return -1;
+			len = c0;
+			break;
+		}
+		x = par;
+	}
+	while (len-- > 0) {
+		uint32_t m = l->path[len];
+		if (lin_from_base(l, m, l->path[len + 1]) < 0)
+			return -1;
+		bit_clear(l->onpath, m);
+	}
+	return 0;
+}
+
+/* Every model's lineage: in row order, then the pending models. */
+static int lin_pass(struct lin *l)
+{
+	const struct ht_snapshot *s = l->s;
+	const struct ht_table *t = &s->t[HT_MODELS];
+	static const uint32_t no_link = 0;
+	const uint32_t *link_row = s->n_links ? s->link_row : &no_link;
+	uint32_t n = t->n;
+
+	for (uint32_t r = 0; r < n; r++) {
+		uint32_t cnt = t->link_count[r], b;
+		/* Links are stored in arrival order and a base is anywhere in
+		 * the table: fetch the link, then the base's result.  Whether a
+		 * row has links is unpredictable, and a branch on it costs more
+		 * than reading one anyway (the first, or no_link). */
+		if (r + 48 < n)
+			__builtin_prefetch(&link_row[t->link_first[r + 48]]);
+		if (r + 24 < n) {
+			uint32_t c = t->link_count[r + 24], f = c ? t->link_first[r + 24] : 0;
+			b = link_row[f];
+			if (c && b == UINT32_MAX) /* missing: its id, for its owner */
+				__builtin_prefetch(&s->link_base[f]);
+			b = c && b < n ? b : r;
+			__builtin_prefetch(&l->acct[b]);
+			if (l->wide) {
+				__builtin_prefetch(&l->depth[b]);
+				__builtin_prefetch(&l->flags[b]);
+			}
+		}
+		if (!cnt) {
+			lin_set(l, r, t->author[r], 0, 0);
+			continue;
+		}
+		b = link_row[t->link_first[r]];
+		if (b < r) {
+			/* The common case, lin_from_base() inline. */
+			uint32_t v = l->acct[b];
+			if (!l->wide && NARROW_DEPTH(v) < ATTRIB_MAX_DEPTH)
+				l->acct[r] = (v + NARROW_MAX) |
+					     (cnt > 1 ? (uint32_t)ATTRIB_LIN_MULTI << NARROW_FLAGS : 0);
+			else if (lin_pending(l, b) ? lin_pend(l, r, b) : lin_from_base(l, r, b))
+				return -1;
+		} else if (b < n) {
+			if (lin_pend(l, r, b) < 0)
+				return -1;
+		} else {
+			uint32_t par = lin_base(l, r);
+			if (l->failed || l->narrow_full)
+				return -1;
+			lin_root(l, r, par);
+		}
+	}
+	if (l->failed || l->narrow_full)
+		return -1;
+	for (size_t k = 0; k < l->n_pend; k++) {
+		/* Pending models are few and far apart: fetch ahead. */
+		if (k + 16 < l->n_pend)
+			__builtin_prefetch(&l->acct[l->pend[k + 16]]);
+		if (k + 8 < l->n_pend && lin_pending(l, l->pend[k + 8])) {
+			uint32_t b = lin_pending_base(l, l->pend[k + 8]);
+			__builtin_prefetch(&l->acct[b]);
+		}
+		if (lin_pending(l, l->pend[k]) && lin_walk(l, l->pend[k]) < 0)
+			return -1;
+	}
+	return l->failed ? -1 : 0;
+}
+
+/* The results into the attribution's arrays, owners' numbers into their
+ * accounts. */
+static void lin_finish(struct lin *l, uint32_t n)
+{
+	for (uint32_t r = 0; r < n && !l->wide; r++) {
+		uint32_t v = l->acct[r];
+		l->depth[r] = (uint8_t)NARROW_DEPTH(v);
+		l->flags[r] = (uint8_t)(v >> NARROW_FLAGS);
+		l->acct[r] = v & (NARROW_MAX - 1);
+	}
+	if (l->n_own)
+		for (uint32_t r = 0; r < n; r++)
+			if (l->flags[r] & ATTRIB_LIN_MISSING)
+				l->acct[r] = l->own[l->acct[r]].acct;
+}
+
+static void lin_free(struct lin *l)
+{
+	free(l->pend);
+	free(l->onpath);
+	free(l->path);
+	free(l->stamp);
+	free(l->own);
+	free(l->own_slot);
+	memset(l, 0, sizeof *l);
+}
+
+/* A name's first eight bytes with bit 0x20 set (ASCII case folded), zero
+ * past its end, as a little-endian number: names equal but for case have
+ * the same key.  It says which of the hundreds of thousands of accounts
+ * may be in the directory or be a missing owner; only those are compared
+ * in full. */
+static uint64_t name_key(const char *name)
+{
+	uint64_t k = 0;
+	for (unsigned i = 0; i < 8 && name[i]; i++)
+		k |= (uint64_t)((unsigned char)name[i] | 0x20u) << (8 * i);
+	return k;
+}
+
+/* The same for a name of the snapshot's pool, with one read and no branch
+ * when eight bytes from it are in the pool. */
+static uint64_t pool_key(const struct ht_snapshot *s, uint32_t off)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if ((uint64_t)off + 8 <= s->pool_len) {
+		const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+		uint64_t w, z, below;
+		memcpy(&w, s->pool + off, 8);
+		/* The lowest set bit of z is the high bit of the first zero byte. */
+		z = (w - ones) & ~w & highs;
+		below = z ? ((z & -z) >> 7) - 1 : UINT64_MAX;
+		return (w | 0x2020202020202020u) & below;
+	}
+#endif
+	return name_key(ht_str(s, off));
+}
+
+/* A set of name keys (0, the empty name's, is never in it). */
+struct key_set {
+	uint64_t *k;
+	size_t cap;
+};
+
+static size_t key_slot(const struct key_set *f, uint64_t k)
+{
+	size_t h = (size_t)((k * 0x9e3779b97f4a7c15u) >> 32) & (f->cap - 1);
+	while (f->k[h] && f->k[h] != k)
+		h = (h + 1) & (f->cap - 1);
+	return h;
+}
+
+static int key_set_init(struct key_set *f, size_t n)
+{
+	f->cap = 64;
+	while (f->cap < n * 4)
+		f->cap *= 2;
+	f->k = calloc(f->cap, sizeof *f->k);
+	return f->k ? 0 : -1;
+}
+
+static void key_set_add(struct key_set *f, uint64_t k)
+{
+	if (k)
+		f->k[key_slot(f, k)] = k;
+}
+
+static int key_set_has(const struct key_set *f, uint64_t k)
+{
+	return k && f->k[key_slot(f, k)] == k;
+}
+
+/* Fields of account i, which the directory does not know (unknown_group:
+ * the unknown country's). */
+static void acct_unknown(struct attrib *a, const struct ht_snapshot *s, uint32_t i,
+			 uint8_t unknown_group)
+{
+	int org = i < s->n_accounts && s->acct_kind && s->acct_kind[i] == HT_ACCT_ORG;
+	a->acct_entry[i] = -1;
+	a->acct_country[i] = COUNTRY_UNKNOWN;
+	a->acct_type[i] = org ? OT_UNKNOWN_ORG : OT_INDEPENDENT;
+	a->acct_group[i] = unknown_group;
+}
+
+/* Fields of account i, from its directory entry e (NULL: none). */
+static void dir_fill(struct attrib *a, const struct ht_snapshot *s, const struct orgdir *d,
+		     uint32_t i, const struct org_entry *e, uint8_t unknown_group)
+{
+	const struct org_entry *base = e ? orgdir_entry(d, 0) : NULL;
+	if (base) {
+		int32_t ci = e->canonical >= 0 ? e->canonical : (int32_t)(e - base);
+		const struct org_entry *ce = orgdir_entry(d, (size_t)ci);
+		if (!ce)
+			ce = e;
+		a->acct_entry[i] = ci;
+		a->acct_country[i] = ce->n_countries ? ce->countries[0] : COUNTRY_UNKNOWN;
+		a->acct_type[i] = ce->type;
+		a->acct_group[i] = (uint8_t)country_group_of(a->acct_country[i]);
+	} else {
+		acct_unknown(a, s, i, unknown_group);
+	}
+}
+
+static int own_first_cmp(const void *va, const void *vb)
+{
+	const struct lin_owner *x = *(const struct lin_owner *const *)va;
+	const struct lin_owner *y = *(const struct lin_owner *const *)vb;
+	return x->first_row < y->first_row ? -1 : x->first_row > y->first_row;
+}
+
+/* Every account: its name and directory fields, the snapshot's then the
+ * extra ones (missing owners that are no snapshot account).  The account
+ * arrays have room for the snapshot's accounts and every missing owner.
+ * Returns -1 on out of memory. */
+static int accounts(struct attrib *a, const struct ht_snapshot *s, const struct orgdir *d,
+		    struct lin *l)
+{
+	struct key_set dir, own;
+	struct lin_owner **extra;
+	size_t nd = orgdir_count(d);
+	uint32_t n = s->n_accounts, n_extra = 0;
+	uint8_t unknown_group = (uint8_t)country_group_of(COUNTRY_UNKNOWN);
+
+	if (key_set_init(&dir, nd) < 0)
+		return -1;
+	if (key_set_init(&own, l->n_own) < 0) {
+		free(dir.k);
+		return -1;
+	}
+	for (size_t i = 0; i < nd; i++)
+		key_set_add(&dir, name_key(orgdir_entry(d, i)->account));
+	for (size_t i = 0; i < l->n_own; i++)
+		key_set_add(&own, name_key(l->own[i].name));
+	for (uint32_t i = 0; i < n; i++) {
+		const char *name;
+		uint64_t k;
+		/* Names lie anywhere in the pool: fetch ahead. */
+		if (i + 16 < n)
+			__builtin_prefetch(ht_str(s, s->acct_name[i + 16]));
+		name = ht_str(s, s->acct_name[i]);
+		k = pool_key(s, s->acct_name[i]);
+		a->acct_name[i] = name;
+		if (key_set_has(&dir, k))
+			dir_fill(a, s, d, i, orgdir_lookup(d, name), unknown_group);
+		else
+			acct_unknown(a, s, i, unknown_group);
+		if (key_set_has(&own, k))
+			own_match(l, name, orgdir_name_hash(name), i);
+	}
+	free(dir.k);
+	free(own.k);
+	extra = malloc((l->n_own ? l->n_own : 1) * sizeof *extra);
+	if (!extra)
+		return -1;
+	for (size_t i = 0; i < l->n_own; i++)
+		if (l->own[i].acct == UINT32_MAX)
+			extra[n_extra++] = &l->own[i];
+	qsort(extra, n_extra, sizeof *extra, own_first_cmp);
+	for (uint32_t i = 0; i < n_extra; i++) {
+		extra[i]->acct = n + i;
+		a->acct_name[n + i] = extra[i]->name;
+		dir_fill(a, s, d, n + i, orgdir_lookup(d, extra[i]->name), unknown_group);
+	}
+	a->n_accounts = n + n_extra;
+	free(extra);
 	return 0;
 }
 
 static void *alloc_n(size_t n, size_t size)
 {
 	return calloc(n ? n : 1, size);
+}
+
+/* Large arrays on huge pages where the system allows: the lineage results,
+ * read at random as bases, then miss the TLB far less, and fresh memory
+ * costs fewer page faults.  Not cleared; freed with free(). */
+static void *big_alloc(size_t size)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p;
+	if (size < huge)
+		return malloc(size ? size : 1);
+	size = (size + huge - 1) & ~(huge - 1);
+	p = aligned_alloc(huge, size);
+	if (p)
+		madvise(p, size, MADV_HUGEPAGE); /* a hint: failure is harmless */
+	return p;
+}
+
+/* The account arrays, for na accounts, in one block: acct_name first (the
+ * widest), then acct_entry, acct_country, acct_group and acct_type. */
+static int acct_alloc(struct attrib *a, size_t na)
+{
+	char *b = big_alloc(na * (sizeof *a->acct_name + sizeof *a->acct_entry +
+				  sizeof *a->acct_country + 2));
+	if (!b)
+		return -1;
+	a->acct_name = (const char **)(void *)b;
+	b += na * sizeof *a->acct_name;
+	a->acct_entry = (int32_t *)(void *)b;
+	b += na * sizeof *a->acct_entry;
+	a->acct_country = (uint16_t *)(void *)b;
+	b += na * sizeof *a->acct_country;
+	a->acct_group = (uint8_t *)b;
+	a->acct_type = (uint8_t *)b + na;
+	return 0;
 }
 
 struct attrib *attrib_build(const struct ht_snapshot *s, const struct orgdir *d)
@@ -378,82 +718,55 @@ struct attrib *attrib_build(const struct ht_snapshot *s, const struct orgdir *d)
 	const struct ht_table *m = &s->t[HT_MODELS], *ds = &s->t[HT_DATASETS];
 	struct lin l = {0};
 	uint32_t n = m->n;
+	size_t na;
 
-	if (!a || !p) {
+	if (!a || !p || n > P_MISSING - 1) {
 		free(a);
 		free(p);
 		return NULL;
 	}
 	a->priv = p;
-	p->n_models = n;
-	p->n_snap_accounts = s->n_accounts;
-	p->names_cap = (size_t)s->n_accounts + 64;
-	p->names = malloc(p->names_cap * sizeof *p->names);
-	p->hash = malloc(p->names_cap * sizeof *p->hash);
-	if (!p->names || !p->hash)
-		goto fail;
-	for (uint32_t i = 0; i < s->n_accounts; i++) {
-		/* Names lie anywhere in the pool: fetch ahead. */
-		if (i + 8 < s->n_accounts)
-			__builtin_prefetch(ht_str(s, s->acct_name[i + 8]));
-		p->names[i] = ht_str(s, s->acct_name[i]);
-		p->hash[i] = orgdir_name_hash(p->names[i]);
-	}
-	p->n_names = s->n_accounts;
-	if (acct_rehash(p, p->n_names + 64) < 0)
-		goto fail;
-
-	p->parent = alloc_n(n, sizeof *p->parent);
-	p->children = alloc_n(n, sizeof *p->children);
-	p->stamp = alloc_n(n, sizeof *p->stamp);
-	a->item_acct[HT_MODELS][ATTRIB_UPLOADER] = alloc_n(n, sizeof(uint32_t));
-	a->item_acct[HT_MODELS][ATTRIB_LINEAGE] = alloc_n(n, sizeof(uint32_t));
+	p->s = s;
+	/* By uploader, an item counts for its author: the snapshot's own
+	 * arrays serve (an attribution never outlives its snapshot). */
+	a->item_acct[HT_MODELS][ATTRIB_UPLOADER] = m->author;
+	a->item_acct[HT_DATASETS][ATTRIB_UPLOADER] = ds->author;
 	/* Datasets have no lineage: both modes share one array. */
-	a->item_acct[HT_DATASETS][ATTRIB_UPLOADER] = alloc_n(ds->n, sizeof(uint32_t));
-	a->item_acct[HT_DATASETS][ATTRIB_LINEAGE] = a->item_acct[HT_DATASETS][ATTRIB_UPLOADER];
-	a->lineage_depth = alloc_n(n, 1);
-	a->lineage_flags = alloc_n(n, 1);
-	l.state = alloc_n(n, 1);
-	l.pos = alloc_n(n, sizeof *l.pos);
-	l.path = alloc_n(n, sizeof *l.path);
-	if (!p->parent || !p->children || !p->stamp || !a->item_acct[HT_MODELS][0] ||
-	    !a->item_acct[HT_MODELS][1] || !a->item_acct[HT_DATASETS][0] || !a->lineage_depth ||
-	    !a->lineage_flags || !l.state || !l.pos || !l.path)
+	a->item_acct[HT_DATASETS][ATTRIB_LINEAGE] = ds->author;
+
+	l.s = s;
+	l.p = p;
+	/* Every entry is written before it is read.  Depth and flags share
+	 * one block. */
+	l.acct = a->item_acct[HT_MODELS][ATTRIB_LINEAGE] = big_alloc((size_t)n * sizeof(uint32_t));
+	l.depth = a->lineage_depth = big_alloc((size_t)n * 2);
+	l.flags = a->lineage_flags = l.depth ? l.depth + n : NULL;
+	l.onpath = alloc_n(n / 64 + 1, sizeof *l.onpath);
+	if (!l.acct || !l.depth || !l.flags || !l.onpath)
 		goto fail;
-	if (n) {
-		memcpy(a->item_acct[HT_MODELS][ATTRIB_UPLOADER], m->author, n * sizeof(uint32_t));
+	/* Narrow holds a pending model's base row in NARROW_BITS + 3 bits. */
+	l.wide = s->n_accounts >= NARROW_MAX || n > NARROW_MAX * 8u;
+	while (lin_pass(&l) < 0) {
+		if (!l.narrow_full)
+			goto fail;
+		/* Start again wide; the owners met so far keep their numbers. */
+		l.wide = 1;
+		l.narrow_full = 0;
+		l.n_pend = 0;
+		memset(l.onpath, 0, (n / 64 + 1) * sizeof *l.onpath);
+		free(l.stamp);
+		l.stamp = NULL;
 	}
-	if (ds->n)
-		memcpy(a->item_acct[HT_DATASETS][ATTRIB_UPLOADER], ds->author, ds->n * sizeof(uint32_t));
 
-	if (resolve_links(p, s) < 0)
+	/* Room for the snapshot's accounts and every missing owner. */
+	na = (size_t)s->n_accounts + l.n_own;
+	if (na > 0x7fffffffu || acct_alloc(a, na) < 0 || accounts(a, s, d, &l) < 0)
 		goto fail;
-	l.acct = a->item_acct[HT_MODELS][ATTRIB_LINEAGE];
-	l.depth = a->lineage_depth;
-	l.flags = a->lineage_flags;
-	if (lineage(p, s, &l) < 0)
-		goto fail;
-	free(l.state);
-	free(l.pos);
-	free(l.path);
-	l.state = NULL;
-	l.pos = l.path = NULL;
-
-	a->n_accounts = (uint32_t)p->n_names;
-	a->acct_name = p->names;
-	a->acct_country = alloc_n(a->n_accounts, sizeof *a->acct_country);
-	a->acct_group = alloc_n(a->n_accounts, 1);
-	a->acct_type = alloc_n(a->n_accounts, 1);
-	a->acct_entry = alloc_n(a->n_accounts, sizeof *a->acct_entry);
-	if (!a->acct_country || !a->acct_group || !a->acct_type || !a->acct_entry)
-		goto fail;
-	if (fill_directory(a, s, d))
-		goto fail;
+	lin_finish(&l, n);
+	lin_free(&l);
 	return a;
 fail:
-	free(l.state);
-	free(l.pos);
-	free(l.path);
+	lin_free(&l);
 	attrib_free(a);
 	return NULL;
 }
@@ -471,46 +784,38 @@ void attrib_free(struct attrib *a)
 			free(c);
 			c = next;
 		}
-		free(p->parent);
-		free(p->children);
-		free(p->slot);
-		free(p->names);
-		free(p->hash);
-		free(p->stamp);
 		free(p);
 	}
-	free(a->acct_country);
-	free(a->acct_group);
-	free(a->acct_type);
-	free(a->acct_entry);
-	free(a->item_acct[HT_MODELS][ATTRIB_UPLOADER]);
+	free((void *)a->acct_name); /* and the other account arrays */
+	/* The uploader arrays are the snapshot's. */
 	free(a->item_acct[HT_MODELS][ATTRIB_LINEAGE]);
-	free(a->item_acct[HT_DATASETS][ATTRIB_UPLOADER]); /* shared by both modes */
-	free(a->lineage_depth);
-	free(a->lineage_flags);
+	free(a->lineage_depth); /* and flags */
 	free(a);
 }
 
 unsigned attrib_chain(const struct attrib *a, const struct ht_snapshot *s, uint32_t model_row,
 		      const char **ids, unsigned max)
 {
-	const struct attrib_priv *p = a ? a->priv : NULL;
+	const struct ht_table *t = &s->t[HT_MODELS];
 	uint32_t rows[ATTRIB_MAX_DEPTH + 1];
 	uint32_t x = model_row, k = 0;
 	unsigned n = 0;
-	if (!p || model_row >= p->n_models || model_row >= s->t[HT_MODELS].n)
+	if (!a || model_row >= t->n)
 		return 0;
 	for (;;) {
-		uint32_t par = p->parent[x];
+		uint32_t par;
 		int seen = 0;
 		if (n < max)
 			ids[n++] = ht_id(s, HT_MODELS, x);
 		rows[k] = x;
-		if (k == ATTRIB_MAX_DEPTH || par == P_NONE)
+		if (k == ATTRIB_MAX_DEPTH || !t->link_count[x])
 			break;
-		if (!P_IS_ROW(par)) {
-			if (n < max)
-				ids[n++] = ht_str(s, s->link_base[s->t[HT_MODELS].link_first[x]]);
+		par = s->link_row[t->link_first[x]];
+		if (par == UINT32_MAX) {
+			/* A missing base, listed unless it names no owner. */
+			const char *base = ht_str(s, s->link_base[t->link_first[x]]);
+			if (n < max && base[0] && base[0] != '/')
+				ids[n++] = base;
 			break;
 		}
 		for (uint32_t i = 0; i <= k && !seen; i++)
@@ -526,9 +831,38 @@ unsigned attrib_chain(const struct attrib *a, const struct ht_snapshot *s, uint3
 uint32_t attrib_children(const struct attrib *a, uint32_t model_row)
 {
 	const struct attrib_priv *p = a ? a->priv : NULL;
-	if (!p || model_row >= p->n_models)
+	const struct ht_snapshot *s = p ? p->s : NULL;
+	const struct ht_table *t;
+	uint64_t *hit;
+	uint32_t n_hits = 0, count = 0;
+	if (!s || model_row >= s->t[HT_MODELS].n)
 		return 0;
-	return p->children[model_row];
+	t = &s->t[HT_MODELS];
+	/* The links naming it, in sequential passes (most models have none),
+	 * then the models holding one, each counted once. */
+	for (uint32_t i = 0; i < s->n_links; i++)
+		n_hits += s->link_row[i] == model_row;
+	if (!n_hits)
+		return 0;
+	hit = calloc(s->n_links / 64 + 1, sizeof *hit);
+	if (hit)
+		for (uint32_t i = 0; i < s->n_links; i++)
+			if (s->link_row[i] == model_row)
+				bit_set(hit, i);
+	for (uint32_t r = 0; r < t->n; r++) {
+		uint32_t first = t->link_first[r], cnt = t->link_count[r], j = 0;
+		if (!cnt)
+			continue;
+		if (hit)
+			while (j < cnt && !bit_get(hit, first + j))
+				j++;
+		else
+			while (j < cnt && s->link_row[first + j] != model_row)
+				j++;
+		count += j < cnt && r != model_row;
+	}
+	free(hit);
+	return count;
 }
 
 static int unknown_cmp(const void *va, const void *vb)

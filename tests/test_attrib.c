@@ -493,6 +493,371 @@ static void test_random_graph_matches_definition(void **state)
 	table_free(s);
 }
 
+/* ---- Every field against a plain reference, on random snapshots ---------
+ * The reference follows the definition model by model, recursively, reads
+ * the resolved links as the snapshot holds them, and numbers the extra
+ * accounts in row order of the models naming them. */
+
+struct ref {
+	const struct ht_snapshot *s;
+	char **name;             /* the snapshot's accounts, then the extra ones */
+	uint32_t n, cap;
+};
+
+static void ref_add(struct ref *f, const char *name)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap * 2 + 16;
+		f->name = realloc(f->name, f->cap * sizeof *f->name);
+		assert_non_null(f->name);
+	}
+	f->name[f->n] = strdup(name);
+	assert_non_null(f->name[f->n]);
+	f->n++;
+}
+
+/* The first account of that name but for case, added if none. */
+static uint32_t ref_account(struct ref *f, const char *owner)
+{
+	for (uint32_t i = 0; i < f->n; i++)
+		if (orgdir_name_eq(f->name[i], owner))
+			return i;
+	ref_add(f, owner);
+	return f->n - 1;
+}
+
+/* Model x's first base: its row, or UINT32_MAX with the owner of a missing
+ * base in owner ("" when there is no base, or it names no owner). */
+static uint32_t ref_base(const struct ht_snapshot *s, uint32_t x, char *owner, size_t len)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	uint32_t par;
+	owner[0] = '\0';
+	if (!t->link_count[x])
+		return UINT32_MAX;
+	par = s->link_row[t->link_first[x]];
+	if (par == UINT32_MAX)
+		table_owner_of(ht_str(s, s->link_base[t->link_first[x]]), owner, len);
+	return par;
+}
+
+/* The chain from x, k links followed so far, seen[0..k-1] before it. */
+static void ref_follow(struct ref *f, uint32_t x, unsigned k, uint32_t *seen, uint32_t *acct,
+		       unsigned *dep, unsigned *fl)
+{
+	const struct ht_table *t = &f->s->t[HT_MODELS];
+	char owner[256];
+	uint32_t par = ref_base(f->s, x, owner, sizeof owner);
+	seen[k] = x;
+	if (t->link_count[x] > 1)
+		*fl |= ATTRIB_LIN_MULTI;
+	if (k == ATTRIB_MAX_DEPTH || (par == UINT32_MAX && !owner[0])) {
+		*acct = t->author[x];
+		*dep = k;
+		return;
+	}
+	if (par == UINT32_MAX) {
+		*acct = ref_account(f, owner);
+		*fl |= ATTRIB_LIN_MISSING;
+		*dep = k + 1;
+		return;
+	}
+	for (unsigned i = 0; i <= k; i++) {
+		if (seen[i] == par) {
+			*acct = t->author[x];
+			*fl |= ATTRIB_LIN_CYCLE;
+			*dep = k;
+			return;
+		}
+	}
+	ref_follow(f, par, k + 1, seen, acct, dep, fl);
+}
+
+static unsigned ref_chain(const struct ht_snapshot *s, uint32_t r, const char **ids, unsigned max)
+{
+	uint32_t rows[ATTRIB_MAX_DEPTH + 1], x = r;
+	unsigned n = 0, k = 0;
+	for (;;) {
+		char owner[256];
+		uint32_t par = ref_base(s, x, owner, sizeof owner);
+		int seen = 0;
+		if (n < max)
+			ids[n++] = ht_id(s, HT_MODELS, x);
+		rows[k] = x;
+		if (k == ATTRIB_MAX_DEPTH || (par == UINT32_MAX && !owner[0]))
+			break;
+		if (par == UINT32_MAX) {
+			if (n < max)
+				ids[n++] = ht_str(s, s->link_base[s->t[HT_MODELS].link_first[x]]);
+			break;
+		}
+		for (unsigned i = 0; i <= k; i++)
+			seen |= rows[i] == par;
+		if (seen)
+			break;
+		x = par;
+		k++;
+	}
+	return n;
+}
+
+static uint32_t ref_children(const struct ht_snapshot *s, uint32_t x)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	uint32_t n = 0;
+	for (uint32_t r = 0; r < t->n; r++) {
+		int names = 0;
+		for (uint32_t j = 0; j < t->link_count[r]; j++)
+			names |= s->link_row[t->link_first[r] + j] == x;
+		n += names && r != x;
+	}
+	return n;
+}
+
+static void check_against_reference(const struct ht_snapshot *s, const struct orgdir *d)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	struct attrib *a = attrib_build(s, d);
+	struct ref f = {s, NULL, 0, 0};
+	uint32_t seen[ATTRIB_MAX_DEPTH + 1];
+	const char *ids[ATTRIB_MAX_DEPTH + 2], *want[ATTRIB_MAX_DEPTH + 2];
+	assert_non_null(a);
+
+	for (uint32_t i = 0; i < s->n_accounts; i++)
+		ref_add(&f, ht_str(s, s->acct_name[i]));
+	/* Extra accounts are numbered in row order of the models naming them. */
+	for (uint32_t r = 0; r < t->n; r++) {
+		char owner[256];
+		if (ref_base(s, r, owner, sizeof owner) == UINT32_MAX && owner[0])
+			ref_account(&f, owner);
+	}
+	assert_int_equal(a->n_accounts, f.n);
+	for (uint32_t i = 0; i < f.n; i++) {
+		const struct org_entry *e = d ? orgdir_lookup(d, f.name[i]) : NULL;
+		int32_t entry = -1;
+		unsigned country = COUNTRY_UNKNOWN, type;
+		if (e) {
+			const struct org_entry *ce;
+			entry = e->canonical >= 0 ? e->canonical : (int32_t)(e - orgdir_entry(d, 0));
+			ce = orgdir_entry(d, (size_t)entry);
+			country = ce->n_countries ? ce->countries[0] : COUNTRY_UNKNOWN;
+			type = ce->type;
+		} else {
+			type = i < s->n_accounts && s->acct_kind[i] == HT_ACCT_ORG ? OT_UNKNOWN_ORG
+										     : OT_INDEPENDENT;
+		}
+		assert_string_equal(a->acct_name[i], f.name[i]);
+		assert_int_equal(a->acct_entry[i], entry);
+		assert_int_equal(a->acct_country[i], country);
+		assert_int_equal(a->acct_type[i], type);
+		assert_int_equal(a->acct_group[i], country_group_of(country));
+	}
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		for (uint32_t r = 0; r < s->t[k].n; r++) {
+			assert_int_equal(a->item_acct[k][ATTRIB_UPLOADER][r], s->t[k].author[r]);
+			if (k == HT_DATASETS)
+				assert_int_equal(a->item_acct[k][ATTRIB_LINEAGE][r], s->t[k].author[r]);
+		}
+	for (uint32_t r = 0; r < t->n; r++) {
+		uint32_t acct;
+		unsigned dep, fl = 0, n;
+		ref_follow(&f, r, 0, seen, &acct, &dep, &fl);
+		if (a->item_acct[HT_MODELS][ATTRIB_LINEAGE][r] != acct || a->lineage_depth[r] != dep ||
+		    a->lineage_flags[r] != fl)
+			fail_msg("%s: got %s depth %u flags %u, expected %s depth %u flags %u",
+				 ht_id(s, HT_MODELS, r),
+				 a->acct_name[a->item_acct[HT_MODELS][ATTRIB_LINEAGE][r]],
+				 a->lineage_depth[r], a->lineage_flags[r], f.name[acct], dep, fl);
+		n = ref_chain(s, r, want, ATTRIB_MAX_DEPTH + 2);
+		assert_int_equal(attrib_chain(a, s, r, ids, ATTRIB_MAX_DEPTH + 2), n);
+		for (unsigned i = 0; i < n; i++)
+			assert_ptr_equal(ids[i], want[i]);
+		assert_int_equal(attrib_chain(a, s, r, ids, 2), n < 2 ? n : 2);
+		if (r % 7 == 0 || r < 50)
+			assert_int_equal(attrib_children(a, r), ref_children(s, r));
+	}
+	for (uint32_t i = 0; i < f.n; i++)
+		free(f.name[i]);
+	free(f.name);
+	attrib_free(a);
+}
+
+static uint32_t rnd(uint32_t *x, uint32_t n)
+{
+	*x = *x * 1664525u + 1013904223u;
+	return (uint32_t)(((uint64_t)(*x >> 8) * n) >> 24);
+}
+
+/* Owners, some equal but for case to each other or to directory entries. */
+static const char *const g_owners[] = {
+	"o0", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9", "Qwen", "QWEN", "qwen",
+	"meta-llama", "Meta-Llama", "facebook", "THUDM", "thudm", "EleutherAI", "eleutherai",
+	"zai-org", "stanford", "someone-with-a-long-name", "Someone-With-A-Long-Name",
+};
+/* Owners of bases that are not in the snapshot. */
+static const char *const g_gone[] = {
+	"gone1", "Gone1", "GONE1", "gone2", "QWEN", "o3", "O3", "allenai", "AllenAI", "mistralai",
+	"vanished-lab", "Vanished-Lab", "someone-with-a-long-name",
+};
+
+/* Model i's id, the same whenever drawn for one seed. */
+static void random_id(char *buf, size_t len, uint32_t i, uint32_t seed)
+{
+	uint32_t x = seed ^ (i * 2654435761u);
+	if (rnd(&x, 25) == 0)
+		snprintf(buf, len, "legacy%u", i);
+	else
+		snprintf(buf, len, "%s/m%u", g_owners[rnd(&x, sizeof g_owners / sizeof *g_owners)], i);
+}
+
+/* A random snapshot: chains, merges, bases later in row order, missing
+ * bases, cycles, self-links, a chain of 150 (a cycle of 150 when closed);
+ * then, for damage percent of the models, links rewritten as a damaged or
+ * hostile file may hold them: self-links, one base named twice, empty or
+ * ownerless missing bases, bases anywhere. */
+static struct ht_snapshot *random_snapshot(uint32_t seed, uint32_t n, unsigned damage, int closed)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta meta;
+	struct ht_snapshot *s;
+	struct ht_table *t;
+	uint32_t x = seed;
+	char id[64], base[4][64], tag[4][80];
+	assert_non_null(b);
+	for (uint32_t i = 0; i < n; i++) {
+		struct ht_item it;
+		unsigned nb = rnd(&x, 3) ? rnd(&x, 2) + (rnd(&x, 6) == 0 ? 2 : 0) : 0;
+		memset(&it, 0, sizeof it);
+		random_id(id, sizeof id, i, seed);
+		for (unsigned j = 0; j < nb; j++) {
+			uint32_t kind = rnd(&x, 20);
+			if (kind == 0)
+				snprintf(base[j], sizeof base[j], "%s/x%u",
+					 g_gone[rnd(&x, sizeof g_gone / sizeof *g_gone)], rnd(&x, 5));
+			else if (kind == 1)
+				snprintf(base[j], sizeof base[j], "nothere%u", rnd(&x, 3));
+			else if (kind == 2)
+				snprintf(base[j], sizeof base[j], "%s", id);
+			else
+				/* Mostly an earlier model (a base is older), some later. */
+				random_id(base[j], sizeof base[j], kind < 15 && i ? rnd(&x, i) : rnd(&x, n), seed);
+			snprintf(tag[j], sizeof tag[j], "base_model:%.63s", base[j]);
+			it.tags[it.n_tags++] = tag[j];
+		}
+		it.id = id;
+		it.downloads = rnd(&x, 1000000);
+		assert_true(table_builder_add(b, HT_MODELS, &it) >= 0);
+	}
+	for (uint32_t i = 0; i < 150; i++) {
+		struct ht_item it;
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "c%u/chain", i);
+		snprintf(tag[0], sizeof tag[0], "base_model:c%u/chain", i ? i - 1 : 149);
+		it.id = id;
+		it.downloads = rnd(&x, 1000000);
+		it.tags[0] = tag[0];
+		it.n_tags = i || closed ? 1 : 0;
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+	}
+	for (uint32_t i = 0; i < 20; i++) {
+		struct ht_item it;
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "%s/data%u", g_owners[rnd(&x, sizeof g_owners / sizeof *g_owners)], i);
+		it.id = id;
+		it.downloads = rnd(&x, 1000);
+		assert_true(table_builder_add(b, HT_DATASETS, &it) >= 0);
+	}
+	assert_int_equal(table_builder_set_account_kind(b, "o4", HT_ACCT_ORG), 0);
+	assert_int_equal(table_builder_set_account_kind(b, "THUDM", HT_ACCT_ORG), 0);
+	memset(&meta, 0, sizeof meta);
+	s = table_builder_finish(b, &meta);
+	assert_non_null(s);
+	t = &s->t[HT_MODELS];
+	for (uint32_t r = 0; r < t->n && damage; r++) {
+		uint32_t first = t->link_first[r], cnt = t->link_count[r];
+		const char *own = ht_id(s, HT_MODELS, r), *slash = strchr(own, '/');
+		if (!cnt || rnd(&x, 100) >= damage)
+			continue;
+		switch (rnd(&x, 5)) {
+		case 0:
+			s->link_row[first] = r;
+			break;
+		case 1:
+			if (cnt > 1)
+				s->link_row[first + 1] = s->link_row[first];
+			break;
+		case 2:
+			s->link_row[first] = UINT32_MAX;
+			s->link_base[first] = 0;
+			break;
+		case 3:
+			if (slash) {
+				s->link_row[first] = UINT32_MAX;
+				s->link_base[first] = t->id[r] + (uint32_t)(slash - own);
+			}
+			break;
+		default:
+			s->link_row[first + rnd(&x, cnt)] = rnd(&x, t->n);
+			break;
+		}
+	}
+	return s;
+}
+
+static void test_random_snapshots_match_reference(void **state)
+{
+	struct orgdir *d = directory();
+	(void)state;
+	for (uint32_t seed = 1; seed <= 12; seed++) {
+		struct ht_snapshot *s = random_snapshot(seed * 2654435761u, 200 + seed * 150,
+							 seed % 3 ? (seed % 4) * 10 : 0, seed & 1);
+		check_against_reference(s, seed % 5 ? d : NULL);
+		table_free(s);
+	}
+	orgdir_free(d);
+}
+
+/* Few accounts: bases anywhere in the table, then also more owners of
+ * missing bases than accounts.  Built with a small ATTRIB_NARROW_BITS, the
+ * packed layout holds the first and runs out of room midway for the second. */
+static void test_few_accounts(void **state)
+{
+	struct orgdir *d = directory();
+	(void)state;
+	for (int lost = 0; lost < 2; lost++) {
+		struct ht_builder *b = table_builder_new();
+		struct ht_meta meta;
+		struct ht_snapshot *s;
+		char id[64], tag[2][80];
+		assert_non_null(b);
+		for (unsigned i = 0; i < 60; i++) {
+			struct ht_item it;
+			unsigned j = i % 3 || !lost ? (i * 7 + 3) % 60 : i;
+			memset(&it, 0, sizeof it);
+			snprintf(id, sizeof id, "%c/m%u", "abcAB"[i % 5], i);
+			if (j == i)
+				snprintf(tag[0], sizeof tag[0], "base_model:%s%u/x", i % 2 ? "lost" : "LOST", i % 20);
+			else
+				snprintf(tag[0], sizeof tag[0], "base_model:%c/m%u", "abcAB"[j % 5], j);
+			snprintf(tag[1], sizeof tag[1], "base_model:%s/y", i % 4 ? "QWEN" : "zai-ORG");
+			it.id = id;
+			it.downloads = 1000 - i * 7 % 300;
+			it.tags[0] = tag[0];
+			it.tags[1] = tag[1];
+			it.n_tags = i % 11 == 5 ? 0 : i % 7 ? 1 : 2;
+			assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+		}
+		memset(&meta, 0, sizeof meta);
+		s = table_builder_finish(b, &meta);
+		assert_non_null(s);
+		assert_true(s->n_accounts < 8);
+		check_against_reference(s, d);
+		check_against_reference(s, NULL);
+		table_free(s);
+	}
+	orgdir_free(d);
+}
+
 static void test_unattributed(void **state)
 {
 	static const struct m models[] = {
@@ -570,6 +935,8 @@ int main(void)
 		cmocka_unit_test(test_multi_base),
 		cmocka_unit_test(test_long_chain),
 		cmocka_unit_test(test_random_graph_matches_definition),
+		cmocka_unit_test(test_random_snapshots_match_reference),
+		cmocka_unit_test(test_few_accounts),
 		cmocka_unit_test(test_unattributed),
 		cmocka_unit_test(test_empty_snapshot),
 	};
