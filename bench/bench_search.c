@@ -112,8 +112,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_search: out of memory\n");
 		return 1;
 	}
-	printf("index: %u models, %.1f MB of ids, built in %.0f ms (%.0f ms CPU; target < 300), %.1f MB (%.2f x "
-	       "the ids, target < 2.5)\n",
+	printf("index: %u models, %.1f MB of ids, built in %.0f ms (%.0f ms CPU), %.1f MB (%.2f x the ids)\n",
 	       s->t[HT_MODELS].n, bytes / 1048576.0, build, build_cpu, search_memory(x) / 1048576.0,
 	       bytes ? (double)search_memory(x) / (double)bytes : 0);
 
@@ -133,7 +132,7 @@ int main(int argc, char **argv)
 	}
 	qsort(sorted, (size_t)se.n, sizeof sorted[0], cmp_double);
 	qsort(sorted_cpu, (size_t)se.n, sizeof sorted_cpu[0], cmp_double);
-	printf("session: %d calls, median %.3f ms, 90%% %.3f ms, worst %.3f ms (\"%s\", %u matches; target < 12)\n",
+	printf("session: %d calls, median %.3f ms, 90%% %.3f ms, worst %.3f ms (\"%s\", %u matches)\n",
 	       se.n, sorted[se.n / 2], sorted[se.n * 9 / 10], se.ms[worst], se.needle[worst], se.count[worst]);
 	printf("         CPU time: median %.3f ms, 90%% %.3f ms, worst %.3f ms\n", sorted_cpu[se.n / 2],
 	       sorted_cpu[se.n * 9 / 10], sorted_cpu[se.n - 1]);

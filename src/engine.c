@@ -95,6 +95,17 @@ struct key_acc {
 
 enum { TERM_TASK = 0, TERM_LIB, TERM_LIC, TERM_COLS };
 
+/* What the share pass reads of one sparse match, together: one cache line
+ * fetched instead of five. */
+struct rank_rec {
+	uint64_t dl;
+	uint32_t likes;
+	uint32_t created;                   /* 0 unknown */
+	uint32_t acct[ATTRIB_MODE_COUNT];
+	uint16_t cell[ATTRIB_MODE_COUNT];
+	uint32_t pad;
+};
+
 /* One window's rank order (30-day: the rows themselves, which are stored
  * that way; all-time: rows by all-time downloads) and, in that order,
  * compact copies of what the filter pass reads: the scan then streams a few
@@ -106,6 +117,7 @@ struct ord {
 	const uint64_t *dl;      /* window downloads by rank */
 	uint64_t *dl_own;
 	uint64_t *uni;           /* per 64-rank word: its downloads are all equal */
+	struct rank_rec *rec;    /* by rank, when every creation time fits 32 bits */
 	uint16_t *cell[ATTRIB_MODE_COUNT];
 	uint32_t *crk[ATTRIB_MODE_COUNT];      /* ranks grouped by cell, ascending */
 	uint32_t *crk_off[ATTRIB_MODE_COUNT];  /* n_cells + 1 offsets into crk */
@@ -907,6 +919,35 @@ fail:
 	return -1;
 }
 
+/* o->rec: the columns of a window's order side by side. */
+static int ord_rec(struct engine *e, enum ht_kind kind, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	uint32_t n = kd->n;
+	struct rank_rec *rec;
+	if (o->rec)
+		return 0;
+	if (ord_base(e, kind, win, 0) || ord_base(e, kind, win, 1) || ord_created(e, kind, win))
+		return -1;
+	if (!o->created)
+		return 0;
+	if (!(rec = big_alloc(((size_t)n + 1) * sizeof *rec)))
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		rec[i].dl = o->dl[i];
+		rec[i].likes = o->likes[i];
+		rec[i].created = o->created[i];
+		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+			rec[i].acct[m] = o->acct[m][i];
+			rec[i].cell[m] = o->cell[m][i];
+		}
+		rec[i].pad = 0;
+	}
+	o->rec = rec;
+	return 0;
+}
+
 /* What every answer needs; the rest (lineage cells, the all-time order,
  * term codes, the search buffer, account groups) is made on first use or
  * by engine_prepare, so start-up pays only for the default view. */
@@ -943,6 +984,7 @@ static void kdata_free(struct kdata *kd)
 		free(o->rank);
 		free(o->dl_own);
 		free(o->uni);
+		free(o->rec);
 		free(o->likes_own);
 		free(o->flags_own);
 		free(o->created);
@@ -1582,7 +1624,26 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		 * the prefix sums (conc_pass) on the way, one match at a time. */
 		if (!(*aseen = seen = calloc(words_of(na) + 1, sizeof *seen)))
 			return -1;
-		FOR_EACH_VISITED(ms, kd->n, 0, rk, {
+		if (o->rec) {
+			const struct rank_rec *restrict rec = o->rec;
+			FOR_EACH_VISITED(ms, kd->n, 0, rk, {
+				__builtin_prefetch(&rec[rk]);
+			}, {
+				const struct rank_rec *q = &rec[rk];
+				uint32_t ac = q->acct[mode] < na ? q->acct[mode] : 0;
+				struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + q->cell[mode]];
+				uint64_t ck = q->created ? q->created : UINT64_MAX;
+				for (; done <= (size_t)(rk >> 6); done++)
+					wdl[done] = P;
+				P += q->dl;
+				SP += P;
+				seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
+				b->count++;
+				b->downloads += q->dl;
+				b->likes += q->likes;
+				b->created = ck < b->created ? ck : b->created;
+			});
+		} else FOR_EACH_VISITED(ms, kd->n, 0, rk, {
 			__builtin_prefetch(&dl[rk]);
 			__builtin_prefetch(&likes[rk]);
 			__builtin_prefetch(&cell[rk]);
@@ -2534,7 +2595,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 				e->touched[m++] = ac;
 		return m;
 	}
-	if ((uint64_t)p->ms.n * 16 < kd->n)
+	if ((uint64_t)p->ms.n * 256 < kd->n)
 		return orgs_few(e, p, mode, all);
 	if (!(gr = group_ranks(e, r->kind, mode, all)))
 		return -1;
@@ -2715,8 +2776,8 @@ int engine_prepare_step(struct engine *e)
 {
 	enum { P_BASE, P_TERM = P_BASE + 4, P_CREATED = P_TERM + 2 * TERM_COLS, P_EVERY = P_CREATED + 2,
 	       P_SEARCH = P_EVERY + 2, P_GROUPS, P_AORDER = P_GROUPS + 2, P_GRANK = P_AORDER + 4,
-	       P_CBY = P_GRANK + 2, P_CRK = P_CBY + 2, P_SORTS = P_CRK + 4, P_AUTHORS = P_SORTS + 4,
-	       P_PER_KIND };
+	       P_CBY = P_GRANK + 2, P_CRK = P_CBY + 2, P_REC = P_CRK + 4, P_SORTS = P_REC + 2,
+	       P_AUTHORS = P_SORTS + 4, P_PER_KIND };
 	static const enum eng_sort sorts[4] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING, SORT_NAME };
 	if (!e)
 		return -1;
@@ -2757,10 +2818,13 @@ int engine_prepare_step(struct engine *e)
 		} else if (step < P_CRK) {
 			did = !kd->cby[step - P_CBY];
 			rc = kd_cby(e, kind, (int)(step - P_CBY));
-		} else if (step < P_SORTS) {
+		} else if (step < P_REC) {
 			unsigned k = step - P_CRK;
 			did = !kd->o[k / 2].crk[k % 2];
 			rc = ord_crk(e, kind, (int)(k / 2), (int)(k % 2));
+		} else if (step < P_SORTS) {
+			did = !kd->o[step - P_REC].rec;
+			rc = ord_rec(e, kind, (int)(step - P_REC));
 		} else if (step < P_AUTHORS) {
 			did = !kd->perm[sorts[step - P_SORTS]];
 			rc = get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;
