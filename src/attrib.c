@@ -32,7 +32,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* A model's first base: a row, none, or a missing base with the number of
  * its owner (struct lin_owner) in the low 31 bits. */
@@ -676,27 +675,11 @@ static void *alloc_n(size_t n, size_t size)
 	return calloc(n ? n : 1, size);
 }
 
-/* Large arrays on huge pages where the system allows: the lineage results,
- * read at random as bases, then miss the TLB far less, and fresh memory
- * costs fewer page faults.  Not cleared; freed with free(). */
-static void *big_alloc(size_t size)
-{
-	const size_t huge = (size_t)2 << 20;
-	void *p;
-	if (size < huge)
-		return malloc(size ? size : 1);
-	size = (size + huge - 1) & ~(huge - 1);
-	p = aligned_alloc(huge, size);
-	if (p)
-		madvise(p, size, MADV_HUGEPAGE); /* a hint: failure is harmless */
-	return p;
-}
-
 /* The account arrays, for na accounts, in one block: acct_name first (the
  * widest), then acct_entry, acct_country, acct_group and acct_type. */
 static int acct_alloc(struct attrib *a, size_t na)
 {
-	char *b = big_alloc(na * (sizeof *a->acct_name + sizeof *a->acct_entry +
+	char *b = table_big_alloc(na * (sizeof *a->acct_name + sizeof *a->acct_entry +
 				  sizeof *a->acct_country + 2));
 	if (!b)
 		return -1;
@@ -738,8 +721,8 @@ struct attrib *attrib_build(const struct ht_snapshot *s, const struct orgdir *d)
 	l.p = p;
 	/* Every entry is written before it is read.  Depth and flags share
 	 * one block. */
-	l.acct = a->item_acct[HT_MODELS][ATTRIB_LINEAGE] = big_alloc((size_t)n * sizeof(uint32_t));
-	l.depth = a->lineage_depth = big_alloc((size_t)n * 2);
+	l.acct = a->item_acct[HT_MODELS][ATTRIB_LINEAGE] = table_big_alloc((size_t)n * sizeof(uint32_t));
+	l.depth = a->lineage_depth = table_big_alloc((size_t)n * 2);
 	l.flags = a->lineage_flags = l.depth ? l.depth + n : NULL;
 	l.onpath = alloc_n(n / 64 + 1, sizeof *l.onpath);
 	if (!l.acct || !l.depth || !l.flags || !l.onpath)

@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -192,22 +191,6 @@ struct engine {
 	unsigned prep;          /* engine_prepare_step: the next piece */
 	struct kdata k[HT_KIND_COUNT];
 };
-
-/* Large per-item arrays on huge pages where the system allows: random
- * access into them (the cube's cells, account groups) then misses the TLB
- * far less.  Freed with free(). */
-static void *big_alloc(size_t size)
-{
-	const size_t huge = (size_t)2 << 20;
-	void *p;
-	if (size < 2 * huge)
-		return malloc(size ? size : 1);
-	size = (size + huge - 1) & ~(huge - 1);
-	p = aligned_alloc(huge, size);
-	if (p)
-		madvise(p, size, MADV_HUGEPAGE); /* a hint: failure is harmless */
-	return p;
-}
 
 static size_t words_of(uint32_t n)
 {
@@ -514,11 +497,11 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 	uint32_t na = e->a->n_accounts, n = kd->n;
 	uint32_t *off = calloc((size_t)na + 2, sizeof *off);
 	uint32_t *pos = malloc(((size_t)na + 1) * sizeof *pos);
-	uint32_t *gp = big_alloc(((size_t)n + 1) * sizeof *gp);
-	uint64_t *g0 = big_alloc(((size_t)n + 1) * sizeof *g0);
-	uint64_t *g1 = big_alloc(((size_t)n + 1) * sizeof *g1);
-	uint32_t *gl = big_alloc(((size_t)n + 1) * sizeof *gl);
-	uint64_t *gc = big_alloc(((size_t)n + 1) * sizeof *gc);
+	uint32_t *gp = table_big_alloc(((size_t)n + 1) * sizeof *gp);
+	uint64_t *g0 = table_big_alloc(((size_t)n + 1) * sizeof *g0);
+	uint64_t *g1 = table_big_alloc(((size_t)n + 1) * sizeof *g1);
+	uint32_t *gl = table_big_alloc(((size_t)n + 1) * sizeof *gl);
+	uint64_t *gc = table_big_alloc(((size_t)n + 1) * sizeof *gc);
 	struct acct_tot *at = calloc((size_t)na + 1, sizeof *at);
 	kd->goff[m] = off;
 	kd->gperm[m] = gp;
@@ -585,7 +568,7 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		return 0;
 	if (!kd->o[0].cell[m]) {
 		ct = calloc(e->n_cells, sizeof *ct);
-		cell = big_alloc(((size_t)n + 1) * sizeof *cell);
+		cell = table_big_alloc(((size_t)n + 1) * sizeof *cell);
 		if (!ct || !cell) {
 			free(ct);
 			free(cell);
@@ -650,7 +633,7 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 #define DEFINE_GATHER(NAME, T)                                                     \
 	static T *NAME(const T *src, const uint32_t *perm, uint32_t n)             \
 	{                                                                          \
-		T *dst = big_alloc(((size_t)n + 1) * sizeof *dst);                 \
+		T *dst = table_big_alloc(((size_t)n + 1) * sizeof *dst);                 \
 		if (!dst)                                                          \
 			return NULL;                                               \
 		for (uint32_t i = 0; i < n; i++) {                                 \
@@ -698,8 +681,8 @@ static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 		return ord_uni(o, n);
 	}
 	if (!o->perm) {
-		uint32_t *perm = big_alloc(((size_t)n + 1) * sizeof *perm);
-		uint32_t *rank = big_alloc(((size_t)n + 1) * sizeof *rank);
+		uint32_t *perm = table_big_alloc(((size_t)n + 1) * sizeof *perm);
+		uint32_t *rank = table_big_alloc(((size_t)n + 1) * sizeof *rank);
 		if (!perm || !rank || build_perm(e->s, kind, SORT_COUNT, perm)) {
 			free(perm);
 			free(rank);
@@ -744,7 +727,7 @@ static int ord_crk(struct engine *e, enum ht_kind kind, int win, int m)
 	cell = o->cell[m];
 	off = calloc((size_t)nc + 2, sizeof *off);
 	pos = malloc(((size_t)nc + 1) * sizeof *pos);
-	rk = big_alloc(((size_t)n + 1) * sizeof *rk);
+	rk = table_big_alloc(((size_t)n + 1) * sizeof *rk);
 	if (!off || !pos || !rk) {
 		free(off);
 		free(pos);
@@ -794,7 +777,7 @@ static int ord_term(struct engine *e, enum ht_kind kind, int win, int col)
 		kd->term_codes[col] = next;
 		if (next > TERM_MAX)
 			return 0;
-		c0 = big_alloc(((size_t)n + 1) * sizeof *c0);
+		c0 = table_big_alloc(((size_t)n + 1) * sizeof *c0);
 		if (!c0)
 			return -1;
 		for (uint32_t i = 0; i < n; i++)
@@ -816,7 +799,7 @@ static int ord_created(struct engine *e, enum ht_kind kind, int win)
 	const struct ht_table *t = &e->s->t[kind];
 	uint32_t n = kd->n;
 	if (!kd->o[0].created && kd->created_exact >= 0) {
-		uint32_t *c = big_alloc(((size_t)n + 1) * sizeof *c);
+		uint32_t *c = table_big_alloc(((size_t)n + 1) * sizeof *c);
 		if (!c)
 			return -1;
 		for (uint32_t i = 0; i < n; i++) {
@@ -873,7 +856,7 @@ static int kd_cby(struct engine *e, enum ht_kind kind, int m)
 		return -1;
 	cell = kd->o[0].cell[m];
 	off = calloc((size_t)nc + 2, sizeof *off);
-	cby = big_alloc(((size_t)n + 1) * sizeof *cby);
+	cby = table_big_alloc(((size_t)n + 1) * sizeof *cby);
 	if (!off || !cby)
 		goto fail;
 	for (uint32_t i = 0; i < n; i++)
@@ -883,8 +866,8 @@ static int kd_cby(struct engine *e, enum ht_kind kind, int m)
 		off[c + 1] += off[c];
 	if (2 * rb + cb <= 64) {
 		/* crank: a row's place in creation order (byc is descending). */
-		crank = big_alloc(((size_t)n + 1) * sizeof *crank);
-		v = big_alloc(((size_t)n + 1) * sizeof *v);
+		crank = table_big_alloc(((size_t)n + 1) * sizeof *crank);
+		v = table_big_alloc(((size_t)n + 1) * sizeof *v);
 		if (!crank || !v)
 			goto fail;
 		for (uint32_t j = 0; j < n; j++) {
@@ -932,7 +915,7 @@ static int ord_rec(struct engine *e, enum ht_kind kind, int win)
 		return -1;
 	if (!o->created)
 		return 0;
-	if (!(rec = big_alloc(((size_t)n + 1) * sizeof *rec)))
+	if (!(rec = table_big_alloc(((size_t)n + 1) * sizeof *rec)))
 		return -1;
 	for (uint32_t i = 0; i < n; i++) {
 		rec[i].dl = o->dl[i];
@@ -1074,7 +1057,7 @@ struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, c
 	e->acct_bits = calloc(words_of(a->n_accounts) + 1, sizeof *e->acct_bits);
 	e->kacc_n = a->n_accounts > s->n_terms ? a->n_accounts : s->n_terms;
 	/* Random access per item: on huge pages where the system allows. */
-	e->kacc = big_alloc(((size_t)e->kacc_n + 1) * sizeof *e->kacc);
+	e->kacc = table_big_alloc(((size_t)e->kacc_n + 1) * sizeof *e->kacc);
 	if (e->kacc)
 		memset(e->kacc, 0, ((size_t)e->kacc_n + 1) * sizeof *e->kacc);
 	e->touched = malloc(((size_t)e->kacc_n + 1) * sizeof *e->touched);
@@ -1600,6 +1583,26 @@ static uint64_t cell_first_created(const struct kdata *kd, const struct ord *o, 
 	return UINT64_MAX;
 }
 
+/* One match into a cell's sums. */
+static inline void cell_add(struct cell_acc *b, uint64_t dl, uint32_t likes, uint64_t created)
+{
+	b->count++;
+	b->downloads += dl;
+	b->likes += likes;
+	b->created = created < b->created ? created : b->created;
+}
+
+/* A rank's creation as a sum key: the narrow copy when there is one, else
+ * the table's; UINT64_MAX unknown. */
+static inline uint64_t rank_created(const uint32_t *cr32, const int64_t *cr64, const uint32_t *perm, uint32_t rk)
+{
+	int64_t v;
+	if (cr32)
+		return cr32[rk] ? cr32[rk] : UINT64_MAX;
+	v = cr64[perm ? perm[rk] : rk];
+	return v > 0 ? (uint64_t)v : UINT64_MAX;
+}
+
 /* Sums by cell of a general filter's matches into the cube (one copy). */
 static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, struct match_set *ms,
 		     int mode, int win, uint64_t **aseen)
@@ -1631,17 +1634,13 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 			}, {
 				const struct rank_rec *q = &rec[rk];
 				uint32_t ac = q->acct[mode] < na ? q->acct[mode] : 0;
-				struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + q->cell[mode]];
-				uint64_t ck = q->created ? q->created : UINT64_MAX;
 				for (; done <= (size_t)(rk >> 6); done++)
 					wdl[done] = P;
 				P += q->dl;
 				SP += P;
 				seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
-				b->count++;
-				b->downloads += q->dl;
-				b->likes += q->likes;
-				b->created = ck < b->created ? ck : b->created;
+				cell_add(&cube[(uint32_t)(k++ & 1) * ncell + q->cell[mode]], q->dl, q->likes,
+					 q->created ? q->created : UINT64_MAX);
 			});
 		} else FOR_EACH_VISITED(ms, kd->n, 0, rk, {
 			__builtin_prefetch(&dl[rk]);
@@ -1659,18 +1658,8 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 			seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
 			/* Two copies, alternating: consecutive matches in one cell
 			 * do not wait for each other's stores. */
-			struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + cell[rk]];
-			uint64_t ck;
-			if (cr32) {
-				ck = cr32[rk] ? cr32[rk] : UINT64_MAX;
-			} else {
-				int64_t v = cr64[perm ? perm[rk] : rk];
-				ck = v > 0 ? (uint64_t)v : UINT64_MAX;
-			}
-			b->count++;
-			b->downloads += dl[rk];
-			b->likes += likes[rk];
-			b->created = ck < b->created ? ck : b->created;
+			cell_add(&cube[(uint32_t)(k++ & 1) * ncell + cell[rk]], dl[rk], likes[rk],
+				 rank_created(cr32, cr64, perm, rk));
 		});
 		for (; done <= ms->nw; done++)
 			wdl[done] = P;
@@ -1690,18 +1679,8 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		for (size_t w = 0; w < ms->nw; w++)
 			for (uint64_t b_ = bits[w]; b_; b_ &= b_ - 1) {
 				uint32_t rk = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b_));
-				struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + cell[rk]];
-				uint64_t ck;
-				if (cr32) {
-					ck = cr32[rk] ? cr32[rk] : UINT64_MAX;
-				} else {
-					int64_t v = cr64[perm ? perm[rk] : rk];
-					ck = v > 0 ? (uint64_t)v : UINT64_MAX;
-				}
-				b->count++;
-				b->downloads += dl[rk];
-				b->likes += likes[rk];
-				b->created = ck < b->created ? ck : b->created;
+				cell_add(&cube[(uint32_t)(k++ & 1) * ncell + cell[rk]], dl[rk], likes[rk],
+					 rank_created(cr32, cr64, perm, rk));
 			}
 		return 0;
 	}

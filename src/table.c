@@ -122,6 +122,21 @@ static struct slot *slots_new(size_t cap)
 	return p;
 }
 
+void *table_big_alloc(size_t size)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p;
+	if (size < 2 * huge)
+		return malloc(size ? size : 1);
+	size = (size + huge - 1) & ~(huge - 1);
+	p = aligned_alloc(huge, size);
+#ifdef MADV_HUGEPAGE
+	if (p)
+		madvise(p, size, MADV_HUGEPAGE); /* a hint: failure is harmless */
+#endif
+	return p;
+}
+
 static void slots_free(struct slot *slot, size_t cap)
 {
 	if (cap * sizeof *slot < HUGE_MIN)

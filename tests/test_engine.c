@@ -194,32 +194,16 @@ static void test_demo(void **state)
 static void test_hubdata(void **state)
 {
 	const char *path = testutil_shared("hubdata/models-2022-07.jsonl");
-	struct ht_builder *b;
 	struct listing_stats st;
-	struct ht_meta meta;
 	struct ht_snapshot *s;
 	struct orgdir *d;
 	struct attrib *a;
 	struct engine *e;
 	struct eng_result *r;
 	struct filter f;
-	char err[512];
 	FILE *fp;
 	(void)state;
-	if (!path) {
-		print_message("../shared/hubdata/models-2022-07.jsonl absent: real-listing checks skipped\n");
-		skip();
-	}
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	b = table_builder_new();
-	memset(&st, 0, sizeof st);
-	assert_int_equal(listing_import(fp, path, b, HT_MODELS, &st, err, sizeof err), 0);
-	fclose(fp);
-	memset(&meta, 0, sizeof meta);
-	meta.complete = 1;
-	s = table_builder_finish(b, &meta);
-	assert_non_null(s);
+	s = testutil_hubdata(&st);
 	/* The figures stated in hubdata/README.md. */
 	d = orgdir_new();
 	orgdir_load_default(d, NULL, NULL);

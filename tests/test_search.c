@@ -265,26 +265,12 @@ static void test_hubdata(void **state)
 	static const char *const words[] = { "bert-base-uncased", "Helsinki-NLP/opus-mt-", "gpt2",
 					     "distilbert", "roberta-large", "t5-small", "wav2vec2", "/",
 					     "sentence-transformers/", "facebook/bart", "finetuned-ner" };
-	const char *path = testutil_shared("hubdata/models-2022-07.jsonl");
-	struct ht_builder *b;
 	struct listing_stats st;
 	struct ht_snapshot *s;
 	struct search_index *x;
-	char err[512], needle[64];
-	FILE *fp;
+	char needle[64];
 	(void)state;
-	if (!path) {
-		print_message("../shared/hubdata/models-2022-07.jsonl absent: real-listing checks skipped\n");
-		skip();
-	}
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	b = table_builder_new();
-	memset(&st, 0, sizeof st);
-	assert_int_equal(listing_import(fp, path, b, HT_MODELS, &st, err, sizeof err), 0);
-	fclose(fp);
-	s = table_builder_finish(b, NULL);
-	assert_non_null(s);
+	s = testutil_hubdata(&st);
 	x = search_new(s, HT_MODELS);
 	assert_non_null(x);
 	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {

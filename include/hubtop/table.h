@@ -166,4 +166,9 @@ uint32_t table_find_term(const struct ht_snapshot *s, const char *term);
 /* Parses "2024-05-01T12:00:00.000Z" (and date-only) into unix seconds; -1 on error. */
 int64_t table_parse_time(const char *iso);
 
+/* A large array for the derived data of a snapshot, on huge pages where the
+ * system allows: arrays read at random then miss the TLB far less, and
+ * fresh memory costs fewer page faults.  Not cleared; release with free(). */
+void *table_big_alloc(size_t size);
+
 #endif
