@@ -29,6 +29,7 @@
  * compared in full.
  */
 #include "hubtop/attrib.h"
+#include "hubtop/strarena.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,15 +41,9 @@
 #define P_IS_ROW(p) ((p) < P_MISSING)
 #define P_OWNER(p) ((p) & 0x7fffffffu)
 
-struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
 struct attrib_priv {
 	const struct ht_snapshot *s;
-	struct chunk *chunks;    /* extra account names */
+	struct strarena names;   /* extra account names */
 };
 
 /* The owner of a missing base, case-insensitively distinct.  Its account
@@ -170,27 +165,6 @@ static int lin_pend(struct lin *l, uint32_t x, uint32_t b)
 	return 0;
 }
 
-static char *chunk_dup(struct attrib_priv *p, const char *name)
-{
-	size_t len = strlen(name);
-	struct chunk *c = p->chunks;
-	char *copy;
-	if (!c || c->cap - c->used < len + 1) {
-		size_t cap = len + 1 > 16384 ? len + 1 : 16384;
-		c = malloc(sizeof *c + cap);
-		if (!c)
-			return NULL;
-		c->used = 0;
-		c->cap = cap;
-		c->next = p->chunks;
-		p->chunks = c;
-	}
-	copy = c->data + c->used;
-	memcpy(copy, name, len + 1);
-	c->used += len + 1;
-	return copy;
-}
-
 static int own_rehash(struct lin *l, size_t want)
 {
 	size_t cap = 64;
@@ -228,7 +202,7 @@ static uint32_t own_intern(struct lin *l, const char *owner, uint32_t row)
 			continue;
 		if (row < o->first_row) {
 			o->first_row = row;
-			if (strcmp(o->name, owner) != 0 && !(o->name = chunk_dup(l->p, owner)))
+			if (strcmp(o->name, owner) != 0 && !(o->name = strarena_dup(&l->p->names, owner, strlen(owner))))
 				goto oom;
 		}
 		return P_MISSING | i;
@@ -248,7 +222,7 @@ static uint32_t own_intern(struct lin *l, const char *owner, uint32_t row)
 		l->own_cap = cap;
 	}
 	o = &l->own[l->n_own];
-	if (!(o->name = chunk_dup(l->p, owner)))
+	if (!(o->name = strarena_dup(&l->p->names, owner, strlen(owner))))
 		goto oom;
 	o->hash = hv;
 	o->first_row = row;
@@ -761,12 +735,7 @@ void attrib_free(struct attrib *a)
 		return;
 	p = a->priv;
 	if (p) {
-		struct chunk *c = p->chunks;
-		while (c) {
-			struct chunk *next = c->next;
-			free(c);
-			c = next;
-		}
+		strarena_free(&p->names);
 		free(p);
 	}
 	free((void *)a->acct_name); /* and the other account arrays */

@@ -1171,9 +1171,6 @@ struct scan {
 	int wide_term[TERM_COLS], wide_created;
 	uint32_t term_id[TERM_COLS];
 	int64_t from, to;
-	/* accumulation */
-	struct cell_acc *cube;
-	uint32_t n_cells, n_acct;
 };
 
 static uint64_t mask_eq16(const uint16_t *p, uint16_t v)
@@ -1861,9 +1858,6 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	c.lim = n;
 	c.cell = o->cell[mode];
 	c.acct = o->acct[mode];
-	c.cube = e->cube;
-	c.n_cells = e->n_cells;
-	c.n_acct = e->a->n_accounts;
 	use_cell = filter_any_country(f) || f->groups || f->types;
 	if (use_cell) {
 		for (uint32_t i = 0; i < e->n_cells; i++) {

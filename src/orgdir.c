@@ -13,6 +13,7 @@
  * canonical entry's country and type (see attrib.c).
  */
 #include "hubtop/orgdir.h"
+#include "hubtop/strarena.h"
 #include "hubtop/country.h"
 
 #include <errno.h>
@@ -41,13 +42,6 @@ static const struct {
 
 #define VALID_TYPES "industry, academia, non-profit, government, community, independent"
 
-/* Strings live in chunks that never move, so entry pointers stay valid. */
-struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
 struct entry_priv {
 	const char *same_as;  /* raw same_as column, "" if none */
 	unsigned gen;         /* load call that wrote the entry */
@@ -61,7 +55,7 @@ struct orgdir {
 	size_t n_real;        /* entries [0, n_real) come from lines */
 	uint32_t *slot;       /* entry index + 1, 0 = empty */
 	size_t slot_cap;      /* power of two */
-	struct chunk *chunks;
+	struct strarena names; /* entry strings: they never move */
 	unsigned gen;
 };
 
@@ -85,27 +79,6 @@ uint32_t orgdir_name_hash(const char *s)
 	for (; *s; s++)
 		h = (h ^ (uint32_t)lower((unsigned char)*s)) * 16777619u;
 	return h;
-}
-
-static char *arena_dup(struct orgdir *d, const char *s, size_t len)
-{
-	struct chunk *c = d->chunks;
-	char *out;
-	if (!c || c->cap - c->used < len + 1) {
-		size_t cap = len + 1 > 16384 ? len + 1 : 16384;
-		c = malloc(sizeof *c + cap);
-		if (!c)
-			return NULL;
-		c->used = 0;
-		c->cap = cap;
-		c->next = d->chunks;
-		d->chunks = c;
-	}
-	out = c->data + c->used;
-	memcpy(out, s, len);
-	out[len] = '\0';
-	c->used += len + 1;
-	return out;
 }
 
 static void report(struct orgdir_diag *diag, const char *fmt, ...)
@@ -356,7 +329,7 @@ static void synth_one(void *vctx, const char *name, size_t len)
 	if (find(c->d, buf) >= 0)
 		return;
 	memset(&e, 0, sizeof e);
-	e.account = arena_dup(c->d, buf, len);
+	e.account = strarena_dup(&c->d->names, buf, len);
 	if (!e.account) {
 		c->oom = 1;
 		return;
@@ -559,7 +532,7 @@ static int parse_same_as(const char *s, size_t len, const char *account, size_t 
 
 static char *dup_field(struct orgdir *d, struct field f)
 {
-	return arena_dup(d, f.s, f.len);
+	return strarena_dup(&d->names, f.s, f.len);
 }
 
 /* One line, without its newline.  Returns -1 on out of memory only. */
@@ -697,7 +670,7 @@ static int load_text(struct orgdir *d, const char *text, size_t len, const char 
 	unsigned line = 0;
 	int header_allowed = 1;
 
-	src = arena_dup(d, name ? name : "<string>", strlen(name ? name : "<string>"));
+	src = strarena_dup(&d->names, name ? name : "<string>", strlen(name ? name : "<string>"));
 	if (!src) {
 		errno = ENOMEM;
 		return -1;
@@ -892,15 +865,9 @@ const struct org_entry *orgdir_entry(const struct orgdir *d, size_t i)
 
 void orgdir_free(struct orgdir *d)
 {
-	struct chunk *c;
 	if (!d)
 		return;
-	c = d->chunks;
-	while (c) {
-		struct chunk *next = c->next;
-		free(c);
-		c = next;
-	}
+	strarena_free(&d->names);
 	free(d->e);
 	free(d->p);
 	free(d->slot);

@@ -149,9 +149,14 @@ static uint64_t items_ident(struct tui *t, struct view *v, size_t i)
 static size_t items_find(struct tui *t, struct view *v, uint64_t id)
 {
 	struct items_priv *p = v->priv;
-	(void)t;
+	struct eng_result *r;
 	if (!p || !p->rows || id > UINT32_MAX)
 		return v->n;
+	if (!p->owned && (r = tui_result(t, items_kind(v)))) {
+		/* The result's own order: its position, without a scan. */
+		uint32_t pos = engine_row_pos(t->s->eng, r, (uint32_t)id);
+		return pos < v->n ? pos : v->n;
+	}
 	for (size_t i = 0; i < v->n; i++)
 		if (p->rows[i] == (uint32_t)id)
 			return i;
