@@ -927,13 +927,31 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 	if (!kd->year)
 		return -1;
 	year_bounds(bound);
-	for (uint32_t i = 0; i < n; i++) {
-		/* Counted, not searched: no branch on random dates. */
-		int64_t cr = t->created[i];
-		unsigned y = 0;
-		for (unsigned k = 1; k < ENG_YEARS; k++)
-			y += cr >= bound[k];
-		kd->year[i] = (uint8_t)y;
+	/* Buckets start at midnight, so a table by day answers with one
+	 * multiply and one load per item (16 compares each were 50 ms). */
+	{
+		int64_t first = bound[1], span = bound[ENG_YEARS - 1] - first;
+		uint64_t days = (uint64_t)(span / 86400);
+		uint8_t *by_day = malloc(days + 1);
+		if (!by_day)
+			return -1;
+		for (unsigned y = 1, d = 0; d < days; d++) {
+			while (y + 1 < ENG_YEARS && first + (int64_t)d * 86400 >= bound[y + 1])
+				y++;
+			by_day[d] = (uint8_t)y;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t cr = t->created[i];
+			uint8_t y;
+			if (cr < first)
+				y = 0;
+			else if (cr - first >= span)
+				y = ENG_YEARS - 1;
+			else
+				y = by_day[(uint64_t)(cr - first) / 86400];
+			kd->year[i] = y;
+		}
+		free(by_day);
 	}
 	return ord_base(e, kind, 0, ATTRIB_UPLOADER);
 }

@@ -36,22 +36,27 @@ struct ht_snapshot *session_embedded_demo(char *err, size_t errlen)
 	return s;
 }
 
-/* Snapshot, directory, attribution, engine: built in order, kept together. */
-static int build_derived(struct session *s, struct ht_snapshot *snap, char *err, size_t errlen)
+/* Snapshot, directory, attribution, engine: built in order, kept together.
+ * The snapshot's checksum runs meanwhile on the other core; the session
+ * takes the new parts only once it has matched, so a corrupted file never
+ * replaces what was open.  Finishes the check in every case. */
+static int build_derived(struct session *s, struct ht_snapshot *snap, struct store_check *check,
+			 char *err, size_t errlen)
 {
 	struct attrib *a = attrib_build(snap, s->dir);
-	struct engine *e;
+	struct engine *e = a ? engine_new(snap, a, s->dir) : NULL;
+	struct store_err se;
 
-	if (!a) {
-		snprintf(err, errlen, "out of memory while attributing %u models",
-			 snap->t[HT_MODELS].n);
+	if (store_check_finish(check, &se) != 0) {
+		engine_free(e);
+		attrib_free(a);
+		snprintf(err, errlen, "%s", se.msg);
 		return -1;
 	}
-	e = engine_new(snap, a, s->dir);
-	if (!e) {
+	if (!a || !e) {
 		attrib_free(a);
-		snprintf(err, errlen, "out of memory while indexing %u models",
-			 snap->t[HT_MODELS].n);
+		snprintf(err, errlen, "out of memory while %s %u models",
+			 a ? "indexing" : "attributing", snap->t[HT_MODELS].n);
 		return -1;
 	}
 	engine_free(s->eng);
@@ -64,12 +69,13 @@ static int build_derived(struct session *s, struct ht_snapshot *snap, char *err,
 }
 
 static struct ht_snapshot *open_snapshot(struct session *s, const struct session_opts *o,
-					 char *err, size_t errlen)
+					 struct store_check **check, char *err, size_t errlen)
 {
 	struct store_err e;
 	struct ht_snapshot *snap;
 	struct stat st;
 
+	*check = NULL;
 	s->demo_fallback = 0;
 	if (o->snapshot && *o->snapshot) {
 		snprintf(s->snapshot_path, sizeof s->snapshot_path, "%s", o->snapshot);
@@ -85,7 +91,7 @@ static struct ht_snapshot *open_snapshot(struct session *s, const struct session
 			return session_embedded_demo(err, errlen);
 		}
 	}
-	snap = store_load(s->snapshot_path, &e);
+	snap = store_load_start(s->snapshot_path, check, &e);
 	if (!snap)
 		snprintf(err, errlen, "%s", e.msg);
 	return snap;
@@ -94,6 +100,7 @@ static struct ht_snapshot *open_snapshot(struct session *s, const struct session
 int session_open(struct session *s, const struct session_opts *o, char *err, size_t errlen)
 {
 	struct orgdir_diag diag = { report_dir_problem, (void *)o, 0 };
+	struct store_check *check;
 	struct ht_snapshot *snap;
 
 	memset(s, 0, sizeof *s);
@@ -109,12 +116,19 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 	}
 	orgdir_load_default(s->dir, o->orgs, &diag);
 	s->dir_problems = diag.errors;
-	snap = open_snapshot(s, o, err, errlen);
+	snap = open_snapshot(s, o, &check, err, errlen);
 	if (snap && o->snapshot_only) {
-		s->snap = snap;
-		return 0;
+		struct store_err se;
+		if (store_check_finish(check, &se) == 0) {
+			s->snap = snap;
+			return 0;
+		}
+		snprintf(err, errlen, "%s", se.msg);
+		table_free(snap);
+		session_close(s);
+		return -1;
 	}
-	if (!snap || build_derived(s, snap, err, errlen) != 0) {
+	if (!snap || build_derived(s, snap, check, err, errlen) != 0) {
 		if (snap && !s->snap)
 			table_free(snap);
 		session_close(s);
@@ -126,6 +140,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 int session_reload(struct session *s, char *err, size_t errlen)
 {
 	struct session_opts o = { 0 };
+	struct store_check *check;
 	struct ht_snapshot *snap;
 	char keep_path[sizeof s->snapshot_path];
 	int keep_demo = s->demo_fallback;
@@ -133,8 +148,8 @@ int session_reload(struct session *s, char *err, size_t errlen)
 	memcpy(keep_path, s->snapshot_path, sizeof keep_path);
 	o.snapshot = s->snapshot_path[0] ? keep_path : NULL;
 	o.quiet = 1;
-	snap = open_snapshot(s, &o, err, errlen);
-	if (!snap || build_derived(s, snap, err, errlen) != 0) {
+	snap = open_snapshot(s, &o, &check, err, errlen);
+	if (!snap || build_derived(s, snap, check, err, errlen) != 0) {
 		table_free(snap);
 		memcpy(s->snapshot_path, keep_path, sizeof keep_path);
 		s->demo_fallback = keep_demo;

@@ -4,8 +4,9 @@
  * Owns: files under the cache directory.  Only store.c writes them (through
  * store_write, which every writer - import, demo, fetch - goes through).
  *
- * Cost: store_load reads the file in one go and checksums it (about 3 GB/s);
- * no per-row work.  store_write writes a temporary file, fsyncs it, renames
+ * Cost: store_load maps the file, checks every index against its bounds and
+ * checksums it (about 5 GB/s; store_load_start does the checksum on another
+ * thread); no per-row work.  store_write writes a temporary file, fsyncs it, renames
  * it over the target and fsyncs the folder: a crash leaves either the old or
  * the new file, whole.
  */
@@ -27,6 +28,17 @@ struct store_err {
 /* Loads and verifies a snapshot.  NULL with err filled on any problem:
  * missing, truncated, wrong magic, newer version, bad checksum, bad bounds. */
 struct ht_snapshot *store_load(const char *path, struct store_err *err);
+
+/* As store_load, but the checksum runs on another thread while the caller
+ * builds on the snapshot (start-up uses both cores).  Everything but the
+ * checksum is checked before it returns, so the snapshot is safe to read;
+ * its values are trusted, and may be shown, only once store_check_finish
+ * has returned 0.  Call store_check_finish exactly once, before table_free:
+ * -1 with err filled means the file is corrupted. */
+struct store_check;
+struct ht_snapshot *store_load_start(const char *path, struct store_check **check,
+				     struct store_err *err);
+int store_check_finish(struct store_check *c, struct store_err *err);
 
 /* Verifies a file image in memory (used by store_load and the fuzzer).
  * Takes ownership of buf (freed on failure). */
