@@ -163,6 +163,11 @@ struct kdata {
 	 * that pass.  Made on first use. */
 	uint32_t *aorder[ATTRIB_MODE_COUNT][2];
 	uint32_t *acls_n[ATTRIB_MODE_COUNT];
+	/* The positions in aorder grouped by class, ascending within one:
+	 * class c holds apos[acls_off[c] .. acls_off[c + 1]).  A filter that
+	 * passes a few small classes reads their heads, not the whole order. */
+	uint32_t *acls_off[ATTRIB_MODE_COUNT];
+	uint32_t *apos[ATTRIB_MODE_COUNT][2];
 	struct search_index *sx; /* the ids' search index */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
@@ -461,6 +466,49 @@ static int build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_s
 	}
 	for (uint32_t i = 0; i < n; i++)
 		perm[i] = (uint32_t)(v[i] & (rb ? ((uint64_t)1 << rb) - 1 : 0));
+	free(v);
+	return 0;
+}
+
+/* The first `want` of rows[0..n) in cmp_rows order (desc) or its reverse,
+ * by a radix sort of (key, row) packed in 64 bits: a few linear passes
+ * where a comparison sort paid a random read per comparison.  1 when the
+ * key does not fit (names, huge values): the caller sorts otherwise. */
+static int sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key,
+			   const uint32_t *rows, uint32_t n, uint32_t want, int desc, uint32_t *out)
+{
+	const struct ht_table *t = &s->t[kind];
+	unsigned rb = bits_of(t->n ? t->n - 1 : 0), kb;
+	uint64_t max = 0, *v;
+	int64_t cmin = 0;
+	int ascending = 1;
+	if (key == SORT_NAME || n == 0)
+		return n ? 1 : 0;
+	if (key == SORT_CREATED) {
+		cmin = t->created[rows[0]];
+		for (uint32_t i = 1; i < n; i++)
+			cmin = t->created[rows[i]] < cmin ? t->created[rows[i]] : cmin;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t k = sort_key(t, key, rows[i], cmin);
+		max = k > max ? k : max;
+		ascending &= i == 0 || rows[i] > rows[i - 1];
+	}
+	kb = bits_of(max);
+	if (rb + kb > 64 || rb >= 64)
+		return 1;
+	if (!(v = malloc((size_t)n * sizeof *v)))
+		return -1;
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = ((max - sort_key(t, key, rows[i], cmin)) << rb) | rows[i];
+	/* Ties go by row: already so when the rows come in row order (30-day
+	 * ranks are rows); else the row bits are sorted too. */
+	if (radix_sort(v, n, ascending ? rb : 0, rb + kb)) {
+		free(v);
+		return -1;
+	}
+	for (uint32_t i = 0; i < want; i++)
+		out[i] = (uint32_t)(v[desc ? i : n - 1 - i] & (rb ? ((uint64_t)1 << rb) - 1 : 0));
 	free(v);
 	return 0;
 }
@@ -997,6 +1045,9 @@ static void kdata_free(struct kdata *kd)
 		free(kd->cby_off[m]);
 		free(kd->aorder[m][0]);
 		free(kd->aorder[m][1]);
+		free(kd->apos[m][0]);
+		free(kd->apos[m][1]);
+		free(kd->acls_off[m]);
 		free(kd->acls_n[m]);
 		if (m && kd->goff[1] == kd->goff[0])
 			continue; /* shared with mode 0 */
@@ -1691,16 +1742,32 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		uint64_t k = 0;
 		if (kd_cby(e, kind, mode))
 			return -1;
-		FOR_EACH_VISITED(ms, kd->n, 1, rk, {
+#define NON_MATCH_ADD(RK)                                                       \
+	do {                                                                    \
+		struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + cell[RK]]; \
+		b->count++;                                                     \
+		b->downloads += dl[RK];                                         \
+		b->likes += likes[RK];                                          \
+	} while (0)
+		if ((uint64_t)(kd->n - ms->n) * 8 >= kd->n) {
+			/* Dense non-matches: the hardware fetches ahead on its own. */
+			const uint64_t *restrict bits = ms->bits;
+			size_t nw = words_of(kd->n);
+			for (size_t w = 0; w < nw; w++) {
+				uint64_t b_ = ~bits[w];
+				if (w == nw - 1 && (kd->n & 63))
+					b_ &= ((uint64_t)1 << (kd->n & 63)) - 1;
+				for (; b_; b_ &= b_ - 1)
+					NON_MATCH_ADD((uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b_)));
+			}
+		} else FOR_EACH_VISITED(ms, kd->n, 1, rk, {
 			__builtin_prefetch(&dl[rk]);
 			__builtin_prefetch(&likes[rk]);
 			__builtin_prefetch(&cell[rk]);
 		}, {
-			struct cell_acc *b = &cube[(uint32_t)(k++ & 1) * ncell + cell[rk]];
-			b->count++;
-			b->downloads += dl[rk];
-			b->likes += likes[rk];
+			NON_MATCH_ADD(rk);
 		});
+#undef NON_MATCH_ADD
 		for (uint32_t i = 0; i < ncell; i++) {
 			struct cell_acc *b0 = &cube[i], *b1 = &cube[ncell + i];
 			uint64_t cnt = ct[i].count - b0->count - b1->count;
@@ -2125,18 +2192,26 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 	}
 	if ((uint64_t)n * 32 <= e->k[r->kind].n) {
 		/* A small result: sorting it beats a walk over the whole order. */
-		struct sort_ctx c = { e->s, r->kind, sort };
 		const uint32_t *rows = engine_result_rows(e, r);
-		uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
-		if (!rows || !all) {
-			free(all);
+		int rc;
+		if (!rows)
 			return (size_t)-1;
+		rc = sort_rows_radix(e->s, r->kind, sort, rows, n, want, desc, out);
+		if (rc < 0)
+			return (size_t)-1;
+		if (rc == 0)
+			return want;
+		{
+			struct sort_ctx c = { e->s, r->kind, sort };
+			uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
+			if (!all)
+				return (size_t)-1;
+			memcpy(all, rows, (size_t)n * sizeof *all);
+			qsort_r(all, n, sizeof *all, cmp_rows, &c);
+			for (uint32_t i = 0; i < want; i++)
+				out[i] = all[desc ? i : n - 1 - i];
+			free(all);
 		}
-		memcpy(all, rows, (size_t)n * sizeof *all);
-		qsort_r(all, n, sizeof *all, cmp_rows, &c);
-		for (uint32_t i = 0; i < want; i++)
-			out[i] = all[desc ? i : n - 1 - i];
-		free(all);
 		return want;
 	}
 	{
@@ -2149,10 +2224,24 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 			return (size_t)-1;
 		if (bits != ((const struct result_priv *)r)->ms.bits)
 			rank = NULL;
-		for (uint32_t i = 0; i < kd->n && j < want; i++) {
-			uint32_t row = perm[desc ? i : kd->n - 1 - i], rk = rank ? rank[row] : row;
-			if ((bits[rk >> 6] >> (rk & 63)) & 1)
-				out[j++] = row;
+		if (rank) {
+			/* Each rank is a miss: fetched a stretch ahead, so the
+			 * misses overlap (a first screen may pass over a million
+			 * rows that do not match). */
+			const uint32_t lag = 24;
+			for (uint32_t i = 0; i < kd->n && j < want; i++) {
+				uint32_t row = perm[desc ? i : kd->n - 1 - i], rk = rank[row];
+				if (i + lag < kd->n)
+					__builtin_prefetch(&rank[perm[desc ? i + lag : kd->n - 1 - i - lag]]);
+				if ((bits[rk >> 6] >> (rk & 63)) & 1)
+					out[j++] = row;
+			}
+		} else {
+			for (uint32_t i = 0; i < kd->n && j < want; i++) {
+				uint32_t row = perm[desc ? i : kd->n - 1 - i];
+				if ((bits[row >> 6] >> (row & 63)) & 1)
+					out[j++] = row;
+			}
 		}
 	}
 	return j;
@@ -2421,8 +2510,71 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 		}
 	}
 	ord[k] = UINT32_MAX; /* end */
+	{
+		uint32_t ncls = (uint32_t)OT_COUNT * e->n_cg, *off = kd->acls_off[mode], *pos;
+		uint32_t *next = malloc(((size_t)ncls + 1) * sizeof *next);
+		uint32_t *ap = malloc(((size_t)k + 1) * sizeof *ap);
+		if (!off && next && (off = malloc(((size_t)ncls + 1) * sizeof *off))) {
+			off[0] = 0;
+			for (uint32_t c = 0; c < ncls; c++)
+				off[c + 1] = off[c] + kd->acls_n[mode][c];
+			kd->acls_off[mode] = off;
+		}
+		if (!off || !next || !ap) {
+			free(next);
+			free(ap);
+			free(ord);
+			return -1;
+		}
+		pos = next;
+		memcpy(pos, off, (size_t)ncls * sizeof *pos);
+		for (uint32_t i = 0; i < k; i++) {
+			uint32_t ac = ord[i];
+			unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
+			ap[pos[type * e->n_cg + e->acct_cg[ac]]++] = i;
+		}
+		free(next);
+		kd->apos[mode][all] = ap;
+	}
 	kd->aorder[mode][all] = ord;
 	return 0;
+}
+
+static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
+		      uint32_t ac, int all);
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The first `limit` accounts of the unfiltered order whose class passes,
+ * into e->touched, from the heads of the passing classes' lists: -1 when
+ * the classes that pass are so many that the plain walk is as cheap. */
+static int64_t orgs_class_heads(struct engine *e, const struct result_priv *p, const struct kdata *kd,
+				int mode, int all, size_t limit)
+{
+	uint32_t ncls = (uint32_t)OT_COUNT * e->n_cg, passing = 0, *cand, nc = 0, m = 0;
+	const uint32_t *off = kd->acls_off[mode], *ap = kd->apos[mode][all], *ord = kd->aorder[mode][all];
+	if (!p->cls_ok || !off || !ap)
+		return -1;
+	for (uint32_t c = 0; c < ncls; c++)
+		passing += p->cls_ok[c] ? off[c + 1] - off[c] : 0;
+	if ((uint64_t)passing * 8 > off[ncls])
+		return -1;
+	if (!(cand = malloc(((size_t)passing + 1) * sizeof *cand)))
+		return -2;
+	for (uint32_t c = 0; c < ncls; c++)
+		if (p->cls_ok[c])
+			for (uint32_t j = off[c]; j < off[c + 1] && j - off[c] < limit; j++)
+				cand[nc++] = ap[j];
+	qsort(cand, nc, sizeof *cand, cmp_u32);
+	for (uint32_t i = 0; i < nc && m < limit; i++)
+		if (take_total(e, p, kd->atot[mode], ord[cand[i]], all))
+			e->touched[m++] = ord[cand[i]];
+	free(cand);
+	return m;
 }
 
 /* Whether an account's class (organisation type, country and group)
@@ -2563,6 +2715,9 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 			/* The first accounts that pass, in the unfiltered order:
 			 * the same as selecting them from all that pass. */
 			const uint32_t *ord = kd->aorder[mode][all];
+			int64_t got = orgs_class_heads(e, p, kd, mode, all, limit);
+			if (got != -1)
+				return got < 0 ? -1 : got;
 			for (uint32_t i = 0; ord[i] != UINT32_MAX && m < limit; i++)
 				if (take_total(e, p, at, ord[i], all))
 					e->touched[m++] = ord[i];
