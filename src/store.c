@@ -590,7 +590,7 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 	}
 	/* Read-only and populated: the pages come straight from the page cache,
 	 * with no copy (a writable private mapping would copy every page). */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | (check ? 0 : MAP_POPULATE),
 		   fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {

@@ -24,15 +24,34 @@ static const struct view_col items_cols[IC_COUNT] = {
 	[IC_TASK]      = { "Task",      16, 0, 0, -1,             3, 0 },
 };
 
-struct items_priv {
-	const uint32_t *rows;     /* the result's rows, or a sorted copy */
-	int owned;
-	uint64_t max_dl;    /* for the bars: the largest window downloads shown */
-};
-
 static enum ht_kind items_kind(const struct view *v)
 {
 	return v->ops == &view_datasets_ops ? HT_DATASETS : HT_MODELS;
+}
+
+struct items_priv {
+	/* By downloads the result's own order serves, read by position
+	 * (engine_row_at), or its row list once a scan needs every row;
+	 * another order is a sorted copy (owned). */
+	const uint32_t *rows;
+	int owned;
+	int by_result;      /* rows come from the result, reversed when !desc */
+	uint64_t max_dl;    /* for the bars: the largest window downloads shown */
+};
+
+/* The item shown at position i. */
+static uint32_t items_row(struct tui *t, struct view *v, size_t i)
+{
+	struct items_priv *p = v->priv;
+	struct eng_result *r;
+	size_t pos;
+	if (!p->by_result)
+		return p->rows[i];
+	pos = v->desc ? i : v->n - 1 - i;
+	if (p->rows)
+		return p->rows[pos];
+	r = tui_result(t, items_kind(v));
+	return r ? engine_row_at(t->s->eng, r, (uint32_t)pos) : 0;
 }
 
 static void items_done(struct view *v)
@@ -64,16 +83,14 @@ static void items_open(struct tui *t, struct view *v)
 		free((void *)p->rows);
 	p->rows = NULL;
 	p->owned = 0;
+	p->by_result = 0;
 	v->n = 0;
 	r = tui_result(t, k);
 	if (!r)
 		return;
-	if (v->sort == SORT_DOWNLOADS && v->desc) {
-		p->rows = engine_result_rows(t->s->eng, r);  /* the result's own: no copy */
-		if (!p->rows && r->n) {
-			tui_message(t, 1, "Out of memory listing %u rows", r->n);
-			return;
-		}
+	if (v->sort == SORT_DOWNLOADS) {
+		/* Nothing listed up front: the screen reads its rows by position. */
+		p->by_result = 1;
 	} else {
 		p->rows = engine_sort_items(t->s->eng, r, (enum eng_sort)v->sort, v->desc);
 		p->owned = 1;
@@ -94,7 +111,7 @@ static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, ch
 	struct eng_result *r = tui_result(t, k);
 	const struct ht_snapshot *s = t->s->snap;
 	const struct attrib *a = t->s->attr;
-	uint32_t row = p->rows[i];
+	uint32_t row = items_row(t, v, i);
 	uint32_t acct;
 
 	switch (col) {
@@ -142,20 +159,22 @@ static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, ch
 static uint64_t items_ident(struct tui *t, struct view *v, size_t i)
 {
 	struct items_priv *p = v->priv;
-	(void)t;
-	return p && p->rows ? p->rows[i] : 0;
+	return p && (p->rows || p->by_result) && i < v->n ? items_row(t, v, i) : 0;
 }
 
 static size_t items_find(struct tui *t, struct view *v, uint64_t id)
 {
 	struct items_priv *p = v->priv;
 	struct eng_result *r;
-	if (!p || !p->rows || id > UINT32_MAX)
+	if (!p || (!p->rows && !p->by_result) || id > UINT32_MAX)
 		return v->n;
-	if (!p->owned && (r = tui_result(t, items_kind(v)))) {
+	if (p->by_result) {
 		/* The result's own order: its position, without a scan. */
-		uint32_t pos = engine_row_pos(t->s->eng, r, (uint32_t)id);
-		return pos < v->n ? pos : v->n;
+		uint32_t pos = (r = tui_result(t, items_kind(v))) ? engine_row_pos(t->s->eng, r, (uint32_t)id)
+								 : UINT32_MAX;
+		if (pos >= v->n)
+			return v->n;
+		return v->desc ? pos : v->n - 1 - pos;
 	}
 	for (size_t i = 0; i < v->n; i++)
 		if (p->rows[i] == (uint32_t)id)
@@ -166,16 +185,20 @@ static size_t items_find(struct tui *t, struct view *v, uint64_t id)
 static const char *items_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
 {
 	struct items_priv *p = v->priv;
+	struct eng_result *r;
 	(void)buf;
 	(void)len;
-	return ht_id(t->s->snap, items_kind(v), p->rows[i]);
+	/* A text search reads row after row: list them once. */
+	if (p->by_result && !p->rows && (r = tui_result(t, items_kind(v))))
+		p->rows = engine_result_rows(t->s->eng, r);
+	return ht_id(t->s->snap, items_kind(v), items_row(t, v, i));
 }
 
 static void items_enter(struct tui *t, struct view *v)
 {
 	struct items_priv *p = v->priv;
 	if (p && v->sel < v->n)
-		view_detail_show(t, items_kind(v), p->rows[v->sel]);
+		view_detail_show(t, items_kind(v), items_row(t, v, v->sel));
 }
 
 static void items_export(struct tui *t, struct view *v, struct export_req *q)

@@ -139,6 +139,25 @@ tt_wait_re "^Name +Key"
 tt_wait "no filter"
 echo "ok drill-down"
 
+# ---- Sort: D again lists the least downloaded first (read by position
+# from the result, reversed), as the export in that order does.  Ids are
+# compared on their first 20 characters (the column may cut them).
+first_id() { "$TT_HUBTOP" export models --snapshot "$SNAP" "$@" --limit 1 --format tsv |
+	awk -F'\t' 'NR == 2 { print substr($2, 1, 20) }'; }
+least=$(first_id --sort downloads:asc)
+most=$(first_id --sort downloads:desc)
+[ -n "$least" ] && [ -n "$most" ] || tt_fail "hubtop export gave no first model"
+tt_keys 1 D
+tt_wait "Downloads▲"
+tt_keys Home
+tt_wait_re "^ +1 +$least"
+tt_keys End
+tt_wait_re "^ +3000 +$most"
+tt_keys D
+tt_wait "Downloads▼"
+tt_keys Home
+tt_wait_re "^ +1 +$most"
+
 # ---- Sort: K sorts by likes, again reverses; export writes that order.
 tt_keys 1 K
 tt_wait "Likes▼"
