@@ -2971,6 +2971,16 @@ int engine_prepare_step(struct engine *e)
 	static const enum eng_sort sorts[4] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING, SORT_NAME };
 	if (!e)
 		return -1;
+	if (e->prep >= HT_KIND_COUNT * P_PER_KIND) {
+		/* Every piece made: what the next letter of the last search
+		 * would otherwise read (search_refine), once per answer. */
+		for (int k = 0; k < HT_KIND_COUNT; k++) {
+			int rc = e->k[k].sx ? search_refine(e->k[k].sx) : 0;
+			if (rc)
+				return rc < 0 ? -1 : 1;
+		}
+		return 0;
+	}
 	while (e->prep < HT_KIND_COUNT * P_PER_KIND) {
 		enum ht_kind kind = (enum ht_kind)(e->prep / P_PER_KIND);
 		unsigned step = e->prep % P_PER_KIND;

@@ -797,3 +797,20 @@ const uint64_t *search_match(struct search_index *x, const char *needle, uint32_
 	*count = dst->count;
 	return dst->bits;
 }
+
+int search_refine(struct search_index *x)
+{
+	size_t k = x->cur_len;
+	/* The longest cached answer to the needle typed last, if it lacks
+	 * what its extensions read: with it, the next letter is decided by
+	 * the bytes kept per match instead of by reading the ids. */
+	while (k >= 2 && !x->lv[k].valid)
+		k--;
+	if (k < 2 || x->lv[k].has_at)
+		return 0;
+	memcpy(x->needle, x->cur, k);
+	x->needle[k] = '\0';
+	memcpy(x->cand, x->lv[k].bits, x->nw * sizeof *x->cand);
+	sx_test(x, NULL, 0, k, &x->lv[k], x->lv[k].count);
+	return x->lv[k].has_at ? 1 : -1;
+}

@@ -279,6 +279,7 @@ struct eng_result *tui_result(struct tui *t, enum ht_kind k)
 		t->res[k] = engine_apply(t->s->eng, &t->filter, k);
 		tui_trace("applied", t->res[k] ? (int)t->res[k]->n : -1);
 		t->res_gen[k] = t->gen;
+		t->prepared = NULL; /* a new answer may leave idle work (a search's next letter) */
 	}
 	return t->res[k];
 }

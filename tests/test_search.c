@@ -149,8 +149,46 @@ static void session(const struct ht_snapshot *s, unsigned steps)
 			snprintf(needle, sizeof needle, "%s%s", ht_id(s, HT_MODELS, below(n)), below(2) ? "a" : "");
 		}
 		check(x, s, needle);
+		/* Idle time between keys, half the time: the answer stays the
+		 * same, the next letters read what it kept. */
+		if (below(2)) {
+			int rc = search_refine(x);
+			assert_true(rc >= 0);
+			if (rc) {
+				check(x, s, needle);
+				assert_int_equal(search_refine(x), 0);
+			}
+		}
 	}
 	search_free(x);
+}
+
+/* Refining has work only for an answer made from the pair sets (two
+ * letters), once; the letters typed after it use what it kept. */
+static void test_refine(void **state)
+{
+	struct ht_snapshot *s = make_table(5000, 40);
+	struct search_index *x = search_new(s, HT_MODELS);
+	static const char *const words[] = { "ab", "ba-", "l0", "-_", "./" };
+	char needle[8];
+	(void)state;
+	assert_non_null(x);
+	assert_int_equal(search_refine(x), 0); /* nothing searched yet */
+	check(x, s, "a");
+	assert_int_equal(search_refine(x), 0); /* one letter: the class bitmap, nothing to keep */
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		check(x, s, words[w]);
+		if (strlen(words[w]) == 2)
+			assert_int_equal(search_refine(x), 1);
+		assert_int_equal(search_refine(x), 0);
+		for (const char *c = "abl0-_./"; *c; c++) {
+			snprintf(needle, sizeof needle, "%s%c", words[w], *c);
+			check(x, s, needle);
+			check(x, s, words[w]);
+		}
+	}
+	search_free(x);
+	table_free(s);
 }
 
 static void test_random_tables(void **state)
@@ -293,6 +331,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_refine),
 		cmocka_unit_test(test_long_needles),
 		cmocka_unit_test(test_random_tables),
 		cmocka_unit_test(test_hubdata),

@@ -145,8 +145,10 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 /* Makes now what the engine otherwise makes on first use (the lineage
  * attribution's cells, the all-time order, the narrow filter columns, the
  * search buffer, the account groups), one piece per call, so a front end
- * can call it between key presses.  Returns 1 while pieces remain, 0 when
- * all are made, -1 when memory runs out. */
+ * can call it between key presses.  Once they are all made, it readies the
+ * next letter of the last search (search_refine), so call it again after
+ * each engine_apply.  Returns 1 while work remains, 0 when there is none,
+ * -1 when memory runs out. */
 int engine_prepare_step(struct engine *e);
 
 /* Aggregate ranking for PANE_ORGS .. PANE_YEARS over a result.  Rows with
