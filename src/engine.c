@@ -1410,6 +1410,19 @@ static inline void conc_word(const uint64_t *dl, const uint64_t *uni, size_t w, 
 		*P += k * x;
 		return;
 	}
+	if (bits && dl[base + (unsigned)__builtin_ctzll(bits)] < ((uint64_t)1 << 52)) {
+		/* The word's sums in 64 bits (its largest value, the first, under
+		 * 2^52: 64 prefix sums of 64 of them fit), added to the 128-bit
+		 * total once per word: the loop carries no 128-bit chain. */
+		uint64_t s = 0, ss = 0, k = (uint64_t)__builtin_popcountll(bits);
+		for (; bits; bits &= bits - 1) {
+			s += dl[base + (unsigned)__builtin_ctzll(bits)];
+			ss += s;
+		}
+		*SP += (unsigned __int128)k * *P + ss;
+		*P += s;
+		return;
+	}
 	for (; bits; bits &= bits - 1) {
 		*P += dl[base + (unsigned)__builtin_ctzll(bits)];
 		*SP += *P;

@@ -459,6 +459,17 @@ static int add_list_term(struct ht_builder *b, struct brow *r, const char *t)
 	return 0;
 }
 
+/* 1 when s starts with the n bytes of prefix; stops at s's end. */
+static int has_prefix(const char *s, const char *prefix, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != prefix[i])
+			return 0;
+	return 1;
+}
+
 /* The tags the model keeps: lineage, licence, dataset tasks and languages. */
 static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, const struct ht_item *it)
 {
@@ -470,7 +481,7 @@ static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, co
 		const char *t = it->tags[i];
 		if (!t)
 			continue;
-		if (kind == HT_MODELS && strncmp(t, "base_model:", 11) == 0) {
+		if (kind == HT_MODELS && has_prefix(t, "base_model:", 11)) {
 			const char *rest = t + 11, *colon = strchr(rest, ':');
 			int rel = colon ? rel_from(rest, (size_t)(colon - rest)) : 0;
 			if (colon && rel) {
@@ -480,15 +491,15 @@ static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, co
 				if (add_link(b, r, rest, HT_REL_UNSPECIFIED))
 					return -1;
 			}
-		} else if (strncmp(t, "license:", 8) == 0) {
+		} else if (has_prefix(t, "license:", 8)) {
 			if (!r->license && term(b, t + 8, &r->license))
 				return -1;
-		} else if (kind == HT_DATASETS && strncmp(t, "task_categories:", 16) == 0) {
+		} else if (kind == HT_DATASETS && has_prefix(t, "task_categories:", 16)) {
 			if (!r->pipeline && term(b, t + 16, &r->pipeline))
 				return -1;
 			if (add_list_term(b, r, t))
 				return -1;
-		} else if (kind == HT_DATASETS && strncmp(t, "language:", 9) == 0) {
+		} else if (kind == HT_DATASETS && has_prefix(t, "language:", 9)) {
 			if (add_list_term(b, r, t))
 				return -1;
 		}
@@ -500,14 +511,19 @@ static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, co
  * else the owner part of its id (idlen bytes). */
 static const char *owner_of(const struct ht_item *it, size_t idlen, size_t *olen)
 {
-	const char *slash;
+	const char *slash = memchr(it->id, '/', idlen);
+	size_t n = slash ? (size_t)(slash - it->id) : idlen;
 
-	if (it->author && *it->author && table_id_valid(it->author) && !strchr(it->author, '/')) {
+	*olen = n;
+	/* Most often the author is the id's owner, a part of a valid id: valid
+	 * itself, and without a '/'. */
+	if (!it->author || !*it->author ||
+	    (slash && has_prefix(it->author, it->id, n) && it->author[n] == '\0'))
+		return it->id;
+	if (table_id_valid(it->author) && !strchr(it->author, '/')) {
 		*olen = strlen(it->author);
 		return it->author;
 	}
-	slash = memchr(it->id, '/', idlen);
-	*olen = slash ? (size_t)(slash - it->id) : idlen;
 	return it->id;
 }
 
