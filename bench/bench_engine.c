@@ -88,7 +88,11 @@ static struct ht_snapshot *generate(uint64_t n, const struct orgdir *d)
 /* The scripted session: each step edits the filter like a user would. */
 static int script(struct filter *f, int step, enum eng_sort *sort)
 {
-	static const char *const typed[] = { "llama-instruct", "qwen", "gguf", "mistral-chat", "bert" };
+	/* At least 10 letters each: every typing step changes the needle (the
+	 * explorer does not recompute a filter that did not change, so a
+	 * repeated one is no step of a user's session). */
+	static const char *const typed[] = { "llama-instruct", "qwen2.5-7b-instruct", "q4_k_m-gguf",
+					     "mistral-chat", "bert-base-uncased" };
 	static const char *const codes[] = { "CN", "US", "FR", "GB", "unknown" };
 	static const char *const types[] = { "industry", "academia", "independent" };
 	char err[256], cur[64];

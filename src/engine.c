@@ -479,28 +479,38 @@ static int sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum 
 {
 	const struct ht_table *t = &s->t[kind];
 	unsigned rb = bits_of(t->n ? t->n - 1 : 0), kb;
-	uint64_t max = 0, *v;
-	int64_t cmin = 0;
+	uint64_t max = 0, min = UINT64_MAX, *v;
 	int ascending = 1;
 	if (key == SORT_NAME || n == 0)
 		return n ? 1 : 0;
-	if (key == SORT_CREATED) {
-		cmin = t->created[rows[0]];
-		for (uint32_t i = 1; i < n; i++)
-			cmin = t->created[rows[i]] < cmin ? t->created[rows[i]] : cmin;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t k = sort_key(t, key, rows[i], cmin);
-		max = k > max ? k : max;
-		ascending &= i == 0 || rows[i] > rows[i - 1];
-	}
-	kb = bits_of(max);
-	if (rb + kb > 64 || rb >= 64)
-		return 1;
 	if (!(v = malloc((size_t)n * sizeof *v)))
 		return -1;
+	/* One read of the table per row (they are scattered): the key, made
+	 * unsigned in the same order (creation: offset by 2^63). */
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t k;
+		if (i + 16 < n) {
+			uint32_t r = rows[i + 16];
+			__builtin_prefetch(key == SORT_CREATED ? (const void *)&t->created[r] :
+					   key == SORT_LIKES ? (const void *)&t->likes[r] :
+					   key == SORT_TRENDING ? (const void *)&t->trending[r] :
+					   key == SORT_DOWNLOADS ? (const void *)&t->downloads[r] :
+					   (const void *)&t->downloads_all[r]);
+		}
+		k = key == SORT_CREATED ? (uint64_t)t->created[rows[i]] ^ ((uint64_t)1 << 63)
+					: sort_key(t, key, rows[i], 0);
+		v[i] = k;
+		max = k > max ? k : max;
+		min = k < min ? k : min;
+		ascending &= i == 0 || rows[i] > rows[i - 1];
+	}
+	kb = bits_of(max - min);
+	if (rb + kb > 64 || rb >= 64) {
+		free(v);
+		return 1;
+	}
 	for (uint32_t i = 0; i < n; i++)
-		v[i] = ((max - sort_key(t, key, rows[i], cmin)) << rb) | rows[i];
+		v[i] = ((max - v[i]) << rb) | rows[i];
 	/* Ties go by row: already so when the rows come in row order (30-day
 	 * ranks are rows); else the row bits are sorted too. */
 	if (radix_sort(v, n, ascending ? rb : 0, rb + kb)) {
@@ -1632,7 +1642,7 @@ static void finish_conc(struct eng_result *r, const struct match_set *ms, const 
 			BODY;                                                           \
 		}                                                                       \
 	} while (0)
-#define VISIT_LAG 16u
+#define VISIT_LAG 32u
 
 /* The earliest creation among a cell's matches: its rows in creation order
  * (kd->cby), the first that matches.  Only rows that do not match are
@@ -2713,7 +2723,15 @@ static void group_sum(const struct kdata *kd, const struct result_priv *p, const
 	k->created = created;
 }
 
-/* Few matches: their sums by account, one match at a time. */
+/* One match for an account's sums (orgs_few). */
+struct acct_add {
+	uint32_t acct, likes;
+	uint64_t dl, created;
+};
+
+/* Few matches: their sums by account, one match at a time, in two passes
+ * so that both random reads are fetched ahead: the matches' records (in
+ * rank order) into a list, then the accounts' sums along the list. */
 static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode, int all)
 {
 	const struct kdata *kd = &e->k[p->pub.kind];
@@ -2721,33 +2739,61 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 	const uint32_t *acct = o->acct[mode], *likes = o->likes, *perm = o->perm;
 	const uint64_t *dl = o->dl;
 	const int64_t *created = e->s->t[p->pub.kind].created;
-	uint32_t m = 0, gen, na = e->a->n_accounts < e->kacc_n ? e->a->n_accounts : e->kacc_n;
+	uint32_t m = 0, gen, na = e->a->n_accounts < e->kacc_n ? e->a->n_accounts : e->kacc_n, nl = 0;
+	struct acct_add *list = malloc(((size_t)p->ms.n + 1) * sizeof *list);
+	if (!list)
+		return -1;
 	if (++e->gen == 0) {
 		for (uint32_t i = 0; i < e->kacc_n; i++)
 			e->kacc[i].gen = 0;
 		e->gen = 1;
 	}
 	gen = e->gen;
-	FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
-		__builtin_prefetch(&acct[rk]);
-		__builtin_prefetch(&dl[rk]);
-	}, {
-		uint32_t ac = acct[rk] < na ? acct[rk] : 0;
-		int64_t cr = created[perm ? perm[rk] : rk];
-		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
-		struct key_acc *k = &e->kacc[ac];
+	if (o->rec) {
+		const struct rank_rec *rec = o->rec;
+		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
+			__builtin_prefetch(&rec[rk]);
+		}, {
+			const struct rank_rec *q = &rec[rk];
+			struct acct_add *x = &list[nl++];
+			x->acct = q->acct[mode] < na ? q->acct[mode] : 0;
+			x->likes = q->likes;
+			x->dl = q->dl;
+			x->created = q->created ? q->created : UINT64_MAX;
+		});
+	} else {
+		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
+			__builtin_prefetch(&acct[rk]);
+			__builtin_prefetch(&dl[rk]);
+			__builtin_prefetch(&likes[rk]);
+			__builtin_prefetch(&created[perm ? perm[rk] : rk]);
+		}, {
+			struct acct_add *x = &list[nl++];
+			int64_t cr = created[perm ? perm[rk] : rk];
+			x->acct = acct[rk] < na ? acct[rk] : 0;
+			x->likes = likes[rk];
+			x->dl = dl[rk];
+			x->created = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+		});
+	}
+	for (uint32_t i = 0; i < nl; i++) {
+		const struct acct_add *x = &list[i];
+		struct key_acc *k = &e->kacc[x->acct];
+		if (i + 16 < nl)
+			__builtin_prefetch(&e->kacc[list[i + 16].acct], 1);
 		if (k->gen != gen) {
 			k->gen = gen;
 			k->count = 0;
 			k->downloads = k->likes = 0;
 			k->created = UINT64_MAX;
-			e->touched[m++] = ac;
+			e->touched[m++] = x->acct;
 		}
 		k->count++;
-		k->downloads += dl[rk];
-		k->likes += likes[rk];
-		k->created = ck < k->created ? ck : k->created;
-	});
+		k->downloads += x->dl;
+		k->likes += x->likes;
+		k->created = x->created < k->created ? x->created : k->created;
+	}
+	free(list);
 	return m;
 }
 
@@ -2797,7 +2843,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 				e->touched[m++] = ac;
 		return m;
 	}
-	if ((uint64_t)p->ms.n * 256 < kd->n)
+	if ((uint64_t)p->ms.n * 32 < kd->n)
 		return orgs_few(e, p, mode, all);
 	if (!(gr = group_ranks(e, r->kind, mode, all)))
 		return -1;
