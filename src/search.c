@@ -43,6 +43,7 @@
 #define SX_FEW 2048            /* fewer candidates: test them without intersecting */
 #define SX_RING 64             /* candidates in flight (a power of two) */
 #define SX_AHEAD 32            /* fetches run this many candidates ahead of the tests */
+#define SX_BLOCK 1024          /* rows decided from hints before their text is read */
 
 /* One cached answer: the rows matching the first len bytes of cur, and
  * per match (in row order) what the next letter needs to know, so that
@@ -61,6 +62,19 @@ struct sx_level {
 
 #define SX_NEXT_N 0x0fu
 #define SX_ONCE 0x10u         /* the needle occurs only once in the id */
+#define SX_DEAD 0x80u         /* a staged entry whose row does not match */
+
+/* The entries of one block of SX_BLOCK rows extending a prefix with
+ * hints, in row order, before they go to the level's arrays; the open
+ * ones (the hints could not decide) wait there for their text. */
+struct sx_stage {
+	uint32_t at[SX_BLOCK];
+	uint64_t next[SX_BLOCK];
+	uint8_t flags[SX_BLOCK];
+	uint32_t open_row[SX_BLOCK];
+	uint16_t open_slot[SX_BLOCK];  /* which entry */
+	uint32_t n, nopen;
+};
 
 /* The build's scratch for one chunk: the rows holding each pair, as words
  * of 64 rows, word-major, so the 64 rows being read update 13 KB (L1);
@@ -99,6 +113,7 @@ struct search_index {
 	uint64_t *zero;                    /* an empty answer */
 	uint64_t *words;                   /* the row bitmaps above, one block */
 	char *needle;                      /* max_len + 1 */
+	struct sx_stage *stage;            /* two: one decided, one being read */
 };
 
 /* On x86-64 the popcount builtin is a library call unless the target has
@@ -364,7 +379,8 @@ struct search_index *search_new(const struct ht_snapshot *s, enum ht_kind kind)
 	sx_huge(x->cont, x->cont_cap * sizeof *x->cont);
 	sx_huge(x->off, ((size_t)x->n + 1) * sizeof *x->off);
 	sx_huge(x->uni, (SX_NCLS * x->nw + 1) * sizeof *x->uni);
-	if (sx_build(x, s, t) || !(x->needle = malloc((size_t)x->max_len + 1))) {
+	if (sx_build(x, s, t) || !(x->needle = malloc((size_t)x->max_len + 1)) ||
+	    !(x->stage = malloc(2 * sizeof *x->stage))) {
 		search_free(x);
 		return NULL;
 	}
@@ -394,6 +410,7 @@ void search_free(struct search_index *x)
 	free(x->cont);
 	free(x->words);
 	free(x->needle);
+	free(x->stage);
 	free(x);
 }
 
@@ -401,7 +418,7 @@ size_t search_memory(const struct search_index *x)
 {
 	size_t b = sizeof *x + x->text_cap + ((size_t)x->n + 1) * sizeof *x->off +
 		   (SX_NCLS * x->nw + 1) * sizeof *x->uni + ((size_t)SX_NKEYS * x->nch + 1) * sizeof *x->dir +
-		   x->cont_cap * sizeof *x->cont + (size_t)x->max_len + 1 +
+		   x->cont_cap * sizeof *x->cont + (size_t)x->max_len + 1 + 2 * sizeof *x->stage +
 		   2 * (x->nw + 1) * sizeof *x->cand; /* candidates, the empty answer */
 	for (unsigned l = 0; l <= SX_LEVELS; l++)
 		b += (x->lv[l].used ? x->nw * sizeof(uint64_t) : 0) +
@@ -583,111 +600,195 @@ static uint64_t sx_bytes(const char *nd, size_t j)
 	return v;
 }
 
-/* One candidate row on its way through sx_test. */
-struct sx_cand {
-	uint32_t row, at;
-	uint64_t next;
-	uint8_t flags;
-	uint8_t state;        /* SX_YES, SX_NO: decided; else the text must be read */
-};
-enum { SX_TEXT = 0, SX_AT, SX_YES, SX_NO };
-
-/* Tests the candidate rows cand against the k-byte needle into dst.  With a
- * parent (the first p bytes) that has its arrays, most rows are decided by
- * the bytes after the parent's match; the others, and all rows without a
- * parent, read the text: the row from its start (SX_TEXT), or the parent's
- * match onwards (SX_AT).  Rows to read are fetched SX_AHEAD candidates
- * before their test: they are scattered, which hardware cannot guess. */
-SX_POPCNT static void sx_test(struct search_index *x, const struct sx_level *parent, size_t p, size_t k,
-		    struct sx_level *dst, uint32_t ncand)
+/* Tests candidate rows against the k-byte needle by reading each from its
+ * start.  Rows are scattered, which hardware cannot guess: each one's
+ * offset is fetched SX_AHEAD candidates before its test, its text half
+ * that later. */
+static void sx_test_rows(struct search_index *x, size_t k, struct sx_level *dst, int keep)
 {
 	const char *nd = x->needle, *text = x->text;
-	const int hints = parent && parent->has_at;
-	const uint64_t *pb = hints ? parent->bits : NULL;
-	const size_t more = k - p;
-	const uint64_t want = more <= 8 ? sx_bytes(nd + p, more) : 0;
-	const uint64_t mask = more < 8 ? ((uint64_t)1 << (8 * more)) - 1 : ~(uint64_t)0;
-	struct sx_cand ring[SX_RING];
-	uint32_t head = 0, tail = 0, cnt = 0, rank = 0;
-	int keep = dst != &x->scratch && sx_level_room(dst, ncand ? ncand : 1);
-	memset(dst->bits, 0, x->nw * sizeof *dst->bits);
+	uint32_t ring[SX_RING];
+	uint32_t head = 0, tail = 0, cnt = 0;
 	for (size_t w = 0; w <= x->nw; w++) {
 		uint64_t cw = w < x->nw ? x->cand[w] : 0;
 		while (cw || (w == x->nw && head != tail)) {
-			struct sx_cand *c;
+			uint32_t r, end;
+			long at;
+			int once;
 			if (cw) {
-				unsigned b = (unsigned)__builtin_ctzll(cw);
+				r = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(cw));
 				cw &= cw - 1;
-				c = &ring[tail++ % SX_RING];
-				c->row = (uint32_t)(w * 64 + b);
-				c->state = SX_TEXT;
-				if (hints) {
-					uint32_t i = rank + sx_pop(pb[w] & (((uint64_t)1 << b) - 1));
-					unsigned n = parent->flags[i] & SX_NEXT_N;
-					c->at = parent->at[i];
-					c->flags = parent->flags[i];
-					c->state = SX_AT;
-					if (more <= n) {
-						/* Decided by the bytes after the parent's match. */
-						uint64_t nx = parent->next[i];
-						if ((nx & mask) == want) {
-							c->state = SX_YES;
-							c->next = more < 8 ? nx >> (8 * more) : 0;
-							c->flags = (uint8_t)((c->flags & SX_ONCE) | (n - more));
-						} else if (c->flags & SX_ONCE) {
-							c->state = SX_NO;
-						}
-					}
-				}
-				if (c->state == SX_AT) {
-					__builtin_prefetch(text + c->at);
-					__builtin_prefetch(x->off + c->row + 1);
-				} else if (c->state == SX_TEXT) {
-					__builtin_prefetch(x->off + c->row);
-				}
+				ring[tail++ % SX_RING] = r;
+				__builtin_prefetch(x->off + r);
 				/* The offsets fetched earlier have come: fetch their text. */
-				if (!hints && tail - head > SX_AHEAD / 2) {
-					c = &ring[(tail - 1 - SX_AHEAD / 2) % SX_RING];
-					__builtin_prefetch(text + x->off[c->row]);
-				}
+				if (tail - head > SX_AHEAD / 2)
+					__builtin_prefetch(text + x->off[ring[(tail - 1 - SX_AHEAD / 2) % SX_RING]]);
 				if (tail - head < SX_AHEAD)
 					continue;
 			}
-			c = &ring[head++ % SX_RING];
-			if (c->state == SX_NO)
+			r = ring[head++ % SX_RING];
+			end = x->off[r + 1] - 1;
+			if ((at = sx_find(text, x->off[r], end, nd, k, &once)) < 0)
 				continue;
-			if (c->state != SX_YES) {
-				uint32_t r = c->row, end = x->off[r + 1] - 1;
-				int once = c->flags & SX_ONCE;
-				long at;
-				/* Most often the parent's first match goes on. */
-				if (c->state == SX_AT &&
-				    (more <= 8 ? (sx_load8(text + c->at + p) & mask) == want
-					       : sx_same(text + c->at + p, nd + p, more)))
-					at = c->at;
-				else if (c->state == SX_AT && once)
-					continue;
-				else if ((at = sx_find(text, c->state == SX_AT ? c->at + 1 : x->off[r], end, nd, k,
-						       &once)) < 0)
-					continue;
-				/* Whether it occurs again is known only when that is
-				 * free: finding out costs more here than it saves later. */
-				c->at = (uint32_t)at;
-				c->next = sx_load8(text + at + k);
-				c->flags = (uint8_t)(8 | (once ? SX_ONCE : 0));
-			}
-			dst->bits[c->row >> 6] |= (uint64_t)1 << (c->row & 63);
+			dst->bits[r >> 6] |= (uint64_t)1 << (r & 63);
 			if (keep) {
-				dst->at[cnt] = c->at;
-				dst->next[cnt] = c->next;
-				dst->flags[cnt] = c->flags;
+				dst->at[cnt] = (uint32_t)at;
+				dst->next[cnt] = sx_load8(text + at + k);
+				dst->flags[cnt] = (uint8_t)(8 | (once ? SX_ONCE : 0));
 			}
 			cnt++;
 		}
-		if (pb && w < x->nw)
-			rank += sx_pop(pb[w]);
 	}
 	dst->count = cnt;
+}
+
+/* Reads the open rows of a block (sx_stage), whose text was fetched while
+ * the next block was decided: the parent's first match, p bytes at the
+ * entry's at, most often goes on with the new bytes; else, unless it was
+ * the only one, the needle is looked for after it.  Then moves the block's
+ * entries of matching rows to dst's arrays (when kept) after the cnt
+ * there; returns the new count. */
+static uint32_t sx_flush(struct search_index *x, struct sx_stage *s, size_t p, size_t k, uint64_t want,
+			 uint64_t mask, struct sx_level *dst, int keep, uint32_t cnt)
+{
+	const char *text = x->text;
+	const size_t more = k - p;
+	uint32_t m = s->n, dead = 0, first_dead = 0;
+	for (uint32_t j = 0; j < s->nopen; j++) {
+		uint32_t row = s->open_row[j], slot = s->open_slot[j];
+		int once = s->flags[slot] & SX_ONCE;
+		long at = s->at[slot];
+		if (more <= 8 ? (sx_load8(text + at + p) & mask) != want : !sx_same(text + at + p, x->needle + p, more))
+			at = once ? -1 : sx_find(text, (size_t)at + 1, x->off[row + 1] - 1, x->needle, k, &once);
+		if (at < 0) {
+			s->flags[slot] = SX_DEAD;
+			first_dead = dead++ ? first_dead : slot;
+			continue;
+		}
+		dst->bits[row >> 6] |= (uint64_t)1 << (row & 63);
+		/* Whether it occurs again is known only when that is free:
+		 * finding out costs more here than it saves later. */
+		s->at[slot] = (uint32_t)at;
+		s->next[slot] = sx_load8(text + at + k);
+		s->flags[slot] = (uint8_t)(8 | (once ? SX_ONCE : 0));
+	}
+	if (!keep)
+		return cnt + m - dead;
+	if (dead) {
+		/* Open rows come in row order: the first dead one is first. */
+		uint32_t d = first_dead;
+		for (uint32_t j = first_dead + 1; j < m; j++) {
+			s->at[d] = s->at[j];
+			s->next[d] = s->next[j];
+			s->flags[d] = s->flags[j];
+			d += s->flags[j] != SX_DEAD;
+		}
+		m = d;
+	}
+	memcpy(dst->at + cnt, s->at, m * sizeof *s->at);
+	memcpy(dst->next + cnt, s->next, m * sizeof *s->next);
+	memcpy(dst->flags + cnt, s->flags, m);
+	return cnt + m;
+}
+
+/* Stages the candidates of words [w0, w1) against the more bytes want
+ * that follow the parent's p: rows decided by the bytes kept after the
+ * parent's match get their entry; open ones get one too, holding the
+ * parent's, and their text is fetched.  *rank: the parent's matches before
+ * word w0, then w1.  Inline, so that more is a constant when it is 1. */
+static inline __attribute__((always_inline)) void sx_stage_words(const struct search_index *x,
+								  const struct sx_level *parent, uint64_t *bits,
+								  struct sx_stage *s, size_t w0, size_t w1,
+								  uint32_t *rank, size_t more, uint64_t want)
+{
+	/* Locals, not fields: stores through the byte arrays may alias any. */
+	const char *text = x->text;
+	const uint32_t *off = x->off, *pat = parent->at;
+	const uint64_t *cand = x->cand, *pb = parent->bits, *pnext = parent->next;
+	const uint8_t *pflags = parent->flags;
+	const uint64_t mask = more < 8 ? ((uint64_t)1 << (8 * more)) - 1 : ~(uint64_t)0;
+	/* The bytes known after the new match are the parent's past the new
+	 * ones: next >> 8 * more, in two shifts since more may be 8. */
+	const unsigned shift = more <= 8 ? (unsigned)(8 * more - 1) : 0;
+	uint32_t *sat = s->at, *orow = s->open_row;
+	uint64_t *snext = s->next;
+	uint8_t *sflags = s->flags;
+	uint16_t *oslot = s->open_slot;
+	uint32_t m = 0, no = 0, r = *rank;
+	for (size_t w = w0; w < w1; w++) {
+		uint64_t cw = cand[w], pw = pb[w], yes = cw;
+		for (; cw; cw &= cw - 1) {
+			uint64_t low = cw & -cw;
+			uint32_t i = r + sx_pop(pw & (low - 1));
+			unsigned f = pflags[i];
+			uint64_t nx = pnext[i];
+			/* Written as if it goes on (f - more: SX_ONCE kept, n less
+			 * more); else overwritten or dropped. */
+			sat[m] = pat[i];
+			snext[m] = nx >> shift >> 1;
+			sflags[m] = (uint8_t)(f - more);
+			if (__builtin_expect(more > (f & SX_NEXT_N) || (nx & mask) != want, 0)) {
+				uint32_t row = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(low));
+				yes &= ~low;
+				if (more <= (f & SX_NEXT_N) && (f & SX_ONCE))
+					continue; /* its only occurrence does not go on */
+				sflags[m] = (uint8_t)f;
+				orow[no] = row;
+				oslot[no++] = (uint16_t)m;
+				__builtin_prefetch(text + pat[i]);
+				__builtin_prefetch(off + row + 1);
+			}
+			m++;
+		}
+		bits[w] |= yes;
+		r += sx_pop(pw);
+	}
+	s->n = m;
+	s->nopen = no;
+	*rank = r;
+}
+
+/* Tests candidate rows against the k-byte needle with the arrays of their
+ * parent (the first p bytes; its matches hold all candidates), block by
+ * block: most rows are decided from the bytes kept after the parent's
+ * match; the text of the others is read once the next block is staged
+ * (sx_flush).  Rows that need no text cost little more than their entry. */
+SX_POPCNT static void sx_test_hinted(struct search_index *x, const struct sx_level *parent, size_t p, size_t k,
+				     struct sx_level *dst, int keep)
+{
+	const size_t nw = x->nw, more = k - p;
+	const uint64_t want = more <= 8 ? sx_bytes(x->needle + p, more) : 0;
+	const uint64_t mask = more < 8 ? ((uint64_t)1 << (8 * more)) - 1 : ~(uint64_t)0;
+	uint32_t cnt = 0, rank = 0;
+	struct sx_stage *prev = NULL;
+	for (size_t w0 = 0; w0 < nw; w0 += SX_BLOCK / 64) {
+		struct sx_stage *s = &x->stage[prev == x->stage];
+		size_t w1 = nw - w0 > SX_BLOCK / 64 ? w0 + SX_BLOCK / 64 : nw;
+		if (more == 1) /* typing */
+			sx_stage_words(x, parent, dst->bits, s, w0, w1, &rank, 1, want);
+		else
+			sx_stage_words(x, parent, dst->bits, s, w0, w1, &rank, more, want);
+		if (prev)
+			cnt = sx_flush(x, prev, p, k, want, mask, dst, keep, cnt);
+		prev = s;
+	}
+	if (prev)
+		cnt = sx_flush(x, prev, p, k, want, mask, dst, keep, cnt);
+	dst->count = cnt;
+}
+
+/* Tests the candidate rows cand against the k-byte needle into dst: from
+ * the hints of the parent (the first p bytes) when it has them, else by
+ * reading each row.  dst keeps per match its arrays when they can be had. */
+static void sx_test(struct search_index *x, const struct sx_level *parent, size_t p, size_t k,
+		    struct sx_level *dst, uint32_t ncand)
+{
+	int keep = dst != &x->scratch && sx_level_room(dst, ncand ? ncand : 1);
+	memset(dst->bits, 0, x->nw * sizeof *dst->bits);
+	if (parent && parent->has_at)
+		sx_test_hinted(x, parent, p, k, dst, keep);
+	else
+		sx_test_rows(x, k, dst, keep);
 	dst->has_at = keep;
 	dst->valid = 1;
 	dst->used = 1;

@@ -19,9 +19,10 @@
  * one thread at a time.
  *
  * Memory: about 2.5 times the bytes of the ids (the copy 1x, the pair sets
- * 1.15x, offsets, class bitmaps and their directory 11 bytes an id), plus,
- * while cached, n / 8 bytes and 13 bytes a match per prefix of the needle
- * (about 14 MB for "llama-instruct" typed over 2M models).
+ * 1.15x, offsets, class bitmaps and their directory 11 bytes an id), 40 KB
+ * of scratch, plus, while cached, n / 8 bytes and 13 bytes a match per
+ * prefix of the needle (about 14 MB for "llama-instruct" typed over 2M
+ * models).
  *
  * Cost: search_new is one pass over the ids in row order, O(bytes): 0.8 to
  * 1 s of CPU for 2M models (78 MB of ids) on a 2-core VM shared with other
@@ -32,8 +33,9 @@
  *    rows), plus:
  *    - extending a cached prefix (typing): per match of the prefix holding
  *      the new pairs, a look at the bytes kept after its first match
- *      (about 12 ns); the id is read (about 30 ns) only when those run
- *      out, every 8 letters, or differ and the prefix may occur again;
+ *      (about 6 ns, mostly copying them to the new answer); the id is
+ *      read (about 30 ns) only when those run out, every 8 letters, or
+ *      differ and the prefix may occur again;
  *    - otherwise (the third letter, a pasted needle, a needle with bytes
  *      outside the classes): the ids holding the needle's three rarest
  *      pairs are read, about 30 ns each.  This is the costliest call: the
@@ -65,7 +67,7 @@ const uint64_t *search_match(struct search_index *x, const char *needle, uint32_
 /* Work for idle time: the answer to the needle given last, when it came
  * from the pair sets alone (two letters), gets per match where it first
  * occurs and the bytes after it, so the next letter reads those instead of
- * the ids (the third letter of a common word: 2 ms instead of 6-15 ms on
+ * the ids (the third letter of a common word: 4-5 ms instead of 6-15 ms on
  * 2M models).  Costs what that next letter would have: the ids of the
  * matches are read once.  Answers are unchanged.  1 when it did that work,
  * 0 when there is none, -1 on out of memory (the answer stays valid). */
