@@ -64,15 +64,22 @@ static int setup(void **state)
 	return 0;
 }
 
-static void test_explicit_snapshot(void **state)
+/* Options opening the snapshot at path, quietly. */
+static struct session_opts opts_for(const char *path)
 {
 	struct session_opts o = { 0 };
+	o.snapshot = path;
+	o.quiet = 1;
+	return o;
+}
+
+static void test_explicit_snapshot(void **state)
+{
+	struct session_opts o = opts_for(snap_path);
 	struct session s;
 	char err[1024];
 	(void)state;
 	write_snapshot(snap_path, 300);
-	o.snapshot = snap_path;
-	o.quiet = 1;
 	assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
 	assert_int_equal(s.demo_fallback, 0);
 	assert_int_equal(s.snap->t[HT_MODELS].n, 300);
@@ -90,13 +97,12 @@ static void test_explicit_snapshot(void **state)
 
 static void test_empty_cache_opens_demo(void **state)
 {
-	struct session_opts o = { 0 };
+	struct session_opts o = opts_for(NULL);
 	struct session s;
 	char err[1024], cache[1100];
 	(void)state;
 	snprintf(cache, sizeof cache, "%s/empty-cache", dir);
 	o.cache_dir = cache;
-	o.quiet = 1;
 	assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
 	assert_int_equal(s.demo_fallback, 1);
 	assert_true(s.snap->meta.demo);
@@ -106,14 +112,12 @@ static void test_empty_cache_opens_demo(void **state)
 
 static void test_corrupted_refused(void **state)
 {
-	struct session_opts o = { 0 };
+	struct session_opts o = opts_for(snap_path);
 	struct session s;
 	char err[1024];
 	(void)state;
 	write_snapshot(snap_path, 300);
 	corrupt(snap_path);
-	o.snapshot = snap_path;
-	o.quiet = 1;
 	for (int only = 0; only < 2; only++) {
 		o.snapshot_only = only;
 		err[0] = '\0';
@@ -127,15 +131,13 @@ static void test_corrupted_refused(void **state)
 
 static void test_failed_reload_keeps_session(void **state)
 {
-	struct session_opts o = { 0 };
+	struct session_opts o = opts_for(snap_path);
 	struct session s;
 	struct ht_snapshot *before;
 	struct engine *eng_before;
 	char err[1024];
 	(void)state;
 	write_snapshot(snap_path, 300);
-	o.snapshot = snap_path;
-	o.quiet = 1;
 	assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
 	before = s.snap;
 	eng_before = s.eng;
