@@ -2340,8 +2340,8 @@ static uint64_t row_value(const struct eng_row *w, enum eng_sort s)
 
 /* cmp_rank's order for a long ranking (every account): a radix sort of
  * (value, position) when the rows come by key ascending, so that the
- * positions break ties as the keys would.  A second of qsort on 300,000
- * accounts becomes a few passes.  Non-zero when it does not apply (names,
+ * positions break ties as the keys would: a comparison sort of 300,000
+ * accounts becomes a few linear passes.  Non-zero when it does not apply (names,
  * rows out of key order, values too wide, out of memory): sort otherwise. */
 static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort sort)
 {
@@ -2802,10 +2802,10 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
  *  - Filters on country, group and type alone: the unfiltered totals of the
  *    accounts that pass; for the first screen by downloads, the first
  *    accounts that pass in the unfiltered order.
- *  - Other filters: a pass over the matches when they are few, else a
- *    sequential pass over the items grouped by account, testing the match
- *    bitmap; for the first screen by downloads, the
- *    accounts are walked in the order of their unfiltered downloads, and
+ *  - Other filters: a pass over the matches when they are few (under 1/32
+ *    of the items), else a sequential pass over the items grouped by
+ *    account, testing the match bitmap; for the first screen by downloads,
+ *    the accounts are walked in the order of their unfiltered downloads, and
  *    the walk stops at the first one whose unfiltered downloads are below
  *    the last one kept (filtered downloads are never above). */
 static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng_sort sort, int desc,

@@ -588,8 +588,10 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 		close(fd);
 		return NULL;
 	}
-	/* Read-only and populated: the pages come straight from the page cache,
-	 * with no copy (a writable private mapping would copy every page). */
+	/* Read-only: the pages come straight from the page cache, with no copy
+	 * (a writable private mapping would copy every page).  Populated up
+	 * front, unless a checksum thread is about to read every page anyway:
+	 * then it faults them in on the other core. */
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | (check ? 0 : MAP_POPULATE),
 		   fd, 0);
 	close(fd);
