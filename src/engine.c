@@ -2204,6 +2204,20 @@ static const uint32_t *get_perm(struct engine *e, enum ht_kind kind, enum eng_so
 	return kd->perm[sort];
 }
 
+/* In perm[lo, hi), rows by creation descending, the first position whose
+ * creation is below t (hi when none). */
+static uint32_t created_bound(const int64_t *cr, const uint32_t *perm, uint32_t lo, uint32_t hi, int64_t t)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (cr[perm[mid]] >= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc,
 		       size_t limit, uint32_t *out)
 {
@@ -2245,23 +2259,34 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 		const uint64_t *bits = want == n || !rank ? result_rbits(e, r) : ((const struct result_priv *)r)->ms.bits;
 		if (!perm || !bits)
 			return (size_t)-1;
+		uint32_t lo = 0, hi = kd->n, len;
 		if (bits != ((const struct result_priv *)r)->ms.bits)
 			rank = NULL;
+		if (sort == SORT_CREATED) {
+			/* Sorted by the very date the filter bounds: the rows
+			 * outside the range, a run at each end, are not read. */
+			const int64_t *cr = e->s->t[r->kind].created;
+			if (r->filter.created_to)
+				lo = created_bound(cr, perm, 0, kd->n, r->filter.created_to);
+			if (r->filter.created_from)
+				hi = created_bound(cr, perm, lo, kd->n, r->filter.created_from);
+		}
+		len = hi - lo;
 		if (rank) {
 			/* Each rank is a miss: fetched a stretch ahead, so the
 			 * misses overlap (a first screen may pass over a million
 			 * rows that do not match). */
 			const uint32_t lag = 24;
-			for (uint32_t i = 0; i < kd->n && j < want; i++) {
-				uint32_t row = perm[desc ? i : kd->n - 1 - i], rk = rank[row];
-				if (i + lag < kd->n)
-					__builtin_prefetch(&rank[perm[desc ? i + lag : kd->n - 1 - i - lag]]);
+			for (uint32_t i = 0; i < len && j < want; i++) {
+				uint32_t row = perm[desc ? lo + i : hi - 1 - i], rk = rank[row];
+				if (i + lag < len)
+					__builtin_prefetch(&rank[perm[desc ? lo + i + lag : hi - 1 - i - lag]]);
 				if ((bits[rk >> 6] >> (rk & 63)) & 1)
 					out[j++] = row;
 			}
 		} else {
-			for (uint32_t i = 0; i < kd->n && j < want; i++) {
-				uint32_t row = perm[desc ? i : kd->n - 1 - i];
+			for (uint32_t i = 0; i < len && j < want; i++) {
+				uint32_t row = perm[desc ? lo + i : hi - 1 - i];
 				if ((bits[row >> 6] >> (row & 63)) & 1)
 					out[j++] = row;
 			}
