@@ -144,16 +144,25 @@ static uint32_t lin_pending_base(const struct lin *l, uint32_t x)
 	return l->wide ? v : (v & (NARROW_MAX - 1)) | (v >> NARROW_FLAGS) << NARROW_BITS;
 }
 
+/* Room for need entries in *a (capacity *cap), grown by doubling plus step. */
+static int u32_room(uint32_t **a, size_t *cap, size_t need, size_t step)
+{
+	size_t nc;
+	uint32_t *na;
+	if (need <= *cap)
+		return 0;
+	nc = *cap * 2 + step;
+	if (!(na = realloc(*a, nc * sizeof *na)))
+		return -1;
+	*a = na;
+	*cap = nc;
+	return 0;
+}
+
 static int lin_pend(struct lin *l, uint32_t x, uint32_t b)
 {
-	if (l->n_pend == l->pend_cap) {
-		size_t cap = l->pend_cap * 2 + 1024;
-		uint32_t *np = realloc(l->pend, cap * sizeof *np);
-		if (!np)
-			return -1;
-		l->pend = np;
-		l->pend_cap = cap;
-	}
+	if (u32_room(&l->pend, &l->pend_cap, l->n_pend + 1, 1024))
+		return -1;
 	l->pend[l->n_pend++] = x;
 	if (l->wide) {
 		l->acct[x] = b;
@@ -354,14 +363,8 @@ static int lin_walk(struct lin *l, uint32_t r)
 	uint32_t len = 0, x = r;
 	for (;;) {
 		uint32_t par = lin_pending_base(l, x);
-		if (len + 2 > l->path_cap) {
-			size_t cap = l->path_cap * 2 + 64;
-			uint32_t *np = realloc(l->path, cap * sizeof *np);
-			if (!np)
-				return -1;
-			l->path = np;
-			l->path_cap = cap;
-		}
+		if (u32_room(&l->path, &l->path_cap, (size_t)len + 2, 64))
+			return -1;
 		l->path[len++] = x;
 		bit_set(l->onpath, x);
 		if (!lin_pending(l, par)) {

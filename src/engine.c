@@ -410,64 +410,17 @@ static int radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi)
 	return 0;
 }
 
-/* The key of a row as an unsigned value, larger first. */
-static uint64_t sort_key(const struct ht_table *t, enum eng_sort key, uint32_t row, int64_t cmin)
+/* The key of a row as an unsigned value in the same order, larger first
+ * (creation, signed: offset by 2^63). */
+static uint64_t sort_key(const struct ht_table *t, enum eng_sort key, uint32_t row)
 {
 	switch (key) {
 	case SORT_LIKES: return t->likes[row];
 	case SORT_TRENDING: return t->trending[row];
-	case SORT_CREATED: return (uint64_t)t->created[row] - (uint64_t)cmin;
+	case SORT_CREATED: return (uint64_t)t->created[row] ^ ((uint64_t)1 << 63);
 	case SORT_DOWNLOADS: return t->downloads[row];
 	default: return t->downloads_all[row]; /* SORT_COUNT: all-time */
 	}
-}
-
-/* perm: the rows in cmp_rows order (key descending, ties by row).  Radix
- * sort when the key and the row fit in 64 bits together, else qsort. */
-static int build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key, uint32_t *perm)
-{
-	const struct ht_table *t = &s->t[kind];
-	uint32_t n = t->n;
-	uint64_t max = 0, *v;
-	int64_t cmin = 0;
-	unsigned rb = bits_of(n ? n - 1 : 0), kb;
-	if (key == SORT_CREATED && n) {
-		cmin = t->created[0];
-		for (uint32_t i = 1; i < n; i++)
-			cmin = t->created[i] < cmin ? t->created[i] : cmin;
-	}
-	if (key != SORT_NAME)
-		for (uint32_t i = 0; i < n; i++) {
-			uint64_t k = sort_key(t, key, i, cmin);
-			max = k > max ? k : max;
-		}
-	kb = bits_of(max);
-	if (key == SORT_NAME) {
-		struct name_ctx nc = { s->pool, t->id, NULL, 1 };
-		for (uint32_t i = 0; i < n; i++)
-			perm[i] = i;
-		return sort_names(&nc, perm, n);
-	}
-	if (rb + kb > 64 || n < 64) {
-		struct sort_ctx c = { s, kind, key };
-		for (uint32_t i = 0; i < n; i++)
-			perm[i] = i;
-		qsort_r(perm, n, sizeof *perm, cmp_rows, &c);
-		return 0;
-	}
-	v = malloc((size_t)n * sizeof *v);
-	if (!v)
-		return -1;
-	for (uint32_t i = 0; i < n; i++)
-		v[i] = (rb < 64 ? (max - sort_key(t, key, i, cmin)) << rb : 0) | i;
-	if (radix_sort(v, n, rb, rb + kb)) {
-		free(v);
-		return -1;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		perm[i] = (uint32_t)(v[i] & (rb ? ((uint64_t)1 << rb) - 1 : 0));
-	free(v);
-	return 0;
 }
 
 /* The first `want` of rows[0..n) in cmp_rows order (desc) or its reverse,
@@ -485,8 +438,7 @@ static int sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum 
 		return n ? 1 : 0;
 	if (!(v = malloc((size_t)n * sizeof *v)))
 		return -1;
-	/* One read of the table per row (they are scattered): the key, made
-	 * unsigned in the same order (creation: offset by 2^63). */
+	/* One read of the table per row (they may be scattered). */
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t k;
 		if (i + 16 < n) {
@@ -497,8 +449,7 @@ static int sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum 
 					   key == SORT_DOWNLOADS ? (const void *)&t->downloads[r] :
 					   (const void *)&t->downloads_all[r]);
 		}
-		k = key == SORT_CREATED ? (uint64_t)t->created[rows[i]] ^ ((uint64_t)1 << 63)
-					: sort_key(t, key, rows[i], 0);
+		k = sort_key(t, key, rows[i]);
 		v[i] = k;
 		max = k > max ? k : max;
 		min = k < min ? k : min;
@@ -521,6 +472,30 @@ static int sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum 
 		out[i] = (uint32_t)(v[desc ? i : n - 1 - i] & (rb ? ((uint64_t)1 << rb) - 1 : 0));
 	free(v);
 	return 0;
+}
+
+/* perm: the rows in cmp_rows order (key descending, ties by row).  Radix
+ * sort when the key and the row fit in 64 bits together, else qsort. */
+static int build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key, uint32_t *perm)
+{
+	const struct ht_table *t = &s->t[kind];
+	uint32_t n = t->n;
+	int rc;
+	for (uint32_t i = 0; i < n; i++)
+		perm[i] = i;
+	if (key == SORT_NAME) {
+		struct name_ctx nc = { s->pool, t->id, NULL, 1 };
+		return sort_names(&nc, perm, n);
+	}
+	/* The rows in row order are their own ties' order; the output may
+	 * overwrite them (they are all read first). */
+	rc = n < 64 ? 1 : sort_rows_radix(s, kind, key, perm, n, n, 1, perm);
+	if (rc > 0) {
+		struct sort_ctx c = { s, kind, key };
+		qsort_r(perm, n, sizeof *perm, cmp_rows, &c);
+		rc = 0;
+	}
+	return rc;
 }
 
 /* ---- construction ------------------------------------------------------- */
