@@ -42,8 +42,9 @@
 
 #define HUB_MAX_BODY ((size_t)64 << 20)
 #define HUB_MAX_REDIRS 5L
-#define HUB_JSON_MAX_DEPTH 512
-#define HUB_JSON_MAX_VALUES 4000000u /* a Hub page of 1,000 items has about 40,000 */
+/* The most memory one page's JSON tree may take: a Hub page of 1,000 items
+ * takes about 3 MiB. */
+#define HUB_PAGE_TREE_MAX ((size_t)256 << 20)
 #define HUB_MAX_URL 8192
 #define HUB_MAX_WAIT_S 900
 #define HUB_MAX_EMPTY_PAGES 5
@@ -79,7 +80,11 @@ struct page {
 	enum ht_kind kind;
 	char *body;
 	size_t len, cap;
+	char url[HUB_MAX_URL];     /* where it came from, to ask again */
 	char next[HUB_MAX_URL];    /* empty: last page of this kind */
+	/* Set by the worker. */
+	int not_json;              /* not a JSON array: nothing added, ask again */
+	uint64_t elems;            /* array elements */
 };
 
 struct hub {
@@ -124,6 +129,12 @@ struct hub {
 	uint64_t pages;
 	int worker_failed;
 	char worker_err[1024];
+
+	/* The crawl's own (calling thread). */
+	char retry_url[HUB_MAX_URL]; /* a page that was not JSON, to ask again */
+	size_t retry_len;            /* its size */
+	unsigned retry_attempts;     /* answers in a row that were not JSON */
+	unsigned empty_pages;        /* empty pages in a row with a next link */
 
 	/* Organisation answers from the journal: "kind name" lines. */
 	char *orgs_known;
@@ -313,129 +324,6 @@ void hub_opts_init(struct hub_opts *o)
 	o->max_retries = 8;
 	o->backoff_base = 1.0;
 	o->timeout_s = 30;
-}
-
-/* ---- JSON shape check ---------------------------------------------------- */
-
-/* Index of the quote that closes the string opening at p[i], or n.  Most
- * of a page is string bytes: memchr skips them many at a time. */
-static size_t json_string_end(const char *p, size_t n, size_t i)
-{
-	for (i++; i < n;) {
-		const char *q = memchr(p + i, '"', n - i);
-		size_t j, bs = 0;
-		if (!q)
-			return n;
-		j = (size_t)(q - p);
-		while (j - bs > i && p[j - bs - 1] == '\\')
-			bs++;
-		if (bs % 2 == 0)
-			return j;
-		i = j + 1;
-	}
-	return n;
-}
-
-/* The bytes a number may hold (the parser checks its form later). */
-static const unsigned char json_number_byte[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-	['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
-};
-
-/* Checks that text is one JSON array, nesting at most HUB_JSON_MAX_DEPTH,
- * without building a tree; counts its elements.  0 ok, -1 not JSON, -2 more
- * values than HUB_JSON_MAX_VALUES (a tree of them would not fit in memory). */
-static int json_check_array(const char *p, size_t n, uint64_t *elems)
-{
-	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, AFTER } need = VALUE;
-	char stk[HUB_JSON_MAX_DEPTH];
-	int depth = 0;
-	size_t i = 0;
-	uint64_t count = 0, values = 0;
-
-	while (i < n && isspace((unsigned char)p[i]))
-		i++;
-	if (i >= n || p[i] != '[')
-		return -1;
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c <= ' ' && (c == ' ' || c == '\n' || c == '\r' || c == '\t'))
-			continue;
-		switch (need) {
-		case VALUE:
-		case VALUE_OR_CLOSE:
-			if (c == ']' && need == VALUE_OR_CLOSE) {
-				depth--;
-				need = AFTER;
-				break;
-			}
-			if (depth == 1)
-				count++;
-			if (++values > HUB_JSON_MAX_VALUES)
-				return -2;
-			if (c == '[' || c == '{') {
-				if (depth >= HUB_JSON_MAX_DEPTH)
-					return -1;
-				stk[depth++] = c;
-				need = c == '[' ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
-			} else if (c == '"') {
-				if ((i = json_string_end(p, n, i)) >= n)
-					return -1;
-				need = AFTER;
-			} else if (c == '-' || (c >= '0' && c <= '9')) {
-				while (i + 1 < n && json_number_byte[(unsigned char)p[i + 1]])
-					i++;
-				need = AFTER;
-			} else if (n - i >= 4 && (!memcmp(p + i, "true", 4) || !memcmp(p + i, "null", 4))) {
-				i += 3;
-				need = AFTER;
-			} else if (n - i >= 5 && !memcmp(p + i, "false", 5)) {
-				i += 4;
-				need = AFTER;
-			} else {
-				return -1;
-			}
-			break;
-		case KEY:
-		case KEY_OR_CLOSE:
-			if (c == '}' && need == KEY_OR_CLOSE) {
-				depth--;
-				need = AFTER;
-			} else if (c == '"') {
-				if ((i = json_string_end(p, n, i)) >= n)
-					return -1;
-				/* The colon most often follows at once. */
-				if (i + 1 < n && p[i + 1] == ':') {
-					i++;
-					need = VALUE;
-				} else {
-					need = COLON;
-				}
-			} else {
-				return -1;
-			}
-			break;
-		case COLON:
-			if (c != ':')
-				return -1;
-			need = VALUE;
-			break;
-		case AFTER:
-			if (depth == 0)
-				return -1;
-			if (c == ',')
-				need = stk[depth - 1] == '[' ? VALUE : KEY;
-			else if ((c == ']' && stk[depth - 1] == '[') || (c == '}' && stk[depth - 1] == '{'))
-				depth--;
-			else
-				return -1;
-			break;
-		}
-	}
-	if (depth != 0 || need != AFTER)
-		return -1;
-	*elems = count;
-	return 0;
 }
 
 /* ---- URLs ---------------------------------------------------------------- */
@@ -946,7 +834,18 @@ static void status_error(struct hub *hb, long s, const char *url, const char *pr
 /* One request with retries.  listing: a 200 body must be a JSON array.
  * Returns 0 with hb->r holding a final answer (any status that is not
  * transient), -1 with err set (gave up, refused, cancelled). */
-static int hub_request(struct hub *hb, const char *url, int listing, uint64_t *elems)
+/* Exponential backoff with jitter between half and all of it. */
+static double backoff_s(struct hub *hb, unsigned attempt)
+{
+	double d = hb->o->backoff_base * ldexp(1.0, (int)(attempt < 16 ? attempt : 16));
+	hb->rng = hb->rng * 1103515245u + 12345u;
+	d *= 0.5 + 0.5 * (double)((hb->rng >> 8) & 0xffff) / 65535.0;
+	return d > 60 ? 60 : d;
+}
+
+/* GETs url into hb->r, retrying transient failures.  A listing's body is
+ * checked as JSON by the worker that parses it (see page_retry). */
+static int hub_request(struct hub *hb, const char *url)
 {
 	unsigned attempt;
 	char why[512], shown[320];
@@ -955,7 +854,6 @@ static int hub_request(struct hub *hb, const char *url, int listing, uint64_t *e
 	for (attempt = 0;; attempt++) {
 		CURLcode rc;
 		double wait = -1;
-		int jc;
 		struct resp *r = &hb->r;
 
 		if (hub_cancelled(hb)) {
@@ -1011,16 +909,6 @@ static int hub_request(struct hub *hb, const char *url, int listing, uint64_t *e
 				wait = r->ratelimit_t >= 0 ? r->ratelimit_t : r->retry_after;
 			else if (r->status == 503 && r->retry_after >= 0)
 				wait = r->retry_after;
-		} else if (r->status == 200 && listing &&
-			   (jc = json_check_array(r->body ? r->body : "", r->len, elems)) != 0) {
-			if (jc == -2) {
-				set_err(hb, "the answer from %s holds more than %u JSON values, far more "
-					    "than a Hub page; stopped. Check that the endpoint is a Hugging "
-					    "Face Hub",
-					shown, HUB_JSON_MAX_VALUES);
-				return -1;
-			}
-			snprintf(why, sizeof why, "the answer (%zu bytes) is not a JSON array", r->len);
 		} else {
 			return 0;
 		}
@@ -1041,13 +929,8 @@ static int hub_request(struct hub *hb, const char *url, int listing, uint64_t *e
 			}
 			return -1;
 		}
-		if (wait < 0) {
-			/* Exponential backoff with full jitter between half and all of it. */
-			double d = hb->o->backoff_base * ldexp(1.0, (int)(attempt < 16 ? attempt : 16));
-			hb->rng = hb->rng * 1103515245u + 12345u;
-			d *= 0.5 + 0.5 * (double)((hb->rng >> 8) & 0xffff) / 65535.0;
-			wait = d > 60 ? 60 : d;
-		}
+		if (wait < 0)
+			wait = backoff_s(hb, attempt);
 		if (wait > HUB_MAX_WAIT_S) {
 			set_err(hb, "%s: the server asks to wait %.0f s (%s); run the same command again "
 				    "later, it resumes where it stopped",
@@ -1366,12 +1249,21 @@ static void worker_page(struct hub *hb, struct page *pg)
 	memset(&ps, 0, sizeof ps);
 	rc = listing_add_page(hb->b, pg->kind, pg->body, pg->len, &ps, hb->arena);
 	count = table_builder_count(hb->b, pg->kind);
+	if (rc == -1) {
+		/* Cut short or garbled on the way: the crawl asks again. */
+		pg->not_json = 1;
+		return;
+	}
 	if (rc) {
-		snprintf(why, sizeof why, "a page of %s could not be read as a listing although it "
-					  "is JSON; run the same command again",
-			 kind_name[pg->kind]);
+		char shown[320];
+		url_for_msg(shown, sizeof shown, pg->url);
+		snprintf(why, sizeof why, "the answer from %s (%zu bytes) holds far more JSON values "
+					  "than a Hub page (its tree passes %zu MiB) or memory is short; "
+					  "stopped. Check that the endpoint is a Hugging Face Hub",
+			 shown, pg->len, HUB_PAGE_TREE_MAX >> 20);
 		goto fail;
 	}
+	pg->elems = ps.items + ps.duplicates + ps.rejected;
 	if (journal_append(hb, 'P', (int)pg->kind, pg->body, pg->len, why, sizeof why))
 		goto fail;
 	pthread_mutex_lock(&hb->mu);
@@ -1438,26 +1330,68 @@ static int worker_give(struct hub *hb, struct worker *w, struct page *pg)
 	return 0;
 }
 
-/* Waits until the worker is done with its page; -1 with err set when a page
- * failed. */
+/* Waits until the worker is done with its page.  Returns 0, 1 when the page
+ * was not JSON (its URL in hb->retry_url: see page_retry), or -1 with err
+ * set when the crawl must stop. */
 static int worker_join(struct hub *hb, struct worker *w)
 {
+	struct page *pg;
+	int rc = 0;
+
 	pthread_mutex_lock(&hb->mu);
 	while (w->busy)
 		pthread_cond_wait(&w->idle, &hb->mu);
 	pthread_mutex_unlock(&hb->mu);
-	if (w->pg) {
+	if ((pg = w->pg)) {
+		if (pg->not_json) {
+			snprintf(hb->retry_url, sizeof hb->retry_url, "%s", pg->url);
+			hb->retry_len = pg->len;
+			rc = 1;
+		} else if (!hb->worker_failed) {
+			hb->retry_attempts = 0;
+			hb->empty_pages = pg->next[0] && pg->elems == 0 ? hb->empty_pages + 1 : 0;
+		}
 		/* The body's buffer takes the response after next. */
 		free(hb->spare);
-		hb->spare = w->pg->body;
-		hb->spare_cap = w->pg->cap;
-		free(w->pg);
+		hb->spare = pg->body;
+		hb->spare_cap = pg->cap;
+		free(pg);
 		w->pg = NULL;
 	}
 	if (hb->worker_failed) {
 		set_err(hb, "%s", hb->worker_err);
 		return -1;
 	}
+	if (hb->empty_pages > HUB_MAX_EMPTY_PAGES) {
+		set_err(hb, "the server keeps sending empty pages with a next-page link; "
+			    "stopped. Check that the endpoint is a Hugging Face Hub");
+		return -1;
+	}
+	return rc;
+}
+
+/* After a page that was not JSON (cut short, garbled: a transient failure,
+ * found by the worker while the next page downloaded): waits as after any
+ * transient failure and points url at that page again.  The answer fetched
+ * meanwhile is dropped.  -1 with err set once the retries are spent. */
+static int page_retry(struct hub *hb, char *url, size_t len)
+{
+	char shown[320];
+
+	url_for_msg(shown, sizeof shown, hb->retry_url);
+	if (hb->retry_attempts >= hb->o->max_retries) {
+		set_err(hb, "cannot fetch %s after %u attempts: the answer (%zu bytes) is not a JSON "
+			    "array; check the network and run the same command again, it resumes "
+			    "where it stopped",
+			shown, hb->retry_attempts + 1, hb->retry_len);
+		return -1;
+	}
+	hb->prog.retries++;
+	if (wait_for(hb, backoff_s(hb, hb->retry_attempts++))) {
+		set_err(hb, "interrupted");
+		return -1;
+	}
+	snprintf(url, len, "%s", hb->retry_url);
 	return 0;
 }
 
@@ -1477,26 +1411,32 @@ static void worker_stop(struct hub *hb, struct worker *w)
 static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_next, struct worker *w)
 {
 	char url[HUB_MAX_URL];
-	uint64_t top = hb->o->top_n, limit, elems = 0;
-	unsigned empty_pages = 0;
+	uint64_t top = hb->o->top_n, limit;
 
 	hb->prog.phase = kind_name[kind];
 	hb->prog.expected = top;
+	hb->retry_attempts = 0;
+	hb->empty_pages = 0;
 	if (resume_next && resume_next[0])
 		snprintf(url, sizeof url, "%s", resume_next);
 	else
 		listing_url(hb, kind, top && top < hb->limit ? top : hb->limit, url, sizeof url);
 
-	while (url[0]) {
+	for (;;) {
 		struct page *pg;
 		char next[HUB_MAX_URL];
 		int rc;
 
-		if (top) {
-			/* Ask for no more than what is missing: counts must be exact first. */
+		if (!url[0] || top) {
+			/* The last page, or counts that must be exact before asking
+			 * for no more than what is missing: wait for the worker. */
 			uint64_t have;
-			if (worker_join(hb, w))
+			if ((rc = worker_join(hb, w)) < 0 || (rc == 1 && page_retry(hb, url, sizeof url)))
 				return -1;
+			if (rc == 1)
+				continue;
+			if (!url[0])
+				break;
 			have = hb->count[kind];
 			if (have >= top)
 				break;
@@ -1505,12 +1445,12 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 				url_set_limit(url, sizeof url, top - have);
 		}
 		report(hb, 1);
-		rc = hub_request(hb, url, 1, &elems);
+		rc = hub_request(hb, url);
 		if (rc == 0 && hb->r.status == 400 && url_limit(url) > 500) {
 			/* Some servers cap the page size: ask for 500 from now on. */
 			hb->limit = 500;
 			url_set_limit(url, sizeof url, 500);
-			rc = hub_request(hb, url, 1, &elems);
+			rc = hub_request(hb, url);
 		}
 		if (rc) {
 			worker_join(hb, w);
@@ -1544,13 +1484,6 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 				worker_join(hb, w);
 				return -1;
 			}
-			empty_pages = elems == 0 ? empty_pages + 1 : 0;
-			if (empty_pages > HUB_MAX_EMPTY_PAGES) {
-				set_err(hb, "the server keeps sending empty pages with a next-page link; "
-					    "stopped. Check that the endpoint is a Hugging Face Hub");
-				worker_join(hb, w);
-				return -1;
-			}
 		}
 		pg = calloc(1, sizeof *pg);
 		if (!pg) {
@@ -1559,13 +1492,17 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 			return -1;
 		}
 		pg->kind = kind;
+		snprintf(pg->url, sizeof pg->url, "%s", url);
 		snprintf(pg->next, sizeof pg->next, "%s", next);
-		if (worker_join(hb, w)) {
+		/* The page before is parsed by now, most often: this one downloaded
+		 * meanwhile. */
+		if ((rc = worker_join(hb, w)) != 0) {
 			free(pg);
-			return -1;
+			if (rc < 0 || page_retry(hb, url, sizeof url))
+				return -1;
+			continue;
 		}
-		/* Hand the body (a JSON array: hub_request checked) over; the next
-		 * response fills the spare buffer. */
+		/* Hand the body over; the next response fills the spare buffer. */
 		pg->body = hb->r.body;
 		pg->len = hb->r.len;
 		pg->cap = hb->r.cap;
@@ -1587,8 +1524,6 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 			return -1;
 		}
 	}
-	if (worker_join(hb, w))
-		return -1;
 	report(hb, 1);
 	return 0;
 }
@@ -1663,7 +1598,7 @@ static int check_orgs(struct hub *hb, struct ht_snapshot *s, const struct orgdir
 			snprintf(url, sizeof url, "%s/api/organizations/%s/overview", hb->endpoint, esc);
 			curl_free(esc);
 			report(hb, 0);
-			if (hub_request(hb, url, 0, NULL)) {
+			if (hub_request(hb, url)) {
 				if (hb->cancelled) {
 					free(rank);
 					return -1;
@@ -1818,7 +1753,7 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	if (lock_cache(hb))
 		goto out;
 	hb->b = table_builder_new();
-	hb->arena = listing_arena_new();
+	hb->arena = listing_arena_new(HUB_PAGE_TREE_MAX);
 	if (!hb->b || !hb->arena) {
 		set_err(hb, "out of memory");
 		goto out;

@@ -296,6 +296,8 @@ static void add_one(struct ht_builder *b, enum ht_kind kind, const cJSON *obj,
 struct listing_arena {
 	char *next, *end;        /* free space of the current chunk */
 	unsigned n, cur;
+	size_t held, limit;      /* bytes in chunks; most allowed (0: no limit) */
+	int full;                /* a value did not fit: the page is refused */
 	char *chunk[ARENA_MAX_CHUNKS];
 	size_t cap[ARENA_MAX_CHUNKS];
 };
@@ -312,8 +314,12 @@ static void *arena_grow(struct listing_arena *a, size_t size)
 		a->cur++;
 	if (a->cur + 1 >= a->n) {
 		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
-		if (a->n == ARENA_MAX_CHUNKS || !(a->chunk[a->n] = malloc(cap)))
+		if (a->n == ARENA_MAX_CHUNKS || (a->limit && a->held + cap > a->limit) ||
+		    !(a->chunk[a->n] = malloc(cap))) {
+			a->full = 1;
 			return NULL;
+		}
+		a->held += cap;
 		a->cap[a->n++] = cap;
 		a->cur = a->n - 1;
 	} else {
@@ -347,18 +353,25 @@ static void arena_free(void *p)
 		free(p);
 }
 
-struct listing_arena *listing_arena_new(void)
+struct listing_arena *listing_arena_new(size_t limit)
 {
-	return calloc(1, sizeof(struct listing_arena));
+	struct listing_arena *a = calloc(1, sizeof(struct listing_arena));
+	if (a)
+		a->limit = limit;
+	return a;
 }
 
 /* Empties a for the next page, keeping its first chunks; all of them when
  * keep is 0. */
 static void arena_reset(struct listing_arena *a, unsigned keep)
 {
-	while (a->n > keep)
-		free(a->chunk[--a->n]);
+	while (a->n > keep) {
+		a->n--;
+		a->held -= a->cap[a->n];
+		free(a->chunk[a->n]);
+	}
 	a->cur = 0;
+	a->full = 0;
 	a->next = a->n ? a->chunk[0] : NULL;
 	a->end = a->n ? a->chunk[0] + a->cap[0] : NULL;
 }
@@ -417,26 +430,26 @@ static char *escape_nuls(const char *text, size_t len, int *oom)
 int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
 		     struct listing_stats *st, struct listing_arena *arena)
 {
-	struct listing_arena *a = arena ? arena : listing_arena_new();
+	struct listing_arena *a = arena ? arena : listing_arena_new(0);
 	cJSON *root, *item;
 	unsigned long i = 0;
 	char *fixed;
 	int rc = 0, oom;
 
 	if (!a)
-		return -1;
+		return -2;
 	pthread_once(&hooks_once, install_hooks);
 	fixed = escape_nuls(text, len, &oom);
 	if (oom) {
 		if (!arena)
 			listing_arena_free(a);
-		return -1;
+		return -2;
 	}
 	tls_arena = a;
 	root = cJSON_ParseWithLength(fixed ? fixed : text, len);
 	tls_arena = NULL;
 	if (!root || !cJSON_IsArray(root))
-		rc = -1;
+		rc = a->full ? -2 : -1;
 	else
 		cJSON_ArrayForEach(item, root)
 			add_one(b, kind, item, st, "page", ++i);
@@ -494,7 +507,14 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 			snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
 			return -1;
 		}
-		if (listing_add_page(b, kind, buf, len, st, NULL) != 0) {
+		int rc = listing_add_page(b, kind, buf, len, st, NULL);
+		if (rc == -2) {
+			free(buf);
+			snprintf(err, errlen, "%s: out of memory: the JSON array is too large to read "
+				 "at once. Give it as JSON Lines (one item a line).", name);
+			return -1;
+		}
+		if (rc != 0) {
 			const char *where = cJSON_GetErrorPtr();
 			unsigned long l = 1;
 			const char *p;

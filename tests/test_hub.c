@@ -441,6 +441,9 @@ static void test_transient_faults(void **state)
 	static const char *const faults[] = {
 		"500@2x2", "502@3", "503@1", "504@4x3", "408@2", "reset@2", "reset@5x2",
 		"truncate@3", "malformed@2", "html@4", "empty@2", "deep@3", "redirect@2",
+		/* Not JSON: found while the next page downloads; the last page of a
+		 * kind, and several answers in a row. */
+		"malformed@7", "html@7x2", "malformed@2x3", "empty@9x3", "truncate@2x3",
 		"redirect@1", "change@3", "change@9", "bigstring@2", "badutf8@3", "org:503@1x2",
 		"org:429@2", NULL
 	};
@@ -547,8 +550,9 @@ static void test_fatal_faults(void **state)
 	static const char *const elink[] = { "localhost", "not the endpoint", "refusing", NULL };
 	static const char *const eredir[] = { "redirected to", "localhost", "refusing", NULL };
 	static const char *const eloop[] = { "redirects more than", NULL };
-	static const char *const emany[] = { "more than 4000000 JSON values", NULL };
+	static const char *const emany[] = { "far more JSON values", NULL };
 	static const char *const e429[] = { "HTTP 429", "rate limited", NULL };
+	static const char *const eempty[] = { "keeps sending empty pages", NULL };
 	static const char *const tfast[] = { "--ratelimit-t", "0", NULL };
 	(void)state;
 
@@ -560,6 +564,7 @@ static void test_fatal_faults(void **state)
 	run_fatal("endless@3", NULL, ehuge, &h, 0);
 	run_fatal("deep@2x0", NULL, edeep, &h, 0);
 	run_fatal("manyvalues@2", NULL, emany, &h, 0);
+	run_fatal("emptypages@2x0", NULL, eempty, &h, 0);
 	run_fatal("429@2x0", tfast, e429, &h, 0);
 	run_fatal("linkhost@2", NULL, elink, &h, 1);
 	assert_int_equal(count_lines_with(h.log, "Host: localhost"), 0);

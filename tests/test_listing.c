@@ -143,11 +143,46 @@ static void test_escaped_nul(void **state)
 	}
 }
 
+/* An arena with a limit refuses a page whose values would pass it (a short
+ * text of countless tiny values), adds none of them, and takes the next
+ * page as usual. */
+static void test_arena_limit(void **state)
+{
+	struct listing_arena *a = listing_arena_new(4u << 20);
+	struct ht_builder *b = table_builder_new();
+	struct listing_stats st;
+	const char *ok = "[{\"_id\":\"000000000000000000000001\",\"id\":\"u/m\",\"downloads\":3}]";
+	size_t n = 200000, i, len = 0;
+	char *many = malloc(2 * n + 3);
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(many);
+	/* 200,000 values take some 13 MB as a tree from 400 kB of text. */
+	many[len++] = '[';
+	for (i = 0; i < n; i++) {
+		many[len++] = i ? ',' : '0';
+		if (i)
+			many[len++] = '0';
+	}
+	many[len++] = ']';
+	memset(&st, 0, sizeof st);
+	assert_int_equal(listing_add_page(b, HT_MODELS, many, len, &st, a), -2);
+	assert_int_equal(st.items + st.rejected, 0);
+	assert_int_equal(listing_add_page(b, HT_MODELS, ok, strlen(ok), &st, a), 0);
+	assert_int_equal(st.items, 1);
+	assert_int_equal(table_builder_count(b, HT_MODELS), 1);
+	free(many);
+	table_builder_free(b);
+	listing_arena_free(a);
+}
+
 /* One arena for a run of pages, small, large and broken: every page's items
  * arrive whole, none mixed with another page's. */
 static void test_arena_reuse(void **state)
 {
-	struct listing_arena *a = listing_arena_new();
+	struct listing_arena *a = listing_arena_new(0);
 	struct ht_builder *b = table_builder_new();
 	struct listing_stats st;
 	struct ht_snapshot *s;
@@ -277,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_member_names),
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_escaped_nul),
+		cmocka_unit_test(test_arena_limit),
 		cmocka_unit_test(test_arena_reuse),
 		cmocka_unit_test(test_empty_and_broken),
 		cmocka_unit_test(test_api_example),

@@ -714,6 +714,15 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			return send_simple(fd, 200, "OK", NULL, "<html>Service maintenance</html>");
 		if (!strcmp(fault, "empty"))
 			return send_simple(fd, 200, "OK", NULL, "");
+		if (!strcmp(fault, "emptypages")) {
+			/* No items, and a next link that differs each time. */
+			static unsigned seq;
+			char h[9300];
+			snprintf(h, sizeof h, "Link: <http://127.0.0.1:%d/api/%s?%.8000s&empty=%u>; "
+					      "rel=\"next\"\r\n",
+				 port, kind_path[kind], r->query, __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+			return send_simple(fd, 200, "OK", h, "[]");
+		}
 		if (!strcmp(fault, "manyvalues")) {
 			/* Small in bytes, huge as a tree: five million tiny values. */
 			struct buf m = { 0 };
@@ -1110,7 +1119,8 @@ static void usage(void)
 	      "  --fault SPEC          [org:]NAME[@K][xT]: the K-th listing (or organisation)\n"
 	      "                        request and the T-1 after it get fault NAME; T=0 forever.\n"
 	      "                        NAME: an HTTP status (408 429 500 502 503 504 400 401 ...),\n"
-	      "                        429retry, reset, truncate, malformed, html, empty, slow,\n"
+	      "                        429retry, reset, truncate, malformed, html, empty,\n"
+	      "                        emptypages, slow,\n"
 	      "                        change, huge, endless, deep, manyvalues, bigstring, badutf8,\n"
 	      "                        linkhost, redirect, redirectoff, loop\n",
 	      stderr);

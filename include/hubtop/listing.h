@@ -30,12 +30,16 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings);
  * caller that adds many in a row (a crawl, a journal replay).  One page at
  * a time: an arena is not shared by pages parsed at once. */
 struct listing_arena;
-struct listing_arena *listing_arena_new(void);
+/* limit: the most bytes the values of one page may take (0: as many as
+ * fit), so that a small text of countless tiny values cannot take all
+ * memory. */
+struct listing_arena *listing_arena_new(size_t limit);
 void listing_arena_free(struct listing_arena *a);
 
 /* Adds every item of a JSON array text (one page), its values in arena
  * (NULL: memory of its own, returned before it returns).  Returns 0, -1
- * when the text is not a JSON array (nothing added). */
+ * when the text is not a JSON array, -2 when its values pass the arena's
+ * limit or memory is short (nothing added either way). */
 int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
 		     struct listing_stats *st, struct listing_arena *arena);
 
