@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include "hubtop/table.h"
@@ -48,6 +49,25 @@ static uint32_t hash32(const char *s, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+#define HUGE_MIN ((size_t)4 << 20)
+
+/* The builder's big arrays are written once end to end: on huge pages that
+ * is a page fault every 2 MiB instead of every 4 KiB.  A hint on the
+ * aligned inside of the block; failure is harmless. */
+static void huge_hint(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t e = ((uintptr_t)p + size) & ~(huge - 1);
+	if (size >= HUGE_MIN && e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 static int pool_init(struct pool *p)
 {
 	p->cap = 1 << 16;
@@ -77,6 +97,7 @@ static uint32_t pool_add(struct pool *p, const char *s, size_t n)
 		nb = realloc(p->buf, cap);
 		if (!nb)
 			return UINT32_MAX;
+		huge_hint(nb, cap);
 		p->buf = nb;
 		p->cap = cap;
 	}
@@ -104,7 +125,6 @@ struct strmap {
 
 /* A map of millions of ids is probed at random: on huge pages a probe costs
  * a cache miss, not also a page walk. */
-#define HUGE_MIN ((size_t)4 << 20)
 
 static struct slot *slots_new(size_t cap)
 {
@@ -240,6 +260,7 @@ static void *vec_push(struct vec *v)
 		void *np = realloc(v->p, cap * v->size);
 		if (!np)
 			return NULL;
+		huge_hint(np, cap * v->size);
 		v->p = np;
 		v->cap = cap;
 	}
@@ -283,9 +304,17 @@ static void dict_free(struct dict *d)
 
 struct ht_builder *table_builder_new(void)
 {
-	struct ht_builder *b = calloc(1, sizeof *b);
+	struct ht_builder *b;
 	int k;
 
+#ifdef M_MMAP_THRESHOLD
+	/* The builder's arrays double up to hundreds of MB.  Above a fixed
+	 * threshold they are mappings that grow in place (mremap), instead of
+	 * heap blocks copied whole at each doubling; malloc would otherwise raise
+	 * its threshold past them after the first one is freed. */
+	mallopt(M_MMAP_THRESHOLD, (int)HUGE_MIN);
+#endif
+	b = calloc(1, sizeof *b);
 	if (!b)
 		return NULL;
 	if (pool_init(&b->pool) || pool_init(&b->scratch) || dict_init(&b->accounts) ||
@@ -703,6 +732,7 @@ static void *own(struct ht_snapshot *s, size_t n, size_t size)
 
 	if (!p)
 		return NULL;
+	huge_hint(p, n * size);
 	for (i = 0; i < sizeof s->owned / sizeof s->owned[0]; i++) {
 		if (!s->owned[i]) {
 			s->owned[i] = p;
@@ -732,6 +762,8 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 		free(tmp);
 		return -1;
 	}
+	huge_hint(keys, n * sizeof *keys);
+	huge_hint(tmp, n * sizeof *tmp);
 	for (i = 0; i < n; i++) {
 		keys[i].dl = rows[i].dl;
 		id_prefix(b->pool.buf + rows[i].id, keys[i].pre);
