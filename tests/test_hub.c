@@ -335,9 +335,11 @@ static void test_complete_crawl(void **state)
 	assert_true(count_lines_with(h.log, "sort=downloads&limit=1000") >= 2);
 	assert_int_equal(count_lines_with(h.log, "expand%5B%5D=pipeline_tag"),
 			 count_lines_with(h.log, "GET /api/models?"));
-	/* Keep-alive: one connection (the log does not show it, the speed does);
-	 * compression offered. */
-	assert_true(count_lines_with(h.log, "Accept-Encoding: ") > 0);
+	/* Keep-alive: every request of the crawl, listings and organisations,
+	 * on the first connection; compression offered on each. */
+	assert_int_equal(count_lines_with(h.log, "\tconn=1\n"), 6 + 3 + 6);
+	assert_int_equal(count_lines_with(h.log, "\tconn="), 6 + 3 + 6);
+	assert_int_equal(count_lines_with(h.log, "Accept-Encoding: "), 6 + 3 + 6);
 	/* Journal gone after success, and the state with its spare file. */
 	assert_false(exists(h.cache, "fetch.journal"));
 	assert_false(exists(h.cache, "fetch.state"));
@@ -452,6 +454,37 @@ static void test_transient_faults(void **state)
 	for (i = 0; faults[i]; i++)
 		run_transient(faults[i], NULL, 0);
 	run_transient("503@2", "--chunked", 0);
+}
+
+/* Pages sent gzip-encoded, as a server that compresses does: the client asks
+ * for it, decodes it, and keeps exactly the items served. */
+static void test_compressed(void **state)
+{
+	struct hubproc h;
+	const char *args[32];
+	size_t n = 0;
+	struct hub_opts o;
+	char err[2048];
+	struct ht_snapshot *s;
+	int asked;
+	(void)state;
+
+	fixture_args(args, &n, "5");
+	args[n++] = "--gzip";
+	args[n] = NULL;
+	hub_start(&h, "gzip", args);
+	opts_for(&o, &h);
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("fetch failed: %s", err);
+	s = load_snap(h.snap);
+	assert_exactly_served(&h, s, HT_MODELS, "models");
+	assert_exactly_served(&h, s, HT_DATASETS, "datasets");
+	table_free(s);
+	/* Every listing request accepted gzip, so every page came encoded. */
+	asked = count_lines_with(h.log, "GET /api/models?") + count_lines_with(h.log, "GET /api/datasets?");
+	assert_int_equal(asked, 9 + 4);
+	assert_int_equal(count_lines_with(h.log, "gzip"), count_lines_with(h.log, "\tconn="));
+	hub_stop(&h);
 }
 
 static void test_rate_limit_waits(void **state)
@@ -886,6 +919,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete_crawl),
 		cmocka_unit_test(test_limit_fallback_and_top),
+		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_transient_faults),
 		cmocka_unit_test(test_rate_limit_waits),
 		cmocka_unit_test(test_slow_server),

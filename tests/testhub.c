@@ -63,6 +63,8 @@ static size_t n_faults;
 static unsigned max_limit = 1000, page_size = 1000000;
 static unsigned delay_ms, slow_ms = 20000, ratelimit_t = 1;
 static int chunked_pages;
+static int gzip_pages;
+static unsigned conns;          /* connections accepted (the accept loop's) */          /* pages gzip-encoded for clients that accept it */
 static const char *require_token;
 static char *org_names[64];
 static size_t n_org_names;
@@ -331,6 +333,58 @@ static void gen_field(struct buf *b, int kind, const struct item *it, const char
 
 /* ---- HTTP helpers ------------------------------------------------------- */
 
+/* ---- gzip ---------------------------------------------------------------- */
+
+static uint32_t crc_table[256];
+
+static void crc_init(void)
+{
+	uint32_t i, k, c;
+	for (i = 0; i < 256; i++) {
+		for (c = i, k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* A gzip member (RFC 1952) whose deflate stream is stored blocks: not
+ * smaller, but a real Content-Encoding the client must decode. */
+static void gzip_stored(struct buf *out, const char *p, size_t n)
+{
+	static const char head[10] = { 0x1f, (char)0x8b, 8, 0, 0, 0, 0, 0, 0, (char)0xff };
+	uint32_t crc = 0xffffffffu;
+	unsigned char t[8];
+	size_t i, total = n;
+
+	for (i = 0; i < n; i++)
+		crc = crc_table[(crc ^ (unsigned char)p[i]) & 0xff] ^ (crc >> 8);
+	buf_add(out, head, sizeof head);
+	do {
+		size_t k = n > 65535 ? 65535 : n;
+		char h[5];
+		h[0] = k == n;  /* BFINAL; BTYPE 00: stored */
+		h[1] = (char)(k & 0xff);
+		h[2] = (char)(k >> 8);
+		h[3] = (char)(~k & 0xff);
+		h[4] = (char)((~k >> 8) & 0xff);
+		buf_add(out, h, 5);
+		buf_add(out, p, k);
+		p += k;
+		n -= k;
+	} while (n);
+	put_le32(t, ~crc);
+	put_le32(t + 4, (uint32_t)total);
+	buf_add(out, (const char *)t, 8);
+}
+
 static int send_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
@@ -434,6 +488,7 @@ struct request {
 	char host[256];
 	char auth[1024];
 	int close;
+	int gzip;               /* Accept-Encoding names gzip */
 	size_t n_params;
 	char pkey[MAX_PARAMS][64];
 	char pval[MAX_PARAMS][1024];
@@ -480,11 +535,11 @@ static const char *fault_for(int orgs)
 	return NULL;
 }
 
-static void log_request(const char *method, const char *target, const char *headers)
+static void log_request(const char *method, const char *target, const char *headers, unsigned conn)
 {
 	if (!log_fp)
 		return;
-	fprintf(log_fp, "%s %s\t%s\n", method, target, headers);
+	fprintf(log_fp, "%s %s\t%s\tconn=%u\n", method, target, headers, conn);
 	fflush(log_fp);
 }
 
@@ -913,6 +968,14 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			rc = send_chunk(fd, b.p + k, b.len - k < 16384 ? b.len - k : 16384);
 		if (!rc)
 			rc = send_all(fd, "0\r\n\r\n", 5);
+	} else if (gzip_pages && r->gzip) {
+		struct buf z = { 0 };
+		gzip_stored(&z, b.p, b.len);
+		buf_str(&extra, "Content-Encoding: gzip\r\n");
+		rc = send_head(fd, 200, "OK", extra.p, (long long)z.len);
+		if (!rc)
+			rc = send_all(fd, z.p, z.len);
+		free(z.p);
 	} else {
 		rc = send_head(fd, 200, "OK", extra.p, (long long)b.len);
 		if (!rc)
@@ -1002,9 +1065,16 @@ static int handle(int fd, struct request *r)
 
 /* ---- connections -------------------------------------------------------- */
 
+/* One accepted connection, numbered from 1 in the log. */
+struct conn {
+	int fd;
+	unsigned id;
+};
+
 static void *conn_main(void *arg)
 {
-	int fd = (int)(intptr_t)arg;
+	struct conn *c = arg;
+	int fd = c->fd;
 	char *in = xrealloc(NULL, 65536);
 	size_t have = 0;
 	struct request *r = xrealloc(NULL, sizeof *r);
@@ -1051,9 +1121,11 @@ static void *conn_main(void *arg)
 				r->close = 1;
 			else if (!strcasecmp(line, "content-length"))
 				clen = atoll(v);
+			else if (!strcasecmp(line, "accept-encoding"))
+				r->gzip = strstr(v, "gzip") != NULL;
 		}
 		pthread_mutex_lock(&mu);
-		log_request(r->method, r->target, hdrlog);
+		log_request(r->method, r->target, hdrlog, c->id);
 		pthread_mutex_unlock(&mu);
 		/* Request bodies are not used: skip them. */
 		memmove(in, in + used, have - used);
@@ -1077,6 +1149,7 @@ static void *conn_main(void *arg)
 out:
 	free(r);
 	free(in);
+	free(c);
 	close(fd);
 	return NULL;
 }
@@ -1107,6 +1180,7 @@ static void usage(void)
 	      "  --max-limit N         largest limit accepted, larger answers 400 (1000)\n"
 	      "  --page-size N         serve at most N items a page whatever the limit\n"
 	      "  --chunked             send pages with chunked transfer encoding\n"
+	      "  --gzip                send pages gzip-encoded to clients that accept it\n"
 	      "  --org NAME            NAME answers 200 on /api/organizations/NAME/overview\n"
 	      "                        (generated accounts named org-* do too); repeatable\n"
 	      "  --require-token T     listings answer 401 unless sent 'authorization: Bearer T'\n"
@@ -1165,6 +1239,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--gzip")) {
+			gzip_pages = 1;
+			crc_init();
+			continue;
+		}
 		if (!strcmp(a, "--chunked")) {
 			chunked_pages = 1;
 			continue;
@@ -1236,6 +1315,7 @@ int main(int argc, char **argv)
 	for (;;) {
 		pthread_t t;
 		pthread_attr_t at;
+		struct conn *c;
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
@@ -1246,8 +1326,17 @@ int main(int argc, char **argv)
 		pthread_attr_init(&at);
 		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 		pthread_attr_setstacksize(&at, 1 << 20);
-		if (pthread_create(&t, &at, conn_main, (void *)(intptr_t)fd))
+		c = malloc(sizeof *c);
+		if (!c) {
 			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->id = ++conns;
+		if (pthread_create(&t, &at, conn_main, c)) {
+			close(fd);
+			free(c);
+		}
 		pthread_attr_destroy(&at);
 	}
 }
