@@ -396,6 +396,25 @@ static void test_limit_fallback_and_top(void **state)
 	assert_int_equal(count_lines_with(h.log, "limit=3&"), 1);
 	table_free(s);
 	hub_stop(&h);
+
+	/* The same with the second page cut short: asked again, still exactly 10. */
+	n = 0;
+	fixture_args(args, &n, "7");
+	args[n++] = "--fault";
+	args[n++] = "truncate@2";
+	args[n] = NULL;
+	hub_start(&h, "top-cut", args);
+	opts_for(&o, &h);
+	o.top_n = 10;
+	o.datasets = 0;
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("fetch failed: %s", err);
+	s = load_snap(h.snap);
+	assert_int_equal(s->t[HT_MODELS].n, 10);
+	assert_exactly_served(&h, s, HT_MODELS, "models");
+	assert_int_equal(count_lines_with(h.log, "limit=3&"), 2);
+	table_free(s);
+	hub_stop(&h);
 }
 
 /* Faults the crawl must get through with exactly the served items. */
