@@ -6,10 +6,12 @@
  *    which are stored that way; all-time: a permutation and its inverse)
  *    and, in rank order, the narrow columns the filter pass reads: cells,
  *    term codes, creation, likes, flags, accounts, and per cell its ranks.
- *  - per attribution mode, one "cell" per item: (year, org type,
- *    country+group) in 2 bytes, so the country, group and type filters are
- *    one table of passing cells and every share breakdown is one bucket
- *    update; the cells' unfiltered totals.
+ *  - per attribution mode, one "cell" per item: (year, class) in 2 bytes,
+ *    the class being (org type, country+group), or the item's account
+ *    itself when it is one of the accounts with most items; so the
+ *    country, group and type filters are one table of passing cells, every
+ *    share breakdown is one bucket update, and the largest accounts' sums
+ *    come out of the same pass; the cells' unfiltered totals.
  *  - per attribution mode, the items grouped by account (a counting sort)
  *    with their downloads, likes and creation copied in that order, so a
  *    per-account sum is a sequential pass testing the match bitmap.
@@ -40,7 +42,7 @@ struct cell_acc {
 	uint64_t created; /* earliest creation; UINT64_MAX = none known */
 };
 
-/* Unfiltered totals of one cell (year, type, country+group), both windows:
+/* Unfiltered totals of one cell (year, class), both windows:
  * filters on country, group and type alone are sums of these. */
 struct cell_tot {
 	uint64_t count, likes, created;
@@ -84,6 +86,7 @@ struct result_priv {
 	uint32_t *rows;        /* every match in rank order; NULL until first needed */
 	uint64_t *rbits;       /* matches by row; NULL until first needed (30-day: ms.bits) */
 	uint64_t *aseen;       /* accounts with a match; NULL: not known */
+	struct cell_acc *own;  /* per own class (kdata.acct_cls): its account's matches */
 };
 
 /* Per-account (or per-term) accumulator for the org, task and library panes. */
@@ -143,6 +146,11 @@ struct kdata {
 	uint32_t term_codes[TERM_COLS]; /* codes in use; > TERM_MAX: the wide column is read */
 	int created_exact;       /* every creation time fits o[].created (0 <= t < 2^32 - 1) */
 	struct cell_tot *ctot[ATTRIB_MODE_COUNT];
+	/* The cells that hold items, ascending: the only ones a pass touches,
+	 * so the only ones cleared and read back (a third of them on 2M
+	 * models). */
+	uint32_t *cused[ATTRIB_MODE_COUNT];
+	uint32_t ncused[ATTRIB_MODE_COUNT];
 	struct acct_tot *atot[ATTRIB_MODE_COUNT];
 	/* Items grouped by account (counting sort, rows ascending within an
 	 * account): goff[ac]..goff[ac+1] index gperm (rows) and the columns in
@@ -168,6 +176,14 @@ struct kdata {
 	 * passes a few small classes reads their heads, not the whole order. */
 	uint32_t *acls_off[ATTRIB_MODE_COUNT];
 	uint32_t *apos[ATTRIB_MODE_COUNT][2];
+	/* The accounts with most items (at least OWN_MIN_ITEMS, at most
+	 * engine.n_own of them) have classes of their own, after the
+	 * (type, country+group) ones: their matches' sums are then a few
+	 * cells of the share pass, which the organisations ranking reads
+	 * instead of walking their items.  Made with the mode's cells. */
+	uint16_t *acct_cls[ATTRIB_MODE_COUNT];  /* account -> its class */
+	uint8_t *cls_type[ATTRIB_MODE_COUNT];   /* class -> its organisation type */
+	uint16_t *cls_cg[ATTRIB_MODE_COUNT];    /* class -> its country+group */
 	struct search_index *sx; /* the ids' search index */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
@@ -175,16 +191,24 @@ struct kdata {
 #define TERM_NONE 0xffffu
 #define TERM_MAX 0xfffeu
 
+/* Own classes: an account with fewer items is walked as cheaply as its
+ * cells are summed; more of them would make the cube outgrow the cache. */
+#define OWN_MIN_ITEMS 128u
+#define OWN_SAMPLE 16u
+#define OWN_MAX 256u
+
 struct engine {
 	const struct ht_snapshot *s;
 	const struct attrib *a;
 	const struct orgdir *d;
 	unsigned n_countries;
 	unsigned n_cg;
+	uint32_t n_cls;         /* classes: OT_COUNT * n_cg, then n_own of single accounts */
+	uint32_t n_own;
 	uint16_t *cg_country;
 	uint8_t *cg_group;
 	uint16_t *acct_cg;
-	uint32_t n_cells;
+	uint32_t n_cells;       /* ENG_YEARS * n_cls: cell = year * n_cls + class */
 	struct cell_acc *cube;  /* 2 * n_cells: alternate copies break store chains */
 	uint8_t *cell_ok;
 	uint64_t *cbits;        /* scratch: ranks whose cell passes */
@@ -498,6 +522,54 @@ static int build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_s
 	return rc;
 }
 
+struct cand {
+	uint64_t v;
+	uint32_t key;
+};
+
+/* Whether a comes before b in the ranking (descending value, ties by key). */
+static inline int cand_before(const struct cand *a, const struct cand *b, int desc)
+{
+	if (!desc) {
+		const struct cand *t = a;
+		a = b;
+		b = t;
+	}
+	return a->v > b->v || (a->v == b->v && a->key < b->key);
+}
+
+/* Offers c to heap[0..*n) (at most k): keeps the first k candidates of the
+ * ranking; heap[0] is the last of them. */
+static inline void heap_offer(struct cand *heap, size_t *n, size_t k, struct cand c, int desc)
+{
+	size_t at = 0;
+	if (*n < k) {
+		/* sift up: the root is the element that comes last */
+		at = (*n)++;
+		while (at && cand_before(&heap[(at - 1) / 2], &c, desc)) {
+			heap[at] = heap[(at - 1) / 2];
+			at = (at - 1) / 2;
+		}
+		heap[at] = c;
+		return;
+	}
+	if (!cand_before(&c, &heap[0], desc))
+		return;
+	for (;;) {
+		size_t l = 2 * at + 1, big = at;
+		const struct cand *bigc = &c;
+		if (l < *n && cand_before(bigc, &heap[l], desc))
+			big = l, bigc = &heap[l];
+		if (l + 1 < *n && cand_before(bigc, &heap[l + 1], desc))
+			big = l + 1, bigc = &heap[l + 1];
+		if (big == at)
+			break;
+		heap[at] = heap[big];
+		at = big;
+	}
+	heap[at] = c;
+}
+
 /* ---- construction ------------------------------------------------------- */
 
 static const uint32_t *get_perm(struct engine *e, enum ht_kind kind, enum eng_sort sort);
@@ -566,6 +638,58 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 	return 0;
 }
 
+/* kd->acct_cls, kd->cls_type and kd->cls_cg of a mode.  Which accounts
+ * have classes of their own changes only the speed, so every OWN_SAMPLE-th
+ * item is counted to find the largest: e->n_own of them at most, by count
+ * (ties by account), with at least OWN_MIN_ITEMS / OWN_SAMPLE sampled
+ * items. */
+static int kd_own(struct engine *e, struct kdata *kd, int m, const uint32_t *acct)
+{
+	const struct attrib *a = e->a;
+	uint32_t na = a->n_accounts, n = kd->n, base = (uint32_t)OT_COUNT * e->n_cg;
+	uint32_t *cnt = calloc((size_t)na + 1, sizeof *cnt);
+	uint8_t *ty = malloc((size_t)e->n_cls + 1);
+	uint16_t *cg = malloc(((size_t)e->n_cls + 1) * sizeof *cg);
+	uint16_t *cls = malloc(((size_t)na + 1) * sizeof *cls);
+	struct cand *heap = malloc(((size_t)e->n_own + 1) * sizeof *heap);
+	size_t nh = 0;
+	if (!cnt || !ty || !cg || !cls || !heap) {
+		free(cnt);
+		free(ty);
+		free(cg);
+		free(cls);
+		free(heap);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i += OWN_SAMPLE)
+		cnt[acct[i] < na ? acct[i] : 0]++;
+	for (uint32_t ac = 0; ac < na && e->n_own; ac++)
+		if (cnt[ac] >= OWN_MIN_ITEMS / OWN_SAMPLE) {
+			struct cand c = { cnt[ac], ac };
+			heap_offer(heap, &nh, e->n_own, c, 1);
+		}
+	for (uint32_t ac = 0; ac < na; ac++) {
+		unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
+		cls[ac] = (uint16_t)(type * e->n_cg + e->acct_cg[ac]);
+	}
+	for (uint32_t c = 0; c < e->n_cls; c++) {
+		/* Unused own classes hold nothing: any parts do. */
+		uint32_t tc = c < base ? c : 0;
+		if (c >= base && c - base < nh)
+			tc = cls[heap[c - base].key];
+		ty[c] = (uint8_t)(tc / e->n_cg);
+		cg[c] = (uint16_t)(tc % e->n_cg);
+	}
+	for (uint32_t j = 0; j < nh; j++)
+		cls[heap[j].key] = (uint16_t)(base + j);
+	free(cnt);
+	free(heap);
+	kd->cls_type[m] = ty;
+	kd->cls_cg[m] = cg;
+	kd->acct_cls[m] = cls;
+	return 0;
+}
+
 /* A mode's per-item cells (30-day order) and cell totals; with groups,
  * also its items grouped by account (only the organisations ranking needs
  * them, so they wait for it). */
@@ -577,23 +701,27 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 	const uint32_t *acct = a->item_acct[kind][m];
 	uint32_t n = kd->n;
 	uint16_t *cell;
+	uint32_t *used;
 	struct cell_tot *ct;
 	if (kd->o[0].cell[m] && (!groups || kd->atot[m]))
 		return 0;
 	if (!kd->o[0].cell[m]) {
+		if (!kd->acct_cls[m] && kd_own(e, kd, m, acct))
+			return -1;
 		ct = calloc(e->n_cells, sizeof *ct);
 		cell = table_big_alloc(((size_t)n + 1) * sizeof *cell);
-		if (!ct || !cell) {
+		used = malloc(((size_t)e->n_cells + 1) * sizeof *used);
+		if (!ct || !cell || !used) {
 			free(ct);
 			free(cell);
+			free(used);
 			return -1;
 		}
 		for (uint32_t c = 0; c < e->n_cells; c++)
 			ct[c].created = UINT64_MAX;
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t ac = acct[i] < a->n_accounts ? acct[i] : 0;
-			unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
-			uint32_t cl = ((uint32_t)kd->year[i] * OT_COUNT + type) * e->n_cg + e->acct_cg[ac];
+			uint32_t cl = (uint32_t)kd->year[i] * e->n_cls + kd->acct_cls[m][ac];
 			uint64_t d30 = t->downloads[i], dall = t->downloads_all[i];
 			int64_t cr = t->created[i];
 			uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
@@ -607,8 +735,13 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 			b->under[0] += d30 < ENG_UNDER;
 			b->under[1] += dall < ENG_UNDER;
 		}
+		kd->ncused[m] = 0;
+		for (uint32_t c = 0; c < e->n_cells; c++)
+			if (ct[c].count)
+				used[kd->ncused[m]++] = c;
 		kd->o[0].cell[m] = cell;
 		kd->ctot[m] = ct;
+		kd->cused[m] = used;
 	}
 	if (!groups)
 		return 0;
@@ -1026,6 +1159,7 @@ static void kdata_free(struct kdata *kd)
 		free(kd->term_code[c]);
 	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
 		free(kd->ctot[m]);
+		free(kd->cused[m]);
 		free(kd->cby[m]);
 		free(kd->cby_off[m]);
 		free(kd->aorder[m][0]);
@@ -1034,6 +1168,9 @@ static void kdata_free(struct kdata *kd)
 		free(kd->apos[m][1]);
 		free(kd->acls_off[m]);
 		free(kd->acls_n[m]);
+		free(kd->cls_type[m]);
+		free(kd->cls_cg[m]);
+		free(kd->acct_cls[m]);
 		if (m && kd->goff[1] == kd->goff[0])
 			continue; /* shared with mode 0 */
 		free(kd->atot[m]);
@@ -1090,7 +1227,13 @@ struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, c
 		e->cg_group[0] = CG_UNKNOWN;
 		e->n_cg = 1;
 	}
-	e->n_cells = (uint32_t)ENG_YEARS * OT_COUNT * e->n_cg;
+	{
+		/* Own classes in what the 16-bit cells leave. */
+		uint32_t room = 65536u / ENG_YEARS, base = (uint32_t)OT_COUNT * e->n_cg;
+		e->n_own = room > base ? (room - base < OWN_MAX ? room - base : OWN_MAX) : 0;
+		e->n_cls = base + e->n_own;
+	}
+	e->n_cells = (uint32_t)ENG_YEARS * e->n_cls;
 	e->cube = calloc(2 * (size_t)e->n_cells + 1, sizeof *e->cube); /* + a bin for non-matches */
 	e->cell_ok = malloc(e->n_cells);
 	e->cbits = malloc((words_of(s->t[HT_MODELS].n > s->t[HT_DATASETS].n ? s->t[HT_MODELS].n
@@ -1654,7 +1797,8 @@ static inline uint64_t rank_created(const uint32_t *cr32, const int64_t *cr64, c
 	return v > 0 ? (uint64_t)v : UINT64_MAX;
 }
 
-/* Sums by cell of a general filter's matches into the cube (one copy). */
+/* Sums by cell of a general filter's matches into the cube (its cells in
+ * use cleared). */
 static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, struct match_set *ms,
 		     int mode, int win, uint64_t **aseen)
 {
@@ -1718,21 +1862,29 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		ms->SP = SP;
 		return 0;
 	}
-	conc_pass(o, ms);
 	if (ms->n * 2 <= kd->n) {
-		/* Dense enough for the hardware to fetch ahead: a plain walk.
-		 * Most accounts have a match: not worth noting which. */
+		/* Dense enough for the hardware to fetch ahead: a plain walk,
+		 * with the prefix sums of each word (conc_pass) while its
+		 * downloads are in the cache.  Most accounts have a match: not
+		 * worth noting which. */
 		const uint32_t *restrict cr32 = o->created;
 		const int64_t *restrict cr64 = c->t->created;
 		const uint32_t *restrict perm = o->perm;
 		const uint64_t *restrict bits = ms->bits;
-		uint64_t k = 0;
-		for (size_t w = 0; w < ms->nw; w++)
+		uint64_t k = 0, P = 0;
+		unsigned __int128 SP = 0;
+		for (size_t w = 0; w < ms->nw; w++) {
+			ms->wdl[w] = P;
+			conc_word(dl, o->uni, w, bits[w], &P, &SP);
 			for (uint64_t b_ = bits[w]; b_; b_ &= b_ - 1) {
 				uint32_t rk = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b_));
 				cell_add(&cube[(uint32_t)(k++ & 1) * ncell + cell[rk]], dl[rk], likes[rk],
 					 rank_created(cr32, cr64, perm, rk));
 			}
+		}
+		ms->wdl[ms->nw] = P;
+		ms->P = P;
+		ms->SP = SP;
 		return 0;
 	}
 	{
@@ -1748,25 +1900,37 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		b->likes += likes[RK];                                          \
 	} while (0)
 		if ((uint64_t)(kd->n - ms->n) * 8 >= kd->n) {
-			/* Dense non-matches: the hardware fetches ahead on its own. */
+			/* Dense non-matches: the hardware fetches ahead on its own;
+			 * the prefix sums of the matches word by word on the way. */
 			const uint64_t *restrict bits = ms->bits;
-			size_t nw = words_of(kd->n);
+			uint64_t P = 0;
+			unsigned __int128 SP = 0;
+			size_t nw = ms->nw;
 			for (size_t w = 0; w < nw; w++) {
 				uint64_t b_ = ~bits[w];
 				if (w == nw - 1 && (kd->n & 63))
 					b_ &= ((uint64_t)1 << (kd->n & 63)) - 1;
+				ms->wdl[w] = P;
+				conc_word(dl, o->uni, w, bits[w], &P, &SP);
 				for (; b_; b_ &= b_ - 1)
 					NON_MATCH_ADD((uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b_)));
 			}
-		} else FOR_EACH_VISITED(ms, kd->n, 1, rk, {
-			__builtin_prefetch(&dl[rk]);
-			__builtin_prefetch(&likes[rk]);
-			__builtin_prefetch(&cell[rk]);
-		}, {
-			NON_MATCH_ADD(rk);
-		});
+			ms->wdl[nw] = P;
+			ms->P = P;
+			ms->SP = SP;
+		} else {
+			conc_pass(o, ms);
+			FOR_EACH_VISITED(ms, kd->n, 1, rk, {
+				__builtin_prefetch(&dl[rk]);
+				__builtin_prefetch(&likes[rk]);
+				__builtin_prefetch(&cell[rk]);
+			}, {
+				NON_MATCH_ADD(rk);
+			});
+		}
 #undef NON_MATCH_ADD
-		for (uint32_t i = 0; i < ncell; i++) {
+		for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
+			uint32_t i = kd->cused[mode][j];
 			struct cell_acc *b0 = &cube[i], *b1 = &cube[ncell + i];
 			uint64_t cnt = ct[i].count - b0->count - b1->count;
 			b0->downloads = ct[i].downloads[win] - b0->downloads - b1->downloads;
@@ -1780,21 +1944,30 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 	return 0;
 }
 
-static void finish_buckets(struct engine *e, struct result_priv *p)
+/* The buckets of a result from the cube, and the own classes' accounts'
+ * sums (p->own). */
+static void finish_buckets(struct engine *e, struct result_priv *p, const struct kdata *kd, int mode)
 {
 	struct eng_result *r = &p->pub;
-	for (uint32_t i = 0; i < e->n_cells; i++) {
+	uint32_t base = (uint32_t)OT_COUNT * e->n_cg, year = 0;
+	for (uint32_t j = 0; j < e->n_own; j++)
+		p->own[j].created = UINT64_MAX;
+	for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
+		uint32_t i = kd->cused[mode][j], cls;
 		struct cell_acc *b0 = &e->cube[i], *b1 = &e->cube[e->n_cells + i];
 		uint64_t cnt = b0->count + b1->count, dl, lk, cr;
-		unsigned cg, type, year, country, group;
+		unsigned cg, type, country, group;
+		/* Cells in use are ascending: the year only grows. */
+		while (i >= (year + 1) * e->n_cls)
+			year++;
 		if (!cnt)
 			continue;
 		dl = b0->downloads + b1->downloads;
 		lk = b0->likes + b1->likes;
 		cr = b0->created < b1->created ? b0->created : b1->created;
-		cg = i % e->n_cg;
-		type = (i / e->n_cg) % OT_COUNT;
-		year = i / e->n_cg / OT_COUNT;
+		cls = i - year * e->n_cls;
+		type = kd->cls_type[mode][cls];
+		cg = kd->cls_cg[mode][cls];
 		country = e->cg_country[cg];
 		group = e->cg_group[cg];
 #define ADD(B, X)                                                        \
@@ -1804,6 +1977,8 @@ static void finish_buckets(struct engine *e, struct result_priv *p)
 		(X).likes += lk;                                         \
 		(X).created = cr < (X).created ? cr : (X).created;       \
 	} while (0)
+		if (cls >= base)
+			ADD(p->own[cls - base], p->own[cls - base]);
 		ADD(r->by_country[country], p->country_x[country]);
 		ADD(r->by_group[group], p->group_x[group]);
 		ADD(r->by_type[type], p->type_x[type]);
@@ -1914,7 +2089,8 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	r->partial = !e->s->meta.complete;
 	r->by_country = calloc(e->n_countries, sizeof *r->by_country);
 	p->country_x = calloc(e->n_countries, sizeof *p->country_x);
-	if (!r->by_country || !p->country_x)
+	p->own = calloc((size_t)e->n_own + 1, sizeof *p->own);
+	if (!r->by_country || !p->country_x || !p->own)
 		goto fail;
 	for (unsigned i = 0; i < e->n_countries; i++)
 		p->country_x[i].created = UINT64_MAX;
@@ -1943,8 +2119,8 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	c.acct = o->acct[mode];
 	use_cell = filter_any_country(f) || f->groups || f->types;
 	if (use_cell) {
-		for (uint32_t i = 0; i < e->n_cells; i++) {
-			unsigned cg = i % e->n_cg, type = (i / e->n_cg) % OT_COUNT;
+		for (uint32_t i = 0; i < e->n_cls; i++) {
+			unsigned cg = kd->cls_cg[mode][i], type = kd->cls_type[mode][i];
 			int ok = 1;
 			if (filter_any_country(f) && !filter_has_country(f, e->cg_country[cg]))
 				ok = 0;
@@ -1954,9 +2130,12 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 				ok = 0;
 			e->cell_ok[i] = (uint8_t)ok;
 		}
+		for (uint32_t i = e->n_cls; i < e->n_cells; i++)
+			e->cell_ok[i] = e->cell_ok[i % e->n_cls];
 		if (!(c.sel2 = cell_bits(e, kind, win, mode)))
 			goto fail;
-		/* cell = (year * OT_COUNT + type) * n_cg + cg; class = type * n_cg + cg */
+		/* cell = year * n_cls + class; the (type, country+group) classes
+		 * are the first, class = type * n_cg + cg */
 		if (!(p->cls_ok = malloc((size_t)OT_COUNT * e->n_cg)))
 			goto fail;
 		memcpy(p->cls_ok, e->cell_ok, (size_t)OT_COUNT * e->n_cg);
@@ -2020,13 +2199,15 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 
 	p->cell_only = !c.wide && !c.use_auth && !c.use_term[0] && !c.use_term[1] && !c.use_term[2] && !c.use_created &&
 		       !c.use_gated && !f->min_downloads && !c.sel;
-	memset(e->cube, 0, 2 * (size_t)e->n_cells * sizeof *e->cube);
-	for (uint32_t i = 0; i < 2 * e->n_cells; i++)
-		e->cube[i].created = UINT64_MAX;
+	for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
+		static const struct cell_acc empty = { 0, 0, 0, UINT64_MAX };
+		e->cube[kd->cused[mode][j]] = e->cube[e->n_cells + kd->cused[mode][j]] = empty;
+	}
 	if (p->cell_only) {
 		/* The buckets are sums of the unfiltered cell totals. */
 		const struct cell_tot *ct = kd->ctot[mode];
-		for (uint32_t i = 0; i < e->n_cells; i++) {
+		for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
+			uint32_t i = kd->cused[mode][j];
 			struct cell_acc *b = &e->cube[i];
 			if (use_cell && !e->cell_ok[i])
 				continue;
@@ -2052,7 +2233,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		if (cube_pass(e, kind, &c, &p->ms, mode, win, &p->aseen))
 			goto fail;
 	}
-	finish_buckets(e, p);
+	finish_buckets(e, p, kd, mode);
 	finish_conc(r, &p->ms, o->dl);
 	return r;
 fail:
@@ -2073,6 +2254,7 @@ void engine_result_free(struct eng_result *r)
 	match_set_free(&p->ms);
 	free(p->rows);
 	free(p->aseen);
+	free(p->own);
 	free(p);
 }
 
@@ -2458,54 +2640,6 @@ static const char *acct_display(const struct engine *e, uint32_t ac)
 	return a->acct_name[ac];
 }
 
-struct cand {
-	uint64_t v;
-	uint32_t key;
-};
-
-/* Whether a comes before b in the ranking (descending value, ties by key). */
-static inline int cand_before(const struct cand *a, const struct cand *b, int desc)
-{
-	if (!desc) {
-		const struct cand *t = a;
-		a = b;
-		b = t;
-	}
-	return a->v > b->v || (a->v == b->v && a->key < b->key);
-}
-
-/* Offers c to heap[0..*n) (at most k): keeps the first k candidates of the
- * ranking; heap[0] is the last of them. */
-static inline void heap_offer(struct cand *heap, size_t *n, size_t k, struct cand c, int desc)
-{
-	size_t at = 0;
-	if (*n < k) {
-		/* sift up: the root is the element that comes last */
-		at = (*n)++;
-		while (at && cand_before(&heap[(at - 1) / 2], &c, desc)) {
-			heap[at] = heap[(at - 1) / 2];
-			at = (at - 1) / 2;
-		}
-		heap[at] = c;
-		return;
-	}
-	if (!cand_before(&c, &heap[0], desc))
-		return;
-	for (;;) {
-		size_t l = 2 * at + 1, big = at;
-		const struct cand *bigc = &c;
-		if (l < *n && cand_before(bigc, &heap[l], desc))
-			big = l, bigc = &heap[l];
-		if (l + 1 < *n && cand_before(bigc, &heap[l + 1], desc))
-			big = l + 1, bigc = &heap[l + 1];
-		if (big == at)
-			break;
-		heap[at] = heap[big];
-		at = big;
-	}
-	heap[at] = c;
-}
-
 static uint64_t sort_value(enum eng_sort sort, uint64_t count, uint64_t downloads, uint64_t likes,
 			   uint64_t created)
 {
@@ -2727,6 +2861,24 @@ static void group_sum(const struct kdata *kd, const struct result_priv *p, const
 	k->created = created;
 }
 
+/* One account's matching items: from its own class's cells when it has
+ * one, else from its items. */
+static void acct_sum(const struct engine *e, const struct kdata *kd, const struct result_priv *p,
+		     const uint32_t *gr, int mode, int all, uint32_t ac, struct key_acc *k)
+{
+	uint32_t base = (uint32_t)OT_COUNT * e->n_cg, cls = kd->acct_cls[mode][ac];
+	const struct cell_acc *own;
+	if (cls < base) {
+		group_sum(kd, p, gr, mode, all, ac, k);
+		return;
+	}
+	own = &p->own[cls - base];
+	k->count = (uint32_t)own->count;
+	k->downloads = own->downloads;
+	k->likes = own->likes;
+	k->created = own->created;
+}
+
 /* One match for an account's sums (orgs_few). */
 struct acct_add {
 	uint32_t acct, likes;
@@ -2807,11 +2959,12 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
  *    accounts that pass; for the first screen by downloads, the first
  *    accounts that pass in the unfiltered order.
  *  - Other filters: a pass over the matches when they are few (under 1/32
- *    of the items), else a sequential pass over the items grouped by
- *    account, testing the match bitmap; for the first screen by downloads,
- *    the accounts are walked in the order of their unfiltered downloads, and
- *    the walk stops at the first one whose unfiltered downloads are below
- *    the last one kept (filtered downloads are never above). */
+ *    of the items), else per account its own class's sums (p->own) or a
+ *    sequential pass over its items, testing the match bitmap; for the
+ *    first screen by downloads, the accounts are walked in the order of
+ *    their unfiltered downloads, and the walk stops at the first one whose
+ *    unfiltered downloads are below the last one kept (filtered downloads
+ *    are never above). */
 static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng_sort sort, int desc,
 			 size_t limit)
 {
@@ -2864,7 +3017,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 				break;
 			if (!acct_passes(e, p, ac))
 				continue;
-			group_sum(kd, p, gr, mode, all, ac, &e->kacc[ac]);
+			acct_sum(e, kd, p, gr, mode, all, ac, &e->kacc[ac]);
 			if (!e->kacc[ac].count)
 				continue;
 			cd.v = e->kacc[ac].downloads;
@@ -2879,7 +3032,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	for (uint32_t ac = 0; ac < na; ac++) {
 		if (!at[ac].count || !acct_passes(e, p, ac))
 			continue;
-		group_sum(kd, p, gr, mode, all, ac, &e->kacc[ac]);
+		acct_sum(e, kd, p, gr, mode, all, ac, &e->kacc[ac]);
 		if (e->kacc[ac].count)
 			e->touched[m++] = ac;
 	}
