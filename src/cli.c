@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -154,6 +155,19 @@ static int open_session(struct session *s, const struct globals *g, int quiet)
 	return 0;
 }
 
+/* Task, library and licence values are only known once the snapshot is
+ * open: one that no item has is refused as a usage error, like a bad
+ * country.  Returns 0 or EXIT_USAGE (reported). */
+static int check_terms(const char *cmd, const struct filter *f, const struct session *s)
+{
+	char err[2048];
+
+	if (filter_check_terms(f, s->snap, err, sizeof err) == 0)
+		return 0;
+	err_usage(cmd, "%s", err);
+	return EXIT_USAGE;
+}
+
 /* ---- help ------------------------------------------------------------------- */
 
 static const char filter_help[] =
@@ -166,7 +180,8 @@ static const char filter_help[] =
 	"  --author NAME,...      accounts (uploader, or lineage root with --by lineage)\n"
 	"  --task TAG             pipeline tag (datasets: task category)\n"
 	"  --library NAME         library, e.g. transformers\n"
-	"  --license ID           licence, e.g. apache-2.0\n"
+	"  --license ID           licence, e.g. apache-2.0 (a task, library or licence\n"
+	"                         that no item of the snapshot has is refused)\n"
 	"  --search TEXT          case-insensitive text in the id\n"
 	"  --created RANGE        2024, 2024..2025, 2024-03..2024-06, ..2023\n"
 	"  --min-downloads N      at least N downloads in the window\n"
@@ -523,6 +538,10 @@ static int cmd_report(struct args *a, const struct globals *g)
 	}
 	if (open_session(&s, g, 0) != 0)
 		return 1;
+	if ((rc = check_terms("report", &f, &s)) != 0) {
+		session_close(&s);
+		return rc;
+	}
 	rc = report_write(stdout, s.eng, &f, fmt);
 	if (rc != 0 || fflush(stdout) != 0) {
 		err_run("cannot write the report: %s", strerror(errno));
@@ -566,7 +585,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
 			print_panes(stdout);
 			printf(".\nSort keys: downloads likes trending created count name (default\n"
-			       "downloads, descending).  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
+			       "downloads, descending; on the aggregate panes, likes and trending are\n"
+			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
 			       "standard output; a file is written atomically.  Columns: see\n"
 			       "docs/export.md.\n\n%s", filter_help);
@@ -655,6 +675,10 @@ static int cmd_export(struct args *a, const struct globals *g)
 	}
 	if (open_session(&s, g, 0) != 0)
 		return 1;
+	if ((rc = check_terms("export", &f, &s)) != 0) {
+		session_close(&s);
+		return rc;
+	}
 	r = engine_apply(s.eng, &f, q.items);
 	if (!r) {
 		err_run("out of memory while computing the view");
@@ -699,27 +723,65 @@ static void human_bytes(uint64_t b, char *buf, size_t len)
 		snprintf(buf, len, "%.0f kB", b / 1e3);
 }
 
+/* "40 s", "12 min", "2 h 05 min"; rounded up, so never "0 s" before the end. */
+static void human_secs(double s, char *buf, size_t len)
+{
+	unsigned long long n = (unsigned long long)s;
+	if ((double)n < s)
+		n++;
+	if (n < 90)
+		snprintf(buf, len, "%llu s", n);
+	else if (n < 90 * 60)
+		snprintf(buf, len, "%llu min", (n + 30) / 60);
+	else
+		snprintf(buf, len, "%llu h %02llu min", n / 3600, n % 3600 / 60);
+}
+
 static int fetch_progress(void *ctx, const struct hub_progress *p)
 {
 	struct fetch_ui *ui = ctx;
-	char line[256], bytes[32], eta[48] = "";
+	char line[320], bytes[32], items[64], eta[48] = "", left[32];
+	const char *approx = p->estimated ? "~" : "";
+	struct winsize ws;
 	int n;
 
 	if (!ui->tty || ui->quiet)
 		return 0;
 	human_bytes(p->bytes, bytes, sizeof bytes);
-	if (p->expected && p->rate > 0 && p->items < p->expected)
-		snprintf(eta, sizeof eta, ", about %.0f s left",
-			 (double)(p->expected - p->items) / p->rate);
-	if (p->wait_s > 0)
-		n = snprintf(line, sizeof line, "%s: page %" PRIu64 ", %" PRIu64 " items, %s — "
-			     "waiting %d s (rate limit or retry %u)", p->phase, p->pages, p->items,
-			     bytes, p->wait_s, p->retries);
-	else
-		n = snprintf(line, sizeof line, "%s: page %" PRIu64 ", %" PRIu64 " items, %s, "
-			     "%.0f items/s%s", p->phase, p->pages, p->items, bytes, p->rate, eta);
+	/* Past the expected total (the Hub grew since): no total, no guess. */
+	if (p->expected && p->items < p->expected) {
+		snprintf(items, sizeof items, "%" PRIu64 " of %s%" PRIu64 " items", p->items, approx,
+			 p->expected);
+		if (p->rate > 0 && p->wait_s <= 0) {
+			human_secs((double)(p->expected - p->items) / p->rate, left, sizeof left);
+			snprintf(eta, sizeof eta, ", %s%s left", p->estimated ? "~" : "about ", left);
+		}
+	} else {
+		snprintf(items, sizeof items, "%" PRIu64 " items", p->items);
+	}
+	n = snprintf(line, sizeof line, "%s: page %" PRIu64 ", %s, %s, %.0f items/s%s", p->phase, p->pages,
+		     items, bytes, p->rate, eta);
+	if (p->wait_s > 0 && n >= 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n, " — waiting %d s (rate limit or retry %u)",
+			      p->wait_s, p->retries);
 	if (n < 0)
 		return 0;
+	if ((size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	/* A line longer than the terminal would wrap, and '\r' would redraw only
+	 * its last part. */
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1) {
+		int w = 0, i;
+		for (i = 0; i < n; i++) {
+			if (((unsigned char)line[i] & 0xc0) == 0x80)
+				continue;
+			if (w == ws.ws_col - 1)
+				break;
+			w++;
+		}
+		line[i] = '\0';
+		n = w;
+	}
 	fprintf(stderr, "\r%s%*s", line,
 		ui->last_len > (size_t)n ? (int)(ui->last_len - (size_t)n) : 0, "");
 	ui->last_len = (size_t)n;
@@ -751,7 +813,10 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			       "stopped when run again; the previous snapshot stays in use until the\n"
 			       "new one is complete.  --orgs N asks the Hub which of the N accounts\n"
 			       "with most downloads that the directory does not know are\n"
-			       "organisations (default 300).\n\n"
+			       "organisations (default 300).  On a terminal a progress line shows\n"
+			       "pages, items, bytes, rate, the wait of a rate limit and the time left\n"
+			       "(~: estimated from the previous complete snapshot); --quiet prints\n"
+			       "only the summary.\n\n"
 			       "Endpoint: --endpoint, else $HF_ENDPOINT, else %s.\n"
 			       "Token: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH or\n"
 			       "$HF_HOME/token.  HF_HUB_OFFLINE=1 forbids network access.\n",
@@ -931,12 +996,14 @@ static void print_config_problem(void *ctx, const char *msg)
 static int cmd_tui(struct args *a, const struct globals *g)
 {
 	struct config c;
+	struct filter file, given;
 	struct session s;
 	const char *v;
 	int rc;
 
 	config_init(&c);
 	config_load(&c, NULL, print_config_problem, NULL);
+	file = c.filter;
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
 		if ((rc = take_filter(a, &c.filter)) != 0) {
@@ -971,6 +1038,19 @@ static int cmd_tui(struct args *a, const struct globals *g)
 	}
 	if (open_session(&s, g, 0) != 0)
 		return 1;
+	/* Only the terms given here: one kept in the configuration file, gone
+	 * from a newer snapshot, should not keep the explorer from starting. */
+	filter_init(&given);
+	if (strcmp(c.filter.task, file.task))
+		memcpy(given.task, c.filter.task, sizeof given.task);
+	if (strcmp(c.filter.library, file.library))
+		memcpy(given.library, c.filter.library, sizeof given.library);
+	if (strcmp(c.filter.license, file.license))
+		memcpy(given.license, c.filter.license, sizeof given.license);
+	if ((rc = check_terms(NULL, &given, &s)) != 0) {
+		session_close(&s);
+		return rc;
+	}
 	rc = tui_run(&s, &c);
 	session_close(&s);
 	return rc;

@@ -59,6 +59,7 @@ struct acct_tot {
 struct agg_x {
 	uint64_t likes;
 	uint64_t created; /* UINT64_MAX = none known */
+	uint64_t trending; /* made by result_trending */
 };
 
 /* The matches of a filter in one window's rank order: a bitmap by rank and,
@@ -87,6 +88,10 @@ struct result_priv {
 	uint64_t *rbits;       /* matches by row; NULL until first needed (30-day: ms.bits) */
 	uint64_t *aseen;       /* accounts with a match; NULL: not known */
 	struct cell_acc *own;  /* per own class (kdata.acct_cls): its account's matches */
+	/* Per cell, its matches' trending: only a ranking that shows or sorts
+	 * by trending needs it, so the share pass leaves it to
+	 * result_trending.  NULL until made. */
+	uint64_t *ctr;
 };
 
 /* Per-account (or per-term) accumulator for the org, task and library panes. */
@@ -130,6 +135,8 @@ struct ord {
 	uint32_t *created;       /* creation, seconds (kdata.created_exact) */
 	const uint32_t *likes;
 	uint32_t *likes_own;
+	const uint32_t *trending; /* made on first use (ord_trending) */
+	uint32_t *trending_own;
 	const uint8_t *flags;
 	uint8_t *flags_own;
 	struct match_set every;  /* the unfiltered answer; every.bits NULL until made */
@@ -184,6 +191,12 @@ struct kdata {
 	uint16_t *acct_cls[ATTRIB_MODE_COUNT];  /* account -> its class */
 	uint8_t *cls_type[ATTRIB_MODE_COUNT];   /* class -> its organisation type */
 	uint16_t *cls_cg[ATTRIB_MODE_COUNT];    /* class -> its country+group */
+	/* Trending, which only a ranking by it or an export's column reads,
+	 * so made on first use: per cell and per account, the unfiltered
+	 * sums; the scores in account-group order (kdata.gperm). */
+	uint64_t *ttot[ATTRIB_MODE_COUNT];
+	uint64_t *atr[ATTRIB_MODE_COUNT];
+	uint32_t *gtrending[ATTRIB_MODE_COUNT];
 	struct search_index *sx; /* the ids' search index */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
@@ -215,6 +228,7 @@ struct engine {
 	uint32_t *acct_sorted;  /* accounts by name, case-insensitive; built on first author filter */
 	uint64_t *acct_bits;
 	struct key_acc *kacc;   /* max(accounts, terms) */
+	uint64_t *ktr;          /* the same keys' trending, when a ranking asks; made on first use */
 	uint32_t kacc_n, gen;
 	uint32_t *touched;
 	unsigned prep;          /* engine_prepare_step: the next piece */
@@ -969,6 +983,60 @@ static int ord_created(struct engine *e, enum ht_kind kind, int win)
 	return kd->o[win].created ? 0 : -1;
 }
 
+/* Trending scores by rank (30-day: the table's own column): only rankings
+ * by trending read them, so the all-time copy waits for the first. */
+static const uint32_t *ord_trending(struct engine *e, enum ht_kind kind, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	if (o->trending)
+		return o->trending;
+	if (!win)
+		return o->trending = e->s->t[kind].trending;
+	if ((!o->perm && ord_base(e, kind, win, 0)) ||
+	    !(o->trending_own = gather32(e->s->t[kind].trending, o->perm, kd->n)))
+		return NULL;
+	return o->trending = o->trending_own;
+}
+
+/* kd->ttot and kd->atr of a mode: one pass over the rows. */
+static int kd_trending(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	const uint32_t *tr = e->s->t[kind].trending, *acct = e->a->item_acct[kind][m];
+	uint32_t na = e->a->n_accounts;
+	const uint16_t *cell;
+	uint64_t *ct, *at;
+	if (kd->ttot[m])
+		return 0;
+	if (kd_mode(e, kind, m, 0))
+		return -1;
+	cell = kd->o[0].cell[m];
+	ct = calloc((size_t)e->n_cells + 1, sizeof *ct);
+	at = calloc((size_t)na + 1, sizeof *at);
+	if (!ct || !at) {
+		free(ct);
+		free(at);
+		return -1;
+	}
+	for (uint32_t i = 0; i < kd->n; i++) {
+		ct[cell[i]] += tr[i];
+		at[acct[i] < na ? acct[i] : 0] += tr[i];
+	}
+	kd->ttot[m] = ct;
+	kd->atr[m] = at;
+	return 0;
+}
+
+/* kd->gtrending of a mode (with its account groups). */
+static const uint32_t *kd_gtrending(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	if (!kd->gtrending[m] && !kd_mode(e, kind, m, 1))
+		kd->gtrending[m] = gather32(e->s->t[kind].trending, kd->gperm[m], kd->n);
+	return kd->gtrending[m];
+}
+
 /* kd->cby and kd->cby_off of a mode (see struct kdata): the rows with a
  * known creation time sorted on (cell, creation order, row), by one radix
  * sort of those three packed in 64 bits; a qsort when they do not fit. */
@@ -1140,6 +1208,7 @@ static void kdata_free(struct kdata *kd)
 		free(o->uni);
 		free(o->rec);
 		free(o->likes_own);
+		free(o->trending_own);
 		free(o->flags_own);
 		free(o->created);
 		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
@@ -1171,6 +1240,9 @@ static void kdata_free(struct kdata *kd)
 		free(kd->cls_type[m]);
 		free(kd->cls_cg[m]);
 		free(kd->acct_cls[m]);
+		free(kd->ttot[m]);
+		free(kd->atr[m]);
+		free(kd->gtrending[m]);
 		if (m && kd->goff[1] == kd->goff[0])
 			continue; /* shared with mode 0 */
 		free(kd->atot[m]);
@@ -1272,6 +1344,7 @@ void engine_free(struct engine *e)
 	free(e->acct_sorted);
 	free(e->acct_bits);
 	free(e->kacc);
+	free(e->ktr);
 	free(e->touched);
 	free(e);
 }
@@ -1957,6 +2030,7 @@ static void finish_buckets(struct engine *e, struct result_priv *p, const struct
 		struct cell_acc *b0 = &e->cube[i], *b1 = &e->cube[e->n_cells + i];
 		uint64_t cnt = b0->count + b1->count, dl, lk, cr;
 		unsigned cg, type, country, group;
+		struct eng_bucket *yc;
 		/* Cells in use are ascending: the year only grows. */
 		while (i >= (year + 1) * e->n_cls)
 			year++;
@@ -1988,6 +2062,9 @@ static void finish_buckets(struct engine *e, struct result_priv *p, const struct
 		r->year_type[year][type].downloads += dl;
 		r->year_group[year][group].count += cnt;
 		r->year_group[year][group].downloads += dl;
+		yc = &r->year_country[(size_t)year * e->n_countries + country];
+		yc->count += cnt;
+		yc->downloads += dl;
 		r->count += cnt;
 		r->downloads += dl;
 	}
@@ -2088,9 +2165,10 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	r->filter = *f;
 	r->partial = !e->s->meta.complete;
 	r->by_country = calloc(e->n_countries, sizeof *r->by_country);
+	r->year_country = calloc((size_t)ENG_YEARS * e->n_countries, sizeof *r->year_country);
 	p->country_x = calloc(e->n_countries, sizeof *p->country_x);
 	p->own = calloc((size_t)e->n_own + 1, sizeof *p->own);
-	if (!r->by_country || !p->country_x || !p->own)
+	if (!r->by_country || !r->year_country || !p->country_x || !p->own)
 		goto fail;
 	for (unsigned i = 0; i < e->n_countries; i++)
 		p->country_x[i].created = UINT64_MAX;
@@ -2247,7 +2325,9 @@ void engine_result_free(struct eng_result *r)
 	if (!r)
 		return;
 	free(r->by_country);
+	free(r->year_country);
 	free(p->country_x);
+	free(p->ctr);
 	free(p->cls_ok);
 	if (p->rbits != p->ms.bits)
 		free(p->rbits);
@@ -2492,6 +2572,9 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 	case SORT_LIKES:
 		r = (a->likes < b->likes) - (a->likes > b->likes);
 		break;
+	case SORT_TRENDING:
+		r = (a->trending < b->trending) - (a->trending > b->trending);
+		break;
 	case SORT_CREATED:
 		r = (a->created < b->created) - (a->created > b->created);
 		break;
@@ -2501,7 +2584,7 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 	case SORT_NAME:
 		r = -strcasecmp(a->label, b->label);
 		break;
-	default: /* downloads; trending has no aggregate meaning: downloads */
+	default:
 		r = (a->downloads < b->downloads) - (a->downloads > b->downloads);
 		break;
 	}
@@ -2514,6 +2597,7 @@ static uint64_t row_value(const struct eng_row *w, enum eng_sort s)
 {
 	switch (s) {
 	case SORT_LIKES: return w->likes;
+	case SORT_TRENDING: return w->trending;
 	case SORT_CREATED: return (uint64_t)w->created ^ ((uint64_t)1 << 63); /* signed order */
 	case SORT_COUNT: return w->count;
 	default: return w->downloads;
@@ -2586,9 +2670,10 @@ static void row_set(struct eng_row *w, const struct eng_result *r, uint32_t key,
 	w->type = OT_INDEPENDENT;
 }
 
-/* Sums per key (account or term) over the result's items. Returns the
- * number of keys touched (listed in e->touched). */
-static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum eng_pane pane)
+/* Sums per key (account or term) over the result's items, and with
+ * with_tr their trending into e->ktr. Returns the number of keys touched
+ * (listed in e->touched). */
+static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum eng_pane pane, int with_tr)
 {
 	const struct ht_table *t = &e->s->t[r->kind];
 	const uint64_t *dl = r->filter.window == WIN_ALL ? t->downloads_all : t->downloads;
@@ -2618,11 +2703,15 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 			k->count = 0;
 			k->downloads = k->likes = 0;
 			k->created = UINT64_MAX;
+			if (with_tr)
+				e->ktr[key] = 0;
 			e->touched[m++] = key;
 		}
 		k->count++;
 		k->downloads += dl[row];
 		k->likes += t->likes[row];
+		if (with_tr)
+			e->ktr[key] += t->trending[row];
 		if (ck < k->created)
 			k->created = ck;
 	}
@@ -2640,11 +2729,16 @@ static const char *acct_display(const struct engine *e, uint32_t ac)
 	return a->acct_name[ac];
 }
 
-static uint64_t sort_value(enum eng_sort sort, uint64_t count, uint64_t downloads, uint64_t likes,
-			   uint64_t created)
+static uint64_t sort_value(const struct engine *e, enum eng_sort sort, uint32_t key)
 {
-	return sort == SORT_LIKES ? likes : sort == SORT_COUNT ? count
-	       : sort == SORT_CREATED ? (created == UINT64_MAX ? 0 : created) : downloads;
+	const struct key_acc *k = &e->kacc[key];
+	switch (sort) {
+	case SORT_LIKES: return k->likes;
+	case SORT_TRENDING: return e->ktr[key];
+	case SORT_COUNT: return k->count;
+	case SORT_CREATED: return k->created == UINT64_MAX ? 0 : k->created;
+	default: return k->downloads;
+	}
 }
 
 /* Keeps in heap[0..k) the first k of the m touched keys; heap[0] is the
@@ -2654,12 +2748,11 @@ static size_t select_top(struct engine *e, uint32_t m, enum eng_sort sort, int d
 {
 	size_t n = 0;
 	for (uint32_t i = 0; i < m; i++) {
-		const struct key_acc *ka = &e->kacc[e->touched[i]];
 		struct cand c;
 		if (i + 16 < m)
 			__builtin_prefetch(&e->kacc[e->touched[i + 16]]);
 		c.key = e->touched[i];
-		c.v = sort_value(sort, ka->count, ka->downloads, ka->likes, ka->created);
+		c.v = sort_value(e, sort, c.key);
 		heap_offer(heap, &n, k, c, desc);
 	}
 	return n;
@@ -3039,20 +3132,144 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	return m;
 }
 
+/* p->ctr, and the trending of the share panes' keys (p->country_x ..
+ * p->year_x): the matches' scores summed by cell, from the cells' totals
+ * when the filter tests cells only, else by a pass over the matches or,
+ * when most rows match, over the rest (taken from the totals).  Once per
+ * result. */
+static int result_trending(struct engine *e, struct result_priv *p)
+{
+	const struct eng_result *r = &p->pub;
+	struct kdata *kd = &e->k[r->kind];
+	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	int win = r->filter.window == WIN_ALL;
+	const struct ord *o = &kd->o[win];
+	const uint16_t *cell = o->cell[mode];
+	const uint32_t *tr;
+	const uint64_t *ct;
+	uint32_t year = 0;
+	uint64_t *ctr;
+	if (p->ctr)
+		return 0;
+	if (kd_trending(e, r->kind, mode) || !(tr = ord_trending(e, r->kind, win)) ||
+	    !(ctr = calloc((size_t)e->n_cells + 1, sizeof *ctr)))
+		return -1;
+	ct = kd->ttot[mode];
+	if (p->cell_only) {
+		for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
+			uint32_t i = kd->cused[mode][j], cls = i % e->n_cls;
+			uint32_t bc = kd->cls_type[mode][cls] * e->n_cg + kd->cls_cg[mode][cls];
+			if (!p->cls_ok || p->cls_ok[bc])
+				ctr[i] = ct[i];
+		}
+	} else if (p->ms.n * 2 <= kd->n) {
+		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
+			__builtin_prefetch(&tr[rk]);
+			__builtin_prefetch(&cell[rk]);
+		}, {
+			ctr[cell[rk]] += tr[rk];
+		});
+	} else {
+		for (uint32_t j = 0; j < kd->ncused[mode]; j++)
+			ctr[kd->cused[mode][j]] = ct[kd->cused[mode][j]];
+		FOR_EACH_VISITED(&p->ms, kd->n, 1, rk, {
+			__builtin_prefetch(&tr[rk]);
+			__builtin_prefetch(&cell[rk]);
+		}, {
+			ctr[cell[rk]] -= tr[rk];
+		});
+	}
+	for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
+		uint32_t i = kd->cused[mode][j], cls;
+		unsigned cg;
+		while (i >= (year + 1) * e->n_cls)
+			year++;
+		cls = i - year * e->n_cls;
+		cg = kd->cls_cg[mode][cls];
+		p->country_x[e->cg_country[cg]].trending += ctr[i];
+		p->group_x[e->cg_group[cg]].trending += ctr[i];
+		p->type_x[kd->cls_type[mode][cls]].trending += ctr[i];
+		p->year_x[year].trending += ctr[i];
+	}
+	p->ctr = ctr;
+	return 0;
+}
+
+/* e->ktr of the accounts keys[0..m): their matches' trending.  The
+ * unfiltered totals when the filter tests cells only; else for few matches
+ * one pass over them, and otherwise per account its own class's cells or
+ * a pass over its items. */
+static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t *keys, uint32_t m)
+{
+	const struct eng_result *r = &p->pub;
+	struct kdata *kd = &e->k[r->kind];
+	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	int all = r->filter.window == WIN_ALL;
+	uint32_t base = (uint32_t)OT_COUNT * e->n_cg, na = e->a->n_accounts < e->kacc_n ? e->a->n_accounts : e->kacc_n;
+	const uint32_t *gr, *off, *gt;
+	const uint64_t *bits = p->ms.bits;
+	if (p->cell_only) {
+		if (kd_trending(e, r->kind, mode))
+			return -1;
+		for (uint32_t i = 0; i < m; i++)
+			e->ktr[keys[i]] = kd->atr[mode][keys[i]];
+		return 0;
+	}
+	if ((uint64_t)p->ms.n * 32 < kd->n) {
+		const uint32_t *acct = kd->o[all].acct[mode], *tr = ord_trending(e, r->kind, all);
+		if (!tr)
+			return -1;
+		/* Accounts with a match but not listed are summed too, unread. */
+		for (uint32_t i = 0; i < m; i++)
+			e->ktr[keys[i]] = 0;
+		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
+			__builtin_prefetch(&acct[rk]);
+			__builtin_prefetch(&tr[rk]);
+		}, {
+			e->ktr[acct[rk] < na ? acct[rk] : 0] += tr[rk];
+		});
+		return 0;
+	}
+	if (result_trending(e, p) || !(gr = group_ranks(e, r->kind, mode, all)) ||
+	    !(gt = kd_gtrending(e, r->kind, mode)))
+		return -1;
+	off = kd->goff[mode];
+	for (uint32_t i = 0; i < m; i++) {
+		uint32_t ac = keys[i], cls = kd->acct_cls[mode][ac];
+		uint64_t sum = 0;
+		if (cls >= base) {
+			for (uint32_t y = 0; y < ENG_YEARS; y++)
+				sum += p->ctr[y * e->n_cls + cls];
+		} else {
+			for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
+				uint32_t rk = gr[j];
+				sum += gt[j] & (0 - ((bits[rk >> 6] >> (rk & 63)) & 1));
+			}
+		}
+		e->ktr[ac] = sum;
+	}
+	return 0;
+}
+
 size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		   enum eng_sort sort, int desc, struct eng_row **out)
 {
 	return engine_rank_top(e, r, pane, sort, desc, 0, out);
 }
 
-size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pane pane,
-		       enum eng_sort sort, int desc, size_t limit, struct eng_row **out)
+/* engine_rank_top; with_tr: every row's trending, whatever the order. */
+static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_pane pane, enum eng_sort sort,
+			int desc, size_t limit, int with_tr, struct eng_row **out)
 {
-	const struct result_priv *p = (const struct result_priv *)r;
+	struct result_priv *p = (struct result_priv *)r; /* the trending sums are a cache */
 	struct eng_row *rows = NULL;
 	size_t n = 0, cap;
 	*out = NULL;
 	if (!e || !r)
+		return 0;
+	with_tr |= sort == SORT_TRENDING;
+	if (with_tr && (pane == PANE_ORGS || pane == PANE_TASKS || pane == PANE_LIBRARIES) && !e->ktr &&
+	    !(e->ktr = malloc(((size_t)e->kacc_n + 1) * sizeof *e->ktr)))
 		return 0;
 	switch (pane) {
 	case PANE_ORGS:
@@ -3065,8 +3282,12 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 			if (got < 0)
 				return 0;
 			m = (uint32_t)got;
+			/* A ranking by trending needs every key's; otherwise only
+			 * the rows shown need theirs (below). */
+			if (sort == SORT_TRENDING && orgs_trending(e, p, e->touched, m))
+				return 0;
 		} else {
-			m = sum_by_key(e, r, pane);
+			m = sum_by_key(e, r, pane, with_tr);
 		}
 		mk = m;
 		if (limit && limit < m && sort != SORT_NAME) {
@@ -3079,6 +3300,8 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 				e->touched[i] = heap[i].key;
 			free(heap);
 		}
+		if (pane == PANE_ORGS && with_tr && sort != SORT_TRENDING && orgs_trending(e, p, e->touched, mk))
+			return 0;
 		rows = malloc(((size_t)mk + 1) * sizeof *rows);
 		if (!rows)
 			return 0;
@@ -3098,13 +3321,17 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 					key ? label : pane == PANE_TASKS ? "(no task)" : "(no library)",
 					k->count, k->downloads, k->likes, k->created);
 			}
+			if (with_tr)
+				w->trending = e->ktr[key];
 		}
 		break;
 	}
 	case PANE_COUNTRIES:
 		rows = malloc(((size_t)e->n_countries + 1) * sizeof *rows);
-		if (!rows)
+		if (!rows || (with_tr && result_trending(e, p))) {
+			free(rows);
 			return 0;
+		}
 		for (unsigned c = 0; c < e->n_countries; c++) {
 			const struct eng_bucket *b = &r->by_country[c];
 			struct eng_row *w;
@@ -3113,14 +3340,17 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 			w = &rows[n++];
 			row_set(w, r, c, c == COUNTRY_UNKNOWN ? "unknown" : country_code(c), country_name(c),
 				b->count, b->downloads, p->country_x[c].likes, p->country_x[c].created);
+			w->trending = with_tr ? p->country_x[c].trending : 0;
 			w->country = (uint16_t)c;
 			w->group = (uint8_t)country_group_of(c);
 		}
 		break;
 	case PANE_GROUPS:
 		rows = malloc(CG_COUNT * sizeof *rows);
-		if (!rows)
+		if (!rows || (with_tr && result_trending(e, p))) {
+			free(rows);
 			return 0;
+		}
 		for (unsigned g = 0; g < CG_COUNT; g++) {
 			const struct eng_bucket *b = &r->by_group[g];
 			if (!b->count && g != CG_UNKNOWN)
@@ -3128,13 +3358,16 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 			row_set(&rows[n], r, g, country_group_key((enum country_group)g),
 				country_group_name((enum country_group)g), b->count, b->downloads,
 				p->group_x[g].likes, p->group_x[g].created);
+			rows[n].trending = with_tr ? p->group_x[g].trending : 0;
 			rows[n++].group = (uint8_t)g;
 		}
 		break;
 	case PANE_ORGTYPES:
 		rows = malloc(OT_COUNT * sizeof *rows);
-		if (!rows)
+		if (!rows || (with_tr && result_trending(e, p))) {
+			free(rows);
 			return 0;
+		}
 		for (unsigned ty = 0; ty < OT_COUNT; ty++) {
 			const struct eng_bucket *b = &r->by_type[ty];
 			if (!b->count && ty != OT_INDEPENDENT && ty != OT_UNKNOWN_ORG)
@@ -3142,19 +3375,23 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 			row_set(&rows[n], r, ty, orgdir_type_key((enum org_type)ty),
 				orgdir_type_name((enum org_type)ty), b->count, b->downloads,
 				p->type_x[ty].likes, p->type_x[ty].created);
+			rows[n].trending = with_tr ? p->type_x[ty].trending : 0;
 			rows[n++].type = (uint8_t)ty;
 		}
 		break;
 	case PANE_YEARS:
 		rows = malloc(ENG_YEARS * sizeof *rows);
-		if (!rows)
+		if (!rows || (with_tr && result_trending(e, p))) {
+			free(rows);
 			return 0;
+		}
 		for (unsigned y = 0; y < ENG_YEARS; y++) {
 			const struct eng_bucket *b = &r->by_year[y];
 			if (!b->count)
 				continue;
-			row_set(&rows[n++], r, y, year_labels[y], year_labels[y], b->count, b->downloads,
+			row_set(&rows[n], r, y, year_labels[y], year_labels[y], b->count, b->downloads,
 				p->year_x[y].likes, p->year_x[y].created);
+			rows[n++].trending = with_tr ? p->year_x[y].trending : 0;
 		}
 		break;
 	default:
@@ -3171,6 +3408,18 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
 		}
 	*out = rows;
 	return limit && n > limit ? limit : n;
+}
+
+size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pane pane,
+		       enum eng_sort sort, int desc, size_t limit, struct eng_row **out)
+{
+	return rank_rows(e, r, pane, sort, desc, limit, 0, out);
+}
+
+size_t engine_rank_with_trending(struct engine *e, const struct eng_result *r, enum eng_pane pane,
+				 enum eng_sort sort, int desc, size_t limit, struct eng_row **out)
+{
+	return rank_rows(e, r, pane, sort, desc, limit, 1, out);
 }
 
 /* ---- preparation -------------------------------------------------------- */

@@ -229,7 +229,7 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 			    const struct export_req *q, const char *data)
 {
 	struct eng_row *rows = NULL;
-	size_t n = engine_rank(e, r, q->pane, q->sort, q->desc, &rows);
+	size_t n = engine_rank_with_trending(e, r, q->pane, q->sort, q->desc, 0, &rows);
 	const char *items = r->kind == HT_DATASETS ? "datasets" : "models";
 	long out = 0;
 	if (!rows && n)
@@ -270,6 +270,8 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 			add_share(k, "count_share", header ? 0 : w->count_share);
 			break;
 		}
+		/* After the first columns, which keep their places. */
+		add_uint(k, "trending", header ? 0 : w->trending);
 		add_text(k, "data", data);
 		if (emit(k, header)) {
 			free(rows);

@@ -577,3 +577,97 @@ int filter_active(const struct filter *f)
 	       f->library[0] || f->license[0] || f->search[0] || f->created_from ||
 	       f->created_to || f->min_downloads || f->gated >= 0;
 }
+
+/* ---- terms against a snapshot --------------------------------------------- */
+
+struct term_use {
+	const char *name;
+	uint64_t items;
+};
+
+static int term_use_cmp(const void *a, const void *b)
+{
+	const struct term_use *x = a, *y = b;
+	if (x->items != y->items)
+		return x->items > y->items ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static const uint32_t *term_column(const struct ht_table *t, int col)
+{
+	return col == 0 ? t->pipeline : col == 1 ? t->library : t->license;
+}
+
+/* Refuses one term value that no item carries, listing the ones some do. */
+static int check_term(const struct ht_snapshot *s, int col, const char *key, const char *value,
+		      char *err, size_t errlen)
+{
+	static const char *const more[3] = { "; see `hubtop export tasks`",
+					     "; see `hubtop export libraries`", "" };
+	uint32_t id = table_find_term(s, value), n_used = 0;
+	uint64_t *items;
+	struct term_use *use;
+	char v[64], t[64];
+	size_t at;
+
+	if (id)
+		for (int k = 0; k < HT_KIND_COUNT; k++) {
+			const uint32_t *c = term_column(&s->t[k], col);
+			for (uint32_t i = 0; i < s->t[k].n; i++)
+				if (c[i] == id)
+					return 0;
+		}
+	if (!err || !errlen)
+		return -1;
+	items = calloc(s->n_terms ? s->n_terms : 1, sizeof *items);
+	use = calloc(s->n_terms ? s->n_terms : 1, sizeof *use);
+	shown(value, v, sizeof v);
+	if (!items || !use) {
+		snprintf(err, errlen, "no item in the snapshot has --%s '%s'", key, v);
+		free(items);
+		free(use);
+		return -1;
+	}
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		const uint32_t *c = term_column(&s->t[k], col);
+		for (uint32_t i = 0; i < s->t[k].n; i++)
+			if (c[i] && c[i] < s->n_terms)
+				items[c[i]]++;
+	}
+	for (uint32_t i = 1; i < s->n_terms; i++)
+		if (items[i])
+			use[n_used++] = (struct term_use){ ht_term(s, i), items[i] };
+	qsort(use, n_used, sizeof *use, term_use_cmp);
+
+	at = (size_t)snprintf(err, errlen, "no item in the snapshot has --%s '%s'", key, v);
+	for (uint32_t i = 0; i < n_used && at < errlen; i++)
+		if (!strcasecmp(use[i].name, value)) {
+			shown(use[i].name, t, sizeof t);
+			at += (size_t)snprintf(err + at, errlen - at, " (did you mean '%s'?)", t);
+			break;
+		}
+	if (!n_used && at < errlen)
+		snprintf(err + at, errlen - at, "; no item has any %s", key);
+	for (uint32_t i = 0; i < n_used && at < errlen; i++) {
+		if (i == FILTER_VALID_SHOWN) {
+			snprintf(err + at, errlen - at, ", ... and %u more%s", n_used - i, more[col]);
+			break;
+		}
+		shown(use[i].name, t, sizeof t);
+		at += (size_t)snprintf(err + at, errlen - at, "%s%s", i ? ", " : "; valid, most common first: ", t);
+	}
+	free(items);
+	free(use);
+	return -1;
+}
+
+int filter_check_terms(const struct filter *f, const struct ht_snapshot *s, char *err, size_t errlen)
+{
+	const char *const keys[3] = { "task", "library", "license" };
+	const char *const values[3] = { f->task, f->library, f->license };
+
+	for (int col = 0; col < 3; col++)
+		if (values[col][0] && check_term(s, col, keys[col], values[col], err, errlen))
+			return -1;
+	return 0;
+}

@@ -111,6 +111,8 @@ struct hub {
 	struct hub_progress prog;
 	double t_start, t_last_cb, t_sync;
 	uint64_t bytes_done, items_at_start;
+	uint64_t expected;        /* prog.expected of the listing phases */
+	int estimated;
 
 	/* Journal. */
 	char dir[1024];
@@ -831,20 +833,24 @@ static void status_error(struct hub *hb, long s, const char *url, const char *pr
 		msg[0] ? "\"" : "", adv);
 }
 
-/* One request with retries.  listing: a 200 body must be a JSON array.
- * Returns 0 with hb->r holding a final answer (any status that is not
- * transient), -1 with err set (gave up, refused, cancelled). */
-/* Exponential backoff with jitter between half and all of it. */
+double hub_backoff(double base, unsigned attempt, unsigned *rng)
+{
+	double d = base * ldexp(1.0, (int)(attempt < 16 ? attempt : 16));
+	/* Jitter spreads the retries of many clients that failed together. */
+	*rng = *rng * 1103515245u + 12345u;
+	d *= 0.5 + 0.5 * (double)((*rng >> 8) & 0xffff) / 65535.0;
+	return d > HUB_BACKOFF_MAX_S ? HUB_BACKOFF_MAX_S : d;
+}
+
 static double backoff_s(struct hub *hb, unsigned attempt)
 {
-	double d = hb->o->backoff_base * ldexp(1.0, (int)(attempt < 16 ? attempt : 16));
-	hb->rng = hb->rng * 1103515245u + 12345u;
-	d *= 0.5 + 0.5 * (double)((hb->rng >> 8) & 0xffff) / 65535.0;
-	return d > 60 ? 60 : d;
+	return hub_backoff(hb->o->backoff_base, attempt, &hb->rng);
 }
 
 /* GETs url into hb->r, retrying transient failures.  A listing's body is
- * checked as JSON by the worker that parses it (see page_retry). */
+ * checked as JSON by the worker that parses it (see page_retry).  Returns 0
+ * with hb->r holding a final answer (any status that is not transient), -1
+ * with err set (gave up, refused, cancelled). */
 static int hub_request(struct hub *hb, const char *url)
 {
 	unsigned attempt;
@@ -1395,6 +1401,38 @@ static int page_retry(struct hub *hb, char *url, size_t len)
 	return 0;
 }
 
+/* What the listings should hold when done, for the estimate of the time
+ * left.  A full crawl guesses from the cache's previous complete snapshot
+ * of the same endpoint (its header only); anything less sure leaves it
+ * unknown, since no estimate beats a wrong one. */
+static void expect_items(struct hub *hb)
+{
+	const struct hub_opts *o = hb->o;
+	struct ht_meta meta;
+	uint32_t counts[HT_KIND_COUNT];
+	char path[4096];
+	int want[HT_KIND_COUNT] = { o->models, o->datasets };
+
+	hb->expected = 0;
+	hb->estimated = 0;
+	if (o->top_n) {
+		for (int k = 0; k < HT_KIND_COUNT; k++)
+			hb->expected += want[k] ? o->top_n : 0;
+		return;
+	}
+	if (store_default_path(hb->dir, path, sizeof path) || store_peek(path, &meta, counts) ||
+	    !meta.complete || meta.demo || strcmp(meta.endpoint, hb->endpoint) != 0)
+		return;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		if (want[k] && !counts[k]) {
+			hb->expected = 0;
+			return;
+		}
+		hb->expected += want[k] ? counts[k] : 0;
+	}
+	hb->estimated = 1;
+}
+
 /* Ends the worker's thread; every path of crawl_pages has joined it. */
 static void worker_stop(struct hub *hb, struct worker *w)
 {
@@ -1414,7 +1452,8 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 	uint64_t top = hb->o->top_n, limit;
 
 	hb->prog.phase = kind_name[kind];
-	hb->prog.expected = top;
+	hb->prog.expected = hb->expected;
+	hb->prog.estimated = hb->estimated;
 	hb->retry_attempts = 0;
 	hb->empty_pages = 0;
 	if (resume_next && resume_next[0])
@@ -1566,7 +1605,8 @@ static int check_orgs(struct hub *hb, struct ht_snapshot *s, const struct orgdir
 	char why[1024];
 
 	hb->prog.phase = "orgs";
-	hb->prog.expected = hb->o->orgs_check;
+	hb->prog.expected = 0;
+	hb->prog.estimated = 0;
 	if (!s->n_accounts || !s->acct_kind || !hb->o->orgs_check)
 		return 0;
 	rank = calloc(s->n_accounts, sizeof *rank);
@@ -1588,6 +1628,8 @@ static int check_orgs(struct hub *hb, struct ht_snapshot *s, const struct orgdir
 		if (!*name || (d && orgdir_lookup(d, name)))
 			continue;
 		asked++;
+		if (s->acct_kind[rank[i].idx] != HT_ACCT_UNCHECKED)
+			continue; /* answered for the previous snapshot */
 		known = orgs_known_find(hb, name);
 		if (known < 0) {
 			if (failures_in_row >= 5)
@@ -1634,6 +1676,40 @@ static int check_orgs(struct hub *hb, struct ht_snapshot *s, const struct orgdir
 	if (hb->orgs_failed)
 		add_note(hb, "%u organisation checks failed and stay unknown.", hb->orgs_failed);
 	return 0;
+}
+
+/* Copies the answers of the snapshot at path, when it came from the same
+ * endpoint, into s: each account is asked once, not at every fetch.
+ * Returns how many answers were kept. */
+static unsigned orgs_carry_over(const struct hub *hb, struct ht_snapshot *s, const char *path)
+{
+	struct ht_snapshot *prev;
+	struct store_err e;
+	char ep[sizeof prev->meta.endpoint];
+	unsigned kept = 0;
+	uint32_t i, a;
+
+	if (!s->acct_kind || access(path, F_OK))
+		return 0;
+	prev = store_load(path, &e);
+	if (!prev)
+		return 0;
+	/* The endpoint as the snapshot stores it: cut to its field's size. */
+	sfmt(ep, sizeof ep, "%s", hb->endpoint);
+	if (prev->acct_kind && !prev->meta.demo && !strcmp(prev->meta.endpoint, ep)) {
+		for (i = 0; i < prev->n_accounts; i++) {
+			uint8_t k = prev->acct_kind[i];
+			if (k != HT_ACCT_USER && k != HT_ACCT_ORG)
+				continue;
+			a = table_find_account(s, ht_str(prev, prev->acct_name[i]));
+			if (a != UINT32_MAX && s->acct_kind[a] == HT_ACCT_UNCHECKED) {
+				s->acct_kind[a] = k;
+				kept++;
+			}
+		}
+	}
+	table_free(prev);
+	return kept;
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -1768,6 +1844,7 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	hb->count[HT_DATASETS] = table_builder_count(hb->b, HT_DATASETS);
 	hb->items_at_start = hb->count[HT_MODELS] + hb->count[HT_DATASETS];
 	hb->t_start = now_s();
+	expect_items(hb);
 
 	pthread_once(&curl_once, curl_init_once);
 	if (curl_setup(hb))
@@ -1791,6 +1868,7 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	}
 
 	hb->prog.phase = "writing";
+	hb->prog.expected = 0;
 	report(hb, 1);
 	memset(&meta, 0, sizeof meta);
 	meta.format_version = STORE_FORMAT_VERSION;
@@ -1804,9 +1882,15 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 		set_err(hb, "out of memory while building the snapshot");
 		goto fail;
 	}
+	{
+		unsigned kept = orgs_carry_over(hb, s, snap_path);
+		if (kept)
+			add_note(hb, "%u organisation answers kept from the previous snapshot.", kept);
+	}
 	if (check_orgs(hb, s, d))
 		goto fail;
 	hb->prog.phase = "writing";
+	hb->prog.expected = 0;
 	report(hb, 1);
 	if (store_write(s, snap_path, &serr)) {
 		set_err(hb, "%s", serr.msg);

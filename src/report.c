@@ -27,6 +27,34 @@ static double share(uint64_t part, uint64_t whole)
 	return whole ? (double)part / (double)whole : 0.0;
 }
 
+static const char *country_key(unsigned c)
+{
+	return c == COUNTRY_UNKNOWN ? "unknown" : country_code(c);
+}
+
+static int cmp_year_country(const void *pa, const void *pb, void *ctx)
+{
+	const struct eng_bucket *b = ctx;
+	unsigned x = *(const unsigned *)pa, y = *(const unsigned *)pb;
+	if (b[x].downloads != b[y].downloads)
+		return b[x].downloads < b[y].downloads ? 1 : -1;
+	return (x > y) - (x < y);
+}
+
+/* The countries of year bucket y in the order of by_country: those with
+ * items, and always the unknown bucket, by downloads descending (ties by
+ * index).  idx has room for country_count(); returns how many. */
+static unsigned year_countries(const struct eng_result *r, unsigned y, unsigned *idx)
+{
+	unsigned nc = country_count(), n = 0;
+	const struct eng_bucket *b = &r->year_country[(size_t)y * nc];
+	for (unsigned c = 0; c < nc; c++)
+		if (b[c].count || c == COUNTRY_UNKNOWN)
+			idx[n++] = c;
+	qsort_r(idx, n, sizeof *idx, cmp_year_country, (void *)b);
+	return n;
+}
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 static cJSON *bucket_json(const char *key, const char *name, uint64_t count, uint64_t dl, uint64_t total_dl,
@@ -57,7 +85,13 @@ static cJSON *rank_json(struct engine *e, const struct eng_result *r, enum eng_p
 static cJSON *section_json(struct engine *e, const struct eng_result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *top, *lor, *years;
+	unsigned nc = country_count(), *idx = malloc(nc * sizeof *idx);
 	char key[16];
+	if (!o || !idx) {
+		cJSON_Delete(o);
+		free(idx);
+		return NULL;
+	}
 	cJSON_AddNumberToObject(o, "count", (double)r->count);
 	cJSON_AddNumberToObject(o, "downloads", (double)r->downloads);
 	cJSON_AddBoolToObject(o, "partial", r->partial);
@@ -114,8 +148,15 @@ static cJSON *section_json(struct engine *e, const struct eng_result *r)
 							      country_group_name((enum country_group)g),
 							      r->year_group[y][g].count,
 							      r->year_group[y][g].downloads, b->downloads, b->count));
+		arr = cJSON_AddArrayToObject(yo, "by_country");
+		for (unsigned i = 0, n = year_countries(r, y, idx); i < n; i++) {
+			const struct eng_bucket *yc = &r->year_country[(size_t)y * nc + idx[i]];
+			cJSON_AddItemToArray(arr, bucket_json(country_key(idx[i]), country_name(idx[i]), yc->count,
+							      yc->downloads, b->downloads, b->count));
+		}
 		cJSON_AddItemToArray(years, yo);
 	}
+	free(idx);
 	return o;
 }
 
@@ -149,6 +190,36 @@ static void text_rank(FILE *fp, struct engine *e, const struct eng_result *r, en
 	if (n > limit)
 		fprintf(fp, "    ... %zu more\n", n - limit);
 	free(rows);
+}
+
+/* Per year, its first countries by downloads; the unknown bucket is
+ * always shown, so that what is not attributed is seen. */
+static void text_year_countries(FILE *fp, const struct eng_result *r)
+{
+	enum { SHOWN = 6 };
+	unsigned nc = country_count(), *idx = malloc(nc * sizeof *idx);
+	if (!idx)
+		return;
+	fprintf(fp, "\n  Countries by year of creation (share of that year's downloads)\n");
+	for (unsigned y = 0; y < ENG_YEARS; y++) {
+		const struct eng_bucket *bk = &r->by_year[y], *yc = &r->year_country[(size_t)y * nc];
+		unsigned n, shown = 0, unknown_shown = 0;
+		char lab[16];
+		if (!bk->count)
+			continue;
+		n = year_countries(r, y, idx);
+		fprintf(fp, "    %-7s", engine_year_label(y, lab, sizeof lab));
+		for (unsigned i = 0; i < n && shown < SHOWN; i++, shown++) {
+			fprintf(fp, " %s %.1f%%", country_key(idx[i]), 100 * share(yc[idx[i]].downloads, bk->downloads));
+			unknown_shown |= idx[i] == COUNTRY_UNKNOWN;
+		}
+		if (!unknown_shown)
+			fprintf(fp, " ... unknown %.1f%%", 100 * share(yc[COUNTRY_UNKNOWN].downloads, bk->downloads));
+		if (n > shown + !unknown_shown)
+			fprintf(fp, " (%u more)", n - shown - !unknown_shown);
+		fputc('\n', fp);
+	}
+	free(idx);
 }
 
 static void text_section(FILE *fp, struct engine *e, const struct eng_result *r, const char *what)
@@ -189,6 +260,7 @@ static void text_section(FILE *fp, struct engine *e, const struct eng_result *r,
 			fprintf(fp, " %6.1f%%", 100 * share(r->year_group[y][g].downloads, bk->downloads));
 		fputc('\n', fp);
 	}
+	text_year_countries(fp, r);
 }
 
 int report_write(FILE *fp, struct engine *e, const struct filter *f, enum report_format fmt)
@@ -222,9 +294,11 @@ int report_write(FILE *fp, struct engine *e, const struct filter *f, enum report
 		cJSON_AddStringToObject(root, "filter", args);
 		cJSON_AddStringToObject(root, "window", f->window == WIN_ALL ? "all" : "30d");
 		cJSON_AddStringToObject(root, "by", f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
-		cJSON_AddItemToObject(root, "models", section_json(e, rm));
-		cJSON_AddItemToObject(root, "datasets", section_json(e, rd));
-		txt = cJSON_Print(root);
+		/* A section that could not be made must not go missing silently. */
+		if (!cJSON_AddItemToObject(root, "models", section_json(e, rm)) ||
+		    !cJSON_AddItemToObject(root, "datasets", section_json(e, rd)))
+			rc = -1;
+		txt = rc ? NULL : cJSON_Print(root);
 		cJSON_Delete(root);
 		if (!txt || fputs(txt, fp) == EOF || fputc('\n', fp) == EOF)
 			rc = -1;

@@ -603,6 +603,35 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 	return s;
 }
 
+int store_peek(const char *path, struct ht_meta *meta, uint32_t counts[HT_KIND_COUNT])
+{
+	unsigned char buf[HEADER_SIZE];
+	uint32_t flags;
+	size_t got;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return -1;
+	got = fread(buf, 1, sizeof buf, fp);
+	fclose(fp);
+	if (got != sizeof buf || memcmp(buf, STORE_MAGIC, 8) != 0 || get_u32(buf + 8) == 0 ||
+	    get_u32(buf + 8) > STORE_FORMAT_VERSION || get_u32(buf + 12) != ENDIAN_MARK)
+		return -1;
+	memset(meta, 0, sizeof *meta);
+	flags = get_u32(buf + 32);
+	meta->format_version = get_u32(buf + 8);
+	meta->demo = (flags & FLAG_DEMO) != 0;
+	meta->complete = (flags & FLAG_COMPLETE) != 0;
+	meta->fetched_at = (int64_t)get_u64(buf + 40);
+	meta->top_n = get_u64(buf + 48);
+	memcpy(meta->endpoint, buf + 88, 255);
+	meta->endpoint[255] = '\0';
+	clean_text(meta->endpoint);
+	counts[HT_MODELS] = get_u32(buf + 56);
+	counts[HT_DATASETS] = get_u32(buf + 60);
+	return 0;
+}
+
 struct ht_snapshot *store_load(const char *path, struct store_err *err)
 {
 	return load_file(path, NULL, err);

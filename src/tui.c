@@ -463,12 +463,19 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 	tui_put(0, &x, t->cols, draw_human(r->downloads, b1, sizeof b1), DR_FIGURES);
 	tui_put(0, &x, t->cols, "  Top-200 ", DR_FIGLABEL);
 	tui_put(0, &x, t->cols, draw_percent(r->top_share[2], b2, sizeof b2), DR_FIGURES);
-	tui_put(0, &x, t->cols, "  Under 200 dl ", DR_FIGLABEL);
-	tui_put(0, &x, t->cols, r->partial ? "n/a (top-N)" : draw_percent(r->under_share, b3, sizeof b3),
-		DR_FIGURES);
-	tui_put(0, &x, t->cols, "  Gini ", DR_FIGLABEL);
-	snprintf(b4, sizeof b4, "%.3f", r->gini);
-	tui_put(0, &x, t->cols, b4, DR_FIGURES);
+	if (r->partial) {
+		/* Without the long tail, its share and the Gini are unknown. */
+		tui_put(0, &x, t->cols, "  Long tail ", DR_FIGLABEL);
+		snprintf(line, sizeof line, "n/a (partial snapshot: top %llu only)",
+			 (unsigned long long)t->s->snap->meta.top_n);
+		tui_put(0, &x, t->cols, line, DR_FIGURES);
+	} else {
+		tui_put(0, &x, t->cols, "  Under 200 dl ", DR_FIGLABEL);
+		tui_put(0, &x, t->cols, draw_percent(r->under_share, b3, sizeof b3), DR_FIGURES);
+		tui_put(0, &x, t->cols, "  Gini ", DR_FIGLABEL);
+		snprintf(b4, sizeof b4, "%.3f", r->gini);
+		tui_put(0, &x, t->cols, b4, DR_FIGURES);
+	}
 
 	if (l->figures < 2)
 		return;
@@ -1005,14 +1012,29 @@ static void tui_filter_changed(struct tui *t, const char *text, void *ctx)
 
 /* ---- filter prompts ------------------------------------------------------- */
 
+/* filter_set, and for a task, library or licence the snapshot's check too:
+ * of that key alone, so a value kept from elsewhere does not block it. */
+static int tui_filter_set(struct tui *t, struct filter *f, const char *key, const char *value,
+			  char *err, size_t len)
+{
+	struct filter one;
+	if (filter_set(f, key, value, err, len) != 0)
+		return -1;
+	if (strcmp(key, "task") && strcmp(key, "library") && strcmp(key, "license"))
+		return 0;
+	filter_init(&one);
+	filter_set(&one, key, value, NULL, 0);
+	return filter_check_terms(&one, t->s->snap, err, len);
+}
+
 static void tui_filter_prompt(struct tui *t, const char *key, const char *label)
 {
-	char buf[256], err[512];
+	char buf[256], err[1024];
 	filter_get(&t->filter, key, buf, sizeof buf);
 	if (!tui_prompt(t, label, buf, sizeof buf, NULL, NULL))
 		return;
 	struct filter f = t->filter;
-	if (filter_set(&f, key, buf, err, sizeof err) != 0) {
+	if (tui_filter_set(t, &f, key, buf, err, sizeof err) != 0) {
 		tui_message(t, 1, "%s", err);
 		return;
 	}
@@ -1079,7 +1101,7 @@ static void tui_dispatch(struct tui *t, enum request r);
 
 static void tui_command(struct tui *t)
 {
-	char line[512] = "", err[512];
+	char line[512] = "", err[1024];
 	if (!tui_prompt(t, ":", line, sizeof line, NULL, NULL) || !line[0])
 		return;
 	char *save = NULL, *cmd = strtok_r(line, " ", &save);
@@ -1095,7 +1117,7 @@ static void tui_command(struct tui *t)
 		}
 		while (*val == ' ')
 			val++;
-		if (filter_set(&f, key, val, err, sizeof err) != 0) {
+		if (tui_filter_set(t, &f, key, val, err, sizeof err) != 0) {
 			tui_message(t, 1, "%s", err);
 			return;
 		}

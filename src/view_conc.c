@@ -1,6 +1,7 @@
 /* view_conc.c - the Concentration pane: how much of the downloads the top
  * items hold (top 10/100/200/1000, the share under 200 downloads, Gini) and
- * the Lorenz curve of the filtered set.  Models or datasets ('g'). */
+ * the Lorenz curve of the filtered set.  Models or datasets ('g').  A
+ * partial snapshot (fetch --top) shows the long-tail figures as unknown. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,6 @@ static void conc_figures(struct tui *t, struct view *v, const struct eng_result 
 {
 	char buf[256], b1[32], b2[32];
 	int line = 0, bar_w = w - 24;
-	(void)t;
 	if (bar_w > 30)
 		bar_w = 30;
 #define CONC_LINE(role, ...) do { if (line < h) { snprintf(buf, sizeof buf, __VA_ARGS__); \
@@ -36,13 +36,53 @@ static void conc_figures(struct tui *t, struct view *v, const struct eng_result 
 		}
 		line++;
 	}
-	if (r->partial)
-		CONC_LINE(DR_NORMAL, "Under %u   n/a: the snapshot holds only the top N", ENG_UNDER);
-	else
+	if (r->partial) {
+		CONC_LINE(DR_NORMAL, "Under %u   n/a", ENG_UNDER);
+		CONC_LINE(DR_NORMAL, "%s", "Gini        n/a");
+		CONC_LINE(DR_DIM, "(partial snapshot: top %llu only)", (unsigned long long)t->s->snap->meta.top_n);
+	} else {
 		CONC_LINE(DR_NORMAL, "Under %u   %s of items (%s)", ENG_UNDER, draw_percent(r->under_share, b1, sizeof b1),
 			  draw_thousands(r->under_count, b2, sizeof b2));
-	CONC_LINE(DR_NORMAL, "Gini        %.3f", r->gini);
+		CONC_LINE(DR_NORMAL, "Gini        %.3f", r->gini);
+	}
 #undef CONC_LINE
+}
+
+/* Word-wraps ASCII text into the box; what does not fit is left out. */
+static void conc_wrap(const char *s, int y, int h, int x0, int w, enum draw_role role)
+{
+	char line[256];
+	int row = 0;
+	while (*s && row < h) {
+		int len = 0, brk = 0;
+		while (*s == ' ')
+			s++;
+		while (s[len] && len < w && len < (int)sizeof line - 1) {
+			if (s[len] == ' ')
+				brk = len;
+			len++;
+		}
+		if (s[len] && brk > 0)
+			len = brk;
+		snprintf(line, sizeof line, "%.*s", len, s);
+		draw_text(stdscr, y + row++, x0, w, line, 0, role);
+		s += len;
+	}
+}
+
+/* A partial snapshot lacks the long tail, so no curve can be drawn. */
+static void conc_lorenz_unknown(struct tui *t, int y, int h, int x0, int w)
+{
+	unsigned long long top = (unsigned long long)t->s->snap->meta.top_n;
+	char buf[256];
+	if (h < 1 || w < 12)
+		return;
+	snprintf(buf, sizeof buf, "Lorenz curve: n/a (partial snapshot: top %llu only)", top);
+	draw_text(stdscr, y, x0, w, buf, 0, DR_FIGLABEL);
+	snprintf(buf, sizeof buf, "The snapshot holds only the %llu most downloaded items of each kind, "
+		 "so how the rest of the downloads is spread is unknown. Run `hubtop fetch` "
+		 "without --top for the curve and the Gini coefficient.", top);
+	conc_wrap(buf, y + 2, h - 2, x0, w, DR_DIM);
 }
 
 static void conc_lorenz(const struct eng_result *r, int y, int h, int x0, int w)
@@ -84,11 +124,17 @@ static void conc_draw(struct tui *t, struct view *v, int y, int h, int w)
 		return;
 	if (w >= 72) {
 		conc_figures(t, v, r, y, h, 1, 40);
-		conc_lorenz(r, y, h, 42, w - 43);
+		if (r->partial)
+			conc_lorenz_unknown(t, y, h, 42, w - 43);
+		else
+			conc_lorenz(r, y, h, 42, w - 43);
 	} else {
 		int fh = h < 11 ? h : 11;
 		conc_figures(t, v, r, y, fh, 0, w);
-		conc_lorenz(r, y + fh, h - fh, 0, w);
+		if (r->partial)
+			conc_lorenz_unknown(t, y + fh, h - fh, 0, w);
+		else
+			conc_lorenz(r, y + fh, h - fh, 0, w);
 	}
 }
 

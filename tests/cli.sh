@@ -64,10 +64,26 @@ run 2 "$HUBTOP" export models --country XX && has "$T/err" "CN"
 run 2 "$HUBTOP" export models --org-type martian && has "$T/err" "industry"
 run 2 "$HUBTOP" export planets && has "$T/err" "countries"
 run 2 "$HUBTOP" export models --window 7d && has "$T/err" "30d"
+# Task, library and licence: refused when no item of the snapshot has the
+# value, with the values some item has, most common first.
+run 2 "$HUBTOP" export models --task no-such-task &&
+	has "$T/err" "--task 'no-such-task'" && has "$T/err" "most common first: text-generation, " &&
+	has "$T/err" "fill-mask" && has "$T/err" "Try 'hubtop export --help'"
+[ -s "$T/out" ] && bad "a refused --task still wrote rows" || ok
+run 2 "$HUBTOP" report --library Transformers --format json &&
+	has "$T/err" "--library 'Transformers' (did you mean 'transformers'?)" && has "$T/err" "gguf"
+[ -s "$T/out" ] && bad "a refused --library still wrote a report" || ok
+run 2 "$HUBTOP" export countries --license nope && has "$T/err" "--license 'nope'" &&
+	has "$T/err" "apache-2.0, mit" && has "$T/err" "odc-by"
+run 2 "$HUBTOP" report --task text-generation --license apache-3.0 && has "$T/err" "--license 'apache-3.0'"
+run 0 "$HUBTOP" export models --task text-generation --library transformers --license apache-2.0 --format csv &&
+	has "$T/out" "Qwen/Qwen2.5-7B"
+run 0 "$HUBTOP" report --license odc-by && has "$T/out" "datasets"
 run 0 "$HUBTOP" export models -o "$T/out.csv" && has "$T/err" "rows"
 [ -s "$T/out.csv" ] && ok || bad "export -o wrote nothing"
 run 1 "$HUBTOP" export models -o "$T/no/such/dir/out.csv" && has "$T/err" "no/such/dir"
 run 0 "$HUBTOP" export countries --format csv && has "$T/out" "unknown\|Unknown"
+run 0 "$HUBTOP" export orgs --sort trending --limit 2 --format csv && has "$T/out" "^rank,account,.*,share,trending,data"
 run 0 "$HUBTOP" export models --by lineage --author Qwen --format csv &&
 	has "$T/out" "bartowski/Qwen2.5-7B-GGUF" && has "$T/out" "someone/qwen-chat-lora"
 

@@ -61,7 +61,11 @@ static inline struct ht_snapshot *fx_snapshot(unsigned n_models, unsigned n_data
 			}
 			it.downloads_all = fx_below(5) ? it.downloads + fx_below(1000000) : 0;
 			it.likes = fx_below(3) ? fx_below(50) : fx_below(100000);
-			it.trending = fx_below(30);
+			{
+				/* Now and then a score near 2^32: sums of a few overflow 32 bits. */
+				uint64_t x = fx_rnd();
+				it.trending = x % 16 ? (uint32_t)((x >> 4) % 30) : (uint32_t)(x >> 32) | 0xf0000000u;
+			}
 			it.created = fx_below(10) ? 1400000000 + (int64_t)fx_below(420000000) : 0;
 			if (odd_dates && !fx_below(40)) /* before 1970, after 2106 */
 				it.created = fx_below(2) ? -1 - 86400 * (int64_t)fx_below(9000)
@@ -245,7 +249,7 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 	uint32_t n = 0, *rows = malloc(((size_t)t->n + 1) * sizeof *rows);
 	uint64_t S = 0, under = 0;
 	unsigned nc = country_count();
-	struct eng_bucket *bc = calloc(nc, sizeof *bc);
+	struct eng_bucket *bc = calloc(nc, sizeof *bc), *byc = calloc((size_t)ENG_YEARS * nc, sizeof *byc);
 	struct eng_bucket bg[CG_COUNT], bt[OT_COUNT], by[ENG_YEARS], byt[ENG_YEARS][OT_COUNT],
 		byg[ENG_YEARS][CG_COUNT];
 	memset(bg, 0, sizeof bg);
@@ -272,6 +276,7 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 		B(by[y]);
 		B(byt[y][a->acct_type[ac]]);
 		B(byg[y][a->acct_group[ac]]);
+		B(byc[(size_t)y * nc + a->acct_country[ac]]);
 #undef B
 	}
 	bf_c.s = s;
@@ -309,6 +314,7 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 	assert_memory_equal(r->by_year, by, sizeof by);
 	assert_memory_equal(r->year_type, byt, sizeof byt);
 	assert_memory_equal(r->year_group, byg, sizeof byg);
+	assert_memory_equal(r->year_country, byc, (size_t)ENG_YEARS * nc * sizeof *byc);
 	{
 		/* Concentration: downloads descending in rows[]. */
 		long double acc = 0, sum_i = 0;
@@ -367,13 +373,14 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 	}
 	free(rows);
 	free(bc);
+	free(byc);
 }
 
 /* Aggregate rankings against brute force. */
 struct bf_row {
 	uint32_t key;
 	const char *label;
-	uint64_t count, downloads, likes;
+	uint64_t count, downloads, likes, trending;
 	int64_t created;
 };
 static enum eng_sort bf_rank_sort;
@@ -383,6 +390,7 @@ static inline int bf_cmp_rank(const void *pa, const void *pb)
 	long double x, y;
 	switch (bf_rank_sort) {
 	case SORT_LIKES: x = a->likes; y = b->likes; break;
+	case SORT_TRENDING: x = a->trending; y = b->trending; break;
 	case SORT_CREATED: x = (long double)a->created; y = (long double)b->created; break;
 	case SORT_COUNT: x = a->count; y = b->count; break;
 	case SORT_NAME: {
@@ -428,6 +436,7 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 		agg[key].count++;
 		agg[key].downloads += r->filter.window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
 		agg[key].likes += t->likes[row];
+		agg[key].trending += t->trending[row];
 		if (t->created[row] > 0 && t->created[row] < agg[key].created)
 			agg[key].created = t->created[row];
 	}
@@ -455,6 +464,10 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 			struct eng_row *rows = NULL;
 			size_t got;
 			char yb[16];
+			/* Trending sums are made only when asked for: each order is
+			 * checked with and without them, whole and one screen. */
+			int with_tr = (so + desc) % 2, tr_full = with_tr || so == SORT_TRENDING,
+			    tr_top = !with_tr || so == SORT_TRENDING;
 			if (pane == PANE_YEARS)
 				for (size_t i = 0; i < m; i++)
 					list[i].label = NULL;
@@ -468,7 +481,8 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 			}
 			bf_rank_sort = (enum eng_sort)so;
 			qsort(list, m, sizeof *list, bf_cmp_rank);
-			got = engine_rank(e, r, pane, (enum eng_sort)so, desc, &rows);
+			got = with_tr ? engine_rank_with_trending(e, r, pane, (enum eng_sort)so, desc, 0, &rows)
+				      : engine_rank(e, r, pane, (enum eng_sort)so, desc, &rows);
 			assert_int_equal(got, m);
 			for (size_t i = 0; i < m; i++) {
 				const struct bf_row *w = &list[desc ? i : m - 1 - i];
@@ -476,6 +490,7 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 				assert_true(rows[i].count == w->count);
 				assert_true(rows[i].downloads == w->downloads);
 				assert_true(rows[i].likes == w->likes);
+				assert_true(rows[i].trending == (tr_full ? w->trending : 0));
 				assert_true(rows[i].created == w->created);
 				FX_NEAR(rows[i].share, r->downloads ? (double)w->downloads / r->downloads : 0);
 				FX_NEAR(rows[i].count_share, r->count ? (double)w->count / r->count : 0);
@@ -493,7 +508,8 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 			/* One screen of it: the same first rows. */
 			{
 				size_t lim = 1 + fx_below(8);
-				got = engine_rank_top(e, r, pane, (enum eng_sort)so, desc, lim, &rows);
+				got = with_tr ? engine_rank_top(e, r, pane, (enum eng_sort)so, desc, lim, &rows)
+					      : engine_rank_with_trending(e, r, pane, (enum eng_sort)so, desc, lim, &rows);
 				assert_int_equal(got, m < lim ? m : lim);
 				for (size_t i = 0; i < m && i < lim; i++) {
 					const struct bf_row *w = &list[desc ? i : m - 1 - i];
@@ -501,6 +517,7 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 					assert_true(rows[i].count == w->count);
 					assert_true(rows[i].downloads == w->downloads);
 					assert_true(rows[i].likes == w->likes);
+					assert_true(rows[i].trending == (tr_top ? w->trending : 0));
 					assert_true(rows[i].created == w->created);
 				}
 				free(rows);

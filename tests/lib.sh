@@ -42,6 +42,9 @@ tt_tmux() {
 # tt_start NAME WIDTH HEIGHT ARGS...: runs hubtop ARGS in a new session.
 # The environment is fixed: UTF-8 locale, a known terminal, a private cache
 # and configuration folder (override with TT_ENV="VAR=value ...").
+# TT_HOLD=1 is for commands that write to the terminal and end: their
+# standard error stays on the screen too, and once they end the pane keeps
+# showing their output followed by "[exit STATUS]" until tt_stop.
 tt_start() {
 	name=$1 w=$2 h=$3
 	shift 3
@@ -54,15 +57,29 @@ tt_start() {
 		echo "unset NO_COLOR HUBTOP_TRACE"
 		[ -n "$TT_ENV" ] && echo "export $TT_ENV"
 		echo "cd '$TT_TMP'"
-		printf 'exec "%s"' "$TT_HUBTOP"
-		for a in "$@"; do printf " '%s'" "$a"; done
-		echo " 2>'$TT_TMP/stderr-$name'"
+		if [ -n "$TT_HOLD" ]; then
+			printf '"%s"' "$TT_HUBTOP"
+			for a in "$@"; do printf " '%s'" "$a"; done
+			echo
+			# Blocks on the terminal, without a timer, until the server ends.
+			echo 'echo "[exit $?]"; exec cat >/dev/null'
+		else
+			printf 'exec "%s"' "$TT_HUBTOP"
+			for a in "$@"; do printf " '%s'" "$a"; done
+			echo " 2>'$TT_TMP/stderr-$name'"
+		fi
 	} >"$script"
 	chmod +x "$script"
 	TT_SESSION=$name
 	tt_tmux new-session -d -s "$name" -x "$w" -y "$h" "$script" || tt_fail "cannot start tmux"
 	# Keep the window at this size whatever clients attach.
 	tt_tmux set-option -t "$name" -g window-size manual >/dev/null 2>&1
+}
+
+# tt_stop: ends the current session (a TT_HOLD one, once read).
+tt_stop() {
+	tt_tmux kill-session -t "$TT_SESSION" >/dev/null 2>&1
+	TT_SESSION=""
 }
 
 tt_screen() {

@@ -425,7 +425,7 @@ static void test_doc_columns(void **state)
 						   "downloads_all_time", "likes", "created", "pipeline_tag",
 						   "library", "data", NULL };
 	static const char *const orgs_want[] = { "rank", "account", "name", "country", "country_group",
-						 "org_type", "models", "downloads", "share", "data", NULL };
+						 "org_type", "models", "downloads", "share", "trending", "data", NULL };
 	struct doc_cols d;
 	(void)state;
 	for (int p = 0; p < PANE_COUNT; p++) {
@@ -581,6 +581,7 @@ static struct bf_row *bf_aggs(const struct ht_snapshot *s, const struct attrib *
 		agg[key].count++;
 		agg[key].downloads += dl;
 		agg[key].likes += t->likes[row];
+		agg[key].trending += t->trending[row];
 		if (t->created[row] > 0 && t->created[row] < agg[key].created)
 			agg[key].created = t->created[row];
 		*total_dl += dl;
@@ -686,6 +687,7 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 			want_share(&w[n++], g->count, total_n);
 			break;
 		}
+		want_uint(&w[n++], g->trending);
 	}
 	want_text(&w[n++], data);
 	return n;

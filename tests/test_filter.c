@@ -651,6 +651,84 @@ static void test_random_round_trip(void **state)
 	}
 }
 
+/* Task, library and licence values are checked against the snapshot: a
+ * value no item carries in that column is refused, naming the ones some do,
+ * most common first, at most FILTER_VALID_SHOWN of them. */
+static void test_check_terms(void **state)
+{
+	static const char *const tasks[] = { "t-a", "t-b", "t-c", "t-d", "t-e", "t-f", "t-g",
+					     "t-h", "t-i", "t-j", "t-k", "t-l", "t-m", "t-n" };
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta meta;
+	struct ht_snapshot *s;
+	struct filter f;
+	char err[2048], id[64];
+	unsigned n = 0;
+	(void)state;
+	assert_non_null(b);
+	/* Task i on 14 - i models: t-a the most common, t-n the least. */
+	for (unsigned t = 0; t < 14; t++)
+		for (unsigned i = 0; i < 14 - t; i++) {
+			struct ht_item it;
+			memset(&it, 0, sizeof it);
+			snprintf(id, sizeof id, "acct/m%u", n++);
+			it.id = id;
+			it.downloads = n;
+			it.pipeline = tasks[t];
+			it.library = t ? "transformers" : "gguf";
+			it.license = "mit";
+			assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+		}
+	{
+		struct ht_item it;
+		memset(&it, 0, sizeof it);
+		it.id = "acct/d0";
+		it.pipeline = "translation";  /* a dataset's task counts too */
+		it.n_tags = 1;
+		it.tags[0] = "language:en";   /* a term, but no item's task */
+		assert_int_equal(table_builder_add(b, HT_DATASETS, &it), 0);
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	s = table_builder_finish(b, &meta);
+	assert_non_null(s);
+
+	filter_init(&f);
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), 0);
+	set_ok(&f, "task", "t-n");
+	set_ok(&f, "library", "gguf");
+	set_ok(&f, "license", "mit");
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), 0);
+	set_ok(&f, "task", "translation");
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), 0);
+
+	/* Unknown task: the option, the value, the first twelve by count, the rest counted. */
+	set_ok(&f, "task", "no-such-task");
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--task 'no-such-task'"));
+	assert_non_null(strstr(err, ": t-a, t-b, t-c, t-d, t-e, t-f, t-g, t-h, t-i, t-j, t-k, t-l, ... and 3 more"));
+	assert_non_null(strstr(err, "hubtop export tasks"));
+	/* A term of the snapshot that is not in that column is refused too. */
+	set_ok(&f, "task", "language:en");
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), -1);
+	set_ok(&f, "task", "");
+	set_ok(&f, "library", "mit");
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--library 'mit'"));
+	assert_non_null(strstr(err, ": transformers, gguf"));
+	assert_null(strstr(err, "more"));
+	/* The case differs: the right spelling is suggested. */
+	set_ok(&f, "library", "GGUF");
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), -1);
+	assert_non_null(strstr(err, "did you mean 'gguf'?"));
+	set_ok(&f, "library", "");
+	set_ok(&f, "license", "apache-2.0");
+	assert_int_equal(filter_check_terms(&f, s, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--license 'apache-2.0'"));
+	assert_non_null(strstr(err, ": mit"));
+	table_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_authors_limits),
 		cmocka_unit_test(test_long_values),
 		cmocka_unit_test(test_random_round_trip),
+		cmocka_unit_test(test_check_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

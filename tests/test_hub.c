@@ -1,8 +1,10 @@
 /* test_hub.c - the hub client against the test hub (tests/testhub), a real
- * HTTP server on 127.0.0.1: complete crawls, every fault, resumption after
- * errors, Ctrl-C and SIGKILL, the lock, the token's whereabouts. */
+ * HTTP server on 127.0.0.1: complete crawls and the fields they store, every
+ * fault, the backoff, resumption after errors, Ctrl-C and SIGKILL, the lock,
+ * the token's whereabouts, organisation answers kept between fetches. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -351,6 +353,344 @@ static void test_complete_crawl(void **state)
 	hub_stop(&h);
 }
 
+/* ---- stored fields ------------------------------------------------------------- */
+
+/* What an item the hub served becomes in a snapshot, worked out from its
+ * JSON here rather than by the listing parser under test. */
+static uint64_t want_count(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (uint64_t)v->valuedouble : 0;
+}
+
+static const char *want_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int64_t want_time(const cJSON *o, const char *k)
+{
+	const char *v = want_str(o, k);
+	int64_t t = *v ? table_parse_time(v) : 0;
+	return t > 0 ? t : 0;
+}
+
+/* The rest of the first tag that starts with prefix, or "". */
+static const char *want_tag(const cJSON *o, const char *prefix)
+{
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(o, "tags"), *t;
+	size_t n = strlen(prefix);
+	if (!cJSON_IsArray(tags))
+		return "";
+	cJSON_ArrayForEach(t, tags)
+		if (cJSON_IsString(t) && !strncmp(t->valuestring, prefix, n))
+			return t->valuestring + n;
+	return "";
+}
+
+static uint8_t want_gated(const cJSON *o)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "gated");
+	if (cJSON_IsString(v))
+		return !strcmp(v->valuestring, "manual") ? HT_F_GATED | HT_F_GATED_MAN : HT_F_GATED;
+	return cJSON_IsTrue(v) ? HT_F_GATED : 0;
+}
+
+static int want_rel(const char *s, size_t n)
+{
+	static const struct { const char *name; int rel; } rels[] = {
+		{ "finetune", HT_REL_FINETUNE }, { "adapter", HT_REL_ADAPTER },
+		{ "quantized", HT_REL_QUANTIZED }, { "merge", HT_REL_MERGE }
+	};
+	size_t i;
+	for (i = 0; i < sizeof rels / sizeof rels[0]; i++)
+		if (strlen(rels[i].name) == n && !memcmp(rels[i].name, s, n))
+			return rels[i].rel;
+	return 0;
+}
+
+/* Fields seen with something other than their empty value, by kind: each
+ * field the crawl asks for must be, or dropping it would go unnoticed. */
+struct fields_seen {
+	unsigned downloads, downloads_all, likes, trending, created, modified, pipeline, library,
+		gated, author, other_owner, license, links, lists;
+};
+
+static void check_u64(const char *id, const char *field, uint64_t got, uint64_t want,
+		      unsigned *seen)
+{
+	if (got != want)
+		fail_msg("%s: %s is %llu in the snapshot, the hub served %llu", id, field,
+			 (unsigned long long)got, (unsigned long long)want);
+	*seen += want != 0;
+}
+
+static void check_text(const char *id, const char *field, const char *got, const char *want,
+		       unsigned *seen)
+{
+	if (strcmp(got, want))
+		fail_msg("%s: %s is '%s' in the snapshot, the hub served '%s'", id, field, got, want);
+	*seen += *want != 0;
+}
+
+/* The base models of a model row against its base_model: tags. */
+static void check_links(const struct ht_snapshot *s, uint32_t r, const char *id, const cJSON *o,
+			unsigned *seen)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(o, "tags"), *tag;
+	const char *base[16];
+	int rel[16];
+	size_t n = 0, i;
+	uint32_t j;
+
+	if (cJSON_IsArray(tags)) {
+		cJSON_ArrayForEach(tag, tags) {
+			const char *b, *rest, *colon;
+			int rl = HT_REL_UNSPECIFIED;
+			if (!cJSON_IsString(tag) || strncmp(tag->valuestring, "base_model:", 11))
+				continue;
+			rest = tag->valuestring + 11;
+			colon = strchr(rest, ':');
+			b = rest;
+			if (colon) {
+				if (!(rl = want_rel(rest, (size_t)(colon - rest))))
+					continue;
+				b = colon + 1;
+			}
+			/* A relation tag names the link of the plain one. */
+			for (i = 0; i < n && strcmp(base[i], b); i++)
+				;
+			if (i == n) {
+				assert_true(n < 16);
+				base[n] = b;
+				rel[n++] = rl;
+			} else if (rel[i] == HT_REL_UNSPECIFIED) {
+				rel[i] = rl;
+			}
+		}
+	}
+	if (t->link_count[r] != n)
+		fail_msg("%s: %u base models in the snapshot, the hub served %zu", id,
+			 t->link_count[r], n);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			uint32_t l = t->link_first[r] + j;
+			if (!strcmp(ht_str(s, s->link_base[l]), base[i]) && s->link_rel[l] == rel[i])
+				break;
+		}
+		if (j == n)
+			fail_msg("%s: base model %s (relation %d) is not in the snapshot", id, base[i],
+				 rel[i]);
+	}
+	*seen += n != 0;
+}
+
+/* The extra terms of a dataset row against its task_categories: and language: tags. */
+static void check_lists(const struct ht_snapshot *s, uint32_t r, const char *id, const cJSON *o,
+			unsigned *seen)
+{
+	const struct ht_table *t = &s->t[HT_DATASETS];
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(o, "tags"), *tag;
+	uint32_t n = 0, j;
+
+	if (cJSON_IsArray(tags)) {
+		cJSON_ArrayForEach(tag, tags) {
+			const char *v = cJSON_IsString(tag) ? tag->valuestring : "";
+			if (strncmp(v, "task_categories:", 16) && strncmp(v, "language:", 9))
+				continue;
+			n++;
+			for (j = 0; j < t->list_count[r]; j++)
+				if (!strcmp(ht_term(s, s->lists[t->list_first[r] + j]), v))
+					break;
+			if (j == t->list_count[r])
+				fail_msg("%s: the tag %s is not in the snapshot", id, v);
+		}
+	}
+	if (t->list_count[r] != n)
+		fail_msg("%s: %u listed tags in the snapshot, the hub served %u", id,
+			 t->list_count[r], n);
+	*seen += n != 0;
+}
+
+/* Every stored field of the row of the item o against what the hub served. */
+static void check_row(const struct ht_snapshot *s, enum ht_kind k, const cJSON *o,
+		      struct fields_seen *seen)
+{
+	const struct ht_table *t = &s->t[k];
+	const char *id = want_str(o, "id"), *author = want_str(o, "author");
+	const cJSON *trend = cJSON_GetObjectItemCaseSensitive(o, "trendingScore");
+	char owner[256];
+	uint32_t r;
+
+	if (!table_id_valid(id))
+		return;
+	r = table_find_id(s, k, id);
+	if (r == UINT32_MAX)
+		fail_msg("%s: served but not in the snapshot", id);
+	check_u64(id, "downloads", t->downloads[r], want_count(o, "downloads"), &seen->downloads);
+	check_u64(id, "downloadsAllTime", t->downloads_all[r], want_count(o, "downloadsAllTime"),
+		  &seen->downloads_all);
+	check_u64(id, "likes", t->likes[r], want_count(o, "likes"), &seen->likes);
+	check_u64(id, "trendingScore", t->trending[r],
+		  cJSON_IsNumber(trend) && trend->valuedouble > 0 ? (uint64_t)trend->valuedouble : 0,
+		  &seen->trending);
+	check_u64(id, "createdAt", (uint64_t)t->created[r], (uint64_t)want_time(o, "createdAt"),
+		  &seen->created);
+	check_u64(id, "lastModified", (uint64_t)t->modified[r],
+		  (uint64_t)want_time(o, "lastModified"), &seen->modified);
+	check_u64(id, "gated", t->flags[r] & (HT_F_GATED | HT_F_GATED_MAN), want_gated(o),
+		  &seen->gated);
+	check_text(id, "pipeline", ht_term(s, t->pipeline[r]),
+		   k == HT_MODELS ? want_str(o, "pipeline_tag") : want_tag(o, "task_categories:"),
+		   &seen->pipeline);
+	check_text(id, "library", ht_term(s, t->library[r]),
+		   k == HT_MODELS ? want_str(o, "library_name") : "", &seen->library);
+	check_text(id, "license", ht_term(s, t->license[r]), want_tag(o, "license:"),
+		   &seen->license);
+	/* The account: the author, else the id's owner (a legacy id owns itself). */
+	table_owner_of(id, owner, sizeof owner);
+	check_text(id, "author", ht_author(s, k, r),
+		   *author && table_id_valid(author) && !strchr(author, '/') ? author : owner,
+		   &seen->author);
+	seen->other_owner += strcmp(ht_author(s, k, r), owner) != 0;
+	if (k == HT_MODELS)
+		check_links(s, r, id, o, &seen->links);
+	else
+		check_lists(s, r, id, o, &seen->lists);
+}
+
+/* check_row for every item of a JSON Lines fixture. */
+static void check_rows_of(const struct ht_snapshot *s, enum ht_kind k, const char *file,
+			  struct fields_seen *seen)
+{
+	char path[1200], *text, *line, *end;
+	size_t len, rows = 0;
+
+	snprintf(path, sizeof path, "%s/%s", fixtures, file);
+	text = slurp(path, &len);
+	assert_non_null(text);
+	for (line = text; line < text + len; line = end + 1) {
+		cJSON *o;
+		end = memchr(line, '\n', (size_t)(text + len - line));
+		if (!end)
+			end = text + len;
+		if (end == line)
+			continue;
+		o = cJSON_ParseWithLength(line, (size_t)(end - line));
+		assert_true(cJSON_IsObject(o));
+		check_row(s, k, o, seen);
+		cJSON_Delete(o);
+		rows++;
+	}
+	assert_true(rows > 0);
+	free(text);
+}
+
+/* Listing requests of a kind, and those of them whose query holds param. */
+static void count_param(const char *log, const char *kind, const char *param, int *all, int *with)
+{
+	FILE *fp = fopen(log, "r");
+	char line[16384], pre[64];
+	*all = *with = 0;
+	assert_non_null(fp);
+	snprintf(pre, sizeof pre, "GET /api/%s?", kind);
+	while (fgets(line, sizeof line, fp)) {
+		char *q, *save = NULL, *tok;
+		if (strncmp(line, pre, strlen(pre)))
+			continue;
+		(*all)++;
+		q = line + strlen(pre);
+		q[strcspn(q, "\t")] = '\0';
+		for (tok = strtok_r(q, "&", &save); tok; tok = strtok_r(NULL, "&", &save))
+			if (!strcmp(tok, param)) {
+				(*with)++;
+				break;
+			}
+	}
+	fclose(fp);
+}
+
+/* After a complete crawl every field the snapshot keeps holds what the hub
+ * served, and every listing request asked for each of those fields (the
+ * hub, like the Hub, sends only what is asked for). */
+static void test_stored_fields(void **state)
+{
+	static const char *const model_fields[] = {
+		"downloads", "downloadsAllTime", "likes", "trendingScore", "createdAt",
+		"lastModified", "pipeline_tag", "library_name", "tags", "gated", "author", NULL
+	};
+	static const char *const dataset_fields[] = {
+		"downloads", "downloadsAllTime", "likes", "trendingScore", "createdAt",
+		"lastModified", "tags", "gated", "author", NULL
+	};
+	const char *const *fields[HT_KIND_COUNT] = { model_fields, dataset_fields };
+	static const char *const kinds[HT_KIND_COUNT] = { "models", "datasets" };
+	struct fields_seen seen[HT_KIND_COUNT];
+	char m[2][1100], d[2][1100], err[2048];
+	const char *args[24];
+	struct hubproc h;
+	struct hub_opts o;
+	struct ht_snapshot *s;
+	size_t n = 0;
+	int k;
+	(void)state;
+
+	snprintf(m[0], sizeof m[0], "%s/hub-models.jsonl", fixtures);
+	snprintf(m[1], sizeof m[1], "%s/hub-models-fields.jsonl", fixtures);
+	snprintf(d[0], sizeof d[0], "%s/hub-datasets.jsonl", fixtures);
+	snprintf(d[1], sizeof d[1], "%s/hub-datasets-fields.jsonl", fixtures);
+	args[n++] = "--models";
+	args[n++] = m[0];
+	args[n++] = "--models";
+	args[n++] = m[1];
+	args[n++] = "--datasets";
+	args[n++] = d[0];
+	args[n++] = "--datasets";
+	args[n++] = d[1];
+	args[n++] = "--page-size";
+	args[n++] = "9";
+	args[n] = NULL;
+	hub_start(&h, "fields", args);
+	opts_for(&o, &h);
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("fetch failed: %s", err);
+	s = load_snap(h.snap);
+	assert_exactly_served(&h, s, HT_MODELS, "models");
+	assert_exactly_served(&h, s, HT_DATASETS, "datasets");
+	memset(seen, 0, sizeof seen);
+	check_rows_of(s, HT_MODELS, "hub-models.jsonl", &seen[HT_MODELS]);
+	check_rows_of(s, HT_MODELS, "hub-models-fields.jsonl", &seen[HT_MODELS]);
+	check_rows_of(s, HT_DATASETS, "hub-datasets.jsonl", &seen[HT_DATASETS]);
+	check_rows_of(s, HT_DATASETS, "hub-datasets-fields.jsonl", &seen[HT_DATASETS]);
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		const struct fields_seen *f = &seen[k];
+		assert_true(f->downloads && f->downloads_all && f->likes && f->trending &&
+			    f->created && f->modified && f->gated && f->license && f->pipeline);
+		/* An author other than the id's owner: the account comes from it. */
+		assert_true(f->other_owner > 0);
+	}
+	assert_true(seen[HT_MODELS].library && seen[HT_MODELS].links);
+	assert_true(seen[HT_DATASETS].lists);
+	table_free(s);
+
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		const char *const *f;
+		for (f = fields[k]; *f; f++) {
+			char param[80];
+			int all, with;
+			snprintf(param, sizeof param, "expand%%5B%%5D=%s", *f);
+			count_param(h.log, kinds[k], param, &all, &with);
+			assert_true(all >= 2);
+			if (with != all)
+				fail_msg("%s: %d of %d listing requests ask for %s", kinds[k], with, all,
+					 *f);
+		}
+	}
+	hub_stop(&h);
+}
+
 static void test_limit_fallback_and_top(void **state)
 {
 	struct hubproc h;
@@ -417,8 +757,10 @@ static void test_limit_fallback_and_top(void **state)
 	hub_stop(&h);
 }
 
-/* Faults the crawl must get through with exactly the served items. */
-static void run_transient(const char *fault, const char *extra, double min_s)
+/* Faults the crawl must get through with exactly the served items, in no
+ * less than min_s seconds, retrying after backoff_base (see hub_backoff). */
+static void run_transient_backoff(const char *fault, const char *extra, double min_s,
+				  double backoff_base)
 {
 	struct hubproc h;
 	const char *args[32];
@@ -441,6 +783,7 @@ static void run_transient(const char *fault, const char *extra, double min_s)
 	hub_start(&h, name, args);
 	opts_for(&o, &h);
 	o.orgs_check = 3;
+	o.backoff_base = backoff_base;
 	t0 = now_s();
 	if (hub_fetch(&o, NULL, err, sizeof err))
 		fail_msg("fault %s: fetch failed: %s", fault, err);
@@ -455,6 +798,11 @@ static void run_transient(const char *fault, const char *extra, double min_s)
 	table_free(s);
 	assert_false(exists(h.cache, "fetch.journal"));
 	hub_stop(&h);
+}
+
+static void run_transient(const char *fault, const char *extra, double min_s)
+{
+	run_transient_backoff(fault, extra, min_s, 0.001);
 }
 
 static void test_transient_faults(void **state)
@@ -521,6 +869,55 @@ static void test_slow_server(void **state)
 	run_transient("slow@2", NULL, 0.9);
 }
 
+/* The wait before each retry: base * 2^attempt with a jitter of half of it
+ * at most, never past the cap, for any state of the generator. */
+static void test_backoff_bounds(void **state)
+{
+	static const double bases[] = { 0.001, 0.25, 1.0, 7.0 };
+	double lo_ratio = 1.0, hi_ratio = 0.0;
+	unsigned b, seed, a, rng;
+	(void)state;
+
+	for (b = 0; b < sizeof bases / sizeof bases[0]; b++) {
+		for (seed = 0; seed < 500; seed++) {
+			rng = seed * 2654435761u;
+			for (a = 0; a < 24; a++) {
+				double full = bases[b] * ldexp(1.0, (int)(a < 16 ? a : 16));
+				double lo = full / 2 < HUB_BACKOFF_MAX_S ? full / 2 : HUB_BACKOFF_MAX_S;
+				double hi = full < HUB_BACKOFF_MAX_S ? full : HUB_BACKOFF_MAX_S;
+				double w = hub_backoff(bases[b], a, &rng);
+				if (w < lo * (1 - 1e-12) || w > hi * (1 + 1e-12))
+					fail_msg("base %g attempt %u: waited %g s, outside [%g, %g]",
+						 bases[b], a, w, lo, hi);
+				if (full <= HUB_BACKOFF_MAX_S) {
+					if (w / full < lo_ratio)
+						lo_ratio = w / full;
+					if (w / full > hi_ratio)
+						hi_ratio = w / full;
+				}
+			}
+		}
+	}
+	/* The jitter spans its whole range, not a fixed point of it. */
+	assert_true(lo_ratio < 0.51);
+	assert_true(hi_ratio > 0.99);
+	/* Long past the cap: exactly the cap. */
+	rng = 1;
+	assert_true(hub_backoff(1.0, 7, &rng) == HUB_BACKOFF_MAX_S);
+	assert_true(hub_backoff(0.01, 200, &rng) == HUB_BACKOFF_MAX_S);
+}
+
+/* A crawl that fails three times in a row waits at least half of
+ * base * (1 + 2 + 4) in all. */
+static void test_backoff_waits(void **state)
+{
+	(void)state;
+	run_transient_backoff("500@2x3", NULL, 0.1 * 7 / 2, 0.1);
+}
+
+/* The error of the last run_fatal. */
+static char fatal_err[2048];
+
 /* Faults that must stop the crawl with a clear error, the old snapshot intact. */
 static void run_fatal(const char *fault, const char *const *extra, const char *const *expect,
 		      struct hubproc *h, int keep_running)
@@ -555,6 +952,7 @@ static void run_fatal(const char *fault, const char *const *extra, const char *c
 	for (; expect && *expect; expect++)
 		if (!strstr(err, *expect))
 			fail_msg("fault %s: the error lacks '%s': %s", fault, *expect, err);
+	snprintf(fatal_err, sizeof fatal_err, "%s", err);
 	after = slurp(h->snap, &la);
 	assert_true(lb == la && !memcmp(before, after, la));
 	s = load_snap(h->snap);
@@ -590,6 +988,17 @@ static void make_old_snapshot(void)
 	table_free(s);
 }
 
+/* Every request the hub logged was addressed to it: none followed a link
+ * or a redirect to another origin. */
+static void assert_only_origin(const struct hubproc *h)
+{
+	char host[64];
+	int n = count_lines_with(h->log, "\tconn=");
+	snprintf(host, sizeof host, "\tHost: 127.0.0.1:%d\t", h->port);
+	assert_true(n > 0);
+	assert_int_equal(count_lines_with(h->log, host), n);
+}
+
 static void test_fatal_faults(void **state)
 {
 	struct hubproc h;
@@ -606,6 +1015,16 @@ static void test_fatal_faults(void **state)
 	static const char *const e429[] = { "HTTP 429", "rate limited", NULL };
 	static const char *const eempty[] = { "keeps sending empty pages", NULL };
 	static const char *const tfast[] = { "--ratelimit-t", "0", NULL };
+	static const char *const elinkport[] = { "next-page link", "not the endpoint", "refusing",
+						 NULL };
+	static const char *const elinkscheme[] = { "https://127.0.0.1:", "not the endpoint",
+						   "refusing", NULL };
+	static const char *const ebody[] = { "HTTP 404", ": \"Listing gone, said in the body\"",
+					     NULL };
+	static const char *const ebodies[] = { "HTTP 404", ": \"First of the errors\"", NULL };
+	static const char *const ehead[] = { "HTTP 404", ": \"Listing gone, said in the header\"",
+					     NULL };
+	static const char *const eboth[] = { "HTTP 404", ": \"Said in the header\"", NULL };
 	(void)state;
 
 	make_old_snapshot();
@@ -624,7 +1043,24 @@ static void test_fatal_faults(void **state)
 	run_fatal("redirectoff@3", NULL, eredir, &h, 1);
 	assert_int_equal(count_lines_with(h.log, "Host: localhost"), 0);
 	hub_stop(&h);
+	/* Next links to the same host on another port (where the hub answers
+	 * too), or with another scheme: refused, never asked. */
+	run_fatal("linkport@2", NULL, elinkport, &h, 1);
+	assert_only_origin(&h);
+	assert_int_equal(count_lines_with(h.log, "GET /api/models?"), 2);
+	hub_stop(&h);
+	run_fatal("linkscheme@2", NULL, elinkscheme, &h, 1);
+	assert_only_origin(&h);
+	assert_int_equal(count_lines_with(h.log, "GET /api/models?"), 2);
+	hub_stop(&h);
 	run_fatal("loop@2x0", NULL, eloop, &h, 0);
+	/* The server's own words wherever it puts them; the header first. */
+	run_fatal("jsonerr@2", NULL, ebody, &h, 0);
+	run_fatal("jsonerrs@2", NULL, ebodies, &h, 0);
+	run_fatal("hdrerr@2", NULL, ehead, &h, 0);
+	assert_null(strstr(fatal_err, "Not Found</body>"));
+	run_fatal("botherr@2", NULL, eboth, &h, 0);
+	assert_null(strstr(fatal_err, "Said in the body"));
 }
 
 /* An error stops the crawl; the next fetch resumes from the journal. */
@@ -830,6 +1266,13 @@ static void test_token(void **state)
 		run_fatal("redirectoff@2", extra_need, elink, &h, 1);
 		assert_int_equal(count_lines_with(h.log, "Host: localhost"), 0);
 		hub_stop(&h);
+		run_fatal("linkport@2", extra_need, elink, &h, 1);
+		assert_only_origin(&h);
+		hub_stop(&h);
+		run_fatal("linkscheme@2", extra_need, elink, &h, 1);
+		assert_only_origin(&h);
+		assert_null(strstr(fatal_err, TOKEN));
+		hub_stop(&h);
 	}
 
 	/* The wrong token: 401, the server's message, what to do. */
@@ -837,6 +1280,212 @@ static void test_token(void **state)
 	setenv("HF_TOKEN", "hf_wrong", 1);
 	run_fatal(NULL, need, e401, &h, 0);
 	unsetenv("HF_TOKEN");
+}
+
+/* Writes a private token file, making its folders. */
+static void write_token(const char *path, const char *token)
+{
+	char cmd[2400];
+	FILE *fp;
+	snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "%s\n", token);
+	fclose(fp);
+	chmod(path, 0600);
+}
+
+/* hub_token finds want (or nothing, want NULL) in the environment as it is;
+ * with it, a crawl of a hub that accepts only want succeeds, sending
+ * "authorization: Bearer want" on every request and showing it nowhere. */
+static void expect_token(const char *want)
+{
+	struct hubproc h;
+	const char *args[32];
+	size_t n = 0;
+	struct hub_opts o;
+	char tok[256], warn[512], err[2048], hdr[300];
+	int gets;
+
+	if (!want) {
+		assert_int_equal(hub_token(tok, sizeof tok, warn, sizeof warn), 0);
+		return;
+	}
+	assert_int_equal(hub_token(tok, sizeof tok, warn, sizeof warn), 1);
+	assert_string_equal(tok, want);
+	assert_string_equal(warn, "");
+	fixture_args(args, &n, "20");
+	args[n++] = "--require-token";
+	args[n++] = want;
+	args[n] = NULL;
+	hub_start(&h, "tokensrc", args);
+	opts_for(&o, &h);
+	o.orgs_check = 2;
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("fetch with the token %s failed: %s", want, err);
+	assert_null(strstr(err, want));
+	snprintf(hdr, sizeof hdr, "\tauthorization: Bearer %s\t", want);
+	gets = count_lines_with(h.log, "GET ");
+	assert_true(gets > 2);
+	assert_int_equal(count_lines_with(h.log, hdr), gets);
+	assert_int_equal(count_lines_with(h.log, "uthorization"), gets);
+	assert_false(file_contains(h.snap, want));
+	hub_stop(&h);
+}
+
+/* Where the token comes from, in huggingface_hub's order: $HF_TOKEN, then
+ * $HUGGING_FACE_HUB_TOKEN, then one file: $HF_TOKEN_PATH, else
+ * $HF_HOME/token, else ${XDG_CACHE_HOME:-~/.cache}/huggingface/token. */
+static void test_token_sources(void **state)
+{
+	static const char *const tok_env = "hf_FromHfTokenVariable0001";
+	static const char *const tok_legacy = "hf_FromLegacyVariable0002";
+	static const char *const tok_path = "hf_FromTokenPathFile0003";
+	static const char *const tok_home = "hf_FromHfHomeFile0004";
+	static const char *const tok_xdg = "hf_FromXdgCacheFile0005";
+	static const char *const tok_dot = "hf_FromDotCacheFile0006";
+	char path_file[1200], home_file[1300], xdg[1200], xdg_file[1300], home[1200],
+		dot_file[1300], hfhome[1200], *saved_home;
+	(void)state;
+
+	saved_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	snprintf(hfhome, sizeof hfhome, "%s/hfhome", work);
+	snprintf(path_file, sizeof path_file, "%s/tokens/elsewhere", work);
+	snprintf(home_file, sizeof home_file, "%s/token", hfhome);
+	snprintf(xdg, sizeof xdg, "%s/xdg", work);
+	snprintf(xdg_file, sizeof xdg_file, "%s/huggingface/token", xdg);
+	snprintf(home, sizeof home, "%s/home", work);
+	snprintf(dot_file, sizeof dot_file, "%s/.cache/huggingface/token", home);
+	write_token(path_file, tok_path);
+	write_token(home_file, tok_home);
+	write_token(xdg_file, tok_xdg);
+	write_token(dot_file, tok_dot);
+
+	setenv("HF_TOKEN", tok_env, 1);
+	setenv("HUGGING_FACE_HUB_TOKEN", tok_legacy, 1);
+	setenv("HF_TOKEN_PATH", path_file, 1);
+	setenv("XDG_CACHE_HOME", xdg, 1);
+	setenv("HOME", home, 1);
+	expect_token(tok_env);
+	/* An empty variable counts as unset. */
+	setenv("HF_TOKEN", "", 1);
+	expect_token(tok_legacy);
+	unsetenv("HF_TOKEN");
+	expect_token(tok_legacy);
+	unsetenv("HUGGING_FACE_HUB_TOKEN");
+	expect_token(tok_path);
+	/* $HF_TOKEN_PATH names the file even when there is none: no other is read. */
+	setenv("HF_TOKEN_PATH", "/nonexistent/hubtop-test/token", 1);
+	expect_token(NULL);
+	unsetenv("HF_TOKEN_PATH");
+	expect_token(tok_home);
+	unsetenv("HF_HOME");
+	expect_token(tok_xdg);
+	unsetenv("XDG_CACHE_HOME");
+	expect_token(tok_dot);
+	unsetenv("HOME");
+	expect_token(NULL);
+
+	if (saved_home)
+		setenv("HOME", saved_home, 1);
+	free(saved_home);
+	setenv("HF_HOME", hfhome, 1);
+	unlink(home_file);
+	expect_token(NULL);
+}
+
+/* The names asked about on /api/organizations/NAME/overview, each at most once. */
+static int orgs_asked_once(const char *log)
+{
+	FILE *fp = fopen(log, "r");
+	char line[16384];
+	struct ids asked = { 0 };
+	size_t i;
+	int n;
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp)) {
+		char *p = strstr(line, "GET /api/organizations/"), *e;
+		if (!p)
+			continue;
+		p += strlen("GET /api/organizations/");
+		e = strchr(p, '/');
+		assert_non_null(e);
+		*e = '\0';
+		ids_push(&asked, p);
+	}
+	fclose(fp);
+	qsort(asked.v, asked.n, sizeof *asked.v, cmp_str);
+	for (i = 1; i < asked.n; i++)
+		if (!strcmp(asked.v[i - 1], asked.v[i]))
+			fail_msg("%s was asked about twice", asked.v[i]);
+	n = (int)asked.n;
+	ids_free(&asked);
+	return n;
+}
+
+/* Organisation answers live with the snapshot: the next fetch from the same
+ * endpoint asks only about accounts it has no answer for, and keeps the
+ * answers it did not ask again. */
+static void test_org_answers_kept(void **state)
+{
+	struct hubproc h, h2;
+	const char *args[32];
+	size_t n = 0;
+	struct hub_opts o;
+	char err[2048];
+	struct ht_snapshot *s1, *s2;
+	uint32_t a, orgs = 0, users = 0;
+	(void)state;
+
+	fixture_args(args, &n, "7");
+	args[n] = NULL;
+	hub_start(&h, "orgkeep", args);
+	opts_for(&o, &h);
+	o.orgs_check = 3;
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("fetch failed: %s", err);
+	assert_int_equal(orgs_asked_once(h.log), 3);
+	/* Three more: only those are asked. */
+	o.orgs_check = 6;
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("second fetch failed: %s", err);
+	assert_int_equal(orgs_asked_once(h.log), 6);
+	assert_non_null(strstr(err, "3 accounts checked"));
+	assert_non_null(strstr(err, "3 organisation answers kept"));
+	s1 = load_snap(h.snap);
+	/* The same again: nothing asked, every answer kept. */
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("third fetch failed: %s", err);
+	assert_int_equal(count_lines_with(h.log, "/api/organizations/"), 6);
+	assert_non_null(strstr(err, "0 accounts checked"));
+	assert_non_null(strstr(err, "6 organisation answers kept"));
+	assert_int_equal(count_lines_with(h.log, "GET /api/models?"), 3 * 6);
+	s2 = load_snap(h.snap);
+	assert_int_equal(s1->n_accounts, s2->n_accounts);
+	for (a = 0; a < s2->n_accounts; a++) {
+		assert_string_equal(ht_str(s1, s1->acct_name[a]), ht_str(s2, s2->acct_name[a]));
+		assert_int_equal(s1->acct_kind[a], s2->acct_kind[a]);
+		orgs += s2->acct_kind[a] == HT_ACCT_ORG;
+		users += s2->acct_kind[a] == HT_ACCT_USER;
+	}
+	assert_int_equal(orgs + users, 6);
+	assert_true(orgs > 0 && users > 0);
+	a = table_find_account(s2, "google");
+	assert_true(a != UINT32_MAX);
+	assert_int_equal(s2->acct_kind[a], HT_ACCT_ORG);
+	table_free(s1);
+	table_free(s2);
+	hub_stop(&h);
+
+	/* Answers from another endpoint are not taken for this one's. */
+	hub_start(&h2, "orgkeep-other", args);
+	o.endpoint = h2.endpoint;
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("fetch from another endpoint failed: %s", err);
+	assert_int_equal(orgs_asked_once(h2.log), 6);
+	assert_null(strstr(err, "answers kept"));
+	hub_stop(&h2);
 }
 
 /* SIGKILL at random moments, then resume: exactly the served items. */
@@ -937,17 +1586,22 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete_crawl),
+		cmocka_unit_test(test_stored_fields),
+		cmocka_unit_test(test_org_answers_kept),
 		cmocka_unit_test(test_limit_fallback_and_top),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_transient_faults),
 		cmocka_unit_test(test_rate_limit_waits),
 		cmocka_unit_test(test_slow_server),
+		cmocka_unit_test(test_backoff_bounds),
+		cmocka_unit_test(test_backoff_waits),
 		cmocka_unit_test(test_fatal_faults),
 		cmocka_unit_test(test_resume_after_error),
 		cmocka_unit_test(test_cancel_and_resume),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_offline_and_bad_endpoint),
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_token_sources),
 		cmocka_unit_test(test_sigkill_resume),
 		cmocka_unit_test(test_real_listing_2022),
 	};
@@ -972,6 +1626,7 @@ int main(void)
 	unsetenv("HF_TOKEN");
 	unsetenv("HUGGING_FACE_HUB_TOKEN");
 	unsetenv("HF_TOKEN_PATH");
+	unsetenv("XDG_CACHE_HOME");
 	unsetenv("HF_ENDPOINT");
 	unsetenv("HF_HUB_OFFLINE");
 	signal(SIGPIPE, SIG_IGN);

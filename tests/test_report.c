@@ -54,6 +54,7 @@ struct bf_fig {
 	double gini;
 	struct eng_bucket *bc, bg[CG_COUNT], bt[OT_COUNT], by[ENG_YEARS], byt[ENG_YEARS][OT_COUNT],
 		byg[ENG_YEARS][CG_COUNT];
+	struct eng_bucket *byc; /* [year * country_count() + country] */
 };
 
 static int cmp_desc_u64(const void *pa, const void *pb)
@@ -70,8 +71,10 @@ static void bf_figures(const struct ht_snapshot *s, const struct attrib *a, cons
 	long double sum_i = 0;
 	memset(g, 0, sizeof *g);
 	g->bc = calloc(country_count(), sizeof *g->bc);
+	g->byc = calloc((size_t)ENG_YEARS * country_count(), sizeof *g->byc);
 	assert_non_null(dls);
 	assert_non_null(g->bc);
+	assert_non_null(g->byc);
 	for (uint32_t row = 0; row < t->n; row++) {
 		uint32_t ac;
 		uint64_t dl;
@@ -91,6 +94,7 @@ static void bf_figures(const struct ht_snapshot *s, const struct attrib *a, cons
 		B(g->by[y]);
 		B(g->byt[y][a->acct_type[ac]]);
 		B(g->byg[y][a->acct_group[ac]]);
+		B(g->byc[(size_t)y * country_count() + a->acct_country[ac]]);
 #undef B
 	}
 	qsort(dls, g->n, sizeof *dls, cmp_desc_u64);
@@ -277,6 +281,10 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 					i++;
 				}
 				assert_true(ysum == g.by[y].downloads);
+				/* And its countries, as the section's by_country: shares of that year's. */
+				check_buckets(get(it, "by_country"), "by_year.by_country",
+					      &g.byc[(size_t)y * country_count()], country_count(), find_country, c_always, 1,
+					      g.by[y].downloads, g.by[y].count);
 			}
 		}
 		assert_true(sum == g.S);
@@ -285,6 +293,7 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 		assert_int_equal(n_years, 0);
 	}
 	free(g.bc);
+	free(g.byc);
 }
 
 static void check_json(struct engine *e, const struct ht_snapshot *s, const struct attrib *a,
@@ -402,6 +411,7 @@ static void check_text(struct engine *e, const struct ht_snapshot *s, const stru
 		assert_non_null(strstr(out, "  By country group\n"));
 		assert_non_null(strstr(out, "  By organisation type\n"));
 		assert_non_null(strstr(out, "  Trend by year of creation"));
+		assert_non_null(strstr(out, "  Countries by year of creation"));
 		if (s->meta.complete) {
 			snprintf(line, sizeof line, "Long tail: %.1f%% have fewer than 200 downloads; Gini coefficient %.3f",
 				 100.0 * (double)g.under / (double)g.n, g.gini);
@@ -412,6 +422,7 @@ static void check_text(struct engine *e, const struct ht_snapshot *s, const stru
 		}
 	}
 	free(g.bc);
+	free(g.byc);
 	free(out);
 }
 
@@ -470,6 +481,110 @@ static void test_demo(void **state)
 	table_free(s);
 }
 
+/* Countries by year on a hand-made table: the JSON's shape and order, and
+ * the text line. */
+static void test_year_countries(void **state)
+{
+	static const struct {
+		const char *id, *country;
+		uint64_t downloads;
+		int64_t created;
+	} items[] = {
+		{ "cnlab/a", "CN", 500, 1700000000 }, /* 2023 */
+		{ "cnlab/b", "CN", 100, 1690000000 },
+		{ "uslab/c", "US", 300, 1680000000 },
+		{ "someone/d", NULL, 50, 1685000000 },
+		{ "uslab/e", "US", 70, 1710000000 }, /* 2024 */
+	};
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta meta;
+	struct ht_snapshot *s;
+	struct attrib *a;
+	struct engine *e;
+	struct filter f;
+	cJSON *root;
+	const cJSON *years, *it;
+	char *out;
+	unsigned seen = 0;
+	(void)state;
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		struct ht_item x;
+		memset(&x, 0, sizeof x);
+		x.id = items[i].id;
+		x.downloads = items[i].downloads;
+		x.created = items[i].created;
+		assert_true(table_builder_add(b, HT_MODELS, &x) >= 0);
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	s = table_builder_finish(b, &meta);
+	assert_non_null(s);
+	a = fx_attrib(s);
+	/* The table keeps its own row order: rows are found by id. */
+	for (uint32_t row = 0; row < s->t[HT_MODELS].n; row++) {
+		uint32_t ac = s->t[HT_MODELS].author[row];
+		for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+			int c = items[i].country ? country_find(items[i].country) : (int)COUNTRY_UNKNOWN;
+			if (strcmp(ht_id(s, HT_MODELS, row), items[i].id))
+				continue;
+			assert_true(c >= 0);
+			a->acct_country[ac] = (uint16_t)c;
+			a->acct_group[ac] = (uint8_t)country_group_of((unsigned)c);
+			a->item_acct[HT_MODELS][ATTRIB_UPLOADER][row] = ac;
+		}
+	}
+	e = engine_new(s, a, NULL);
+	assert_non_null(e);
+	filter_init(&f);
+	out = report_mem(e, &f, REPORT_JSON);
+	root = cJSON_Parse(out);
+	assert_non_null(root);
+	years = get(get(root, "models"), "by_year");
+	cJSON_ArrayForEach(it, years) {
+		const cJSON *arr = get(it, "by_country"), *c;
+		int year = (int)num(it, "year");
+		assert_true(cJSON_IsArray(arr));
+		if (year == 2023) {
+			static const char *const keys[] = { "CN", "US", "unknown" };
+			static const double dls[] = { 600, 300, 50 }, counts[] = { 2, 1, 1 };
+			unsigned i = 0;
+			assert_int_equal(cJSON_GetArraySize(arr), 3);
+			cJSON_ArrayForEach(c, arr) {
+				assert_string_equal(get(c, "key")->valuestring, keys[i]);
+				assert_true(cJSON_IsString(get(c, "name")));
+				assert_true(num(c, "downloads") == dls[i]);
+				assert_true(num(c, "count") == counts[i]);
+				FX_NEAR(num(c, "share"), dls[i] / 950.0);
+				FX_NEAR(num(c, "count_share"), counts[i] / 4.0);
+				i++;
+			}
+			seen |= 1;
+		} else if (year == 2024) {
+			/* The unknown bucket is listed even when empty. */
+			assert_int_equal(cJSON_GetArraySize(arr), 2);
+			c = cJSON_GetArrayItem(arr, 0);
+			assert_string_equal(get(c, "key")->valuestring, "US");
+			FX_NEAR(num(c, "share"), 1.0);
+			c = cJSON_GetArrayItem(arr, 1);
+			assert_string_equal(get(c, "key")->valuestring, "unknown");
+			assert_true(num(c, "downloads") == 0 && num(c, "count") == 0);
+			FX_NEAR(num(c, "share"), 0.0);
+			seen |= 2;
+		}
+	}
+	assert_int_equal(seen, 3);
+	cJSON_Delete(root);
+	free(out);
+	out = report_mem(e, &f, REPORT_TEXT);
+	if (!strstr(out, "    2023    CN 63.2% US 31.6% unknown 5.3%\n") ||
+	    !strstr(out, "    2024    US 100.0% unknown 0.0%\n"))
+		fail_msg("text report lacks the countries by year:\n%s", out);
+	free(out);
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* A stream that cannot be written is an error, not a crash. */
 static void test_write_error(void **state)
 {
@@ -498,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_long_filter),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_demo),
+		cmocka_unit_test(test_year_countries),
 		cmocka_unit_test(test_write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -100,6 +100,38 @@ static void test_round_trip(void **state)
 	table_free(l);
 }
 
+/* store_peek reads the header alone: the metadata and the item counts of a
+ * snapshot, and -1 for a missing, short or foreign file. */
+static void test_peek(void **state)
+{
+	struct ht_snapshot *s = build(500, 0);
+	struct store_err err = { { 0 } };
+	struct ht_meta m;
+	uint32_t counts[HT_KIND_COUNT];
+	char other[1200];
+	FILE *fp;
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(store_write(s, path, &err), 0);
+	assert_int_equal(store_peek(path, &m, counts), 0);
+	assert_int_equal(counts[HT_MODELS], 500);
+	assert_int_equal(counts[HT_DATASETS], 1);
+	assert_int_equal(m.complete, 0);
+	assert_int_equal(m.demo, 0);
+	assert_int_equal(m.top_n, 1000);
+	assert_int_equal(m.fetched_at, 1764000000);
+	assert_string_equal(m.endpoint, s->meta.endpoint);
+	table_free(s);
+	snprintf(other, sizeof other, "%s.peek", path);
+	assert_int_equal(store_peek(other, &m, counts), -1);
+	fp = fopen(other, "wb");
+	assert_non_null(fp);
+	fputs(STORE_MAGIC, fp); /* the magic, then nothing */
+	fclose(fp);
+	assert_int_equal(store_peek(other, &m, counts), -1);
+	unlink(other);
+}
+
 static void *read_file(const char *p, size_t *len)
 {
 	FILE *fp = fopen(p, "rb");
@@ -332,6 +364,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_write_is_serialize),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_killed_writer),

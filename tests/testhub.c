@@ -8,7 +8,8 @@
  * /api/organizations/NAME/overview.  Faults are injected on demand with
  * --fault (see usage()).  Every request is logged (method, target, headers)
  * to --log, every item served to --served, so tests can check what was sent
- * and to whom.  Exits when its parent dies or after --max-seconds.
+ * and to whom.  Exits when its parent dies or after --max-seconds.  With a
+ * linkport fault it also listens on a second port of 127.0.0.1.
  *
  * One mutex guards the listing state; responses are built under it and sent
  * outside it.  A thread per connection, keep-alive.
@@ -63,13 +64,16 @@ static size_t n_faults;
 static unsigned max_limit = 1000, page_size = 1000000;
 static unsigned delay_ms, slow_ms = 20000, ratelimit_t = 1;
 static int chunked_pages;
-static int gzip_pages;
-static unsigned conns;          /* connections accepted (the accept loop's) */          /* pages gzip-encoded for clients that accept it */
+static int gzip_pages;           /* pages gzip-encoded for clients that accept it */
+static unsigned conns;          /* connections accepted, on either port (under mu) */
 static const char *require_token;
 static char *org_names[64];
 static size_t n_org_names;
 static FILE *log_fp, *served_fp;
 static int port;
+/* A second port on 127.0.0.1, served alike, that the linkport fault's next
+ * links point to: a client that followed them would show in the log. */
+static int other_port;
 static unsigned listing_requests, org_requests;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -740,6 +744,7 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 	pthread_mutex_unlock(&mu);
 
 	if (fault && strcmp(fault, "change") && strcmp(fault, "linkhost") &&
+	    strcmp(fault, "linkport") && strcmp(fault, "linkscheme") &&
 	    strcmp(fault, "bigstring") && strcmp(fault, "badutf8") && strcmp(fault, "slow") &&
 	    strcmp(fault, "reset") && strcmp(fault, "truncate") && strcmp(fault, "deep")) {
 		int status = atoi(fault);
@@ -763,6 +768,22 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 		if (status > 0)
 			return send_error(fd, status, status == 401 ? "Unauthorized" : "Error",
 					  "Injected failure", NULL);
+		/* The server's message in one place only, or in both, each its own. */
+		if (!strcmp(fault, "jsonerr"))
+			return send_simple(fd, 404, "Not Found", NULL,
+					   "{\"error\":\"Listing gone, said in the body\"}");
+		if (!strcmp(fault, "jsonerrs"))
+			return send_simple(fd, 404, "Not Found", NULL,
+					   "{\"errors\":[{\"message\":\"First of the errors\"},"
+					   "{\"message\":\"Second of the errors\"}]}");
+		if (!strcmp(fault, "hdrerr"))
+			return send_simple(fd, 404, "Not Found",
+					   "X-Error-Message: Listing gone, said in the header\r\n",
+					   "<html><body>Not Found</body></html>");
+		if (!strcmp(fault, "botherr"))
+			return send_simple(fd, 404, "Not Found",
+					   "X-Error-Message: Said in the header\r\n",
+					   "{\"error\":\"Said in the body\"}");
 		if (!strcmp(fault, "malformed"))
 			return send_simple(fd, 200, "OK", NULL, "[{\"_id\":\"abc\",\"id\":, }}]");
 		if (!strcmp(fault, "html"))
@@ -922,8 +943,12 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			}
 		}
 		c = q;
-		snprintf(link, sizeof link, "Link: <http://%s:%d/api/%s?%s%scursor=%s>; rel=\"next\"\r\n",
-			 fault && !strcmp(fault, "linkhost") ? "localhost" : "127.0.0.1", port,
+		/* The off-origin faults change one part each: host, port or scheme. */
+		snprintf(link, sizeof link,
+			 "Link: <%s://%s:%d/api/%s?%s%scursor=%s>; rel=\"next\"\r\n",
+			 fault && !strcmp(fault, "linkscheme") ? "https" : "http",
+			 fault && !strcmp(fault, "linkhost") ? "localhost" : "127.0.0.1",
+			 fault && !strcmp(fault, "linkport") ? other_port : port,
 			 kind_path[kind], c, *c ? "&" : "", cur);
 	}
 	pthread_mutex_unlock(&mu);
@@ -1170,6 +1195,64 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
+/* A listening socket on 127.0.0.1, on a free port (into *p). */
+static int listen_loopback(int *p)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = 0;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) || listen(fd, 64) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &sl))
+		die("cannot listen on 127.0.0.1: %s", strerror(errno));
+	*p = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* Accepts connections on the listening socket *arg, a thread for each. */
+static void *accept_main(void *arg)
+{
+	int lfd = *(const int *)arg, one = 1;
+
+	for (;;) {
+		pthread_t t;
+		pthread_attr_t at;
+		struct conn *c;
+		int fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
+				continue;
+			die("accept: %s", strerror(errno));
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&at, 1 << 20);
+		c = malloc(sizeof *c);
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		pthread_mutex_lock(&mu);
+		c->id = ++conns;
+		pthread_mutex_unlock(&mu);
+		if (pthread_create(&t, &at, conn_main, c)) {
+			close(fd);
+			free(c);
+		}
+		pthread_attr_destroy(&at);
+	}
+	return NULL;
+}
+
 static void usage(void)
 {
 	fputs("usage: testhub [options]\n"
@@ -1196,7 +1279,9 @@ static void usage(void)
 	      "                        429retry, reset, truncate, malformed, html, empty,\n"
 	      "                        emptypages, slow,\n"
 	      "                        change, huge, endless, deep, manyvalues, bigstring, badutf8,\n"
-	      "                        linkhost, redirect, redirectoff, loop\n",
+	      "                        linkhost, linkport, linkscheme, redirect, redirectoff, loop,\n"
+	      "                        jsonerr, jsonerrs, hdrerr, botherr (404 with the message\n"
+	      "                        in the JSON body, its errors[], the header, or both)\n",
 	      stderr);
 	exit(2);
 }
@@ -1227,10 +1312,8 @@ static void add_fault(const char *spec)
 
 int main(int argc, char **argv)
 {
-	int i, lfd, one = 1;
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof sa;
-	pthread_t wd;
+	int i, lfd;
+	pthread_t wd, t;
 	const char *log_path = NULL, *served_path = NULL;
 
 	parent = getppid();
@@ -1294,49 +1377,22 @@ int main(int argc, char **argv)
 	if (served_path && !(served_fp = fopen(served_path, "a")))
 		die("%s: %s", served_path, strerror(errno));
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0)
-		die("socket: %s", strerror(errno));
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = 0;
-	if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) || listen(lfd, 64) ||
-	    getsockname(lfd, (struct sockaddr *)&sa, &sl))
-		die("cannot listen on 127.0.0.1: %s", strerror(errno));
-	port = ntohs(sa.sin_port);
+	lfd = listen_loopback(&port);
 	printf("PORT %d\n", port);
 	fflush(stdout);
 	if (pthread_create(&wd, NULL, watchdog, NULL))
 		die("cannot start the watchdog");
 	pthread_detach(wd);
-
-	for (;;) {
-		pthread_t t;
-		pthread_attr_t at;
-		struct conn *c;
-		int fd = accept(lfd, NULL, NULL);
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
-				continue;
-			die("accept: %s", strerror(errno));
-		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		pthread_attr_init(&at);
-		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-		pthread_attr_setstacksize(&at, 1 << 20);
-		c = malloc(sizeof *c);
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		c->fd = fd;
-		c->id = ++conns;
-		if (pthread_create(&t, &at, conn_main, c)) {
-			close(fd);
-			free(c);
-		}
-		pthread_attr_destroy(&at);
+	for (i = 0; i < (int)n_faults; i++)
+		if (!strcmp(faults[i].name, "linkport"))
+			break;
+	if (i < (int)n_faults) {
+		static int ofd;
+		ofd = listen_loopback(&other_port);
+		if (pthread_create(&t, NULL, accept_main, &ofd))
+			die("cannot start the second listener");
+		pthread_detach(t);
 	}
+	accept_main(&lfd);
+	return 0;
 }

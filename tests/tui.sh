@@ -1,8 +1,10 @@
 #!/bin/sh
 # tui.sh - the terminal explorer, driven through tmux at fixed sizes: every
 # pane, the pickers, drill-down, sort, search, text filter, export (the file
-# checked), resize, help, a 40x10 terminal, wide-character ids, and the
-# Quick-start path (an empty cache opens the DEMO snapshot).
+# checked), resize, help, a 40x10 terminal, wide-character ids, the
+# Quick-start path (an empty cache opens the DEMO snapshot), a partial
+# snapshot, and `hubtop fetch` on a terminal (progress line, rate-limit
+# countdown, --quiet).
 . "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 tt_init tui
@@ -46,7 +48,7 @@ tt_wait_re "^20[0-9][0-9] "
 tt_keys 6
 tt_wait "Lorenz curve"
 tt_wait "Top 200"
-tt_wait "Gini"
+tt_wait_re "Gini +0\.[0-9]{3}"
 tt_keys Tab
 tt_wait_re "^ +# Id"
 tt_keys BTab
@@ -221,6 +223,12 @@ tt_keys Enter
 tt_wait "XX"
 tt_expect_not "--country XX"
 tt_keys :
+tt_type "filter task no-such-task"
+tt_keys Enter
+tt_wait "no item in the snapshot has --task 'no-such-task'"
+tt_wait "text-generation"
+tt_expect_not "--task no-such-task"
+tt_keys :
 tt_type "filter created 2024..2025"
 tt_keys Enter
 tt_wait "--created 2024"
@@ -249,6 +257,11 @@ tt_keys : C-u
 tt_type "quit"
 tt_keys Enter
 tt_wait_exit
+# The same value on the command line: refused before the explorer starts.
+tt_start badtask 100 30 --snapshot "$SNAP" --task no-such-task
+tt_wait_exit
+grep -q "no item in the snapshot has --task 'no-such-task'" "$TT_TMP/stderr-badtask" ||
+	tt_fail "hubtop --task no-such-task: $(cat "$TT_TMP/stderr-badtask")"
 echo "ok prompts"
 
 # ---- Mouse: a click selects a row, the wheel scrolls, a click on a tab
@@ -389,6 +402,75 @@ if [ -x "$TESTHUB" ]; then
 	[ -f "$TT_TMP/cache-rown/snapshot.hts" ] || tt_fail "the refresh did not write the cache's snapshot"
 	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
 	echo "ok refresh"
+
+	# ---- A partial snapshot (fetch --top) shows the long-tail figures as
+	# unknown, never computed from the top alone; a complete one shows them.
+	# fetch_into DIR ARGS...: a fetch off the terminal from the test hub.
+	fetch_into() {
+		dir=$1
+		shift
+		"$TT_HUBTOP" fetch --endpoint "http://127.0.0.1:$HUB_PORT" --cache-dir "$TT_TMP/$dir" --orgs 0 "$@" \
+			>/dev/null 2>"$TT_TMP/$dir.err" || { cat "$TT_TMP/$dir.err"; tt_fail "hubtop fetch ($dir) failed"; }
+	}
+	hub_start top
+	fetch_into top --top 8
+	fetch_into full
+	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
+	tt_start partial 100 30 --snapshot "$TT_TMP/top/snapshot.hts" --pane concentration
+	tt_wait "Lorenz curve: n/a (partial snapshot: top 8 only)"
+	tt_expect_line 1 "^Models 8 .* Long tail n/a \(partial snapshot: top 8 only\)"
+	tt_wait "Gini        n/a"
+	tt_wait "(partial snapshot: top 8 only)"
+	tt_screen | grep -qE 'Gini +[0-9]' && tt_fail "a Gini value for a partial snapshot"
+	tt_expect_not "Under 200 dl"
+	tt_expect_not "poorest first"
+	tt_keys g
+	tt_wait "Concentration of datasets"
+	tt_wait_re "^ ?Datasets +Lorenz curve: n/a"
+	tt_screen | grep -qE 'Gini +[0-9]' && tt_fail "a Gini value for a partial snapshot (datasets)"
+	tt_keys Q
+	tt_wait_exit
+	tt_start complete 100 30 --snapshot "$TT_TMP/full/snapshot.hts" --pane concentration
+	tt_wait "Lorenz curve: downloads held by the poorest items"
+	tt_wait_re "Gini +0\.[0-9]{3}"
+	tt_expect_line 1 "Under 200 dl [0-9.]+%  Gini 0\.[0-9]{3}"
+	tt_expect_not "n/a"
+	tt_keys Q
+	tt_wait_exit
+	echo "ok partial snapshot"
+
+	# ---- fetch on a terminal: one progress line (pages, items of the total
+	# the previous snapshot suggests, bytes, rate, time left) and the
+	# countdown of a rate limit; with --quiet only the summary.  The 429 goes
+	# to the third request after the two fetches that make the cache's
+	# snapshot, counted on a first hub.
+	hub_start probe --page-size 50 --log "$TT_TMP/probe.log"
+	fetch_into probe
+	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
+	n=$(grep -c '^GET /api/' "$TT_TMP/probe.log")
+	[ "$n" -gt 2 ] || tt_fail "the probe fetch made $n listing requests"
+	hub_start rate --page-size 50 --delay-ms 100 --fault "429@$((n + 3))" --ratelimit-t 3
+	EP="http://127.0.0.1:$HUB_PORT"
+	fetch_into fc
+	TT_HOLD=1 tt_start progress 120 12 fetch --endpoint "$EP" --cache-dir "$TT_TMP/fc" --orgs 0
+	tt_wait "waiting 3 s"
+	line=$(tt_screen | grep -F "waiting 3 s")
+	printf '%s\n' "$line" | grep -qE \
+		'^models: page [0-9]+, [0-9]+ of ~320 items, [0-9.]+ [kMG]B, [0-9]+ items/s — waiting 3 s \(rate limit' ||
+		tt_fail "progress line while waiting: '$line'"
+	tt_wait "waiting 1 s"
+	tt_wait_re "^models: page [0-9]+, [0-9]+ of ~320 items, [0-9.]+ [kMG]B, [0-9]+ items/s, ~[0-9]+ (s|min) left"
+	tt_wait "[exit 0]"
+	tt_wait "Fetched 300 models and 20 datasets"
+	tt_stop
+	TT_HOLD=1 tt_start quiet 120 12 fetch --endpoint "$EP" --cache-dir "$TT_TMP/fc" --orgs 0 --quiet
+	tt_wait "[exit 0]"
+	tt_wait "Fetched 300 models and 20 datasets"
+	tt_expect_line 1 "^Fetched 300 models and 20 datasets"
+	tt_expect_not "items/s"
+	tt_stop
+	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
+	echo "ok fetch progress"
 else
 	echo "refresh not tested: $TESTHUB is not built"
 fi

@@ -8,8 +8,9 @@
  * cache) and the results it hands out (free them with engine_result_free).
  * Not thread-safe: one thread asks, results may outlive later calls.
  *
- * Arithmetic is exact: counts and downloads are 64-bit integer sums; shares
- * (double, 0..1) are computed once, at the end, from those sums.
+ * Arithmetic is exact: counts, downloads, likes and trending scores are
+ * 64-bit integer sums; shares (double, 0..1) are computed once, at the end,
+ * from those sums.
  *
  * Cost: engine_new is a few O(n) passes over the table.  engine_apply reads
  * narrow rank-ordered columns 64 rows at a time and then touches only the
@@ -21,7 +22,8 @@
  * order and its column copies (100-300 ms each on 2M models), term codes,
  * account groups, the search buffer, item orders by likes, trending,
  * creation and name (about a second), the account order for author
- * filters.
+ * filters; on the first ranking by trending, the trending scores in rank
+ * and account order and their unfiltered totals.
  */
 #ifndef HUBTOP_ENGINE_H
 #define HUBTOP_ENGINE_H
@@ -52,7 +54,7 @@ enum eng_pane {
 enum eng_sort {
 	SORT_DOWNLOADS = 0, /* in the filter's window */
 	SORT_LIKES,
-	SORT_TRENDING,
+	SORT_TRENDING,      /* aggregates: sum of the items' trending scores */
 	SORT_CREATED,       /* aggregates: earliest creation */
 	SORT_COUNT,         /* aggregates: number of items; items: same as downloads */
 	SORT_NAME,          /* id, account, key */
@@ -92,6 +94,9 @@ struct eng_result {
 	struct eng_bucket by_year[ENG_YEARS];
 	struct eng_bucket year_type[ENG_YEARS][OT_COUNT];
 	struct eng_bucket year_group[ENG_YEARS][CG_COUNT];
+	/* ENG_YEARS * country_count() entries: year y, country c at
+	 * [y * country_count() + c]. */
+	struct eng_bucket *year_country;
 };
 
 /* One row of an aggregate ranking. */
@@ -102,6 +107,10 @@ struct eng_row {
 	uint64_t count;
 	uint64_t downloads;
 	uint64_t likes;
+	/* Sum of its items' trending scores.  The share pass does not make
+	 * it: only a ranking by trending or engine_rank_with_trending fills
+	 * it (0 otherwise). */
+	uint64_t trending;
 	int64_t created;               /* earliest creation among its items, 0 unknown */
 	double share;                  /* downloads / result downloads */
 	double count_share;            /* count / result count */
@@ -164,6 +173,12 @@ size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane p
  * Returns the number of rows in *out: min(rows of the ranking, limit). */
 size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		       enum eng_sort sort, int desc, size_t limit, struct eng_row **out);
+/* engine_rank_top with every row's trending sum, whatever the order (an
+ * export's column).  Costs, once per result, a pass over its matches (or
+ * over the rest, when most match), and for the organisations one over the
+ * listed accounts' items. */
+size_t engine_rank_with_trending(struct engine *e, const struct eng_result *r, enum eng_pane pane,
+				 enum eng_sort sort, int desc, size_t limit, struct eng_row **out);
 
 /* Window downloads of one item. */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);

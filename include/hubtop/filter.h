@@ -9,7 +9,9 @@
  *   --min-downloads 10  --gated yes|no|any  --window 30d|all
  *   --by uploader|lineage
  * An empty value clears that key.  Bad values are refused with a message
- * listing the valid ones.
+ * listing the valid ones: by filter_set for the fixed vocabularies, by
+ * filter_check_terms for task, library and licence, whose valid values are
+ * those of the snapshot.
  */
 #ifndef HUBTOP_FILTER_H
 #define HUBTOP_FILTER_H
@@ -58,6 +60,16 @@ size_t filter_to_args(const struct filter *f, char *buf, size_t len);
 int filter_equal(const struct filter *a, const struct filter *b);
 /* Non-zero when any key other than window/by is set. */
 int filter_active(const struct filter *f);
+
+/* How many valid values a refusal names before "... and N more". */
+#define FILTER_VALID_SHOWN 12
+struct ht_snapshot;
+/* Refuses a task, library or licence that no item of s (model or dataset)
+ * carries, since it could only match nothing.  0 ok; -1 with a message in
+ * err naming the option, the value and the values some item carries, most
+ * common first.  O(items) per value set; O(items + terms log terms) to
+ * refuse. */
+int filter_check_terms(const struct filter *f, const struct ht_snapshot *s, char *err, size_t errlen);
 
 static inline int filter_has_country(const struct filter *f, unsigned idx)
 {

@@ -17,8 +17,13 @@
 
 struct hub_progress {
 	const char *phase;      /* "models", "datasets", "orgs", "writing" */
-	uint64_t pages, items, bytes;
-	uint64_t expected;      /* items expected (top N), 0 unknown */
+	uint64_t pages, items, bytes; /* items: models and datasets together */
+	/* Items the listings should hold when done, counted as items is: with
+	 * top N exact (at most N of each kind), else the counts of the cache's
+	 * previous complete snapshot of the same endpoint; 0 unknown, and
+	 * outside the listing phases. */
+	uint64_t expected;
+	int estimated;          /* expected comes from the previous snapshot */
 	double rate;            /* items per second */
 	int wait_s;             /* >0: waiting that many seconds (rate limit, backoff) */
 	unsigned retries;
@@ -43,12 +48,26 @@ struct hub_opts {
 
 void hub_opts_init(struct hub_opts *o);
 
-/* The token: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token.
- * Returns 1 found, 0 none.  warn gets a message when a token file is
+/* The token, from the first of $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN and a
+ * file: $HF_TOKEN_PATH, else $HF_HOME/token, else
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/huggingface/token (huggingface_hub's
+ * order).  Returns 1 found, 0 none.  warn gets a message when a token file is
  * readable by others. */
 int hub_token(char *buf, size_t len, char *warn, size_t warnlen);
 
-/* Crawls and writes the snapshot.  0 on success, with a one-line summary
+/* The longest wait between two attempts, whatever the attempt. */
+#define HUB_BACKOFF_MAX_S 60.0
+
+/* The wait in seconds before retry number attempt (0: the first) when the
+ * server says nothing of when to come back: base * 2^attempt (the exponent
+ * capped at 16), times a jitter in [0.5, 1] drawn from *rng, which it
+ * advances; at most HUB_BACKOFF_MAX_S.  Public so that its bounds can be
+ * tested without waiting. */
+double hub_backoff(double base, unsigned attempt, unsigned *rng);
+
+/* Crawls and writes the snapshot.  Organisation answers that the snapshot
+ * being replaced holds (same endpoint) are kept and not asked again.
+ * 0 on success, with a one-line summary
  * (counts, warnings) in err for the caller to print; -1 with a message in err
  * (status, URL without token, server message, what to do).  The previous
  * snapshot is intact on failure; the journal lets the next call resume. */

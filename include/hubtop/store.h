@@ -44,6 +44,11 @@ int store_check_finish(struct store_check *c, struct store_err *err);
  * Takes ownership of buf (freed on failure). */
 struct ht_snapshot *store_load_mem(void *buf, size_t len, const char *name, struct store_err *err);
 
+/* Reads only the header: the metadata and the item counts, unverified (the
+ * rest of the file is not read, so use them as hints, never as figures).
+ * Costs one 1 KiB read.  0 ok, -1 missing or not a snapshot. */
+int store_peek(const char *path, struct ht_meta *meta, uint32_t counts[HT_KIND_COUNT]);
+
 /* Writes atomically.  0 on success, -1 with err filled; the previous file at
  * path is untouched on failure. */
 int store_write(const struct ht_snapshot *s, const char *path, struct store_err *err);
