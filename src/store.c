@@ -343,6 +343,21 @@ struct store_check {
 	char name[PATH_MAX];
 };
 
+/* The header's description of the snapshot, for load and peek alike. */
+static void header_meta(const unsigned char *buf, struct ht_meta *meta)
+{
+	uint32_t flags = get_u32(buf + 32);
+
+	meta->format_version = get_u32(buf + 8);
+	meta->demo = (flags & FLAG_DEMO) != 0;
+	meta->complete = (flags & FLAG_COMPLETE) != 0;
+	meta->fetched_at = (int64_t)get_u64(buf + 40);
+	meta->top_n = get_u64(buf + 48);
+	memcpy(meta->endpoint, buf + 88, 255);
+	meta->endpoint[255] = '\0';
+	clean_text(meta->endpoint);
+}
+
 static void *check_main(void *arg)
 {
 	struct store_check *c = arg;
@@ -369,7 +384,7 @@ static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const c
 {
 	unsigned char *buf = mem;
 	struct ht_snapshot *s = NULL;
-	uint32_t version, flags, nsec, counts[6], i;
+	uint32_t version, nsec, counts[6], i;
 	uint64_t size, sum, pool_len;
 	struct section expect[MAX_SECTIONS];
 	size_t nexp;
@@ -425,19 +440,11 @@ static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const c
 		fail(err, "%s: out of memory", name);
 		goto bad;
 	}
-	flags = get_u32(buf + 32);
 	nsec = get_u32(buf + 36);
-	s->meta.format_version = version;
-	s->meta.demo = (flags & FLAG_DEMO) != 0;
-	s->meta.complete = (flags & FLAG_COMPLETE) != 0;
-	s->meta.fetched_at = (int64_t)get_u64(buf + 40);
-	s->meta.top_n = get_u64(buf + 48);
+	header_meta(buf, &s->meta);
 	for (i = 0; i < 6; i++)
 		counts[i] = get_u32(buf + 56 + 4 * i);
 	pool_len = get_u64(buf + 80);
-	memcpy(s->meta.endpoint, buf + 88, 255);
-	s->meta.endpoint[255] = '\0';
-	clean_text(s->meta.endpoint);
 	s->t[HT_MODELS].n = counts[0];
 	s->t[HT_DATASETS].n = counts[1];
 	s->n_accounts = counts[2];
@@ -606,7 +613,6 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 int store_peek(const char *path, struct ht_meta *meta, uint32_t counts[HT_KIND_COUNT])
 {
 	unsigned char buf[HEADER_SIZE];
-	uint32_t flags;
 	size_t got;
 	FILE *fp = fopen(path, "rb");
 
@@ -618,15 +624,7 @@ int store_peek(const char *path, struct ht_meta *meta, uint32_t counts[HT_KIND_C
 	    get_u32(buf + 8) > STORE_FORMAT_VERSION || get_u32(buf + 12) != ENDIAN_MARK)
 		return -1;
 	memset(meta, 0, sizeof *meta);
-	flags = get_u32(buf + 32);
-	meta->format_version = get_u32(buf + 8);
-	meta->demo = (flags & FLAG_DEMO) != 0;
-	meta->complete = (flags & FLAG_COMPLETE) != 0;
-	meta->fetched_at = (int64_t)get_u64(buf + 40);
-	meta->top_n = get_u64(buf + 48);
-	memcpy(meta->endpoint, buf + 88, 255);
-	meta->endpoint[255] = '\0';
-	clean_text(meta->endpoint);
+	header_meta(buf, meta);
 	counts[HT_MODELS] = get_u32(buf + 56);
 	counts[HT_DATASETS] = get_u32(buf + 60);
 	return 0;
