@@ -805,7 +805,8 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 		const char *arg = a->argv[a->i];
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			printf("Usage: hubtop fetch [--models] [--datasets] [--top N] [--endpoint URL]\n"
-			       "                    [--orgs N] [--ca-bundle FILE] [--quiet] [-o FILE]\n\n"
+			       "                    [--orgs N] [--recheck-orgs] [--ca-bundle FILE]\n"
+			       "                    [--quiet] [-o FILE]\n\n"
 			       "Crawls the Hub's listings (most downloaded first) into a new snapshot.\n"
 			       "Without --models or --datasets both are fetched.  --top N stops after\n"
 			       "the N most downloaded of each: quick, and the snapshot says it is\n"
@@ -813,7 +814,9 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			       "stopped when run again; the previous snapshot stays in use until the\n"
 			       "new one is complete.  --orgs N asks the Hub which of the N accounts\n"
 			       "with most downloads that the directory does not know are\n"
-			       "organisations (default 300).  On a terminal a progress line shows\n"
+			       "organisations (default 300); answers kept with the previous snapshot\n"
+			       "are not asked again unless --recheck-orgs (an account can change).\n"
+			       "On a terminal a progress line shows\n"
 			       "pages, items, bytes, rate, the wait of a rate limit and the time left\n"
 			       "(~: estimated from the previous complete snapshot); --quiet prints\n"
 			       "only the summary.\n\n"
@@ -828,6 +831,8 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			o.datasets = 1;
 		} else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
 			ui.quiet = 1;
+		} else if (!strcmp(arg, "--recheck-orgs")) {
+			o.orgs_recheck = 1;
 		} else if (opt_is(arg, "--endpoint")) {
 			if (!(o.endpoint = opt_value(a, "--endpoint")))
 				return EXIT_USAGE;

@@ -1882,7 +1882,7 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 		set_err(hb, "out of memory while building the snapshot");
 		goto fail;
 	}
-	{
+	if (!o->orgs_recheck) {
 		unsigned kept = orgs_carry_over(hb, s, snap_path);
 		if (kept)
 			add_note(hb, "%u organisation answers kept from the previous snapshot.", kept);

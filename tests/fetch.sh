@@ -70,6 +70,13 @@ run 0 "$HUBTOP" info --cache-dir "$C" && has "$T/out" "models: *42" &&
 cp "$C/snapshot.hts" "$T/good.snap" 2>/dev/null || cp "$C"/*.hts "$T/good.snap" 2>/dev/null ||
 	bad "no snapshot file in $C"
 SNAP=$(ls "$C"/*.hts 2>/dev/null | head -1)
+# The answers are kept with the snapshot: asked again only with --recheck-orgs.
+run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$C" --orgs 5 &&
+	has "$T/err" "5 organisation answers kept"
+[ "$(grep -c '/api/organizations/' "$LOG")" = 5 ] && ok || bad "answers kept were asked again"
+run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$C" --orgs 5 --recheck-orgs &&
+	has "$T/err" "5 accounts checked" && hasnt "$T/err" "answers kept"
+[ "$(grep -c '/api/organizations/' "$LOG")" = 10 ] && ok || bad "--recheck-orgs did not ask again"
 
 # --top: partial, and said so.
 run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$T/top" --models --top 8 --orgs 0 &&

@@ -1476,6 +1476,19 @@ static void test_org_answers_kept(void **state)
 	assert_int_equal(s2->acct_kind[a], HT_ACCT_ORG);
 	table_free(s1);
 	table_free(s2);
+	/* Asked to, it asks every one of them again, with the same answers. */
+	o.orgs_recheck = 1;
+	if (hub_fetch(&o, NULL, err, sizeof err))
+		fail_msg("fetch with orgs_recheck failed: %s", err);
+	assert_int_equal(count_lines_with(h.log, "/api/organizations/"), 12);
+	assert_non_null(strstr(err, "6 accounts checked"));
+	assert_null(strstr(err, "answers kept"));
+	s2 = load_snap(h.snap);
+	a = table_find_account(s2, "google");
+	assert_true(a != UINT32_MAX);
+	assert_int_equal(s2->acct_kind[a], HT_ACCT_ORG);
+	table_free(s2);
+	o.orgs_recheck = 0;
 	hub_stop(&h);
 
 	/* Answers from another endpoint are not taken for this one's. */

@@ -36,6 +36,7 @@ struct hub_opts {
 	int models, datasets;   /* what to crawl */
 	uint64_t top_n;         /* 0 = everything */
 	unsigned orgs_check;    /* accounts to ask /overview for */
+	int orgs_recheck;       /* ask again what the previous snapshot answered */
 	const char *ca_bundle;  /* extra CA bundle, or NULL */
 	unsigned max_retries;   /* per request */
 	double backoff_base;    /* seconds */
@@ -66,7 +67,8 @@ int hub_token(char *buf, size_t len, char *warn, size_t warnlen);
 double hub_backoff(double base, unsigned attempt, unsigned *rng);
 
 /* Crawls and writes the snapshot.  Organisation answers that the snapshot
- * being replaced holds (same endpoint) are kept and not asked again.
+ * being replaced holds (same endpoint) are kept and not asked again, unless
+ * o->orgs_recheck.
  * 0 on success, with a one-line summary
  * (counts, warnings) in err for the caller to print; -1 with a message in err
  * (status, URL without token, server message, what to do).  The previous
