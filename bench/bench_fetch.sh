@@ -51,4 +51,22 @@ else
 	printf 'models %s  wall %.1f s  server CPU %s s (install GNU time for client CPU and memory)\n' \
 		"$N" "$wall" "$server"
 fi
+# The parse apart from the network: one page of the same listing, read over
+# and over by cJSON alone and by the crawl's own code (bench_parse).
+if [ -x "$B/bench/bench_parse" ] && command -v curl >/dev/null 2>&1; then
+	q="sort=downloads&limit=1000"
+	for f in downloads downloadsAllTime likes trendingScore createdAt lastModified \
+		pipeline_tag library_name tags gated author; do
+		q="$q&expand%5B%5D=$f"
+	done
+	if curl -sf "http://127.0.0.1:$PORT/api/models?$q" -o "$T/page.json"; then
+		"$B/bench/bench_parse" "$T/page.json" "$N" | tee "$T/parse"
+		c=$(sed -n 's/^cjson-bump *\([0-9.]*\) s.*/\1/p' "$T/parse")
+		[ -n "$c" ] && [ "$server" != 0 ] &&
+			printf 'cJSON parse alone (bump allocator) / server CPU: %.2f\n' \
+				"$(echo "scale=4; $c / $server" | bc)"
+	fi
+else
+	echo "(build bench/bench_parse and install curl to time the parse apart from the network)"
+fi
 ls -l "$T/cache" | sed -n 's/.* \([0-9][0-9]*\) [A-Z][a-z][a-z] .* \(snapshot.*\)$/snapshot file: \1 bytes/p'
