@@ -254,17 +254,48 @@ void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane, size_t s
 	}
 	free(p->rows);
 	p->rows = NULL;
+	free(p->tr_made);
+	p->tr_made = NULL;
+	p->pane = pane;
+	/* A ranking by trending has every row's sums; others make them a block
+	 * of rows at a time, once shown (view_rank_trending). */
+	p->tr_all = v->sort == SORT_TRENDING;
 	v->n = r ? engine_rank(t->s->eng, r, pane, (enum eng_sort)v->sort, v->desc, &p->rows) : 0;
 	if (!p->rows)
 		v->n = 0;
 	return p;
 }
 
+int view_rank_trending(struct tui *t, struct view *v, size_t i)
+{
+	struct view_rank *p = v->priv;
+	struct eng_result *r;
+	size_t b = i / 64, n;
+	if (!p || i >= v->n)
+		return -1;
+	if (p->tr_all)
+		return 0;
+	if (!p->tr_made && !(p->tr_made = calloc(v->n / 4096 + 1, sizeof *p->tr_made)))
+		return -1;
+	if (p->tr_made[b / 64] >> (b % 64) & 1)
+		return 0;
+	/* The rows are those of the current result: a filter change re-opens
+	 * the view before it is drawn again. */
+	r = tui_result(t, HT_MODELS);
+	n = v->n - b * 64 < 64 ? v->n - b * 64 : 64;
+	if (!r || engine_rank_trending(t->s->eng, r, p->pane, p->rows + b * 64, n) != 0)
+		return -1;
+	p->tr_made[b / 64] |= (uint64_t)1 << (b % 64);
+	return 0;
+}
+
 void view_rank_done(struct view *v)
 {
 	struct view_rank *p = v->priv;
-	if (p)
+	if (p) {
 		free(p->rows);
+		free(p->tr_made);
+	}
 	free(p);
 	v->priv = NULL;
 	v->n = 0;
@@ -650,7 +681,7 @@ static void tui_draw_message(struct tui *t, const struct tui_layout *l)
 
 /* ---- the generic list ------------------------------------------------------ */
 
-static void tui_list_layout(const struct view_ops *o, int width, int *xs, int *ws)
+static void tui_list_layout(const struct view_ops *o, int width, int sort, int *xs, int *ws)
 {
 	unsigned n = o->n_cols < 16 ? o->n_cols : 16;
 	int shown[16], total = 0, flex = -1;
@@ -660,11 +691,13 @@ static void tui_list_layout(const struct view_ops *o, int width, int *xs, int *w
 		if (o->cols[i].flex && flex < 0)
 			flex = (int)i;
 	}
-	/* Drop the least important columns until the rest fit. */
+	/* Drop the least important columns until the rest fit, never the one
+	 * the list is sorted by: an order must come with the values it follows. */
 	while (total > width) {
 		int drop = -1;
 		for (unsigned i = 0; i < n; i++)
 			if (shown[i] && (int)i != flex && o->cols[i].prio > 0 &&
+			    !(o->cols[i].sort >= 0 && o->cols[i].sort == sort) &&
 			    (drop < 0 || o->cols[i].prio < o->cols[drop].prio))
 				drop = (int)i;
 		if (drop < 0)
@@ -695,7 +728,7 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 
 	if (h < 1)
 		return;
-	tui_list_layout(o, width, xs, ws);
+	tui_list_layout(o, width, v->sort, xs, ws);
 	memcpy(v->col_x, xs, sizeof xs);
 	memcpy(v->col_w, ws, sizeof ws);
 	v->list_y = y;

@@ -1,6 +1,7 @@
 /* view_orgs.c - the Orgs pane: accounts (under the attribution mode) with
- * their organisation's name, country and type, models, downloads and share.
- * Enter lists the account's models. */
+ * their organisation's name, country and type, models, downloads, share,
+ * likes and the sum of their models' trending scores.  Enter lists the
+ * account's models. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,23 +10,26 @@
 #include "hubtop/view.h"
 
 enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_COUNT, OC_DOWNLOADS, OC_SHARE, OC_BAR,
-       OC_LIKES, OC_N };
+       OC_LIKES, OC_TREND, OC_N };
 
+/* Trending goes first when the screen is narrow, as on the Models pane,
+ * unless the list is sorted by it (the list keeps its sort column). */
 static const struct view_col orgs_cols[OC_N] = {
-	[OC_RANK]      = { "#",          6, 0, 1, -1,             2, 0 },
+	[OC_RANK]      = { "#",          6, 0, 1, -1,             3, 0 },
 	[OC_ACCOUNT]   = { "Account",   16, 1, 0, SORT_NAME,      99, 0 },
-	[OC_NAME]      = { "Name",      22, 0, 0, -1,             4, 0 },
-	[OC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             6, 0 },
-	[OC_TYPE]      = { "Org type",  11, 0, 0, -1,             5, 0 },
-	[OC_COUNT]     = { "Models",     7, 0, 1, SORT_COUNT,     7, 0 },
+	[OC_NAME]      = { "Name",      22, 0, 0, -1,             5, 0 },
+	[OC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             7, 0 },
+	[OC_TYPE]      = { "Org type",  11, 0, 0, -1,             6, 0 },
+	[OC_COUNT]     = { "Models",     7, 0, 1, SORT_COUNT,     8, 0 },
 	[OC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
-	[OC_SHARE]     = { "Share",      6, 0, 1, -1,             8, 0 },
-	[OC_BAR]       = { "",          12, 0, 0, -1,             3, 1 },
-	[OC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     1, 0 },
+	[OC_SHARE]     = { "Share",      6, 0, 1, -1,             9, 0 },
+	[OC_BAR]       = { "",          12, 0, 0, -1,             4, 1 },
+	[OC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     2, 0 },
+	[OC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
 };
 
 struct orgs_priv {
-	struct eng_row *rows; /* first: a struct view_rank */
+	struct view_rank rank; /* first */
 	double max_share;
 };
 
@@ -36,16 +40,15 @@ static void orgs_open(struct tui *t, struct view *v)
 		return;
 	p->max_share = 0;
 	for (size_t i = 0; i < v->n; i++)
-		if (p->rows[i].share > p->max_share)
-			p->max_share = p->rows[i].share;
+		if (p->rank.rows[i].share > p->max_share)
+			p->max_share = p->rank.rows[i].share;
 }
 
 static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
 		      double *bar)
 {
 	struct orgs_priv *p = v->priv;
-	const struct eng_row *row = &p->rows[i];
-	(void)t;
+	const struct eng_row *row = &p->rank.rows[i];
 	switch (col) {
 	case OC_RANK: snprintf(buf, len, "%zu", i + 1); break;
 	case OC_ACCOUNT: snprintf(buf, len, "%s", row->label ? row->label : ""); break;
@@ -57,6 +60,12 @@ static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 	case OC_SHARE: draw_percent(row->share, buf, len); break;
 	case OC_BAR: *bar = p->max_share > 0 ? row->share / p->max_share : 0; break;
 	case OC_LIKES: draw_human(row->likes, buf, len); break;
+	case OC_TREND:
+		if (view_rank_trending(t, v, i) == 0)
+			draw_human(row->trending, buf, len);
+		else
+			snprintf(buf, len, "?");
+		break;
 	}
 }
 
@@ -64,22 +73,22 @@ static uint64_t orgs_ident(struct tui *t, struct view *v, size_t i)
 {
 	struct orgs_priv *p = v->priv;
 	(void)t;
-	return p->rows[i].key;
+	return p->rank.rows[i].key;
 }
 
 static const char *orgs_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
 {
 	struct orgs_priv *p = v->priv;
 	(void)t;
-	snprintf(buf, len, "%s %s", p->rows[i].label ? p->rows[i].label : "",
-		 p->rows[i].name ? p->rows[i].name : "");
+	snprintf(buf, len, "%s %s", p->rank.rows[i].label ? p->rank.rows[i].label : "",
+		 p->rank.rows[i].name ? p->rank.rows[i].name : "");
 	return buf;
 }
 
 static void orgs_enter(struct tui *t, struct view *v)
 {
 	struct orgs_priv *p = v->priv;
-	const struct eng_row *row = &p->rows[v->sel];
+	const struct eng_row *row = &p->rank.rows[v->sel];
 	struct filter f = t->filter;
 	char err[512];
 	if (!row->label || filter_set(&f, "author", row->label, err, sizeof err) != 0) {

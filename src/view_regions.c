@@ -1,6 +1,7 @@
 /* view_regions.c - the Regions pane: downloads and model counts by country,
  * by country group or by organisation type ('g' cycles), each with its
- * share of the filtered total and a bar.  Enter narrows to the row. */
+ * share of the filtered total and a bar, likes, the sum of the models'
+ * trending scores and the earliest creation.  Enter narrows to the row. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,22 +9,26 @@
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
-enum { RC_NAME, RC_CODE, RC_COUNT, RC_DOWNLOADS, RC_SHARE, RC_BAR, RC_CSHARE, RC_LIKES, RC_SINCE, RC_N };
+enum { RC_NAME, RC_CODE, RC_COUNT, RC_DOWNLOADS, RC_SHARE, RC_BAR, RC_CSHARE, RC_LIKES, RC_TREND,
+       RC_SINCE, RC_N };
 
+/* Trending goes first when the screen is narrow, as on the Models pane,
+ * unless the list is sorted by it (the list keeps its sort column). */
 static const struct view_col regions_cols[RC_N] = {
 	[RC_NAME]      = { "Name",      16, 1, 0, SORT_NAME,      99, 0 },
-	[RC_CODE]      = { "Key",       12, 0, 0, -1,             2, 0 },
-	[RC_COUNT]     = { "Models",     8, 0, 1, SORT_COUNT,     8, 0 },
+	[RC_CODE]      = { "Key",       12, 0, 0, -1,             3, 0 },
+	[RC_COUNT]     = { "Models",     8, 0, 1, SORT_COUNT,     9, 0 },
 	[RC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 97, 0 },
 	[RC_SHARE]     = { "Share",      6, 0, 1, -1,             98, 0 },
-	[RC_BAR]       = { "",          20, 0, 0, -1,             5, 1 },
-	[RC_CSHARE]    = { "Of models",  9, 0, 1, -1,             4, 0 },
-	[RC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     3, 0 },
-	[RC_SINCE]     = { "Earliest",  10, 0, 0, SORT_CREATED,   1, 0 },
+	[RC_BAR]       = { "",          20, 0, 0, -1,             6, 1 },
+	[RC_CSHARE]    = { "Of models",  9, 0, 1, -1,             5, 0 },
+	[RC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     4, 0 },
+	[RC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
+	[RC_SINCE]     = { "Earliest",  10, 0, 0, SORT_CREATED,   2, 0 },
 };
 
 struct regions_priv {
-	struct eng_row *rows; /* a struct view_rank */
+	struct view_rank rank;
 };
 
 static const enum eng_pane regions_panes[3] = { PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES };
@@ -38,8 +43,7 @@ static void regions_cell(struct tui *t, struct view *v, size_t i, unsigned col, 
 			 double *bar)
 {
 	struct regions_priv *p = v->priv;
-	const struct eng_row *row = &p->rows[i];
-	(void)t;
+	const struct eng_row *row = &p->rank.rows[i];
 	switch (col) {
 	case RC_NAME: snprintf(buf, len, "%s", row->name ? row->name : row->label); break;
 	case RC_CODE: snprintf(buf, len, "%s", row->label && row->label[0] ? row->label : "-"); break;
@@ -49,6 +53,12 @@ static void regions_cell(struct tui *t, struct view *v, size_t i, unsigned col, 
 	case RC_BAR: *bar = row->share; break;
 	case RC_CSHARE: draw_percent(row->count_share, buf, len); break;
 	case RC_LIKES: draw_human(row->likes, buf, len); break;
+	case RC_TREND:
+		if (view_rank_trending(t, v, i) == 0)
+			draw_human(row->trending, buf, len);
+		else
+			snprintf(buf, len, "?");
+		break;
 	case RC_SINCE: draw_date(row->created, buf, len); break;
 	}
 }
@@ -57,22 +67,22 @@ static uint64_t regions_ident(struct tui *t, struct view *v, size_t i)
 {
 	struct regions_priv *p = v->priv;
 	(void)t;
-	return ((uint64_t)(v->mode % 3) << 32) | p->rows[i].key;
+	return ((uint64_t)(v->mode % 3) << 32) | p->rank.rows[i].key;
 }
 
 static const char *regions_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
 {
 	struct regions_priv *p = v->priv;
 	(void)t;
-	snprintf(buf, len, "%s %s", p->rows[i].label ? p->rows[i].label : "",
-		 p->rows[i].name ? p->rows[i].name : "");
+	snprintf(buf, len, "%s %s", p->rank.rows[i].label ? p->rank.rows[i].label : "",
+		 p->rank.rows[i].name ? p->rank.rows[i].name : "");
 	return buf;
 }
 
 static void regions_enter(struct tui *t, struct view *v)
 {
 	struct regions_priv *p = v->priv;
-	const struct eng_row *row = &p->rows[v->sel];
+	const struct eng_row *row = &p->rank.rows[v->sel];
 	struct filter f = t->filter;
 	switch (v->mode % 3) {
 	case 0:

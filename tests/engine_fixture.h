@@ -504,6 +504,11 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 					assert_int_equal(rows[i].type, a->acct_type[w->key]);
 				}
 			}
+			/* Sums asked for after the ranking (a list that shows them
+			 * only once on screen): the same as ranked with them. */
+			assert_int_equal(engine_rank_trending(e, r, pane, rows, m), 0);
+			for (size_t i = 0; i < m; i++)
+				assert_true(rows[i].trending == list[desc ? i : m - 1 - i].trending);
 			free(rows);
 			/* One screen of it: the same first rows. */
 			{
@@ -520,6 +525,9 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 					assert_true(rows[i].trending == (tr_top ? w->trending : 0));
 					assert_true(rows[i].created == w->created);
 				}
+				assert_int_equal(engine_rank_trending(e, r, pane, rows, got), 0);
+				for (size_t i = 0; i < got; i++)
+					assert_true(rows[i].trending == list[desc ? i : m - 1 - i].trending);
 				free(rows);
 			}
 		}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui.sh - the terminal explorer, driven through tmux at fixed sizes: every
 # pane, the pickers, drill-down, sort, search, text filter, export (the file
-# checked), resize, help, a 40x10 terminal, wide-character ids, the
+# checked), resize, help, the trending sums of Orgs and Regions against
+# `hubtop export`, a 40x10 terminal, wide-character ids, the
 # Quick-start path (an empty cache opens the DEMO snapshot), a partial
 # snapshot, and `hubtop fetch` on a terminal (progress line, rate-limit
 # countdown, --quiet).
@@ -284,6 +285,102 @@ tt_wait_re "^Name +Key"
 tt_keys Q
 tt_wait_exit
 echo "ok mouse"
+
+# ---- Trending on the aggregate panes: T sorts Orgs and Regions by the sum
+# of their models' trending scores and shows that column, even at 80
+# columns where it is otherwise the first dropped; wider, it shows under any
+# order, its sums made for the rows on screen, 64 rows at a time.  Rows,
+# order and sums are those of `hubtop export` for the same pane and sort
+# (the demo's sums are under 10000, so shown in full).
+# export_pairs PANE SORT KEYCOL [LIMIT]: "KEY<TAB>TRENDING" of the export's
+# first LIMIT rows (default 6, 0 all), line N for rank N.
+export_pairs() {
+	"$TT_HUBTOP" export "$1" --snapshot "$SNAP" --sort "$2" --limit "${4:-6}" --format tsv |
+		awk -F'\t' -v key="$3" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == key) k = i; if ($i == "trending") t = i } next }
+			k && t { print $k "\t" $t }'
+}
+# tt_wait_rows FILE: polls until the list rows below the column titles
+# (line 4) begin with FILE's keys (or with their start and an ellipsis,
+# when cut to the column) and end with its trending sums.  With a rank
+# column, every row on screen is checked against line RANK of FILE;
+# without, the first rows on screen against FILE's, in order.
+tt_wait_rows() {
+	[ "$(wc -l <"$1")" -ge 6 ] || tt_fail "hubtop export gave too few rows: $(cat "$1")"
+	i=0
+	while [ $i -lt $((TT_TIMEOUT * 20)) ]; do
+		tt_screen >"$TT_TMP/rows.txt"
+		if awk -F'\t' 'NR == FNR { key[NR] = $1; tr[NR] = $2; m = NR; next }
+			FNR == 4 { ranked = $0 ~ /^ +# /; next }
+			FNR > 4 && !done {
+				l = $0
+				if (ranked) {
+					if (!match(l, /^ *[0-9]+ /)) { done = 1; next }
+					j = substr(l, 1, RLENGTH) + 0; l = substr(l, RLENGTH + 1)
+				} else if ((j = FNR - 4) > m) { done = 1; next }
+				c = index(l, "…"); cut = c > 8 && substr(l, 1, c - 1) == substr(key[j], 1, c - 1)
+				nf = split(l, f, " ")
+				if (j < 1 || j > m || (index(l, key[j] " ") != 1 && !cut) || f[nf] != tr[j]) bad = 1
+				seen++
+			}
+			END { exit bad || seen < 6 || (!ranked && seen != m) }' "$1" "$TT_TMP/rows.txt"; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	tt_fail "the rows on screen are not those of hubtop export ($(head -n 8 "$1" | tr '\t\n' ': ')...)"
+}
+tt_start trend 80 24 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys 4
+tt_wait_re "^Account +Ctry +Org type +Models +Downloads▼ +Share *$"
+# The selection follows its row through a new order: Home shows the top.
+tt_keys T Home
+tt_wait "Trending▼"
+tt_expect_line 4 "^Account +Ctry +Org type +Models +Downloads +Share +Trending▼ *$"
+export_pairs orgs trending account >"$TT_TMP/orgs-trending.tsv"
+tt_wait_rows "$TT_TMP/orgs-trending.tsv"
+tt_keys T Home
+tt_wait "Trending▲"
+export_pairs orgs trending:asc account >"$TT_TMP/orgs-trending-asc.tsv"
+tt_wait_rows "$TT_TMP/orgs-trending-asc.tsv"
+tt_keys 3 T Home
+tt_wait "Trending▼"
+tt_expect_line 4 "^Name +Models +Downloads +Share +Trending▼ *$"
+export_pairs countries trending name >"$TT_TMP/countries-trending.tsv"
+tt_wait_rows "$TT_TMP/countries-trending.tsv"
+# Sorted by downloads at 80 columns, no sums are made; once the window is
+# wide enough to show them, they are, for each screen as it is shown (18
+# rows: the pages cross the 32nd and 64th rows).
+tt_keys 4 D Home
+tt_wait_re "^Account +Ctry +Org type +Models +Downloads▼ +Share *$"
+tt_tmux resize-window -t trend -x 120 -y 24
+tt_wait_re "^ +# Account +Name +Ctry +Org type +Models +Downloads▼ +Share +Likes +Trending *$"
+export_pairs orgs downloads account 0 >"$TT_TMP/orgs-downloads.tsv"
+n_orgs=$(wc -l <"$TT_TMP/orgs-downloads.tsv")
+tt_wait_re " 1/$n_orgs *$"
+tt_wait_rows "$TT_TMP/orgs-downloads.tsv"
+for pos in 19 37 55 73; do
+	tt_keys NPage
+	tt_wait_re " $pos/$n_orgs *$"
+	tt_wait_rows "$TT_TMP/orgs-downloads.tsv"
+done
+# Re-sorted: the sums follow the new order; the last screen ends on a
+# partial block.
+tt_keys K Home
+tt_wait_re "^ +# Account +Name +Ctry +Org type +Models +Downloads +Share +Likes▼ +Trending *$"
+export_pairs orgs likes account 0 >"$TT_TMP/orgs-likes.tsv"
+tt_wait_re " 1/$n_orgs *$"
+tt_wait_rows "$TT_TMP/orgs-likes.tsv"
+tt_keys NPage
+tt_wait_re " 19/$n_orgs *$"
+tt_wait_rows "$TT_TMP/orgs-likes.tsv"
+tt_keys End
+tt_wait_re " $n_orgs/$n_orgs *$"
+tt_wait_rows "$TT_TMP/orgs-likes.tsv"
+tt_keys Q
+tt_wait_exit
+echo "ok trending"
 
 # ---- A 40x10 terminal: fewer header lines and columns, still usable.
 tt_start tiny 40 10 --snapshot "$SNAP"

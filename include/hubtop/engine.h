@@ -22,8 +22,8 @@
  * order and its column copies (100-300 ms each on 2M models), term codes,
  * account groups, the search buffer, item orders by likes, trending,
  * creation and name (about a second), the account order for author
- * filters; on the first ranking by trending, the trending scores in rank
- * and account order and their unfiltered totals.
+ * filters; on the first trending sums asked for, the trending scores in
+ * rank and account order and their unfiltered totals.
  */
 #ifndef HUBTOP_ENGINE_H
 #define HUBTOP_ENGINE_H
@@ -108,8 +108,8 @@ struct eng_row {
 	uint64_t downloads;
 	uint64_t likes;
 	/* Sum of its items' trending scores.  The share pass does not make
-	 * it: only a ranking by trending or engine_rank_with_trending fills
-	 * it (0 otherwise). */
+	 * it: only a ranking by trending, engine_rank_with_trending or
+	 * engine_rank_trending fills it (0 otherwise). */
 	uint64_t trending;
 	int64_t created;               /* earliest creation among its items, 0 unknown */
 	double share;                  /* downloads / result downloads */
@@ -179,6 +179,15 @@ size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pa
  * listed accounts' items. */
 size_t engine_rank_with_trending(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 				 enum eng_sort sort, int desc, size_t limit, struct eng_row **out);
+/* Fills the trending sums of rows[0..n), any rows of a ranking of pane over
+ * r (engine_rank, engine_rank_top), with what engine_rank_with_trending
+ * gives them, without ranking again: a list makes those of the rows it
+ * shows.  The first call on a result costs a pass over its matches (or the
+ * rest); then each call reads the items of the rows' accounts (orgs with
+ * few matches: the matches).  On 2M models: 1-5 ms for a first block of 64
+ * rows, under 0.1 ms for the next.  0 on success, -1 when memory runs out. */
+int engine_rank_trending(struct engine *e, const struct eng_result *r, enum eng_pane pane,
+			 struct eng_row *rows, size_t n);
 
 /* Window downloads of one item. */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);

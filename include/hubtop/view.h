@@ -121,14 +121,23 @@ struct tui {
 struct eng_result *tui_result(struct tui *t, enum ht_kind k);
 
 /* Panes that show one engine ranking (Regions, Orgs) keep a private state
- * whose first member is the rows.  view_rank_open (re)computes the ranking
- * of pane into a state of size bytes and returns it (NULL: no rows);
+ * whose first member is a struct view_rank.  view_rank_open (re)computes the
+ * ranking of pane into a state of size bytes and returns it (NULL: no rows);
  * view_rank_done frees it. */
 struct view_rank {
 	struct eng_row *rows;
+	enum eng_pane pane;
+	int tr_all;         /* sorted by trending: every rows[].trending is made */
+	uint64_t *tr_made;  /* else a bit per 64 rows whose trending is made; NULL: none */
 };
 void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane, size_t size);
 void view_rank_done(struct view *v);
+/* Makes rows[i].trending for a Trending column, with the rest of its block
+ * of 64 rows, the first time it is asked after an open: the column costs
+ * nothing until shown, then about a pass over the matches for the first
+ * block (engine_rank_trending) and little for the next ones.  0 when
+ * rows[i].trending holds the sum, -1 when memory ran out. */
+int view_rank_trending(struct tui *t, struct view *v, size_t i);
 /* Changes the filter: pushes the old one for undo, recomputes. */
 void tui_set_filter(struct tui *t, const struct filter *f);
 /* Switches to a pane by key, pushing the current one on the back stack;
