@@ -67,9 +67,6 @@ run 0 "$HUBTOP" info --cache-dir "$C" && has "$T/out" "models: *42" &&
 	has "$T/out" "127.0.0.1:$PORT" && hasnt "$T/out" "DEMO"
 [ -e "$C/fetch.journal" ] && bad "the journal was left behind" || ok
 [ "$(grep -c '/api/organizations/' "$LOG")" = 5 ] && ok || bad "expected 5 organisation checks"
-cp "$C/snapshot.hts" "$T/good.snap" 2>/dev/null || cp "$C"/*.hts "$T/good.snap" 2>/dev/null ||
-	bad "no snapshot file in $C"
-SNAP=$(ls "$C"/*.hts 2>/dev/null | head -1)
 # The answers are kept with the snapshot: asked again only with --recheck-orgs.
 run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$C" --orgs 5 &&
 	has "$T/err" "5 organisation answers kept"
@@ -77,6 +74,9 @@ run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$C" --orgs 5 &&
 run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$C" --orgs 5 --recheck-orgs &&
 	has "$T/err" "5 accounts checked" && hasnt "$T/err" "answers kept"
 [ "$(grep -c '/api/organizations/' "$LOG")" = 10 ] && ok || bad "--recheck-orgs did not ask again"
+cp "$C/snapshot.hts" "$T/good.snap" 2>/dev/null || cp "$C"/*.hts "$T/good.snap" 2>/dev/null ||
+	bad "no snapshot file in $C"
+SNAP=$(ls "$C"/*.hts 2>/dev/null | head -1)
 
 # --top: partial, and said so.
 run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$T/top" --models --top 8 --orgs 0 &&
