@@ -266,7 +266,7 @@ void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane, size_t s
 	return p;
 }
 
-int view_rank_trending(struct tui *t, struct view *v, size_t i)
+static int view_rank_trending(struct tui *t, struct view *v, size_t i)
 {
 	struct view_rank *p = v->priv;
 	struct eng_result *r;
@@ -287,6 +287,15 @@ int view_rank_trending(struct tui *t, struct view *v, size_t i)
 		return -1;
 	p->tr_made[b / 64] |= (uint64_t)1 << (b % 64);
 	return 0;
+}
+
+void view_rank_trending_cell(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
+{
+	const struct view_rank *p = v->priv;
+	if (view_rank_trending(t, v, i) == 0)
+		draw_human(p->rows[i].trending, buf, len);
+	else
+		snprintf(buf, len, "?");
 }
 
 void view_rank_done(struct view *v)

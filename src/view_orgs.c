@@ -60,12 +60,7 @@ static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 	case OC_SHARE: draw_percent(row->share, buf, len); break;
 	case OC_BAR: *bar = p->max_share > 0 ? row->share / p->max_share : 0; break;
 	case OC_LIKES: draw_human(row->likes, buf, len); break;
-	case OC_TREND:
-		if (view_rank_trending(t, v, i) == 0)
-			draw_human(row->trending, buf, len);
-		else
-			snprintf(buf, len, "?");
-		break;
+	case OC_TREND: view_rank_trending_cell(t, v, i, buf, len); break;
 	}
 }
 

@@ -53,12 +53,7 @@ static void regions_cell(struct tui *t, struct view *v, size_t i, unsigned col, 
 	case RC_BAR: *bar = row->share; break;
 	case RC_CSHARE: draw_percent(row->count_share, buf, len); break;
 	case RC_LIKES: draw_human(row->likes, buf, len); break;
-	case RC_TREND:
-		if (view_rank_trending(t, v, i) == 0)
-			draw_human(row->trending, buf, len);
-		else
-			snprintf(buf, len, "?");
-		break;
+	case RC_TREND: view_rank_trending_cell(t, v, i, buf, len); break;
 	case RC_SINCE: draw_date(row->created, buf, len); break;
 	}
 }

@@ -132,12 +132,12 @@ struct view_rank {
 };
 void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane, size_t size);
 void view_rank_done(struct view *v);
-/* Makes rows[i].trending for a Trending column, with the rest of its block
- * of 64 rows, the first time it is asked after an open: the column costs
- * nothing until shown, then about a pass over the matches for the first
- * block (engine_rank_trending) and little for the next ones.  0 when
- * rows[i].trending holds the sum, -1 when memory ran out. */
-int view_rank_trending(struct tui *t, struct view *v, size_t i);
+/* The Trending cell of row i: makes rows[i].trending, with the rest of its
+ * block of 64 rows, the first time it is asked after an open, so the column
+ * costs nothing until shown, then about a pass over the matches for the
+ * first block (engine_rank_trending) and little for the next ones.  "?"
+ * when memory ran out. */
+void view_rank_trending_cell(struct tui *t, struct view *v, size_t i, char *buf, size_t len);
 /* Changes the filter: pushes the old one for undo, recomputes. */
 void tui_set_filter(struct tui *t, const struct filter *f);
 /* Switches to a pane by key, pushing the current one on the back stack;
