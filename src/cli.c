@@ -25,6 +25,7 @@
 #include "hubtop/report.h"
 #include "hubtop/session.h"
 #include "hubtop/store.h"
+#include "hubtop/safetext.h"
 #include "hubtop/tui.h"
 
 #define EXIT_USAGE 2
@@ -48,11 +49,11 @@ static void err_usage(const char *cmd, const char *fmt, ...) __attribute__((form
 static void err_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "hubtop%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	safetext_fprintf(stderr, "hubtop%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safetext_vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'hubtop%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+	safetext_fprintf(stderr, "\nTry 'hubtop%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
 }
 
 static void err_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -61,7 +62,7 @@ static void err_run(const char *fmt, ...)
 	va_list ap;
 	fputs("hubtop: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safetext_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -266,27 +267,28 @@ static int cmd_info(struct args *a, const struct globals *g)
 		cJSON_AddNumberToObject(o, "accounts", s.snap->n_accounts);
 		cJSON_AddNumberToObject(o, "directory_entries", (double)orgdir_count(s.dir));
 		txt = cJSON_Print(o);
-		puts(txt);
+		safetext_fputs(txt, stdout, 1);
+		putchar('\n');
 		free(txt);
 		cJSON_Delete(o);
 	} else {
 		if (s.snap->meta.demo)
-			printf("DEMO DATA: synthetic figures, not the Hub's. Run 'hubtop fetch' "
+			safetext_fprintf(stdout, "DEMO DATA: synthetic figures, not the Hub's. Run 'hubtop fetch' "
 			       "for real data.\n");
-		printf("snapshot:   %s\n", s.demo_fallback ? "(built-in demo; the cache has none)"
+		safetext_fprintf(stdout, "snapshot:   %s\n", s.demo_fallback ? "(built-in demo; the cache has none)"
 							   : s.snapshot_path);
-		printf("models:     %u\n", s.snap->t[HT_MODELS].n);
-		printf("datasets:   %u\n", s.snap->t[HT_DATASETS].n);
-		printf("accounts:   %u\n", s.snap->n_accounts);
-		printf("fetched:    %s\n", when);
-		printf("endpoint:   %s\n", s.snap->meta.endpoint);
+		safetext_fprintf(stdout, "models:     %u\n", s.snap->t[HT_MODELS].n);
+		safetext_fprintf(stdout, "datasets:   %u\n", s.snap->t[HT_DATASETS].n);
+		safetext_fprintf(stdout, "accounts:   %u\n", s.snap->n_accounts);
+		safetext_fprintf(stdout, "fetched:    %s\n", when);
+		safetext_fprintf(stdout, "endpoint:   %s\n", s.snap->meta.endpoint);
 		if (s.snap->meta.complete)
-			printf("coverage:   complete listing\n");
+			safetext_fprintf(stdout, "coverage:   complete listing\n");
 		else
-			printf("coverage:   partial: only the top %" PRIu64 " by downloads; long-tail "
+			safetext_fprintf(stdout, "coverage:   partial: only the top %" PRIu64 " by downloads; long-tail "
 			       "figures are unknown\n", s.snap->meta.top_n);
-		printf("demo:       %s\n", s.snap->meta.demo ? "yes" : "no");
-		printf("directory:  %zu accounts attributed\n", orgdir_count(s.dir));
+		safetext_fprintf(stdout, "demo:       %s\n", s.snap->meta.demo ? "yes" : "no");
+		safetext_fprintf(stdout, "directory:  %zu accounts attributed\n", orgdir_count(s.dir));
 	}
 	session_close(&s);
 	return 0;
@@ -314,19 +316,19 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind)
 		err_run("%s", err);
 		return -1;
 	}
-	fprintf(stderr, "%s: %" PRIu64 " %s imported", name, st.items,
+	safetext_fprintf(stderr, "%s: %" PRIu64 " %s imported", name, st.items,
 		kind == HT_MODELS ? "models" : "datasets");
 	if (st.duplicates)
-		fprintf(stderr, ", %" PRIu64 " duplicates dropped", st.duplicates);
+		safetext_fprintf(stderr, ", %" PRIu64 " duplicates dropped", st.duplicates);
 	if (st.rejected)
-		fprintf(stderr, ", %" PRIu64 " without a valid id skipped", st.rejected);
+		safetext_fprintf(stderr, ", %" PRIu64 " without a valid id skipped", st.rejected);
 	if (st.bad_lines)
-		fprintf(stderr, ", %" PRIu64 " lines that are not JSON skipped", st.bad_lines);
+		safetext_fprintf(stderr, ", %" PRIu64 " lines that are not JSON skipped", st.bad_lines);
 	if (st.warnings)
-		fprintf(stderr, ", %" PRIu64 " fields of the wrong type left out", st.warnings);
+		safetext_fprintf(stderr, ", %" PRIu64 " fields of the wrong type left out", st.warnings);
 	fputc('\n', stderr);
 	if (st.first_problem[0])
-		fprintf(stderr, "  first problem: %s\n", st.first_problem);
+		safetext_fprintf(stderr, "  first problem: %s\n", st.first_problem);
 	return 0;
 }
 
@@ -418,7 +420,7 @@ static int cmd_import(struct args *a, const struct globals *g)
 		table_free(s);
 		return 1;
 	}
-	fprintf(stderr, "wrote %s: %u models, %u datasets\n", out, s->t[HT_MODELS].n,
+	safetext_fprintf(stderr, "wrote %s: %u models, %u datasets\n", out, s->t[HT_MODELS].n,
 		s->t[HT_DATASETS].n);
 	table_free(s);
 	return 0;
@@ -489,7 +491,7 @@ static int cmd_demo(struct args *a, const struct globals *g)
 		err_run("%s", err);
 		return 1;
 	}
-	fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64 " datasets\n",
+	safetext_fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64 " datasets\n",
 		out, models, datasets);
 	return 0;
 }
@@ -652,16 +654,16 @@ static int cmd_export(struct args *a, const struct globals *g)
 		}
 	}
 	if (!pane) {
-		fprintf(stderr, "hubtop export: say which view to export: ");
+		safetext_fprintf(stderr, "hubtop export: say which view to export: ");
 		print_panes(stderr);
-		fprintf(stderr, "\nTry 'hubtop export --help'.\n");
+		safetext_fprintf(stderr, "\nTry 'hubtop export --help'.\n");
 		return EXIT_USAGE;
 	}
 	rc = engine_pane_find(pane);
 	if (rc < 0) {
-		fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
+		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
 		print_panes(stderr);
-		fprintf(stderr, ")\n");
+		safetext_fprintf(stderr, ")\n");
 		return EXIT_USAGE;
 	}
 	q.pane = (enum eng_pane)rc;
@@ -693,7 +695,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 		return 1;
 	}
 	if (strcmp(out, "-") != 0)
-		fprintf(stderr, "wrote %s: %ld rows\n", out, rows);
+		safetext_fprintf(stderr, "wrote %s: %ld rows\n", out, rows);
 	return 0;
 }
 
@@ -782,7 +784,9 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 		line[i] = '\0';
 		n = w;
 	}
-	fprintf(stderr, "\r%s%*s", line,
+	/* The carriage return is the progress line's own; the text is cleaned. */
+	fputc('\r', stderr);
+	safetext_fprintf(stderr, "%s%*s", line,
 		ui->last_len > (size_t)n ? (int)(ui->last_len - (size_t)n) : 0, "");
 	ui->last_len = (size_t)n;
 	return 0;
@@ -892,7 +896,7 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 		return fetch_cancel ? 130 : 1;
 	}
 	if (err[0])
-		fprintf(stderr, "%s\n", err);
+		safetext_fprintf(stderr, "%s\n", err);
 	return 0;
 }
 
@@ -901,7 +905,7 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 static void print_problem(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "%s\n", msg);
+	safetext_fprintf(stderr, "%s\n", msg);
 }
 
 static int cmd_orgs(struct args *a, const struct globals *g)
@@ -936,10 +940,10 @@ static int cmd_orgs(struct args *a, const struct globals *g)
 		}
 		n = orgdir_check_file(file, &diag);
 		if (n) {
-			fprintf(stderr, "%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
+			safetext_fprintf(stderr, "%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
 			return 1;
 		}
-		printf("%s: valid\n", file);
+		safetext_fprintf(stdout, "%s: valid\n", file);
 		return 0;
 	}
 	if (!strcmp(sub, "unattributed")) {
@@ -974,12 +978,12 @@ static int cmd_orgs(struct args *a, const struct globals *g)
 		if (open_session(&s, g, 0) != 0)
 			return 1;
 		if (s.snap->meta.demo)
-			fprintf(stderr, "note: this is DEMO data\n");
+			safetext_fprintf(stderr, "note: this is DEMO data\n");
 		n = attrib_unattributed(s.attr, s.snap, all, (size_t)top, &u);
-		printf("%-40s %15s %8s  %s\n", "account", all ? "downloads_all" : "downloads_30d",
+		safetext_fprintf(stdout, "%-40s %15s %8s  %s\n", "account", all ? "downloads_all" : "downloads_30d",
 		       "items", "hub says");
 		for (i = 0; i < n; i++)
-			printf("%-40s %15" PRIu64 " %8" PRIu64 "  %s\n", u[i].account, u[i].downloads,
+			safetext_fprintf(stdout, "%-40s %15" PRIu64 " %8" PRIu64 "  %s\n", u[i].account, u[i].downloads,
 			       u[i].items, u[i].kind == HT_ACCT_ORG ? "organisation" :
 			       u[i].kind == HT_ACCT_USER ? "user" : "not checked");
 		free(u);
@@ -995,7 +999,7 @@ static int cmd_orgs(struct args *a, const struct globals *g)
 static void print_config_problem(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "hubtop: %s\n", msg);
+	safetext_fprintf(stderr, "hubtop: %s\n", msg);
 }
 
 static int cmd_tui(struct args *a, const struct globals *g)

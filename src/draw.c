@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "hubtop/draw.h"
+#include "hubtop/safetext.h"
 
 const char *const draw_themes[] = { "default", "light", "mono", NULL };
 int draw_utf8;
@@ -74,6 +75,13 @@ static size_t draw_next(const char *s, wchar_t *wc, int *cols)
 	if (!draw_utf8 || (unsigned char)*s < 0x80) {
 		unsigned char c = (unsigned char)*s;
 		*wc = (c >= 0x20 && c < 0x7f) ? (wchar_t)c : L'?';
+		*cols = 1;
+		return 1;
+	}
+	/* The one text rule first: wcwidth lets bidirectional and zero-width
+	 * formatting characters through as width 0. */
+	if (!safetext_char((const unsigned char *)s, 4)) {
+		*wc = L'?';
 		*cols = 1;
 		return 1;
 	}

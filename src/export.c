@@ -10,6 +10,7 @@
 
 #include "hubtop/export.h"
 #include "hubtop/store.h"
+#include "hubtop/safetext.h"
 
 int export_format_find(const char *key)
 {
@@ -26,9 +27,39 @@ static int risky_start(const char *s)
 	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
 }
 
-static int is_ctl(unsigned char c)
+/* The one text rule (safetext.h) for a cell: at p, the bytes to copy (n > 0)
+ * or, for a forbidden character, the byte that stands for it (*sub): a space
+ * for a control character (a line break in a cell stays readable), '?' for
+ * anything else (C1, bidirectional or zero-width formatting, invalid UTF-8). */
+static size_t cell_char(const char *p, int *sub)
 {
-	return c < 0x20 || c == 0x7f;
+	unsigned char c = (unsigned char)*p;
+	size_t n = c >= 0x20 && c < 0x7f ? 1 : safetext_char((const unsigned char *)p, 4);
+
+	if (!n)
+		*sub = c < 0x80 ? ' ' : SAFETEXT_REPLACEMENT;
+	return n;
+}
+
+/* Writes s through cell_char; doubles '"' when dq. */
+static int put_cell(FILE *fp, const char *s, int dq)
+{
+	while (*s) {
+		int sub;
+		size_t n = cell_char(s, &sub);
+		if (!n) {
+			if (putc(sub, fp) == EOF)
+				return -1;
+			s++;
+			continue;
+		}
+		if (dq && *s == '"' && putc('"', fp) == EOF)
+			return -1;
+		if (fwrite(s, 1, n, fp) != n)
+			return -1;
+		s += n;
+	}
+	return 0;
 }
 
 int export_csv_field(FILE *fp, const char *s)
@@ -43,13 +74,8 @@ int export_csv_field(FILE *fp, const char *s)
 		return -1;
 	if (risky_start(s) && putc('\'', fp) == EOF)
 		return -1;
-	for (const char *p = s; *p; p++) {
-		int c = is_ctl((unsigned char)*p) ? ' ' : *p;
-		if (c == '"' && putc('"', fp) == EOF)
-			return -1;
-		if (putc(c, fp) == EOF)
-			return -1;
-	}
+	if (put_cell(fp, s, 1))
+		return -1;
 	if (quote && putc('"', fp) == EOF)
 		return -1;
 	return 0;
@@ -59,12 +85,11 @@ static int tsv_field(FILE *fp, const char *s)
 {
 	if (!s)
 		s = "";
-	if (risky_start(s) && putc('\'', fp) == EOF)
+	/* A quote-aware TSV reader unquotes "=1+1" into a formula: a leading
+	 * double quote is neutralised as well. */
+	if ((risky_start(s) || s[0] == '"') && putc('\'', fp) == EOF)
 		return -1;
-	for (const char *p = s; *p; p++)
-		if (putc(is_ctl((unsigned char)*p) ? ' ' : *p, fp) == EOF)
-			return -1;
-	return 0;
+	return put_cell(fp, s, 0);
 }
 
 /* One cell of a row: text, unsigned number, or a share. */
@@ -126,19 +151,38 @@ static int emit(struct sink *k, int header)
 			const struct cell *c = &k->c[i];
 			char *clean;
 			if (c->kind == C_UINT) {
-				cJSON_AddNumberToObject(o, c->name, (double)c->u);
+				/* As an integer: cJSON prints doubles as 9e+15. */
+				char num[24];
+				snprintf(num, sizeof num, "%llu", (unsigned long long)c->u);
+				if (!cJSON_AddRawToObject(o, c->name, num)) {
+					cJSON_Delete(o);
+					return -1;
+				}
 			} else if (c->kind == C_SHARE) {
 				cJSON_AddNumberToObject(o, c->name, c->d);
 			} else {
-				/* Whole, never cut: a cut could split a UTF-8 sequence. */
-				clean = strdup(c->s);
+				/* Whole, never cut: a cut could split a UTF-8 sequence.
+				 * Never longer than the text: a substitute is one byte. */
+				const char *p = c->s;
+				size_t at = 0;
+				clean = malloc(strlen(c->s) + 1);
 				if (!clean) {
 					cJSON_Delete(o);
 					return -1;
 				}
-				for (char *p = clean; *p; p++)
-					if (is_ctl((unsigned char)*p))
-						*p = ' ';
+				while (*p) {
+					int sub;
+					size_t n = cell_char(p, &sub);
+					if (n) {
+						memcpy(clean + at, p, n);
+						at += n;
+						p += n;
+					} else {
+						clean[at++] = (char)sub;
+						p++;
+					}
+				}
+				clean[at] = '\0';
 				cJSON_AddStringToObject(o, c->name, clean);
 				free(clean);
 			}

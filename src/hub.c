@@ -999,7 +999,7 @@ static int state_write(struct hub *hb, int phase, const char *next, uint64_t pag
 	}
 	/* Overwritten, then cut to length: truncating to zero first would make
 	 * ext4 flush the file on close. */
-	fd = open(hb->path_tmp, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	fd = store_cache_open(hb->path_tmp, O_WRONLY);
 	if (fd < 0)
 		goto fail;
 	n = snprintf(head, sizeof head, "hubtop-fetch-state 1\nkey %s\nphase %d\npages %llu\njournal %llu\nnext ",
@@ -1090,7 +1090,7 @@ static int journal_open(struct hub *hb, char *next, size_t nextlen)
 
 	next[0] = '\0';
 	options_key(hb, hb->key, sizeof hb->key);
-	sf = fopen(hb->path_state, "r");
+	sf = store_cache_read(hb->path_state);
 	if (sf) {
 		while ((got = getline(&line, &cap, sf)) > 0) {
 			if (line[got - 1] == '\n')
@@ -1111,7 +1111,7 @@ static int journal_open(struct hub *hb, char *next, size_t nextlen)
 		if (!ok)
 			add_note(hb, "An unfinished fetch with other options was discarded.");
 	}
-	hb->jfd = open(hb->path_journal, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	hb->jfd = store_cache_open(hb->path_journal, O_RDWR);
 	if (hb->jfd < 0) {
 		set_err(hb, "cannot open %s: %s; check that %s is writable", hb->path_journal,
 			strerror(errno), hb->dir);
@@ -1207,7 +1207,7 @@ static int lock_cache(struct hub *hb)
 {
 	char pid[32];
 	int n;
-	hb->lock_fd = open(hb->path_lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	hb->lock_fd = store_cache_open(hb->path_lock, O_RDWR);
 	if (hb->lock_fd < 0) {
 		set_err(hb, "cannot open %s: %s; check that %s is a writable folder", hb->path_lock,
 			strerror(errno), hb->dir);

@@ -390,14 +390,32 @@ static void install_hooks(void)
 	cJSON_InitHooks(&h);
 }
 
-/* cJSON ends a string at an escaped NUL, so "a/b\u0000evil" would read as
- * "a/b": an item could pose as another.  Escaped NULs become \u0001, a
- * control character that the checks then refuse like any other.  Returns a
+/* A NUL-terminated copy of len bytes of text; NULL with *oom set. */
+static char *copy_text(const char *text, size_t len, int *oom)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy) {
+		*oom = 1;
+		return NULL;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	return copy;
+}
+
+/* cJSON ends a string at a NUL, escaped or raw, so "a/b\u0000evil" (or the
+ * same with a raw NUL byte) would read as "a/b": an item could pose as
+ * another and have the real one dropped as its duplicate.  Escaped NULs
+ * become \u0001 and raw NULs the raw byte 0x01: a control character, which
+ * the checks then refuse like any other (an id with it rejects the item;
+ * outside a string cJSON skips it as it skipped the NUL).  Returns a
  * corrected copy, or NULL when the text has none (or memory is short, then
  * the caller refuses the text). */
 static char *escape_nuls(const char *text, size_t len, int *oom)
 {
 	char *copy = NULL;
+	const char *z;
 	size_t i = 0;
 
 	*oom = 0;
@@ -411,18 +429,16 @@ static char *escape_nuls(const char *text, size_t len, int *oom)
 		while (j + bs < len && text[j + bs] == '\\')
 			bs++;
 		if (bs % 2 == 1 && j + bs + 5 <= len && memcmp(text + j + bs, "u0000", 5) == 0) {
-			if (!copy) {
-				copy = malloc(len + 1);
-				if (!copy) {
-					*oom = 1;
-					return NULL;
-				}
-				memcpy(copy, text, len);
-				copy[len] = '\0';
-			}
+			if (!copy && !(copy = copy_text(text, len, oom)))
+				return NULL;
 			copy[j + bs + 4] = '1';
 		}
 		i = j + bs;
+	}
+	for (i = 0; i < len && (z = memchr(text + i, '\0', len - i)) != NULL; i = (size_t)(z - text) + 1) {
+		if (!copy && !(copy = copy_text(text, len, oom)))
+			return NULL;
+		copy[z - text] = '\1';
 	}
 	return copy;
 }
@@ -468,13 +484,17 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 	size_t cap = 0;
 	ssize_t n;
 	unsigned long lineno = 0;
-	int c, any = 0;
+	int c, any = 0, read_errno;
 
 	/* A JSON array (one page, or a saved listing) or JSON Lines: the first
 	 * non-blank byte tells. */
 	do
 		c = getc(fp);
 	while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+	if (c == EOF && ferror(fp)) {
+		snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
+		return -1;
+	}
 	if (c == EOF) {
 		snprintf(err, errlen, "%s: no input: the file is empty. Give a JSON array or "
 			 "JSON Lines of Hub listing items.", name);
@@ -529,7 +549,9 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 		free(buf);
 		return 0;
 	}
-	while ((n = getline(&line, &cap, fp)) >= 0) {
+	/* errno tells a line too long for memory (getline fails with ENOMEM and
+	 * no error flag) from the end of the file. */
+	while ((errno = 0, n = getline(&line, &cap, fp)) >= 0) {
 		cJSON *obj;
 		const char *p = line;
 		lineno++;
@@ -555,9 +577,13 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 		add_one(b, kind, obj, st, name, lineno);
 		cJSON_Delete(obj);
 	}
+	read_errno = errno;
 	free(line);
-	if (ferror(fp)) {
-		snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
+	if (ferror(fp) || (read_errno && !feof(fp))) {
+		int e = read_errno ? read_errno : EIO;
+		snprintf(err, errlen, "%s:%lu: read error: %s%s. Nothing is written%s.", name, lineno + 1, strerror(e),
+			 e == ENOMEM ? " (a line too long for the memory available)" : "",
+			 e == ENOMEM ? ": split the line, or free some memory" : "");
 		return -1;
 	}
 	if (!any) {

@@ -13,6 +13,7 @@
  * canonical entry's country and type (see attrib.c).
  */
 #include "hubtop/orgdir.h"
+#include "hubtop/safetext.h"
 #include "hubtop/strarena.h"
 #include "hubtop/country.h"
 
@@ -124,59 +125,33 @@ static const char *quote(char *buf, size_t cap, const char *s, size_t len)
 	return buf;
 }
 
-/* 1 if s is valid UTF-8 with no control byte but tab; else 0 and *why. */
+/* 1 if the line passes the one text rule of safetext.h (tab aside, the
+ * field separator); else 0 and *why. */
 static int text_ok(const char *s, size_t len, const char **why)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
+
 	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t need;
-		uint32_t cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				*why = c == 0 ? "NUL byte in the line" : "control character in the line";
-				return 0;
-			}
+		unsigned char c = p[i];
+		size_t n;
+		if (c == '\t') {
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
+		n = safetext_char(p + i, len - i);
+		if (n) {
+			i += n;
+			continue;
+		}
+		if (c < 0x80)
+			*why = c == 0 ? "NUL byte in the line" : "control character in the line";
+		else if (c < 0xc2 || c > 0xf4)
 			*why = "not valid UTF-8";
-			return 0;
-		}
-		if (len - i <= need) {
-			*why = "not valid UTF-8";
-			return 0;
-		}
-		for (size_t k = 1; k <= need; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-			if ((cc & 0xc0) != 0x80) {
-				*why = "not valid UTF-8";
-				return 0;
-			}
-			cp = (cp << 6) | (cc & 0x3f);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
-			*why = "not valid UTF-8";
-			return 0;
-		}
-		/* C1 controls act as escape sequences in some terminals; bidirectional
-		 * overrides and line separators disguise what is shown. */
-		if (cp < 0xa0 || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
-			*why = "control or bidirectional formatting character in the line";
-			return 0;
-		}
-		i += need + 1;
+		else
+			*why = "control, bidirectional or zero-width formatting character, or invalid "
+			       "UTF-8, in the line";
+		return 0;
 	}
 	return 1;
 }

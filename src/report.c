@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "hubtop/report.h"
+#include "hubtop/safetext.h"
 
 static const char partial_note[] =
 	"the snapshot holds only the most downloaded items: the share under 200 downloads, "
@@ -263,7 +264,8 @@ static void text_section(FILE *fp, struct engine *e, const struct eng_result *r,
 	text_year_countries(fp, r);
 }
 
-int report_write(FILE *fp, struct engine *e, const struct filter *f, enum report_format fmt)
+static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
+			    enum report_format fmt)
 {
 	const struct ht_meta *m = &engine_snapshot(e)->meta;
 	struct eng_result *rm = engine_apply(e, f, HT_MODELS);
@@ -322,5 +324,25 @@ int report_write(FILE *fp, struct engine *e, const struct filter *f, enum report
 	engine_result_free(rm);
 	engine_result_free(rd);
 	free(args);
+	return rc;
+}
+
+/* The report is made in memory, then goes out through the one text rule
+ * (safetext.h): names and terms come from a snapshot, which may be crafted. */
+int report_write(FILE *fp, struct engine *e, const struct filter *f, enum report_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int rc;
+
+	if (!mem)
+		return -1;
+	rc = report_write_raw(mem, e, f, fmt);
+	if (fclose(mem) != 0)
+		rc = -1;
+	if (rc == 0 && (safetext_fputs(buf, fp, 1) == EOF || ferror(fp)))
+		rc = -1;
+	free(buf);
 	return rc;
 }

@@ -10,12 +10,13 @@
 #include "hubtop/demo.h"
 #include "hubtop/session.h"
 #include "hubtop/store.h"
+#include "hubtop/safetext.h"
 
 static void report_dir_problem(void *ctx, const char *msg)
 {
 	const struct session_opts *o = ctx;
 	if (!o->quiet)
-		fprintf(stderr, "hubtop: warning: %s (line skipped)\n", msg);
+		safetext_fprintf(stderr, "hubtop: warning: %s (line skipped)\n", msg);
 }
 
 struct ht_snapshot *session_embedded_demo(char *err, size_t errlen)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hubtop/store.h"
+#include "hubtop/safetext.h"
 
 #define HEADER_SIZE 1024u
 #define MAX_SECTIONS 40u
@@ -53,23 +54,13 @@ static void fail(struct store_err *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The header's endpoint text is shown by info, report and the explorer: a
- * control, C1 or bidirectional character in it (a foreign or crafted file,
- * a file name with an escape sequence) becomes '?' so it never reaches a
- * terminal raw. */
+/* The header's endpoint text is shown by info, report and the explorer: it
+ * goes through the one text rule (safetext.h) when written and when loaded,
+ * so a foreign or crafted file, or a file name with an escape sequence,
+ * never brings one to a terminal. */
 static void clean_text(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
-
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0)
-			p[0] = p[1] = '?';
-		else if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-					  (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
-			p[0] = p[1] = p[2] = '?';
-	}
+	safetext_clean_inplace(s);
 }
 
 /* ---- checksum --------------------------------------------------------------- */
@@ -572,7 +563,9 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 	struct ht_snapshot *s;
 	struct stat st;
 	void *map;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: opening a FIFO for reading would wait for a writer
+	 * forever; the type is checked before any read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
 		int e = errno;
@@ -584,7 +577,11 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fail(err, "%s: not a regular file", path);
+		fail(err, "%s: not a regular file (%s): a snapshot is a file that 'hubtop fetch' "
+		     "or 'hubtop import' wrote. Give another path with --snapshot.", path,
+		     S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a folder" :
+		     S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+		     S_ISSOCK(st.st_mode) ? "a socket" : "a special file");
 		close(fd);
 		return NULL;
 	}
@@ -613,14 +610,19 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 int store_peek(const char *path, struct ht_meta *meta, uint32_t counts[HT_KIND_COUNT])
 {
 	unsigned char buf[HEADER_SIZE];
-	size_t got;
-	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
-	if (!fp)
+	if (fd < 0)
 		return -1;
-	got = fread(buf, 1, sizeof buf, fp);
-	fclose(fp);
-	if (got != sizeof buf || memcmp(buf, STORE_MAGIC, 8) != 0 || get_u32(buf + 8) == 0 ||
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	got = pread(fd, buf, sizeof buf, 0);
+	close(fd);
+	if (got != (ssize_t)sizeof buf || memcmp(buf, STORE_MAGIC, 8) != 0 || get_u32(buf + 8) == 0 ||
 	    get_u32(buf + 8) > STORE_FORMAT_VERSION || get_u32(buf + 12) != ENDIAN_MARK)
 		return -1;
 	memset(meta, 0, sizeof *meta);
@@ -754,8 +756,8 @@ static void remove_stale_temps(const char *path)
 	closedir(d);
 }
 
-int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), void *ctx,
-		       struct store_err *err)
+static int replace_file(const char *path, const struct stat *old, int (*writer)(void *ctx, void *fp),
+			void *ctx, struct store_err *err)
 {
 	char tmp[PATH_MAX];
 	FILE *fp;
@@ -766,7 +768,8 @@ int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), voi
 		return -1;
 	}
 	remove_stale_temps(path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	/* Exclusive and never through a link planted at the temporary name. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, old ? 0600 : 0666);
 	if (fd < 0) {
 		char dir[PATH_MAX];
 		saved = errno;
@@ -774,6 +777,21 @@ int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), voi
 		fail(err, "cannot create a file in %s: %s. Check that the folder exists and is "
 		     "writable, or choose another path.", dir, strerror(saved));
 		return -1;
+	}
+	/* The replaced file keeps its mode and, where allowed, its owner. */
+	if (old) {
+		if (geteuid() == 0 && (old->st_uid != geteuid() || old->st_gid != getegid()) &&
+		    fchown(fd, old->st_uid, old->st_gid) != 0) {
+			/* Not fatal: the file stays root's, with the same mode. */
+		}
+		if (fchmod(fd, old->st_mode & 07777) != 0) {
+			saved = errno;
+			close(fd);
+			unlink(tmp);
+			fail(err, "%s: cannot give the new file the mode of the old one: %s", path,
+			     strerror(saved));
+			return -1;
+		}
 	}
 	fp = fdopen(fd, "wb");
 	if (!fp) {
@@ -816,6 +834,88 @@ fail_write:
 	return -1;
 }
 
+/* A device, FIFO or socket (or anything under /dev or /proc, such as
+ * /dev/stdout) is written to as it is: replacing it would hide the output
+ * from its reader, and as root would replace the system's own file. */
+static int write_direct(const char *path, const struct stat *st, int (*writer)(void *ctx, void *fp),
+			void *ctx, struct store_err *err)
+{
+	/* O_APPEND: a regular file reached through /dev/stdout is the shell's
+	 * redirection, whose end is where output goes. */
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | (S_ISREG(st->st_mode) ? O_APPEND : 0));
+	FILE *fp;
+	int saved;
+
+	if (fd < 0) {
+		saved = errno;
+		fail(err, "cannot open %s for writing: %s%s", path, strerror(saved),
+		     S_ISSOCK(st->st_mode) ? " (a socket: give '-o -' and redirect standard output)" : "");
+		return -1;
+	}
+	fp = fdopen(fd, "wb");
+	if (!fp) {
+		saved = errno;
+		close(fd);
+		fail(err, "%s: %s", path, strerror(saved));
+		return -1;
+	}
+	errno = 0;
+	if (writer(ctx, fp) != 0 || fflush(fp) != 0 || ferror(fp)) {
+		saved = errno ? errno : EIO;
+		fclose(fp);
+		fail(err, "cannot write %s: %s", path, strerror(saved));
+		return -1;
+	}
+	if (fclose(fp) != 0) {
+		fail(err, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int under_system_dir(const char *p)
+{
+	return !strncmp(p, "/dev/", 5) || !strncmp(p, "/proc/", 6);
+}
+
+int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), void *ctx,
+		       struct store_err *err)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int exists;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		/* A link is followed: what it names is written (or replaced). */
+		if (stat(path, &st) != 0) {
+			fail(err, "%s is a symbolic link to a file that cannot be reached (%s): remove "
+			     "the link or give the file's own path.", path, strerror(errno));
+			return -1;
+		}
+		if (under_system_dir(path))
+			return write_direct(path, &st, writer, ctx, err);
+		if (S_ISREG(st.st_mode)) {
+			if (!realpath(path, real)) {
+				fail(err, "%s: cannot follow the symbolic link: %s", path, strerror(errno));
+				return -1;
+			}
+			if (under_system_dir(real))
+				return write_direct(path, &st, writer, ctx, err);
+			path = real;
+		}
+		exists = 1;
+	} else {
+		exists = stat(path, &st) == 0;
+	}
+	if (exists && S_ISDIR(st.st_mode)) {
+		fail(err, "%s is a folder: give the path of a file to write.", path);
+		return -1;
+	}
+	if (exists && (!S_ISREG(st.st_mode) || under_system_dir(path)))
+		return write_direct(path, &st, writer, ctx, err);
+	return replace_file(path, exists ? &st : NULL, writer, ctx, err);
+}
+
 int store_write(const struct ht_snapshot *s, const char *path, struct store_err *err)
 {
 	struct image im;
@@ -834,6 +934,55 @@ int store_write(const struct ht_snapshot *s, const char *path, struct store_err 
 	}
 	put_u64(im.head + 24, cs_final(&cs.c, cs.part, cs.fill, cs.total));
 	return store_atomic_write(path, write_image, &im, err);
+}
+
+/* ---- the cache's own files ------------------------------------------------- */
+
+int store_cache_open(const char *path, int flags)
+{
+	int fd, tries;
+
+	flags &= O_RDWR | O_WRONLY | O_RDONLY;
+	for (tries = 0; tries < 2; tries++) {
+		struct stat st;
+		/* O_NONBLOCK: a FIFO at the name must not hold the open. */
+		fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+				(tries ? O_EXCL : 0), 0600);
+		if (fd >= 0) {
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) {
+				/* Back to blocking for the writes that follow. */
+				fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+				return fd;
+			}
+			close(fd);
+			if (tries)
+				break;
+		} else if (tries || (errno != ELOOP && errno != ENXIO && errno != EISDIR)) {
+			return -1;
+		}
+		/* A symbolic or hard link, or a special file, stands at the name:
+		 * it is removed, never written through. */
+		if (unlink(path) != 0)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+FILE *store_cache_read(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	FILE *fp;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(fp = fdopen(fd, "r"))) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	return fp;
 }
 
 /* ---- locations ---------------------------------------------------------------- */

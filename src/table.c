@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "hubtop/table.h"
+#include "hubtop/safetext.h"
 
 /* ---- string pool and hash maps (build time) --------------------------- */
 
@@ -958,34 +959,11 @@ static const unsigned char id_class[256] = {
 	['y'] = 1, ['z'] = 1,
 };
 
-/* Length of a valid UTF-8 sequence for a printable non-ASCII character at p,
- * or 0.  C1 controls and the bidirectional and zero-width formatting
- * characters are refused: they can disguise what a terminal shows. */
+/* Length of the allowed non-ASCII character at p, or 0: the one rule of
+ * safetext.h (the string's NUL ends any sequence early, so reading stops). */
 static size_t utf8_letter(const unsigned char *p)
 {
-	unsigned c = p[0], cp, need, i;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		need = 2, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		need = 3, cp = c & 0x07;
-	else
-		return 0;
-	for (i = 1; i <= need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	if (cp < 0xa0 || cp == 0xad || (cp >= 0x200b && cp <= 0x200f) ||
-	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
-	    (cp >= 0xfff9 && cp <= 0xfffb))
-		return 0;
-	return need + 1;
+	return safetext_char(p, 4);
 }
 
 int table_id_valid(const char *id)
@@ -1027,57 +1005,9 @@ int table_id_valid(const char *id)
 	return p - (const unsigned char *)id <= 200;
 }
 
-/* 1 when the eight bytes at p are all printable ASCII (0x20..0x7e). */
-static int ascii8_printable(const unsigned char *p)
-{
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-	uint64_t w, del;
-
-	memcpy(&w, p, 8);
-	del = w ^ (0x7f * ones);
-	return !((w | ((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs);
-}
-
-/* 1 when the n bytes at p are all printable ASCII, as most text is. */
-static int ascii_printable(const unsigned char *p, size_t n)
-{
-	unsigned char pad[8];
-	size_t i;
-
-	if (n < 8) {
-		memset(pad, ' ', sizeof pad);
-		memcpy(pad, p, n);
-		return ascii8_printable(pad);
-	}
-	/* Eight at a time; the last eight overlap what was checked. */
-	for (i = 0; i + 8 < n; i += 8)
-		if (!ascii8_printable(p + i))
-			return 0;
-	return ascii8_printable(p + n - 8);
-}
-
 int table_text_valid(const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i = 0;
-
-	if (!s || (n = strnlen(s, max < SIZE_MAX ? max + 1 : max)) > max)
-		return 0;
-	if (ascii_printable(p, n))
-		return 1;
-	while (i < n) {
-		if (p[i] < 0x80) {
-			if (p[i] < 0x20 || p[i] == 0x7f)
-				return 0;
-			i++;
-		} else {
-			size_t len = utf8_letter(p + i);
-			if (!len)
-				return 0;
-			i += len;
-		}
-	}
-	return 1;
+	return safetext_valid(s, max);
 }
 
 void table_owner_of(const char *id, char *buf, size_t len)

@@ -19,6 +19,7 @@
 #include "hubtop/draw.h"
 #include "hubtop/export.h"
 #include "hubtop/hub.h"
+#include "hubtop/safetext.h"
 #include "hubtop/tui.h"
 #include "hubtop/view.h"
 
@@ -1489,7 +1490,7 @@ int tui_run(struct session *s, const struct config *c)
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
 	if (!initscr()) {
-		fprintf(stderr, "hubtop: cannot start the terminal (TERM=%s); try `hubtop report`\n",
+		safetext_fprintf(stderr, "hubtop: cannot start the terminal (TERM=%s); try `hubtop report`\n",
 			getenv("TERM") ? getenv("TERM") : "unset");
 		return 1;
 	}

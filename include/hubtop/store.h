@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "hubtop/table.h"
 
 #define STORE_MAGIC "HUBTOPSN"
@@ -65,11 +66,29 @@ int store_default_path(const char *cache_dir, char *buf, size_t len);
 /* mkdir -p with mode 0700 for the last component.  -1 with err on failure. */
 int store_mkdirs(const char *dir, struct store_err *err);
 
-/* Atomic replacement helper shared with exports: writes len bytes or, when
- * writer is given, whatever writer puts into the FILE, to path via a
- * temporary file in the same folder. */
+/* Writes whatever writer puts into the FILE to path, the one way every
+ * file hubtop writes is written (snapshots, exports, -o):
+ *   - a regular file or a new path is replaced atomically: a temporary file
+ *     in the same folder (created exclusively, never through a link), fsynced,
+ *     renamed over it, the folder fsynced; a replaced file keeps its mode
+ *     (and, as root, its owner); on failure the previous file is untouched;
+ *   - a symbolic link is followed and its target written as above (a link
+ *     to a missing file is refused);
+ *   - a device, FIFO or socket, or any path under /dev or /proc (such as
+ *     /dev/stdout, /dev/null, /proc/self/fd/1), is written to directly and
+ *     never replaced;
+ *   - a folder is refused. */
 int store_atomic_write(const char *path, int (*writer)(void *ctx, void *fp), void *ctx,
 		       struct store_err *err);
+
+/* Opens (creating it, mode 0600) one of the cache's own files (fetch.lock,
+ * fetch.journal, fetch.state.tmp) with flags O_RDWR or O_WRONLY, never through a
+ * link: a symbolic or hard link or a special file at the name is removed and
+ * a fresh file created exclusively.  The fd, or -1 with errno. */
+int store_cache_open(const char *path, int flags);
+/* Opens one of the cache's own files for reading: NULL (errno set) when it
+ * is missing, a link or not a regular file.  Never blocks on a FIFO. */
+FILE *store_cache_read(const char *path);
 
 /* The checksum used by the format (64-bit, 4-lane, word-at-a-time). */
 uint64_t store_checksum(const void *data, size_t len);
