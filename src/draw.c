@@ -83,7 +83,7 @@ static size_t draw_next(const char *s, wchar_t *wc, int *cols)
 	if (!safetext_char((const unsigned char *)s, 4)) {
 		*wc = L'?';
 		*cols = 1;
-		return 1;
+		return safetext_bad_len((const unsigned char *)s, 4);
 	}
 	mbstate_t st;
 	memset(&st, 0, sizeof st);

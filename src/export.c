@@ -31,13 +31,15 @@ static int risky_start(const char *s)
  * or, for a forbidden character, the byte that stands for it (*sub): a space
  * for a control character (a line break in a cell stays readable), '?' for
  * anything else (C1, bidirectional or zero-width formatting, invalid UTF-8). */
-static size_t cell_char(const char *p, int *sub)
+static size_t cell_char(const char *p, int *sub, size_t *skip)
 {
 	unsigned char c = (unsigned char)*p;
 	size_t n = c >= 0x20 && c < 0x7f ? 1 : safetext_char((const unsigned char *)p, 4);
 
-	if (!n)
+	if (!n) {
 		*sub = c < 0x80 ? ' ' : SAFETEXT_REPLACEMENT;
+		*skip = safetext_bad_len((const unsigned char *)p, 4);
+	}
 	return n;
 }
 
@@ -46,11 +48,11 @@ static int put_cell(FILE *fp, const char *s, int dq)
 {
 	while (*s) {
 		int sub;
-		size_t n = cell_char(s, &sub);
+		size_t skip, n = cell_char(s, &sub, &skip);
 		if (!n) {
 			if (putc(sub, fp) == EOF)
 				return -1;
-			s++;
+			s += skip;
 			continue;
 		}
 		if (dq && *s == '"' && putc('"', fp) == EOF)
@@ -172,14 +174,14 @@ static int emit(struct sink *k, int header)
 				}
 				while (*p) {
 					int sub;
-					size_t n = cell_char(p, &sub);
+					size_t skip, n = cell_char(p, &sub, &skip);
 					if (n) {
 						memcpy(clean + at, p, n);
 						at += n;
 						p += n;
 					} else {
 						clean[at++] = (char)sub;
-						p++;
+						p += skip;
 					}
 				}
 				clean[at] = '\0';

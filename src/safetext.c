@@ -5,21 +5,24 @@
 
 #include "hubtop/safetext.h"
 
-size_t safetext_char(const unsigned char *p, size_t avail)
+/* Length of the valid UTF-8 sequence at p (code point in *cp), or 0. */
+static size_t utf8_decode(const unsigned char *p, size_t avail, unsigned *cp)
 {
-	unsigned c, cp, need, i;
+	unsigned c, need, i;
 
 	if (!avail)
 		return 0;
 	c = p[0];
-	if (c < 0x80)
-		return c >= 0x20 && c != 0x7f;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
-		need = 1, cp = c & 0x1f;
+		need = 1, *cp = c & 0x1f;
 	else if (c >= 0xe0 && c <= 0xef)
-		need = 2, cp = c & 0x0f;
+		need = 2, *cp = c & 0x0f;
 	else if (c >= 0xf0 && c <= 0xf4)
-		need = 3, cp = c & 0x07;
+		need = 3, *cp = c & 0x07;
 	else
 		return 0;
 	if (avail <= need)
@@ -27,16 +30,38 @@ size_t safetext_char(const unsigned char *p, size_t avail)
 	for (i = 1; i <= need; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
+		*cp = (*cp << 6) | (p[i] & 0x3f);
 	}
-	if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	if (cp < 0xa0 || cp == 0xad || (cp >= 0x200b && cp <= 0x200f) ||
-	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
-	    (cp >= 0xfff9 && cp <= 0xfffb))
+	if ((need == 2 && *cp < 0x800) || (need == 3 && (*cp < 0x10000 || *cp > 0x10ffff)) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
 		return 0;
 	return need + 1;
+}
+
+static int forbidden(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xad ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
+size_t safetext_char(const unsigned char *p, size_t avail)
+{
+	unsigned cp;
+	size_t n;
+
+	if (avail && p[0] >= 0x20 && p[0] < 0x7f)
+		return 1;
+	n = utf8_decode(p, avail, &cp);
+	return n && !forbidden(cp) ? n : 0;
+}
+
+size_t safetext_bad_len(const unsigned char *p, size_t avail)
+{
+	unsigned cp;
+	size_t n = utf8_decode(p, avail, &cp);
+
+	return n ? n : 1;
 }
 
 /* 1 when the eight bytes at p are all printable ASCII (0x20..0x7e). */
@@ -106,7 +131,7 @@ char *safetext_clean(char *dst, size_t dstlen, const char *src)
 			if (o + 1 >= dstlen)
 				break;
 			dst[o++] = SAFETEXT_REPLACEMENT;
-			i++;
+			i += safetext_bad_len(p + i, n - i);
 			continue;
 		}
 		if (o + len >= dstlen)
@@ -129,7 +154,7 @@ char *safetext_clean_inplace(char *s)
 		size_t len = safetext_char(p + i, n - i);
 		if (!len) {
 			p[o++] = SAFETEXT_REPLACEMENT;
-			i++;
+			i += safetext_bad_len(p + i, n - i);
 			continue;
 		}
 		memmove(p + o, p + i, len);
@@ -166,7 +191,7 @@ int safetext_fputs(const char *s, FILE *fp, int keep_newlines)
 										   : SAFETEXT_REPLACEMENT;
 			if (putc(c, fp) == EOF)
 				return EOF;
-			i++;
+			i += safetext_bad_len(p + i, n - i);
 		}
 	}
 	return 0;

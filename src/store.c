@@ -840,11 +840,20 @@ fail_write:
 static int write_direct(const char *path, const struct stat *st, int (*writer)(void *ctx, void *fp),
 			void *ctx, struct store_err *err)
 {
+	struct stat std;
+	FILE *fp;
+	int fd = -1, saved, i;
+
+	/* The process's own standard output or error (/dev/stdout,
+	 * /proc/self/fd/1, a link to them): written through the descriptor it
+	 * already has, which may not be opened again (a pipe of another user). */
+	for (i = 1; i <= 2 && fd < 0; i++)
+		if (fstat(i, &std) == 0 && std.st_dev == st->st_dev && std.st_ino == st->st_ino)
+			fd = fcntl(i, F_DUPFD_CLOEXEC, 3);
 	/* O_APPEND: a regular file reached through /dev/stdout is the shell's
 	 * redirection, whose end is where output goes. */
-	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | (S_ISREG(st->st_mode) ? O_APPEND : 0));
-	FILE *fp;
-	int saved;
+	if (fd < 0)
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | (S_ISREG(st->st_mode) ? O_APPEND : 0));
 
 	if (fd < 0) {
 		saved = errno;

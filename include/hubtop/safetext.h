@@ -28,6 +28,11 @@
  * when it is forbidden or not valid UTF-8. */
 size_t safetext_char(const unsigned char *p, size_t avail);
 
+/* At a forbidden character (safetext_char gave 0): its length when it is
+ * valid UTF-8 (a C1 control, RLO), else 1 (one invalid byte).  Each becomes
+ * one SAFETEXT_REPLACEMENT. */
+size_t safetext_bad_len(const unsigned char *p, size_t avail);
+
 /* 1 when the n bytes at s hold only allowed characters. */
 int safetext_valid_n(const char *s, size_t n);
 
