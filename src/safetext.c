@@ -153,8 +153,9 @@ char *safetext_clean_inplace(char *s)
 	while (i < n) {
 		size_t len = safetext_char(p + i, n - i);
 		if (!len) {
-			p[o++] = SAFETEXT_REPLACEMENT;
+			/* Measured before the write, which may land on it. */
 			i += safetext_bad_len(p + i, n - i);
+			p[o++] = SAFETEXT_REPLACEMENT;
 			continue;
 		}
 		memmove(p + o, p + i, len);

@@ -18,6 +18,7 @@
 #include "hubtop/export.h"
 #include "hubtop/filter.h"
 #include "hubtop/orgdir.h"
+#include "hubtop/safetext.h"
 #include "engine_fixture.h"
 
 /* ---- a table of strings ---------------------------------------------------- */
@@ -952,6 +953,94 @@ static void test_hostile(void **state)
 	table_free(s);
 }
 
+/* Text a crafted snapshot may hold, that the one text rule (safetext.h)
+ * forbids: C1 CSI, RLO, a zero-width space, invalid UTF-8, ESC, BEL; and a
+ * cell that a quote-aware TSV reader would unquote into a formula. */
+static const char *forbidden[] = {
+	"c1\xc2\x9b" "31m", "\xe2\x80\xae" "exe.txt", "zw\xe2\x80\x8bsp", "bad\xff\xfe", "\x1b]0;t\x07",
+	"\"=1+1\"", "\"@SUM(A1)\"", "cut\xe2\x80",
+};
+#define N_FORBIDDEN (sizeof forbidden / sizeof forbidden[0])
+
+static void test_forbidden_text(void **state)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta meta;
+	struct ht_snapshot *s;
+	struct attrib *a;
+	struct engine *e;
+	struct filter f;
+	(void)state;
+	for (unsigned i = 0; i < 60; i++) {
+		struct ht_item it;
+		char id[64];
+		snprintf(id, sizeof id, "acct%u/m-%u", i % 7, i);
+		memset(&it, 0, sizeof it);
+		it.id = id;
+		/* Past 2^53 / 1000: a double would print it with an exponent. */
+		it.downloads = 9000000000000000ull - i;
+		it.pipeline = forbidden[i % N_FORBIDDEN];
+		it.library = forbidden[(i + 1) % N_FORBIDDEN];
+		it.license = forbidden[(i + 2) % N_FORBIDDEN];
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	s = table_builder_finish(b, &meta);
+	assert_non_null(s);
+	/* The builder takes terms as given (the listing parser checks them): a
+	 * snapshot with these is what a crafted file holds. */
+	assert_true(s->n_terms > N_FORBIDDEN);
+	a = fx_attrib(s);
+	for (uint32_t i = 0; i < a->n_accounts; i++)
+		a->acct_name[i] = forbidden[i % N_FORBIDDEN];
+	e = engine_new(s, a, NULL);
+	assert_non_null(e);
+	filter_init(&f);
+	for (size_t p = 0; p < sizeof all_panes / sizeof all_panes[0]; p++) {
+		struct eng_result *r = engine_apply(e, &f, HT_MODELS);
+		if (all_panes[p] == PANE_DATASETS) {
+			engine_result_free(r);
+			continue;
+		}
+		for (int fmt = 0; fmt < 3; fmt++) {
+			struct export_req q = { all_panes[p], HT_MODELS, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt };
+			size_t len;
+			long rows;
+			char *out = export_mem(e, r, &q, &rows, &len), *line, *nl;
+			assert_true(rows > 0);
+			for (line = out; (nl = memchr(line, '\n', len - (size_t)(line - out))) != NULL; line = nl + 1) {
+				size_t ll = (size_t)(nl - line);
+				if (fmt == EXPORT_CSV && ll && line[ll - 1] == '\r')
+					ll--;
+				for (size_t i = 0; i < ll; i++)
+					if (line[i] == '\t')
+						line[i] = ' ';
+				if (!safetext_valid_n(line, ll))
+					fail_msg("%s %s export holds a forbidden character: %.*s",
+						 engine_pane_key(all_panes[p]), fmt == 0 ? "csv" : fmt == 1 ? "tsv" : "jsonl",
+						 (int)ll, line);
+				if (fmt == EXPORT_TSV)
+					for (size_t i = 0; i < ll; i++)
+						if (line[i] == '"' && (i == 0 || line[i - 1] == ' ') && i + 1 < ll &&
+						    (line[i + 1] == '=' || line[i + 1] == '@'))
+							fail_msg("TSV cell starts with a double quote: %.*s", (int)ll, line);
+				if (fmt == EXPORT_JSONL && all_panes[p] == PANE_MODELS) {
+					if (!memmem(line, ll, "\"downloads\":899999999999", 24) &&
+					    !memmem(line, ll, "\"downloads\":9000000000000000,", 29))
+						fail_msg("downloads not as an integer: %.*s", (int)ll, line);
+					assert_null(memmem(line, ll, "e+", 2));
+				}
+			}
+			free(out);
+		}
+		engine_result_free(r);
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* The demo marker on every row of every format, and "hub" otherwise. */
 static void test_demo_marker(void **state)
 {
@@ -1164,6 +1253,7 @@ int main(void)
 		cmocka_unit_test(test_doc_columns),
 		cmocka_unit_test(test_panes_random),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_forbidden_text),
 		cmocka_unit_test(test_demo_marker),
 		cmocka_unit_test(test_to_path),
 	};

@@ -143,6 +143,49 @@ static void test_escaped_nul(void **state)
 	}
 }
 
+/* A raw NUL byte inside a JSON string (not valid JSON: raw control
+ * characters are not allowed in strings) must not cut the string: the item
+ * with it is rejected and counted, the real item it would pose as is kept. */
+static void test_raw_nul(void **state)
+{
+	static const char lines[] =
+		"{\"id\":\"bert-base-uncased\0evil\",\"downloads\":5}\n"
+		"{\"id\":\"bert-base-uncased\",\"downloads\":100}\n"
+		"{\"id\":\"ok/one\",\"pipeline_tag\":\"x\0y\",\"downloads\":4}\n";
+	static const char page[] = "[{\"id\":\"a/b\0c\",\"downloads\":1},{\"id\":\"a/b\",\"downloads\":9}]";
+	struct listing_stats st;
+	struct ht_builder *b = table_builder_new();
+	struct ht_snapshot *s;
+	char err[512] = "";
+	FILE *fp = fmemopen((void *)lines, sizeof lines - 1, "r");
+	uint32_t row;
+	(void)state;
+	assert_non_null(fp);
+	memset(&st, 0, sizeof st);
+	assert_int_equal(listing_import(fp, "input.jsonl", b, HT_MODELS, &st, err, sizeof err), 0);
+	fclose(fp);
+	assert_int_equal(st.items, 2);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(st.duplicates, 0);
+	s = table_builder_finish(b, NULL);
+	row = table_find_id(s, HT_MODELS, "bert-base-uncased");
+	assert_int_not_equal(row, UINT32_MAX);
+	assert_int_equal(s->t[HT_MODELS].downloads[row], 100);
+	/* In another field: the field is left out, as for any control character. */
+	assert_int_equal(s->t[HT_MODELS].pipeline[table_find_id(s, HT_MODELS, "ok/one")], 0);
+	table_free(s);
+	/* The same through a page, as a fetch reads it. */
+	b = table_builder_new();
+	memset(&st, 0, sizeof st);
+	assert_int_equal(listing_add_page(b, HT_MODELS, page, sizeof page - 1, &st, NULL), 0);
+	assert_int_equal(st.items, 1);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(st.duplicates, 0);
+	s = table_builder_finish(b, NULL);
+	assert_int_equal(s->t[HT_MODELS].downloads[table_find_id(s, HT_MODELS, "a/b")], 9);
+	table_free(s);
+}
+
 /* An arena with a limit refuses a page whose values would pass it (a short
  * text of countless tiny values), adds none of them, and takes the next
  * page as usual. */
@@ -312,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_member_names),
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_escaped_nul),
+		cmocka_unit_test(test_raw_nul),
 		cmocka_unit_test(test_arena_limit),
 		cmocka_unit_test(test_arena_reuse),
 		cmocka_unit_test(test_empty_and_broken),

@@ -2,6 +2,7 @@
  * atomic replacement. */
 #include "testutil.h"
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -335,6 +336,141 @@ static void test_unwritable(void **state)
 	table_free(s);
 }
 
+static int put_text(void *ctx, void *fp)
+{
+	return fputs(ctx, fp) == EOF ? -1 : 0;
+}
+
+static void slurp_is(const char *file, const char *want)
+{
+	char buf[256] = "";
+	FILE *fp = fopen(file, "r");
+	assert_non_null(fp);
+	buf[fread(buf, 1, sizeof buf - 1, fp)] = '\0';
+	fclose(fp);
+	assert_string_equal(buf, want);
+}
+
+/* The -o semantics of store_atomic_write: a regular file keeps its mode; a
+ * link is followed and stays a link; a FIFO is written to, not replaced; a
+ * folder and a dangling link are refused.  A FIFO is never waited on when
+ * read as a snapshot. */
+static void test_output_kinds(void **state)
+{
+	const char *dir = testutil_tmpdir("test_store_kinds");
+	char f[1100], l[1100], fifo[1100], d[1100];
+	struct store_err err = { { 0 } };
+	struct stat st;
+	(void)state;
+	assert_non_null(dir);
+	snprintf(f, sizeof f, "%s/file", dir);
+	snprintf(l, sizeof l, "%s/link", dir);
+	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+	snprintf(d, sizeof d, "%s/dir", dir);
+	assert_int_equal(store_atomic_write(f, put_text, "one", &err), 0);
+	assert_int_equal(chmod(f, 0604), 0);
+	assert_int_equal(store_atomic_write(f, put_text, "two", &err), 0);
+	slurp_is(f, "two");
+	assert_int_equal(stat(f, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0604);
+	assert_int_equal(symlink("file", l), 0);
+	assert_int_equal(store_atomic_write(l, put_text, "three", &err), 0);
+	assert_int_equal(lstat(l, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	slurp_is(f, "three");
+	assert_int_equal(stat(f, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0604);
+	assert_int_equal(mkdir(d, 0700), 0);
+	assert_int_equal(store_atomic_write(d, put_text, "x", &err), -1);
+	assert_non_null(strstr(err.msg, "is a folder"));
+	assert_int_equal(unlink(l), 0);
+	assert_int_equal(symlink("missing/x", l), 0);
+	assert_int_equal(store_atomic_write(l, put_text, "x", &err), -1);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	/* A FIFO: a child reads it; the FIFO stays. */
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	{
+		int fds[2];
+		pid_t pid;
+		char buf[64] = "";
+		ssize_t n;
+		assert_int_equal(pipe(fds), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			int fd = open(fifo, O_RDONLY);
+			n = fd < 0 ? -1 : read(fd, buf, sizeof buf);
+			_exit(n > 0 && write(fds[1], buf, (size_t)n) == n ? 0 : 1);
+		}
+		close(fds[1]);
+		assert_int_equal(store_atomic_write(fifo, put_text, "via fifo", &err), 0);
+		n = read(fds[0], buf, sizeof buf - 1);
+		close(fds[0]);
+		waitpid(pid, NULL, 0);
+		assert_int_equal(n, 8);
+		assert_memory_equal(buf, "via fifo", 8);
+		assert_int_equal(lstat(fifo, &st), 0);
+		assert_true(S_ISFIFO(st.st_mode));
+	}
+	/* Read as a snapshot: refused at once, no writer needed. */
+	assert_null(store_load(fifo, &err));
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	{
+		struct ht_meta meta;
+		uint32_t counts[HT_KIND_COUNT];
+		assert_int_equal(store_peek(fifo, &meta, counts), -1);
+	}
+}
+
+/* The cache's own files are never opened through a link: a link at the
+ * name is removed and a fresh file made; the file it named is untouched. */
+static void test_cache_files(void **state)
+{
+	const char *dir = testutil_tmpdir("test_store_cache");
+	char victim[1100], name[1100];
+	struct stat st;
+	FILE *fp;
+	int fd;
+	(void)state;
+	assert_non_null(dir);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	snprintf(name, sizeof name, "%s/fetch.lock", dir);
+	fp = fopen(victim, "w");
+	assert_non_null(fp);
+	fputs("precious", fp);
+	fclose(fp);
+	assert_int_equal(symlink(victim, name), 0);
+	fd = store_cache_open(name, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "1234\n", 5), 5);
+	close(fd);
+	slurp_is(victim, "precious");
+	assert_int_equal(lstat(name, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* A hard link too. */
+	assert_int_equal(unlink(name), 0);
+	assert_int_equal(link(victim, name), 0);
+	fd = store_cache_open(name, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	slurp_is(victim, "precious");
+	/* Read: a link or a FIFO is as good as absent. */
+	assert_int_equal(unlink(name), 0);
+	assert_int_equal(symlink(victim, name), 0);
+	assert_null(store_cache_read(name));
+	assert_int_equal(unlink(name), 0);
+	assert_int_equal(mkfifo(name, 0600), 0);
+	assert_null(store_cache_read(name));
+	/* A FIFO at a name to write: replaced, never waited on. */
+	fd = store_cache_open(name, O_RDWR);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(lstat(name, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+}
+
 static void test_paths(void **state)
 {
 	char buf[512], dir[1200];
@@ -370,6 +506,8 @@ int main(void)
 		cmocka_unit_test(test_killed_writer),
 		cmocka_unit_test(test_stale_temps),
 		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_output_kinds),
+		cmocka_unit_test(test_cache_files),
 		cmocka_unit_test(test_paths),
 	};
 	const char *dir = testutil_tmpdir("store");
