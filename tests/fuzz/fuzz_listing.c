@@ -10,19 +10,18 @@
 #include <string.h>
 
 #include "hubtop/listing.h"
+#include "hubtop/safetext.h"
 #include "hubtop/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The one text rule (safetext.h): no C0/C1 control, DEL, bidirectional or
+ * zero-width formatting character, nothing but valid UTF-8. */
 static void check_text(const char *s, const char *what)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0)) {
-			fprintf(stderr, "control byte 0x%02x kept in %s\n", *p, what);
-			abort();
-		}
+	if (!safetext_valid(s, SIZE_MAX)) {
+		fprintf(stderr, "forbidden text kept in %s: %s\n", what, s);
+		abort();
 	}
 }
 
