@@ -590,8 +590,10 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "downloads, descending; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
-			       "standard output; a file is written atomically.  Columns: see\n"
-			       "docs/export.md.\n\n%s", filter_help);
+			       "standard output; a file is replaced atomically, keeping its mode\n"
+			       "(a link: its target); a device or FIFO (/dev/stdout, /dev/null) is\n"
+			       "written to, never replaced.  Columns: see docs/export.md.\n\n%s",
+			       filter_help);
 			return 0;
 		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
 			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
