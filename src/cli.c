@@ -213,7 +213,7 @@ static void help_main(void)
 	       "  fetch        fetch the Hub's listings into the cache\n"
 	       "  import FILE  build a snapshot from Hub listing items (JSON or JSON Lines)\n"
 	       "  demo         write a demo snapshot of any size\n"
-	       "  orgs         check the organisation directory; list unattributed accounts\n\n"
+	       "  orgs         check the organisation directory; unattributed accounts; coverage\n\n"
 	       "Explorer options:\n"
 	       "  --pane NAME            models datasets regions orgs trends concentration\n"
 	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
