@@ -595,6 +595,9 @@ static int parse_line(struct orgdir *d, const char *s, size_t len, const char *s
 		if (type == OT_UNKNOWN_ORG)
 			report(diag, "%s:%u: type 'unknown-org' is given by hubtop to organisations the "
 			       "directory lacks, not written in it (valid: " VALID_TYPES ")", src, line);
+		else if (!f[3].len)
+			report(diag, "%s:%u: no type for '%s' (valid: " VALID_TYPES ")", src, line,
+			       quote(q, sizeof q, f[0].s, f[0].len));
 		else
 			report(diag, "%s:%u: unknown type '%s' (valid: " VALID_TYPES ")", src, line,
 			       quote(q, sizeof q, f[3].s, f[3].len));
@@ -805,16 +808,116 @@ int orgdir_load_default(struct orgdir *d, const char *shipped_path, struct orgdi
 
 unsigned orgdir_check_file(const char *path, struct orgdir_diag *diag)
 {
+	return orgdir_check_full(path, diag, NULL, NULL);
+}
+
+struct twice_ctx {
+	const struct orgdir *d;
+	size_t owner;            /* entry whose same_as column is read */
+	uint32_t *first;         /* per synthesized entry: first naming entry + 1 */
+	const char *seen[ORGDIR_MAX_ALIASES + 1];
+	size_t seen_len[ORGDIR_MAX_ALIASES + 1];
+	unsigned n_seen;
+	struct orgdir_diag *diag;
+};
+
+/* An account named twice in one same_as column, or named by two lines while
+ * it has no line of its own: the second case silently merges two groups,
+ * so the file should say it once. */
+static void twice_one(void *vctx, const char *name, size_t len)
+{
+	struct twice_ctx *c = vctx;
+	const struct org_entry *o = &c->d->e[c->owner];
+	char buf[ORGDIR_MAX_ACCOUNT + 1];
+	int64_t j;
+	if (len > ORGDIR_MAX_ACCOUNT)
+		return;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	for (unsigned k = 0; k < c->n_seen; k++) {
+		if (c->seen_len[k] == len) {
+			size_t m = 0;
+			while (m < len && lower((unsigned char)c->seen[k][m]) == lower((unsigned char)name[m]))
+				m++;
+			if (m == len) {
+				report(c->diag, "%s:%u: same_as names '%s' twice (valid: each account once)",
+				       o->source, o->line, buf);
+				return;
+			}
+		}
+	}
+	if (c->n_seen <= ORGDIR_MAX_ALIASES) {
+		c->seen[c->n_seen] = name;
+		c->seen_len[c->n_seen++] = len;
+	}
+	j = find(c->d, buf);
+	if (j < 0 || (size_t)j < c->d->n_real)
+		return;
+	if (!c->first[j - (int64_t)c->d->n_real]) {
+		c->first[j - (int64_t)c->d->n_real] = (uint32_t)c->owner + 1;
+		return;
+	}
+	{
+		const struct org_entry *f = &c->d->e[c->first[j - (int64_t)c->d->n_real] - 1];
+		report(c->diag, "%s:%u: '%s' in same_as is also in the same_as of '%s' (line %u) and "
+		       "has no line of its own (valid: give '%s' its own line, or name it in one "
+		       "same_as column)", o->source, o->line, buf, f->account, f->line, buf);
+	}
+}
+
+unsigned orgdir_check_full(const char *path, struct orgdir_diag *diag,
+			   struct orgdir_diag *no_country, struct orgdir_check *stats)
+{
 	struct orgdir *d = orgdir_new();
 	struct orgdir_diag local = {NULL, NULL, 0};
 	struct orgdir_diag *dg = diag ? diag : &local;
 	unsigned before = dg->errors;
+	struct twice_ctx c;
+	if (stats)
+		memset(stats, 0, sizeof *stats);
 	if (!d) {
 		report(dg, "%s: out of memory", path);
 		return dg->errors - before;
 	}
-	if (load_path(d, path, dg, 1) < 0)
+	if (load_path(d, path, dg, 1) < 0) {
 		report(dg, "%s: cannot read: %s (check the path)", path, strerror(errno));
+		orgdir_free(d);
+		return dg->errors - before;
+	}
+	memset(&c, 0, sizeof c);
+	c.d = d;
+	c.diag = dg;
+	c.first = calloc(d->n - d->n_real + 1, sizeof *c.first);
+	if (!c.first) {
+		report(dg, "%s: out of memory", path);
+		orgdir_free(d);
+		return dg->errors - before;
+	}
+	for (size_t i = 0; i < d->n_real; i++) {
+		const struct org_entry *e = &d->e[i];
+		const struct org_entry *ce = e->canonical >= 0 ? &d->e[e->canonical] : e;
+		if (d->p[i].same_as[0]) {
+			c.owner = i;
+			c.n_seen = 0;
+			each_name(d->p[i].same_as, twice_one, &c);
+		}
+		if (stats) {
+			stats->entries++;
+			stats->by_type[e->type]++;
+		}
+		/* An alias without a country of its own counts for its
+		 * organisation's: only entries that end up with none are listed. */
+		if (!e->n_countries && !ce->n_countries) {
+			if (stats)
+				stats->no_country++;
+			if (no_country)
+				report(no_country, "%s:%u: %s\t%s\t%s", e->source, e->line, e->account,
+				       orgdir_type_key((enum org_type)e->type), e->note);
+		}
+	}
+	if (stats)
+		stats->aliases = (unsigned)(d->n - d->n_real);
+	free(c.first);
 	orgdir_free(d);
 	return dg->errors - before;
 }

@@ -112,6 +112,30 @@ run 0 "$HUBTOP" orgs check && has "$T/out" "valid"
 printf 'account\tname\tcountries\ttype\tsame_as\tnote\nacme\tAcme\tUS\tindustry\t\t\nacme\tAcme\tUS\tindustry\t\t\nzeta\tZeta\tZZ\tindustry\t\t\n' >"$T/orgs.tsv"
 run 1 "$HUBTOP" orgs check "$T/orgs.tsv" && has "$T/err" "orgs.tsv:3:.*acme" && has "$T/err" "orgs.tsv:4:.*ZZ"
 run 0 "$HUBTOP" orgs unattributed --top 5 && has "$T/out" "tiny-user\|someone\|orphan\|loop"
+# Listed twice case-insensitively, through same_as, without a type: problems
+# with their lines; an entry without a country is listed for review, not a problem.
+printf 'Acme\tAcme\tUS\tindustry\t\t\nacme\tAcme\tUS\tindustry\t\t\nbeta\tBeta\tFR\tindustry\tgone\t\ngamma\tGamma\tDE\tindustry\tgone,delta,Delta\t\nnotype\tNo type\tUS\t\t\t\nsolo\tSolo\t\tindependent\t\thome not public\n' >"$T/twice.tsv"
+run 1 "$HUBTOP" orgs check "$T/twice.tsv" && has "$T/err" "twice.tsv:2:.*duplicate account 'acme'" &&
+	has "$T/err" "twice.tsv:4:.*'gone' in same_as is also in the same_as of 'beta' (line 3)" &&
+	has "$T/err" "twice.tsv:4:.*names 'Delta' twice" && has "$T/err" "twice.tsv:5:.*no type" &&
+	has "$T/out" "twice.tsv:6: solo.independent.home not public" && has "$T/out" "1 without a country"
+printf 'solo\tSolo\t\tindependent\t\thome not public\nacme\tAcme\tUS\tindustry\tacme-old\t\nacme-old\tAcme (old)\t\tindustry\t\trenamed\n' >"$T/ok.tsv"
+run 0 "$HUBTOP" orgs check "$T/ok.tsv" && has "$T/out" "ok.tsv:1: solo" && has "$T/out" "valid" &&
+	has "$T/out" "1 without a country"
+grep -q "acme-old" "$T/out" && bad "an alias counts for its organisation's country" || ok
+run 0 "$HUBTOP" orgs check --quiet "$T/ok.tsv" && has "$T/out" "valid"
+grep -q "ok.tsv:1: solo" "$T/out" && bad "--quiet still lists entries without a country" || ok
+for s in check unattributed coverage; do
+	run 0 "$HUBTOP" orgs "$s" --help && has "$T/out" "Usage: hubtop orgs" && has "$T/out" "--kind"
+done
+run 2 "$HUBTOP" orgs unattributed --kind robots && has "$T/err" "org, user, unchecked or any"
+run 0 "$HUBTOP" orgs unattributed --kind unchecked --top 2 && has "$T/out" "not checked"
+[ "$(grep -c 'not checked' "$T/out")" = 2 ] && ok || bad "--top 2 did not keep 2 rows"
+run 0 "$HUBTOP" orgs unattributed --kind user && grep -q "not checked" "$T/out" &&
+	bad "--kind user kept accounts the Hub was not asked about" || ok
+run 0 "$HUBTOP" orgs coverage --top 3 --list && has "$T/out" "top 3 accounts" &&
+	has "$T/out" "with a country: *[0-9.]*% of downloads" && has "$T/out" "in the directory:"
+run 2 "$HUBTOP" orgs coverage --top 0 && has "$T/err" "positive whole number"
 
 # The explorer refuses to run without a terminal, and says what to use.
 run 1 "$HUBTOP" </dev/null && has "$T/err" "needs a terminal"

@@ -67,6 +67,23 @@ int orgdir_load_default(struct orgdir *d, const char *shipped_path, struct orgdi
  * Returns the number of problems (0 = valid). */
 unsigned orgdir_check_file(const char *path, struct orgdir_diag *diag);
 
+/* What a check counts besides problems. */
+struct orgdir_check {
+	unsigned entries;              /* lines that define an account */
+	unsigned by_type[OT_COUNT];
+	unsigned aliases;              /* accounts named only in same_as columns */
+	unsigned no_country;           /* entries without a country, own or organisation's */
+};
+/* orgdir_check_file, plus as problems: an account named twice in one
+ * same_as column, and an account without a line of its own named in the
+ * same_as of two lines (it would silently merge their groups).  Entries left
+ * without a country (neither theirs nor their organisation's) are not
+ * problems: each goes to no_country (may be NULL) as
+ * "file:line: account<TAB>type<TAB>note", so a reviewer can read them.
+ * stats may be NULL.  Returns the number of problems.  Cost: one load. */
+unsigned orgdir_check_full(const char *path, struct orgdir_diag *diag,
+			   struct orgdir_diag *no_country, struct orgdir_check *stats);
+
 /* Entry for an account (case-insensitive), or NULL.  Aliases resolve to
  * their own entry; use canonical to reach the organisation. */
 const struct org_entry *orgdir_lookup(const struct orgdir *d, const char *account);
