@@ -1661,8 +1661,8 @@ static int worker_join(struct hub *hb, struct worker *w)
 	}
 	if (hb->idle_row > HUB_MAX_IDLE_ROW || hb->idle_total > HUB_MAX_IDLE_TOTAL) {
 		set_err(hb, "the server's next-page links do not move on: %u pages %s brought no "
-			    "item not already fetched (the same page again, whatever the cursor); "
-			    "stopped. Check that the endpoint is a Hugging Face Hub",
+			    "item not already fetched (empty, or the same items again); stopped. "
+			    "Check that the endpoint is a Hugging Face Hub",
 			hb->idle_row > HUB_MAX_IDLE_ROW ? hb->idle_row : hb->idle_total,
 			hb->idle_row > HUB_MAX_IDLE_ROW ? "in a row" : "of this fetch");
 		return -1;

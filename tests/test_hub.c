@@ -1124,6 +1124,9 @@ static void test_hostile_pagination(void **state)
 	run_fatal("respell@2x200", NULL, esame, &h, 1);
 	assert_int_equal(listing_requests(&h), 2);
 	hub_stop(&h);
+	run_fatal("selflink@2x200", NULL, esame, &h, 1);
+	assert_int_equal(listing_requests(&h), 2);
+	hub_stop(&h);
 	/* The cursor ignored: page 1 forever, each time with a fresh cursor. */
 	run_fatal("ignorecursor@2x200", NULL, eidle, &h, 1);
 	assert_true(listing_requests(&h) <= 1 + 6 + 1);

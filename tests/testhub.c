@@ -735,9 +735,9 @@ static void lower_priority_close(int fd)
 /* The hostile faults that change an ordinary page (see usage()). */
 static int hostile_page_fault(const char *f)
 {
-	static const char *const names[] = { "cycle", "respell", "ignorecursor", "padded",
-					     "longlink", "badlink", "hugeheader", "hugelink", "manyheaders",
-					     "trickle", NULL };
+	static const char *const names[] = { "cycle", "selflink", "respell", "ignorecursor",
+					     "padded", "longlink", "badlink", "hugeheader",
+					     "hugelink", "manyheaders", "trickle", NULL };
 	size_t i;
 	for (i = 0; names[i]; i++)
 		if (!strcmp(f, names[i]))
@@ -1010,6 +1010,9 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			 * page: its query without the cursor. */
 			snprintf(link, sizeof link, "Link: <http://127.0.0.1:%d/api/%s?%s>; rel=\"next\"\r\n",
 				 port, kind_path[kind], c);
+		} else if (fault_is(fault, "selflink")) {
+			/* This very page, spelled as it was asked for. */
+			snprintf(link, sizeof link, "Link: <%.8000s>; rel=\"next\"\r\n", r->target);
 		} else if (fault_is(fault, "respell")) {
 			/* This very page, its parameters in reverse order and one
 			 * letter percent-encoded. */
@@ -1421,7 +1424,8 @@ static void usage(void)
 	      "                        in the JSON body, its errors[], the header, or both).\n"
 	      "                        Hostile pages: cycle (page N of the listing links back\n"
 	      "                        to the first page: see --cycle-pages),\n"
-	      "                        respell (next link to this page, spelled differently),\n"
+	      "                        selflink (next link to this very page), respell (the\n"
+	      "                        same, spelled differently),\n"
 	      "                        ignorecursor (page 1 again, with a fresh cursor),\n"
 	      "                        padded (1 MiB of padding in the first item),\n"
 	      "                        longlink (a next link over 8 KiB), badlink (a next\n"
