@@ -117,6 +117,8 @@ for case in "respell@2x200|points to the same page|2" "ignorecursor@2x200|do not
 	cmp -s "$H/$(basename "$SNAP")" "$T/good.snap" && ok || bad "$f: the previous snapshot changed"
 	n=$(grep -c '^GET /api/' "$LOG")
 	[ "$n" -le "$max" ] && ok || bad "$f: $n requests, expected at most $max"
+	j=$(wc -c <"$H/fetch.journal" 2>/dev/null || echo 0)
+	[ "$j" -lt 65536 ] && ok || bad "$f: a journal of $j bytes"
 done
 
 # The token: sent to the test hub on every request, never printed or stored.
