@@ -494,8 +494,13 @@ static uint64_t url_limit(const char *url)
 
 static int hexv(int c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 /* Decodes the %XX escapes of s[0..n) into out; returns the length. */
@@ -524,8 +529,8 @@ static int cmp_param(const void *a, const void *b)
 static int page_key(const char *url, uint64_t *key)
 {
 	const char *p = strstr(url, "://"), *q, *e, *seg;
-	size_t n = strlen(url), np = 0, o, i;
-	char *buf, **par;
+	size_t n = strlen(url), np = 0, o, i, k;
+	char *buf, **par, *out;
 
 	p = p ? p + 3 : url;
 	p += strcspn(p, "/?#");
@@ -556,18 +561,17 @@ static int page_key(const char *url, uint64_t *key)
 			seg++;
 	}
 	qsort(par, np, sizeof *par, cmp_param);
-	/* path NUL param NUL param ...: written over the end of buf. */
-	{
-		char *out = buf + o;
-		size_t k = strlen(buf) + 1;
-		memmove(out, buf, k);
-		for (i = 0; i < np; i++) {
-			size_t l = strlen(par[i]) + 1;
-			memmove(out + k, par[i], l);
-			k += l;
-		}
-		*key = store_checksum(out, k);
+	/* "path NUL param NUL param NUL ...", after what it is made of (buf
+	 * holds twice the URL and more). */
+	out = buf + o;
+	k = strlen(buf) + 1;
+	memcpy(out, buf, k);
+	for (i = 0; i < np; i++) {
+		size_t l = strlen(par[i]) + 1;
+		memcpy(out + k, par[i], l);
+		k += l;
 	}
+	*key = store_checksum(out, k);
 	if (!*key)
 		*key = 1; /* 0 marks a free slot */
 	free(buf);
