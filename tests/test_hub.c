@@ -1095,6 +1095,8 @@ static void test_hostile_pagination(void **state)
 					     "rather than take the listing as complete", NULL };
 	static const char *const ebad[] = { "next-page link", "cannot be read",
 					    "rather than take the listing as complete", NULL };
+	static const char *const enotaurl[] = { "next-page link", "is not a URL",
+						"rather than take the listing as complete", NULL };
 	static const char *const ehdr[] = { "headers larger than libcurl accepts", NULL };
 	static const char *const emany[] = { "more than 256 KiB of headers", NULL };
 	static const char *const eslow[] = { "less than 1024 bytes a second", "3 attempts", NULL };
@@ -1144,6 +1146,7 @@ static void test_hostile_pagination(void **state)
 	run_fatal("longlink@2", NULL, elong, &h, 0);
 	run_fatal("longlink@4", NULL, elong, &h, 0);
 	run_fatal("badlink@3", NULL, ebad, &h, 0);
+	run_fatal("notaurl@2", NULL, enotaurl, &h, 0);
 	/* Headers libcurl refuses, or that pass the client's own bound: said
 	 * so, not "Out of memory". */
 	run_fatal("hugeheader@2", NULL, ehdr, &h, 0);

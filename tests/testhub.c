@@ -736,7 +736,7 @@ static void lower_priority_close(int fd)
 static int hostile_page_fault(const char *f)
 {
 	static const char *const names[] = { "cycle", "selflink", "respell", "ignorecursor",
-					     "padded", "longlink", "badlink", "hugeheader",
+					     "padded", "longlink", "badlink", "notaurl", "hugeheader",
 					     "hugelink", "manyheaders", "trickle", NULL };
 	size_t i;
 	for (i = 0; names[i]; i++)
@@ -1010,6 +1010,10 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			 * page: its query without the cursor. */
 			snprintf(link, sizeof link, "Link: <http://127.0.0.1:%d/api/%s?%s>; rel=\"next\"\r\n",
 				 port, kind_path[kind], c);
+		} else if (fault_is(fault, "notaurl")) {
+			/* A host no URL parser takes. */
+			snprintf(link, sizeof link, "Link: <http://[::1/api/%s?%s>; rel=\"next\"\r\n",
+				 kind_path[kind], c);
 		} else if (fault_is(fault, "selflink")) {
 			/* This very page, spelled as it was asked for. */
 			snprintf(link, sizeof link, "Link: <%.8000s>; rel=\"next\"\r\n", r->target);
@@ -1429,7 +1433,8 @@ static void usage(void)
 	      "                        ignorecursor (page 1 again, with a fresh cursor),\n"
 	      "                        padded (1 MiB of padding in the first item),\n"
 	      "                        longlink (a next link over 8 KiB), badlink (a next\n"
-	      "                        link without its closing '>'), hugeheader and\n"
+	      "                        link without its closing '>'), notaurl (a next link\n"
+	      "                        that is not a URL), hugeheader and\n"
 	      "                        hugelink (a 200 KiB header line, or Link), manyheaders\n"
 	      "                        (1,000 headers of 1 KiB), trickle (2 bytes a second)\n",
 	      stderr);
