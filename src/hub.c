@@ -47,7 +47,20 @@
 #define HUB_PAGE_TREE_MAX ((size_t)256 << 20)
 #define HUB_MAX_URL 8192
 #define HUB_MAX_WAIT_S 900
-#define HUB_MAX_EMPTY_PAGES 5
+/* Headers of one answer: a Hub answer has about 2 KiB. */
+#define HUB_MAX_HEADERS ((size_t)256 << 10)
+/* Slower than this for timeout_s seconds: the request is given up and retried. */
+#define HUB_MIN_RATE 1024L
+/* Requests given up for slowness in a row before the crawl stops. */
+#define HUB_MAX_SLOW 3u
+/* Crawl budgets, so that no server can make a crawl endless: pages with a
+ * next link that bring no new item, in a row and in one fetch; and the
+ * journal's size, at most HUB_JOURNAL_SLACK plus HUB_JOURNAL_PER_ITEM for
+ * each item held (a Hub page takes about 400 bytes an item). */
+#define HUB_MAX_IDLE_ROW 5u
+#define HUB_MAX_IDLE_TOTAL 20u
+#define HUB_JOURNAL_SLACK ((uint64_t)16 << 20)
+#define HUB_JOURNAL_PER_ITEM ((uint64_t)16 << 10)
 
 static const char *const model_fields[] = {
 	"downloads", "downloadsAllTime", "likes", "trendingScore", "createdAt", "lastModified",
@@ -70,6 +83,11 @@ struct resp {
 	int offsite;               /* a redirect left the endpoint: aborted */
 	char offsite_url[512];
 	char link_next[HUB_MAX_URL];
+	size_t link_too_long;      /* a next link of this many bytes, not kept */
+	int link_bad;              /* a next link that cannot be read */
+	size_t header_bytes;       /* of this answer */
+	int headers_done;          /* the blank line after the headers came */
+	int header_overflow;       /* more than HUB_MAX_HEADERS: aborted */
 	char err_header[512];      /* X-Error-Message */
 	double retry_after;        /* seconds, <0 unknown */
 	double ratelimit_t;        /* RateLimit t=, <0 unknown */
@@ -85,6 +103,7 @@ struct page {
 	/* Set by the worker. */
 	int not_json;              /* not a JSON array: nothing added, ask again */
 	uint64_t elems;            /* array elements */
+	uint64_t added;            /* items new to the builder */
 };
 
 struct hub {
@@ -136,7 +155,14 @@ struct hub {
 	char retry_url[HUB_MAX_URL]; /* a page that was not JSON, to ask again */
 	size_t retry_len;            /* its size */
 	unsigned retry_attempts;     /* answers in a row that were not JSON */
-	unsigned empty_pages;        /* empty pages in a row with a next link */
+	/* Pages with a next link that brought no new item: in a row (and how
+	 * many elements they held), and in this fetch. */
+	unsigned idle_row, idle_total;
+	uint64_t idle_elems;
+	/* Keys of the pages asked for in this listing (see page_key): open
+	 * addressing, 0 free. */
+	uint64_t *seen;
+	size_t seen_n, seen_cap;
 
 	/* Organisation answers from the journal: "kind name" lines. */
 	char *orgs_known;
@@ -464,6 +490,124 @@ static uint64_t url_limit(const char *url)
 	return 0;
 }
 
+/* ---- pages already asked for --------------------------------------------- */
+
+static int hexv(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes the %XX escapes of s[0..n) into out; returns the length. */
+static size_t pct_decode(char *out, const char *s, size_t n)
+{
+	size_t i, o = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
+			out[o++] = (char)(hexv(s[i + 1]) * 16 + hexv(s[i + 2]));
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	return o;
+}
+
+static int cmp_param(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What identifies the page an absolute URL of the endpoint asks for,
+ * however it is spelled: its path and its parameters, decoded and sorted,
+ * without limit (the crawl changes it).  0, or -1 out of memory. */
+static int page_key(const char *url, uint64_t *key)
+{
+	const char *p = strstr(url, "://"), *q, *e, *seg;
+	size_t n = strlen(url), np = 0, o, i, k;
+	char *buf, **par, *out;
+
+	p = p ? p + 3 : url;
+	p += strcspn(p, "/?#");
+	e = p + strcspn(p, "#");
+	q = memchr(p, '?', (size_t)(e - p));
+	buf = malloc(2 * n + 2);
+	par = malloc((n / 2 + 2) * sizeof *par);
+	if (!buf || !par) {
+		free(buf);
+		free(par);
+		return -1;
+	}
+	/* The decoded parameters, each NUL-terminated, after the path. */
+	o = pct_decode(buf, p, (size_t)((q ? q : e) - p));
+	buf[o++] = '\0';
+	for (seg = q ? q + 1 : e; seg < e;) {
+		size_t sl = strcspn(seg, "&#");
+		if (sl) {
+			size_t d = pct_decode(buf + o, seg, sl);
+			buf[o + d] = '\0';
+			if (strncmp(buf + o, "limit=", 6) && strcmp(buf + o, "limit")) {
+				par[np++] = buf + o;
+				o += d + 1;
+			}
+		}
+		seg += sl;
+		if (seg < e && *seg == '&')
+			seg++;
+	}
+	qsort(par, np, sizeof *par, cmp_param);
+	/* "path NUL param NUL param NUL ...", after what it is made of (buf
+	 * holds twice the URL and more). */
+	out = buf + o;
+	k = strlen(buf) + 1;
+	memcpy(out, buf, k);
+	for (i = 0; i < np; i++) {
+		size_t l = strlen(par[i]) + 1;
+		memcpy(out + k, par[i], l);
+		k += l;
+	}
+	*key = store_checksum(out, k);
+	if (!*key)
+		*key = 1; /* 0 marks a free slot */
+	free(buf);
+	free(par);
+	return 0;
+}
+
+/* Adds key to the pages seen.  1 added, 0 seen before, -1 out of memory. */
+static int seen_add(struct hub *hb, uint64_t key)
+{
+	size_t i, mask;
+	if ((hb->seen_n + 1) * 2 > hb->seen_cap) {
+		size_t cap = hb->seen_cap ? hb->seen_cap * 2 : 256, j;
+		uint64_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (j = 0; j < hb->seen_cap; j++) {
+			if (!hb->seen[j])
+				continue;
+			for (i = hb->seen[j] & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = hb->seen[j];
+		}
+		free(hb->seen);
+		hb->seen = t;
+		hb->seen_cap = cap;
+	}
+	mask = hb->seen_cap - 1;
+	for (i = key & mask; hb->seen[i]; i = (i + 1) & mask)
+		if (hb->seen[i] == key)
+			return 0;
+	hb->seen[i] = key;
+	hb->seen_n++;
+	return 1;
+}
+
 /* ---- progress ------------------------------------------------------------ */
 
 static int hub_cancelled(struct hub *hb)
@@ -557,33 +701,70 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* 1 when the link parameters in [p, e) hold rel="next" (or rel=next, or
+ * next among the space-separated relations of rel="..."). */
+static int rel_is_next(const char *p, const char *e)
+{
+	for (; p + 3 <= e; p++) {
+		const char *v;
+		if (strncasecmp(p, "rel", 3) ||
+		    (p[-1] != ';' && p[-1] != ' ' && p[-1] != '\t'))
+			continue;
+		for (v = p + 3; v < e && (*v == ' ' || *v == '\t'); v++)
+			;
+		if (v >= e || *v != '=')
+			continue;
+		for (v++; v < e && (*v == ' ' || *v == '\t'); v++)
+			;
+		if (v < e && *v == '"')
+			v++;
+		while (v < e && *v != '"' && *v != ';' && *v != ',') {
+			const char *t = v;
+			while (v < e && *v != ' ' && *v != '"' && *v != ';' && *v != ',')
+				v++;
+			if (v - t == 4 && !strncasecmp(t, "next", 4))
+				return 1;
+			while (v < e && *v == ' ')
+				v++;
+		}
+	}
+	return 0;
+}
+
+/* Finds the next link of a Link header's value.  One too long to keep, or
+ * one that cannot be read, is noted: only the absence of a next link may
+ * end a listing. */
 static void parse_link(struct resp *r, const char *v, size_t n)
 {
 	const char *end = v + n;
+	if (r->link_next[0] || r->link_too_long || r->link_bad)
+		return; /* the first next link counts */
 	while (v < end) {
 		const char *lt = memchr(v, '<', (size_t)(end - v)), *gt, *next;
+		size_t ulen;
 		if (!lt)
 			return;
 		gt = memchr(lt, '>', (size_t)(end - lt));
-		if (!gt)
+		if (!gt) {
+			/* An unterminated target: if it is the next link, the
+			 * listing cannot go on. */
+			r->link_bad = rel_is_next(lt, end);
 			return;
+		}
 		next = memchr(gt, '<', (size_t)(end - gt));
 		if (!next)
 			next = end;
-		{
-			size_t plen = (size_t)(next - gt), i;
-			char params[256];
-			if (plen >= sizeof params)
-				plen = sizeof params - 1;
-			for (i = 0; i < plen; i++)
-				params[i] = (char)tolower((unsigned char)gt[i]);
-			params[plen] = '\0';
-			if ((strstr(params, "rel=\"next\"") || strstr(params, "rel=next")) &&
-			    (size_t)(gt - lt - 1) < sizeof r->link_next) {
-				memcpy(r->link_next, lt + 1, (size_t)(gt - lt - 1));
-				r->link_next[gt - lt - 1] = '\0';
-				return;
+		if (rel_is_next(gt, next)) {
+			ulen = (size_t)(gt - lt - 1);
+			if (ulen >= sizeof r->link_next) {
+				r->link_too_long = ulen;
+			} else if (!ulen) {
+				r->link_bad = 1;
+			} else {
+				memcpy(r->link_next, lt + 1, ulen);
+				r->link_next[ulen] = '\0';
 			}
+			return;
 		}
 		v = next;
 	}
@@ -621,9 +802,23 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 		const char *sp = memchr(data, ' ', n);
 		r->status = sp ? strtol(sp + 1, NULL, 10) : 0;
 		r->link_next[0] = '\0';
+		r->link_too_long = 0;
+		r->link_bad = 0;
+		r->header_bytes = n;
+		r->headers_done = 0;
 		r->err_header[0] = '\0';
 		r->retry_after = -1;
 		r->ratelimit_t = -1;
+		return n;
+	}
+	r->header_bytes += n;
+	if (r->header_bytes > HUB_MAX_HEADERS) {
+		/* libcurl keeps every header in memory: bound them. */
+		r->header_overflow = 1;
+		return 0;
+	}
+	if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
+		r->headers_done = 1;
 		return n;
 	}
 	if (header_is(data, n, "link", &v, &vl)) {
@@ -680,6 +875,11 @@ static void resp_reset(struct resp *r)
 	r->offsite = 0;
 	r->offsite_url[0] = '\0';
 	r->link_next[0] = '\0';
+	r->link_too_long = 0;
+	r->link_bad = 0;
+	r->header_bytes = 0;
+	r->headers_done = 0;
+	r->header_overflow = 0;
 	r->err_header[0] = '\0';
 	r->retry_after = -1;
 	r->ratelimit_t = -1;
@@ -726,7 +926,8 @@ static int curl_setup(struct hub *hb)
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, HUB_MAX_REDIRS);
 	curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, t);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	/* A server that trickles (a few bytes a second) is as good as stalled. */
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, HUB_MIN_RATE);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, t);
 	/* A trickle just above the low-speed limit must not hold a request forever. */
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, t * 20);
@@ -847,13 +1048,25 @@ static double backoff_s(struct hub *hb, unsigned attempt)
 	return hub_backoff(hb->o->backoff_base, attempt, &hb->rng);
 }
 
+/* libcurl refuses a header line over CURL_MAX_HTTP_HEADER, and newer
+ * versions too many headers: older versions say "Out of memory", which
+ * misleads. */
+static int header_refused(CURLcode rc, const char *curl_err)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+	if (rc == CURLE_TOO_LARGE)
+		return 1;
+#endif
+	return rc == CURLE_OUT_OF_MEMORY || strstr(curl_err, "oo large") != NULL;
+}
+
 /* GETs url into hb->r, retrying transient failures.  A listing's body is
  * checked as JSON by the worker that parses it (see page_retry).  Returns 0
  * with hb->r holding a final answer (any status that is not transient), -1
  * with err set (gave up, refused, cancelled). */
 static int hub_request(struct hub *hb, const char *url)
 {
-	unsigned attempt;
+	unsigned attempt, slow = 0;
 	char why[512], shown[320];
 	url_for_msg(shown, sizeof shown, url);
 
@@ -893,6 +1106,19 @@ static int hub_request(struct hub *hb, const char *url)
 				shown, HUB_MAX_BODY >> 20);
 			return -1;
 		}
+		if (r->header_overflow) {
+			set_err(hb, "the answer from %s has more than %zu KiB of headers, far more "
+				    "than a Hub sends; stopped. Check that the endpoint is a Hugging Face Hub",
+				shown, HUB_MAX_HEADERS >> 10);
+			return -1;
+		}
+		if (rc != CURLE_OK && !r->headers_done && header_refused(rc, hb->curl_err)) {
+			set_err(hb, "the answer from %s has headers larger than libcurl accepts (a "
+				    "line over %d KiB, or too many), far more than a Hub sends; stopped. "
+				    "Check that the endpoint is a Hugging Face Hub",
+				shown, CURL_MAX_HTTP_HEADER >> 10);
+			return -1;
+		}
 		if (rc == CURLE_TOO_MANY_REDIRECTS) {
 			set_err(hb, "%s redirects more than %ld times (a redirect loop?); check that the "
 				    "endpoint is a Hugging Face Hub",
@@ -907,8 +1133,10 @@ static int hub_request(struct hub *hb, const char *url)
 				return -1;
 			}
 			snprintf(why, sizeof why, "%s", hb->curl_err[0] ? hb->curl_err : curl_easy_strerror(rc));
+			slow = rc == CURLE_OPERATION_TIMEDOUT ? slow + 1 : 0;
 		} else if (transient_status(r->status)) {
 			char msg[320];
+			slow = 0;
 			server_message(r, msg, sizeof msg);
 			snprintf(why, sizeof why, "HTTP %ld%s%s", r->status, msg[0] ? ": " : "", msg);
 			if (r->status == 429)
@@ -919,6 +1147,14 @@ static int hub_request(struct hub *hb, const char *url)
 			return 0;
 		}
 
+		if (slow >= HUB_MAX_SLOW) {
+			/* Stalled or trickling each time: more patience is no use. */
+			set_err(hb, "cannot fetch %s: %u attempts in a row timed out, with less than "
+				    "%ld bytes a second for %u s (%s); check the network and run the "
+				    "same command again, it resumes where it stopped",
+				shown, slow, HUB_MIN_RATE, hb->o->timeout_s ? hb->o->timeout_s : 30, why);
+			return -1;
+		}
 		if (attempt >= hb->o->max_retries ||
 		    /* Nothing listening or no such host: most likely a wrong endpoint,
 		     * not worth minutes of patience. */
@@ -1270,6 +1506,26 @@ static void worker_page(struct hub *hb, struct page *pg)
 		goto fail;
 	}
 	pg->elems = ps.items + ps.duplicates + ps.rejected;
+	pg->added = ps.items;
+	{
+		/* The journal stays proportional to the items it holds, whatever
+		 * the server sends again or pads its pages with. */
+		uint64_t held = table_builder_count(hb->b, HT_MODELS) +
+				table_builder_count(hb->b, HT_DATASETS);
+		if (hb->jlen + pg->len + 128 > HUB_JOURNAL_SLACK + held * HUB_JOURNAL_PER_ITEM) {
+			char shown[320];
+			url_for_msg(shown, sizeof shown, pg->url);
+			snprintf(why, sizeof why, "the server's pages take far more bytes than the items "
+						  "they bring (padding, or the same items again): with %s the "
+						  "journal would pass %llu MiB for %llu items (more than %llu "
+						  "KiB an item); stopped. Check that the endpoint is a Hugging "
+						  "Face Hub",
+				 shown, (unsigned long long)((hb->jlen + pg->len) >> 20),
+				 (unsigned long long)held,
+				 (unsigned long long)(HUB_JOURNAL_PER_ITEM >> 10));
+			goto fail;
+		}
+	}
 	if (journal_append(hb, 'P', (int)pg->kind, pg->body, pg->len, why, sizeof why))
 		goto fail;
 	pthread_mutex_lock(&hb->mu);
@@ -1336,6 +1592,29 @@ static int worker_give(struct hub *hb, struct worker *w, struct page *pg)
 	return 0;
 }
 
+/* Records the page that an accepted page's next link leads to; -1 with err
+ * set when it was asked for before in this listing (a cycle: the crawl
+ * would never end) or memory is short. */
+static int page_seen(struct hub *hb, const struct page *pg)
+{
+	char shown[320], back[320];
+	uint64_t key;
+	int rc;
+	if (page_key(pg->next, &key) || (rc = seen_add(hb, key)) < 0) {
+		set_err(hb, "out of memory");
+		return -1;
+	}
+	if (rc)
+		return 0;
+	url_for_msg(shown, sizeof shown, pg->url);
+	url_for_msg(back, sizeof back, pg->next);
+	set_err(hb, "the server's next-page link for %s leads back to a page already fetched "
+		    "(%s): the listing would go round for ever; stopped. Check that the endpoint "
+		    "is a Hugging Face Hub",
+		shown, back);
+	return -1;
+}
+
 /* Waits until the worker is done with its page.  Returns 0, 1 when the page
  * was not JSON (its URL in hb->retry_url: see page_retry), or -1 with err
  * set when the crawl must stop. */
@@ -1355,7 +1634,16 @@ static int worker_join(struct hub *hb, struct worker *w)
 			rc = 1;
 		} else if (!hb->worker_failed) {
 			hb->retry_attempts = 0;
-			hb->empty_pages = pg->next[0] && pg->elems == 0 ? hb->empty_pages + 1 : 0;
+			if (pg->next[0] && !pg->added) {
+				hb->idle_row++;
+				hb->idle_total++;
+				hb->idle_elems += pg->elems;
+			} else {
+				hb->idle_row = 0;
+				hb->idle_elems = 0;
+			}
+			if (pg->next[0] && !rc && page_seen(hb, pg) < 0)
+				rc = -1;
 		}
 		/* The body's buffer takes the response after next. */
 		free(hb->spare);
@@ -1368,9 +1656,19 @@ static int worker_join(struct hub *hb, struct worker *w)
 		set_err(hb, "%s", hb->worker_err);
 		return -1;
 	}
-	if (hb->empty_pages > HUB_MAX_EMPTY_PAGES) {
+	if (rc < 0)
+		return -1;
+	if (hb->idle_row > HUB_MAX_IDLE_ROW && !hb->idle_elems) {
 		set_err(hb, "the server keeps sending empty pages with a next-page link; "
 			    "stopped. Check that the endpoint is a Hugging Face Hub");
+		return -1;
+	}
+	if (hb->idle_row > HUB_MAX_IDLE_ROW || hb->idle_total > HUB_MAX_IDLE_TOTAL) {
+		set_err(hb, "the server's next-page links do not move on: %u pages %s brought no "
+			    "item not already fetched (empty, or the same items again); stopped. "
+			    "Check that the endpoint is a Hugging Face Hub",
+			hb->idle_row > HUB_MAX_IDLE_ROW ? hb->idle_row : hb->idle_total,
+			hb->idle_row > HUB_MAX_IDLE_ROW ? "in a row" : "of this fetch");
 		return -1;
 	}
 	return rc;
@@ -1455,11 +1753,23 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 	hb->prog.expected = hb->expected;
 	hb->prog.estimated = hb->estimated;
 	hb->retry_attempts = 0;
-	hb->empty_pages = 0;
+	hb->idle_row = 0;
+	hb->idle_elems = 0;
 	if (resume_next && resume_next[0])
 		snprintf(url, sizeof url, "%s", resume_next);
 	else
 		listing_url(hb, kind, top && top < hb->limit ? top : hb->limit, url, sizeof url);
+	/* The pages of this listing asked for, from its first. */
+	hb->seen_n = 0;
+	if (hb->seen)
+		memset(hb->seen, 0, hb->seen_cap * sizeof *hb->seen);
+	{
+		uint64_t key;
+		if (page_key(url, &key) || seen_add(hb, key) < 0) {
+			set_err(hb, "out of memory");
+			return -1;
+		}
+	}
 
 	for (;;) {
 		struct page *pg;
@@ -1501,11 +1811,42 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 			return -1;
 		}
 		next[0] = '\0';
+		if (hb->r.link_too_long || hb->r.link_bad) {
+			/* Only the absence of a next link means the last page. */
+			char shown[320];
+			url_for_msg(shown, sizeof shown, url);
+			if (hb->r.link_too_long)
+				set_err(hb, "the server's next-page link for %s is %zu bytes long, more "
+					    "than the %d hubtop follows; stopped rather than take the "
+					    "listing as complete. Check that the endpoint is a Hugging "
+					    "Face Hub",
+					shown, hb->r.link_too_long, HUB_MAX_URL - 1);
+			else
+				set_err(hb, "the server's next-page link for %s cannot be read (empty, "
+					    "or without its closing '>'); stopped rather than take the "
+					    "listing as complete. Check that the endpoint is a Hugging "
+					    "Face Hub",
+					shown);
+			worker_join(hb, w);
+			return -1;
+		}
 		if (hb->r.link_next[0]) {
 			char *eff = NULL;
 			char shown[320];
+			uint64_t knext, kurl;
 			curl_easy_getinfo(hb->h, CURLINFO_EFFECTIVE_URL, &eff);
 			rc = url_resolve(hb, eff ? eff : url, hb->r.link_next, next, sizeof next);
+			if (rc < 0) {
+				char here[320];
+				url_for_msg(here, sizeof here, url);
+				url_for_msg(shown, sizeof shown, hb->r.link_next);
+				set_err(hb, "the server's next-page link for %s (%s) is not a URL, or one "
+					    "longer than %d bytes; stopped rather than take the listing "
+					    "as complete. Check that the endpoint is a Hugging Face Hub",
+					here, shown, HUB_MAX_URL - 1);
+				worker_join(hb, w);
+				return -1;
+			}
 			if (rc != 0) {
 				url_for_msg(shown, sizeof shown, hb->r.link_next);
 				set_err(hb, "the server's next-page link points to %s, which is not the "
@@ -1515,7 +1856,14 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 				worker_join(hb, w);
 				return -1;
 			}
-			if (!strcmp(next, url)) {
+			if (page_key(next, &knext) || page_key(url, &kurl)) {
+				set_err(hb, "out of memory");
+				worker_join(hb, w);
+				return -1;
+			}
+			/* The same page, however spelled; other pages seen before
+			 * are caught when this one is accepted (see page_seen). */
+			if (!strcmp(next, url) || knext == kurl) {
 				url_for_msg(shown, sizeof shown, url);
 				set_err(hb, "the server's next-page link for %s points to the same page; "
 					    "stopped. Run again later",
@@ -1742,6 +2090,7 @@ static void hub_cleanup(struct hub *hb)
 	if (hb->b)
 		table_builder_free(hb->b);
 	free(hb->orgs_known);
+	free(hb->seen);
 	if (hb->jfd >= 0)
 		close(hb->jfd);
 	if (hb->lock_fd >= 0)

@@ -102,6 +102,25 @@ cmp -s "$SNAP" "$T/good.snap" && ok || bad "the previous snapshot changed after 
 run 0 "$HUBTOP" info --cache-dir "$C" && has "$T/out" "models: *42"
 [ -e "$C/fetch.journal" ] && ok || bad "a failed fetch should keep its journal"
 
+# A hostile Hub: pagination that never ends (the same page spelled
+# otherwise, the cursor ignored), a next link too long to follow.  Each:
+# exit 1 under --quiet with what the server did, the previous snapshot byte
+# for byte, a bounded number of requests.
+for case in "respell@2x200|points to the same page|2" "ignorecursor@2x200|do not move on|8" \
+	"longlink@2|rather than take the listing as complete|2"; do
+	f=${case%%|*}; rest=${case#*|}; msg=${rest%|*}; max=${rest##*|}
+	hub_start "hostile-${f%%@*}" --fault "$f"
+	H=$T/hostile-${f%%@*}
+	mkdir -p "$H" && cp "$T/good.snap" "$H/$(basename "$SNAP")"
+	run 1 "$HUBTOP" fetch --quiet --endpoint "$EP" --cache-dir "$H" --orgs 0 &&
+		has "$T/err" "$msg" && has "$T/err" "previous snapshot is unchanged"
+	cmp -s "$H/$(basename "$SNAP")" "$T/good.snap" && ok || bad "$f: the previous snapshot changed"
+	n=$(grep -c '^GET /api/' "$LOG")
+	[ "$n" -le "$max" ] && ok || bad "$f: $n requests, expected at most $max"
+	j=$(wc -c <"$H/fetch.journal" 2>/dev/null || echo 0)
+	[ "$j" -lt 65536 ] && ok || bad "$f: a journal of $j bytes"
+done
+
 # The token: sent to the test hub on every request, never printed or stored.
 hub_start token --require-token "$TOKEN"
 HF_TOKEN=$TOKEN run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$T/tok" --orgs 3

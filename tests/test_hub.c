@@ -1063,6 +1063,107 @@ static void test_fatal_faults(void **state)
 	assert_null(strstr(fatal_err, "Said in the body"));
 }
 
+static long file_size(const char *dir, const char *name)
+{
+	char p[1400];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return stat(p, &st) ? -1 : (long)st.st_size;
+}
+
+/* Listing requests the hub logged, models and datasets. */
+static int listing_requests(const struct hubproc *h)
+{
+	return count_lines_with(h->log, "GET /api/models?") +
+	       count_lines_with(h->log, "GET /api/datasets?");
+}
+
+/* A hostile server (tests/testhub's hostile faults): pagination that never
+ * ends, next links that cannot be followed, huge headers, a trickle.  Each
+ * stops the crawl with its own message after a bounded number of requests,
+ * the journal bounded, the previous snapshot intact (run_fatal). */
+static void test_hostile_pagination(void **state)
+{
+	struct hubproc h;
+	static const char *const ecycle[] = { "leads back to a page already fetched", NULL };
+	static const char *const esame[] = { "points to the same page", NULL };
+	static const char *const eidle[] = { "do not move on", "in a row", NULL };
+	static const char *const eidletot[] = { "do not move on", "of this fetch", NULL };
+	static const char *const epad[] = { "far more bytes than the items", "16 KiB an item",
+					    NULL };
+	static const char *const elong[] = { "next-page link", "bytes long",
+					     "rather than take the listing as complete", NULL };
+	static const char *const ebad[] = { "next-page link", "cannot be read",
+					    "rather than take the listing as complete", NULL };
+	static const char *const enotaurl[] = { "next-page link", "is not a URL",
+						"rather than take the listing as complete", NULL };
+	static const char *const ehdr[] = { "headers larger than libcurl accepts", NULL };
+	static const char *const emany[] = { "more than 256 KiB of headers", NULL };
+	static const char *const eslow[] = { "less than 1024 bytes a second", "3 attempts", NULL };
+	static const char *const gen[] = { "--generate", "300", NULL };
+	static const char *const cycle4[] = { "--cycle-pages", "4", NULL };
+	/* Pages without a new item (empty, each with a next link never seen
+	 * before) 5 at a time, a new page between: never more than 5 in a row,
+	 * 21 in all by the fifth run. */
+	static const char *const idle_runs[] = { "--fault", "emptypages@8x5", "--fault",
+						 "emptypages@14x5", "--fault", "emptypages@20x5",
+						 "--fault", "emptypages@26x5", NULL };
+	double t0;
+	(void)state;
+
+	make_old_snapshot();
+	/* Cycles of 2 and of 4 pages: stopped when the page that closes the
+	 * cycle is accepted, one request later at most.  Bounded faults (x200),
+	 * so that a client without the check ends, as if complete. */
+	run_fatal("cycle@1x200", NULL, ecycle, &h, 1);
+	assert_true(listing_requests(&h) <= 3);
+	hub_stop(&h);
+	run_fatal("cycle@1x200", cycle4, ecycle, &h, 1);
+	assert_true(listing_requests(&h) <= 5);
+	hub_stop(&h);
+	/* The same page spelled otherwise (parameters reordered, a letter
+	 * percent-encoded): never asked for. */
+	run_fatal("respell@2x200", NULL, esame, &h, 1);
+	assert_int_equal(listing_requests(&h), 2);
+	hub_stop(&h);
+	run_fatal("selflink@2x200", NULL, esame, &h, 1);
+	assert_int_equal(listing_requests(&h), 2);
+	hub_stop(&h);
+	/* The cursor ignored: page 1 forever, each time with a fresh cursor. */
+	run_fatal("ignorecursor@2x200", NULL, eidle, &h, 1);
+	assert_true(listing_requests(&h) <= 1 + 6 + 1);
+	assert_true(file_size(h.cache, "fetch.journal") < 64 * 1024);
+	hub_stop(&h);
+	run_fatal("emptypages@2x5", idle_runs, eidletot, &h, 1);
+	assert_true(listing_requests(&h) <= 5 * 6 + 1);
+	hub_stop(&h);
+	/* Each page 1 MiB of padding for 6 new items: the journal stops at
+	 * 16 MiB and 16 KiB an item. */
+	run_fatal("padded@1x0", gen, epad, &h, 1);
+	assert_true(file_size(h.cache, "fetch.journal") <= (16l << 20) + 20 * 6 * (16l << 10));
+	hub_stop(&h);
+	/* Next links that cannot be followed: never the end of the listing. */
+	run_fatal("longlink@2", NULL, elong, &h, 0);
+	run_fatal("longlink@4", NULL, elong, &h, 0);
+	run_fatal("badlink@3", NULL, ebad, &h, 0);
+	run_fatal("notaurl@2", NULL, enotaurl, &h, 0);
+	/* Headers libcurl refuses, or that pass the client's own bound: said
+	 * so, not "Out of memory". */
+	run_fatal("hugeheader@2", NULL, ehdr, &h, 0);
+	assert_null(strstr(fatal_err, "Out of memory"));
+	run_fatal("hugelink@2", NULL, ehdr, &h, 0);
+	assert_null(strstr(fatal_err, "Out of memory"));
+	run_fatal("manyheaders@2", NULL, emany, &h, 0);
+	/* Two bytes a second: below the low-speed limit for timeout_s (1 s),
+	 * given up three times, then a clear error, in seconds. */
+	t0 = now_s();
+	run_fatal("trickle@2x0", NULL, eslow, &h, 1);
+	if (now_s() - t0 > 15)
+		fail_msg("a trickling server held the fetch %.1f s", now_s() - t0);
+	assert_int_equal(count_lines_with(h.log, "GET /api/models?"), 1 + 3);
+	hub_stop(&h);
+}
+
 /* An error stops the crawl; the next fetch resumes from the journal. */
 static void test_resume_after_error(void **state)
 {
@@ -1609,6 +1710,7 @@ int main(void)
 		cmocka_unit_test(test_backoff_bounds),
 		cmocka_unit_test(test_backoff_waits),
 		cmocka_unit_test(test_fatal_faults),
+		cmocka_unit_test(test_hostile_pagination),
 		cmocka_unit_test(test_resume_after_error),
 		cmocka_unit_test(test_cancel_and_resume),
 		cmocka_unit_test(test_lock),
@@ -1643,5 +1745,8 @@ int main(void)
 	unsetenv("HF_ENDPOINT");
 	unsetenv("HF_HUB_OFFLINE");
 	signal(SIGPIPE, SIG_IGN);
+	/* HUBTOP_TEST_FILTER=test_x: that test alone (a glob). */
+	if ((tmp = getenv("HUBTOP_TEST_FILTER")) && *tmp)
+		cmocka_set_test_filter(tmp);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

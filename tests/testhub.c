@@ -63,6 +63,7 @@ static struct fault faults[32];
 static size_t n_faults;
 static unsigned max_limit = 1000, page_size = 1000000;
 static unsigned delay_ms, slow_ms = 20000, ratelimit_t = 1;
+static unsigned cycle_pages = 2;  /* the cycle fault's length */
 static int chunked_pages;
 static int gzip_pages;           /* pages gzip-encoded for clients that accept it */
 static unsigned conns;          /* connections accepted, on either port (under mu) */
@@ -406,21 +407,23 @@ static int send_all(int fd, const void *p, size_t n)
 
 static int send_head(int fd, int status, const char *reason, const char *extra, long long clen)
 {
-	char h[8192];
-	int n;
+	/* extra may be as large as the hostile header faults make it. */
+	size_t cap = 256 + strlen(reason) + (extra ? strlen(extra) : 0);
+	char *h = xrealloc(NULL, cap);
+	int n, rc;
 	if (clen >= 0)
-		n = snprintf(h, sizeof h,
+		n = snprintf(h, cap,
 			     "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
 			     "%sContent-Length: %lld\r\n\r\n",
 			     status, reason, extra ? extra : "", clen);
 	else
-		n = snprintf(h, sizeof h,
+		n = snprintf(h, cap,
 			     "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
 			     "%sTransfer-Encoding: chunked\r\n\r\n",
 			     status, reason, extra ? extra : "");
-	if (n < 0 || (size_t)n >= sizeof h)
-		return -1;
-	return send_all(fd, h, (size_t)n);
+	rc = n < 0 || (size_t)n >= cap ? -1 : send_all(fd, h, (size_t)n);
+	free(h);
+	return rc;
 }
 
 static int send_chunk(int fd, const char *p, size_t n)
@@ -589,6 +592,8 @@ static size_t cursor_pos(const struct list *l, const char *cursor)
 		dec[i] = (char)(a * 16 + b);
 	}
 	dec[n] = '\0';
+	/* The ignorecursor fault's fresh cursors: "-N" after the position. */
+	dec[strcspn(dec, "-")] = '\0';
 	memset(&key, 0, sizeof key);
 	key.downloads = strtoull(dec, &colon, 10);
 	if (*colon != ':' || strlen(colon + 1) >= sizeof key.oid)
@@ -727,6 +732,42 @@ static void lower_priority_close(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 }
 
+/* The hostile faults that change an ordinary page (see usage()). */
+static int hostile_page_fault(const char *f)
+{
+	static const char *const names[] = { "cycle", "selflink", "respell", "ignorecursor",
+					     "padded", "longlink", "badlink", "notaurl", "hugeheader",
+					     "hugelink", "manyheaders", "trickle", NULL };
+	size_t i;
+	for (i = 0; names[i]; i++)
+		if (!strcmp(f, names[i]))
+			return 1;
+	return 0;
+}
+
+static int fault_is(const char *fault, const char *name)
+{
+	return fault && !strcmp(fault, name);
+}
+
+/* The ordinary answer, one byte at a time, two a second, until done or the
+ * client hangs up. */
+static int send_trickle(int fd, const char *extra, const char *p, size_t n)
+{
+	size_t i;
+	if (send_head(fd, 200, "OK", extra, (long long)n))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		if (send_all(fd, p + i, 1))
+			return -1;
+		/* Readable means closed: the client sends nothing while it reads. */
+		if (poll(&pf, 1, 500) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Returns 0 keep going, -1 close the connection. */
 static int handle_listing(int fd, const struct request *r, int kind, const char *path_prefix)
 {
@@ -746,7 +787,8 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 	if (fault && strcmp(fault, "change") && strcmp(fault, "linkhost") &&
 	    strcmp(fault, "linkport") && strcmp(fault, "linkscheme") &&
 	    strcmp(fault, "bigstring") && strcmp(fault, "badutf8") && strcmp(fault, "slow") &&
-	    strcmp(fault, "reset") && strcmp(fault, "truncate") && strcmp(fault, "deep")) {
+	    strcmp(fault, "reset") && strcmp(fault, "truncate") && strcmp(fault, "deep") &&
+	    !hostile_page_fault(fault)) {
 		int status = atoi(fault);
 		char loc[9000];
 		if (!strcmp(fault, "429retry"))
@@ -887,6 +929,8 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			pthread_mutex_unlock(&mu);
 			return send_error(fd, 400, "Bad Request", "Invalid cursor", NULL);
 		}
+		if (fault_is(fault, "ignorecursor"))
+			pos = 0;
 	}
 	end = pos + limit < l->n ? pos + limit : l->n;
 	buf_str(&b, "[");
@@ -943,17 +987,114 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			}
 		}
 		c = q;
+		if (fault_is(fault, "ignorecursor")) {
+			/* Page 1 again, with a cursor never sent before. */
+			static unsigned seq;
+			char raw[120], *x;
+			size_t k;
+			snprintf(raw, sizeof raw, "%llu:%s-%u", (unsigned long long)l->v[end - 1].downloads,
+				 l->v[end - 1].oid, ++seq);
+			for (k = 0, x = cur; raw[k] && k < 90; k++, x += 2)
+				snprintf(x, 3, "%02x", (unsigned char)raw[k]);
+		}
 		/* The off-origin faults change one part each: host, port or scheme. */
 		snprintf(link, sizeof link,
-			 "Link: <%s://%s:%d/api/%s?%s%scursor=%s>; rel=\"next\"\r\n",
+			 "Link: <%s://%s:%d/api/%s?%s%scursor=%s%s>; rel=\"next\"\r\n",
 			 fault && !strcmp(fault, "linkscheme") ? "https" : "http",
 			 fault && !strcmp(fault, "linkhost") ? "localhost" : "127.0.0.1",
 			 fault && !strcmp(fault, "linkport") ? other_port : port,
-			 kind_path[kind], c, *c ? "&" : "", cur);
+			 kind_path[kind], c, *c ? "&" : "", cur,
+			 fault_is(fault, "longlink") ? "&pad=" : "");
+		if (fault_is(fault, "cycle") && pos >= (size_t)(cycle_pages - 1) * limit) {
+			/* Page N of a cycle of N (--cycle-pages) back to the first
+			 * page: its query without the cursor. */
+			snprintf(link, sizeof link, "Link: <http://127.0.0.1:%d/api/%s?%s>; rel=\"next\"\r\n",
+				 port, kind_path[kind], c);
+		} else if (fault_is(fault, "notaurl")) {
+			/* A host no URL parser takes. */
+			snprintf(link, sizeof link, "Link: <http://[::1/api/%s?%s>; rel=\"next\"\r\n",
+				 kind_path[kind], c);
+		} else if (fault_is(fault, "selflink")) {
+			/* This very page, spelled as it was asked for. */
+			snprintf(link, sizeof link, "Link: <%.8000s>; rel=\"next\"\r\n", r->target);
+		} else if (fault_is(fault, "respell")) {
+			/* This very page, its parameters in reverse order and one
+			 * letter percent-encoded. */
+			char tmp[8192], *save = NULL, *tok, *toks[MAX_PARAMS];
+			size_t nt = 0, k, ln;
+			snprintf(tmp, sizeof tmp, "%s", r->query);
+			for (tok = strtok_r(tmp, "&", &save); tok && nt < MAX_PARAMS;
+			     tok = strtok_r(NULL, "&", &save))
+				toks[nt++] = tok;
+			ln = (size_t)snprintf(link, sizeof link, "Link: </api/%s?", kind_path[kind]);
+			for (k = nt; k-- > 0 && ln < sizeof link;) {
+				const char *t = toks[k];
+				if (!strncmp(t, "sort=d", 6))
+					ln += (size_t)snprintf(link + ln, sizeof link - ln, "sort=%%64%s", t + 6);
+				else
+					ln += (size_t)snprintf(link + ln, sizeof link - ln, "%s", t);
+				if (k && ln < sizeof link)
+					link[ln++] = '&';
+			}
+			if (ln < sizeof link)
+				snprintf(link + ln, sizeof link - ln, ">; rel=\"next\"\r\n");
+		}
 	}
 	pthread_mutex_unlock(&mu);
 
-	buf_str(&extra, link);
+	if (fault_is(fault, "badlink") && link[0]) {
+		/* The next link without its closing '>'. */
+		char *gt = strstr(link, ">; rel");
+		if (gt)
+			memmove(gt, gt + 1, strlen(gt));
+	}
+	if (fault_is(fault, "longlink") && link[0]) {
+		/* The next link past 8 KiB: "&pad=ppp...". */
+		char *gt = strstr(link, "&pad=");
+		struct buf ll = { 0 };
+		size_t k;
+		buf_add(&ll, link, (size_t)(gt - link) + 5);
+		for (k = 0; k < 9000; k += 50)
+			buf_str(&ll, "pppppppppppppppppppppppppppppppppppppppppppppppppp");
+		buf_str(&ll, gt + 5);
+		buf_str(&extra, ll.p);
+		free(ll.p);
+	} else {
+		buf_str(&extra, link);
+	}
+	if (fault_is(fault, "hugeheader") || fault_is(fault, "hugelink")) {
+		/* One header line of 200 KiB: an X-Padding, or a Link whose
+		 * next URL is that long. */
+		size_t k;
+		if (fault_is(fault, "hugeheader"))
+			buf_str(&extra, "X-Padding: ");
+		else
+			buf_fmt(&extra, "Link: <http://127.0.0.1:%d/api/%s?cursor=", port, kind_path[kind]);
+		for (k = 0; k < (200u << 10); k += 64)
+			buf_str(&extra, "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh");
+		buf_str(&extra, fault_is(fault, "hugelink") ? ">; rel=\"next\"\r\n" : "\r\n");
+	} else if (fault_is(fault, "manyheaders")) {
+		/* 1,000 headers of 1 KiB: each line fine, the whole far too much. */
+		size_t k, j;
+		for (k = 0; k < 1000; k++) {
+			buf_fmt(&extra, "X-Padding-%zu: ", k);
+			for (j = 0; j < 1024; j += 64)
+				buf_str(&extra, "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm");
+			buf_str(&extra, "\r\n");
+		}
+	}
+	if (fault_is(fault, "padded") && b.len > 2 && b.p[1] == '{') {
+		/* 1 MiB of a field nobody asked for in the first item. */
+		struct buf pb = { 0 };
+		size_t k;
+		buf_str(&pb, "[{\"_pad\":\"");
+		for (k = 0; k < (1u << 20); k += 64)
+			buf_str(&pb, "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp");
+		buf_str(&pb, "\",");
+		buf_add(&pb, b.p + 2, b.len - 2);
+		free(b.p);
+		b = pb;
+	}
 	if (fault && !strcmp(fault, "deep")) {
 		/* Nesting far beyond anything a listing has. */
 		struct buf d = { 0 };
@@ -986,6 +1127,8 @@ static int handle_listing(int fd, const struct request *r, int kind, const char 
 			rc = send_all(fd, b.p + part, b.len - part);
 		else
 			rc = -1;
+	} else if (fault_is(fault, "trickle")) {
+		rc = send_trickle(fd, extra.p, b.p, b.len);
 	} else if (chunked_pages) {
 		size_t k;
 		rc = send_head(fd, 200, "OK", extra.p, -1);
@@ -1272,6 +1415,7 @@ static void usage(void)
 	      "  --delay-ms N          wait N ms before each listing answer\n"
 	      "  --slow-ms N           how long the 'slow' fault stalls (20000)\n"
 	      "  --ratelimit-t N       t= of the RateLimit header on 429 (1)\n"
+	      "  --cycle-pages N       pages in the cycle of the cycle fault (2)\n"
 	      "  --max-seconds N       exit after N seconds (120; 0 = never)\n"
 	      "  --fault SPEC          [org:]NAME[@K][xT]: the K-th listing (or organisation)\n"
 	      "                        request and the T-1 after it get fault NAME; T=0 forever.\n"
@@ -1281,7 +1425,18 @@ static void usage(void)
 	      "                        change, huge, endless, deep, manyvalues, bigstring, badutf8,\n"
 	      "                        linkhost, linkport, linkscheme, redirect, redirectoff, loop,\n"
 	      "                        jsonerr, jsonerrs, hdrerr, botherr (404 with the message\n"
-	      "                        in the JSON body, its errors[], the header, or both)\n",
+	      "                        in the JSON body, its errors[], the header, or both).\n"
+	      "                        Hostile pages: cycle (page N of the listing links back\n"
+	      "                        to the first page: see --cycle-pages),\n"
+	      "                        selflink (next link to this very page), respell (the\n"
+	      "                        same, spelled differently),\n"
+	      "                        ignorecursor (page 1 again, with a fresh cursor),\n"
+	      "                        padded (1 MiB of padding in the first item),\n"
+	      "                        longlink (a next link over 8 KiB), badlink (a next\n"
+	      "                        link without its closing '>'), notaurl (a next link\n"
+	      "                        that is not a URL), hugeheader and\n"
+	      "                        hugelink (a 200 KiB header line, or Link), manyheaders\n"
+	      "                        (1,000 headers of 1 KiB), trickle (2 bytes a second)\n",
 	      stderr);
 	exit(2);
 }
@@ -1358,6 +1513,8 @@ int main(int argc, char **argv)
 			delay_ms = (unsigned)atoi(v);
 		else if (!strcmp(a, "--slow-ms"))
 			slow_ms = (unsigned)atoi(v);
+		else if (!strcmp(a, "--cycle-pages"))
+			cycle_pages = (unsigned)atoi(v) > 1 ? (unsigned)atoi(v) : 2;
 		else if (!strcmp(a, "--ratelimit-t"))
 			ratelimit_t = (unsigned)atoi(v);
 		else if (!strcmp(a, "--max-seconds"))

@@ -40,7 +40,8 @@ struct hub_opts {
 	const char *ca_bundle;  /* extra CA bundle, or NULL */
 	unsigned max_retries;   /* per request */
 	double backoff_base;    /* seconds */
-	unsigned timeout_s;     /* connect timeout; no byte for this long: retried (0 = 30) */
+	unsigned timeout_s;     /* connect timeout; less than 1 KiB a second for this long:
+				 * retried, three times in a row: an error (0 = 30) */
 	/* Called at most ~10 times a second; return non-zero to cancel. */
 	int (*progress)(void *ctx, const struct hub_progress *p);
 	void *ctx;
@@ -69,6 +70,12 @@ double hub_backoff(double base, unsigned attempt, unsigned *rng);
 /* Crawls and writes the snapshot.  Organisation answers that the snapshot
  * being replaced holds (same endpoint) are kept and not asked again, unless
  * o->orgs_recheck.
+ * A listing ends only at a page without a next link; a next link that
+ * cannot be followed (too long, unreadable, another origin) is an error.
+ * No server can make a crawl endless: a next link back to a page already
+ * asked for (however spelled), more than 5 pages in a row (20 in a fetch)
+ * that bring no new item, or a journal past 16 MiB plus 16 KiB an item
+ * held, stop it with an error.
  * 0 on success, with a one-line summary
  * (counts, warnings) in err for the caller to print; -1 with a message in err
  * (status, URL without token, server message, what to do).  The previous
