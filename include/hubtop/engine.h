@@ -41,7 +41,7 @@
 enum eng_pane {
 	PANE_MODELS = 0,
 	PANE_DATASETS,
-	PANE_ORGS,        /* accounts (by the attribution mode) */
+	PANE_ORGS,        /* organisations or accounts (filter.level), by the attribution mode */
 	PANE_COUNTRIES,
 	PANE_GROUPS,
 	PANE_ORGTYPES,
@@ -116,6 +116,10 @@ struct eng_row {
 	double count_share;            /* count / result count */
 	uint16_t country;              /* orgs pane: the account's country */
 	uint8_t group, type;           /* orgs pane: its group and type */
+	/* Orgs pane: at the organisation level (filter.level), how many of
+	 * the organisation's accounts hold items of this table under this
+	 * attribution mode (filtered out or not); 1 at the account level. */
+	uint32_t accounts;
 };
 
 struct engine;
