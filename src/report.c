@@ -216,9 +216,10 @@ static void text_orgs(FILE *fp, struct engine *e, const struct eng_result *r)
 		thousands(rows[i].downloads, a, sizeof a);
 		thousands(rows[i].count, b, sizeof b);
 		if (org)
-			snprintf(acc, sizeof acc, "%4u account%s", rows[i].accounts, rows[i].accounts == 1 ? " " : "s");
-		fprintf(fp, "    %-28.28s %-2.2s %6.1f%% %17s downloads %12s items %s\n", rows[i].name,
-			rows[i].country ? country_key(rows[i].country) : "-", 100.0 * rows[i].share, a, b, acc);
+			snprintf(acc, sizeof acc, "%4u account%s", rows[i].accounts, rows[i].accounts == 1 ? "" : "s");
+		fprintf(fp, "    %-28.28s %-2.2s %6.1f%% %17s downloads %12s items%s%s\n", rows[i].name,
+			rows[i].country ? country_key(rows[i].country) : "-", 100.0 * rows[i].share, a, b,
+			org ? " " : "", acc);
 	}
 	free(rows);
 }
