@@ -19,7 +19,7 @@
 	X(VIEW_ORGS,       "orgs",            "4",            "Organisations pane (organisations or accounts)") \
 	X(VIEW_TRENDS,     "trends",          "5",            "Trends pane (shares by year of creation)") \
 	X(VIEW_CONC,       "concentration",   "6",            "Concentration pane (Lorenz curve, top-N shares)") \
-	X(ENTER,           "enter",           "Enter",        "Drill down: country to orgs, organisation to accounts, account to models, model to detail") \
+	X(ENTER,           "enter",           "Enter",        "Drill down: country, organisation, its accounts, models, detail") \
 	X(BACK,            "back",            "Backspace Esc", "Back to the previous view") \
 	G("Moving") \
 	X(MOVE_UP,         "up",              "Up k",         "Move up") \
