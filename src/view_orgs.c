@@ -14,18 +14,19 @@ enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_ACCTS, OC_COUNT, OC
        OC_BAR, OC_LIKES, OC_TREND, OC_N };
 
 /* Trending goes first when the screen is narrow, as on the Models pane,
- * unless the list is sorted by it (the list keeps its sort column). */
+ * unless the list is sorted by it (the list keeps its sort column); the
+ * bar goes before the number of accounts. */
 static const struct view_col orgs_cols[OC_N] = {
 	[OC_RANK]      = { "#",          6, 0, 1, -1,             3, 0 },
 	[OC_ACCOUNT]   = { "Account",   16, 1, 0, SORT_NAME,      99, 0 },
 	[OC_NAME]      = { "Name",      22, 0, 0, -1,             5, 0 },
 	[OC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             7, 0 },
 	[OC_TYPE]      = { "Org type",  11, 0, 0, -1,             6, 0 },
-	[OC_ACCTS]     = { "Accts",      5, 0, 1, -1,             3, 0 },
+	[OC_ACCTS]     = { "Accts",      5, 0, 1, -1,             4, 0 },
 	[OC_COUNT]     = { "Models",     7, 0, 1, SORT_COUNT,     8, 0 },
 	[OC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
 	[OC_SHARE]     = { "Share",      6, 0, 1, -1,             9, 0 },
-	[OC_BAR]       = { "",          12, 0, 0, -1,             4, 1 },
+	[OC_BAR]       = { "",          12, 0, 0, -1,             3, 1 },
 	[OC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     2, 0 },
 	[OC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
 };
