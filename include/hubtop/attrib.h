@@ -20,6 +20,10 @@
  * organisation is represented by one account of this space, the one of its
  * canonical directory entry; an account the directory does not know is its
  * own organisation.  acct_org maps every account to its representative.
+ * Every account of an organisation has the country, group and type of its
+ * canonical entry, so of its representative: the engine's organisation
+ * level relies on it.  Cost: O(accounts) more in attrib_build, and one
+ * account per directory entry of room.
  *
  * Cost: attrib_build is O(models + accounts): a read of each model's first
  * link and of its base's result, a read of each account name; names are

@@ -24,6 +24,15 @@
  * creation and name (about a second), the account order for author
  * filters; on the first trending sums asked for, the trending scores in
  * rank and account order and their unfiltered totals.
+ *
+ * Levels (filter.level): the engine keeps one "view" per (attribution
+ * mode, level).  At the organisation level (the default) an item counts
+ * for its account's organisation (attrib.h, acct_org); each view has its
+ * own item -> account map, cells, groups and orders, all made on first use
+ * in that view, so the account level costs memory only once asked for.
+ * engine_prepare_step readies the default level's.  Rows of PANE_ORGS are
+ * organisations (key: the representative account) or accounts.  --author
+ * and --org test the item's account, whatever the level.
  */
 #ifndef HUBTOP_ENGINE_H
 #define HUBTOP_ENGINE_H
