@@ -257,6 +257,18 @@ tt_wait_re " 2/2 *$"
 tt_keys BSpace
 tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +106"
 tt_wait "no filter"
+# A name no organisation has is refused at the prompt, with the closest.
+tt_keys :
+tt_type "filter org DeepSeek Qwen Grup"
+tt_keys Enter
+tt_wait "no organisation has that name (did you mean 'DeepSeek Qwen Group'?)"
+tt_keys :
+tt_type "filter org deepseek qwen group"
+tt_keys Enter
+tt_wait "--org 'deepseek qwen group'"
+tt_wait_re " 1/1 *$"
+tt_keys x
+tt_wait "no filter"
 # The request table knows it: help and the prompt.
 tt_keys :
 tt_type "toggle-level"
