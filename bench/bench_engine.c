@@ -6,7 +6,9 @@
  * With a snapshot file, it is loaded as the explorer loads it
  * (store_load_start: the checksum on the other core) instead of generated,
  * and the explorer's start-up (load + attribution + engine + first answer)
- * is timed too.  HUBTOP_BENCH_STEPS=1 prints the time of every step. */
+ * is timed too.  HUBTOP_BENCH_STEPS=1 prints the time of every step.
+ * The script runs at the default level (organisations, every account of
+ * one together); HUBTOP_BENCH_GROUP_BY=account runs it on single accounts. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,10 +145,11 @@ static int script(struct filter *f, int step, enum eng_sort *sort)
 	case 37: return filter_set(f, "min-downloads", "", err, sizeof err);
 	case 38: return filter_set(f, "gated", "", err, sizeof err);
 	default: {
-		int w = f->window, by = f->by;
+		int w = f->window, by = f->by, level = f->level;
 		filter_init(f);
 		f->window = w;
 		f->by = by;
+		f->level = level;
 		return 0;
 	}
 	}
@@ -420,6 +423,8 @@ int main(int argc, char **argv)
 		double idle_total = 0, idle_worst = 0;
 		total = 0;
 		filter_init(&f);
+		if (getenv("HUBTOP_BENCH_GROUP_BY"))
+			filter_set(&f, "group-by", getenv("HUBTOP_BENCH_GROUP_BY"), NULL, 0);
 		for (int i = 0; i < steps; i++) {
 			if (script(&f, i, &sort)) {
 				fprintf(stderr, "bench: bad script step %d\n", i);
@@ -461,6 +466,8 @@ int main(int argc, char **argv)
 				if (times[i] > times[worst])
 					worst = i;
 			filter_init(&f);
+			if (getenv("HUBTOP_BENCH_GROUP_BY"))
+				filter_set(&f, "group-by", getenv("HUBTOP_BENCH_GROUP_BY"), NULL, 0);
 			for (int i = 0; i <= worst; i++)
 				script(&f, i, &sort);
 			filter_to_args(&f, args, sizeof args);

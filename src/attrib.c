@@ -582,6 +582,52 @@ static void dir_fill(struct attrib *a, const struct ht_snapshot *s, const struct
 	}
 }
 
+/* a->acct_org: every account to the account of its organisation's
+ * canonical entry, made an extra account when no account of this space has
+ * that name (room for one per directory entry was left).  Deterministic:
+ * the canonical entry is fixed by the directory (orgdir.c), and extras are
+ * numbered in the order of the first account needing them. */
+static int orgs(struct attrib *a, const struct ht_snapshot *s, const struct orgdir *d,
+		struct attrib_priv *p)
+{
+	size_t nd = orgdir_count(d);
+	const struct org_entry *base = nd ? orgdir_entry(d, 0) : NULL;
+	uint32_t *ent_acct = malloc((nd + 1) * sizeof *ent_acct);
+	uint32_t na = a->n_accounts;
+	uint8_t unknown_group = (uint8_t)country_group_of(COUNTRY_UNKNOWN);
+	if (!ent_acct)
+		return -1;
+	for (size_t i = 0; i < nd; i++)
+		ent_acct[i] = UINT32_MAX;
+	for (uint32_t i = 0; i < na; i++) {
+		const struct org_entry *own;
+		a->acct_org[i] = i;
+		if (a->acct_entry[i] < 0 || !(own = orgdir_lookup(d, a->acct_name[i])))
+			continue;
+		if (ent_acct[own - base] == UINT32_MAX)
+			ent_acct[own - base] = i;
+	}
+	for (uint32_t i = 0; i < na; i++) {
+		int32_t ci = a->acct_entry[i];
+		if (ci < 0 || (size_t)ci >= nd)
+			continue;
+		if (ent_acct[ci] == UINT32_MAX) {
+			const char *name = orgdir_entry(d, (size_t)ci)->account;
+			uint32_t x = a->n_accounts++;
+			if (!(a->acct_name[x] = strarena_dup(&p->names, name, strlen(name)))) {
+				free(ent_acct);
+				return -1;
+			}
+			dir_fill(a, s, d, x, orgdir_entry(d, (size_t)ci), unknown_group);
+			a->acct_org[x] = x;
+			ent_acct[ci] = x;
+		}
+		a->acct_org[i] = ent_acct[ci];
+	}
+	free(ent_acct);
+	return 0;
+}
+
 static int own_first_cmp(const void *va, const void *vb)
 {
 	const struct lin_owner *x = *(const struct lin_owner *const *)va;
@@ -644,7 +690,7 @@ static int accounts(struct attrib *a, const struct ht_snapshot *s, const struct 
 	}
 	a->n_accounts = n + n_extra;
 	free(extra);
-	return 0;
+	return orgs(a, s, d, l->p);
 }
 
 static void *alloc_n(size_t n, size_t size)
@@ -653,17 +699,20 @@ static void *alloc_n(size_t n, size_t size)
 }
 
 /* The account arrays, for na accounts, in one block: acct_name first (the
- * widest), then acct_entry, acct_country, acct_group and acct_type. */
+ * widest), then acct_entry, acct_org, acct_country, acct_group and
+ * acct_type. */
 static int acct_alloc(struct attrib *a, size_t na)
 {
 	char *b = table_big_alloc(na * (sizeof *a->acct_name + sizeof *a->acct_entry +
-				  sizeof *a->acct_country + 2));
+				  sizeof *a->acct_org + sizeof *a->acct_country + 2));
 	if (!b)
 		return -1;
 	a->acct_name = (const char **)(void *)b;
 	b += na * sizeof *a->acct_name;
 	a->acct_entry = (int32_t *)(void *)b;
 	b += na * sizeof *a->acct_entry;
+	a->acct_org = (uint32_t *)(void *)b;
+	b += na * sizeof *a->acct_org;
 	a->acct_country = (uint16_t *)(void *)b;
 	b += na * sizeof *a->acct_country;
 	a->acct_group = (uint8_t *)b;
@@ -718,8 +767,9 @@ struct attrib *attrib_build(const struct ht_snapshot *s, const struct orgdir *d)
 		l.stamp = NULL;
 	}
 
-	/* Room for the snapshot's accounts and every missing owner. */
-	na = (size_t)s->n_accounts + l.n_own;
+	/* Room for the snapshot's accounts, every missing owner and an
+	 * account per directory entry (organisations, see orgs()). */
+	na = (size_t)s->n_accounts + l.n_own + orgdir_count(d);
 	if (na > 0x7fffffffu || acct_alloc(a, na) < 0 || accounts(a, s, d, &l) < 0)
 		goto fail;
 	lin_finish(&l, n);

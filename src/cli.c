@@ -163,7 +163,8 @@ static int check_terms(const char *cmd, const struct filter *f, const struct ses
 {
 	char err[2048];
 
-	if (filter_check_terms(f, s->snap, err, sizeof err) == 0)
+	if (filter_check_terms(f, s->snap, err, sizeof err) == 0 &&
+	    filter_check_orgs(f, s->attr, s->dir, err, sizeof err) == 0)
 		return 0;
 	err_usage(cmd, "%s", err);
 	return EXIT_USAGE;
@@ -179,6 +180,9 @@ static const char filter_help[] =
 	"  --org-type T,...       industry academia non-profit government community\n"
 	"                         independent unknown-org\n"
 	"  --author NAME,...      accounts (uploader, or lineage root with --by lineage)\n"
+	"  --org NAME,...         organisations, by name or by any of their accounts\n"
+	"                         (an organisation holds every account the directory\n"
+	"                         links to it); a name no organisation has is refused\n"
 	"  --task TAG             pipeline tag (datasets: task category)\n"
 	"  --library NAME         library, e.g. transformers\n"
 	"  --license ID           licence, e.g. apache-2.0 (a task, library or licence\n"
@@ -189,7 +193,10 @@ static const char filter_help[] =
 	"  --gated yes|no|any\n"
 	"  --window 30d|all       30-day (default) or all-time downloads\n"
 	"  --by uploader|lineage  count a derivative for its uploader (default) or\n"
-	"                         for the developer of its root base model\n";
+	"                         for the developer of its root base model\n"
+	"  --group-by organisation|account\n"
+	"                         rank organisations (default: all their accounts\n"
+	"                         together) or single accounts\n";
 
 static const char global_help[] =
 	"Global options:\n"
@@ -1274,6 +1281,10 @@ static int cmd_tui(struct args *a, const struct globals *g)
 		memcpy(given.library, c.filter.library, sizeof given.library);
 	if (strcmp(c.filter.license, file.license))
 		memcpy(given.license, c.filter.license, sizeof given.license);
+	if (c.filter.n_orgs != file.n_orgs || memcmp(c.filter.orgs, file.orgs, sizeof file.orgs)) {
+		given.n_orgs = c.filter.n_orgs;
+		memcpy(given.orgs, c.filter.orgs, sizeof given.orgs);
+	}
 	if ((rc = check_terms(NULL, &given, &s)) != 0) {
 		session_close(&s);
 		return rc;

@@ -36,6 +36,21 @@
 
 const unsigned eng_top_n[ENG_TOP_N] = { 10, 100, 200, 1000 };
 
+/* The engine's "modes": (attribution mode, level).  Views below
+ * ATTRIB_MODE_COUNT group items by account, the others by organisation;
+ * each view has its own cells, groups and orders, made on first use, so
+ * the machinery is the same for both levels. */
+#define ENG_VIEWS (2 * ATTRIB_MODE_COUNT)
+/* The default level's views: those start-up, engine_prepare_step and the
+ * side-by-side records (struct rank_rec) serve. */
+#define VIEW_DEF ATTRIB_MODE_COUNT
+
+static int filter_view(const struct filter *f)
+{
+	int m = f->by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	return f->level == LEVEL_ACCOUNT ? m : ATTRIB_MODE_COUNT + m;
+}
+
 /* One accumulation bucket of the hot loop. */
 struct cell_acc {
 	uint64_t count, downloads, likes;
@@ -125,12 +140,12 @@ struct ord {
 	uint64_t *dl_own;
 	uint64_t *uni;           /* per 64-rank word: its downloads are all equal */
 	struct rank_rec *rec;    /* by rank, when every creation time fits 32 bits */
-	uint16_t *cell[ATTRIB_MODE_COUNT];
-	uint32_t *crk[ATTRIB_MODE_COUNT];      /* ranks grouped by cell, ascending */
-	uint32_t *crk_off[ATTRIB_MODE_COUNT];  /* n_cells + 1 offsets into crk */
-	const uint32_t *acct[ATTRIB_MODE_COUNT]; /* the account each rank counts for */
-	uint32_t *acct_own[ATTRIB_MODE_COUNT];
-	uint32_t *grank[ATTRIB_MODE_COUNT];  /* kdata.gperm's rows as ranks (all-time) */
+	uint16_t *cell[ENG_VIEWS];
+	uint32_t *crk[ENG_VIEWS];      /* ranks grouped by cell, ascending */
+	uint32_t *crk_off[ENG_VIEWS];  /* n_cells + 1 offsets into crk */
+	const uint32_t *acct[ENG_VIEWS]; /* the account each rank counts for */
+	uint32_t *acct_own[ENG_VIEWS];
+	uint32_t *grank[ENG_VIEWS];  /* kdata.gperm's rows as ranks (all-time) */
 	uint16_t *term[TERM_COLS];  /* dense term codes (kdata.term_code) */
 	uint32_t *created;       /* creation, seconds (kdata.created_exact) */
 	const uint32_t *likes;
@@ -152,51 +167,57 @@ struct kdata {
 	uint16_t *term_code[TERM_COLS]; /* term index -> dense code, TERM_NONE if absent */
 	uint32_t term_codes[TERM_COLS]; /* codes in use; > TERM_MAX: the wide column is read */
 	int created_exact;       /* every creation time fits o[].created (0 <= t < 2^32 - 1) */
-	struct cell_tot *ctot[ATTRIB_MODE_COUNT];
+	struct cell_tot *ctot[ENG_VIEWS];
 	/* The cells that hold items, ascending: the only ones a pass touches,
 	 * so the only ones cleared and read back (a third of them on 2M
 	 * models). */
-	uint32_t *cused[ATTRIB_MODE_COUNT];
-	uint32_t ncused[ATTRIB_MODE_COUNT];
-	struct acct_tot *atot[ATTRIB_MODE_COUNT];
+	uint32_t *cused[ENG_VIEWS];
+	uint32_t ncused[ENG_VIEWS];
+	struct acct_tot *atot[ENG_VIEWS];
 	/* Items grouped by account (counting sort, rows ascending within an
 	 * account): goff[ac]..goff[ac+1] index gperm (rows) and the columns in
 	 * that order, so a per-account sum is a sequential pass.  atot: the
 	 * accounts' unfiltered totals. */
-	uint32_t *goff[ATTRIB_MODE_COUNT];
-	uint32_t *gperm[ATTRIB_MODE_COUNT];
-	uint64_t *gdl[ATTRIB_MODE_COUNT][2];  /* window downloads in that order */
-	uint32_t *glikes[ATTRIB_MODE_COUNT];  /* likes in that order */
-	uint64_t *gcreated[ATTRIB_MODE_COUNT]; /* creation in that order, UINT64_MAX unknown */
+	uint32_t *goff[ENG_VIEWS];
+	uint32_t *gperm[ENG_VIEWS];
+	uint64_t *gdl[ENG_VIEWS][2];  /* window downloads in that order */
+	uint32_t *glikes[ENG_VIEWS];  /* likes in that order */
+	uint64_t *gcreated[ENG_VIEWS]; /* creation in that order, UINT64_MAX unknown */
 	/* Per cell, its rows with a known creation time, earliest first: the
 	 * earliest match of a cell is the first of them that matches. */
-	uint32_t *cby[ATTRIB_MODE_COUNT];
-	uint32_t *cby_off[ATTRIB_MODE_COUNT];
+	uint32_t *cby[ENG_VIEWS];
+	uint32_t *cby_off[ENG_VIEWS];
 	/* Accounts with items by unfiltered window downloads, descending, and
 	 * how many of them each (type, country+group) class holds: the orgs
 	 * ranking of a country/group/type filter is then the first accounts
 	 * that pass.  Made on first use. */
-	uint32_t *aorder[ATTRIB_MODE_COUNT][2];
-	uint32_t *acls_n[ATTRIB_MODE_COUNT];
+	uint32_t *aorder[ENG_VIEWS][2];
+	uint32_t *acls_n[ENG_VIEWS];
 	/* The positions in aorder grouped by class, ascending within one:
 	 * class c holds apos[acls_off[c] .. acls_off[c + 1]).  A filter that
 	 * passes a few small classes reads their heads, not the whole order. */
-	uint32_t *acls_off[ATTRIB_MODE_COUNT];
-	uint32_t *apos[ATTRIB_MODE_COUNT][2];
+	uint32_t *acls_off[ENG_VIEWS];
+	uint32_t *apos[ENG_VIEWS][2];
 	/* The accounts with most items (at least OWN_MIN_ITEMS, at most
 	 * engine.n_own of them) have classes of their own, after the
 	 * (type, country+group) ones: their matches' sums are then a few
 	 * cells of the share pass, which the organisations ranking reads
 	 * instead of walking their items.  Made with the mode's cells. */
-	uint16_t *acct_cls[ATTRIB_MODE_COUNT];  /* account -> its class */
-	uint8_t *cls_type[ATTRIB_MODE_COUNT];   /* class -> its organisation type */
-	uint16_t *cls_cg[ATTRIB_MODE_COUNT];    /* class -> its country+group */
+	uint16_t *acct_cls[ENG_VIEWS];  /* account -> its class */
+	uint8_t *cls_type[ENG_VIEWS];   /* class -> its organisation type */
+	uint16_t *cls_cg[ENG_VIEWS];    /* class -> its country+group */
 	/* Trending, which only a ranking by it or an export's column reads,
 	 * so made on first use: per cell and per account, the unfiltered
 	 * sums; the scores in account-group order (kdata.gperm). */
-	uint64_t *ttot[ATTRIB_MODE_COUNT];
-	uint64_t *atr[ATTRIB_MODE_COUNT];
-	uint32_t *gtrending[ATTRIB_MODE_COUNT];
+	uint64_t *ttot[ENG_VIEWS];
+	uint64_t *atr[ENG_VIEWS];
+	uint32_t *gtrending[ENG_VIEWS];
+	/* The organisation views (ENG_VIEWS above ATTRIB_MODE_COUNT): per
+	 * mode, the item -> organisation map (the representative account of
+	 * the item's account, attrib.h) and per representative how many of
+	 * its accounts hold items here.  Made on first use. */
+	uint32_t *org_item[ATTRIB_MODE_COUNT];
+	uint32_t *org_nacc[ATTRIB_MODE_COUNT];
 	struct search_index *sx; /* the ids' search index */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
@@ -227,6 +248,7 @@ struct engine {
 	uint64_t *cbits;        /* scratch: ranks whose cell passes */
 	uint32_t *acct_sorted;  /* accounts by name, case-insensitive; built on first author filter */
 	uint64_t *acct_bits;
+	uint64_t *org_bits;     /* organisations a --org filter names; made on first one */
 	struct key_acc *kacc;   /* max(accounts, terms) */
 	uint64_t *ktr;          /* the same keys' trending, when a ranking asks; made on first use */
 	uint32_t kacc_n, gen;
@@ -588,6 +610,54 @@ static inline void heap_offer(struct cand *heap, size_t *n, size_t k, struct can
 
 static const uint32_t *get_perm(struct engine *e, enum ht_kind kind, enum eng_sort sort);
 
+/* The account each item counts for in view m: attribution's for the
+ * account views; for the organisation views, made on first use from them
+ * (datasets: both modes share one array, as in attribution).  NULL when
+ * memory runs out. */
+static const uint32_t *view_acct(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct attrib *a = e->a;
+	const uint32_t *acct;
+	uint32_t *oi, *nacc, na = a->n_accounts;
+	uint64_t *seen;
+	int b;
+	if (m < ATTRIB_MODE_COUNT)
+		return a->item_acct[kind][m];
+	b = m - ATTRIB_MODE_COUNT;
+	if (kd->org_item[b])
+		return kd->org_item[b];
+	acct = a->item_acct[kind][b];
+	if (b && acct == a->item_acct[kind][0]) {
+		if (!view_acct(e, kind, ATTRIB_MODE_COUNT))
+			return NULL;
+		kd->org_item[b] = kd->org_item[0];
+		kd->org_nacc[b] = kd->org_nacc[0];
+		return kd->org_item[b];
+	}
+	oi = table_big_alloc(((size_t)kd->n + 1) * sizeof *oi);
+	nacc = calloc((size_t)na + 1, sizeof *nacc);
+	seen = calloc(words_of(na) + 1, sizeof *seen);
+	if (!oi || !nacc || !seen) {
+		free(oi);
+		free(nacc);
+		free(seen);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < kd->n; i++) {
+		uint32_t ac = acct[i] < na ? acct[i] : 0;
+		oi[i] = a->acct_org[ac];
+		seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
+	}
+	for (uint32_t ac = 0; ac < na; ac++)
+		if ((seen[ac >> 6] >> (ac & 63)) & 1)
+			nacc[a->acct_org[ac]]++;
+	free(seen);
+	kd->org_item[b] = oi;
+	kd->org_nacc[b] = nacc;
+	return oi;
+}
+
 /* Items grouped by account for one attribution mode (see struct kdata)
  * and the per-account totals: a counting sort, reading the table in row
  * order and writing each item to its account's next slot. */
@@ -712,9 +782,11 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 	struct kdata *kd = &e->k[kind];
 	const struct ht_table *t = &e->s->t[kind];
 	const struct attrib *a = e->a;
-	const uint32_t *acct = a->item_acct[kind][m];
+	const uint32_t *acct = view_acct(e, kind, m);
 	uint32_t n = kd->n;
 	uint16_t *cell;
+	if (!acct)
+		return -1;
 	uint32_t *used;
 	struct cell_tot *ct;
 	if (kd->o[0].cell[m] && (!groups || kd->atot[m]))
@@ -759,17 +831,17 @@ static int kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 	}
 	if (!groups)
 		return 0;
-	if (m && acct == a->item_acct[kind][0]) {
-		if (kd_mode(e, kind, 0, 1))
+	if (m % ATTRIB_MODE_COUNT && acct == view_acct(e, kind, m - 1)) {
+		if (kd_mode(e, kind, m - 1, 1))
 			return -1;
 		/* Datasets: both modes are the uploader, one grouping serves. */
-		kd->goff[1] = kd->goff[0];
-		kd->gperm[1] = kd->gperm[0];
-		kd->gdl[1][0] = kd->gdl[0][0];
-		kd->gdl[1][1] = kd->gdl[0][1];
-		kd->glikes[1] = kd->glikes[0];
-		kd->gcreated[1] = kd->gcreated[0];
-		kd->atot[1] = kd->atot[0];
+		kd->goff[m] = kd->goff[m - 1];
+		kd->gperm[m] = kd->gperm[m - 1];
+		kd->gdl[m][0] = kd->gdl[m - 1][0];
+		kd->gdl[m][1] = kd->gdl[m - 1][1];
+		kd->glikes[m] = kd->glikes[m - 1];
+		kd->gcreated[m] = kd->gcreated[m - 1];
+		kd->atot[m] = kd->atot[m - 1];
 		return 0;
 	}
 	if (build_groups(e, kind, kd, m, acct)) {
@@ -838,7 +910,9 @@ static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 		o->dl = t->downloads;
 		o->likes = t->likes;
 		o->flags = t->flags;
-		o->acct[m] = e->a->item_acct[kind][m];
+		o->acct[m] = view_acct(e, kind, m);
+		if (m % ATTRIB_MODE_COUNT != m)
+			o->acct[m % ATTRIB_MODE_COUNT] = e->a->item_acct[kind][m % ATTRIB_MODE_COUNT];
 		return ord_uni(o, n);
 	}
 	if (!o->perm) {
@@ -868,9 +942,16 @@ static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 	o->flags = o->flags_own;
 	if (!o->cell[m] && !(o->cell[m] = gather16(kd->o[0].cell[m], o->perm, n)))
 		return -1;
-	if (!o->acct_own[m] && !(o->acct_own[m] = gather32(e->a->item_acct[kind][m], o->perm, n)))
+	if (!o->acct_own[m] && !(o->acct_own[m] = gather32(view_acct(e, kind, m), o->perm, n)))
 		return -1;
 	o->acct[m] = o->acct_own[m];
+	if (m >= ATTRIB_MODE_COUNT) {
+		/* The author and organisation tests read the account. */
+		int b = m - ATTRIB_MODE_COUNT;
+		if (!o->acct_own[b] && !(o->acct_own[b] = gather32(e->a->item_acct[kind][b], o->perm, n)))
+			return -1;
+		o->acct[b] = o->acct_own[b];
+	}
 	return ord_uni(o, n);
 }
 
@@ -1003,13 +1084,13 @@ static const uint32_t *ord_trending(struct engine *e, enum ht_kind kind, int win
 static int kd_trending(struct engine *e, enum ht_kind kind, int m)
 {
 	struct kdata *kd = &e->k[kind];
-	const uint32_t *tr = e->s->t[kind].trending, *acct = e->a->item_acct[kind][m];
+	const uint32_t *tr = e->s->t[kind].trending, *acct;
 	uint32_t na = e->a->n_accounts;
 	const uint16_t *cell;
 	uint64_t *ct, *at;
 	if (kd->ttot[m])
 		return 0;
-	if (kd_mode(e, kind, m, 0))
+	if (kd_mode(e, kind, m, 0) || !(acct = view_acct(e, kind, m)))
 		return -1;
 	cell = kd->o[0].cell[m];
 	ct = calloc((size_t)e->n_cells + 1, sizeof *ct);
@@ -1126,7 +1207,7 @@ static int ord_rec(struct engine *e, enum ht_kind kind, int win)
 	struct rank_rec *rec;
 	if (o->rec)
 		return 0;
-	if (ord_base(e, kind, win, 0) || ord_base(e, kind, win, 1) || ord_created(e, kind, win))
+	if (ord_base(e, kind, win, VIEW_DEF) || ord_base(e, kind, win, VIEW_DEF + 1) || ord_created(e, kind, win))
 		return -1;
 	if (!o->created)
 		return 0;
@@ -1137,8 +1218,8 @@ static int ord_rec(struct engine *e, enum ht_kind kind, int win)
 		rec[i].likes = o->likes[i];
 		rec[i].created = o->created[i];
 		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
-			rec[i].acct[m] = o->acct[m][i];
-			rec[i].cell[m] = o->cell[m][i];
+			rec[i].acct[m] = o->acct[VIEW_DEF + m][i];
+			rec[i].cell[m] = o->cell[VIEW_DEF + m][i];
 		}
 		rec[i].pad = 0;
 	}
@@ -1187,7 +1268,7 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 		}
 		free(by_day);
 	}
-	return ord_base(e, kind, 0, ATTRIB_UPLOADER);
+	return ord_base(e, kind, 0, VIEW_DEF + ATTRIB_UPLOADER);
 }
 
 static void match_set_free(struct match_set *ms)
@@ -1211,7 +1292,7 @@ static void kdata_free(struct kdata *kd)
 		free(o->trending_own);
 		free(o->flags_own);
 		free(o->created);
-		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+		for (int m = 0; m < ENG_VIEWS; m++) {
 			free(o->cell[m]);
 			free(o->acct_own[m]);
 			free(o->grank[m]);
@@ -1226,7 +1307,12 @@ static void kdata_free(struct kdata *kd)
 	free(kd->year);
 	for (int c = 0; c < TERM_COLS; c++)
 		free(kd->term_code[c]);
-	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+	for (int m = 0; m < ATTRIB_MODE_COUNT; m++)
+		if (!m || kd->org_item[m] != kd->org_item[m - 1]) {
+			free(kd->org_item[m]);
+			free(kd->org_nacc[m]);
+		}
+	for (int m = 0; m < ENG_VIEWS; m++) {
 		free(kd->ctot[m]);
 		free(kd->cused[m]);
 		free(kd->cby[m]);
@@ -1243,8 +1329,8 @@ static void kdata_free(struct kdata *kd)
 		free(kd->ttot[m]);
 		free(kd->atr[m]);
 		free(kd->gtrending[m]);
-		if (m && kd->goff[1] == kd->goff[0])
-			continue; /* shared with mode 0 */
+		if (m % ATTRIB_MODE_COUNT && kd->goff[m] == kd->goff[m - 1])
+			continue; /* shared with the uploader mode */
 		free(kd->atot[m]);
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
@@ -1343,6 +1429,7 @@ void engine_free(struct engine *e)
 	free(e->cbits);
 	free(e->acct_sorted);
 	free(e->acct_bits);
+	free(e->org_bits);
 	free(e->kacc);
 	free(e->ktr);
 	free(e->touched);
@@ -1389,6 +1476,53 @@ static int sort_accounts(struct engine *e)
 	return 0;
 }
 
+/* The accounts named name (case-insensitive): [*lo, return) in acct_sorted. */
+static uint32_t find_accounts(const struct engine *e, const char *name, uint32_t *lo_out)
+{
+	const struct attrib *a = e->a;
+	uint32_t lo = 0, hi = a->n_accounts;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcasecmp(a->acct_name[e->acct_sorted[mid]], name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*lo_out = lo;
+	while (lo < a->n_accounts && !strcasecmp(a->acct_name[e->acct_sorted[lo]], name))
+		lo++;
+	return lo;
+}
+
+/* Marks in e->org_bits the organisations (representative accounts) the
+ * filter names: by any of their accounts, or by a directory entry's
+ * display name.  O(names * (log accounts + directory entries)). */
+static void mark_orgs(struct engine *e, const struct filter *f)
+{
+	const struct attrib *a = e->a;
+	size_t nd = orgdir_count(e->d);
+	memset(e->org_bits, 0, words_of(a->n_accounts) * sizeof *e->org_bits);
+	for (unsigned i = 0; i < f->n_orgs && i < FILTER_MAX_AUTHORS; i++) {
+		uint32_t lo, hi = find_accounts(e, f->orgs[i], &lo);
+		for (; lo < hi; lo++) {
+			uint32_t o = a->acct_org[e->acct_sorted[lo]];
+			e->org_bits[o >> 6] |= (uint64_t)1 << (o & 63);
+		}
+		for (size_t k = 0; k < nd; k++) {
+			const struct org_entry *oe = orgdir_entry(e->d, k), *ce;
+			if (strcasecmp(oe->name, f->orgs[i]))
+				continue;
+			ce = oe->canonical >= 0 ? orgdir_entry(e->d, (size_t)oe->canonical) : oe;
+			for (hi = find_accounts(e, ce->account, &lo); lo < hi; lo++) {
+				uint32_t o = a->acct_org[e->acct_sorted[lo]];
+				e->org_bits[o >> 6] |= (uint64_t)1 << (o & 63);
+			}
+		}
+	}
+}
+
+/* e->acct_bits: the accounts whose items pass the author and organisation
+ * tests (both, when both are set). */
 static int mark_authors(struct engine *e, const struct filter *f)
 {
 	const struct attrib *a = e->a;
@@ -1396,18 +1530,23 @@ static int mark_authors(struct engine *e, const struct filter *f)
 		return -1;
 	memset(e->acct_bits, 0, words_of(a->n_accounts) * sizeof *e->acct_bits);
 	for (unsigned i = 0; i < f->n_authors && i < FILTER_MAX_AUTHORS; i++) {
-		const char *name = f->authors[i];
-		uint32_t lo = 0, hi = a->n_accounts;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			if (strcasecmp(a->acct_name[e->acct_sorted[mid]], name) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < a->n_accounts && !strcasecmp(a->acct_name[e->acct_sorted[lo]], name); lo++) {
+		uint32_t lo, hi = find_accounts(e, f->authors[i], &lo);
+		for (; lo < hi; lo++) {
 			uint32_t ac = e->acct_sorted[lo];
 			e->acct_bits[ac >> 6] |= (uint64_t)1 << (ac & 63);
+		}
+	}
+	if (f->n_orgs) {
+		if (!e->org_bits && !(e->org_bits = calloc(words_of(a->n_accounts) + 1, sizeof *e->org_bits)))
+			return -1;
+		mark_orgs(e, f);
+		for (uint32_t ac = 0; ac < a->n_accounts; ac++) {
+			uint32_t o = a->acct_org[ac];
+			uint64_t in = (e->org_bits[o >> 6] >> (o & 63)) & 1, bit = (uint64_t)1 << (ac & 63);
+			if (!in || (f->n_authors && !(e->acct_bits[ac >> 6] & bit)))
+				e->acct_bits[ac >> 6] &= ~bit;
+			else
+				e->acct_bits[ac >> 6] |= bit;
 		}
 	}
 	return 0;
@@ -1433,7 +1572,8 @@ struct scan {
 	int use_gated;
 	uint8_t gated;
 	int use_auth;
-	const uint32_t *acct;     /* by rank */
+	const uint32_t *acct;     /* by rank: the view's account (organisation views: the organisation's) */
+	const uint32_t *aacct;    /* by rank: the account, which the author and organisation tests read */
 	const uint64_t *acct_bits;
 	/* wide tests, by row */
 	int wide;
@@ -1535,7 +1675,7 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 			if (c->use_gated)
 				ok &= ((o->flags[r] & HT_F_GATED) != 0) == c->gated;
 			if (c->use_auth)
-				ok &= (int)((c->acct_bits[c->acct[r] >> 6] >> (c->acct[r] & 63)) & 1);
+				ok &= (int)((c->acct_bits[c->aacct[r] >> 6] >> (c->aacct[r] & 63)) & 1);
 			if (c->wide)
 				ok &= wide_matches(c, o->perm ? o->perm[r] : r);
 			keep |= (uint64_t)ok << b;
@@ -1554,7 +1694,7 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 	if (c->use_auth && m) {
 		uint64_t g = 0;
 		for (unsigned b = 0; b < 64; b++) {
-			uint32_t ac = c->acct[base + b];
+			uint32_t ac = c->aacct[base + b];
 			g |= ((c->acct_bits[ac >> 6] >> (ac & 63)) & 1) << b;
 		}
 		m &= g;
@@ -1895,19 +2035,20 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 		 * the prefix sums (conc_pass) on the way, one match at a time. */
 		if (!(*aseen = seen = calloc(words_of(na) + 1, sizeof *seen)))
 			return -1;
-		if (o->rec) {
+		if (o->rec && mode >= VIEW_DEF) {
 			const struct rank_rec *restrict rec = o->rec;
+			const int rm = mode - VIEW_DEF;
 			FOR_EACH_VISITED(ms, kd->n, 0, rk, {
 				__builtin_prefetch(&rec[rk]);
 			}, {
 				const struct rank_rec *q = &rec[rk];
-				uint32_t ac = q->acct[mode] < na ? q->acct[mode] : 0;
+				uint32_t ac = q->acct[rm] < na ? q->acct[rm] : 0;
 				for (; done <= (size_t)(rk >> 6); done++)
 					wdl[done] = P;
 				P += q->dl;
 				SP += P;
 				seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
-				cell_add(&cube[(uint32_t)(k++ & 1) * ncell + q->cell[mode]], q->dl, q->likes,
+				cell_add(&cube[(uint32_t)(k++ & 1) * ncell + q->cell[rm]], q->dl, q->likes,
 					 q->created ? q->created : UINT64_MAX);
 			});
 		} else FOR_EACH_VISITED(ms, kd->n, 0, rk, {
@@ -2182,7 +2323,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	kd = &e->k[kind];
 	t = &e->s->t[kind];
 	n = kd->n;
-	mode = f->by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	mode = filter_view(f);
 	win = f->window == WIN_ALL;
 	o = &kd->o[win];
 	if (ord_base(e, kind, win, mode))
@@ -2195,6 +2336,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	c.lim = n;
 	c.cell = o->cell[mode];
 	c.acct = o->acct[mode];
+	c.aacct = o->acct[mode % ATTRIB_MODE_COUNT];
 	use_cell = filter_any_country(f) || f->groups || f->types;
 	if (use_cell) {
 		for (uint32_t i = 0; i < e->n_cls; i++) {
@@ -2218,7 +2360,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 			goto fail;
 		memcpy(p->cls_ok, e->cell_ok, (size_t)OT_COUNT * e->n_cg);
 	}
-	if (f->n_authors > 0) {
+	if (f->n_authors > 0 || f->n_orgs > 0) {
 		if (mark_authors(e, f))
 			goto fail;
 		c.use_auth = 1;
@@ -2346,7 +2488,7 @@ uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *
 
 uint32_t engine_item_account(const struct engine *e, const struct eng_result *r, uint32_t row)
 {
-	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	int mode = filter_view(&r->filter) % ATTRIB_MODE_COUNT;
 	return e->a->item_acct[r->kind][mode][row];
 }
 
@@ -2677,12 +2819,11 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 {
 	const struct ht_table *t = &e->s->t[r->kind];
 	const uint64_t *dl = r->filter.window == WIN_ALL ? t->downloads_all : t->downloads;
-	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
-	const uint32_t *keys = pane == PANE_ORGS ? e->a->item_acct[r->kind][mode]
+	const uint32_t *keys = pane == PANE_ORGS ? view_acct(e, r->kind, filter_view(&r->filter))
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
 	const uint32_t *rows = engine_result_rows(e, r);
 	uint32_t m = 0, gen;
-	if (!rows)
+	if (!rows || !keys)
 		return 0;
 	if (++e->gen == 0) {
 		for (uint32_t i = 0; i < e->kacc_n; i++)
@@ -2718,9 +2859,16 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 	return m;
 }
 
-static const char *acct_display(const struct engine *e, uint32_t ac)
+/* An account's display name: its organisation's (the canonical entry's),
+ * or with own, its own entry's ("Meta (FAIR)" for facebook). */
+static const char *acct_display(const struct engine *e, uint32_t ac, int own)
 {
 	const struct attrib *a = e->a;
+	if (own && e->d && a->acct_entry && a->acct_entry[ac] >= 0) {
+		const struct org_entry *oe = orgdir_lookup(e->d, a->acct_name[ac]);
+		if (oe && oe->name && oe->name[0])
+			return oe->name;
+	}
 	if (e->d && a->acct_entry && a->acct_entry[ac] >= 0) {
 		const struct org_entry *oe = orgdir_entry(e->d, (size_t)a->acct_entry[ac]);
 		if (oe && oe->name && oe->name[0])
@@ -2998,14 +3146,14 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 		e->gen = 1;
 	}
 	gen = e->gen;
-	if (o->rec) {
+	if (o->rec && mode >= VIEW_DEF) {
 		const struct rank_rec *rec = o->rec;
 		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
 			__builtin_prefetch(&rec[rk]);
 		}, {
 			const struct rank_rec *q = &rec[rk];
 			struct acct_add *x = &list[nl++];
-			x->acct = q->acct[mode] < na ? q->acct[mode] : 0;
+			x->acct = q->acct[mode - VIEW_DEF] < na ? q->acct[mode - VIEW_DEF] : 0;
 			x->likes = q->likes;
 			x->dl = q->dl;
 			x->created = q->created ? q->created : UINT64_MAX;
@@ -3064,7 +3212,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	const struct eng_result *r = &p->pub;
 	const struct attrib *a = e->a;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	int mode = filter_view(&r->filter);
 	int all = r->filter.window == WIN_ALL;
 	const struct acct_tot *at;
 	const uint32_t *gr;
@@ -3141,7 +3289,7 @@ static int result_trending(struct engine *e, struct result_priv *p)
 {
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	int mode = filter_view(&r->filter);
 	int win = r->filter.window == WIN_ALL;
 	const struct ord *o = &kd->o[win];
 	const uint16_t *cell = o->cell[mode];
@@ -3203,7 +3351,7 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 {
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = r->filter.by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	int mode = filter_view(&r->filter);
 	int all = r->filter.window == WIN_ALL;
 	uint32_t base = (uint32_t)OT_COUNT * e->n_cg, na = e->a->n_accounts < e->kacc_n ? e->a->n_accounts : e->kacc_n;
 	const uint32_t *gr, *off, *gt;
@@ -3277,6 +3425,9 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 	case PANE_LIBRARIES: {
 		uint32_t m = 0, mk = 0;
 		const struct attrib *a = e->a;
+		int view = filter_view(&r->filter);
+		const uint32_t *nacc = view >= ATTRIB_MODE_COUNT
+				       ? e->k[r->kind].org_nacc[view - ATTRIB_MODE_COUNT] : NULL;
 		if (pane == PANE_ORGS) {
 			int64_t got = orgs_sums(e, p, sort, desc, limit);
 			if (got < 0)
@@ -3310,11 +3461,12 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			const struct key_acc *k = &e->kacc[key];
 			struct eng_row *w = &rows[n++];
 			if (pane == PANE_ORGS) {
-				row_set(w, r, key, a->acct_name[key], acct_display(e, key), k->count,
+				row_set(w, r, key, a->acct_name[key], acct_display(e, key, !nacc), k->count,
 					k->downloads, k->likes, k->created);
 				w->country = a->acct_country[key];
 				w->group = a->acct_group[key];
 				w->type = a->acct_type[key];
+				w->accounts = nacc ? nacc[key] : 1;
 			} else {
 				const char *label = ht_term(e->s, key);
 				row_set(w, r, key, label,
@@ -3513,8 +3665,8 @@ int engine_prepare_step(struct engine *e)
 		if (!kd->n)
 			continue;
 		if (step < P_TERM) {
-			did = !kd->o[step / 2].cell[step % 2];
-			rc = ord_base(e, kind, (int)(step / 2), (int)(step % 2));
+			did = !kd->o[step / 2].cell[VIEW_DEF + step % 2];
+			rc = ord_base(e, kind, (int)(step / 2), (int)(VIEW_DEF + step % 2));
 		} else if (step < P_CREATED) {
 			unsigned k = step - P_TERM;
 			did = !kd->o[k / TERM_COLS].term[k % TERM_COLS];
@@ -3529,22 +3681,23 @@ int engine_prepare_step(struct engine *e)
 			did = !kd->sx;
 			rc = did && !(kd->sx = search_new(e->s, kind)) ? -1 : 0;
 		} else if (step < P_AORDER) {
-			did = !kd->atot[step - P_GROUPS];
-			rc = kd_mode(e, kind, (int)(step - P_GROUPS), 1);
+			did = !kd->atot[VIEW_DEF + step - P_GROUPS];
+			rc = kd_mode(e, kind, (int)(VIEW_DEF + step - P_GROUPS), 1);
 		} else if (step < P_GRANK) {
 			unsigned k = step - P_AORDER;
-			did = !kd->aorder[k / 2][k % 2];
-			rc = acct_order(e, kd, (int)(k / 2), (int)(k % 2));
+			did = !kd->aorder[VIEW_DEF + k / 2][k % 2];
+			rc = kd_mode(e, kind, (int)(VIEW_DEF + k / 2), 1) ||
+			     acct_order(e, kd, (int)(VIEW_DEF + k / 2), (int)(k % 2));
 		} else if (step < P_CBY) {
-			did = !kd->o[1].grank[step - P_GRANK];
-			rc = group_ranks(e, kind, (int)(step - P_GRANK), 1) ? 0 : -1;
+			did = !kd->o[1].grank[VIEW_DEF + step - P_GRANK];
+			rc = group_ranks(e, kind, (int)(VIEW_DEF + step - P_GRANK), 1) ? 0 : -1;
 		} else if (step < P_CRK) {
-			did = !kd->cby[step - P_CBY];
-			rc = kd_cby(e, kind, (int)(step - P_CBY));
+			did = !kd->cby[VIEW_DEF + step - P_CBY];
+			rc = kd_cby(e, kind, (int)(VIEW_DEF + step - P_CBY));
 		} else if (step < P_REC) {
 			unsigned k = step - P_CRK;
-			did = !kd->o[k / 2].crk[k % 2];
-			rc = ord_crk(e, kind, (int)(k / 2), (int)(k % 2));
+			did = !kd->o[k / 2].crk[VIEW_DEF + k % 2];
+			rc = ord_crk(e, kind, (int)(k / 2), (int)(VIEW_DEF + k % 2));
 		} else if (step < P_SORTS) {
 			did = !kd->o[step - P_REC].rec;
 			rc = ord_rec(e, kind, (int)(step - P_REC));

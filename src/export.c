@@ -297,6 +297,8 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 			add_uint(k, items, header ? 0 : w->count);
 			add_uint(k, "downloads", header ? 0 : w->downloads);
 			add_share(k, "share", header ? 0 : w->share);
+			/* Organisation level: the accounts it holds; account: 1. */
+			add_uint(k, "accounts", header ? 0 : w->accounts);
 			break;
 		case PANE_COUNTRIES:
 			add_text(k, "country", header ? "" : w->key ? w->label : "");

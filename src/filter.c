@@ -13,7 +13,7 @@
 
 const char *const filter_keys[] = {
 	"country", "group", "org-type", "author", "task", "library", "license",
-	"search", "created", "min-downloads", "gated", "window", "by", NULL
+	"search", "created", "min-downloads", "gated", "window", "by", "org", "group-by", NULL
 };
 
 void filter_init(struct filter *f)
@@ -22,6 +22,7 @@ void filter_init(struct filter *f)
 	f->window = WIN_30D;
 	f->by = ATTRIB_UPLOADER;
 	f->gated = -1;
+	f->level = LEVEL_ORG;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's method). */
@@ -341,6 +342,36 @@ static int set_gated(struct filter *f, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* Organisation names: an account name or a display name, which may hold
+ * spaces ("Hugging Face"). */
+static int set_orgs(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	char names[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
+	unsigned n = 0;
+	const char *p = v;
+	char tok[FILTER_NAME_MAX];
+	int tl;
+	static const char valid[] = "organisation names or account names (at most 96 bytes each, "
+				    "at most 32, separated by commas)";
+	while (next_token(&p, tok, sizeof tok, &tl)) {
+		unsigned i;
+		if (tl || has_control(tok) || strchr(tok, '/'))
+			return bad(err, errlen, "org", v, valid);
+		for (i = 0; i < n; i++)
+			if (!strcasecmp(names[i], tok))
+				break;
+		if (i < n)
+			continue;
+		if (n == FILTER_MAX_AUTHORS)
+			return bad(err, errlen, "org", v, valid);
+		memcpy(names[n++], tok, sizeof tok);
+	}
+	memset(f->orgs, 0, sizeof f->orgs);
+	memcpy(f->orgs, names, n * sizeof names[0]);
+	f->n_orgs = n;
+	return 0;
+}
+
 int filter_set(struct filter *f, const char *key, const char *value, char *err, size_t errlen)
 {
 	const char *v = value ? value : "";
@@ -389,6 +420,19 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 			f->by = ATTRIB_LINEAGE;
 		else
 			return bad(err, errlen, "by", v, "uploader or lineage");
+		return 0;
+	}
+	if (!strcmp(key, "org"))
+		return set_orgs(f, v, err, errlen);
+	if (!strcmp(key, "group-by")) {
+		if (!*v || !strcasecmp(v, "organisation") || !strcasecmp(v, "organization") ||
+		    !strcasecmp(v, "org"))
+			f->level = LEVEL_ORG;
+		else if (!strcasecmp(v, "account"))
+			f->level = LEVEL_ACCOUNT;
+		else
+			return bad(err, errlen, "group-by", v,
+				   "organisation (every account of an organisation together) or account");
 		return 0;
 	}
 	if (err && errlen) {
@@ -509,6 +553,14 @@ void filter_get(const struct filter *f, const char *key, char *buf, size_t len)
 		put(buf, len, &at, f->window == WIN_ALL ? "all" : "30d");
 	} else if (!strcmp(key, "by")) {
 		put(buf, len, &at, f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
+	} else if (!strcmp(key, "org")) {
+		for (unsigned i = 0; i < f->n_orgs && i < FILTER_MAX_AUTHORS; i++) {
+			if (at)
+				put(buf, len, &at, ",");
+			put(buf, len, &at, f->orgs[i]);
+		}
+	} else if (!strcmp(key, "group-by")) {
+		put(buf, len, &at, f->level == LEVEL_ACCOUNT ? "account" : "organisation");
 	}
 }
 
@@ -563,17 +615,21 @@ int filter_equal(const struct filter *a, const struct filter *b)
 	    strcmp(a->task, b->task) || strcmp(a->library, b->library) ||
 	    strcmp(a->license, b->license) || strcmp(a->search, b->search) ||
 	    a->created_from != b->created_from || a->created_to != b->created_to ||
-	    a->min_downloads != b->min_downloads || a->gated != b->gated)
+	    a->min_downloads != b->min_downloads || a->gated != b->gated ||
+	    a->level != b->level || a->n_orgs != b->n_orgs)
 		return 0;
 	for (unsigned i = 0; i < a->n_authors && i < FILTER_MAX_AUTHORS; i++)
 		if (strcmp(a->authors[i], b->authors[i]))
+			return 0;
+	for (unsigned i = 0; i < a->n_orgs && i < FILTER_MAX_AUTHORS; i++)
+		if (strcmp(a->orgs[i], b->orgs[i]))
 			return 0;
 	return 1;
 }
 
 int filter_active(const struct filter *f)
 {
-	return filter_any_country(f) || f->groups || f->types || f->n_authors || f->task[0] ||
+	return filter_any_country(f) || f->groups || f->types || f->n_authors || f->n_orgs || f->task[0] ||
 	       f->library[0] || f->license[0] || f->search[0] || f->created_from ||
 	       f->created_to || f->min_downloads || f->gated >= 0;
 }
@@ -669,5 +725,107 @@ int filter_check_terms(const struct filter *f, const struct ht_snapshot *s, char
 	for (int col = 0; col < 3; col++)
 		if (values[col][0] && check_term(s, col, keys[col], values[col], err, errlen))
 			return -1;
+	return 0;
+}
+
+/* ---- organisations against an attribution --------------------------------- */
+
+/* Edit distance of two names, ASCII case-insensitive, capped at cap + 1. */
+static unsigned name_distance(const char *a, const char *b, unsigned cap)
+{
+	unsigned row[FILTER_NAME_MAX + 1];
+	size_t la = strlen(a), lb = strlen(b);
+	if (la >= FILTER_NAME_MAX || lb >= FILTER_NAME_MAX)
+		return cap + 1;
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0], best;
+		row[0] = (unsigned)i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j], cost = tolower((unsigned char)a[i - 1]) !=
+							 tolower((unsigned char)b[j - 1]);
+			unsigned v = diag + cost;
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			diag = up;
+			row[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[lb];
+}
+
+#define ORG_SUGGEST 5
+
+int filter_check_orgs(const struct filter *f, const struct attrib *a, const struct orgdir *d,
+		      char *err, size_t errlen)
+{
+	size_t nd = orgdir_count(d);
+	for (unsigned i = 0; i < f->n_orgs && i < FILTER_MAX_AUTHORS; i++) {
+		const char *name = f->orgs[i];
+		const char *sugg[ORG_SUGGEST];
+		unsigned dist[ORG_SUGGEST], ns = 0, cap = strlen(name) < 6 ? 1 : 2;
+		int found = 0;
+		char v[64], t[64];
+		size_t at;
+		for (uint32_t ac = 0; a && ac < a->n_accounts && !found; ac++)
+			found = orgdir_name_eq(a->acct_name[ac], name);
+		for (size_t k = 0; k < nd && !found; k++) {
+			const struct org_entry *oe = orgdir_entry(d, k);
+			found = !strcasecmp(oe->name, name);
+		}
+		if (found)
+			continue;
+		if (!err || !errlen)
+			return -1;
+		/* Suggestions: directory names and accounts close to the value. */
+		for (size_t k = 0; k < nd; k++) {
+			const struct org_entry *oe = orgdir_entry(d, k);
+			const struct org_entry *ce = oe->canonical >= 0 ? orgdir_entry(d, (size_t)oe->canonical) : oe;
+			const char *cand[2] = { ce->name, oe->account };
+			for (int c = 0; c < 2; c++) {
+				unsigned dd = name_distance(cand[c], name, cap), j;
+				if (dd > cap)
+					continue;
+				for (j = 0; j < ns; j++)
+					if (!strcasecmp(sugg[j], cand[c]))
+						break;
+				if (j < ns)
+					continue;
+				if (ns < ORG_SUGGEST) {
+					sugg[ns] = cand[c];
+					dist[ns++] = dd;
+				} else {
+					for (j = 0; j < ns; j++)
+						if (dist[j] > dd) {
+							sugg[j] = cand[c];
+							dist[j] = dd;
+							break;
+						}
+				}
+			}
+		}
+		shown(name, v, sizeof v);
+		at = (size_t)snprintf(err, errlen, "--org '%s': no organisation has that name", v);
+		for (unsigned j = 0; j < ns && at < errlen; j++) {
+			shown(sugg[j], t, sizeof t);
+			at += (size_t)snprintf(err + at, errlen - at, "%s'%s'", j ? ", " : " (did you mean ", t);
+		}
+		if (ns && at < errlen)
+			at += (size_t)snprintf(err + at, errlen - at, "?)");
+		if (at < errlen)
+			snprintf(err + at, errlen - at, "; name an organisation by its name or any of its "
+				 "accounts, as `hubtop export orgs` lists them");
+		return -1;
+	}
 	return 0;
 }

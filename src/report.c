@@ -83,6 +83,33 @@ static cJSON *rank_json(struct engine *e, const struct eng_result *r, enum eng_p
 	return arr;
 }
 
+/* How many organisations (or accounts, --group-by account) the report
+ * lists. */
+#define REPORT_TOP_ORGS 20
+
+/* The first organisations by downloads, at the filter's level, with the
+ * number of accounts each holds. */
+static cJSON *orgs_json(struct engine *e, const struct eng_result *r)
+{
+	cJSON *arr = cJSON_CreateArray();
+	struct eng_row *rows = NULL;
+	size_t n = engine_rank_top(e, r, PANE_ORGS, SORT_DOWNLOADS, 1, REPORT_TOP_ORGS, &rows);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "account", rows[i].label);
+		cJSON_AddStringToObject(o, "name", rows[i].name);
+		cJSON_AddNumberToObject(o, "accounts", (double)rows[i].accounts);
+		cJSON_AddStringToObject(o, "country", country_key(rows[i].country));
+		cJSON_AddStringToObject(o, "org_type", orgdir_type_key((enum org_type)rows[i].type));
+		cJSON_AddNumberToObject(o, "downloads", (double)rows[i].downloads);
+		cJSON_AddNumberToObject(o, "share", rows[i].share);
+		cJSON_AddNumberToObject(o, "count", (double)rows[i].count);
+		cJSON_AddItemToArray(arr, o);
+	}
+	free(rows);
+	return arr;
+}
+
 static cJSON *section_json(struct engine *e, const struct eng_result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *top, *lor, *years;
@@ -122,6 +149,7 @@ static cJSON *section_json(struct engine *e, const struct eng_result *r)
 	cJSON_AddItemToObject(o, "by_country", rank_json(e, r, PANE_COUNTRIES));
 	cJSON_AddItemToObject(o, "by_group", rank_json(e, r, PANE_GROUPS));
 	cJSON_AddItemToObject(o, "by_org_type", rank_json(e, r, PANE_ORGTYPES));
+	cJSON_AddItemToObject(o, "top_orgs", orgs_json(e, r));
 	years = cJSON_AddArrayToObject(o, "by_year");
 	for (unsigned y = 0; y < ENG_YEARS; y++) {
 		const struct eng_bucket *b = &r->by_year[y];
@@ -173,6 +201,28 @@ static void thousands(uint64_t v, char *buf, size_t len)
 		buf[j++] = tmp[i];
 	}
 	buf[j] = '\0';
+}
+
+/* The first organisations (or accounts) by downloads, with their account
+ * counts. */
+static void text_orgs(FILE *fp, struct engine *e, const struct eng_result *r)
+{
+	struct eng_row *rows = NULL;
+	size_t n = engine_rank_top(e, r, PANE_ORGS, SORT_DOWNLOADS, 1, REPORT_TOP_ORGS, &rows);
+	int org = r->filter.level != LEVEL_ACCOUNT;
+	char a[32], b[32];
+	fprintf(fp, "\n  %s\n", org ? "Top organisations (all their accounts together)" : "Top accounts");
+	for (size_t i = 0; i < n; i++) {
+		char acc[32] = "";
+		thousands(rows[i].downloads, a, sizeof a);
+		thousands(rows[i].count, b, sizeof b);
+		if (org)
+			snprintf(acc, sizeof acc, "%4u account%s", rows[i].accounts, rows[i].accounts == 1 ? "" : "s");
+		fprintf(fp, "    %-28.28s %-2.2s %6.1f%% %17s downloads %12s items%s%s\n", rows[i].name,
+			rows[i].country ? country_key(rows[i].country) : "-", 100.0 * rows[i].share, a, b,
+			org ? " " : "", acc);
+	}
+	free(rows);
 }
 
 static void text_rank(FILE *fp, struct engine *e, const struct eng_result *r, enum eng_pane pane,
@@ -242,6 +292,7 @@ static void text_section(FILE *fp, struct engine *e, const struct eng_result *r,
 	text_rank(fp, e, r, PANE_COUNTRIES, "By country", 12);
 	text_rank(fp, e, r, PANE_GROUPS, "By country group", CG_COUNT);
 	text_rank(fp, e, r, PANE_ORGTYPES, "By organisation type", OT_COUNT);
+	text_orgs(fp, e, r);
 	fprintf(fp, "\n  Trend by year of creation (share of that year's downloads)\n    %-7s %10s",
 		"year", "items");
 	for (unsigned t = 0; t < OT_COUNT; t++)
@@ -296,6 +347,7 @@ static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 		cJSON_AddStringToObject(root, "filter", args);
 		cJSON_AddStringToObject(root, "window", f->window == WIN_ALL ? "all" : "30d");
 		cJSON_AddStringToObject(root, "by", f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
+		cJSON_AddStringToObject(root, "group_by", f->level == LEVEL_ACCOUNT ? "account" : "organisation");
 		/* A section that could not be made must not go missing silently. */
 		if (!cJSON_AddItemToObject(root, "models", section_json(e, rm)) ||
 		    !cJSON_AddItemToObject(root, "datasets", section_json(e, rd)))

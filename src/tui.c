@@ -590,9 +590,10 @@ static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 		tui_tab_w[tui_n_tabs] = x - tui_tab_x[tui_n_tabs];
 		tui_n_tabs++;
 	}
-	snprintf(buf, sizeof buf, "%s%s %s ", narrow ? "" : " ",
+	snprintf(buf, sizeof buf, "%s%s %s %s ", narrow ? "" : " ",
 		 t->filter.window == WIN_ALL ? "all-time" : "30d",
-		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader");
+		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader",
+		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs");
 	int w = draw_width(buf);
 	if (x + w <= t->cols)
 		draw_text(stdscr, l->tabs_y, t->cols - w, w, buf, 0, DR_TAB);
@@ -1063,6 +1064,8 @@ static int tui_filter_set(struct tui *t, struct filter *f, const char *key, cons
 	struct filter one;
 	if (filter_set(f, key, value, err, len) != 0)
 		return -1;
+	if (!strcmp(key, "org"))
+		return filter_check_orgs(f, t->s->attr, t->s->dir, err, len);
 	if (strcmp(key, "task") && strcmp(key, "library") && strcmp(key, "license"))
 		return 0;
 	filter_init(&one);
@@ -1360,6 +1363,13 @@ static void tui_dispatch(struct tui *t, enum request r)
 		tui_set_filter(t, &f);
 		tui_message(t, 0, "Attribution: %s", f.by == ATTRIB_LINEAGE ? "lineage (root base model's owner)" : "uploader");
 		break;
+	case REQ_TOGGLE_LEVEL:
+		f = t->filter;
+		f.level = f.level == LEVEL_ACCOUNT ? LEVEL_ORG : LEVEL_ACCOUNT;
+		tui_set_filter(t, &f);
+		tui_message(t, 0, "Orgs: %s", f.level == LEVEL_ACCOUNT ? "single accounts"
+					   : "organisations (all their accounts together)");
+		break;
 	case REQ_TOGGLE_GROUPS: break; /* panes that have modes handle it */
 	case REQ_UNDO:
 		if (!t->n_undo) {
@@ -1374,6 +1384,7 @@ static void tui_dispatch(struct tui *t, enum request r)
 		filter_init(&f);
 		f.window = t->filter.window;
 		f.by = t->filter.by;
+		f.level = t->filter.level;
 		tui_set_filter(t, &f);
 		tui_message(t, 0, "All filters cleared (u: undo)");
 		break;

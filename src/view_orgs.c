@@ -1,7 +1,8 @@
-/* view_orgs.c - the Orgs pane: accounts (under the attribution mode) with
- * their organisation's name, country and type, models, downloads, share,
- * likes and the sum of their models' trending scores.  Enter lists the
- * account's models. */
+/* view_orgs.c - the Orgs pane: organisations (every account the directory
+ * links, filter.level) or single accounts, under the attribution mode, with
+ * their name, country and type, number of accounts, models, downloads,
+ * share, likes and the sum of their models' trending scores.  Enter on an
+ * organisation lists its accounts; on an account, its models. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +10,23 @@
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
-enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_COUNT, OC_DOWNLOADS, OC_SHARE, OC_BAR,
-       OC_LIKES, OC_TREND, OC_N };
+enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_ACCTS, OC_COUNT, OC_DOWNLOADS, OC_SHARE,
+       OC_BAR, OC_LIKES, OC_TREND, OC_N };
 
 /* Trending goes first when the screen is narrow, as on the Models pane,
- * unless the list is sorted by it (the list keeps its sort column). */
+ * unless the list is sorted by it (the list keeps its sort column); the
+ * bar goes before the number of accounts. */
 static const struct view_col orgs_cols[OC_N] = {
 	[OC_RANK]      = { "#",          6, 0, 1, -1,             3, 0 },
 	[OC_ACCOUNT]   = { "Account",   16, 1, 0, SORT_NAME,      99, 0 },
 	[OC_NAME]      = { "Name",      22, 0, 0, -1,             5, 0 },
 	[OC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             7, 0 },
 	[OC_TYPE]      = { "Org type",  11, 0, 0, -1,             6, 0 },
+	[OC_ACCTS]     = { "Accts",      5, 0, 1, -1,             4, 0 },
 	[OC_COUNT]     = { "Models",     7, 0, 1, SORT_COUNT,     8, 0 },
 	[OC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
 	[OC_SHARE]     = { "Share",      6, 0, 1, -1,             9, 0 },
-	[OC_BAR]       = { "",          12, 0, 0, -1,             4, 1 },
+	[OC_BAR]       = { "",          12, 0, 0, -1,             3, 1 },
 	[OC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     2, 0 },
 	[OC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
 };
@@ -55,6 +58,7 @@ static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 	case OC_NAME: snprintf(buf, len, "%s", row->name && row->name[0] ? row->name : "-"); break;
 	case OC_COUNTRY: snprintf(buf, len, "%s", row->country ? country_code(row->country) : "-"); break;
 	case OC_TYPE: snprintf(buf, len, "%s", orgdir_type_key((enum org_type)row->type)); break;
+	case OC_ACCTS: snprintf(buf, len, "%u", row->accounts); break;
 	case OC_COUNT: draw_human(row->count, buf, len); break;
 	case OC_DOWNLOADS: draw_human(row->downloads, buf, len); break;
 	case OC_SHARE: draw_percent(row->share, buf, len); break;
@@ -86,6 +90,17 @@ static void orgs_enter(struct tui *t, struct view *v)
 	const struct eng_row *row = &p->rank.rows[v->sel];
 	struct filter f = t->filter;
 	char err[512];
+	if (row->label && f.level != LEVEL_ACCOUNT) {
+		/* Organisation -> its accounts. */
+		if (filter_set(&f, "org", row->label, err, sizeof err) != 0) {
+			tui_message(t, 1, "Cannot list the accounts of this row: %s", err);
+			return;
+		}
+		f.level = LEVEL_ACCOUNT;
+		tui_push(t, "orgs", &f);
+		tui_message(t, 0, "Accounts of %s (Backspace: back)", row->name ? row->name : row->label);
+		return;
+	}
 	if (!row->label || filter_set(&f, "author", row->label, err, sizeof err) != 0) {
 		tui_message(t, 1, "Cannot list the models of this row: %s", row->label ? err : "no account");
 		return;

@@ -83,14 +83,50 @@ run 0 "$HUBTOP" export models -o "$T/out.csv" && has "$T/err" "rows"
 [ -s "$T/out.csv" ] && ok || bad "export -o wrote nothing"
 run 1 "$HUBTOP" export models -o "$T/no/such/dir/out.csv" && has "$T/err" "no/such/dir"
 run 0 "$HUBTOP" export countries --format csv && has "$T/out" "unknown\|Unknown"
-run 0 "$HUBTOP" export orgs --sort trending --limit 2 --format csv && has "$T/out" "^rank,account,.*,share,trending,data"
+run 0 "$HUBTOP" export orgs --sort trending --limit 2 --format csv && has "$T/out" "^rank,account,.*,share,accounts,trending,data"
+
+# Organisations: the directory's same_as links roll accounts up (gpt2 is
+# OpenAI's, google-bert Google's), --group-by account keeps them apart,
+# --org filters by organisation; names no organisation has are refused.
+run 0 "$HUBTOP" export orgs --format csv && has "$T/out" "^4,openai,OpenAI,US,us,industry,1,500000,.*,1,0,hub" &&
+	has "$T/out" "^5,google,Google,"
+run 0 "$HUBTOP" export orgs --group-by account --format csv && has "$T/out" "^4,gpt2,GPT-2 (OpenAI),.*,1,0,hub" &&
+	has "$T/out" "^5,google-bert,"
+printf 'acme\tAcme Labs\tUS\tindustry\ttiny-user,someone\tone organisation, two accounts\n' >"$T/acme.tsv"
+run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export orgs --format csv &&
+	has "$T/out" "^[0-9]*,acme,Acme Labs,US,us,industry,3,1353,[0-9.]*,2,0,hub"
+grep -q "^[0-9]*,tiny-user," "$T/out" && bad "tiny-user not rolled up into acme" || ok
+run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export orgs --group-by account --format csv &&
+	has "$T/out" "^[0-9]*,tiny-user,Acme Labs,US,us,industry,2,153,[0-9.]*,1,0,hub" &&
+	has "$T/out" "^[0-9]*,someone,Acme Labs,US,us,industry,1,1200,"
+run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export orgs --org 'acme labs' --group-by account --format csv
+[ "$(wc -l <"$T/out")" -eq 3 ] && ok || bad "--org 'acme labs' --group-by account: expected header + 2 rows"
+run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export models --org SOMEONE --format csv &&
+	has "$T/out" "tiny-user/model-a" && has "$T/out" "someone/qwen-chat-lora"
+[ "$(wc -l <"$T/out")" -eq 4 ] && ok || bad "--org SOMEONE: expected header + 3 models"
+run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export models --org acme --author tiny-user --format csv
+[ "$(wc -l <"$T/out")" -eq 3 ] && ok || bad "--org acme --author tiny-user: expected header + 2 models"
+run 2 "$HUBTOP" --orgs-file "$T/acme.tsv" export orgs --org Acme,acne &&
+	has "$T/err" "--org 'acne': no organisation has that name (did you mean 'acme'?)" &&
+	has "$T/err" "Try 'hubtop export --help'"
+[ -s "$T/out" ] && bad "a refused --org still wrote rows" || ok
+run 2 "$HUBTOP" report --org nobody-at-all && has "$T/err" "--org 'nobody-at-all': no organisation" &&
+	has "$T/err" "hubtop export orgs"
+run 2 "$HUBTOP" export orgs --group-by team && has "$T/err" "bad value 'team' for --group-by" && has "$T/err" "organisation" &&
+	has "$T/err" "account"
 run 0 "$HUBTOP" export models --by lineage --author Qwen --format csv &&
 	has "$T/out" "bartowski/Qwen2.5-7B-GGUF" && has "$T/out" "someone/qwen-chat-lora"
 
 # Report: text and JSON, the stable keys.
 run 0 "$HUBTOP" report && has "$T/out" "models"
 run 0 "$HUBTOP" report --format json && has "$T/out" '"top_share"' &&
-	has "$T/out" '"by_country"' && has "$T/out" '"by_org_type"' && has "$T/out" '"gini"'
+	has "$T/out" '"by_country"' && has "$T/out" '"by_org_type"' && has "$T/out" '"gini"' &&
+	has "$T/out" '"group_by":[[:space:]]*"organisation"' && has "$T/out" '"top_orgs"' &&
+	has "$T/out" '"accounts":[[:space:]]*1'
+run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" report && has "$T/out" "Top organisations" &&
+	has "$T/out" "Acme Labs .* 1,353 downloads .* 3 items    2 accounts"
+run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" report --group-by account && has "$T/out" "Top accounts" &&
+	has "$T/out" "Filter: --group-by account"
 
 # A corrupted or foreign snapshot is refused, naming the file.
 cp "$T/cache/snapshot.hts" "$T/corrupt.hts"

@@ -94,7 +94,9 @@ static inline struct ht_snapshot *fx_snapshot(unsigned n_models, unsigned n_data
 static const char *const fx_codes[] = { "US", "CN", "FR", "DE", "GB", "JP", "AE" };
 
 /* Attribution filled by hand: random country, group, type per account and
- * a random lineage account per model (some of them extra accounts). */
+ * a random lineage account per model (some of them extra accounts); about
+ * a quarter of the accounts join the organisation of an earlier one, and
+ * then carry its country, group and type, as attrib_build gives them. */
 static inline struct attrib *fx_attrib(const struct ht_snapshot *s)
 {
 	struct attrib *a = calloc(1, sizeof *a);
@@ -106,6 +108,7 @@ static inline struct attrib *fx_attrib(const struct ht_snapshot *s)
 	a->acct_group = calloc(a->n_accounts, 1);
 	a->acct_type = calloc(a->n_accounts, 1);
 	a->acct_entry = calloc(a->n_accounts, sizeof *a->acct_entry);
+	a->acct_org = calloc(a->n_accounts, sizeof *a->acct_org);
 	for (uint32_t i = 0; i < a->n_accounts; i++) {
 		int c = fx_below(4) == 0 ? 0 : country_find(fx_codes[fx_below(7)]);
 		assert_true(c >= 0);
@@ -116,6 +119,14 @@ static inline struct attrib *fx_attrib(const struct ht_snapshot *s)
 		a->acct_group[i] = (uint8_t)(fx_below(20) ? country_group_of((unsigned)c) : fx_below(CG_COUNT));
 		a->acct_type[i] = (uint8_t)fx_below(OT_COUNT);
 		a->acct_entry[i] = -1;
+		a->acct_org[i] = i;
+		if (i && fx_below(4) == 0) {
+			uint32_t o = a->acct_org[fx_below(i)];
+			a->acct_org[i] = o;
+			a->acct_country[i] = a->acct_country[o];
+			a->acct_group[i] = a->acct_group[o];
+			a->acct_type[i] = a->acct_type[o];
+		}
 	}
 	for (int k = 0; k < HT_KIND_COUNT; k++) {
 		uint32_t n = s->t[k].n;
@@ -139,7 +150,36 @@ static inline void fx_attrib_free(struct attrib *a)
 	free(a->acct_group);
 	free(a->acct_type);
 	free(a->acct_entry);
+	free(a->acct_org);
 	free(a);
+}
+
+/* How many accounts of organisation o hold items of table k under mode by. */
+static inline uint32_t bf_org_accounts(const struct ht_snapshot *s, const struct attrib *a, enum ht_kind k,
+				       int by, uint32_t o)
+{
+	uint8_t *holds = calloc(a->n_accounts + 1, 1);
+	uint32_t n = 0;
+	for (uint32_t row = 0; row < s->t[k].n; row++)
+		holds[a->item_acct[k][by][row]] = 1;
+	for (uint32_t x = 0; x < a->n_accounts; x++)
+		n += holds[x] && a->acct_org[x] == o;
+	free(holds);
+	return n;
+}
+
+/* Whether the account an item counts for belongs to an organisation the
+ * filter names (by any of its accounts: the fixture has no directory). */
+static inline int bf_org_named(const struct attrib *a, const struct filter *f, uint32_t ac)
+{
+	for (uint32_t x = 0; x < a->n_accounts; x++) {
+		if (a->acct_org[x] != a->acct_org[ac])
+			continue;
+		for (unsigned i = 0; i < f->n_orgs; i++)
+			if (!strcasecmp(f->orgs[i], a->acct_name[x]))
+				return 1;
+	}
+	return 0;
 }
 
 /* ---- brute force ---------------------------------------------------------- */
@@ -163,6 +203,8 @@ static inline int bf_match(const struct ht_snapshot *s, const struct attrib *a, 
 		if (!hit)
 			return 0;
 	}
+	if (f->n_orgs && !bf_org_named(a, f, ac))
+		return 0;
 	if (f->task[0] && (!t->pipeline[row] || strcmp(ht_term(s, t->pipeline[row]), f->task)))
 		return 0;
 	if (f->library[0] && (!t->library[row] || strcmp(ht_term(s, t->library[row]), f->library)))
@@ -411,6 +453,9 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 				 const struct eng_result *r, enum eng_pane pane)
 {
 	const struct ht_table *t = &s->t[r->kind];
+	int org = r->filter.level != LEVEL_ACCOUNT;
+	uint32_t *nacc = calloc(a->n_accounts + 1, sizeof *nacc);
+	uint8_t *holds = calloc(a->n_accounts + 1, 1);
 	uint32_t nk = pane == PANE_ORGS ? a->n_accounts : pane == PANE_COUNTRIES ? country_count()
 		: pane == PANE_GROUPS ? CG_COUNT : pane == PANE_ORGTYPES ? OT_COUNT
 		: pane == PANE_YEARS ? ENG_YEARS : s->n_terms;
@@ -422,10 +467,16 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 	}
 	const uint32_t *matches = engine_result_rows(e, r);
 	assert_non_null(matches);
+	/* An organisation's accounts: those holding items of this table
+	 * under this mode, filtered or not. */
+	for (uint32_t row = 0; row < t->n; row++)
+		holds[a->item_acct[r->kind][r->filter.by][row]] = 1;
+	for (uint32_t x = 0; x < a->n_accounts; x++)
+		nacc[a->acct_org[x]] += holds[x];
 	for (uint32_t i = 0; i < r->n; i++) {
 		uint32_t row = matches[i], ac = a->item_acct[r->kind][r->filter.by][row], key;
 		switch (pane) {
-		case PANE_ORGS: key = ac; break;
+		case PANE_ORGS: key = org ? a->acct_org[ac] : ac; break;
 		case PANE_COUNTRIES: key = a->acct_country[ac]; break;
 		case PANE_GROUPS: key = a->acct_group[ac]; break;
 		case PANE_ORGTYPES: key = a->acct_type[ac]; break;
@@ -502,6 +553,7 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 					assert_int_equal(rows[i].country, a->acct_country[w->key]);
 					assert_int_equal(rows[i].group, a->acct_group[w->key]);
 					assert_int_equal(rows[i].type, a->acct_type[w->key]);
+					assert_int_equal(rows[i].accounts, org ? nacc[w->key] : 1);
 				}
 			}
 			/* Sums asked for after the ranking (a list that shows them
@@ -534,6 +586,56 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 	}
 	free(agg);
 	free(list);
+	free(nacc);
+	free(holds);
+}
+
+/* The roll-up: at the organisation level every row's sums equal the sums
+ * of its accounts' rows at the account level, for the same filter. */
+static inline void bf_check_rollup(struct engine *e, const struct attrib *a, const struct filter *f,
+				   enum ht_kind k)
+{
+	struct filter fo = *f, fa = *f;
+	struct eng_result *ro, *ra;
+	struct eng_row *rows_o = NULL, *rows_a = NULL;
+	size_t no, na;
+	uint64_t *cnt = calloc(a->n_accounts + 1, sizeof *cnt), *dl = calloc(a->n_accounts + 1, sizeof *dl);
+	uint64_t *lk = calloc(a->n_accounts + 1, sizeof *lk);
+	fo.level = LEVEL_ORG;
+	fa.level = LEVEL_ACCOUNT;
+	ro = engine_apply(e, &fo, k);
+	ra = engine_apply(e, &fa, k);
+	assert_non_null(ro);
+	assert_non_null(ra);
+	/* The level changes only the grouping: the same matches. */
+	assert_int_equal(ro->n, ra->n);
+	assert_true(ro->downloads == ra->downloads);
+	no = engine_rank(e, ro, PANE_ORGS, SORT_DOWNLOADS, 1, &rows_o);
+	na = engine_rank(e, ra, PANE_ORGS, SORT_DOWNLOADS, 1, &rows_a);
+	assert_true(no <= na);
+	for (size_t i = 0; i < na; i++) {
+		uint32_t o = a->acct_org[rows_a[i].key];
+		cnt[o] += rows_a[i].count;
+		dl[o] += rows_a[i].downloads;
+		lk[o] += rows_a[i].likes;
+	}
+	for (size_t i = 0; i < no; i++) {
+		uint32_t o = rows_o[i].key;
+		assert_int_equal(a->acct_org[o], o);
+		assert_true(rows_o[i].count == cnt[o]);
+		assert_true(rows_o[i].downloads == dl[o]);
+		assert_true(rows_o[i].likes == lk[o]);
+		cnt[o] = 0;
+	}
+	for (uint32_t x = 0; x < a->n_accounts; x++)
+		assert_true(cnt[x] == 0); /* no organisation left out */
+	free(rows_o);
+	free(rows_a);
+	free(cnt);
+	free(dl);
+	free(lk);
+	engine_result_free(ro);
+	engine_result_free(ra);
 }
 
 /* A random filter over the snapshot's values. */
@@ -546,6 +648,7 @@ static inline void fx_filter(struct filter *f, const struct ht_snapshot *s, cons
 	filter_init(f);
 	f->window = fx_below(2) ? WIN_ALL : WIN_30D;
 	f->by = fx_below(2) ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	f->level = fx_below(2) ? LEVEL_ACCOUNT : LEVEL_ORG;
 	if (fx_below(5) == 0) {
 		unsigned n = 1 + fx_below(3);
 		for (unsigned i = 0; i < n; i++) {
@@ -565,6 +668,16 @@ static inline void fx_filter(struct filter *f, const struct ht_snapshot *s, cons
 			if (fx_below(2))
 				f->authors[f->n_authors][0] = (char)toupper((unsigned char)f->authors[f->n_authors][0]);
 			f->n_authors++;
+		}
+	}
+	if (fx_below(8) == 0) {
+		unsigned n = 1 + fx_below(2);
+		for (unsigned i = 0; i < n; i++) {
+			const char *nm = fx_below(6) ? a->acct_name[fx_below(a->n_accounts)] : "no-such-org";
+			snprintf(f->orgs[f->n_orgs], FILTER_NAME_MAX, "%s", nm);
+			if (fx_below(2))
+				f->orgs[f->n_orgs][0] = (char)toupper((unsigned char)f->orgs[f->n_orgs][0]);
+			f->n_orgs++;
 		}
 	}
 	if (fx_below(8) == 0)

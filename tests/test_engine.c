@@ -37,9 +37,11 @@ static void run_filters(struct engine *e, const struct ht_snapshot *s, const str
 		r = engine_apply(e, &f, k);
 		assert_non_null(r);
 		bf_check_result(e, s, a, &f, k, r);
-		if (rank_every && i % rank_every == 0)
+		if (rank_every && i % rank_every == 0) {
 			for (size_t p = 0; p < sizeof agg_panes / sizeof agg_panes[0]; p++)
 				bf_check_rank(e, s, a, r, agg_panes[p]);
+			bf_check_rollup(e, a, &f, k);
+		}
 		engine_result_free(r);
 	}
 }

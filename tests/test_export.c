@@ -426,7 +426,8 @@ static void test_doc_columns(void **state)
 						   "downloads_all_time", "likes", "created", "pipeline_tag",
 						   "library", "data", NULL };
 	static const char *const orgs_want[] = { "rank", "account", "name", "country", "country_group",
-						 "org_type", "models", "downloads", "share", "trending", "data", NULL };
+						 "org_type", "models", "downloads", "share", "accounts", "trending",
+						 "data", NULL };
 	struct doc_cols d;
 	(void)state;
 	for (int p = 0; p < PANE_COUNT; p++) {
@@ -571,7 +572,7 @@ static struct bf_row *bf_aggs(const struct ht_snapshot *s, const struct attrib *
 		ac = a->item_acct[r->kind][f->by][row];
 		dl = f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
 		switch (pane) {
-		case PANE_ORGS: key = ac; break;
+		case PANE_ORGS: key = f->level == LEVEL_ACCOUNT ? ac : a->acct_org[ac]; break;
 		case PANE_COUNTRIES: key = a->acct_country[ac]; break;
 		case PANE_GROUPS: key = a->acct_group[ac]; break;
 		case PANE_ORGTYPES: key = a->acct_type[ac]; break;
@@ -663,6 +664,8 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 			want_uint(&w[n++], g->count);
 			want_uint(&w[n++], g->downloads);
 			want_share(&w[n++], g->downloads, total_dl);
+			want_uint(&w[n++], r->filter.level == LEVEL_ACCOUNT ? 1
+					   : bf_org_accounts(s, a, r->kind, r->filter.by, k));
 			break;
 		case PANE_COUNTRIES:
 			want_text(&w[n++], k ? country_code(k) : "");

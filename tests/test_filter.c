@@ -111,7 +111,7 @@ static void test_keys(void **state)
 {
 	static const char *const expect[] = { "country", "group", "org-type", "author", "task", "library",
 					      "license", "search", "created", "min-downloads", "gated",
-					      "window", "by", NULL };
+					      "window", "by", "org", "group-by", NULL };
 	(void)state;
 	for (int i = 0; expect[i] || filter_keys[i]; i++) {
 		assert_non_null(expect[i]);
@@ -134,8 +134,11 @@ static void test_defaults(void **state)
 	assert_string_equal(buf, "");
 	get_is(&f, "window", "30d");
 	get_is(&f, "by", "uploader");
+	assert_int_equal(f.level, LEVEL_ORG);
+	get_is(&f, "group-by", "organisation");
 	for (int i = 0; filter_keys[i]; i++) {
-		if (!strcmp(filter_keys[i], "window") || !strcmp(filter_keys[i], "by"))
+		if (!strcmp(filter_keys[i], "window") || !strcmp(filter_keys[i], "by") ||
+		    !strcmp(filter_keys[i], "group-by"))
 			continue;
 		get_is(&f, filter_keys[i], "");
 	}
@@ -181,6 +184,9 @@ static void test_each_key(void **state)
 		{ "gated", "NO", "no" },
 		{ "window", "all", "all" },
 		{ "by", "lineage", "lineage" },
+		{ "org", "Google", "Google" },
+		{ "org", "Hugging Face,meta-llama", "Hugging Face,meta-llama" },
+		{ "group-by", "account", "account" },
 	};
 	char v[4096];
 	(void)state;
@@ -203,7 +209,8 @@ static void test_each_key(void **state)
 			assert_memory_equal(line, want, strlen(want));
 			assert_null(strstr(line + 2, " --"));
 		}
-		if (strcmp(cases[i].key, "window") && strcmp(cases[i].key, "by"))
+		if (strcmp(cases[i].key, "window") && strcmp(cases[i].key, "by") &&
+		    strcmp(cases[i].key, "group-by"))
 			assert_true(filter_active(&f));
 		else
 			assert_false(filter_active(&f));
@@ -654,6 +661,40 @@ static void test_random_round_trip(void **state)
 /* Task, library and licence values are checked against the snapshot: a
  * value no item carries in that column is refused, naming the ones some do,
  * most common first, at most FILTER_VALID_SHOWN of them. */
+/* --org: a name some organisation has (display name or any account of
+ * it), else refused with the closest names. */
+static void test_check_orgs(void **state)
+{
+	static const char dir[] =
+		"google\tGoogle\tUS\tindustry\tgoogle-bert\tHQ Mountain View\n"
+		"google-bert\tGoogle (BERT legacy models)\tUS\tindustry\tgoogle\tlegacy ids\n"
+		"huggingface\tHugging Face\tUS\tindustry\t\tHQ New York\n";
+	static const char *const names[] = { "google", "google-bert", "someone", "huggingface" };
+	struct orgdir *d = orgdir_new();
+	struct attrib a;
+	struct filter f;
+	char err[1024];
+	(void)state;
+	assert_int_equal(orgdir_load_string(d, dir, sizeof dir - 1, "test.tsv", NULL), 0);
+	memset(&a, 0, sizeof a);
+	a.n_accounts = 4;
+	a.acct_name = (const char **)names;
+	filter_init(&f);
+	assert_int_equal(filter_check_orgs(&f, &a, d, err, sizeof err), 0);
+	set_ok(&f, "org", "Google,GOOGLE-BERT,someone,hugging face");
+	assert_int_equal(filter_check_orgs(&f, &a, d, err, sizeof err), 0);
+	set_ok(&f, "org", "google,Gogle");
+	assert_int_equal(filter_check_orgs(&f, &a, d, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--org 'Gogle': no organisation has that name"));
+	assert_non_null(strstr(err, "did you mean 'Google'"));
+	assert_null(strstr(err, "'google'")); /* one spelling of a name */
+	set_ok(&f, "org", "zzzzzzzz");
+	assert_int_equal(filter_check_orgs(&f, &a, d, err, sizeof err), -1);
+	assert_null(strstr(err, "did you mean"));
+	assert_non_null(strstr(err, "hubtop export orgs"));
+	orgdir_free(d);
+}
+
 static void test_check_terms(void **state)
 {
 	static const char *const tasks[] = { "t-a", "t-b", "t-c", "t-d", "t-e", "t-f", "t-g",
@@ -742,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_long_values),
 		cmocka_unit_test(test_random_round_trip),
 		cmocka_unit_test(test_check_terms),
+		cmocka_unit_test(test_check_orgs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,6 +171,52 @@ static int find_country(const char *k)
 }
 
 /* models or datasets section against the brute force. */
+/* top_orgs: the first organisations (or accounts) by downloads, each with
+ * the sums of the matching items whose account belongs to it. */
+static void check_top_orgs(const cJSON *arr, const struct ht_snapshot *s, const struct attrib *a,
+			   const struct filter *f, enum ht_kind k, uint64_t total_dl)
+{
+	const struct ht_table *t = &s->t[k];
+	uint64_t *dl = calloc(a->n_accounts + 1, sizeof *dl), *cnt = calloc(a->n_accounts + 1, sizeof *cnt);
+	uint64_t prev = UINT64_MAX;
+	uint32_t keys = 0;
+	const cJSON *it;
+	int got = 0;
+	assert_true(cJSON_IsArray(arr));
+	for (uint32_t row = 0; row < t->n; row++) {
+		uint32_t ac, key;
+		if (!bf_match(s, a, f, k, row))
+			continue;
+		ac = a->item_acct[k][f->by][row];
+		key = f->level == LEVEL_ACCOUNT ? ac : a->acct_org[ac];
+		keys += !cnt[key];
+		cnt[key]++;
+		dl[key] += f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+	}
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *acc = get(it, "account");
+		uint32_t key = UINT32_MAX;
+		uint64_t d = (uint64_t)num(it, "downloads");
+		assert_true(cJSON_IsString(acc));
+		for (uint32_t x = 0; x < a->n_accounts && key == UINT32_MAX; x++)
+			if (!strcmp(a->acct_name[x], acc->valuestring) &&
+			    (f->level == LEVEL_ACCOUNT || a->acct_org[x] == x))
+				key = x;
+		assert_true(key != UINT32_MAX);
+		assert_true(d == dl[key]);
+		assert_true((uint64_t)num(it, "count") == cnt[key]);
+		FX_NEAR(frac(it, "share"), total_dl ? (double)d / (double)total_dl : 0.0);
+		assert_true(num(it, "accounts") == (f->level == LEVEL_ACCOUNT ? 1
+			    : (double)bf_org_accounts(s, a, k, f->by, key)));
+		assert_true(d <= prev);
+		prev = d;
+		got++;
+	}
+	assert_int_equal(got, keys < 20 ? keys : 20);
+	free(dl);
+	free(cnt);
+}
+
 static void check_section(const cJSON *sec, const struct ht_snapshot *s, const struct attrib *a,
 			  const struct filter *f, enum ht_kind k)
 {
@@ -185,6 +231,7 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 	assert_true(cJSON_IsObject(sec));
 	assert_true(num(sec, "count") == (double)g.n);
 	assert_true(num(sec, "downloads") == (double)g.S);
+	check_top_orgs(get(sec, "top_orgs"), s, a, f, k, g.S);
 	top = get(sec, "top_share");
 	assert_true(cJSON_IsObject(top));
 	assert_int_equal(cJSON_GetArraySize(top), ENG_TOP_N);

@@ -118,13 +118,17 @@ tt_keys u
 tt_wait "no filter"
 echo "ok filter and search"
 
-# ---- Drill-down: country -> its orgs -> an org's models -> detail, and back.
+# ---- Drill-down: country -> its orgs -> an organisation's accounts -> an
+# account's models -> detail, and back.
 tt_keys x 3 Home
 tt_wait_re "^Name +Key"
 tt_keys Enter
 tt_wait "its organisations"
 tt_wait_re "^Account +Name"
 tt_wait "--country "
+tt_keys Enter
+tt_wait "Accounts of "
+tt_wait "--group-by account"
 tt_keys Enter
 tt_wait "Models of "
 tt_wait "--author "
@@ -137,10 +141,15 @@ tt_keys BSpace
 tt_wait_re "^ +# Id"
 tt_keys BSpace
 tt_wait_re "^Account +Name"
+tt_wait "--group-by account"
+tt_keys BSpace
+tt_wait_gone "--group-by account"
+tt_wait_re "^Account +Name"
 tt_keys Escape
 tt_wait_re "^Name +Key"
 tt_wait "no filter"
 echo "ok drill-down"
+
 
 # ---- Sort: D again lists the least downloaded first (read by position
 # from the result, reversed), as the export in that order does.  Ids are
@@ -213,6 +222,65 @@ tt_expect_line 39 "DEMO DATA"
 tt_keys Q
 tt_wait_exit
 echo "ok resize"
+
+# ---- Organisation level: O switches Orgs between organisations (the
+# directory's same_as links, here two demo accounts made one) and single
+# accounts; Enter on an organisation lists its accounts, on an account its
+# models; Backspace goes back.
+printf 'deepseek-ai\tDeepSeek Qwen Group\tCN\tindustry\tQwen\ttwo demo accounts as one\n' >"$TT_TMP/two.tsv"
+tt_start level 120 30 --snapshot "$SNAP" --orgs-file "$TT_TMP/two.tsv"
+tt_wait "DEMO DATA"
+tt_keys 4
+tt_wait_re "# Account +Name +Ctry +Org type +Accts +Models"
+tt_wait_re "uploader orgs *$"
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +106 +159k"
+tt_keys O
+tt_wait "Orgs: single accounts"
+tt_wait_re "uploader accounts *$"
+tt_wait "| --group-by account"
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +1 +46 +85.3k"
+tt_wait_re "^ +2 Qwen +DeepSeek Qwen Group +CN +industry +1 +60 +74.1k"
+tt_keys O
+tt_wait "Orgs: organisations"
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +106"
+tt_keys Enter
+tt_wait "Accounts of DeepSeek Qwen Group"
+tt_wait "--org deepseek-ai --group-by account"
+tt_wait_re "^ +2 Qwen +DeepSeek Qwen Group"
+tt_wait_re " 1/2 *$"
+tt_keys Down Enter
+tt_wait "Models of Qwen"
+tt_wait "--author Qwen"
+tt_wait_re " 1/60 *$"
+tt_keys BSpace
+tt_wait_re " 2/2 *$"
+tt_keys BSpace
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +106"
+tt_wait "no filter"
+# A name no organisation has is refused at the prompt, with the closest.
+tt_keys :
+tt_type "filter org DeepSeek Qwen Grup"
+tt_keys Enter
+tt_wait "no organisation has that name (did you mean 'DeepSeek Qwen Group'?)"
+tt_keys :
+tt_type "filter org deepseek qwen group"
+tt_keys Enter
+tt_wait "--org 'deepseek qwen group'"
+tt_wait_re " 1/1 *$"
+tt_keys x
+tt_wait "no filter"
+# The request table knows it: help and the prompt.
+tt_keys :
+tt_type "toggle-level"
+tt_keys Enter
+tt_wait "Orgs: single accounts"
+tt_keys ?
+tt_wait "Keys"
+tt_keys End
+tt_wait_re "^O +Orgs, Regions, Trends, report: organisations / single accounts +:toggle-level"
+tt_keys q q
+tt_wait_exit
+echo "ok organisation level"
 
 # ---- The ':' prompt and the filter prompts; bad values are refused with
 # the valid ones, the prompt edits like a shell line.
@@ -350,12 +418,13 @@ tt_expect_line 4 "^Name +Models +Downloads +Share +Trending▼ *$"
 export_pairs countries trending name >"$TT_TMP/countries-trending.tsv"
 tt_wait_rows "$TT_TMP/countries-trending.tsv"
 # Sorted by downloads at 80 columns, no sums are made; once the window is
-# wide enough to show them, they are, for each screen as it is shown (18
+# wide enough to show them (126 columns, with the organisations'
+# number of accounts), they are, for each screen as it is shown (18
 # rows: the pages cross the 32nd and 64th rows).
 tt_keys 4 D Home
 tt_wait_re "^Account +Ctry +Org type +Models +Downloads▼ +Share *$"
-tt_tmux resize-window -t trend -x 120 -y 24
-tt_wait_re "^ +# Account +Name +Ctry +Org type +Models +Downloads▼ +Share +Likes +Trending *$"
+tt_tmux resize-window -t trend -x 126 -y 24
+tt_wait_re "^ +# Account +Name +Ctry +Org type +Accts +Models +Downloads▼ +Share +Likes +Trending *$"
 export_pairs orgs downloads account 0 >"$TT_TMP/orgs-downloads.tsv"
 n_orgs=$(wc -l <"$TT_TMP/orgs-downloads.tsv")
 tt_wait_re " 1/$n_orgs *$"
@@ -368,7 +437,7 @@ done
 # Re-sorted: the sums follow the new order; the last screen ends on a
 # partial block.
 tt_keys K Home
-tt_wait_re "^ +# Account +Name +Ctry +Org type +Models +Downloads +Share +Likes▼ +Trending *$"
+tt_wait_re "^ +# Account +Name +Ctry +Org type +Accts +Models +Downloads +Share +Likes▼ +Trending *$"
 export_pairs orgs likes account 0 >"$TT_TMP/orgs-likes.tsv"
 tt_wait_re " 1/$n_orgs *$"
 tt_wait_rows "$TT_TMP/orgs-likes.tsv"

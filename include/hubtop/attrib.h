@@ -9,9 +9,21 @@
  * arrays): free it before the snapshot.
  *
  * Accounts: attribution may point at accounts that own no item of the
- * snapshot (a base model's owner when the base is missing), so struct attrib
- * has its own account space: indexes [0, snapshot->n_accounts) are the
- * snapshot's accounts, later ones are extra names held here.
+ * snapshot (a base model's owner when the base is missing, or the account
+ * that stands for an organisation none of whose items are under that
+ * account), so struct attrib has its own account space: indexes [0,
+ * snapshot->n_accounts) are the snapshot's accounts, later ones are extra
+ * names held here.
+ *
+ * Organisations: the directory's same_as links group accounts into
+ * organisations (a connected component of the links, see orgdir.h).  Each
+ * organisation is represented by one account of this space, the one of its
+ * canonical directory entry; an account the directory does not know is its
+ * own organisation.  acct_org maps every account to its representative.
+ * Every account of an organisation has the country, group and type of its
+ * canonical entry, so of its representative: the engine's organisation
+ * level relies on it.  Cost: O(accounts) more in attrib_build, and one
+ * account per directory entry of room.
  *
  * Cost: attrib_build is O(models + accounts): a read of each model's first
  * link and of its base's result, a read of each account name; names are
@@ -35,6 +47,7 @@ struct attrib {
 	uint8_t *acct_group;        /* enum country_group */
 	uint8_t *acct_type;         /* enum org_type */
 	int32_t *acct_entry;        /* directory entry index (canonical), -1 if none */
+	uint32_t *acct_org;         /* the account that represents its organisation (itself if none) */
 	/* Per item, per mode: the account it counts for.  Datasets have no
 	 * lineage: both modes are the uploader. */
 	uint32_t *item_acct[HT_KIND_COUNT][ATTRIB_MODE_COUNT];

@@ -24,6 +24,15 @@
  * creation and name (about a second), the account order for author
  * filters; on the first trending sums asked for, the trending scores in
  * rank and account order and their unfiltered totals.
+ *
+ * Levels (filter.level): the engine keeps one "view" per (attribution
+ * mode, level).  At the organisation level (the default) an item counts
+ * for its account's organisation (attrib.h, acct_org); each view has its
+ * own item -> account map, cells, groups and orders, all made on first use
+ * in that view, so the account level costs memory only once asked for.
+ * engine_prepare_step readies the default level's.  Rows of PANE_ORGS are
+ * organisations (key: the representative account) or accounts.  --author
+ * and --org test the item's account, whatever the level.
  */
 #ifndef HUBTOP_ENGINE_H
 #define HUBTOP_ENGINE_H
@@ -41,7 +50,7 @@
 enum eng_pane {
 	PANE_MODELS = 0,
 	PANE_DATASETS,
-	PANE_ORGS,        /* accounts (by the attribution mode) */
+	PANE_ORGS,        /* organisations or accounts (filter.level), by the attribution mode */
 	PANE_COUNTRIES,
 	PANE_GROUPS,
 	PANE_ORGTYPES,
@@ -116,6 +125,10 @@ struct eng_row {
 	double count_share;            /* count / result count */
 	uint16_t country;              /* orgs pane: the account's country */
 	uint8_t group, type;           /* orgs pane: its group and type */
+	/* Orgs pane: at the organisation level (filter.level), how many of
+	 * the organisation's accounts hold items of this table under this
+	 * attribution mode (filtered out or not); 1 at the account level. */
+	uint32_t accounts;
 };
 
 struct engine;

@@ -7,11 +7,11 @@
  *   --author Qwen,meta-llama  --task text-generation  --library transformers
  *   --license apache-2.0  --search llama  --created 2024..2025
  *   --min-downloads 10  --gated yes|no|any  --window 30d|all
- *   --by uploader|lineage
+ *   --by uploader|lineage  --org Google,openai  --group-by organisation|account
  * An empty value clears that key.  Bad values are refused with a message
  * listing the valid ones: by filter_set for the fixed vocabularies, by
  * filter_check_terms for task, library and licence, whose valid values are
- * those of the snapshot.
+ * those of the snapshot, and by filter_check_orgs for organisations.
  */
 #ifndef HUBTOP_FILTER_H
 #define HUBTOP_FILTER_H
@@ -25,6 +25,9 @@
 #define FILTER_SEARCH_MAX 128
 
 enum filter_window { WIN_30D = 0, WIN_ALL = 1 };
+/* What the organisations ranking lists: organisations (every account the
+ * directory links, see attrib.h) or single accounts. */
+enum filter_level { LEVEL_ACCOUNT = 0, LEVEL_ORG = 1 };
 
 struct filter {
 	int window;                  /* enum filter_window */
@@ -42,6 +45,12 @@ struct filter {
 	int64_t created_to;          /* unix seconds, exclusive; 0 = open */
 	uint64_t min_downloads;      /* in the current window */
 	int gated;                   /* -1 any, 0 not gated, 1 gated */
+	int level;                   /* enum filter_level; filter_init: LEVEL_ORG */
+	/* Organisations, each named by its display name or any of its
+	 * accounts (case-insensitive); an item matches when the account it
+	 * counts for belongs to one of them.  0 = any. */
+	unsigned n_orgs;
+	char orgs[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
 };
 
 /* The keys filter_set understands, NULL-terminated, in display order. */
@@ -70,6 +79,15 @@ struct ht_snapshot;
  * common first.  O(items) per value set; O(items + terms log terms) to
  * refuse. */
 int filter_check_terms(const struct filter *f, const struct ht_snapshot *s, char *err, size_t errlen);
+
+struct attrib;
+struct orgdir;
+/* Refuses an organisation name (--org) that names no organisation of the
+ * attribution a: neither an account nor a directory entry's display name.
+ * 0 ok; -1 with a message in err naming the value and the closest names
+ * (did you mean).  O(accounts) per name. */
+int filter_check_orgs(const struct filter *f, const struct attrib *a, const struct orgdir *d,
+		      char *err, size_t errlen);
 
 static inline int filter_has_country(const struct filter *f, unsigned idx)
 {

@@ -16,10 +16,10 @@
 	X(VIEW_MODELS,     "models",          "1",            "Models pane") \
 	X(VIEW_DATASETS,   "datasets",        "2",            "Datasets pane") \
 	X(VIEW_REGIONS,    "regions",         "3",            "Regions pane (countries or country groups)") \
-	X(VIEW_ORGS,       "orgs",            "4",            "Organisations pane (accounts)") \
+	X(VIEW_ORGS,       "orgs",            "4",            "Organisations pane (organisations or accounts)") \
 	X(VIEW_TRENDS,     "trends",          "5",            "Trends pane (shares by year of creation)") \
 	X(VIEW_CONC,       "concentration",   "6",            "Concentration pane (Lorenz curve, top-N shares)") \
-	X(ENTER,           "enter",           "Enter",        "Drill down: country to orgs, org to models, model to detail") \
+	X(ENTER,           "enter",           "Enter",        "Drill down: country, organisation, its accounts, models, detail") \
 	X(BACK,            "back",            "Backspace Esc", "Back to the previous view") \
 	G("Moving") \
 	X(MOVE_UP,         "up",              "Up k",         "Move up") \
@@ -53,6 +53,7 @@
 	X(FILTER_DATES,    "filter-created",  "d",            "Creation date range (e.g. 2024..2025)") \
 	X(TOGGLE_WINDOW,   "toggle-window",   "w",            "Downloads: last 30 days / all time") \
 	X(TOGGLE_ATTRIB,   "toggle-attribution", "a",         "Attribution: uploader / lineage") \
+	X(TOGGLE_LEVEL,    "toggle-level",    "O",            "Orgs, Regions, Trends, report: organisations / single accounts") \
 	X(TOGGLE_GROUPS,   "toggle-groups",   "g",            "Regions and Trends: countries / groups / types") \
 	X(UNDO,            "undo",            "u",            "Undo the last filter change") \
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
