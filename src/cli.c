@@ -319,7 +319,7 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind)
 	if (st.duplicates)
 		fprintf(stderr, ", %" PRIu64 " duplicates dropped", st.duplicates);
 	if (st.rejected)
-		fprintf(stderr, ", %" PRIu64 " without a valid id skipped", st.rejected);
+		fprintf(stderr, ", %" PRIu64 " refused (id that could harm a terminal or a file)", st.rejected);
 	if (st.bad_lines)
 		fprintf(stderr, ", %" PRIu64 " lines that are not JSON skipped", st.bad_lines);
 	if (st.warnings)
@@ -340,18 +340,32 @@ static int cmd_import(struct args *a, const struct globals *g)
 	struct store_err e;
 	char path[4096], dir[4096];
 	int datasets_only = 0;
+	int64_t as_of = 0;
 
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("Usage: hubtop import [FILE...] [--datasets FILE...] [-o SNAPSHOT]\n\n"
+			printf("Usage: hubtop import [FILE...] [--datasets FILE...] [--as-of DATE] [-o SNAPSHOT]\n\n"
 			       "Builds a snapshot from Hub listing items as /api/models and\n"
 			       "/api/datasets return them: a JSON array, or JSON Lines (one item a\n"
 			       "line).  '-' reads standard input.  FILEs hold models; each file after\n"
 			       "--datasets holds datasets.  Without -o the snapshot replaces the\n"
 			       "cache's, atomically.  Items with missing or ill-typed fields are kept\n"
-			       "with what is valid; lines that are not JSON are reported and skipped.\n");
+			       "with what is valid; lines that are not JSON are reported and skipped.\n"
+			       "A missing or null download count is kept as unknown, never as 0.\n"
+			       "--as-of DATE (YYYY-MM-DD) says when the listing was taken; without\n"
+			       "it the latest lastModified/createdAt in the data is used, marked as\n"
+			       "inferred.\n");
 			return 0;
+		} else if (opt_is(arg, "--as-of")) {
+			const char *v = opt_value(a, "--as-of");
+			if (!v)
+				return EXIT_USAGE;
+			if ((as_of = table_parse_time(v)) <= 0) {
+				err_usage("import", "--as-of '%s' is not a date: give the day the listing "
+					  "was taken as YYYY-MM-DD (e.g. --as-of 2022-07-02)", v);
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
 			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
 				return EXIT_USAGE;
@@ -392,6 +406,7 @@ static int cmd_import(struct args *a, const struct globals *g)
 	memset(&meta, 0, sizeof meta);
 	meta.complete = 1;
 	meta.fetched_at = (int64_t)time(NULL);
+	meta.as_of = as_of; /* 0: the builder infers it from the data */
 	snprintf(meta.endpoint, sizeof meta.endpoint, "import:%s",
 		 nf ? files[0] : dsets[0]);
 	s = table_builder_finish(b, &meta);

@@ -13,7 +13,7 @@
 
 const char *const filter_keys[] = {
 	"country", "group", "org-type", "author", "task", "library", "license",
-	"search", "created", "min-downloads", "gated", "window", "by", NULL
+	"search", "created", "min-downloads", "gated", "window", "by", "of", NULL
 };
 
 void filter_init(struct filter *f)
@@ -391,6 +391,17 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 			return bad(err, errlen, "by", v, "uploader or lineage");
 		return 0;
 	}
+	if (!strcmp(key, "of")) {
+		if (!*v || !strcasecmp(v, "all"))
+			f->of = OF_ALL;
+		else if (!strcasecmp(v, "attributed"))
+			f->of = OF_ATTRIBUTED;
+		else
+			return bad(err, errlen, "of", v,
+				   "all (shares of all downloads) or attributed (shares of the downloads "
+				   "whose country, group or type is known)");
+		return 0;
+	}
 	if (err && errlen) {
 		char keys[256] = "", k[64];
 		for (int i = 0; filter_keys[i]; i++) {
@@ -509,6 +520,8 @@ void filter_get(const struct filter *f, const char *key, char *buf, size_t len)
 		put(buf, len, &at, f->window == WIN_ALL ? "all" : "30d");
 	} else if (!strcmp(key, "by")) {
 		put(buf, len, &at, f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
+	} else if (!strcmp(key, "of")) {
+		put(buf, len, &at, f->of == OF_ATTRIBUTED ? "attributed" : "all");
 	}
 }
 
@@ -557,7 +570,7 @@ size_t filter_to_args(const struct filter *f, char *buf, size_t len)
 
 int filter_equal(const struct filter *a, const struct filter *b)
 {
-	if (a->window != b->window || a->by != b->by || a->groups != b->groups ||
+	if (a->window != b->window || a->by != b->by || a->of != b->of || a->groups != b->groups ||
 	    a->types != b->types || a->n_authors != b->n_authors ||
 	    memcmp(a->countries, b->countries, sizeof a->countries) ||
 	    strcmp(a->task, b->task) || strcmp(a->library, b->library) ||

@@ -7,7 +7,7 @@
  *   --author Qwen,meta-llama  --task text-generation  --library transformers
  *   --license apache-2.0  --search llama  --created 2024..2025
  *   --min-downloads 10  --gated yes|no|any  --window 30d|all
- *   --by uploader|lineage
+ *   --by uploader|lineage  --of all|attributed
  * An empty value clears that key.  Bad values are refused with a message
  * listing the valid ones: by filter_set for the fixed vocabularies, by
  * filter_check_terms for task, library and licence, whose valid values are
@@ -25,10 +25,14 @@
 #define FILTER_SEARCH_MAX 128
 
 enum filter_window { WIN_30D = 0, WIN_ALL = 1 };
+/* Shares by country, group or type: of all downloads, or of the downloads
+ * whose country (group, type) is known. */
+enum filter_of { OF_ALL = 0, OF_ATTRIBUTED = 1 };
 
 struct filter {
 	int window;                  /* enum filter_window */
 	int by;                      /* enum attrib_mode */
+	int of;                      /* enum filter_of: the denominator of shares */
 	uint64_t countries[4];       /* bitset of country indexes; all 0 = any */
 	uint32_t groups;             /* bitmask of 1u << country_group; 0 = any */
 	uint32_t types;              /* bitmask of 1u << org_type; 0 = any */
@@ -58,7 +62,7 @@ void filter_get(const struct filter *f, const char *key, char *buf, size_t len);
  * text needs (as snprintf; buf may be NULL when len is 0). */
 size_t filter_to_args(const struct filter *f, char *buf, size_t len);
 int filter_equal(const struct filter *a, const struct filter *b);
-/* Non-zero when any key other than window/by is set. */
+/* Non-zero when any key other than window/by/of is set. */
 int filter_active(const struct filter *f);
 
 /* How many valid values a refusal names before "... and N more". */
