@@ -161,7 +161,20 @@ static int open_session(struct session *s, const struct globals *g, int quiet)
 static int check_terms(const char *cmd, const struct filter *f, const struct session *s)
 {
 	char err[2048];
+	const struct ht_meta *m = &s->snap->meta;
 
+	/* All-time figures from a listing without all-time counts would all be
+	 * unknown: refused rather than printed as n/a everywhere (the
+	 * explorer, which can switch back, shows them as n/a). */
+	if (cmd && f->window == WIN_ALL &&
+	    (((m->no_alltime >> HT_MODELS) & 1) || ((m->no_alltime >> HT_DATASETS) & 1))) {
+		err_usage(cmd, "--window all: %s has no all-time download counts (%s did not carry "
+			  "downloadsAllTime), so every all-time figure would be unknown, not 0. "
+			  "Use --window 30d, or fetch the Hub again ('hubtop fetch' asks for all-time counts)",
+			  s->demo_fallback ? "the demo snapshot" : s->snapshot_path,
+			  m->endpoint[0] ? m->endpoint : "its source");
+		return EXIT_USAGE;
+	}
 	if (filter_check_terms(f, s->snap, err, sizeof err) == 0)
 		return 0;
 	err_usage(cmd, "%s", err);
@@ -188,7 +201,10 @@ static const char filter_help[] =
 	"  --gated yes|no|any\n"
 	"  --window 30d|all       30-day (default) or all-time downloads\n"
 	"  --by uploader|lineage  count a derivative for its uploader (default) or\n"
-	"                         for the developer of its root base model\n";
+	"                         for the developer of its root base model\n"
+	"  --of all|attributed    shares by country, group or type: of all downloads\n"
+	"                         (default) or of those whose country (group, type)\n"
+	"                         is known\n";
 
 static const char global_help[] =
 	"Global options:\n"
@@ -228,7 +244,7 @@ static int cmd_info(struct args *a, const struct globals *g)
 {
 	struct session s;
 	int json = 0;
-	char when[64];
+	char when[64], as_of[64];
 
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
@@ -248,6 +264,7 @@ static int cmd_info(struct args *a, const struct globals *g)
 	if (open_session(&s, g, 3) != 0)
 		return 1;
 	format_time(s.snap->meta.fetched_at, when, sizeof when);
+	format_time(s.snap->meta.as_of, as_of, sizeof as_of);
 	if (json) {
 		cJSON *o = cJSON_CreateObject(), *m = cJSON_AddObjectToObject(o, "models"),
 		      *d = cJSON_AddObjectToObject(o, "datasets");
@@ -259,6 +276,13 @@ static int cmd_info(struct args *a, const struct globals *g)
 		if (!s.snap->meta.complete)
 			cJSON_AddNumberToObject(o, "top_n", (double)s.snap->meta.top_n);
 		cJSON_AddStringToObject(o, "fetched_at", when);
+		if (s.snap->meta.as_of > 0)
+			cJSON_AddStringToObject(o, "as_of", as_of);
+		else
+			cJSON_AddNullToObject(o, "as_of");
+		cJSON_AddBoolToObject(o, "as_of_inferred", s.snap->meta.as_of_inferred);
+		cJSON_AddBoolToObject(m, "all_time_counts", !((s.snap->meta.no_alltime >> HT_MODELS) & 1));
+		cJSON_AddBoolToObject(d, "all_time_counts", !((s.snap->meta.no_alltime >> HT_DATASETS) & 1));
 		cJSON_AddStringToObject(o, "endpoint", s.snap->meta.endpoint);
 		cJSON_AddNumberToObject(o, "format_version", s.snap->meta.format_version);
 		cJSON_AddNumberToObject(m, "count", s.snap->t[HT_MODELS].n);
@@ -279,6 +303,11 @@ static int cmd_info(struct args *a, const struct globals *g)
 		printf("datasets:   %u\n", s.snap->t[HT_DATASETS].n);
 		printf("accounts:   %u\n", s.snap->n_accounts);
 		printf("fetched:    %s\n", when);
+		printf("data as of: %s%s\n", as_of,
+		       s.snap->meta.as_of <= 0 ? " (the data carries no date; import --as-of DATE gives one)"
+		       : s.snap->meta.as_of_inferred ? " (inferred: the latest date in the data)" : "");
+		if (s.snap->meta.no_alltime & (1u << HT_MODELS))
+			printf("all-time:   no all-time download counts (--window all is refused)\n");
 		printf("endpoint:   %s\n", s.snap->meta.endpoint);
 		if (s.snap->meta.complete)
 			printf("coverage:   complete listing\n");

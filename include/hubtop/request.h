@@ -53,6 +53,7 @@
 	X(FILTER_DATES,    "filter-created",  "d",            "Creation date range (e.g. 2024..2025)") \
 	X(TOGGLE_WINDOW,   "toggle-window",   "w",            "Downloads: last 30 days / all time") \
 	X(TOGGLE_ATTRIB,   "toggle-attribution", "a",         "Attribution: uploader / lineage") \
+	X(TOGGLE_OF,       "toggle-of",       "%",            "Shares of all downloads / of attributed downloads (known country, group, type)") \
 	X(TOGGLE_GROUPS,   "toggle-groups",   "g",            "Regions and Trends: countries / groups / types") \
 	X(UNDO,            "undo",            "u",            "Undo the last filter change") \
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
