@@ -110,6 +110,48 @@ static void test_tolerant(void **state)
 	table_free(s);
 }
 
+/* A null or missing count is unknown, not 0; an id as long as the Hub's
+ * longest legacy ones is kept; a refusal names what is wrong. */
+static void test_unknowns_and_ids(void **state)
+{
+	struct listing_stats st;
+	char err[512] = "", text[4096], longid[300];
+	int rc;
+	struct ht_snapshot *s;
+	const struct ht_table *t;
+	uint32_t row;
+	(void)state;
+	memset(longid, 'x', sizeof longid);
+	memcpy(longid, "espnet/", 7);
+	longid[257] = '\0';
+	snprintf(text, sizeof text,
+		 "{\"id\":\"a/null\",\"downloads\":null,\"downloadsAllTime\":null}\n"
+		 "{\"id\":\"a/missing\"}\n"
+		 "{\"id\":\"a/zero\",\"downloads\":0,\"downloadsAllTime\":0}\n"
+		 "{\"id\":\"%s\",\"downloads\":5}\n"
+		 "{\"id\":\"a/b\\u0007c\",\"downloads\":5}\n",
+		 longid);
+	s = import_text(text, HT_MODELS, &st, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(st.items, 4);
+	assert_int_equal(st.rejected, 1);
+	/* null is not a wrong type: no warning. */
+	assert_int_equal(st.warnings, 0);
+	if (!strstr(st.first_problem, "input.jsonl:5: item refused: a control character in its id"))
+		fail_msg("first problem: %s", st.first_problem);
+	t = &s->t[HT_MODELS];
+	/* Rows: the 257-byte id (5), the known 0, then the two unknown. */
+	assert_string_equal(ht_id(s, HT_MODELS, 0), longid);
+	assert_string_equal(ht_id(s, HT_MODELS, 1), "a/zero");
+	assert_int_equal(t->flags[1] & (HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN), 0);
+	for (row = 2; row < 4; row++)
+		assert_int_equal(t->flags[row] & (HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN),
+				 HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN);
+	assert_true(t->flags[0] & HT_F_DLA_UNKNOWN);
+	assert_int_equal(s->meta.no_alltime, 0); /* a/zero has one */
+	table_free(s);
+}
+
 /* An escaped NUL must not cut an id short: "a/b\u0000x" is not "a/b". */
 static void test_escaped_nul(void **state)
 {
@@ -311,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_item_fields),
 		cmocka_unit_test(test_member_names),
 		cmocka_unit_test(test_tolerant),
+		cmocka_unit_test(test_unknowns_and_ids),
 		cmocka_unit_test(test_escaped_nul),
 		cmocka_unit_test(test_arena_limit),
 		cmocka_unit_test(test_arena_reuse),
