@@ -334,13 +334,22 @@ static void test_hubdata(void **state)
 	assert_int_equal(listing_import(fp, p, b, HT_MODELS, &st, err, sizeof err), 0);
 	fclose(fp);
 	assert_int_equal(st.items + st.rejected + st.duplicates, 55524);
+	/* Nothing lost: the four legacy ids of 214 to 257 bytes included. */
+	assert_int_equal(st.items, 55524);
+	assert_int_equal(st.rejected, 0);
 	s = table_builder_finish(b, NULL);
 	for (i = 0; i < s->t[HT_MODELS].n; i++)
 		sum += s->t[HT_MODELS].downloads[i];
-	/* The README's figure, less whatever ids the Hub could not produce. */
-	assert_true(st.items > 55000);
-	if (st.rejected == 0 && st.duplicates == 0)
-		assert_int_equal(sum, 199235153);
+	/* The README's figure. */
+	assert_int_equal(sum, 199235153);
+	assert_int_not_equal(table_find_id(s, HT_MODELS,
+					   "espnet/kamo-naoyuki_reverb_asr_train_asr_transformer2_raw_en_char_rir_"
+					   "scpdatareverb_rir_singlewav.scp_noise_db_range12_17_noise_scpdatareverb_"
+					   "noise_singlewav.scp_speech_volume_normalize1.0_num_workers2_rir_apply_"
+					   "prob0.999_noise_apply_prob1._sp_valid.acc.ave"), UINT32_MAX);
+	/* The listing has no all-time counts and no dates. */
+	assert_int_equal(s->meta.no_alltime, 1u << HT_MODELS);
+	assert_true(s->meta.as_of == 0);
 	assert_string_equal(ht_id(s, HT_MODELS, 0), "bert-base-uncased");
 	legacy = table_find_account(s, "gpt2");
 	assert_int_not_equal(legacy, UINT32_MAX);
