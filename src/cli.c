@@ -281,6 +281,7 @@ static int cmd_info(struct args *a, const struct globals *g)
 		else
 			cJSON_AddNullToObject(o, "as_of");
 		cJSON_AddBoolToObject(o, "as_of_inferred", s.snap->meta.as_of_inferred);
+		cJSON_AddNumberToObject(o, "refused", (double)s.snap->meta.refused);
 		cJSON_AddBoolToObject(m, "all_time_counts", !((s.snap->meta.no_alltime >> HT_MODELS) & 1));
 		cJSON_AddBoolToObject(d, "all_time_counts", !((s.snap->meta.no_alltime >> HT_DATASETS) & 1));
 		cJSON_AddStringToObject(o, "endpoint", s.snap->meta.endpoint);
@@ -309,7 +310,10 @@ static int cmd_info(struct args *a, const struct globals *g)
 		if (s.snap->meta.no_alltime & (1u << HT_MODELS))
 			printf("all-time:   no all-time download counts (--window all is refused)\n");
 		printf("endpoint:   %s\n", s.snap->meta.endpoint);
-		if (s.snap->meta.complete)
+		if (s.snap->meta.complete && s.snap->meta.refused)
+			printf("coverage:   complete listing but %" PRIu64 " items refused (ids that could "
+			       "harm a terminal or a file)\n", s.snap->meta.refused);
+		else if (s.snap->meta.complete)
 			printf("coverage:   complete listing\n");
 		else
 			printf("coverage:   partial: only the top %" PRIu64 " by downloads; long-tail "
@@ -323,7 +327,7 @@ static int cmd_info(struct args *a, const struct globals *g)
 
 /* ---- import ----------------------------------------------------------------- */
 
-static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind)
+static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind, uint64_t *refused)
 {
 	struct listing_stats st;
 	char err[1024];
@@ -354,6 +358,7 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind)
 	if (st.warnings)
 		fprintf(stderr, ", %" PRIu64 " fields of the wrong type left out", st.warnings);
 	fputc('\n', stderr);
+	*refused += st.rejected;
 	if (st.first_problem[0])
 		fprintf(stderr, "  first problem: %s\n", st.first_problem);
 	return 0;
@@ -370,6 +375,7 @@ static int cmd_import(struct args *a, const struct globals *g)
 	char path[4096], dir[4096];
 	int datasets_only = 0;
 	int64_t as_of = 0;
+	uint64_t refused = 0;
 
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
@@ -422,10 +428,10 @@ static int cmd_import(struct args *a, const struct globals *g)
 		return 1;
 	}
 	for (i = 0; i < nf; i++)
-		if (import_one(b, files[i], HT_MODELS) != 0)
+		if (import_one(b, files[i], HT_MODELS, &refused) != 0)
 			goto fail;
 	for (i = 0; i < nd; i++)
-		if (import_one(b, dsets[i], HT_DATASETS) != 0)
+		if (import_one(b, dsets[i], HT_DATASETS, &refused) != 0)
 			goto fail;
 	if (table_builder_count(b, HT_MODELS) + table_builder_count(b, HT_DATASETS) == 0) {
 		err_run("no valid item in the input: nothing imported, the current snapshot is "
@@ -436,6 +442,7 @@ static int cmd_import(struct args *a, const struct globals *g)
 	meta.complete = 1;
 	meta.fetched_at = (int64_t)time(NULL);
 	meta.as_of = as_of; /* 0: the builder infers it from the data */
+	meta.refused = refused;
 	snprintf(meta.endpoint, sizeof meta.endpoint, "import:%s",
 		 nf ? files[0] : dsets[0]);
 	s = table_builder_finish(b, &meta);

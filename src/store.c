@@ -28,6 +28,7 @@
 #define FLAG_NO_ALLTIME_DATASETS 8u
 #define FLAG_AS_OF_INFERRED 16u
 #define AS_OF_AT 992u               /* after the largest section table */
+#define REFUSED_AT 1000u
 
 /* Section ids.  Per-table columns are TABLE_BASE + kind * 16 + column. */
 enum {
@@ -270,6 +271,7 @@ static uint64_t make_header(const struct ht_snapshot *s, const struct section *s
 		flags |= FLAG_AS_OF_INFERRED;
 	put_u32(head + 32, flags);
 	put_u64(head + AS_OF_AT, (uint64_t)s->meta.as_of);
+	put_u64(head + REFUSED_AT, s->meta.refused);
 	put_u32(head + 36, (uint32_t)n);
 	put_u64(head + 40, (uint64_t)s->meta.fetched_at);
 	put_u64(head + 48, s->meta.top_n);
@@ -384,12 +386,14 @@ static void header_meta(const unsigned char *buf, struct ht_meta *meta)
 				   ((flags & FLAG_NO_ALLTIME_DATASETS) ? 1u << HT_DATASETS : 0);
 		meta->as_of = (int64_t)get_u64(buf + AS_OF_AT);
 		meta->as_of_inferred = (flags & FLAG_AS_OF_INFERRED) != 0;
+		meta->refused = get_u64(buf + REFUSED_AT);
 	} else {
 		/* Version 1 kept no date of the data: the fetch's time is the
 		 * best there is (an import's is wrong, hence inferred). */
 		meta->no_alltime = 0;
 		meta->as_of = meta->fetched_at;
 		meta->as_of_inferred = 1;
+		meta->refused = 0;
 	}
 	memcpy(meta->endpoint, buf + 88, 255);
 	meta->endpoint[255] = '\0';

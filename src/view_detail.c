@@ -13,7 +13,7 @@
 
 struct detail_line {
 	char field[24];
-	char value[480];
+	char value[HT_ID_MAX + 64]; /* a whole id in its Hub URL */
 };
 
 struct detail_priv {

@@ -121,7 +121,8 @@ printf '%s\n' '{"id":"a/big","downloads":1000,"lastModified":"2022-06-30T10:00:0
 run 0 "$HUBTOP" import "$T/unk.jsonl" -o "$T/unk.hts" && has "$T/err" "4 models imported" &&
 	has "$T/err" "1 refused" && has "$T/err" "unk.jsonl:5: item refused: a control character in its id"
 run 0 "$HUBTOP" info --snapshot "$T/unk.hts" &&
-	has "$T/out" "data as of: 2022-06-30T10:00:00Z (inferred" && has "$T/out" "no all-time download counts"
+	has "$T/out" "data as of: 2022-06-30T10:00:00Z (inferred" && has "$T/out" "no all-time download counts" &&
+	has "$T/out" "complete listing but 1 items refused"
 run 0 "$HUBTOP" info --snapshot "$T/unk.hts" --json && has "$T/out" '"as_of_inferred":[[:space:]]*true' &&
 	has "$T/out" '"all_time_counts":[[:space:]]*false'
 run 2 "$HUBTOP" report --snapshot "$T/unk.hts" --window all &&

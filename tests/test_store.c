@@ -291,6 +291,7 @@ static void test_unknowns_round_trip(void **state)
 	assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
 	m.complete = 1;
 	m.fetched_at = 1764000000;
+	m.refused = 4;
 	s = table_builder_finish(b, &m);
 	assert_non_null(s);
 	/* No all-time count at all; the date inferred from the data. */
@@ -304,6 +305,7 @@ static void test_unknowns_round_trip(void **state)
 	assert_int_equal(l->meta.no_alltime, 1u << HT_MODELS);
 	assert_true(l->meta.as_of == 1656720000);
 	assert_int_equal(l->meta.as_of_inferred, 1);
+	assert_int_equal(l->meta.refused, 4);
 	/* The null count is the last row, flagged, not a measured 0. */
 	assert_string_equal(ht_id(l, HT_MODELS, 1), "a/null");
 	assert_true(l->t[HT_MODELS].flags[1] & HT_F_DL_UNKNOWN);

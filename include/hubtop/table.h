@@ -81,6 +81,9 @@ struct ht_meta {
 	/* Bit k (enum ht_kind): that table has no all-time counts at all (the
 	 * listing did not carry them), so the all-time window is unknown. */
 	unsigned no_alltime;
+	/* Items of the listing refused (an id that could harm a terminal or a
+	 * file): a "complete" listing is complete but for them. */
+	uint64_t refused;
 	char endpoint[256];     /* where it came from ("demo", "import:FILE", URL) */
 };
 
