@@ -441,6 +441,12 @@ tt_wait "the snapshot has no all-time counts"
 tt_wait_re "Downloads \(all time\) n/a .*Gini n/a"
 tt_expect_line 1 "\(the snapshot has no all-time download counts\)"
 tt_screen | grep -qE 'Gini 0\.000|Top-200 0\.0%' && tt_fail "a figure of 0 for unknown all-time counts"
+tt_keys 5
+tt_wait_re "^legacy .* n/a"
+tt_screen | grep -qE ' 0%' && tt_fail "Trends shows 0% of unknown all-time downloads"
+tt_keys 1
+tt_wait "a/big"
+tt_wait_re "b/null +- +independent +n/a "
 tt_keys w
 tt_wait_re "Downloads \(30d\) 1050 "
 tt_keys %
