@@ -352,7 +352,7 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind,
 	if (st.duplicates)
 		fprintf(stderr, ", %" PRIu64 " duplicates dropped", st.duplicates);
 	if (st.rejected)
-		fprintf(stderr, ", %" PRIu64 " refused (id that could harm a terminal or a file)", st.rejected);
+		fprintf(stderr, ", %" PRIu64 " refused for their id (the first problem says why)", st.rejected);
 	if (st.bad_lines)
 		fprintf(stderr, ", %" PRIu64 " lines that are not JSON skipped", st.bad_lines);
 	if (st.warnings)
