@@ -436,6 +436,14 @@ tt_wait_re "data as of 2022-06-30, inferred \([0-9]+ (months|years)\)"
 tt_expect_line 1 "Under 200 dl 50\.0%  Gini 0\.[0-9]{3}  2 without a download count"
 tt_wait_re "b/null +- +independent +n/a "
 tt_screen | grep -qE 'b/n(ull|one) +- +independent +0 ' && tt_fail "a null count shown as 0"
+# The detail of an item without a count or dates says so.
+tt_keys End Enter
+tt_wait "Hub URL"
+tt_wait_re "Downloads \(30d\) +unknown \(the listing gave none\)"
+tt_wait_re "Created +unknown"
+tt_keys BSpace
+tt_wait "a/big"
+tt_keys Home
 tt_keys w
 tt_wait "the snapshot has no all-time counts"
 tt_wait_re "Downloads \(all time\) n/a .*Gini n/a"
