@@ -1,7 +1,8 @@
 /* bench_engine.c - full recompute time of the engine on a 2,000,000-model
  * snapshot over a scripted sequence of 200 filter changes (typing a search,
  * toggling countries and organisation types, switching window and
- * attribution, clearing), and the same answers from sqlite3 when built with
+ * attribution, clearing; every other round with shares of attributed
+ * downloads), and the same answers from sqlite3 when built with
  * it.  Usage: bench_engine [N_MODELS|SNAPSHOT_FILE] [ORGS_TSV]
  * With a snapshot file, it is loaded as the explorer loads it
  * (store_load_start: the checksum on the other core) instead of generated,
@@ -150,6 +151,8 @@ static int script(struct filter *f, int step, enum eng_sort *sort)
 		f->window = w;
 		f->by = by;
 		f->level = level;
+		/* Every other round with shares of attributed downloads. */
+		f->of = round % 2 ? OF_ATTRIBUTED : OF_ALL;
 		return 0;
 	}
 	}

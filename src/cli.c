@@ -162,7 +162,20 @@ static int open_session(struct session *s, const struct globals *g, int quiet)
 static int check_terms(const char *cmd, const struct filter *f, const struct session *s)
 {
 	char err[2048];
+	const struct ht_meta *m = &s->snap->meta;
 
+	/* All-time figures from a listing without all-time counts would all be
+	 * unknown: refused rather than printed as n/a everywhere (the
+	 * explorer, which can switch back, shows them as n/a). */
+	if (cmd && f->window == WIN_ALL &&
+	    (((m->no_alltime >> HT_MODELS) & 1) || ((m->no_alltime >> HT_DATASETS) & 1))) {
+		err_usage(cmd, "--window all: %s has no all-time download counts (%s did not carry "
+			  "downloadsAllTime), so every all-time figure would be unknown, not 0. "
+			  "Use --window 30d, or fetch the Hub again ('hubtop fetch' asks for all-time counts)",
+			  s->demo_fallback ? "the demo snapshot" : s->snapshot_path,
+			  m->endpoint[0] ? m->endpoint : "its source");
+		return EXIT_USAGE;
+	}
 	if (filter_check_terms(f, s->snap, err, sizeof err) == 0 &&
 	    filter_check_orgs(f, s->attr, s->dir, err, sizeof err) == 0)
 		return 0;
@@ -196,7 +209,10 @@ static const char filter_help[] =
 	"                         for the developer of its root base model\n"
 	"  --group-by organisation|account\n"
 	"                         rank organisations (default: all their accounts\n"
-	"                         together) or single accounts\n";
+	"                         together) or single accounts\n"
+	"  --of all|attributed    shares by country, group or type: of all downloads\n"
+	"                         (default) or of those whose country (group, type)\n"
+	"                         is known\n";
 
 static const char global_help[] =
 	"Global options:\n"
@@ -236,7 +252,7 @@ static int cmd_info(struct args *a, const struct globals *g)
 {
 	struct session s;
 	int json = 0;
-	char when[64];
+	char when[64], as_of[64];
 
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
@@ -256,6 +272,7 @@ static int cmd_info(struct args *a, const struct globals *g)
 	if (open_session(&s, g, 3) != 0)
 		return 1;
 	format_time(s.snap->meta.fetched_at, when, sizeof when);
+	format_time(s.snap->meta.as_of, as_of, sizeof as_of);
 	if (json) {
 		cJSON *o = cJSON_CreateObject(), *m = cJSON_AddObjectToObject(o, "models"),
 		      *d = cJSON_AddObjectToObject(o, "datasets");
@@ -267,6 +284,14 @@ static int cmd_info(struct args *a, const struct globals *g)
 		if (!s.snap->meta.complete)
 			cJSON_AddNumberToObject(o, "top_n", (double)s.snap->meta.top_n);
 		cJSON_AddStringToObject(o, "fetched_at", when);
+		if (s.snap->meta.as_of > 0)
+			cJSON_AddStringToObject(o, "as_of", as_of);
+		else
+			cJSON_AddNullToObject(o, "as_of");
+		cJSON_AddBoolToObject(o, "as_of_inferred", s.snap->meta.as_of_inferred);
+		cJSON_AddNumberToObject(o, "refused", (double)s.snap->meta.refused);
+		cJSON_AddBoolToObject(m, "all_time_counts", !((s.snap->meta.no_alltime >> HT_MODELS) & 1));
+		cJSON_AddBoolToObject(d, "all_time_counts", !((s.snap->meta.no_alltime >> HT_DATASETS) & 1));
 		cJSON_AddStringToObject(o, "endpoint", s.snap->meta.endpoint);
 		cJSON_AddNumberToObject(o, "format_version", s.snap->meta.format_version);
 		cJSON_AddNumberToObject(m, "count", s.snap->t[HT_MODELS].n);
@@ -288,8 +313,16 @@ static int cmd_info(struct args *a, const struct globals *g)
 		safetext_fprintf(stdout, "datasets:   %u\n", s.snap->t[HT_DATASETS].n);
 		safetext_fprintf(stdout, "accounts:   %u\n", s.snap->n_accounts);
 		safetext_fprintf(stdout, "fetched:    %s\n", when);
+		safetext_fprintf(stdout, "data as of: %s%s\n", as_of,
+		       s.snap->meta.as_of <= 0 ? " (the data carries no date; import --as-of DATE gives one)"
+		       : s.snap->meta.as_of_inferred ? " (inferred: the latest date in the data)" : "");
+		if (s.snap->meta.no_alltime & (1u << HT_MODELS))
+			safetext_fprintf(stdout, "all-time:   no all-time download counts (--window all is refused)\n");
 		safetext_fprintf(stdout, "endpoint:   %s\n", s.snap->meta.endpoint);
-		if (s.snap->meta.complete)
+		if (s.snap->meta.complete && s.snap->meta.refused)
+			safetext_fprintf(stdout, "coverage:   complete listing but %" PRIu64 " items refused (ids that could "
+			       "harm a terminal or a file)\n", s.snap->meta.refused);
+		else if (s.snap->meta.complete)
 			safetext_fprintf(stdout, "coverage:   complete listing\n");
 		else
 			safetext_fprintf(stdout, "coverage:   partial: only the top %" PRIu64 " by downloads; long-tail "
@@ -303,7 +336,7 @@ static int cmd_info(struct args *a, const struct globals *g)
 
 /* ---- import ----------------------------------------------------------------- */
 
-static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind)
+static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind, uint64_t *refused)
 {
 	struct listing_stats st;
 	char err[1024];
@@ -328,12 +361,13 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind)
 	if (st.duplicates)
 		safetext_fprintf(stderr, ", %" PRIu64 " duplicates dropped", st.duplicates);
 	if (st.rejected)
-		safetext_fprintf(stderr, ", %" PRIu64 " without a valid id skipped", st.rejected);
+		safetext_fprintf(stderr, ", %" PRIu64 " refused for their id (the first problem says why)", st.rejected);
 	if (st.bad_lines)
 		safetext_fprintf(stderr, ", %" PRIu64 " lines that are not JSON skipped", st.bad_lines);
 	if (st.warnings)
 		safetext_fprintf(stderr, ", %" PRIu64 " fields of the wrong type left out", st.warnings);
 	fputc('\n', stderr);
+	*refused += st.rejected;
 	if (st.first_problem[0])
 		safetext_fprintf(stderr, "  first problem: %s\n", st.first_problem);
 	return 0;
@@ -349,18 +383,33 @@ static int cmd_import(struct args *a, const struct globals *g)
 	struct store_err e;
 	char path[4096], dir[4096];
 	int datasets_only = 0;
+	int64_t as_of = 0;
+	uint64_t refused = 0;
 
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("Usage: hubtop import [FILE...] [--datasets FILE...] [-o SNAPSHOT]\n\n"
+			printf("Usage: hubtop import [FILE...] [--datasets FILE...] [--as-of DATE] [-o SNAPSHOT]\n\n"
 			       "Builds a snapshot from Hub listing items as /api/models and\n"
 			       "/api/datasets return them: a JSON array, or JSON Lines (one item a\n"
 			       "line).  '-' reads standard input.  FILEs hold models; each file after\n"
 			       "--datasets holds datasets.  Without -o the snapshot replaces the\n"
 			       "cache's, atomically.  Items with missing or ill-typed fields are kept\n"
-			       "with what is valid; lines that are not JSON are reported and skipped.\n");
+			       "with what is valid; lines that are not JSON are reported and skipped.\n"
+			       "A missing or null download count is kept as unknown, never as 0.\n"
+			       "--as-of DATE (YYYY-MM-DD) says when the listing was taken; without\n"
+			       "it the latest lastModified/createdAt in the data is used, marked as\n"
+			       "inferred.\n");
 			return 0;
+		} else if (opt_is(arg, "--as-of")) {
+			const char *v = opt_value(a, "--as-of");
+			if (!v)
+				return EXIT_USAGE;
+			if ((as_of = table_parse_time(v)) <= 0) {
+				err_usage("import", "--as-of '%s' is not a date: give the day the listing "
+					  "was taken as YYYY-MM-DD (e.g. --as-of 2022-07-02)", v);
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
 			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
 				return EXIT_USAGE;
@@ -388,10 +437,10 @@ static int cmd_import(struct args *a, const struct globals *g)
 		return 1;
 	}
 	for (i = 0; i < nf; i++)
-		if (import_one(b, files[i], HT_MODELS) != 0)
+		if (import_one(b, files[i], HT_MODELS, &refused) != 0)
 			goto fail;
 	for (i = 0; i < nd; i++)
-		if (import_one(b, dsets[i], HT_DATASETS) != 0)
+		if (import_one(b, dsets[i], HT_DATASETS, &refused) != 0)
 			goto fail;
 	if (table_builder_count(b, HT_MODELS) + table_builder_count(b, HT_DATASETS) == 0) {
 		err_run("no valid item in the input: nothing imported, the current snapshot is "
@@ -401,6 +450,8 @@ static int cmd_import(struct args *a, const struct globals *g)
 	memset(&meta, 0, sizeof meta);
 	meta.complete = 1;
 	meta.fetched_at = (int64_t)time(NULL);
+	meta.as_of = as_of; /* 0: the builder infers it from the data */
+	meta.refused = refused;
 	snprintf(meta.endpoint, sizeof meta.endpoint, "import:%s",
 		 nf ? files[0] : dsets[0]);
 	s = table_builder_finish(b, &meta);

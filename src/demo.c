@@ -1904,6 +1904,7 @@ struct ht_snapshot *demo_generate(uint64_t n_models, uint64_t n_datasets, uint64
 	meta.demo = 1;
 	meta.complete = 1;
 	meta.fetched_at = T_FETCHED;
+	meta.as_of = T_FETCHED;
 	memcpy(meta.endpoint, "demo", 5);
 	s = table_builder_finish(g.b, &meta);
 	g.b = NULL;

@@ -247,7 +247,7 @@ const char *draw_thousands(uint64_t v, char *buf, size_t len)
 const char *draw_percent(double frac, char *buf, size_t len)
 {
 	if (!(frac >= 0))
-		snprintf(buf, len, "-");
+		snprintf(buf, len, "n/a");
 	else
 		snprintf(buf, len, "%.1f%%", frac * 100);
 	return buf;

@@ -23,6 +23,7 @@
  * built on first use or by engine_prepare_step, and kept.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ struct match_set {
 	uint32_t *wcnt;          /* nw + 1: matches before word w */
 	uint64_t *wdl;           /* nw + 1: their downloads */
 	uint64_t n, P, under;
+	uint64_t nk;             /* matches among the ranks with a count (ord.known) */
 	unsigned __int128 SP;    /* sum of the prefix sums (Gini) */
 };
 
@@ -156,6 +158,9 @@ struct ord {
 	uint8_t *flags_own;
 	struct match_set every;  /* the unfiltered answer; every.bits NULL until made */
 	uint64_t *sbits;         /* all-time: the cached search by rank */
+	/* Ranks [0, known) have a download count in this window; the rest
+	 * (flagged unknown, stored as 0) follow them.  Set by ord_base. */
+	uint32_t known;
 	char skey[FILTER_SEARCH_MAX];
 	int svalid;
 };
@@ -382,6 +387,16 @@ static int sort_names(const struct name_ctx *c, uint32_t *idx, size_t n)
 
 /* ---- sorting helpers ---------------------------------------------------- */
 
+/* The all-time order's key: an unknown count sorts after every known one,
+ * a known 0 included, so the rows without one are a suffix of the ranks. */
+static inline uint64_t dla_key(const struct ht_table *t, uint32_t row)
+{
+	uint64_t v = t->downloads_all[row];
+	if (t->flags[row] & HT_F_DLA_UNKNOWN)
+		return 0;
+	return v == UINT64_MAX ? v : v + 1;
+}
+
 struct sort_ctx {
 	const struct ht_snapshot *s;
 	enum ht_kind kind;
@@ -412,8 +427,7 @@ static int cmp_rows(const void *pa, const void *pb, void *pc)
 		r = (t->downloads[a] < t->downloads[b]) - (t->downloads[a] > t->downloads[b]);
 		break;
 	default: /* SORT_COUNT here means all-time downloads */
-		r = (t->downloads_all[a] < t->downloads_all[b]) -
-		    (t->downloads_all[a] > t->downloads_all[b]);
+		r = (dla_key(t, a) < dla_key(t, b)) - (dla_key(t, a) > dla_key(t, b));
 		break;
 	}
 	if (r)
@@ -479,7 +493,7 @@ static uint64_t sort_key(const struct ht_table *t, enum eng_sort key, uint32_t r
 	case SORT_TRENDING: return t->trending[row];
 	case SORT_CREATED: return (uint64_t)t->created[row] ^ ((uint64_t)1 << 63);
 	case SORT_DOWNLOADS: return t->downloads[row];
-	default: return t->downloads_all[row]; /* SORT_COUNT: all-time */
+	default: return dla_key(t, row); /* SORT_COUNT: all-time */
 	}
 }
 
@@ -896,6 +910,20 @@ static int ord_uni(struct ord *o, uint32_t n)
 	return 0;
 }
 
+/* o->known: the rows without a count are the last ranks (the table's
+ * order and dla_key put them there).  O(rows without a count). */
+static void ord_known(struct ord *o, uint32_t n, uint8_t flag, int none)
+{
+	uint32_t k = n;
+	if (none) {
+		o->known = 0;
+		return;
+	}
+	while (k > 0 && (o->flags[k - 1] & flag))
+		k--;
+	o->known = k;
+}
+
 /* A window's order and the columns every filter pass reads (downloads,
  * likes, flags, the cells of mode m). */
 static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
@@ -913,6 +941,7 @@ static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 		o->acct[m] = view_acct(e, kind, m);
 		if (m % ATTRIB_MODE_COUNT != m)
 			o->acct[m % ATTRIB_MODE_COUNT] = e->a->item_acct[kind][m % ATTRIB_MODE_COUNT];
+		ord_known(o, n, HT_F_DL_UNKNOWN, 0);
 		return ord_uni(o, n);
 	}
 	if (!o->perm) {
@@ -952,6 +981,7 @@ static int ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 			return -1;
 		o->acct[b] = o->acct_own[b];
 	}
+	ord_known(o, n, HT_F_DLA_UNKNOWN, (e->s->meta.no_alltime >> kind) & 1);
 	return ord_uni(o, n);
 }
 
@@ -1737,6 +1767,7 @@ static int match_set_copy(struct match_set *dst, const struct match_set *src, ui
 	dst->P = src->P;
 	dst->SP = src->SP;
 	dst->under = src->under;
+	dst->nk = src->nk;
 	return 0;
 }
 
@@ -1772,6 +1803,12 @@ static inline void conc_word(const uint64_t *dl, const uint64_t *uni, size_t w, 
 
 #define CONC_LAG 8u
 
+/* Matches at ranks [0, r), from the per-word counts. */
+static inline uint64_t matches_before(const uint64_t *bits, const uint32_t *wcnt, uint32_t r)
+{
+	return wcnt[r >> 6] + (uint64_t)__builtin_popcountll(bits[r >> 6] & (((uint64_t)1 << (r & 63)) - 1));
+}
+
 /* The filter pass, in rank order: which ranks match, and per word the
  * matches before it. */
 static void scan_pass(const struct scan *c, struct match_set *ms)
@@ -1805,7 +1842,11 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 	wcnt[ms->nw] = (uint32_t)m;
 	bits_out[ms->nw] = 0;
 	ms->n = m;
-	/* Ranks are by downloads: those under the threshold are the last ones. */
+	/* Ranks are by downloads: those under the threshold are the last ones
+	 * with a count, [lo, known). */
+	if (c->o->known < hi)
+		hi = c->o->known;
+	ms->nk = matches_before(bits_out, wcnt, hi);
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (dl[mid] >= ENG_UNDER)
@@ -1813,9 +1854,7 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 		else
 			hi = mid;
 	}
-	ms->under = lo < lim ? m - (wcnt[lo >> 6] + (uint64_t)__builtin_popcountll(
-					     bits_out[lo >> 6] & (((uint64_t)1 << (lo & 63)) - 1)))
-			     : 0;
+	ms->under = ms->nk - matches_before(bits_out, wcnt, lo);
 }
 
 /* The downloads before each word and the sum of the prefix sums (Gini).
@@ -1909,31 +1948,58 @@ static uint64_t match_prefix(const struct match_set *ms, const uint64_t *dl, uin
 	return v;
 }
 
-/* Top-N shares, Lorenz curve and Gini of a result's match set. */
-static void finish_conc(struct eng_result *r, const struct match_set *ms, const uint64_t *dl)
+/* Top-N shares, Lorenz curve and Gini of a result's match set, over the
+ * matches with a count (the first ms->nk: the others follow them, with 0
+ * stored); NAN with a reason when they cannot be computed. */
+static void finish_conc(const struct engine *e, struct eng_result *r, const struct match_set *ms,
+			const uint64_t *dl)
 {
 	long double S = (long double)r->downloads;
-	uint64_t m = ms->n;
+	uint64_t m = ms->n, mk = ms->nk;
 	r->n = (uint32_t)m;
+	r->counted = mk;
 	r->under_count = ms->under;
+	if (!m)
+		r->na_reason = "no item matches";
+	else if (!mk)
+		r->na_reason = r->filter.window == WIN_ALL && ((e->s->meta.no_alltime >> r->kind) & 1)
+				       ? "the snapshot has no all-time download counts"
+				       : "no matching item has a download count";
+	else if (!r->downloads)
+		r->na_reason = "the matching items have no downloads";
 	for (unsigned i = 0; i < ENG_TOP_N; i++) {
-		r->top_downloads[i] = match_prefix(ms, dl, eng_top_n[i] < m ? eng_top_n[i] : m);
-		r->top_share[i] = r->downloads ? (double)((long double)r->top_downloads[i] / S) : 0.0;
+		r->top_downloads[i] = match_prefix(ms, dl, eng_top_n[i] < mk ? eng_top_n[i] : mk);
+		r->top_share[i] = r->na_reason ? NAN : (double)((long double)r->top_downloads[i] / S);
 	}
 	for (unsigned i = 0; i <= ENG_LORENZ; i++) {
-		/* The bottom i% of items are the last floor(i m / 100) in rank order. */
-		uint64_t top = match_prefix(ms, dl, m - (uint64_t)((unsigned __int128)i * m / ENG_LORENZ));
-		r->lorenz[i] = r->downloads ? (double)((long double)(r->downloads - top) / S)
-					    : (double)i / ENG_LORENZ;
+		/* The bottom i% of items are the last floor(i mk / 100) in rank order. */
+		uint64_t top = match_prefix(ms, dl, mk - (uint64_t)((unsigned __int128)i * mk / ENG_LORENZ));
+		r->lorenz[i] = r->na_reason ? NAN : (double)((long double)(r->downloads - top) / S);
 	}
-	r->under_share = m ? (double)r->under_count / (double)m : 0.0;
-	if (m && r->downloads)
-		r->gini = (double)(2.0L * (long double)ms->SP / ((long double)m * S) -
-				   ((long double)m + 1) / (long double)m);
-	else
-		r->gini = 0.0;
-	if (r->gini < 0)
-		r->gini = 0.0;
+	r->under_share = mk ? (double)r->under_count / (double)mk : NAN;
+	if (r->na_reason) {
+		r->gini = NAN;
+	} else {
+		/* The unknown matches, last with 0 stored, each added P to SP. */
+		unsigned __int128 SP = ms->SP - (unsigned __int128)(m - mk) * ms->P;
+		r->gini = (double)(2.0L * (long double)SP / ((long double)mk * S) -
+				   ((long double)mk + 1) / (long double)mk);
+		if (r->gini < 0)
+			r->gini = 0.0;
+	}
+	r->attributed_downloads = r->downloads - r->by_country[COUNTRY_UNKNOWN].downloads;
+	r->attributed_group_downloads = r->downloads - r->by_group[CG_UNKNOWN].downloads;
+	r->attributed_type_downloads = r->downloads - r->by_type[OT_UNKNOWN_ORG].downloads;
+}
+
+double engine_share(uint64_t part, uint64_t whole)
+{
+	return whole ? (double)part / (double)whole : NAN;
+}
+
+double engine_attributed_share(const struct eng_result *r)
+{
+	return engine_share(r->attributed_downloads, r->downloads);
 }
 
 /* The ranks a pass visits: the matches (direct), or every rank that does
@@ -2454,7 +2520,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 			goto fail;
 	}
 	finish_buckets(e, p, kd, mode);
-	finish_conc(r, &p->ms, o->dl);
+	finish_conc(e, r, &p->ms, o->dl);
 	return r;
 fail:
 	engine_result_free(r);
@@ -2478,6 +2544,19 @@ void engine_result_free(struct eng_result *r)
 	free(p->aseen);
 	free(p->own);
 	free(p);
+}
+
+int engine_item_counted(const struct engine *e, const struct eng_result *r, uint32_t row)
+{
+	const struct ht_table *t = &e->s->t[r->kind];
+	if (r->filter.window == WIN_ALL)
+		return !((e->s->meta.no_alltime >> r->kind) & 1) && !(t->flags[row] & HT_F_DLA_UNKNOWN);
+	return !(t->flags[row] & HT_F_DL_UNKNOWN);
+}
+
+int engine_has_alltime(const struct engine *e, enum ht_kind kind)
+{
+	return !((e->s->meta.no_alltime >> kind) & 1);
 }
 
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row)
@@ -2805,8 +2884,8 @@ static void row_set(struct eng_row *w, const struct eng_result *r, uint32_t key,
 	w->downloads = downloads;
 	w->likes = likes;
 	w->created = created == UINT64_MAX ? 0 : (int64_t)created;
-	w->share = r->downloads ? (double)downloads / (double)r->downloads : 0.0;
-	w->count_share = r->count ? (double)count / (double)r->count : 0.0;
+	w->share = engine_share(downloads, r->downloads);
+	w->count_share = engine_share(count, r->count);
 	w->country = COUNTRY_UNKNOWN;
 	w->group = CG_UNKNOWN;
 	w->type = OT_INDEPENDENT;
@@ -3493,6 +3572,8 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			row_set(w, r, c, c == COUNTRY_UNKNOWN ? "unknown" : country_code(c), country_name(c),
 				b->count, b->downloads, p->country_x[c].likes, p->country_x[c].created);
 			w->trending = with_tr ? p->country_x[c].trending : 0;
+			if (r->filter.of == OF_ATTRIBUTED)
+				w->share = c == COUNTRY_UNKNOWN ? NAN : engine_share(b->downloads, r->attributed_downloads);
 			w->country = (uint16_t)c;
 			w->group = (uint8_t)country_group_of(c);
 		}
@@ -3511,6 +3592,9 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 				country_group_name((enum country_group)g), b->count, b->downloads,
 				p->group_x[g].likes, p->group_x[g].created);
 			rows[n].trending = with_tr ? p->group_x[g].trending : 0;
+			if (r->filter.of == OF_ATTRIBUTED)
+				rows[n].share = g == CG_UNKNOWN ? NAN
+						: engine_share(b->downloads, r->attributed_group_downloads);
 			rows[n++].group = (uint8_t)g;
 		}
 		break;
@@ -3528,6 +3612,9 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 				orgdir_type_name((enum org_type)ty), b->count, b->downloads,
 				p->type_x[ty].likes, p->type_x[ty].created);
 			rows[n].trending = with_tr ? p->type_x[ty].trending : 0;
+			if (r->filter.of == OF_ATTRIBUTED)
+				rows[n].share = ty == OT_UNKNOWN_ORG ? NAN
+						: engine_share(b->downloads, r->attributed_type_downloads);
 			rows[n++].type = (uint8_t)ty;
 		}
 		break;

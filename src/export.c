@@ -1,6 +1,7 @@
 /* export.c - the current view as CSV, TSV or JSON Lines (see export.h and
  * docs/export.md for the columns). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,12 @@ static void add_uint(struct sink *k, const char *name, uint64_t u)
 {
 	k->c[k->n++] = (struct cell){ name, C_UINT, NULL, u, 0 };
 }
+/* A count that may be unknown: null in JSON, an empty field in CSV/TSV. */
+static void add_count(struct sink *k, const char *name, uint64_t u, int known)
+{
+	k->c[k->n++] = known ? (struct cell){ name, C_UINT, NULL, u, 0 } : (struct cell){ name, C_SHARE, NULL, 0, NAN };
+}
+/* A share; NAN (cannot be computed) is written like an unknown count. */
 static void add_share(struct sink *k, const char *name, double d)
 {
 	k->c[k->n++] = (struct cell){ name, C_SHARE, NULL, 0, d };
@@ -161,7 +168,10 @@ static int emit(struct sink *k, int header)
 					return -1;
 				}
 			} else if (c->kind == C_SHARE) {
-				cJSON_AddNumberToObject(o, c->name, c->d);
+				if (isnan(c->d))
+					cJSON_AddNullToObject(o, c->name);
+				else
+					cJSON_AddNumberToObject(o, c->name, c->d);
 			} else {
 				/* Whole, never cut: a cut could split a UTF-8 sequence.
 				 * Never longer than the text: a substitute is one byte. */
@@ -207,7 +217,7 @@ static int emit(struct sink *k, int header)
 		else if (c->kind == C_UINT)
 			rc = fprintf(fp, "%llu", (unsigned long long)c->u) < 0 ? -1 : 0;
 		else if (c->kind == C_SHARE)
-			rc = fprintf(fp, "%.6f", c->d) < 0 ? -1 : 0;
+			rc = isnan(c->d) ? 0 : fprintf(fp, "%.6f", c->d) < 0 ? -1 : 0;
 		else
 			rc = k->fmt == EXPORT_CSV ? export_csv_field(fp, c->s) : tsv_field(fp, c->s);
 		if (rc)
@@ -250,8 +260,10 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		add_text(k, "country_group",
 			 header ? "" : country_group_key((enum country_group)a->acct_group[ac]));
 		add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)a->acct_type[ac]));
-		add_uint(k, "downloads", header ? 0 : t->downloads[row]);
-		add_uint(k, "downloads_all_time", header ? 0 : t->downloads_all[row]);
+		add_count(k, "downloads", header ? 0 : t->downloads[row],
+			  header || !(t->flags[row] & HT_F_DL_UNKNOWN));
+		add_count(k, "downloads_all_time", header ? 0 : t->downloads_all[row],
+			  header || (!(t->flags[row] & HT_F_DLA_UNKNOWN) && engine_has_alltime(e, r->kind)));
 		add_uint(k, "likes", header ? 0 : t->likes[row]);
 		add_uint(k, "trending", header ? 0 : t->trending[row]);
 		add_time(k, "created", header ? 0 : t->created[row]);

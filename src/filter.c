@@ -13,7 +13,7 @@
 
 const char *const filter_keys[] = {
 	"country", "group", "org-type", "author", "task", "library", "license",
-	"search", "created", "min-downloads", "gated", "window", "by", "org", "group-by", NULL
+	"search", "created", "min-downloads", "gated", "window", "by", "of", "org", "group-by", NULL
 };
 
 void filter_init(struct filter *f)
@@ -422,6 +422,17 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 			return bad(err, errlen, "by", v, "uploader or lineage");
 		return 0;
 	}
+	if (!strcmp(key, "of")) {
+		if (!*v || !strcasecmp(v, "all"))
+			f->of = OF_ALL;
+		else if (!strcasecmp(v, "attributed"))
+			f->of = OF_ATTRIBUTED;
+		else
+			return bad(err, errlen, "of", v,
+				   "all (shares of all downloads) or attributed (shares of the downloads "
+				   "whose country, group or type is known)");
+		return 0;
+	}
 	if (!strcmp(key, "org"))
 		return set_orgs(f, v, err, errlen);
 	if (!strcmp(key, "group-by")) {
@@ -561,6 +572,8 @@ void filter_get(const struct filter *f, const char *key, char *buf, size_t len)
 		}
 	} else if (!strcmp(key, "group-by")) {
 		put(buf, len, &at, f->level == LEVEL_ACCOUNT ? "account" : "organisation");
+	} else if (!strcmp(key, "of")) {
+		put(buf, len, &at, f->of == OF_ATTRIBUTED ? "attributed" : "all");
 	}
 }
 
@@ -609,7 +622,7 @@ size_t filter_to_args(const struct filter *f, char *buf, size_t len)
 
 int filter_equal(const struct filter *a, const struct filter *b)
 {
-	if (a->window != b->window || a->by != b->by || a->groups != b->groups ||
+	if (a->window != b->window || a->by != b->by || a->of != b->of || a->groups != b->groups ||
 	    a->types != b->types || a->n_authors != b->n_authors ||
 	    memcmp(a->countries, b->countries, sizeof a->countries) ||
 	    strcmp(a->task, b->task) || strcmp(a->library, b->library) ||

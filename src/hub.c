@@ -2224,6 +2224,8 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	meta.complete = o->top_n == 0;
 	meta.top_n = o->top_n;
 	meta.fetched_at = (int64_t)time(NULL);
+	meta.as_of = meta.fetched_at; /* the data is the Hub's as crawled */
+	meta.refused = hb->st.rejected;
 	sfmt(meta.endpoint, sizeof meta.endpoint, "%s", hb->endpoint);
 	s = table_builder_finish(hb->b, &meta);
 	hb->b = NULL;

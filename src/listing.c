@@ -56,6 +56,33 @@ static uint64_t count_value(const cJSON *v, unsigned *warnings)
 	return (uint64_t)v->valuedouble;
 }
 
+/* A download count: null or missing is unknown (the flag stays set), not 0. */
+static uint64_t dl_value(const cJSON *v, struct ht_item *it, uint8_t flag, unsigned *warnings)
+{
+	if (type_of(v) == cJSON_NULL)
+		return 0;
+	if (type_of(v) != cJSON_Number || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
+	    v->valuedouble > 9.0e15) {
+		(*warnings)++;
+		return 0;
+	}
+	it->flags &= (uint8_t)~flag;
+	return (uint64_t)v->valuedouble;
+}
+
+/* An id as given: table_id_problem judges it (text_ok's length is for
+ * names and tags, and a long legacy id must not be lost to it). */
+static const char *id_value(const cJSON *v, unsigned *warnings)
+{
+	if (type_of(v) == cJSON_NULL)
+		return NULL;
+	if (type_of(v) != cJSON_String || !v->valuestring) {
+		(*warnings)++;
+		return NULL;
+	}
+	return v->valuestring;
+}
+
 static int64_t time_value(const cJSON *v, unsigned *warnings)
 {
 	const char *s = str_value(v, warnings);
@@ -186,12 +213,14 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 	memset(it, 0, offsetof(struct ht_item, tags));
 	if (!cJSON_IsObject(obj))
 		return -1;
+	/* Unknown until the item gives a number. */
+	it->flags = HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN;
 	cJSON_ArrayForEach(v, obj) {
 		if (!v->string)
 			continue;
 		switch (field_of(v->string)) {
 		case F_ID:
-			it->id = str_value(v, warnings);
+			it->id = id_value(v, warnings);
 			break;
 		case F_MODEL_ID:
 			model_id = v;
@@ -203,10 +232,10 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 			it->author = str_value(v, warnings);
 			break;
 		case F_DOWNLOADS:
-			it->downloads = count_value(v, warnings);
+			it->downloads = dl_value(v, it, HT_F_DL_UNKNOWN, warnings);
 			break;
 		case F_DOWNLOADS_ALL:
-			it->downloads_all = count_value(v, warnings);
+			it->downloads_all = dl_value(v, it, HT_F_DLA_UNKNOWN, warnings);
 			break;
 		case F_LIKES:
 			n = count_value(v, warnings);
@@ -246,7 +275,7 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 		}
 	}
 	if (!it->id && model_id)
-		it->id = str_value(model_id, warnings);
+		it->id = id_value(model_id, warnings);
 	if (!it->id || !table_id_valid(it->id))
 		return -1;
 	return 0;
@@ -268,10 +297,13 @@ static void add_one(struct ht_builder *b, enum ht_kind kind, const cJSON *obj,
 	int rc;
 
 	if (listing_item(obj, &it, &w) != 0) {
+		char what[160];
 		st->rejected++;
 		st->warnings += w;
-		note_problem(st, name, line,
-			     "item without a valid id (expected \"owner/name\"), skipped");
+		/* The reason, never the id itself: it may be what harms a terminal. */
+		snprintf(what, sizeof what, "item refused: %s, skipped",
+			 cJSON_IsObject(obj) ? table_id_problem(it.id) : "not a JSON object");
+		note_problem(st, name, line, what);
 		return;
 	}
 	st->warnings += w;

@@ -1,5 +1,6 @@
 /* report.c - `hubtop report`: headline figures as text or as the stable JSON
  * documented in docs/report-json.md. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,29 @@ static void iso_time(int64_t t, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* NAN when whole is 0: a share of nothing is unknown, never 0. */
 static double share(uint64_t part, uint64_t whole)
 {
-	return whole ? (double)part / (double)whole : 0.0;
+	return engine_share(part, whole);
+}
+
+/* A figure, or null when it cannot be computed. */
+static void add_fig(cJSON *o, const char *key, double v)
+{
+	if (isnan(v))
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, v);
+}
+
+/* "12.3%" or "n/a". */
+static const char *pct(double v, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%.1f%%", 100.0 * v);
+	return buf;
 }
 
 static const char *country_key(unsigned c)
@@ -65,10 +86,25 @@ static cJSON *bucket_json(const char *key, const char *name, uint64_t count, uin
 	cJSON_AddStringToObject(o, "key", key);
 	cJSON_AddStringToObject(o, "name", name);
 	cJSON_AddNumberToObject(o, "downloads", (double)dl);
-	cJSON_AddNumberToObject(o, "share", share(dl, total_dl));
+	add_fig(o, "share", share(dl, total_dl));
 	cJSON_AddNumberToObject(o, "count", (double)count);
-	cJSON_AddNumberToObject(o, "count_share", share(count, total_count));
+	add_fig(o, "count_share", share(count, total_count));
 	return o;
+}
+
+/* The attributed denominator of a pane: downloads whose key is known. */
+static uint64_t attributed_of(const struct eng_result *r, enum eng_pane pane)
+{
+	return pane == PANE_COUNTRIES ? r->attributed_downloads
+	       : pane == PANE_GROUPS ? r->attributed_group_downloads : r->attributed_type_downloads;
+}
+
+/* 1 when a pane's key is the unattributed one (left out of the shares of
+ * attributed downloads). */
+static int unattributed_key(enum eng_pane pane, uint32_t key)
+{
+	return pane == PANE_COUNTRIES ? key == COUNTRY_UNKNOWN
+	       : pane == PANE_GROUPS ? key == CG_UNKNOWN : key == OT_UNKNOWN_ORG;
 }
 
 static cJSON *rank_json(struct engine *e, const struct eng_result *r, enum eng_pane pane)
@@ -76,9 +112,14 @@ static cJSON *rank_json(struct engine *e, const struct eng_result *r, enum eng_p
 	cJSON *arr = cJSON_CreateArray();
 	struct eng_row *rows = NULL;
 	size_t n = engine_rank(e, r, pane, SORT_DOWNLOADS, 1, &rows);
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, bucket_json(rows[i].label, rows[i].name, rows[i].count,
-						      rows[i].downloads, r->downloads, r->count));
+	for (size_t i = 0; i < n; i++) {
+		cJSON *b = bucket_json(rows[i].label, rows[i].name, rows[i].count, rows[i].downloads,
+				       r->downloads, r->count);
+		/* Both kinds of share, whatever --of says. */
+		add_fig(b, "share_of_attributed", unattributed_key(pane, rows[i].key) ? NAN :
+			share(rows[i].downloads, attributed_of(r, pane)));
+		cJSON_AddItemToArray(arr, b);
+	}
 	free(rows);
 	return arr;
 }
@@ -110,7 +151,7 @@ static cJSON *orgs_json(struct engine *e, const struct eng_result *r)
 	return arr;
 }
 
-static cJSON *section_json(struct engine *e, const struct eng_result *r)
+static cJSON *section_json(struct engine *e, const struct eng_result *r, const struct eng_result *wide)
 {
 	cJSON *o = cJSON_CreateObject(), *top, *lor, *years;
 	unsigned nc = country_count(), *idx = malloc(nc * sizeof *idx);
@@ -121,26 +162,44 @@ static cJSON *section_json(struct engine *e, const struct eng_result *r)
 		return NULL;
 	}
 	cJSON_AddNumberToObject(o, "count", (double)r->count);
-	cJSON_AddNumberToObject(o, "downloads", (double)r->downloads);
+	if (r->counted || !r->count)
+		cJSON_AddNumberToObject(o, "downloads", (double)r->downloads);
+	else
+		cJSON_AddNullToObject(o, "downloads");
+	cJSON_AddNumberToObject(o, "without_download_count", (double)(r->count - r->counted));
+	if (r->na_reason)
+		cJSON_AddStringToObject(o, "na_reason", r->na_reason);
+	else
+		cJSON_AddNullToObject(o, "na_reason");
+	add_fig(o, "attributed_share", engine_attributed_share(r));
+	if (wide) {
+		cJSON *lo = cJSON_AddObjectToObject(o, "left_out_by_country_filter");
+		cJSON_AddNumberToObject(lo, "count", (double)wide->by_country[COUNTRY_UNKNOWN].count);
+		cJSON_AddNumberToObject(lo, "downloads", (double)wide->by_country[COUNTRY_UNKNOWN].downloads);
+	}
+	cJSON_AddNumberToObject(o, "attributed_downloads", (double)r->attributed_downloads);
 	cJSON_AddBoolToObject(o, "partial", r->partial);
 	if (r->partial)
 		cJSON_AddStringToObject(o, "note", partial_note);
 	top = cJSON_AddObjectToObject(o, "top_share");
 	for (unsigned i = 0; i < ENG_TOP_N; i++) {
 		snprintf(key, sizeof key, "%u", eng_top_n[i]);
-		cJSON_AddNumberToObject(top, key, r->top_share[i]);
+		add_fig(top, key, r->top_share[i]);
 	}
 	top = cJSON_AddObjectToObject(o, "top_downloads");
 	for (unsigned i = 0; i < ENG_TOP_N; i++) {
 		snprintf(key, sizeof key, "%u", eng_top_n[i]);
 		cJSON_AddNumberToObject(top, key, (double)r->top_downloads[i]);
 	}
-	if (r->partial) {
-		cJSON_AddNullToObject(o, "under_200_share");
+	if (r->partial || isnan(r->gini)) {
+		if (r->partial)
+			cJSON_AddNullToObject(o, "under_200_share");
+		else
+			add_fig(o, "under_200_share", r->under_share);
 		cJSON_AddNullToObject(o, "gini");
 		cJSON_AddNullToObject(o, "lorenz");
 	} else {
-		cJSON_AddNumberToObject(o, "under_200_share", r->under_share);
+		add_fig(o, "under_200_share", r->under_share);
 		cJSON_AddNumberToObject(o, "gini", r->gini);
 		lor = cJSON_AddArrayToObject(o, "lorenz");
 		for (unsigned i = 0; i <= ENG_LORENZ; i++)
@@ -163,7 +222,7 @@ static cJSON *section_json(struct engine *e, const struct eng_result *r)
 			cJSON_AddNullToObject(yo, "year");
 		cJSON_AddStringToObject(yo, "label", engine_year_label(y, key, sizeof key));
 		cJSON_AddNumberToObject(yo, "downloads", (double)b->downloads);
-		cJSON_AddNumberToObject(yo, "share", share(b->downloads, r->downloads));
+		add_fig(yo, "share", share(b->downloads, r->downloads));
 		cJSON_AddNumberToObject(yo, "count", (double)b->count);
 		arr = cJSON_AddArrayToObject(yo, "by_org_type");
 		for (unsigned t = 0; t < OT_COUNT; t++)
@@ -230,13 +289,16 @@ static void text_rank(FILE *fp, struct engine *e, const struct eng_result *r, en
 {
 	struct eng_row *rows = NULL;
 	size_t n = engine_rank(e, r, pane, SORT_DOWNLOADS, 1, &rows);
-	char a[32], b[32];
-	fprintf(fp, "\n  %s\n", title);
+	char a[32], b[32], p1[16], p2[16];
+	uint64_t att = attributed_of(r, pane);
+	fprintf(fp, "\n  %s (share of all downloads, of attributed downloads)\n", title);
 	for (size_t i = 0; i < n && i < limit; i++) {
 		thousands(rows[i].downloads, a, sizeof a);
 		thousands(rows[i].count, b, sizeof b);
-		fprintf(fp, "    %-28.28s %6.1f%% %17s downloads %12s items\n", rows[i].name,
-			100.0 * rows[i].share, a, b);
+		fprintf(fp, "    %-28.28s %6s %6s %17s downloads %12s items\n", rows[i].name,
+			pct(share(rows[i].downloads, r->downloads), p1, sizeof p1),
+			unattributed_key(pane, rows[i].key) ? "-" : pct(share(rows[i].downloads, att), p2, sizeof p2),
+			a, b);
 	}
 	if (n > limit)
 		fprintf(fp, "    ... %zu more\n", n - limit);
@@ -261,11 +323,14 @@ static void text_year_countries(FILE *fp, const struct eng_result *r)
 		n = year_countries(r, y, idx);
 		fprintf(fp, "    %-7s", engine_year_label(y, lab, sizeof lab));
 		for (unsigned i = 0; i < n && shown < SHOWN; i++, shown++) {
-			fprintf(fp, " %s %.1f%%", country_key(idx[i]), 100 * share(yc[idx[i]].downloads, bk->downloads));
+			char p1[16];
+			fprintf(fp, " %s %s", country_key(idx[i]), pct(share(yc[idx[i]].downloads, bk->downloads), p1, sizeof p1));
 			unknown_shown |= idx[i] == COUNTRY_UNKNOWN;
 		}
-		if (!unknown_shown)
-			fprintf(fp, " ... unknown %.1f%%", 100 * share(yc[COUNTRY_UNKNOWN].downloads, bk->downloads));
+		if (!unknown_shown) {
+			char p1[16];
+			fprintf(fp, " ... unknown %s", pct(share(yc[COUNTRY_UNKNOWN].downloads, bk->downloads), p1, sizeof p1));
+		}
 		if (n > shown + !unknown_shown)
 			fprintf(fp, " (%u more)", n - shown - !unknown_shown);
 		fputc('\n', fp);
@@ -273,22 +338,49 @@ static void text_year_countries(FILE *fp, const struct eng_result *r)
 	free(idx);
 }
 
-static void text_section(FILE *fp, struct engine *e, const struct eng_result *r, const char *what)
+static void text_section(FILE *fp, struct engine *e, const struct eng_result *r, const char *what,
+			 const struct eng_result *wide)
 {
-	char a[32], b[32];
+	char a[32], b[32], c[32], p[4][16];
+	const char *items = what[0] == 'M' ? "models" : "datasets";
 	thousands(r->count, a, sizeof a);
 	thousands(r->downloads, b, sizeof b);
-	fprintf(fp, "\n%s\n  %s %s, %s downloads\n", what, a, what[0] == 'M' ? "models" : "datasets", b);
+	if (r->count && !r->counted)
+		fprintf(fp, "\n%s\n  %s %s, downloads n/a (%s)\n", what, a, items, r->na_reason);
+	else
+		fprintf(fp, "\n%s\n  %s %s, %s downloads\n", what, a, items, b);
+	if (r->count > r->counted && r->counted) {
+		thousands(r->count - r->counted, c, sizeof c);
+		fprintf(fp, "  %s %s without a download count: left out of the downloads and of every figure "
+			"below but the counts\n", c, items);
+	}
+	if (wide) {
+		/* A country filter cannot pass items without a country: say so. */
+		thousands(wide->by_country[COUNTRY_UNKNOWN].count, c, sizeof c);
+		thousands(wide->by_country[COUNTRY_UNKNOWN].downloads, b, sizeof b);
+		fprintf(fp, "  Left out by the country filter: %s %s without a known country "
+			"(independents and unattributed accounts), %s downloads\n", c, items, b);
+	}
 	if (!r->count)
 		return;
-	fprintf(fp, "  Concentration: the top 10 hold %.1f%% of downloads, the top 100 %.1f%%, "
-		"the top 200 %.1f%%, the top 1000 %.1f%%\n",
-		100 * r->top_share[0], 100 * r->top_share[1], 100 * r->top_share[2], 100 * r->top_share[3]);
+	fprintf(fp, "  Attributed: %s of downloads have a known country\n",
+		pct(engine_attributed_share(r), p[0], sizeof p[0]));
+	if (r->na_reason) {
+		fprintf(fp, "  Concentration: n/a (%s)\n", r->na_reason);
+	} else {
+		fprintf(fp, "  Concentration: the top 10 hold %s of downloads, the top 100 %s, "
+			"the top 200 %s, the top 1000 %s\n", pct(r->top_share[0], p[0], sizeof p[0]),
+			pct(r->top_share[1], p[1], sizeof p[1]), pct(r->top_share[2], p[2], sizeof p[2]),
+			pct(r->top_share[3], p[3], sizeof p[3]));
+	}
 	if (r->partial)
 		fprintf(fp, "  Long tail: unknown (%s)\n", partial_note);
+	else if (r->na_reason)
+		fprintf(fp, "  Long tail: %s have fewer than %u downloads; Gini coefficient n/a (%s)\n",
+			pct(r->under_share, p[0], sizeof p[0]), ENG_UNDER, r->na_reason);
 	else
-		fprintf(fp, "  Long tail: %.1f%% have fewer than %u downloads; Gini coefficient %.3f\n",
-			100 * r->under_share, ENG_UNDER, r->gini);
+		fprintf(fp, "  Long tail: %s have fewer than %u downloads; Gini coefficient %.3f\n",
+			pct(r->under_share, p[0], sizeof p[0]), ENG_UNDER, r->gini);
 	text_rank(fp, e, r, PANE_COUNTRIES, "By country", 12);
 	text_rank(fp, e, r, PANE_GROUPS, "By country group", CG_COUNT);
 	text_rank(fp, e, r, PANE_ORGTYPES, "By organisation type", OT_COUNT);
@@ -307,9 +399,9 @@ static void text_section(FILE *fp, struct engine *e, const struct eng_result *r,
 			continue;
 		fprintf(fp, "    %-7s %10llu", engine_year_label(y, lab, sizeof lab), (unsigned long long)bk->count);
 		for (unsigned t = 0; t < OT_COUNT; t++)
-			fprintf(fp, " %10.1f%%", 100 * share(r->year_type[y][t].downloads, bk->downloads));
+			fprintf(fp, " %11s", pct(share(r->year_type[y][t].downloads, bk->downloads), p[0], sizeof p[0]));
 		for (unsigned g = 0; g < CG_COUNT; g++)
-			fprintf(fp, " %6.1f%%", 100 * share(r->year_group[y][g].downloads, bk->downloads));
+			fprintf(fp, " %7s", pct(share(r->year_group[y][g].downloads, bk->downloads), p[0], sizeof p[0]));
 		fputc('\n', fp);
 	}
 	text_year_countries(fp, r);
@@ -321,6 +413,11 @@ static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 	const struct ht_meta *m = &engine_snapshot(e)->meta;
 	struct eng_result *rm = engine_apply(e, f, HT_MODELS);
 	struct eng_result *rd = rm ? engine_apply(e, f, HT_DATASETS) : NULL;
+	/* A country filter leaves out the items without a country: the same
+	 * filter without it says how many. */
+	int country_cut = filter_any_country(f) && !filter_has_country(f, COUNTRY_UNKNOWN);
+	struct eng_result *wm = NULL, *wd = NULL;
+	char as_of[32];
 	/* Sized to the filter: 32 long authors and quoted terms exceed any fixed buffer. */
 	size_t args_len = filter_to_args(f, NULL, 0) + 1;
 	char *args = malloc(args_len), when[32];
@@ -333,6 +430,20 @@ static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 	}
 	filter_to_args(f, args, args_len);
 	iso_time(m->fetched_at, when, sizeof when);
+	iso_time(m->as_of, as_of, sizeof as_of);
+	if (country_cut) {
+		struct filter w = *f;
+		memset(w.countries, 0, sizeof w.countries);
+		wm = engine_apply(e, &w, HT_MODELS);
+		wd = wm ? engine_apply(e, &w, HT_DATASETS) : NULL;
+		if (!wd) {
+			engine_result_free(rm);
+			engine_result_free(rd);
+			engine_result_free(wm);
+			free(args);
+			return -1;
+		}
+	}
 	if (fmt == REPORT_JSON) {
 		cJSON *root = cJSON_CreateObject(), *snap;
 		char *txt;
@@ -344,13 +455,20 @@ static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 		else
 			cJSON_AddNullToObject(snap, "fetched_at");
 		cJSON_AddStringToObject(snap, "endpoint", m->endpoint);
+		if (as_of[0])
+			cJSON_AddStringToObject(snap, "as_of", as_of);
+		else
+			cJSON_AddNullToObject(snap, "as_of");
+		cJSON_AddBoolToObject(snap, "as_of_inferred", m->as_of_inferred);
+		cJSON_AddBoolToObject(snap, "has_all_time_counts", !m->no_alltime);
 		cJSON_AddStringToObject(root, "filter", args);
 		cJSON_AddStringToObject(root, "window", f->window == WIN_ALL ? "all" : "30d");
 		cJSON_AddStringToObject(root, "by", f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
 		cJSON_AddStringToObject(root, "group_by", f->level == LEVEL_ACCOUNT ? "account" : "organisation");
+		cJSON_AddStringToObject(root, "of", f->of == OF_ATTRIBUTED ? "attributed" : "all");
 		/* A section that could not be made must not go missing silently. */
-		if (!cJSON_AddItemToObject(root, "models", section_json(e, rm)) ||
-		    !cJSON_AddItemToObject(root, "datasets", section_json(e, rd)))
+		if (!cJSON_AddItemToObject(root, "models", section_json(e, rm, wm)) ||
+		    !cJSON_AddItemToObject(root, "datasets", section_json(e, rd, wd)))
 			rc = -1;
 		txt = rc ? NULL : cJSON_Print(root);
 		cJSON_Delete(root);
@@ -363,18 +481,25 @@ static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 		fprintf(fp, "Hugging Face Hub: who gets the downloads\n");
 		fprintf(fp, "Snapshot: %s, %s%s%s\n", m->endpoint[0] ? m->endpoint : "unknown source",
 			m->complete ? "complete listing" : "top of the listing only",
-			when[0] ? ", fetched " : "", when);
+			when[0] ? ", made " : "", when);
+		if (as_of[0])
+			fprintf(fp, "Data as of %.10s%s\n", as_of,
+				m->as_of_inferred ? " (inferred: the latest date in the data)" : "");
+		else
+			fprintf(fp, "Data as of: unknown\n");
 		fprintf(fp, "Filter: %s\nDownloads: %s; attribution by %s\n", args[0] ? args : "(none)",
 			f->window == WIN_ALL ? "all-time" : "last 30 days",
 			f->by == ATTRIB_LINEAGE ? "lineage (derivatives count for their base model's developer)"
 						: "uploader");
-		text_section(fp, e, rm, "Models");
-		text_section(fp, e, rd, "Datasets");
+		text_section(fp, e, rm, "Models", wm);
+		text_section(fp, e, rd, "Datasets", wd);
 		if (ferror(fp))
 			rc = -1;
 	}
 	engine_result_free(rm);
 	engine_result_free(rd);
+	engine_result_free(wm);
+	engine_result_free(wd);
 	free(args);
 	return rc;
 }

@@ -25,6 +25,11 @@
 #define ENDIAN_MARK 0x01020304u
 #define FLAG_DEMO 1u
 #define FLAG_COMPLETE 2u
+#define FLAG_NO_ALLTIME_MODELS 4u   /* version 2 on */
+#define FLAG_NO_ALLTIME_DATASETS 8u
+#define FLAG_AS_OF_INFERRED 16u
+#define AS_OF_AT 992u               /* after the largest section table */
+#define REFUSED_AT 1000u
 
 /* Section ids.  Per-table columns are TABLE_BASE + kind * 16 + column. */
 enum {
@@ -249,7 +254,15 @@ static uint64_t make_header(const struct ht_snapshot *s, const struct section *s
 		flags |= FLAG_DEMO;
 	if (s->meta.complete)
 		flags |= FLAG_COMPLETE;
+	if (s->meta.no_alltime & (1u << HT_MODELS))
+		flags |= FLAG_NO_ALLTIME_MODELS;
+	if (s->meta.no_alltime & (1u << HT_DATASETS))
+		flags |= FLAG_NO_ALLTIME_DATASETS;
+	if (s->meta.as_of_inferred)
+		flags |= FLAG_AS_OF_INFERRED;
 	put_u32(head + 32, flags);
+	put_u64(head + AS_OF_AT, (uint64_t)s->meta.as_of);
+	put_u64(head + REFUSED_AT, s->meta.refused);
 	put_u32(head + 36, (uint32_t)n);
 	put_u64(head + 40, (uint64_t)s->meta.fetched_at);
 	put_u64(head + 48, s->meta.top_n);
@@ -334,6 +347,21 @@ struct store_check {
 	char name[PATH_MAX];
 };
 
+/* Version 1 stored an unknown all-time count as 0 and flagged nothing: a
+ * table whose all-time counts are all 0 had none (the listing did not carry
+ * them).  One pass over that column, for old files only. */
+static void v1_unknowns(struct ht_snapshot *s)
+{
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		const struct ht_table *t = &s->t[k];
+		uint32_t i = 0;
+		while (i < t->n && t->downloads_all[i] == 0)
+			i++;
+		if (t->n && i == t->n)
+			s->meta.no_alltime |= 1u << k;
+	}
+}
+
 /* The header's description of the snapshot, for load and peek alike. */
 static void header_meta(const unsigned char *buf, struct ht_meta *meta)
 {
@@ -344,6 +372,20 @@ static void header_meta(const unsigned char *buf, struct ht_meta *meta)
 	meta->complete = (flags & FLAG_COMPLETE) != 0;
 	meta->fetched_at = (int64_t)get_u64(buf + 40);
 	meta->top_n = get_u64(buf + 48);
+	if (meta->format_version >= 2) {
+		meta->no_alltime = ((flags & FLAG_NO_ALLTIME_MODELS) ? 1u << HT_MODELS : 0) |
+				   ((flags & FLAG_NO_ALLTIME_DATASETS) ? 1u << HT_DATASETS : 0);
+		meta->as_of = (int64_t)get_u64(buf + AS_OF_AT);
+		meta->as_of_inferred = (flags & FLAG_AS_OF_INFERRED) != 0;
+		meta->refused = get_u64(buf + REFUSED_AT);
+	} else {
+		/* Version 1 kept no date of the data: the fetch's time is the
+		 * best there is (an import's is wrong, hence inferred). */
+		meta->no_alltime = 0;
+		meta->as_of = meta->fetched_at;
+		meta->as_of_inferred = 1;
+		meta->refused = 0;
+	}
 	memcpy(meta->endpoint, buf + 88, 255);
 	meta->endpoint[255] = '\0';
 	clean_text(meta->endpoint);
@@ -529,6 +571,8 @@ static struct ht_snapshot *load_image(void *mem, size_t len, int mapped, const c
 			goto corrupt;
 		}
 	}
+	if (s->meta.format_version < 2)
+		v1_unknowns(s);
 	s->blob = mem;
 	s->blob_len = len;
 	s->blob_mapped = mapped;

@@ -288,6 +288,8 @@ struct ht_builder {
 	struct vec lists;        /* uint32_t term */
 	struct vec link_base;    /* uint32_t base number */
 	struct vec link_rel;     /* uint8_t */
+	uint64_t dla_known[HT_KIND_COUNT]; /* rows with an all-time count */
+	int64_t latest;          /* latest lastModified/createdAt seen (as_of) */
 };
 
 static int dict_init(struct dict *d)
@@ -565,8 +567,14 @@ static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
 	memset(r, 0, sizeof *r);
 	if (intern_h(b, &b->accounts, owner, olen, oh, &r->author))
 		return -1;
-	r->dl = it->downloads;
-	r->dla = it->downloads_all;
+	/* An unknown count is stored as 0 and flagged, never read as 0. */
+	r->dl = it->flags & HT_F_DL_UNKNOWN ? 0 : it->downloads;
+	r->dla = it->flags & HT_F_DLA_UNKNOWN ? 0 : it->downloads_all;
+	b->dla_known[kind] += !(it->flags & HT_F_DLA_UNKNOWN);
+	if (it->modified > b->latest)
+		b->latest = it->modified;
+	if (it->created > b->latest)
+		b->latest = it->created;
 	r->likes = it->likes;
 	r->trending = it->trending;
 	r->created = it->created > 0 ? it->created : 0;
@@ -766,7 +774,10 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	huge_hint(keys, n * sizeof *keys);
 	huge_hint(tmp, n * sizeof *tmp);
 	for (i = 0; i < n; i++) {
-		keys[i].dl = rows[i].dl;
+		/* Rows without a count sort after every row with one, a known 0
+		 * included: they are a suffix of the ranks. */
+		keys[i].dl = rows[i].flags & HT_F_DL_UNKNOWN ? 0 :
+			     rows[i].dl == UINT64_MAX ? UINT64_MAX : rows[i].dl + 1;
 		id_prefix(b->pool.buf + rows[i].id, keys[i].pre);
 		keys[i].id = rows[i].id;
 		keys[i].idx = (uint32_t)i;
@@ -854,7 +865,16 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 		goto fail;
 	if (meta)
 		s->meta = *meta;
-	s->meta.format_version = 1;
+	s->meta.format_version = 2;
+	s->meta.no_alltime = 0;
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		if (b->rows[k].n && !b->dla_known[k])
+			s->meta.no_alltime |= 1u << k;
+	/* Without a date from the caller, the data's own latest date. */
+	if (s->meta.as_of <= 0 && b->latest > 0) {
+		s->meta.as_of = b->latest;
+		s->meta.as_of_inferred = 1;
+	}
 
 	/* Accounts sorted by name so lookups can bisect; rows remapped. */
 	na = b->accounts.str.n;
@@ -966,13 +986,32 @@ static size_t utf8_letter(const unsigned char *p)
 	return safetext_char(p, 4);
 }
 
-int table_id_valid(const char *id)
+/* 1 when p starts a well-formed UTF-8 sequence, whatever its character. */
+static int utf8_wellformed(const unsigned char *p)
+{
+	unsigned c = p[0], need, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1;
+	else if (c >= 0xe0 && c <= 0xef)
+		need = 2;
+	else if (c >= 0xf0 && c <= 0xf4)
+		need = 3;
+	else
+		return 0;
+	for (i = 1; i <= need; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return 1;
+}
+
+const char *table_id_problem(const char *id)
 {
 	const unsigned char *p = (const unsigned char *)id, *seg = p;
 	int slashes = 0;
 
-	if (!id)
-		return 0;
+	if (!id || !*id)
+		return "no id";
 	for (;;) {
 		unsigned c;
 		/* Most bytes are plain: skip them in a tight loop. */
@@ -981,28 +1020,42 @@ int table_id_valid(const char *id)
 		c = *p;
 		if (c == '\0' || c == '/') {
 			/* A segment is non-empty and does not end with '-' or '.'. */
-			if (p == seg || id_class[p[-1]] == 2)
-				return 0;
+			if (p == seg)
+				return "an empty part before or after '/' in its id";
+			if (id_class[p[-1]] == 2)
+				return "a part of its id ending in '-' or '.'";
 			if (c == '\0')
 				break;
 			if (++slashes > 1)
-				return 0;
+				return "more than one '/' in its id (expected \"owner/name\")";
 			seg = ++p;
 		} else if (c >= 0x80) {
 			size_t len = utf8_letter(p);
 			if (!len)
-				return 0;
+				return utf8_wellformed(p) ? "a control or invisible formatting character in its id"
+							  : "invalid UTF-8 in its id";
 			p += len;
 		} else if (id_class[c] == 2) {
 			/* Not first in a segment; no "..". */
-			if (p == seg || (c == '.' && p[-1] == '.'))
-				return 0;
+			if (p == seg)
+				return "a part of its id starting with '-' or '.'";
+			if (c == '.' && p[-1] == '.')
+				return "\"..\" in its id";
 			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			return "a control character in its id";
 		} else {
-			return 0;
+			return "a character in its id that ids never hold (only letters, digits, '-', '_', '.')";
 		}
 	}
-	return p - (const unsigned char *)id <= 200;
+	if (p - (const unsigned char *)id > HT_ID_MAX)
+		return "an id longer than 1024 bytes";
+	return NULL;
+}
+
+int table_id_valid(const char *id)
+{
+	return table_id_problem(id) == NULL;
 }
 
 int table_text_valid(const char *s, size_t max)

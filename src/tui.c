@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,7 +502,9 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 	tui_put(0, &x, t->cols, line, DR_FIGURES);
 	tui_put(0, &x, t->cols, t->filter.window == WIN_ALL ? "  Downloads (all time) " : "  Downloads (30d) ",
 		DR_FIGLABEL);
-	tui_put(0, &x, t->cols, draw_human(r->downloads, b1, sizeof b1), DR_FIGURES);
+	/* Unknown is n/a, never 0: no item with a count, no figure. */
+	tui_put(0, &x, t->cols, r->count && !r->counted ? "n/a" : draw_human(r->downloads, b1, sizeof b1),
+		DR_FIGURES);
 	tui_put(0, &x, t->cols, "  Top-200 ", DR_FIGLABEL);
 	tui_put(0, &x, t->cols, draw_percent(r->top_share[2], b2, sizeof b2), DR_FIGURES);
 	if (r->partial) {
@@ -514,8 +517,19 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 		tui_put(0, &x, t->cols, "  Under 200 dl ", DR_FIGLABEL);
 		tui_put(0, &x, t->cols, draw_percent(r->under_share, b3, sizeof b3), DR_FIGURES);
 		tui_put(0, &x, t->cols, "  Gini ", DR_FIGLABEL);
-		snprintf(b4, sizeof b4, "%.3f", r->gini);
+		if (isnan(r->gini))
+			snprintf(b4, sizeof b4, "n/a");
+		else
+			snprintf(b4, sizeof b4, "%.3f", r->gini);
 		tui_put(0, &x, t->cols, b4, DR_FIGURES);
+	}
+	if (r->na_reason) {
+		snprintf(line, sizeof line, "  (%s)", r->na_reason);
+		tui_put(0, &x, t->cols, line, DR_FIGLABEL);
+	} else if (r->count > r->counted) {
+		snprintf(line, sizeof line, "  %s without a download count",
+			 draw_thousands(r->count - r->counted, b1, sizeof b1));
+		tui_put(0, &x, t->cols, line, DR_FIGLABEL);
 	}
 
 	if (l->figures < 2)
@@ -545,11 +559,21 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 		top[ntop++] = best;
 	}
 	for (int i = 0; i < ntop; i++) {
-		double sh = r->downloads ? (double)r->by_country[top[i]].downloads / (double)r->downloads : 0;
+		double sh = t->filter.of == OF_ATTRIBUTED
+				    ? (top[i] == COUNTRY_UNKNOWN ? NAN
+				       : engine_share(r->by_country[top[i]].downloads, r->attributed_downloads))
+				    : engine_share(r->by_country[top[i]].downloads, r->downloads);
 		snprintf(line, sizeof line, "%s %s  ", top[i] ? country_code(top[i]) : "??",
 			 draw_percent(sh, b1, sizeof b1));
 		tui_put(1, &x, t->cols, line, DR_FIGURES);
 	}
+	/* How much of the downloads has a country (under --of attributed the
+	 * shares are of that part), and what a country filter leaves out. */
+	snprintf(line, sizeof line, "attributed: %s of downloads%s ",
+		 draw_percent(engine_attributed_share(r), b1, sizeof b1),
+		 filter_any_country(&t->filter) && !filter_has_country(&t->filter, COUNTRY_UNKNOWN)
+			 ? " (items without a country left out)" : "");
+	tui_put(1, &x, t->cols, line, DR_FIGLABEL);
 	tui_put(1, &x, t->cols, " Types ", DR_FIGLABEL);
 	int used_t[OT_COUNT] = { 0 };
 	for (int pick = 0; pick < 3; pick++) {
@@ -561,7 +585,10 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 		if (best < 0)
 			break;
 		used_t[best] = 1;
-		double sh = r->downloads ? (double)r->by_type[best].downloads / (double)r->downloads : 0;
+		double sh = t->filter.of == OF_ATTRIBUTED
+				    ? (best == OT_UNKNOWN_ORG ? NAN
+				       : engine_share(r->by_type[best].downloads, r->attributed_type_downloads))
+				    : engine_share(r->by_type[best].downloads, r->downloads);
 		snprintf(line, sizeof line, "%s %s  ", orgdir_type_key((enum org_type)best),
 			 draw_percent(sh, b1, sizeof b1));
 		tui_put(1, &x, t->cols, line, DR_FIGURES);
@@ -590,35 +617,49 @@ static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 		tui_tab_w[tui_n_tabs] = x - tui_tab_x[tui_n_tabs];
 		tui_n_tabs++;
 	}
-	snprintf(buf, sizeof buf, "%s%s %s %s ", narrow ? "" : " ",
+	snprintf(buf, sizeof buf, "%s%s %s %s%s ", narrow ? "" : " ",
 		 t->filter.window == WIN_ALL ? "all-time" : "30d",
 		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader",
-		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs");
+		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs",
+		 t->filter.of == OF_ATTRIBUTED ? " %attributed" : "");
 	int w = draw_width(buf);
 	if (x + w <= t->cols)
 		draw_text(stdscr, l->tabs_y, t->cols - w, w, buf, 0, DR_TAB);
 }
 
-static void tui_age(int64_t fetched, char *buf, size_t len)
+/* "data as of 2022-07-02 (4 years)": the date the data describes, and its
+ * age in words that cannot be misread ("6 min", "5 months", never "6m"). */
+static void tui_age(const struct ht_meta *m, char *buf, size_t len)
 {
-	int64_t d = (int64_t)time(NULL) - fetched;
-	if (fetched <= 0)
-		snprintf(buf, len, "age unknown");
-	else if (d < 120)
-		snprintf(buf, len, "%llds old", (long long)(d < 0 ? 0 : d));
+	int64_t d = (int64_t)time(NULL) - m->as_of;
+	char date[32], age[32];
+	if (m->as_of <= 0) {
+		snprintf(buf, len, "data as of: unknown");
+		return;
+	}
+	draw_date(m->as_of, date, sizeof date);
+	if (d < 0)
+		d = 0;
+	if (d < 120)
+		snprintf(age, sizeof age, "%lld s", (long long)d);
 	else if (d < 7200)
-		snprintf(buf, len, "%lldm old", (long long)d / 60);
+		snprintf(age, sizeof age, "%lld min", (long long)d / 60);
 	else if (d < 172800)
-		snprintf(buf, len, "%lldh old", (long long)d / 3600);
+		snprintf(age, sizeof age, "%lld hours", (long long)d / 3600);
+	else if (d < 61 * 86400LL)
+		snprintf(age, sizeof age, "%lld days", (long long)d / 86400);
+	else if (d < 730 * 86400LL)
+		snprintf(age, sizeof age, "%lld months", (long long)(d / (86400LL * 30)));
 	else
-		snprintf(buf, len, "%lldd old", (long long)d / 86400);
+		snprintf(age, sizeof age, "%lld years", (long long)(d / (86400LL * 365)));
+	snprintf(buf, len, "data as of %s%s (%s)", date, m->as_of_inferred ? ", inferred" : "", age);
 }
 
 static void tui_draw_status(struct tui *t, const struct tui_layout *l)
 {
 	const struct ht_snapshot *snap = t->s->snap;
 	struct view *v = &t->views[t->cur];
-	char buf[1024], age[32], pos[64];
+	char buf[1024], age[96], pos[64];
 	int x = 0;
 
 	if (l->status_y < 0)
@@ -657,9 +698,10 @@ static void tui_draw_status(struct tui *t, const struct tui_layout *l)
 		return;
 	}
 
-	tui_age(snap->meta.fetched_at, age, sizeof age);
+	tui_age(&snap->meta, age, sizeof age);
+	/* A complete listing is the usual case: only a partial one is said. */
 	if (snap->meta.complete)
-		snprintf(buf, sizeof buf, " %s, complete ", age);
+		snprintf(buf, sizeof buf, " %s ", age);
 	else
 		snprintf(buf, sizeof buf, " %s, top %llu ", age, (unsigned long long)snap->meta.top_n);
 	tui_put(l->status_y, &x, t->cols, buf, DR_STATUS);
@@ -1355,7 +1397,19 @@ static void tui_dispatch(struct tui *t, enum request r)
 		f = t->filter;
 		f.window = f.window == WIN_ALL ? WIN_30D : WIN_ALL;
 		tui_set_filter(t, &f);
-		tui_message(t, 0, "Downloads: %s", f.window == WIN_ALL ? "all time" : "last 30 days");
+		if (f.window == WIN_ALL && !engine_has_alltime(t->s->eng, HT_MODELS))
+			tui_message(t, 0, "Downloads: all time: n/a, the snapshot has no all-time counts "
+				    "(w: back to 30 days)");
+		else
+			tui_message(t, 0, "Downloads: %s", f.window == WIN_ALL ? "all time" : "last 30 days");
+		break;
+	case REQ_TOGGLE_OF:
+		f = t->filter;
+		f.of = f.of == OF_ATTRIBUTED ? OF_ALL : OF_ATTRIBUTED;
+		tui_set_filter(t, &f);
+		tui_message(t, 0, "Shares: %s", f.of == OF_ATTRIBUTED
+			    ? "of attributed downloads (unknown country, group or type left out)"
+			    : "of all downloads");
 		break;
 	case REQ_TOGGLE_ATTRIB:
 		f = t->filter;

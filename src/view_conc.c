@@ -2,6 +2,7 @@
  * items hold (top 10/100/200/1000, the share under 200 downloads, Gini) and
  * the Lorenz curve of the filtered set.  Models or datasets ('g').  A
  * partial snapshot (fetch --top) shows the long-tail figures as unknown. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,19 @@ static void conc_figures(struct tui *t, struct view *v, const struct eng_result 
 	draw_text(stdscr, y + line, x0, w, buf, 0, role); } line++; } while (0)
 	CONC_LINE(DR_FIGLABEL, "%s", v->mode ? "Datasets" : "Models");
 	CONC_LINE(DR_NORMAL, "Items       %s", draw_thousands(r->count, b1, sizeof b1));
-	CONC_LINE(DR_NORMAL, "Downloads   %s", draw_thousands(r->downloads, b1, sizeof b1));
-	CONC_LINE(DR_NORMAL, "%s", "");
+	CONC_LINE(DR_NORMAL, "Downloads   %s",
+		  r->count && !r->counted ? "n/a" : draw_thousands(r->downloads, b1, sizeof b1));
+	if (r->na_reason)
+		CONC_LINE(DR_DIM, "n/a: %s", r->na_reason);
+	else if (r->count > r->counted)
+		CONC_LINE(DR_DIM, "%s without a download count", draw_thousands(r->count - r->counted, b1, sizeof b1));
+	else
+		CONC_LINE(DR_NORMAL, "%s", "");
 	for (int i = 0; i < ENG_TOP_N; i++) {
 		if (line < h) {
 			snprintf(buf, sizeof buf, "Top %-5u %7s ", eng_top_n[i], draw_percent(r->top_share[i], b1, sizeof b1));
 			draw_text(stdscr, y + line, x0, 18, buf, 0, DR_NORMAL);
-			if (bar_w > 3)
+			if (bar_w > 3 && !isnan(r->top_share[i]))
 				draw_bar(stdscr, y + line, x0 + 18, bar_w, r->top_share[i], DR_BAR);
 		}
 		line++;
@@ -43,7 +50,10 @@ static void conc_figures(struct tui *t, struct view *v, const struct eng_result 
 	} else {
 		CONC_LINE(DR_NORMAL, "Under %u   %s of items (%s)", ENG_UNDER, draw_percent(r->under_share, b1, sizeof b1),
 			  draw_thousands(r->under_count, b2, sizeof b2));
-		CONC_LINE(DR_NORMAL, "Gini        %.3f", r->gini);
+		if (isnan(r->gini))
+			CONC_LINE(DR_NORMAL, "%s", "Gini        n/a");
+		else
+			CONC_LINE(DR_NORMAL, "Gini        %.3f", r->gini);
 	}
 #undef CONC_LINE
 }
@@ -87,9 +97,15 @@ static void conc_lorenz_unknown(struct tui *t, int y, int h, int x0, int w)
 
 static void conc_lorenz(const struct eng_result *r, int y, int h, int x0, int w)
 {
-	char title[64];
+	char title[160];
 	if (h < 4 || w < 12)
 		return;
+	if (r->na_reason) {
+		/* Nothing to draw: say why rather than a curve of zeros. */
+		snprintf(title, sizeof title, "Lorenz curve: n/a (%s)", r->na_reason);
+		draw_text(stdscr, y, x0, w, title, 0, DR_FIGLABEL);
+		return;
+	}
 	snprintf(title, sizeof title, "Lorenz curve: downloads held by the poorest items");
 	draw_text(stdscr, y, x0, w, title, 0, DR_FIGLABEL);
 	int ph = h - 2, pw = w - 5;

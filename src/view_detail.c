@@ -13,7 +13,7 @@
 
 struct detail_line {
 	char field[24];
-	char value[480];
+	char value[HT_ID_MAX + 64]; /* a whole id in its Hub URL */
 };
 
 struct detail_priv {
@@ -104,13 +104,15 @@ static void detail_open(struct tui *t, struct view *v)
 	detail_account(p, a, "By uploader", a->item_acct[k][ATTRIB_UPLOADER][row]);
 	if (k == HT_MODELS)
 		detail_account(p, a, "By lineage", a->item_acct[k][ATTRIB_LINEAGE][row]);
-	detail_add(p, "Downloads (30d)", "%s", draw_thousands(tb->downloads[row], b1, sizeof b1));
-	detail_add(p, "Downloads (all)", "%s", tb->downloads_all[row] ? draw_thousands(tb->downloads_all[row], b2, sizeof b2)
-							       : "unknown");
+	detail_add(p, "Downloads (30d)", "%s", tb->flags[row] & HT_F_DL_UNKNOWN
+		   ? "unknown (the listing gave none)" : draw_thousands(tb->downloads[row], b1, sizeof b1));
+	detail_add(p, "Downloads (all)", "%s",
+		   (tb->flags[row] & HT_F_DLA_UNKNOWN) || !engine_has_alltime(t->s->eng, k)
+		   ? "unknown (the listing gave none)" : draw_thousands(tb->downloads_all[row], b2, sizeof b2));
 	detail_add(p, "Likes", "%u", tb->likes[row]);
 	detail_add(p, "Trending score", "%u", tb->trending[row]);
-	detail_add(p, "Created", "%s", draw_date(tb->created[row], b1, sizeof b1));
-	detail_add(p, "Modified", "%s", draw_date(tb->modified[row], b2, sizeof b2));
+	detail_add(p, "Created", "%s", tb->created[row] > 0 ? draw_date(tb->created[row], b1, sizeof b1) : "unknown");
+	detail_add(p, "Modified", "%s", tb->modified[row] > 0 ? draw_date(tb->modified[row], b2, sizeof b2) : "unknown");
 	detail_add(p, k == HT_MODELS ? "Pipeline tag" : "Task category", "%s",
 		   tb->pipeline[row] ? ht_term(s, tb->pipeline[row]) : "-");
 	detail_add(p, "Library", "%s", tb->library[row] ? ht_term(s, tb->library[row]) : "-");

@@ -131,14 +131,22 @@ static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, ch
 		snprintf(buf, len, "%s", acct < a->n_accounts ? orgdir_type_key((enum org_type)a->acct_type[acct]) : "-");
 		break;
 	case IC_DOWNLOADS:
-		draw_human(engine_item_downloads(t->s->eng, r, row), buf, len);
+		if (!engine_item_counted(t->s->eng, r, row))
+			snprintf(buf, len, "n/a"); /* no count: never shown as 0 */
+		else
+			draw_human(engine_item_downloads(t->s->eng, r, row), buf, len);
 		break;
 	case IC_SHARE: {
 		uint64_t d = engine_item_downloads(t->s->eng, r, row);
+		if (!engine_item_counted(t->s->eng, r, row)) {
+			*bar = 0;
+			snprintf(buf, len, "n/a");
+			break;
+		}
 		/* Share of the filtered total; the bar is scaled to the largest so
 		 * that the long tail is not a column of empty bars. */
 		*bar = p->max_dl ? (double)d / (double)p->max_dl : 0;
-		draw_percent(r->downloads ? (double)d / (double)r->downloads : 0, buf, len);
+		draw_percent(engine_share(d, r->downloads), buf, len);
 		break;
 	}
 	case IC_LIKES:

@@ -166,8 +166,12 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		if (pct_w) {
 			x = label_w + 1 + bar_w + 1;
 			for (unsigned c = 0; c < ncat; c++) {
-				double sh = total ? (double)trends_value(v, r, yb, c) / (double)total : 0;
-				snprintf(buf, sizeof buf, "%3.0f%%", sh * 100);
+				/* A share of no downloads is unknown, not 0%. */
+				if (total)
+					snprintf(buf, sizeof buf, "%3.0f%%",
+						 100.0 * (double)trends_value(v, r, yb, c) / (double)total);
+				else
+					snprintf(buf, sizeof buf, "n/a");
 				draw_text(stdscr, ly, x, 5, buf, 1, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
 				x += 5;
 			}

@@ -20,6 +20,7 @@ run() {
 	return 0
 }
 has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -8; return 1; }; ok; }
+hasnt_re() { grep -qE -- "$2" "$1" && { bad "$1 has '$2'"; grep -E -- "$2" "$1" | head -3; return 1; }; ok; }
 
 # Help and version.
 run 0 "$HUBTOP" --help && has "$T/out" "Usage: hubtop" && has "$T/out" "--country"
@@ -172,6 +173,56 @@ run 0 "$HUBTOP" orgs unattributed --kind user && grep -q "not checked" "$T/out" 
 run 0 "$HUBTOP" orgs coverage --top 3 --list && has "$T/out" "top 3 accounts" &&
 	has "$T/out" "with a country: *[0-9.]*% of downloads" && has "$T/out" "in the directory:"
 run 2 "$HUBTOP" orgs coverage --top 0 && has "$T/err" "positive whole number"
+
+# Unknown stays unknown: null and missing counts, no all-time counts, no dates.
+printf '%s\n' '{"id":"a/big","downloads":1000,"lastModified":"2022-06-30T10:00:00.000Z"}' \
+	'{"id":"a/small","downloads":50}' '{"id":"b/null","downloads":null}' '{"id":"b/none"}' \
+	'{"id":"c/bad\u0007id","downloads":3}' >"$T/unk.jsonl"
+run 0 "$HUBTOP" import "$T/unk.jsonl" -o "$T/unk.hts" && has "$T/err" "4 models imported" &&
+	has "$T/err" "1 refused" && has "$T/err" "unk.jsonl:5: item refused: a control character in its id"
+run 0 "$HUBTOP" info --snapshot "$T/unk.hts" &&
+	has "$T/out" "data as of: 2022-06-30T10:00:00Z (inferred" && has "$T/out" "no all-time download counts" &&
+	has "$T/out" "complete listing but 1 items refused"
+run 0 "$HUBTOP" info --snapshot "$T/unk.hts" --json && has "$T/out" '"as_of_inferred":[[:space:]]*true' &&
+	has "$T/out" '"all_time_counts":[[:space:]]*false'
+run 2 "$HUBTOP" report --snapshot "$T/unk.hts" --window all &&
+	has "$T/err" "no all-time download counts" && has "$T/err" "Use --window 30d"
+run 2 "$HUBTOP" export models --snapshot "$T/unk.hts" --window all && has "$T/err" "downloadsAllTime"
+# The two null counts are left out: one of two under 200, not three of four.
+run 0 "$HUBTOP" report --snapshot "$T/unk.hts" && has "$T/out" "2 models without a download count" &&
+	has "$T/out" "Long tail: 50.0% have fewer than 200"
+run 0 "$HUBTOP" report --snapshot "$T/unk.hts" --format json &&
+	has "$T/out" '"without_download_count":[[:space:]]*2' && has "$T/out" '"under_200_share":[[:space:]]*0.5,'
+# An empty view: n/a everywhere, never 0.
+run 0 "$HUBTOP" report --snapshot "$T/unk.hts" --search nothing-matches --format json &&
+	has "$T/out" '"gini":[[:space:]]*null' && has "$T/out" '"10":[[:space:]]*null' &&
+	has "$T/out" '"na_reason":[[:space:]]*"no item matches"' && hasnt_re "$T/out" '"gini":[[:space:]]*0'
+run 0 "$HUBTOP" report --snapshot "$T/unk.hts" --search nothing-matches &&
+	has "$T/out" "0 models, 0 downloads" && hasnt_re "$T/out" "Gini coefficient 0.000"
+# Only null counts: downloads n/a with the reason.
+run 0 "$HUBTOP" report --snapshot "$T/unk.hts" --author b &&
+	has "$T/out" "2 models, downloads n/a (no matching item has a download count)" &&
+	has "$T/out" "Concentration: n/a"
+# Export: an unknown count is an empty field, null in JSON Lines.
+run 0 "$HUBTOP" export models --snapshot "$T/unk.hts" --format csv --author b &&
+	has "$T/out" "^1,b/none,b,b,,unknown,independent,,,0,"
+run 0 "$HUBTOP" export models --snapshot "$T/unk.hts" --format jsonl --author b &&
+	has "$T/out" '"downloads":null,"downloads_all_time":null'
+run 0 "$HUBTOP" export countries --snapshot "$T/unk.hts" --format csv --search nothing-matches &&
+	has "$T/out" "^1,,Unknown,unknown,0,0,,,"
+# --import --as-of: the date the data describes, not the import's.
+run 0 "$HUBTOP" import "$T/unk.jsonl" --as-of 2022-07-02 -o "$T/unk2.hts"
+run 0 "$HUBTOP" info --snapshot "$T/unk2.hts" && has "$T/out" "data as of: 2022-07-02T00:00:00Z$"
+run 2 "$HUBTOP" import "$T/unk.jsonl" --as-of yesterday -o "$T/unk3.hts" && has "$T/err" "YYYY-MM-DD"
+# Shares of attributed downloads: both in the report; --of is a filter key.
+run 0 "$HUBTOP" report --of attributed && has "$T/out" "Filter: --of attributed" &&
+	has "$T/out" "share of all downloads, of attributed downloads" && has "$T/out" "Attributed: "
+run 0 "$HUBTOP" report --format json && has "$T/out" '"share_of_attributed"' &&
+	has "$T/out" '"attributed_share"'
+run 2 "$HUBTOP" report --of known && has "$T/err" "attributed"
+# A country filter says what it leaves out.
+run 0 "$HUBTOP" report --country CN && has "$T/out" "Left out by the country filter: "
+run 0 "$HUBTOP" report --country CN --format json && has "$T/out" '"left_out_by_country_filter"'
 
 # The explorer refuses to run without a terminal, and says what to use.
 run 1 "$HUBTOP" </dev/null && has "$T/err" "needs a terminal"

@@ -36,6 +36,9 @@ static inline struct ht_snapshot *fx_snapshot(unsigned n_models, unsigned n_data
 	struct ht_meta meta;
 	static const uint64_t common[] = { 0, 1, 7, 199, 200, 201, 5000 };
 	int odd_dates = !fx_below(3);
+	/* Unknown counts: now and then null 30-day or all-time counts, and
+	 * one snapshot in five without any all-time count. */
+	int no_alltime = !fx_below(5), unknowns = fx_below(3);
 	assert_non_null(b);
 	for (int k = 0; k < 2; k++) {
 		unsigned n = k ? n_datasets : n_models;
@@ -75,6 +78,10 @@ static inline struct ht_snapshot *fx_snapshot(unsigned n_models, unsigned n_data
 			it.library = fx_libs[fx_below(4)];
 			it.license = fx_lics[fx_below(3)];
 			it.flags = fx_below(5) == 0 ? HT_F_GATED : 0;
+			if (unknowns && !fx_below(unknowns == 1 ? 3 : 15))
+				it.flags |= HT_F_DL_UNKNOWN;
+			if (no_alltime || (unknowns && !fx_below(6)))
+				it.flags |= HT_F_DLA_UNKNOWN;
 			assert_true(table_builder_add(b, (enum ht_kind)k, &it) >= 0);
 		}
 	}
@@ -184,6 +191,27 @@ static inline int bf_org_named(const struct attrib *a, const struct filter *f, u
 
 /* ---- brute force ---------------------------------------------------------- */
 
+/* 1 when row has a download count in the window. */
+static inline int bf_known(const struct ht_snapshot *s, enum ht_kind k, int window, uint32_t row)
+{
+	if (window == WIN_ALL)
+		return !((s->meta.no_alltime >> k) & 1) && !(s->t[k].flags[row] & HT_F_DLA_UNKNOWN);
+	return !(s->t[k].flags[row] & HT_F_DL_UNKNOWN);
+}
+
+/* The window order's key: unknown counts after every known one. */
+static inline uint64_t bf_key(const struct ht_snapshot *s, enum ht_kind k, int window, uint32_t row)
+{
+	const struct ht_table *t = &s->t[k];
+	if (!bf_known(s, k, window, row))
+		return 0;
+	return (window == WIN_ALL ? t->downloads_all[row] : t->downloads[row]) + 1;
+}
+
+/* A figure that is NAN exactly when it cannot be computed, else near b. */
+#define FX_NA_OR(a, na, b) do { if (na) assert_true(isnan((double)(a))); \
+	else assert_true(fabs((double)(a) - (double)(b)) < 1e-9); } while (0)
+
 static inline int bf_match(const struct ht_snapshot *s, const struct attrib *a, const struct filter *f,
 			   enum ht_kind k, uint32_t row)
 {
@@ -251,8 +279,8 @@ static inline int bf_cmp_window(const void *pa, const void *pb)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 	const struct ht_table *t = &bf_c.s->t[bf_c.k];
-	uint64_t x = bf_c.window == WIN_ALL ? t->downloads_all[a] : t->downloads[a];
-	uint64_t y = bf_c.window == WIN_ALL ? t->downloads_all[b] : t->downloads[b];
+	uint64_t x = bf_key(bf_c.s, bf_c.k, bf_c.window, a), y = bf_key(bf_c.s, bf_c.k, bf_c.window, b);
+	(void)t;
 	if (x != y)
 		return x > y ? -1 : 1;
 	return a < b ? -1 : a > b;
@@ -288,7 +316,7 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 				   const struct filter *f, enum ht_kind k, const struct eng_result *r)
 {
 	const struct ht_table *t = &s->t[k];
-	uint32_t n = 0, *rows = malloc(((size_t)t->n + 1) * sizeof *rows);
+	uint32_t n = 0, nk = 0, *rows = malloc(((size_t)t->n + 1) * sizeof *rows);
 	uint64_t S = 0, under = 0;
 	unsigned nc = country_count();
 	struct eng_bucket *bc = calloc(nc, sizeof *bc), *byc = calloc((size_t)ENG_YEARS * nc, sizeof *byc);
@@ -309,8 +337,10 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 		ac = a->item_acct[k][f->by][row];
 		dl = f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
 		y = bf_year(t->created[row]);
+		assert_true(bf_known(s, k, f->window, row) || dl == 0);
+		nk += bf_known(s, k, f->window, row);
 		S += dl;
-		under += dl < 200;
+		under += dl < 200 && bf_known(s, k, f->window, row);
 #define B(x) do { (x).count++; (x).downloads += dl; } while (0)
 		B(bc[a->acct_country[ac]]);
 		B(bg[a->acct_group[ac]]);
@@ -330,6 +360,8 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 	assert_int_equal(r->count, n);
 	assert_true(r->downloads == S);
 	assert_true(r->under_count == under);
+	assert_true(r->counted == nk);
+	assert_true((r->na_reason != NULL) == (!n || !nk || !S));
 	assert_int_equal(r->partial, !s->meta.complete);
 	{
 		/* The match list three ways: whole, one at a time, and back. */
@@ -358,33 +390,40 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 	assert_memory_equal(r->year_group, byg, sizeof byg);
 	assert_memory_equal(r->year_country, byc, (size_t)ENG_YEARS * nc * sizeof *byc);
 	{
-		/* Concentration: downloads descending in rows[]. */
+		/* Concentration: downloads descending in rows[], the items with
+		 * a count first (the first nk); only they count. */
 		long double acc = 0, sum_i = 0;
 		uint64_t *dls = malloc(((size_t)n + 1) * sizeof *dls);
-		for (uint32_t i = 0; i < n; i++)
+		int na = !n || !nk || !S;
+		for (uint32_t i = 0; i < n; i++) {
 			dls[i] = f->window == WIN_ALL ? t->downloads_all[rows[i]] : t->downloads[rows[i]];
+			assert_true(bf_known(s, k, f->window, rows[i]) == (i < nk));
+		}
+		uint32_t n_all = n;
+		n = nk; /* the figures below are over the items with a count */
 		for (unsigned j = 0; j < ENG_TOP_N; j++) {
 			uint64_t top = 0;
 			for (uint32_t i = 0; i < n && i < eng_top_n[j]; i++)
 				top += dls[i];
 			assert_true(r->top_downloads[j] == top);
-			FX_NEAR(r->top_share[j], S ? (double)top / (double)S : 0.0);
+			FX_NA_OR(r->top_share[j], na, S ? (double)top / (double)S : 0.0);
 		}
-		FX_NEAR(r->under_share, n ? (double)under / n : 0.0);
+		FX_NA_OR(r->under_share, !n, n ? (double)under / n : 0.0);
 		/* Gini over ascending values: sum (2i - n - 1) x_i / (n S). */
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t asc = n - i; /* 1-based ascending index */
 			sum_i += (2.0L * asc - n - 1) * (long double)dls[i];
 		}
-		FX_NEAR(r->gini, n && S ? (double)(sum_i / ((long double)n * S)) : 0.0);
+		FX_NA_OR(r->gini, na, n && S ? (double)(sum_i / ((long double)n * S)) : 0.0);
 		for (unsigned p = 0; p <= 100; p++) {
 			uint64_t kk = (uint64_t)p * n / 100, bottom = 0;
 			for (uint64_t i = 0; i < kk; i++)
 				bottom += dls[n - 1 - i];
-			FX_NEAR(r->lorenz[p], S ? (double)bottom / (double)S : p / 100.0);
+			FX_NA_OR(r->lorenz[p], na, S ? (double)bottom / (double)S : p / 100.0);
 		}
 		(void)acc;
 		free(dls);
+		n = n_all;
 	}
 	/* Item orders. */
 	for (int so = 0; so < SORT_KEY_COUNT; so++) {
@@ -543,8 +582,19 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 				assert_true(rows[i].likes == w->likes);
 				assert_true(rows[i].trending == (tr_full ? w->trending : 0));
 				assert_true(rows[i].created == w->created);
-				FX_NEAR(rows[i].share, r->downloads ? (double)w->downloads / r->downloads : 0);
-				FX_NEAR(rows[i].count_share, r->count ? (double)w->count / r->count : 0);
+				{
+					/* --of attributed: the unknown bucket out of the denominator. */
+					uint64_t den = r->downloads;
+					int out = 0;
+					if (r->filter.of == OF_ATTRIBUTED && pane == PANE_COUNTRIES)
+						den -= r->by_country[COUNTRY_UNKNOWN].downloads, out = w->key == COUNTRY_UNKNOWN;
+					else if (r->filter.of == OF_ATTRIBUTED && pane == PANE_GROUPS)
+						den -= r->by_group[CG_UNKNOWN].downloads, out = w->key == CG_UNKNOWN;
+					else if (r->filter.of == OF_ATTRIBUTED && pane == PANE_ORGTYPES)
+						den -= r->by_type[OT_UNKNOWN_ORG].downloads, out = w->key == OT_UNKNOWN_ORG;
+					FX_NA_OR(rows[i].share, out || !den, den ? (double)w->downloads / den : 0);
+				}
+				FX_NA_OR(rows[i].count_share, !r->count, r->count ? (double)w->count / r->count : 0);
 				if (pane == PANE_YEARS)
 					assert_string_equal(rows[i].label, engine_year_label(w->key, yb, sizeof yb));
 				else
@@ -647,6 +697,7 @@ static inline void fx_filter(struct filter *f, const struct ht_snapshot *s, cons
 	char err[256];
 	filter_init(f);
 	f->window = fx_below(2) ? WIN_ALL : WIN_30D;
+	f->of = fx_below(3) ? OF_ALL : OF_ATTRIBUTED;
 	f->by = fx_below(2) ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
 	f->level = fx_below(2) ? LEVEL_ACCOUNT : LEVEL_ORG;
 	if (fx_below(5) == 0) {

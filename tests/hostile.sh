@@ -73,7 +73,7 @@ clean() {
 "$HUBTOP" import "$T/hostile.jsonl" --datasets "$T/hostile-ds.jsonl" -o "$T/h.hts" >"$T/out" 2>"$T/err"
 rc=$?
 [ "$rc" = 0 ] && ok || { bad "import of hostile items exited $rc"; cat "$T/err"; }
-grep -q "5 without a valid id" "$T/err" && ok || bad "ids the Hub could never produce: no warning at import"
+grep -q "5 refused for their id" "$T/err" && ok || bad "ids the Hub could never produce: no warning at import"
 grep -q "6 models imported" "$T/err" && ok || { bad "expected the 6 models with valid ids"; cat "$T/err"; }
 clean "$T/err" "import messages"
 

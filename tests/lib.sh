@@ -88,7 +88,7 @@ tt_screen() {
 
 # Masks what changes from run to run (the snapshot's age).
 tt_masked() {
-	tt_screen | sed -E 's/[0-9]+[smhd] old/AGE old/; s/age unknown/AGE old/'
+	tt_screen | sed -E 's/\([0-9]+ (s|min|hours|days|months|years)\)/(AGE)/; s/[0-9]+[smhd] old/AGE old/; s/age unknown/AGE old/'
 }
 
 tt_keys() {

@@ -95,6 +95,7 @@ static void test_numbers(void **state)
 	assert_string_equal(draw_thousands(1234567, b, sizeof b), "1,234,567");
 	assert_string_equal(draw_thousands(100, b, sizeof b), "100");
 	assert_string_equal(draw_percent(0.4531, b, sizeof b), "45.3%");
+	assert_string_equal(draw_percent(NAN, b, sizeof b), "n/a"); /* cannot be computed: never 0 */
 	assert_string_equal(draw_date(0, b, sizeof b), "-");
 	assert_string_equal(draw_date(1714521600, b, sizeof b), "2024-05-01");
 }

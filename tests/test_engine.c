@@ -72,6 +72,110 @@ static void test_random_tables(void **state)
 	}
 }
 
+/* Unknown counts are left out of every figure, never read as 0; a window
+ * without counts is n/a; shares of attributed downloads. */
+static void test_unknown_values(void **state)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta meta;
+	struct ht_snapshot *s;
+	struct attrib *a;
+	struct engine *e;
+	struct eng_result *r;
+	struct filter f;
+	struct eng_row *rows = NULL;
+	size_t n;
+	/* us/a 1000, xx/b 100 (no country), xx/c and xx/d null counts */
+	static const char *const ids[] = { "us/a", "xx/b", "xx/c", "xx/d" };
+	static const uint64_t dls[] = { 1000, 100, 0, 0 };
+	int us = country_find("US");
+	(void)state;
+	for (unsigned i = 0; i < 4; i++) {
+		struct ht_item it;
+		memset(&it, 0, sizeof it);
+		it.id = ids[i];
+		it.downloads = dls[i];
+		it.flags = HT_F_DLA_UNKNOWN | (i >= 2 ? HT_F_DL_UNKNOWN : 0);
+		assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	s = table_builder_finish(b, &meta);
+	assert_int_equal(s->meta.no_alltime, 1u << HT_MODELS);
+	a = fx_attrib(s);
+	for (uint32_t ac = 0; ac < a->n_accounts; ac++) {
+		int is_us = ac < s->n_accounts && !strcmp(ht_str(s, s->acct_name[ac]), "us");
+		a->acct_country[ac] = (uint16_t)(is_us ? us : (int)COUNTRY_UNKNOWN);
+		a->acct_group[ac] = (uint8_t)(is_us ? CG_US : CG_UNKNOWN);
+		a->acct_type[ac] = OT_INDUSTRY;
+	}
+	for (uint32_t row = 0; row < 4; row++)
+		a->item_acct[HT_MODELS][ATTRIB_LINEAGE][row] = s->t[HT_MODELS].author[row];
+	e = engine_new(s, a, NULL);
+	filter_init(&f);
+	r = engine_apply(e, &f, HT_MODELS);
+	assert_int_equal(r->count, 4);
+	assert_int_equal(r->counted, 2);
+	assert_true(r->downloads == 1100);
+	assert_null(r->na_reason);
+	/* Of the two with a count, one is under 200: half, not three in four. */
+	assert_int_equal(r->under_count, 1);
+	FX_NEAR(r->under_share, 0.5);
+	/* Gini of (1000, 100): sum of |xi - xj| / (2 n^2 mean) = 1800 / 4400. */
+	FX_NEAR(r->gini, 1800.0 / 4400.0);
+	FX_NEAR(r->top_share[0], 1.0);
+	FX_NEAR(r->lorenz[50], 100.0 / 1100.0);
+	/* The null counts come last among the matches. */
+	assert_string_equal(ht_id(s, HT_MODELS, engine_row_at(e, r, 2)), "xx/c");
+	assert_false(engine_item_counted(e, r, engine_row_at(e, r, 2)));
+	assert_true(engine_item_counted(e, r, engine_row_at(e, r, 1)));
+	/* Attributed: the US holds all of the downloads with a country. */
+	assert_true(r->attributed_downloads == 1000);
+	FX_NEAR(engine_attributed_share(r), 1000.0 / 1100.0);
+	n = engine_rank(e, r, PANE_COUNTRIES, SORT_DOWNLOADS, 1, &rows);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].key, (uint32_t)us);
+	FX_NEAR(rows[0].share, 1000.0 / 1100.0);
+	free(rows);
+	engine_result_free(r);
+	f.of = OF_ATTRIBUTED;
+	r = engine_apply(e, &f, HT_MODELS);
+	n = engine_rank(e, r, PANE_COUNTRIES, SORT_DOWNLOADS, 1, &rows);
+	assert_int_equal(n, 2);
+	FX_NEAR(rows[0].share, 1.0);
+	assert_int_equal(rows[1].key, COUNTRY_UNKNOWN);
+	assert_true(isnan(rows[1].share));
+	free(rows);
+	engine_result_free(r);
+	/* Only the null counts: nothing to measure. */
+	filter_init(&f);
+	snprintf(f.search, sizeof f.search, "xx/");
+	r = engine_apply(e, &f, HT_MODELS);
+	assert_int_equal(r->count, 3);
+	assert_int_equal(r->counted, 1);
+	engine_result_free(r);
+	snprintf(f.search, sizeof f.search, "xx/c");
+	r = engine_apply(e, &f, HT_MODELS);
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->counted, 0);
+	assert_string_equal(r->na_reason, "no matching item has a download count");
+	assert_true(isnan(r->gini) && isnan(r->top_share[2]) && isnan(r->under_share));
+	engine_result_free(r);
+	/* All time: the listing had no all-time counts. */
+	filter_init(&f);
+	f.window = WIN_ALL;
+	assert_false(engine_has_alltime(e, HT_MODELS));
+	r = engine_apply(e, &f, HT_MODELS);
+	assert_int_equal(r->count, 4);
+	assert_int_equal(r->counted, 0);
+	assert_string_equal(r->na_reason, "the snapshot has no all-time download counts");
+	assert_true(isnan(r->gini) && isnan(r->lorenz[50]) && isnan(r->under_share));
+	engine_result_free(r);
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* Hand-checked figures on a tiny table. */
 static void test_known_values(void **state)
 {
@@ -143,8 +247,12 @@ static void test_known_values(void **state)
 	snprintf(f.task, sizeof f.task, "no-such-task");
 	r = engine_apply(e, &f, HT_MODELS);
 	assert_int_equal(r->n, 0);
-	FX_NEAR(r->gini, 0.0);
-	FX_NEAR(r->lorenz[30], 0.3);
+	/* An empty view has no concentration: n/a with its reason, never 0. */
+	assert_true(isnan(r->gini));
+	assert_true(isnan(r->lorenz[30]));
+	assert_true(isnan(r->top_share[0]));
+	assert_true(isnan(r->under_share));
+	assert_string_equal(r->na_reason, "no item matches");
 	engine_result_free(r);
 	engine_free(e);
 	fx_attrib_free(a);
@@ -254,6 +362,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_known_values),
+		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_random_tables),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),

@@ -111,7 +111,7 @@ static void test_keys(void **state)
 {
 	static const char *const expect[] = { "country", "group", "org-type", "author", "task", "library",
 					      "license", "search", "created", "min-downloads", "gated",
-					      "window", "by", "org", "group-by", NULL };
+					      "window", "by", "of", "org", "group-by", NULL };
 	(void)state;
 	for (int i = 0; expect[i] || filter_keys[i]; i++) {
 		assert_non_null(expect[i]);
@@ -136,9 +136,10 @@ static void test_defaults(void **state)
 	get_is(&f, "by", "uploader");
 	assert_int_equal(f.level, LEVEL_ORG);
 	get_is(&f, "group-by", "organisation");
+	get_is(&f, "of", "all");
 	for (int i = 0; filter_keys[i]; i++) {
 		if (!strcmp(filter_keys[i], "window") || !strcmp(filter_keys[i], "by") ||
-		    !strcmp(filter_keys[i], "group-by"))
+		    !strcmp(filter_keys[i], "group-by") || !strcmp(filter_keys[i], "of"))
 			continue;
 		get_is(&f, filter_keys[i], "");
 	}
@@ -187,6 +188,8 @@ static void test_each_key(void **state)
 		{ "org", "Google", "Google" },
 		{ "org", "Hugging Face,meta-llama", "Hugging Face,meta-llama" },
 		{ "group-by", "account", "account" },
+		{ "of", "attributed", "attributed" },
+		{ "of", "ATTRIBUTED", "attributed" },
 	};
 	char v[4096];
 	(void)state;
@@ -210,7 +213,7 @@ static void test_each_key(void **state)
 			assert_null(strstr(line + 2, " --"));
 		}
 		if (strcmp(cases[i].key, "window") && strcmp(cases[i].key, "by") &&
-		    strcmp(cases[i].key, "group-by"))
+		    strcmp(cases[i].key, "group-by") && strcmp(cases[i].key, "of"))
 			assert_true(filter_active(&f));
 		else
 			assert_false(filter_active(&f));
@@ -303,6 +306,7 @@ static void test_bad_values(void **state)
 		{ "org-type", "industry,martian", { "org-type", "martian", "non-profit", NULL } },
 		{ "group", "mars", { "group", "mars", "us", "cn", "eu", "europe-other" } },
 		{ "window", "7d", { "window", "7d", "30d", "all", NULL } },
+		{ "of", "known", { "of", "known", "all", "attributed", NULL } },
 		{ "by", "magic", { "by", "magic", "uploader", "lineage", NULL } },
 		{ "gated", "maybe", { "gated", "maybe", "yes", "no", "any", NULL } },
 		{ "created", "2024..2023", { "created", "2024..2023", "2024..2025", NULL } },

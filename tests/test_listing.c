@@ -110,6 +110,48 @@ static void test_tolerant(void **state)
 	table_free(s);
 }
 
+/* A null or missing count is unknown, not 0; an id as long as the Hub's
+ * longest legacy ones is kept; a refusal names what is wrong. */
+static void test_unknowns_and_ids(void **state)
+{
+	struct listing_stats st;
+	char err[512] = "", text[4096], longid[300];
+	int rc;
+	struct ht_snapshot *s;
+	const struct ht_table *t;
+	uint32_t row;
+	(void)state;
+	memset(longid, 'x', sizeof longid);
+	memcpy(longid, "espnet/", 7);
+	longid[257] = '\0';
+	snprintf(text, sizeof text,
+		 "{\"id\":\"a/null\",\"downloads\":null,\"downloadsAllTime\":null}\n"
+		 "{\"id\":\"a/missing\"}\n"
+		 "{\"id\":\"a/zero\",\"downloads\":0,\"downloadsAllTime\":0}\n"
+		 "{\"id\":\"%s\",\"downloads\":5}\n"
+		 "{\"id\":\"a/b\\u0007c\",\"downloads\":5}\n",
+		 longid);
+	s = import_text(text, HT_MODELS, &st, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(st.items, 4);
+	assert_int_equal(st.rejected, 1);
+	/* null is not a wrong type: no warning. */
+	assert_int_equal(st.warnings, 0);
+	if (!strstr(st.first_problem, "input.jsonl:5: item refused: a control character in its id"))
+		fail_msg("first problem: %s", st.first_problem);
+	t = &s->t[HT_MODELS];
+	/* Rows: the 257-byte id (5), the known 0, then the two unknown. */
+	assert_string_equal(ht_id(s, HT_MODELS, 0), longid);
+	assert_string_equal(ht_id(s, HT_MODELS, 1), "a/zero");
+	assert_int_equal(t->flags[1] & (HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN), 0);
+	for (row = 2; row < 4; row++)
+		assert_int_equal(t->flags[row] & (HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN),
+				 HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN);
+	assert_true(t->flags[0] & HT_F_DLA_UNKNOWN);
+	assert_int_equal(s->meta.no_alltime, 0); /* a/zero has one */
+	table_free(s);
+}
+
 /* An escaped NUL must not cut an id short: "a/b\u0000x" is not "a/b". */
 static void test_escaped_nul(void **state)
 {
@@ -335,13 +377,22 @@ static void test_hubdata(void **state)
 	assert_int_equal(listing_import(fp, p, b, HT_MODELS, &st, err, sizeof err), 0);
 	fclose(fp);
 	assert_int_equal(st.items + st.rejected + st.duplicates, 55524);
+	/* Nothing lost: the four legacy ids of 214 to 257 bytes included. */
+	assert_int_equal(st.items, 55524);
+	assert_int_equal(st.rejected, 0);
 	s = table_builder_finish(b, NULL);
 	for (i = 0; i < s->t[HT_MODELS].n; i++)
 		sum += s->t[HT_MODELS].downloads[i];
-	/* The README's figure, less whatever ids the Hub could not produce. */
-	assert_true(st.items > 55000);
-	if (st.rejected == 0 && st.duplicates == 0)
-		assert_int_equal(sum, 199235153);
+	/* The README's figure. */
+	assert_int_equal(sum, 199235153);
+	assert_int_not_equal(table_find_id(s, HT_MODELS,
+					   "espnet/kamo-naoyuki_reverb_asr_train_asr_transformer2_raw_en_char_rir_"
+					   "scpdatareverb_rir_singlewav.scp_noise_db_range12_17_noise_scpdatareverb_"
+					   "noise_singlewav.scp_speech_volume_normalize1.0_num_workers2_rir_apply_"
+					   "prob0.999_noise_apply_prob1._sp_valid.acc.ave"), UINT32_MAX);
+	/* The listing has no all-time counts and no dates. */
+	assert_int_equal(s->meta.no_alltime, 1u << HT_MODELS);
+	assert_true(s->meta.as_of == 0);
 	assert_string_equal(ht_id(s, HT_MODELS, 0), "bert-base-uncased");
 	legacy = table_find_account(s, "gpt2");
 	assert_int_not_equal(legacy, UINT32_MAX);
@@ -354,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_item_fields),
 		cmocka_unit_test(test_member_names),
 		cmocka_unit_test(test_tolerant),
+		cmocka_unit_test(test_unknowns_and_ids),
 		cmocka_unit_test(test_escaped_nul),
 		cmocka_unit_test(test_raw_nul),
 		cmocka_unit_test(test_arena_limit),

@@ -47,9 +47,26 @@ static double frac(const cJSON *o, const char *key)
 	return v;
 }
 
+/* A figure that is null exactly when it cannot be computed (na), else the
+ * fraction want. */
+static void fig_is(const cJSON *o, const char *key, int na, double want)
+{
+	if (na) {
+		if (!cJSON_IsNull(get(o, key)))
+			fail_msg("report JSON \"%s\" should be null (n/a), not a figure", key);
+		return;
+	}
+	FX_NEAR(frac(o, key), want);
+}
+
+static void share_is(const cJSON *o, const char *key, uint64_t part, uint64_t whole)
+{
+	fig_is(o, key, !whole, whole ? (double)part / (double)whole : 0.0);
+}
+
 /* Brute-force figures of one table under a filter. */
 struct bf_fig {
-	uint64_t n, S, under;
+	uint64_t n, S, under, nk;
 	uint64_t top[ENG_TOP_N];
 	double gini;
 	struct eng_bucket *bc, bg[CG_COUNT], bt[OT_COUNT], by[ENG_YEARS], byt[ENG_YEARS][OT_COUNT],
@@ -84,9 +101,13 @@ static void bf_figures(const struct ht_snapshot *s, const struct attrib *a, cons
 		ac = a->item_acct[k][f->by][row];
 		dl = f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
 		y = bf_year(t->created[row]);
-		dls[g->n++] = dl;
+		g->n++;
+		/* Only the items with a count enter the concentration figures. */
+		if (bf_known(s, k, f->window, row)) {
+			dls[g->nk++] = dl;
+			g->under += dl < ENG_UNDER;
+		}
 		g->S += dl;
-		g->under += dl < ENG_UNDER;
 #define B(x) do { (x).count++; (x).downloads += dl; } while (0)
 		B(g->bc[a->acct_country[ac]]);
 		B(g->bg[a->acct_group[ac]]);
@@ -97,13 +118,13 @@ static void bf_figures(const struct ht_snapshot *s, const struct attrib *a, cons
 		B(g->byc[(size_t)y * country_count() + a->acct_country[ac]]);
 #undef B
 	}
-	qsort(dls, g->n, sizeof *dls, cmp_desc_u64);
+	qsort(dls, g->nk, sizeof *dls, cmp_desc_u64);
 	for (unsigned j = 0; j < ENG_TOP_N; j++)
-		for (uint64_t i = 0; i < g->n && i < eng_top_n[j]; i++)
+		for (uint64_t i = 0; i < g->nk && i < eng_top_n[j]; i++)
 			g->top[j] += dls[i];
-	for (uint64_t i = 0; i < g->n; i++)
-		sum_i += (2.0L * (long double)(g->n - i) - (long double)g->n - 1) * (long double)dls[i];
-	g->gini = g->n && g->S ? (double)(sum_i / ((long double)g->n * g->S)) : 0.0;
+	for (uint64_t i = 0; i < g->nk; i++)
+		sum_i += (2.0L * (long double)(g->nk - i) - (long double)g->nk - 1) * (long double)dls[i];
+	g->gini = g->nk && g->S ? (double)(sum_i / ((long double)g->nk * g->S)) : 0.0;
 	free(dls);
 }
 
@@ -112,7 +133,7 @@ static void bf_figures(const struct ht_snapshot *s, const struct attrib *a, cons
  * always-shown ones) present once, downloads summing to the total. */
 static void check_buckets(const cJSON *arr, const char *what, const struct eng_bucket *b, unsigned nb,
 			  int (*find)(const char *), const unsigned *always, unsigned n_always,
-			  uint64_t total_dl, uint64_t total_n)
+			  uint64_t total_dl, uint64_t total_n, int unknown_idx)
 {
 	const cJSON *it;
 	uint64_t sum = 0, cnt = 0, prev = UINT64_MAX;
@@ -145,14 +166,22 @@ static void check_buckets(const cJSON *arr, const char *what, const struct eng_b
 			fail_msg("%s '%s': %llu downloads, %llu items; brute force %llu, %llu", what,
 				 key->valuestring, (unsigned long long)dl, (unsigned long long)c,
 				 (unsigned long long)b[idx].downloads, (unsigned long long)b[idx].count);
-		FX_NEAR(frac(it, "share"), total_dl ? (double)dl / (double)total_dl : 0.0);
-		FX_NEAR(frac(it, "count_share"), total_n ? (double)c / (double)total_n : 0.0);
+		share_is(it, "share", dl, total_dl);
+		share_is(it, "count_share", c, total_n);
+		if (unknown_idx >= 0) {
+			/* Of attributed downloads: the unknown bucket out of the denominator. */
+			uint64_t den = total_dl - b[unknown_idx].downloads;
+			fig_is(it, "share_of_attributed", idx == unknown_idx || !den,
+			       den ? (double)dl / (double)den : 0.0);
+		}
 		assert_true(dl <= prev);
 		prev = dl;
 		sum += dl;
 		cnt += c;
-		shares += num(it, "share");
-		cshares += num(it, "count_share");
+		if (total_dl)
+			shares += num(it, "share");
+		if (total_n)
+			cshares += num(it, "count_share");
 		got++;
 	}
 	assert_int_equal(got, want);
@@ -230,26 +259,35 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 	bf_figures(s, a, f, k, &g);
 	assert_true(cJSON_IsObject(sec));
 	assert_true(num(sec, "count") == (double)g.n);
-	assert_true(num(sec, "downloads") == (double)g.S);
+	if (g.n && !g.nk)
+		assert_true(cJSON_IsNull(get(sec, "downloads")));
+	else
+		assert_true(num(sec, "downloads") == (double)g.S);
+	assert_true(num(sec, "without_download_count") == (double)(g.n - g.nk));
+	assert_int_equal(cJSON_IsString(get(sec, "na_reason")), !g.n || !g.nk || !g.S);
 	check_top_orgs(get(sec, "top_orgs"), s, a, f, k, g.S);
 	top = get(sec, "top_share");
 	assert_true(cJSON_IsObject(top));
 	assert_int_equal(cJSON_GetArraySize(top), ENG_TOP_N);
 	for (unsigned j = 0; j < ENG_TOP_N; j++) {
 		snprintf(key, sizeof key, "%u", eng_top_n[j]);
-		FX_NEAR(frac(top, key), g.S ? (double)g.top[j] / (double)g.S : 0.0);
+		fig_is(top, key, !g.n || !g.nk || !g.S, g.S ? (double)g.top[j] / (double)g.S : 0.0);
 		assert_true(num(get(sec, "top_downloads"), key) == (double)g.top[j]);
 	}
 	assert_string_equal(get(top, "10")->string, "10");
 	assert_non_null(cJSON_GetObjectItemCaseSensitive(top, "100"));
 	assert_non_null(cJSON_GetObjectItemCaseSensitive(top, "200"));
 	assert_non_null(cJSON_GetObjectItemCaseSensitive(top, "1000"));
-	if (s->meta.complete) {
+	if (s->meta.complete && (!g.n || !g.nk || !g.S)) {
+		fig_is(sec, "under_200_share", !g.nk, g.nk ? (double)g.under / (double)g.nk : 0.0);
+		assert_true(cJSON_IsNull(get(sec, "gini")));
+		assert_true(cJSON_IsNull(get(sec, "lorenz")));
+	} else if (s->meta.complete) {
 		const cJSON *lor = get(sec, "lorenz");
 		double prev = 0;
 		assert_true(cJSON_IsFalse(get(sec, "partial")));
 		assert_null(cJSON_GetObjectItemCaseSensitive(sec, "note"));
-		FX_NEAR(frac(sec, "under_200_share"), g.n ? (double)g.under / (double)g.n : 0.0);
+		FX_NEAR(frac(sec, "under_200_share"), (double)g.under / (double)g.nk);
 		FX_NEAR(frac(sec, "gini"), g.gini);
 		assert_true(cJSON_IsArray(lor));
 		assert_int_equal(cJSON_GetArraySize(lor), ENG_LORENZ + 1);
@@ -269,10 +307,11 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 		assert_true(cJSON_IsString(note) && strlen(note->valuestring) > 20);
 	}
 	check_buckets(get(sec, "by_country"), "by_country", g.bc, country_count(), find_country, c_always, 1,
-		      g.S, g.n);
-	check_buckets(get(sec, "by_group"), "by_group", g.bg, CG_COUNT, country_group_find, g_always, 1, g.S, g.n);
+		      g.S, g.n, COUNTRY_UNKNOWN);
+	check_buckets(get(sec, "by_group"), "by_group", g.bg, CG_COUNT, country_group_find, g_always, 1, g.S, g.n,
+		      CG_UNKNOWN);
 	check_buckets(get(sec, "by_org_type"), "by_org_type", g.bt, OT_COUNT, orgdir_type_find, t_always, 2,
-		      g.S, g.n);
+		      g.S, g.n, OT_UNKNOWN_ORG);
 	years = get(sec, "by_year");
 	assert_true(cJSON_IsArray(years));
 	{
@@ -296,7 +335,7 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 			assert_true(g.by[y].count > 0);
 			assert_true(num(it, "count") == (double)g.by[y].count);
 			assert_true(num(it, "downloads") == (double)g.by[y].downloads);
-			FX_NEAR(frac(it, "share"), g.S ? (double)g.by[y].downloads / (double)g.S : 0.0);
+			share_is(it, "share", g.by[y].downloads, g.S);
 			sum += g.by[y].downloads;
 			n_years++;
 			{
@@ -311,8 +350,7 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 					assert_int_equal(t, (int)i);
 					assert_true(num(x, "downloads") == (double)g.byt[y][t].downloads);
 					assert_true(num(x, "count") == (double)g.byt[y][t].count);
-					FX_NEAR(frac(x, "share"), g.by[y].downloads
-						? (double)g.byt[y][t].downloads / (double)g.by[y].downloads : 0.0);
+					share_is(x, "share", g.byt[y][t].downloads, g.by[y].downloads);
 					ysum += g.byt[y][t].downloads;
 					i++;
 				}
@@ -331,7 +369,7 @@ static void check_section(const cJSON *sec, const struct ht_snapshot *s, const s
 				/* And its countries, as the section's by_country: shares of that year's. */
 				check_buckets(get(it, "by_country"), "by_year.by_country",
 					      &g.byc[(size_t)y * country_count()], country_count(), find_country, c_always, 1,
-					      g.by[y].downloads, g.by[y].count);
+					      g.by[y].downloads, g.by[y].count, -1);
 			}
 		}
 		assert_true(sum == g.S);
@@ -448,24 +486,30 @@ static void check_text(struct engine *e, const struct ht_snapshot *s, const stru
 	for (const char *p = out; *p; p++)
 		assert_false(((unsigned char)*p < 0x20 && *p != '\n') || *p == 0x7f);
 	bf_figures(s, a, f, HT_MODELS, &g);
-	if (g.n) {
+	if (g.n && (!g.nk || !g.S)) {
+		/* Nothing to measure: n/a with the reason, never 0. */
+		assert_non_null(strstr(out, "Concentration: n/a ("));
+	} else if (g.n) {
 		snprintf(line, sizeof line, "the top 10 hold %.1f%% of downloads, the top 100 %.1f%%",
-			 g.S ? 100.0 * (double)g.top[0] / (double)g.S : 0.0,
-			 g.S ? 100.0 * (double)g.top[1] / (double)g.S : 0.0);
+			 100.0 * (double)g.top[0] / (double)g.S, 100.0 * (double)g.top[1] / (double)g.S);
 		if (!strstr(out, line))
 			fail_msg("text report lacks \"%s\":\n%s", line, out);
-		assert_non_null(strstr(out, "  By country\n"));
-		assert_non_null(strstr(out, "  By country group\n"));
-		assert_non_null(strstr(out, "  By organisation type\n"));
+	}
+	if (g.n) {
+		assert_non_null(strstr(out, "  By country (share of all downloads, of attributed downloads)\n"));
+		assert_non_null(strstr(out, "  By country group (share"));
+		assert_non_null(strstr(out, "  By organisation type (share"));
 		assert_non_null(strstr(out, "  Trend by year of creation"));
 		assert_non_null(strstr(out, "  Countries by year of creation"));
-		if (s->meta.complete) {
+		if (s->meta.complete && g.nk && g.S) {
 			snprintf(line, sizeof line, "Long tail: %.1f%% have fewer than 200 downloads; Gini coefficient %.3f",
-				 100.0 * (double)g.under / (double)g.n, g.gini);
+				 100.0 * (double)g.under / (double)g.nk, g.gini);
 			if (!strstr(out, line))
 				fail_msg("text report lacks \"%s\":\n%s", line, out);
-		} else {
+		} else if (!s->meta.complete) {
 			assert_non_null(strstr(out, "Long tail: unknown"));
+		} else {
+			assert_non_null(strstr(out, "Gini coefficient n/a ("));
 		}
 	}
 	free(g.bc);

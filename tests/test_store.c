@@ -236,7 +236,7 @@ static void test_bad_files(void **state)
 	img[8] = 9;
 	write_file(bad, img, len);
 	expect_refused(bad, "newer");
-	img[8] = 1;
+	img[8] = STORE_FORMAT_VERSION;
 	/* Intact again: loads, either way. */
 	write_file(bad, img, len);
 	s = store_load(bad, &err);
@@ -268,6 +268,92 @@ static int half_writer(void *ctx, void *fp)
 	for (;;)
 		pause();
 	return 0;
+}
+
+/* Unknown counts and the data's date survive a write, flags and all. */
+static void test_unknowns_round_trip(void **state)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta m = { 0 };
+	struct ht_item it;
+	struct ht_snapshot *s, *l;
+	struct store_err err;
+	void *img;
+	size_t len;
+	(void)state;
+	memset(&it, 0, sizeof it);
+	it.id = "a/known";
+	it.downloads = 0;
+	it.flags = HT_F_DLA_UNKNOWN;
+	assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+	it.id = "a/null";
+	it.flags = HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN;
+	it.modified = 1656720000; /* 2022-07-02 */
+	assert_int_equal(table_builder_add(b, HT_MODELS, &it), 0);
+	m.complete = 1;
+	m.fetched_at = 1764000000;
+	m.refused = 4;
+	s = table_builder_finish(b, &m);
+	assert_non_null(s);
+	/* No all-time count at all; the date inferred from the data. */
+	assert_int_equal(s->meta.no_alltime, 1u << HT_MODELS);
+	assert_true(s->meta.as_of == 1656720000);
+	assert_int_equal(s->meta.as_of_inferred, 1);
+	assert_int_equal(store_serialize(s, &img, &len, &err), 0);
+	l = store_load_mem(img, len, "mem", &err);
+	assert_non_null(l);
+	assert_int_equal(l->meta.format_version, STORE_FORMAT_VERSION);
+	assert_int_equal(l->meta.no_alltime, 1u << HT_MODELS);
+	assert_true(l->meta.as_of == 1656720000);
+	assert_int_equal(l->meta.as_of_inferred, 1);
+	assert_int_equal(l->meta.refused, 4);
+	/* The null count is the last row, flagged, not a measured 0. */
+	assert_string_equal(ht_id(l, HT_MODELS, 1), "a/null");
+	assert_true(l->t[HT_MODELS].flags[1] & HT_F_DL_UNKNOWN);
+	assert_false(l->t[HT_MODELS].flags[0] & HT_F_DL_UNKNOWN);
+	table_free(l); /* frees img */
+	table_free(s);
+}
+
+/* A version-1 file (no date of the data, unknown all-time counts stored as
+ * 0 without a flag) still loads: all-zero all-time counts read as none. */
+static void test_version_1(void **state)
+{
+	struct ht_snapshot *s = build(40, 0), *l;
+	struct store_err err;
+	unsigned char *img;
+	void *p;
+	size_t len;
+	uint64_t zero = 0, cs, as_of;
+	uint32_t ver = 1, flags;
+	(void)state;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass) /* the listing had no all-time counts: version 1 stored 0 */
+			memset(s->t[HT_MODELS].downloads_all, 0, s->t[HT_MODELS].n * sizeof(uint64_t));
+		assert_int_equal(store_serialize(s, &p, &len, &err), 0);
+		img = p;
+		/* What hubtop 1 wrote: version 1, two flags, no date field. */
+		memcpy(img + 8, &ver, 4);
+		memcpy(&flags, img + 32, 4);
+		flags &= 3;
+		memcpy(img + 32, &flags, 4);
+		memcpy(img + 992, &zero, 8);
+		memcpy(img + 24, &zero, 8);
+		cs = store_checksum(img, len);
+		memcpy(img + 24, &cs, 8);
+		l = store_load_mem(img, len, "v1", &err);
+		if (!l)
+			fail_msg("version 1 refused: %s", err.msg);
+		assert_int_equal(l->meta.format_version, 1);
+		assert_int_equal(l->t[HT_MODELS].n, 40);
+		/* The fetch's time is the only date a version-1 file has. */
+		as_of = (uint64_t)l->meta.as_of;
+		assert_true(as_of == 1764000000);
+		assert_int_equal(l->meta.as_of_inferred, 1);
+		assert_int_equal((l->meta.no_alltime >> HT_MODELS) & 1, pass);
+		table_free(l);
+	}
+	table_free(s);
 }
 
 static void test_killed_writer(void **state)
@@ -503,6 +589,8 @@ int main(void)
 		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_write_is_serialize),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_unknowns_round_trip),
+		cmocka_unit_test(test_version_1),
 		cmocka_unit_test(test_killed_writer),
 		cmocka_unit_test(test_stale_temps),
 		cmocka_unit_test(test_unwritable),

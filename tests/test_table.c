@@ -127,7 +127,7 @@ static void test_ids(void **state)
 
 static void test_ids_more(void **state)
 {
-	char id[256];
+	char id[HT_ID_MAX + 8];
 	(void)state;
 	assert_true(table_id_valid("a-b.c/d--e"));
 	assert_true(table_id_valid("a.-b/c"));
@@ -141,15 +141,19 @@ static void test_ids_more(void **state)
 	assert_true(table_id_valid("\xc3\xa9t\xc3\xa9/\xc3\xa9"));
 	assert_false(table_id_valid("a/\xc3"));
 	assert_false(table_id_valid("a/b\x7f"));
-	/* At most 200 bytes. */
+	/* Legacy ids of the Hub reach 257 bytes: up to HT_ID_MAX are kept. */
 	memset(id, 'x', sizeof id);
 	id[0] = 'a';
 	id[1] = '/';
-	id[200] = '\0';
+	id[257] = '\0';
 	assert_true(table_id_valid(id));
-	id[200] = 'x';
-	id[201] = '\0';
+	id[257] = 'x';
+	id[HT_ID_MAX] = '\0';
+	assert_true(table_id_valid(id));
+	id[HT_ID_MAX] = 'x';
+	id[HT_ID_MAX + 1] = '\0';
 	assert_false(table_id_valid(id));
+	assert_string_equal(table_id_problem(id), "an id longer than 1024 bytes");
 }
 
 static void test_text(void **state)

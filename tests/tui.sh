@@ -494,6 +494,53 @@ tt_keys Q
 tt_wait_exit
 echo "ok wide characters"
 
+# ---- Unknown stays unknown: null counts, no all-time counts, an empty
+# view; the data's date; shares of attributed downloads ('%').
+printf '%s\n' '{"id":"a/big","downloads":1000,"lastModified":"2022-06-30T10:00:00.000Z"}' \
+	'{"id":"a/small","downloads":50}' '{"id":"b/null","downloads":null}' '{"id":"b/none"}' >"$TT_TMP/unk.jsonl"
+"$TT_HUBTOP" import "$TT_TMP/unk.jsonl" -o "$TT_TMP/unk.hts" 2>/dev/null || tt_fail "import of unk.jsonl"
+tt_start unk 130 20 --snapshot "$TT_TMP/unk.hts"
+tt_wait "a/big"
+tt_wait_re "data as of 2022-06-30, inferred \([0-9]+ (months|years)\)"
+tt_expect_line 1 "Under 200 dl 50\.0%  Gini 0\.[0-9]{3}  2 without a download count"
+tt_wait_re "b/null +- +independent +n/a "
+tt_screen | grep -qE 'b/n(ull|one) +- +independent +0 ' && tt_fail "a null count shown as 0"
+# The detail of an item without a count or dates says so.
+tt_keys End Enter
+tt_wait "Hub URL"
+tt_wait_re "Downloads \(30d\) +unknown \(the listing gave none\)"
+tt_wait_re "Created +unknown"
+tt_keys BSpace
+tt_wait "a/big"
+tt_keys Home
+tt_keys w
+tt_wait "the snapshot has no all-time counts"
+tt_wait_re "Downloads \(all time\) n/a .*Gini n/a"
+tt_expect_line 1 "\(the snapshot has no all-time download counts\)"
+tt_screen | grep -qE 'Gini 0\.000|Top-200 0\.0%' && tt_fail "a figure of 0 for unknown all-time counts"
+tt_keys 5
+tt_wait_re "^legacy .* n/a"
+tt_screen | grep -qE ' 0%' && tt_fail "Trends shows 0% of unknown all-time downloads"
+tt_keys 1
+tt_wait "a/big"
+tt_wait_re "b/null +- +independent +n/a "
+tt_keys w
+tt_wait_re "Downloads \(30d\) 1050 "
+tt_keys %
+tt_wait "Shares: of attributed downloads"
+tt_wait "%attributed"
+tt_wait "--of attributed"
+tt_keys '\'
+tt_type "zzz-nothing"
+tt_keys Enter
+tt_wait_re "^Models 0 .*Top-200 n/a .*Gini n/a  \(no item matches\)"
+tt_screen | grep -qE 'Gini 0\.000|0\.0%' && tt_fail "an empty view shows a figure of 0"
+tt_keys 6
+tt_wait "Lorenz curve: n/a (no item matches)"
+tt_keys Q
+tt_wait_exit
+echo "ok unknown values"
+
 # ---- NO_COLOR and ASCII charts still show everything.
 TT_ENV="NO_COLOR=1" tt_start ascii 100 30 --snapshot "$SNAP" --ascii
 tt_wait "DEMO DATA"

@@ -81,7 +81,7 @@ size_t draw_bar_str(char *out, size_t outlen, double frac, int width);
  * separators "1,234,567"; percentages "45.3%". */
 const char *draw_human(uint64_t v, char *buf, size_t len);
 const char *draw_thousands(uint64_t v, char *buf, size_t len);
-const char *draw_percent(double frac, char *buf, size_t len);
+const char *draw_percent(double frac, char *buf, size_t len); /* "n/a" for NAN */
 const char *draw_date(int64_t t, char *buf, size_t len);   /* "2024-05-01", "-" unknown */
 
 /* Screen helpers: text fitted into [x, x+width) of line y, in a role. */

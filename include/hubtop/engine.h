@@ -89,13 +89,25 @@ struct eng_result {
 
 	uint32_t n;                    /* matching items (engine_row_at, engine_result_rows) */
 
-	uint64_t count, downloads;
+	/* A figure that cannot be computed (no item, no download count, no
+	 * downloads) is NAN, never 0: front ends show it as n/a with
+	 * na_reason, JSON as null, CSV as an empty field. */
+	uint64_t count, downloads;     /* downloads: of the items with a count */
+	/* Matches with a download count in the window.  The others (count -
+	 * counted: null counts, or all-time counts the listing lacked) are
+	 * last in the rank order, count in the buckets' counts, and are left
+	 * out of every figure below. */
+	uint64_t counted;
+	const char *na_reason;         /* why the figures below are NAN; NULL when known */
 	uint64_t top_downloads[ENG_TOP_N];
 	double top_share[ENG_TOP_N];
-	uint64_t under_count;          /* items with < ENG_UNDER downloads in the window */
-	double under_share;            /* under_count / count */
+	uint64_t under_count;          /* counted items with < ENG_UNDER downloads in the window */
+	double under_share;            /* under_count / counted */
 	double gini;                   /* 0 equal .. 1 all in one item */
 	double lorenz[ENG_LORENZ + 1]; /* share of downloads held by the bottom i% of items */
+	/* Downloads whose country (group, type) is known: the denominators of
+	 * the shares of attributed downloads (--of attributed). */
+	uint64_t attributed_downloads, attributed_group_downloads, attributed_type_downloads;
 
 	struct eng_bucket *by_country; /* country_count() entries */
 	struct eng_bucket by_group[CG_COUNT];
@@ -121,7 +133,9 @@ struct eng_row {
 	 * engine_rank_trending fills it (0 otherwise). */
 	uint64_t trending;
 	int64_t created;               /* earliest creation among its items, 0 unknown */
-	double share;                  /* downloads / result downloads */
+	double share;                  /* downloads / result downloads (--of attributed, countries,
+					* groups, types: / attributed downloads, NAN for the unknown
+					* bucket); NAN when the denominator is 0 */
 	double count_share;            /* count / result count */
 	uint16_t country;              /* orgs pane: the account's country */
 	uint8_t group, type;           /* orgs pane: its group and type */
@@ -202,8 +216,18 @@ size_t engine_rank_with_trending(struct engine *e, const struct eng_result *r, e
 int engine_rank_trending(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 			 struct eng_row *rows, size_t n);
 
-/* Window downloads of one item. */
+/* Window downloads of one item (0 when unknown: see engine_item_counted). */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);
+/* 1 when the item has a download count in the result's window. */
+int engine_item_counted(const struct engine *e, const struct eng_result *r, uint32_t row);
+/* 1 when the snapshot holds all-time counts for kind (--window all can be
+ * answered). */
+int engine_has_alltime(const struct engine *e, enum ht_kind kind);
+/* The share of a part in a whole, NAN when the whole is 0. */
+double engine_share(uint64_t part, uint64_t whole);
+/* Share of the result's downloads whose country is known; NAN without
+ * downloads. */
+double engine_attributed_share(const struct eng_result *r);
 /* The account an item counts for under the result's attribution mode. */
 uint32_t engine_item_account(const struct engine *e, const struct eng_result *r, uint32_t row);
 

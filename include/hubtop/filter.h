@@ -7,7 +7,8 @@
  *   --author Qwen,meta-llama  --task text-generation  --library transformers
  *   --license apache-2.0  --search llama  --created 2024..2025
  *   --min-downloads 10  --gated yes|no|any  --window 30d|all
- *   --by uploader|lineage  --org Google,openai  --group-by organisation|account
+ *   --by uploader|lineage  --of all|attributed
+ *   --org Google,openai  --group-by organisation|account
  * An empty value clears that key.  Bad values are refused with a message
  * listing the valid ones: by filter_set for the fixed vocabularies, by
  * filter_check_terms for task, library and licence, whose valid values are
@@ -28,10 +29,14 @@ enum filter_window { WIN_30D = 0, WIN_ALL = 1 };
 /* What the organisations ranking lists: organisations (every account the
  * directory links, see attrib.h) or single accounts. */
 enum filter_level { LEVEL_ACCOUNT = 0, LEVEL_ORG = 1 };
+/* Shares by country, group or type: of all downloads, or of the downloads
+ * whose country (group, type) is known. */
+enum filter_of { OF_ALL = 0, OF_ATTRIBUTED = 1 };
 
 struct filter {
 	int window;                  /* enum filter_window */
 	int by;                      /* enum attrib_mode */
+	int of;                      /* enum filter_of: the denominator of shares */
 	uint64_t countries[4];       /* bitset of country indexes; all 0 = any */
 	uint32_t groups;             /* bitmask of 1u << country_group; 0 = any */
 	uint32_t types;              /* bitmask of 1u << org_type; 0 = any */
@@ -67,7 +72,7 @@ void filter_get(const struct filter *f, const char *key, char *buf, size_t len);
  * text needs (as snprintf; buf may be NULL when len is 0). */
 size_t filter_to_args(const struct filter *f, char *buf, size_t len);
 int filter_equal(const struct filter *a, const struct filter *b);
-/* Non-zero when any key other than window/by is set. */
+/* Non-zero when any key other than window/by/of is set. */
 int filter_active(const struct filter *f);
 
 /* How many valid values a refusal names before "... and N more". */

@@ -19,7 +19,7 @@
 #include "hubtop/table.h"
 
 #define STORE_MAGIC "HUBTOPSN"
-#define STORE_FORMAT_VERSION 1u
+#define STORE_FORMAT_VERSION 2u
 
 /* Error text for the user: what, where, what to do.  */
 struct store_err {

@@ -36,6 +36,11 @@ enum ht_rel {
 #define HT_F_GATED_MAN  0x02u /* gated: "manual" */
 #define HT_F_PRIVATE    0x04u
 #define HT_F_DISABLED   0x08u
+/* The listing gave no usable count (missing or null): the column holds 0,
+ * which figures must not read as a measured 0.  Rows without a 30-day count
+ * sort after every row with one. */
+#define HT_F_DL_UNKNOWN  0x10u
+#define HT_F_DLA_UNKNOWN 0x20u
 
 /* What the hub client learned about an account (organisation check). */
 enum ht_acct_kind { HT_ACCT_UNCHECKED = 0, HT_ACCT_USER = 1, HT_ACCT_ORG = 2 };
@@ -45,8 +50,9 @@ struct ht_table {
 	uint32_t n;
 	uint32_t *id;            /* pool offset of "owner/name" */
 	uint32_t *author;        /* account index */
-	uint64_t *downloads;     /* last 30 days */
-	uint64_t *downloads_all; /* since creation; 0 when unknown */
+	uint64_t *downloads;     /* last 30 days; 0 with HT_F_DL_UNKNOWN when unknown */
+	uint64_t *downloads_all; /* since creation; 0 with HT_F_DLA_UNKNOWN (or
+				  * meta.no_alltime) when unknown */
 	uint32_t *likes;
 	uint32_t *trending;      /* trendingScore, clamped at 0 */
 	int64_t *created;        /* unix seconds, 0 = unknown */
@@ -66,7 +72,18 @@ struct ht_meta {
 	int demo;               /* 1: generated demo data, never real figures */
 	int complete;           /* 1: the whole listing; 0: only the top N */
 	uint64_t top_n;         /* when !complete: the N asked for */
-	int64_t fetched_at;     /* unix seconds */
+	int64_t fetched_at;     /* unix seconds: when the snapshot was made */
+	/* The date the data describes (unix seconds, 0 unknown): the crawl's
+	 * time for a fetch; for an import the --as-of date, else the latest
+	 * lastModified/createdAt in the data (as_of_inferred = 1). */
+	int64_t as_of;
+	int as_of_inferred;
+	/* Bit k (enum ht_kind): that table has no all-time counts at all (the
+	 * listing did not carry them), so the all-time window is unknown. */
+	unsigned no_alltime;
+	/* Items of the listing refused (an id that could harm a terminal or a
+	 * file): a "complete" listing is complete but for them. */
+	uint64_t refused;
 	char endpoint[256];     /* where it came from ("demo", "import:FILE", URL) */
 };
 
@@ -111,7 +128,9 @@ static inline const char *ht_term(const struct ht_snapshot *s, uint32_t term)
 }
 
 /* One listing item as a plain C value, before it enters a table.
- * Strings are borrowed; NULL means absent.  has_* say which numbers are known. */
+ * Strings are borrowed; NULL means absent.  flags HT_F_DL_UNKNOWN and
+ * HT_F_DLA_UNKNOWN say which download counts are unknown; created and
+ * modified are 0 when unknown. */
 #define HT_ITEM_MAX_TAGS 256
 struct ht_item {
 	const char *oid;        /* the Hub's "_id", used to drop items seen twice */
@@ -142,11 +161,19 @@ void table_builder_free(struct ht_builder *b);
 
 void table_free(struct ht_snapshot *s);
 
-/* A repository id the Hub could produce: 1..200 bytes, "name" or "owner/name",
- * ASCII letters, digits, '-', '_', '.' (and printable non-ASCII letters in
- * valid UTF-8), no control, bidirectional or zero-width characters, no "..",
- * no leading or trailing '/' '-' '.'.  Items with other ids are rejected. */
+/* The longest id kept, in bytes.  The Hub's own limit has varied (legacy
+ * ids of 2021 reach 257 bytes): generous, so that no item it ever served is
+ * lost, yet bounded so a hostile listing cannot make one id megabytes. */
+#define HT_ID_MAX 1024
+/* A repository id the Hub could produce: 1..HT_ID_MAX bytes, "name" or
+ * "owner/name", ASCII letters, digits, '-', '_', '.' (and printable
+ * non-ASCII letters in valid UTF-8), no control, bidirectional or
+ * zero-width characters, no "..", no leading or trailing '/' '-' '.'.
+ * Items with other ids are rejected. */
 int table_id_valid(const char *id);
+/* Why an id is refused, as a phrase ("no id", "an id longer than 1024
+ * bytes", "invalid UTF-8 in its id", ...), NULL when it is valid. */
+const char *table_id_problem(const char *id);
 
 /* Text that may reach a terminal or a spreadsheet: valid UTF-8, at most max
  * bytes, no control, C1, bidirectional or zero-width formatting characters. */

@@ -2,8 +2,9 @@
  *
  * First byte picks the table (models or datasets); the rest is the page.
  * Whatever the page holds, the snapshot built from it must keep only text
- * that is safe for a terminal (no C0/C1 control, no DEL) and must survive a
- * serialise/load round trip. */
+ * that is safe for a terminal (no C0/C1 control, no DEL), keep the rows
+ * without a download count last, and must survive a serialise/load round
+ * trip. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,17 @@ static void check_snapshot(const struct ht_snapshot *s)
 			}
 			if (table_find_id(s, k, id) != r) {
 				fprintf(stderr, "id %s not found at its row\n", id);
+				abort();
+			}
+			/* Rows without a 30-day count are the last ones (the engine
+			 * relies on it), and hold 0. */
+			if (r && (s->t[k].flags[r - 1] & HT_F_DL_UNKNOWN) && !(s->t[k].flags[r] & HT_F_DL_UNKNOWN)) {
+				fprintf(stderr, "row %u has a count after a row without one\n", r);
+				abort();
+			}
+			if ((s->t[k].flags[r] & HT_F_DL_UNKNOWN) && s->t[k].downloads[r]) {
+				fprintf(stderr, "row %u: unknown count stored as %llu\n", r,
+					(unsigned long long)s->t[k].downloads[r]);
 				abort();
 			}
 		}
