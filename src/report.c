@@ -143,7 +143,7 @@ static cJSON *orgs_json(struct engine *e, const struct eng_result *r)
 		cJSON_AddStringToObject(o, "country", country_key(rows[i].country));
 		cJSON_AddStringToObject(o, "org_type", orgdir_type_key((enum org_type)rows[i].type));
 		cJSON_AddNumberToObject(o, "downloads", (double)rows[i].downloads);
-		cJSON_AddNumberToObject(o, "share", rows[i].share);
+		add_fig(o, "share", rows[i].share);
 		cJSON_AddNumberToObject(o, "count", (double)rows[i].count);
 		cJSON_AddItemToArray(arr, o);
 	}

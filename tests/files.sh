@@ -235,11 +235,11 @@ fi
 # A raw NUL cuts the id: "bert-base-uncased<NUL>evil" must not pose as the real one.
 printf '{"id":"bert-base-uncased\000evil","downloads":5}\n{"id":"bert-base-uncased","downloads":100}\n' >"$T/nul.jsonl"
 "$HUBTOP" import "$T/nul.jsonl" -o "$T/nul.snap" 2>"$T/err"
-check "raw NUL: the item is rejected and counted" grep -q "1 models imported, 1 without a valid id" "$T/err"
+check "raw NUL: the item is rejected and counted" grep -q "1 models imported, 1 refused for their id" "$T/err"
 check "raw NUL: the real item is kept" sh -c "'$HUBTOP' --snapshot '$T/nul.snap' export models | grep -q '^1,bert-base-uncased,.*,100,'"
 printf '[{"id":"a/b\000x","downloads":5},{"id":"a/b","downloads":7}]' >"$T/nul.json"
 "$HUBTOP" import "$T/nul.json" -o "$T/nul2.snap" 2>"$T/err"
-check "raw NUL in a JSON array: rejected and counted" grep -q "1 models imported, 1 without a valid id" "$T/err"
+check "raw NUL in a JSON array: rejected and counted" grep -q "1 models imported, 1 refused for their id" "$T/err"
 
 # A line too long for memory: an error, never "imported" with the rest lost.
 if (ulimit -v 400000 2>/dev/null && "$HUBTOP" --version) >/dev/null 2>&1; then

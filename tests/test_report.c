@@ -234,7 +234,10 @@ static void check_top_orgs(const cJSON *arr, const struct ht_snapshot *s, const 
 		assert_true(key != UINT32_MAX);
 		assert_true(d == dl[key]);
 		assert_true((uint64_t)num(it, "count") == cnt[key]);
-		FX_NEAR(frac(it, "share"), total_dl ? (double)d / (double)total_dl : 0.0);
+		if (total_dl)
+			FX_NEAR(frac(it, "share"), (double)d / (double)total_dl);
+		else
+			assert_true(cJSON_IsNull(get(it, "share")));
 		assert_true(num(it, "accounts") == (f->level == LEVEL_ACCOUNT ? 1
 			    : (double)bf_org_accounts(s, a, k, f->by, key)));
 		assert_true(d <= prev);
