@@ -625,6 +625,8 @@ static void test_year_countries(void **state)
 			a->acct_country[ac] = (uint16_t)c;
 			a->acct_group[ac] = (uint8_t)country_group_of((unsigned)c);
 			a->item_acct[HT_MODELS][ATTRIB_UPLOADER][row] = ac;
+			/* Each account its own organisation: fx_attrib groups some at random. */
+			a->acct_org[ac] = ac;
 		}
 	}
 	e = engine_new(s, a, NULL);
