@@ -698,23 +698,35 @@ static void tui_draw_status(struct tui *t, const struct tui_layout *l)
 		return;
 	}
 
-	tui_age(&snap->meta, age, sizeof age);
-	/* A complete listing is the usual case: only a partial one is said. */
-	if (snap->meta.complete)
-		snprintf(buf, sizeof buf, " %s ", age);
-	else
-		snprintf(buf, sizeof buf, " %s, top %llu ", age, (unsigned long long)snap->meta.top_n);
-	tui_put(l->status_y, &x, t->cols, buf, DR_STATUS);
-
+	char args[900], when[128], date[32];
 	if (v->n)
 		snprintf(pos, sizeof pos, " %zu/%zu ", v->sel + 1, v->n);
 	else
 		snprintf(pos, sizeof pos, " 0/0 ");
 	int pw = draw_width(pos);
 
-	char args[900];
 	filter_to_args(&t->filter, args, sizeof args);
 	snprintf(buf, sizeof buf, "| %s", filter_active(&t->filter) || args[0] ? args : "no filter");
+	/* The filter is what a user pastes after `hubtop export`: when both do
+	 * not fit, the data's date gives up its age and words, then its place
+	 * (`hubtop info` still says it). */
+	tui_age(&snap->meta, age, sizeof age);
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass == 2)
+			age[0] = '\0';
+		else if (pass == 1 && snap->meta.as_of > 0)
+			snprintf(age, sizeof age, "as of %s", draw_date(snap->meta.as_of, date, sizeof date));
+		if (!age[0] && snap->meta.complete)
+			snprintf(when, sizeof when, " ");
+		else if (snap->meta.complete)
+			snprintf(when, sizeof when, " %s ", age);
+		else
+			snprintf(when, sizeof when, " %s%stop %llu ", age, age[0] ? ", " : "",
+				 (unsigned long long)snap->meta.top_n);
+		if (x + draw_width(when) + draw_width(buf) + pw <= t->cols)
+			break;
+	}
+	tui_put(l->status_y, &x, t->cols, when, DR_STATUS);
 	int room = t->cols - x - pw;
 	if (room > 2)
 		draw_text(stdscr, l->status_y, x, room, buf, 0, DR_STATUS);

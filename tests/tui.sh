@@ -233,16 +233,16 @@ tt_wait "DEMO DATA"
 tt_keys 4
 tt_wait_re "# Account +Name +Ctry +Org type +Accts +Models"
 tt_wait_re "uploader orgs *$"
-tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +106 +159k"
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +91 +140k"
 tt_keys O
 tt_wait "Orgs: single accounts"
 tt_wait_re "uploader accounts *$"
 tt_wait "| --group-by account"
-tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +1 +46 +85.3k"
-tt_wait_re "^ +2 Qwen +DeepSeek Qwen Group +CN +industry +1 +60 +74.1k"
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +1 +42 +109k"
+tt_wait_re "^ +3 Qwen +DeepSeek Qwen Group +CN +industry +1 +49 +30.7k"
 tt_keys O
 tt_wait "Orgs: organisations"
-tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +106"
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +91"
 tt_keys Enter
 tt_wait "Accounts of DeepSeek Qwen Group"
 tt_wait "--org deepseek-ai --group-by account"
@@ -251,11 +251,11 @@ tt_wait_re " 1/2 *$"
 tt_keys Down Enter
 tt_wait "Models of Qwen"
 tt_wait "--author Qwen"
-tt_wait_re " 1/60 *$"
+tt_wait_re " 1/49 *$"
 tt_keys BSpace
 tt_wait_re " 2/2 *$"
 tt_keys BSpace
-tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +106"
+tt_wait_re "^ +1 deepseek-ai +DeepSeek Qwen Group +CN +industry +2 +91"
 tt_wait "no filter"
 # A name no organisation has is refused at the prompt, with the closest.
 tt_keys :
