@@ -53,6 +53,9 @@ static void check_line(char *line, size_t len, enum export_format fmt)
 		const char *p = line, *end = line + len;
 		while ((p = memmem(p, (size_t)(end - p), "\"downloads\":", 12)) != NULL) {
 			p += 12;
+			/* An unknown count is null, never 0 nor a float. */
+			if ((size_t)(end - p) >= 4 && !memcmp(p, "null", 4))
+				p += 4;
 			while (p < end && *p >= '0' && *p <= '9')
 				p++;
 			if (p < end && *p != ',' && *p != '}') {
