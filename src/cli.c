@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/cli.h"
 #include "hubtop/config.h"
 #include "hubtop/demo.h"
@@ -133,14 +134,8 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static void format_time(int64_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm)) {
+	if (civil_iso_time(t, buf, len) != 0)
 		snprintf(buf, len, "unknown");
-		return;
-	}
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int open_session(struct session *s, const struct globals *g, int quiet)

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
@@ -208,21 +208,15 @@ static void trends_enter(struct tui *t, struct view *v)
 	struct trends_priv *p = v->priv;
 	unsigned yb = p->years[v->sel];
 	struct filter f = t->filter;
-	struct tm tm;
 	if (yb == 0) {
 		tui_message(t, 0, "Legacy and unknown dates cannot be narrowed to");
 		return;
 	}
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = (int)(ENG_YEAR_FIRST + yb - 1) - 1900;
-	tm.tm_mday = 1;
-	f.created_from = (int64_t)timegm(&tm);
-	if (yb + 1 < ENG_YEARS) {
-		tm.tm_year++;
-		f.created_to = (int64_t)timegm(&tm);
-	} else {
+	f.created_from = civil_year_start(ENG_YEAR_FIRST + yb - 1);
+	if (yb + 1 < ENG_YEARS)
+		f.created_to = civil_year_start(ENG_YEAR_FIRST + yb);
+	else
 		f.created_to = 0;   /* the last bucket holds every later year */
-	}
 	tui_push(t, "models", &f);
 	tui_message(t, 0, "Models created in %u (Backspace: back)", ENG_YEAR_FIRST + yb - 1);
 }
