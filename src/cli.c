@@ -23,6 +23,7 @@
 #include "hubtop/export.h"
 #include "hubtop/hub.h"
 #include "hubtop/listing.h"
+#include "hubtop/panes.h"
 #include "hubtop/report.h"
 #include "hubtop/session.h"
 #include "hubtop/store.h"
@@ -1010,17 +1011,11 @@ static int cmd_tui(struct args *a, const struct globals *g)
 			if (rc < 0)
 				return EXIT_USAGE;
 		} else if (opt_is(arg, "--pane")) {
-			static const char *const panes[] = { "models", "datasets", "regions", "orgs",
-							     "trends", "concentration", "countries",
-							     "groups", "years", NULL };
-			size_t k;
+			char names[256];
 			if (!(v = opt_value(a, "--pane")))
 				return EXIT_USAGE;
-			for (k = 0; panes[k] && strcmp(panes[k], v); k++)
-				;
-			if (!panes[k]) {
-				err_usage(NULL, "unknown pane '%s' (valid: models, datasets, regions, orgs, "
-					  "trends, concentration)", v);
+			if (pane_index(v) < 0) {
+				err_usage(NULL, "unknown pane '%s' (valid: %s)", v, pane_names(names, sizeof names));
 				return EXIT_USAGE;
 			}
 			snprintf(c.pane, sizeof c.pane, "%s", v);

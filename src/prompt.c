@@ -1,0 +1,193 @@
+/* prompt.c - the views that ask something on the message line: a line
+ * prompt (its text in a line editor, lineedit.h) and a yes/no question.
+ * Their keys are requests of their own contexts (request.h); what they
+ * answer reaches the asker through a done() callback as they leave the
+ * stack (see view.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubtop/draw.h"
+#include "hubtop/lineedit.h"
+#include "hubtop/tui_kernel.h"
+
+struct prompt_priv {
+	char label[128];
+	struct line_edit ed;
+	prompt_changed_fn changed;
+	prompt_done_fn done;
+	void *ctx;          /* the asker's copy, owned */
+	int accepted;
+};
+
+static void prompt_draw(struct tui *t, struct view *v, int y, int h, int w)
+{
+	struct prompt_priv *p = v->priv;
+	struct tui_layout l = tui_layout(t);
+	char head[LINEEDIT_MAX];
+	size_t start = 0;
+	(void)y;
+	(void)h;
+	(void)w;
+	/* Label, then the text scrolled so the cursor stays visible. */
+	int lw = draw_width(p->label);
+	if (lw > t->cols / 2)
+		lw = t->cols / 2;
+	draw_clear_line(stdscr, l.msg_y, 0, DR_NORMAL);
+	draw_text(stdscr, l.msg_y, 0, lw, p->label, 0, DR_PROMPT);
+	int room = t->cols - lw - 1;
+	snprintf(head, sizeof head, "%.*s", (int)p->ed.cur, p->ed.text);
+	while (draw_width(head + start) >= room && head[start]) {
+		start++;
+		while (((unsigned char)head[start] & 0xc0) == 0x80)
+			start++;
+	}
+	if (room > 0)
+		draw_text(stdscr, l.msg_y, lw, room, p->ed.text + start, 0, DR_NORMAL);
+	int cx = lw + draw_width(head + start);
+	t->cursor_y = l.msg_y;
+	t->cursor_x = cx < t->cols ? cx : t->cols - 1;
+}
+
+static int prompt_request(struct tui *t, struct view *v, enum request r)
+{
+	struct prompt_priv *p = v->priv;
+	int edited = 0;
+	switch (r) {
+	case REQ_EDIT_ACCEPT: p->accepted = 1; return VIEW_POP;
+	case REQ_EDIT_CANCEL: return VIEW_POP;
+	case REQ_EDIT_LEFT: lineedit_left(&p->ed); break;
+	case REQ_EDIT_RIGHT: lineedit_right(&p->ed); break;
+	case REQ_EDIT_HOME: lineedit_home(&p->ed); break;
+	case REQ_EDIT_END: lineedit_end(&p->ed); break;
+	case REQ_EDIT_BACKSPACE: edited = lineedit_backspace(&p->ed); break;
+	case REQ_EDIT_DELETE: edited = lineedit_delete(&p->ed); break;
+	case REQ_EDIT_WORD: edited = lineedit_delete_word(&p->ed); break;
+	case REQ_EDIT_CLEAR: edited = lineedit_clear(&p->ed); break;
+	default: return VIEW_DONE;
+	}
+	if (edited && p->changed)
+		p->changed(t, p->ed.text, p->ctx);
+	return VIEW_DONE;
+}
+
+static enum view_next prompt_type(struct tui *t, struct view *v, const char *mb, size_t len)
+{
+	struct prompt_priv *p = v->priv;
+	if (lineedit_insert(&p->ed, mb, len) && p->changed)
+		p->changed(t, p->ed.text, p->ctx);
+	return VIEW_DONE;
+}
+
+static void prompt_close(struct tui *t, struct view *v)
+{
+	struct prompt_priv *p = v->priv;
+	if (p->done)
+		p->done(t, p->ed.text, p->accepted, p->ctx);
+	free(p->ctx);
+	p->ctx = NULL;
+}
+
+static const struct view_ops view_prompt_ops = {
+	.title = "Prompt", .keys = REQ_CTX_PROMPT, .overlay = 1, .priv_size = sizeof(struct prompt_priv),
+	.default_sort = -1, .draw = prompt_draw, .request = prompt_request, .type = prompt_type,
+	.close = prompt_close,
+};
+
+/* A copy of the asker's context, or NULL (with ok cleared) when it cannot
+ * be made. */
+static void *prompt_ctx_copy(const void *ctx, size_t size, int *ok)
+{
+	void *c;
+	*ok = 1;
+	if (!ctx || !size)
+		return NULL;
+	if (!(c = malloc(size)))
+		*ok = 0;
+	else
+		memcpy(c, ctx, size);
+	return c;
+}
+
+int prompt_open(struct tui *t, const char *label, const char *text, size_t max,
+		prompt_changed_fn changed, prompt_done_fn done, const void *ctx, size_t ctx_size)
+{
+	int ok;
+	void *c = prompt_ctx_copy(ctx, ctx_size, &ok);
+	struct view *v = ok ? tui_open(t, &view_prompt_ops) : NULL;
+	struct prompt_priv *p;
+	if (!v) {
+		free(c);
+		if (!ok)
+			tui_message(t, 1, "Out of memory opening a prompt");
+		return -1;
+	}
+	p = v->priv;
+	snprintf(p->label, sizeof p->label, "%s", label);
+	lineedit_init(&p->ed, text, max);
+	p->changed = changed;
+	p->done = done;
+	p->ctx = c;
+	return 0;
+}
+
+/* ---- yes/no ------------------------------------------------------------------ */
+
+struct confirm_priv {
+	char question[1200];
+	confirm_done_fn done;
+	void *ctx;
+	int yes;
+};
+
+static void confirm_draw(struct tui *t, struct view *v, int y, int h, int w)
+{
+	struct confirm_priv *p = v->priv;
+	struct tui_layout l = tui_layout(t);
+	(void)y;
+	(void)h;
+	draw_clear_line(stdscr, l.msg_y, 0, DR_NORMAL);
+	draw_text(stdscr, l.msg_y, 0, w, p->question, 0, DR_PROMPT);
+}
+
+static int confirm_request(struct tui *t, struct view *v, enum request r)
+{
+	struct confirm_priv *p = v->priv;
+	(void)t;
+	if (r == REQ_CONFIRM_YES)
+		p->yes = 1;
+	return r == REQ_CONFIRM_YES || r == REQ_CONFIRM_NO ? VIEW_POP : VIEW_DONE;
+}
+
+static void confirm_close(struct tui *t, struct view *v)
+{
+	struct confirm_priv *p = v->priv;
+	if (p->done)
+		p->done(t, p->yes, p->ctx);
+	free(p->ctx);
+	p->ctx = NULL;
+}
+
+static const struct view_ops view_confirm_ops = {
+	.title = "Question", .keys = REQ_CTX_CONFIRM, .overlay = 1, .priv_size = sizeof(struct confirm_priv),
+	.default_sort = -1, .draw = confirm_draw, .request = confirm_request, .close = confirm_close,
+};
+
+int confirm_open(struct tui *t, const char *question, confirm_done_fn done, const void *ctx, size_t ctx_size)
+{
+	int ok;
+	void *c = prompt_ctx_copy(ctx, ctx_size, &ok);
+	struct view *v = ok ? tui_open(t, &view_confirm_ops) : NULL;
+	struct confirm_priv *p;
+	if (!v) {
+		free(c);
+		if (!ok)
+			tui_message(t, 1, "Out of memory asking a question");
+		return -1;
+	}
+	p = v->priv;
+	snprintf(p->question, sizeof p->question, "%s", question);
+	p->done = done;
+	p->ctx = c;
+	return 0;
+}
