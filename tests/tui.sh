@@ -62,11 +62,32 @@ tt_wait "-- Panes --"
 tt_wait ":pane-next"
 tt_keys q
 tt_wait_re "^ +# Id"
+# A picker's and a prompt's keys are requests too: help lists them, and
+# Enter on a pane's line (one per pane of the registry) goes there.
+tt_keys '?' /
+tt_type "pick-toggle"
+tt_keys Enter
+tt_wait_re "^Space +Choose or unchoose the entry +:pick-toggle"
+tt_keys /
+tt_type "edit-delete-word"
+tt_keys Enter
+tt_wait_re "^\^W +Delete the word before the cursor +:edit-delete-word"
+tt_keys /
+tt_type "Organisations pane"
+tt_keys Enter
+tt_wait_re "^4 +Organisations pane \(accounts\) +:orgs"
+tt_keys Enter
+tt_wait_re "^Account +Name +Ctry +Org type"
+tt_keys 7
+tt_wait "No pane 7 (? lists the keys)"
+tt_keys 1
+tt_wait_re "^ +# Id"
 echo "ok help"
 
 # ---- Country picker: type-ahead, toggle, apply; the header and status follow.
 tt_keys c
 tt_wait "Countries: 0 of"
+tt_wait "Space toggle  * all  - none  Enter apply  Esc cancel"
 tt_type "China"
 tt_keys Space Enter
 tt_wait "--country CN"
@@ -250,6 +271,16 @@ tt_keys :
 tt_type "no-such-thing"
 tt_keys Enter
 tt_wait "Unknown command 'no-such-thing'"
+# A pane by name, and a picker's request, which means nothing on a pane.
+tt_keys :
+tt_type "orgs"
+tt_keys Enter
+tt_wait_re "^Account +Name"
+tt_keys :
+tt_type "pick-all"
+tt_keys Enter
+tt_wait "Unknown command 'pick-all'"
+tt_keys 1
 tt_keys t
 tt_wait "Task"
 tt_keys Escape
