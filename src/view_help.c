@@ -8,7 +8,7 @@
 #include "hubtop/view.h"
 
 static const struct view_col help_cols[3] = {
-	{ "Keys",     16, 0, 0, -1, 99, 0 },
+	{ "Keys",     19, 0, 0, -1, 99, 0 },
 	{ "Action",   16, 1, 0, -1, 98, 0 },
 	{ ":command", 20, 0, 0, -1, 1, 0 },
 };
