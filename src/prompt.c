@@ -89,39 +89,40 @@ static void prompt_close(struct tui *t, struct view *v)
 }
 
 static const struct view_ops view_prompt_ops = {
-	.title = "Prompt", .keys = REQ_CTX_PROMPT, .overlay = 1, .priv_size = sizeof(struct prompt_priv),
+	.title = "a prompt", .keys = REQ_CTX_PROMPT, .overlay = 1, .priv_size = sizeof(struct prompt_priv),
 	.default_sort = -1, .draw = prompt_draw, .request = prompt_request, .type = prompt_type,
 	.close = prompt_close,
 };
 
-/* A copy of the asker's context, or NULL (with ok cleared) when it cannot
- * be made. */
-static void *prompt_ctx_copy(const void *ctx, size_t size, int *ok)
+/* Pushes a view of ops with a copy of the asker's context in *ctx_copy
+ * (NULL when there is none); NULL when memory ran out (the message line
+ * says so). */
+static struct view *prompt_push(struct tui *t, const struct view_ops *ops, const void *ctx, size_t size,
+				void **ctx_copy)
 {
-	void *c;
-	*ok = 1;
-	if (!ctx || !size)
+	struct view *v;
+	*ctx_copy = NULL;
+	if (ctx && size && !(*ctx_copy = malloc(size))) {
+		tui_message(t, 1, "Out of memory opening %s", ops->title);
 		return NULL;
-	if (!(c = malloc(size)))
-		*ok = 0;
-	else
-		memcpy(c, ctx, size);
-	return c;
+	}
+	if (*ctx_copy)
+		memcpy(*ctx_copy, ctx, size);
+	if (!(v = tui_open(t, ops))) {
+		free(*ctx_copy);
+		*ctx_copy = NULL;
+	}
+	return v;
 }
 
 int prompt_open(struct tui *t, const char *label, const char *text, size_t max,
 		prompt_changed_fn changed, prompt_done_fn done, const void *ctx, size_t ctx_size)
 {
-	int ok;
-	void *c = prompt_ctx_copy(ctx, ctx_size, &ok);
-	struct view *v = ok ? tui_open(t, &view_prompt_ops) : NULL;
+	void *c;
+	struct view *v = prompt_push(t, &view_prompt_ops, ctx, ctx_size, &c);
 	struct prompt_priv *p;
-	if (!v) {
-		free(c);
-		if (!ok)
-			tui_message(t, 1, "Out of memory opening a prompt");
+	if (!v)
 		return -1;
-	}
 	p = v->priv;
 	snprintf(p->label, sizeof p->label, "%s", label);
 	lineedit_init(&p->ed, text, max);
@@ -169,22 +170,17 @@ static void confirm_close(struct tui *t, struct view *v)
 }
 
 static const struct view_ops view_confirm_ops = {
-	.title = "Question", .keys = REQ_CTX_CONFIRM, .overlay = 1, .priv_size = sizeof(struct confirm_priv),
+	.title = "a question", .keys = REQ_CTX_CONFIRM, .overlay = 1, .priv_size = sizeof(struct confirm_priv),
 	.default_sort = -1, .draw = confirm_draw, .request = confirm_request, .close = confirm_close,
 };
 
 int confirm_open(struct tui *t, const char *question, confirm_done_fn done, const void *ctx, size_t ctx_size)
 {
-	int ok;
-	void *c = prompt_ctx_copy(ctx, ctx_size, &ok);
-	struct view *v = ok ? tui_open(t, &view_confirm_ops) : NULL;
+	void *c;
+	struct view *v = prompt_push(t, &view_confirm_ops, ctx, ctx_size, &c);
 	struct confirm_priv *p;
-	if (!v) {
-		free(c);
-		if (!ok)
-			tui_message(t, 1, "Out of memory asking a question");
+	if (!v)
 		return -1;
-	}
 	p = v->priv;
 	snprintf(p->question, sizeof p->question, "%s", question);
 	p->done = done;

@@ -319,12 +319,16 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 	switch (r) {
 	case REQ_PANE_NEXT: tui_cycle(t, 1); break;
 	case REQ_PANE_PREV: tui_cycle(t, -1); break;
-	case REQ_PANE_GOTO:
+	case REQ_PANE_GOTO: {
+		char names[256];
 		if (t->key >= '1' && t->key < '1' + HT_PANE_COUNT)
 			tui_switch(t, &t->views[t->key - '1']);
-		else
+		else if (t->key >= '1' && t->key <= '9')
 			tui_message(t, 0, "No pane %c (%s lists the keys)", t->key, request_key_hint(REQ_HELP));
+		else
+			tui_message(t, 1, "Which pane? Its number, or :NAME (%s)", pane_names(names, sizeof names));
 		break;
+	}
 	case REQ_ENTER:
 		if (v->ops->enter && v->n)
 			v->ops->enter(t, v);
