@@ -143,10 +143,9 @@ static int conc_request(struct tui *t, struct view *v, enum request r)
 	if (r != REQ_TOGGLE_GROUPS)
 		return 0;
 	v->mode = !v->mode;
-	v->gen = 0;
 	tui_message(t, 0, "Concentration of %s (%s: switch)", v->mode ? "datasets" : "models",
 		    request_key_hint(REQ_TOGGLE_GROUPS));
-	return 1;
+	return VIEW_REOPEN;
 }
 
 static void conc_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len, double *bar)

@@ -62,17 +62,15 @@ static void help_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 	}
 }
 
+/* What '/' finds a line by: its keys, action and name (without ':'). */
 static const char *help_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
 {
-	char keys[64], action[256], name[64];
+	char keys[64] = "", action[256] = "", name[64] = "";
 	double bar;
 	help_cell(t, v, i, 0, keys, sizeof keys, &bar);
 	help_cell(t, v, i, 1, action, sizeof action, &bar);
 	help_cell(t, v, i, 2, name, sizeof name, &bar);
-	if (request_table[((struct help_priv *)v->priv)->rows[i].req].group)
-		snprintf(buf, len, "%s", request_table[((struct help_priv *)v->priv)->rows[i].req].group);
-	else
-		snprintf(buf, len, "%s %s %s", keys, action, name + 1);
+	snprintf(buf, len, "%s %s %s", keys, action, name[0] == ':' ? name + 1 : name);
 	return buf;
 }
 

@@ -103,9 +103,8 @@ static int regions_request(struct tui *t, struct view *v, enum request r)
 	v->mode = (v->mode + 1) % 3;
 	v->sel = v->top = 0;
 	v->has_sel_id = 0;
-	v->gen = 0;
 	tui_message(t, 0, "Regions: %s (%s: next)", regions_titles[v->mode], request_key_hint(REQ_TOGGLE_GROUPS));
-	return 1;
+	return VIEW_REOPEN;
 }
 
 static void regions_export(struct tui *t, struct view *v, struct export_req *q)

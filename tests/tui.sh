@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui.sh - the terminal explorer, driven through tmux at fixed sizes: every
 # pane, the pickers, drill-down, sort, search, text filter, export (the file
-# checked), resize, help, the trending sums of Orgs and Regions against
+# checked), resize, help (with the keys of pickers and prompts, from the
+# same table), the ':' prompt, the trending sums of Orgs and Regions against
 # `hubtop export`, a 40x10 terminal, wide-character ids, the
 # Quick-start path (an empty cache opens the DEMO snapshot), a partial
 # snapshot, and `hubtop fetch` on a terminal (progress line, rate-limit
