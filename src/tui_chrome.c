@@ -230,6 +230,14 @@ static void tui_draw_message(struct tui *t, const struct tui_layout *l)
 
 /* ---- the generic list ------------------------------------------------------ */
 
+void view_draw_nothing(int y, int w)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "Nothing matches the filters (%s: undo, %s: clear all)",
+		 request_key_hint(REQ_UNDO), request_key_hint(REQ_CLEAR));
+	draw_text(stdscr, y, 1, w - 1, buf, 0, DR_DIM);
+}
+
 static void tui_list_layout(const struct view_ops *o, int width, int sort, int *xs, int *ws)
 {
 	unsigned n = o->n_cols < 16 ? o->n_cols : 16;
@@ -315,11 +323,7 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 		}
 	}
 	if (!v->n && rows > 0)
-{
-		snprintf(buf, sizeof buf, "Nothing matches the filters (%s: undo, %s: clear all)",
-			 request_key_hint(REQ_UNDO), request_key_hint(REQ_CLEAR));
-		draw_text(stdscr, y + 1, 1, width - 1, buf, 0, DR_DIM);
-	}
+		view_draw_nothing(y + 1, width);
 }
 
 /* ---- painting ---------------------------------------------------------------- */

@@ -161,7 +161,7 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		}
 	}
 	if (!v->n && rows > 0)
-		draw_text(stdscr, y + 2, 1, w - 1, "Nothing matches the filters (u: undo, x: clear all)", 0, DR_DIM);
+		view_draw_nothing(y + 2, w);
 }
 
 static int trends_request(struct tui *t, struct view *v, enum request r)

@@ -282,6 +282,15 @@ tt_type "pick-all"
 tt_keys Enter
 tt_wait "Unknown command 'pick-all'"
 tt_keys 1
+# Nothing matches: the list and the Trends pane name the keys that undo it.
+tt_keys :
+tt_type "filter search zzqqxx-nothing"
+tt_keys Enter
+tt_wait "Nothing matches the filters (u: undo, x: clear all)"
+tt_keys 5
+tt_wait "Nothing matches the filters (u: undo, x: clear all)"
+tt_keys u 1
+tt_wait_gone "Nothing matches"
 tt_keys t
 tt_wait "Task"
 tt_keys Escape

@@ -174,6 +174,9 @@ void view_rank_done(struct view *v);
  * when memory ran out. */
 void view_rank_trending_cell(struct tui *t, struct view *v, size_t i, char *buf, size_t len);
 
+/* Line y of a view with no row: what to do about it (keys from the table). */
+void view_draw_nothing(int y, int w);
+
 /* Changes the filter: pushes the old one for undo; views re-open. */
 void tui_set_filter(struct tui *t, const struct filter *f);
 /* Drill-down: pushes a pane by name over the current view; with f, the
