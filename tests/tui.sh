@@ -457,6 +457,21 @@ col_ref=$(tt_screen | grep 'Qwen/Qwen2.5-7B-Instruct' | sed 's/ 900k.*//')
 col_cjk=$(tt_screen | grep 'someone/' | sed 's/ 500k.*//')
 [ "$(tt_width "$col_ref")" = "$(tt_width "$col_cjk")" ] || tt_fail "downloads column not aligned after a CJK id"
 tt_golden tui-cjk-models
+# Views pushed over the list, as screens: the country picker (its entries,
+# shares and the hint line from the request table) and a prompt under it.
+tt_keys c
+tt_wait "Countries: 0 of"
+tt_type "jp"
+tt_wait "Find: jp"
+tt_golden tui-cjk-picker
+tt_keys Escape
+tt_wait_gone "Countries: 0 of"
+tt_keys /
+tt_type "模型"
+tt_wait "Search: 模型"
+tt_golden tui-cjk-search
+tt_keys Escape
+tt_wait_gone "Search:"
 tt_keys Down Enter
 tt_wait "Hub URL"
 tt_wait "https://huggingface.co/someone/模型-中文-测试-很长的名字"
