@@ -324,7 +324,7 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		if (t->key >= '1' && t->key < '1' + HT_PANE_COUNT)
 			tui_switch(t, &t->views[t->key - '1']);
 		else if (t->key >= '1' && t->key <= '9')
-			tui_message(t, 0, "No pane %c (%s lists the keys)", t->key, request_key_hint(REQ_HELP));
+			tui_message(t, 0, "No action on '%c' (%s lists the keys)", t->key, request_key_hint(REQ_HELP));
 		else
 			tui_message(t, 1, "Which pane? Its number, or :NAME (%s)", pane_names(names, sizeof names));
 		break;

@@ -80,7 +80,7 @@ tt_wait_re "^4 +Organisations pane \(accounts\) +:orgs"
 tt_keys Enter
 tt_wait_re "^Account +Name +Ctry +Org type"
 tt_keys 7
-tt_wait "No pane 7 (? lists the keys)"
+tt_wait "No action on '7' (? lists the keys)"
 tt_keys 1
 tt_wait_re "^ +# Id"
 echo "ok help"
