@@ -145,10 +145,23 @@ static void confirm_draw(struct tui *t, struct view *v, int y, int h, int w)
 {
 	struct confirm_priv *p = v->priv;
 	struct tui_layout l = tui_layout(t);
+	const char *q = p->question, *more = draw_utf8 ? "\xe2\x80\xa6" : "...";
+	char buf[sizeof p->question + 4];
 	(void)y;
 	(void)h;
+	/* Too long (a deep path): the start goes, the question and its keys
+	 * at the end stay. */
+	if (draw_width(q) > w) {
+		while (*q && draw_width(q) > w - draw_width(more)) {
+			q++;
+			while (((unsigned char)*q & 0xc0) == 0x80)
+				q++;
+		}
+		snprintf(buf, sizeof buf, "%s%s", more, q);
+		q = buf;
+	}
 	draw_clear_line(stdscr, l.msg_y, 0, DR_NORMAL);
-	draw_text(stdscr, l.msg_y, 0, w, p->question, 0, DR_PROMPT);
+	draw_text(stdscr, l.msg_y, 0, w, q, 0, DR_PROMPT);
 }
 
 static int confirm_request(struct tui *t, struct view *v, enum request r)

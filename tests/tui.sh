@@ -209,6 +209,18 @@ tt_keys Enter
 tt_wait "exists. Overwrite it?"
 tt_keys n
 tt_wait "Not overwritten"
+# A path wider than the screen: its start gives way, the question and its
+# keys stay in view.
+long="$TT_TMP/long-directory-name-long-directory-name-long-directory-name-long-directory-name"
+mkdir -p "$long" && : >"$long/x.csv"
+tt_keys e
+tt_wait "Export to"
+tt_keys C-u
+tt_type "$long/x.csv"
+tt_keys Enter
+tt_wait "exists. Overwrite it? (y/n)"
+tt_keys n
+tt_wait "Not overwritten"
 # Default name for an aggregate pane, confirmed with the row count.
 tt_keys 4 e
 tt_wait "hubtop-orgs-"
