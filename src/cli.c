@@ -16,12 +16,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/cli.h"
 #include "hubtop/config.h"
 #include "hubtop/demo.h"
 #include "hubtop/export.h"
 #include "hubtop/hub.h"
 #include "hubtop/listing.h"
+#include "hubtop/panes.h"
 #include "hubtop/report.h"
 #include "hubtop/session.h"
 #include "hubtop/store.h"
@@ -134,14 +136,8 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static void format_time(int64_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm)) {
+	if (civil_iso_time(t, buf, len) != 0)
 		snprintf(buf, len, "unknown");
-		return;
-	}
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int open_session(struct session *s, const struct globals *g, int quiet)
@@ -1295,17 +1291,11 @@ static int cmd_tui(struct args *a, const struct globals *g)
 			if (rc < 0)
 				return EXIT_USAGE;
 		} else if (opt_is(arg, "--pane")) {
-			static const char *const panes[] = { "models", "datasets", "regions", "orgs",
-							     "trends", "concentration", "countries",
-							     "groups", "years", NULL };
-			size_t k;
+			char names[256];
 			if (!(v = opt_value(a, "--pane")))
 				return EXIT_USAGE;
-			for (k = 0; panes[k] && strcmp(panes[k], v); k++)
-				;
-			if (!panes[k]) {
-				err_usage(NULL, "unknown pane '%s' (valid: models, datasets, regions, orgs, "
-					  "trends, concentration)", v);
+			if (pane_index(v) < 0) {
+				err_usage(NULL, "unknown pane '%s' (valid: %s)", v, pane_names(names, sizeof names));
 				return EXIT_USAGE;
 			}
 			snprintf(c.pane, sizeof c.pane, "%s", v);

@@ -9,10 +9,11 @@
 #include <strings.h>
 
 #include "hubtop/config.h"
+#include "hubtop/panes.h"
 
-static const char *const config_panes[] = {
-	"models", "datasets", "regions", "orgs", "trends", "concentration", NULL
-};
+#define CONFIG_PANE(sym, key) key,
+static const char *const config_panes[] = { HT_PANES(CONFIG_PANE) NULL };
+#undef CONFIG_PANE
 static const char *const config_themes[] = { "default", "light", "mono", NULL };
 
 void config_init(struct config *c)

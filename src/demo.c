@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/country.h"
 #include "hubtop/demo.h"
 #include "hubtop/store.h"
@@ -868,13 +869,7 @@ static int setup_accounts(struct gen *g, uint64_t n_models, uint64_t n_datasets)
 
 static int64_t month_start(int m)
 {
-	/* Days from 1970-01-01 to the first of the month (civil calendar). */
-	int y = 2019 + m / 12, mo = m % 12 + 1;
-	int64_t yy = mo <= 2 ? y - 1 : y;
-	int64_t era = yy / 400, yoe = yy - era * 400;
-	int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468) * DAY;
+	return civil_days(2019 + m / 12, (unsigned)(m % 12 + 1), 1) * DAY;
 }
 
 static int month_of(int64_t t)

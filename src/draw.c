@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <wchar.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/draw.h"
 #include "hubtop/safetext.h"
 
@@ -255,12 +255,8 @@ const char *draw_percent(double frac, char *buf, size_t len)
 
 const char *draw_date(int64_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-	if (t <= 0 || !gmtime_r(&tt, &tm))
+	if (civil_iso_date(t, buf, len) != 0)
 		snprintf(buf, len, "-");
-	else
-		strftime(buf, len, "%Y-%m-%d", &tm);
 	return buf;
 }
 

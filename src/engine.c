@@ -32,6 +32,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "hubtop/civil.h"
 #include "hubtop/engine.h"
 #include "hubtop/search.h"
 
@@ -267,22 +268,12 @@ static size_t words_of(uint32_t n)
 	return ((size_t)n + 63) / 64;
 }
 
-/* Days from 1970-01-01 to y-01-01 (proleptic Gregorian). */
-static int64_t days_to_year(int64_t y)
-{
-	int64_t era, yoe, doy = 306; /* Jan 1 is day 306 of the March-based year */
-	y--;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* bound[y]: first second of bucket y (y >= 1). */
 static void year_bounds(int64_t *bound)
 {
 	bound[0] = INT64_MIN;
 	for (unsigned y = 1; y < ENG_YEARS; y++)
-		bound[y] = days_to_year(ENG_YEAR_FIRST + (int64_t)y - 1) * 86400;
+		bound[y] = civil_year_start(ENG_YEAR_FIRST + (int64_t)y - 1);
 }
 
 /* ---- name order ---------------------------------------------------------- */

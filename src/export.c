@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <cjson/cJSON.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/export.h"
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
@@ -136,11 +136,7 @@ static void add_share(struct sink *k, const char *name, double d)
 static void add_time(struct sink *k, const char *name, int64_t t)
 {
 	char *buf = k->text[k->n];
-	struct tm tm;
-	time_t tt = (time_t)t;
-	buf[0] = '\0';
-	if (t > 0 && gmtime_r(&tt, &tm))
-		strftime(buf, sizeof k->text[0], "%Y-%m-%dT%H:%M:%SZ", &tm);
+	civil_iso_time(t, buf, sizeof k->text[0]);
 	add_text(k, name, buf);
 }
 

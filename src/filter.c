@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "hubtop/filter.h"
+#include "hubtop/civil.h"
 #include "hubtop/country.h"
 #include "hubtop/orgdir.h"
 #include "hubtop/attrib.h"
@@ -23,33 +24,6 @@ void filter_init(struct filter *f)
 	f->by = ATTRIB_UPLOADER;
 	f->gated = -1;
 	f->level = LEVEL_ORG;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's method). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *py, unsigned *pm, unsigned *pd)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = (int64_t)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	*py = (int)(y + (m <= 2));
-	*pm = m;
-	*pd = d;
 }
 
 static unsigned days_in_month(int y, unsigned m)
@@ -261,14 +235,14 @@ static int parse_period(const char *s, size_t len, int64_t *from, int64_t *to)
 		}
 	}
 	if (d) {
-		a = days_from_civil(y, m, d);
+		a = civil_days(y, m, d);
 		b = a + 1;
 	} else if (m) {
-		a = days_from_civil(y, m, 1);
-		b = m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+		a = civil_days(y, m, 1);
+		b = m == 12 ? civil_days(y + 1, 1, 1) : civil_days(y, m + 1, 1);
 	} else {
-		a = days_from_civil(y, 1, 1);
-		b = days_from_civil(y + 1, 1, 1);
+		a = civil_days(y, 1, 1);
+		b = civil_days(y + 1, 1, 1);
 	}
 	*from = a * 86400;
 	*to = b * 86400;
@@ -481,10 +455,10 @@ static void fmt_created(const struct filter *f, char *buf, size_t len)
 		return;
 	}
 	if (from)
-		civil_from_days((from == 1 ? 0 : from) / 86400, &y1, &m1, &d1);
+		civil_date((from == 1 ? 0 : from) / 86400, &y1, &m1, &d1);
 	if (to) {
-		civil_from_days(to / 86400, &y2, &m2, &d2);
-		civil_from_days(to / 86400 - 1, &ly, &lm, &ld);
+		civil_date(to / 86400, &y2, &m2, &d2);
+		civil_date(to / 86400 - 1, &ly, &lm, &ld);
 	}
 	if ((!from || (m1 == 1 && d1 == 1)) && (!to || (m2 == 1 && d2 == 1))) {
 		if (from)

@@ -1,15 +1,16 @@
-/* picker.c - multi-select pickers for countries, country groups and
- * organisation types.  Each entry shows its share of downloads under the
- * other filters (the picker's own key left out, so the shares do not
- * change while choosing); type-ahead jumps, '*' selects all, '-' none. */
+/* picker.c - the picker: a multi-select of the values of one filter
+ * dimension (countries, country groups, organisation types), pushed over
+ * the pane.  Each entry shows its share of downloads under the other
+ * filters (the picker's own dimension left out, so the shares do not
+ * change while choosing); typing jumps to a match, the keys are the
+ * picker's requests (request.h).  A dimension is one row of picker_dims. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wchar.h>
 
 #include "hubtop/draw.h"
-#include "hubtop/view.h"
+#include "hubtop/tui_kernel.h"
 
 struct picker_entry {
 	char key[16];
@@ -18,6 +19,73 @@ struct picker_entry {
 	double share;
 	unsigned idx;
 	int on;
+};
+
+/* One filter dimension: its values, their buckets in a result, and how
+ * the filter holds a choice. */
+struct picker_dim_info {
+	const char *title;
+	unsigned (*count)(void);
+	void (*name)(unsigned i, struct picker_entry *e);
+	const struct eng_bucket *(*bucket)(const struct eng_result *r, unsigned i);
+	int (*has)(const struct filter *f, unsigned i);
+	void (*unset)(struct filter *f);
+	void (*add)(struct filter *f, unsigned i);
+	int keep_empty;     /* list values with no item too */
+};
+
+static unsigned picker_n_country(void) { return country_count(); }
+static unsigned picker_n_group(void) { return CG_COUNT; }
+static unsigned picker_n_type(void) { return OT_COUNT; }
+
+static void picker_name_country(unsigned i, struct picker_entry *e)
+{
+	snprintf(e->key, sizeof e->key, "%s", i ? country_code(i) : "??");
+	snprintf(e->label, sizeof e->label, "%s", country_name(i));
+}
+
+static void picker_name_group(unsigned i, struct picker_entry *e)
+{
+	snprintf(e->key, sizeof e->key, "%.15s", country_group_key((enum country_group)i));
+	snprintf(e->label, sizeof e->label, "%s", country_group_name((enum country_group)i));
+}
+
+static void picker_name_type(unsigned i, struct picker_entry *e)
+{
+	snprintf(e->key, sizeof e->key, "%.15s", orgdir_type_key((enum org_type)i));
+	e->label[0] = '\0';   /* the key says it all */
+}
+
+static const struct eng_bucket *picker_b_country(const struct eng_result *r, unsigned i) { return &r->by_country[i]; }
+static const struct eng_bucket *picker_b_group(const struct eng_result *r, unsigned i) { return &r->by_group[i]; }
+static const struct eng_bucket *picker_b_type(const struct eng_result *r, unsigned i) { return &r->by_type[i]; }
+
+static int picker_has_country(const struct filter *f, unsigned i) { return filter_has_country(f, i); }
+static int picker_has_group(const struct filter *f, unsigned i) { return (f->groups >> i) & 1u; }
+static int picker_has_type(const struct filter *f, unsigned i) { return (f->types >> i) & 1u; }
+
+static void picker_clear_country(struct filter *f) { memset(f->countries, 0, sizeof f->countries); }
+static void picker_clear_group(struct filter *f) { f->groups = 0; }
+static void picker_clear_type(struct filter *f) { f->types = 0; }
+
+static void picker_add_country(struct filter *f, unsigned i) { filter_toggle_country(f, i); }
+static void picker_add_group(struct filter *f, unsigned i) { f->groups |= 1u << i; }
+static void picker_add_type(struct filter *f, unsigned i) { f->types |= 1u << i; }
+
+static const struct picker_dim_info picker_dims[] = {
+	[PICKER_COUNTRY] = { "Countries", picker_n_country, picker_name_country, picker_b_country,
+			     picker_has_country, picker_clear_country, picker_add_country, 0 },
+	[PICKER_GROUP] = { "Country groups", picker_n_group, picker_name_group, picker_b_group,
+			   picker_has_group, picker_clear_group, picker_add_group, 1 },
+	[PICKER_ORGTYPE] = { "Organisation types", picker_n_type, picker_name_type, picker_b_type,
+			     picker_has_type, picker_clear_type, picker_add_type, 1 },
+};
+
+struct picker_priv {
+	enum picker_dim dim;
+	struct picker_entry *e;
+	char typed[64];
+	int apply;
 };
 
 static int picker_cmp(const void *a, const void *b)
@@ -36,14 +104,26 @@ static int picker_match(const struct picker_entry *e, const char *typed, int pre
 	return strcasestr(e->key, typed) || strcasestr(e->label, typed);
 }
 
-static void picker_paint(struct tui *t, const char *title, struct picker_entry *e, size_t n, size_t sel,
-			 size_t *top, const char *typed)
+static void picker_draw(struct tui *t, struct view *v, int y, int h_body, int w_body)
 {
+	static const struct request_hint hints[] = {
+		{ REQ_PICK_TOGGLE, "toggle" }, { REQ_PICK_ALL, "all" }, { REQ_PICK_NONE, "none" },
+		{ REQ_PICK_APPLY, "apply" }, { REQ_PICK_CANCEL, "cancel" },
+	};
+	struct picker_priv *p = v->priv;
+	const char *title = picker_dims[p->dim].title, *typed = p->typed;
+	const struct picker_entry *e = p->e;
+	size_t n = v->n, sel = v->sel;
 	char buf[512], b1[32], b2[32];
 	int w = t->cols - 4 < 64 ? t->cols - 4 : 64;
 	int h = t->rows - 6 < (int)n + 4 ? t->rows - 6 : (int)n + 4;
 	int x0 = (t->cols - w) / 2, y0 = (t->rows - h) / 2;
 	int rows = h - 4;
+	(void)y;
+	(void)h_body;
+	(void)w_body;
+	if (!n)
+		return;
 
 	if (w < 16 || h < 5) {
 		/* Too small for a box: one line per selected entry would not fit
@@ -54,10 +134,7 @@ static void picker_paint(struct tui *t, const char *title, struct picker_entry *
 		draw_text(stdscr, t->rows - 1, 0, t->cols, buf, 0, DR_PROMPT);
 		return;
 	}
-	if (sel < *top)
-		*top = sel;
-	if (sel >= *top + (size_t)rows)
-		*top = sel - (size_t)rows + 1;
+	list_scroll(&v->list, (size_t)rows);
 	for (int i = 0; i < h; i++)
 		draw_text(stdscr, y0 + i, x0, w, "", 0, DR_NORMAL);
 	/* A frame, when there is room, so the box stands out from the list. */
@@ -89,7 +166,7 @@ static void picker_paint(struct tui *t, const char *title, struct picker_entry *
 		if ((int)strlen(e[i].key) > kw)
 			kw = (int)strlen(e[i].key);
 	for (int i = 0; i < rows; i++) {
-		size_t k = *top + (size_t)i;
+		size_t k = v->top + (size_t)i;
 		int ly = y0 + 1 + i;
 		if (k >= n)
 			break;
@@ -107,114 +184,131 @@ static void picker_paint(struct tui *t, const char *title, struct picker_entry *
 	draw_text(stdscr, y0 + h - 3, x0, w, " share of downloads, models", 0, DR_DIM);
 	snprintf(buf, sizeof buf, " Find: %s", typed);
 	draw_text(stdscr, y0 + h - 2, x0, w, typed[0] ? buf : " Type to find", 0, DR_PROMPT);
-	draw_text(stdscr, y0 + h - 1, x0, w, " Space toggle  * all  - none  Enter apply  Esc cancel", 0, DR_STATUS);
+	buf[0] = ' ';
+	request_hints(buf + 1, sizeof buf - 1, hints, sizeof hints / sizeof hints[0], " ");
+	draw_text(stdscr, y0 + h - 1, x0, w, buf, 0, DR_STATUS);
 }
 
-/* Runs the picker; 1 when the user applied the choice. */
-static int picker_run(struct tui *t, const char *title, struct picker_entry *e, size_t n)
+static int picker_request(struct tui *t, struct view *v, enum request r)
 {
-	size_t sel = 0, top = 0;
-	char typed[64] = "";
-	if (!n)
-		return 0;
-	for (;;) {
-		tui_draw(t);
-		picker_paint(t, title, e, n, sel, &top, typed);
-		wnoutrefresh(stdscr);
-		doupdate();
-		wint_t ch;
-		int rc = get_wch(&ch);
-		if (rc == ERR)
-			continue;
-		if (rc == KEY_CODE_YES) {
-			switch (ch) {
-			case KEY_RESIZE: getmaxyx(stdscr, t->rows, t->cols); break;
-			case KEY_UP: if (sel) sel--; break;
-			case KEY_DOWN: if (sel + 1 < n) sel++; break;
-			case KEY_PPAGE: sel = sel > 10 ? sel - 10 : 0; break;
-			case KEY_NPAGE: sel = sel + 10 < n ? sel + 10 : n - 1; break;
-			case KEY_HOME: sel = 0; break;
-			case KEY_END: sel = n - 1; break;
-			case KEY_BACKSPACE:
-				if (typed[0])
-					typed[strlen(typed) - 1] = '\0';
+	struct picker_priv *p = v->priv;
+	size_t len = strlen(p->typed);
+	(void)t;
+	switch (r) {
+	case REQ_PICK_APPLY: p->apply = 1; return VIEW_POP;
+	case REQ_PICK_CANCEL: return VIEW_POP;
+	case REQ_PICK_TOGGLE:
+		if (v->n)
+			p->e[v->sel].on = !p->e[v->sel].on;
+		p->typed[0] = '\0';
+		break;
+	case REQ_PICK_ALL:
+	case REQ_PICK_NONE:
+		for (size_t i = 0; i < v->n; i++)
+			p->e[i].on = r == REQ_PICK_ALL;
+		break;
+	case REQ_PICK_UP: list_move(&v->list, -1); break;
+	case REQ_PICK_DOWN: list_move(&v->list, 1); break;
+	case REQ_PICK_PAGE_UP: list_move(&v->list, -10); break;
+	case REQ_PICK_PAGE_DOWN: list_move(&v->list, 10); break;
+	case REQ_PICK_FIRST: list_first(&v->list); break;
+	case REQ_PICK_LAST: list_last(&v->list); break;
+	case REQ_PICK_ERASE:
+		if (len)
+			p->typed[len - 1] = '\0';
+		break;
+	case REQ_PICK_FORGET: p->typed[0] = '\0'; break;
+	default: break;
+	}
+	return VIEW_DONE;
+}
+
+/* Typing finds: prefix matches first, then anywhere in the name. */
+static enum view_next picker_type(struct tui *t, struct view *v, const char *mb, size_t len)
+{
+	struct picker_priv *p = v->priv;
+	size_t have = strlen(p->typed);
+	(void)t;
+	if (len != 1 || mb[0] <= 0x20 || mb[0] >= 0x7f || have + 1 >= sizeof p->typed)
+		return VIEW_DONE;
+	p->typed[have] = mb[0];
+	p->typed[have + 1] = '\0';
+	for (int pass = 1; pass >= 0; pass--) {
+		size_t i;
+		for (i = 0; i < v->n; i++)
+			if (picker_match(&p->e[i], p->typed, pass))
 				break;
-			case KEY_ENTER: return 1;
-			default: break;
-			}
-			continue;
-		}
-		switch (ch) {
-		case 27: return 0;
-		case '\n': case '\r': return 1;
-		case ' ': e[sel].on = !e[sel].on; typed[0] = '\0'; break;
-		case '*': for (size_t i = 0; i < n; i++) e[i].on = 1; break;
-		case '-': for (size_t i = 0; i < n; i++) e[i].on = 0; break;
-		case 127: case 8:
-			if (typed[0])
-				typed[strlen(typed) - 1] = '\0';
-			break;
-		case 0x15: typed[0] = '\0'; break;
-		default:
-			if (ch > 0x20 && ch < 0x7f && strlen(typed) + 1 < sizeof typed) {
-				size_t l = strlen(typed);
-				typed[l] = (char)ch;
-				typed[l + 1] = '\0';
-				/* Prefix matches first, then anywhere in the name. */
-				for (int pass = 1; pass >= 0; pass--) {
-					size_t i;
-					for (i = 0; i < n; i++)
-						if (picker_match(&e[i], typed, pass))
-							break;
-					if (i < n) {
-						sel = i;
-						break;
-					}
-				}
-			}
+		if (i < v->n) {
+			v->sel = i;
 			break;
 		}
 	}
+	return VIEW_DONE;
 }
 
-static struct eng_result *picker_base(struct tui *t, struct filter *f)
+static void picker_close(struct tui *t, struct view *v)
 {
-	return engine_apply(t->s->eng, f, HT_MODELS);
-}
-
-static size_t picker_selected(const struct picker_entry *e, size_t n)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += e[i].on != 0;
-	return k;
-}
-
-void picker_country(struct tui *t)
-{
+	struct picker_priv *p = v->priv;
+	const struct picker_dim_info *d = &picker_dims[p->dim];
 	struct filter f = t->filter;
-	unsigned nc = country_count();
-	struct picker_entry *e = calloc(nc, sizeof *e);
+	size_t k = 0;
+	if (!p->apply)
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		k += p->e[i].on != 0;
+	d->unset(&f);
+	/* All chosen is the same as none: any. */
+	if (k < v->n)
+		for (size_t i = 0; i < v->n; i++)
+			if (p->e[i].on)
+				d->add(&f, p->e[i].idx);
+	tui_set_filter(t, &f);
+	if (k == 0 || k == v->n)
+		tui_message(t, 0, "%s: any", d->title);
+	else
+		tui_message(t, 0, "%s: %zu chosen", d->title, k);
+}
+
+static void picker_done(struct view *v)
+{
+	struct picker_priv *p = v->priv;
+	free(p->e);
+	p->e = NULL;
+}
+
+static const struct view_ops view_picker_ops = {
+	.title = "Picker", .keys = REQ_CTX_PICKER, .overlay = 1, .priv_size = sizeof(struct picker_priv),
+	.default_sort = -1, .draw = picker_draw, .request = picker_request, .type = picker_type,
+	.close = picker_close, .done = picker_done,
+};
+
+void picker_open(struct tui *t, enum picker_dim dim)
+{
+	const struct picker_dim_info *d = &picker_dims[dim];
+	struct filter f = t->filter;
+	unsigned nv = d->count();
+	struct picker_entry *e = calloc(nv ? nv : 1, sizeof *e);
+	struct eng_result *r;
+	struct view *v;
 	size_t n = 0;
 	if (!e) {
 		tui_message(t, 1, "Out of memory");
 		return;
 	}
-	memset(f.countries, 0, sizeof f.countries);
-	struct eng_result *r = picker_base(t, &f);
-	if (!r) {
+	d->unset(&f);
+	if (!(r = engine_apply(t->s->eng, &f, HT_MODELS))) {
 		free(e);
-		tui_message(t, 1, "The engine could not compute the country shares");
+		tui_message(t, 1, "The engine could not compute the shares of %s", d->title);
 		return;
 	}
-	for (unsigned i = 0; i < nc; i++) {
-		int on = filter_has_country(&t->filter, i);
-		if (!r->by_country[i].count && !on)
+	for (unsigned i = 0; i < nv; i++) {
+		const struct eng_bucket *b = d->bucket(r, i);
+		int on = d->has(&t->filter, i);
+		if (!d->keep_empty && !b->count && !on)
 			continue;
-		snprintf(e[n].key, sizeof e[n].key, "%s", i ? country_code(i) : "??");
-		snprintf(e[n].label, sizeof e[n].label, "%s", country_name(i));
-		e[n].count = r->by_country[i].count;
-		e[n].downloads = r->by_country[i].downloads;
+		d->name(i, &e[n]);
+		e[n].count = b->count;
+		e[n].downloads = b->downloads;
 		e[n].share = r->downloads ? (double)e[n].downloads / (double)r->downloads : 0;
 		e[n].idx = i;
 		e[n].on = on;
@@ -222,90 +316,12 @@ void picker_country(struct tui *t)
 	}
 	engine_result_free(r);
 	qsort(e, n, sizeof *e, picker_cmp);
-	if (picker_run(t, "Countries", e, n)) {
-		f = t->filter;
-		memset(f.countries, 0, sizeof f.countries);
-		size_t k = picker_selected(e, n);
-		if (k < n)
-			for (size_t i = 0; i < n; i++)
-				if (e[i].on)
-					filter_toggle_country(&f, e[i].idx);
-		tui_set_filter(t, &f);
-		tui_message(t, 0, k == 0 || k == n ? "Countries: any" : "Countries: %zu chosen", k);
-	}
-	free(e);
-}
-
-void picker_orgtype(struct tui *t)
-{
-	struct filter f = t->filter;
-	struct picker_entry e[OT_COUNT];
-	size_t n = 0;
-	memset(e, 0, sizeof e);
-	f.types = 0;
-	struct eng_result *r = picker_base(t, &f);
-	if (!r) {
-		tui_message(t, 1, "The engine could not compute the type shares");
+	if (!n || !(v = tui_open(t, &view_picker_ops))) {
+		free(e);
 		return;
 	}
-	for (unsigned i = 0; i < OT_COUNT; i++) {
-		snprintf(e[n].key, sizeof e[n].key, "%.15s", orgdir_type_key((enum org_type)i));
-		e[n].label[0] = '\0';   /* the key says it all */
-		e[n].count = r->by_type[i].count;
-		e[n].downloads = r->by_type[i].downloads;
-		e[n].share = r->downloads ? (double)e[n].downloads / (double)r->downloads : 0;
-		e[n].idx = i;
-		e[n].on = (t->filter.types >> i) & 1u;
-		n++;
-	}
-	engine_result_free(r);
-	qsort(e, n, sizeof *e, picker_cmp);
-	if (picker_run(t, "Organisation types", e, n)) {
-		f = t->filter;
-		f.types = 0;
-		size_t k = picker_selected(e, n);
-		if (k < n)
-			for (size_t i = 0; i < n; i++)
-				if (e[i].on)
-					f.types |= 1u << e[i].idx;
-		tui_set_filter(t, &f);
-		tui_message(t, 0, k == 0 || k == n ? "Organisation types: any" : "Organisation types: %zu chosen", k);
-	}
-}
-
-void picker_group(struct tui *t)
-{
-	struct filter f = t->filter;
-	struct picker_entry e[CG_COUNT];
-	size_t n = 0;
-	memset(e, 0, sizeof e);
-	f.groups = 0;
-	struct eng_result *r = picker_base(t, &f);
-	if (!r) {
-		tui_message(t, 1, "The engine could not compute the group shares");
-		return;
-	}
-	for (unsigned i = 0; i < CG_COUNT; i++) {
-		snprintf(e[n].key, sizeof e[n].key, "%.15s", country_group_key((enum country_group)i));
-		snprintf(e[n].label, sizeof e[n].label, "%s", country_group_name((enum country_group)i));
-		e[n].count = r->by_group[i].count;
-		e[n].downloads = r->by_group[i].downloads;
-		e[n].share = r->downloads ? (double)e[n].downloads / (double)r->downloads : 0;
-		e[n].idx = i;
-		e[n].on = (t->filter.groups >> i) & 1u;
-		n++;
-	}
-	engine_result_free(r);
-	qsort(e, n, sizeof *e, picker_cmp);
-	if (picker_run(t, "Country groups", e, n)) {
-		f = t->filter;
-		f.groups = 0;
-		size_t k = picker_selected(e, n);
-		if (k < n)
-			for (size_t i = 0; i < n; i++)
-				if (e[i].on)
-					f.groups |= 1u << e[i].idx;
-		tui_set_filter(t, &f);
-		tui_message(t, 0, k == 0 || k == n ? "Country groups: any" : "Country groups: %zu chosen", k);
-	}
+	struct picker_priv *p = v->priv;
+	p->dim = dim;
+	p->e = e;
+	v->n = n;
 }

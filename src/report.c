@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cjson/cJSON.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/report.h"
 #include "hubtop/safetext.h"
 
@@ -17,11 +17,7 @@ static const char partial_note[] =
 
 static void iso_time(int64_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-	buf[0] = '\0';
-	if (t > 0 && gmtime_r(&tt, &tm))
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	civil_iso_time(t, buf, len);
 }
 
 /* NAN when whole is 0: a share of nothing is unknown, never 0. */

@@ -8,6 +8,7 @@
 #include <malloc.h>
 #include <sys/mman.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/table.h"
 #include "hubtop/safetext.h"
 
@@ -1147,20 +1148,6 @@ uint32_t table_find_term(const struct ht_snapshot *s, const char *t)
 
 /* ---- time ----------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (no TZ, no locale). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int digits(const char *s, int n, int *out)
 {
 	int i, v = 0;
@@ -1194,5 +1181,5 @@ int64_t table_parse_time(const char *iso)
 	} else if (iso[10] != '\0') {
 		return -1;
 	}
-	return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+	return civil_days(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
 }

@@ -159,9 +159,9 @@ static int conc_request(struct tui *t, struct view *v, enum request r)
 	if (r != REQ_TOGGLE_GROUPS)
 		return 0;
 	v->mode = !v->mode;
-	v->gen = 0;
-	tui_message(t, 0, "Concentration of %s (g: switch)", v->mode ? "datasets" : "models");
-	return 1;
+	tui_message(t, 0, "Concentration of %s (%s: switch)", v->mode ? "datasets" : "models",
+		    request_key_hint(REQ_TOGGLE_GROUPS));
+	return VIEW_REOPEN;
 }
 
 static void conc_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len, double *bar)
@@ -179,8 +179,14 @@ static void conc_export(struct tui *t, struct view *v, struct export_req *q)
 	q->desc = 1;
 }
 
+static enum ht_kind conc_kind(const struct view *v)
+{
+	return v->mode ? HT_DATASETS : HT_MODELS;
+}
+
 const struct view_ops view_conc_ops = {
-	.key = "concentration", .title = "Concentration", .tab = 6, .default_sort = SORT_DOWNLOADS,
+	.title = "Concentration", .help = "Concentration pane (Lorenz curve, top-N shares)",
+	.default_sort = SORT_DOWNLOADS, .kind = conc_kind,
 	.open = conc_open, .cell = conc_cell, .draw = conc_draw, .request = conc_request,
 	.export_req = conc_export,
 };

@@ -17,7 +17,7 @@ struct detail_line {
 };
 
 struct detail_priv {
-	struct detail_line *lines;
+	struct detail_line lines[DETAIL_MAX];
 	size_t n;
 };
 
@@ -39,17 +39,6 @@ static void detail_add(struct detail_priv *p, const char *field, const char *fmt
 	vsnprintf(p->lines[p->n].value, sizeof p->lines[p->n].value, fmt, ap);
 	va_end(ap);
 	p->n++;
-}
-
-static void detail_done(struct view *v)
-{
-	struct detail_priv *p = v->priv;
-	if (p)
-		free(p->lines);
-	free(p);
-	v->priv = NULL;
-	v->n = 0;
-	v->gen = 0;
 }
 
 static void detail_account(struct detail_priv *p, const struct attrib *a, const char *field, uint32_t acct)
@@ -78,18 +67,6 @@ static void detail_open(struct tui *t, struct view *v)
 	uint32_t row = v->item;
 	char b1[64], b2[64];
 
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (p)
-			p->lines = calloc(DETAIL_MAX, sizeof *p->lines);
-		if (!p || !p->lines) {
-			free(p);
-			v->priv = NULL;
-			v->n = 0;
-			return;
-		}
-		v->priv = p;
-	}
 	p->n = 0;
 	if (row >= tb->n) {
 		detail_add(p, "", "This item is not in the snapshot any more");
@@ -182,15 +159,16 @@ static uint64_t detail_ident(struct tui *t, struct view *v, size_t i)
 
 void view_detail_show(struct tui *t, enum ht_kind k, uint32_t row)
 {
-	struct view *v = tui_view(t, "detail");
+	struct view *v = tui_open(t, &view_detail_ops);
 	if (!v)
 		return;
 	v->mode = (int)k;
 	v->item = row;
-	v->gen = 0;
-	v->sel = v->top = 0;
-	v->has_sel_id = 0;
-	tui_push(t, "detail", NULL);
+}
+
+static enum ht_kind detail_kind(const struct view *v)
+{
+	return v->mode == HT_DATASETS ? HT_DATASETS : HT_MODELS;
 }
 
 static void detail_export(struct tui *t, struct view *v, struct export_req *q)
@@ -203,8 +181,8 @@ static void detail_export(struct tui *t, struct view *v, struct export_req *q)
 }
 
 const struct view_ops view_detail_ops = {
-	.key = "detail", .title = "Detail", .tab = 0,
+	.title = "Detail", .priv_size = sizeof(struct detail_priv), .kind = detail_kind,
 	.cols = detail_cols, .n_cols = 2, .default_sort = -1,
-	.open = detail_open, .done = detail_done, .cell = detail_cell, .text = detail_text,
+	.open = detail_open, .cell = detail_cell, .text = detail_text,
 	.ident = detail_ident, .export_req = detail_export,
 };

@@ -57,10 +57,9 @@ static uint32_t items_row(struct tui *t, struct view *v, size_t i)
 static void items_done(struct view *v)
 {
 	struct items_priv *p = v->priv;
-	if (p && p->owned)
+	if (p->owned)
 		free((void *)p->rows);
-	free(p);
-	v->priv = NULL;
+	memset(p, 0, sizeof *p);
 	v->n = 0;
 	v->gen = 0;
 }
@@ -71,14 +70,6 @@ static void items_open(struct tui *t, struct view *v)
 	enum ht_kind k = items_kind(v);
 	struct eng_result *r;
 
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (!p) {
-			v->n = 0;
-			return;
-		}
-		v->priv = p;
-	}
 	if (p->owned)
 		free((void *)p->rows);
 	p->rows = NULL;
@@ -217,14 +208,14 @@ static void items_export(struct tui *t, struct view *v, struct export_req *q)
 }
 
 const struct view_ops view_models_ops = {
-	.key = "models", .title = "Models", .tab = 1,
+	.title = "Models", .help = "Models pane", .priv_size = sizeof(struct items_priv), .kind = items_kind,
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
 	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
 	.text = items_text, .enter = items_enter, .export_req = items_export,
 };
 
 const struct view_ops view_datasets_ops = {
-	.key = "datasets", .title = "Datasets", .tab = 2,
+	.title = "Datasets", .help = "Datasets pane", .priv_size = sizeof(struct items_priv), .kind = items_kind,
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
 	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
 	.text = items_text, .enter = items_enter, .export_req = items_export,

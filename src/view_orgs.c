@@ -38,7 +38,7 @@ struct orgs_priv {
 
 static void orgs_open(struct tui *t, struct view *v)
 {
-	struct orgs_priv *p = view_rank_open(t, v, PANE_ORGS, sizeof *p);
+	struct orgs_priv *p = view_rank_open(t, v, PANE_ORGS);
 	if (!p)
 		return;
 	p->max_share = 0;
@@ -106,7 +106,7 @@ static void orgs_enter(struct tui *t, struct view *v)
 		return;
 	}
 	tui_push(t, "models", &f);
-	tui_message(t, 0, "Models of %s (Backspace: back)", row->label);
+	tui_message(t, 0, "Models of %s (%s: back)", row->label, request_key_hint(REQ_BACK));
 }
 
 static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
@@ -118,7 +118,7 @@ static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
 }
 
 const struct view_ops view_orgs_ops = {
-	.key = "orgs", .title = "Orgs", .tab = 4,
+	.title = "Orgs", .help = "Organisations pane (organisations or accounts)", .priv_size = sizeof(struct orgs_priv),
 	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS,
 	.open = orgs_open, .done = view_rank_done, .cell = orgs_cell, .ident = orgs_ident,
 	.text = orgs_text, .enter = orgs_enter, .export_req = orgs_export,

@@ -36,7 +36,7 @@ static const char *const regions_titles[3] = { "countries", "country groups", "o
 
 static void regions_open(struct tui *t, struct view *v)
 {
-	view_rank_open(t, v, regions_panes[v->mode % 3], sizeof(struct regions_priv));
+	view_rank_open(t, v, regions_panes[v->mode % 3]);
 }
 
 static void regions_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
@@ -92,8 +92,8 @@ static void regions_enter(struct tui *t, struct view *v)
 		break;
 	}
 	tui_push(t, "orgs", &f);
-	tui_message(t, 0, "%s: its organisations (Enter: an organisation's models; Backspace: back)",
-		    row->name ? row->name : row->label);
+	tui_message(t, 0, "%s: its organisations (%s: an organisation's models; %s: back)",
+		    row->name ? row->name : row->label, request_key_hint(REQ_ENTER), request_key_hint(REQ_BACK));
 }
 
 static int regions_request(struct tui *t, struct view *v, enum request r)
@@ -103,9 +103,8 @@ static int regions_request(struct tui *t, struct view *v, enum request r)
 	v->mode = (v->mode + 1) % 3;
 	v->sel = v->top = 0;
 	v->has_sel_id = 0;
-	v->gen = 0;
-	tui_message(t, 0, "Regions: %s (g: next)", regions_titles[v->mode]);
-	return 1;
+	tui_message(t, 0, "Regions: %s (%s: next)", regions_titles[v->mode], request_key_hint(REQ_TOGGLE_GROUPS));
+	return VIEW_REOPEN;
 }
 
 static void regions_export(struct tui *t, struct view *v, struct export_req *q)
@@ -116,7 +115,8 @@ static void regions_export(struct tui *t, struct view *v, struct export_req *q)
 }
 
 const struct view_ops view_regions_ops = {
-	.key = "regions", .title = "Regions", .tab = 3,
+	.title = "Regions", .help = "Regions pane (countries or country groups)",
+	.priv_size = sizeof(struct regions_priv),
 	.cols = regions_cols, .n_cols = RC_N, .default_sort = SORT_DOWNLOADS,
 	.open = regions_open, .done = view_rank_done, .cell = regions_cell, .ident = regions_ident,
 	.text = regions_text, .enter = regions_enter, .request = regions_request,

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "hubtop/civil.h"
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
@@ -34,24 +34,10 @@ static uint64_t trends_value(const struct view *v, const struct eng_result *r, u
 	return trends_by_count(v) ? b->count : b->downloads;
 }
 
-static void trends_done(struct view *v)
-{
-	free(v->priv);
-	v->priv = NULL;
-	v->n = 0;
-	v->gen = 0;
-}
-
 static void trends_open(struct tui *t, struct view *v)
 {
 	struct trends_priv *p = v->priv;
 	struct eng_result *r = tui_result(t, HT_MODELS);
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (!p)
-			return;
-		v->priv = p;
-	}
 	v->n = 0;
 	if (!r)
 		return;
@@ -80,7 +66,8 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		return;
 	/* Legend. */
 	draw_clear_line(stdscr, y, 0, DR_COLHDR);
-	snprintf(buf, sizeof buf, "Shares of %s, by year of creation (g: next) ", trends_titles[v->mode]);
+	snprintf(buf, sizeof buf, "Shares of %s, by year of creation (%s: next) ", trends_titles[v->mode],
+		 request_key_hint(REQ_TOGGLE_GROUPS));
 	draw_text(stdscr, y, 0, w, buf, 0, DR_COLHDR);
 	if (h < 2)
 		return;
@@ -178,7 +165,7 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		}
 	}
 	if (!v->n && rows > 0)
-		draw_text(stdscr, y + 2, 1, w - 1, "Nothing matches the filters (u: undo, x: clear all)", 0, DR_DIM);
+		view_draw_nothing(y + 2, w);
 }
 
 static int trends_request(struct tui *t, struct view *v, enum request r)
@@ -212,23 +199,17 @@ static void trends_enter(struct tui *t, struct view *v)
 	struct trends_priv *p = v->priv;
 	unsigned yb = p->years[v->sel];
 	struct filter f = t->filter;
-	struct tm tm;
 	if (yb == 0) {
 		tui_message(t, 0, "Legacy and unknown dates cannot be narrowed to");
 		return;
 	}
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = (int)(ENG_YEAR_FIRST + yb - 1) - 1900;
-	tm.tm_mday = 1;
-	f.created_from = (int64_t)timegm(&tm);
-	if (yb + 1 < ENG_YEARS) {
-		tm.tm_year++;
-		f.created_to = (int64_t)timegm(&tm);
-	} else {
+	f.created_from = civil_year_start(ENG_YEAR_FIRST + yb - 1);
+	if (yb + 1 < ENG_YEARS)
+		f.created_to = civil_year_start(ENG_YEAR_FIRST + yb);
+	else
 		f.created_to = 0;   /* the last bucket holds every later year */
-	}
 	tui_push(t, "models", &f);
-	tui_message(t, 0, "Models created in %u (Backspace: back)", ENG_YEAR_FIRST + yb - 1);
+	tui_message(t, 0, "Models created in %u (%s: back)", ENG_YEAR_FIRST + yb - 1, request_key_hint(REQ_BACK));
 }
 
 static void trends_export(struct tui *t, struct view *v, struct export_req *q)
@@ -242,8 +223,9 @@ static void trends_export(struct tui *t, struct view *v, struct export_req *q)
 }
 
 const struct view_ops view_trends_ops = {
-	.key = "trends", .title = "Trends", .tab = 5, .default_sort = SORT_NAME,
-	.open = trends_open, .done = trends_done, .cell = trends_cell, .ident = trends_ident,
+	.title = "Trends", .help = "Trends pane (shares by year of creation)",
+	.priv_size = sizeof(struct trends_priv), .default_sort = SORT_NAME,
+	.open = trends_open, .cell = trends_cell, .ident = trends_ident,
 	.draw = trends_draw, .request = trends_request, .enter = trends_enter,
 	.export_req = trends_export,
 };

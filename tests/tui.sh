@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui.sh - the terminal explorer, driven through tmux at fixed sizes: every
 # pane, the pickers, drill-down, sort, search, text filter, export (the file
-# checked), resize, help, the trending sums of Orgs and Regions against
+# checked), resize, help (with the keys of pickers and prompts, from the
+# same table), the ':' prompt, the trending sums of Orgs and Regions against
 # `hubtop export`, a 40x10 terminal, wide-character ids, the
 # Quick-start path (an empty cache opens the DEMO snapshot), a partial
 # snapshot, and `hubtop fetch` on a terminal (progress line, rate-limit
@@ -62,11 +63,32 @@ tt_wait "-- Panes --"
 tt_wait ":pane-next"
 tt_keys q
 tt_wait_re "^ +# Id"
+# A picker's and a prompt's keys are requests too: help lists them, and
+# Enter on a pane's line (one per pane of the registry) goes there.
+tt_keys '?' /
+tt_type "pick-toggle"
+tt_keys Enter
+tt_wait_re "^Space +Choose or unchoose the entry +:pick-toggle"
+tt_keys /
+tt_type "edit-delete-word"
+tt_keys Enter
+tt_wait_re "^\^W +Delete the word before the cursor +:edit-delete-word"
+tt_keys /
+tt_type "Organisations pane"
+tt_keys Enter
+tt_wait_re "^4 +Organisations pane \(organisations or accounts\) +:orgs"
+tt_keys Enter
+tt_wait_re "^Account +Name +Ctry +Org type"
+tt_keys 7
+tt_wait "No action on '7' (? lists the keys)"
+tt_keys 1
+tt_wait_re "^ +# Id"
 echo "ok help"
 
 # ---- Country picker: type-ahead, toggle, apply; the header and status follow.
 tt_keys c
 tt_wait "Countries: 0 of"
+tt_wait "Space toggle  * all  - none  Enter apply  Esc cancel"
 tt_type "China"
 tt_keys Space Enter
 tt_wait "--country CN"
@@ -196,6 +218,18 @@ tt_keys Enter
 tt_wait "exists. Overwrite it?"
 tt_keys n
 tt_wait "Not overwritten"
+# A path wider than the screen: its start gives way, the question and its
+# keys stay in view.
+long="$TT_TMP/long-directory-name-long-directory-name-long-directory-name-long-directory-name"
+mkdir -p "$long" && : >"$long/x.csv"
+tt_keys e
+tt_wait "Export to"
+tt_keys C-u
+tt_type "$long/x.csv"
+tt_keys Enter
+tt_wait "exists. Overwrite it? (y/n)"
+tt_keys n
+tt_wait "Not overwritten"
 # Default name for an aggregate pane, confirmed with the row count.
 tt_keys 4 e
 tt_wait "hubtop-orgs-"
@@ -276,7 +310,9 @@ tt_keys Enter
 tt_wait "Orgs: single accounts"
 tt_keys ?
 tt_wait "Keys"
-tt_keys End
+tt_keys /
+tt_type "toggle-level"
+tt_keys Enter
 tt_wait_re "^O +Orgs, Regions, Trends, report: organisations / single accounts +:toggle-level"
 tt_keys q q
 tt_wait_exit
@@ -318,6 +354,25 @@ tt_keys :
 tt_type "no-such-thing"
 tt_keys Enter
 tt_wait "Unknown command 'no-such-thing'"
+# A pane by name, and a picker's request, which means nothing on a pane.
+tt_keys :
+tt_type "orgs"
+tt_keys Enter
+tt_wait_re "^Account +Name"
+tt_keys :
+tt_type "pick-all"
+tt_keys Enter
+tt_wait "Unknown command 'pick-all'"
+tt_keys 1
+# Nothing matches: the list and the Trends pane name the keys that undo it.
+tt_keys :
+tt_type "filter search zzqqxx-nothing"
+tt_keys Enter
+tt_wait "Nothing matches the filters (u: undo, x: clear all)"
+tt_keys 5
+tt_wait "Nothing matches the filters (u: undo, x: clear all)"
+tt_keys u 1
+tt_wait_gone "Nothing matches"
 tt_keys t
 tt_wait "Task"
 tt_keys Escape
@@ -485,6 +540,21 @@ col_ref=$(tt_screen | grep 'Qwen/Qwen2.5-7B-Instruct' | sed 's/ 900k.*//')
 col_cjk=$(tt_screen | grep 'someone/' | sed 's/ 500k.*//')
 [ "$(tt_width "$col_ref")" = "$(tt_width "$col_cjk")" ] || tt_fail "downloads column not aligned after a CJK id"
 tt_golden tui-cjk-models
+# Views pushed over the list, as screens: the country picker (its entries,
+# shares and the hint line from the request table) and a prompt under it.
+tt_keys c
+tt_wait "Countries: 0 of"
+tt_type "jp"
+tt_wait "Find: jp"
+tt_golden tui-cjk-picker
+tt_keys Escape
+tt_wait_gone "Countries: 0 of"
+tt_keys /
+tt_type "模型"
+tt_wait "Search: 模型"
+tt_golden tui-cjk-search
+tt_keys Escape
+tt_wait_gone "Search:"
 tt_keys Down Enter
 tt_wait "Hub URL"
 tt_wait "https://huggingface.co/someone/模型-中文-测试-很长的名字"

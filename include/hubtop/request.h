@@ -1,26 +1,32 @@
 /* request.h - everything a user can ask of the explorer, in one table:
  * X(name, default keys, help).  The same table drives key dispatch, the help
- * screen and the ':' command prompt, so they cannot disagree.
+ * screen, the key hints on screen and the ':' command prompt, so they
+ * cannot disagree.
+ *
+ * Requests come in contexts: the panes' (REQ_INFO), and those of the views
+ * pushed over a pane to ask something (a picker, a line prompt, a yes/no
+ * question).  A key means what its context's table says; a printable
+ * character no request of a picker or prompt takes is typed text.
  *
  * Keys are space-separated names: a printable character, "^X" (Ctrl-X),
- * "Enter", "Esc", "Tab", "S-Tab", "Backspace", "Space", "Up", "Down",
+ * "Enter", "Esc", "Tab", "S-Tab", "Backspace", "Del", "Space", "Up", "Down",
  * "Left", "Right", "PgUp", "PgDn", "Home", "End", "F1".."F12".
+ *
+ * Owns: the table (read-only) and, in request.c, the key maps built from
+ * it on first use.  Look-ups by key are O(1), by name linear.
  */
 #ifndef HUBTOP_REQUEST_H
 #define HUBTOP_REQUEST_H
+
+#include <stddef.h>
 
 #define REQ_INFO(X, G) \
 	G("Panes") \
 	X(PANE_NEXT,       "pane-next",       "Tab",          "Next pane") \
 	X(PANE_PREV,       "pane-prev",       "S-Tab",        "Previous pane") \
-	X(VIEW_MODELS,     "models",          "1",            "Models pane") \
-	X(VIEW_DATASETS,   "datasets",        "2",            "Datasets pane") \
-	X(VIEW_REGIONS,    "regions",         "3",            "Regions pane (countries or country groups)") \
-	X(VIEW_ORGS,       "orgs",            "4",            "Organisations pane (organisations or accounts)") \
-	X(VIEW_TRENDS,     "trends",          "5",            "Trends pane (shares by year of creation)") \
-	X(VIEW_CONC,       "concentration",   "6",            "Concentration pane (Lorenz curve, top-N shares)") \
-	X(ENTER,           "enter",           "Enter",        "Drill down: country, organisation, its accounts, models, detail") \
-	X(BACK,            "back",            "Backspace Esc", "Back to the previous view") \
+	X(PANE_GOTO,       "pane",            "1 2 3 4 5 6 7 8 9", "The pane of that number (help lists one line per pane)") \
+	X(ENTER,           "enter",           "Enter Right",  "Drill down: country, organisation, its accounts, models, detail") \
+	X(BACK,            "back",            "Backspace Esc Left", "Back to the previous view") \
 	G("Moving") \
 	X(MOVE_UP,         "up",              "Up k",         "Move up") \
 	X(MOVE_DOWN,       "down",            "Down j",       "Move down") \
@@ -61,17 +67,66 @@
 	G("Other") \
 	X(EXPORT,          "export",          "e ^S",         "Export the current view (every row) to CSV, TSV or JSONL") \
 	X(REFRESH,         "refresh",         "R",            "Refresh the snapshot from the Hub (Esc cancels)") \
+	X(REFRESH_CANCEL,  "refresh-cancel",  "Esc",          "Cancel the refresh that is running") \
 	X(HELP,            "help",            "? F1",         "This help") \
 	X(PROMPT,          "prompt",          ":",            "Command prompt: a request name, filter KEY VALUE, sort KEY") \
 	X(REDRAW,          "redraw",          "^L",           "Redraw the screen") \
 	X(QUIT_BACK,       "quit-back",       "q",            "Back, or quit from a pane") \
 	X(QUIT,            "quit",            "Q",            "Quit")
 
+/* In a picker (c, o, r): a list of choices, typing jumps to a match. */
+#define REQ_PICKER_INFO(X, G) \
+	G("In a picker") \
+	X(PICK_TOGGLE,     "pick-toggle",     "Space",        "Choose or unchoose the entry") \
+	X(PICK_ALL,        "pick-all",        "*",            "Choose every entry") \
+	X(PICK_NONE,       "pick-none",       "-",            "Choose none (none: any)") \
+	X(PICK_APPLY,      "pick-apply",      "Enter",        "Apply the choice") \
+	X(PICK_CANCEL,     "pick-cancel",     "Esc",          "Leave without changing the filter") \
+	X(PICK_UP,         "pick-up",         "Up",           "Previous entry") \
+	X(PICK_DOWN,       "pick-down",       "Down",         "Next entry") \
+	X(PICK_PAGE_UP,    "pick-page-up",    "PgUp",         "Ten entries up") \
+	X(PICK_PAGE_DOWN,  "pick-page-down",  "PgDn",         "Ten entries down") \
+	X(PICK_FIRST,      "pick-first",      "Home",         "First entry") \
+	X(PICK_LAST,       "pick-last",       "End",          "Last entry") \
+	X(PICK_ERASE,      "pick-erase",      "Backspace",    "Erase the last letter typed to find") \
+	X(PICK_FORGET,     "pick-forget",     "^U",           "Forget the letters typed to find")
+
+/* In a line prompt (/, \\, :, filters, export): edits like a shell line. */
+#define REQ_PROMPT_INFO(X, G) \
+	G("In a prompt") \
+	X(EDIT_ACCEPT,     "edit-accept",     "Enter",        "Accept the line") \
+	X(EDIT_CANCEL,     "edit-cancel",     "Esc",          "Cancel") \
+	X(EDIT_LEFT,       "edit-left",       "Left ^B",      "Cursor left") \
+	X(EDIT_RIGHT,      "edit-right",      "Right ^F",     "Cursor right") \
+	X(EDIT_HOME,       "edit-home",       "Home ^A",      "Start of the line") \
+	X(EDIT_END,        "edit-end",        "End ^E",       "End of the line") \
+	X(EDIT_BACKSPACE,  "edit-backspace",  "Backspace",    "Delete the character before the cursor") \
+	X(EDIT_DELETE,     "edit-delete",     "Del ^D",       "Delete the character under the cursor") \
+	X(EDIT_WORD,       "edit-delete-word", "^W",          "Delete the word before the cursor") \
+	X(EDIT_CLEAR,      "edit-clear",      "^U",           "Clear the line")
+
+/* In a yes/no question (export over an existing file). */
+#define REQ_CONFIRM_INFO(X, G) \
+	G("In a question") \
+	X(CONFIRM_YES,     "confirm-yes",     "y Y",          "Yes") \
+	X(CONFIRM_NO,      "confirm-no",      "n N Esc Enter", "No")
+
+enum req_context {
+	REQ_CTX_PANE,       /* a pane, help, detail */
+	REQ_CTX_PICKER,
+	REQ_CTX_PROMPT,
+	REQ_CTX_CONFIRM,
+	REQ_CTX_COUNT
+};
+
 enum request {
 	REQ_NONE = 0,
 #define REQ_ENUM(id, name, keys, help) REQ_##id,
 #define REQ_SKIP(g)
 	REQ_INFO(REQ_ENUM, REQ_SKIP)
+	REQ_PICKER_INFO(REQ_ENUM, REQ_SKIP)
+	REQ_PROMPT_INFO(REQ_ENUM, REQ_SKIP)
+	REQ_CONFIRM_INFO(REQ_ENUM, REQ_SKIP)
 #undef REQ_ENUM
 #undef REQ_SKIP
 	REQ_COUNT
@@ -83,17 +138,36 @@ struct request_info {
 	const char *keys;
 	const char *help;
 	const char *group;   /* non-NULL: a group title line, req is REQ_NONE */
+	enum req_context context;
 };
 
 /* The table in display order, group titles included. */
 extern const struct request_info request_table[];
 extern const unsigned request_table_len;
 
+/* The row of a request (never a group title), NULL for REQ_NONE. */
+const struct request_info *request_info(enum request r);
 /* Request by name ("export"), REQ_NONE if unknown. */
 enum request request_find(const char *name);
-/* Request bound to an ncurses key code, REQ_NONE if none. */
-enum request request_for_key(int key);
+/* Request a key code (ncurses) means in a context, REQ_NONE if none.
+ * Codes terminals send for the same key (DEL and ^H for Backspace, CR
+ * for Enter) count as that key. */
+enum request request_for_key(enum req_context ctx, int key);
+/* 1 when key (normalised as above) is one of r's keys, in any context:
+ * for a key that means r only at times (Esc cancels a refresh). */
+int request_key_is(enum request r, int key);
 /* Parses one key name of the table into an ncurses key code, -1 if unknown. */
 int request_key_code(const char *name, size_t len);
+/* The first key of a request as the table names it ("?", "Tab", "Space"):
+ * what hints on screen show.  Static storage; "" for REQ_NONE. */
+const char *request_key_hint(enum request r);
+
+/* A line of hints: "KEY<sep>label" for each request, two spaces apart,
+ * keys from the table. */
+struct request_hint {
+	enum request req;
+	const char *label;
+};
+const char *request_hints(char *buf, size_t len, const struct request_hint *h, size_t n, const char *sep);
 
 #endif

@@ -1,14 +1,19 @@
-/* view.h - the panes of the explorer and the state they share.
+/* view.h - what a view of the explorer is, and the calls a view may make.
  *
- * Each pane is a struct view_ops filled in statically by its own file
- * (view_items.c, view_regions.c, ...) and listed in tui.c; adding a pane is
- * adding a file.  A list pane describes its columns and answers cell(); the
- * generic list in tui.c draws, scrolls, sorts and searches it.  A pane with
- * its own drawing (trends, concentration, detail, help) sets draw().
+ * Every screen is a view on one stack: the panes (one file each, listed in
+ * panes.h), and the views pushed over them - detail, help, a picker, a line
+ * prompt, a yes/no question.  The kernel (tui*.c) reads every key in one
+ * place, maps it to a request of the top view's context (request.h), and
+ * hands it to the view; the view answers what must happen next (enum
+ * view_next) and never draws or reads keys outside its draw() and
+ * request() hooks.  A view with columns is drawn, scrolled, sorted and
+ * searched by the kernel's generic list; one with draw() paints itself.
  *
- * Owns: struct tui is written by tui.c (filters, results, view stack) and by
- * a pane only for its own struct view.  Results are recomputed by
- * tui_results() once per filter change, never per draw; panes read them.
+ * Owns: struct tui is written by the kernel (filters, results, stack) and
+ * by a view only for its own struct view.  The kernel allocates a view's
+ * private state (priv_size bytes, zeroed) and frees it; done() frees what
+ * open() made inside it.  Results are recomputed by tui_result() once per
+ * filter change, never per draw; views read them.
  */
 #ifndef HUBTOP_VIEW_H
 #define HUBTOP_VIEW_H
@@ -21,11 +26,22 @@
 #include "hubtop/engine.h"
 #include "hubtop/export.h"
 #include "hubtop/filter.h"
+#include "hubtop/listmodel.h"
+#include "hubtop/panes.h"
 #include "hubtop/request.h"
 #include "hubtop/session.h"
 
 struct tui;
 struct view;
+
+/* What a view's request() answers. */
+enum view_next {
+	VIEW_PASS = 0,      /* not taken: the kernel's own meaning of the request applies */
+	VIEW_DONE,          /* taken; the screen is redrawn */
+	VIEW_REOPEN,        /* taken; the view's rows are recomputed (sort, mode) */
+	VIEW_POP,           /* the view leaves the stack (its close() runs) */
+	VIEW_QUIT,          /* the explorer ends */
+};
 
 struct view_col {
 	const char *title;
@@ -38,15 +54,18 @@ struct view_col {
 };
 
 struct view_ops {
-	const char *key;    /* ":" name and export name: "models", "regions", ... */
 	const char *title;  /* tab title */
-	int tab;            /* 1.. position in the tab bar; 0 = pushed, not a tab */
+	const char *help;   /* a pane's line in the help ("Models pane") */
+	enum req_context keys; /* the requests its keys mean */
+	int overlay;        /* 1: drawn over the view below it (pickers, prompts) */
+	size_t priv_size;   /* private state the kernel allocates, zeroed */
 	const struct view_col *cols;
 	unsigned n_cols;
 	int default_sort;   /* enum eng_sort */
 	/* Recomputes the rows from the current results (after a filter, sort or
 	 * mode change).  Sets v->n. */
 	void (*open)(struct tui *t, struct view *v);
+	/* Frees what open() made (not priv itself). */
 	void (*done)(struct view *v);
 	/* Text of one cell into buf; for a bar column, *bar gets 0..1. */
 	void (*cell)(struct tui *t, struct view *v, size_t row, unsigned col, char *buf, size_t len,
@@ -58,23 +77,35 @@ struct view_ops {
 	size_t (*find)(struct tui *t, struct view *v, uint64_t id);
 	/* Text '/' searches in. */
 	const char *(*text)(struct tui *t, struct view *v, size_t row, char *buf, size_t len);
-	/* NULL: the generic list.  Otherwise draws lines [y, y+h) of the screen. */
+	/* NULL: the generic list.  Otherwise draws lines [y, y+h) of the screen
+	 * (an overlay: anywhere, over the pane drawn before it). */
 	void (*draw)(struct tui *t, struct view *v, int y, int h, int w);
-	/* Pane-specific handling of a request; 1 if handled. */
+	/* The view's own meaning of a request (an int holding enum view_next). */
 	int (*request)(struct tui *t, struct view *v, enum request r);
+	/* A printable character no request of the context takes (UTF-8). */
+	enum view_next (*type)(struct tui *t, struct view *v, const char *mb, size_t len);
 	/* Enter on the selected row. */
 	void (*enter)(struct tui *t, struct view *v);
-	/* What an export of this pane writes (pane and item table). */
+	/* What an export of this view writes (pane and item table). */
 	void (*export_req)(struct tui *t, struct view *v, struct export_req *q);
+	/* The item table the header's figures are about; NULL: models. */
+	enum ht_kind (*kind)(const struct view *v);
+	/* A pushed view leaving the stack (before its state is freed). */
+	void (*close)(struct tui *t, struct view *v);
 };
 
 struct view {
 	const struct view_ops *ops;
-	size_t n;           /* rows */
-	size_t sel, top;    /* selected row, first row shown */
+	const char *key;    /* a pane's name (panes.h); NULL for a pushed view */
+	int tab;            /* a pane's number in the tab bar, 0 for a pushed view */
+	/* The list position, as the list model sees it (listmodel.h). */
+	union {
+		struct list_model list;
+		struct { size_t n, sel, top; };
+	};
 	int sort;           /* enum eng_sort */
 	int desc;
-	int mode;           /* pane-specific toggle (regions: countries/groups) */
+	int mode;           /* view-specific toggle (regions: countries/groups) */
 	uint64_t gen;       /* results generation it was opened for; 0 never */
 	uint32_t item;      /* detail: table row; kind in mode */
 	uint64_t sel_id;    /* ident of the selected row when last shown */
@@ -89,7 +120,8 @@ struct view {
 #define TUI_STACK_MAX 32
 
 struct tui_frame {
-	int view;           /* index into tui.views */
+	struct view *v;
+	int owned;          /* a pushed view: closed and freed when it leaves */
 	struct filter filter;
 	int filter_set;     /* 1: the drill-down changed the filter; back restores it */
 };
@@ -103,17 +135,20 @@ struct tui {
 	struct eng_result *res[HT_KIND_COUNT];
 	uint64_t res_gen[HT_KIND_COUNT];
 	uint64_t gen;       /* bumps on every filter change */
-	struct view *views;
-	unsigned n_views;
-	int cur;
-	struct tui_frame stack[TUI_STACK_MAX];
-	unsigned depth;
+	struct view views[HT_PANE_COUNT];  /* the panes, in registry order */
+	struct tui_frame stack[TUI_STACK_MAX];  /* stack[0] is a pane */
+	unsigned depth;     /* frames in use, at least 1 */
+	enum request queued; /* run after the request being handled */
+	int key;            /* the key being handled (the pane number keys read it) */
 	char msg[1024];
 	int msg_err;
 	char search[FILTER_SEARCH_MAX];
 	int rows, cols;
+	int cursor_y, cursor_x; /* where a prompt wants the cursor, -1: hidden */
 	int quit;
 	const struct engine *prepared; /* engine_prepare_step has finished on it */
+	/* The tab bar as last drawn, for clicks. */
+	int tab_x[HT_PANE_COUNT], tab_w[HT_PANE_COUNT], n_tabs;
 };
 
 /* The result for an item table under the current filter (computed at most
@@ -122,15 +157,15 @@ struct eng_result *tui_result(struct tui *t, enum ht_kind k);
 
 /* Panes that show one engine ranking (Regions, Orgs) keep a private state
  * whose first member is a struct view_rank.  view_rank_open (re)computes the
- * ranking of pane into a state of size bytes and returns it (NULL: no rows);
- * view_rank_done frees it. */
+ * ranking of pane and returns v->priv (NULL: no rows); view_rank_done
+ * frees the rows. */
 struct view_rank {
 	struct eng_row *rows;
 	enum eng_pane pane;
 	int tr_all;         /* sorted by trending: every rows[].trending is made */
 	uint64_t *tr_made;  /* else a bit per 64 rows whose trending is made; NULL: none */
 };
-void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane, size_t size);
+void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane);
 void view_rank_done(struct view *v);
 /* The Trending cell of row i: makes rows[i].trending, with the rest of its
  * block of 64 rows, the first time it is asked after an open, so the column
@@ -138,33 +173,49 @@ void view_rank_done(struct view *v);
  * first block (engine_rank_trending) and little for the next ones.  "?"
  * when memory ran out. */
 void view_rank_trending_cell(struct tui *t, struct view *v, size_t i, char *buf, size_t len);
-/* Changes the filter: pushes the old one for undo, recomputes. */
+
+/* Line y of a view with no row: what to do about it (keys from the table). */
+void view_draw_nothing(int y, int w);
+
+/* Changes the filter: pushes the old one for undo; views re-open. */
 void tui_set_filter(struct tui *t, const struct filter *f);
-/* Switches to a pane by key, pushing the current one on the back stack;
- * with f, the new filter is set too and back restores the old one. */
+/* Drill-down: pushes a pane by name over the current view; with f, the
+ * new filter is set too and back restores the old one. */
 void tui_push(struct tui *t, const char *key, const struct filter *f);
-struct view *tui_view(struct tui *t, const char *key);
+/* Pushes a new view of ops (detail, help, picker, prompt, question) and
+ * returns it, its private state allocated; NULL when memory ran out (the
+ * message line says so). */
+struct view *tui_open(struct tui *t, const struct view_ops *ops);
+/* The view on top of the stack, and the pane or full-screen view under the
+ * overlays (what the header and status line are about). */
+struct view *tui_top(struct tui *t);
+struct view *tui_shown(struct tui *t);
 void tui_message(struct tui *t, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* A line prompt that edits like a shell line.  1 accepted, 0 cancelled.
- * changed (may be NULL) is called after every edit with the text so far. */
-int tui_prompt(struct tui *t, const char *label, char *buf, size_t len,
-	       void (*changed)(struct tui *t, const char *text, void *ctx), void *ctx);
-/* Leaves a pushed view (help) and runs a request on the pane below. */
-void tui_run_request(struct tui *t, enum request r);
-/* Redraws the whole screen. */
-void tui_draw(struct tui *t);
 
-/* Pickers (picker.c): multi-select of countries, country groups and
- * organisation types, each entry with its share; a change goes through
- * tui_set_filter. */
-void picker_country(struct tui *t);
-void picker_group(struct tui *t);
-void picker_orgtype(struct tui *t);
+/* Line prompts (prompt.c): a view over the message line that edits a line
+ * (lineedit.h).  changed (may be NULL) runs after each edit; done runs once
+ * as the prompt leaves, accepted or not.  ctx (ctx_size bytes) is copied
+ * and handed back to both.  Returns 0, or -1 when memory ran out. */
+typedef void (*prompt_changed_fn)(struct tui *t, const char *text, void *ctx);
+typedef void (*prompt_done_fn)(struct tui *t, const char *text, int accepted, void *ctx);
+int prompt_open(struct tui *t, const char *label, const char *text, size_t max,
+		prompt_changed_fn changed, prompt_done_fn done, const void *ctx, size_t ctx_size);
+/* A yes/no question on the message line; done gets 1 for yes. */
+typedef void (*confirm_done_fn)(struct tui *t, int yes, void *ctx);
+int confirm_open(struct tui *t, const char *question, confirm_done_fn done, const void *ctx, size_t ctx_size);
 
-/* Panes. */
-extern const struct view_ops view_models_ops, view_datasets_ops, view_regions_ops,
-	view_orgs_ops, view_trends_ops, view_conc_ops, view_detail_ops, view_help_ops;
+/* Pickers (picker.c): multi-select of the values of one filter dimension
+ * (countries, country groups, organisation types), each with its share;
+ * a change goes through tui_set_filter. */
+enum picker_dim { PICKER_COUNTRY, PICKER_GROUP, PICKER_ORGTYPE };
+void picker_open(struct tui *t, enum picker_dim dim);
+
+/* Panes (panes.h) and the views pushed over them. */
+#define VIEW_PANE_DECL(sym, key) extern const struct view_ops view_##sym##_ops;
+HT_PANES(VIEW_PANE_DECL)
+#undef VIEW_PANE_DECL
+extern const struct view_ops view_detail_ops, view_help_ops;
 
 /* Opens the detail view of one item. */
 void view_detail_show(struct tui *t, enum ht_kind k, uint32_t row);

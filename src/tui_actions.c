@@ -1,0 +1,454 @@
+/* tui_actions.c - what a request means on a pane when the pane does not
+ * say otherwise: moving, sorting, searching, the filter prompts and
+ * toggles, undo, export and the ':' commands (see tui_kernel.h).  Whatever
+ * asks the user something pushes a prompt, picker or question and goes on
+ * in that view's done() callback: nothing here reads a key. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <curses.h>
+
+#include "hubtop/draw.h"
+#include "hubtop/tui_kernel.h"
+
+/* ---- sorting ----------------------------------------------------------------- */
+
+void tui_sort(struct tui *t, struct view *v, int sort)
+{
+	list_sort_choose(&v->sort, &v->desc, sort, SORT_NAME);
+	tui_view_open(t, v);
+}
+
+static void tui_sort_step(struct tui *t, struct view *v, int dir)
+{
+	const struct view_ops *o = v->ops;
+	int sorts[16], shown[16], s;
+	unsigned n = o->n_cols < 16 ? o->n_cols : 16;
+	if (!n)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		sorts[i] = o->cols[i].sort;
+		/* Columns the screen is too narrow for are skipped. */
+		shown[i] = v->col_w[i] > 0;
+	}
+	if ((s = list_sort_step(sorts, shown, n, v->sort, dir)) >= 0) {
+		v->sort = s;
+		v->desc = s != SORT_NAME;
+		tui_view_open(t, v);
+	}
+}
+
+/* ---- searching and the text filter ----------------------------------------- */
+
+static int tui_row_matches(struct tui *t, struct view *v, size_t row, const char *needle)
+{
+	char buf[512];
+	const char *s;
+	double bar;
+	if (v->ops->text) {
+		s = v->ops->text(t, v, row, buf, sizeof buf);
+	} else {
+		buf[0] = '\0';
+		v->ops->cell(t, v, row, 0, buf, sizeof buf, &bar);
+		s = buf;
+	}
+	return s && strcasestr(s, needle) != NULL;
+}
+
+static int tui_find(struct tui *t, struct view *v, const char *needle, size_t from, int dir)
+{
+	if (!*needle || !v->n || !v->ops->cell)
+		return 0;
+	for (size_t i = 0; i < v->n; i++) {
+		size_t row = dir > 0 ? (from + i) % v->n : (from + v->n - i % v->n) % v->n;
+		if (tui_row_matches(t, v, row, needle)) {
+			v->sel = row;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+struct tui_search_ctx {
+	struct view *v;     /* the pane searched, under the prompt */
+	size_t origin;      /* its selection before: Esc goes back there */
+};
+
+static void tui_search_changed(struct tui *t, const char *text, void *ctx)
+{
+	struct tui_search_ctx *c = ctx;
+	snprintf(t->search, sizeof t->search, "%s", text);
+	tui_find(t, c->v, text, c->v->sel, 1);
+}
+
+static void tui_search_done(struct tui *t, const char *text, int accepted, void *ctx)
+{
+	struct tui_search_ctx *c = ctx;
+	if (!accepted) {
+		c->v->sel = c->origin;
+		return;
+	}
+	snprintf(t->search, sizeof t->search, "%s", text);
+	if (text[0] && !tui_row_matches(t, c->v, c->v->sel, text))
+		tui_message(t, 1, "No row matches '%s'", text);
+}
+
+static void tui_filter_text(struct tui *t, const char *text)
+{
+	struct filter f = t->filter;
+	char err[256];
+	if (filter_set(&f, "search", text, err, sizeof err) == 0)
+		tui_filter_replace(t, &f, 0);
+	else
+		tui_message(t, 1, "%s", err);
+}
+
+static void tui_filter_changed(struct tui *t, const char *text, void *ctx)
+{
+	(void)ctx;
+	if (!tui_input_pending())   /* otherwise: with the last key, or on Enter */
+		tui_filter_text(t, text);
+}
+
+static void tui_filter_text_done(struct tui *t, const char *text, int accepted, void *ctx)
+{
+	const struct filter *old = ctx;
+	if (accepted) {
+		/* Applied while typing (unless keys came faster than the engine):
+		 * make sure the final text is in, then remember the change for
+		 * undo. */
+		tui_filter_text(t, text);
+		if (!filter_equal(old, &t->filter))
+			tui_undo_push(t, old);
+	} else {
+		tui_filter_replace(t, old, 0);
+	}
+}
+
+/* ---- filter prompts ------------------------------------------------------- */
+
+/* filter_set, and for a task, library or licence the snapshot's check too:
+ * of that key alone, so a value kept from elsewhere does not block it. */
+static int tui_filter_set(struct tui *t, struct filter *f, const char *key, const char *value,
+			  char *err, size_t len)
+{
+	struct filter one;
+	if (filter_set(f, key, value, err, len) != 0)
+		return -1;
+	if (!strcmp(key, "org"))
+		return filter_check_orgs(f, t->s->attr, t->s->dir, err, len);
+	if (strcmp(key, "task") && strcmp(key, "library") && strcmp(key, "license"))
+		return 0;
+	filter_init(&one);
+	filter_set(&one, key, value, NULL, 0);
+	return filter_check_terms(&one, t->s->snap, err, len);
+}
+
+struct tui_filter_ctx {
+	char key[32];
+};
+
+static void tui_filter_prompt_done(struct tui *t, const char *text, int accepted, void *ctx)
+{
+	const struct tui_filter_ctx *c = ctx;
+	struct filter f = t->filter;
+	char err[1024];
+	if (!accepted)
+		return;
+	if (tui_filter_set(t, &f, c->key, text, err, sizeof err) != 0) {
+		tui_message(t, 1, "%s", err);
+		return;
+	}
+	tui_set_filter(t, &f);
+	if (text[0])
+		tui_message(t, 0, "%s = %s", c->key, text);
+	else
+		tui_message(t, 0, "%s cleared", c->key);
+}
+
+static void tui_filter_prompt(struct tui *t, const char *key, const char *label)
+{
+	struct tui_filter_ctx c;
+	char buf[256];
+	snprintf(c.key, sizeof c.key, "%s", key);
+	filter_get(&t->filter, key, buf, sizeof buf);
+	prompt_open(t, label, buf, sizeof buf, NULL, tui_filter_prompt_done, &c, sizeof c);
+}
+
+/* ---- export ------------------------------------------------------------------ */
+
+struct tui_export_ctx {
+	struct export_req q;
+	char path[1024];
+};
+
+static void tui_export_write(struct tui *t, const struct tui_export_ctx *c)
+{
+	char err[1024];
+	struct eng_result *r = tui_result(t, c->q.items);
+	long n = export_to_path(c->path, t->s->eng, r, &c->q, err, sizeof err);
+	if (n < 0)
+		tui_message(t, 1, "Export failed: %s", err);
+	else
+		tui_message(t, 0, "Exported %ld rows (%s) to %s", n, engine_pane_key(c->q.pane), c->path);
+}
+
+static void tui_export_confirmed(struct tui *t, int yes, void *ctx)
+{
+	struct tui_export_ctx *c = ctx;
+	if (yes)
+		tui_export_write(t, c);
+	else
+		tui_message(t, 0, "Not overwritten: %s", c->path);
+}
+
+static void tui_export_named(struct tui *t, const char *path, int accepted, void *ctx)
+{
+	struct tui_export_ctx *c = ctx;
+	char question[1200];
+	struct stat st;
+	if (!accepted || !path[0]) {
+		tui_message(t, 0, "Export cancelled");
+		return;
+	}
+	snprintf(c->path, sizeof c->path, "%s", path);
+	const char *ext = strrchr(path, '.');
+	if (ext && strcasecmp(ext, ".tsv") == 0)
+		c->q.format = EXPORT_TSV;
+	else if (ext && (strcasecmp(ext, ".jsonl") == 0 || strcasecmp(ext, ".json") == 0))
+		c->q.format = EXPORT_JSONL;
+	if (strcmp(path, "-") == 0) {
+		tui_message(t, 1, "Export to standard output is for `hubtop export`; give a file name");
+		return;
+	}
+	if (stat(path, &st) == 0) {
+		snprintf(question, sizeof question, "%s exists. Overwrite it? (%s/%s) ", path,
+			 request_key_hint(REQ_CONFIRM_YES), request_key_hint(REQ_CONFIRM_NO));
+		confirm_open(t, question, tui_export_confirmed, c, sizeof *c);
+		return;
+	}
+	tui_export_write(t, c);
+}
+
+static void tui_export(struct tui *t, struct view *v)
+{
+	struct tui_export_ctx c;
+	char day[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(&c, 0, sizeof c);
+	c.q.pane = PANE_MODELS;
+	c.q.items = HT_MODELS;
+	c.q.sort = (enum eng_sort)v->sort;
+	c.q.desc = v->desc;
+	c.q.format = EXPORT_CSV;
+	if (v->ops->export_req)
+		v->ops->export_req(t, v, &c.q);
+	/* The local day: the name is for the user, not a timestamp. */
+	localtime_r(&now, &tm);
+	strftime(day, sizeof day, "%Y%m%d", &tm);
+	snprintf(c.path, sizeof c.path, "./hubtop-%s-%s.csv", engine_pane_key(c.q.pane), day);
+	prompt_open(t, "Export to (.csv .tsv .jsonl): ", c.path, sizeof c.path, NULL, tui_export_named, &c,
+		    sizeof c);
+}
+
+/* ---- the ':' prompt -------------------------------------------------------- */
+
+static void tui_command_done(struct tui *t, const char *text, int accepted, void *ctx)
+{
+	char line[512], err[1024];
+	struct view *v = tui_top(t);
+	(void)ctx;
+	snprintf(line, sizeof line, "%s", text);
+	if (!accepted || !line[0])
+		return;
+	char *save = NULL, *cmd = strtok_r(line, " ", &save);
+	if (!cmd)
+		return;
+	if (strcmp(cmd, "filter") == 0 || strcmp(cmd, "f") == 0) {
+		char *key = strtok_r(NULL, " ", &save);
+		char *val = save ? save : (char *)"";
+		struct filter f = t->filter;
+		if (!key) {
+			tui_message(t, 1, "Usage: filter KEY VALUE (keys: country group org-type author task library license search created min-downloads gated window by)");
+			return;
+		}
+		while (*val == ' ')
+			val++;
+		if (tui_filter_set(t, &f, key, val, err, sizeof err) != 0) {
+			tui_message(t, 1, "%s", err);
+			return;
+		}
+		tui_set_filter(t, &f);
+		return;
+	}
+	if (strcmp(cmd, "sort") == 0) {
+		char *key = strtok_r(NULL, " ", &save);
+		int s = key ? engine_sort_find(key) : -1;
+		if (s < 0) {
+			tui_message(t, 1, "Usage: sort KEY (downloads, likes, trending, created, count, name)");
+			return;
+		}
+		v->sort = s;
+		v->desc = s != SORT_NAME;
+		tui_view_open(t, v);
+		return;
+	}
+	if (pane_index(cmd) >= 0) {
+		tui_switch(t, tui_view(t, cmd));
+		return;
+	}
+	enum request r = request_find(cmd);
+	if (r == REQ_NONE || request_info(r)->context != REQ_CTX_PANE) {
+		tui_message(t, 1, "Unknown command '%s': see %s for the request names, or filter KEY VALUE, sort KEY",
+			    cmd, request_key_hint(REQ_HELP));
+		return;
+	}
+	t->queued = r;
+}
+
+/* ---- the default meaning of each request on a pane -------------------------- */
+
+static enum view_next tui_pane_request(struct tui *t, struct view *v, enum request r)
+{
+	size_t page = (size_t)tui_list_height(t);
+	struct filter f;
+
+	switch (r) {
+	case REQ_PANE_NEXT: tui_cycle(t, 1); break;
+	case REQ_PANE_PREV: tui_cycle(t, -1); break;
+	case REQ_PANE_GOTO: {
+		char names[256];
+		if (t->key >= '1' && t->key < '1' + HT_PANE_COUNT)
+			tui_switch(t, &t->views[t->key - '1']);
+		else if (t->key >= '1' && t->key <= '9')
+			tui_message(t, 0, "No action on '%c' (%s lists the keys)", t->key, request_key_hint(REQ_HELP));
+		else
+			tui_message(t, 1, "Which pane? Its number, or :NAME (%s)", pane_names(names, sizeof names));
+		break;
+	}
+	case REQ_ENTER:
+		if (v->ops->enter && v->n)
+			v->ops->enter(t, v);
+		break;
+	case REQ_BACK: return t->depth > 1 ? VIEW_POP : VIEW_DONE;
+	case REQ_MOVE_UP: list_move(&v->list, -1); break;
+	case REQ_MOVE_DOWN: list_move(&v->list, 1); break;
+	case REQ_PAGE_UP: list_page(&v->list, -1, page); break;
+	case REQ_PAGE_DOWN: list_page(&v->list, 1, page); break;
+	case REQ_FIRST: list_first(&v->list); break;
+	case REQ_LAST: list_last(&v->list); break;
+	case REQ_SORT_PREV: tui_sort_step(t, v, -1); break;
+	case REQ_SORT_NEXT: tui_sort_step(t, v, 1); break;
+	case REQ_SORT_REVERSE: v->desc = !v->desc; return VIEW_REOPEN;
+	case REQ_SORT_DOWNLOADS: tui_sort(t, v, SORT_DOWNLOADS); break;
+	case REQ_SORT_LIKES: tui_sort(t, v, SORT_LIKES); break;
+	case REQ_SORT_TRENDING: tui_sort(t, v, SORT_TRENDING); break;
+	case REQ_SORT_CREATED: tui_sort(t, v, SORT_CREATED); break;
+	case REQ_SORT_COUNT: tui_sort(t, v, SORT_COUNT); break;
+	case REQ_SORT_NAME: tui_sort(t, v, SORT_NAME); break;
+	case REQ_SEARCH: {
+		struct tui_search_ctx c = { v, v->sel };
+		prompt_open(t, "Search: ", "", FILTER_SEARCH_MAX, tui_search_changed, tui_search_done, &c, sizeof c);
+		break;
+	}
+	case REQ_FIND_NEXT:
+	case REQ_FIND_PREV:
+		if (!t->search[0])
+			tui_message(t, 0, "No search yet: press %s first", request_key_hint(REQ_SEARCH));
+		else if (!tui_find(t, v, t->search, r == REQ_FIND_NEXT ? v->sel + 1 : (v->sel ? v->sel - 1 : v->n - 1),
+				   r == REQ_FIND_NEXT ? 1 : -1))
+			tui_message(t, 1, "No row matches '%s'", t->search);
+		break;
+	case REQ_FILTER_TEXT:
+		prompt_open(t, "Filter: ", t->filter.search, FILTER_SEARCH_MAX, tui_filter_changed,
+			    tui_filter_text_done, &t->filter, sizeof t->filter);
+		break;
+	case REQ_PICK_COUNTRY: picker_open(t, PICKER_COUNTRY); break;
+	case REQ_PICK_ORGTYPE: picker_open(t, PICKER_ORGTYPE); break;
+	case REQ_PICK_GROUP: picker_open(t, PICKER_GROUP); break;
+	case REQ_FILTER_TASK: tui_filter_prompt(t, "task", "Task (pipeline tag, empty: any): "); break;
+	case REQ_FILTER_LIBRARY: tui_filter_prompt(t, "library", "Library (empty: any): "); break;
+	case REQ_FILTER_LICENSE: tui_filter_prompt(t, "license", "Licence (empty: any): "); break;
+	case REQ_FILTER_MINDL: tui_filter_prompt(t, "min-downloads", "Minimum downloads (empty: none): "); break;
+	case REQ_FILTER_DATES: tui_filter_prompt(t, "created", "Created (2024..2025, 2024-03-01.., ..2023): "); break;
+	case REQ_TOGGLE_WINDOW:
+		f = t->filter;
+		f.window = f.window == WIN_ALL ? WIN_30D : WIN_ALL;
+		tui_set_filter(t, &f);
+		if (f.window == WIN_ALL && !engine_has_alltime(t->s->eng, HT_MODELS))
+			tui_message(t, 0, "Downloads: all time: n/a, the snapshot has no all-time counts "
+				    "(%s: back to 30 days)", request_key_hint(REQ_TOGGLE_WINDOW));
+		else
+			tui_message(t, 0, "Downloads: %s", f.window == WIN_ALL ? "all time" : "last 30 days");
+		break;
+	case REQ_TOGGLE_OF:
+		f = t->filter;
+		f.of = f.of == OF_ATTRIBUTED ? OF_ALL : OF_ATTRIBUTED;
+		tui_set_filter(t, &f);
+		tui_message(t, 0, "Shares: %s", f.of == OF_ATTRIBUTED
+			    ? "of attributed downloads (unknown country, group or type left out)"
+			    : "of all downloads");
+		break;
+	case REQ_TOGGLE_LEVEL:
+		f = t->filter;
+		f.level = f.level == LEVEL_ACCOUNT ? LEVEL_ORG : LEVEL_ACCOUNT;
+		tui_set_filter(t, &f);
+		tui_message(t, 0, "Orgs: %s", f.level == LEVEL_ACCOUNT ? "single accounts"
+					   : "organisations (all their accounts together)");
+		break;
+	case REQ_TOGGLE_ATTRIB:
+		f = t->filter;
+		f.by = f.by == ATTRIB_LINEAGE ? ATTRIB_UPLOADER : ATTRIB_LINEAGE;
+		tui_set_filter(t, &f);
+		tui_message(t, 0, "Attribution: %s", f.by == ATTRIB_LINEAGE ? "lineage (root base model's owner)" : "uploader");
+		break;
+	case REQ_UNDO:
+		if (!t->n_undo) {
+			tui_message(t, 0, "Nothing to undo");
+		} else {
+			t->filter = t->undo[--t->n_undo];
+			t->gen++;
+			tui_message(t, 0, "Filter change undone");
+		}
+		break;
+	case REQ_CLEAR:
+		filter_init(&f);
+		f.window = t->filter.window;
+		f.by = t->filter.by;
+		f.level = t->filter.level;
+		tui_set_filter(t, &f);
+		tui_message(t, 0, "All filters cleared (%s: undo)", request_key_hint(REQ_UNDO));
+		break;
+	case REQ_EXPORT: tui_export(t, v); break;
+	case REQ_REFRESH: tui_refresh_start(t); break;
+	case REQ_REFRESH_CANCEL:
+		if (tui_refresh_running())
+			tui_refresh_cancel(t);
+		break;
+	case REQ_HELP: tui_open(t, &view_help_ops); break;
+	case REQ_PROMPT: prompt_open(t, ":", "", 512, NULL, tui_command_done, NULL, 0); break;
+	case REQ_REDRAW: clearok(curscr, TRUE); break;
+	case REQ_QUIT_BACK: return t->depth > 1 ? VIEW_POP : VIEW_QUIT;
+	case REQ_QUIT: return VIEW_QUIT;
+	default: break; /* a toggle no view of this pane has (g), or another context's */
+	}
+	return VIEW_DONE;
+}
+
+enum view_next tui_request(struct tui *t, enum request r)
+{
+	struct view *v = tui_top(t);
+	enum view_next next = VIEW_PASS;
+	if (v->ops->keys == REQ_CTX_PANE)
+		tui_view_ready(t, v);
+	if (v->ops->request)
+		next = (enum view_next)v->ops->request(t, v, r);
+	if (next == VIEW_PASS && v->ops->keys == REQ_CTX_PANE)
+		next = tui_pane_request(t, v, r);
+	return next;
+}
