@@ -522,14 +522,15 @@ double engine_attributed_share(const struct eng_result *r)
 }
 
 /* The earliest creation among a cell's matches: its rows in creation order
- * (kd->cby), the first that matches.  Only rows that do not match are
+ * (kd->cell_by_created), the first that matches.  Only rows that do not match are
  * passed over, so a complement pass costs no more than it was. */
 static uint64_t cell_first_created(const struct kdata *kd, const struct ord *o, int mode,
 				   const struct match_set *ms, const int64_t *created, uint32_t cell)
 {
-	const uint32_t *cby = kd->cby[mode];
-	for (uint32_t j = kd->cby_off[mode][cell]; j < kd->cby_off[mode][cell + 1]; j++) {
-		uint32_t row = cby[j], rk = o->rank ? o->rank[row] : row;
+	const uint32_t *cell_by_created = kd->cell_by_created[mode];
+	for (uint32_t j = kd->cell_by_created_off[mode][cell]; j < kd->cell_by_created_off[mode][cell + 1];
+	     j++) {
+		uint32_t row = cell_by_created[j], rk = o->rank ? o->rank[row] : row;
 		if ((ms->bits[rk >> 6] >> (rk & 63)) & 1)
 			return (uint64_t)created[row];
 	}
@@ -650,7 +651,7 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 	{
 		const struct cell_tot *ct = kd->ctot[mode];
 		uint64_t k = 0;
-		if (eng_kd_cby(e, kind, mode))
+		if (eng_kd_cell_by_created(e, kind, mode))
 			return -1;
 #define NON_MATCH_ADD(RK)                                                       \
 	do {                                                                    \
@@ -814,18 +815,18 @@ static const uint64_t *cell_bits(struct engine *e, enum ht_kind kind, int win, i
 	uint32_t n = kd->n, pass = 0;
 	size_t nw = words_of(n);
 	int most;
-	if (eng_ord_crk(e, kind, win, mode))
+	if (eng_ord_cell_ranks(e, kind, win, mode))
 		return NULL;
 	for (uint32_t i = 0; i < e->n_cells; i++)
 		if (e->cell_ok[i])
-			pass += o->crk_off[mode][i + 1] - o->crk_off[mode][i];
+			pass += o->cell_ranks_off[mode][i + 1] - o->cell_ranks_off[mode][i];
 	most = (uint64_t)pass * 2 > n;
 	memset(e->cbits, most ? 0xff : 0, (nw + 1) * sizeof *e->cbits);
 	for (uint32_t i = 0; i < e->n_cells; i++) {
-		const uint32_t *rk = o->crk[mode];
+		const uint32_t *rk = o->cell_ranks[mode];
 		if ((e->cell_ok[i] != 0) == most)
 			continue;
-		for (uint32_t j = o->crk_off[mode][i]; j < o->crk_off[mode][i + 1]; j++)
+		for (uint32_t j = o->cell_ranks_off[mode][i]; j < o->cell_ranks_off[mode][i + 1]; j++)
 			e->cbits[rk[j] >> 6] ^= (uint64_t)1 << (rk[j] & 63);
 	}
 	return e->cbits;

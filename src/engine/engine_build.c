@@ -69,8 +69,8 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 	struct acct_tot *at = calloc((size_t)na + 1, sizeof *at);
 	kd->goff[m] = off;
 	kd->gperm[m] = gp;
-	kd->gdl[m][0] = g0;
-	kd->gdl[m][1] = g1;
+	kd->gdownloads[m][0] = g0;
+	kd->gdownloads[m][1] = g1;
 	kd->glikes[m] = gl;
 	kd->gcreated[m] = gc;
 	kd->atot[m] = at;
@@ -231,8 +231,8 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		/* Datasets: both modes are the uploader, one grouping serves. */
 		kd->goff[m] = kd->goff[m - 1];
 		kd->gperm[m] = kd->gperm[m - 1];
-		kd->gdl[m][0] = kd->gdl[m - 1][0];
-		kd->gdl[m][1] = kd->gdl[m - 1][1];
+		kd->gdownloads[m][0] = kd->gdownloads[m - 1][0];
+		kd->gdownloads[m][1] = kd->gdownloads[m - 1][1];
 		kd->glikes[m] = kd->glikes[m - 1];
 		kd->gcreated[m] = kd->gcreated[m - 1];
 		kd->atot[m] = kd->atot[m - 1];
@@ -242,13 +242,13 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		/* Leave nothing half made: the next call starts again. */
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
-		free(kd->gdl[m][0]);
-		free(kd->gdl[m][1]);
+		free(kd->gdownloads[m][0]);
+		free(kd->gdownloads[m][1]);
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
 		free(kd->atot[m]);
 		kd->goff[m] = kd->gperm[m] = kd->glikes[m] = NULL;
-		kd->gdl[m][0] = kd->gdl[m][1] = kd->gcreated[m] = NULL;
+		kd->gdownloads[m][0] = kd->gdownloads[m][1] = kd->gcreated[m] = NULL;
 		kd->atot[m] = NULL;
 		return -1;
 	}
@@ -330,14 +330,14 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 	return ord_uni(o, n);
 }
 
-/* o->crk and o->crk_off of a mode: a counting sort of the ranks by cell. */
-int eng_ord_crk(struct engine *e, enum ht_kind kind, int win, int m)
+/* o->cell_ranks and o->cell_ranks_off of a mode: a counting sort of the ranks by cell. */
+int eng_ord_cell_ranks(struct engine *e, enum ht_kind kind, int win, int m)
 {
 	struct kdata *kd = &e->k[kind];
 	struct ord *o = &kd->o[win];
 	uint32_t n = kd->n, nc = e->n_cells, *off, *pos, *rk;
 	const uint16_t *cell;
-	if (o->crk[m])
+	if (o->cell_ranks[m])
 		return 0;
 	if (eng_ord_base(e, kind, win, m))
 		return -1;
@@ -360,8 +360,8 @@ int eng_ord_crk(struct engine *e, enum ht_kind kind, int win, int m)
 	for (uint32_t i = 0; i < n; i++)
 		rk[pos[cell[i]]++] = i;
 	free(pos);
-	o->crk[m] = rk;
-	o->crk_off[m] = off;
+	o->cell_ranks[m] = rk;
+	o->cell_ranks_off[m] = off;
 	return 0;
 }
 
@@ -450,7 +450,7 @@ const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win)
 	return o->trending = o->trending_own;
 }
 
-/* kd->ttot and kd->atr of a mode: one pass over the rows. */
+/* kd->cell_trending and kd->acct_trending of a mode: one pass over the rows. */
 int eng_kd_trending(struct engine *e, enum ht_kind kind, int m)
 {
 	struct kdata *kd = &e->k[kind];
@@ -458,7 +458,7 @@ int eng_kd_trending(struct engine *e, enum ht_kind kind, int m)
 	uint32_t na = e->a->n_accounts;
 	const uint16_t *cell;
 	uint64_t *ct, *at;
-	if (kd->ttot[m])
+	if (kd->cell_trending[m])
 		return 0;
 	if (eng_kd_mode(e, kind, m, 0) || !(acct = eng_view_acct(e, kind, m)))
 		return -1;
@@ -474,12 +474,12 @@ int eng_kd_trending(struct engine *e, enum ht_kind kind, int m)
 		ct[cell[i]] += tr[i];
 		at[acct[i] < na ? acct[i] : 0] += tr[i];
 	}
-	kd->ttot[m] = ct;
-	kd->atr[m] = at;
+	kd->cell_trending[m] = ct;
+	kd->acct_trending[m] = at;
 	return 0;
 }
 
-/* kd->cby and kd->cby_off of a mode (see struct kdata): the rows with a
+/* kd->cell_by_created and kd->cell_by_created_off of a mode (see struct kdata): the rows with a
  * known creation time sorted on (cell, creation order, row), by one radix
  * sort of those three packed in 64 bits; a qsort when they do not fit. */
 struct cby_ctx {
@@ -487,7 +487,7 @@ struct cby_ctx {
 	const int64_t *created;
 };
 
-static int cmp_cby(const void *pa, const void *pb, void *pc)
+static int cmp_cell_by_created(const void *pa, const void *pb, void *pc)
 {
 	const struct cby_ctx *c = pc;
 	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
@@ -498,23 +498,23 @@ static int cmp_cby(const void *pa, const void *pb, void *pc)
 	return (x > y) - (x < y);
 }
 
-int eng_kd_cby(struct engine *e, enum ht_kind kind, int m)
+int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m)
 {
 	struct kdata *kd = &e->k[kind];
 	const struct ht_table *t = &e->s->t[kind];
 	const uint16_t *cell;
 	const uint32_t *byc;
-	uint32_t n = kd->n, nc = e->n_cells, *off, *cby, *crank = NULL, k = 0;
+	uint32_t n = kd->n, nc = e->n_cells, *off, *cell_by_created, *crank = NULL, k = 0;
 	unsigned rb = bits_of(n ? n - 1 : 0), cb = bits_of(nc);
 	uint64_t *v = NULL;
-	if (kd->cby[m])
+	if (kd->cell_by_created[m])
 		return 0;
 	if (eng_kd_mode(e, kind, m, 0) || !(byc = eng_get_perm(e, kind, SORT_CREATED)))
 		return -1;
 	cell = kd->o[0].cell[m];
 	off = calloc((size_t)nc + 2, sizeof *off);
-	cby = table_big_alloc(((size_t)n + 1) * sizeof *cby);
-	if (!off || !cby)
+	cell_by_created = table_big_alloc(((size_t)n + 1) * sizeof *cell_by_created);
+	if (!off || !cell_by_created)
 		goto fail;
 	for (uint32_t i = 0; i < n; i++)
 		if (t->created[i] > 0)
@@ -538,22 +538,22 @@ int eng_kd_cby(struct engine *e, enum ht_kind kind, int m)
 		if (eng_radix_sort(v, k, rb, 2 * rb + cb))
 			goto fail;
 		for (uint32_t j = 0; j < k; j++)
-			cby[j] = (uint32_t)(v[j] & (((uint64_t)1 << rb) - 1));
+			cell_by_created[j] = (uint32_t)(v[j] & (((uint64_t)1 << rb) - 1));
 	} else {
 		struct cby_ctx c = { cell, t->created };
 		for (uint32_t i = 0; i < n; i++)
 			if (t->created[i] > 0)
-				cby[k++] = i;
-		qsort_r(cby, k, sizeof *cby, cmp_cby, &c);
+				cell_by_created[k++] = i;
+		qsort_r(cell_by_created, k, sizeof *cell_by_created, cmp_cell_by_created, &c);
 	}
 	free(crank);
 	free(v);
-	kd->cby[m] = cby;
-	kd->cby_off[m] = off;
+	kd->cell_by_created[m] = cell_by_created;
+	kd->cell_by_created_off[m] = off;
 	return 0;
 fail:
 	free(off);
-	free(cby);
+	free(cell_by_created);
 	free(crank);
 	free(v);
 	return -1;
@@ -649,8 +649,8 @@ static void kdata_free(struct kdata *kd)
 			free(o->cell[m]);
 			free(o->acct_own[m]);
 			free(o->grank[m]);
-			free(o->crk[m]);
-			free(o->crk_off[m]);
+			free(o->cell_ranks[m]);
+			free(o->cell_ranks_off[m]);
 		}
 		for (int c = 0; c < TERM_COLS; c++)
 			free(o->term[c]);
@@ -668,8 +668,8 @@ static void kdata_free(struct kdata *kd)
 	for (int m = 0; m < ENG_VIEWS; m++) {
 		free(kd->ctot[m]);
 		free(kd->cused[m]);
-		free(kd->cby[m]);
-		free(kd->cby_off[m]);
+		free(kd->cell_by_created[m]);
+		free(kd->cell_by_created_off[m]);
 		free(kd->aorder[m][0]);
 		free(kd->aorder[m][1]);
 		free(kd->apos[m][0]);
@@ -679,16 +679,16 @@ static void kdata_free(struct kdata *kd)
 		free(kd->cls_type[m]);
 		free(kd->cls_cg[m]);
 		free(kd->acct_cls[m]);
-		free(kd->ttot[m]);
-		free(kd->atr[m]);
+		free(kd->cell_trending[m]);
+		free(kd->acct_trending[m]);
 		free(kd->gtrending[m]);
 		if (m % ATTRIB_MODE_COUNT && kd->goff[m] == kd->goff[m - 1])
 			continue; /* shared with the uploader mode */
 		free(kd->atot[m]);
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
-		free(kd->gdl[m][0]);
-		free(kd->gdl[m][1]);
+		free(kd->gdownloads[m][0]);
+		free(kd->gdownloads[m][1]);
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
 	}
@@ -750,13 +750,13 @@ struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, c
 	e->cbits = malloc((words_of(s->t[HT_MODELS].n > s->t[HT_DATASETS].n ? s->t[HT_MODELS].n
 								      : s->t[HT_DATASETS].n) + 1) * sizeof *e->cbits);
 	e->acct_bits = calloc(words_of(a->n_accounts) + 1, sizeof *e->acct_bits);
-	e->kacc_n = a->n_accounts > s->n_terms ? a->n_accounts : s->n_terms;
+	e->key_sums_n = a->n_accounts > s->n_terms ? a->n_accounts : s->n_terms;
 	/* Random access per item: on huge pages where the system allows. */
-	e->kacc = table_big_alloc(((size_t)e->kacc_n + 1) * sizeof *e->kacc);
-	if (e->kacc)
-		memset(e->kacc, 0, ((size_t)e->kacc_n + 1) * sizeof *e->kacc);
-	e->touched = malloc(((size_t)e->kacc_n + 1) * sizeof *e->touched);
-	if (!e->cube || !e->cell_ok || !e->cbits || !e->acct_bits || !e->kacc || !e->touched)
+	e->key_sums = table_big_alloc(((size_t)e->key_sums_n + 1) * sizeof *e->key_sums);
+	if (e->key_sums)
+		memset(e->key_sums, 0, ((size_t)e->key_sums_n + 1) * sizeof *e->key_sums);
+	e->touched = malloc(((size_t)e->key_sums_n + 1) * sizeof *e->touched);
+	if (!e->cube || !e->cell_ok || !e->cbits || !e->acct_bits || !e->key_sums || !e->touched)
 		goto fail;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		if (kdata_init(e, (enum ht_kind)k))
@@ -783,8 +783,8 @@ void engine_free(struct engine *e)
 	free(e->acct_sorted);
 	free(e->acct_bits);
 	free(e->org_bits);
-	free(e->kacc);
-	free(e->ktr);
+	free(e->key_sums);
+	free(e->key_trending);
 	free(e->touched);
 	free(e);
 }

@@ -131,8 +131,8 @@ struct ord {
 	uint64_t *uni;           /* per 64-rank word: its downloads are all equal */
 	struct rank_rec *rec;    /* by rank, when every creation time fits 32 bits */
 	uint16_t *cell[ENG_VIEWS];
-	uint32_t *crk[ENG_VIEWS];      /* ranks grouped by cell, ascending */
-	uint32_t *crk_off[ENG_VIEWS];  /* n_cells + 1 offsets into crk */
+	uint32_t *cell_ranks[ENG_VIEWS];      /* ranks grouped by cell, ascending */
+	uint32_t *cell_ranks_off[ENG_VIEWS];  /* n_cells + 1 offsets into cell_ranks */
 	const uint32_t *acct[ENG_VIEWS]; /* the account each rank counts for */
 	uint32_t *acct_own[ENG_VIEWS];
 	uint32_t *grank[ENG_VIEWS];  /* kdata.gperm's rows as ranks (all-time) */
@@ -173,13 +173,13 @@ struct kdata {
 	 * accounts' unfiltered totals. */
 	uint32_t *goff[ENG_VIEWS];
 	uint32_t *gperm[ENG_VIEWS];
-	uint64_t *gdl[ENG_VIEWS][2];  /* window downloads in that order */
+	uint64_t *gdownloads[ENG_VIEWS][2];  /* window downloads in that order */
 	uint32_t *glikes[ENG_VIEWS];  /* likes in that order */
 	uint64_t *gcreated[ENG_VIEWS]; /* creation in that order, UINT64_MAX unknown */
 	/* Per cell, its rows with a known creation time, earliest first: the
 	 * earliest match of a cell is the first of them that matches. */
-	uint32_t *cby[ENG_VIEWS];
-	uint32_t *cby_off[ENG_VIEWS];
+	uint32_t *cell_by_created[ENG_VIEWS];
+	uint32_t *cell_by_created_off[ENG_VIEWS];
 	/* Accounts with items by unfiltered window downloads, descending, and
 	 * how many of them each (type, country+group) class holds: the orgs
 	 * ranking of a country/group/type filter is then the first accounts
@@ -202,8 +202,8 @@ struct kdata {
 	/* Trending, which only a ranking by it or an export's column reads,
 	 * so made on first use: per cell and per account, the unfiltered
 	 * sums; the scores in account-group order (kdata.gperm). */
-	uint64_t *ttot[ENG_VIEWS];
-	uint64_t *atr[ENG_VIEWS];
+	uint64_t *cell_trending[ENG_VIEWS];
+	uint64_t *acct_trending[ENG_VIEWS];
 	uint32_t *gtrending[ENG_VIEWS];
 	/* The organisation views (ENG_VIEWS above ATTRIB_MODE_COUNT): per
 	 * mode, the item -> organisation map (the representative account of
@@ -242,9 +242,9 @@ struct engine {
 	uint32_t *acct_sorted;  /* accounts by name, case-insensitive; built on first author filter */
 	uint64_t *acct_bits;
 	uint64_t *org_bits;     /* organisations a --org filter names; made on first one */
-	struct key_acc *kacc;   /* max(accounts, terms) */
-	uint64_t *ktr;          /* the same keys' trending, when a ranking asks; made on first use */
-	uint32_t kacc_n, gen;
+	struct key_acc *key_sums;   /* max(accounts, terms) */
+	uint64_t *key_trending;          /* the same keys' trending, when a ranking asks; made on first use */
+	uint32_t key_sums_n, gen;
 	uint32_t *touched;
 	unsigned prep;          /* engine_prepare_step: the next piece */
 	struct kdata k[HT_KIND_COUNT];
@@ -330,12 +330,12 @@ int eng_build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort
 const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups);
 int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m);
-int eng_ord_crk(struct engine *e, enum ht_kind kind, int win, int m);
+int eng_ord_cell_ranks(struct engine *e, enum ht_kind kind, int win, int m);
 int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col);
 int eng_ord_created(struct engine *e, enum ht_kind kind, int win);
 const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win);
 int eng_kd_trending(struct engine *e, enum ht_kind kind, int m);
-int eng_kd_cby(struct engine *e, enum ht_kind kind, int m);
+int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m);
 int eng_ord_rec(struct engine *e, enum ht_kind kind, int win);
 int eng_sort_accounts(struct engine *e);
 const struct match_set *eng_every_match(struct engine *e, enum ht_kind kind, int win);

@@ -233,7 +233,7 @@ static void row_set(struct eng_row *w, const struct eng_result *r, uint32_t key,
 }
 
 /* Sums per key (account or term) over the result's items, and with
- * with_tr their trending into e->ktr. Returns the number of keys touched
+ * with_tr their trending into e->key_trending. Returns the number of keys touched
  * (listed in e->touched). */
 static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum eng_pane pane, int with_tr)
 {
@@ -246,8 +246,8 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 	if (!rows || !keys)
 		return 0;
 	if (++e->gen == 0) {
-		for (uint32_t i = 0; i < e->kacc_n; i++)
-			e->kacc[i].gen = 0;
+		for (uint32_t i = 0; i < e->key_sums_n; i++)
+			e->key_sums[i].gen = 0;
 		e->gen = 1;
 	}
 	gen = e->gen;
@@ -256,23 +256,23 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 		int64_t cr = t->created[row];
 		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 		struct key_acc *k;
-		if (key >= e->kacc_n)
+		if (key >= e->key_sums_n)
 			key = 0;
-		k = &e->kacc[key];
+		k = &e->key_sums[key];
 		if (k->gen != gen) {
 			k->gen = gen;
 			k->count = 0;
 			k->downloads = k->likes = 0;
 			k->created = UINT64_MAX;
 			if (with_tr)
-				e->ktr[key] = 0;
+				e->key_trending[key] = 0;
 			e->touched[m++] = key;
 		}
 		k->count++;
 		k->downloads += dl[row];
 		k->likes += t->likes[row];
 		if (with_tr)
-			e->ktr[key] += t->trending[row];
+			e->key_trending[key] += t->trending[row];
 		if (ck < k->created)
 			k->created = ck;
 	}
@@ -299,10 +299,10 @@ static const char *acct_display(const struct engine *e, uint32_t ac, int own)
 
 static uint64_t sort_value(const struct engine *e, enum eng_sort sort, uint32_t key)
 {
-	const struct key_acc *k = &e->kacc[key];
+	const struct key_acc *k = &e->key_sums[key];
 	switch (sort) {
 	case SORT_LIKES: return k->likes;
-	case SORT_TRENDING: return e->ktr[key];
+	case SORT_TRENDING: return e->key_trending[key];
 	case SORT_COUNT: return k->count;
 	case SORT_CREATED: return k->created == UINT64_MAX ? 0 : k->created;
 	default: return k->downloads;
@@ -318,7 +318,7 @@ static size_t select_top(struct engine *e, uint32_t m, enum eng_sort sort, int d
 	for (uint32_t i = 0; i < m; i++) {
 		struct cand c;
 		if (i + 16 < m)
-			__builtin_prefetch(&e->kacc[e->touched[i + 16]]);
+			__builtin_prefetch(&e->key_sums[e->touched[i + 16]]);
 		c.key = e->touched[i];
 		c.v = sort_value(e, sort, c.key);
 		heap_offer(heap, &n, k, c, desc);
@@ -342,7 +342,7 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 {
 	const struct attrib *a = e->a;
 	const struct acct_tot *at = kd->atot[mode];
-	uint32_t na = a->n_accounts < e->kacc_n ? a->n_accounts : e->kacc_n, k = 0;
+	uint32_t na = a->n_accounts < e->key_sums_n ? a->n_accounts : e->key_sums_n, k = 0;
 	uint32_t *ord;
 	if (kd->aorder[mode][all])
 		return 0;
@@ -467,12 +467,12 @@ static int acct_passes(const struct engine *e, const struct result_priv *p, uint
 	return !p->cls_ok || p->cls_ok[type * e->n_cg + e->acct_cg[ac]];
 }
 
-/* Copies an account's unfiltered totals into e->kacc when its class
+/* Copies an account's unfiltered totals into e->key_sums when its class
  * (organisation type, country and group) passes the filter. */
 static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
 		      uint32_t ac, int all)
 {
-	struct key_acc *ka = &e->kacc[ac];
+	struct key_acc *ka = &e->key_sums[ac];
 
 	if (!acct_passes(e, p, ac))
 		return 0;
@@ -503,7 +503,7 @@ static void group_sum(const struct kdata *kd, const struct result_priv *p, const
 		      int all, uint32_t ac, struct key_acc *k)
 {
 	const uint32_t *off = kd->goff[mode], *gl = kd->glikes[mode];
-	const uint64_t *gd = kd->gdl[mode][all], *gc = kd->gcreated[mode], *bits = p->ms.bits;
+	const uint64_t *gd = kd->gdownloads[mode][all], *gc = kd->gcreated[mode], *bits = p->ms.bits;
 	uint32_t c = 0;
 	uint64_t d = 0, likes = 0, created = UINT64_MAX;
 	for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
@@ -556,13 +556,13 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 	const uint32_t *acct = o->acct[mode], *likes = o->likes, *perm = o->perm;
 	const uint64_t *dl = o->dl;
 	const int64_t *created = e->s->t[p->pub.kind].created;
-	uint32_t m = 0, gen, na = e->a->n_accounts < e->kacc_n ? e->a->n_accounts : e->kacc_n, nl = 0;
+	uint32_t m = 0, gen, na = e->a->n_accounts < e->key_sums_n ? e->a->n_accounts : e->key_sums_n, nl = 0;
 	struct acct_add *list = malloc(((size_t)p->ms.n + 1) * sizeof *list);
 	if (!list)
 		return -1;
 	if (++e->gen == 0) {
-		for (uint32_t i = 0; i < e->kacc_n; i++)
-			e->kacc[i].gen = 0;
+		for (uint32_t i = 0; i < e->key_sums_n; i++)
+			e->key_sums[i].gen = 0;
 		e->gen = 1;
 	}
 	gen = e->gen;
@@ -595,9 +595,9 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 	}
 	for (uint32_t i = 0; i < nl; i++) {
 		const struct acct_add *x = &list[i];
-		struct key_acc *k = &e->kacc[x->acct];
+		struct key_acc *k = &e->key_sums[x->acct];
 		if (i + 16 < nl)
-			__builtin_prefetch(&e->kacc[list[i + 16].acct], 1);
+			__builtin_prefetch(&e->key_sums[list[i + 16].acct], 1);
 		if (k->gen != gen) {
 			k->gen = gen;
 			k->count = 0;
@@ -614,7 +614,7 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 	return m;
 }
 
-/* Per-account sums of a result's items, for the orgs pane, left in e->kacc
+/* Per-account sums of a result's items, for the orgs pane, left in e->key_sums
  * for the accounts in e->touched[0..return) (-1: out of memory).
  *  - Filters on country, group and type alone: the unfiltered totals of the
  *    accounts that pass; for the first screen by downloads, the first
@@ -636,7 +636,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	int all = r->filter.window == WIN_ALL;
 	const struct acct_tot *at;
 	const uint32_t *gr;
-	uint32_t m = 0, na = a->n_accounts < e->kacc_n ? a->n_accounts : e->kacc_n;
+	uint32_t m = 0, na = a->n_accounts < e->key_sums_n ? a->n_accounts : e->key_sums_n;
 	int top = sort == SORT_DOWNLOADS && desc && limit;
 	if (eng_kd_mode(e, r->kind, mode, 1))
 		return -1;
@@ -678,10 +678,10 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 				break;
 			if (!acct_passes(e, p, ac))
 				continue;
-			acct_sum(e, kd, p, gr, mode, all, ac, &e->kacc[ac]);
-			if (!e->kacc[ac].count)
+			acct_sum(e, kd, p, gr, mode, all, ac, &e->key_sums[ac]);
+			if (!e->key_sums[ac].count)
 				continue;
-			cd.v = e->kacc[ac].downloads;
+			cd.v = e->key_sums[ac].downloads;
 			cd.key = ac;
 			heap_offer(heap, &nh, limit, cd, 1);
 		}
@@ -693,8 +693,8 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	for (uint32_t ac = 0; ac < na; ac++) {
 		if (!at[ac].count || !acct_passes(e, p, ac))
 			continue;
-		acct_sum(e, kd, p, gr, mode, all, ac, &e->kacc[ac]);
-		if (e->kacc[ac].count)
+		acct_sum(e, kd, p, gr, mode, all, ac, &e->key_sums[ac]);
+		if (e->key_sums[ac].count)
 			e->touched[m++] = ac;
 	}
 	return m;
@@ -722,7 +722,7 @@ static int result_trending(struct engine *e, struct result_priv *p)
 	if (eng_kd_trending(e, r->kind, mode) || !(tr = eng_ord_trending(e, r->kind, win)) ||
 	    !(ctr = calloc((size_t)e->n_cells + 1, sizeof *ctr)))
 		return -1;
-	ct = kd->ttot[mode];
+	ct = kd->cell_trending[mode];
 	if (p->cell_only) {
 		for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
 			uint32_t i = kd->cused[mode][j], cls = i % e->n_cls;
@@ -763,7 +763,7 @@ static int result_trending(struct engine *e, struct result_priv *p)
 	return 0;
 }
 
-/* e->ktr of the accounts keys[0..m): their matches' trending.  The
+/* e->key_trending of the accounts keys[0..m): their matches' trending.  The
  * unfiltered totals when the filter tests cells only; else for few matches
  * one pass over them, and otherwise per account its own class's cells or
  * a pass over its items. */
@@ -773,14 +773,15 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 	struct kdata *kd = &e->k[r->kind];
 	int mode = filter_view(&r->filter);
 	int all = r->filter.window == WIN_ALL;
-	uint32_t base = (uint32_t)OT_COUNT * e->n_cg, na = e->a->n_accounts < e->kacc_n ? e->a->n_accounts : e->kacc_n;
+	uint32_t base = (uint32_t)OT_COUNT * e->n_cg,
+		 na = e->a->n_accounts < e->key_sums_n ? e->a->n_accounts : e->key_sums_n;
 	const uint32_t *gr, *off, *gt;
 	const uint64_t *bits = p->ms.bits;
 	if (p->cell_only) {
 		if (eng_kd_trending(e, r->kind, mode))
 			return -1;
 		for (uint32_t i = 0; i < m; i++)
-			e->ktr[keys[i]] = kd->atr[mode][keys[i]];
+			e->key_trending[keys[i]] = kd->acct_trending[mode][keys[i]];
 		return 0;
 	}
 	if ((uint64_t)p->ms.n * 32 < kd->n) {
@@ -789,12 +790,12 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 			return -1;
 		/* Accounts with a match but not listed are summed too, unread. */
 		for (uint32_t i = 0; i < m; i++)
-			e->ktr[keys[i]] = 0;
+			e->key_trending[keys[i]] = 0;
 		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
 			__builtin_prefetch(&acct[rk]);
 			__builtin_prefetch(&tr[rk]);
 		}, {
-			e->ktr[acct[rk] < na ? acct[rk] : 0] += tr[rk];
+			e->key_trending[acct[rk] < na ? acct[rk] : 0] += tr[rk];
 		});
 		return 0;
 	}
@@ -814,7 +815,7 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 				sum += gt[j] & (0 - ((bits[rk >> 6] >> (rk & 63)) & 1));
 			}
 		}
-		e->ktr[ac] = sum;
+		e->key_trending[ac] = sum;
 	}
 	return 0;
 }
@@ -836,8 +837,9 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 	if (!e || !r)
 		return 0;
 	with_tr |= sort == SORT_TRENDING;
-	if (with_tr && (pane == PANE_ORGS || pane == PANE_TASKS || pane == PANE_LIBRARIES) && !e->ktr &&
-	    !(e->ktr = malloc(((size_t)e->kacc_n + 1) * sizeof *e->ktr)))
+	if (with_tr && (pane == PANE_ORGS || pane == PANE_TASKS || pane == PANE_LIBRARIES) &&
+	    !e->key_trending &&
+	    !(e->key_trending = malloc(((size_t)e->key_sums_n + 1) * sizeof *e->key_trending)))
 		return 0;
 	switch (pane) {
 	case PANE_ORGS:
@@ -878,7 +880,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			return 0;
 		for (uint32_t i = 0; i < mk; i++) {
 			uint32_t key = e->touched[i];
-			const struct key_acc *k = &e->kacc[key];
+			const struct key_acc *k = &e->key_sums[key];
 			struct eng_row *w = &rows[n++];
 			if (pane == PANE_ORGS) {
 				row_set(w, r, key, a->acct_name[key], acct_display(e, key, !nacc), k->count,
@@ -894,7 +896,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 					k->count, k->downloads, k->likes, k->created);
 			}
 			if (with_tr)
-				w->trending = e->ktr[key];
+				w->trending = e->key_trending[key];
 		}
 		break;
 	}
@@ -1008,21 +1010,21 @@ int engine_rank_trending(struct engine *e, const struct eng_result *r, enum eng_
 	struct result_priv *p = (struct result_priv *)r; /* the trending sums are a cache */
 	if (!e || !r || (n && !rows))
 		return -1;
-	if ((pane == PANE_ORGS || pane == PANE_TASKS || pane == PANE_LIBRARIES) && !e->ktr &&
-	    !(e->ktr = malloc(((size_t)e->kacc_n + 1) * sizeof *e->ktr)))
+	if ((pane == PANE_ORGS || pane == PANE_TASKS || pane == PANE_LIBRARIES) && !e->key_trending &&
+	    !(e->key_trending = malloc(((size_t)e->key_sums_n + 1) * sizeof *e->key_trending)))
 		return -1;
 	switch (pane) {
 	case PANE_ORGS: {
 		/* The rows' accounts in account order, into the rankings'
 		 * scratch list: their items are then read in storage order, not
 		 * in the ranking's (about twice as fast on a long list). */
-		size_t nw = (size_t)e->kacc_n / 64 + 1;
+		size_t nw = (size_t)e->key_sums_n / 64 + 1;
 		uint64_t *mark = calloc(nw, sizeof *mark);
 		uint32_t m = 0;
 		if (!mark)
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			if (rows[i].key < e->kacc_n)
+			if (rows[i].key < e->key_sums_n)
 				mark[rows[i].key >> 6] |= (uint64_t)1 << (rows[i].key & 63);
 		for (size_t w = 0; w < nw; w++)
 			for (uint64_t b = mark[w]; b; b &= b - 1)
@@ -1031,7 +1033,7 @@ int engine_rank_trending(struct engine *e, const struct eng_result *r, enum eng_
 		if (orgs_trending(e, p, e->touched, m))
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			rows[i].trending = rows[i].key < e->kacc_n ? e->ktr[rows[i].key] : 0;
+			rows[i].trending = rows[i].key < e->key_sums_n ? e->key_trending[rows[i].key] : 0;
 		return 0;
 	}
 	case PANE_TASKS:
@@ -1039,7 +1041,7 @@ int engine_rank_trending(struct engine *e, const struct eng_result *r, enum eng_
 		if (!sum_by_key(e, r, pane, 1) && r->n)
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			rows[i].trending = e->ktr[rows[i].key];
+			rows[i].trending = e->key_trending[rows[i].key];
 		return 0;
 	case PANE_COUNTRIES:
 	case PANE_GROUPS:
@@ -1120,12 +1122,12 @@ int engine_prepare_step(struct engine *e)
 			did = !kd->o[1].grank[VIEW_DEF + step - P_GRANK];
 			rc = group_ranks(e, kind, (int)(VIEW_DEF + step - P_GRANK), 1) ? 0 : -1;
 		} else if (step < P_CRK) {
-			did = !kd->cby[VIEW_DEF + step - P_CBY];
-			rc = eng_kd_cby(e, kind, (int)(VIEW_DEF + step - P_CBY));
+			did = !kd->cell_by_created[VIEW_DEF + step - P_CBY];
+			rc = eng_kd_cell_by_created(e, kind, (int)(VIEW_DEF + step - P_CBY));
 		} else if (step < P_REC) {
 			unsigned k = step - P_CRK;
-			did = !kd->o[k / 2].crk[VIEW_DEF + k % 2];
-			rc = eng_ord_crk(e, kind, (int)(k / 2), (int)(VIEW_DEF + k % 2));
+			did = !kd->o[k / 2].cell_ranks[VIEW_DEF + k % 2];
+			rc = eng_ord_cell_ranks(e, kind, (int)(k / 2), (int)(VIEW_DEF + k % 2));
 		} else if (step < P_SORTS) {
 			did = !kd->o[step - P_REC].rec;
 			rc = eng_ord_rec(e, kind, (int)(step - P_REC));
