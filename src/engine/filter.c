@@ -115,50 +115,49 @@ static int set_countries(struct filter *f, const char *v, char *err, size_t errl
 	return 0;
 }
 
-static int set_groups(struct filter *f, const char *v, char *err, size_t errlen)
+static const char *group_key(int i)
+{
+	return country_group_key((enum country_group)i);
+}
+
+static const char *type_key(int i)
+{
+	return orgdir_type_key((enum org_type)i);
+}
+
+/* A comma-separated list of names of a fixed vocabulary of n (find, key)
+ * as a bitmask in *out; a name not in it is refused with every valid one. */
+static int set_mask(uint32_t *out, const char *v, const char *option, int n, int (*find)(const char *),
+		    const char *(*key)(int), char *err, size_t errlen)
 {
 	uint32_t m = 0;
 	const char *p = v;
 	char tok[64];
 	int tl;
 	while (next_token(&p, tok, sizeof tok, &tl)) {
-		int g = tl ? -1 : country_group_find(tok);
-		if (g < 0 || g >= CG_COUNT) {
+		int x = tl ? -1 : find(tok);
+		if (x < 0 || x >= n) {
 			char valid[256] = "one of";
-			for (int i = 0; i < CG_COUNT; i++) {
+			for (int i = 0; i < n; i++) {
 				size_t l = strlen(valid);
-				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "",
-					 country_group_key((enum country_group)i));
+				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "", key(i));
 			}
-			return bad(err, errlen, "group", tok, valid);
+			return bad(err, errlen, option, tok, valid);
 		}
-		m |= 1u << g;
+		m |= 1u << x;
 	}
-	f->groups = m;
+	*out = m;
 	return 0;
+}
+
+static int set_groups(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	return set_mask(&f->groups, v, "group", CG_COUNT, country_group_find, group_key, err, errlen);
 }
 
 static int set_types(struct filter *f, const char *v, char *err, size_t errlen)
 {
-	uint32_t m = 0;
-	const char *p = v;
-	char tok[64];
-	int tl;
-	while (next_token(&p, tok, sizeof tok, &tl)) {
-		int t = tl ? -1 : orgdir_type_find(tok);
-		if (t < 0 || t >= OT_COUNT) {
-			char valid[256] = "one of";
-			for (int i = 0; i < OT_COUNT; i++) {
-				size_t l = strlen(valid);
-				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "",
-					 orgdir_type_key((enum org_type)i));
-			}
-			return bad(err, errlen, "org-type", tok, valid);
-		}
-		m |= 1u << t;
-	}
-	f->types = m;
-	return 0;
+	return set_mask(&f->types, v, "org-type", OT_COUNT, orgdir_type_find, type_key, err, errlen);
 }
 
 static int set_authors(struct filter *f, const char *v, char *err, size_t errlen)
