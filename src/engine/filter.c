@@ -115,6 +115,19 @@ static int set_countries(struct filter *f, const char *v, char *err, size_t errl
 	return 0;
 }
 
+/* A key of two values: empty or the first (the default), or the second. */
+static int set_choice(int *out, const char *v, const char *key, const char *first, int first_val,
+		      const char *second, int second_val, const char *valid, char *err, size_t errlen)
+{
+	if (!*v || !strcasecmp(v, first))
+		*out = first_val;
+	else if (!strcasecmp(v, second))
+		*out = second_val;
+	else
+		return bad(err, errlen, key, v, valid);
+	return 0;
+}
+
 static const char *group_key(int i)
 {
 	return country_group_key((enum country_group)i);
@@ -377,35 +390,16 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 		return set_min_downloads(f, v, err, errlen);
 	if (!strcmp(key, "gated"))
 		return set_gated(f, v, err, errlen);
-	if (!strcmp(key, "window")) {
-		if (!*v || !strcasecmp(v, "30d"))
-			f->window = WIN_30D;
-		else if (!strcasecmp(v, "all"))
-			f->window = WIN_ALL;
-		else
-			return bad(err, errlen, "window", v, "30d (downloads of the last 30 days) or all (all-time)");
-		return 0;
-	}
-	if (!strcmp(key, "by")) {
-		if (!*v || !strcasecmp(v, "uploader"))
-			f->by = ATTRIB_UPLOADER;
-		else if (!strcasecmp(v, "lineage"))
-			f->by = ATTRIB_LINEAGE;
-		else
-			return bad(err, errlen, "by", v, "uploader or lineage");
-		return 0;
-	}
-	if (!strcmp(key, "of")) {
-		if (!*v || !strcasecmp(v, "all"))
-			f->of = OF_ALL;
-		else if (!strcasecmp(v, "attributed"))
-			f->of = OF_ATTRIBUTED;
-		else
-			return bad(err, errlen, "of", v,
-				   "all (shares of all downloads) or attributed (shares of the downloads "
-				   "whose country, group or type is known)");
-		return 0;
-	}
+	if (!strcmp(key, "window"))
+		return set_choice(&f->window, v, "window", "30d", WIN_30D, "all", WIN_ALL,
+				  "30d (downloads of the last 30 days) or all (all-time)", err, errlen);
+	if (!strcmp(key, "by"))
+		return set_choice(&f->by, v, "by", "uploader", ATTRIB_UPLOADER, "lineage", ATTRIB_LINEAGE,
+				  "uploader or lineage", err, errlen);
+	if (!strcmp(key, "of"))
+		return set_choice(&f->of, v, "of", "all", OF_ALL, "attributed", OF_ATTRIBUTED,
+				  "all (shares of all downloads) or attributed (shares of the downloads "
+				  "whose country, group or type is known)", err, errlen);
 	if (!strcmp(key, "org"))
 		return set_orgs(f, v, err, errlen);
 	if (!strcmp(key, "group-by")) {
