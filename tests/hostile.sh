@@ -158,18 +158,18 @@ clean "$T/err" "directory warnings"
 
 # ---- TLS verification is never turned off --------------------------------
 SRC="$HUBTOP_SRCDIR/src"
-if grep -n -E 'CURLOPT_(PROXY_)?SSL_VERIFY(PEER|HOST|STATUS)[[:space:]]*,[[:space:]]*(0|0L|false|\(long\)[[:space:]]*0)[[:space:]]*\)' "$SRC"/*.c; then
+if grep -n -E 'CURLOPT_(PROXY_)?SSL_VERIFY(PEER|HOST|STATUS)[[:space:]]*,[[:space:]]*(0|0L|false|\(long\)[[:space:]]*0)[[:space:]]*\)' "$SRC"/*/*.c; then
 	bad "a source file turns TLS verification off"
 else ok; fi
 # Any setting of the verify options must be a literal on value (no variable
 # that an option or environment could set to 0).
-if grep -n -E 'CURLOPT_(PROXY_)?SSL_VERIFY(PEER|HOST)' "$SRC"/*.c |
+if grep -n -E 'CURLOPT_(PROXY_)?SSL_VERIFY(PEER|HOST)' "$SRC"/*/*.c |
 	grep -v -E 'VERIFYPEER,[[:space:]]*1L?\)|VERIFYHOST,[[:space:]]*2L?\)'; then
 	bad "TLS verification set from a variable"
 else ok; fi
-grep -q -E 'CURLOPT_SSL_VERIFYPEER,[[:space:]]*1L?\)' "$SRC/hub.c" && ok || bad "hub.c does not set VERIFYPEER"
-grep -q -E 'CURLOPT_SSL_VERIFYHOST,[[:space:]]*2L?\)' "$SRC/hub.c" && ok || bad "hub.c does not set VERIFYHOST"
-if grep -n -i -E '"--?(insecure|no-verify|no-check-certificate|k)"|INSECURE|SSL_NO_VERIFY' "$SRC"/*.c; then
+grep -q -E 'CURLOPT_SSL_VERIFYPEER,[[:space:]]*1L?\)' "$SRC"/hub/*.c && ok || bad "hub.c does not set VERIFYPEER"
+grep -q -E 'CURLOPT_SSL_VERIFYHOST,[[:space:]]*2L?\)' "$SRC"/hub/*.c && ok || bad "hub.c does not set VERIFYHOST"
+if grep -n -i -E '"--?(insecure|no-verify|no-check-certificate|k)"|INSECURE|SSL_NO_VERIFY' "$SRC"/*/*.c; then
 	bad "an option or variable that disables TLS checks"
 else ok; fi
 "$HUBTOP" fetch --help >"$T/fh" 2>&1

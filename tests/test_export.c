@@ -1273,6 +1273,16 @@ static void test_to_path(void **state)
 	assert_int_equal(export_format_find("jsonl"), EXPORT_JSONL);
 	assert_int_equal(export_format_find("xlsx"), -1);
 	assert_int_equal(export_format_find(NULL), -1);
+	/* The formats table: names, and the extension the explorer's prompt reads. */
+	assert_string_equal(export_format_name(EXPORT_JSONL), "jsonl");
+	assert_null(export_format_name(EXPORT_FORMAT_COUNT));
+	assert_null(export_format_name(-1));
+	assert_int_equal(export_format_for_path("out/x.TSV"), EXPORT_TSV);
+	assert_int_equal(export_format_for_path("x.json"), EXPORT_JSONL);
+	assert_int_equal(export_format_for_path("x.csv"), EXPORT_CSV);
+	assert_int_equal(export_format_for_path("x.txt"), -1);
+	assert_int_equal(export_format_for_path("noext"), -1);
+	assert_int_equal(export_format_for_path(NULL), -1);
 	free(want);
 	engine_result_free(r);
 	engine_free(e);

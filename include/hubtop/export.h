@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include "hubtop/engine.h"
 
-enum export_format { EXPORT_CSV = 0, EXPORT_TSV, EXPORT_JSONL };
+/* A format is a value here and a row of export.c's formats table (its
+ * name, file extensions, separator, line end and field writer); the
+ * command line, its refusal and the explorer's prompt read that table. */
+enum export_format { EXPORT_CSV = 0, EXPORT_TSV, EXPORT_JSONL, EXPORT_FORMAT_COUNT };
 
 struct export_req {
 	enum eng_pane pane;
@@ -25,6 +28,11 @@ struct export_req {
 };
 
 int export_format_find(const char *key);  /* "csv", "tsv", "jsonl"; -1 if unknown */
+/* The format's name ("csv"), or NULL past the last. */
+const char *export_format_name(int format);
+/* The format a file name's extension asks for ("x.tsv": EXPORT_TSV), -1
+ * when none does. */
+int export_format_for_path(const char *path);
 
 /* Writes the view.  Returns the number of data rows written, -1 on a write
  * error (errno set). */

@@ -13,14 +13,6 @@
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
 
-int export_format_find(const char *key)
-{
-	static const char *const keys[] = { "csv", "tsv", "jsonl" };
-	for (int i = 0; key && i < 3; i++)
-		if (!strcasecmp(key, keys[i]))
-			return i;
-	return -1;
-}
 
 /* A spreadsheet evaluates cells that begin with these. */
 static int risky_start(const char *s)
@@ -95,6 +87,42 @@ static int tsv_field(FILE *fp, const char *s)
 	return put_cell(fp, s, 0);
 }
 
+/* The formats, by enum export_format.  sep 0: one JSON object a line. */
+static const struct export_fmt {
+	const char *name;       /* --format */
+	const char *ext[2];     /* file extensions that choose it in the explorer */
+	char sep;               /* between fields */
+	const char *eol;        /* after each line */
+	int (*field)(FILE *fp, const char *s); /* a text field */
+} formats[EXPORT_FORMAT_COUNT] = {
+	[EXPORT_CSV] = { "csv", { ".csv", NULL }, ',', "\r\n", export_csv_field },
+	[EXPORT_TSV] = { "tsv", { ".tsv", NULL }, '\t', "\n", tsv_field },
+	[EXPORT_JSONL] = { "jsonl", { ".jsonl", ".json" }, 0, "\n", NULL },
+};
+
+int export_format_find(const char *key)
+{
+	for (int i = 0; key && i < EXPORT_FORMAT_COUNT; i++)
+		if (!strcasecmp(key, formats[i].name))
+			return i;
+	return -1;
+}
+
+const char *export_format_name(int format)
+{
+	return format >= 0 && format < EXPORT_FORMAT_COUNT ? formats[format].name : NULL;
+}
+
+int export_format_for_path(const char *path)
+{
+	const char *ext = path ? strrchr(path, '.') : NULL;
+	for (int i = 0; ext && i < EXPORT_FORMAT_COUNT; i++)
+		for (int x = 0; x < 2 && formats[i].ext[x]; x++)
+			if (!strcasecmp(ext, formats[i].ext[x]))
+				return i;
+	return -1;
+}
+
 /* One cell of a row: text, unsigned number, or a share. */
 enum cell_kind { C_TEXT, C_UINT, C_SHARE };
 struct cell {
@@ -143,7 +171,8 @@ static void add_time(struct sink *k, const char *name, int64_t t)
 static int emit(struct sink *k, int header)
 {
 	FILE *fp = k->fp;
-	if (k->fmt == EXPORT_JSONL) {
+	const struct export_fmt *fm = &formats[k->fmt];
+	if (!fm->sep) {
 		cJSON *o;
 		char *txt;
 		int rc;
@@ -206,7 +235,7 @@ static int emit(struct sink *k, int header)
 	for (size_t i = 0; i < k->n; i++) {
 		const struct cell *c = &k->c[i];
 		int rc = 0;
-		if (i && putc(k->fmt == EXPORT_CSV ? ',' : '\t', fp) == EOF)
+		if (i && putc(fm->sep, fp) == EOF)
 			return -1;
 		if (header)
 			rc = fputs(c->name, fp) == EOF ? -1 : 0;
@@ -215,11 +244,11 @@ static int emit(struct sink *k, int header)
 		else if (c->kind == C_SHARE)
 			rc = isnan(c->d) ? 0 : fprintf(fp, "%.6f", c->d) < 0 ? -1 : 0;
 		else
-			rc = k->fmt == EXPORT_CSV ? export_csv_field(fp, c->s) : tsv_field(fp, c->s);
+			rc = fm->field(fp, c->s);
 		if (rc)
 			return -1;
 	}
-	return fputs(k->fmt == EXPORT_CSV ? "\r\n" : "\n", fp) == EOF ? -1 : 0;
+	return fputs(fm->eol, fp) == EOF ? -1 : 0;
 }
 
 static const char *gated_text(uint8_t flags)

@@ -407,6 +407,20 @@ struct field {
 	size_t len;
 };
 
+/* The next item of a ','-separated list s[*i..len), trimmed, in *item and
+ * *ilen; *i moves past its comma.  Call while *i < len. */
+static void next_item(const char *s, size_t len, size_t *i, const char **item, size_t *ilen)
+{
+	size_t start = *i;
+	while (*i < len && s[*i] != ',')
+		(*i)++;
+	*item = s + start;
+	*ilen = *i - start;
+	trim(item, ilen);
+	if (*i < len)
+		(*i)++;
+}
+
 static int parse_countries(struct org_entry *e, const char *s, size_t len, const char *src,
 			   unsigned line, struct orgdir_diag *diag)
 {
@@ -414,17 +428,11 @@ static int parse_countries(struct org_entry *e, const char *s, size_t len, const
 	char q[200];
 	e->n_countries = 0;
 	while (i < len) {
-		size_t start = i, clen;
+		size_t clen;
 		const char *c;
 		char code[3];
 		int idx;
-		while (i < len && s[i] != ',')
-			i++;
-		c = s + start;
-		clen = i - start;
-		trim(&c, &clen);
-		if (i < len)
-			i++;
+		next_item(s, len, &i, &c, &clen);
 		if (!clen) {
 			report(diag, "%s:%u: empty country code in '%s' (valid: ISO 3166-1 alpha-2 codes "
 			       "separated by ',', e.g. US,FR)", src, line, quote(q, sizeof q, s, len));
@@ -469,15 +477,9 @@ static int parse_same_as(const char *s, size_t len, const char *account, size_t 
 	size_t i = 0, n = 0;
 	char q[200];
 	while (i < len) {
-		size_t start = i, nlen;
+		size_t nlen;
 		const char *nm;
-		while (i < len && s[i] != ',')
-			i++;
-		nm = s + start;
-		nlen = i - start;
-		trim(&nm, &nlen);
-		if (i < len)
-			i++;
+		next_item(s, len, &i, &nm, &nlen);
 		if (!nlen)
 			continue;
 		if (!account_ok(nm, nlen)) {

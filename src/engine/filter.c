@@ -115,50 +115,62 @@ static int set_countries(struct filter *f, const char *v, char *err, size_t errl
 	return 0;
 }
 
-static int set_groups(struct filter *f, const char *v, char *err, size_t errlen)
+/* A key of two values: empty or the first (the default), or the second. */
+static int set_choice(int *out, const char *v, const char *key, const char *first, int first_val,
+		      const char *second, int second_val, const char *valid, char *err, size_t errlen)
+{
+	if (!*v || !strcasecmp(v, first))
+		*out = first_val;
+	else if (!strcasecmp(v, second))
+		*out = second_val;
+	else
+		return bad(err, errlen, key, v, valid);
+	return 0;
+}
+
+static const char *group_key(int i)
+{
+	return country_group_key((enum country_group)i);
+}
+
+static const char *type_key(int i)
+{
+	return orgdir_type_key((enum org_type)i);
+}
+
+/* A comma-separated list of names of a fixed vocabulary of n (find, key)
+ * as a bitmask in *out; a name not in it is refused with every valid one. */
+static int set_mask(uint32_t *out, const char *v, const char *option, int n, int (*find)(const char *),
+		    const char *(*key)(int), char *err, size_t errlen)
 {
 	uint32_t m = 0;
 	const char *p = v;
 	char tok[64];
 	int tl;
 	while (next_token(&p, tok, sizeof tok, &tl)) {
-		int g = tl ? -1 : country_group_find(tok);
-		if (g < 0 || g >= CG_COUNT) {
+		int x = tl ? -1 : find(tok);
+		if (x < 0 || x >= n) {
 			char valid[256] = "one of";
-			for (int i = 0; i < CG_COUNT; i++) {
+			for (int i = 0; i < n; i++) {
 				size_t l = strlen(valid);
-				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "",
-					 country_group_key((enum country_group)i));
+				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "", key(i));
 			}
-			return bad(err, errlen, "group", tok, valid);
+			return bad(err, errlen, option, tok, valid);
 		}
-		m |= 1u << g;
+		m |= 1u << x;
 	}
-	f->groups = m;
+	*out = m;
 	return 0;
+}
+
+static int set_groups(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	return set_mask(&f->groups, v, "group", CG_COUNT, country_group_find, group_key, err, errlen);
 }
 
 static int set_types(struct filter *f, const char *v, char *err, size_t errlen)
 {
-	uint32_t m = 0;
-	const char *p = v;
-	char tok[64];
-	int tl;
-	while (next_token(&p, tok, sizeof tok, &tl)) {
-		int t = tl ? -1 : orgdir_type_find(tok);
-		if (t < 0 || t >= OT_COUNT) {
-			char valid[256] = "one of";
-			for (int i = 0; i < OT_COUNT; i++) {
-				size_t l = strlen(valid);
-				snprintf(valid + l, sizeof valid - l, "%s %s", i ? "," : "",
-					 orgdir_type_key((enum org_type)i));
-			}
-			return bad(err, errlen, "org-type", tok, valid);
-		}
-		m |= 1u << t;
-	}
-	f->types = m;
-	return 0;
+	return set_mask(&f->types, v, "org-type", OT_COUNT, orgdir_type_find, type_key, err, errlen);
 }
 
 static int set_authors(struct filter *f, const char *v, char *err, size_t errlen)
@@ -378,35 +390,16 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 		return set_min_downloads(f, v, err, errlen);
 	if (!strcmp(key, "gated"))
 		return set_gated(f, v, err, errlen);
-	if (!strcmp(key, "window")) {
-		if (!*v || !strcasecmp(v, "30d"))
-			f->window = WIN_30D;
-		else if (!strcasecmp(v, "all"))
-			f->window = WIN_ALL;
-		else
-			return bad(err, errlen, "window", v, "30d (downloads of the last 30 days) or all (all-time)");
-		return 0;
-	}
-	if (!strcmp(key, "by")) {
-		if (!*v || !strcasecmp(v, "uploader"))
-			f->by = ATTRIB_UPLOADER;
-		else if (!strcasecmp(v, "lineage"))
-			f->by = ATTRIB_LINEAGE;
-		else
-			return bad(err, errlen, "by", v, "uploader or lineage");
-		return 0;
-	}
-	if (!strcmp(key, "of")) {
-		if (!*v || !strcasecmp(v, "all"))
-			f->of = OF_ALL;
-		else if (!strcasecmp(v, "attributed"))
-			f->of = OF_ATTRIBUTED;
-		else
-			return bad(err, errlen, "of", v,
-				   "all (shares of all downloads) or attributed (shares of the downloads "
-				   "whose country, group or type is known)");
-		return 0;
-	}
+	if (!strcmp(key, "window"))
+		return set_choice(&f->window, v, "window", "30d", WIN_30D, "all", WIN_ALL,
+				  "30d (downloads of the last 30 days) or all (all-time)", err, errlen);
+	if (!strcmp(key, "by"))
+		return set_choice(&f->by, v, "by", "uploader", ATTRIB_UPLOADER, "lineage", ATTRIB_LINEAGE,
+				  "uploader or lineage", err, errlen);
+	if (!strcmp(key, "of"))
+		return set_choice(&f->of, v, "of", "all", OF_ALL, "attributed", OF_ATTRIBUTED,
+				  "all (shares of all downloads) or attributed (shares of the downloads "
+				  "whose country, group or type is known)", err, errlen);
 	if (!strcmp(key, "org"))
 		return set_orgs(f, v, err, errlen);
 	if (!strcmp(key, "group-by")) {

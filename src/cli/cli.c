@@ -684,7 +684,13 @@ static int cmd_export(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 			fmt = export_format_find(v);
 			if (fmt < 0) {
-				err_usage("export", "unknown format '%s' (valid: csv, tsv, jsonl)", v);
+				char valid[128];
+				size_t at = 0;
+				valid[0] = '\0';
+				for (int i = 0; export_format_name(i) && at < sizeof valid; i++)
+					at += (size_t)snprintf(valid + at, sizeof valid - at, "%s%s", i ? ", " : "",
+							       export_format_name(i));
+				err_usage("export", "unknown format '%s' (valid: %s)", v, valid);
 				return EXIT_USAGE;
 			}
 			q.format = (enum export_format)fmt;

@@ -215,11 +215,9 @@ static void tui_export_named(struct tui *t, const char *path, int accepted, void
 		return;
 	}
 	snprintf(c->path, sizeof c->path, "%s", path);
-	const char *ext = strrchr(path, '.');
-	if (ext && strcasecmp(ext, ".tsv") == 0)
-		c->q.format = EXPORT_TSV;
-	else if (ext && (strcasecmp(ext, ".jsonl") == 0 || strcasecmp(ext, ".json") == 0))
-		c->q.format = EXPORT_JSONL;
+	int fmt = export_format_for_path(path);
+	if (fmt >= 0)
+		c->q.format = (enum export_format)fmt;
 	if (strcmp(path, "-") == 0) {
 		tui_message(t, 1, "Export to standard output is for `hubtop export`; give a file name");
 		return;

@@ -1,0 +1,800 @@
+/* engine_build.c - the engine's derived data: the views' accounts and
+ * groups, the cells, the rank orders and their narrow columns, the
+ * orders by trending, creation and the side-by-side records; engine_new and
+ * engine_free.  See engine.c for the layout. */
+#include "engine_priv.h"
+
+/* The account each item counts for in view m: attribution's for the
+ * account views; for the organisation views, made on first use from them
+ * (datasets: both modes share one array, as in attribution).  NULL when
+ * memory runs out. */
+const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct attrib *a = e->a;
+	const uint32_t *acct;
+	uint32_t *oi, *nacc, na = a->n_accounts;
+	uint64_t *seen;
+	int b;
+	if (m < ATTRIB_MODE_COUNT)
+		return a->item_acct[kind][m];
+	b = m - ATTRIB_MODE_COUNT;
+	if (kd->org_item[b])
+		return kd->org_item[b];
+	acct = a->item_acct[kind][b];
+	if (b && acct == a->item_acct[kind][0]) {
+		if (!eng_view_acct(e, kind, ATTRIB_MODE_COUNT))
+			return NULL;
+		kd->org_item[b] = kd->org_item[0];
+		kd->org_nacc[b] = kd->org_nacc[0];
+		return kd->org_item[b];
+	}
+	oi = table_big_alloc(((size_t)kd->n + 1) * sizeof *oi);
+	nacc = calloc((size_t)na + 1, sizeof *nacc);
+	seen = calloc(words_of(na) + 1, sizeof *seen);
+	if (!oi || !nacc || !seen) {
+		free(oi);
+		free(nacc);
+		free(seen);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < kd->n; i++) {
+		uint32_t ac = acct[i] < na ? acct[i] : 0;
+		oi[i] = a->acct_org[ac];
+		seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
+	}
+	for (uint32_t ac = 0; ac < na; ac++)
+		if ((seen[ac >> 6] >> (ac & 63)) & 1)
+			nacc[a->acct_org[ac]]++;
+	free(seen);
+	kd->org_item[b] = oi;
+	kd->org_nacc[b] = nacc;
+	return oi;
+}
+
+/* Items grouped by account for one attribution mode (see struct kdata)
+ * and the per-account totals: a counting sort, reading the table in row
+ * order and writing each item to its account's next slot. */
+static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, int m, const uint32_t *acct)
+{
+	const struct ht_table *t = &e->s->t[kind];
+	uint32_t na = e->a->n_accounts, n = kd->n;
+	uint32_t *off = calloc((size_t)na + 2, sizeof *off);
+	uint32_t *pos = malloc(((size_t)na + 1) * sizeof *pos);
+	uint32_t *gp = table_big_alloc(((size_t)n + 1) * sizeof *gp);
+	uint64_t *g0 = table_big_alloc(((size_t)n + 1) * sizeof *g0);
+	uint64_t *g1 = table_big_alloc(((size_t)n + 1) * sizeof *g1);
+	uint32_t *gl = table_big_alloc(((size_t)n + 1) * sizeof *gl);
+	uint64_t *gc = table_big_alloc(((size_t)n + 1) * sizeof *gc);
+	struct acct_tot *at = calloc((size_t)na + 1, sizeof *at);
+	kd->goff[m] = off;
+	kd->gperm[m] = gp;
+	kd->gdownloads[m][0] = g0;
+	kd->gdownloads[m][1] = g1;
+	kd->glikes[m] = gl;
+	kd->gcreated[m] = gc;
+	kd->atot[m] = at;
+	if (!off || !pos || !gp || !g0 || !g1 || !gl || !gc || !at) {
+		free(pos);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		off[(acct[i] < na ? acct[i] : 0) + 1]++;
+	for (uint32_t ac = 0; ac < na; ac++) {
+		off[ac + 1] += off[ac];
+		pos[ac] = off[ac];
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = pos[acct[i] < na ? acct[i] : 0]++;
+		int64_t cr = t->created[i];
+		if (i + 16 < n) {
+			/* Random writes: start the misses of a later item now. */
+			uint32_t q = pos[acct[i + 16] < na ? acct[i + 16] : 0];
+			__builtin_prefetch(&gp[q], 1);
+			__builtin_prefetch(&g0[q], 1);
+			__builtin_prefetch(&g1[q], 1);
+			__builtin_prefetch(&gl[q], 1);
+			__builtin_prefetch(&gc[q], 1);
+		}
+		gp[j] = i;
+		g0[j] = t->downloads[i];
+		g1[j] = t->downloads_all[i];
+		gl[j] = t->likes[i];
+		gc[j] = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+	}
+	free(pos);
+	for (uint32_t ac = 0; ac < na; ac++) {
+		at[ac].count = off[ac + 1] - off[ac];
+		at[ac].created = UINT64_MAX;
+		for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
+			at[ac].downloads[0] += g0[j];
+			at[ac].downloads[1] += g1[j];
+			at[ac].likes += gl[j];
+			at[ac].created = gc[j] < at[ac].created ? gc[j] : at[ac].created;
+		}
+	}
+	return 0;
+}
+
+/* kd->acct_cls, kd->cls_type and kd->cls_cg of a mode.  Which accounts
+ * have classes of their own changes only the speed, so every OWN_SAMPLE-th
+ * item is counted to find the largest: e->n_own of them at most, by count
+ * (ties by account), with at least OWN_MIN_ITEMS / OWN_SAMPLE sampled
+ * items. */
+static int kd_own(struct engine *e, struct kdata *kd, int m, const uint32_t *acct)
+{
+	const struct attrib *a = e->a;
+	uint32_t na = a->n_accounts, n = kd->n, base = (uint32_t)OT_COUNT * e->n_cg;
+	uint32_t *cnt = calloc((size_t)na + 1, sizeof *cnt);
+	uint8_t *ty = malloc((size_t)e->n_cls + 1);
+	uint16_t *cg = malloc(((size_t)e->n_cls + 1) * sizeof *cg);
+	uint16_t *cls = malloc(((size_t)na + 1) * sizeof *cls);
+	struct cand *heap = malloc(((size_t)e->n_own + 1) * sizeof *heap);
+	size_t nh = 0;
+	if (!cnt || !ty || !cg || !cls || !heap) {
+		free(cnt);
+		free(ty);
+		free(cg);
+		free(cls);
+		free(heap);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i += OWN_SAMPLE)
+		cnt[acct[i] < na ? acct[i] : 0]++;
+	for (uint32_t ac = 0; ac < na && e->n_own; ac++)
+		if (cnt[ac] >= OWN_MIN_ITEMS / OWN_SAMPLE) {
+			struct cand c = { cnt[ac], ac };
+			heap_offer(heap, &nh, e->n_own, c, 1);
+		}
+	for (uint32_t ac = 0; ac < na; ac++) {
+		unsigned type = a->acct_type[ac] < OT_COUNT ? a->acct_type[ac] : OT_INDEPENDENT;
+		cls[ac] = (uint16_t)(type * e->n_cg + e->acct_cg[ac]);
+	}
+	for (uint32_t c = 0; c < e->n_cls; c++) {
+		/* Unused own classes hold nothing: any parts do. */
+		uint32_t tc = c < base ? c : 0;
+		if (c >= base && c - base < nh)
+			tc = cls[heap[c - base].key];
+		ty[c] = (uint8_t)(tc / e->n_cg);
+		cg[c] = (uint16_t)(tc % e->n_cg);
+	}
+	for (uint32_t j = 0; j < nh; j++)
+		cls[heap[j].key] = (uint16_t)(base + j);
+	free(cnt);
+	free(heap);
+	kd->cls_type[m] = ty;
+	kd->cls_cg[m] = cg;
+	kd->acct_cls[m] = cls;
+	return 0;
+}
+
+/* A mode's per-item cells (30-day order) and cell totals; with groups,
+ * also its items grouped by account (only the organisations ranking needs
+ * them, so they wait for it). */
+int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	const struct attrib *a = e->a;
+	const uint32_t *acct = eng_view_acct(e, kind, m);
+	uint32_t n = kd->n;
+	uint16_t *cell;
+	if (!acct)
+		return -1;
+	uint32_t *used;
+	struct cell_tot *ct;
+	if (kd->o[0].cell[m] && (!groups || kd->atot[m]))
+		return 0;
+	if (!kd->o[0].cell[m]) {
+		if (!kd->acct_cls[m] && kd_own(e, kd, m, acct))
+			return -1;
+		ct = calloc(e->n_cells, sizeof *ct);
+		cell = table_big_alloc(((size_t)n + 1) * sizeof *cell);
+		used = malloc(((size_t)e->n_cells + 1) * sizeof *used);
+		if (!ct || !cell || !used) {
+			free(ct);
+			free(cell);
+			free(used);
+			return -1;
+		}
+		for (uint32_t c = 0; c < e->n_cells; c++)
+			ct[c].created = UINT64_MAX;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t ac = acct[i] < a->n_accounts ? acct[i] : 0;
+			uint32_t cl = (uint32_t)kd->year[i] * e->n_cls + kd->acct_cls[m][ac];
+			uint64_t d30 = t->downloads[i], dall = t->downloads_all[i];
+			int64_t cr = t->created[i];
+			uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+			struct cell_tot *b = &ct[cl];
+			cell[i] = (uint16_t)cl;
+			b->count++;
+			b->likes += t->likes[i];
+			b->created = ck < b->created ? ck : b->created;
+			b->downloads[0] += d30;
+			b->downloads[1] += dall;
+			b->under[0] += d30 < ENG_UNDER;
+			b->under[1] += dall < ENG_UNDER;
+		}
+		kd->ncused[m] = 0;
+		for (uint32_t c = 0; c < e->n_cells; c++)
+			if (ct[c].count)
+				used[kd->ncused[m]++] = c;
+		kd->o[0].cell[m] = cell;
+		kd->ctot[m] = ct;
+		kd->cused[m] = used;
+	}
+	if (!groups)
+		return 0;
+	if (m % ATTRIB_MODE_COUNT && acct == eng_view_acct(e, kind, m - 1)) {
+		if (eng_kd_mode(e, kind, m - 1, 1))
+			return -1;
+		/* Datasets: both modes are the uploader, one grouping serves. */
+		kd->goff[m] = kd->goff[m - 1];
+		kd->gperm[m] = kd->gperm[m - 1];
+		kd->gdownloads[m][0] = kd->gdownloads[m - 1][0];
+		kd->gdownloads[m][1] = kd->gdownloads[m - 1][1];
+		kd->glikes[m] = kd->glikes[m - 1];
+		kd->gcreated[m] = kd->gcreated[m - 1];
+		kd->atot[m] = kd->atot[m - 1];
+		return 0;
+	}
+	if (build_groups(e, kind, kd, m, acct)) {
+		/* Leave nothing half made: the next call starts again. */
+		free(kd->goff[m]);
+		free(kd->gperm[m]);
+		free(kd->gdownloads[m][0]);
+		free(kd->gdownloads[m][1]);
+		free(kd->glikes[m]);
+		free(kd->gcreated[m]);
+		free(kd->atot[m]);
+		kd->goff[m] = kd->gperm[m] = kd->glikes[m] = NULL;
+		kd->gdownloads[m][0] = kd->gdownloads[m][1] = kd->gcreated[m] = NULL;
+		kd->atot[m] = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* o->known: the rows without a count are the last ranks (the table's
+ * order and dla_key put them there).  O(rows without a count). */
+static void ord_known(struct ord *o, uint32_t n, uint8_t flag, int none)
+{
+	uint32_t k = n;
+	if (none) {
+		o->known = 0;
+		return;
+	}
+	while (k > 0 && (o->flags[k - 1] & flag))
+		k--;
+	o->known = k;
+}
+
+/* A window's order and the columns every filter pass reads (downloads,
+ * likes, flags, the cells of mode m). */
+int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	const struct ht_table *t = &e->s->t[kind];
+	uint32_t n = kd->n;
+	if (eng_kd_mode(e, kind, m, 0))
+		return -1;
+	if (!win) {
+		o->dl = t->downloads;
+		o->likes = t->likes;
+		o->flags = t->flags;
+		o->acct[m] = eng_view_acct(e, kind, m);
+		if (m % ATTRIB_MODE_COUNT != m)
+			o->acct[m % ATTRIB_MODE_COUNT] = e->a->item_acct[kind][m % ATTRIB_MODE_COUNT];
+		ord_known(o, n, HT_F_DL_UNKNOWN, 0);
+		return ord_uni(o, n);
+	}
+	if (!o->perm) {
+		uint32_t *perm = table_big_alloc(((size_t)n + 1) * sizeof *perm);
+		uint32_t *rank = table_big_alloc(((size_t)n + 1) * sizeof *rank);
+		if (!perm || !rank || eng_build_perm(e->s, kind, SORT_COUNT, perm)) {
+			free(perm);
+			free(rank);
+			return -1;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			if (i + 16 < n)
+				__builtin_prefetch(&rank[perm[i + 16]], 1);
+			rank[perm[i]] = i;
+		}
+		o->perm = perm;
+		o->rank = rank;
+	}
+	if (!o->dl_own && !(o->dl_own = gather64(t->downloads_all, o->perm, n)))
+		return -1;
+	o->dl = o->dl_own;
+	if (!o->likes_own && !(o->likes_own = gather32(t->likes, o->perm, n)))
+		return -1;
+	o->likes = o->likes_own;
+	if (!o->flags_own && !(o->flags_own = gather8(t->flags, o->perm, n)))
+		return -1;
+	o->flags = o->flags_own;
+	if (!o->cell[m] && !(o->cell[m] = gather16(kd->o[0].cell[m], o->perm, n)))
+		return -1;
+	if (!o->acct_own[m] && !(o->acct_own[m] = gather32(eng_view_acct(e, kind, m), o->perm, n)))
+		return -1;
+	o->acct[m] = o->acct_own[m];
+	if (m >= ATTRIB_MODE_COUNT) {
+		/* The author and organisation tests read the account. */
+		int b = m - ATTRIB_MODE_COUNT;
+		if (!o->acct_own[b] && !(o->acct_own[b] = gather32(e->a->item_acct[kind][b], o->perm, n)))
+			return -1;
+		o->acct[b] = o->acct_own[b];
+	}
+	ord_known(o, n, HT_F_DLA_UNKNOWN, (e->s->meta.no_alltime >> kind) & 1);
+	return ord_uni(o, n);
+}
+
+/* o->cell_ranks and o->cell_ranks_off of a mode: a counting sort of the ranks by cell. */
+int eng_ord_cell_ranks(struct engine *e, enum ht_kind kind, int win, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	uint32_t n = kd->n, nc = e->n_cells, *off, *pos, *rk;
+	const uint16_t *cell;
+	if (o->cell_ranks[m])
+		return 0;
+	if (eng_ord_base(e, kind, win, m))
+		return -1;
+	cell = o->cell[m];
+	off = calloc((size_t)nc + 2, sizeof *off);
+	pos = malloc(((size_t)nc + 1) * sizeof *pos);
+	rk = table_big_alloc(((size_t)n + 1) * sizeof *rk);
+	if (!off || !pos || !rk) {
+		free(off);
+		free(pos);
+		free(rk);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		off[cell[i] + 1]++;
+	for (uint32_t c = 0; c < nc; c++) {
+		off[c + 1] += off[c];
+		pos[c] = off[c];
+	}
+	for (uint32_t i = 0; i < n; i++)
+		rk[pos[cell[i]]++] = i;
+	free(pos);
+	o->cell_ranks[m] = rk;
+	o->cell_ranks_off[m] = off;
+	return 0;
+}
+
+/* Dense codes of one term column (tasks, libraries or licences are a few
+ * hundred distinct terms among all the snapshot's): 2 bytes a row instead
+ * of 4.  More than TERM_MAX distinct terms: the filter reads the table. */
+int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	const uint32_t *v = term_column(t, col);
+	uint32_t n = kd->n, nt = e->s->n_terms + 1;
+	if (!kd->term_code[col]) {
+		uint16_t *code = malloc((size_t)nt * sizeof *code), *c0;
+		uint32_t next = 0;
+		if (!code)
+			return -1;
+		memset(code, 0xff, (size_t)nt * sizeof *code);
+		for (uint32_t i = 0; i < n && next <= TERM_MAX; i++) {
+			uint32_t x = v[i] < nt ? v[i] : 0;
+			if (code[x] == TERM_NONE)
+				code[x] = (uint16_t)next++;
+		}
+		kd->term_code[col] = code;
+		kd->term_codes[col] = next;
+		if (next > TERM_MAX)
+			return 0;
+		c0 = table_big_alloc(((size_t)n + 1) * sizeof *c0);
+		if (!c0)
+			return -1;
+		for (uint32_t i = 0; i < n; i++)
+			c0[i] = code[v[i] < nt ? v[i] : 0];
+		kd->o[0].term[col] = c0;
+	}
+	if (kd->term_codes[col] > TERM_MAX || kd->o[win].term[col])
+		return 0;
+	if (eng_ord_base(e, kind, win, 0))
+		return -1;
+	kd->o[win].term[col] = gather16(kd->o[0].term[col], kd->o[win].perm, n);
+	return kd->o[win].term[col] ? 0 : -1;
+}
+
+/* Creation times as 32-bit seconds (0 unknown), when every one fits. */
+int eng_ord_created(struct engine *e, enum ht_kind kind, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	uint32_t n = kd->n;
+	if (!kd->o[0].created && kd->created_exact >= 0) {
+		uint32_t *c = table_big_alloc(((size_t)n + 1) * sizeof *c);
+		if (!c)
+			return -1;
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t cr = t->created[i];
+			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
+				kd->created_exact = -1;
+				free(c);
+				return 0;
+			}
+			c[i] = (uint32_t)cr;
+		}
+		kd->o[0].created = c;
+		kd->created_exact = 1;
+	}
+	if (kd->created_exact < 0 || kd->o[win].created)
+		return 0;
+	if (eng_ord_base(e, kind, win, 0))
+		return -1;
+	kd->o[win].created = gather32(kd->o[0].created, kd->o[win].perm, n);
+	return kd->o[win].created ? 0 : -1;
+}
+
+/* Trending scores by rank (30-day: the table's own column): only rankings
+ * by trending read them, so the all-time copy waits for the first. */
+const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	if (o->trending)
+		return o->trending;
+	if (!win)
+		return o->trending = e->s->t[kind].trending;
+	if ((!o->perm && eng_ord_base(e, kind, win, 0)) ||
+	    !(o->trending_own = gather32(e->s->t[kind].trending, o->perm, kd->n)))
+		return NULL;
+	return o->trending = o->trending_own;
+}
+
+/* kd->cell_trending and kd->acct_trending of a mode: one pass over the rows. */
+int eng_kd_trending(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	const uint32_t *tr = e->s->t[kind].trending, *acct;
+	uint32_t na = e->a->n_accounts;
+	const uint16_t *cell;
+	uint64_t *ct, *at;
+	if (kd->cell_trending[m])
+		return 0;
+	if (eng_kd_mode(e, kind, m, 0) || !(acct = eng_view_acct(e, kind, m)))
+		return -1;
+	cell = kd->o[0].cell[m];
+	ct = calloc((size_t)e->n_cells + 1, sizeof *ct);
+	at = calloc((size_t)na + 1, sizeof *at);
+	if (!ct || !at) {
+		free(ct);
+		free(at);
+		return -1;
+	}
+	for (uint32_t i = 0; i < kd->n; i++) {
+		ct[cell[i]] += tr[i];
+		at[acct[i] < na ? acct[i] : 0] += tr[i];
+	}
+	kd->cell_trending[m] = ct;
+	kd->acct_trending[m] = at;
+	return 0;
+}
+
+/* kd->cell_by_created and kd->cell_by_created_off of a mode (see struct kdata): the rows with a
+ * known creation time sorted on (cell, creation order, row), by one radix
+ * sort of those three packed in 64 bits; a qsort when they do not fit. */
+struct cby_ctx {
+	const uint16_t *cell;
+	const int64_t *created;
+};
+
+static int cmp_cell_by_created(const void *pa, const void *pb, void *pc)
+{
+	const struct cby_ctx *c = pc;
+	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+	if (c->cell[x] != c->cell[y])
+		return c->cell[x] < c->cell[y] ? -1 : 1;
+	if (c->created[x] != c->created[y])
+		return c->created[x] < c->created[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	const uint16_t *cell;
+	const uint32_t *byc;
+	uint32_t n = kd->n, nc = e->n_cells, *off, *cell_by_created, *crank = NULL, k = 0;
+	unsigned rb = bits_of(n ? n - 1 : 0), cb = bits_of(nc);
+	uint64_t *v = NULL;
+	if (kd->cell_by_created[m])
+		return 0;
+	if (eng_kd_mode(e, kind, m, 0) || !(byc = eng_get_perm(e, kind, SORT_CREATED)))
+		return -1;
+	cell = kd->o[0].cell[m];
+	off = calloc((size_t)nc + 2, sizeof *off);
+	cell_by_created = table_big_alloc(((size_t)n + 1) * sizeof *cell_by_created);
+	if (!off || !cell_by_created)
+		goto fail;
+	for (uint32_t i = 0; i < n; i++)
+		if (t->created[i] > 0)
+			off[cell[i] + 1]++;
+	for (uint32_t c = 0; c < nc; c++)
+		off[c + 1] += off[c];
+	if (2 * rb + cb <= 64) {
+		/* crank: a row's place in creation order (byc is descending). */
+		crank = table_big_alloc(((size_t)n + 1) * sizeof *crank);
+		v = table_big_alloc(((size_t)n + 1) * sizeof *v);
+		if (!crank || !v)
+			goto fail;
+		for (uint32_t j = 0; j < n; j++) {
+			if (j + 16 < n)
+				__builtin_prefetch(&crank[byc[j + 16]], 1);
+			crank[byc[j]] = n - 1 - j;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			if (t->created[i] > 0)
+				v[k++] = ((uint64_t)cell[i] << (2 * rb)) | ((uint64_t)crank[i] << rb) | i;
+		if (eng_radix_sort(v, k, rb, 2 * rb + cb))
+			goto fail;
+		for (uint32_t j = 0; j < k; j++)
+			cell_by_created[j] = (uint32_t)(v[j] & (((uint64_t)1 << rb) - 1));
+	} else {
+		struct cby_ctx c = { cell, t->created };
+		for (uint32_t i = 0; i < n; i++)
+			if (t->created[i] > 0)
+				cell_by_created[k++] = i;
+		qsort_r(cell_by_created, k, sizeof *cell_by_created, cmp_cell_by_created, &c);
+	}
+	free(crank);
+	free(v);
+	kd->cell_by_created[m] = cell_by_created;
+	kd->cell_by_created_off[m] = off;
+	return 0;
+fail:
+	free(off);
+	free(cell_by_created);
+	free(crank);
+	free(v);
+	return -1;
+}
+
+/* o->rec: the columns of a window's order side by side. */
+int eng_ord_rec(struct engine *e, enum ht_kind kind, int win)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	uint32_t n = kd->n;
+	struct rank_rec *rec;
+	if (o->rec)
+		return 0;
+	if (eng_ord_base(e, kind, win, VIEW_DEF) || eng_ord_base(e, kind, win, VIEW_DEF + 1) || eng_ord_created(e, kind, win))
+		return -1;
+	if (!o->created)
+		return 0;
+	if (!(rec = table_big_alloc(((size_t)n + 1) * sizeof *rec)))
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		rec[i].dl = o->dl[i];
+		rec[i].likes = o->likes[i];
+		rec[i].created = o->created[i];
+		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+			rec[i].acct[m] = o->acct[VIEW_DEF + m][i];
+			rec[i].cell[m] = o->cell[VIEW_DEF + m][i];
+		}
+		rec[i].pad = 0;
+	}
+	o->rec = rec;
+	return 0;
+}
+
+/* What every answer needs; the rest (lineage cells, the all-time order,
+ * term codes, the search buffer, account groups) is made on first use or
+ * by engine_prepare, so start-up pays only for the default view. */
+static int kdata_init(struct engine *e, enum ht_kind kind)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	uint32_t n = t->n;
+	int64_t bound[ENG_YEARS];
+
+	kd->n = n;
+	kd->year = malloc((size_t)n + 1);
+	if (!kd->year)
+		return -1;
+	year_bounds(bound);
+	/* Buckets start at midnight, so a table by day answers with one
+	 * multiply and one load per item (16 compares each were 50 ms). */
+	{
+		int64_t first = bound[1], span = bound[ENG_YEARS - 1] - first;
+		uint64_t days = (uint64_t)(span / 86400);
+		uint8_t *by_day = malloc(days + 1);
+		if (!by_day)
+			return -1;
+		for (unsigned y = 1, d = 0; d < days; d++) {
+			while (y + 1 < ENG_YEARS && first + (int64_t)d * 86400 >= bound[y + 1])
+				y++;
+			by_day[d] = (uint8_t)y;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t cr = t->created[i];
+			uint8_t y;
+			if (cr < first)
+				y = 0;
+			else if (cr - first >= span)
+				y = ENG_YEARS - 1;
+			else
+				y = by_day[(uint64_t)(cr - first) / 86400];
+			kd->year[i] = y;
+		}
+		free(by_day);
+	}
+	return eng_ord_base(e, kind, 0, VIEW_DEF + ATTRIB_UPLOADER);
+}
+
+static void kdata_free(struct kdata *kd)
+{
+	for (int w = 0; w < 2; w++) {
+		struct ord *o = &kd->o[w];
+		free(o->perm);
+		free(o->rank);
+		free(o->dl_own);
+		free(o->uni);
+		free(o->rec);
+		free(o->likes_own);
+		free(o->trending_own);
+		free(o->flags_own);
+		free(o->created);
+		for (int m = 0; m < ENG_VIEWS; m++) {
+			free(o->cell[m]);
+			free(o->acct_own[m]);
+			free(o->grank[m]);
+			free(o->cell_ranks[m]);
+			free(o->cell_ranks_off[m]);
+		}
+		for (int c = 0; c < TERM_COLS; c++)
+			free(o->term[c]);
+		match_set_free(&o->every);
+		free(o->sbits);
+	}
+	free(kd->year);
+	for (int c = 0; c < TERM_COLS; c++)
+		free(kd->term_code[c]);
+	for (int m = 0; m < ATTRIB_MODE_COUNT; m++)
+		if (!m || kd->org_item[m] != kd->org_item[m - 1]) {
+			free(kd->org_item[m]);
+			free(kd->org_nacc[m]);
+		}
+	for (int m = 0; m < ENG_VIEWS; m++) {
+		free(kd->ctot[m]);
+		free(kd->cused[m]);
+		free(kd->cell_by_created[m]);
+		free(kd->cell_by_created_off[m]);
+		free(kd->aorder[m][0]);
+		free(kd->aorder[m][1]);
+		free(kd->apos[m][0]);
+		free(kd->apos[m][1]);
+		free(kd->acls_off[m]);
+		free(kd->acls_n[m]);
+		free(kd->cls_type[m]);
+		free(kd->cls_cg[m]);
+		free(kd->acct_cls[m]);
+		free(kd->cell_trending[m]);
+		free(kd->acct_trending[m]);
+		free(kd->gtrending[m]);
+		if (m % ATTRIB_MODE_COUNT && kd->goff[m] == kd->goff[m - 1])
+			continue; /* shared with the uploader mode */
+		free(kd->atot[m]);
+		free(kd->goff[m]);
+		free(kd->gperm[m]);
+		free(kd->gdownloads[m][0]);
+		free(kd->gdownloads[m][1]);
+		free(kd->glikes[m]);
+		free(kd->gcreated[m]);
+	}
+	search_free(kd->sx);
+	for (int i = 0; i < SORT_KEY_COUNT; i++)
+		free(kd->perm[i]);
+}
+
+struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, const struct orgdir *d)
+{
+	struct engine *e;
+	uint16_t *map;
+	if (!s || !a)
+		return NULL;
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->s = s;
+	e->a = a;
+	e->d = d;
+	e->n_countries = country_count();
+	if (e->n_countries < 1)
+		e->n_countries = 1;
+	map = malloc((size_t)e->n_countries * CG_COUNT * sizeof *map);
+	e->acct_cg = malloc(((size_t)a->n_accounts + 1) * sizeof *e->acct_cg);
+	e->cg_country = malloc(((size_t)e->n_countries * CG_COUNT + 1) * sizeof *e->cg_country);
+	e->cg_group = malloc((size_t)e->n_countries * CG_COUNT + 1);
+	if (!map || !e->acct_cg || !e->cg_country || !e->cg_group)
+		goto fail;
+	memset(map, 0xff, (size_t)e->n_countries * CG_COUNT * sizeof *map);
+	for (uint32_t i = 0; i < a->n_accounts; i++) {
+		unsigned c = a->acct_country[i] < e->n_countries ? a->acct_country[i] : COUNTRY_UNKNOWN;
+		unsigned g = a->acct_group[i] < CG_COUNT ? a->acct_group[i] : CG_UNKNOWN;
+		uint16_t *slot = &map[c * CG_COUNT + g];
+		if (*slot == 0xffff) {
+			*slot = (uint16_t)e->n_cg;
+			e->cg_country[e->n_cg] = (uint16_t)c;
+			e->cg_group[e->n_cg] = (uint8_t)g;
+			e->n_cg++;
+		}
+		e->acct_cg[i] = *slot;
+	}
+	free(map);
+	map = NULL;
+	if (!e->n_cg) {
+		e->cg_country[0] = COUNTRY_UNKNOWN;
+		e->cg_group[0] = CG_UNKNOWN;
+		e->n_cg = 1;
+	}
+	{
+		/* Own classes in what the 16-bit cells leave. */
+		uint32_t room = 65536u / ENG_YEARS, base = (uint32_t)OT_COUNT * e->n_cg;
+		e->n_own = room > base ? (room - base < OWN_MAX ? room - base : OWN_MAX) : 0;
+		e->n_cls = base + e->n_own;
+	}
+	e->n_cells = (uint32_t)ENG_YEARS * e->n_cls;
+	e->cube = calloc(2 * (size_t)e->n_cells + 1, sizeof *e->cube); /* + a bin for non-matches */
+	e->cell_ok = malloc(e->n_cells);
+	e->cbits = malloc((words_of(s->t[HT_MODELS].n > s->t[HT_DATASETS].n ? s->t[HT_MODELS].n
+								      : s->t[HT_DATASETS].n) + 1) * sizeof *e->cbits);
+	e->acct_bits = calloc(words_of(a->n_accounts) + 1, sizeof *e->acct_bits);
+	e->key_sums_n = a->n_accounts > s->n_terms ? a->n_accounts : s->n_terms;
+	/* Random access per item: on huge pages where the system allows. */
+	e->key_sums = table_big_alloc(((size_t)e->key_sums_n + 1) * sizeof *e->key_sums);
+	if (e->key_sums)
+		memset(e->key_sums, 0, ((size_t)e->key_sums_n + 1) * sizeof *e->key_sums);
+	e->touched = malloc(((size_t)e->key_sums_n + 1) * sizeof *e->touched);
+	if (!e->cube || !e->cell_ok || !e->cbits || !e->acct_bits || !e->key_sums || !e->touched)
+		goto fail;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		if (kdata_init(e, (enum ht_kind)k))
+			goto fail;
+	return e;
+fail:
+	free(map);
+	engine_free(e);
+	return NULL;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		kdata_free(&e->k[k]);
+	free(e->acct_cg);
+	free(e->cg_country);
+	free(e->cg_group);
+	free(e->cube);
+	free(e->cell_ok);
+	free(e->cbits);
+	free(e->acct_sorted);
+	free(e->acct_bits);
+	free(e->org_bits);
+	free(e->key_sums);
+	free(e->key_trending);
+	free(e->touched);
+	free(e);
+}
+
+const struct ht_snapshot *engine_snapshot(const struct engine *e)
+{
+	return e->s;
+}
+
+const struct attrib *engine_attrib(const struct engine *e)
+{
+	return e->a;
+}

@@ -1,0 +1,492 @@
+/* engine_priv.h - what the files of the engine share (src/engine/ only).
+ *
+ * The engine is one module spread over four files: engine.c (sorting
+ * helpers, preparation, names), engine_build.c (the derived data: views,
+ * cells, orders), engine_apply.c (a filter's matches, concentration and
+ * shares), engine_rank.c (item orders and the aggregate rankings).  The
+ * layout of the derived data is described in engine.c.  The helpers the
+ * hot loops call are static inline here, so moving them cost nothing.
+ * The interface is include/hubtop/engine.h.
+ */
+#ifndef HUBTOP_ENGINE_PRIV_H
+#define HUBTOP_ENGINE_PRIV_H
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "hubtop/civil.h"
+#include "hubtop/engine.h"
+#include "hubtop/search.h"
+
+/* The engine's "modes": (attribution mode, level).  Views below
+ * ATTRIB_MODE_COUNT group items by account, the others by organisation;
+ * each view has its own cells, groups and orders, made on first use, so
+ * the machinery is the same for both levels. */
+#define ENG_VIEWS (2 * ATTRIB_MODE_COUNT)
+/* The default level's views: those start-up, engine_prepare_step and the
+ * side-by-side records (struct rank_rec) serve. */
+#define VIEW_DEF ATTRIB_MODE_COUNT
+
+static inline int filter_view(const struct filter *f)
+{
+	int m = f->by == ATTRIB_LINEAGE ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+	return f->level == LEVEL_ACCOUNT ? m : ATTRIB_MODE_COUNT + m;
+}
+
+/* One accumulation bucket of the hot loop. */
+struct cell_acc {
+	uint64_t count, downloads, likes;
+	uint64_t created; /* earliest creation; UINT64_MAX = none known */
+};
+
+/* Unfiltered totals of one cell (year, class), both windows:
+ * filters on country, group and type alone are sums of these. */
+struct cell_tot {
+	uint64_t count, likes, created;
+	uint64_t downloads[2], under[2]; /* by enum filter_window */
+};
+
+/* Unfiltered totals of one account, both windows. */
+struct acct_tot {
+	uint64_t downloads[2];
+	uint64_t count, likes, created;
+};
+
+/* Per-result extras the aggregate panes need beyond struct eng_result. */
+struct agg_x {
+	uint64_t likes;
+	uint64_t created; /* UINT64_MAX = none known */
+	uint64_t trending; /* made by result_trending */
+};
+
+/* The matches of a filter in one window's rank order: a bitmap by rank and,
+ * per 64-rank word, the matches and their downloads before it, so the k-th
+ * match and the downloads of the first k are a binary search and one word
+ * away. */
+struct match_set {
+	size_t nw;               /* words */
+	uint64_t *bits;          /* nw + 1 */
+	uint32_t *wcnt;          /* nw + 1: matches before word w */
+	uint64_t *wdl;           /* nw + 1: their downloads */
+	uint64_t n, P, under;
+	uint64_t nk;             /* matches among the ranks with a count (ord.known) */
+	unsigned __int128 SP;    /* sum of the prefix sums (Gini) */
+};
+
+struct result_priv {
+	struct eng_result pub; /* first: the caller sees only this */
+	struct agg_x *country_x;
+	struct agg_x group_x[CG_COUNT], type_x[OT_COUNT], year_x[ENG_YEARS];
+	/* The filter only tests country, group and type: per-account
+	 * answers come from the unfiltered totals of the accounts in cls_ok. */
+	int cell_only;
+	uint8_t *cls_ok;       /* per (type, country+group) class: passes; NULL = all */
+	struct match_set ms;   /* by window rank */
+	uint32_t *rows;        /* every match in rank order; NULL until first needed */
+	uint64_t *rbits;       /* matches by row; NULL until first needed (30-day: ms.bits) */
+	uint64_t *aseen;       /* accounts with a match; NULL: not known */
+	struct cell_acc *own;  /* per own class (kdata.acct_cls): its account's matches */
+	/* Per cell, its matches' trending: only a ranking that shows or sorts
+	 * by trending needs it, so the share pass leaves it to
+	 * result_trending.  NULL until made. */
+	uint64_t *ctr;
+};
+
+/* Per-account (or per-term) accumulator for the org, task and library panes. */
+struct key_acc {
+	uint64_t downloads, likes, created;
+	uint32_t count, gen;
+};
+
+enum { TERM_TASK = 0, TERM_LIB, TERM_LIC, TERM_COLS };
+
+/* What the share pass reads of one sparse match, together: one cache line
+ * fetched instead of five. */
+struct rank_rec {
+	uint64_t dl;
+	uint32_t likes;
+	uint32_t created;                   /* 0 unknown */
+	uint32_t acct[ATTRIB_MODE_COUNT];
+	uint16_t cell[ATTRIB_MODE_COUNT];
+	uint32_t pad;
+};
+
+/* One window's rank order (30-day: the rows themselves, which are stored
+ * that way; all-time: rows by all-time downloads) and, in that order,
+ * compact copies of what the filter pass reads: the scan then streams a few
+ * narrow arrays instead of the table's wide columns.  Each array is made on
+ * first use, or by engine_prepare. */
+struct ord {
+	uint32_t *perm;          /* rank -> row; NULL: rank == row */
+	uint32_t *rank;          /* row -> rank; NULL likewise */
+	const uint64_t *dl;      /* window downloads by rank */
+	uint64_t *dl_own;
+	uint64_t *uni;           /* per 64-rank word: its downloads are all equal */
+	struct rank_rec *rec;    /* by rank, when every creation time fits 32 bits */
+	uint16_t *cell[ENG_VIEWS];
+	uint32_t *cell_ranks[ENG_VIEWS];      /* ranks grouped by cell, ascending */
+	uint32_t *cell_ranks_off[ENG_VIEWS];  /* n_cells + 1 offsets into cell_ranks */
+	const uint32_t *acct[ENG_VIEWS]; /* the account each rank counts for */
+	uint32_t *acct_own[ENG_VIEWS];
+	uint32_t *grank[ENG_VIEWS];  /* kdata.gperm's rows as ranks (all-time) */
+	uint16_t *term[TERM_COLS];  /* dense term codes (kdata.term_code) */
+	uint32_t *created;       /* creation, seconds (kdata.created_exact) */
+	const uint32_t *likes;
+	uint32_t *likes_own;
+	const uint32_t *trending; /* made on first use (eng_ord_trending) */
+	uint32_t *trending_own;
+	const uint8_t *flags;
+	uint8_t *flags_own;
+	struct match_set every;  /* the unfiltered answer; every.bits NULL until made */
+	uint64_t *sbits;         /* all-time: the cached search by rank */
+	/* Ranks [0, known) have a download count in this window; the rest
+	 * (flagged unknown, stored as 0) follow them.  Set by eng_ord_base. */
+	uint32_t known;
+	char skey[FILTER_SEARCH_MAX];
+	int svalid;
+};
+
+struct kdata {
+	uint32_t n;
+	struct ord o[2];         /* by enum filter_window */
+	uint8_t *year;           /* year bucket per row */
+	uint16_t *term_code[TERM_COLS]; /* term index -> dense code, TERM_NONE if absent */
+	uint32_t term_codes[TERM_COLS]; /* codes in use; > TERM_MAX: the wide column is read */
+	int created_exact;       /* every creation time fits o[].created (0 <= t < 2^32 - 1) */
+	struct cell_tot *ctot[ENG_VIEWS];
+	/* The cells that hold items, ascending: the only ones a pass touches,
+	 * so the only ones cleared and read back (a third of them on 2M
+	 * models). */
+	uint32_t *cused[ENG_VIEWS];
+	uint32_t ncused[ENG_VIEWS];
+	struct acct_tot *atot[ENG_VIEWS];
+	/* Items grouped by account (counting sort, rows ascending within an
+	 * account): goff[ac]..goff[ac+1] index gperm (rows) and the columns in
+	 * that order, so a per-account sum is a sequential pass.  atot: the
+	 * accounts' unfiltered totals. */
+	uint32_t *goff[ENG_VIEWS];
+	uint32_t *gperm[ENG_VIEWS];
+	uint64_t *gdownloads[ENG_VIEWS][2];  /* window downloads in that order */
+	uint32_t *glikes[ENG_VIEWS];  /* likes in that order */
+	uint64_t *gcreated[ENG_VIEWS]; /* creation in that order, UINT64_MAX unknown */
+	/* Per cell, its rows with a known creation time, earliest first: the
+	 * earliest match of a cell is the first of them that matches. */
+	uint32_t *cell_by_created[ENG_VIEWS];
+	uint32_t *cell_by_created_off[ENG_VIEWS];
+	/* Accounts with items by unfiltered window downloads, descending, and
+	 * how many of them each (type, country+group) class holds: the orgs
+	 * ranking of a country/group/type filter is then the first accounts
+	 * that pass.  Made on first use. */
+	uint32_t *aorder[ENG_VIEWS][2];
+	uint32_t *acls_n[ENG_VIEWS];
+	/* The positions in aorder grouped by class, ascending within one:
+	 * class c holds apos[acls_off[c] .. acls_off[c + 1]).  A filter that
+	 * passes a few small classes reads their heads, not the whole order. */
+	uint32_t *acls_off[ENG_VIEWS];
+	uint32_t *apos[ENG_VIEWS][2];
+	/* The accounts with most items (at least OWN_MIN_ITEMS, at most
+	 * engine.n_own of them) have classes of their own, after the
+	 * (type, country+group) ones: their matches' sums are then a few
+	 * cells of the share pass, which the organisations ranking reads
+	 * instead of walking their items.  Made with the mode's cells. */
+	uint16_t *acct_cls[ENG_VIEWS];  /* account -> its class */
+	uint8_t *cls_type[ENG_VIEWS];   /* class -> its organisation type */
+	uint16_t *cls_cg[ENG_VIEWS];    /* class -> its country+group */
+	/* Trending, which only a ranking by it or an export's column reads,
+	 * so made on first use: per cell and per account, the unfiltered
+	 * sums; the scores in account-group order (kdata.gperm). */
+	uint64_t *cell_trending[ENG_VIEWS];
+	uint64_t *acct_trending[ENG_VIEWS];
+	uint32_t *gtrending[ENG_VIEWS];
+	/* The organisation views (ENG_VIEWS above ATTRIB_MODE_COUNT): per
+	 * mode, the item -> organisation map (the representative account of
+	 * the item's account, attrib.h) and per representative how many of
+	 * its accounts hold items here.  Made on first use. */
+	uint32_t *org_item[ATTRIB_MODE_COUNT];
+	uint32_t *org_nacc[ATTRIB_MODE_COUNT];
+	struct search_index *sx; /* the ids' search index */
+	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
+};
+
+#define TERM_NONE 0xffffu
+#define TERM_MAX 0xfffeu
+
+/* Own classes: an account with fewer items is walked as cheaply as its
+ * cells are summed; more of them would make the cube outgrow the cache. */
+#define OWN_MIN_ITEMS 128u
+#define OWN_SAMPLE 16u
+#define OWN_MAX 256u
+
+struct engine {
+	const struct ht_snapshot *s;
+	const struct attrib *a;
+	const struct orgdir *d;
+	unsigned n_countries;
+	unsigned n_cg;
+	uint32_t n_cls;         /* classes: OT_COUNT * n_cg, then n_own of single accounts */
+	uint32_t n_own;
+	uint16_t *cg_country;
+	uint8_t *cg_group;
+	uint16_t *acct_cg;
+	uint32_t n_cells;       /* ENG_YEARS * n_cls: cell = year * n_cls + class */
+	struct cell_acc *cube;  /* 2 * n_cells: alternate copies break store chains */
+	uint8_t *cell_ok;
+	uint64_t *cbits;        /* scratch: ranks whose cell passes */
+	uint32_t *acct_sorted;  /* accounts by name, case-insensitive; built on first author filter */
+	uint64_t *acct_bits;
+	uint64_t *org_bits;     /* organisations a --org filter names; made on first one */
+	struct key_acc *key_sums;   /* max(accounts, terms) */
+	uint64_t *key_trending;          /* the same keys' trending, when a ranking asks; made on first use */
+	uint32_t key_sums_n, gen;
+	uint32_t *touched;
+	unsigned prep;          /* engine_prepare_step: the next piece */
+	struct kdata k[HT_KIND_COUNT];
+};
+
+/* ---- name order ---------------------------------------------------------- */
+
+/* Orders indexes by name, case-insensitively (as strcasecmp in the C
+ * locale), ties by index ascending: an MSD pass on 8 lower-cased bytes at a
+ * time (a stable LSD radix sort of each range on that chunk), recursing only
+ * into runs whose chunk is equal and not past the end of the names; small
+ * runs go to qsort.  About 150 ms for 2M ids, against seconds for a qsort. */
+struct name_ctx {
+	const char *base;        /* names are base + off[i] ... */
+	const uint32_t *off;
+	const char *const *ptr;  /* ... or ptr[i] */
+	int desc;
+};
+
+struct name_key {
+	uint64_t key;
+	uint32_t idx, ended;
+};
+
+struct sort_ctx {
+	const struct ht_snapshot *s;
+	enum ht_kind kind;
+	enum eng_sort key;
+};
+
+struct cand {
+	uint64_t v;
+	uint32_t key;
+};
+
+/* The ranks a pass visits: the matches (direct), or every rank that does
+ * not match (complement: the caller starts from the unfiltered totals and
+ * takes these away).  Whichever is fewer. */
+#define FOR_EACH_VISITED(MS, N, COMPLEMENT, RK, PREFETCH, BODY)                         \
+	do {                                                                            \
+		/* Sparse ranks miss the cache: each is fetched VISIT_LAG ranks    \
+		 * before its turn (a ring keeps the order). */                      \
+		uint32_t ring_[VISIT_LAG];                                              \
+		unsigned rh_ = 0, rn_ = 0;                                              \
+		const size_t nw_ = words_of(N);                                         \
+		for (size_t w_ = 0; w_ < nw_; w_++) {                                   \
+			uint64_t b_ = (COMPLEMENT) ? ~(MS)->bits[w_] : (MS)->bits[w_];    \
+			if (w_ == nw_ - 1 && ((N) & 63))                                 \
+				b_ &= ((uint64_t)1 << ((N) & 63)) - 1;                     \
+			for (; b_; b_ &= b_ - 1) {                                      \
+				uint32_t next_ = (uint32_t)(w_ * 64 + (unsigned)__builtin_ctzll(b_)); \
+				{                                                       \
+					uint32_t RK = next_;                            \
+					PREFETCH;                                       \
+				}                                                       \
+				if (rn_ < VISIT_LAG) {                                  \
+					ring_[rn_++] = next_;                           \
+					continue;                                       \
+				}                                                       \
+				{                                                       \
+					uint32_t RK = ring_[rh_];                       \
+					ring_[rh_] = next_;                             \
+					rh_ = (rh_ + 1) % VISIT_LAG;                    \
+					BODY;                                           \
+				}                                                       \
+			}                                                               \
+		}                                                                       \
+		for (unsigned i_ = 0; i_ < rn_; i_++) {                                 \
+			uint32_t RK = ring_[(rh_ + i_) % VISIT_LAG];                    \
+			BODY;                                                           \
+		}                                                                       \
+	} while (0)
+#define VISIT_LAG 32u
+
+/* Defined in one file, called from another. */
+int eng_sort_names_at(const struct name_ctx *c, uint32_t *idx, size_t n, size_t depth,
+			 struct name_key *v, struct name_key *tmp);
+int eng_cmp_rows(const void *pa, const void *pb, void *pc);
+int eng_radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi);
+int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key,
+			   const uint32_t *rows, uint32_t n, uint32_t want, int desc, uint32_t *out);
+int eng_build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key, uint32_t *perm);
+const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m);
+int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups);
+int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m);
+int eng_ord_cell_ranks(struct engine *e, enum ht_kind kind, int win, int m);
+int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col);
+int eng_ord_created(struct engine *e, enum ht_kind kind, int win);
+const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win);
+int eng_kd_trending(struct engine *e, enum ht_kind kind, int m);
+int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m);
+int eng_ord_rec(struct engine *e, enum ht_kind kind, int win);
+int eng_sort_accounts(struct engine *e);
+const struct match_set *eng_every_match(struct engine *e, enum ht_kind kind, int win);
+const uint64_t *eng_result_rbits(struct engine *e, const struct eng_result *r);
+const uint32_t *eng_get_perm(struct engine *e, enum ht_kind kind, enum eng_sort sort);
+extern const char *const eng_year_labels[ENG_YEARS];
+
+static inline size_t words_of(uint32_t n)
+{
+	return ((size_t)n + 63) / 64;
+}
+
+/* bound[y]: first second of bucket y (y >= 1). */
+static inline void year_bounds(int64_t *bound)
+{
+	bound[0] = INT64_MIN;
+	for (unsigned y = 1; y < ENG_YEARS; y++)
+		bound[y] = civil_year_start(ENG_YEAR_FIRST + (int64_t)y - 1);
+}
+
+static inline int sort_names(const struct name_ctx *c, uint32_t *idx, size_t n)
+{
+	struct name_key *v, *tmp;
+	int rc;
+	if (n < 2)
+		return 0;
+	v = malloc(n * sizeof *v);
+	tmp = malloc(n * sizeof *tmp);
+	rc = v && tmp ? eng_sort_names_at(c, idx, n, 0, v, tmp) : -1;
+	free(v);
+	free(tmp);
+	return rc;
+}
+
+static inline unsigned bits_of(uint64_t x)
+{
+	return x ? 64u - (unsigned)__builtin_clzll(x) : 0u;
+}
+
+/* Whether a comes before b in the ranking (descending value, ties by key). */
+static inline int cand_before(const struct cand *a, const struct cand *b, int desc)
+{
+	if (!desc) {
+		const struct cand *t = a;
+		a = b;
+		b = t;
+	}
+	return a->v > b->v || (a->v == b->v && a->key < b->key);
+}
+
+/* Offers c to heap[0..*n) (at most k): keeps the first k candidates of the
+ * ranking; heap[0] is the last of them. */
+static inline void heap_offer(struct cand *heap, size_t *n, size_t k, struct cand c, int desc)
+{
+	size_t at = 0;
+	if (*n < k) {
+		/* sift up: the root is the element that comes last */
+		at = (*n)++;
+		while (at && cand_before(&heap[(at - 1) / 2], &c, desc)) {
+			heap[at] = heap[(at - 1) / 2];
+			at = (at - 1) / 2;
+		}
+		heap[at] = c;
+		return;
+	}
+	if (!cand_before(&c, &heap[0], desc))
+		return;
+	for (;;) {
+		size_t l = 2 * at + 1, big = at;
+		const struct cand *bigc = &c;
+		if (l < *n && cand_before(bigc, &heap[l], desc))
+			big = l, bigc = &heap[l];
+		if (l + 1 < *n && cand_before(bigc, &heap[l + 1], desc))
+			big = l + 1, bigc = &heap[l + 1];
+		if (big == at)
+			break;
+		heap[at] = heap[big];
+		at = big;
+	}
+	heap[at] = c;
+}
+
+/* dst[i] = src[perm[i]]: a gather, with the misses of later items started
+ * early. */
+#define DEFINE_GATHER(NAME, T)                                                     \
+	static inline T *NAME(const T *src, const uint32_t *perm, uint32_t n)             \
+	{                                                                          \
+		T *dst = table_big_alloc(((size_t)n + 1) * sizeof *dst);                 \
+		if (!dst)                                                          \
+			return NULL;                                               \
+		for (uint32_t i = 0; i < n; i++) {                                 \
+			if (i + 16 < n)                                            \
+				__builtin_prefetch(&src[perm[i + 16]], 0);         \
+			dst[i] = src[perm[i]];                                     \
+		}                                                                  \
+		return dst;                                                        \
+	}
+
+DEFINE_GATHER(gather8, uint8_t)
+DEFINE_GATHER(gather16, uint16_t)
+DEFINE_GATHER(gather32, uint32_t)
+DEFINE_GATHER(gather64, uint64_t)
+
+static inline int ord_uni(struct ord *o, uint32_t n)
+{
+	size_t nw = words_of(n);
+	if (o->uni)
+		return 0;
+	if (!(o->uni = calloc(words_of((uint32_t)nw) + 1, sizeof *o->uni)))
+		return -1;
+	for (size_t w = 0; w < nw; w++) {
+		uint32_t last = (uint32_t)(w * 64 + 63 < n ? w * 64 + 63 : n - 1);
+		if (o->dl[w * 64] == o->dl[last])
+			o->uni[w >> 6] |= (uint64_t)1 << (w & 63);
+	}
+	return 0;
+}
+
+static inline const uint32_t *term_column(const struct ht_table *t, int col)
+{
+	return col == TERM_TASK ? t->pipeline : col == TERM_LIB ? t->library : t->license;
+}
+
+/* kd->gtrending of a mode (with its account groups). */
+static inline const uint32_t *kd_gtrending(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	if (!kd->gtrending[m] && !eng_kd_mode(e, kind, m, 1))
+		kd->gtrending[m] = gather32(e->s->t[kind].trending, kd->gperm[m], kd->n);
+	return kd->gtrending[m];
+}
+
+static inline void match_set_free(struct match_set *ms)
+{
+	free(ms->bits);
+	free(ms->wcnt);
+	free(ms->wdl);
+	memset(ms, 0, sizeof *ms);
+}
+
+/* ---- apply -------------------------------------------------------------- */
+
+static inline uint32_t find_term(const struct ht_snapshot *s, const char *term)
+{
+	uint32_t t = table_find_term(s, term);
+	return t ? t : UINT32_MAX; /* unknown term: matches nothing */
+}
+
+static inline const struct ord *result_ord(const struct engine *e, const struct eng_result *r)
+{
+	return &e->k[r->kind].o[r->filter.window == WIN_ALL];
+}
+
+#endif
