@@ -30,25 +30,9 @@
 #include "hubtop/safetext.h"
 #include "hubtop/tui.h"
 
-#define EXIT_USAGE 2
+#include "cli_priv.h"
 
-/* Options every command understands, parsed wherever they appear. */
-struct globals {
-	const char *snapshot;
-	const char *cache_dir;
-	const char *orgs;
-};
-
-/* One command's arguments after the global options are taken out. */
-struct args {
-	int argc;
-	char **argv;
-	int i;
-	const char *cmd;
-};
-
-static void err_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void err_usage(const char *cmd, const char *fmt, ...)
+void cli_err_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	safetext_fprintf(stderr, "hubtop%s%s: ", cmd ? " " : "", cmd ? cmd : "");
@@ -58,8 +42,8 @@ static void err_usage(const char *cmd, const char *fmt, ...)
 	safetext_fprintf(stderr, "\nTry 'hubtop%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
 }
 
-static void err_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void err_run(const char *fmt, ...)
+void cli_err_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_err_run(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("hubtop: ", stderr);
@@ -70,7 +54,7 @@ static void err_run(const char *fmt, ...)
 }
 
 /* "--name=value" or "--name value"; returns the value or NULL (and says why). */
-static const char *opt_value(struct args *a, const char *name)
+const char *cli_opt_value(struct args *a, const char *name)
 {
 	const char *arg = a->argv[a->i];
 	size_t n = strlen(name);
@@ -78,13 +62,13 @@ static const char *opt_value(struct args *a, const char *name)
 	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
 		return arg + n + 1;
 	if (a->i + 1 >= a->argc) {
-		err_usage(a->cmd, "option %s needs a value", name);
+		cli_err_usage(a->cmd, "option %s needs a value", name);
 		return NULL;
 	}
 	return a->argv[++a->i];
 }
 
-static int opt_is(const char *arg, const char *name)
+int cli_opt_is(const char *arg, const char *name)
 {
 	size_t n = strlen(name);
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
@@ -101,17 +85,17 @@ static int take_filter(struct args *a, struct filter *f)
 	if (strncmp(arg, "--", 2) != 0)
 		return 0;
 	for (k = 0; filter_keys[k]; k++) {
-		if (!opt_is(arg + 2, filter_keys[k]))
+		if (!cli_opt_is(arg + 2, filter_keys[k]))
 			continue;
 		{
 			char name[64];
 			snprintf(name, sizeof name, "--%s", filter_keys[k]);
-			v = opt_value(a, name);
+			v = cli_opt_value(a, name);
 		}
 		if (!v)
 			return -1;
 		if (filter_set(f, filter_keys[k], v, err, sizeof err) != 0) {
-			err_usage(a->cmd, "%s", err);
+			cli_err_usage(a->cmd, "%s", err);
 			return -1;
 		}
 		return 1;
@@ -119,7 +103,7 @@ static int take_filter(struct args *a, struct filter *f)
 	return 0;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
+int cli_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -140,13 +124,13 @@ static void format_time(int64_t t, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
-static int open_session(struct session *s, const struct globals *g, int quiet)
+int cli_open_session(struct session *s, const struct globals *g, int quiet)
 {
 	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, quiet >> 1 };
 	char err[1200];
 
 	if (session_open(s, &o, err, sizeof err) != 0) {
-		err_run("%s", err);
+		cli_err_run("%s", err);
 		return -1;
 	}
 	return 0;
@@ -165,7 +149,7 @@ static int check_terms(const char *cmd, const struct filter *f, const struct ses
 	 * explorer, which can switch back, shows them as n/a). */
 	if (cmd && f->window == WIN_ALL &&
 	    (((m->no_alltime >> HT_MODELS) & 1) || ((m->no_alltime >> HT_DATASETS) & 1))) {
-		err_usage(cmd, "--window all: %s has no all-time download counts (%s did not carry "
+		cli_err_usage(cmd, "--window all: %s has no all-time download counts (%s did not carry "
 			  "downloadsAllTime), so every all-time figure would be unknown, not 0. "
 			  "Use --window 30d, or fetch the Hub again ('hubtop fetch' asks for all-time counts)",
 			  s->demo_fallback ? "the demo snapshot" : s->snapshot_path,
@@ -175,7 +159,7 @@ static int check_terms(const char *cmd, const struct filter *f, const struct ses
 	if (filter_check_terms(f, s->snap, err, sizeof err) == 0 &&
 	    filter_check_orgs(f, s->attr, s->dir, err, sizeof err) == 0)
 		return 0;
-	err_usage(cmd, "%s", err);
+	cli_err_usage(cmd, "%s", err);
 	return EXIT_USAGE;
 }
 
@@ -260,12 +244,12 @@ static int cmd_info(struct args *a, const struct globals *g)
 			       "whether it is complete or only the top N, whether it is demo data.\n");
 			return 0;
 		} else {
-			err_usage("info", "unknown option '%s'", arg);
+			cli_err_usage("info", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		}
 	}
 	/* 3: quiet, and the snapshot alone: info needs no attribution. */
-	if (open_session(&s, g, 3) != 0)
+	if (cli_open_session(&s, g, 3) != 0)
 		return 1;
 	format_time(s.snap->meta.fetched_at, when, sizeof when);
 	format_time(s.snap->meta.as_of, as_of, sizeof as_of);
@@ -341,7 +325,7 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind,
 	int rc;
 
 	if (!fp) {
-		err_run("cannot open %s: %s", file, strerror(errno));
+		cli_err_run("cannot open %s: %s", file, strerror(errno));
 		return -1;
 	}
 	memset(&st, 0, sizeof st);
@@ -349,7 +333,7 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind,
 	if (fp != stdin)
 		fclose(fp);
 	if (rc != 0) {
-		err_run("%s", err);
+		cli_err_run("%s", err);
 		return -1;
 	}
 	safetext_fprintf(stderr, "%s: %" PRIu64 " %s imported", name, st.items,
@@ -397,24 +381,24 @@ static int cmd_import(struct args *a, const struct globals *g)
 			       "it the latest lastModified/createdAt in the data is used, marked as\n"
 			       "inferred.\n");
 			return 0;
-		} else if (opt_is(arg, "--as-of")) {
-			const char *v = opt_value(a, "--as-of");
+		} else if (cli_opt_is(arg, "--as-of")) {
+			const char *v = cli_opt_value(a, "--as-of");
 			if (!v)
 				return EXIT_USAGE;
 			if ((as_of = table_parse_time(v)) <= 0) {
-				err_usage("import", "--as-of '%s' is not a date: give the day the listing "
+				cli_err_usage("import", "--as-of '%s' is not a date: give the day the listing "
 					  "was taken as YYYY-MM-DD (e.g. --as-of 2022-07-02)", v);
 				return EXIT_USAGE;
 			}
-		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
-			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
+			if (!(out = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
 				return EXIT_USAGE;
 		} else if (!strcmp(arg, "--datasets")) {
 			datasets_only = 1;
 		} else if (!strcmp(arg, "--models")) {
 			datasets_only = 0;
 		} else if (arg[0] == '-' && arg[1]) {
-			err_usage("import", "unknown option '%s'", arg);
+			cli_err_usage("import", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		} else if (datasets_only) {
 			if (nd < 64)
@@ -424,12 +408,12 @@ static int cmd_import(struct args *a, const struct globals *g)
 		}
 	}
 	if (nf + nd == 0) {
-		err_usage("import", "no input file given (use '-' for standard input)");
+		cli_err_usage("import", "no input file given (use '-' for standard input)");
 		return EXIT_USAGE;
 	}
 	b = table_builder_new();
 	if (!b) {
-		err_run("out of memory");
+		cli_err_run("out of memory");
 		return 1;
 	}
 	for (i = 0; i < nf; i++)
@@ -439,7 +423,7 @@ static int cmd_import(struct args *a, const struct globals *g)
 		if (import_one(b, dsets[i], HT_DATASETS, &refused) != 0)
 			goto fail;
 	if (table_builder_count(b, HT_MODELS) + table_builder_count(b, HT_DATASETS) == 0) {
-		err_run("no valid item in the input: nothing imported, the current snapshot is "
+		cli_err_run("no valid item in the input: nothing imported, the current snapshot is "
 			"unchanged");
 		goto fail;
 	}
@@ -452,25 +436,25 @@ static int cmd_import(struct args *a, const struct globals *g)
 		 nf ? files[0] : dsets[0]);
 	s = table_builder_finish(b, &meta);
 	if (!s) {
-		err_run("out of memory while building the snapshot");
+		cli_err_run("out of memory while building the snapshot");
 		return 1;
 	}
 	if (!out) {
 		if (store_cache_dir(g->cache_dir, dir, sizeof dir) != 0 ||
 		    store_default_path(dir, path, sizeof path) != 0) {
-			err_run("cannot tell where the cache folder is: pass --cache-dir or -o");
+			cli_err_run("cannot tell where the cache folder is: pass --cache-dir or -o");
 			table_free(s);
 			return 1;
 		}
 		if (store_mkdirs(dir, &e) != 0) {
-			err_run("%s", e.msg);
+			cli_err_run("%s", e.msg);
 			table_free(s);
 			return 1;
 		}
 		out = path;
 	}
 	if (store_write(s, out, &e) != 0) {
-		err_run("%s", e.msg);
+		cli_err_run("%s", e.msg);
 		table_free(s);
 		return 1;
 	}
@@ -505,44 +489,44 @@ static int cmd_demo(struct args *a, const struct globals *g)
 			       "as demo.  The same options give the same file.  Defaults: %u models,\n"
 			       "%u datasets.\n", DEMO_DEFAULT_MODELS, DEMO_DEFAULT_DATASETS);
 			return 0;
-		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
-			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
+			if (!(out = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
 				return EXIT_USAGE;
 			continue;
-		} else if (opt_is(arg, "--models")) {
+		} else if (cli_opt_is(arg, "--models")) {
 			dst = &models;
-			v = opt_value(a, "--models");
-		} else if (opt_is(arg, "--datasets")) {
+			v = cli_opt_value(a, "--models");
+		} else if (cli_opt_is(arg, "--datasets")) {
 			dst = &datasets;
-			v = opt_value(a, "--datasets");
-		} else if (opt_is(arg, "--seed")) {
+			v = cli_opt_value(a, "--datasets");
+		} else if (cli_opt_is(arg, "--seed")) {
 			dst = &seed;
-			v = opt_value(a, "--seed");
+			v = cli_opt_value(a, "--seed");
 		} else {
-			err_usage("demo", "unknown option '%s'", arg);
+			cli_err_usage("demo", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		}
 		if (!v)
 			return EXIT_USAGE;
-		if (parse_u64(v, dst) != 0 || (dst != &seed && *dst > 100000000)) {
-			err_usage("demo", "'%s' is not a count (a whole number up to 100000000)", v);
+		if (cli_parse_u64(v, dst) != 0 || (dst != &seed && *dst > 100000000)) {
+			cli_err_usage("demo", "'%s' is not a count (a whole number up to 100000000)", v);
 			return EXIT_USAGE;
 		}
 	}
 	if (!out) {
-		err_usage("demo", "say where to write it: -o FILE");
+		cli_err_usage("demo", "say where to write it: -o FILE");
 		return EXIT_USAGE;
 	}
 	d = orgdir_new();
 	if (!d) {
-		err_run("out of memory");
+		cli_err_run("out of memory");
 		return 1;
 	}
 	orgdir_load_default(d, g->orgs, &diag);
 	rc = demo_write(models, datasets, seed, d, out, err, sizeof err);
 	orgdir_free(d);
 	if (rc != 0) {
-		err_run("%s", err);
+		cli_err_run("%s", err);
 		return 1;
 	}
 	safetext_fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64 " datasets\n",
@@ -574,25 +558,25 @@ static int cmd_report(struct args *a, const struct globals *g)
 			       "creation.  The JSON is stable: see docs/report-json.md.\n\n%s",
 			       filter_help);
 			return 0;
-		} else if (opt_is(arg, "--format")) {
-			if (!(v = opt_value(a, "--format")))
+		} else if (cli_opt_is(arg, "--format")) {
+			if (!(v = cli_opt_value(a, "--format")))
 				return EXIT_USAGE;
 			if (!strcmp(v, "text"))
 				fmt = REPORT_TEXT;
 			else if (!strcmp(v, "json"))
 				fmt = REPORT_JSON;
 			else {
-				err_usage("report", "unknown format '%s' (valid: text, json)", v);
+				cli_err_usage("report", "unknown format '%s' (valid: text, json)", v);
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(arg, "--json")) {
 			fmt = REPORT_JSON;
 		} else {
-			err_usage("report", "unknown option '%s'", arg);
+			cli_err_usage("report", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		}
 	}
-	if (open_session(&s, g, 0) != 0)
+	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
 	if ((rc = check_terms("report", &f, &s)) != 0) {
 		session_close(&s);
@@ -600,7 +584,7 @@ static int cmd_report(struct args *a, const struct globals *g)
 	}
 	rc = report_write(stdout, s.eng, &f, fmt);
 	if (rc != 0 || fflush(stdout) != 0) {
-		err_run("cannot write the report: %s", strerror(errno));
+		cli_err_run("cannot write the report: %s", strerror(errno));
 		rc = 1;
 	}
 	session_close(&s);
@@ -649,38 +633,38 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "written to, never replaced.  Columns: see docs/export.md.\n\n%s",
 			       filter_help);
 			return 0;
-		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
-			if (!(out = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
+			if (!(out = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
 				return EXIT_USAGE;
-		} else if (opt_is(arg, "--sort")) {
+		} else if (cli_opt_is(arg, "--sort")) {
 			char key[32];
 			const char *colon;
 			int sk;
-			if (!(v = opt_value(a, "--sort")))
+			if (!(v = cli_opt_value(a, "--sort")))
 				return EXIT_USAGE;
 			colon = strchr(v, ':');
 			snprintf(key, sizeof key, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
 			sk = engine_sort_find(key);
 			if (sk < 0 || (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))) {
-				err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
+				cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
 					  "trending, created, count, name; optionally :asc or :desc)", v);
 				return EXIT_USAGE;
 			}
 			q.sort = (enum eng_sort)sk;
 			q.desc = colon ? !strcmp(colon, ":desc") : sk != SORT_NAME;
 			sort_given = 1;
-		} else if (opt_is(arg, "--limit")) {
+		} else if (cli_opt_is(arg, "--limit")) {
 			uint64_t n;
-			if (!(v = opt_value(a, "--limit")))
+			if (!(v = cli_opt_value(a, "--limit")))
 				return EXIT_USAGE;
-			if (parse_u64(v, &n) != 0) {
-				err_usage("export", "--limit takes a whole number, not '%s'", v);
+			if (cli_parse_u64(v, &n) != 0) {
+				cli_err_usage("export", "--limit takes a whole number, not '%s'", v);
 				return EXIT_USAGE;
 			}
 			q.limit = (size_t)n;
-		} else if (opt_is(arg, "--format")) {
+		} else if (cli_opt_is(arg, "--format")) {
 			int fmt;
-			if (!(v = opt_value(a, "--format")))
+			if (!(v = cli_opt_value(a, "--format")))
 				return EXIT_USAGE;
 			fmt = export_format_find(v);
 			if (fmt < 0) {
@@ -690,28 +674,28 @@ static int cmd_export(struct args *a, const struct globals *g)
 				for (int i = 0; export_format_name(i) && at < sizeof valid; i++)
 					at += (size_t)snprintf(valid + at, sizeof valid - at, "%s%s", i ? ", " : "",
 							       export_format_name(i));
-				err_usage("export", "unknown format '%s' (valid: %s)", v, valid);
+				cli_err_usage("export", "unknown format '%s' (valid: %s)", v, valid);
 				return EXIT_USAGE;
 			}
 			q.format = (enum export_format)fmt;
-		} else if (opt_is(arg, "--items")) {
-			if (!(v = opt_value(a, "--items")))
+		} else if (cli_opt_is(arg, "--items")) {
+			if (!(v = cli_opt_value(a, "--items")))
 				return EXIT_USAGE;
 			if (!strcmp(v, "models"))
 				q.items = HT_MODELS;
 			else if (!strcmp(v, "datasets"))
 				q.items = HT_DATASETS;
 			else {
-				err_usage("export", "--items is models or datasets, not '%s'", v);
+				cli_err_usage("export", "--items is models or datasets, not '%s'", v);
 				return EXIT_USAGE;
 			}
 		} else if (arg[0] == '-' && arg[1]) {
-			err_usage("export", "unknown option '%s'", arg);
+			cli_err_usage("export", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		} else if (!pane) {
 			pane = arg;
 		} else {
-			err_usage("export", "one pane at a time ('%s' and '%s' given)", pane, arg);
+			cli_err_usage("export", "one pane at a time ('%s' and '%s' given)", pane, arg);
 			return EXIT_USAGE;
 		}
 	}
@@ -737,7 +721,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 		q.sort = SORT_NAME;
 		q.desc = 0;
 	}
-	if (open_session(&s, g, 0) != 0)
+	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
 	if ((rc = check_terms("export", &f, &s)) != 0) {
 		session_close(&s);
@@ -745,7 +729,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	}
 	r = engine_apply(s.eng, &f, q.items);
 	if (!r) {
-		err_run("out of memory while computing the view");
+		cli_err_run("out of memory while computing the view");
 		session_close(&s);
 		return 1;
 	}
@@ -753,7 +737,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	engine_result_free(r);
 	session_close(&s);
 	if (rows < 0) {
-		err_run("%s", err);
+		cli_err_run("%s", err);
 		return 1;
 	}
 	if (strcmp(out, "-") != 0)
@@ -899,22 +883,22 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			ui.quiet = 1;
 		} else if (!strcmp(arg, "--recheck-orgs")) {
 			o.orgs_recheck = 1;
-		} else if (opt_is(arg, "--endpoint")) {
-			if (!(o.endpoint = opt_value(a, "--endpoint")))
+		} else if (cli_opt_is(arg, "--endpoint")) {
+			if (!(o.endpoint = cli_opt_value(a, "--endpoint")))
 				return EXIT_USAGE;
-		} else if (opt_is(arg, "--ca-bundle")) {
-			if (!(o.ca_bundle = opt_value(a, "--ca-bundle")))
+		} else if (cli_opt_is(arg, "--ca-bundle")) {
+			if (!(o.ca_bundle = cli_opt_value(a, "--ca-bundle")))
 				return EXIT_USAGE;
-		} else if (!strcmp(arg, "-o") || opt_is(arg, "--output")) {
-			if (!(o.snapshot = opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
+			if (!(o.snapshot = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
 				return EXIT_USAGE;
-		} else if (opt_is(arg, "--top") || opt_is(arg, "--orgs")) {
-			int top = opt_is(arg, "--top");
+		} else if (cli_opt_is(arg, "--top") || cli_opt_is(arg, "--orgs")) {
+			int top = cli_opt_is(arg, "--top");
 			uint64_t n;
-			if (!(v = opt_value(a, top ? "--top" : "--orgs")))
+			if (!(v = cli_opt_value(a, top ? "--top" : "--orgs")))
 				return EXIT_USAGE;
-			if (parse_u64(v, &n) != 0 || (top && n == 0) || n > UINT32_MAX) {
-				err_usage("fetch", "%s takes a positive whole number, not '%s'",
+			if (cli_parse_u64(v, &n) != 0 || (top && n == 0) || n > UINT32_MAX) {
+				cli_err_usage("fetch", "%s takes a positive whole number, not '%s'",
 					  top ? "--top" : "--orgs", v);
 				return EXIT_USAGE;
 			}
@@ -923,14 +907,14 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			else
 				o.orgs_check = (unsigned)n;
 		} else {
-			err_usage("fetch", "unknown option '%s'", arg);
+			cli_err_usage("fetch", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		}
 	}
 	if (!o.models && !o.datasets)
 		o.models = o.datasets = 1;
 	if (store_cache_dir(g->cache_dir, dir, sizeof dir) != 0) {
-		err_run("cannot tell where the cache folder is: pass --cache-dir DIR");
+		cli_err_run("cannot tell where the cache folder is: pass --cache-dir DIR");
 		return 1;
 	}
 	o.cache_dir = dir;
@@ -941,7 +925,7 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 	o.cancel = &fetch_cancel;
 	d = orgdir_new();
 	if (!d) {
-		err_run("out of memory");
+		cli_err_run("out of memory");
 		return 1;
 	}
 	orgdir_load_default(d, g->orgs, &diag);
@@ -954,7 +938,7 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 	if (ui.last_len)
 		fputc('\n', stderr);
 	if (rc != 0) {
-		err_run("%s", err);
+		cli_err_run("%s", err);
 		return fetch_cancel ? 130 : 1;
 	}
 	if (err[0])
@@ -963,316 +947,6 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 }
 
 /* ---- orgs ------------------------------------------------------------------- */
-
-static void print_problem(void *ctx, const char *msg)
-{
-	(void)ctx;
-	safetext_fprintf(stderr, "%s\n", msg);
-}
-
-static void print_line(void *ctx, const char *msg)
-{
-	(void)ctx;
-	safetext_fprintf(stdout, "  %s\n", msg);
-}
-
-static const char orgs_usage[] =
-	"Usage: hubtop orgs check [FILE] [--quiet]\n"
-	"       hubtop orgs unattributed [--top N] [--window 30d|all] [--kind org|user|unchecked|any]\n"
-	"       hubtop orgs coverage [--top N] [--window 30d|all] [--list]\n\n"
-	"check: validates an organisation directory file (the shipped one by default):\n"
-	"  columns, country codes, types, accounts listed twice (case-insensitively,\n"
-	"  and through same_as columns).  Problems go to standard error as\n"
-	"  FILE:LINE: what; then standard output lists the entries without a country\n"
-	"  (individuals and communities whose home is not public; --quiet leaves the\n"
-	"  list out) and counts entries by type.  Exit status 1 only if there are\n"
-	"  problems; entries without a country are not problems.\n"
-	"unattributed: the accounts with the most downloads (by uploader) that the\n"
-	"  directory does not know, so you can add them to ~/.config/hubtop/orgs.tsv.\n"
-	"  --kind keeps those the Hub reports as organisations (org), as users\n"
-	"  (user), those it was not asked about (unchecked; see fetch --orgs), or\n"
-	"  all (any, the default).  --top N: how many (default 30).\n"
-	"coverage: of the downloads of the N accounts with the most downloads (by\n"
-	"  uploader; --top, default 200), the share whose account the directory gives\n"
-	"  a country, and the share it knows at all (any type, individuals included).\n"
-	"  --list prints the accounts among them left without a country.\n";
-
-/* The shipped directory, as the explorer finds it, for `orgs check`. */
-static const char *orgs_default_file(const struct globals *g, char *buf, size_t len)
-{
-	const char *env = getenv("HUBTOP_ORGS");
-	if (g->orgs)
-		return g->orgs;
-	if (env && *env)
-		return env;
-	snprintf(buf, len, "%s/orgs.tsv", HUBTOP_DATADIR);
-	return access(buf, R_OK) == 0 ? buf : "data/orgs.tsv";
-}
-
-static int orgs_window(struct args *a, int *all)
-{
-	const char *v = opt_value(a, "--window");
-	if (!v)
-		return -1;
-	if (strcmp(v, "30d") && strcmp(v, "all")) {
-		err_usage("orgs", "--window is 30d or all, not '%s'", v);
-		return -1;
-	}
-	*all = !strcmp(v, "all");
-	return 0;
-}
-
-static int orgs_top(struct args *a, uint64_t *top)
-{
-	const char *v = opt_value(a, "--top");
-	if (!v)
-		return -1;
-	if (parse_u64(v, top) != 0 || *top == 0) {
-		err_usage("orgs", "--top takes a positive whole number, not '%s'", v);
-		return -1;
-	}
-	return 0;
-}
-
-static int orgs_is_help(const char *arg)
-{
-	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
-}
-
-static int cmd_orgs_check(struct args *a, const struct globals *g)
-{
-	struct orgdir_diag diag = { print_problem, NULL, 0 };
-	struct orgdir_diag none = { print_line, NULL, 0 };
-	struct orgdir_check st;
-	const char *file = NULL;
-	char shipped[4096];
-	int quiet = 0;
-	unsigned n;
-	for (; a->i < a->argc; a->i++) {
-		const char *arg = a->argv[a->i];
-		if (orgs_is_help(arg)) {
-			fputs(orgs_usage, stdout);
-			return 0;
-		} else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
-			quiet = 1;
-		} else if (arg[0] == '-' && arg[1]) {
-			err_usage("orgs", "unknown option '%s' for check (valid: --quiet)", arg);
-			return EXIT_USAGE;
-		} else if (file) {
-			err_usage("orgs", "check takes one FILE, not '%s' too", arg);
-			return EXIT_USAGE;
-		} else {
-			file = arg;
-		}
-	}
-	if (!file)
-		file = orgs_default_file(g, shipped, sizeof shipped);
-	if (!quiet)
-		safetext_fprintf(stdout, "Entries without a country (none of their own nor of their organisation):\n");
-	n = orgdir_check_full(file, &diag, quiet ? NULL : &none, &st);
-	if (st.entries || !n) {
-		safetext_fprintf(stdout, "%s: %u entries (", file, st.entries);
-		for (int t = 0; t < OT_UNKNOWN_ORG; t++)
-			safetext_fprintf(stdout, "%s%u %s", t ? ", " : "", st.by_type[t],
-			       orgdir_type_key((enum org_type)t));
-		safetext_fprintf(stdout, "), %u accounts named only in same_as, %u without a country\n", st.aliases,
-		       st.no_country);
-	}
-	if (n) {
-		safetext_fprintf(stderr, "%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
-		return 1;
-	}
-	safetext_fprintf(stdout, "%s: valid\n", file);
-	return 0;
-}
-
-static int cmd_orgs_unattributed(struct args *a, const struct globals *g)
-{
-	uint64_t top = 30;
-	int all = 0, kind = -1;
-	struct session s;
-	struct attrib_unknown *u = NULL;
-	size_t n, i, shown = 0;
-	for (; a->i < a->argc; a->i++) {
-		const char *arg = a->argv[a->i];
-		if (orgs_is_help(arg)) {
-			fputs(orgs_usage, stdout);
-			return 0;
-		} else if (opt_is(arg, "--top")) {
-			if (orgs_top(a, &top) < 0)
-				return EXIT_USAGE;
-		} else if (opt_is(arg, "--window")) {
-			if (orgs_window(a, &all) < 0)
-				return EXIT_USAGE;
-		} else if (opt_is(arg, "--kind")) {
-			const char *v = opt_value(a, "--kind");
-			if (!v)
-				return EXIT_USAGE;
-			if (!strcmp(v, "org") || !strcmp(v, "organisation") || !strcmp(v, "organization"))
-				kind = HT_ACCT_ORG;
-			else if (!strcmp(v, "user"))
-				kind = HT_ACCT_USER;
-			else if (!strcmp(v, "unchecked"))
-				kind = HT_ACCT_UNCHECKED;
-			else if (!strcmp(v, "any"))
-				kind = -1;
-			else {
-				err_usage("orgs", "--kind is org, user, unchecked or any, not '%s'", v);
-				return EXIT_USAGE;
-			}
-		} else {
-			err_usage("orgs", "unknown option '%s' for unattributed (valid: --top, --window, "
-				  "--kind)", arg);
-			return EXIT_USAGE;
-		}
-	}
-	if (open_session(&s, g, 0) != 0)
-		return 1;
-	if (s.snap->meta.demo)
-		safetext_fprintf(stderr, "note: this is DEMO data\n");
-	/* All of them, then the kind asked for: the top N of that kind. */
-	n = attrib_unattributed(s.attr, s.snap, all, 0, &u);
-	safetext_fprintf(stdout, "%-40s %15s %8s  %s\n", "account", all ? "downloads_all" : "downloads_30d",
-	       "items", "hub says");
-	for (i = 0; i < n && shown < top; i++) {
-		if (kind >= 0 && u[i].kind != kind)
-			continue;
-		safetext_fprintf(stdout, "%-40s %15" PRIu64 " %8" PRIu64 "  %s\n", u[i].account, u[i].downloads,
-		       u[i].items, u[i].kind == HT_ACCT_ORG ? "organisation" :
-		       u[i].kind == HT_ACCT_USER ? "user" : "not checked");
-		shown++;
-	}
-	if (kind == HT_ACCT_ORG && !shown && !s.snap->acct_kind)
-		safetext_fprintf(stderr, "note: the Hub was not asked which accounts are organisations; "
-			"run 'hubtop fetch --orgs N'\n");
-	free(u);
-	session_close(&s);
-	return 0;
-}
-
-struct orgs_acct {
-	uint32_t acct;
-	uint64_t downloads;
-};
-
-static int orgs_acct_cmp(const void *pa, const void *pb)
-{
-	const struct orgs_acct *x = pa, *y = pb;
-	if (x->downloads != y->downloads)
-		return x->downloads < y->downloads ? 1 : -1;
-	return x->acct < y->acct ? -1 : x->acct > y->acct;
-}
-
-static int cmd_orgs_coverage(struct args *a, const struct globals *g)
-{
-	uint64_t top = 200, total = 0, with_country = 0, known = 0;
-	unsigned n_country = 0, n_known = 0;
-	int all = 0, list = 0;
-	struct session s;
-	struct orgs_acct *v;
-	size_t n = 0;
-	for (; a->i < a->argc; a->i++) {
-		const char *arg = a->argv[a->i];
-		if (orgs_is_help(arg)) {
-			fputs(orgs_usage, stdout);
-			return 0;
-		} else if (opt_is(arg, "--top")) {
-			if (orgs_top(a, &top) < 0)
-				return EXIT_USAGE;
-		} else if (opt_is(arg, "--window")) {
-			if (orgs_window(a, &all) < 0)
-				return EXIT_USAGE;
-		} else if (!strcmp(arg, "--list")) {
-			list = 1;
-		} else {
-			err_usage("orgs", "unknown option '%s' for coverage (valid: --top, --window, "
-				  "--list)", arg);
-			return EXIT_USAGE;
-		}
-	}
-	if (open_session(&s, g, 0) != 0)
-		return 1;
-	if (s.snap->meta.demo)
-		safetext_fprintf(stderr, "note: this is DEMO data\n");
-	v = calloc(s.attr->n_accounts + 1, sizeof *v);
-	if (!v) {
-		err_run("out of memory ranking %u accounts", s.attr->n_accounts);
-		session_close(&s);
-		return 1;
-	}
-	for (uint32_t i = 0; i < s.attr->n_accounts; i++)
-		v[i].acct = i;
-	for (int k = 0; k < HT_KIND_COUNT; k++) {
-		const struct ht_table *t = &s.snap->t[k];
-		for (uint32_t r = 0; r < t->n; r++) {
-			uint32_t acc = t->author[r];
-			if (acc < s.attr->n_accounts)
-				v[acc].downloads += all ? t->downloads_all[r] : t->downloads[r];
-		}
-	}
-	qsort(v, s.attr->n_accounts, sizeof *v, orgs_acct_cmp);
-	while (n < s.attr->n_accounts && n < top && v[n].downloads)
-		n++;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t acc = v[i].acct;
-		total += v[i].downloads;
-		if (s.attr->acct_country[acc] != COUNTRY_UNKNOWN) {
-			with_country += v[i].downloads;
-			n_country++;
-		}
-		if (s.attr->acct_entry[acc] >= 0) {
-			known += v[i].downloads;
-			n_known++;
-		}
-	}
-	safetext_fprintf(stdout, "top %zu accounts by %s downloads (uploader): %" PRIu64 " downloads\n", n,
-	       all ? "all-time" : "30-day", total);
-	if (!total) {
-		safetext_fprintf(stdout, "with a country:   n/a (no downloads)\n");
-		safetext_fprintf(stdout, "in the directory: n/a (no downloads)\n");
-	} else {
-		safetext_fprintf(stdout, "with a country:   %.1f%% of downloads (%u accounts)\n",
-		       100.0 * (double)with_country / (double)total, n_country);
-		safetext_fprintf(stdout, "in the directory: %.1f%% of downloads (%u accounts; any type, individuals "
-		       "included)\n", 100.0 * (double)known / (double)total, n_known);
-	}
-	if (list) {
-		safetext_fprintf(stdout, "\n%-5s %-40s %15s %7s  %s\n", "rank", "account without a country", "downloads",
-		       "share", "type");
-		for (size_t i = 0; i < n; i++) {
-			uint32_t acc = v[i].acct;
-			if (s.attr->acct_country[acc] != COUNTRY_UNKNOWN)
-				continue;
-			safetext_fprintf(stdout, "%-5zu %-40s %15" PRIu64 " %6.2f%%  %s\n", i + 1, s.attr->acct_name[acc],
-			       v[i].downloads, 100.0 * (double)v[i].downloads / (double)total,
-			       s.attr->acct_entry[acc] >= 0 ?
-			       orgdir_type_key((enum org_type)s.attr->acct_type[acc]) : "not in the directory");
-		}
-	}
-	free(v);
-	session_close(&s);
-	return 0;
-}
-
-static int cmd_orgs(struct args *a, const struct globals *g)
-{
-	const char *sub = a->i < a->argc ? a->argv[a->i++] : NULL;
-
-	if (!sub || orgs_is_help(sub)) {
-		fputs(orgs_usage, stdout);
-		return sub ? 0 : EXIT_USAGE;
-	}
-	if (!strcmp(sub, "check"))
-		return cmd_orgs_check(a, g);
-	if (!strcmp(sub, "unattributed"))
-		return cmd_orgs_unattributed(a, g);
-	if (!strcmp(sub, "coverage"))
-		return cmd_orgs_coverage(a, g);
-	err_usage("orgs", "unknown subcommand '%s' (valid: check, unattributed, coverage)", sub);
-	return EXIT_USAGE;
-}
-
-/* ---- explorer --------------------------------------------------------------- */
 
 static void print_config_problem(void *ctx, const char *msg)
 {
@@ -1296,28 +970,28 @@ static int cmd_tui(struct args *a, const struct globals *g)
 		if ((rc = take_filter(a, &c.filter)) != 0) {
 			if (rc < 0)
 				return EXIT_USAGE;
-		} else if (opt_is(arg, "--pane")) {
+		} else if (cli_opt_is(arg, "--pane")) {
 			char names[256];
-			if (!(v = opt_value(a, "--pane")))
+			if (!(v = cli_opt_value(a, "--pane")))
 				return EXIT_USAGE;
 			if (pane_index(v) < 0) {
-				err_usage(NULL, "unknown pane '%s' (valid: %s)", v, pane_names(names, sizeof names));
+				cli_err_usage(NULL, "unknown pane '%s' (valid: %s)", v, pane_names(names, sizeof names));
 				return EXIT_USAGE;
 			}
 			snprintf(c.pane, sizeof c.pane, "%s", v);
 		} else if (!strcmp(arg, "--ascii")) {
 			c.ascii = 1;
 		} else {
-			err_usage(NULL, "unknown command or option '%s'", arg);
+			cli_err_usage(NULL, "unknown command or option '%s'", arg);
 			return EXIT_USAGE;
 		}
 	}
 	if (!isatty(0) || !isatty(1)) {
-		err_run("the explorer needs a terminal; for scripts use 'hubtop report' or "
+		cli_err_run("the explorer needs a terminal; for scripts use 'hubtop report' or "
 			"'hubtop export' (see hubtop --help)");
 		return 1;
 	}
-	if (open_session(&s, g, 0) != 0)
+	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
 	/* Only the terms given here: one kept in the configuration file, gone
 	 * from a newer snapshot, should not keep the explorer from starting. */
@@ -1349,7 +1023,7 @@ static const struct command {
 } commands[] = {
 	{ "info", cmd_info },     { "import", cmd_import }, { "demo", cmd_demo },
 	{ "report", cmd_report }, { "export", cmd_export }, { "fetch", cmd_fetch },
-	{ "orgs", cmd_orgs },
+	{ "orgs", cli_cmd_orgs },
 };
 
 int cli_main(int argc, char **argv)
@@ -1362,17 +1036,17 @@ int cli_main(int argc, char **argv)
 	const struct command *cmd = NULL;
 
 	if (!rest) {
-		err_run("out of memory");
+		cli_err_run("out of memory");
 		return 1;
 	}
 	/* Global options may stand anywhere; take them out first. */
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], **dst = NULL, *name = NULL;
-		if (opt_is(arg, "--snapshot"))
+		if (cli_opt_is(arg, "--snapshot"))
 			dst = &g.snapshot, name = "--snapshot";
-		else if (opt_is(arg, "--cache-dir"))
+		else if (cli_opt_is(arg, "--cache-dir"))
 			dst = &g.cache_dir, name = "--cache-dir";
-		else if (opt_is(arg, "--orgs-file"))
+		else if (cli_opt_is(arg, "--orgs-file"))
 			dst = &g.orgs, name = "--orgs-file";
 		if (dst) {
 			size_t len = strlen(name);
@@ -1381,7 +1055,7 @@ int cli_main(int argc, char **argv)
 			else if (i + 1 < argc)
 				*dst = argv[++i];
 			else {
-				err_usage(NULL, "option %s needs a value", name);
+				cli_err_usage(NULL, "option %s needs a value", name);
 				free(rest);
 				return EXIT_USAGE;
 			}

@@ -1,0 +1,41 @@
+/* cli_priv.h - what the command line's files share: the parsed global
+ * options, one command's arguments, and the helpers that report errors and
+ * read options.  Private to src/cli/. */
+#ifndef HUBTOP_CLI_PRIV_H
+#define HUBTOP_CLI_PRIV_H
+
+#include <stdint.h>
+#include "hubtop/session.h"
+
+#define EXIT_USAGE 2
+
+/* Options every command understands, parsed wherever they appear. */
+struct globals {
+	const char *snapshot;
+	const char *cache_dir;
+	const char *orgs;
+};
+
+/* One command's arguments after the global options are taken out. */
+struct args {
+	int argc;
+	char **argv;
+	int i;
+	const char *cmd;
+};
+
+/* "hubtop CMD: what" on standard error, then a pointer to --help. */
+void cli_err_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "hubtop: what" on standard error. */
+void cli_err_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The value of option name (as "--x V" or "--x=V"), or NULL with an error said. */
+const char *cli_opt_value(struct args *a, const char *name);
+int cli_opt_is(const char *arg, const char *name);
+int cli_parse_u64(const char *s, uint64_t *out);
+/* Opens the snapshot the global options name, with the directory; 0 or -1 said. */
+int cli_open_session(struct session *s, const struct globals *g, int quiet);
+
+/* hubtop orgs (cli_orgs.c). */
+int cli_cmd_orgs(struct args *a, const struct globals *g);
+
+#endif
