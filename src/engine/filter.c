@@ -173,31 +173,41 @@ static int set_types(struct filter *f, const char *v, char *err, size_t errlen)
 	return set_mask(&f->types, v, "org-type", OT_COUNT, orgdir_type_find, type_key, err, errlen);
 }
 
-static int set_authors(struct filter *f, const char *v, char *err, size_t errlen)
+/* A comma-separated list of names into out (at most FILTER_MAX_AUTHORS,
+ * each case-insensitively once): --author and --org.  A space is allowed
+ * only where an organisation's display name may hold one. */
+static int set_names(const char *key, const char *v, int spaces, const char *valid,
+		     char out[FILTER_MAX_AUTHORS][FILTER_NAME_MAX], unsigned *n_out, char *err, size_t errlen)
 {
 	char names[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
 	unsigned n = 0;
 	const char *p = v;
 	char tok[FILTER_NAME_MAX];
 	int tl;
-	static const char valid[] = "Hub account names (at most 96 bytes each, at most 32, separated by commas)";
 	while (next_token(&p, tok, sizeof tok, &tl)) {
 		unsigned i;
-		if (tl || has_control(tok) || strchr(tok, '/') || strchr(tok, ' '))
-			return bad(err, errlen, "author", v, valid);
+		if (tl || has_control(tok) || strchr(tok, '/') || (!spaces && strchr(tok, ' ')))
+			return bad(err, errlen, key, v, valid);
 		for (i = 0; i < n; i++)
 			if (!strcasecmp(names[i], tok))
 				break;
 		if (i < n)
 			continue;
 		if (n == FILTER_MAX_AUTHORS)
-			return bad(err, errlen, "author", v, valid);
+			return bad(err, errlen, key, v, valid);
 		memcpy(names[n++], tok, sizeof tok);
 	}
-	memset(f->authors, 0, sizeof f->authors);
-	memcpy(f->authors, names, n * sizeof names[0]);
-	f->n_authors = n;
+	memset(out, 0, FILTER_MAX_AUTHORS * sizeof out[0]);
+	memcpy(out, names, n * sizeof names[0]);
+	*n_out = n;
 	return 0;
+}
+
+static int set_authors(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	return set_names("author", v, 0,
+			 "Hub account names (at most 96 bytes each, at most 32, separated by commas)",
+			 f->authors, &f->n_authors, err, errlen);
 }
 
 static int set_text(char *dst, size_t dstlen, const char *key, const char *v, char *err, size_t errlen)
@@ -332,30 +342,9 @@ static int set_gated(struct filter *f, const char *v, char *err, size_t errlen)
  * spaces ("Hugging Face"). */
 static int set_orgs(struct filter *f, const char *v, char *err, size_t errlen)
 {
-	char names[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
-	unsigned n = 0;
-	const char *p = v;
-	char tok[FILTER_NAME_MAX];
-	int tl;
-	static const char valid[] = "organisation names or account names (at most 96 bytes each, "
-				    "at most 32, separated by commas)";
-	while (next_token(&p, tok, sizeof tok, &tl)) {
-		unsigned i;
-		if (tl || has_control(tok) || strchr(tok, '/'))
-			return bad(err, errlen, "org", v, valid);
-		for (i = 0; i < n; i++)
-			if (!strcasecmp(names[i], tok))
-				break;
-		if (i < n)
-			continue;
-		if (n == FILTER_MAX_AUTHORS)
-			return bad(err, errlen, "org", v, valid);
-		memcpy(names[n++], tok, sizeof tok);
-	}
-	memset(f->orgs, 0, sizeof f->orgs);
-	memcpy(f->orgs, names, n * sizeof names[0]);
-	f->n_orgs = n;
-	return 0;
+	return set_names("org", v, 1,
+			 "organisation names or account names (at most 96 bytes each, at most 32, "
+			 "separated by commas)", f->orgs, &f->n_orgs, err, errlen);
 }
 
 int filter_set(struct filter *f, const char *key, const char *value, char *err, size_t errlen)
