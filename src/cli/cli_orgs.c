@@ -137,6 +137,23 @@ static int cmd_orgs_check(struct args *a, const struct globals *g)
 	return 0;
 }
 
+enum { ORGS_OPT_NONE, ORGS_OPT_TAKEN, ORGS_OPT_HELP, ORGS_OPT_BAD };
+
+/* The options unattributed and coverage share: --help, --top N and
+ * --window 30d|all. */
+static int orgs_ranking_opt(struct args *a, const char *arg, uint64_t *top, int *all)
+{
+	if (orgs_is_help(arg)) {
+		fputs(orgs_usage, stdout);
+		return ORGS_OPT_HELP;
+	}
+	if (cli_opt_is(arg, "--top"))
+		return orgs_top(a, top) < 0 ? ORGS_OPT_BAD : ORGS_OPT_TAKEN;
+	if (cli_opt_is(arg, "--window"))
+		return orgs_window(a, all) < 0 ? ORGS_OPT_BAD : ORGS_OPT_TAKEN;
+	return ORGS_OPT_NONE;
+}
+
 static int cmd_orgs_unattributed(struct args *a, const struct globals *g)
 {
 	uint64_t top = 30;
@@ -146,15 +163,13 @@ static int cmd_orgs_unattributed(struct args *a, const struct globals *g)
 	size_t n, i, shown = 0;
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
-		if (orgs_is_help(arg)) {
-			fputs(orgs_usage, stdout);
+		int rc = orgs_ranking_opt(a, arg, &top, &all);
+		if (rc == ORGS_OPT_HELP)
 			return 0;
-		} else if (cli_opt_is(arg, "--top")) {
-			if (orgs_top(a, &top) < 0)
-				return EXIT_USAGE;
-		} else if (cli_opt_is(arg, "--window")) {
-			if (orgs_window(a, &all) < 0)
-				return EXIT_USAGE;
+		if (rc == ORGS_OPT_BAD)
+			return EXIT_USAGE;
+		if (rc == ORGS_OPT_TAKEN) {
+			continue;
 		} else if (cli_opt_is(arg, "--kind")) {
 			const char *v = cli_opt_value(a, "--kind");
 			if (!v)
@@ -224,15 +239,13 @@ static int cmd_orgs_coverage(struct args *a, const struct globals *g)
 	size_t n = 0;
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
-		if (orgs_is_help(arg)) {
-			fputs(orgs_usage, stdout);
+		int rc = orgs_ranking_opt(a, arg, &top, &all);
+		if (rc == ORGS_OPT_HELP)
 			return 0;
-		} else if (cli_opt_is(arg, "--top")) {
-			if (orgs_top(a, &top) < 0)
-				return EXIT_USAGE;
-		} else if (cli_opt_is(arg, "--window")) {
-			if (orgs_window(a, &all) < 0)
-				return EXIT_USAGE;
+		if (rc == ORGS_OPT_BAD)
+			return EXIT_USAGE;
+		if (rc == ORGS_OPT_TAKEN) {
+			continue;
 		} else if (!strcmp(arg, "--list")) {
 			list = 1;
 		} else {
