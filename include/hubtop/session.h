@@ -12,7 +12,7 @@
 #include "hubtop/engine.h"
 
 struct session_opts {
-	const char *snapshot;   /* --snapshot FILE, or NULL */
+	const char *snapshot;   /* --snapshot FILE or DATE (YYYY-MM-DD, from the history), or NULL */
 	const char *cache_dir;  /* --cache-dir DIR, or NULL */
 	const char *orgs;       /* shipped directory override, or NULL */
 	int quiet;              /* don't report directory problems */
@@ -28,6 +28,11 @@ struct session {
 	struct attrib *attr;
 	struct engine *eng;
 	unsigned dir_problems;
+	/* The cache's history index could not be read whole (history.h): what
+	 * is wrong, said once by the front end; "" when it is fine or absent. */
+	char history_warning[1100];
+	/* --snapshot DATE: the day of the history that is open; "" otherwise. */
+	char history_date[11];
 };
 
 /* 0 on success; -1 with a user-facing message in err. */
