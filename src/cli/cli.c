@@ -489,22 +489,28 @@ fail:
 static int cmd_demo(struct args *a, const struct globals *g)
 {
 	uint64_t models = DEMO_DEFAULT_MODELS, datasets = DEMO_DEFAULT_DATASETS,
-		 seed = DEMO_DEFAULT_SEED;
+		 seed = DEMO_DEFAULT_SEED, history = 0;
 	const char *out = NULL, *v;
 	struct orgdir *d;
 	struct orgdir_diag diag = { NULL, NULL, 0 };
-	char err[1024];
+	char err[1024], dir[4096];
 	int rc;
 
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
 		uint64_t *dst = NULL;
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("Usage: hubtop demo [--models N] [--datasets M] [--seed S] -o FILE\n\n"
+			printf("Usage: hubtop demo [--models N] [--datasets M] [--seed S] -o FILE\n"
+			       "       hubtop demo [--models N] [--datasets M] [--seed S] --history N [-o FILE]\n\n"
 			       "Writes a demo snapshot: synthetic data shaped like the Hub (long\n"
 			       "tail, concentration, country and organisation shares), always marked\n"
 			       "as demo.  The same options give the same file.  Defaults: %u models,\n"
-			       "%u datasets.\n", DEMO_DEFAULT_MODELS, DEMO_DEFAULT_DATASETS);
+			       "%u datasets.\n\n"
+			       "--history N also writes a series of N monthly demo snapshots, ending\n"
+			       "with that one, into the cache's history (see 'hubtop history'):\n"
+			       "all-time counts that grow, models that appear, a few deleted and a\n"
+			       "few renamed.  -o is then optional.\n", DEMO_DEFAULT_MODELS,
+			       DEMO_DEFAULT_DATASETS);
 			return 0;
 		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
 			if (!(out = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
@@ -519,20 +525,32 @@ static int cmd_demo(struct args *a, const struct globals *g)
 		} else if (cli_opt_is(arg, "--seed")) {
 			dst = &seed;
 			v = cli_opt_value(a, "--seed");
+		} else if (cli_opt_is(arg, "--history")) {
+			dst = &history;
+			v = cli_opt_value(a, "--history");
 		} else {
 			cli_err_usage("demo", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		}
 		if (!v)
 			return EXIT_USAGE;
-		if (cli_parse_u64(v, dst) != 0 || (dst != &seed && *dst > 100000000)) {
-			cli_err_usage("demo", "'%s' is not a count (a whole number up to 100000000)", v);
+		if (cli_parse_u64(v, dst) != 0 || (dst != &seed && *dst > 100000000) ||
+		    (dst == &history && (*dst < 1 || *dst > 120))) {
+			if (dst == &history)
+				cli_err_usage("demo", "--history takes a number of months from 1 to 120, "
+					      "not '%s'", v);
+			else
+				cli_err_usage("demo", "'%s' is not a count (a whole number up to 100000000)", v);
 			return EXIT_USAGE;
 		}
 	}
-	if (!out) {
-		cli_err_usage("demo", "say where to write it: -o FILE");
+	if (!out && !history) {
+		cli_err_usage("demo", "say where to write it: -o FILE (or --history N)");
 		return EXIT_USAGE;
+	}
+	if (history && store_cache_dir(g->cache_dir, dir, sizeof dir) != 0) {
+		cli_err_run("cannot tell where the cache folder is: pass --cache-dir DIR");
+		return 1;
 	}
 	d = orgdir_new();
 	if (!d) {
@@ -540,14 +558,36 @@ static int cmd_demo(struct args *a, const struct globals *g)
 		return 1;
 	}
 	orgdir_load_default(d, g->orgs, &diag);
-	rc = demo_write(models, datasets, seed, d, out, err, sizeof err);
+	if (!history) {
+		rc = demo_write(models, datasets, seed, d, out, err, sizeof err);
+	} else {
+		struct ht_snapshot *s = demo_generate(models, datasets, seed, d);
+		struct store_err se;
+		rc = 0;
+		if (!s) {
+			snprintf(err, sizeof err, "demo: out of memory generating %" PRIu64 " models and "
+				 "%" PRIu64 " datasets: ask for fewer or free memory", models, datasets);
+			rc = -1;
+		} else if (out && store_write(s, out, &se) != 0) {
+			snprintf(err, sizeof err, "%s", se.msg);
+			rc = -1;
+		} else {
+			rc = demo_write_history(s, (unsigned)history, seed, dir, err, sizeof err);
+		}
+		table_free(s);
+	}
 	orgdir_free(d);
 	if (rc != 0) {
 		cli_err_run("%s", err);
 		return 1;
 	}
-	safetext_fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64 " datasets\n",
-		out, models, datasets);
+	if (out)
+		safetext_fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64
+				 " datasets\n", out, models, datasets);
+	if (history)
+		safetext_fprintf(stderr, "wrote %" PRIu64 " monthly demo snapshot%s into the history "
+				 "of %s ('hubtop history' lists them)\n", history, history == 1 ? "" : "s",
+				 dir);
 	return 0;
 }
 
