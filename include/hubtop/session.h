@@ -33,6 +33,9 @@ struct session {
 	char history_warning[1100];
 	/* --snapshot DATE: the day of the history that is open; "" otherwise. */
 	char history_date[11];
+	/* The snapshots of the calendar trends, made on first use
+	 * (timeline.h); NULL until then. */
+	void *series;
 };
 
 /* 0 on success; -1 with a user-facing message in err. */

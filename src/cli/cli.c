@@ -664,7 +664,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	const char *out = "-", *v, *pane = NULL;
 	char err[1200];
 	long rows;
-	int rc, sort_given = 0;
+	int rc, sort_given = 0, format_given = -1;
 
 	filter_init(&f);
 	memset(&q, 0, sizeof q);
@@ -681,7 +681,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "                     [-o FILE]\n\n"
 			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
 			print_panes(stdout);
-			printf(".\nSort keys: downloads likes trending created count name (default\n"
+			printf(",\n  or timeline (shares by country, group and organisation type at each\n"
+			       "  snapshot of the history, see 'hubtop history').\nSort keys: downloads likes trending created count name (default\n"
 			       "downloads, descending; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
@@ -735,6 +736,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 			}
 			q.format = (enum export_format)fmt;
+			format_given = fmt;
 		} else if (cli_opt_is(arg, "--items")) {
 			if (!(v = cli_opt_value(a, "--items")))
 				return EXIT_USAGE;
@@ -762,6 +764,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 		safetext_fprintf(stderr, "\nTry 'hubtop export --help'.\n");
 		return EXIT_USAGE;
 	}
+	if (!strcmp(pane, "timeline"))
+		return cli_export_timeline(g, &f, q.items, format_given, out);
 	rc = engine_pane_find(pane);
 	if (rc < 0) {
 		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include "hubtop/session.h"
+#include "hubtop/table.h"
 
 #define EXIT_USAGE 2
 
@@ -46,5 +47,10 @@ int cli_history_keep_opt(struct args *a, const char **out);
 /* Adds s to the history of cache_dir and says so on standard error;
  * keep_opt NULL: the configuration's rule.  0, or -1 said. */
 int cli_history_record(const char *cache_dir, const struct ht_snapshot *s, const char *keep_opt);
+/* hubtop export timeline: shares at each snapshot of the history.  format
+ * -1: from the file name, else CSV. */
+struct filter;
+int cli_export_timeline(const struct globals *g, const struct filter *f, enum ht_kind items,
+			int format, const char *out);
 
 #endif
