@@ -20,6 +20,7 @@
 	X(regions,  "regions") \
 	X(orgs,     "orgs") \
 	X(trends,   "trends") \
+	X(timeline, "timeline") \
 	X(conc,     "concentration")
 
 /* A(alias, key) */

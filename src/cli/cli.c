@@ -126,14 +126,15 @@ static void format_time(int64_t t, char *buf, size_t len)
 
 int cli_open_session(struct session *s, const struct globals *g, int quiet)
 {
-	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, quiet >> 1 };
+	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, (quiet >> 1) & 1 };
 	char err[1200];
 
 	if (session_open(s, &o, err, sizeof err) != 0) {
 		cli_err_run("%s", err);
 		return -1;
 	}
-	if (s->history_warning[0])
+	/* The explorer (quiet bit 2) says it on its own message line. */
+	if (s->history_warning[0] && !(quiet & 4))
 		cli_err_run("warning: %s", s->history_warning);
 	return 0;
 }
@@ -1080,7 +1081,7 @@ static int cmd_tui(struct args *a, const struct globals *g)
 			"'hubtop export' (see hubtop --help)");
 		return 1;
 	}
-	if (cli_open_session(&s, g, 0) != 0)
+	if (cli_open_session(&s, g, 4) != 0)
 		return 1;
 	/* Only the terms given here: one kept in the configuration file, gone
 	 * from a newer snapshot, should not keep the explorer from starting. */

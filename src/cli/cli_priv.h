@@ -33,7 +33,9 @@ void cli_err_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_opt_value(struct args *a, const char *name);
 int cli_opt_is(const char *arg, const char *name);
 int cli_parse_u64(const char *s, uint64_t *out);
-/* Opens the snapshot the global options name, with the directory; 0 or -1 said. */
+/* Opens the snapshot the global options name, with the directory; 0 or -1 said.
+ * quiet: bit 0 no directory warnings, bit 1 the snapshot alone, bit 2 the
+ * caller says a damaged history itself (the explorer). */
 int cli_open_session(struct session *s, const struct globals *g, int quiet);
 
 /* hubtop orgs (cli_orgs.c). */
