@@ -20,8 +20,8 @@
 	X(regions,  "regions") \
 	X(orgs,     "orgs") \
 	X(trends,   "trends") \
-	X(timeline, "timeline") \
-	X(conc,     "concentration")
+	X(conc,     "concentration") \
+	X(timeline, "timeline")
 
 /* A(alias, key) */
 #define HT_PANE_ALIASES(A) \

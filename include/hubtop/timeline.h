@@ -1,7 +1,7 @@
 /* timeline.h - shares over calendar time: the shares of downloads by
  * country, country group and organisation type at each snapshot of the
  * history, under one filter (`hubtop export timeline`, the explorer's
- * "Over time" pane).  Not to be confused with the Trends pane, which shows
+ * Timeline pane).  Not to be confused with the Trends pane, which shows
  * shares by year of *creation* within one snapshot.
  *
  * The series: the snapshots of the cache's history (history.h) whose demo

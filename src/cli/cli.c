@@ -225,6 +225,7 @@ static void help_main(void)
 	       "  history      the snapshots kept in the cache's history; rm DATE; prune\n\n"
 	       "Explorer options:\n"
 	       "  --pane NAME            models datasets regions orgs trends concentration\n"
+	       "                         timeline\n"
 	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
 	       "%s\n%s\n"
 	       "Each command has its own --help.  See hubtop(1).\n",

@@ -1,4 +1,4 @@
-/* view_timeline.c - the Over time pane: shares of downloads by organisation
+/* view_timeline.c - the Timeline pane: shares of downloads by organisation
  * type, country group or country at each snapshot of the history (calendar
  * time, timeline.h), one stacked bar a snapshot, oldest first.  Not the
  * Trends pane, which splits one snapshot by year of creation.  'g' cycles
@@ -260,7 +260,7 @@ static int tl_request(struct tui *t, struct view *v, enum request r)
 {
 	if (r == REQ_TOGGLE_GROUPS) {
 		v->mode = (v->mode + 1) % TL_MODES;
-		tui_message(t, 0, "Over time: by %s", tl_titles[v->mode]);
+		tui_message(t, 0, "Timeline: by %s", tl_titles[v->mode]);
 		return VIEW_REOPEN;
 	}
 	if (r == REQ_EXPORT) {
@@ -313,7 +313,7 @@ static void tl_enter(struct tui *t, struct view *v)
 }
 
 const struct view_ops view_timeline_ops = {
-	.title = "Over time", .help = "Over time pane (shares at each snapshot of the history)",
+	.title = "Timeline", .help = "Timeline pane (shares at each snapshot of the history, by calendar date)",
 	.priv_size = sizeof(struct tl_priv), .default_sort = SORT_NAME,
 	.open = tl_open, .done = tl_done, .cell = tl_cell, .ident = tl_ident,
 	.draw = tl_draw, .request = tl_request, .enter = tl_enter,
