@@ -1034,6 +1034,63 @@ static const struct rec *find_rec(const struct rec *r, size_t n, uint32_t id)
 	return NULL;
 }
 
+/* Decodes a MODE_SPARSE_VAR column of n values of width w into dst: the
+ * rows whose bit is clear take their base row's value (through xmap, the
+ * account or term map, when given).  0, or -1 when the record is damaged.
+ * One loop per width: this is the whole cost of loading a delta. */
+static int sparse_decode(const struct rec *r, uint32_t n, uint32_t w, const uint32_t *map,
+			 const struct store_section *bs, const uint32_t *xmap, unsigned char *dst)
+{
+	size_t words = ((size_t)n + 63) / 64, wi;
+	const unsigned char *p = r->p + words * 8, *end = r->p + r->len;
+
+	if (r->len < words * 8)
+		return -1;
+#define SPARSE_LOOP(T)                                                                            \
+	do {                                                                                      \
+		T *o = (T *)(void *)dst;                                                          \
+		const T *bv = bs ? (const T *)bs->data : NULL;                                    \
+		for (wi = 0; wi < words; wi++) {                                                  \
+			uint64_t word;                                                            \
+			uint32_t lo = (uint32_t)(wi * 64), hi = n - lo < 64 ? n : lo + 64, row;  \
+			memcpy(&word, r->p + wi * 8, 8);                                          \
+			for (row = lo; row < hi; row++) {                                         \
+				uint32_t mr = map[row];                                           \
+				uint64_t base = 0, z;                                             \
+				int ok = 0;                                                       \
+				if (bv && mr != NO_ROW) {                                         \
+					base = bv[mr];                                            \
+					ok = 1;                                                   \
+					if (xmap) {                                               \
+						base = xmap[base];                                \
+						ok = base != NO_ROW;                              \
+					}                                                         \
+				}                                                                 \
+				if (word >> (row - lo) & 1) {                                     \
+					if (p < end && *p < 0x80)                                 \
+						z = *p++;                                         \
+					else if (get_varint(&p, end, &z) != 0)                    \
+						return -1;                                        \
+					o[row] = (T)((ok ? base : 0) + unzz(z));                  \
+				} else if (!ok) {                                                 \
+					return -1;                                                \
+				} else {                                                          \
+					o[row] = (T)base;                                         \
+				}                                                                 \
+			}                                                                         \
+		}                                                                                 \
+	} while (0)
+	switch (w) {
+	case 1: SPARSE_LOOP(uint8_t); break;
+	case 2: SPARSE_LOOP(uint16_t); break;
+	case 4: SPARSE_LOOP(uint32_t); break;
+	case 8: SPARSE_LOOP(uint64_t); break;
+	default: return -1;
+	}
+#undef SPARSE_LOOP
+	return p == end ? 0 : -1;
+}
+
 static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f, size_t flen,
 				       struct ht_snapshot *b, struct store_err *err)
 {
@@ -1070,10 +1127,14 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 		at[i] = size;
 		size += (sec[i].len + 7) & ~(uint64_t)7;
 	}
-	if (size > SIZE_MAX || !(img = calloc(1, (size_t)size))) {
+	/* Every byte is written below but the header and the padding. */
+	if (size > SIZE_MAX || !(img = table_big_alloc((size_t)size))) {
 		fail(err, "%s: out of memory while loading this snapshot of the history", path);
 		return NULL;
 	}
+	memset(img, 0, STORE_HEADER_SIZE);
+	for (i = 0; i < nsec; i++)
+		memset(img + at[i] + sec[i].len, 0, (size_t)(((sec[i].len + 7) & ~(uint64_t)7) - sec[i].len));
 	/* The pool first: the other sections' strings are read from it. */
 	r = find_rec(recs, nrec, STORE_SEC_POOL);
 	what = "string pool";
@@ -1143,7 +1204,7 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 	/* Columns. */
 	for (i = 1; i < nsec; i++) {
 		const struct store_section *bs = NULL;
-		uint32_t n, row, w = sec[i].width;
+		uint32_t n, w = sec[i].width;
 		size_t j;
 		if (sec[i].table < 0)
 			continue;
@@ -1161,39 +1222,18 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 		for (j = 0; j < nb; j++)
 			if (bsec[j].id == sec[i].id && bsec[j].width == w)
 				bs = &bsec[j];
-		{
-			size_t words = ((size_t)n + 63) / 64;
-			const unsigned char *p = r->p + words * 8, *end = r->p + r->len;
-			unsigned char *dst = img + at[i];
-			uint64_t mask = width_mask(w);
-			if (r->len < words * 8)
-				goto corrupt;
-			for (row = 0; row < n; row++) {
-				uint64_t word, v = 0, z;
-				int ok = 0;
-				uint32_t mr = maps[k][row];
-				memcpy(&word, r->p + (row / 64) * 8, 8);
-				if (bs && mr != NO_ROW)
-					v = base_value(amap, tmap, bs, mr, &ok);
-				if (word >> (row % 64) & 1) {
-					if (get_varint(&p, end, &z) != 0)
-						goto corrupt;
-					v = ((ok ? v : 0) + unzz(z)) & mask;
-				} else if (!ok) {
-					goto corrupt;
-				}
-				memcpy(dst + (size_t)row * w, &v, w);
-			}
-			if (p != end)
-				goto corrupt;
-		}
+		if (sparse_decode(r, n, w, maps[k], bs,
+				  bs && w == 4 && bs->ref == STORE_REF_ACCOUNT ? amap :
+				  bs && w == 4 && bs->ref == STORE_REF_TERM ? tmap : NULL,
+				  img + at[i]) != 0)
+			goto corrupt;
 	}
 	free(amap);
 	free(tmap);
 	for (k = 0; k < HT_KIND_COUNT; k++)
 		free(maps[k]);
 	store_image_seal(&shape, img, (size_t)size);
-	return store_load_mem(img, (size_t)size, path, err);
+	return store_load_built(img, (size_t)size, path, err);
 corrupt:
 	free(amap);
 	free(tmap);
