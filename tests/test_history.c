@@ -386,8 +386,62 @@ static void test_damaged_delta(void **state)
 	assert_null(history_load(h, 1, &err));
 	assert_non_null(strstr(err.msg, "damaged"));
 	assert_non_null(strstr(err.msg, path));
-	/* A failed add leaves the history as it was: the folder is read-only. */
 	history_free(h);
+}
+
+static size_t count_files(const char *d)
+{
+	char cmd[1200], out[64] = "";
+	FILE *p;
+	snprintf(cmd, sizeof cmd, "ls '%s' | wc -l", d);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(out, sizeof out, p));
+	pclose(p);
+	return (size_t)atoi(out);
+}
+
+/* A failed add leaves the history as it was: here the index cannot be
+ * replaced (a folder stands where its temporary file goes). */
+static void test_failed_add(void **state)
+{
+	char dir[1024], hdir[1100], idx[1100], tmp[1200], before[4096], after[4096];
+	struct history_keep all = keep_all();
+	struct store_err err;
+	struct ht_snapshot *s;
+	size_t nb, na, files;
+	FILE *fp;
+	unsigned g;
+	(void)state;
+
+	snprintf(dir, sizeof dir, "%s", setup_dir("history-fail"));
+	for (g = 0; g < 2; g++) {
+		s = gen(g, 100, day(2025, g + 1, 1), 1, "https://huggingface.co");
+		assert_int_equal(history_add_keep(dir, s, &all, &err), 0);
+		table_free(s);
+	}
+	snprintf(hdir, sizeof hdir, "%s/history", dir);
+	assert_int_equal(history_index_path(dir, idx, sizeof idx), 0);
+	fp = fopen(idx, "r");
+	nb = fread(before, 1, sizeof before, fp);
+	fclose(fp);
+	files = count_files(hdir);
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", idx, (long)getpid());
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	s = gen(2, 100, day(2025, 3, 1), 1, "https://huggingface.co");
+	assert_int_equal(history_add_keep(dir, s, &all, &err), -1);
+	assert_true(err.msg[0] != '\0');
+	assert_int_equal(rmdir(tmp), 0);
+	fp = fopen(idx, "r");
+	na = fread(after, 1, sizeof after, fp);
+	fclose(fp);
+	assert_int_equal(na, nb);
+	assert_memory_equal(before, after, nb);
+	assert_int_equal(count_files(hdir), files);
+	/* And it works again once the obstacle is gone. */
+	assert_int_equal(history_add_keep(dir, s, &all, &err), 0);
+	table_free(s);
+	assert_int_equal(count_files(hdir), files + 1);
 }
 
 int main(void)
@@ -398,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_broken_index),
 		cmocka_unit_test(test_damaged_delta),
+		cmocka_unit_test(test_failed_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
