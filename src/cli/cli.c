@@ -800,8 +800,10 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 	if (p->expected && p->items < p->expected) {
 		snprintf(items, sizeof items, "%" PRIu64 " of %s%" PRIu64 " items", p->items, approx,
 			 p->expected);
-		if (p->rate > 0 && p->wait_s <= 0) {
-			human_secs((double)(p->expected - p->items) / p->rate, left, sizeof left);
+		/* With the Hub's rate limit known, the hub reckons its waits in. */
+		if (p->eta_s >= 0 || (p->rate > 0 && p->wait_s <= 0)) {
+			human_secs(p->eta_s >= 0 ? p->eta_s : (double)(p->expected - p->items) / p->rate,
+				   left, sizeof left);
 			snprintf(eta, sizeof eta, ", %s%s left", p->estimated ? "~" : "about ", left);
 		}
 	} else {
@@ -809,7 +811,11 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 	}
 	n = snprintf(line, sizeof line, "%s: page %" PRIu64 ", %s, %s, %.0f items/s%s", p->phase, p->pages,
 		     items, bytes, p->rate, eta);
-	if (p->wait_s > 0 && n >= 0 && (size_t)n < sizeof line)
+	if (p->wait_s > 0 && p->quota_wait && n >= 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      " — waiting %d s for the rate limit's next window (%u requests per %u s)",
+			      p->wait_s, p->quota, p->window_s);
+	else if (p->wait_s > 0 && n >= 0 && (size_t)n < sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, " — waiting %d s (rate limit or retry %u)",
 			      p->wait_s, p->retries);
 	if (n < 0)

@@ -486,6 +486,9 @@ void hub_report_progress(struct hub *hb, int force)
 	hb->prog.items = items;
 	hb->prog.rate = t > hb->t_start + 0.05 ? (double)(items - hb->items_at_start) / (t - hb->t_start)
 					       : 0.0;
+	hb->prog.quota = hb->quota_q > 0 ? (unsigned)hb->quota_q : 0;
+	hb->prog.window_s = hb->quota_w > 0 ? (unsigned)ceil(hb->quota_w) : 0;
+	hb->prog.eta_s = hb->prog.expected > items ? hub_eta_s(hb, hb->prog.expected - items) : -1;
 	if (hb->o->progress && hb->o->progress(hb->o->ctx, &hb->prog))
 		hb->cancelled = 1;
 }
@@ -601,6 +604,8 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	hb->limit = 1000;
 	hb->rng = (unsigned)getpid() ^ (unsigned)time(NULL);
 	hb->prog.phase = "models";
+	hb->prog.eta_s = -1;
+	hb->quota_r = -1;
 	pthread_mutex_init(&hb->mu, NULL);
 
 	ep = o->endpoint && *o->endpoint ? o->endpoint : getenv("HF_ENDPOINT");
@@ -716,6 +721,10 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	unlink(hb->path_state);
 	unlink(hb->path_tmp);
 	unlink(hb->path_journal);
+	if (hb->quota_waits)
+		hub_add_note(hb, "Waited %.0f s in %u pauses for the Hub's rate limit (%.0f requests "
+			     "per %.0f s).",
+			 hb->quota_waited, hb->quota_waits, hb->quota_q, hb->quota_w);
 	{
 		char extra[600] = "";
 		if (hb->st.duplicates || hb->st.rejected || hb->st.warnings)
