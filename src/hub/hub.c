@@ -1,10 +1,12 @@
 /* hub.c - the Hub client.  See hub.h.
  *
  * Flow: the calling thread does every HTTP request (one easy handle, so one
- * keep-alive connection) with retries, waits and progress; a worker thread
- * parses the page just received, appends it to the journal and records the
- * resume point, while the next page downloads.  At most two page bodies are
- * in memory at once, each at most HUB_MAX_BODY bytes.
+ * keep-alive connection) with retries, waits for the rate limit and
+ * progress; while the next page downloads, a parser thread parses the page
+ * just received and a builder thread adds the one before it to the builder,
+ * appends it to the journal and records the resume point (hub_crawl.c).
+ * At most three page bodies are in memory at once, each at most
+ * HUB_MAX_BODY bytes, and two parsed pages.
  *
  * Files in the cache directory, all private to this module:
  *   fetch.lock     flock()ed for the whole fetch; holds the holder's pid

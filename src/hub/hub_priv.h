@@ -78,15 +78,14 @@ struct resp {
 	double policy_q, policy_w; /* RateLimit-Policy q= and w=, <=0 unknown */
 };
 
-/* A page handed to the worker. */
+/* A page in the crawl's pipeline (see hub_crawl.c). */
 struct page {
 	enum ht_kind kind;
 	char *body;
 	size_t len, cap;
 	char url[HUB_MAX_URL];     /* where it came from, to ask again */
 	char next[HUB_MAX_URL];    /* empty: last page of this kind */
-	/* Set by the worker. */
-	int not_json;              /* not a JSON array: nothing added, ask again */
+	/* Set by the builder. */
 	uint64_t elems;            /* array elements */
 	uint64_t added;            /* items new to the builder */
 };
