@@ -800,8 +800,9 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 	if (p->expected && p->items < p->expected) {
 		snprintf(items, sizeof items, "%" PRIu64 " of %s%" PRIu64 " items", p->items, approx,
 			 p->expected);
-		/* With the Hub's rate limit known, the hub reckons its waits in. */
-		if (p->eta_s >= 0 || (p->rate > 0 && p->wait_s <= 0)) {
+		/* With the Hub's rate limit known, the hub reckons its waits in;
+		 * a retry's wait says nothing of the time left. */
+		if ((p->eta_s >= 0 || p->rate > 0) && (p->wait_s <= 0 || p->quota_wait)) {
 			human_secs(p->eta_s >= 0 ? p->eta_s : (double)(p->expected - p->items) / p->rate,
 				   left, sizeof left);
 			snprintf(eta, sizeof eta, ", %s%s left", p->estimated ? "~" : "about ", left);
@@ -875,7 +876,9 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			       "On a terminal a progress line shows\n"
 			       "pages, items, bytes, rate, the wait of a rate limit and the time left\n"
 			       "(~: estimated from the previous complete snapshot); --quiet prints\n"
-			       "only the summary.\n\n"
+			       "only the summary.  Requests keep to the Hub's rate limit (its\n"
+			       "RateLimit headers): once a window's quota is spent, the fetch waits\n"
+			       "for the next window instead of being refused.\n\n"
 			       "Endpoint: --endpoint, else $HF_ENDPOINT, else %s.\n"
 			       "Token: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH or\n"
 			       "$HF_HOME/token.  HF_HUB_OFFLINE=1 forbids network access.\n",
