@@ -280,15 +280,18 @@ static int budgets_ok(struct hub *hb)
 	unsigned row, total;
 	uint64_t elems;
 	int failed;
+	char why[sizeof hb->worker_err];
 
 	pthread_mutex_lock(&hb->mu);
 	row = hb->idle_row;
 	total = hb->idle_total;
 	elems = hb->idle_elems;
 	failed = hb->worker_failed;
+	if (failed)
+		memcpy(why, hb->worker_err, sizeof why);
 	pthread_mutex_unlock(&hb->mu);
 	if (failed) {
-		hub_set_err(hb, "%s", hb->worker_err);
+		hub_set_err(hb, "%s", why);
 		return -1;
 	}
 	if (row > HUB_MAX_IDLE_ROW && !elems) {
@@ -313,12 +316,13 @@ static int budgets_ok(struct hub *hb)
  * must stop. */
 static int parse_join(struct hub *hb, struct worker *w)
 {
-	int rc = 0, not_json;
+	int rc = 0, not_json, failed;
 
 	pthread_mutex_lock(&hb->mu);
 	while (w->busy)
 		pthread_cond_wait(&w->idle, &hb->mu);
 	not_json = w->not_json;
+	failed = hb->worker_failed;
 	pthread_mutex_unlock(&hb->mu);
 	if (w->pending) {
 		w->pending = 0;
@@ -326,7 +330,7 @@ static int parse_join(struct hub *hb, struct worker *w)
 			snprintf(hb->retry_url, sizeof hb->retry_url, "%s", w->url);
 			hb->retry_len = w->len;
 			rc = 1;
-		} else if (!hb->worker_failed) {
+		} else if (!failed) {
 			hb->retry_attempts = 0;
 			/* Accepted: a next link back to a page asked for is a cycle. */
 			if (w->next[0] && page_seen(hb, w->url, w->next) < 0)
