@@ -1,4 +1,4 @@
-/* hub_crawl.c - the Hub client's crawl: pages handed to the worker thread,
+/* hub_crawl.c - the Hub client's crawl: its pipeline (parser and builder threads),
  * budgets, retries of pages that were not JSON, and the organisation checks. */
 #include "config.h"
 
