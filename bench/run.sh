@@ -17,5 +17,11 @@ echo "== fetch: full crawl of 2,000,000 generated models from the test hub"
 sh "$(dirname "$0")/bench_fetch.sh" "$B" 2000000
 echo "== history: 12 monthly snapshots of 2,000,000 models against 12 whole ones"
 sh "$(dirname "$0")/bench_history.sh" "$B" 2000000 12
+if [ -n "${HUBTOP_BENCH_POLICY:-}" ]; then
+	echo "== polite crawl: 2,000,000 generated models under 500 requests per 300 s (about 20 min)"
+	sh "$(dirname "$0")/bench_crawl_policy.sh" "$B" 2000000 500 300
+else
+	echo "== polite crawl: skipped (about 20 min; run with HUBTOP_BENCH_POLICY=1)"
+fi
 echo "== explorer: start-up and key-to-screen on 2,000,000 models"
 BENCH_SNAPSHOT="$SNAP" sh "$(dirname "$0")/bench_tui.sh" "$B/hubtop"

@@ -94,6 +94,15 @@ hub_start faults --fault 503@2 --fault reset@4 --fault 429@6 --ratelimit-t 0
 run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$T/faults" --orgs 0 &&
 	has "$T/err" "Fetched 42 models and 16 datasets"
 
+# The Hub's rate limit (4 requests a window of 1 s here, 10 listing pages):
+# paced by its headers, the crawl meets no 429 and says what it waited.
+hub_start quota --quota 4 --window 1 --stats "$T/quota.stats"
+run 0 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$T/quota" --orgs 0 &&
+	has "$T/err" "Fetched 42 models and 16 datasets" &&
+	has "$T/err" "pauses for the Hub's rate limit (4 requests per 1 s)"
+has "$T/quota.stats" "^limited 0$"
+has "$T/quota.stats" "^max_in_window [1-4]$"
+
 # A hard failure: a clear message, exit 1, the old snapshot untouched.
 hub_start fatal --fault 404@3
 run 1 "$HUBTOP" fetch --endpoint "$EP" --cache-dir "$C" --orgs 0 &&

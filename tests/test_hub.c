@@ -2,12 +2,15 @@
  * HTTP server on 127.0.0.1: complete crawls and the fields they store, every
  * fault, the backoff, resumption after errors, Ctrl-C and SIGKILL, the lock,
  * the token's whereabouts, organisation answers kept between fetches. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -1696,6 +1699,170 @@ static void test_real_listing_2022(void **state)
 	hub_stop(&h);
 }
 
+/* ---- the rate limit --------------------------------------------------------- */
+
+/* A value of the test hub's --stats file ("name N" lines); -1 absent. */
+static long long stat_of(const char *path, const char *name)
+{
+	FILE *fp = fopen(path, "r");
+	char line[256], key[64];
+	long long v, got = -1;
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof line, fp))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+			got = v;
+	fclose(fp);
+	return got;
+}
+
+/* One GET on a connection of its own, its whole answer into buf; the status. */
+static int raw_get(int port, const char *target, char *buf, size_t len)
+{
+	struct sockaddr_in sa;
+	char req[512];
+	size_t have = 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), status = 0;
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+		 target);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t r;
+		if (poll(&p, 1, 10000) <= 0)
+			break;
+		r = read(fd, buf + have, len - 1 - have);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		if (have == len - 1)
+			break;
+	}
+	buf[have] = '\0';
+	close(fd);
+	sscanf(buf, "HTTP/1.1 %d", &status);
+	return status;
+}
+
+/* The test hub's policy itself: both headers on every answer, 429 past the
+ * quota, counted.  What makes a count of zero below mean something. */
+static void test_quota_enforced(void **state)
+{
+	struct hubproc h;
+	const char *args[] = { "--generate", "50", "--quota", "5", "--window", "60", "--stats", NULL,
+			       NULL };
+	char stats[1300], buf[65536];
+	int i, ok = 0, limited = 0;
+	(void)state;
+
+	snprintf(stats, sizeof stats, "%s/quota.stats", work);
+	unlink(stats);
+	args[7] = stats;
+	hub_start(&h, "quota", args);
+	for (i = 0; i < 8; i++) {
+		int st = raw_get(h.port, "/api/models?limit=10", buf, sizeof buf);
+		assert_non_null(strstr(buf, "RateLimit-Policy: \"fixed window\";\"api\";q=5;w=60\r\n"));
+		assert_non_null(strstr(buf, "RateLimit: \"api\";r="));
+		if (st == 200)
+			ok++;
+		else if (st == 429)
+			limited++, assert_non_null(strstr(buf, "RateLimit: \"api\";r=0;t="));
+	}
+	assert_int_equal(ok, 5);
+	assert_int_equal(limited, 3);
+	assert_int_equal(stat_of(stats, "limited"), 3);
+	assert_int_equal(stat_of(stats, "requests"), 8);
+	assert_int_equal(stat_of(stats, "max_in_window"), 5);
+	hub_stop(&h);
+}
+
+struct quota_seen {
+	int quota_waits;       /* reports in a quota wait */
+	int bad_policy;        /* a quota wait without the policy */
+	int eta_known;         /* reports with an estimate */
+	int eta_short;         /* an estimate shorter than the wait under way */
+	int retries;           /* the most retries reported */
+};
+
+static int quota_progress(void *ctx, const struct hub_progress *p)
+{
+	struct quota_seen *q = ctx;
+	if (p->wait_s > 0 && p->quota_wait) {
+		q->quota_waits++;
+		if (p->quota != 20 || p->window_s != 2)
+			q->bad_policy++;
+		if (p->eta_s >= 0 && p->eta_s + 1.0 < p->wait_s)
+			q->eta_short++;
+	}
+	if (p->eta_s >= 0)
+		q->eta_known++;
+	if ((int)p->retries > q->retries)
+		q->retries = (int)p->retries;
+	return 0;
+}
+
+/* A crawl that needs several windows of a small policy (20 requests every
+ * 2 s, 50 pages and more): paced by the headers, it meets no 429 at all,
+ * never passes the quota in a window and gets every item; its progress
+ * shows the quota waits and an estimate that counts them. */
+static void test_polite_crawl(void **state)
+{
+	struct hubproc h;
+	const char *args[] = { "--generate", "1000", "--page-size", "20", "--quota", "20",
+			       "--window", "2", "--stats", NULL, NULL };
+	char stats[1300], err[2048];
+	struct hub_opts o;
+	struct quota_seen seen;
+	struct ht_snapshot *s;
+	int rc;
+	(void)state;
+
+	snprintf(stats, sizeof stats, "%s/polite.stats", work);
+	unlink(stats);
+	args[9] = stats;
+	hub_start(&h, "polite", args);
+	opts_for(&o, &h);
+	o.datasets = 0;
+	memset(&seen, 0, sizeof seen);
+	o.progress = quota_progress;
+	o.ctx = &seen;
+	rc = hub_fetch(&o, NULL, err, sizeof err);
+	if (rc)
+		fail_msg("fetch: %s", err);
+	assert_non_null(strstr(err, "Fetched 1000 models"));
+	assert_int_equal(stat_of(stats, "limited"), 0);
+	assert_non_null(strstr(err, "pauses for the Hub's rate limit (20 requests per 2 s)"));
+	assert_true(stat_of(stats, "requests") >= 50);
+	assert_true(stat_of(stats, "max_in_window") <= 20);
+	assert_true(stat_of(stats, "windows") >= 3);
+	assert_true(seen.quota_waits > 0);
+	assert_int_equal(seen.bad_policy, 0);
+	assert_int_equal(seen.retries, 0);
+	s = load_snap(h.snap);
+	assert_int_equal(s->t[HT_MODELS].n, 1000);
+	table_free(s);
+
+	/* Again, the top 600 only: with the count known, the estimate counts
+	 * the waits still to come. */
+	memset(&seen, 0, sizeof seen);
+	o.top_n = 600;
+	rc = hub_fetch(&o, NULL, err, sizeof err);
+	if (rc)
+		fail_msg("second fetch: %s", err);
+	assert_int_equal(stat_of(stats, "limited"), 0);
+	assert_true(stat_of(stats, "max_in_window") <= 20);
+	assert_true(seen.quota_waits > 0);
+	assert_true(seen.eta_known > 0);
+	assert_int_equal(seen.eta_short, 0);
+	hub_stop(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1719,6 +1886,8 @@ int main(void)
 		cmocka_unit_test(test_token_sources),
 		cmocka_unit_test(test_sigkill_resume),
 		cmocka_unit_test(test_real_listing_2022),
+		cmocka_unit_test(test_quota_enforced),
+		cmocka_unit_test(test_polite_crawl),
 	};
 	const char *src = getenv("HUBTOP_SRCDIR");
 	const char *tmp;

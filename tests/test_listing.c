@@ -1,4 +1,5 @@
 /* test_listing.c - Hub listing items into the builder. */
+#include <pthread.h>
 #include "testutil.h"
 #include "hubtop/listing.h"
 
@@ -318,6 +319,85 @@ static void test_arena_reuse(void **state)
 	free(page);
 }
 
+/* The two halves of listing_add_page as the crawl's pipeline runs them: a
+ * page parsed on one thread into one arena while the page before, parsed
+ * into the other arena, is added on another thread. */
+struct parse_job {
+	const char *text;
+	struct listing_arena *a;
+	cJSON *root;
+	int rc;
+};
+
+static void *parse_thread(void *arg)
+{
+	struct parse_job *j = arg;
+	j->root = listing_parse_page(j->text, strlen(j->text), j->a, &j->rc);
+	return NULL;
+}
+
+static void test_parse_then_add(void **state)
+{
+	struct listing_arena *a0 = listing_arena_new(4u << 20), *a1 = listing_arena_new(4u << 20);
+	struct ht_builder *b = table_builder_new();
+	struct listing_stats st;
+	struct parse_job j;
+	pthread_t t;
+	cJSON *root;
+	char *many;
+	size_t i;
+	int rc;
+	const char *p1 = "[{\"_id\":\"000000000000000000000001\",\"id\":\"u/a\",\"downloads\":3},"
+			 "{\"_id\":\"000000000000000000000002\",\"id\":\"u/b\\u0000evil\"}]";
+	const char *p2 = "[{\"_id\":\"000000000000000000000003\",\"id\":\"v/c\",\"downloads\":2},"
+			 "{\"_id\":\"000000000000000000000001\",\"id\":\"u/a\",\"downloads\":3}]";
+
+	(void)state;
+	assert_non_null(a0);
+	assert_non_null(a1);
+	assert_non_null(b);
+	memset(&st, 0, sizeof st);
+	root = listing_parse_page(p1, strlen(p1), a0, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(root);
+	j.text = p2;
+	j.a = a1;
+	assert_int_equal(pthread_create(&t, NULL, parse_thread, &j), 0);
+	listing_add_parsed(b, HT_MODELS, root, &st);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	listing_arena_reset(a0);
+	assert_int_equal(j.rc, 0);
+	listing_add_parsed(b, HT_MODELS, j.root, &st);
+	listing_arena_reset(a1);
+	/* The escaped NUL refuses its item, as listing_add_page does. */
+	assert_int_equal(st.items, 2);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(table_builder_count(b, HT_MODELS), 2);
+	/* Not an array, cut short: -1; more values than the arena allows: -2. */
+	assert_null(listing_parse_page("{\"a\":1}", 7, a0, &rc));
+	assert_int_equal(rc, -1);
+	assert_null(listing_parse_page("[{\"id\":", 7, a0, &rc));
+	assert_int_equal(rc, -1);
+	/* 200,000 values take some 13 MB as a tree, more than a0's 4 MiB. */
+	many = malloc(2 * 200000 + 3);
+	assert_non_null(many);
+	many[0] = '[';
+	for (i = 0; i < 200000; i++)
+		memcpy(many + 1 + 2 * i, i ? ",0" : " 0", 2);
+	memcpy(many + 1 + 2 * 200000, "]", 2);
+	assert_null(listing_parse_page(many, strlen(many), a0, &rc));
+	assert_int_equal(rc, -2);
+	/* The arena serves the next page after a refusal. */
+	assert_non_null(listing_parse_page(p2, strlen(p2), a0, &rc));
+	assert_int_equal(rc, 0);
+	listing_arena_reset(a0);
+	free(many);
+	table_builder_free(b);
+	listing_arena_free(a0);
+	listing_arena_free(a1);
+}
+
 static void test_empty_and_broken(void **state)
 {
 	struct listing_stats st;
@@ -410,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_raw_nul),
 		cmocka_unit_test(test_arena_limit),
 		cmocka_unit_test(test_arena_reuse),
+		cmocka_unit_test(test_parse_then_add),
 		cmocka_unit_test(test_empty_and_broken),
 		cmocka_unit_test(test_api_example),
 		cmocka_unit_test(test_hubdata),

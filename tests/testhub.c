@@ -11,6 +11,12 @@
  * and to whom.  Exits when its parent dies or after --max-seconds.  With a
  * linkport fault it also listens on a second port of 127.0.0.1.
  *
+ * With --quota Q --window W it enforces a rate limit like the Hub's: fixed
+ * windows of W seconds from its start, Q requests each (every request
+ * counts), both RateLimit headers on every answer and 429 past the quota;
+ * --stats FILE is rewritten after every request with what it served and
+ * refused, so a test can count the 429s.
+ *
  * One mutex guards the listing state; responses are built under it and sent
  * outside it.  A thread per connection, keep-alive.
  */
@@ -77,6 +83,16 @@ static int port;
 static int other_port;
 static unsigned listing_requests, org_requests;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The rate limit policy (--quota, --window): 0 quota, none.  Under mu. */
+static unsigned rl_quota;
+static double rl_window = 300;
+static struct timespec rl_start;
+static uint64_t rl_cur_window, rl_in_window, rl_windows_used;
+static uint64_t st_requests, st_limited, st_max_in_window;
+static const char *stats_path;
+/* The RateLimit headers of the answer this thread is sending. */
+static __thread char rl_headers[256];
 
 static void die(const char *fmt, ...)
 {
@@ -408,19 +424,19 @@ static int send_all(int fd, const void *p, size_t n)
 static int send_head(int fd, int status, const char *reason, const char *extra, long long clen)
 {
 	/* extra may be as large as the hostile header faults make it. */
-	size_t cap = 256 + strlen(reason) + (extra ? strlen(extra) : 0);
+	size_t cap = 512 + strlen(reason) + (extra ? strlen(extra) : 0);
 	char *h = xrealloc(NULL, cap);
 	int n, rc;
 	if (clen >= 0)
 		n = snprintf(h, cap,
 			     "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
-			     "%sContent-Length: %lld\r\n\r\n",
-			     status, reason, extra ? extra : "", clen);
+			     "%s%sContent-Length: %lld\r\n\r\n",
+			     status, reason, rl_headers, extra ? extra : "", clen);
 	else
 		n = snprintf(h, cap,
 			     "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
-			     "%sTransfer-Encoding: chunked\r\n\r\n",
-			     status, reason, extra ? extra : "");
+			     "%s%sTransfer-Encoding: chunked\r\n\r\n",
+			     status, reason, rl_headers, extra ? extra : "");
 	rc = n < 0 || (size_t)n >= cap ? -1 : send_all(fd, h, (size_t)n);
 	free(h);
 	return rc;
@@ -1191,11 +1207,73 @@ static int handle_org(int fd, const char *name)
 	return send_simple(fd, 200, "OK", NULL, body);
 }
 
+/* Rewrites the --stats file (under mu): whole or not at all. */
+static void stats_write(void)
+{
+	char tmp[4200];
+	FILE *fp;
+	if (!stats_path)
+		return;
+	snprintf(tmp, sizeof tmp, "%s.tmp", stats_path);
+	fp = fopen(tmp, "w");
+	if (!fp)
+		return;
+	fprintf(fp, "requests %llu\nlimited %llu\nwindows %llu\nmax_in_window %llu\n"
+		    "quota %u\nwindow %g\n",
+		(unsigned long long)st_requests, (unsigned long long)st_limited,
+		(unsigned long long)rl_windows_used, (unsigned long long)st_max_in_window, rl_quota,
+		rl_window);
+	if (fclose(fp) == 0)
+		rename(tmp, stats_path);
+}
+
+/* Counts the request in its fixed window and sets this thread's RateLimit
+ * headers.  1 when it is over the quota: the answer is a 429. */
+static int rate_limit(void)
+{
+	struct timespec ts;
+	double el, end;
+	uint64_t w;
+	int over = 0;
+
+	rl_headers[0] = '\0';
+	pthread_mutex_lock(&mu);
+	st_requests++;
+	if (rl_quota) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		el = (double)(ts.tv_sec - rl_start.tv_sec) + (double)(ts.tv_nsec - rl_start.tv_nsec) / 1e9;
+		w = (uint64_t)(el / rl_window);
+		if (w != rl_cur_window || !rl_windows_used) {
+			rl_cur_window = w;
+			rl_in_window = 0;
+			rl_windows_used++;
+		}
+		if (rl_in_window >= rl_quota) {
+			over = 1;
+			st_limited++;
+		} else if (++rl_in_window > st_max_in_window) {
+			st_max_in_window = rl_in_window;
+		}
+		end = (double)(w + 1) * rl_window;
+		/* Whole seconds, rounded up: never sooner than the reset. */
+		snprintf(rl_headers, sizeof rl_headers,
+			 "RateLimit: \"api\";r=%llu;t=%.0f\r\n"
+			 "RateLimit-Policy: \"fixed window\";\"api\";q=%u;w=%g\r\n",
+			 (unsigned long long)(rl_quota - rl_in_window), ceil(end - el), rl_quota, rl_window);
+	}
+	stats_write();
+	pthread_mutex_unlock(&mu);
+	return over;
+}
+
 static int handle(int fd, struct request *r)
 {
 	char *q = strchr(r->target, '?');
 	const char *p;
 	size_t plen;
+	if (rate_limit())
+		return send_error(fd, 429, "Too Many Requests",
+				  "You have been rate-limited; you can retry this action later", NULL);
 	if (q) {
 		snprintf(r->query, sizeof r->query, "%s", q + 1);
 		snprintf(r->path, sizeof r->path, "%.*s", (int)(q - r->target), r->target);
@@ -1415,6 +1493,12 @@ static void usage(void)
 	      "  --delay-ms N          wait N ms before each listing answer\n"
 	      "  --slow-ms N           how long the 'slow' fault stalls (20000)\n"
 	      "  --ratelimit-t N       t= of the RateLimit header on 429 (1)\n"
+	      "  --quota Q             enforce Q requests per fixed window (see --window):\n"
+	      "                        RateLimit and RateLimit-Policy on every answer, 429\n"
+	      "                        past the quota (0: no policy, the default)\n"
+	      "  --window S            the policy's window in seconds (300)\n"
+	      "  --stats FILE          rewritten after every request: requests, limited\n"
+	      "                        (429s sent by the policy), windows, max_in_window\n"
 	      "  --cycle-pages N       pages in the cycle of the cycle fault (2)\n"
 	      "  --max-seconds N       exit after N seconds (120; 0 = never)\n"
 	      "  --fault SPEC          [org:]NAME[@K][xT]: the K-th listing (or organisation)\n"
@@ -1473,6 +1557,7 @@ int main(int argc, char **argv)
 
 	parent = getppid();
 	started = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &rl_start);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc; i++) {
@@ -1517,6 +1602,12 @@ int main(int argc, char **argv)
 			cycle_pages = (unsigned)atoi(v) > 1 ? (unsigned)atoi(v) : 2;
 		else if (!strcmp(a, "--ratelimit-t"))
 			ratelimit_t = (unsigned)atoi(v);
+		else if (!strcmp(a, "--quota"))
+			rl_quota = (unsigned)atoi(v);
+		else if (!strcmp(a, "--window") && atof(v) > 0)
+			rl_window = atof(v);
+		else if (!strcmp(a, "--stats"))
+			stats_path = v;
 		else if (!strcmp(a, "--max-seconds"))
 			max_seconds = (unsigned)atoi(v);
 		else if (!strcmp(a, "--fault"))

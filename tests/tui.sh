@@ -759,6 +759,21 @@ if [ -x "$TESTHUB" ]; then
 	tt_stop
 	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
 	echo "ok fetch progress"
+
+	# Under the Hub's rate limit (3 requests every 4 s; 4 pages): the
+	# progress line says the fetch waits for the next window, not for a
+	# retry, and the time left counts the wait.  No 429 is needed.
+	hub_start quota --page-size 100 --quota 3 --window 4
+	EP="http://127.0.0.1:$HUB_PORT"
+	fetch_into fq
+	TT_HOLD=1 tt_start quota 160 12 fetch --endpoint "$EP" --cache-dir "$TT_TMP/fq" --orgs 0
+	tt_wait_re "^(models|datasets): page [0-9]+, [0-9]+ of ~320 items, [0-9.]+ [kMG]B, [0-9]+ items/s, ~[0-9]+ s left — waiting [0-9]+ s for the rate limit's next window \\(3 requests per 4 s\\)"
+	tt_wait "[exit 0]"
+	tt_wait "pauses for the Hub's rate limit (3 requests per 4 s)"
+	tt_expect_not "HTTP 429"
+	tt_stop
+	kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null
+	echo "ok fetch under a rate limit"
 else
 	echo "refresh not tested: $TESTHUB is not built"
 fi

@@ -26,6 +26,13 @@ struct hub_progress {
 	int estimated;          /* expected comes from the previous snapshot */
 	double rate;            /* items per second */
 	int wait_s;             /* >0: waiting that many seconds (rate limit, backoff) */
+	int quota_wait;         /* the wait is for the next window of the Hub's rate limit,
+				 * its quota spent (not a retry) */
+	unsigned quota, window_s; /* the Hub's policy: quota requests per window_s; 0 unknown */
+	/* Seconds left, reckoned with the rate limit's waits: <0 when the Hub
+	 * gave no policy or expected is unknown (then items / rate is the
+	 * best guess). */
+	double eta_s;
 	unsigned retries;
 };
 

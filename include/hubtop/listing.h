@@ -43,6 +43,18 @@ void listing_arena_free(struct listing_arena *a);
 int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, size_t len,
 		     struct listing_stats *st, struct listing_arena *arena);
 
+/* listing_add_page in two halves, for a caller that parses one page on a
+ * thread while another thread adds the page before (the crawl's pipeline).
+ * listing_parse_page parses the text into arena (required; the text may go
+ * once it returns): the array, valid until listing_arena_reset(arena), or
+ * NULL with *rc -1 (not a JSON array) or -2 (past the arena's limit, or
+ * memory short).  listing_add_parsed adds its items to the builder; it
+ * allocates nothing from the arena, so it may run on another thread. */
+cJSON *listing_parse_page(const char *text, size_t len, struct listing_arena *arena, int *rc);
+void listing_add_parsed(struct ht_builder *b, enum ht_kind kind, const cJSON *root,
+			struct listing_stats *st);
+void listing_arena_reset(struct listing_arena *a);
+
 /* Reads a JSON array or JSON Lines stream.  Returns 0, or -1 with a message
  * in err (unreadable, empty, not JSON at all). */
 int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,

@@ -863,8 +863,11 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 	if (p->expected && p->items < p->expected) {
 		snprintf(items, sizeof items, "%" PRIu64 " of %s%" PRIu64 " items", p->items, approx,
 			 p->expected);
-		if (p->rate > 0 && p->wait_s <= 0) {
-			human_secs((double)(p->expected - p->items) / p->rate, left, sizeof left);
+		/* With the Hub's rate limit known, the hub reckons its waits in;
+		 * a retry's wait says nothing of the time left. */
+		if ((p->eta_s >= 0 || p->rate > 0) && (p->wait_s <= 0 || p->quota_wait)) {
+			human_secs(p->eta_s >= 0 ? p->eta_s : (double)(p->expected - p->items) / p->rate,
+				   left, sizeof left);
 			snprintf(eta, sizeof eta, ", %s%s left", p->estimated ? "~" : "about ", left);
 		}
 	} else {
@@ -872,7 +875,11 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 	}
 	n = snprintf(line, sizeof line, "%s: page %" PRIu64 ", %s, %s, %.0f items/s%s", p->phase, p->pages,
 		     items, bytes, p->rate, eta);
-	if (p->wait_s > 0 && n >= 0 && (size_t)n < sizeof line)
+	if (p->wait_s > 0 && p->quota_wait && n >= 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      " — waiting %d s for the rate limit's next window (%u requests per %u s)",
+			      p->wait_s, p->quota, p->window_s);
+	else if (p->wait_s > 0 && n >= 0 && (size_t)n < sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, " — waiting %d s (rate limit or retry %u)",
 			      p->wait_s, p->retries);
 	if (n < 0)
@@ -955,9 +962,11 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			       "On a terminal a progress line shows\n"
 			       "pages, items, bytes, rate, the wait of a rate limit and the time left\n"
 			       "(~: estimated from the previous complete snapshot); --quiet prints\n"
-			       "only the summary.  The new snapshot is also kept in the cache's\n"
-			       "history, marked partial after --top (see 'hubtop history --help';\n"
-			       "--history-keep RULE sets the retention).\n\n"
+			       "only the summary.  Requests keep to the Hub's rate limit (its\n"
+			       "RateLimit headers): once a window's quota is spent, the fetch waits\n"
+			       "for the next window instead of being refused.  The new snapshot is\n"
+			       "also kept in the cache's history, marked partial after --top (see\n"
+			       "'hubtop history --help'; --history-keep RULE sets the retention).\n\n"
 			       "Endpoint: --endpoint, else $HF_ENDPOINT, else %s.\n"
 			       "Token: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH or\n"
 			       "$HF_HOME/token.  HF_HUB_OFFLINE=1 forbids network access.\n",

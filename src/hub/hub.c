@@ -1,10 +1,12 @@
 /* hub.c - the Hub client.  See hub.h.
  *
  * Flow: the calling thread does every HTTP request (one easy handle, so one
- * keep-alive connection) with retries, waits and progress; a worker thread
- * parses the page just received, appends it to the journal and records the
- * resume point, while the next page downloads.  At most two page bodies are
- * in memory at once, each at most HUB_MAX_BODY bytes.
+ * keep-alive connection) with retries, waits for the rate limit and
+ * progress; while the next page downloads, a parser thread parses the page
+ * just received and a builder thread adds the one before it to the builder,
+ * appends it to the journal and records the resume point (hub_crawl.c).
+ * At most three page bodies are in memory at once, each at most
+ * HUB_MAX_BODY bytes, and two parsed pages.
  *
  * Files in the cache directory, all private to this module:
  *   fetch.lock     flock()ed for the whole fetch; holds the holder's pid
@@ -486,6 +488,9 @@ void hub_report_progress(struct hub *hb, int force)
 	hb->prog.items = items;
 	hb->prog.rate = t > hb->t_start + 0.05 ? (double)(items - hb->items_at_start) / (t - hb->t_start)
 					       : 0.0;
+	hb->prog.quota = hb->quota_q > 0 ? (unsigned)hb->quota_q : 0;
+	hb->prog.window_s = hb->quota_w > 0 ? (unsigned)ceil(hb->quota_w) : 0;
+	hb->prog.eta_s = hb->prog.expected > items ? hub_eta_s(hb, hb->prog.expected - items) : -1;
 	if (hb->o->progress && hb->o->progress(hb->o->ctx, &hb->prog))
 		hb->cancelled = 1;
 }
@@ -601,6 +606,8 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	hb->limit = 1000;
 	hb->rng = (unsigned)getpid() ^ (unsigned)time(NULL);
 	hb->prog.phase = "models";
+	hb->prog.eta_s = -1;
+	hb->quota_r = -1;
 	pthread_mutex_init(&hb->mu, NULL);
 
 	ep = o->endpoint && *o->endpoint ? o->endpoint : getenv("HF_ENDPOINT");
@@ -716,6 +723,10 @@ int hub_fetch(const struct hub_opts *o, const struct orgdir *d, char *err, size_
 	unlink(hb->path_state);
 	unlink(hb->path_tmp);
 	unlink(hb->path_journal);
+	if (hb->quota_waits)
+		hub_add_note(hb, "Waited %.0f s in %u pauses for the Hub's rate limit (%.0f requests "
+			     "per %.0f s).",
+			 hb->quota_waited, hb->quota_waits, hb->quota_q, hb->quota_w);
 	{
 		char extra[600] = "";
 		if (hb->st.duplicates || hb->st.rejected || hb->st.warnings)

@@ -1,4 +1,4 @@
-/* hub_crawl.c - the Hub client's crawl: pages handed to the worker thread,
+/* hub_crawl.c - the Hub client's crawl: its pipeline (parser and builder threads),
  * budgets, retries of pages that were not JSON, and the organisation checks. */
 #include "config.h"
 
@@ -6,42 +6,46 @@
 
 /* ---- the crawl ------------------------------------------------------------ */
 
-/* The worker: one thread for the crawl of a kind, handed a page at a time. */
+/* The pipeline of a kind's crawl, three pages deep: while the calling thread
+ * downloads a page, the parser thread parses the one before (cJSON, into
+ * one of two arenas) and the builder thread adds the one before that to the
+ * builder, journals it and records the resume point.  Each thread is handed
+ * one page at a time and says when it is idle; a page goes calling thread
+ * -> parser -> builder, and the builder frees it. */
 struct worker {
 	struct hub *hb;
-	pthread_t t;
+	pthread_t parser, builder;
 	int started;
 	/* Under hb->mu. */
-	pthread_cond_t wake, idle;
-	struct page *pg;           /* the page handed over, until worker_join */
-	int busy, quit;
+	pthread_cond_t wake, idle;   /* the parser's */
+	pthread_cond_t bwake, bidle; /* the builder's */
+	struct page *pg;             /* handed to the parser */
+	int busy, quit, not_json;    /* not_json: the last page parsed was not */
+	struct page *bpg;            /* handed to the builder, with its tree */
+	const cJSON *btree;
+	struct listing_arena *barena;
+	int bbusy;
+	/* The parser's arenas, in turn: one holds the tree being built. */
+	struct listing_arena *arena[2];
+	unsigned turn;
+	/* The calling thread's: the page handed to the parser, until joined. */
+	int pending;
+	char url[HUB_MAX_URL], next[HUB_MAX_URL];
+	size_t len;
 };
 
-/* Parses a page, journals it and records the resume point. */
-static void worker_page(struct hub *hb, struct page *pg)
+/* Adds a parsed page to the builder, journals it and records the resume
+ * point (the builder thread). */
+static void build_page(struct hub *hb, struct page *pg, const cJSON *tree)
 {
 	struct listing_stats ps;
 	char why[1024];
-	int phase, rc;
+	int phase;
 	uint64_t count, pages;
 
 	memset(&ps, 0, sizeof ps);
-	rc = listing_add_page(hb->b, pg->kind, pg->body, pg->len, &ps, hb->arena);
+	listing_add_parsed(hb->b, pg->kind, tree, &ps);
 	count = table_builder_count(hb->b, pg->kind);
-	if (rc == -1) {
-		/* Cut short or garbled on the way: the crawl asks again. */
-		pg->not_json = 1;
-		return;
-	}
-	if (rc) {
-		char shown[320];
-		hub_url_for_msg(shown, sizeof shown, pg->url);
-		snprintf(why, sizeof why, "the answer from %s (%zu bytes) holds far more JSON values "
-					  "than a Hub page (its tree passes %zu MiB) or memory is short; "
-					  "stopped. Check that the endpoint is a Hugging Face Hub",
-			 shown, pg->len, HUB_PAGE_TREE_MAX >> 20);
-		goto fail;
-	}
 	pg->elems = ps.items + ps.duplicates + ps.rejected;
 	pg->added = ps.items;
 	{
@@ -83,6 +87,15 @@ static void worker_page(struct hub *hb, struct page *pg)
 	hb->st.warnings += ps.warnings;
 	if (!hb->st.first_problem[0])
 		memcpy(hb->st.first_problem, ps.first_problem, sizeof ps.first_problem);
+	/* Pages with a next link that brought no new item (see budgets_ok). */
+	if (pg->next[0] && !pg->added) {
+		hb->idle_row++;
+		hb->idle_total++;
+		hb->idle_elems += pg->elems;
+	} else {
+		hb->idle_row = 0;
+		hb->idle_elems = 0;
+	}
 	pthread_mutex_unlock(&hb->mu);
 	return;
 fail:
@@ -92,7 +105,96 @@ fail:
 	pthread_mutex_unlock(&hb->mu);
 }
 
-static void *worker_main(void *arg)
+/* Gives a page's body back for a response to come (under hb->mu). */
+static void body_recycle(struct hub *hb, struct page *pg)
+{
+	if (!hb->spare) {
+		hb->spare = pg->body;
+		hb->spare_cap = pg->cap;
+	} else {
+		free(pg->body);
+	}
+	pg->body = NULL;
+}
+
+static void *builder_main(void *arg)
+{
+	struct worker *w = arg;
+	struct hub *hb = w->hb;
+
+	pthread_mutex_lock(&hb->mu);
+	for (;;) {
+		struct page *pg;
+		int failed;
+		while (!w->bbusy && !w->quit)
+			pthread_cond_wait(&w->bwake, &hb->mu);
+		if (!w->bbusy)
+			break;
+		pg = w->bpg;
+		failed = hb->worker_failed;
+		pthread_mutex_unlock(&hb->mu);
+		/* After a failure, pages in flight are dropped, not journaled. */
+		if (!failed)
+			build_page(hb, pg, w->btree);
+		listing_arena_reset(w->barena);
+		pthread_mutex_lock(&hb->mu);
+		body_recycle(hb, pg);
+		free(pg);
+		w->bpg = NULL;
+		w->btree = NULL;
+		w->bbusy = 0;
+		pthread_cond_broadcast(&w->bidle);
+	}
+	pthread_mutex_unlock(&hb->mu);
+	return NULL;
+}
+
+/* Parses a page and hands it to the builder once the builder is idle; a
+ * page that is not JSON is dropped and said so (the crawl asks again). */
+static void parse_page(struct hub *hb, struct worker *w, struct page *pg)
+{
+	struct listing_arena *a = w->arena[w->turn];
+	const cJSON *tree;
+	int rc;
+
+	tree = listing_parse_page(pg->body, pg->len, a, &rc);
+	if (rc == -1) {
+		/* Cut short or garbled on the way: the crawl asks again. */
+		pthread_mutex_lock(&hb->mu);
+		w->not_json = 1;
+		body_recycle(hb, pg);
+		pthread_mutex_unlock(&hb->mu);
+		free(pg);
+		return;
+	}
+	if (rc) {
+		char shown[320];
+		hub_url_for_msg(shown, sizeof shown, pg->url);
+		pthread_mutex_lock(&hb->mu);
+		hb->worker_failed = 1;
+		snprintf(hb->worker_err, sizeof hb->worker_err,
+			 "the answer from %s (%zu bytes) holds far more JSON values than a Hub page "
+			 "(its tree passes %zu MiB) or memory is short; stopped. Check that the "
+			 "endpoint is a Hugging Face Hub",
+			 shown, pg->len, HUB_PAGE_TREE_MAX >> 20);
+		body_recycle(hb, pg);
+		pthread_mutex_unlock(&hb->mu);
+		free(pg);
+		return;
+	}
+	pthread_mutex_lock(&hb->mu);
+	while (w->bbusy)
+		pthread_cond_wait(&w->bidle, &hb->mu);
+	w->bpg = pg;
+	w->btree = tree;
+	w->barena = a;
+	w->bbusy = 1;
+	pthread_cond_signal(&w->bwake);
+	pthread_mutex_unlock(&hb->mu);
+	w->turn ^= 1;
+}
+
+static void *parser_main(void *arg)
 {
 	struct worker *w = arg;
 	struct hub *hb = w->hb;
@@ -104,8 +206,9 @@ static void *worker_main(void *arg)
 		if (!w->busy)
 			break;
 		pthread_mutex_unlock(&hb->mu);
-		worker_page(hb, w->pg);
+		parse_page(hb, w, w->pg);
 		pthread_mutex_lock(&hb->mu);
+		w->pg = NULL;
 		w->busy = 0;
 		pthread_cond_signal(&w->idle);
 	}
@@ -113,17 +216,35 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Hands pg to the idle worker, starting its thread with the first page. */
+/* Hands pg to the idle parser, starting the threads with the first page. */
 static int worker_give(struct hub *hb, struct worker *w, struct page *pg)
 {
 	if (!w->started) {
-		if (pthread_create(&w->t, NULL, worker_main, w))
+		if (!w->arena[0] && !(w->arena[0] = listing_arena_new(HUB_PAGE_TREE_MAX)))
 			return -1;
+		if (!w->arena[1] && !(w->arena[1] = listing_arena_new(HUB_PAGE_TREE_MAX)))
+			return -1;
+		if (pthread_create(&w->builder, NULL, builder_main, w))
+			return -1;
+		if (pthread_create(&w->parser, NULL, parser_main, w)) {
+			pthread_mutex_lock(&hb->mu);
+			w->quit = 1;
+			pthread_cond_signal(&w->bwake);
+			pthread_mutex_unlock(&hb->mu);
+			pthread_join(w->builder, NULL);
+			w->quit = 0;
+			return -1;
+		}
 		w->started = 1;
 	}
+	snprintf(w->url, sizeof w->url, "%s", pg->url);
+	snprintf(w->next, sizeof w->next, "%s", pg->next);
+	w->len = pg->len;
+	w->pending = 1;
 	pthread_mutex_lock(&hb->mu);
 	w->pg = pg;
 	w->busy = 1;
+	w->not_json = 0;
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&hb->mu);
 	return 0;
@@ -132,19 +253,19 @@ static int worker_give(struct hub *hb, struct worker *w, struct page *pg)
 /* Records the page that an accepted page's next link leads to; -1 with err
  * set when it was asked for before in this listing (a cycle: the crawl
  * would never end) or memory is short. */
-static int page_seen(struct hub *hb, const struct page *pg)
+static int page_seen(struct hub *hb, const char *url, const char *next)
 {
 	char shown[320], back[320];
 	uint64_t key;
 	int rc;
-	if (hub_page_key(pg->next, &key) || (rc = hub_seen_add(hb, key)) < 0) {
+	if (hub_page_key(next, &key) || (rc = hub_seen_add(hb, key)) < 0) {
 		hub_set_err(hb, "out of memory");
 		return -1;
 	}
 	if (rc)
 		return 0;
-	hub_url_for_msg(shown, sizeof shown, pg->url);
-	hub_url_for_msg(back, sizeof back, pg->next);
+	hub_url_for_msg(shown, sizeof shown, url);
+	hub_url_for_msg(back, sizeof back, next);
 	hub_set_err(hb, "the server's next-page link for %s leads back to a page already fetched "
 		    "(%s): the listing would go round for ever; stopped. Check that the endpoint "
 		    "is a Hugging Face Hub",
@@ -152,63 +273,100 @@ static int page_seen(struct hub *hb, const struct page *pg)
 	return -1;
 }
 
-/* Waits until the worker is done with its page.  Returns 0, 1 when the page
- * was not JSON (its URL in hb->retry_url: see hub_page_retry), or -1 with err
- * set when the crawl must stop. */
-static int worker_join(struct hub *hb, struct worker *w)
+/* The crawl's budgets (see hub.h): 0 within them, -1 with err set past
+ * them or after the builder failed. */
+static int budgets_ok(struct hub *hb)
 {
-	struct page *pg;
-	int rc = 0;
+	unsigned row, total;
+	uint64_t elems;
+	int failed;
+	char why[sizeof hb->worker_err];
 
 	pthread_mutex_lock(&hb->mu);
-	while (w->busy)
-		pthread_cond_wait(&w->idle, &hb->mu);
+	row = hb->idle_row;
+	total = hb->idle_total;
+	elems = hb->idle_elems;
+	failed = hb->worker_failed;
+	if (failed)
+		memcpy(why, hb->worker_err, sizeof why);
 	pthread_mutex_unlock(&hb->mu);
-	if ((pg = w->pg)) {
-		if (pg->not_json) {
-			snprintf(hb->retry_url, sizeof hb->retry_url, "%s", pg->url);
-			hb->retry_len = pg->len;
-			rc = 1;
-		} else if (!hb->worker_failed) {
-			hb->retry_attempts = 0;
-			if (pg->next[0] && !pg->added) {
-				hb->idle_row++;
-				hb->idle_total++;
-				hb->idle_elems += pg->elems;
-			} else {
-				hb->idle_row = 0;
-				hb->idle_elems = 0;
-			}
-			if (pg->next[0] && !rc && page_seen(hb, pg) < 0)
-				rc = -1;
-		}
-		/* The body's buffer takes the response after next. */
-		free(hb->spare);
-		hb->spare = pg->body;
-		hb->spare_cap = pg->cap;
-		free(pg);
-		w->pg = NULL;
-	}
-	if (hb->worker_failed) {
-		hub_set_err(hb, "%s", hb->worker_err);
+	if (failed) {
+		hub_set_err(hb, "%s", why);
 		return -1;
 	}
-	if (rc < 0)
-		return -1;
-	if (hb->idle_row > HUB_MAX_IDLE_ROW && !hb->idle_elems) {
+	if (row > HUB_MAX_IDLE_ROW && !elems) {
 		hub_set_err(hb, "the server keeps sending empty pages with a next-page link; "
 			    "stopped. Check that the endpoint is a Hugging Face Hub");
 		return -1;
 	}
-	if (hb->idle_row > HUB_MAX_IDLE_ROW || hb->idle_total > HUB_MAX_IDLE_TOTAL) {
+	if (row > HUB_MAX_IDLE_ROW || total > HUB_MAX_IDLE_TOTAL) {
 		hub_set_err(hb, "the server's next-page links do not move on: %u pages %s brought no "
 			    "item not already fetched (empty, or the same items again); stopped. "
 			    "Check that the endpoint is a Hugging Face Hub",
-			hb->idle_row > HUB_MAX_IDLE_ROW ? hb->idle_row : hb->idle_total,
-			hb->idle_row > HUB_MAX_IDLE_ROW ? "in a row" : "of this fetch");
+			row > HUB_MAX_IDLE_ROW ? row : total,
+			row > HUB_MAX_IDLE_ROW ? "in a row" : "of this fetch");
 		return -1;
 	}
+	return 0;
+}
+
+/* Waits until the parser is done with the page handed to it (not for the
+ * builder).  Returns 0, 1 when the page was not JSON (its URL in
+ * hb->retry_url: see hub_page_retry), or -1 with err set when the crawl
+ * must stop. */
+static int parse_join(struct hub *hb, struct worker *w)
+{
+	int rc = 0, not_json, failed;
+
+	pthread_mutex_lock(&hb->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->idle, &hb->mu);
+	not_json = w->not_json;
+	failed = hb->worker_failed;
+	pthread_mutex_unlock(&hb->mu);
+	if (w->pending) {
+		w->pending = 0;
+		if (not_json) {
+			snprintf(hb->retry_url, sizeof hb->retry_url, "%s", w->url);
+			hb->retry_len = w->len;
+			rc = 1;
+		} else if (!failed) {
+			hb->retry_attempts = 0;
+			/* Accepted: a next link back to a page asked for is a cycle. */
+			if (w->next[0] && page_seen(hb, w->url, w->next) < 0)
+				return -1;
+		}
+	}
+	if (budgets_ok(hb))
+		return -1;
 	return rc;
+}
+
+/* Waits until every page handed over is parsed and built; as parse_join. */
+static int worker_join(struct hub *hb, struct worker *w)
+{
+	int rc = parse_join(hb, w);
+
+	pthread_mutex_lock(&hb->mu);
+	while (w->bbusy)
+		pthread_cond_wait(&w->bidle, &hb->mu);
+	pthread_mutex_unlock(&hb->mu);
+	if (rc >= 0 && budgets_ok(hb))
+		return -1;
+	return rc;
+}
+
+/* 1 when a page still in the pipeline (two at most) could pass the budgets
+ * of pages that bring nothing new: then the crawl waits for them before it
+ * asks for more, so that it never asks for more pages than without the
+ * pipeline. */
+static int near_budget(struct hub *hb)
+{
+	int near;
+	pthread_mutex_lock(&hb->mu);
+	near = hb->idle_row + 1 >= HUB_MAX_IDLE_ROW || hb->idle_total + 1 >= HUB_MAX_IDLE_TOTAL;
+	pthread_mutex_unlock(&hb->mu);
+	return near;
 }
 
 /* After a page that was not JSON (cut short, garbled: a transient failure,
@@ -268,17 +426,24 @@ void hub_expect_items(struct hub *hb)
 	hb->estimated = 1;
 }
 
-/* Ends the worker's thread; every path of crawl_pages has joined it. */
+/* Ends the pipeline's threads; every path of crawl_pages has joined them. */
 static void worker_stop(struct hub *hb, struct worker *w)
 {
-	if (!w->started)
-		return;
-	pthread_mutex_lock(&hb->mu);
-	w->quit = 1;
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&hb->mu);
-	pthread_join(w->t, NULL);
-	w->started = 0;
+	if (w->started) {
+		pthread_mutex_lock(&hb->mu);
+		w->quit = 1;
+		pthread_cond_signal(&w->wake);
+		pthread_mutex_unlock(&hb->mu);
+		pthread_join(w->parser, NULL);
+		pthread_mutex_lock(&hb->mu);
+		pthread_cond_signal(&w->bwake);
+		pthread_mutex_unlock(&hb->mu);
+		pthread_join(w->builder, NULL);
+		w->started = 0;
+	}
+	listing_arena_free(w->arena[0]);
+	listing_arena_free(w->arena[1]);
+	w->arena[0] = w->arena[1] = NULL;
 }
 
 static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_next, struct worker *w)
@@ -313,9 +478,10 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 		char next[HUB_MAX_URL];
 		int rc;
 
-		if (!url[0] || top) {
-			/* The last page, or counts that must be exact before asking
-			 * for no more than what is missing: wait for the worker. */
+		if (!url[0] || top || near_budget(hb)) {
+			/* The last page, counts that must be exact before asking
+			 * for no more than what is missing, or pages in flight that
+			 * could pass a budget: wait for the pipeline. */
 			uint64_t have;
 			if ((rc = worker_join(hb, w)) < 0 || (rc == 1 && hub_page_retry(hb, url, sizeof url)))
 				return -1;
@@ -323,12 +489,14 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 				continue;
 			if (!url[0])
 				break;
-			have = hb->count[kind];
-			if (have >= top)
-				break;
-			limit = hub_url_limit(url);
-			if (limit == 0 || limit > top - have)
-				hub_url_set_limit(url, sizeof url, top - have);
+			if (top) {
+				have = hb->count[kind];
+				if (have >= top)
+					break;
+				limit = hub_url_limit(url);
+				if (limit == 0 || limit > top - have)
+					hub_url_set_limit(url, sizeof url, top - have);
+			}
 		}
 		hub_report_progress(hb, 1);
 		rc = hub_request(hb, url);
@@ -419,8 +587,8 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 		snprintf(pg->url, sizeof pg->url, "%s", url);
 		snprintf(pg->next, sizeof pg->next, "%s", next);
 		/* The page before is parsed by now, most often: this one downloaded
-		 * meanwhile. */
-		if ((rc = worker_join(hb, w)) != 0) {
+		 * meanwhile (and the one before that was built). */
+		if ((rc = parse_join(hb, w)) != 0) {
 			free(pg);
 			if (rc < 0 || hub_page_retry(hb, url, sizeof url))
 				return -1;
@@ -430,11 +598,13 @@ static int crawl_pages(struct hub *hb, enum ht_kind kind, const char *resume_nex
 		pg->body = hb->r.body;
 		pg->len = hb->r.len;
 		pg->cap = hb->r.cap;
+		pthread_mutex_lock(&hb->mu);
 		hb->r.body = hb->spare;
 		hb->r.cap = hb->spare_cap;
 		hb->r.len = 0;
 		hb->spare = NULL;
 		hb->spare_cap = 0;
+		pthread_mutex_unlock(&hb->mu);
 		if (worker_give(hb, w, pg)) {
 			hub_set_err(hb, "cannot start a thread");
 			free(pg->body);
@@ -461,10 +631,14 @@ int hub_crawl_kind(struct hub *hb, enum ht_kind kind, const char *resume_next)
 	w.hb = hb;
 	pthread_cond_init(&w.wake, NULL);
 	pthread_cond_init(&w.idle, NULL);
+	pthread_cond_init(&w.bwake, NULL);
+	pthread_cond_init(&w.bidle, NULL);
 	rc = crawl_pages(hb, kind, resume_next, &w);
 	worker_stop(hb, &w);
 	pthread_cond_destroy(&w.wake);
 	pthread_cond_destroy(&w.idle);
+	pthread_cond_destroy(&w.bwake);
+	pthread_cond_destroy(&w.bidle);
 	return rc;
 }
 

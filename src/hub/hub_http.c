@@ -121,6 +121,22 @@ static int header_is(const char *h, size_t n, const char *name, const char **val
 	return 1;
 }
 
+/* The value of the parameter "k=" of a RateLimit header (a structured
+ * field: parameters after ';'), or -1: absent, not a number, negative. */
+static double sf_param(const char *v, char k)
+{
+	const char *p;
+	for (p = v; (p = strchr(p, k)) != NULL; p++) {
+		char *e;
+		double x;
+		if (p[1] != '=' || (p != v && p[-1] != ';' && p[-1] != ' '))
+			continue;
+		x = strtod(p + 2, &e);
+		return e == p + 2 || !isfinite(x) || x < 0 ? -1 : x;
+	}
+	return -1;
+}
+
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct hub *hb = ud;
@@ -142,6 +158,9 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 		r->err_header[0] = '\0';
 		r->retry_after = -1;
 		r->ratelimit_t = -1;
+		r->ratelimit_r = -1;
+		r->policy_q = -1;
+		r->policy_w = -1;
 		return n;
 	}
 	r->header_bytes += n;
@@ -170,14 +189,16 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 		}
 	} else if (header_is(data, n, "ratelimit", &v, &vl) && vl < sizeof tmp) {
 		/* "api";r=0;t=55 */
-		char *t;
 		memcpy(tmp, v, vl);
 		tmp[vl] = '\0';
-		for (t = tmp; (t = strstr(t, "t=")) != NULL; t++)
-			if (t == tmp || t[-1] == ';' || t[-1] == ' ') {
-				r->ratelimit_t = strtod(t + 2, NULL);
-				break;
-			}
+		r->ratelimit_t = sf_param(tmp, 't');
+		r->ratelimit_r = sf_param(tmp, 'r');
+	} else if (header_is(data, n, "ratelimit-policy", &v, &vl) && vl < sizeof tmp) {
+		/* "fixed window";"api";q=500;w=300 */
+		memcpy(tmp, v, vl);
+		tmp[vl] = '\0';
+		r->policy_q = sf_param(tmp, 'q');
+		r->policy_w = sf_param(tmp, 'w');
 	} else if (r->status >= 300 && r->status < 400 && header_is(data, n, "location", &v, &vl)) {
 		char ref[HUB_MAX_URL], out[HUB_MAX_URL];
 		char *eff = NULL;
@@ -216,6 +237,9 @@ static void resp_reset(struct resp *r)
 	r->err_header[0] = '\0';
 	r->retry_after = -1;
 	r->ratelimit_t = -1;
+	r->ratelimit_r = -1;
+	r->policy_q = -1;
+	r->policy_w = -1;
 }
 
 int hub_curl_setup(struct hub *hb)
@@ -393,6 +417,69 @@ static int header_refused(CURLcode rc, const char *curl_err)
 	return rc == CURLE_OUT_OF_MEMORY || strstr(curl_err, "oo large") != NULL;
 }
 
+/* Notes what an answer says of the rate limit and when the next request
+ * may start.  The quota is used as fast as the crawl goes; once an answer
+ * says it is spent (r=0), the next request waits for the window's reset
+ * (t, plus a margin).  With only a policy (no RateLimit), requests are
+ * spread at w/q seconds apart.  A 429 is left to the retry's own wait. */
+static void quota_note(struct hub *hb, const struct resp *r, double started, double now)
+{
+	if (r->policy_q > 0 && r->policy_w > 0) {
+		hb->quota_q = r->policy_q;
+		hb->quota_w = r->policy_w;
+	}
+	if (r->ratelimit_r >= 0 && r->ratelimit_t >= 0) {
+		hb->quota_r = r->ratelimit_r;
+		hb->quota_reset = now + r->ratelimit_t;
+		if (r->ratelimit_r < 1 && r->status != 429)
+			hb->pace_until = hb->quota_reset + HUB_QUOTA_MARGIN_S;
+	} else if (hb->quota_q > 0 && r->status && r->status != 429) {
+		hb->quota_r = -1;
+		hb->pace_until = started + hb->quota_w / hb->quota_q;
+	}
+}
+
+/* Waits, when the rate limit says so, before a request; -1 if cancelled. */
+static int quota_wait(struct hub *hb)
+{
+	double t = hub_now_s(), d = hb->pace_until - t;
+	int rc;
+	if (d <= 0)
+		return 0;
+	if (d > HUB_MAX_WAIT_S)
+		d = HUB_MAX_WAIT_S;
+	hb->prog.quota_wait = 1;
+	rc = hub_wait_for(hb, d);
+	hb->prog.quota_wait = 0;
+	hb->quota_waits++;
+	hb->quota_waited += hub_now_s() - t;
+	return rc;
+}
+
+/* Seconds the crawl should still take to fetch items_left items, counting
+ * the waits the rate limit will impose; <0 when nothing is known of it. */
+double hub_eta_s(const struct hub *hb, uint64_t items_left)
+{
+	double per_page = hb->limit ? (double)hb->limit : 1000.0, n, spr, now = hub_now_s();
+	double r, left, eta, k;
+
+	if (hb->quota_q <= 0 || hb->quota_w <= 0 || !hb->requests)
+		return -1;
+	n = ceil((double)items_left / per_page);
+	spr = hb->t_requests / (double)hb->requests;
+	if (hb->quota_r < 0 || hb->quota_reset <= 0)
+		/* Spread: one request each w/q seconds at most. */
+		return n * fmax(spr, hb->quota_w / hb->quota_q);
+	r = hb->quota_r;
+	left = fmax(0.0, hb->quota_reset - now);
+	if (n <= r)
+		return n * spr;
+	k = ceil((n - r) / hb->quota_q); /* windows after this one */
+	eta = left + HUB_QUOTA_MARGIN_S + (k - 1) * (hb->quota_w + HUB_QUOTA_MARGIN_S) +
+	      (n - r - (k - 1) * hb->quota_q) * spr;
+	return fmax(eta, n * spr);
+}
+
 /* GETs url into hb->r, retrying transient failures.  A listing's body is
  * checked as JSON by the worker that parses it (see hub_page_retry).  Returns 0
  * with hb->r holding a final answer (any status that is not transient), -1
@@ -408,14 +495,20 @@ int hub_request(struct hub *hb, const char *url)
 		double wait = -1;
 		struct resp *r = &hb->r;
 
-		if (hub_cancelled(hb)) {
+		double started;
+
+		if (hub_cancelled(hb) || quota_wait(hb)) {
 			hub_set_err(hb, "interrupted");
 			return -1;
 		}
 		resp_reset(r);
 		hb->curl_err[0] = '\0';
 		curl_easy_setopt(hb->h, CURLOPT_URL, url);
+		started = hub_now_s();
 		rc = curl_easy_perform(hb->h);
+		hb->requests++;
+		hb->t_requests += hub_now_s() - started;
+		quota_note(hb, r, started, hub_now_s());
 		{
 			curl_off_t got = 0;
 			curl_easy_getinfo(hb->h, CURLINFO_SIZE_DOWNLOAD_T, &got);

@@ -74,17 +74,18 @@ struct resp {
 	char err_header[512];      /* X-Error-Message */
 	double retry_after;        /* seconds, <0 unknown */
 	double ratelimit_t;        /* RateLimit t=, <0 unknown */
+	double ratelimit_r;        /* RateLimit r= (requests left in the window), <0 unknown */
+	double policy_q, policy_w; /* RateLimit-Policy q= and w=, <=0 unknown */
 };
 
-/* A page handed to the worker. */
+/* A page in the crawl's pipeline (see hub_crawl.c). */
 struct page {
 	enum ht_kind kind;
 	char *body;
 	size_t len, cap;
 	char url[HUB_MAX_URL];     /* where it came from, to ask again */
 	char next[HUB_MAX_URL];    /* empty: last page of this kind */
-	/* Set by the worker. */
-	int not_json;              /* not a JSON array: nothing added, ask again */
+	/* Set by the builder. */
 	uint64_t elems;            /* array elements */
 	uint64_t added;            /* items new to the builder */
 };
@@ -108,6 +109,17 @@ struct hub {
 	int cancelled;
 	unsigned limit;            /* 1000, or 500 once the server refused 1000 */
 	unsigned rng;
+
+	/* The rate limit, from the headers of the last answer that had them
+	 * (calling thread only; see hub_pace). */
+	double pace_until;         /* no request starts before this hub_now_s() */
+	double quota_q, quota_w;   /* the policy: q requests per w seconds; 0 unknown */
+	double quota_r;            /* requests left in the window, <0 unknown */
+	double quota_reset;        /* hub_now_s() of the window's reset, 0 unknown */
+	unsigned quota_waits;      /* pauses made for the quota */
+	double quota_waited;       /* seconds spent in them */
+	uint64_t requests;         /* requests made (answered or not) */
+	double t_requests;         /* seconds spent in them */
 
 	/* Progress (calling thread only). */
 	struct hub_progress prog;
@@ -181,6 +193,10 @@ int hub_curl_setup(struct hub *hb);
 void hub_status_error(struct hub *hb, long s, const char *url, const char *prefix);
 double hub_backoff_s(struct hub *hb, unsigned attempt);
 int hub_request(struct hub *hb, const char *url);
+/* Seconds added to the server's time to reset before the first request of
+ * a new window, so that a reset rounded down is never met early. */
+#define HUB_QUOTA_MARGIN_S 1.0
+double hub_eta_s(const struct hub *hb, uint64_t items_left);
 
 /* hub_journal.c: the cache lock, the journal and the resume state */
 int hub_state_write(struct hub *hb, int phase, const char *next, uint64_t pages, char *why,

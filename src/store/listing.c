@@ -509,6 +509,46 @@ int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, 
 	return rc;
 }
 
+cJSON *listing_parse_page(const char *text, size_t len, struct listing_arena *arena, int *rc)
+{
+	cJSON *root;
+	char *fixed;
+	int oom;
+
+	pthread_once(&hooks_once, install_hooks);
+	fixed = escape_nuls(text, len, &oom);
+	if (oom) {
+		*rc = -2;
+		return NULL;
+	}
+	tls_arena = arena;
+	root = cJSON_ParseWithLength(fixed ? fixed : text, len);
+	tls_arena = NULL;
+	free(fixed);
+	if (!root || !cJSON_IsArray(root)) {
+		*rc = arena->full ? -2 : -1;
+		arena_reset(arena, ARENA_KEEP);
+		return NULL;
+	}
+	*rc = 0;
+	return root;
+}
+
+void listing_add_parsed(struct ht_builder *b, enum ht_kind kind, const cJSON *root,
+			struct listing_stats *st)
+{
+	const cJSON *item;
+	unsigned long i = 0;
+
+	cJSON_ArrayForEach(item, root)
+		add_one(b, kind, item, st, "page", ++i);
+}
+
+void listing_arena_reset(struct listing_arena *a)
+{
+	arena_reset(a, ARENA_KEEP);
+}
+
 int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
 		   struct listing_stats *st, char *err, size_t errlen)
 {

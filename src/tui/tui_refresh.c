@@ -195,7 +195,7 @@ void tui_refresh_status(struct tui *t, int y, int *x)
 		tui_put(y, x, t->cols, "]", DR_STATUS);
 	}
 	if (p.wait_s > 0)
-		snprintf(buf, sizeof buf, " waiting %ds", p.wait_s);
+		snprintf(buf, sizeof buf, " waiting %ds%s", p.wait_s, p.quota_wait ? " (quota)" : "");
 	else
 		snprintf(buf, sizeof buf, " %.0f/s %s cancels", p.rate, request_key_hint(REQ_REFRESH_CANCEL));
 	tui_put(y, x, t->cols, buf, DR_STATUS);
