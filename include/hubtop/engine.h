@@ -216,6 +216,48 @@ size_t engine_rank_with_trending(struct engine *e, const struct eng_result *r, e
 int engine_rank_trending(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 			 struct eng_row *rows, size_t n);
 
+/* ---- the period window (WIN_PERIOD) ---------------------------------------
+ *
+ * A period's downloads per item of the engine's snapshot (the end) are its
+ * all-time count there minus its all-time count in the start snapshot,
+ * matched by id.  An item absent from the start and created after the
+ * start's date counts from zero; absent from the start but created before
+ * it (renamed, made public, or of unknown creation) its count is unknown.
+ * An all-time count unknown at either end makes the period's unknown,
+ * never 0; so does a count lower at the end than at the start (reported in
+ * `negative`).  Items at the start that the end lacks (deleted or renamed)
+ * are counted apart in `gone`. */
+struct eng_period {
+	int set;                          /* 0: no period (WIN_PERIOD matches as unknown) */
+	int64_t start_as_of, end_as_of;   /* the dates the two snapshots describe */
+	int64_t start_fetched, end_fetched;
+	uint64_t items[HT_KIND_COUNT];    /* items at the end */
+	uint64_t counted[HT_KIND_COUNT];  /* with a period count */
+	uint64_t fresh[HT_KIND_COUNT];    /* absent at the start, created after it: from zero */
+	uint64_t unmatched[HT_KIND_COUNT];/* absent at the start, created before it: unknown */
+	uint64_t unknown[HT_KIND_COUNT];  /* an all-time count unknown at either end */
+	uint64_t negative[HT_KIND_COUNT]; /* fewer all-time downloads at the end: unknown */
+	uint64_t negative_sum[HT_KIND_COUNT]; /* by how many downloads, in all */
+	uint64_t gone[HT_KIND_COUNT];     /* at the start, not at the end */
+	uint64_t gone_downloads[HT_KIND_COUNT]; /* their all-time downloads at the start */
+};
+
+/* Sets the period window's start (NULL: no period).  The start must stay
+ * alive while the engine uses it.  Refused, with a message in err that
+ * says why and what to do, when either snapshot is partial (only the top
+ * N: the items below it would look new or gone), when they come from
+ * different endpoints (a hub and a mirror, demo and real data), or when
+ * the start does not come before the end.  Cost: a hash lookup per item
+ * of the end and a pass over the start (about 0.2 s on 2M models); the
+ * period's orders are then made on first use, as the all-time ones.
+ * Results made before keep their old figures.  0 ok, -1 refused or out of
+ * memory (the previous period is then cleared). */
+int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *err, size_t errlen);
+/* What the last engine_set_period found; set == 0 without a period. */
+const struct eng_period *engine_period(const struct engine *e);
+/* The period's start snapshot, NULL without one. */
+const struct ht_snapshot *engine_period_start(const struct engine *e);
+
 /* Window downloads of one item (0 when unknown: see engine_item_counted). */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);
 /* 1 when the item has a download count in the result's window. */

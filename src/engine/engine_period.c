@@ -1,0 +1,257 @@
+/* engine_period.c - the period window: per item of the engine's snapshot
+ * (the end), its all-time count minus the start snapshot's, as a third
+ * downloads column beside the 30-day and all-time ones (kdata.pdl), so
+ * every pass of the engine reads it as it reads those (engine.h,
+ * engine_set_period). */
+#include "engine_priv.h"
+
+/* The period order's key: an unknown count after every known one, as
+ * dla_key in engine.c. */
+static inline uint64_t period_key(const struct kdata *kd, uint32_t row)
+{
+	uint64_t v = kd->pdl[row];
+	if (kd->pflags[row] & HT_F_DLA_UNKNOWN)
+		return 0;
+	return v == UINT64_MAX ? v : v + 1;
+}
+
+struct pkey_ctx {
+	const struct kdata *kd;
+};
+
+static int cmp_period(const void *pa, const void *pb, void *pc)
+{
+	const struct kdata *kd = ((const struct pkey_ctx *)pc)->kd;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	uint64_t x = period_key(kd, a), y = period_key(kd, b);
+	if (x != y)
+		return x < y ? 1 : -1;
+	return (a > b) - (a < b);
+}
+
+/* Rows by period downloads descending, unknown last, ties by row. */
+int eng_period_perm(const struct engine *e, enum ht_kind kind, uint32_t *perm)
+{
+	const struct kdata *kd = &e->k[kind];
+	uint32_t n = kd->n;
+	unsigned rb = bits_of(n ? n - 1 : 0), kb;
+	uint64_t max = 0, *v;
+	if (!kd->pdl)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t k = period_key(kd, i);
+		max = k > max ? k : max;
+	}
+	kb = bits_of(max);
+	if (rb + kb <= 64 && rb < 64 && (v = malloc(((size_t)n + 1) * sizeof *v))) {
+		/* (max - key, row): the rows come in order, so a sort on the key
+		 * bits alone keeps ties by row. */
+		for (uint32_t i = 0; i < n; i++)
+			v[i] = ((max - period_key(kd, i)) << rb) | i;
+		if (!eng_radix_sort(v, n, rb, rb + kb)) {
+			for (uint32_t i = 0; i < n; i++)
+				perm[i] = (uint32_t)(v[i] & (((uint64_t)1 << rb) - 1));
+			free(v);
+			return 0;
+		}
+		free(v);
+	}
+	{
+		struct pkey_ctx c = { kd };
+		for (uint32_t i = 0; i < n; i++)
+			perm[i] = i;
+		qsort_r(perm, n, sizeof *perm, cmp_period, &c);
+	}
+	return 0;
+}
+
+/* The period's sums in what was made before it changed: the cells' and
+ * the accounts' totals; its orders are dropped, made again on first use. */
+static void period_refresh(struct engine *e, enum ht_kind kind)
+{
+	struct kdata *kd = &e->k[kind];
+	const uint64_t *pdl = kd->pdl;
+	uint32_t n = kd->n;
+	eng_ord_free(&kd->o[WIN_PERIOD]);
+	for (int m = 0; m < ENG_VIEWS; m++) {
+		free(kd->aorder[m][WIN_PERIOD]);
+		free(kd->apos[m][WIN_PERIOD]);
+		kd->aorder[m][WIN_PERIOD] = kd->apos[m][WIN_PERIOD] = NULL;
+		if (kd->ctot[m] && kd->o[0].cell[m]) {
+			struct cell_tot *ct = kd->ctot[m];
+			const uint16_t *cell = kd->o[0].cell[m];
+			for (uint32_t c = 0; c < e->n_cells; c++)
+				ct[c].downloads[WIN_PERIOD] = ct[c].under[WIN_PERIOD] = 0;
+			for (uint32_t i = 0; i < n; i++) {
+				uint64_t d = pdl ? pdl[i] : 0;
+				ct[cell[i]].downloads[WIN_PERIOD] += d;
+				ct[cell[i]].under[WIN_PERIOD] += d < ENG_UNDER;
+			}
+		}
+		if (kd->atot[m] && kd->gdownloads[m][WIN_PERIOD]) {
+			/* Shared by both modes of the datasets: made twice, the same. */
+			uint64_t *g = kd->gdownloads[m][WIN_PERIOD];
+			const uint32_t *gp = kd->gperm[m], *off = kd->goff[m];
+			for (uint32_t j = 0; j < n; j++)
+				g[j] = pdl ? pdl[gp[j]] : 0;
+			for (uint32_t ac = 0; ac < e->a->n_accounts; ac++) {
+				uint64_t sum = 0;
+				for (uint32_t j = off[ac]; j < off[ac + 1]; j++)
+					sum += g[j];
+				kd->atot[m][ac].downloads[WIN_PERIOD] = sum;
+			}
+		}
+	}
+}
+
+static void period_clear(struct engine *e)
+{
+	memset(&e->period, 0, sizeof e->period);
+	e->pstart = NULL;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		struct kdata *kd = &e->k[k];
+		int had = kd->pdl != NULL;
+		free(kd->pdl);
+		free(kd->pflags);
+		kd->pdl = NULL;
+		kd->pflags = NULL;
+		if (had)
+			period_refresh(e, (enum ht_kind)k);
+	}
+}
+
+/* Imports of listings name their file, which differs from one import to
+ * the next: they count as one source.  Any other pair must match. */
+static int same_source(const struct ht_meta *a, const struct ht_meta *b)
+{
+	if (a->demo != b->demo)
+		return 0;
+	if (!strncmp(a->endpoint, "import:", 7) && !strncmp(b->endpoint, "import:", 7))
+		return 1;
+	return !strcmp(a->endpoint, b->endpoint);
+}
+
+static const char *date_or(int64_t t, char *buf, size_t len)
+{
+	if (civil_iso_date(t, buf, len) < 0)
+		snprintf(buf, len, "an unknown date");
+	return buf;
+}
+
+/* The period column of one table. */
+static int period_table(struct engine *e, const struct ht_snapshot *start, enum ht_kind kind)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind], *st = &start->t[kind];
+	struct eng_period *p = &e->period;
+	int end_none = (e->s->meta.no_alltime >> kind) & 1, start_none = (start->meta.no_alltime >> kind) & 1;
+	int64_t since = start->meta.as_of;
+	uint32_t n = kd->n;
+	uint64_t *seen = calloc(words_of(st->n) + 1, sizeof *seen);
+	kd->pdl = table_big_alloc(((size_t)n + 1) * sizeof *kd->pdl);
+	kd->pflags = malloc((size_t)n + 1);
+	if (!seen || !kd->pdl || !kd->pflags) {
+		free(seen);
+		return -1;
+	}
+	p->items[kind] = n;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = table_find_id(start, kind, ht_id(e->s, kind, i));
+		uint8_t fl = (uint8_t)(t->flags[i] & ~HT_F_DLA_UNKNOWN);
+		uint64_t d = 0;
+		int known = !end_none && !(t->flags[i] & HT_F_DLA_UNKNOWN);
+		if (j == UINT32_MAX) {
+			if (t->created[i] > 0 && since > 0 && t->created[i] >= since) {
+				p->fresh[kind]++;
+				d = t->downloads_all[i];
+				p->unknown[kind] += !known;
+			} else {
+				p->unmatched[kind]++;
+				known = 0;
+			}
+		} else {
+			seen[j >> 6] |= (uint64_t)1 << (j & 63);
+			if (!known || start_none || (st->flags[j] & HT_F_DLA_UNKNOWN)) {
+				known = 0;
+				p->unknown[kind]++;
+			} else if (t->downloads_all[i] < st->downloads_all[j]) {
+				known = 0;
+				p->negative[kind]++;
+				p->negative_sum[kind] += st->downloads_all[j] - t->downloads_all[i];
+			} else {
+				d = t->downloads_all[i] - st->downloads_all[j];
+			}
+		}
+		kd->pdl[i] = known ? d : 0;
+		kd->pflags[i] = (uint8_t)(fl | (known ? 0 : HT_F_DLA_UNKNOWN));
+		p->counted[kind] += known;
+	}
+	for (uint32_t j = 0; j < st->n; j++)
+		if (!((seen[j >> 6] >> (j & 63)) & 1)) {
+			p->gone[kind]++;
+			if (!start_none && !(st->flags[j] & HT_F_DLA_UNKNOWN))
+				p->gone_downloads[kind] += st->downloads_all[j];
+		}
+	free(seen);
+	return 0;
+}
+
+int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *err, size_t errlen)
+{
+	const struct ht_meta *sm, *em = &e->s->meta;
+	char d1[32], d2[32];
+	period_clear(e);
+	if (!start)
+		return 0;
+	sm = &start->meta;
+	if (!same_source(sm, em)) {
+		snprintf(err, errlen,
+			 "the snapshots of %s and %s come from different sources (%s%s and %s%s): "
+			 "a period compares two snapshots of one hub; pick snapshots of the same endpoint "
+			 "(hubtop history lists them)",
+			 date_or(sm->as_of, d1, sizeof d1), date_or(em->as_of, d2, sizeof d2),
+			 sm->demo ? "demo " : "", sm->endpoint, em->demo ? "demo " : "", em->endpoint);
+		return -1;
+	}
+	if (!sm->complete || !em->complete) {
+		const struct ht_meta *m = !sm->complete ? sm : em;
+		snprintf(err, errlen,
+			 "the snapshot of %s holds only the top %llu items of each listing (a partial fetch): "
+			 "a period needs two complete snapshots, else the items below the top would look "
+			 "new or gone; fetch a complete one (hubtop fetch without --top) or pick another date",
+			 date_or(m->as_of, d1, sizeof d1), (unsigned long long)m->top_n);
+		return -1;
+	}
+	if (sm->as_of > 0 && em->as_of > 0 && sm->as_of >= em->as_of) {
+		snprintf(err, errlen,
+			 "the period's start (the snapshot of %s) is not before its end (the snapshot of %s): "
+			 "pick an earlier start or a later end",
+			 date_or(sm->as_of, d1, sizeof d1), date_or(em->as_of, d2, sizeof d2));
+		return -1;
+	}
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		if (period_table(e, start, (enum ht_kind)k)) {
+			period_clear(e);
+			snprintf(err, errlen, "out of memory while comparing the two snapshots");
+			return -1;
+		}
+	e->pstart = start;
+	e->period.set = 1;
+	e->period.start_as_of = sm->as_of;
+	e->period.end_as_of = em->as_of;
+	e->period.start_fetched = sm->fetched_at;
+	e->period.end_fetched = em->fetched_at;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		period_refresh(e, (enum ht_kind)k);
+	return 0;
+}
+
+const struct eng_period *engine_period(const struct engine *e)
+{
+	return &e->period;
+}
+
+const struct ht_snapshot *engine_period_start(const struct engine *e)
+{
+	return e->pstart;
+}
