@@ -258,6 +258,38 @@ const struct eng_period *engine_period(const struct engine *e);
 /* The period's start snapshot, NULL without one. */
 const struct ht_snapshot *engine_period_start(const struct engine *e);
 
+/* ---- movers ---------------------------------------------------------------
+ *
+ * Between the period's two snapshots: per item of a result, or per
+ * organisation (PANE_ORGS, at the filter's level) or country of its items,
+ * the 30-day downloads at the start and at the end (what the Hub counted
+ * in the month before each), the rank by them at each, the growth, the
+ * downloads over the period, and whether it is a new entrant.  Ranks are
+ * taken among the result's items (or their keys) at the end, so an item
+ * deleted since the start ranks nowhere (engine_period counts those). */
+struct eng_mover {
+	uint32_t key;          /* item row, account (or organisation), country index */
+	const char *label;     /* id, account name, ISO code ("unknown") */
+	const char *name;      /* display name */
+	uint64_t count;        /* items at the end (1 for an item) */
+	uint64_t count_start;  /* of them, items the start holds */
+	uint64_t dl_start, dl_end; /* 30-day downloads (items with a count) */
+	int start_known, end_known; /* some item has a count there (an entrant: 0 at the start, known) */
+	uint32_t rank_start, rank_end; /* 1 = most downloaded; 0 = unranked (no count there) */
+	int64_t rank_change;   /* rank_start - rank_end: > 0 climbed; 0 when either is unranked */
+	int64_t growth;        /* dl_end - dl_start, when both are known */
+	uint64_t period;       /* downloads over the period (items with a period count) */
+	uint64_t period_counted;
+	int entrant;           /* no item at the start (a new item, or all its items new) */
+};
+/* The movers of pane (PANE_MODELS or PANE_DATASETS: the items of r,
+ * PANE_ORGS, PANE_COUNTRIES) into *out (malloc'd), ordered by growth,
+ * largest first, the unknown last, ties by end rank.  Returns how many,
+ * (size_t)-1 without a period, for another pane, or when memory runs out.
+ * O(m log m) for m matches. */
+size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane pane,
+		     struct eng_mover **out);
+
 /* Window downloads of one item (0 when unknown: see engine_item_counted). */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);
 /* 1 when the item has a download count in the result's window. */

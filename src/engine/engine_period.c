@@ -29,14 +29,37 @@ static int cmp_period(const void *pa, const void *pb, void *pc)
 	return (a > b) - (a < b);
 }
 
+/* Without a period, its window is every item unknown: the columns say so
+ * (made when that window is first asked for, and dropped with the next
+ * engine_set_period). */
+static int period_blank(struct engine *e, enum ht_kind kind)
+{
+	struct kdata *kd = &e->k[kind];
+	const uint8_t *fl = e->s->t[kind].flags;
+	if (kd->pdl)
+		return 0;
+	kd->pdl = calloc((size_t)kd->n + 1, sizeof *kd->pdl);
+	kd->pflags = malloc((size_t)kd->n + 1);
+	if (!kd->pdl || !kd->pflags) {
+		free(kd->pdl);
+		free(kd->pflags);
+		kd->pdl = NULL;
+		kd->pflags = NULL;
+		return -1;
+	}
+	for (uint32_t i = 0; i < kd->n; i++)
+		kd->pflags[i] = (uint8_t)(fl[i] | HT_F_DLA_UNKNOWN);
+	return 0;
+}
+
 /* Rows by period downloads descending, unknown last, ties by row. */
-int eng_period_perm(const struct engine *e, enum ht_kind kind, uint32_t *perm)
+int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm)
 {
 	const struct kdata *kd = &e->k[kind];
 	uint32_t n = kd->n;
 	unsigned rb = bits_of(n ? n - 1 : 0), kb;
 	uint64_t max = 0, *v;
-	if (!kd->pdl)
+	if (period_blank(e, kind))
 		return -1;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t k = period_key(kd, i);
@@ -113,8 +136,10 @@ static void period_clear(struct engine *e)
 		int had = kd->pdl != NULL;
 		free(kd->pdl);
 		free(kd->pflags);
-		kd->pdl = NULL;
-		kd->pflags = NULL;
+		free(kd->pdl30);
+		free(kd->pst);
+		kd->pdl = kd->pdl30 = NULL;
+		kd->pflags = kd->pst = NULL;
 		if (had)
 			period_refresh(e, (enum ht_kind)k);
 	}
@@ -150,7 +175,9 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 	uint64_t *seen = calloc(words_of(st->n) + 1, sizeof *seen);
 	kd->pdl = table_big_alloc(((size_t)n + 1) * sizeof *kd->pdl);
 	kd->pflags = malloc((size_t)n + 1);
-	if (!seen || !kd->pdl || !kd->pflags) {
+	kd->pdl30 = malloc(((size_t)n + 1) * sizeof *kd->pdl30);
+	kd->pst = malloc((size_t)n + 1);
+	if (!seen || !kd->pdl || !kd->pflags || !kd->pdl30 || !kd->pst) {
 		free(seen);
 		return -1;
 	}
@@ -160,9 +187,18 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 		uint8_t fl = (uint8_t)(t->flags[i] & ~HT_F_DLA_UNKNOWN);
 		uint64_t d = 0;
 		int known = !end_none && !(t->flags[i] & HT_F_DLA_UNKNOWN);
+		kd->pdl30[i] = 0;
+		kd->pst[i] = j == UINT32_MAX ? PST_ABSENT | PST_UNKNOWN30 : 0;
+		if (j != UINT32_MAX) {
+			if (st->flags[j] & HT_F_DL_UNKNOWN)
+				kd->pst[i] |= PST_UNKNOWN30;
+			else
+				kd->pdl30[i] = st->downloads[j];
+		}
 		if (j == UINT32_MAX) {
 			if (t->created[i] > 0 && since > 0 && t->created[i] >= since) {
 				p->fresh[kind]++;
+				kd->pst[i] |= PST_FRESH;
 				d = t->downloads_all[i];
 				p->unknown[kind] += !known;
 			} else {

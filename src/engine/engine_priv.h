@@ -165,6 +165,10 @@ struct kdata {
 	 * period's count is unknown.  NULL: no period set. */
 	uint64_t *pdl;
 	uint8_t *pflags;
+	/* And for the movers: the start's 30-day count of the same item (0
+	 * when unknown or absent) and PST_* bits. */
+	uint64_t *pdl30;
+	uint8_t *pst;
 	uint8_t *year;           /* year bucket per row */
 	uint16_t *term_code[TERM_COLS]; /* term index -> dense code, TERM_NONE if absent */
 	uint32_t term_codes[TERM_COLS]; /* codes in use; > TERM_MAX: the wide column is read */
@@ -223,6 +227,10 @@ struct kdata {
 	struct search_index *sx; /* the ids' search index */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
+
+#define PST_ABSENT 0x01u   /* not in the start snapshot */
+#define PST_FRESH 0x02u    /* ... and created after it */
+#define PST_UNKNOWN30 0x04u /* its 30-day count at the start is unknown */
 
 #define TERM_NONE 0xffffu
 #define TERM_MAX 0xfffeu
@@ -349,7 +357,8 @@ const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win);
 int eng_kd_trending(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m);
 int eng_ord_rec(struct engine *e, enum ht_kind kind, int win);
-int eng_period_perm(const struct engine *e, enum ht_kind kind, uint32_t *perm);
+int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm);
+const char *eng_acct_display(const struct engine *e, uint32_t ac, int own);
 void eng_ord_free(struct ord *o);
 int eng_sort_accounts(struct engine *e);
 const struct match_set *eng_every_match(struct engine *e, enum ht_kind kind, int win);
@@ -525,7 +534,7 @@ static inline const uint8_t *win_flags(const struct engine *e, enum ht_kind kind
 static inline int win_none(const struct engine *e, enum ht_kind kind, int win)
 {
 	if (win == WIN_PERIOD)
-		return !e->k[kind].pdl;
+		return !e->period.set;
 	return win == WIN_ALL && ((e->s->meta.no_alltime >> kind) & 1);
 }
 /* 1 when the row has a count in the window. */

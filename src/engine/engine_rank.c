@@ -281,7 +281,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 
 /* An account's display name: its organisation's (the canonical entry's),
  * or with own, its own entry's ("Meta (FAIR)" for facebook). */
-static const char *acct_display(const struct engine *e, uint32_t ac, int own)
+const char *eng_acct_display(const struct engine *e, uint32_t ac, int own)
 {
 	const struct attrib *a = e->a;
 	if (own && e->d && a->acct_entry && a->acct_entry[ac] >= 0) {
@@ -888,7 +888,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			const struct key_acc *k = &e->key_sums[key];
 			struct eng_row *w = &rows[n++];
 			if (pane == PANE_ORGS) {
-				row_set(w, r, key, a->acct_name[key], acct_display(e, key, !nacc), k->count,
+				row_set(w, r, key, a->acct_name[key], eng_acct_display(e, key, !nacc), k->count,
 					k->downloads, k->likes, k->created);
 				w->country = a->acct_country[key];
 				w->group = a->acct_group[key];
