@@ -93,4 +93,45 @@ FILE *store_cache_read(const char *path);
 /* The checksum used by the format (64-bit, 4-lane, word-at-a-time). */
 uint64_t store_checksum(const void *data, size_t len);
 
+/* ---- the file image section by section (history.c stores snapshots as
+ * deltas of these) ----------------------------------------------------------
+ * A snapshot's file is its header (STORE_HEADER_SIZE bytes) followed by its
+ * sections in the order store_sections gives them, each padded to 8 bytes.
+ * A section is a column when it holds one value per row of a table; what
+ * its values index (the string pool, the accounts, the terms) is said by
+ * ref, so that code walking the sections stays right when columns are
+ * added: a new column of pool offsets must say STORE_REF_POOL. */
+#define STORE_HEADER_SIZE 1024u
+#define STORE_MAX_SECTIONS 40u
+/* Section ids of the format that others look for. */
+#define STORE_SEC_POOL 1u
+#define STORE_SEC_TERMS 2u
+#define STORE_SEC_ACCT_NAME 3u
+enum store_ref {
+	STORE_REF_NONE = 0, /* plain values */
+	STORE_REF_POOL,     /* u32 offsets into the string pool */
+	STORE_REF_ACCOUNT,  /* u32 account indexes */
+	STORE_REF_TERM      /* u32 term indexes */
+};
+struct store_section {
+	uint32_t id;
+	int table;          /* enum ht_kind when a column (one value a row), else -1 */
+	uint32_t width;     /* bytes a value */
+	enum store_ref ref;
+	const void *data;
+	uint64_t len;       /* bytes, unpadded */
+};
+/* The sections of s (lengths from its counts, data from its arrays: a
+ * snapshot with only meta and counts set gives the lengths of its image).
+ * Returns how many (at most STORE_MAX_SECTIONS).  O(1). */
+size_t store_sections(const struct ht_snapshot *s, struct store_section *sec);
+/* The header of s (meta and counts) with a zero checksum.  O(1). */
+void store_header(const struct ht_snapshot *s, unsigned char head[STORE_HEADER_SIZE]);
+/* The shape a header describes: meta and counts into *shape (pointers
+ * NULL).  -1 when head is not a snapshot header this hubtop reads. */
+int store_header_shape(const unsigned char head[STORE_HEADER_SIZE], struct ht_snapshot *shape);
+/* Finishes a file image of len bytes whose sections are in place: writes
+ * the header of shape and the checksum.  Then store_load_mem verifies it. */
+void store_image_seal(const struct ht_snapshot *shape, void *image, size_t len);
+
 #endif

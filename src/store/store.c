@@ -19,8 +19,8 @@
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
 
-#define HEADER_SIZE 1024u
-#define MAX_SECTIONS 40u
+#define HEADER_SIZE STORE_HEADER_SIZE
+#define MAX_SECTIONS STORE_MAX_SECTIONS
 #define SECTION_TABLE_AT 352u
 #define ENDIAN_MARK 0x01020304u
 #define FLAG_DEMO 1u
@@ -43,6 +43,7 @@ enum {
 	COL_LINK_FIRST, COL_LINK_COUNT, COL_COUNT
 };
 
+static void header_meta(const unsigned char *buf, struct ht_meta *meta);
 static void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put_u64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
@@ -313,6 +314,85 @@ int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, str
 	*out = buf;
 	*outlen = (size_t)size;
 	return 0;
+}
+
+/* ---- the image section by section (history.c) ------------------------------ */
+
+/* What the values of a section index; a column not listed holds plain values. */
+static enum store_ref section_ref(uint32_t id)
+{
+	if (id >= SEC_TABLE_BASE) {
+		switch ((id - SEC_TABLE_BASE) % 16) {
+		case COL_ID: return STORE_REF_POOL;
+		case COL_AUTHOR: return STORE_REF_ACCOUNT;
+		case COL_PIPELINE: case COL_LIBRARY: case COL_LICENSE: return STORE_REF_TERM;
+		default: return STORE_REF_NONE;
+		}
+	}
+	switch (id) {
+	case SEC_TERMS: case SEC_ACCT_NAME: case SEC_LINK_BASE: return STORE_REF_POOL;
+	case SEC_LISTS: return STORE_REF_TERM;
+	default: return STORE_REF_NONE;
+	}
+}
+
+size_t store_sections(const struct ht_snapshot *s, struct store_section *out)
+{
+	struct section sec[MAX_SECTIONS], one[MAX_SECTIONS];
+	struct ht_snapshot unit;
+	size_t n = table_sections(s, sec), i;
+	int k;
+
+	/* The widths: the sections of a snapshot with one of everything. */
+	memset(&unit, 0, sizeof unit);
+	unit.pool_len = unit.n_terms = unit.n_accounts = unit.n_lists = unit.n_links = 1;
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		unit.t[k].n = 1;
+	table_sections(&unit, one);
+	for (i = 0; i < n; i++) {
+		out[i].id = sec[i].id;
+		out[i].table = sec[i].id >= SEC_TABLE_BASE ? (int)((sec[i].id - SEC_TABLE_BASE) / 16) : -1;
+		out[i].width = (uint32_t)one[i].len;
+		out[i].ref = section_ref(sec[i].id);
+		out[i].data = sec[i].data;
+		out[i].len = sec[i].len;
+	}
+	return n;
+}
+
+void store_header(const struct ht_snapshot *s, unsigned char head[STORE_HEADER_SIZE])
+{
+	struct section sec[MAX_SECTIONS];
+	size_t n = table_sections(s, sec);
+
+	make_header(s, sec, n, head);
+}
+
+int store_header_shape(const unsigned char head[STORE_HEADER_SIZE], struct ht_snapshot *shape)
+{
+	uint32_t version = get_u32(head + 8);
+
+	if (memcmp(head, STORE_MAGIC, 8) != 0 || version == 0 || version > STORE_FORMAT_VERSION ||
+	    get_u32(head + 12) != ENDIAN_MARK)
+		return -1;
+	memset(shape, 0, sizeof *shape);
+	header_meta(head, &shape->meta);
+	shape->t[HT_MODELS].n = get_u32(head + 56);
+	shape->t[HT_DATASETS].n = get_u32(head + 60);
+	shape->n_accounts = get_u32(head + 64);
+	shape->n_terms = get_u32(head + 68);
+	shape->n_lists = get_u32(head + 72);
+	shape->n_links = get_u32(head + 76);
+	shape->pool_len = get_u64(head + 80);
+	return 0;
+}
+
+void store_image_seal(const struct ht_snapshot *shape, void *image, size_t len)
+{
+	unsigned char *buf = image;
+
+	store_header(shape, buf);
+	put_u64(buf + 24, store_checksum(buf, len));
 }
 
 /* ---- loading ---------------------------------------------------------------- */
