@@ -257,6 +257,11 @@ int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *e
 const struct eng_period *engine_period(const struct engine *e);
 /* The period's start snapshot, NULL without one. */
 const struct ht_snapshot *engine_period_start(const struct engine *e);
+/* What f's window measures, for headers and reports, into buf: "last 30
+ * days", "all-time", or the dates of the period's two snapshots
+ * ("2025-01-01..2025-07-01"; those of the data, which may differ from the
+ * dates asked for).  Returns buf. */
+const char *engine_window_label(const struct engine *e, const struct filter *f, char *buf, size_t len);
 
 /* ---- movers ---------------------------------------------------------------
  *

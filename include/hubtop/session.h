@@ -28,6 +28,12 @@ struct session {
 	struct attrib *attr;
 	struct engine *eng;
 	unsigned dir_problems;
+	/* The period window's start snapshot (session_set_window), which the
+	 * engine borrows; NULL without a period. */
+	struct ht_snapshot *period_start;
+	/* YYYY-MM-DD when a period's end replaced the open snapshot with one
+	 * of the history; "" otherwise. */
+	char history_date[16];
 };
 
 /* 0 on success; -1 with a user-facing message in err. */
@@ -36,6 +42,23 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
  * engine.  On failure the session is unchanged. */
 int session_reload(struct session *s, char *err, size_t errlen);
 void session_close(struct session *s);
+
+/* Makes f's window ready (session_period.c).  For WIN_PERIOD: the start is
+ * the history's snapshot nearest to period_from (if that is the end or
+ * later, the latest one before the end); the end is the open snapshot,
+ * or with period_to the history's snapshot nearest to it, which then
+ * replaces the open one (attribution and engine rebuilt).  The engine is
+ * then given the start (engine_set_period: partial snapshots and other
+ * endpoints are refused there).  Other windows drop the period.  0, or -1
+ * with a message that says what is missing and what to do; on failure
+ * the period is dropped.  Cost: reading the history's index, loading one
+ * snapshot (two for A..B) and engine_set_period. */
+int session_set_window(struct session *s, const struct filter *f, char *err, size_t errlen);
+void session_clear_period(struct session *s);
+/* The windows the explorer's window key cycles through, into out[0..max):
+ * 30d, all, then since each earlier complete snapshot of the history,
+ * the latest first.  Returns how many. */
+size_t session_windows(struct session *s, struct filter *out, size_t max);
 
 /* The embedded demo snapshot, loaded (a private copy). */
 struct ht_snapshot *session_embedded_demo(char *err, size_t errlen);

@@ -163,6 +163,17 @@ static int check_terms(const char *cmd, const struct filter *f, const struct ses
 	return EXIT_USAGE;
 }
 
+/* A period window (--window since:DATE or A..B): its two snapshots from
+ * the history, given to the engine.  Returns 0, or 1 (reported). */
+static int open_window(const struct filter *f, struct session *s)
+{
+	char err[2048];
+	if (f->window != WIN_PERIOD || session_set_window(s, f, err, sizeof err) == 0)
+		return 0;
+	cli_err_run("%s", err);
+	return 1;
+}
+
 /* ---- help ------------------------------------------------------------------- */
 
 static const char filter_help[] =
@@ -185,6 +196,8 @@ static const char filter_help[] =
 	"  --min-downloads N      at least N downloads in the window\n"
 	"  --gated yes|no|any\n"
 	"  --window 30d|all       30-day (default) or all-time downloads\n"
+	"  --window since:DATE    downloads between two snapshots of the history\n"
+	"  --window A..B          (YYYY-MM-DD; the nearest snapshots are used)\n"
 	"  --by uploader|lineage  count a derivative for its uploader (default) or\n"
 	"                         for the developer of its root base model\n"
 	"  --group-by organisation|account\n"
@@ -578,7 +591,7 @@ static int cmd_report(struct args *a, const struct globals *g)
 	}
 	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
-	if ((rc = check_terms("report", &f, &s)) != 0) {
+	if ((rc = check_terms("report", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {
 		session_close(&s);
 		return rc;
 	}
@@ -607,7 +620,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	const char *out = "-", *v, *pane = NULL;
 	char err[1200];
 	long rows;
-	int rc, sort_given = 0;
+	int rc, sort_given = 0, per = -1;
 
 	filter_init(&f);
 	memset(&q, 0, sizeof q);
@@ -621,9 +634,16 @@ static int cmd_export(struct args *a, const struct globals *g)
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			printf("Usage: hubtop export PANE [FILTERS] [--sort KEY[:asc|:desc]] [--limit N]\n"
 			       "                     [--items models|datasets] [--format csv|tsv|jsonl]\n"
-			       "                     [-o FILE]\n\n"
+			       "                     [-o FILE]\n"
+			       "       hubtop export movers --window since:DATE|A..B [FILTERS]\n"
+			       "                     [--items models|datasets]\n"
+			       "                     [--per models|datasets|orgs|countries] [--limit N] ...\n\n"
 			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
 			print_panes(stdout);
+			printf(".\nmovers: between the period's two snapshots, per item (of --items), per\n"
+			       "organisation or per country: the 30-day downloads and the rank at each\n"
+			       "snapshot, their change, the downloads over the period, new entrants;\n"
+			       "by growth, largest first");
 			printf(".\nSort keys: downloads likes trending created count name (default\n"
 			       "downloads, descending; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
@@ -689,6 +709,19 @@ static int cmd_export(struct args *a, const struct globals *g)
 				cli_err_usage("export", "--items is models or datasets, not '%s'", v);
 				return EXIT_USAGE;
 			}
+		} else if (cli_opt_is(arg, "--per")) {
+			static const char *const pers[] = { "models", "datasets", "orgs", "countries" };
+			static const enum eng_pane per_pane[] = { PANE_MODELS, PANE_DATASETS, PANE_ORGS,
+								  PANE_COUNTRIES };
+			if (!(v = cli_opt_value(a, "--per")))
+				return EXIT_USAGE;
+			for (per = 3; per >= 0 && strcmp(v, pers[per]); per--)
+				;
+			if (per < 0) {
+				cli_err_usage("export", "--per is models, datasets, orgs or countries, not '%s'", v);
+				return EXIT_USAGE;
+			}
+			per = (int)per_pane[per];
 		} else if (arg[0] == '-' && arg[1]) {
 			cli_err_usage("export", "unknown option '%s'", arg);
 			return EXIT_USAGE;
@@ -705,7 +738,24 @@ static int cmd_export(struct args *a, const struct globals *g)
 		safetext_fprintf(stderr, "\nTry 'hubtop export --help'.\n");
 		return EXIT_USAGE;
 	}
-	rc = engine_pane_find(pane);
+	if (!strcmp(pane, "movers")) {
+		/* Who moved between the period's two snapshots. */
+		if (f.window != WIN_PERIOD) {
+			cli_err_usage("export", "movers compare two snapshots of the history: give the period "
+				  "with --window since:YYYY-MM-DD or --window YYYY-MM-DD..YYYY-MM-DD "
+				  "('hubtop history' lists the snapshots)");
+			return EXIT_USAGE;
+		}
+		q.movers = 1;
+		rc = per >= 0 ? per : q.items == HT_DATASETS ? PANE_DATASETS : PANE_MODELS;
+		if (rc == PANE_DATASETS)
+			q.items = HT_DATASETS;
+	} else if (per >= 0) {
+		cli_err_usage("export", "--per is for 'hubtop export movers' only");
+		return EXIT_USAGE;
+	} else {
+		rc = engine_pane_find(pane);
+	}
 	if (rc < 0) {
 		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
 		print_panes(stderr);
@@ -715,7 +765,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	q.pane = (enum eng_pane)rc;
 	if (q.pane == PANE_DATASETS)
 		q.items = HT_DATASETS;
-	else if (q.pane == PANE_MODELS)
+	else if (q.pane == PANE_MODELS && !q.movers)
 		q.items = HT_MODELS;
 	if (!sort_given && q.pane == PANE_YEARS) {
 		q.sort = SORT_NAME;
@@ -723,7 +773,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	}
 	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
-	if ((rc = check_terms("export", &f, &s)) != 0) {
+	if ((rc = check_terms("export", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {
 		session_close(&s);
 		return rc;
 	}

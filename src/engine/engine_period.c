@@ -291,3 +291,20 @@ const struct ht_snapshot *engine_period_start(const struct engine *e)
 {
 	return e->pstart;
 }
+
+const char *engine_window_label(const struct engine *e, const struct filter *f, char *buf, size_t len)
+{
+	char d1[16], d2[16];
+	if (f->window == WIN_ALL) {
+		snprintf(buf, len, "all-time");
+	} else if (f->window != WIN_PERIOD) {
+		snprintf(buf, len, "last 30 days");
+	} else if (!e || !e->period.set) {
+		snprintf(buf, len, "period: no start snapshot");
+	} else {
+		date_or(e->period.start_as_of, d1, sizeof d1);
+		date_or(e->period.end_as_of, d2, sizeof d2);
+		snprintf(buf, len, "%s..%s", d1, d2);
+	}
+	return buf;
+}

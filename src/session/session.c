@@ -161,6 +161,7 @@ int session_reload(struct session *s, char *err, size_t errlen)
 
 void session_close(struct session *s)
 {
+	session_clear_period(s);
 	engine_free(s->eng);
 	attrib_free(s->attr);
 	table_free(s->snap);

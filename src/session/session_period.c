@@ -1,0 +1,167 @@
+/* session_period.c - a period window (--window since:DATE, A..B) resolved
+ * to two snapshots of the cache's history and handed to the engine
+ * (session.h, session_set_window). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubtop/civil.h"
+#include "hubtop/history.h"
+#include "hubtop/session.h"
+
+#define NO_HISTORY_HINT                                                                  \
+	"every complete `hubtop fetch` and every `hubtop import FILE --as-of DATE` adds one " \
+	"to the history; `hubtop history` lists them"
+
+static void day_of(int64_t t, char *buf, size_t len)
+{
+	if (civil_iso_date(t, buf, len) < 0)
+		snprintf(buf, len, "an unknown date");
+}
+
+/* Drops the period: the engine forgets its start before it is freed. */
+static void clear_period(struct session *s)
+{
+	char err[8];
+	if (s->eng)
+		engine_set_period(s->eng, NULL, err, sizeof err);
+	table_free(s->period_start);
+	s->period_start = NULL;
+}
+
+void session_clear_period(struct session *s)
+{
+	clear_period(s);
+}
+
+/* Makes snap (from the history) the open snapshot: its attribution and
+ * engine replace the session's.  On failure the session is unchanged. */
+static int open_end(struct session *s, struct ht_snapshot *snap, const char *date, char *err, size_t errlen)
+{
+	struct attrib *a = attrib_build(snap, s->dir);
+	struct engine *e = a ? engine_new(snap, a, s->dir) : NULL;
+	if (!a || !e) {
+		attrib_free(a);
+		table_free(snap);
+		snprintf(err, errlen, "out of memory while opening the snapshot of %s", date);
+		return -1;
+	}
+	clear_period(s);
+	engine_free(s->eng);
+	attrib_free(s->attr);
+	table_free(s->snap);
+	s->snap = snap;
+	s->attr = a;
+	s->eng = e;
+	snprintf(s->snapshot_path, sizeof s->snapshot_path, "%s", "");
+	snprintf(s->history_date, sizeof s->history_date, "%s", date);
+	return 0;
+}
+
+int session_set_window(struct session *s, const struct filter *f, char *err, size_t errlen)
+{
+	struct store_err se;
+	struct history *h;
+	const struct history_entry *he;
+	struct ht_snapshot *start;
+	char end_day[16], asked[64];
+	long i;
+	if (f->window != WIN_PERIOD) {
+		clear_period(s);
+		return 0;
+	}
+	filter_get(f, "window", asked, sizeof asked);
+	memset(&se, 0, sizeof se);
+	if (!(h = history_open(s->cache_dir, &se))) {
+		snprintf(err, errlen, "out of memory while reading the history");
+		return -1;
+	}
+	if (history_count(h) < 1) {
+		snprintf(err, errlen, "--window %s: the history in %s holds no snapshot, and a period needs "
+			 "two (the one at its start and the one at its end): %s%s%s", asked, s->cache_dir,
+			 NO_HISTORY_HINT, se.msg[0] ? "; " : "", se.msg);
+		history_free(h);
+		return -1;
+	}
+	if (f->period_to > 0) {
+		/* The end: the snapshot nearest to the date asked for. */
+		i = history_nearest(h, f->period_to);
+		he = history_at(h, (size_t)i);
+		day_of(s->snap->meta.as_of, end_day, sizeof end_day);
+		if (strcmp(he->date, end_day) != 0) {
+			struct ht_snapshot *end = history_load(h, (size_t)i, &se);
+			if (!end) {
+				snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s",
+					 asked, he->date, se.msg);
+				history_free(h);
+				return -1;
+			}
+			if (open_end(s, end, he->date, err, errlen)) {
+				history_free(h);
+				return -1;
+			}
+		}
+	}
+	day_of(s->snap->meta.as_of, end_day, sizeof end_day);
+	i = history_nearest(h, f->period_from);
+	he = history_at(h, (size_t)i);
+	if (s->snap->meta.as_of <= 0 || he->as_of >= s->snap->meta.as_of) {
+		/* The nearest is the end itself or later: take the latest before. */
+		long before = -1;
+		for (size_t j = 0; j < history_count(h); j++)
+			if (history_at(h, j)->as_of < s->snap->meta.as_of)
+				before = (long)j;
+		if (before < 0 || s->snap->meta.as_of <= 0) {
+			snprintf(err, errlen, "--window %s: the history holds no snapshot before the end of the "
+				 "period (the snapshot of %s), so there is nothing to compare it with: %s",
+				 asked, end_day, NO_HISTORY_HINT);
+			history_free(h);
+			return -1;
+		}
+		i = before;
+		he = history_at(h, (size_t)i);
+	}
+	if (!(start = history_load(h, (size_t)i, &se))) {
+		snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s", asked,
+			 he->date, se.msg);
+		history_free(h);
+		return -1;
+	}
+	history_free(h);
+	clear_period(s);
+	if (engine_set_period(s->eng, start, err, errlen) != 0) {
+		size_t l = strlen(err);
+		snprintf(err + l, errlen > l ? errlen - l : 0, " (--window %s)", asked);
+		table_free(start);
+		return -1;
+	}
+	s->period_start = start;
+	return 0;
+}
+
+size_t session_windows(struct session *s, struct filter *out, size_t max)
+{
+	struct store_err se;
+	struct history *h;
+	size_t n = 0;
+	if (max < 2)
+		return 0;
+	filter_init(&out[n]);
+	out[n++].window = WIN_30D;
+	filter_init(&out[n]);
+	out[n++].window = WIN_ALL;
+	if (!s->snap || s->snap->meta.as_of <= 0 || !(h = history_open(s->cache_dir, &se)))
+		return n;
+	/* The latest earlier snapshot first: the shortest period. */
+	for (size_t j = history_count(h); j-- > 0 && n < max;) {
+		const struct history_entry *he = history_at(h, j);
+		if (he->as_of >= s->snap->meta.as_of || !he->complete || he->demo != s->snap->meta.demo)
+			continue;
+		filter_init(&out[n]);
+		out[n].window = WIN_PERIOD;
+		out[n].period_from = he->as_of - he->as_of % 86400; /* its day */
+		n++;
+	}
+	history_free(h);
+	return n;
+}
