@@ -12,6 +12,7 @@ struct config {
 	char theme[32];          /* "default", "mono", "light" */
 	int color;               /* 0: NO_COLOR or theme mono */
 	int ascii;               /* 1: force ASCII charts */
+	char history_keep[64];   /* retention of the history (history.h), "" = its default */
 	struct filter filter;
 };
 

@@ -32,6 +32,21 @@ struct ht_snapshot *demo_generate(uint64_t n_models, uint64_t n_datasets, uint64
 int demo_write(uint64_t n_models, uint64_t n_datasets, uint64_t seed, const struct orgdir *d,
 	       const char *path, char *err, size_t errlen);
 
+/* The demo as it would have been `back` months before its date (the first
+ * of that month): items created later are left out, all-time counts are
+ * smaller by the 30-day downloads of the months between, 30-day counts and
+ * likes vary; some items (about 1 in 89) had another name then ("ID-preview")
+ * and some (1 in 67) had a sibling "ID-old" deleted since.  Still marked
+ * demo; back 0 gives a copy.  Same inputs, same bytes.  NULL on out of
+ * memory.  Cost: one table build, about a second a million items. */
+struct ht_snapshot *demo_back(const struct ht_snapshot *now, unsigned back, uint64_t seed);
+/* The first of the month `months` before t (UTC). */
+int64_t demo_month_back(int64_t t, unsigned months);
+/* Adds n monthly snapshots ending with now (demo_back 0 .. n-1) to the
+ * history of cache_dir (`hubtop demo --history N`).  0, or -1 with err. */
+int demo_write_history(const struct ht_snapshot *now, unsigned n, uint64_t seed,
+		       const char *cache_dir, char *err, size_t errlen);
+
 /* The demo snapshot embedded in the binary at build time (a snapshot file
  * image), and its size. */
 extern const unsigned char demo_blob[];

@@ -12,7 +12,7 @@
 #include "hubtop/engine.h"
 
 struct session_opts {
-	const char *snapshot;   /* --snapshot FILE, or NULL */
+	const char *snapshot;   /* --snapshot FILE or DATE (YYYY-MM-DD, from the history), or NULL */
 	const char *cache_dir;  /* --cache-dir DIR, or NULL */
 	const char *orgs;       /* shipped directory override, or NULL */
 	int quiet;              /* don't report directory problems */
@@ -28,12 +28,15 @@ struct session {
 	struct attrib *attr;
 	struct engine *eng;
 	unsigned dir_problems;
+	/* The cache's history index could not be read whole (history.h): what
+	 * is wrong, said once by the front end; "" when it is fine or absent. */
+	char history_warning[1100];
+	/* --snapshot DATE, or the end of a period A..B: the day of the
+	 * history that is open; "" otherwise. */
+	char history_date[11];
 	/* The period window's start snapshot (session_set_window), which the
 	 * engine borrows; NULL without a period. */
 	struct ht_snapshot *period_start;
-	/* YYYY-MM-DD when a period's end replaced the open snapshot with one
-	 * of the history; "" otherwise. */
-	char history_date[16];
 };
 
 /* 0 on success; -1 with a user-facing message in err. */

@@ -133,6 +133,8 @@ int cli_open_session(struct session *s, const struct globals *g, int quiet)
 		cli_err_run("%s", err);
 		return -1;
 	}
+	if (s->history_warning[0])
+		cli_err_run("warning: %s", s->history_warning);
 	return 0;
 }
 
@@ -210,6 +212,7 @@ static const char filter_help[] =
 static const char global_help[] =
 	"Global options:\n"
 	"  --snapshot FILE        open this snapshot instead of the cache's\n"
+	"  --snapshot DATE        open the history's snapshot of that day (YYYY-MM-DD)\n"
 	"  --cache-dir DIR        cache folder (default $HUBTOP_CACHE_DIR,\n"
 	"                         $XDG_CACHE_HOME/hubtop or ~/.cache/hubtop)\n"
 	"  --orgs-file FILE       organisation directory to use instead of the shipped one\n"
@@ -230,7 +233,8 @@ static void help_main(void)
 	       "  fetch        fetch the Hub's listings into the cache\n"
 	       "  import FILE  build a snapshot from Hub listing items (JSON or JSON Lines)\n"
 	       "  demo         write a demo snapshot of any size\n"
-	       "  orgs         check the organisation directory; unattributed accounts; coverage\n\n"
+	       "  orgs         check the organisation directory; unattributed accounts; coverage\n"
+	       "  history      the snapshots kept in the cache's history; rm DATE; prune\n\n"
 	       "Explorer options:\n"
 	       "  --pane NAME            models datasets regions orgs trends concentration\n"
 	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
@@ -368,7 +372,7 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind,
 
 static int cmd_import(struct args *a, const struct globals *g)
 {
-	const char *out = NULL, *files[64], *dsets[64];
+	const char *out = NULL, *files[64], *dsets[64], *keep = NULL;
 	size_t nf = 0, nd = 0, i;
 	struct ht_builder *b;
 	struct ht_snapshot *s;
@@ -382,7 +386,8 @@ static int cmd_import(struct args *a, const struct globals *g)
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("Usage: hubtop import [FILE...] [--datasets FILE...] [--as-of DATE] [-o SNAPSHOT]\n\n"
+			printf("Usage: hubtop import [FILE...] [--datasets FILE...] [--as-of DATE] [-o SNAPSHOT]\n"
+			       "                     [--history-keep RULE]\n\n"
 			       "Builds a snapshot from Hub listing items as /api/models and\n"
 			       "/api/datasets return them: a JSON array, or JSON Lines (one item a\n"
 			       "line).  '-' reads standard input.  FILEs hold models; each file after\n"
@@ -392,7 +397,9 @@ static int cmd_import(struct args *a, const struct globals *g)
 			       "A missing or null download count is kept as unknown, never as 0.\n"
 			       "--as-of DATE (YYYY-MM-DD) says when the listing was taken; without\n"
 			       "it the latest lastModified/createdAt in the data is used, marked as\n"
-			       "inferred.\n");
+			       "inferred.  With --as-of the snapshot is also kept in the cache's\n"
+			       "history (see 'hubtop history --help'; --history-keep RULE sets the\n"
+			       "retention).\n");
 			return 0;
 		} else if (cli_opt_is(arg, "--as-of")) {
 			const char *v = cli_opt_value(a, "--as-of");
@@ -405,6 +412,9 @@ static int cmd_import(struct args *a, const struct globals *g)
 			}
 		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
 			if (!(out = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
+				return EXIT_USAGE;
+		} else if (cli_opt_is(arg, "--history-keep")) {
+			if (cli_history_keep_opt(a, &keep) != 0)
 				return EXIT_USAGE;
 		} else if (!strcmp(arg, "--datasets")) {
 			datasets_only = 1;
@@ -473,6 +483,13 @@ static int cmd_import(struct args *a, const struct globals *g)
 	}
 	safetext_fprintf(stderr, "wrote %s: %u models, %u datasets\n", out, s->t[HT_MODELS].n,
 		s->t[HT_DATASETS].n);
+	if (as_of > 0) {
+		if (store_cache_dir(g->cache_dir, dir, sizeof dir) != 0 ||
+		    cli_history_record(dir, s, keep) != 0) {
+			table_free(s);
+			return 1;
+		}
+	}
 	table_free(s);
 	return 0;
 fail:
@@ -485,22 +502,28 @@ fail:
 static int cmd_demo(struct args *a, const struct globals *g)
 {
 	uint64_t models = DEMO_DEFAULT_MODELS, datasets = DEMO_DEFAULT_DATASETS,
-		 seed = DEMO_DEFAULT_SEED;
+		 seed = DEMO_DEFAULT_SEED, history = 0;
 	const char *out = NULL, *v;
 	struct orgdir *d;
 	struct orgdir_diag diag = { NULL, NULL, 0 };
-	char err[1024];
+	char err[1024], dir[4096];
 	int rc;
 
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
 		uint64_t *dst = NULL;
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("Usage: hubtop demo [--models N] [--datasets M] [--seed S] -o FILE\n\n"
+			printf("Usage: hubtop demo [--models N] [--datasets M] [--seed S] -o FILE\n"
+			       "       hubtop demo [--models N] [--datasets M] [--seed S] --history N [-o FILE]\n\n"
 			       "Writes a demo snapshot: synthetic data shaped like the Hub (long\n"
 			       "tail, concentration, country and organisation shares), always marked\n"
 			       "as demo.  The same options give the same file.  Defaults: %u models,\n"
-			       "%u datasets.\n", DEMO_DEFAULT_MODELS, DEMO_DEFAULT_DATASETS);
+			       "%u datasets.\n\n"
+			       "--history N also writes a series of N monthly demo snapshots, ending\n"
+			       "with that one, into the cache's history (see 'hubtop history'):\n"
+			       "all-time counts that grow, models that appear, a few deleted and a\n"
+			       "few renamed.  -o is then optional.\n", DEMO_DEFAULT_MODELS,
+			       DEMO_DEFAULT_DATASETS);
 			return 0;
 		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
 			if (!(out = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
@@ -515,20 +538,32 @@ static int cmd_demo(struct args *a, const struct globals *g)
 		} else if (cli_opt_is(arg, "--seed")) {
 			dst = &seed;
 			v = cli_opt_value(a, "--seed");
+		} else if (cli_opt_is(arg, "--history")) {
+			dst = &history;
+			v = cli_opt_value(a, "--history");
 		} else {
 			cli_err_usage("demo", "unknown option '%s'", arg);
 			return EXIT_USAGE;
 		}
 		if (!v)
 			return EXIT_USAGE;
-		if (cli_parse_u64(v, dst) != 0 || (dst != &seed && *dst > 100000000)) {
-			cli_err_usage("demo", "'%s' is not a count (a whole number up to 100000000)", v);
+		if (cli_parse_u64(v, dst) != 0 || (dst != &seed && *dst > 100000000) ||
+		    (dst == &history && (*dst < 1 || *dst > 120))) {
+			if (dst == &history)
+				cli_err_usage("demo", "--history takes a number of months from 1 to 120, "
+					      "not '%s'", v);
+			else
+				cli_err_usage("demo", "'%s' is not a count (a whole number up to 100000000)", v);
 			return EXIT_USAGE;
 		}
 	}
-	if (!out) {
-		cli_err_usage("demo", "say where to write it: -o FILE");
+	if (!out && !history) {
+		cli_err_usage("demo", "say where to write it: -o FILE (or --history N)");
 		return EXIT_USAGE;
+	}
+	if (history && store_cache_dir(g->cache_dir, dir, sizeof dir) != 0) {
+		cli_err_run("cannot tell where the cache folder is: pass --cache-dir DIR");
+		return 1;
 	}
 	d = orgdir_new();
 	if (!d) {
@@ -536,14 +571,36 @@ static int cmd_demo(struct args *a, const struct globals *g)
 		return 1;
 	}
 	orgdir_load_default(d, g->orgs, &diag);
-	rc = demo_write(models, datasets, seed, d, out, err, sizeof err);
+	if (!history) {
+		rc = demo_write(models, datasets, seed, d, out, err, sizeof err);
+	} else {
+		struct ht_snapshot *s = demo_generate(models, datasets, seed, d);
+		struct store_err se;
+		rc = 0;
+		if (!s) {
+			snprintf(err, sizeof err, "demo: out of memory generating %" PRIu64 " models and "
+				 "%" PRIu64 " datasets: ask for fewer or free memory", models, datasets);
+			rc = -1;
+		} else if (out && store_write(s, out, &se) != 0) {
+			snprintf(err, sizeof err, "%s", se.msg);
+			rc = -1;
+		} else {
+			rc = demo_write_history(s, (unsigned)history, seed, dir, err, sizeof err);
+		}
+		table_free(s);
+	}
 	orgdir_free(d);
 	if (rc != 0) {
 		cli_err_run("%s", err);
 		return 1;
 	}
-	safetext_fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64 " datasets\n",
-		out, models, datasets);
+	if (out)
+		safetext_fprintf(stderr, "wrote %s: demo snapshot, %" PRIu64 " models, %" PRIu64
+				 " datasets\n", out, models, datasets);
+	if (history)
+		safetext_fprintf(stderr, "wrote %" PRIu64 " monthly demo snapshot%s into the history "
+				 "of %s ('hubtop history' lists them)\n", history, history == 1 ? "" : "s",
+				 dir);
 	return 0;
 }
 
@@ -888,6 +945,29 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 	return 0;
 }
 
+/* The snapshot a fetch wrote joins the history, complete or partial. */
+static int fetch_to_history(const struct hub_opts *o, const char *dir, const char *keep)
+{
+	char path[4096];
+	struct store_err e;
+	struct ht_snapshot *s;
+	int rc;
+
+	if (o->snapshot)
+		snprintf(path, sizeof path, "%s", o->snapshot);
+	else if (store_default_path(dir, path, sizeof path) != 0)
+		return 0;
+	s = store_load(path, &e);
+	if (!s) {
+		cli_err_run("the snapshot was written, but cannot be read back for the history: %s",
+			    e.msg);
+		return 1;
+	}
+	rc = cli_history_record(dir, s, keep);
+	table_free(s);
+	return rc ? 1 : 0;
+}
+
 static int cmd_fetch(struct args *a, const struct globals *g)
 {
 	struct hub_opts o;
@@ -896,7 +976,7 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 	struct fetch_ui ui = { isatty(2), 0, 0 };
 	struct sigaction sa, old;
 	char dir[4096], err[2048];
-	const char *v;
+	const char *v, *keep = NULL;
 	int rc;
 
 	hub_opts_init(&o);
@@ -906,7 +986,7 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			printf("Usage: hubtop fetch [--models] [--datasets] [--top N] [--endpoint URL]\n"
 			       "                    [--orgs N] [--recheck-orgs] [--ca-bundle FILE]\n"
-			       "                    [--quiet] [-o FILE]\n\n"
+			       "                    [--quiet] [-o FILE] [--history-keep RULE]\n\n"
 			       "Crawls the Hub's listings (most downloaded first) into a new snapshot.\n"
 			       "Without --models or --datasets both are fetched.  --top N stops after\n"
 			       "the N most downloaded of each: quick, and the snapshot says it is\n"
@@ -919,7 +999,9 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 			       "On a terminal a progress line shows\n"
 			       "pages, items, bytes, rate, the wait of a rate limit and the time left\n"
 			       "(~: estimated from the previous complete snapshot); --quiet prints\n"
-			       "only the summary.\n\n"
+			       "only the summary.  The new snapshot is also kept in the cache's\n"
+			       "history, marked partial after --top (see 'hubtop history --help';\n"
+			       "--history-keep RULE sets the retention).\n\n"
 			       "Endpoint: --endpoint, else $HF_ENDPOINT, else %s.\n"
 			       "Token: $HF_TOKEN, $HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH or\n"
 			       "$HF_HOME/token.  HF_HUB_OFFLINE=1 forbids network access.\n",
@@ -938,6 +1020,9 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 		} else if (cli_opt_is(arg, "--ca-bundle")) {
 			if (!(o.ca_bundle = cli_opt_value(a, "--ca-bundle")))
+				return EXIT_USAGE;
+		} else if (cli_opt_is(arg, "--history-keep")) {
+			if (cli_history_keep_opt(a, &keep) != 0)
 				return EXIT_USAGE;
 		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
 			if (!(o.snapshot = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
@@ -993,7 +1078,7 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 	}
 	if (err[0])
 		safetext_fprintf(stderr, "%s\n", err);
-	return 0;
+	return fetch_to_history(&o, dir, keep);
 }
 
 /* ---- orgs ------------------------------------------------------------------- */
@@ -1073,7 +1158,7 @@ static const struct command {
 } commands[] = {
 	{ "info", cmd_info },     { "import", cmd_import }, { "demo", cmd_demo },
 	{ "report", cmd_report }, { "export", cmd_export }, { "fetch", cmd_fetch },
-	{ "orgs", cli_cmd_orgs },
+	{ "orgs", cli_cmd_orgs }, { "history", cli_cmd_history },
 };
 
 int cli_main(int argc, char **argv)

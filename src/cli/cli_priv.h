@@ -38,4 +38,13 @@ int cli_open_session(struct session *s, const struct globals *g, int quiet);
 /* hubtop orgs (cli_orgs.c). */
 int cli_cmd_orgs(struct args *a, const struct globals *g);
 
+/* hubtop history (cli_history.c). */
+struct ht_snapshot;
+int cli_cmd_history(struct args *a, const struct globals *g);
+/* Reads --history-keep RULE (checked) into *out; -1 said. */
+int cli_history_keep_opt(struct args *a, const char **out);
+/* Adds s to the history of cache_dir and says so on standard error;
+ * keep_opt NULL: the configuration's rule.  0, or -1 said. */
+int cli_history_record(const char *cache_dir, const struct ht_snapshot *s, const char *keep_opt);
+
 #endif

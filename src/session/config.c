@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "hubtop/config.h"
+#include "hubtop/history.h"
 #include "hubtop/panes.h"
 
 #define CONFIG_PANE(sym, key) key,
@@ -134,6 +135,16 @@ static int config_line(struct config *c, char *line, char *err, size_t errlen)
 			c->color = 0;
 		return 0;
 	}
+	if (!strcasecmp(key, "history-keep")) {
+		struct history_keep k;
+		struct store_err he;
+		if (history_parse_keep(val, &k, &he) != 0) {
+			snprintf(err, errlen, "%s", he.msg);
+			return -1;
+		}
+		history_keep_text(&k, c->history_keep, sizeof c->history_keep);
+		return 0;
+	}
 	if (!strcasecmp(key, "ascii") || !strcasecmp(key, "color") || !strcasecmp(key, "colour")) {
 		if (config_bool(val, &b) != 0) {
 			snprintf(err, errlen, "bad value '%.100s' for %.16s: expected yes or no", val, key);
@@ -156,7 +167,7 @@ static int config_line(struct config *c, char *line, char *err, size_t errlen)
 		}
 	}
 	config_join(filter_keys, list, sizeof list);
-	snprintf(err, errlen, "unknown key '%.64s': expected pane, theme, ascii, color or a filter key (%s)",
+	snprintf(err, errlen, "unknown key '%.64s': expected pane, theme, ascii, color, history-keep or a filter key (%s)",
 		 key, list);
 	return -1;
 }

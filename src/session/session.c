@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "hubtop/demo.h"
+#include "hubtop/history.h"
 #include "hubtop/session.h"
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
@@ -69,6 +70,63 @@ static int build_derived(struct session *s, struct ht_snapshot *snap, struct sto
 	return 0;
 }
 
+/* YYYY-MM-DD. */
+static int is_date(const char *v)
+{
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? v[i] != '-' : (v[i] < '0' || v[i] > '9'))
+			return 0;
+	return v[10] == '\0' && table_parse_time(v) > 0;
+}
+
+/* --snapshot DATE: that day's snapshot from the history, or the nearest
+ * days in the message. */
+static struct ht_snapshot *open_from_history(struct session *s, const char *day, char *err,
+					     size_t errlen)
+{
+	struct store_err e;
+	struct history *h = history_open(s->cache_dir, &e);
+	struct ht_snapshot *snap = NULL;
+	char idx[4200];
+	long i;
+
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	history_index_path(s->cache_dir, idx, sizeof idx);
+	i = history_find_date(h, day);
+	if (i < 0) {
+		long near = history_nearest(h, table_parse_time(day));
+		if (near < 0) {
+			snprintf(err, errlen, "no file %s, and the history (%s) holds no snapshot%s%s. "
+				 "'hubtop fetch' or 'hubtop import --as-of DATE' add one.",
+				 day, idx, e.msg[0] ? ": " : "", e.msg);
+		} else {
+			const struct history_entry *a = history_at(h, (size_t)near), *b = NULL;
+			int64_t want = table_parse_time(day);
+			/* The nearest on the other side too. */
+			if (a->as_of < want && (size_t)near + 1 < history_count(h))
+				b = history_at(h, (size_t)near + 1);
+			else if (a->as_of > want && near > 0)
+				b = history_at(h, (size_t)near - 1);
+			snprintf(err, errlen, "no snapshot of %s in the history (%s). Did you mean %s%s%s? "
+				 "'hubtop history' lists them.", day, idx, a->date, b ? " or " : "",
+				 b ? b->date : "");
+		}
+	} else {
+		snap = history_load(h, (size_t)i, &e);
+		if (!snap)
+			snprintf(err, errlen, "%s", e.msg);
+		else
+			snprintf(s->history_date, sizeof s->history_date, "%s", day);
+	}
+	history_free(h);
+	return snap;
+}
+
 static struct ht_snapshot *open_snapshot(struct session *s, const struct session_opts *o,
 					 struct store_check **check, char *err, size_t errlen)
 {
@@ -78,6 +136,11 @@ static struct ht_snapshot *open_snapshot(struct session *s, const struct session
 
 	*check = NULL;
 	s->demo_fallback = 0;
+	s->history_date[0] = '\0';
+	if (o->snapshot && is_date(o->snapshot) && stat(o->snapshot, &st) != 0) {
+		snprintf(s->snapshot_path, sizeof s->snapshot_path, "%s", o->snapshot);
+		return open_from_history(s, o->snapshot, err, errlen);
+	}
 	if (o->snapshot && *o->snapshot) {
 		snprintf(s->snapshot_path, sizeof s->snapshot_path, "%s", o->snapshot);
 	} else {
@@ -117,6 +180,16 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 	}
 	orgdir_load_default(s->dir, o->orgs, &diag);
 	s->dir_problems = diag.errors;
+	{
+		/* The history is read only when asked for, but a damaged index is
+		 * said at once (the front end says it once): it never keeps the
+		 * snapshot from opening. */
+		struct store_err he;
+		struct history *h = history_open(s->cache_dir, &he);
+		if (h && he.msg[0])
+			snprintf(s->history_warning, sizeof s->history_warning, "%s", he.msg);
+		history_free(h);
+	}
 	snap = open_snapshot(s, o, &check, err, errlen);
 	if (snap && o->snapshot_only) {
 		struct store_err se;
