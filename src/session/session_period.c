@@ -53,8 +53,10 @@ static int open_end(struct session *s, struct ht_snapshot *snap, const char *dat
 	s->snap = snap;
 	s->attr = a;
 	s->eng = e;
-	snprintf(s->snapshot_path, sizeof s->snapshot_path, "%s", "");
+	/* As --snapshot DATE: a reload opens the same day again. */
+	snprintf(s->snapshot_path, sizeof s->snapshot_path, "%s", date);
 	snprintf(s->history_date, sizeof s->history_date, "%s", date);
+	s->demo_fallback = 0;
 	return 0;
 }
 
@@ -83,12 +85,14 @@ int session_set_window(struct session *s, const struct filter *f, char *err, siz
 		history_free(h);
 		return -1;
 	}
-	if (f->period_to > 0) {
-		/* The end: the snapshot nearest to the date asked for. */
-		i = history_nearest(h, f->period_to);
+	if (f->period_to > 0 || s->demo_fallback) {
+		/* The end: the snapshot nearest to the date asked for; without
+		 * one, the open snapshot, unless that is the built-in demo
+		 * standing in for an empty cache: then the history's latest. */
+		i = f->period_to > 0 ? history_nearest(h, f->period_to) : (long)history_count(h) - 1;
 		he = history_at(h, (size_t)i);
 		day_of(s->snap->meta.as_of, end_day, sizeof end_day);
-		if (strcmp(he->date, end_day) != 0) {
+		if (strcmp(he->date, end_day) != 0 || s->demo_fallback) {
 			struct ht_snapshot *end = history_load(h, (size_t)i, &se);
 			if (!end) {
 				snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s",
