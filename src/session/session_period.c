@@ -60,7 +60,7 @@ static int open_end(struct session *s, struct ht_snapshot *snap, const char *dat
 	return 0;
 }
 
-int session_set_window(struct session *s, const struct filter *f, char *err, size_t errlen)
+static int set_window(struct session *s, const struct filter *f, int reopen, char *err, size_t errlen)
 {
 	struct store_err se;
 	struct history *h;
@@ -68,10 +68,9 @@ int session_set_window(struct session *s, const struct filter *f, char *err, siz
 	struct ht_snapshot *start;
 	char end_day[16], asked[64];
 	long i;
-	if (f->window != WIN_PERIOD) {
-		clear_period(s);
+	if (f->window != WIN_PERIOD)
 		return 0;
-	}
+	clear_period(s);
 	filter_get(f, "window", asked, sizeof asked);
 	memset(&se, 0, sizeof se);
 	if (!(h = history_open(s->cache_dir, &se))) {
@@ -92,8 +91,21 @@ int session_set_window(struct session *s, const struct filter *f, char *err, siz
 		i = f->period_to > 0 ? history_nearest(h, f->period_to) : (long)history_count(h) - 1;
 		he = history_at(h, (size_t)i);
 		day_of(s->snap->meta.as_of, end_day, sizeof end_day);
-		if (strcmp(he->date, end_day) != 0 || s->demo_fallback) {
-			struct ht_snapshot *end = history_load(h, (size_t)i, &se);
+		/* The built-in demo is the history's latest when the latter was
+		 * made by `hubtop demo --history` with the same sizes. */
+		int other = strcmp(he->date, end_day) != 0 ||
+			    (s->demo_fallback && (he->items[HT_MODELS] != s->snap->t[HT_MODELS].n ||
+						  he->items[HT_DATASETS] != s->snap->t[HT_DATASETS].n));
+		if (other) {
+			struct ht_snapshot *end;
+			if (!reopen) {
+				snprintf(err, errlen, "--window %s: the period ends at the snapshot of %s, which is "
+					 "not the one open here (%s): start hubtop with --window %s to open it, or "
+					 "pick a period since a date", asked, he->date, end_day, asked);
+				history_free(h);
+				return -1;
+			}
+			end = history_load(h, (size_t)i, &se);
 			if (!end) {
 				snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s",
 					 asked, he->date, se.msg);
@@ -140,7 +152,27 @@ int session_set_window(struct session *s, const struct filter *f, char *err, siz
 		return -1;
 	}
 	s->period_start = start;
+	s->period_from = f->period_from;
+	s->period_to = f->period_to;
 	return 0;
+}
+
+int session_set_window(struct session *s, const struct filter *f, char *err, size_t errlen)
+{
+	return set_window(s, f, 1, err, errlen);
+}
+
+int session_set_window_here(struct session *s, const struct filter *f, char *err, size_t errlen)
+{
+	return set_window(s, f, 0, err, errlen);
+}
+
+int session_period_ready(const struct session *s, const struct filter *f)
+{
+	if (f->window != WIN_PERIOD)
+		return 1;
+	return s->period_start && s->eng && engine_period_start(s->eng) == s->period_start &&
+	       s->period_from == f->period_from && s->period_to == f->period_to;
 }
 
 size_t session_windows(struct session *s, struct filter *out, size_t max)
