@@ -52,7 +52,11 @@ tt_wait "Lorenz curve"
 tt_wait "Top 200"
 tt_wait_re "Gini +0\.[0-9]{3}"
 tt_keys Tab
+tt_wait_re "^Name +Was +Now +Move"
+tt_keys Tab
 tt_wait_re "^ +# Id"
+tt_keys BTab
+tt_wait_re "^Name +Was +Now +Move"
 tt_keys BTab
 tt_wait "Lorenz curve"
 echo "ok panes"
@@ -79,8 +83,8 @@ tt_keys Enter
 tt_wait_re "^4 +Organisations pane \(organisations or accounts\) +:orgs"
 tt_keys Enter
 tt_wait_re "^Account +Name +Ctry +Org type"
-tt_keys 7
-tt_wait "No action on '7' (? lists the keys)"
+tt_keys 8
+tt_wait "No action on '8' (? lists the keys)"
 tt_keys 1
 tt_wait_re "^ +# Id"
 echo "ok help"
