@@ -1145,6 +1145,24 @@ static int cmd_tui(struct args *a, const struct globals *g)
 		session_close(&s);
 		return rc;
 	}
+	if (c.filter.window == WIN_PERIOD) {
+		/* A period of the configuration file that the history no longer
+		 * holds must not keep the explorer from starting. */
+		int given_here = c.filter.window != file.window || c.filter.period_from != file.period_from ||
+				 c.filter.period_to != file.period_to;
+		char err[2048];
+		if (session_set_window(&s, &c.filter, err, sizeof err) != 0) {
+			if (given_here) {
+				cli_err_run("%s", err);
+				session_close(&s);
+				return 1;
+			}
+			safetext_fprintf(stderr, "hubtop: warning: the configuration's window: %s; "
+					 "opening on the last 30 days\n", err);
+			c.filter.window = WIN_30D;
+			c.filter.period_from = c.filter.period_to = 0;
+		}
+	}
 	rc = tui_run(&s, &c);
 	session_close(&s);
 	return rc;
