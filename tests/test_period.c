@@ -428,9 +428,57 @@ static void test_random_periods(void **state)
 	}
 }
 
+/* --window's period forms: parsed, refused with what is expected, and
+ * written back as they were given (the status line, the config file). */
+static void test_window_values(void **state)
+{
+	struct filter f, g;
+	char err[512], buf[256];
+	(void)state;
+	filter_init(&f);
+	assert_int_equal(filter_set(&f, "window", "since:2025-01-01", err, sizeof err), 0);
+	assert_int_equal(f.window, WIN_PERIOD);
+	assert_true(f.period_from == T_START && f.period_to == 0);
+	filter_get(&f, "window", buf, sizeof buf);
+	assert_string_equal(buf, "since:2025-01-01");
+	filter_to_args(&f, buf, sizeof buf);
+	assert_string_equal(buf, "--window since:2025-01-01");
+	assert_int_equal(filter_set(&f, "window", "2025-01-01..2025-07-01", err, sizeof err), 0);
+	assert_true(f.window == WIN_PERIOD && f.period_from == T_START && f.period_to == T_END);
+	filter_get(&f, "window", buf, sizeof buf);
+	assert_string_equal(buf, "2025-01-01..2025-07-01");
+	/* Two periods differ; back to 30d forgets the dates. */
+	filter_init(&g);
+	assert_int_equal(filter_set(&g, "window", "since:2025-01-01", err, sizeof err), 0);
+	assert_false(filter_equal(&f, &g));
+	assert_int_equal(filter_set(&g, "window", "2025-01-01..2025-07-01", err, sizeof err), 0);
+	assert_true(filter_equal(&f, &g));
+	assert_int_equal(filter_set(&g, "window", "30d", err, sizeof err), 0);
+	assert_true(g.window == WIN_30D && !g.period_from && !g.period_to);
+	assert_int_equal(filter_set(&g, "window", "ALL", err, sizeof err), 0);
+	assert_int_equal(g.window, WIN_ALL);
+	/* Refusals: what was wrong and what is expected. */
+	assert_int_equal(filter_set(&f, "window", "since:2025-02-30", err, sizeof err), -1);
+	assert_string_equal(err, "bad value 'since:2025-02-30' for --window: expected since: followed by a "
+			    "date YYYY-MM-DD, such as since:2025-01-01");
+	assert_int_equal(filter_set(&f, "window", "since:2025-01", err, sizeof err), -1);
+	assert_non_null(strstr(err, "since: followed by a date YYYY-MM-DD"));
+	assert_int_equal(filter_set(&f, "window", "2025-07-01..2025-01-01", err, sizeof err), -1);
+	assert_string_equal(err, "bad value '2025-07-01..2025-01-01' for --window: expected a period whose end "
+			    "comes after its start, such as 2025-01-01..2025-07-01");
+	assert_int_equal(filter_set(&f, "window", "2025-01-01..", err, sizeof err), -1);
+	assert_non_null(strstr(err, "two dates YYYY-MM-DD..YYYY-MM-DD"));
+	assert_int_equal(filter_set(&f, "window", "7d", err, sizeof err), -1);
+	assert_non_null(strstr(err, "expected 30d (downloads of the last 30 days), all (all-time), "
+				    "since:YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"));
+	/* A refusal leaves the filter as it was. */
+	assert_true(f.window == WIN_PERIOD && f.period_to == T_END);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_window_values),
 		cmocka_unit_test(test_known_period),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_random_periods),
