@@ -1,7 +1,7 @@
 /* engine_movers.c - who moved between the period's two snapshots: per item,
  * organisation or country of a result, the 30-day downloads and ranks at
  * the start and at the end (engine.h, engine_movers).  Reads the columns
- * engine_set_period made (kdata.pdl30, pst, pdl). */
+ * engine_set_period made (kdata.pmatch, pdl, pflags) and the start's. */
 #include "engine_priv.h"
 
 struct mover_sort {
@@ -58,7 +58,7 @@ size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane
 		     struct eng_mover **out)
 {
 	const struct kdata *kd;
-	const struct ht_table *t;
+	const struct ht_table *t, *st;
 	const struct attrib *a;
 	const uint32_t *rows, *keys = NULL, *nacc = NULL;
 	struct eng_mover *acc = NULL, *list;
@@ -71,8 +71,9 @@ size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane
 	kd = &e->k[r->kind];
 	t = &e->s->t[r->kind];
 	a = e->a;
-	if (!e->period.set || !(rows = engine_result_rows(e, r)))
+	if (!e->period.set || !e->pstart || !(rows = engine_result_rows(e, r)))
 		return (size_t)-1;
+	st = &e->pstart->t[r->kind];
 	view = filter_view(&r->filter);
 	if (pane == PANE_ORGS) {
 		if (!(keys = eng_view_acct(e, r->kind, view)))
@@ -91,7 +92,7 @@ size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane
 		goto fail;
 	for (uint32_t i = 0; i < r->n; i++) {
 		uint32_t row = rows[i], key = i;
-		uint8_t st = kd->pst[row];
+		uint32_t j = kd->pmatch[row];
 		struct eng_mover *m;
 		if (pane == PANE_ORGS)
 			key = keys[row] < nkeys ? keys[row] : 0;
@@ -108,11 +109,11 @@ size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane
 			m->end_known = 1;
 			m->dl_end += t->downloads[row];
 		}
-		if (!(st & PST_ABSENT)) {
+		if (j != UINT32_MAX) {
 			m->count_start++;
-			if (!(st & PST_UNKNOWN30)) {
+			if (!(st->flags[j] & HT_F_DL_UNKNOWN)) {
 				m->start_known = 1;
-				m->dl_start += kd->pdl30[row];
+				m->dl_start += st->downloads[j];
 			}
 		}
 		if (!(kd->pflags[row] & HT_F_DLA_UNKNOWN)) {

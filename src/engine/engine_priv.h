@@ -165,10 +165,9 @@ struct kdata {
 	 * period's count is unknown.  NULL: no period set. */
 	uint64_t *pdl;
 	uint8_t *pflags;
-	/* And for the movers: the start's 30-day count of the same item (0
-	 * when unknown or absent) and PST_* bits. */
-	uint64_t *pdl30;
-	uint8_t *pst;
+	/* The start's row of the same item (matched by id), UINT32_MAX when
+	 * the start lacks it: the movers read the start's columns through it. */
+	uint32_t *pmatch;
 	uint8_t *year;           /* year bucket per row */
 	uint16_t *term_code[TERM_COLS]; /* term index -> dense code, TERM_NONE if absent */
 	uint32_t term_codes[TERM_COLS]; /* codes in use; > TERM_MAX: the wide column is read */
@@ -227,10 +226,6 @@ struct kdata {
 	struct search_index *sx; /* the ids' search index */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
-
-#define PST_ABSENT 0x01u   /* not in the start snapshot */
-#define PST_FRESH 0x02u    /* ... and created after it */
-#define PST_UNKNOWN30 0x04u /* its 30-day count at the start is unknown */
 
 #define TERM_NONE 0xffffu
 #define TERM_MAX 0xfffeu
