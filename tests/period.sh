@@ -131,6 +131,21 @@ tt_wait "Movers: organisations"
 tt_keys g
 tt_wait "Movers: countries"
 tt_wait_re "^Unknown "
+# A period typed at the ':' prompt; one that ends elsewhere is refused
+# there (the explorer keeps its snapshot); undo brings the period back.
+tt_keys 1 :
+tt_type "filter window since:2024-06-01"
+tt_keys Enter
+tt_wait "Downloads (2024-06-01..2025-07-01)"
+tt_keys :
+tt_type "filter window 2024-06-01..2025-01-01"
+tt_keys Enter
+tt_wait "--window 2024-06-01..2025-01-01: the period ends at the snapshot of 2025-01-01"
+tt_wait "Downloads (period: no start snapshot) n/a"
+tt_keys u
+tt_wait "Downloads (2024-06-01..2025-07-01)"
+tt_keys u
+tt_wait "Downloads (2025-01-01..2025-07-01)"
 tt_keys q
 tt_wait_exit
 echo "ok explorer"

@@ -8,6 +8,7 @@
 #include "testutil.h"
 #include "hubtop/engine.h"
 #include "hubtop/filter.h"
+#include "hubtop/config.h"
 #include "engine_fixture.h"
 
 #define DAY 86400
@@ -475,10 +476,36 @@ static void test_window_values(void **state)
 	assert_true(f.window == WIN_PERIOD && f.period_to == T_END);
 }
 
+static void keep_msg(void *ctx, const char *msg)
+{
+	snprintf(ctx, 512, "%s", msg);
+}
+
+/* The configuration file takes a period as any other window, and says
+ * where a bad one is. */
+static void test_config_window(void **state)
+{
+	struct config c;
+	char msg[512] = "";
+	(void)state;
+	config_init(&c);
+	assert_int_equal(config_load_string(&c, "window = since:2025-01-01\n", "cfg", keep_msg, msg), 0);
+	assert_true(c.filter.window == WIN_PERIOD && c.filter.period_from == T_START && !c.filter.period_to);
+	config_init(&c);
+	assert_int_equal(config_load_string(&c, "pane = movers\nwindow = 2025-01-01..2025-07-01\n", "cfg",
+					    keep_msg, msg), 0);
+	assert_string_equal(c.pane, "movers");
+	assert_true(c.filter.period_from == T_START && c.filter.period_to == T_END);
+	assert_int_equal(config_load_string(&c, "window = since:yesterday\n", "cfg", keep_msg, msg), 1);
+	assert_non_null(strstr(msg, "cfg:1"));
+	assert_non_null(strstr(msg, "since: followed by a date YYYY-MM-DD"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window_values),
+		cmocka_unit_test(test_config_window),
 		cmocka_unit_test(test_known_period),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_random_periods),
