@@ -15,5 +15,7 @@ echo "== search: id index on 2,000,000 models, a typing session"
 "$B/bench/bench_search" "$SNAP"
 echo "== fetch: full crawl of 2,000,000 generated models from the test hub"
 sh "$(dirname "$0")/bench_fetch.sh" "$B" 2000000
+echo "== history: 12 monthly snapshots of 2,000,000 models against 12 whole ones"
+sh "$(dirname "$0")/bench_history.sh" "$B" 2000000 12
 echo "== explorer: start-up and key-to-screen on 2,000,000 models"
 BENCH_SNAPSHOT="$SNAP" sh "$(dirname "$0")/bench_tui.sh" "$B/hubtop"

@@ -119,7 +119,7 @@ tt_wait "Downloads (2024-06-01..2025-07-01)"
 tt_keys w
 tt_wait "Downloads (30d)"
 # The Movers pane: no period yet said so, then by growth.
-tt_keys 7
+tt_keys 8
 tt_wait_re "^Name +Was +Now +Move +30d then +30d now +Growth"
 tt_wait "No period: w picks one"
 tt_keys w w

@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include "hubtop/session.h"
 #include "hubtop/store.h"
+#include "hubtop/history.h"
+#include "hubtop/timeline.h"
+#include "hubtop/demo.h"
+#include <math.h>
 
 static char dir[1024], snap_path[1200];
 
@@ -26,6 +30,7 @@ static struct ht_snapshot *build(unsigned n)
 	}
 	m.complete = 1;
 	m.fetched_at = 1764000000;
+	m.as_of = 1764000000;
 	return table_builder_finish(b, &m);
 }
 
@@ -168,6 +173,142 @@ static void test_failed_reload_keeps_session(void **state)
 	session_close(&s);
 }
 
+/* The built-in demo's series: six months derived from it, consistent. */
+static void test_timeline_builtin(void **state)
+{
+	struct session_opts o = opts_for(NULL);
+	struct session s;
+	struct timeline t;
+	struct filter f;
+	char err[1024], cache[1100];
+	size_t i;
+	(void)state;
+	snprintf(cache, sizeof cache, "%s/empty-cache-tl", dir);
+	o.cache_dir = cache;
+	assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+	filter_init(&f);
+	assert_int_equal(timeline_build(&s, &f, HT_MODELS, &t, err, sizeof err), 0);
+	assert_int_equal(t.n, TIMELINE_DEMO_MONTHS);
+	assert_true(t.builtin_demo);
+	assert_true(t.p[t.n - 1].current);
+	assert_int_equal(t.p[t.n - 1].count, s.snap->t[HT_MODELS].n);
+	for (i = 0; i < t.n; i++) {
+		double sum = 0;
+		assert_true(t.p[i].demo);
+		assert_false(t.p[i].failed);
+		if (i)
+			assert_true(t.p[i - 1].as_of < t.p[i].as_of && t.p[i - 1].count < t.p[i].count);
+		for (unsigned c = 0; c < CG_COUNT; c++)
+			sum += timeline_share(&t.p[i], TL_GROUP, c, 0);
+		assert_true(fabs(sum - 1.0) < 1e-9);
+	}
+	timeline_free(&t);
+	/* A country filter: every point's downloads are that country's. */
+	assert_int_equal(filter_set(&f, "country", "CN", err, sizeof err), 0);
+	assert_int_equal(timeline_build(&s, &f, HT_MODELS, &t, err, sizeof err), 0);
+	for (i = 0; i < t.n; i++)
+		assert_true(fabs(timeline_share(&t.p[i], TL_COUNTRY, (unsigned)country_find("CN"), 0) - 1.0) < 1e-9);
+	timeline_free(&t);
+	session_close(&s);
+}
+
+/* demo_back: earlier months hold fewer items, smaller all-time counts,
+ * names since changed and items since deleted. */
+static void test_demo_back(void **state)
+{
+	char err[256];
+	struct ht_snapshot *now = session_embedded_demo(err, sizeof err), *then;
+	uint32_t r, renamed = 0, deleted = 0, grew = 0;
+	(void)state;
+	assert_non_null(now);
+	then = demo_back(now, 3, DEMO_DEFAULT_SEED);
+	assert_non_null(then);
+	assert_true(then->meta.demo);
+	assert_int_equal(then->meta.as_of, demo_month_back(now->meta.as_of, 3));
+	assert_true(then->t[HT_MODELS].n < now->t[HT_MODELS].n);
+	for (r = 0; r < then->t[HT_MODELS].n; r++) {
+		const char *id = ht_id(then, HT_MODELS, r);
+		uint32_t nr = table_find_id(now, HT_MODELS, id);
+		size_t len = strlen(id);
+		if (nr == UINT32_MAX) {
+			renamed += len > 8 && !strcmp(id + len - 8, "-preview");
+			deleted += len > 4 && !strcmp(id + len - 4, "-old");
+			continue;
+		}
+		assert_true(then->t[HT_MODELS].downloads_all[r] <= now->t[HT_MODELS].downloads_all[nr]);
+		grew += then->t[HT_MODELS].downloads_all[r] < now->t[HT_MODELS].downloads_all[nr];
+		assert_true(then->t[HT_MODELS].created[r] <= then->meta.as_of);
+	}
+	assert_true(renamed > 0);
+	assert_true(deleted > 0);
+	assert_true(grew > then->t[HT_MODELS].n / 2);
+	/* The same inputs, the same bytes. */
+	{
+		struct ht_snapshot *again = demo_back(now, 3, DEMO_DEFAULT_SEED);
+		void *a, *b;
+		size_t la, lb;
+		struct store_err se;
+		assert_int_equal(store_serialize(then, &a, &la, &se), 0);
+		assert_int_equal(store_serialize(again, &b, &lb, &se), 0);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+		free(a);
+		free(b);
+		table_free(again);
+	}
+	table_free(then);
+	table_free(now);
+}
+
+/* The series of a cache's history: its snapshots, the open one for its
+ * day, partial ones marked, demo ones beside real data left out. */
+static void test_timeline_history(void **state)
+{
+	struct session_opts o = opts_for(NULL);
+	struct session s;
+	struct timeline t;
+	struct filter f;
+	struct history_keep all;
+	struct store_err se;
+	char err[1024], cache[1100], path[1200];
+	(void)state;
+	snprintf(cache, sizeof cache, "%s/cache-tl", dir);
+	assert_int_equal(store_mkdirs(cache, &se), 0);
+	history_parse_keep("all", &all, NULL);
+	for (unsigned g = 0; g < 3; g++) {
+		struct ht_snapshot *x = build(100 + 50 * g);
+		x->meta.as_of = 1750000000 + (int64_t)g * 30 * 86400;
+		x->meta.complete = g != 1;
+		x->meta.top_n = g == 1 ? 150 : 0;
+		assert_int_equal(history_add_keep(cache, x, &all, &se), 0);
+		table_free(x);
+	}
+	{
+		struct ht_snapshot *x = build(80);
+		x->meta.as_of = 1740000000;
+		x->meta.demo = 1;
+		assert_int_equal(history_add_keep(cache, x, &all, &se), 0);
+		table_free(x);
+	}
+	snprintf(path, sizeof path, "%s/snapshot.hts", cache);
+	write_snapshot(path, 300);
+	o.cache_dir = cache;
+	assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+	filter_init(&f);
+	assert_int_equal(timeline_build(&s, &f, HT_MODELS, &t, err, sizeof err), 0);
+	assert_int_equal(t.n, 4);
+	assert_false(t.builtin_demo);
+	assert_int_equal(t.p[0].count, 100);
+	assert_int_equal(t.p[1].count, 150);
+	assert_false(t.p[1].complete);
+	assert_int_equal(t.p[2].count, 200);
+	assert_true(t.p[3].current);
+	assert_int_equal(t.p[3].count, 300);
+	assert_non_null(strstr(t.note, "1 snapshot(s) of the history left out"));
+	timeline_free(&t);
+	session_close(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +316,9 @@ int main(void)
 		cmocka_unit_test(test_empty_cache_opens_demo),
 		cmocka_unit_test(test_corrupted_refused),
 		cmocka_unit_test(test_failed_reload_keeps_session),
+		cmocka_unit_test(test_timeline_builtin),
+		cmocka_unit_test(test_demo_back),
+		cmocka_unit_test(test_timeline_history),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

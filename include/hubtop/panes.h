@@ -21,6 +21,7 @@
 	X(orgs,     "orgs") \
 	X(trends,   "trends") \
 	X(conc,     "concentration") \
+	X(timeline, "timeline") \
 	X(movers,   "movers")
 
 /* A(alias, key) */

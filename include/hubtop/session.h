@@ -34,6 +34,9 @@ struct session {
 	/* --snapshot DATE, or the end of a period A..B: the day of the
 	 * history that is open; "" otherwise. */
 	char history_date[11];
+	/* The snapshots of the calendar trends, made on first use
+	 * (timeline.h); NULL until then. */
+	void *series;
 	/* The period window's start snapshot (session_set_window), which the
 	 * engine borrows; NULL without a period. */
 	struct ht_snapshot *period_start;

@@ -126,14 +126,15 @@ static void format_time(int64_t t, char *buf, size_t len)
 
 int cli_open_session(struct session *s, const struct globals *g, int quiet)
 {
-	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, quiet >> 1 };
+	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, (quiet >> 1) & 1 };
 	char err[1200];
 
 	if (session_open(s, &o, err, sizeof err) != 0) {
 		cli_err_run("%s", err);
 		return -1;
 	}
-	if (s->history_warning[0])
+	/* The explorer (quiet bit 2) says it on its own message line. */
+	if (s->history_warning[0] && !(quiet & 4))
 		cli_err_run("warning: %s", s->history_warning);
 	return 0;
 }
@@ -237,6 +238,7 @@ static void help_main(void)
 	       "  history      the snapshots kept in the cache's history; rm DATE; prune\n\n"
 	       "Explorer options:\n"
 	       "  --pane NAME            models datasets regions orgs trends concentration\n"
+	       "                         timeline\n"
 	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
 	       "%s\n%s\n"
 	       "Each command has its own --help.  See hubtop(1).\n",
@@ -677,7 +679,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	const char *out = "-", *v, *pane = NULL;
 	char err[1200];
 	long rows;
-	int rc, sort_given = 0, per = -1;
+	int rc, sort_given = 0, format_given = -1, per = -1;
 
 	filter_init(&f);
 	memset(&q, 0, sizeof q);
@@ -697,11 +699,12 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "                     [--per models|datasets|orgs|countries] [--limit N] ...\n\n"
 			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
 			print_panes(stdout);
-			printf(".\nmovers: between the period's two snapshots, per item (of --items), per\n"
+			printf(",\n  or timeline (shares by country, group and organisation type at each\n"
+			       "  snapshot of the history, see 'hubtop history').\n"
+			       "movers: between the period's two snapshots, per item (of --items), per\n"
 			       "organisation or per country: the 30-day downloads and the rank at each\n"
 			       "snapshot, their change, the downloads over the period, new entrants;\n"
-			       "by growth, largest first");
-			printf(".\nSort keys: downloads likes trending created count name (default\n"
+			       "by growth, largest first.\nSort keys: downloads likes trending created count name (default\n"
 			       "downloads, descending; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
@@ -755,6 +758,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 			}
 			q.format = (enum export_format)fmt;
+			format_given = fmt;
 		} else if (cli_opt_is(arg, "--items")) {
 			if (!(v = cli_opt_value(a, "--items")))
 				return EXIT_USAGE;
@@ -795,6 +799,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 		safetext_fprintf(stderr, "\nTry 'hubtop export --help'.\n");
 		return EXIT_USAGE;
 	}
+	if (!strcmp(pane, "timeline"))
+		return cli_export_timeline(g, &f, q.items, format_given, out);
 	if (!strcmp(pane, "movers")) {
 		/* Who moved between the period's two snapshots. */
 		if (f.window != WIN_PERIOD) {
@@ -1126,7 +1132,7 @@ static int cmd_tui(struct args *a, const struct globals *g)
 			"'hubtop export' (see hubtop --help)");
 		return 1;
 	}
-	if (cli_open_session(&s, g, 0) != 0)
+	if (cli_open_session(&s, g, 4) != 0)
 		return 1;
 	/* Only the terms given here: one kept in the configuration file, gone
 	 * from a newer snapshot, should not keep the explorer from starting. */

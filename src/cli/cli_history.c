@@ -14,6 +14,7 @@
 #include "hubtop/history.h"
 #include "hubtop/safetext.h"
 #include "hubtop/store.h"
+#include "hubtop/timeline.h"
 
 #include "cli_priv.h"
 
@@ -294,4 +295,61 @@ int cli_cmd_history(struct args *a, const struct globals *g)
 				 n == 1 ? "" : "s", text);
 	}
 	return 0;
+}
+
+/* ---- export timeline ------------------------------------------------------- */
+
+struct tl_out {
+	const struct timeline *t;
+	enum export_format fmt;
+	long rows;
+};
+
+static int write_timeline(void *ctx, void *fp)
+{
+	struct tl_out *o = ctx;
+	o->rows = timeline_write(fp, o->t, o->fmt);
+	return o->rows < 0 ? -1 : 0;
+}
+
+int cli_export_timeline(const struct globals *g, const struct filter *f, enum ht_kind items,
+			int format, const char *out)
+{
+	struct session s;
+	struct timeline t;
+	struct tl_out o;
+	struct store_err e;
+	char err[1200];
+	int rc = 0;
+
+	if (format < 0)
+		format = export_format_for_path(out) >= 0 ? export_format_for_path(out) : EXPORT_CSV;
+	if (cli_open_session(&s, g, 0) != 0)
+		return 1;
+	if (timeline_build(&s, f, items, &t, err, sizeof err) != 0) {
+		cli_err_run("%s", err);
+		session_close(&s);
+		return 1;
+	}
+	if (t.note[0])
+		cli_err_run("warning: %s", t.note);
+	o.t = &t;
+	o.fmt = (enum export_format)format;
+	o.rows = 0;
+	if (!strcmp(out, "-")) {
+		if (write_timeline(&o, stdout) != 0 || fflush(stdout) != 0) {
+			cli_err_run("cannot write the timeline to standard output");
+			rc = 1;
+		}
+	} else if (store_atomic_write(out, write_timeline, &o, &e) != 0) {
+		cli_err_run("%s", e.msg);
+		rc = 1;
+	} else {
+		safetext_fprintf(stderr, "wrote %s: %ld rows, %zu snapshot%s (%s .. %s)%s\n", out, o.rows,
+				 t.n, t.n == 1 ? "" : "s", t.n ? t.p[0].date : "", t.n ? t.p[t.n - 1].date : "",
+				 t.builtin_demo ? ", derived from the built-in demo" : "");
+	}
+	timeline_free(&t);
+	session_close(&s);
+	return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include "hubtop/session.h"
+#include "hubtop/table.h"
 
 #define EXIT_USAGE 2
 
@@ -32,7 +33,9 @@ void cli_err_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_opt_value(struct args *a, const char *name);
 int cli_opt_is(const char *arg, const char *name);
 int cli_parse_u64(const char *s, uint64_t *out);
-/* Opens the snapshot the global options name, with the directory; 0 or -1 said. */
+/* Opens the snapshot the global options name, with the directory; 0 or -1 said.
+ * quiet: bit 0 no directory warnings, bit 1 the snapshot alone, bit 2 the
+ * caller says a damaged history itself (the explorer). */
 int cli_open_session(struct session *s, const struct globals *g, int quiet);
 
 /* hubtop orgs (cli_orgs.c). */
@@ -46,5 +49,10 @@ int cli_history_keep_opt(struct args *a, const char **out);
 /* Adds s to the history of cache_dir and says so on standard error;
  * keep_opt NULL: the configuration's rule.  0, or -1 said. */
 int cli_history_record(const char *cache_dir, const struct ht_snapshot *s, const char *keep_opt);
+/* hubtop export timeline: shares at each snapshot of the history.  format
+ * -1: from the file name, else CSV. */
+struct filter;
+int cli_export_timeline(const struct globals *g, const struct filter *f, enum ht_kind items,
+			int format, const char *out);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "hubtop/demo.h"
 #include "hubtop/history.h"
+#include "hubtop/timeline.h"
 #include "hubtop/session.h"
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
@@ -229,12 +230,14 @@ int session_reload(struct session *s, char *err, size_t errlen)
 		s->demo_fallback = keep_demo;
 		return -1;
 	}
+	timeline_cache_free(s); /* the history may have grown */
 	return 0;
 }
 
 void session_close(struct session *s)
 {
 	session_clear_period(s);
+	timeline_cache_free(s);
 	engine_free(s->eng);
 	attrib_free(s->attr);
 	table_free(s->snap);

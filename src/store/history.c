@@ -26,7 +26,17 @@
 /* A delta larger than this fraction of the whole snapshot is not worth it. */
 #define REBASE_DIVISOR 3u
 
-enum { MODE_FULL = 0, MODE_SPARSE = 1, MODE_POOL = 2, MODE_MAP = 3 };
+/* Record modes.  Varints are LEB128 of zigzag-coded differences: counts
+ * that grow a little, offsets that follow each other, rows that move a
+ * few ranks, take a byte or two instead of eight. */
+enum {
+	MODE_FULL = 0,       /* the section's bytes */
+	MODE_POOL = 2,       /* the new strings, after the base's pool */
+	MODE_MAP = 3,        /* per row: 0 new, else zigzag(base row - row) + 1 */
+	MODE_SPARSE_VAR = 4, /* bitmap of rows that differ from their base row, then
+				per such row zigzag(value - base value, 0 for a new row) */
+	MODE_FULL_VAR = 5,   /* per value: zigzag(value - previous value) */
+};
 #define MAP_ID(k) (0xFFFF0000u + (uint32_t)(k))
 
 /* Entry flags in the index. */
@@ -615,6 +625,15 @@ static size_t rec_open(struct buf *b, uint32_t id, uint32_t mode, uint64_t len)
 
 /* ---- making a delta -------------------------------------------------------- */
 
+/* A record of a delta file as read. */
+struct rec {
+	uint32_t id, mode;
+	uint64_t len;
+	const unsigned char *p;
+};
+
+
+
 static uint64_t value_at(const unsigned char *p, uint32_t w)
 {
 	uint64_t v = 0;
@@ -654,17 +673,118 @@ static uint64_t base_value(const uint32_t *amap, const uint32_t *tmap, const str
 	return v;
 }
 
+static uint64_t zz(uint64_t d)
+{
+	return (d << 1) ^ (0 - (d >> 63));
+}
+
+static uint64_t unzz(uint64_t z)
+{
+	return (z >> 1) ^ (0 - (z & 1));
+}
+
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static int put_varint(struct buf *b, uint64_t v)
+{
+	unsigned char t[10];
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		t[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	t[n++] = (unsigned char)v;
+	return buf_put(b, t, n);
+}
+
+static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned shift = 0;
+
+	while (*p < end && shift < 64) {
+		unsigned char c = *(*p)++;
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = x;
+			return 0;
+		}
+		shift += 7;
+	}
+	return -1;
+}
+
+static uint64_t width_mask(uint32_t w)
+{
+	return w >= 8 ? UINT64_MAX : (1ull << (w * 8)) - 1;
+}
+
+/* values() gives value i of a section of n values of width w: writes it
+ * whole or as differences from the one before, whichever is smaller. */
+static int put_values(struct buf *out, uint32_t id, uint64_t n, uint32_t w,
+		      uint64_t (*values)(const void *ctx, uint64_t i), const void *ctx)
+{
+	uint64_t i, var = 0, prev = 0;
+
+	for (i = 0; i < n; i++) {
+		uint64_t v = values(ctx, i);
+		var += varint_len(zz(v - prev));
+		prev = v;
+	}
+	if (var < n * w) {
+		if (rec_open(out, id, MODE_FULL_VAR, var) == (size_t)-1)
+			return -1;
+		for (i = 0, prev = 0; i < n; i++) {
+			uint64_t v = values(ctx, i);
+			if (put_varint(out, zz(v - prev)) != 0)
+				return -1;
+			prev = v;
+		}
+	} else {
+		if (rec_open(out, id, MODE_FULL, n * w) == (size_t)-1)
+			return -1;
+		for (i = 0; i < n; i++) {
+			uint64_t v = values(ctx, i);
+			if (buf_put(out, &v, w) != 0)
+				return -1;
+		}
+	}
+	return buf_pad(out);
+}
+
+struct values_ctx {
+	const struct delta_in *d;
+	const struct store_section *sec;
+};
+
+static uint64_t section_value(const void *ctx, uint64_t i)
+{
+	const struct values_ctx *c = ctx;
+	return new_value(c->d, c->sec, i);
+}
+
 static int put_column(struct buf *out, const struct delta_in *d, const struct store_section *sec,
 		      const struct store_section *bsec)
 {
 	uint32_t n = d->s->t[sec->table].n, i;
 	const uint32_t *map = d->map[sec->table];
-	size_t words = ((size_t)n + 63) / 64, changed = 0, at;
-	uint64_t *bits = calloc(words ? words : 1, 8);
+	size_t words = ((size_t)n + 63) / 64;
+	uint64_t *bits = calloc(words ? words : 1, 8), sparse;
+	struct values_ctx c = { d, sec };
 	int rc = -1;
 
 	if (!bits)
 		return -1;
+	sparse = words * 8;
 	for (i = 0; i < n; i++) {
 		int ok = 0;
 		uint64_t v = new_value(d, sec, i), bv = 0;
@@ -672,29 +792,37 @@ static int put_column(struct buf *out, const struct delta_in *d, const struct st
 			bv = base_value(d->amap, d->tmap, bsec, map[i], &ok);
 		if (!ok || v != bv) {
 			bits[i / 64] |= 1ull << (i % 64);
-			changed++;
+			sparse += varint_len(zz(v - (ok ? bv : 0)));
 		}
 	}
-	if (words * 8 + changed * sec->width < (uint64_t)n * sec->width) {
-		at = rec_open(out, sec->id, MODE_SPARSE, words * 8 + changed * sec->width);
-		if (at == (size_t)-1)
-			goto done;
-		buf_put(out, bits, words * 8);
-		for (i = 0; i < n; i++)
-			if (bits[i / 64] >> (i % 64) & 1) {
-				uint64_t v = new_value(d, sec, i);
-				buf_put(out, &v, sec->width);
-			}
-	} else {
-		at = rec_open(out, sec->id, MODE_FULL, (uint64_t)n * sec->width);
-		if (at == (size_t)-1)
-			goto done;
-		for (i = 0; i < n; i++) {
+	if (sparse < (uint64_t)n * sec->width) {
+		/* Against the matched rows, unless writing it whole is smaller. */
+		uint64_t var = 0, prev = 0;
+		for (i = 0; i < n && var < sparse; i++) {
 			uint64_t v = new_value(d, sec, i);
-			buf_put(out, &v, sec->width);
+			var += varint_len(zz(v - prev));
+			prev = v;
+		}
+		if (var >= sparse) {
+			if (rec_open(out, sec->id, MODE_SPARSE_VAR, sparse) == (size_t)-1 ||
+			    buf_put(out, bits, words * 8) != 0)
+				goto done;
+			for (i = 0; i < n; i++) {
+				int ok = 0;
+				uint64_t v, bv = 0;
+				if (!(bits[i / 64] >> (i % 64) & 1))
+					continue;
+				v = new_value(d, sec, i);
+				if (bsec && map[i] != NO_ROW)
+					bv = base_value(d->amap, d->tmap, bsec, map[i], &ok);
+				if (put_varint(out, zz(v - (ok ? bv : 0))) != 0)
+					goto done;
+			}
+			rc = buf_pad(out);
+			goto done;
 		}
 	}
-	rc = buf_pad(out);
+	rc = put_values(out, sec->id, n, sec->width, section_value, &c);
 done:
 	free(bits);
 	return rc;
@@ -702,19 +830,35 @@ done:
 
 static int put_section(struct buf *out, const struct delta_in *d, const struct store_section *sec)
 {
-	uint64_t n = sec->width ? sec->len / sec->width : 0, i;
+	struct values_ctx c = { d, sec };
 
-	if (rec_open(out, sec->id, MODE_FULL, sec->len) == (size_t)-1)
-		return -1;
-	if (sec->ref == STORE_REF_POOL && sec->width == 4) {
-		for (i = 0; i < n; i++) {
-			uint32_t v = (uint32_t)new_value(d, sec, i);
-			buf_put(out, &v, 4);
-		}
-	} else {
-		buf_put(out, sec->data, (size_t)sec->len);
+	return put_values(out, sec->id, sec->width ? sec->len / sec->width : 0, sec->width,
+			  section_value, &c);
+}
+
+/* Decodes a FULL or FULL_VAR record of n values of width w into dst. */
+static int get_values(const struct rec *r, uint64_t n, uint32_t w, unsigned char *dst)
+{
+	const unsigned char *p = r->p, *end = r->p + r->len;
+	uint64_t i, prev = 0, mask = width_mask(w);
+
+	if (r->mode == MODE_FULL) {
+		if (r->len != n * w)
+			return -1;
+		memcpy(dst, r->p, (size_t)r->len);
+		return 0;
 	}
-	return buf_pad(out);
+	if (r->mode != MODE_FULL_VAR)
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint64_t z, v;
+		if (get_varint(&p, end, &z) != 0)
+			return -1;
+		v = (prev + unzz(z)) & mask;
+		memcpy(dst + i * w, &v, w);
+		prev = v;
+	}
+	return p == end ? 0 : -1;
 }
 
 static void delta_in_free(struct delta_in *d)
@@ -794,9 +938,19 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 			goto oom;
 		for (r = 0; r < n; r++)
 			d.map[k][r] = table_find_id(b, (enum ht_kind)k, ht_id(s, (enum ht_kind)k, r));
-		if (rec_open(out, MAP_ID(k), MODE_MAP, (uint64_t)n * 4) == (size_t)-1 ||
-		    buf_put(out, d.map[k], (size_t)n * 4) != 0 || buf_pad(out) != 0)
-			goto oom;
+		{
+			uint64_t len = 0;
+			for (r = 0; r < n; r++)
+				len += d.map[k][r] == NO_ROW ? 1 : varint_len(zz((uint64_t)d.map[k][r] - r) + 1);
+			if (rec_open(out, MAP_ID(k), MODE_MAP, len) == (size_t)-1)
+				goto oom;
+			for (r = 0; r < n; r++)
+				if (put_varint(out, d.map[k][r] == NO_ROW ? 0 :
+					       zz((uint64_t)d.map[k][r] - r) + 1) != 0)
+					goto oom;
+			if (buf_pad(out) != 0)
+				goto oom;
+		}
 	}
 	d.amap = account_map(b, s->pool, s->pool_len, s->acct_name, s->n_accounts);
 	d.tmap = term_map(b, s->pool, s->pool_len, s->terms, s->n_terms);
@@ -840,12 +994,6 @@ done:
 }
 
 /* ---- loading a delta ------------------------------------------------------- */
-
-struct rec {
-	uint32_t id, mode;
-	uint64_t len;
-	const unsigned char *p;
-};
 
 static int read_whole(const char *path, unsigned char **out, size_t *len, struct store_err *err)
 {
@@ -895,7 +1043,7 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 	size_t nrec = 0, nsec, nb, i, off;
 	uint64_t size = STORE_HEADER_SIZE, at[STORE_MAX_SECTIONS];
 	unsigned char *img = NULL;
-	uint32_t *amap = NULL, *tmap = NULL;
+	uint32_t *amap = NULL, *tmap = NULL, *maps[HT_KIND_COUNT] = { NULL };
 	const char *what = "records";
 	const struct rec *r;
 	int k;
@@ -941,9 +1089,9 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 		if (sec[i].table >= 0)
 			continue;
 		r = find_rec(recs, nrec, sec[i].id);
-		if (!r || r->mode != MODE_FULL || r->len != sec[i].len)
+		if (!r || !sec[i].width ||
+		    get_values(r, sec[i].len / sec[i].width, sec[i].width, img + at[i]) != 0)
 			goto corrupt;
-		memcpy(img + at[i], r->p, (size_t)r->len);
 	}
 	/* The maps of accounts and terms, from the sections just placed. */
 	for (i = 1; i < nsec; i++) {
@@ -967,11 +1115,35 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 		what = "accounts or terms";
 		goto corrupt;
 	}
+	/* The row maps. */
+	what = "row map";
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		const struct rec *m = find_rec(recs, nrec, MAP_ID(k));
+		const unsigned char *p, *end;
+		uint32_t row;
+		if (!m || m->mode != MODE_MAP)
+			goto corrupt;
+		maps[k] = malloc(((size_t)shape.t[k].n + 1) * sizeof *maps[k]);
+		if (!maps[k])
+			goto corrupt;
+		p = m->p;
+		end = m->p + m->len;
+		for (row = 0; row < shape.t[k].n; row++) {
+			uint64_t z, mr;
+			if (get_varint(&p, end, &z) != 0)
+				goto corrupt;
+			mr = z ? (row + unzz(z - 1)) & 0xffffffffu : NO_ROW;
+			if (z && mr >= b->t[k].n)
+				goto corrupt;
+			maps[k][row] = (uint32_t)mr;
+		}
+		if (p != end)
+			goto corrupt;
+	}
 	/* Columns. */
 	for (i = 1; i < nsec; i++) {
-		const struct rec *m;
 		const struct store_section *bs = NULL;
-		uint32_t n, row;
+		uint32_t n, row, w = sec[i].width;
 		size_t j;
 		if (sec[i].table < 0)
 			continue;
@@ -979,61 +1151,54 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 		n = shape.t[k].n;
 		r = find_rec(recs, nrec, sec[i].id);
 		what = "column";
-		if (!r)
+		if (!r || !w)
 			goto corrupt;
-		if (r->mode == MODE_FULL) {
-			if (r->len != sec[i].len)
+		if (r->mode != MODE_SPARSE_VAR) {
+			if (get_values(r, n, w, img + at[i]) != 0)
 				goto corrupt;
-			memcpy(img + at[i], r->p, (size_t)r->len);
 			continue;
 		}
-		m = find_rec(recs, nrec, MAP_ID(k));
 		for (j = 0; j < nb; j++)
-			if (bsec[j].id == sec[i].id && bsec[j].width == sec[i].width)
+			if (bsec[j].id == sec[i].id && bsec[j].width == w)
 				bs = &bsec[j];
-		if (r->mode != MODE_SPARSE || !m || m->len != (uint64_t)n * 4) {
-			what = "row map";
-			goto corrupt;
-		}
 		{
-			size_t words = ((size_t)n + 63) / 64, next = 0, avail;
-			const unsigned char *vals = r->p + words * 8;
-			const uint32_t *map = (const uint32_t *)m->p;
-			uint32_t w = sec[i].width;
+			size_t words = ((size_t)n + 63) / 64;
+			const unsigned char *p = r->p + words * 8, *end = r->p + r->len;
 			unsigned char *dst = img + at[i];
+			uint64_t mask = width_mask(w);
 			if (r->len < words * 8)
 				goto corrupt;
-			avail = (size_t)(r->len - words * 8) / w;
 			for (row = 0; row < n; row++) {
-				uint64_t word, v;
+				uint64_t word, v = 0, z;
+				int ok = 0;
+				uint32_t mr = maps[k][row];
 				memcpy(&word, r->p + (row / 64) * 8, 8);
-				if (word >> (row % 64) & 1) {
-					if (next >= avail)
-						goto corrupt;
-					memcpy(dst + (size_t)row * w, vals + next++ * w, w);
-					continue;
-				}
-				{
-					int ok;
-					uint32_t mr;
-					memcpy(&mr, map + row, 4);
-					if (!bs || mr >= b->t[k].n)
-						goto corrupt;
+				if (bs && mr != NO_ROW)
 					v = base_value(amap, tmap, bs, mr, &ok);
-					if (!ok)
+				if (word >> (row % 64) & 1) {
+					if (get_varint(&p, end, &z) != 0)
 						goto corrupt;
-					memcpy(dst + (size_t)row * w, &v, w);
+					v = ((ok ? v : 0) + unzz(z)) & mask;
+				} else if (!ok) {
+					goto corrupt;
 				}
+				memcpy(dst + (size_t)row * w, &v, w);
 			}
+			if (p != end)
+				goto corrupt;
 		}
 	}
 	free(amap);
 	free(tmap);
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		free(maps[k]);
 	store_image_seal(&shape, img, (size_t)size);
 	return store_load_mem(img, (size_t)size, path, err);
 corrupt:
 	free(amap);
 	free(tmap);
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		free(maps[k]);
 	free(img);
 	fail(err, "%s: this snapshot of the history is damaged (bad %s). Remove it with "
 	     "'hubtop history rm DATE'.", path, what);

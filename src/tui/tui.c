@@ -225,6 +225,8 @@ int tui_run(struct session *s, const struct config *c)
 	getmaxyx(stdscr, t->rows, t->cols);
 	if (s->demo_fallback)
 		tui_message(t, 0, "No snapshot in the cache: showing DEMO data. Fetch the real listing with `hubtop fetch` or press R.");
+	else if (s->history_warning[0])
+		tui_message(t, 1, "%s", s->history_warning);
 
 	while (!t->quit) {
 		/* A new snapshot is taken in only between two panes' keys, never

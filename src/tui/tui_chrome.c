@@ -166,7 +166,11 @@ static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 {
 	struct view *shown = tui_shown(t);
 	char buf[64];
-	int x = 0, narrow = t->cols < 78;
+	int x = 0, full = 0, narrow;
+	/* Every tab must show: short titles when the full ones do not fit. */
+	for (unsigned i = 0; i < HT_PANE_COUNT; i++)
+		full += 3 + (int)(t->views[i].tab >= 10) + draw_width(t->views[i].ops->title);
+	narrow = full > t->cols;
 	draw_clear_line(stdscr, l->tabs_y, 0, DR_TAB);
 	t->n_tabs = 0;
 	for (unsigned i = 0; i < HT_PANE_COUNT; i++) {

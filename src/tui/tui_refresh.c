@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "hubtop/draw.h"
+#include "hubtop/history.h"
 #include "hubtop/hub.h"
+#include "hubtop/store.h"
 #include "hubtop/tui_kernel.h"
 
 struct tui_refresh {
@@ -26,6 +28,8 @@ struct tui_refresh {
 	struct hub_progress p;
 	struct hub_opts o;
 	const struct orgdir *dir;
+	char keep[64];      /* the history's retention, "" the default */
+	char hist[1100];    /* what became of the history add */
 };
 
 static struct tui_refresh tui_rf = { .mu = PTHREAD_MUTEX_INITIALIZER };
@@ -46,6 +50,20 @@ static void *tui_refresh_main(void *arg)
 	struct tui_refresh *rf = arg;
 	char err[1024] = "";
 	int rc = hub_fetch(&rf->o, rf->dir, err, sizeof err);
+	char path[4096];
+	/* Like 'hubtop fetch', the new snapshot joins the history, here on
+	 * the refresh's thread so the explorer stays usable meanwhile. */
+	if (rc == 0 && store_default_path(rf->o.cache_dir, path, sizeof path) == 0) {
+		struct store_err e;
+		struct history_keep k;
+		struct ht_snapshot *s = store_load(path, &e);
+		int hr = -1;
+		if (s && history_parse_keep(rf->keep[0] ? rf->keep : HISTORY_KEEP_DEFAULT, &k, &e) == 0)
+			hr = history_add_keep(rf->o.cache_dir, s, &k, &e);
+		table_free(s);
+		snprintf(rf->hist, sizeof rf->hist, "%s%s", hr == 0 ? "kept in the history" :
+			 "not kept in the history: ", hr == 0 ? "" : e.msg);
+	}
 	pthread_mutex_lock(&rf->mu);
 	rf->rc = rc;
 	snprintf(rf->err, sizeof rf->err, "%s", err);
@@ -74,6 +92,8 @@ void tui_refresh_start(struct tui *t)
 	rf->o.ctx = rf;
 	rf->o.cancel = &rf->cancel;
 	rf->dir = t->s->dir;
+	snprintf(rf->keep, sizeof rf->keep, "%s", t->cfg.history_keep);
+	rf->hist[0] = '\0';
 	rf->cancel = 0;
 	rf->done = 0;
 	rf->rc = 0;
@@ -123,9 +143,10 @@ void tui_refresh_poll(struct tui *t)
 		memcpy(t->s->snapshot_path, keep, sizeof keep);
 		tui_message(t, 1, "Refresh done but the new snapshot cannot be opened: %s", err);
 	} else {
-		tui_message(t, 0, "Refreshed: %llu models, %llu datasets",
+		tui_message(t, 0, "Refreshed: %llu models, %llu datasets%s%s",
 			    (unsigned long long)t->s->snap->t[HT_MODELS].n,
-			    (unsigned long long)t->s->snap->t[HT_DATASETS].n);
+			    (unsigned long long)t->s->snap->t[HT_DATASETS].n, rf->hist[0] ? "; " : "",
+			    rf->hist);
 	}
 	t->gen++;
 }
