@@ -44,7 +44,17 @@ item() { # id downloads all-time created
 	item c/new-name 60 350 2022-01-01
 } >"$TT_TMP/jul.jsonl"
 
-# No history yet: a period is refused with what to do.
+# A fresh machine: the built-in demo's earlier months stand for the history.
+HUBTOP_CACHE_DIR="$TT_TMP/fresh" run 0 "$TT_HUBTOP" report --window since:2026-01-01
+has "$OUT" "Downloads: 2026-01-01..2026-04-01"
+HUBTOP_CACHE_DIR="$TT_TMP/fresh" run 0 "$TT_HUBTOP" export movers --window since:2026-03-01 --limit 2
+has "$OUT" ",2026-03-01,2026-04-01,demo"
+HUBTOP_CACHE_DIR="$TT_TMP/fresh" run 1 "$TT_HUBTOP" report --window 2025-01-01..2025-06-01
+has "$ERR" "on the built-in demo a period ends at its date, 2026-04-01"
+
+# A snapshot in the cache but no history yet: a period is refused with
+# what to do.
+run 0 "$TT_HUBTOP" import "$TT_TMP/jan.jsonl"
 run 1 "$TT_HUBTOP" report --window since:2025-01-01
 has "$ERR" "holds no snapshot, and a period needs two"
 has "$ERR" "hubtop import FILE --as-of DATE"

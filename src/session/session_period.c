@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hubtop/civil.h"
+#include "hubtop/demo.h"
 #include "hubtop/history.h"
 #include "hubtop/session.h"
 
@@ -60,6 +61,54 @@ static int open_end(struct session *s, struct ht_snapshot *snap, const char *dat
 	return 0;
 }
 
+/* The built-in demo with an empty history (a fresh machine): its months
+ * before, derived from it (demo_back), stand for the history, as the
+ * Timeline pane's series does.  The month nearest to the start asked for,
+ * 1 .. DEMO_PERIOD_MONTHS back. */
+#define DEMO_PERIOD_MONTHS 5u
+
+static unsigned demo_months_back(const struct session *s, int64_t from)
+{
+	unsigned best = 1;
+	int64_t bestd = INT64_MAX;
+	for (unsigned m = 1; m <= DEMO_PERIOD_MONTHS; m++) {
+		int64_t d = demo_month_back(s->snap->meta.as_of, m) - from;
+		d = d < 0 ? -d : d;
+		if (d < bestd) {
+			bestd = d;
+			best = m;
+		}
+	}
+	return best;
+}
+
+static int demo_period(struct session *s, const struct filter *f, const char *asked, char *err, size_t errlen)
+{
+	struct ht_snapshot *start;
+	char end_day[16];
+	if (f->period_to > 0) {
+		day_of(s->snap->meta.as_of, end_day, sizeof end_day);
+		if (f->period_to - s->snap->meta.as_of > 86400 * 16 || s->snap->meta.as_of - f->period_to > 86400 * 16) {
+			snprintf(err, errlen, "--window %s: on the built-in demo a period ends at its date, %s: "
+				 "use --window since:DATE (or make a history: hubtop demo --history 6)",
+				 asked, end_day);
+			return -1;
+		}
+	}
+	if (!(start = demo_back(s->snap, demo_months_back(s, f->period_from), DEMO_DEFAULT_SEED))) {
+		snprintf(err, errlen, "out of memory while deriving the demo's earlier months");
+		return -1;
+	}
+	if (engine_set_period(s->eng, start, err, errlen) != 0) {
+		table_free(start);
+		return -1;
+	}
+	s->period_start = start;
+	s->period_from = f->period_from;
+	s->period_to = f->period_to;
+	return 0;
+}
+
 static int set_window(struct session *s, const struct filter *f, int reopen, char *err, size_t errlen)
 {
 	struct store_err se;
@@ -76,6 +125,11 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 	if (!(h = history_open(s->cache_dir, &se))) {
 		snprintf(err, errlen, "out of memory while reading the history");
 		return -1;
+	}
+	if (history_count(h) < 1 && s->demo_fallback && s->snap->meta.as_of > 0) {
+		history_free(h);
+		clear_period(s);
+		return demo_period(s, f, asked, err, errlen);
 	}
 	if (history_count(h) < 1) {
 		snprintf(err, errlen, "--window %s: the history in %s holds no snapshot, and a period needs "
@@ -188,6 +242,14 @@ size_t session_windows(struct session *s, struct filter *out, size_t max)
 	out[n++].window = WIN_ALL;
 	if (!s->snap || s->snap->meta.as_of <= 0 || !(h = history_open(s->cache_dir, &se)))
 		return n;
+	if (!history_count(h) && s->demo_fallback) {
+		/* A fresh machine: the built-in demo's months before it. */
+		for (unsigned m = 1; m <= DEMO_PERIOD_MONTHS && n < max; m++) {
+			filter_init(&out[n]);
+			out[n].window = WIN_PERIOD;
+			out[n++].period_from = demo_month_back(s->snap->meta.as_of, m);
+		}
+	}
 	/* The latest earlier snapshot first: the shortest period. */
 	for (size_t j = history_count(h); j-- > 0 && n < max;) {
 		const struct history_entry *he = history_at(h, j);
