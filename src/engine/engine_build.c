@@ -676,6 +676,7 @@ static void kdata_free(struct kdata *kd)
 		eng_ord_free(&kd->o[w]);
 	free(kd->pdl);
 	free(kd->pflags);
+	free(kd->pmatch);
 	free(kd->year);
 	for (int c = 0; c < TERM_COLS; c++)
 		free(kd->term_code[c]);
