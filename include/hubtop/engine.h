@@ -247,10 +247,13 @@ struct eng_period {
  * says why and what to do, when either snapshot is partial (only the top
  * N: the items below it would look new or gone), when they come from
  * different endpoints (a hub and a mirror, demo and real data), or when
- * the start does not come before the end.  Cost: a hash lookup per item
- * of the end and a pass over the start (about 0.2 s on 2M models); the
- * period's orders are then made on first use, as the all-time ones.
- * Results made before keep their old figures.  0 ok, -1 refused or out of
+ * the start does not come before the end.  Cost: a hash of every id of
+ * both snapshots and a lookup per item of the end, batched so the cache
+ * misses overlap (CPU time: about 0.15 s on 500k models, 0.6 s on 2M),
+ * 13 bytes a row; the period's order and its narrow columns are then
+ * made on the first period answer, as the all-time ones are.  Apply
+ * again after a change: a result of the period made before keeps its
+ * figures, but its rows follow the new order.  0 ok, -1 refused or out of
  * memory (the previous period is then cleared). */
 int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *err, size_t errlen);
 /* What the last engine_set_period found; set == 0 without a period. */

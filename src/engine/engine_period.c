@@ -192,11 +192,22 @@ static int id_match_build(struct id_match *m, const struct ht_snapshot *s, enum 
 	if (!m->slot)
 		return -1;
 	memset(m->slot, 0, cap * sizeof *m->slot);
-	for (uint32_t r = 0; r < t->n; r++) {
-		uint64_t h = id_hash(s->pool + t->id[r]), i = h & m->mask;
-		while (m->slot[i])
-			i = (i + 1) & m->mask;
-		m->slot[i] = (h & 0xffffffff00000000ull) | ((uint64_t)r + 1);
+	for (uint32_t r0 = 0; r0 < t->n; r0 += 64) {
+		/* A batch's slots are fetched while its ids are hashed. */
+		uint64_t h[64];
+		uint32_t nb = t->n - r0 < 64 ? t->n - r0 : 64;
+		for (uint32_t j = r0 + 64; j < r0 + 128 && j < t->n; j++)
+			__builtin_prefetch(s->pool + t->id[j]);
+		for (uint32_t j = 0; j < nb; j++) {
+			h[j] = id_hash(s->pool + t->id[r0 + j]);
+			__builtin_prefetch(&m->slot[h[j] & m->mask], 1);
+		}
+		for (uint32_t j = 0; j < nb; j++) {
+			uint64_t i = h[j] & m->mask;
+			while (m->slot[i])
+				i = (i + 1) & m->mask;
+			m->slot[i] = (h[j] & 0xffffffff00000000ull) | ((uint64_t)r0 + j + 1);
+		}
 	}
 	return 0;
 }
