@@ -6,6 +6,8 @@ HUBTOP=${1:?usage: capture-panes.sh path/to/hubtop}
 T=$(mktemp -d)
 S=hubtop-capture-$$
 trap 'tmux -L $S kill-server 2>/dev/null; rm -rf "$T"' EXIT
+# A history of demo snapshots, so that the Movers pane has a period.
+env HUBTOP_CACHE_DIR="$T/cache" "$HUBTOP" demo --history 6 >/dev/null
 tmux -L $S -f /dev/null new-session -d -x 100 -y 30 \
 	"env LANG=C.UTF-8 TERM=screen-256color HUBTOP_CACHE_DIR=$T/cache XDG_CONFIG_HOME=$T/cfg $HUBTOP"
 # wait_for TEXT: polls the screen (at most 10 s).
@@ -34,3 +36,4 @@ tmux -L $S send-keys 7; shot "Timeline (7)" "snapshots 20"
 tmux -L $S send-keys 1 Enter; shot "Model detail (Enter)" "Hub URL"
 tmux -L $S send-keys Escape c; shot "Country picker (c)" "chosen"
 tmux -L $S send-keys Escape '?'; shot "Help (?)" "^Keys "
+tmux -L $S send-keys Escape 8 w w; shot "Movers (8), since the previous snapshot (w w)" "Downloads (20[0-9-]*\.\."

@@ -191,21 +191,36 @@ static inline int bf_org_named(const struct attrib *a, const struct filter *f, u
 
 /* ---- brute force ---------------------------------------------------------- */
 
+/* The period window's downloads and whether each is known, by row of the
+ * end snapshot: computed apart by the test that sets a period. */
+static const uint64_t *bf_pdl[HT_KIND_COUNT];
+static const uint8_t *bf_pknown[HT_KIND_COUNT];
+
 /* 1 when row has a download count in the window. */
 static inline int bf_known(const struct ht_snapshot *s, enum ht_kind k, int window, uint32_t row)
 {
+	if (window == WIN_PERIOD)
+		return bf_pknown[k] && bf_pknown[k][row];
 	if (window == WIN_ALL)
 		return !((s->meta.no_alltime >> k) & 1) && !(s->t[k].flags[row] & HT_F_DLA_UNKNOWN);
 	return !(s->t[k].flags[row] & HT_F_DL_UNKNOWN);
 }
 
 /* The window order's key: unknown counts after every known one. */
-static inline uint64_t bf_key(const struct ht_snapshot *s, enum ht_kind k, int window, uint32_t row)
+/* A row's downloads in the window as stored (0 when unknown). */
+static inline uint64_t bf_dl(const struct ht_snapshot *s, enum ht_kind k, int window, uint32_t row)
 {
 	const struct ht_table *t = &s->t[k];
+	if (window == WIN_PERIOD)
+		return bf_pdl[k] ? bf_pdl[k][row] : 0;
+	return window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+}
+
+static inline uint64_t bf_key(const struct ht_snapshot *s, enum ht_kind k, int window, uint32_t row)
+{
 	if (!bf_known(s, k, window, row))
 		return 0;
-	return (window == WIN_ALL ? t->downloads_all[row] : t->downloads[row]) + 1;
+	return bf_dl(s, k, window, row) + 1;
 }
 
 /* A figure that is NAN exactly when it cannot be computed, else near b. */
@@ -217,7 +232,7 @@ static inline int bf_match(const struct ht_snapshot *s, const struct attrib *a, 
 {
 	const struct ht_table *t = &s->t[k];
 	uint32_t ac = a->item_acct[k][f->by][row];
-	uint64_t dl = f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+	uint64_t dl = bf_dl(s, k, f->window, row);
 	if (filter_any_country(f) && !filter_has_country(f, a->acct_country[ac]))
 		return 0;
 	if (f->groups && !(f->groups & (1u << a->acct_group[ac])))
@@ -335,7 +350,7 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 			continue;
 		rows[n++] = row;
 		ac = a->item_acct[k][f->by][row];
-		dl = f->window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+		dl = bf_dl(s, k, f->window, row);
 		y = bf_year(t->created[row]);
 		assert_true(bf_known(s, k, f->window, row) || dl == 0);
 		nk += bf_known(s, k, f->window, row);
@@ -396,7 +411,7 @@ static inline void bf_check_result(struct engine *e, const struct ht_snapshot *s
 		uint64_t *dls = malloc(((size_t)n + 1) * sizeof *dls);
 		int na = !n || !nk || !S;
 		for (uint32_t i = 0; i < n; i++) {
-			dls[i] = f->window == WIN_ALL ? t->downloads_all[rows[i]] : t->downloads[rows[i]];
+			dls[i] = bf_dl(s, k, f->window, rows[i]);
 			assert_true(bf_known(s, k, f->window, rows[i]) == (i < nk));
 		}
 		uint32_t n_all = n;
@@ -524,7 +539,7 @@ static inline void bf_check_rank(struct engine *e, const struct ht_snapshot *s, 
 		default: key = t->library[row]; break;
 		}
 		agg[key].count++;
-		agg[key].downloads += r->filter.window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+		agg[key].downloads += bf_dl(s, r->kind, r->filter.window, row);
 		agg[key].likes += t->likes[row];
 		agg[key].trending += t->trending[row];
 		if (t->created[row] > 0 && t->created[row] < agg[key].created)

@@ -155,7 +155,7 @@ if command -v tmux >/dev/null 2>&1; then
 		while [ $i -lt 100 ]; do shot; grep -q -- "$1" "$T/screen" && { ok; return 0; }; sleep 0.1; i=$((i + 1)); done
 		bad "the screen never showed '$1'"; sed 's/^/  | /' "$T/screen"; return 1
 	}
-	wait_for "7 Timeline"
+	wait_for "7Tim 8Mov"   # 80 columns: every tab, by its short title
 	wait_for "30-day shares by org type, 3 snapshots 2026-02-01..2026-04-01"
 	wait_for "^2026-03-01 "
 	wait_for "^2026-04-01 \* "

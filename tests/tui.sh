@@ -51,11 +51,16 @@ tt_keys 6
 tt_wait "Lorenz curve"
 tt_wait "Top 200"
 tt_wait_re "Gini +0\.[0-9]{3}"
-# Tab goes on to the Timeline pane (7), the last, then back to Models.
+# Tab goes on to the Timeline pane (7), the Movers pane (8), the last,
+# then back to Models.
 tt_keys Tab
 tt_wait_re "^30-day shares by org type, 1 snapshot "
 tt_keys Tab
+tt_wait_re "^Name +Was +Now +Move"
+tt_keys Tab
 tt_wait_re "^ +# Id"
+tt_keys BTab
+tt_wait_re "^Name +Was +Now +Move"
 tt_keys BTab
 tt_wait "shares by org type"
 tt_keys BTab
@@ -84,8 +89,8 @@ tt_keys Enter
 tt_wait_re "^4 +Organisations pane \(organisations or accounts\) +:orgs"
 tt_keys Enter
 tt_wait_re "^Account +Name +Ctry +Org type"
-tt_keys 8
-tt_wait "No action on '8' (? lists the keys)"
+tt_keys 9
+tt_wait "No action on '9' (? lists the keys)"
 tt_keys 1
 tt_wait_re "^ +# Id"
 echo "ok help"

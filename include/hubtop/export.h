@@ -25,6 +25,10 @@ struct export_req {
 	int desc;
 	size_t limit;           /* 0 = every row */
 	enum export_format format;
+	/* 1: the movers of the engine's period (engine_movers) by pane:
+	 * PANE_MODELS or PANE_DATASETS (items), PANE_ORGS, PANE_COUNTRIES;
+	 * the sort is theirs (growth).  Without a period, -1 with EINVAL. */
+	int movers;
 };
 
 int export_format_find(const char *key);  /* "csv", "tsv", "jsonl"; -1 if unknown */

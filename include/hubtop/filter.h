@@ -6,7 +6,8 @@
  *   --country CN,US  --group eu,us  --org-type industry,academia
  *   --author Qwen,meta-llama  --task text-generation  --library transformers
  *   --license apache-2.0  --search llama  --created 2024..2025
- *   --min-downloads 10  --gated yes|no|any  --window 30d|all
+ *   --min-downloads 10  --gated yes|no|any
+ *   --window 30d|all|since:YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD
  *   --by uploader|lineage  --of all|attributed
  *   --org Google,openai  --group-by organisation|account
  * An empty value clears that key.  Bad values are refused with a message
@@ -25,7 +26,10 @@
 #define FILTER_TERM_MAX 128
 #define FILTER_SEARCH_MAX 128
 
-enum filter_window { WIN_30D = 0, WIN_ALL = 1 };
+/* WIN_PERIOD: the downloads between two snapshots of the history
+ * (period_from .. period_to below; the engine is given the start snapshot
+ * by engine_set_period). */
+enum filter_window { WIN_30D = 0, WIN_ALL = 1, WIN_PERIOD = 2 };
 /* What the organisations ranking lists: organisations (every account the
  * directory links, see attrib.h) or single accounts. */
 enum filter_level { LEVEL_ACCOUNT = 0, LEVEL_ORG = 1 };
@@ -56,6 +60,10 @@ struct filter {
 	 * counts for belongs to one of them.  0 = any. */
 	unsigned n_orgs;
 	char orgs[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
+	/* WIN_PERIOD: the dates asked for (unix seconds, UTC midnight):
+	 * "since:FROM" has period_to 0 (the latest snapshot), "FROM..TO"
+	 * both.  The snapshots used are the history's nearest ones. */
+	int64_t period_from, period_to;
 };
 
 /* The keys filter_set understands, NULL-terminated, in display order. */

@@ -21,7 +21,8 @@
 	X(orgs,     "orgs") \
 	X(trends,   "trends") \
 	X(conc,     "concentration") \
-	X(timeline, "timeline")
+	X(timeline, "timeline") \
+	X(movers,   "movers")
 
 /* A(alias, key) */
 #define HT_PANE_ALIASES(A) \

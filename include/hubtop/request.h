@@ -57,11 +57,11 @@
 	X(FILTER_LICENSE,  "filter-license",  "l",            "Filter by licence") \
 	X(FILTER_MINDL,    "filter-min-downloads", "m",       "Minimum downloads") \
 	X(FILTER_DATES,    "filter-created",  "d",            "Creation date range (e.g. 2024..2025)") \
-	X(TOGGLE_WINDOW,   "toggle-window",   "w",            "Downloads: last 30 days / all time") \
+	X(TOGGLE_WINDOW,   "toggle-window",   "w",            "Downloads: last 30 days / all time / periods of the history") \
 	X(TOGGLE_ATTRIB,   "toggle-attribution", "a",         "Attribution: uploader / lineage") \
 	X(TOGGLE_LEVEL,    "toggle-level",    "O",            "Orgs, Regions, Trends, report: organisations / single accounts") \
 	X(TOGGLE_OF,       "toggle-of",       "%",            "Shares of all downloads / of attributed downloads (known country, group, type)") \
-	X(TOGGLE_GROUPS,   "toggle-groups",   "g",            "Regions and Trends: countries / groups / types") \
+	X(TOGGLE_GROUPS,   "toggle-groups",   "g",            "Regions and Trends: countries / groups / types; Movers: models / datasets / orgs / countries") \
 	X(UNDO,            "undo",            "u",            "Undo the last filter change") \
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
 	G("Other") \

@@ -31,11 +31,16 @@ struct session {
 	/* The cache's history index could not be read whole (history.h): what
 	 * is wrong, said once by the front end; "" when it is fine or absent. */
 	char history_warning[1100];
-	/* --snapshot DATE: the day of the history that is open; "" otherwise. */
+	/* --snapshot DATE, or the end of a period A..B: the day of the
+	 * history that is open; "" otherwise. */
 	char history_date[11];
 	/* The snapshots of the calendar trends, made on first use
 	 * (timeline.h); NULL until then. */
 	void *series;
+	/* The period window's start snapshot (session_set_window), which the
+	 * engine borrows; NULL without a period. */
+	struct ht_snapshot *period_start;
+	int64_t period_from, period_to; /* the dates it was resolved for */
 };
 
 /* 0 on success; -1 with a user-facing message in err. */
@@ -44,6 +49,32 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
  * engine.  On failure the session is unchanged. */
 int session_reload(struct session *s, char *err, size_t errlen);
 void session_close(struct session *s);
+
+/* Makes f's window ready (session_period.c).  For WIN_PERIOD: the start is
+ * the history's snapshot nearest to period_from (if that is the end or
+ * later, the latest one before the end); the end is the open snapshot,
+ * or with period_to the history's snapshot nearest to it, which then
+ * replaces the open one (attribution and engine rebuilt).  The engine is
+ * then given the start (engine_set_period: partial snapshots and other
+ * endpoints are refused there).  Other windows leave the period as it is
+ * (the explorer's Movers pane keeps showing it).  0, or -1
+ * with a message that says what is missing and what to do; on failure
+ * the period is dropped.  Cost: reading the history's index, loading one
+ * snapshot (two for A..B) and engine_set_period. */
+int session_set_window(struct session *s, const struct filter *f, char *err, size_t errlen);
+/* As session_set_window, but never replaces the open snapshot: a period
+ * A..B whose end is not the open snapshot is refused (the explorer, whose
+ * views hold the open engine's answers). */
+int session_set_window_here(struct session *s, const struct filter *f, char *err, size_t errlen);
+/* 1 when the engine's period is the one f asks for (or f is no period):
+ * nothing to resolve.  A refresh (session_reload) makes a new engine,
+ * without a period. */
+int session_period_ready(const struct session *s, const struct filter *f);
+void session_clear_period(struct session *s);
+/* The windows the explorer's window key cycles through, into out[0..max):
+ * 30d, all, then since each earlier complete snapshot of the history,
+ * the latest first.  Returns how many. */
+size_t session_windows(struct session *s, struct filter *out, size_t max);
 
 /* The embedded demo snapshot, loaded (a private copy). */
 struct ht_snapshot *session_embedded_demo(char *err, size_t errlen);

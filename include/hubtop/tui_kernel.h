@@ -60,6 +60,10 @@ void tui_paint(struct tui *t);
  * kernel's for its context. */
 enum view_next tui_request(struct tui *t, enum request r);
 void tui_sort(struct tui *t, struct view *v, int sort);
+/* tui_window.c: the window after f's in the window key's cycle, into f
+ * (a period's start resolved); -1 with the message line set when it
+ * cannot be had. */
+int tui_next_window(struct tui *t, struct filter *f);
 
 /* tui_refresh.c */
 void tui_refresh_start(struct tui *t);

@@ -166,6 +166,17 @@ static int check_terms(const char *cmd, const struct filter *f, const struct ses
 	return EXIT_USAGE;
 }
 
+/* A period window (--window since:DATE or A..B): its two snapshots from
+ * the history, given to the engine.  Returns 0, or 1 (reported). */
+static int open_window(const struct filter *f, struct session *s)
+{
+	char err[2048];
+	if (f->window != WIN_PERIOD || session_set_window(s, f, err, sizeof err) == 0)
+		return 0;
+	cli_err_run("%s", err);
+	return 1;
+}
+
 /* ---- help ------------------------------------------------------------------- */
 
 static const char filter_help[] =
@@ -188,6 +199,8 @@ static const char filter_help[] =
 	"  --min-downloads N      at least N downloads in the window\n"
 	"  --gated yes|no|any\n"
 	"  --window 30d|all       30-day (default) or all-time downloads\n"
+	"  --window since:DATE    downloads between two snapshots of the history\n"
+	"  --window A..B          (YYYY-MM-DD; the nearest snapshots are used)\n"
 	"  --by uploader|lineage  count a derivative for its uploader (default) or\n"
 	"                         for the developer of its root base model\n"
 	"  --group-by organisation|account\n"
@@ -637,7 +650,7 @@ static int cmd_report(struct args *a, const struct globals *g)
 	}
 	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
-	if ((rc = check_terms("report", &f, &s)) != 0) {
+	if ((rc = check_terms("report", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {
 		session_close(&s);
 		return rc;
 	}
@@ -666,7 +679,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	const char *out = "-", *v, *pane = NULL;
 	char err[1200];
 	long rows;
-	int rc, sort_given = 0, format_given = -1;
+	int rc, sort_given = 0, format_given = -1, per = -1;
 
 	filter_init(&f);
 	memset(&q, 0, sizeof q);
@@ -680,11 +693,18 @@ static int cmd_export(struct args *a, const struct globals *g)
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			printf("Usage: hubtop export PANE [FILTERS] [--sort KEY[:asc|:desc]] [--limit N]\n"
 			       "                     [--items models|datasets] [--format csv|tsv|jsonl]\n"
-			       "                     [-o FILE]\n\n"
+			       "                     [-o FILE]\n"
+			       "       hubtop export movers --window since:DATE|A..B [FILTERS]\n"
+			       "                     [--items models|datasets]\n"
+			       "                     [--per models|datasets|orgs|countries] [--limit N] ...\n\n"
 			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
 			print_panes(stdout);
 			printf(",\n  or timeline (shares by country, group and organisation type at each\n"
-			       "  snapshot of the history, see 'hubtop history').\nSort keys: downloads likes trending created count name (default\n"
+			       "  snapshot of the history, see 'hubtop history').\n"
+			       "movers: between the period's two snapshots, per item (of --items), per\n"
+			       "organisation or per country: the 30-day downloads and the rank at each\n"
+			       "snapshot, their change, the downloads over the period, new entrants;\n"
+			       "by growth, largest first.\nSort keys: downloads likes trending created count name (default\n"
 			       "downloads, descending; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
@@ -750,6 +770,19 @@ static int cmd_export(struct args *a, const struct globals *g)
 				cli_err_usage("export", "--items is models or datasets, not '%s'", v);
 				return EXIT_USAGE;
 			}
+		} else if (cli_opt_is(arg, "--per")) {
+			static const char *const pers[] = { "models", "datasets", "orgs", "countries" };
+			static const enum eng_pane per_pane[] = { PANE_MODELS, PANE_DATASETS, PANE_ORGS,
+								  PANE_COUNTRIES };
+			if (!(v = cli_opt_value(a, "--per")))
+				return EXIT_USAGE;
+			for (per = 3; per >= 0 && strcmp(v, pers[per]); per--)
+				;
+			if (per < 0) {
+				cli_err_usage("export", "--per is models, datasets, orgs or countries, not '%s'", v);
+				return EXIT_USAGE;
+			}
+			per = (int)per_pane[per];
 		} else if (arg[0] == '-' && arg[1]) {
 			cli_err_usage("export", "unknown option '%s'", arg);
 			return EXIT_USAGE;
@@ -768,7 +801,24 @@ static int cmd_export(struct args *a, const struct globals *g)
 	}
 	if (!strcmp(pane, "timeline"))
 		return cli_export_timeline(g, &f, q.items, format_given, out);
-	rc = engine_pane_find(pane);
+	if (!strcmp(pane, "movers")) {
+		/* Who moved between the period's two snapshots. */
+		if (f.window != WIN_PERIOD) {
+			cli_err_usage("export", "movers compare two snapshots of the history: give the period "
+				  "with --window since:YYYY-MM-DD or --window YYYY-MM-DD..YYYY-MM-DD "
+				  "('hubtop history' lists the snapshots)");
+			return EXIT_USAGE;
+		}
+		q.movers = 1;
+		rc = per >= 0 ? per : q.items == HT_DATASETS ? PANE_DATASETS : PANE_MODELS;
+		if (rc == PANE_DATASETS)
+			q.items = HT_DATASETS;
+	} else if (per >= 0) {
+		cli_err_usage("export", "--per is for 'hubtop export movers' only");
+		return EXIT_USAGE;
+	} else {
+		rc = engine_pane_find(pane);
+	}
 	if (rc < 0) {
 		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
 		print_panes(stderr);
@@ -778,7 +828,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	q.pane = (enum eng_pane)rc;
 	if (q.pane == PANE_DATASETS)
 		q.items = HT_DATASETS;
-	else if (q.pane == PANE_MODELS)
+	else if (q.pane == PANE_MODELS && !q.movers)
 		q.items = HT_MODELS;
 	if (!sort_given && q.pane == PANE_YEARS) {
 		q.sort = SORT_NAME;
@@ -786,7 +836,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	}
 	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
-	if ((rc = check_terms("export", &f, &s)) != 0) {
+	if ((rc = check_terms("export", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {
 		session_close(&s);
 		return rc;
 	}
@@ -1109,6 +1159,24 @@ static int cmd_tui(struct args *a, const struct globals *g)
 	if ((rc = check_terms(NULL, &given, &s)) != 0) {
 		session_close(&s);
 		return rc;
+	}
+	if (c.filter.window == WIN_PERIOD) {
+		/* A period of the configuration file that the history no longer
+		 * holds must not keep the explorer from starting. */
+		int given_here = c.filter.window != file.window || c.filter.period_from != file.period_from ||
+				 c.filter.period_to != file.period_to;
+		char err[2048];
+		if (session_set_window(&s, &c.filter, err, sizeof err) != 0) {
+			if (given_here) {
+				cli_err_run("%s", err);
+				session_close(&s);
+				return 1;
+			}
+			safetext_fprintf(stderr, "hubtop: warning: the configuration's window: %s; "
+					 "opening on the last 30 days\n", err);
+			c.filter.window = WIN_30D;
+			c.filter.period_from = c.filter.period_to = 0;
+		}
 	}
 	rc = tui_run(&s, &c);
 	session_close(&s);

@@ -481,7 +481,9 @@ static void finish_conc(const struct engine *e, struct eng_result *r, const stru
 	if (!m)
 		r->na_reason = "no item matches";
 	else if (!mk)
-		r->na_reason = r->filter.window == WIN_ALL && ((e->s->meta.no_alltime >> r->kind) & 1)
+		r->na_reason = r->filter.window == WIN_PERIOD && win_none(e, r->kind, WIN_PERIOD)
+				       ? "no period set: its start snapshot is missing"
+				       : r->filter.window == WIN_ALL && win_none(e, r->kind, WIN_ALL)
 				       ? "the snapshot has no all-time download counts"
 				       : "no matching item has a download count";
 	else if (!r->downloads)
@@ -871,7 +873,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	t = &e->s->t[kind];
 	n = kd->n;
 	mode = filter_view(f);
-	win = f->window == WIN_ALL;
+	win = filter_win(f);
 	o = &kd->o[win];
 	if (eng_ord_base(e, kind, win, mode))
 		goto fail;
@@ -1029,10 +1031,7 @@ void engine_result_free(struct eng_result *r)
 
 int engine_item_counted(const struct engine *e, const struct eng_result *r, uint32_t row)
 {
-	const struct ht_table *t = &e->s->t[r->kind];
-	if (r->filter.window == WIN_ALL)
-		return !((e->s->meta.no_alltime >> r->kind) & 1) && !(t->flags[row] & HT_F_DLA_UNKNOWN);
-	return !(t->flags[row] & HT_F_DL_UNKNOWN);
+	return win_known(e, r->kind, filter_win(&r->filter), row);
 }
 
 int engine_has_alltime(const struct engine *e, enum ht_kind kind)
@@ -1042,8 +1041,8 @@ int engine_has_alltime(const struct engine *e, enum ht_kind kind)
 
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row)
 {
-	const struct ht_table *t = &e->s->t[r->kind];
-	return r->filter.window == WIN_ALL ? t->downloads_all[row] : t->downloads[row];
+	const uint64_t *dl = win_downloads(e, r->kind, filter_win(&r->filter));
+	return dl ? dl[row] : 0;
 }
 
 uint32_t engine_item_account(const struct engine *e, const struct eng_result *r, uint32_t row)

@@ -64,6 +64,8 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 	uint32_t *gp = table_big_alloc(((size_t)n + 1) * sizeof *gp);
 	uint64_t *g0 = table_big_alloc(((size_t)n + 1) * sizeof *g0);
 	uint64_t *g1 = table_big_alloc(((size_t)n + 1) * sizeof *g1);
+	uint64_t *g2 = table_big_alloc(((size_t)n + 1) * sizeof *g2);
+	const uint64_t *pdl = e->k[kind].pdl;
 	uint32_t *gl = table_big_alloc(((size_t)n + 1) * sizeof *gl);
 	uint64_t *gc = table_big_alloc(((size_t)n + 1) * sizeof *gc);
 	struct acct_tot *at = calloc((size_t)na + 1, sizeof *at);
@@ -71,10 +73,11 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 	kd->gperm[m] = gp;
 	kd->gdownloads[m][0] = g0;
 	kd->gdownloads[m][1] = g1;
+	kd->gdownloads[m][2] = g2;
 	kd->glikes[m] = gl;
 	kd->gcreated[m] = gc;
 	kd->atot[m] = at;
-	if (!off || !pos || !gp || !g0 || !g1 || !gl || !gc || !at) {
+	if (!off || !pos || !gp || !g0 || !g1 || !g2 || !gl || !gc || !at) {
 		free(pos);
 		return -1;
 	}
@@ -99,6 +102,7 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 		gp[j] = i;
 		g0[j] = t->downloads[i];
 		g1[j] = t->downloads_all[i];
+		g2[j] = pdl ? pdl[i] : 0;
 		gl[j] = t->likes[i];
 		gc[j] = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 	}
@@ -109,6 +113,7 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 		for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
 			at[ac].downloads[0] += g0[j];
 			at[ac].downloads[1] += g1[j];
+			at[ac].downloads[2] += g2[j];
 			at[ac].likes += gl[j];
 			at[ac].created = gc[j] < at[ac].created ? gc[j] : at[ac].created;
 		}
@@ -203,6 +208,7 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 			uint32_t ac = acct[i] < a->n_accounts ? acct[i] : 0;
 			uint32_t cl = (uint32_t)kd->year[i] * e->n_cls + kd->acct_cls[m][ac];
 			uint64_t d30 = t->downloads[i], dall = t->downloads_all[i];
+			uint64_t dp = kd->pdl ? kd->pdl[i] : 0;
 			int64_t cr = t->created[i];
 			uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 			struct cell_tot *b = &ct[cl];
@@ -214,6 +220,8 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 			b->downloads[1] += dall;
 			b->under[0] += d30 < ENG_UNDER;
 			b->under[1] += dall < ENG_UNDER;
+			b->downloads[2] += dp;
+			b->under[2] += dp < ENG_UNDER;
 		}
 		kd->ncused[m] = 0;
 		for (uint32_t c = 0; c < e->n_cells; c++)
@@ -233,6 +241,7 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		kd->gperm[m] = kd->gperm[m - 1];
 		kd->gdownloads[m][0] = kd->gdownloads[m - 1][0];
 		kd->gdownloads[m][1] = kd->gdownloads[m - 1][1];
+		kd->gdownloads[m][2] = kd->gdownloads[m - 1][2];
 		kd->glikes[m] = kd->glikes[m - 1];
 		kd->gcreated[m] = kd->gcreated[m - 1];
 		kd->atot[m] = kd->atot[m - 1];
@@ -244,11 +253,12 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		free(kd->gperm[m]);
 		free(kd->gdownloads[m][0]);
 		free(kd->gdownloads[m][1]);
+		free(kd->gdownloads[m][2]);
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
 		free(kd->atot[m]);
 		kd->goff[m] = kd->gperm[m] = kd->glikes[m] = NULL;
-		kd->gdownloads[m][0] = kd->gdownloads[m][1] = kd->gcreated[m] = NULL;
+		kd->gdownloads[m][0] = kd->gdownloads[m][1] = kd->gdownloads[m][2] = kd->gcreated[m] = NULL;
 		kd->atot[m] = NULL;
 		return -1;
 	}
@@ -292,7 +302,8 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 	if (!o->perm) {
 		uint32_t *perm = table_big_alloc(((size_t)n + 1) * sizeof *perm);
 		uint32_t *rank = table_big_alloc(((size_t)n + 1) * sizeof *rank);
-		if (!perm || !rank || eng_build_perm(e->s, kind, SORT_COUNT, perm)) {
+		if (!perm || !rank ||
+		    (win == WIN_PERIOD ? eng_period_perm(e, kind, perm) : eng_build_perm(e->s, kind, SORT_COUNT, perm))) {
 			free(perm);
 			free(rank);
 			return -1;
@@ -305,13 +316,13 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 		o->perm = perm;
 		o->rank = rank;
 	}
-	if (!o->dl_own && !(o->dl_own = gather64(t->downloads_all, o->perm, n)))
+	if (!o->dl_own && !(o->dl_own = gather64(win_downloads(e, kind, win), o->perm, n)))
 		return -1;
 	o->dl = o->dl_own;
 	if (!o->likes_own && !(o->likes_own = gather32(t->likes, o->perm, n)))
 		return -1;
 	o->likes = o->likes_own;
-	if (!o->flags_own && !(o->flags_own = gather8(t->flags, o->perm, n)))
+	if (!o->flags_own && !(o->flags_own = gather8(win_flags(e, kind, win), o->perm, n)))
 		return -1;
 	o->flags = o->flags_own;
 	if (!o->cell[m] && !(o->cell[m] = gather16(kd->o[0].cell[m], o->perm, n)))
@@ -326,7 +337,7 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 			return -1;
 		o->acct[b] = o->acct_own[b];
 	}
-	ord_known(o, n, HT_F_DLA_UNKNOWN, (e->s->meta.no_alltime >> kind) & 1);
+	ord_known(o, n, HT_F_DLA_UNKNOWN, win_none(e, kind, win));
 	return ord_uni(o, n);
 }
 
@@ -632,10 +643,9 @@ static int kdata_init(struct engine *e, enum ht_kind kind)
 	return eng_ord_base(e, kind, 0, VIEW_DEF + ATTRIB_UPLOADER);
 }
 
-static void kdata_free(struct kdata *kd)
+void eng_ord_free(struct ord *o)
 {
-	for (int w = 0; w < 2; w++) {
-		struct ord *o = &kd->o[w];
+	{
 		free(o->perm);
 		free(o->rank);
 		free(o->dl_own);
@@ -657,6 +667,16 @@ static void kdata_free(struct kdata *kd)
 		match_set_free(&o->every);
 		free(o->sbits);
 	}
+	memset(o, 0, sizeof *o);
+}
+
+static void kdata_free(struct kdata *kd)
+{
+	for (int w = 0; w < ENG_WINDOWS; w++)
+		eng_ord_free(&kd->o[w]);
+	free(kd->pdl);
+	free(kd->pflags);
+	free(kd->pmatch);
 	free(kd->year);
 	for (int c = 0; c < TERM_COLS; c++)
 		free(kd->term_code[c]);
@@ -672,8 +692,10 @@ static void kdata_free(struct kdata *kd)
 		free(kd->cell_by_created_off[m]);
 		free(kd->aorder[m][0]);
 		free(kd->aorder[m][1]);
+		free(kd->aorder[m][2]);
 		free(kd->apos[m][0]);
 		free(kd->apos[m][1]);
+		free(kd->apos[m][2]);
 		free(kd->acls_off[m]);
 		free(kd->acls_n[m]);
 		free(kd->cls_type[m]);
@@ -689,6 +711,7 @@ static void kdata_free(struct kdata *kd)
 		free(kd->gperm[m]);
 		free(kd->gdownloads[m][0]);
 		free(kd->gdownloads[m][1]);
+		free(kd->gdownloads[m][2]);
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
 	}

@@ -46,16 +46,20 @@ struct cell_acc {
 	uint64_t created; /* earliest creation; UINT64_MAX = none known */
 };
 
-/* Unfiltered totals of one cell (year, class), both windows:
+/* The windows: 30-day, all-time and the period (engine_set_period).
+ * Everything kept per window is indexed by enum filter_window. */
+#define ENG_WINDOWS 3
+
+/* Unfiltered totals of one cell (year, class), every window:
  * filters on country, group and type alone are sums of these. */
 struct cell_tot {
 	uint64_t count, likes, created;
-	uint64_t downloads[2], under[2]; /* by enum filter_window */
+	uint64_t downloads[ENG_WINDOWS], under[ENG_WINDOWS]; /* by enum filter_window */
 };
 
-/* Unfiltered totals of one account, both windows. */
+/* Unfiltered totals of one account, every window. */
 struct acct_tot {
-	uint64_t downloads[2];
+	uint64_t downloads[ENG_WINDOWS];
 	uint64_t count, likes, created;
 };
 
@@ -155,7 +159,15 @@ struct ord {
 
 struct kdata {
 	uint32_t n;
-	struct ord o[2];         /* by enum filter_window */
+	struct ord o[ENG_WINDOWS]; /* by enum filter_window */
+	/* The period window (engine_set_period), by row: downloads (0 when
+	 * unknown) and the table's flags with HT_F_DLA_UNKNOWN meaning the
+	 * period's count is unknown.  NULL: no period set. */
+	uint64_t *pdl;
+	uint8_t *pflags;
+	/* The start's row of the same item (matched by id), UINT32_MAX when
+	 * the start lacks it: the movers read the start's columns through it. */
+	uint32_t *pmatch;
 	uint8_t *year;           /* year bucket per row */
 	uint16_t *term_code[TERM_COLS]; /* term index -> dense code, TERM_NONE if absent */
 	uint32_t term_codes[TERM_COLS]; /* codes in use; > TERM_MAX: the wide column is read */
@@ -173,7 +185,7 @@ struct kdata {
 	 * accounts' unfiltered totals. */
 	uint32_t *goff[ENG_VIEWS];
 	uint32_t *gperm[ENG_VIEWS];
-	uint64_t *gdownloads[ENG_VIEWS][2];  /* window downloads in that order */
+	uint64_t *gdownloads[ENG_VIEWS][ENG_WINDOWS];  /* window downloads in that order */
 	uint32_t *glikes[ENG_VIEWS];  /* likes in that order */
 	uint64_t *gcreated[ENG_VIEWS]; /* creation in that order, UINT64_MAX unknown */
 	/* Per cell, its rows with a known creation time, earliest first: the
@@ -184,13 +196,13 @@ struct kdata {
 	 * how many of them each (type, country+group) class holds: the orgs
 	 * ranking of a country/group/type filter is then the first accounts
 	 * that pass.  Made on first use. */
-	uint32_t *aorder[ENG_VIEWS][2];
+	uint32_t *aorder[ENG_VIEWS][ENG_WINDOWS];
 	uint32_t *acls_n[ENG_VIEWS];
 	/* The positions in aorder grouped by class, ascending within one:
 	 * class c holds apos[acls_off[c] .. acls_off[c + 1]).  A filter that
 	 * passes a few small classes reads their heads, not the whole order. */
 	uint32_t *acls_off[ENG_VIEWS];
-	uint32_t *apos[ENG_VIEWS][2];
+	uint32_t *apos[ENG_VIEWS][ENG_WINDOWS];
 	/* The accounts with most items (at least OWN_MIN_ITEMS, at most
 	 * engine.n_own of them) have classes of their own, after the
 	 * (type, country+group) ones: their matches' sums are then a few
@@ -248,6 +260,9 @@ struct engine {
 	uint32_t *touched;
 	unsigned prep;          /* engine_prepare_step: the next piece */
 	struct kdata k[HT_KIND_COUNT];
+	/* The period's start (borrowed, engine_set_period) and what it found. */
+	const struct ht_snapshot *pstart;
+	struct eng_period period;
 };
 
 /* ---- name order ---------------------------------------------------------- */
@@ -337,6 +352,9 @@ const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win);
 int eng_kd_trending(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m);
 int eng_ord_rec(struct engine *e, enum ht_kind kind, int win);
+int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm);
+const char *eng_acct_display(const struct engine *e, uint32_t ac, int own);
+void eng_ord_free(struct ord *o);
 int eng_sort_accounts(struct engine *e);
 const struct match_set *eng_every_match(struct engine *e, enum ht_kind kind, int win);
 const uint64_t *eng_result_rbits(struct engine *e, const struct eng_result *r);
@@ -484,9 +502,42 @@ static inline uint32_t find_term(const struct ht_snapshot *s, const char *term)
 	return t ? t : UINT32_MAX; /* unknown term: matches nothing */
 }
 
+/* The window of a filter as an index of the per-window arrays. */
+static inline int filter_win(const struct filter *f)
+{
+	return f->window == WIN_ALL || f->window == WIN_PERIOD ? f->window : WIN_30D;
+}
+
 static inline const struct ord *result_ord(const struct engine *e, const struct eng_result *r)
 {
-	return &e->k[r->kind].o[r->filter.window == WIN_ALL];
+	return &e->k[r->kind].o[filter_win(&r->filter)];
+}
+
+/* A window's downloads by row (0 when unknown) and the flags that say
+ * which are unknown: HT_F_DL_UNKNOWN for the 30-day window,
+ * HT_F_DLA_UNKNOWN for the others (the period's own flags). */
+static inline const uint64_t *win_downloads(const struct engine *e, enum ht_kind kind, int win)
+{
+	const struct ht_table *t = &e->s->t[kind];
+	return win == WIN_PERIOD ? e->k[kind].pdl : win == WIN_ALL ? t->downloads_all : t->downloads;
+}
+static inline const uint8_t *win_flags(const struct engine *e, enum ht_kind kind, int win)
+{
+	return win == WIN_PERIOD && e->k[kind].pflags ? e->k[kind].pflags : e->s->t[kind].flags;
+}
+/* 1 when the window has no count at all for that table. */
+static inline int win_none(const struct engine *e, enum ht_kind kind, int win)
+{
+	if (win == WIN_PERIOD)
+		return !e->period.set;
+	return win == WIN_ALL && ((e->s->meta.no_alltime >> kind) & 1);
+}
+/* 1 when the row has a count in the window. */
+static inline int win_known(const struct engine *e, enum ht_kind kind, int win, uint32_t row)
+{
+	if (win_none(e, kind, win))
+		return 0;
+	return !(win_flags(e, kind, win)[row] & (win ? HT_F_DLA_UNKNOWN : HT_F_DL_UNKNOWN));
 }
 
 #endif

@@ -238,7 +238,7 @@ static void row_set(struct eng_row *w, const struct eng_result *r, uint32_t key,
 static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum eng_pane pane, int with_tr)
 {
 	const struct ht_table *t = &e->s->t[r->kind];
-	const uint64_t *dl = r->filter.window == WIN_ALL ? t->downloads_all : t->downloads;
+	const uint64_t *dl = win_downloads(e, r->kind, filter_win(&r->filter));
 	const uint32_t *keys = pane == PANE_ORGS ? eng_view_acct(e, r->kind, filter_view(&r->filter))
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
 	const uint32_t *rows = engine_result_rows(e, r);
@@ -281,7 +281,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 
 /* An account's display name: its organisation's (the canonical entry's),
  * or with own, its own entry's ("Meta (FAIR)" for facebook). */
-static const char *acct_display(const struct engine *e, uint32_t ac, int own)
+const char *eng_acct_display(const struct engine *e, uint32_t ac, int own)
 {
 	const struct attrib *a = e->a;
 	if (own && e->d && a->acct_entry && a->acct_entry[ac] >= 0) {
@@ -326,10 +326,15 @@ static size_t select_top(struct engine *e, uint32_t m, enum eng_sort sort, int d
 	return n;
 }
 
+struct acct_dl_ctx {
+	const struct acct_tot *at;
+	int all; /* the window */
+};
+
 static int cmp_acct_dl(const void *pa, const void *pb, void *pc)
 {
-	const struct acct_tot *at = ((const struct acct_tot **)pc)[0];
-	int all = ((const struct acct_tot **)pc)[1] != NULL;
+	const struct acct_tot *at = ((const struct acct_dl_ctx *)pc)->at;
+	int all = ((const struct acct_dl_ctx *)pc)->all;
 	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
 	uint64_t dx = at[x].downloads[all], dy = at[y].downloads[all];
 	if (dx != dy)
@@ -383,8 +388,8 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 			free(v);
 		}
 		if (!sorted) {
-			const struct acct_tot *ctx[2] = { at, all ? at : NULL };
-			qsort_r(ord, k, sizeof *ord, cmp_acct_dl, (void *)ctx);
+			struct acct_dl_ctx ctx = { at, all };
+			qsort_r(ord, k, sizeof *ord, cmp_acct_dl, &ctx);
 		}
 	}
 	ord[k] = UINT32_MAX; /* end */
@@ -633,7 +638,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	const struct attrib *a = e->a;
 	struct kdata *kd = &e->k[r->kind];
 	int mode = filter_view(&r->filter);
-	int all = r->filter.window == WIN_ALL;
+	int all = filter_win(&r->filter);
 	const struct acct_tot *at;
 	const uint32_t *gr;
 	uint32_t m = 0, na = a->n_accounts < e->key_sums_n ? a->n_accounts : e->key_sums_n;
@@ -710,7 +715,7 @@ static int result_trending(struct engine *e, struct result_priv *p)
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
 	int mode = filter_view(&r->filter);
-	int win = r->filter.window == WIN_ALL;
+	int win = filter_win(&r->filter);
 	const struct ord *o = &kd->o[win];
 	const uint16_t *cell = o->cell[mode];
 	const uint32_t *tr;
@@ -772,7 +777,7 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
 	int mode = filter_view(&r->filter);
-	int all = r->filter.window == WIN_ALL;
+	int all = filter_win(&r->filter);
 	uint32_t base = (uint32_t)OT_COUNT * e->n_cg,
 		 na = e->a->n_accounts < e->key_sums_n ? e->a->n_accounts : e->key_sums_n;
 	const uint32_t *gr, *off, *gt;
@@ -883,7 +888,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			const struct key_acc *k = &e->key_sums[key];
 			struct eng_row *w = &rows[n++];
 			if (pane == PANE_ORGS) {
-				row_set(w, r, key, a->acct_name[key], acct_display(e, key, !nacc), k->count,
+				row_set(w, r, key, a->acct_name[key], eng_acct_display(e, key, !nacc), k->count,
 					k->downloads, k->likes, k->created);
 				w->country = a->acct_country[key];
 				w->group = a->acct_group[key];

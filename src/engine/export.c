@@ -124,7 +124,7 @@ int export_format_for_path(const char *path)
 }
 
 /* One cell of a row: text, unsigned number, or a share. */
-enum cell_kind { C_TEXT, C_UINT, C_SHARE };
+enum cell_kind { C_TEXT, C_UINT, C_SHARE, C_INT };
 struct cell {
 	const char *name;
 	enum cell_kind kind;
@@ -161,6 +161,11 @@ static void add_share(struct sink *k, const char *name, double d)
 {
 	k->c[k->n++] = (struct cell){ name, C_SHARE, NULL, 0, d };
 }
+/* A signed number (movers: rank change, growth); NAN-like null when unknown. */
+static void add_int(struct sink *k, const char *name, int64_t v, int known)
+{
+	k->c[k->n++] = known ? (struct cell){ name, C_INT, NULL, (uint64_t)v, 0 } : (struct cell){ name, C_SHARE, NULL, 0, NAN };
+}
 static void add_time(struct sink *k, const char *name, int64_t t)
 {
 	char *buf = k->text[k->n];
@@ -184,10 +189,13 @@ static int emit(struct sink *k, int header)
 		for (size_t i = 0; i < k->n; i++) {
 			const struct cell *c = &k->c[i];
 			char *clean;
-			if (c->kind == C_UINT) {
+			if (c->kind == C_UINT || c->kind == C_INT) {
 				/* As an integer: cJSON prints doubles as 9e+15. */
 				char num[24];
-				snprintf(num, sizeof num, "%llu", (unsigned long long)c->u);
+				if (c->kind == C_INT)
+					snprintf(num, sizeof num, "%lld", (long long)(int64_t)c->u);
+				else
+					snprintf(num, sizeof num, "%llu", (unsigned long long)c->u);
 				if (!cJSON_AddRawToObject(o, c->name, num)) {
 					cJSON_Delete(o);
 					return -1;
@@ -241,6 +249,8 @@ static int emit(struct sink *k, int header)
 			rc = fputs(c->name, fp) == EOF ? -1 : 0;
 		else if (c->kind == C_UINT)
 			rc = fprintf(fp, "%llu", (unsigned long long)c->u) < 0 ? -1 : 0;
+		else if (c->kind == C_INT)
+			rc = fprintf(fp, "%lld", (long long)(int64_t)c->u) < 0 ? -1 : 0;
 		else if (c->kind == C_SHARE)
 			rc = isnan(c->d) ? 0 : fprintf(fp, "%.6f", c->d) < 0 ? -1 : 0;
 		else
@@ -249,6 +259,54 @@ static int emit(struct sink *k, int header)
 			return -1;
 	}
 	return fputs(fm->eol, fp) == EOF ? -1 : 0;
+}
+
+/* The movers of the period (engine_movers), by growth: docs/export.md. */
+static long write_movers(struct sink *k, struct engine *e, const struct eng_result *r,
+			 const struct export_req *q, const char *data)
+{
+	const struct eng_period *p = engine_period(e);
+	struct eng_mover *mv = NULL;
+	size_t n = engine_movers(e, r, q->pane, &mv);
+	char d1[32], d2[32];
+	if (n == (size_t)-1) {
+		errno = p->set ? ENOMEM : EINVAL;
+		return -1;
+	}
+	civil_iso_date(p->start_as_of, d1, sizeof d1);
+	civil_iso_date(p->end_as_of, d2, sizeof d2);
+	if (q->limit && q->limit < n)
+		n = q->limit;
+	for (size_t i = 0; i <= n; i++) {
+		int header = i == 0;
+		const struct eng_mover *m = header ? NULL : &mv[i - 1];
+		int items = q->pane == PANE_MODELS || q->pane == PANE_DATASETS;
+		k->n = 0;
+		add_uint(k, "rank", i);
+		add_text(k, items ? "id" : "key", header ? "" : m->label);
+		add_text(k, "name", header ? "" : m->name);
+		add_count(k, "rank_start", header ? 0 : m->rank_start, header || m->rank_start);
+		add_count(k, "rank_end", header ? 0 : m->rank_end, header || m->rank_end);
+		add_int(k, "rank_change", header ? 0 : m->rank_change, header || (m->rank_start && m->rank_end));
+		add_count(k, "downloads_30d_start", header ? 0 : m->dl_start, header || m->start_known);
+		add_count(k, "downloads_30d_end", header ? 0 : m->dl_end, header || m->end_known);
+		add_int(k, "growth", header ? 0 : m->growth, header || (m->start_known && m->end_known));
+		add_share(k, "growth_ratio", header || !m->start_known || !m->end_known || !m->dl_start ? NAN
+					     : (double)m->growth / (double)m->dl_start);
+		add_count(k, "downloads_period", header ? 0 : m->period, header || m->period_counted);
+		add_text(k, "new", header ? "" : m->entrant ? "yes" : "no");
+		add_uint(k, "items", header ? 0 : m->count);
+		add_uint(k, "items_at_start", header ? 0 : m->count_start);
+		add_text(k, "start_as_of", d1);
+		add_text(k, "end_as_of", d2);
+		add_text(k, "data", data);
+		if (emit(k, header)) {
+			free(mv);
+			return -1;
+		}
+	}
+	free(mv);
+	return (long)n;
 }
 
 static const char *gated_text(uint8_t flags)
@@ -289,6 +347,9 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 			  header || !(t->flags[row] & HT_F_DL_UNKNOWN));
 		add_count(k, "downloads_all_time", header ? 0 : t->downloads_all[row],
 			  header || (!(t->flags[row] & HT_F_DLA_UNKNOWN) && engine_has_alltime(e, r->kind)));
+		if (r->filter.window == WIN_PERIOD)
+			add_count(k, "downloads_period", header ? 0 : engine_item_downloads(e, r, row),
+				  header || engine_item_counted(e, r, row));
 		add_uint(k, "likes", header ? 0 : t->likes[row]);
 		add_uint(k, "trending", header ? 0 : t->trending[row]);
 		add_time(k, "created", header ? 0 : t->created[row]);
@@ -381,6 +442,8 @@ long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const 
 	k.fmt = q->format;
 	/* Demo figures must never pass for real ones, even out of context. */
 	data = engine_snapshot(e)->meta.demo ? "demo" : "hub";
+	if (q->movers)
+		return write_movers(&k, e, r, q, data);
 	if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
 		return write_items(&k, e, r, q, data);
 	return write_aggregate(&k, e, r, q, data);

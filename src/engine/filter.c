@@ -306,6 +306,54 @@ static int set_created(struct filter *f, const char *v, char *err, size_t errlen
 	return 0;
 }
 
+/* One day of a period, "YYYY-MM-DD" exactly (the nearest snapshot is found
+ * by day): its first second. */
+static int window_day(const char *s, size_t len, int64_t *day)
+{
+	int64_t to;
+	if (len != 10)
+		return -1;
+	return parse_period(s, len, day, &to);
+}
+
+static int set_window(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	static const char valid[] = "30d (downloads of the last 30 days), all (all-time), "
+				    "since:YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (the downloads between "
+				    "two snapshots of the history)";
+	const char *dots = strstr(v, "..");
+	int64_t from = 0, to = 0;
+	if (!*v || !strcasecmp(v, "30d")) {
+		f->window = WIN_30D;
+		f->period_from = f->period_to = 0;
+		return 0;
+	}
+	if (!strcasecmp(v, "all")) {
+		f->window = WIN_ALL;
+		f->period_from = f->period_to = 0;
+		return 0;
+	}
+	if (!strncasecmp(v, "since:", 6)) {
+		if (window_day(v + 6, strlen(v + 6), &from))
+			return bad(err, errlen, "window", v, "since: followed by a date YYYY-MM-DD, "
+				   "such as since:2025-01-01");
+	} else if (dots) {
+		size_t l1 = (size_t)(dots - v);
+		if (window_day(v, l1, &from) || window_day(dots + 2, strlen(dots + 2), &to))
+			return bad(err, errlen, "window", v, "two dates YYYY-MM-DD..YYYY-MM-DD, "
+				   "such as 2025-01-01..2025-07-01");
+		if (to <= from)
+			return bad(err, errlen, "window", v, "a period whose end comes after its start, "
+				   "such as 2025-01-01..2025-07-01");
+	} else {
+		return bad(err, errlen, "window", v, valid);
+	}
+	f->window = WIN_PERIOD;
+	f->period_from = from;
+	f->period_to = to;
+	return 0;
+}
+
 static int set_min_downloads(struct filter *f, const char *v, char *err, size_t errlen)
 {
 	static const char valid[] = "a whole number of downloads such as 10 or 1000";
@@ -380,8 +428,7 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 	if (!strcmp(key, "gated"))
 		return set_gated(f, v, err, errlen);
 	if (!strcmp(key, "window"))
-		return set_choice(&f->window, v, "window", "30d", WIN_30D, "all", WIN_ALL,
-				  "30d (downloads of the last 30 days) or all (all-time)", err, errlen);
+		return set_window(f, v, err, errlen);
 	if (!strcmp(key, "by"))
 		return set_choice(&f->by, v, "by", "uploader", ATTRIB_UPLOADER, "lineage", ATTRIB_LINEAGE,
 				  "uploader or lineage", err, errlen);
@@ -517,7 +564,16 @@ void filter_get(const struct filter *f, const char *key, char *buf, size_t len)
 		if (f->gated >= 0)
 			put(buf, len, &at, f->gated ? "yes" : "no");
 	} else if (!strcmp(key, "window")) {
-		put(buf, len, &at, f->window == WIN_ALL ? "all" : "30d");
+		char d1[16], d2[16];
+		if (f->window != WIN_PERIOD) {
+			put(buf, len, &at, f->window == WIN_ALL ? "all" : "30d");
+		} else if (civil_iso_date(f->period_from, d1, sizeof d1) < 0) {
+			put(buf, len, &at, "30d"); /* no start: not a period */
+		} else if (f->period_to <= 0 || civil_iso_date(f->period_to, d2, sizeof d2) < 0) {
+			snprintf(buf, len, "since:%s", d1);
+		} else {
+			snprintf(buf, len, "%s..%s", d1, d2);
+		}
 	} else if (!strcmp(key, "by")) {
 		put(buf, len, &at, f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
 	} else if (!strcmp(key, "org")) {
@@ -585,7 +641,8 @@ int filter_equal(const struct filter *a, const struct filter *b)
 	    strcmp(a->license, b->license) || strcmp(a->search, b->search) ||
 	    a->created_from != b->created_from || a->created_to != b->created_to ||
 	    a->min_downloads != b->min_downloads || a->gated != b->gated ||
-	    a->level != b->level || a->n_orgs != b->n_orgs)
+	    a->level != b->level || a->n_orgs != b->n_orgs ||
+	    a->period_from != b->period_from || a->period_to != b->period_to)
 		return 0;
 	for (unsigned i = 0; i < a->n_authors && i < FILTER_MAX_AUTHORS; i++)
 		if (strcmp(a->authors[i], b->authors[i]))

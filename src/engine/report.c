@@ -403,6 +403,55 @@ static void text_section(FILE *fp, struct engine *e, const struct eng_result *r,
 	text_year_countries(fp, r);
 }
 
+/* The period's two snapshots and the items that are not in both. */
+static void period_json(cJSON *root, const struct engine *e)
+{
+	const struct eng_period *p = engine_period(e);
+	cJSON *o = cJSON_AddObjectToObject(root, "period");
+	char d[32];
+	if (!o)
+		return;
+	iso_time(p->start_as_of, d, sizeof d);
+	cJSON_AddStringToObject(o, "start_as_of", d);
+	iso_time(p->end_as_of, d, sizeof d);
+	cJSON_AddStringToObject(o, "end_as_of", d);
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		cJSON *x = cJSON_AddObjectToObject(o, k == HT_MODELS ? "models" : "datasets");
+		if (!x)
+			return;
+		cJSON_AddNumberToObject(x, "counted", (double)p->counted[k]);
+		cJSON_AddNumberToObject(x, "new", (double)p->fresh[k]);
+		cJSON_AddNumberToObject(x, "absent_at_start", (double)p->unmatched[k]);
+		cJSON_AddNumberToObject(x, "unknown", (double)p->unknown[k]);
+		cJSON_AddNumberToObject(x, "fewer_at_end", (double)p->negative[k]);
+		cJSON_AddNumberToObject(x, "gone", (double)p->gone[k]);
+		cJSON_AddNumberToObject(x, "gone_downloads_at_start", (double)p->gone_downloads[k]);
+	}
+}
+
+static void period_text(FILE *fp, const struct engine *e)
+{
+	const struct eng_period *p = engine_period(e);
+	char d1[32], d2[32];
+	iso_time(p->start_as_of, d1, sizeof d1);
+	iso_time(p->end_as_of, d2, sizeof d2);
+	fprintf(fp, "Period: all-time downloads at the snapshot of %.10s minus those at the snapshot of %.10s\n",
+		d2[0] ? d2 : "unknown", d1[0] ? d1 : "unknown");
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		const char *what = k == HT_MODELS ? "models" : "datasets";
+		fprintf(fp, "  %s: %llu new (counted from 0); %llu gone since the start (deleted or renamed), "
+			"their %llu downloads at the start left out", what,
+			(unsigned long long)p->fresh[k], (unsigned long long)p->gone[k],
+			(unsigned long long)p->gone_downloads[k]);
+		if (p->negative[k] || p->unmatched[k] || p->unknown[k])
+			fprintf(fp, "; unknown: %llu with fewer all-time downloads at the end, %llu absent "
+				"at the start though older (renamed?), %llu without a count",
+				(unsigned long long)p->negative[k], (unsigned long long)p->unmatched[k],
+				(unsigned long long)p->unknown[k]);
+		fputc('\n', fp);
+	}
+}
+
 static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 			    enum report_format fmt)
 {
@@ -458,7 +507,13 @@ static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 		cJSON_AddBoolToObject(snap, "as_of_inferred", m->as_of_inferred);
 		cJSON_AddBoolToObject(snap, "has_all_time_counts", !m->no_alltime);
 		cJSON_AddStringToObject(root, "filter", args);
-		cJSON_AddStringToObject(root, "window", f->window == WIN_ALL ? "all" : "30d");
+		{
+			char w[64];
+			filter_get(f, "window", w, sizeof w);
+			cJSON_AddStringToObject(root, "window", w);
+			if (f->window == WIN_PERIOD && engine_period(e)->set)
+				period_json(root, e);
+		}
 		cJSON_AddStringToObject(root, "by", f->by == ATTRIB_LINEAGE ? "lineage" : "uploader");
 		cJSON_AddStringToObject(root, "group_by", f->level == LEVEL_ACCOUNT ? "account" : "organisation");
 		cJSON_AddStringToObject(root, "of", f->of == OF_ATTRIBUTED ? "attributed" : "all");
@@ -483,10 +538,13 @@ static int report_write_raw(FILE *fp, struct engine *e, const struct filter *f,
 				m->as_of_inferred ? " (inferred: the latest date in the data)" : "");
 		else
 			fprintf(fp, "Data as of: unknown\n");
+		char wl[64];
 		fprintf(fp, "Filter: %s\nDownloads: %s; attribution by %s\n", args[0] ? args : "(none)",
-			f->window == WIN_ALL ? "all-time" : "last 30 days",
+			engine_window_label(e, f, wl, sizeof wl),
 			f->by == ATTRIB_LINEAGE ? "lineage (derivatives count for their base model's developer)"
 						: "uploader");
+		if (f->window == WIN_PERIOD && engine_period(e)->set)
+			period_text(fp, e);
 		text_section(fp, e, rm, "Models", wm);
 		text_section(fp, e, rd, "Datasets", wd);
 		if (ferror(fp))

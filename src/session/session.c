@@ -236,6 +236,7 @@ int session_reload(struct session *s, char *err, size_t errlen)
 
 void session_close(struct session *s)
 {
+	session_clear_period(s);
 	timeline_cache_free(s);
 	engine_free(s->eng);
 	attrib_free(s->attr);

@@ -249,7 +249,8 @@ static void tui_export(struct tui *t, struct view *v)
 	/* The local day: the name is for the user, not a timestamp. */
 	localtime_r(&now, &tm);
 	strftime(day, sizeof day, "%Y%m%d", &tm);
-	snprintf(c.path, sizeof c.path, "./hubtop-%s-%s.csv", engine_pane_key(c.q.pane), day);
+	snprintf(c.path, sizeof c.path, "./hubtop-%s%s-%s.csv", c.q.movers ? "movers-" : "",
+		 engine_pane_key(c.q.pane), day);
 	prompt_open(t, "Export to (.csv .tsv .jsonl): ", c.path, sizeof c.path, NULL, tui_export_named, &c,
 		    sizeof c);
 }
@@ -376,9 +377,14 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 	case REQ_FILTER_DATES: tui_filter_prompt(t, "created", "Created (2024..2025, 2024-03-01.., ..2023): "); break;
 	case REQ_TOGGLE_WINDOW:
 		f = t->filter;
-		f.window = f.window == WIN_ALL ? WIN_30D : WIN_ALL;
+		if (tui_next_window(t, &f))
+			break;
 		tui_set_filter(t, &f);
-		if (f.window == WIN_ALL && !engine_has_alltime(t->s->eng, HT_MODELS))
+		if (f.window == WIN_PERIOD) {
+			char wl[64];
+			tui_message(t, 0, "Downloads: between the snapshots of %s (%s: next window)",
+				    engine_window_label(t->s->eng, &f, wl, sizeof wl), request_key_hint(REQ_TOGGLE_WINDOW));
+		} else if (f.window == WIN_ALL && !engine_has_alltime(t->s->eng, HT_MODELS))
 			tui_message(t, 0, "Downloads: all time: n/a, the snapshot has no all-time counts "
 				    "(%s: back to 30 days)", request_key_hint(REQ_TOGGLE_WINDOW));
 		else
@@ -417,6 +423,8 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 	case REQ_CLEAR:
 		filter_init(&f);
 		f.window = t->filter.window;
+		f.period_from = t->filter.period_from;
+		f.period_to = t->filter.period_to;
 		f.by = t->filter.by;
 		f.level = t->filter.level;
 		tui_set_filter(t, &f);

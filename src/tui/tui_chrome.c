@@ -60,8 +60,15 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 	tui_put(0, &x, t->cols, k == HT_MODELS ? "Models " : "Datasets ", DR_FIGLABEL);
 	snprintf(line, sizeof line, "%s", draw_thousands(r->count, b1, sizeof b1));
 	tui_put(0, &x, t->cols, line, DR_FIGURES);
-	tui_put(0, &x, t->cols, t->filter.window == WIN_ALL ? "  Downloads (all time) " : "  Downloads (30d) ",
-		DR_FIGLABEL);
+	if (t->filter.window == WIN_PERIOD) {
+		/* Which two snapshots: the period's own dates. */
+		char wl[64];
+		snprintf(line, sizeof line, "  Downloads (%s) ", engine_window_label(t->s->eng, &t->filter, wl, sizeof wl));
+		tui_put(0, &x, t->cols, line, DR_FIGLABEL);
+	} else {
+		tui_put(0, &x, t->cols, t->filter.window == WIN_ALL ? "  Downloads (all time) " : "  Downloads (30d) ",
+			DR_FIGLABEL);
+	}
 	/* Unknown is n/a, never 0: no item with a count, no figure. */
 	tui_put(0, &x, t->cols, r->count && !r->counted ? "n/a" : draw_human(r->downloads, b1, sizeof b1),
 		DR_FIGURES);
@@ -159,7 +166,11 @@ static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 {
 	struct view *shown = tui_shown(t);
 	char buf[64];
-	int x = 0, narrow = t->cols < 78;
+	int x = 0, full = 0, narrow;
+	/* Every tab must show: short titles when the full ones do not fit. */
+	for (unsigned i = 0; i < HT_PANE_COUNT; i++)
+		full += 3 + (int)(t->views[i].tab >= 10) + draw_width(t->views[i].ops->title);
+	narrow = full > t->cols;
 	draw_clear_line(stdscr, l->tabs_y, 0, DR_TAB);
 	t->n_tabs = 0;
 	for (unsigned i = 0; i < HT_PANE_COUNT; i++) {
@@ -176,7 +187,7 @@ static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 		t->n_tabs++;
 	}
 	snprintf(buf, sizeof buf, "%s%s %s %s%s ", narrow ? "" : " ",
-		 t->filter.window == WIN_ALL ? "all-time" : "30d",
+		 t->filter.window == WIN_ALL ? "all-time" : t->filter.window == WIN_PERIOD ? "period" : "30d",
 		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader",
 		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs",
 		 t->filter.of == OF_ATTRIBUTED ? " %attributed" : "");

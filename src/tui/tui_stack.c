@@ -12,6 +12,12 @@
 struct eng_result *tui_result(struct tui *t, enum ht_kind k)
 {
 	if (!t->res[k] || t->res_gen[k] != t->gen) {
+		char err[1024];
+		/* A period (a window, an undo, a refresh) needs its start
+		 * snapshot in the engine; said once per failure. */
+		if (!session_period_ready(t->s, &t->filter) &&
+		    session_set_window_here(t->s, &t->filter, err, sizeof err) != 0)
+			tui_message(t, 1, "%s", err);
 		engine_result_free(t->res[k]);
 		tui_trace("apply", (int)k);
 		t->res[k] = engine_apply(t->s->eng, &t->filter, k);
