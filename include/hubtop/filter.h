@@ -9,6 +9,8 @@
  *   --min-downloads 10  --gated yes|no|any  --window 30d|all
  *   --by uploader|lineage  --of all|attributed
  *   --org Google,openai  --group-by organisation|account
+ *   --relation original,finetune,adapter,quantized,merge
+ *   --language zh,en,unknown,multilingual  --size 7B..70B (parameters; ..1B, 10B..)
  * An empty value clears that key.  Bad values are refused with a message
  * listing the valid ones: by filter_set for the fixed vocabularies, by
  * filter_check_terms for task, library and licence, whose valid values are
@@ -24,6 +26,8 @@
 #define FILTER_NAME_MAX 97      /* Hub account names are at most 96 bytes */
 #define FILTER_TERM_MAX 128
 #define FILTER_SEARCH_MAX 128
+#define FILTER_MAX_LANGS 16
+#define FILTER_LANG_MAX 16      /* ISO 639 code with a region: "zh-Hans" */
 
 enum filter_window { WIN_30D = 0, WIN_ALL = 1 };
 /* What the organisations ranking lists: organisations (every account the
@@ -56,6 +60,16 @@ struct filter {
 	 * counts for belongs to one of them.  0 = any. */
 	unsigned n_orgs;
 	char orgs[FILTER_MAX_AUTHORS][FILTER_NAME_MAX];
+	/* The dimensions of dims.h.  relations: bitmask of 1u << enum
+	 * dims_rel, 0 = any.  langs: codes as the tags write them (lower
+	 * case), "unknown" (no language) or "multilingual" (several); an item
+	 * matches when it names one of them; 0 = any.  size: total
+	 * parameters in [size_from, size_to), 0 = open end; an item of
+	 * unknown size never matches a size range. */
+	uint32_t relations;
+	unsigned n_langs;
+	char langs[FILTER_MAX_LANGS][FILTER_LANG_MAX];
+	uint64_t size_from, size_to;
 };
 
 /* The keys filter_set understands, NULL-terminated, in display order. */

@@ -2,6 +2,7 @@
  * concentration figures and the shares by cell (docs/architecture.md,
  * "The engine's hot path"), and the per-item answers on a result. */
 #include "engine_priv.h"
+#include "hubtop/dims.h"
 
 /* Marks the accounts named by the filter (case-insensitive, as the Hub).
  * The first author filter sorts the accounts by name (once, ~30 ms for
@@ -130,6 +131,11 @@ struct scan {
 	int wide_term[TERM_COLS], wide_created;
 	uint32_t term_id[TERM_COLS];
 	int64_t from, to;
+	/* relation, language, size (dims.h): by row */
+	int use_dims;
+	struct engine *e;
+	const struct filter *f;
+	enum ht_kind kind;
 };
 
 static uint64_t mask_eq16(const uint16_t *p, uint16_t v)
@@ -227,6 +233,8 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 				ok &= (int)((c->acct_bits[c->aacct[r] >> 6] >> (c->aacct[r] & 63)) & 1);
 			if (c->wide)
 				ok &= wide_matches(c, o->perm ? o->perm[r] : r);
+			if (c->use_dims && ok)
+				ok &= dims_row_matches(c->e, c->f, c->kind, o->perm ? o->perm[r] : r);
 			keep |= (uint64_t)ok << b;
 		}
 		return keep;
@@ -254,6 +262,15 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 			unsigned b = (unsigned)__builtin_ctzll(bits);
 			uint32_t r = base + b;
 			keep |= (uint64_t)wide_matches(c, o->perm ? o->perm[r] : r) << b;
+		}
+		m = keep;
+	}
+	if (c->use_dims && m) {
+		uint64_t keep = 0;
+		for (uint64_t bits = m; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			uint32_t r = base + b;
+			keep |= (uint64_t)dims_row_matches(c->e, c->f, c->kind, o->perm ? o->perm[r] : r) << b;
 		}
 		m = keep;
 	}
@@ -949,6 +966,14 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	}
 	c.use_gated = f->gated >= 0;
 	c.gated = f->gated > 0;
+	if (dims_filter_active(f)) {
+		if (dims_prepare(e, kind))
+			goto fail;
+		c.use_dims = 1;
+		c.e = e;
+		c.f = &r->filter;
+		c.kind = kind;
+	}
 	if (f->min_downloads) {
 		/* Ranks are by window downloads: the rest cannot match. */
 		uint32_t lo = 0, hi = n;
@@ -965,7 +990,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		goto fail;
 
 	p->cell_only = !c.wide && !c.use_auth && !c.use_term[0] && !c.use_term[1] && !c.use_term[2] && !c.use_created &&
-		       !c.use_gated && !f->min_downloads && !c.sel;
+		       !c.use_gated && !f->min_downloads && !c.sel && !c.use_dims;
 	for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
 		static const struct cell_acc empty = { 0, 0, 0, UINT64_MAX };
 		e->cube[kd->cused[mode][j]] = e->cube[e->n_cells + kd->cused[mode][j]] = empty;

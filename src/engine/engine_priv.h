@@ -248,7 +248,10 @@ struct engine {
 	uint32_t *touched;
 	unsigned prep;          /* engine_prepare_step: the next piece */
 	struct kdata k[HT_KIND_COUNT];
+	struct dims_data *dims; /* dims.c: relation, depth, language by row; made on first use */
 };
+
+void eng_dims_free(struct engine *e);
 
 /* ---- name order ---------------------------------------------------------- */
 
