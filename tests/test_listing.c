@@ -46,6 +46,9 @@ static void test_sizes_and_languages(void **state)
 	assert_int_equal(t->list_count[0], 2);
 	assert_string_equal(ht_term(s, s->lists[t->list_first[0]]), "language:en");
 	assert_string_equal(ht_term(s, s->lists[t->list_first[0] + 1]), "language:zh");
+	/* No "tags" member, or null: relation and languages unknown. */
+	assert_false(t->flags[0] & HT_F_NO_TAGS);
+	assert_true(t->flags[1] & HT_F_NO_TAGS);
 	assert_int_equal(t->list_count[4], 1);
 	assert_string_equal(ht_term(s, s->lists[t->list_first[4]]), "language:fr");
 	table_free(s);

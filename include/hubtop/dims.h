@@ -9,7 +9,8 @@
  * relations, merge > quantized > adapter > finetune (a plain base_model:X
  * counts as finetune).  Depth: 0 for an original, else 1 + the deepest of
  * its bases in the snapshot (a base outside it counts 0); a cycle of links
- * is cut where the walk meets it again.  Datasets are originals.
+ * is cut where the walk meets it again.  Datasets are originals.  An item
+ * the listing gave no tags (HT_F_NO_TAGS) is of unknown relation, depth 0.
  *
  * Language: the item's language:xx tags.  Bucket "unknown" for none,
  * "multilingual" for several (or the tag language:multilingual), else the
@@ -28,7 +29,9 @@
 #include <stdint.h>
 #include "hubtop/engine.h"
 
-enum dims_rel { DREL_ORIGINAL = 0, DREL_FINETUNE, DREL_ADAPTER, DREL_QUANTIZED, DREL_MERGE, DREL_COUNT };
+/* DREL_UNKNOWN: the listing gave the item no tags (HT_F_NO_TAGS). */
+enum dims_rel { DREL_ORIGINAL = 0, DREL_FINETUNE, DREL_ADAPTER, DREL_QUANTIZED, DREL_MERGE, DREL_UNKNOWN,
+		DREL_COUNT };
 enum dims_size {
 	DSIZE_100M = 0, /* < 100M */
 	DSIZE_1B,       /* 100M - 1B */

@@ -44,6 +44,10 @@ enum ht_rel {
 /* The listing gave no parameter count (neither safetensors nor gguf): the
  * params column holds 0, which is unknown, not a size. */
 #define HT_F_PARAMS_UNKNOWN 0x40u
+/* The listing gave no tags at all (no "tags" member, or null): the
+ * relation to a base model and the languages are unknown, not "none".
+ * Format version 3 on; older files never set it. */
+#define HT_F_NO_TAGS 0x80u
 
 /* What the hub client learned about an account (organisation check). */
 enum ht_acct_kind { HT_ACCT_UNCHECKED = 0, HT_ACCT_USER = 1, HT_ACCT_ORG = 2 };

@@ -31,7 +31,7 @@ struct dims_data {
 };
 
 static const char *const rel_keys[DREL_COUNT] = {
-	"original", "finetune", "adapter", "quantized", "merge"
+	"original", "finetune", "adapter", "quantized", "merge", "unknown"
 };
 static const char *const size_keys[DSIZE_COUNT] = {
 	"<100M", "100M-1B", "1B-10B", "10B-100B", ">100B", "unknown"
@@ -278,7 +278,7 @@ int dims_prepare(struct engine *e, enum ht_kind kind)
 			if (r > rel)
 				rel = r;
 		}
-		dk->rel[i] = (uint8_t)rel;
+		dk->rel[i] = (uint8_t)(t->flags[i] & HT_F_NO_TAGS ? DREL_UNKNOWN : rel);
 		for (uint32_t l = t->list_first[i]; l < t->list_first[i] + t->list_count[i]; l++) {
 			uint32_t term = s->lists[l];
 			if (term == d->multi_term && term) {

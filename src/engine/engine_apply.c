@@ -354,7 +354,7 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 	uint32_t *restrict wcnt = ms->wcnt;
 	const uint32_t lim = c->lim;
 	const int tests = c->use_term[0] || c->use_term[1] || c->use_term[2] || c->use_created ||
-			  c->use_gated || c->use_auth || c->wide;
+			  c->use_gated || c->use_auth || c->wide || c->use_dims;
 	uint64_t m = 0;
 	size_t lw = words_of(lim);
 	uint32_t lo = 0, hi = lim;

@@ -243,7 +243,7 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 	if (!cJSON_IsObject(obj))
 		return -1;
 	/* Unknown until the item gives a number. */
-	it->flags = HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN | HT_F_PARAMS_UNKNOWN;
+	it->flags = HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN | HT_F_PARAMS_UNKNOWN | HT_F_NO_TAGS;
 	cJSON_ArrayForEach(v, obj) {
 		if (!v->string)
 			continue;
@@ -297,6 +297,8 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 				it->flags |= HT_F_DISABLED;
 			break;
 		case F_TAGS:
+			if (type_of(v) == cJSON_Array)
+				it->flags &= (uint8_t)~HT_F_NO_TAGS;
 			take_tag_list(v, it, warnings);
 			break;
 		case F_SAFETENSORS:
