@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "hubtop/engine.h"
 
 /* DREL_UNKNOWN: the listing gave the item no tags (HT_F_NO_TAGS). */
@@ -123,5 +124,17 @@ size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, st
 /* The matches of r that name base (an id) directly, in rank order, into a
  * malloc'd array (*out).  Returns how many, (size_t)-1 out of memory. */
 size_t dims_derivatives(struct engine *e, const struct eng_result *r, const char *base, uint32_t **out);
+
+/* The report's parts for these dimensions (report_dims.c), for one table:
+ * JSON members by_relation, relation_by_year, depth, by_language,
+ * by_size, size_by_year, bases and base_orgs added to section (a cJSON
+ * object); the text, a few blocks.  A dimension the snapshot does not know
+ * for any match (no tags, no sizes) says so instead of showing zeros.
+ * 0 ok, -1 out of memory. */
+struct cJSON;
+int dims_report_json(struct cJSON *section, struct engine *e, const struct eng_result *r);
+int dims_report_text(FILE *fp, struct engine *e, const struct eng_result *r);
+/* How many bases the report lists. */
+#define DIMS_REPORT_BASES 20
 
 #endif
