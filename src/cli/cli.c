@@ -192,7 +192,13 @@ static const char filter_help[] =
 	"                         together) or single accounts\n"
 	"  --of all|attributed    shares by country, group or type: of all downloads\n"
 	"                         (default) or of those whose country (group, type)\n"
-	"                         is known\n";
+	"                         is known\n"
+	"  --relation R,...       relation to a base model: original finetune adapter\n"
+	"                         quantized merge unknown (no tags in the listing)\n"
+	"  --language L,...       ISO 639 codes (zh, en, ...) or names (Chinese),\n"
+	"                         unknown (no language tag), multilingual (several)\n"
+	"  --size RANGE           total parameters: ..1B, 7B..70B, 100M.. (k M B T;\n"
+	"                         an unknown size matches no range)\n";
 
 static const char global_help[] =
 	"Global options:\n"
@@ -596,6 +602,9 @@ static void print_panes(FILE *fp)
 	int p;
 	for (p = 0; p < PANE_COUNT; p++)
 		fprintf(fp, "%s%s", p ? ", " : "", engine_pane_key((enum eng_pane)p));
+	/* and the tables of the relation, language and size dimensions */
+	for (p = 1; export_dim_key(p); p++)
+		fprintf(fp, ", %s", export_dim_key(p));
 }
 
 static int cmd_export(struct args *a, const struct globals *g)
@@ -603,6 +612,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	struct filter f;
 	struct session s;
 	struct export_req q;
+	enum export_dim dim = EXPORT_DIM_NONE;
 	struct eng_result *r;
 	const char *out = "-", *v, *pane = NULL;
 	char err[1200];
@@ -706,6 +716,13 @@ static int cmd_export(struct args *a, const struct globals *g)
 		return EXIT_USAGE;
 	}
 	rc = engine_pane_find(pane);
+	if (rc < 0 && export_dim_find(pane) > 0) {
+		/* Relations, sizes and bases are the models'; languages follow --items. */
+		dim = (enum export_dim)export_dim_find(pane);
+		rc = q.items == HT_DATASETS && dim == EXPORT_DIM_LANGUAGES ? PANE_DATASETS : PANE_MODELS;
+		if (dim != EXPORT_DIM_LANGUAGES)
+			q.items = HT_MODELS;
+	}
 	if (rc < 0) {
 		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
 		print_panes(stderr);
@@ -713,9 +730,9 @@ static int cmd_export(struct args *a, const struct globals *g)
 		return EXIT_USAGE;
 	}
 	q.pane = (enum eng_pane)rc;
-	if (q.pane == PANE_DATASETS)
+	if (dim == EXPORT_DIM_NONE && q.pane == PANE_DATASETS)
 		q.items = HT_DATASETS;
-	else if (q.pane == PANE_MODELS)
+	else if (dim == EXPORT_DIM_NONE && q.pane == PANE_MODELS)
 		q.items = HT_MODELS;
 	if (!sort_given && q.pane == PANE_YEARS) {
 		q.sort = SORT_NAME;
@@ -733,7 +750,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 		session_close(&s);
 		return 1;
 	}
-	rows = export_to_path(out, s.eng, r, &q, err, sizeof err);
+	rows = export_dim_to_path(out, s.eng, r, dim, &q, err, sizeof err);
 	engine_result_free(r);
 	session_close(&s);
 	if (rows < 0) {

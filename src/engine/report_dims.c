@@ -235,8 +235,9 @@ int dims_report_text(FILE *fp, struct engine *e, const struct eng_result *r)
 		}
 	}
 	if (d->n_lang_used == 1 && d->lang_order[0] == DLANG_UNKNOWN) {
-		fprintf(fp, "\n  By language: unknown for all %llu %s (no language: tags)\n", (unsigned long long)cnt,
-			models ? "models" : "datasets");
+		fprintf(fp, "\n  By language: unknown for all %llu %s (%s)\n", (unsigned long long)cnt,
+			models ? "models" : "datasets", d->rel[DREL_UNKNOWN].count == cnt ? "the listing gave no tags" :
+			"no language: tags");
 	} else {
 		enum { SHOWN = 12 };
 		int unknown_shown = 0;
