@@ -103,6 +103,42 @@ tt_keys u
 tt_wait_gone "--org-type"
 tt_keys x
 tt_wait "no filter"
+# The relation, language and size pickers (dims.h): their entries with
+# shares, a choice becomes the paste-able options.
+tt_keys b
+tt_wait "Relations to a base model: 0 of 6"
+tt_type "quantized"
+tt_keys Space Enter
+tt_wait "--relation quantized"
+tt_keys i
+tt_wait "Languages: 0 of"
+tt_wait_re "zh +Chinese"
+tt_type "zh"
+tt_keys Space Enter
+tt_wait "--language zh"
+tt_keys s
+tt_wait "Sizes: 0 of 5"
+tt_type "1B-10B"
+tt_keys Space Enter
+tt_wait "--size 1B..10B"
+tt_keys x
+tt_wait "no filter"
+# Trends by relation, size and language: 'g' cycles on past the groups.
+tt_keys 5
+tt_wait "Shares of downloads by organisation type"
+tt_keys g g g g
+tt_wait "Shares of downloads by relation to a base model"
+tt_wait_re "original .* finetune .* adapter .* quantized .* merge"
+tt_keys g
+tt_wait "Shares of downloads by size"
+tt_wait_re "<100M .* 100M-1B .* 1B-10B"
+tt_keys g
+tt_wait "Shares of downloads by language"
+tt_wait_re "unknown .* en .* zh"
+tt_keys g g g g
+tt_wait "Shares of downloads by organisation type"
+tt_keys 1
+tt_wait_re "^ +# Id"
 echo "ok pickers"
 
 # ---- Text filter (live) and search (jump).

@@ -61,6 +61,8 @@ void dims_fmt_exact(uint64_t n, char *buf, size_t len);
 /* Readies the per-row dimensions of kind (done on first use otherwise).
  * 0 ok, -1 out of memory. */
 int dims_prepare(struct engine *e, enum ht_kind kind);
+/* 1 when dims_prepare has made them (engine_prepare_step makes them too). */
+int dims_ready(const struct engine *e, enum ht_kind kind);
 /* Per row of kind: enum dims_rel, depth (capped at 255), and the language
  * bucket in the snapshot's numbering (dims_lang_*).  NULL when memory ran out. */
 const uint8_t *dims_relations(struct engine *e, enum ht_kind kind);
@@ -76,6 +78,31 @@ uint32_t dims_item_lang(struct engine *e, enum ht_kind kind, uint32_t row);
  * kind.  1 when f sets none of them.  O(the row's languages). */
 int dims_filter_active(const struct filter *f);
 int dims_row_matches(struct engine *e, const struct filter *f, enum ht_kind kind, uint32_t row);
+
+/* The filter pass's form of the same tests (engine_apply): narrow arrays
+ * in the window's rank order (made on first use: the 30-day order is the
+ * rows', the all-time one a copy), tested 64 ranks at a time.  Only the
+ * multilingual items under a --language naming codes read their tags. */
+struct dims_test {
+	const uint8_t *rel;        /* by rank; NULL: no relation test */
+	uint32_t rel_mask;
+	int use_size;
+	const uint64_t *params;    /* by rank, 0 unknown; NULL: no sizes at all */
+	uint64_t from, to;
+	const uint32_t *lang;      /* by rank; NULL: no language test */
+	uint8_t *lang_pass;        /* per bucket: 1 passes, 2 ask the item's tags */
+	const uint32_t *perm;      /* rank -> row; NULL: rank == row */
+	struct engine *e;
+	const struct filter *f;
+	enum ht_kind kind;
+};
+/* 0 ok (t ready, free it with dims_test_free), -1 out of memory. */
+int dims_test_init(struct dims_test *t, struct engine *e, const struct filter *f, enum ht_kind kind, int win,
+		   const uint32_t *perm);
+/* The ranks base .. base + 63 among cand that pass (cnt < 64: only the
+ * first cnt are read). */
+uint64_t dims_test_word(const struct dims_test *t, uint32_t base, unsigned cnt, uint64_t cand);
+void dims_test_free(struct dims_test *t);
 
 /* Shares of a result by each dimension, overall and by year (the year
  * buckets of engine.h).  Counts every match; downloads are those with a

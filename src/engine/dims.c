@@ -17,6 +17,10 @@ struct dims_kind {
 	uint8_t *depth;   /* by row, capped at 255 */
 	uint32_t *lang;   /* language bucket by row */
 	int made;
+	/* The all-time order's copies (the 30-day order is the rows'). */
+	uint8_t *rel_all;
+	uint32_t *lang_all;
+	uint64_t *params_all;
 };
 
 struct dims_data {
@@ -143,6 +147,9 @@ void eng_dims_free(struct engine *e)
 		free(d->k[k].rel);
 		free(d->k[k].depth);
 		free(d->k[k].lang);
+		free(d->k[k].rel_all);
+		free(d->k[k].lang_all);
+		free(d->k[k].params_all);
 	}
 	free(d->lang_term);
 	free(d->term_lang);
@@ -296,6 +303,11 @@ int dims_prepare(struct engine *e, enum ht_kind kind)
 	return 0;
 }
 
+int dims_ready(const struct engine *e, enum ht_kind kind)
+{
+	return e->dims && e->dims->k[kind].made;
+}
+
 const uint8_t *dims_relations(struct engine *e, enum ht_kind kind)
 {
 	return dims_prepare(e, kind) ? NULL : e->dims->k[kind].rel;
@@ -381,6 +393,152 @@ int dims_row_matches(struct engine *e, const struct filter *f, enum ht_kind kind
 			return 0;
 	}
 	return 1;
+}
+
+/* ---- the filter pass ------------------------------------------------------ */
+
+int dims_test_init(struct dims_test *t, struct engine *e, const struct filter *f, enum ht_kind kind, int win,
+		   const uint32_t *perm)
+{
+	const struct ht_table *tb = &e->s->t[kind];
+	struct dims_kind *dk;
+	uint32_t n = tb->n;
+	memset(t, 0, sizeof *t);
+	if (dims_prepare(e, kind))
+		return -1;
+	dk = &e->dims->k[kind];
+	t->perm = win ? perm : NULL;
+	t->e = e;
+	t->f = f;
+	t->kind = kind;
+	if (t->perm && ((f->relations && !dk->rel_all) || (f->n_langs && !dk->lang_all) ||
+			((f->size_from || f->size_to) && tb->params && !dk->params_all))) {
+		if (f->relations && !dk->rel_all) {
+			if (!(dk->rel_all = malloc((size_t)n + 1)))
+				return -1;
+			for (uint32_t i = 0; i < n; i++)
+				dk->rel_all[i] = dk->rel[perm[i]];
+		}
+		if (f->n_langs && !dk->lang_all) {
+			if (!(dk->lang_all = malloc(((size_t)n + 1) * sizeof *dk->lang_all)))
+				return -1;
+			for (uint32_t i = 0; i < n; i++)
+				dk->lang_all[i] = dk->lang[perm[i]];
+		}
+		if ((f->size_from || f->size_to) && tb->params && !dk->params_all) {
+			if (!(dk->params_all = malloc(((size_t)n + 1) * sizeof *dk->params_all)))
+				return -1;
+			for (uint32_t i = 0; i < n; i++)
+				dk->params_all[i] = tb->params[perm[i]];
+		}
+	}
+	if (f->relations) {
+		t->rel = t->perm ? dk->rel_all : dk->rel;
+		t->rel_mask = f->relations;
+	}
+	if (f->size_from || f->size_to) {
+		/* The column holds 0 for an unknown size (the builder's rule). */
+		t->use_size = 1;
+		t->params = !tb->params ? NULL : t->perm ? dk->params_all : tb->params;
+		t->from = f->size_from ? f->size_from : 1;
+		t->to = f->size_to ? f->size_to : UINT64_MAX;
+	}
+	if (f->n_langs) {
+		struct dims_data *d = e->dims;
+		t->lang = t->perm ? dk->lang_all : dk->lang;
+		if (!(t->lang_pass = calloc(d->n_lang, 1)))
+			return -1;
+		for (unsigned i = 0; i < f->n_langs && i < FILTER_MAX_LANGS; i++) {
+			const char *c = f->langs[i];
+			if (!strcmp(c, "unknown")) {
+				t->lang_pass[DLANG_UNKNOWN] = 1;
+			} else if (!strcmp(c, "multilingual")) {
+				t->lang_pass[DLANG_MULTI] = 1;
+			} else {
+				if (!t->lang_pass[DLANG_MULTI])
+					t->lang_pass[DLANG_MULTI] = 2;
+				for (uint32_t b = 2; b < d->n_lang; b++)
+					if (!strcasecmp(ht_term(e->s, d->lang_term[b]) + 9, c))
+						t->lang_pass[b] = 1;
+			}
+		}
+	}
+	return 0;
+}
+
+void dims_test_free(struct dims_test *t)
+{
+	free(t->lang_pass);
+	t->lang_pass = NULL;
+}
+
+/* A multilingual item under codes: does it name one of them? */
+static int ask_tags(const struct dims_test *t, uint32_t r)
+{
+	uint32_t row = t->perm ? t->perm[r] : r;
+	const struct ht_table *tb = &t->e->s->t[t->kind];
+	for (unsigned i = 0; i < t->f->n_langs && i < FILTER_MAX_LANGS; i++)
+		if (has_lang(t->e->s, tb, row, t->f->langs[i]))
+			return 1;
+	return 0;
+}
+
+static int test_rank(const struct dims_test *t, uint32_t r)
+{
+	if (t->rel && !((t->rel_mask >> t->rel[r]) & 1u))
+		return 0;
+	if (t->use_size && (!t->params || t->params[r] < t->from || t->params[r] >= t->to))
+		return 0;
+	if (t->lang) {
+		uint8_t v = t->lang_pass[t->lang[r]];
+		return v == 1 || (v == 2 && ask_tags(t, r));
+	}
+	return 1;
+}
+
+uint64_t dims_test_word(const struct dims_test *t, uint32_t base, unsigned cnt, uint64_t cand)
+{
+	uint64_t m = cand;
+	if (cnt < 64) {
+		/* the last word: one rank at a time, nothing read past the end */
+		uint64_t keep = 0;
+		for (uint64_t bits = m; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			keep |= (uint64_t)test_rank(t, base + b) << b;
+		}
+		return keep;
+	}
+	if (t->rel && m) {
+		const uint8_t *p = t->rel + base;
+		uint64_t g = 0;
+		for (unsigned b = 0; b < 64; b++)
+			g |= (uint64_t)((t->rel_mask >> p[b]) & 1u) << b;
+		m &= g;
+	}
+	if (t->use_size && m) {
+		uint64_t g = 0;
+		if (t->params) {
+			const uint64_t *p = t->params + base;
+			for (unsigned b = 0; b < 64; b++)
+				g |= (uint64_t)(p[b] >= t->from && p[b] < t->to) << b;
+		}
+		m &= g;
+	}
+	if (t->lang && m) {
+		const uint32_t *p = t->lang + base;
+		uint64_t g = 0, ask = 0;
+		for (unsigned b = 0; b < 64; b++) {
+			uint8_t v = t->lang_pass[p[b]];
+			g |= (uint64_t)(v & 1u) << b;
+			ask |= (uint64_t)(v >> 1) << b;
+		}
+		for (ask &= m; ask; ask &= ask - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(ask);
+			g |= (uint64_t)ask_tags(t, base + b) << b;
+		}
+		m &= g;
+	}
+	return m;
 }
 
 /* ---- shares ---------------------------------------------------------------- */

@@ -131,11 +131,9 @@ struct scan {
 	int wide_term[TERM_COLS], wide_created;
 	uint32_t term_id[TERM_COLS];
 	int64_t from, to;
-	/* relation, language, size (dims.h): by row */
+	/* relation, language, size (dims.h): narrow arrays by rank */
 	int use_dims;
-	struct engine *e;
-	const struct filter *f;
-	enum ht_kind kind;
+	struct dims_test dt;
 };
 
 static uint64_t mask_eq16(const uint16_t *p, uint16_t v)
@@ -234,7 +232,7 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 			if (c->wide)
 				ok &= wide_matches(c, o->perm ? o->perm[r] : r);
 			if (c->use_dims && ok)
-				ok &= dims_row_matches(c->e, c->f, c->kind, o->perm ? o->perm[r] : r);
+				ok &= (int)(dims_test_word(&c->dt, r, 1, 1) & 1);
 			keep |= (uint64_t)ok << b;
 		}
 		return keep;
@@ -265,15 +263,8 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 		}
 		m = keep;
 	}
-	if (c->use_dims && m) {
-		uint64_t keep = 0;
-		for (uint64_t bits = m; bits; bits &= bits - 1) {
-			unsigned b = (unsigned)__builtin_ctzll(bits);
-			uint32_t r = base + b;
-			keep |= (uint64_t)dims_row_matches(c->e, c->f, c->kind, o->perm ? o->perm[r] : r) << b;
-		}
-		m = keep;
-	}
+	if (c->use_dims && m)
+		m = dims_test_word(&c->dt, base, 64, m);
 	return m;
 }
 
@@ -856,7 +847,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	struct kdata *kd;
 	struct ord *o;
 	const struct ht_table *t;
-	struct scan c;
+	struct scan c = { 0 };
 	int mode, win, use_cell;
 	uint32_t n;
 
@@ -967,12 +958,9 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	c.use_gated = f->gated >= 0;
 	c.gated = f->gated > 0;
 	if (dims_filter_active(f)) {
-		if (dims_prepare(e, kind))
+		if (dims_test_init(&c.dt, e, &r->filter, kind, win, o->perm))
 			goto fail;
 		c.use_dims = 1;
-		c.e = e;
-		c.f = &r->filter;
-		c.kind = kind;
 	}
 	if (f->min_downloads) {
 		/* Ranks are by window downloads: the rest cannot match. */
@@ -1027,8 +1015,10 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	}
 	finish_buckets(e, p, kd, mode);
 	finish_conc(e, r, &p->ms, o->dl);
+	dims_test_free(&c.dt);
 	return r;
 fail:
+	dims_test_free(&c.dt);
 	engine_result_free(r);
 	return NULL;
 }
