@@ -52,7 +52,11 @@ tt_wait "Lorenz curve"
 tt_wait "Top 200"
 tt_wait_re "Gini +0\.[0-9]{3}"
 tt_keys Tab
+tt_wait_re "# Base model +Relation +Direct"
+tt_keys Tab
 tt_wait_re "^ +# Id"
+tt_keys BTab
+tt_wait_re "# Base model +Relation +Direct"
 tt_keys BTab
 tt_wait "Lorenz curve"
 echo "ok panes"
@@ -79,8 +83,8 @@ tt_keys Enter
 tt_wait_re "^4 +Organisations pane \(organisations or accounts\) +:orgs"
 tt_keys Enter
 tt_wait_re "^Account +Name +Ctry +Org type"
-tt_keys 7
-tt_wait "No action on '7' (? lists the keys)"
+tt_keys 8
+tt_wait "No action on '8' (? lists the keys)"
 tt_keys 1
 tt_wait_re "^ +# Id"
 echo "ok help"
@@ -124,6 +128,22 @@ tt_wait "--size 1B..10B"
 tt_keys x
 tt_wait "no filter"
 # Trends by relation, size and language: 'g' cycles on past the groups.
+# The Bases pane: base models by derivatives, their organisations (g),
+# drill-down to the derivatives and down the tree.
+tt_keys 7
+tt_wait_re "Base model +Relation +Direct[^ ]* +Chain"
+tt_wait_re "^ +1 Voxel51/Voxel51-7B +- +64 "
+tt_keys Enter
+tt_wait "Derivatives of Voxel51/Voxel51-7B"
+tt_wait_re "^ +1 [^ ]+ +(finetune|adapter|quantized|merge) "
+tt_keys BSpace
+tt_wait_re "^ +1 Voxel51/Voxel51-7B +- +64 "
+tt_keys g
+tt_wait "Bases: organisations of the base models"
+tt_keys Enter
+tt_wait "Base models of "
+tt_keys BSpace g
+tt_wait "Bases: base models"
 tt_keys 5
 tt_wait "Shares of downloads by organisation type"
 tt_keys g g g g

@@ -20,7 +20,8 @@
 	X(regions,  "regions") \
 	X(orgs,     "orgs") \
 	X(trends,   "trends") \
-	X(conc,     "concentration")
+	X(conc,     "concentration") \
+	X(bases,    "bases")
 
 /* A(alias, key) */
 #define HT_PANE_ALIASES(A) \

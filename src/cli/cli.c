@@ -225,7 +225,7 @@ static void help_main(void)
 	       "  demo         write a demo snapshot of any size\n"
 	       "  orgs         check the organisation directory; unattributed accounts; coverage\n\n"
 	       "Explorer options:\n"
-	       "  --pane NAME            models datasets regions orgs trends concentration\n"
+	       "  --pane NAME            models datasets regions orgs trends concentration bases\n"
 	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
 	       "%s\n%s\n"
 	       "Each command has its own --help.  See hubtop(1).\n",
