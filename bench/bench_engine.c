@@ -8,6 +8,8 @@
  * (store_load_start: the checksum on the other core) instead of generated,
  * and the explorer's start-up (load + attribution + engine + first answer)
  * is timed too.  HUBTOP_BENCH_STEPS=1 prints the time of every step.
+ * HUBTOP_BENCH_DIMS=1 swaps the task, library, date and gated steps for
+ * relation, language and size ones.
  * The script runs at the default level (organisations, every account of
  * one together); HUBTOP_BENCH_GROUP_BY=account runs it on single accounts.
  * HUBTOP_BENCH_PERIOD=MONTHS runs every step on a period window: the
@@ -131,6 +133,22 @@ static int script(struct filter *f, int step, enum eng_sort *sort)
 			 types[phase - 19]);
 		return filter_set(f, "org-type", cur, err, sizeof err);
 	}
+	/* HUBTOP_BENCH_DIMS=1: the task, library, date and gated steps are
+	 * relation, language and size steps instead (dims.h). */
+	if (getenv("HUBTOP_BENCH_DIMS"))
+		switch (phase) {
+		case 26: return filter_set(f, "relation", "finetune,adapter,quantized,merge", err, sizeof err);
+		case 27: return filter_set(f, "language", "zh,en", err, sizeof err);
+		case 28: return filter_set(f, "size", "1B..10B", err, sizeof err);
+		case 29: return filter_set(f, "relation", "quantized", err, sizeof err);
+		case 30: return filter_set(f, "size", "..1B", err, sizeof err);
+		case 32: return filter_set(f, "language", "", err, sizeof err);
+		case 33: return filter_set(f, "relation", "", err, sizeof err);
+		case 35: return filter_set(f, "size", "", err, sizeof err);
+		case 37: return filter_set(f, "language", "unknown", err, sizeof err);
+		case 38: return filter_set(f, "language", "", err, sizeof err);
+		default: break;
+		}
 	switch (phase) {
 	case 23: return filter_set(f, "window", "all", err, sizeof err);
 	case 24: return filter_set(f, "by", "lineage", err, sizeof err);

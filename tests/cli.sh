@@ -35,6 +35,22 @@ run 2 "$HUBTOP" --pane planets && has "$T/err" "unknown pane 'planets'" && has "
 run 0 "$HUBTOP" info && has "$T/out" "DEMO DATA" && has "$T/out" "built-in demo"
 run 0 "$HUBTOP" info --json && has "$T/out" '"demo":[[:space:]]*true' && has "$T/out" '"count":'
 run 0 "$HUBTOP" export models --limit 3 && has "$T/out" "demo"
+# The demo's relations, languages and sizes: in the report, the exports, the filters.
+run 0 "$HUBTOP" report && has "$T/out" "By relation to a base model (base_model: tags)" &&
+	has "$T/out" "By size (total parameters, from safetensors or gguf)" &&
+	has "$T/out" "en English" && has "$T/out" "Base models by derivatives"
+run 0 "$HUBTOP" report --format json && has "$T/out" '"by_relation"' && has "$T/out" '"by_language"' &&
+	has "$T/out" '"by_size"' && has "$T/out" '"bases"' && has "$T/out" '"size_by_year"'
+run 0 "$HUBTOP" export relations && has "$T/out" "^key,name,count,count_share,downloads,share,data" &&
+	has "$T/out" "^quantized,quantized,[1-9]" && has "$T/out" "^unknown,unknown,0,"
+run 0 "$HUBTOP" export bases --limit 2 --format tsv && has "$T/out" "^rank	base	in_snapshot	direct	chain"
+run 0 "$HUBTOP" export languages --items datasets --format jsonl && has "$T/out" '"key":"en","name":"English"'
+run 0 "$HUBTOP" export models --relation quantized --size 7B..70B --language zh --limit 3 &&
+	has "$T/out" "demo"
+run 2 "$HUBTOP" export models --relation fork && has "$T/err" "original, finetune, adapter, quantized, merge"
+run 2 "$HUBTOP" report --size 70B..7B && has "$T/err" "7B..70B"
+run 0 "$HUBTOP" export relations --relation merge && has "$T/out" "^merge,merge,[1-9]" &&
+	has "$T/out" "^original,original,0,"
 
 # Import: fixtures into the cache, then the cache is what opens.
 run 0 "$HUBTOP" import "$FIX/models-small.jsonl" --datasets "$FIX/datasets-small.jsonl" &&

@@ -227,6 +227,70 @@ static inline uint64_t bf_key(const struct ht_snapshot *s, enum ht_kind k, int w
 #define FX_NA_OR(a, na, b) do { if (na) assert_true(isnan((double)(a))); \
 	else assert_true(fabs((double)(a) - (double)(b)) < 1e-9); } while (0)
 
+/* The relation of a model (dims.h), from its links: none original (0),
+ * else the highest of finetune 1 (or a plain base), adapter 2, quantized
+ * 3, merge 4; unknown 5 when the listing gave no tags. */
+static inline int bf_relation(const struct ht_snapshot *s, enum ht_kind k, uint32_t row)
+{
+	static const int rel_of[HT_REL_COUNT] = { 1, 1, 2, 3, 4, 1 };
+	const struct ht_table *t = &s->t[k];
+	int rel = 0;
+	if (t->flags[row] & HT_F_NO_TAGS)
+		return 5;
+	for (uint32_t i = 0; i < t->link_count[row]; i++) {
+		int r = rel_of[s->link_rel[t->link_first[row] + i]];
+		rel = r > rel ? r : rel;
+	}
+	return rel;
+}
+
+/* How many language tags an item has ("language:multilingual" counts 2). */
+static inline unsigned bf_lang_count(const struct ht_snapshot *s, enum ht_kind k, uint32_t row,
+				     const char *want, int *has)
+{
+	const struct ht_table *t = &s->t[k];
+	unsigned n = 0;
+	*has = 0;
+	for (uint32_t i = 0; i < t->list_count[row]; i++) {
+		const char *term = ht_term(s, s->lists[t->list_first[row] + i]);
+		if (strncmp(term, "language:", 9) || !term[9])
+			continue;
+		n += strcmp(term + 9, "multilingual") ? 1 : 2;
+		if (want && !strcasecmp(term + 9, want) && strcmp(term + 9, "multilingual"))
+			*has = 1;
+	}
+	return n;
+}
+
+/* The relation, language and size keys of a filter (dims.h). */
+static inline int bf_dims_match(const struct ht_snapshot *s, const struct filter *f, enum ht_kind k,
+				uint32_t row)
+{
+	const struct ht_table *t = &s->t[k];
+	if (f->relations && !(f->relations & (1u << bf_relation(s, k, row))))
+		return 0;
+	if (f->size_from || f->size_to) {
+		uint64_t p = t->params && !(t->flags[row] & HT_F_PARAMS_UNKNOWN) ? t->params[row] : 0;
+		if (!p || p < f->size_from || (f->size_to && p >= f->size_to))
+			return 0;
+	}
+	if (f->n_langs) {
+		int hit = 0, has;
+		for (unsigned i = 0; i < f->n_langs; i++) {
+			unsigned n = bf_lang_count(s, k, row, f->langs[i], &has);
+			if (!strcmp(f->langs[i], "unknown"))
+				hit |= n == 0;
+			else if (!strcmp(f->langs[i], "multilingual"))
+				hit |= n > 1;
+			else
+				hit |= has;
+		}
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}
+
 static inline int bf_match(const struct ht_snapshot *s, const struct attrib *a, const struct filter *f,
 			   enum ht_kind k, uint32_t row)
 {
@@ -265,7 +329,7 @@ static inline int bf_match(const struct ht_snapshot *s, const struct attrib *a, 
 		return 0;
 	if (f->gated >= 0 && ((t->flags[row] & HT_F_GATED) != 0) != (f->gated == 1))
 		return 0;
-	return 1;
+	return bf_dims_match(s, f, k, row);
 }
 
 static inline unsigned bf_year(int64_t t)

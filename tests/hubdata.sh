@@ -42,6 +42,19 @@ run 2 "$HUBTOP" export models --snapshot "$T/s.hts" --window all && has "$T/err"
 run 0 "$HUBTOP" report --snapshot "$T/s.hts" --format json &&
 	has "$T/out" '"downloads":[[:space:]]*199235153' && has "$T/out" '"as_of":[[:space:]]*"2022-07-02T00:00:00Z"' &&
 	has "$T/out" '"without_download_count":[[:space:]]*0'
+# No tags, no safetensors or gguf in 2022: relation, language and size are
+# unknown for every model, said so, never shown as a measured 0.
+run 0 "$HUBTOP" report --snapshot "$T/s.hts" &&
+	has "$T/out" "By relation to a base model: unknown for all 55524 models (the listing gave no tags)" &&
+	has "$T/out" "By language: unknown for all 55524 models" &&
+	has "$T/out" "By size: unknown for all 55524 models" && hasnt "$T/out" "Base models by derivatives"
+run 0 "$HUBTOP" report --snapshot "$T/s.hts" --format json &&
+	has "$T/out" '"median":[[:space:]]*null' && has "$T/out" '"download_weighted_mean":[[:space:]]*null' &&
+	has "$T/out" '"known":[[:space:]]*0' && has "$T/out" '"bases":[[:space:]]*\[\]'
+run 0 "$HUBTOP" export relations --snapshot "$T/s.hts" && has "$T/out" "^unknown,unknown,55524,1.000000,199235153"
+run 0 "$HUBTOP" export sizes --snapshot "$T/s.hts" && has "$T/out" "^unknown,unknown,55524,1.000000"
+run 0 "$HUBTOP" export languages --snapshot "$T/s.hts" && has "$T/out" "^unknown,unknown,55524,1.000000"
+run 0 "$HUBTOP" export models --snapshot "$T/s.hts" --size 1B.. && [ "$(wc -l <"$T/out")" -eq 1 ] && ok
 # Without --as-of, a listing without dates has no date: unknown, not today.
 run 0 "$HUBTOP" import "$DATA" -o "$T/u.hts"
 run 0 "$HUBTOP" info --snapshot "$T/u.hts" && has "$T/out" "data as of: unknown"

@@ -111,7 +111,8 @@ static void test_keys(void **state)
 {
 	static const char *const expect[] = { "country", "group", "org-type", "author", "task", "library",
 					      "license", "search", "created", "min-downloads", "gated",
-					      "window", "by", "of", "org", "group-by", NULL };
+					      "window", "by", "of", "org", "group-by", "relation", "language",
+					      "size", NULL };
 	(void)state;
 	for (int i = 0; expect[i] || filter_keys[i]; i++) {
 		assert_non_null(expect[i]);

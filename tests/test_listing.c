@@ -15,6 +15,46 @@ static struct ht_snapshot *import_text(const char *text, enum ht_kind kind,
 	return table_builder_finish(b, NULL);
 }
 
+/* Sizes from safetensors (its total, else the sum by dtype) and gguf
+ * (only without safetensors); none, null or a bad value: unknown, never 0.
+ * A model's language: tags are kept, in its list. */
+static void test_sizes_and_languages(void **state)
+{
+	const char *page =
+		"[{\"id\":\"a/st\",\"downloads\":9,\"safetensors\":{\"parameters\":{\"BF16\":7000000000,"
+		"\"F32\":1000},\"total\":7000001000},\"tags\":[\"language:en\",\"language:zh\"]},"
+		"{\"id\":\"a/sum\",\"downloads\":8,\"safetensors\":{\"parameters\":{\"BF16\":300,\"F16\":200}}},"
+		"{\"id\":\"a/gguf\",\"downloads\":7,\"gguf\":{\"total\":1500000000,\"architecture\":\"llama\"}},"
+		"{\"id\":\"a/both\",\"downloads\":6,\"gguf\":{\"total\":5},\"safetensors\":{\"total\":125000000}},"
+		"{\"id\":\"a/none\",\"downloads\":5,\"tags\":[\"language:fr\"]},"
+		"{\"id\":\"a/null\",\"downloads\":4,\"safetensors\":null,\"gguf\":null},"
+		"{\"id\":\"a/bad\",\"downloads\":3,\"safetensors\":{\"total\":-4}}]";
+	static const uint64_t want[] = { 7000001000ull, 500, 1500000000ull, 125000000ull, 0, 0, 0 };
+	struct ht_builder *b = table_builder_new();
+	struct listing_stats st = { 0 };
+	struct ht_snapshot *s;
+	const struct ht_table *t;
+	(void)state;
+	assert_int_equal(listing_add_page(b, HT_MODELS, page, strlen(page), &st, NULL), 0);
+	assert_int_equal(st.items, 7);
+	assert_int_equal(st.warnings, 1); /* the negative total */
+	s = table_builder_finish(b, NULL);
+	t = &s->t[HT_MODELS];
+	for (uint32_t i = 0; i < 7; i++) {
+		assert_true(ht_params(s, HT_MODELS, i) == want[i]);
+		assert_int_equal((t->flags[i] & HT_F_PARAMS_UNKNOWN) != 0, want[i] == 0);
+	}
+	assert_int_equal(t->list_count[0], 2);
+	assert_string_equal(ht_term(s, s->lists[t->list_first[0]]), "language:en");
+	assert_string_equal(ht_term(s, s->lists[t->list_first[0] + 1]), "language:zh");
+	/* No "tags" member, or null: relation and languages unknown. */
+	assert_false(t->flags[0] & HT_F_NO_TAGS);
+	assert_true(t->flags[1] & HT_F_NO_TAGS);
+	assert_int_equal(t->list_count[4], 1);
+	assert_string_equal(ht_term(s, s->lists[t->list_first[4]]), "language:fr");
+	table_free(s);
+}
+
 static void test_item_fields(void **state)
 {
 	const char *page =
@@ -39,7 +79,7 @@ static void test_item_fields(void **state)
 	assert_int_equal(t->likes[0], 578);
 	assert_int_equal(t->trending[0], 580);
 	assert_int_equal(t->created[0], 1762244731);
-	assert_int_equal(t->flags[0], HT_F_GATED | HT_F_GATED_MAN);
+	assert_int_equal(t->flags[0], HT_F_GATED | HT_F_GATED_MAN | HT_F_PARAMS_UNKNOWN);
 	assert_string_equal(ht_term(s, t->license[0]), "other");
 	assert_string_equal(ht_term(s, t->library[0]), "transformers");
 	assert_int_equal(t->link_count[0], 1);
@@ -77,7 +117,7 @@ static void test_member_names(void **state)
 	assert_int_equal(it.modified, 1704153600);
 	assert_string_equal(it.library, "lib");
 	assert_string_equal(it.pipeline, "pipe");
-	assert_int_equal(it.flags, HT_F_GATED | HT_F_PRIVATE | HT_F_DISABLED);
+	assert_int_equal(it.flags, HT_F_GATED | HT_F_PRIVATE | HT_F_DISABLED | HT_F_PARAMS_UNKNOWN);
 	assert_int_equal(it.n_tags, 1);
 	assert_string_equal(it.tags[0], "license:mit");
 	cJSON_Delete(obj);
@@ -483,6 +523,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_item_fields),
+		cmocka_unit_test(test_sizes_and_languages),
 		cmocka_unit_test(test_member_names),
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_unknowns_and_ids),

@@ -330,7 +330,9 @@ static void test_version_1(void **state)
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass) /* the listing had no all-time counts: version 1 stored 0 */
 			memset(s->t[HT_MODELS].downloads_all, 0, s->t[HT_MODELS].n * sizeof(uint64_t));
-		assert_int_equal(store_serialize(s, &p, &len, &err), 0);
+		/* Versions 1 and 2 share one layout (a 40-entry section table in
+		 * the 1024-byte header, no params column). */
+		assert_int_equal(store_serialize_version(s, 2, &p, &len, &err), 0);
 		img = p;
 		/* What hubtop 1 wrote: version 1, two flags, no date field. */
 		memcpy(img + 8, &ver, 4);
@@ -353,6 +355,43 @@ static void test_version_1(void **state)
 		assert_int_equal((l->meta.no_alltime >> HT_MODELS) & 1, pass);
 		table_free(l);
 	}
+	table_free(s);
+}
+
+/* A version-2 file (before the params column) loads, every size unknown;
+ * a version-3 file keeps the sizes. */
+static void test_version_2_sizes(void **state)
+{
+	struct ht_snapshot *s = build(40, 0), *l;
+	struct store_err err;
+	void *p;
+	size_t len;
+	(void)state;
+	for (uint32_t i = 0; i < s->t[HT_MODELS].n; i++) {
+		s->t[HT_MODELS].params[i] = i % 3 ? 7000000000ull + i : 0;
+		if (i % 3)
+			s->t[HT_MODELS].flags[i] &= (uint8_t)~HT_F_PARAMS_UNKNOWN;
+		else
+			s->t[HT_MODELS].flags[i] |= HT_F_PARAMS_UNKNOWN;
+	}
+	assert_int_equal(store_serialize_version(s, 2, &p, &len, &err), 0);
+	l = store_load_mem(p, len, "v2", &err);
+	if (!l)
+		fail_msg("version 2 refused: %s", err.msg);
+	assert_int_equal(l->meta.format_version, 2);
+	assert_null(l->t[HT_MODELS].params);
+	for (uint32_t i = 0; i < l->t[HT_MODELS].n; i++)
+		assert_true(ht_params(l, HT_MODELS, i) == 0);
+	table_free(l);
+	assert_int_equal(store_serialize(s, &p, &len, &err), 0);
+	l = store_load_mem(p, len, "v3", &err);
+	if (!l)
+		fail_msg("version 3 refused: %s", err.msg);
+	assert_int_equal(l->meta.format_version, 3);
+	assert_non_null(l->t[HT_MODELS].params);
+	for (uint32_t i = 0; i < l->t[HT_MODELS].n; i++)
+		assert_true(ht_params(l, HT_MODELS, i) == (i % 3 ? 7000000000ull + i : 0));
+	table_free(l);
 	table_free(s);
 }
 
@@ -591,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unknowns_round_trip),
 		cmocka_unit_test(test_version_1),
+		cmocka_unit_test(test_version_2_sizes),
 		cmocka_unit_test(test_killed_writer),
 		cmocka_unit_test(test_stale_temps),
 		cmocka_unit_test(test_unwritable),

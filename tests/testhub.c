@@ -330,6 +330,14 @@ static void gen_field(struct buf *b, int kind, const struct item *it, const char
 		buf_fmt(b, "\"author\":\"%s\"", acct);
 	else if (!strcmp(f, "private"))
 		buf_str(b, "\"private\":false");
+	else if (!strcmp(f, "safetensors") && kind == K_MODELS && g % 3 == 0)
+		/* Sizes from 22M to some 70B, by dtype, and their total. */
+		buf_fmt(b, "\"safetensors\":{\"parameters\":{\"BF16\":%llu,\"F32\":%u},"
+			   "\"total\":%llu}", 22000000ull * (1u + g % 3181) - 1000u, 1000u,
+			22000000ull * (1u + g % 3181));
+	else if (!strcmp(f, "gguf") && kind == K_MODELS && g % 3 == 1)
+		buf_fmt(b, "\"gguf\":{\"total\":%llu,\"architecture\":\"llama\","
+			   "\"context_length\":4096}", 1000000000ull + g * 1000ull);
 	else if (!strcmp(f, "tags")) {
 		if (kind == K_MODELS) {
 			buf_fmt(b, "\"tags\":[\"%s\",\"safetensors\",\"%s\",\"license:%s\"",
@@ -342,6 +350,10 @@ static void gen_field(struct buf *b, int kind, const struct item *it, const char
 					g % 3 == 0 ? "finetune" : g % 3 == 1 ? "quantized" : "adapter",
 					base, g % 10);
 			}
+			if (g % 5 == 1)
+				buf_str(b, ",\"language:en\"");
+			else if (g % 5 == 2)
+				buf_str(b, ",\"language:zh\",\"language:en\"");
 			buf_str(b, ",\"endpoints_compatible\",\"region:us\"]");
 		} else {
 			buf_fmt(b, "\"tags\":[\"task_categories:%s\",\"language:%s\",\"license:%s\","

@@ -51,14 +51,18 @@ tt_keys 6
 tt_wait "Lorenz curve"
 tt_wait "Top 200"
 tt_wait_re "Gini +0\.[0-9]{3}"
-# Tab goes on to the Timeline pane (7), the Movers pane (8), the last,
-# then back to Models.
+# Tab goes on to the Timeline pane (7), the Movers pane (8), the Bases
+# pane (9), the last, then back to Models.
 tt_keys Tab
 tt_wait_re "^30-day shares by org type, 1 snapshot "
 tt_keys Tab
 tt_wait_re "^Name +Was +Now +Move"
 tt_keys Tab
+tt_wait_re "# Base model +Relation +Direct"
+tt_keys Tab
 tt_wait_re "^ +# Id"
+tt_keys BTab
+tt_wait_re "# Base model +Relation +Direct"
 tt_keys BTab
 tt_wait_re "^Name +Was +Now +Move"
 tt_keys BTab
@@ -89,8 +93,8 @@ tt_keys Enter
 tt_wait_re "^4 +Organisations pane \(organisations or accounts\) +:orgs"
 tt_keys Enter
 tt_wait_re "^Account +Name +Ctry +Org type"
-tt_keys 9
-tt_wait "No action on '9' (? lists the keys)"
+tt_keys 0
+tt_wait "No action on '0' (? lists the keys)"
 tt_keys 1
 tt_wait_re "^ +# Id"
 echo "ok help"
@@ -113,6 +117,58 @@ tt_keys u
 tt_wait_gone "--org-type"
 tt_keys x
 tt_wait "no filter"
+# The relation, language and size pickers (dims.h): their entries with
+# shares, a choice becomes the paste-able options.
+tt_keys b
+tt_wait "Relations to a base model: 0 of 6"
+tt_type "quantized"
+tt_keys Space Enter
+tt_wait "--relation quantized"
+tt_keys i
+tt_wait "Languages: 0 of"
+tt_wait_re "zh +Chinese"
+tt_type "zh"
+tt_keys Space Enter
+tt_wait "--language zh"
+tt_keys s
+tt_wait "Sizes: 0 of 5"
+tt_type "1B-10B"
+tt_keys Space Enter
+tt_wait "--size 1B..10B"
+tt_keys x
+tt_wait "no filter"
+# Trends by relation, size and language: 'g' cycles on past the groups.
+# The Bases pane: base models by derivatives, their organisations (g),
+# drill-down to the derivatives and down the tree.
+tt_keys 7
+tt_wait_re "Base model +Relation +Direct[^ ]* +Chain"
+tt_wait_re "^ +1 Voxel51/Voxel51-7B +- +64 "
+tt_keys Enter
+tt_wait "Derivatives of Voxel51/Voxel51-7B"
+tt_wait_re "^ +1 [^ ]+ +(finetune|adapter|quantized|merge) "
+tt_keys BSpace
+tt_wait_re "^ +1 Voxel51/Voxel51-7B +- +64 "
+tt_keys g
+tt_wait "Bases: organisations of the base models"
+tt_keys Enter
+tt_wait "Base models of "
+tt_keys BSpace g
+tt_wait "Bases: base models"
+tt_keys 5
+tt_wait "Shares of downloads by organisation type"
+tt_keys g g g g
+tt_wait "Shares of downloads by relation to a base model"
+tt_wait_re "original .* finetune .* adapter .* quantized .* merge"
+tt_keys g
+tt_wait "Shares of downloads by size"
+tt_wait_re "<100M .* 100M-1B .* 1B-10B"
+tt_keys g
+tt_wait "Shares of downloads by language"
+tt_wait_re "unknown .* en .* zh"
+tt_keys g g g g
+tt_wait "Shares of downloads by organisation type"
+tt_keys 1
+tt_wait_re "^ +# Id"
 echo "ok pickers"
 
 # ---- Text filter (live) and search (jump).

@@ -18,6 +18,16 @@
  * command line, its refusal and the explorer's prompt read that table. */
 enum export_format { EXPORT_CSV = 0, EXPORT_TSV, EXPORT_JSONL, EXPORT_FORMAT_COUNT };
 
+/* The tables of the dimensions of dims.h, exported beside the panes
+ * (hubtop export relations|languages|sizes|bases|base-orgs): one row per
+ * bucket (relation, language, size) or per base model (or its owner). */
+enum export_dim {
+	EXPORT_DIM_NONE = 0, EXPORT_DIM_RELATIONS, EXPORT_DIM_LANGUAGES, EXPORT_DIM_SIZES,
+	EXPORT_DIM_BASES, EXPORT_DIM_BASE_ORGS, EXPORT_DIM_COUNT
+};
+int export_dim_find(const char *key);     /* "relations", ...; -1 if unknown */
+const char *export_dim_key(int dim);      /* NULL for none or past the last */
+
 struct export_req {
 	enum eng_pane pane;
 	enum ht_kind items;     /* which table the aggregate panes group */
@@ -45,6 +55,13 @@ long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const 
 /* Writes to path atomically ("-" = stdout).  Returns rows, or -1 with err. */
 long export_to_path(const char *path, struct engine *e, const struct eng_result *r,
 		    const struct export_req *q, char *err, size_t errlen);
+
+/* The table of a dimension (export_dim) instead of q's pane, in q's format,
+ * with q's limit; export_write's and export_to_path's returns. */
+long export_dim_write(FILE *fp, struct engine *e, const struct eng_result *r, enum export_dim dim,
+		      const struct export_req *q);
+long export_dim_to_path(const char *path, struct engine *e, const struct eng_result *r, enum export_dim dim,
+			const struct export_req *q, char *err, size_t errlen);
 
 /* Neutralises and escapes one CSV field into fp (exposed for tests). */
 int export_csv_field(FILE *fp, const char *s);

@@ -10,6 +10,8 @@
  *   --window 30d|all|since:YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD
  *   --by uploader|lineage  --of all|attributed
  *   --org Google,openai  --group-by organisation|account
+ *   --relation original,finetune,adapter,quantized,merge
+ *   --language zh,en,unknown,multilingual  --size 7B..70B (parameters; ..1B, 10B..)
  * An empty value clears that key.  Bad values are refused with a message
  * listing the valid ones: by filter_set for the fixed vocabularies, by
  * filter_check_terms for task, library and licence, whose valid values are
@@ -25,6 +27,8 @@
 #define FILTER_NAME_MAX 97      /* Hub account names are at most 96 bytes */
 #define FILTER_TERM_MAX 128
 #define FILTER_SEARCH_MAX 128
+#define FILTER_MAX_LANGS 16
+#define FILTER_LANG_MAX 16      /* ISO 639 code with a region: "zh-Hans" */
 
 /* WIN_PERIOD: the downloads between two snapshots of the history
  * (period_from .. period_to below; the engine is given the start snapshot
@@ -64,6 +68,16 @@ struct filter {
 	 * "since:FROM" has period_to 0 (the latest snapshot), "FROM..TO"
 	 * both.  The snapshots used are the history's nearest ones. */
 	int64_t period_from, period_to;
+	/* The dimensions of dims.h.  relations: bitmask of 1u << enum
+	 * dims_rel, 0 = any.  langs: codes as the tags write them (lower
+	 * case), "unknown" (no language) or "multilingual" (several); an item
+	 * matches when it names one of them; 0 = any.  size: total
+	 * parameters in [size_from, size_to), 0 = open end; an item of
+	 * unknown size never matches a size range. */
+	uint32_t relations;
+	unsigned n_langs;
+	char langs[FILTER_MAX_LANGS][FILTER_LANG_MAX];
+	uint64_t size_from, size_to;
 };
 
 /* The keys filter_set understands, NULL-terminated, in display order. */

@@ -22,7 +22,8 @@
 	X(trends,   "trends") \
 	X(conc,     "concentration") \
 	X(timeline, "timeline") \
-	X(movers,   "movers")
+	X(movers,   "movers") \
+	X(bases,    "bases")
 
 /* A(alias, key) */
 #define HT_PANE_ALIASES(A) \

@@ -52,6 +52,9 @@
 	X(PICK_COUNTRY,    "pick-country",    "c",            "Choose countries") \
 	X(PICK_ORGTYPE,    "pick-org-type",   "o",            "Choose organisation types") \
 	X(PICK_GROUP,      "pick-group",      "r",            "Choose country groups") \
+	X(PICK_RELATION,   "pick-relation",   "b",            "Choose relations to a base model (original, finetune, adapter, ...)") \
+	X(PICK_LANGUAGE,   "pick-language",   "i",            "Choose languages") \
+	X(PICK_SIZE,       "pick-size",       "s",            "Choose model sizes (parameters)") \
 	X(FILTER_TASK,     "filter-task",     "t",            "Filter by task (pipeline tag)") \
 	X(FILTER_LIBRARY,  "filter-library",  "L",            "Filter by library") \
 	X(FILTER_LICENSE,  "filter-license",  "l",            "Filter by licence") \
@@ -74,7 +77,7 @@
 	X(QUIT_BACK,       "quit-back",       "q",            "Back, or quit from a pane") \
 	X(QUIT,            "quit",            "Q",            "Quit")
 
-/* In a picker (c, o, r): a list of choices, typing jumps to a match. */
+/* In a picker (c, o, r, b, i, s): a list of choices, typing jumps to a match. */
 #define REQ_PICKER_INFO(X, G) \
 	G("In a picker") \
 	X(PICK_TOGGLE,     "pick-toggle",     "Space",        "Choose or unchoose the entry") \

@@ -19,7 +19,7 @@
 #include "hubtop/table.h"
 
 #define STORE_MAGIC "HUBTOPSN"
-#define STORE_FORMAT_VERSION 2u
+#define STORE_FORMAT_VERSION 3u
 
 /* Error text for the user: what, where, what to do.  */
 struct store_err {
@@ -57,6 +57,10 @@ int store_write(const struct ht_snapshot *s, const char *path, struct store_err 
 /* Serialises into a malloc'd buffer: the bytes store_write writes (used by
  * tests and the fuzzer; store_write itself holds no copy of the file). */
 int store_serialize(const struct ht_snapshot *s, void **out, size_t *len, struct store_err *err);
+/* The same in an older layout (1..STORE_FORMAT_VERSION; the columns that
+ * version lacks are left out), for tests of old files. */
+int store_serialize_version(const struct ht_snapshot *s, uint32_t version, void **out, size_t *len,
+			    struct store_err *err);
 
 /* The cache directory: --cache-dir, else $HUBTOP_CACHE_DIR, else
  * $XDG_CACHE_HOME/hubtop, else ~/.cache/hubtop.  override may be NULL. */
@@ -101,8 +105,9 @@ uint64_t store_checksum(const void *data, size_t len);
  * its values index (the string pool, the accounts, the terms) is said by
  * ref, so that code walking the sections stays right when columns are
  * added: a new column of pool offsets must say STORE_REF_POOL. */
-#define STORE_HEADER_SIZE 1024u
-#define STORE_MAX_SECTIONS 40u
+/* The header of the current format: its fixed part and its section table. */
+#define STORE_HEADER_SIZE 2048u
+#define STORE_MAX_SECTIONS 64u
 /* Section ids of the format that others look for. */
 #define STORE_SEC_POOL 1u
 #define STORE_SEC_TERMS 2u

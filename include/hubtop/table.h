@@ -41,6 +41,13 @@ enum ht_rel {
  * sort after every row with one. */
 #define HT_F_DL_UNKNOWN  0x10u
 #define HT_F_DLA_UNKNOWN 0x20u
+/* The listing gave no parameter count (neither safetensors nor gguf): the
+ * params column holds 0, which is unknown, not a size. */
+#define HT_F_PARAMS_UNKNOWN 0x40u
+/* The listing gave no tags at all (no "tags" member, or null): the
+ * relation to a base model and the languages are unknown, not "none".
+ * Format version 3 on; older files never set it. */
+#define HT_F_NO_TAGS 0x80u
 
 /* What the hub client learned about an account (organisation check). */
 enum ht_acct_kind { HT_ACCT_UNCHECKED = 0, HT_ACCT_USER = 1, HT_ACCT_ORG = 2 };
@@ -65,6 +72,10 @@ struct ht_table {
 	uint32_t *list_count;
 	uint32_t *link_first;    /* into snapshot links: base models (models only, 0 count for datasets) */
 	uint32_t *link_count;
+	/* Total parameters (safetensors, else gguf); 0 with
+	 * HT_F_PARAMS_UNKNOWN when unknown.  NULL in snapshots older than
+	 * format version 3: every size unknown (see ht_params). */
+	uint64_t *params;
 };
 
 struct ht_meta {
@@ -106,7 +117,7 @@ struct ht_snapshot {
 	void *blob;             /* loaded: the file image everything points into */
 	size_t blob_len;
 	int blob_mapped;        /* 1: blob is an mmap of the file */
-	void *owned[40];        /* built: separately allocated arrays */
+	void *owned[48];        /* built: separately allocated arrays */
 	void *id_index[HT_KIND_COUNT]; /* lazy hash indexes of table_find_id */
 };
 
@@ -121,6 +132,13 @@ static inline const char *ht_id(const struct ht_snapshot *s, enum ht_kind k, uin
 static inline const char *ht_author(const struct ht_snapshot *s, enum ht_kind k, uint32_t row)
 {
 	return s->pool + s->acct_name[s->t[k].author[row]];
+}
+/* Total parameters of a row, 0 when unknown (HT_F_PARAMS_UNKNOWN, or a
+ * snapshot without the column). */
+static inline uint64_t ht_params(const struct ht_snapshot *s, enum ht_kind k, uint32_t row)
+{
+	const struct ht_table *t = &s->t[k];
+	return t->params && !(t->flags[row] & HT_F_PARAMS_UNKNOWN) ? t->params[row] : 0;
 }
 static inline const char *ht_term(const struct ht_snapshot *s, uint32_t term)
 {
@@ -141,6 +159,7 @@ struct ht_item {
 	int64_t created, modified;
 	const char *pipeline, *library, *license;
 	uint8_t flags;
+	uint64_t params;        /* total parameters; HT_F_PARAMS_UNKNOWN in flags when unknown */
 	size_t n_tags;
 	const char *tags[HT_ITEM_MAX_TAGS];
 };

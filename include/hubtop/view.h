@@ -208,7 +208,7 @@ int confirm_open(struct tui *t, const char *question, confirm_done_fn done, cons
 /* Pickers (picker.c): multi-select of the values of one filter dimension
  * (countries, country groups, organisation types), each with its share;
  * a change goes through tui_set_filter. */
-enum picker_dim { PICKER_COUNTRY, PICKER_GROUP, PICKER_ORGTYPE };
+enum picker_dim { PICKER_COUNTRY, PICKER_GROUP, PICKER_ORGTYPE, PICKER_RELATION, PICKER_LANGUAGE, PICKER_SIZE };
 void picker_open(struct tui *t, enum picker_dim dim);
 
 /* Panes (panes.h) and the views pushed over them. */

@@ -208,7 +208,13 @@ static const char filter_help[] =
 	"                         together) or single accounts\n"
 	"  --of all|attributed    shares by country, group or type: of all downloads\n"
 	"                         (default) or of those whose country (group, type)\n"
-	"                         is known\n";
+	"                         is known\n"
+	"  --relation R,...       relation to a base model: original finetune adapter\n"
+	"                         quantized merge unknown (no tags in the listing)\n"
+	"  --language L,...       ISO 639 codes (zh, en, ...) or names (Chinese),\n"
+	"                         unknown (no language tag), multilingual (several)\n"
+	"  --size RANGE           total parameters: ..1B, 7B..70B, 100M.. (k M B T;\n"
+	"                         an unknown size matches no range)\n";
 
 static const char global_help[] =
 	"Global options:\n"
@@ -238,7 +244,7 @@ static void help_main(void)
 	       "  history      the snapshots kept in the cache's history; rm DATE; prune\n\n"
 	       "Explorer options:\n"
 	       "  --pane NAME            models datasets regions orgs trends concentration\n"
-	       "                         timeline\n"
+	       "                         timeline movers bases\n"
 	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
 	       "%s\n%s\n"
 	       "Each command has its own --help.  See hubtop(1).\n",
@@ -668,6 +674,9 @@ static void print_panes(FILE *fp)
 	int p;
 	for (p = 0; p < PANE_COUNT; p++)
 		fprintf(fp, "%s%s", p ? ", " : "", engine_pane_key((enum eng_pane)p));
+	/* and the tables of the relation, language and size dimensions */
+	for (p = 1; export_dim_key(p); p++)
+		fprintf(fp, ", %s", export_dim_key(p));
 }
 
 static int cmd_export(struct args *a, const struct globals *g)
@@ -675,6 +684,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	struct filter f;
 	struct session s;
 	struct export_req q;
+	enum export_dim dim = EXPORT_DIM_NONE;
 	struct eng_result *r;
 	const char *out = "-", *v, *pane = NULL;
 	char err[1200];
@@ -818,6 +828,13 @@ static int cmd_export(struct args *a, const struct globals *g)
 		return EXIT_USAGE;
 	} else {
 		rc = engine_pane_find(pane);
+		if (rc < 0 && export_dim_find(pane) > 0) {
+			/* Relations, sizes and bases are the models'; languages follow --items. */
+			dim = (enum export_dim)export_dim_find(pane);
+			rc = q.items == HT_DATASETS && dim == EXPORT_DIM_LANGUAGES ? PANE_DATASETS : PANE_MODELS;
+			if (dim != EXPORT_DIM_LANGUAGES)
+				q.items = HT_MODELS;
+		}
 	}
 	if (rc < 0) {
 		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
@@ -826,9 +843,9 @@ static int cmd_export(struct args *a, const struct globals *g)
 		return EXIT_USAGE;
 	}
 	q.pane = (enum eng_pane)rc;
-	if (q.pane == PANE_DATASETS)
+	if (dim == EXPORT_DIM_NONE && q.pane == PANE_DATASETS)
 		q.items = HT_DATASETS;
-	else if (q.pane == PANE_MODELS && !q.movers)
+	else if (dim == EXPORT_DIM_NONE && q.pane == PANE_MODELS && !q.movers)
 		q.items = HT_MODELS;
 	if (!sort_given && q.pane == PANE_YEARS) {
 		q.sort = SORT_NAME;
@@ -846,7 +863,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 		session_close(&s);
 		return 1;
 	}
-	rows = export_to_path(out, s.eng, r, &q, err, sizeof err);
+	rows = export_dim_to_path(out, s.eng, r, dim, &q, err, sizeof err);
 	engine_result_free(r);
 	session_close(&s);
 	if (rows < 0) {

@@ -248,6 +248,7 @@ struct brow {
 	uint32_t pipeline, library, license;
 	uint8_t flags;
 	uint32_t list_first, list_count, link_first, link_count;
+	uint64_t params;
 };
 
 struct vec {
@@ -503,7 +504,7 @@ static int has_prefix(const char *s, const char *prefix, size_t n)
 	return 1;
 }
 
-/* The tags the model keeps: lineage, licence, dataset tasks and languages. */
+/* The tags the model keeps: lineage, licence, dataset tasks, languages. */
 static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, const struct ht_item *it)
 {
 	size_t i, n = it->n_tags < HT_ITEM_MAX_TAGS ? it->n_tags : HT_ITEM_MAX_TAGS;
@@ -532,7 +533,8 @@ static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, co
 				return -1;
 			if (add_list_term(b, r, t))
 				return -1;
-		} else if (kind == HT_DATASETS && has_prefix(t, "language:", 9)) {
+		} else if (has_prefix(t, "language:", 9)) {
+			/* Models too: the language dimension reads both. */
 			if (add_list_term(b, r, t))
 				return -1;
 		}
@@ -581,6 +583,10 @@ static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
 	r->created = it->created > 0 ? it->created : 0;
 	r->modified = it->modified > 0 ? it->modified : 0;
 	r->flags = it->flags;
+	/* No model has 0 parameters: 0 is unknown, whoever made the item. */
+	r->params = it->flags & HT_F_PARAMS_UNKNOWN ? 0 : it->params;
+	if (!r->params)
+		r->flags |= HT_F_PARAMS_UNKNOWN;
 	if (term(b, it->pipeline, &r->pipeline) || term(b, it->library, &r->library) ||
 	    term(b, it->license, &r->license))
 		return -1;
@@ -793,7 +799,8 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	    !(t->pipeline = own(s, n, 4)) || !(t->library = own(s, n, 4)) ||
 	    !(t->license = own(s, n, 4)) || !(t->flags = own(s, n, 1)) ||
 	    !(t->list_first = own(s, n, 4)) || !(t->list_count = own(s, n, 4)) ||
-	    !(t->link_first = own(s, n, 4)) || !(t->link_count = own(s, n, 4))) {
+	    !(t->link_first = own(s, n, 4)) || !(t->link_count = own(s, n, 4)) ||
+	    !(t->params = own(s, n, 8))) {
 		free(keys);
 		return -1;
 	}
@@ -817,6 +824,7 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 		t->list_count[i] = r->list_count;
 		t->link_first[i] = r->link_count ? r->link_first : 0;
 		t->link_count[i] = r->link_count;
+		t->params[i] = r->params;
 	}
 	free(keys);
 	return 0;

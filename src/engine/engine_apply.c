@@ -2,6 +2,7 @@
  * concentration figures and the shares by cell (docs/architecture.md,
  * "The engine's hot path"), and the per-item answers on a result. */
 #include "engine_priv.h"
+#include "hubtop/dims.h"
 
 /* Marks the accounts named by the filter (case-insensitive, as the Hub).
  * The first author filter sorts the accounts by name (once, ~30 ms for
@@ -130,6 +131,9 @@ struct scan {
 	int wide_term[TERM_COLS], wide_created;
 	uint32_t term_id[TERM_COLS];
 	int64_t from, to;
+	/* relation, language, size (dims.h): narrow arrays by rank */
+	int use_dims;
+	struct dims_test dt;
 };
 
 static uint64_t mask_eq16(const uint16_t *p, uint16_t v)
@@ -227,6 +231,8 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 				ok &= (int)((c->acct_bits[c->aacct[r] >> 6] >> (c->aacct[r] & 63)) & 1);
 			if (c->wide)
 				ok &= wide_matches(c, o->perm ? o->perm[r] : r);
+			if (c->use_dims && ok)
+				ok &= (int)(dims_test_word(&c->dt, r, 1, 1) & 1);
 			keep |= (uint64_t)ok << b;
 		}
 		return keep;
@@ -257,6 +263,8 @@ static uint64_t scan_word(const struct scan *c, uint32_t base, unsigned cnt, uin
 		}
 		m = keep;
 	}
+	if (c->use_dims && m)
+		m = dims_test_word(&c->dt, base, 64, m);
 	return m;
 }
 
@@ -337,7 +345,7 @@ static void scan_pass(const struct scan *c, struct match_set *ms)
 	uint32_t *restrict wcnt = ms->wcnt;
 	const uint32_t lim = c->lim;
 	const int tests = c->use_term[0] || c->use_term[1] || c->use_term[2] || c->use_created ||
-			  c->use_gated || c->use_auth || c->wide;
+			  c->use_gated || c->use_auth || c->wide || c->use_dims;
 	uint64_t m = 0;
 	size_t lw = words_of(lim);
 	uint32_t lo = 0, hi = lim;
@@ -841,7 +849,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	struct kdata *kd;
 	struct ord *o;
 	const struct ht_table *t;
-	struct scan c;
+	struct scan c = { 0 };
 	int mode, win, use_cell;
 	uint32_t n;
 
@@ -951,6 +959,11 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	}
 	c.use_gated = f->gated >= 0;
 	c.gated = f->gated > 0;
+	if (dims_filter_active(f)) {
+		if (dims_test_init(&c.dt, e, &r->filter, kind, win, o->perm))
+			goto fail;
+		c.use_dims = 1;
+	}
 	if (f->min_downloads) {
 		/* Ranks are by window downloads: the rest cannot match. */
 		uint32_t lo = 0, hi = n;
@@ -967,7 +980,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		goto fail;
 
 	p->cell_only = !c.wide && !c.use_auth && !c.use_term[0] && !c.use_term[1] && !c.use_term[2] && !c.use_created &&
-		       !c.use_gated && !f->min_downloads && !c.sel;
+		       !c.use_gated && !f->min_downloads && !c.sel && !c.use_dims;
 	for (uint32_t j = 0; j < kd->ncused[mode]; j++) {
 		static const struct cell_acc empty = { 0, 0, 0, UINT64_MAX };
 		e->cube[kd->cused[mode][j]] = e->cube[e->n_cells + kd->cused[mode][j]] = empty;
@@ -1004,8 +1017,10 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	}
 	finish_buckets(e, p, kd, mode);
 	finish_conc(e, r, &p->ms, o->dl);
+	dims_test_free(&c.dt);
 	return r;
 fail:
+	dims_test_free(&c.dt);
 	engine_result_free(r);
 	return NULL;
 }

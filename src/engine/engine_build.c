@@ -809,6 +809,7 @@ void engine_free(struct engine *e)
 	free(e->key_sums);
 	free(e->key_trending);
 	free(e->touched);
+	eng_dims_free(e);
 	free(e);
 }
 

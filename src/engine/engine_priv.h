@@ -263,7 +263,10 @@ struct engine {
 	/* The period's start (borrowed, engine_set_period) and what it found. */
 	const struct ht_snapshot *pstart;
 	struct eng_period period;
+	struct dims_data *dims; /* dims.c: relation, depth, language by row; made on first use */
 };
+
+void eng_dims_free(struct engine *e);
 
 /* ---- name order ---------------------------------------------------------- */
 

@@ -2,6 +2,7 @@
  * engine_sort_items) and the aggregate rankings by account, organisation,
  * country, group and type (engine_rank*). */
 #include "engine_priv.h"
+#include "hubtop/dims.h"
 
 /* In perm[lo, hi), rows by creation descending, the first position whose
  * creation is below t (hi when none). */
@@ -1077,7 +1078,7 @@ int engine_prepare_step(struct engine *e)
 	enum { P_BASE, P_TERM = P_BASE + 4, P_CREATED = P_TERM + 2 * TERM_COLS, P_EVERY = P_CREATED + 2,
 	       P_SEARCH = P_EVERY + 2, P_GROUPS, P_AORDER = P_GROUPS + 2, P_GRANK = P_AORDER + 4,
 	       P_CBY = P_GRANK + 2, P_CRK = P_CBY + 2, P_REC = P_CRK + 4, P_SORTS = P_REC + 2,
-	       P_AUTHORS = P_SORTS + 4, P_PER_KIND };
+	       P_AUTHORS = P_SORTS + 4, P_DIMS, P_PER_KIND };
 	static const enum eng_sort sorts[4] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING, SORT_NAME };
 	if (!e)
 		return -1;
@@ -1139,9 +1140,13 @@ int engine_prepare_step(struct engine *e)
 		} else if (step < P_AUTHORS) {
 			did = !kd->perm[sorts[step - P_SORTS]];
 			rc = eng_get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;
-		} else {
+		} else if (step == P_AUTHORS) {
 			did = !e->acct_sorted;
 			rc = eng_sort_accounts(e);
+		} else {
+			/* relation, depth, language by row (dims.h) */
+			did = !dims_ready(e, kind);
+			rc = dims_prepare(e, kind);
 		}
 		if (rc)
 			return -1;

@@ -9,6 +9,8 @@
 #include <cjson/cJSON.h>
 
 #include "hubtop/civil.h"
+#include "hubtop/dims.h"
+#include "hubtop/language.h"
 #include "hubtop/export.h"
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
@@ -429,6 +431,135 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 	return out;
 }
 
+/* ---- the dimensions' tables (dims.h) ------------------------------------- */
+
+static const char *const dim_keys[EXPORT_DIM_COUNT] = {
+	NULL, "relations", "languages", "sizes", "bases", "base-orgs"
+};
+
+int export_dim_find(const char *key)
+{
+	for (int i = 1; i < EXPORT_DIM_COUNT; i++)
+		if (!strcmp(key, dim_keys[i]))
+			return i;
+	return -1;
+}
+
+const char *export_dim_key(int dim)
+{
+	return dim > 0 && dim < EXPORT_DIM_COUNT ? dim_keys[dim] : NULL;
+}
+
+static int dim_row(struct sink *k, int header, const char *key, const char *name, const struct eng_bucket *b,
+		   const struct eng_result *r, const char *data)
+{
+	k->n = 0;
+	add_text(k, "key", header ? "" : key);
+	add_text(k, "name", header ? "" : name);
+	add_uint(k, "count", header ? 0 : b->count);
+	add_share(k, "count_share", header ? 0 : engine_share(b->count, r->count));
+	add_uint(k, "downloads", header ? 0 : b->downloads);
+	add_share(k, "share", header ? 0 : engine_share(b->downloads, r->downloads));
+	add_text(k, "data", data);
+	return emit(k, header);
+}
+
+static long write_bases(struct sink *k, struct engine *e, const struct eng_result *r, enum export_dim dim,
+			const struct export_req *q, const char *data)
+{
+	struct dims_base *b = NULL;
+	size_t n = dims_bases(e, r, dim == EXPORT_DIM_BASE_ORGS, &b);
+	long rows = 0;
+	char id[HT_ID_MAX + 1];
+	if (n == (size_t)-1)
+		return -1;
+	if (q->limit && q->limit < n)
+		n = q->limit;
+	for (size_t i = 0; i <= n; i++) {
+		int header = i == 0;
+		const struct dims_base *x = header ? NULL : &b[i - 1];
+		k->n = 0;
+		if (x)
+			snprintf(id, sizeof id, "%.*s", (int)x->id_len, x->id);
+		add_uint(k, "rank", i);
+		add_text(k, dim == EXPORT_DIM_BASES ? "base" : "owner", header ? "" : id);
+		if (dim == EXPORT_DIM_BASES)
+			add_text(k, "in_snapshot", header ? "" : x->row != UINT32_MAX ? "yes" : "no");
+		add_uint(k, "direct", header ? 0 : x->direct);
+		add_uint(k, "chain", header ? 0 : x->chain);
+		add_uint(k, "direct_downloads", header ? 0 : x->direct_downloads);
+		add_uint(k, "chain_downloads", header ? 0 : x->chain_downloads);
+		for (int rel = DREL_FINETUNE; rel <= DREL_MERGE; rel++)
+			add_uint(k, dims_rel_key(rel), header ? 0 : x->by_rel[rel]);
+		add_text(k, "data", data);
+		if (emit(k, header)) {
+			free(b);
+			return -1;
+		}
+		rows += !header;
+	}
+	free(b);
+	return rows;
+}
+
+/* One row per bucket, in the order of the report (relations and sizes as
+ * their enums, languages by count); every bucket, the unknown one too. */
+static long write_dims(struct sink *k, struct engine *e, const struct eng_result *r, enum export_dim dim,
+		       const struct export_req *q, const char *data)
+{
+	struct dims_shares *d;
+	long rows = 0;
+	size_t n;
+	if (dim == EXPORT_DIM_BASES || dim == EXPORT_DIM_BASE_ORGS)
+		return write_bases(k, e, r, dim, q, data);
+	if (!(d = dims_shares(e, r)))
+		return -1;
+	n = dim == EXPORT_DIM_RELATIONS ? DREL_COUNT : dim == EXPORT_DIM_SIZES ? DSIZE_COUNT : d->n_lang_used;
+	if (q->limit && q->limit < n)
+		n = q->limit;
+	for (size_t i = 0; i <= n; i++) {
+		static const struct eng_bucket none;
+		const struct eng_bucket *b = &none;
+		const char *key = "", *name = "";
+		int rc;
+		if (i && dim == EXPORT_DIM_RELATIONS) {
+			b = &d->rel[i - 1];
+			key = name = dims_rel_key((int)i - 1);
+		} else if (i && dim == EXPORT_DIM_SIZES) {
+			b = &d->size[i - 1];
+			key = name = dims_size_key((int)i - 1);
+		} else if (i) {
+			uint32_t lb = d->lang_order[i - 1];
+			b = &d->lang[lb];
+			key = dims_lang_code(e, lb);
+			name = lb == DLANG_UNKNOWN ? "unknown" : lb == DLANG_MULTI ? "several languages" :
+			       language_name(key) ? language_name(key) : key;
+		}
+		rc = dim_row(k, i == 0, key, name, b, r, data);
+		if (rc) {
+			dims_shares_free(d);
+			return -1;
+		}
+		rows += i > 0;
+	}
+	dims_shares_free(d);
+	return rows;
+}
+
+long export_dim_write(FILE *fp, struct engine *e, const struct eng_result *r, enum export_dim dim,
+		      const struct export_req *q)
+{
+	struct sink k;
+	if (!fp || !e || !r || !q || dim <= EXPORT_DIM_NONE || dim >= EXPORT_DIM_COUNT) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&k, 0, sizeof k);
+	k.fp = fp;
+	k.fmt = q->format;
+	return write_dims(&k, e, r, dim, q, engine_snapshot(e)->meta.demo ? "demo" : "hub");
+}
+
 long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const struct export_req *q)
 {
 	struct sink k;
@@ -454,22 +585,28 @@ struct path_ctx {
 	const struct eng_result *r;
 	const struct export_req *q;
 	long rows;
+	enum export_dim dim;
 };
+
+static long write_either(FILE *fp, const struct path_ctx *c)
+{
+	return c->dim ? export_dim_write(fp, c->e, c->r, c->dim, c->q) : export_write(fp, c->e, c->r, c->q);
+}
 
 static int path_writer(void *ctx, void *fp)
 {
 	struct path_ctx *c = ctx;
-	c->rows = export_write(fp, c->e, c->r, c->q);
+	c->rows = write_either(fp, c);
 	return c->rows < 0 ? -1 : 0;
 }
 
-long export_to_path(const char *path, struct engine *e, const struct eng_result *r,
-		    const struct export_req *q, char *err, size_t errlen)
+long export_dim_to_path(const char *path, struct engine *e, const struct eng_result *r, enum export_dim dim,
+			const struct export_req *q, char *err, size_t errlen)
 {
-	struct path_ctx c = { e, r, q, 0 };
+	struct path_ctx c = { e, r, q, 0, dim };
 	struct store_err se;
 	if (!path || !strcmp(path, "-")) {
-		long n = export_write(stdout, e, r, q);
+		long n = write_either(stdout, &c);
 		if (n < 0 || fflush(stdout) != 0) {
 			if (err && errlen)
 				snprintf(err, errlen, "cannot write the export to standard output: %s",
@@ -486,4 +623,10 @@ long export_to_path(const char *path, struct engine *e, const struct eng_result 
 		return -1;
 	}
 	return c.rows;
+}
+
+long export_to_path(const char *path, struct engine *e, const struct eng_result *r,
+		    const struct export_req *q, char *err, size_t errlen)
+{
+	return export_dim_to_path(path, e, r, EXPORT_DIM_NONE, q, err, errlen);
 }

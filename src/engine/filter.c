@@ -11,10 +11,13 @@
 #include "hubtop/country.h"
 #include "hubtop/orgdir.h"
 #include "hubtop/attrib.h"
+#include "hubtop/dims.h"
+#include "hubtop/language.h"
 
 const char *const filter_keys[] = {
 	"country", "group", "org-type", "author", "task", "library", "license",
-	"search", "created", "min-downloads", "gated", "window", "by", "of", "org", "group-by", NULL
+	"search", "created", "min-downloads", "gated", "window", "by", "of", "org", "group-by",
+	"relation", "language", "size", NULL
 };
 
 void filter_init(struct filter *f)
@@ -171,6 +174,73 @@ static int set_groups(struct filter *f, const char *v, char *err, size_t errlen)
 static int set_types(struct filter *f, const char *v, char *err, size_t errlen)
 {
 	return set_mask(&f->types, v, "org-type", OT_COUNT, orgdir_type_find, type_key, err, errlen);
+}
+
+static int set_relations(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	return set_mask(&f->relations, v, "relation", DREL_COUNT, dims_rel_find, dims_rel_key, err, errlen);
+}
+
+/* Language codes (or English names, "Chinese"), "unknown", "multilingual":
+ * stored as lower-case codes, each once. */
+static int set_langs(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	static const char valid[] = "ISO 639 language codes as the Hub's language: tags hold them "
+				    "(en, zh, fr, zh-Hans, ...) or English names (Chinese), unknown or "
+				    "multilingual, at most 16, separated by commas";
+	char langs[FILTER_MAX_LANGS][FILTER_LANG_MAX];
+	unsigned n = 0;
+	const char *p = v;
+	char tok[64];
+	int tl;
+	while (next_token(&p, tok, sizeof tok, &tl)) {
+		const char *code = tok;
+		unsigned i;
+		if (!tl && !language_code_valid(tok) && language_code_of(tok))
+			code = language_code_of(tok);
+		if (tl || (!language_code_valid(code) && strcasecmp(code, "unknown") &&
+			   strcasecmp(code, "multilingual")) || strlen(code) >= FILTER_LANG_MAX)
+			return bad(err, errlen, "language", tok, valid);
+		for (i = 0; i < n; i++)
+			if (!strcasecmp(langs[i], code))
+				break;
+		if (i < n)
+			continue;
+		if (n == FILTER_MAX_LANGS)
+			return bad(err, errlen, "language", v, valid);
+		memset(langs[n], 0, sizeof langs[n]);
+		for (size_t k = 0; code[k]; k++)
+			langs[n][k] = (char)tolower((unsigned char)code[k]);
+		n++;
+	}
+	memset(f->langs, 0, sizeof f->langs);
+	memcpy(f->langs, langs, n * sizeof langs[0]);
+	f->n_langs = n;
+	return 0;
+}
+
+/* A range of parameter counts: FROM..TO, FROM.., ..TO (k, M, B suffixes). */
+static int set_size(struct filter *f, const char *v, char *err, size_t errlen)
+{
+	static const char valid[] = "a range of parameters such as ..1B, 7B..70B, 100M.. "
+				    "(suffixes k, M, B, T; from inclusive, to exclusive)";
+	const char *dots = strstr(v, "..");
+	uint64_t from = 0, to = 0;
+	char a[32];
+	if (!*v) {
+		f->size_from = f->size_to = 0;
+		return 0;
+	}
+	if (!dots || (size_t)(dots - v) >= sizeof a || strstr(dots + 2, ".."))
+		return bad(err, errlen, "size", v, valid);
+	memcpy(a, v, (size_t)(dots - v));
+	a[dots - v] = '\0';
+	if ((a[0] && dims_parse_count(a, &from)) || (dots[2] && dims_parse_count(dots + 2, &to)) ||
+	    (!a[0] && !dots[2]) || (to && to <= from) || (dots[2] && !to))
+		return bad(err, errlen, "size", v, valid);
+	f->size_from = from;
+	f->size_to = to;
+	return 0;
 }
 
 /* A comma-separated list of names into out (at most FILTER_MAX_AUTHORS,
@@ -438,6 +508,12 @@ int filter_set(struct filter *f, const char *key, const char *value, char *err, 
 				  "whose country, group or type is known)", err, errlen);
 	if (!strcmp(key, "org"))
 		return set_orgs(f, v, err, errlen);
+	if (!strcmp(key, "relation"))
+		return set_relations(f, v, err, errlen);
+	if (!strcmp(key, "language"))
+		return set_langs(f, v, err, errlen);
+	if (!strcmp(key, "size"))
+		return set_size(f, v, err, errlen);
 	if (!strcmp(key, "group-by")) {
 		if (!*v || !strcasecmp(v, "organisation") || !strcasecmp(v, "organization") ||
 		    !strcasecmp(v, "org"))
@@ -586,6 +662,27 @@ void filter_get(const struct filter *f, const char *key, char *buf, size_t len)
 		put(buf, len, &at, f->level == LEVEL_ACCOUNT ? "account" : "organisation");
 	} else if (!strcmp(key, "of")) {
 		put(buf, len, &at, f->of == OF_ATTRIBUTED ? "attributed" : "all");
+	} else if (!strcmp(key, "relation")) {
+		for (int r = 0; r < DREL_COUNT; r++) {
+			if (!(f->relations & (1u << r)))
+				continue;
+			if (at)
+				put(buf, len, &at, ",");
+			put(buf, len, &at, dims_rel_key(r));
+		}
+	} else if (!strcmp(key, "language")) {
+		for (unsigned i = 0; i < f->n_langs && i < FILTER_MAX_LANGS; i++) {
+			if (at)
+				put(buf, len, &at, ",");
+			put(buf, len, &at, f->langs[i]);
+		}
+	} else if (!strcmp(key, "size") && (f->size_from || f->size_to)) {
+		char a[24] = "", b[24] = "";
+		if (f->size_from)
+			dims_fmt_exact(f->size_from, a, sizeof a);
+		if (f->size_to)
+			dims_fmt_exact(f->size_to, b, sizeof b);
+		snprintf(buf, len, "%s..%s", a, b);
 	}
 }
 
@@ -642,8 +739,13 @@ int filter_equal(const struct filter *a, const struct filter *b)
 	    a->created_from != b->created_from || a->created_to != b->created_to ||
 	    a->min_downloads != b->min_downloads || a->gated != b->gated ||
 	    a->level != b->level || a->n_orgs != b->n_orgs ||
-	    a->period_from != b->period_from || a->period_to != b->period_to)
+	    a->period_from != b->period_from || a->period_to != b->period_to ||
+	    a->relations != b->relations || a->n_langs != b->n_langs ||
+	    a->size_from != b->size_from || a->size_to != b->size_to)
 		return 0;
+	for (unsigned i = 0; i < a->n_langs && i < FILTER_MAX_LANGS; i++)
+		if (strcmp(a->langs[i], b->langs[i]))
+			return 0;
 	for (unsigned i = 0; i < a->n_authors && i < FILTER_MAX_AUTHORS; i++)
 		if (strcmp(a->authors[i], b->authors[i]))
 			return 0;
@@ -657,7 +759,7 @@ int filter_active(const struct filter *f)
 {
 	return filter_any_country(f) || f->groups || f->types || f->n_authors || f->n_orgs || f->task[0] ||
 	       f->library[0] || f->license[0] || f->search[0] || f->created_from ||
-	       f->created_to || f->min_downloads || f->gated >= 0;
+	       f->created_to || f->min_downloads || f->gated >= 0 || dims_filter_active(f);
 }
 
 /* ---- terms against a snapshot --------------------------------------------- */

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "hubtop/civil.h"
+#include "hubtop/dims.h"
 #include "hubtop/report.h"
 #include "hubtop/safetext.h"
 
@@ -241,6 +242,10 @@ static cJSON *section_json(struct engine *e, const struct eng_result *r, const s
 		cJSON_AddItemToArray(years, yo);
 	}
 	free(idx);
+	if (dims_report_json(o, e, r)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -401,6 +406,7 @@ static void text_section(FILE *fp, struct engine *e, const struct eng_result *r,
 		fputc('\n', fp);
 	}
 	text_year_countries(fp, r);
+	dims_report_text(fp, e, r);
 }
 
 /* The period's two snapshots and the items that are not in both. */

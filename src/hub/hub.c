@@ -24,7 +24,7 @@
 
 static const char *const model_fields[] = {
 	"downloads", "downloadsAllTime", "likes", "trendingScore", "createdAt", "lastModified",
-	"pipeline_tag", "library_name", "tags", "gated", "author", NULL
+	"pipeline_tag", "library_name", "tags", "gated", "author", "safetensors", "gguf", NULL
 };
 static const char *const dataset_fields[] = {
 	"downloads", "downloadsAllTime", "likes", "trendingScore", "createdAt", "lastModified",

@@ -1,5 +1,6 @@
 /* demo_items.c - the demo generator's last phase: names for every model,
  * its fields, the items handed to the table builder; then the datasets. */
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -241,12 +242,97 @@ static void derive_fields(struct gen *g, struct dmodel *d, struct rng *r)
 static const char *const rel_tag[] = { NULL, "base_model:finetune:", "base_model:adapter:",
 				       "base_model:quantized:", "base_model:merge:" };
 
+/* ---- sizes and languages ----------------------------------------------- */
+
+/* Languages of models: most carry none; English leads, then Chinese and
+ * several at once (LANG_SEVERAL: two tags). */
+static const char *const model_langs[] = { "en", "zh", "fr", "de", "es", "ja", "ko", "ru", "ar", "hi", "vi" };
+#define LANG_SEVERAL 255
+
+/* A size written in a name ("7B", "1_8B", "0.5B", "350M"), 0 when none. */
+static uint64_t size_in_name(const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		uint64_t whole = 0, frac = 0, div = 1;
+		const char *q = p;
+		if (!isdigit((unsigned char)*p) || (p > name && isalnum((unsigned char)p[-1])))
+			continue;
+		while (isdigit((unsigned char)*q))
+			whole = whole * 10 + (uint64_t)(*q++ - '0');
+		if ((*q == '.' || *q == '_') && isdigit((unsigned char)q[1]))
+			for (q++; isdigit((unsigned char)*q); q++)
+				if (div < 1000) {
+					frac = frac * 10 + (uint64_t)(*q - '0');
+					div *= 10;
+				}
+		if ((*q == 'B' || *q == 'b' || *q == 'M' || *q == 'm') && !isalpha((unsigned char)q[1])) {
+			uint64_t unit = (*q == 'B' || *q == 'b') ? 1000000000ull : 1000000ull;
+			if (whole || frac)
+				return whole * unit + frac * unit / div;
+		}
+	}
+	return 0;
+}
+
+/* The parameters and languages of model i, from a stream of its own so
+ * that the rest of the demo does not move: sizes from the name when it
+ * has one, else typical of the task; derivatives take their base's (an
+ * adapter holds a few percent of it); older models more often without
+ * safetensors or gguf, so of unknown size. */
+static void model_dims(struct gen *g, struct dmodel *d, uint32_t i, const char *id, struct ht_item *it,
+		       struct sb *lang)
+{
+	struct rng r;
+	double u, year = 2019.0 + d->created / 31557600.0;
+	uint64_t p = 0;
+	rng_init(&r, g->seed ^ 0x5a17e5ull, i);
+	u = rng_unit(&r);
+	if (d->rel != R_NONE && g->m[d->base].params) {
+		p = g->m[d->base].params;
+		if (d->rel == R_ADAPTER)
+			p = p / 50 + 1000000ull * (1 + rng_below(&r, 8));
+	} else if (!(p = size_in_name(id))) {
+		static const double typical[PI_COUNT] = { [PI_TEXTGEN] = 1.2e9, [PI_FILLMASK] = 1.4e8,
+			[PI_SENTSIM] = 1.1e8, [PI_FEATEX] = 1.1e8, [PI_ASR] = 3e8, [PI_T2I] = 1e9,
+			[PI_IMGTXT] = 4e9, [PI_TXTCLS] = 1.2e8, [PI_TOKCLS] = 1.1e8, [PI_QA] = 1.2e8,
+			[PI_IMGCLS] = 8.6e7, [PI_TRANS] = 7.5e7, [PI_TTS] = 8e7, [PI_RL] = 2e6 };
+		double t = d->pipe < PI_COUNT && typical[d->pipe] > 0 ? typical[d->pipe] : 1e8;
+		p = (uint64_t)(t * exp(0.9 * rng_normal(&r)));
+	}
+	/* safetensors became the norm from 2023: before, most weights were
+	 * pickles, which give no count */
+	if (u < (year < 2022 ? 0.75 : year < 2023 ? 0.5 : 0.2))
+		p = 0;
+	d->params = p;
+	it->params = p;
+	if (!p)
+		it->flags |= HT_F_PARAMS_UNKNOWN;
+	if (d->rel != R_NONE && rng_unit(&r) < 0.8) {
+		d->lang = g->m[d->base].lang;
+	} else {
+		double v = rng_unit(&r);
+		d->lang = v < 0.68 ? 0 : v < 0.86 ? 1 : v < 0.92 ? 2 : v < 0.95 ? LANG_SEVERAL :
+			  (uint8_t)(3 + rng_below(&r, NELEM(model_langs) - 2));
+		if (strstr(id, "chinese") || strstr(id, "Chinese"))
+			d->lang = 2;
+	}
+	if (d->lang == LANG_SEVERAL) {
+		it->tags[it->n_tags++] = "language:en";
+		it->tags[it->n_tags++] = rng_unit(&r) < 0.5 ? "language:zh" : "language:fr";
+	} else if (d->lang) {
+		sb_reset(lang);
+		sb_add(lang, "language:");
+		sb_add(lang, model_langs[d->lang - 1]);
+		it->tags[it->n_tags++] = lang->buf;
+	}
+}
+
 static int add_model(struct gen *g, uint32_t i, struct nameset *ids, struct rng *r)
 {
 	struct dmodel *d = &g->m[i];
 	struct acct *a = &g->acct[d->acct];
 	struct ht_item it;
-	struct sb id, name, tag[2];
+	struct sb id, name, tag[2], lang;
 	int64_t created = (int64_t)d->created + T_2019;
 	double likes, mod;
 
@@ -349,6 +435,7 @@ static int add_model(struct gen *g, uint32_t i, struct nameset *ids, struct rng 
 			it.tags[it.n_tags++] = tag[1].buf;
 		}
 	}
+	model_dims(g, d, i, id.buf, &it, &lang);
 	return table_builder_add(g->b, HT_MODELS, &it) < 0 ? -1 : 0;
 }
 

@@ -601,6 +601,8 @@ struct dmodel {
 	uint16_t family;
 	uint8_t cls, rel, pipe, lib, lic, mflags, hflags;
 	uint8_t bucket;          /* month of the shown creation date, 0 = 2019-01 */
+	uint8_t lang;            /* demo_items.c's model languages: 0 none, else index + 1 */
+	uint64_t params;         /* total parameters, 0 unknown (derivatives read their base's) */
 };
 
 struct gen {

@@ -166,7 +166,7 @@ static void take_trending(const cJSON *v, struct ht_item *it, unsigned *warnings
 enum field {
 	F_NONE, F_ID, F_MODEL_ID, F_OID, F_AUTHOR, F_DOWNLOADS, F_DOWNLOADS_ALL, F_LIKES,
 	F_TRENDING, F_CREATED, F_MODIFIED, F_PIPELINE, F_LIBRARY, F_GATED, F_PRIVATE,
-	F_DISABLED, F_TAGS
+	F_DISABLED, F_TAGS, F_SAFETENSORS, F_GGUF
 };
 
 /* 1 when k is name, compared from its second byte (the first picked name). */
@@ -190,12 +190,13 @@ static enum field field_of(const char *k)
 	case 'c': IS("createdAt", F_CREATED); break;
 	case 'd': IS("downloads", F_DOWNLOADS); IS("downloadsAllTime", F_DOWNLOADS_ALL);
 		  IS("disabled", F_DISABLED); break;
-	case 'g': IS("gated", F_GATED); break;
+	case 'g': IS("gated", F_GATED); IS("gguf", F_GGUF); break;
 	case 'i': IS("id", F_ID); break;
 	case 'l': IS("likes", F_LIKES); IS("lastModified", F_MODIFIED);
 		  IS("library_name", F_LIBRARY); break;
 	case 'm': IS("modelId", F_MODEL_ID); break;
 	case 'p': IS("pipeline_tag", F_PIPELINE); IS("private", F_PRIVATE); break;
+	case 's': IS("safetensors", F_SAFETENSORS); break;
 	case 't': IS("tags", F_TAGS); IS("trendingScore", F_TRENDING); break;
 	default: break;
 	}
@@ -203,18 +204,46 @@ static enum field field_of(const char *k)
 	return F_NONE;
 }
 
+/* The total parameter count of a "safetensors" ({"parameters": {dtype: n},
+ * "total": n}) or "gguf" ({"total": n, ...}) member: its "total", else (for
+ * safetensors) the sum of its parameters by dtype; 0 when it gives none.
+ * null or absent is no size, not a warning. */
+static uint64_t params_value(const cJSON *v, unsigned *warnings)
+{
+	const cJSON *m, *total, *by;
+	uint64_t sum = 0;
+
+	if (type_of(v) == cJSON_NULL)
+		return 0;
+	if (type_of(v) != cJSON_Object) {
+		(*warnings)++;
+		return 0;
+	}
+	total = cJSON_GetObjectItemCaseSensitive(v, "total");
+	if (total && type_of(total) != cJSON_NULL)
+		return count_value(total, warnings);
+	by = cJSON_GetObjectItemCaseSensitive(v, "parameters");
+	if (!by || type_of(by) != cJSON_Object)
+		return 0;
+	cJSON_ArrayForEach(m, by) {
+		uint64_t x = count_value(m, warnings);
+		sum = sum + x < sum ? UINT64_MAX : sum + x;
+	}
+	return sum;
+}
+
 /* One pass over the members, each dispatched once. */
 int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 {
 	const cJSON *v, *model_id = NULL;
-	uint64_t n;
+	uint64_t n, gguf = 0;
 
 	/* The tags array is 2 KB: only its first n_tags entries are read. */
 	memset(it, 0, offsetof(struct ht_item, tags));
 	if (!cJSON_IsObject(obj))
 		return -1;
 	/* Unknown until the item gives a number. */
-	it->flags = HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN;
+	it->flags = HT_F_DL_UNKNOWN | HT_F_DLA_UNKNOWN | HT_F_PARAMS_UNKNOWN | HT_F_NO_TAGS;
 	cJSON_ArrayForEach(v, obj) {
 		if (!v->string)
 			continue;
@@ -268,12 +297,25 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 				it->flags |= HT_F_DISABLED;
 			break;
 		case F_TAGS:
+			if (type_of(v) == cJSON_Array)
+				it->flags &= (uint8_t)~HT_F_NO_TAGS;
 			take_tag_list(v, it, warnings);
+			break;
+		case F_SAFETENSORS:
+			it->params = params_value(v, warnings);
+			break;
+		case F_GGUF:
+			gguf = params_value(v, warnings);
 			break;
 		case F_NONE:
 			break;
 		}
 	}
+	/* safetensors counts the weights as stored; gguf only when there are none. */
+	if (!it->params)
+		it->params = gguf;
+	if (it->params)
+		it->flags &= (uint8_t)~HT_F_PARAMS_UNKNOWN;
 	if (!it->id && model_id)
 		it->id = id_value(model_id, warnings);
 	if (!it->id || !table_id_valid(it->id))

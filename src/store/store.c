@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,11 @@
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
 
-#define HEADER_SIZE STORE_HEADER_SIZE
-#define MAX_SECTIONS STORE_MAX_SECTIONS
-#define SECTION_TABLE_AT 352u
+#define HEADER_SIZE 1024u          /* the fixed part: magic .. refused, checksummed as is */
+#define MAX_SECTIONS 64u
+#define SECTION_TABLE_AT 352u       /* versions 1 and 2: at most 40 entries */
+#define SECTION_TABLE_AT_V3 1024u   /* version 3 on: after the fixed part, 64 entries */
+#define HEAD_LEN_V3 (SECTION_TABLE_AT_V3 + MAX_SECTIONS * 16u)
 #define ENDIAN_MARK 0x01020304u
 #define FLAG_DEMO 1u
 #define FLAG_COMPLETE 2u
@@ -37,11 +40,52 @@ enum {
 	SEC_LINK_REL, SEC_LINK_ROW,
 	SEC_TABLE_BASE = 16
 };
-enum {
-	COL_ID, COL_AUTHOR, COL_DL, COL_DLA, COL_LIKES, COL_TRENDING, COL_CREATED, COL_MODIFIED,
-	COL_PIPELINE, COL_LIBRARY, COL_LICENSE, COL_FLAGS, COL_LIST_FIRST, COL_LIST_COUNT,
-	COL_LINK_FIRST, COL_LINK_COUNT, COL_COUNT
+/* The columns of a table, in file order: the one list the writer, the
+ * loader and the section table read.  A column added by a later version
+ * says which (since); older files load without it (its pointer NULL).
+ * Columns 16 on have the ids SEC_TABLE_EXT + kind * 16 + (column - 16). */
+struct col_desc {
+	size_t off;      /* offsetof(struct ht_table, the array) */
+	unsigned size;   /* bytes per row */
+	uint32_t since;  /* the first format version that has it */
+	enum store_ref ref; /* what its values index (history.c remaps them) */
 };
+#define COL(field, size, since, ref) { offsetof(struct ht_table, field), size, since, ref }
+static const struct col_desc table_cols[] = {
+	COL(id, 4, 1, STORE_REF_POOL), COL(author, 4, 1, STORE_REF_ACCOUNT),
+	COL(downloads, 8, 1, STORE_REF_NONE), COL(downloads_all, 8, 1, STORE_REF_NONE),
+	COL(likes, 4, 1, STORE_REF_NONE), COL(trending, 4, 1, STORE_REF_NONE),
+	COL(created, 8, 1, STORE_REF_NONE), COL(modified, 8, 1, STORE_REF_NONE),
+	COL(pipeline, 4, 1, STORE_REF_TERM), COL(library, 4, 1, STORE_REF_TERM),
+	COL(license, 4, 1, STORE_REF_TERM), COL(flags, 1, 1, STORE_REF_NONE),
+	COL(list_first, 4, 1, STORE_REF_NONE), COL(list_count, 4, 1, STORE_REF_NONE),
+	COL(link_first, 4, 1, STORE_REF_NONE), COL(link_count, 4, 1, STORE_REF_NONE),
+	COL(params, 8, 3, STORE_REF_NONE),
+};
+#undef COL
+#define N_COLS (sizeof table_cols / sizeof table_cols[0])
+#define SEC_TABLE_EXT 64u
+
+static uint32_t col_section(int kind, size_t c)
+{
+	return c < 16 ? SEC_TABLE_BASE + (uint32_t)kind * 16 + (uint32_t)c :
+			SEC_TABLE_EXT + (uint32_t)kind * 16 + (uint32_t)(c - 16);
+}
+
+static void **col_ptr(struct ht_table *t, size_t c)
+{
+	return (void **)((char *)t + table_cols[c].off);
+}
+
+/* Where a version's section table starts, and its data. */
+static size_t sectab_at(uint32_t version)
+{
+	return version >= 3 ? SECTION_TABLE_AT_V3 : SECTION_TABLE_AT;
+}
+static size_t head_len(uint32_t version)
+{
+	return version >= 3 ? HEAD_LEN_V3 : HEADER_SIZE;
+}
 
 static void header_meta(const unsigned char *buf, struct ht_meta *meta);
 static void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
@@ -197,7 +241,7 @@ struct section {
 	uint64_t len;
 };
 
-static size_t table_sections(const struct ht_snapshot *s, struct section *sec)
+static size_t table_sections(const struct ht_snapshot *s, uint32_t version, struct section *sec)
 {
 	size_t n = 0;
 	int k;
@@ -212,42 +256,29 @@ static size_t table_sections(const struct ht_snapshot *s, struct section *sec)
 	sec[n++] = (struct section){ SEC_LINK_ROW, s->link_row, (uint64_t)s->n_links * 4 };
 	for (k = 0; k < HT_KIND_COUNT; k++) {
 		const struct ht_table *t = &s->t[k];
-		uint32_t base = SEC_TABLE_BASE + (uint32_t)k * 16;
-		uint64_t r = t->n;
-		sec[n++] = (struct section){ base + COL_ID, t->id, r * 4 };
-		sec[n++] = (struct section){ base + COL_AUTHOR, t->author, r * 4 };
-		sec[n++] = (struct section){ base + COL_DL, t->downloads, r * 8 };
-		sec[n++] = (struct section){ base + COL_DLA, t->downloads_all, r * 8 };
-		sec[n++] = (struct section){ base + COL_LIKES, t->likes, r * 4 };
-		sec[n++] = (struct section){ base + COL_TRENDING, t->trending, r * 4 };
-		sec[n++] = (struct section){ base + COL_CREATED, t->created, r * 8 };
-		sec[n++] = (struct section){ base + COL_MODIFIED, t->modified, r * 8 };
-		sec[n++] = (struct section){ base + COL_PIPELINE, t->pipeline, r * 4 };
-		sec[n++] = (struct section){ base + COL_LIBRARY, t->library, r * 4 };
-		sec[n++] = (struct section){ base + COL_LICENSE, t->license, r * 4 };
-		sec[n++] = (struct section){ base + COL_FLAGS, t->flags, r };
-		sec[n++] = (struct section){ base + COL_LIST_FIRST, t->list_first, r * 4 };
-		sec[n++] = (struct section){ base + COL_LIST_COUNT, t->list_count, r * 4 };
-		sec[n++] = (struct section){ base + COL_LINK_FIRST, t->link_first, r * 4 };
-		sec[n++] = (struct section){ base + COL_LINK_COUNT, t->link_count, r * 4 };
+		for (size_t c = 0; c < N_COLS; c++)
+			if (table_cols[c].since <= version)
+				sec[n++] = (struct section){ col_section(k, c),
+							     *col_ptr((struct ht_table *)t, c),
+							     (uint64_t)t->n * table_cols[c].size };
 	}
 	return n;
 }
 
 /* The header, checksum left zero, of a file holding sections sec[0..n)
  * one after another, each padded to 8 bytes.  Returns the file's size. */
-static uint64_t make_header(const struct ht_snapshot *s, const struct section *sec, size_t n,
-			    unsigned char *head)
+static uint64_t make_header(const struct ht_snapshot *s, uint32_t version, const struct section *sec,
+			    size_t n, unsigned char *head)
 {
-	uint64_t size = HEADER_SIZE, off = HEADER_SIZE;
+	uint64_t size = head_len(version), off = head_len(version);
 	uint32_t flags = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		size += (sec[i].len + 7) & ~(uint64_t)7;
-	memset(head, 0, HEADER_SIZE);
+	memset(head, 0, HEAD_LEN_V3);
 	memcpy(head, STORE_MAGIC, 8);
-	put_u32(head + 8, STORE_FORMAT_VERSION);
+	put_u32(head + 8, version);
 	put_u32(head + 12, ENDIAN_MARK);
 	put_u64(head + 16, size);
 	/* head + 24: checksum, filled last */
@@ -277,7 +308,7 @@ static uint64_t make_header(const struct ht_snapshot *s, const struct section *s
 	memcpy(head + 88, s->meta.endpoint, strnlen(s->meta.endpoint, 255));
 	clean_text((char *)head + 88);
 	for (i = 0; i < n; i++) {
-		unsigned char *e = head + SECTION_TABLE_AT + i * 16;
+		unsigned char *e = head + sectab_at(version) + i * 16;
 		put_u32(e, sec[i].id);
 		put_u32(e + 4, 0); /* reserved */
 		put_u64(e + 8, off);
@@ -287,13 +318,20 @@ static uint64_t make_header(const struct ht_snapshot *s, const struct section *s
 	return size;
 }
 
-int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, struct store_err *err)
+int store_serialize_version(const struct ht_snapshot *s, uint32_t version, void **out, size_t *outlen,
+			    struct store_err *err)
 {
 	struct section sec[MAX_SECTIONS];
-	size_t n = table_sections(s, sec), i;
-	unsigned char head[HEADER_SIZE], *buf;
-	uint64_t size = make_header(s, sec, n, head), off = HEADER_SIZE;
+	size_t n, i;
+	unsigned char head[HEAD_LEN_V3], *buf;
+	uint64_t size, off = head_len(version);
 
+	if (version < 1 || version > STORE_FORMAT_VERSION) {
+		fail(err, "cannot write snapshot format version %u", version);
+		return -1;
+	}
+	n = table_sections(s, version, sec);
+	size = make_header(s, version, sec, n, head);
 	if (size > SIZE_MAX) {
 		fail(err, "snapshot too large to write (%llu bytes)", (unsigned long long)size);
 		return -1;
@@ -304,7 +342,7 @@ int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, str
 		     (unsigned long long)size);
 		return -1;
 	}
-	memcpy(buf, head, HEADER_SIZE);
+	memcpy(buf, head, head_len(version));
 	for (i = 0; i < n; i++) {
 		if (sec[i].len)
 			memcpy(buf + off, sec[i].data, (size_t)sec[i].len);
@@ -318,17 +356,12 @@ int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, str
 
 /* ---- the image section by section (history.c) ------------------------------ */
 
+_Static_assert(HEAD_LEN_V3 == STORE_HEADER_SIZE, "store.h's header size is the current format's");
+_Static_assert(MAX_SECTIONS == STORE_MAX_SECTIONS, "store.h's section bound is the format's");
+
 /* What the values of a section index; a column not listed holds plain values. */
 static enum store_ref section_ref(uint32_t id)
 {
-	if (id >= SEC_TABLE_BASE) {
-		switch ((id - SEC_TABLE_BASE) % 16) {
-		case COL_ID: return STORE_REF_POOL;
-		case COL_AUTHOR: return STORE_REF_ACCOUNT;
-		case COL_PIPELINE: case COL_LIBRARY: case COL_LICENSE: return STORE_REF_TERM;
-		default: return STORE_REF_NONE;
-		}
-	}
 	switch (id) {
 	case SEC_TERMS: case SEC_ACCT_NAME: case SEC_LINK_BASE: return STORE_REF_POOL;
 	case SEC_LISTS: return STORE_REF_TERM;
@@ -338,41 +371,50 @@ static enum store_ref section_ref(uint32_t id)
 
 size_t store_sections(const struct ht_snapshot *s, struct store_section *out)
 {
-	struct section sec[MAX_SECTIONS], one[MAX_SECTIONS];
-	struct ht_snapshot unit;
-	size_t n = table_sections(s, sec), i;
+	struct section sec[MAX_SECTIONS];
+	size_t n = table_sections(s, STORE_FORMAT_VERSION, sec), i, c;
 	int k;
 
-	/* The widths: the sections of a snapshot with one of everything. */
-	memset(&unit, 0, sizeof unit);
-	unit.pool_len = unit.n_terms = unit.n_accounts = unit.n_lists = unit.n_links = 1;
-	for (k = 0; k < HT_KIND_COUNT; k++)
-		unit.t[k].n = 1;
-	table_sections(&unit, one);
-	for (i = 0; i < n; i++) {
+	/* The sections before the tables are fixed; then each table's columns
+	 * in table_cols order, which says their width and what they index. */
+	for (i = 0; i < n && sec[i].id < SEC_TABLE_BASE; i++) {
 		out[i].id = sec[i].id;
-		out[i].table = sec[i].id >= SEC_TABLE_BASE ? (int)((sec[i].id - SEC_TABLE_BASE) / 16) : -1;
-		out[i].width = (uint32_t)one[i].len;
+		out[i].table = -1;
+		out[i].width = sec[i].id == SEC_POOL || sec[i].id == SEC_ACCT_KIND ||
+			       sec[i].id == SEC_LINK_REL ? 1 : 4;
 		out[i].ref = section_ref(sec[i].id);
 		out[i].data = sec[i].data;
 		out[i].len = sec[i].len;
 	}
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		for (c = 0; c < N_COLS; c++) {
+			if (table_cols[c].since > STORE_FORMAT_VERSION)
+				continue;
+			out[i].id = sec[i].id;
+			out[i].table = k;
+			out[i].width = table_cols[c].size;
+			out[i].ref = table_cols[c].ref;
+			out[i].data = sec[i].data;
+			out[i].len = sec[i].len;
+			i++;
+		}
 	return n;
 }
 
 void store_header(const struct ht_snapshot *s, unsigned char head[STORE_HEADER_SIZE])
 {
 	struct section sec[MAX_SECTIONS];
-	size_t n = table_sections(s, sec);
+	size_t n = table_sections(s, STORE_FORMAT_VERSION, sec);
 
-	make_header(s, sec, n, head);
+	make_header(s, STORE_FORMAT_VERSION, sec, n, head);
 }
 
 int store_header_shape(const unsigned char head[STORE_HEADER_SIZE], struct ht_snapshot *shape)
 {
 	uint32_t version = get_u32(head + 8);
 
-	if (memcmp(head, STORE_MAGIC, 8) != 0 || version == 0 || version > STORE_FORMAT_VERSION ||
+	/* Only the header length of version 3 on is STORE_HEADER_SIZE. */
+	if (memcmp(head, STORE_MAGIC, 8) != 0 || version < 3 || version > STORE_FORMAT_VERSION ||
 	    get_u32(head + 12) != ENDIAN_MARK)
 		return -1;
 	memset(shape, 0, sizeof *shape);
@@ -391,6 +433,11 @@ void store_image_seal(const struct ht_snapshot *shape, void *image, size_t len)
 {
 	(void)len;
 	store_header(shape, image);
+}
+
+int store_serialize(const struct ht_snapshot *s, void **out, size_t *outlen, struct store_err *err)
+{
+	return store_serialize_version(s, STORE_FORMAT_VERSION, out, outlen, err);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -526,6 +573,11 @@ static struct ht_snapshot *load_image_as(void *mem, size_t len, int mapped, cons
 		     "another byte order). Fetch it again on this machine.", name, version);
 		goto bad;
 	}
+	if (len < head_len(version)) {
+		fail(err, "%s: snapshot is truncated (%zu bytes, shorter than the header of a version "
+		     "%u file). Delete it and fetch or import again.", name, len, version);
+		goto bad;
+	}
 	size = get_u64(buf + 16);
 	if (size != len) {
 		fail(err, "%s: snapshot is %s: the header says %llu bytes, the file has %zu. "
@@ -569,17 +621,17 @@ static struct ht_snapshot *load_image_as(void *mem, size_t len, int mapped, cons
 	/* The sections this version must have, in this order, with these sizes. */
 	{
 		struct ht_snapshot shape = *s;
-		nexp = table_sections(&shape, expect);
+		nexp = table_sections(&shape, version, expect);
 	}
 	if (nsec != nexp) {
 		what = "section count";
 		goto corrupt;
 	}
 	{
-		uint64_t off = HEADER_SIZE;
+		uint64_t off = head_len(version);
 		void *ptr[MAX_SECTIONS];
 		for (i = 0; i < nsec; i++) {
-			const unsigned char *e = buf + SECTION_TABLE_AT + i * 16;
+			const unsigned char *e = buf + sectab_at(version) + i * 16;
 			if (get_u32(e) != expect[i].id || get_u64(e + 8) != off ||
 			    off + expect[i].len > len) {
 				what = "section table";
@@ -603,22 +655,8 @@ static struct ht_snapshot *load_image_as(void *mem, size_t len, int mapped, cons
 		s->link_row = ptr[i++];
 		for (k = 0; k < HT_KIND_COUNT; k++) {
 			struct ht_table *t = &s->t[k];
-			t->id = ptr[i++];
-			t->author = ptr[i++];
-			t->downloads = ptr[i++];
-			t->downloads_all = ptr[i++];
-			t->likes = ptr[i++];
-			t->trending = ptr[i++];
-			t->created = ptr[i++];
-			t->modified = ptr[i++];
-			t->pipeline = ptr[i++];
-			t->library = ptr[i++];
-			t->license = ptr[i++];
-			t->flags = ptr[i++];
-			t->list_first = ptr[i++];
-			t->list_count = ptr[i++];
-			t->link_first = ptr[i++];
-			t->link_count = ptr[i++];
+			for (size_t c = 0; c < N_COLS; c++)
+				*col_ptr(t, c) = table_cols[c].since <= version ? ptr[i++] : NULL;
 		}
 	}
 	if (pool_len == 0 || s->pool[0] != '\0' || s->pool[pool_len - 1] != '\0') {
@@ -835,7 +873,7 @@ static int fsync_dir(const char *path)
 struct image {
 	struct section sec[MAX_SECTIONS];
 	size_t n;
-	unsigned char head[HEADER_SIZE];
+	unsigned char head[HEAD_LEN_V3];
 };
 
 static const unsigned char zeros[8];
@@ -845,7 +883,7 @@ static int write_image(void *ctx, void *fp)
 	const struct image *im = ctx;
 	size_t i;
 
-	if (fwrite(im->head, 1, HEADER_SIZE, fp) != HEADER_SIZE)
+	if (fwrite(im->head, 1, HEAD_LEN_V3, fp) != HEAD_LEN_V3)
 		return -1;
 	for (i = 0; i < im->n; i++) {
 		size_t len = (size_t)im->sec[i].len, pad = (8 - len % 8) % 8;
@@ -1066,11 +1104,11 @@ int store_write(const struct ht_snapshot *s, const char *path, struct store_err 
 	struct cs_stream cs;
 	size_t i;
 
-	im.n = table_sections(s, im.sec);
-	make_header(s, im.sec, im.n, im.head);
+	im.n = table_sections(s, STORE_FORMAT_VERSION, im.sec);
+	make_header(s, STORE_FORMAT_VERSION, im.sec, im.n, im.head);
 	memset(&cs, 0, sizeof cs);
 	cs_init(&cs.c);
-	cs_stream_add(&cs, im.head, HEADER_SIZE);
+	cs_stream_add(&cs, im.head, HEAD_LEN_V3);
 	for (i = 0; i < im.n; i++) {
 		size_t len = (size_t)im.sec[i].len;
 		cs_stream_add(&cs, im.sec[i].data, len);

@@ -1,5 +1,6 @@
 /* picker.c - the picker: a multi-select of the values of one filter
- * dimension (countries, country groups, organisation types), pushed over
+ * dimension (countries, country groups, organisation types, relation to a
+ * base model, language, size), pushed over
  * the pane.  Each entry shows its share of downloads under the other
  * filters (the picker's own dimension left out, so the shares do not
  * change while choosing); typing jumps to a match, the keys are the
@@ -9,7 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hubtop/dims.h"
 #include "hubtop/draw.h"
+#include "hubtop/language.h"
 #include "hubtop/tui_kernel.h"
 
 struct picker_entry {
@@ -72,6 +75,98 @@ static void picker_add_country(struct filter *f, unsigned i) { filter_toggle_cou
 static void picker_add_group(struct filter *f, unsigned i) { f->groups |= 1u << i; }
 static void picker_add_type(struct filter *f, unsigned i) { f->types |= 1u << i; }
 
+/* The dimensions of dims.h: their buckets come from dims_shares, made by
+ * picker_open for the one picker open (the explorer has one thread). */
+static struct dims_shares *picker_ds;
+static struct engine *picker_eng;
+
+static unsigned picker_n_rel(void) { return DREL_COUNT; }
+static unsigned picker_n_lang(void) { return picker_ds ? picker_ds->n_lang : 0; }
+/* The unknown size is no range: it cannot be chosen, so it is not listed. */
+static unsigned picker_n_size(void) { return DSIZE_COUNT - 1; }
+
+static void picker_name_rel(unsigned i, struct picker_entry *e)
+{
+	snprintf(e->key, sizeof e->key, "%s", dims_rel_key((int)i));
+	e->label[0] = '\0';
+}
+
+static void picker_name_lang(unsigned i, struct picker_entry *e)
+{
+	const char *code = dims_lang_code(picker_eng, i), *name = language_name(code);
+	snprintf(e->key, sizeof e->key, "%.15s", code);
+	snprintf(e->label, sizeof e->label, "%s", i == DLANG_UNKNOWN ? "no language tag" :
+		 i == DLANG_MULTI ? "several languages" : name ? name : "");
+}
+
+static void picker_name_size(unsigned i, struct picker_entry *e)
+{
+	snprintf(e->key, sizeof e->key, "%s", dims_size_key((int)i));
+	snprintf(e->label, sizeof e->label, "parameters");
+}
+
+static const struct eng_bucket *picker_b_rel(const struct eng_result *r, unsigned i)
+{
+	(void)r;
+	return &picker_ds->rel[i];
+}
+static const struct eng_bucket *picker_b_lang(const struct eng_result *r, unsigned i)
+{
+	(void)r;
+	return &picker_ds->lang[i];
+}
+static const struct eng_bucket *picker_b_size(const struct eng_result *r, unsigned i)
+{
+	(void)r;
+	return &picker_ds->size[i];
+}
+
+/* Size buckets as ranges [lo, hi), 0 = open. */
+static const uint64_t size_lo[DSIZE_COUNT] = { 0, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 0 };
+static const uint64_t size_hi[DSIZE_COUNT] = { 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 0, 0 };
+
+static int picker_has_rel(const struct filter *f, unsigned i) { return (f->relations >> i) & 1u; }
+static int picker_has_lang(const struct filter *f, unsigned i)
+{
+	const char *code = dims_lang_code(picker_eng, i);
+	for (unsigned k = 0; k < f->n_langs && k < FILTER_MAX_LANGS; k++)
+		if (!strcasecmp(f->langs[k], code))
+			return 1;
+	return 0;
+}
+static int picker_has_size(const struct filter *f, unsigned i)
+{
+	return (f->size_from || f->size_to) && f->size_from <= size_lo[i] &&
+	       (!f->size_to || (size_hi[i] && size_hi[i] <= f->size_to));
+}
+
+static void picker_clear_rel(struct filter *f) { f->relations = 0; }
+static void picker_clear_lang(struct filter *f) { f->n_langs = 0; memset(f->langs, 0, sizeof f->langs); }
+static void picker_clear_size(struct filter *f) { f->size_from = f->size_to = 0; }
+
+static void picker_add_rel(struct filter *f, unsigned i) { f->relations |= 1u << i; }
+static void picker_add_lang(struct filter *f, unsigned i)
+{
+	if (f->n_langs < FILTER_MAX_LANGS && !picker_has_lang(f, i))
+		snprintf(f->langs[f->n_langs++], FILTER_LANG_MAX, "%s", dims_lang_code(picker_eng, i));
+}
+/* Sizes chosen: the range from the smallest to the largest (a gap between
+ * them is taken in too: the filter holds one range). */
+static void picker_add_size(struct filter *f, unsigned i)
+{
+	if (!f->size_from && !f->size_to) {
+		f->size_from = size_lo[i];
+		f->size_to = size_hi[i];
+		if (!f->size_from && !f->size_to)
+			f->size_from = 1;
+		return;
+	}
+	if (size_lo[i] < f->size_from)
+		f->size_from = size_lo[i];
+	if (f->size_to && (!size_hi[i] || size_hi[i] > f->size_to))
+		f->size_to = size_hi[i];
+}
+
 static const struct picker_dim_info picker_dims[] = {
 	[PICKER_COUNTRY] = { "Countries", picker_n_country, picker_name_country, picker_b_country,
 			     picker_has_country, picker_clear_country, picker_add_country, 0 },
@@ -79,6 +174,12 @@ static const struct picker_dim_info picker_dims[] = {
 			   picker_has_group, picker_clear_group, picker_add_group, 1 },
 	[PICKER_ORGTYPE] = { "Organisation types", picker_n_type, picker_name_type, picker_b_type,
 			     picker_has_type, picker_clear_type, picker_add_type, 1 },
+	[PICKER_RELATION] = { "Relations to a base model", picker_n_rel, picker_name_rel, picker_b_rel,
+			      picker_has_rel, picker_clear_rel, picker_add_rel, 1 },
+	[PICKER_LANGUAGE] = { "Languages", picker_n_lang, picker_name_lang, picker_b_lang,
+			      picker_has_lang, picker_clear_lang, picker_add_lang, 0 },
+	[PICKER_SIZE] = { "Sizes", picker_n_size, picker_name_size, picker_b_size,
+			  picker_has_size, picker_clear_size, picker_add_size, 1 },
 };
 
 struct picker_priv {
@@ -254,6 +355,7 @@ static void picker_close(struct tui *t, struct view *v)
 	size_t k = 0;
 	if (!p->apply)
 		return;
+	picker_eng = t->s->eng;
 	for (size_t i = 0; i < v->n; i++)
 		k += p->e[i].on != 0;
 	d->unset(&f);
@@ -286,19 +388,30 @@ void picker_open(struct tui *t, enum picker_dim dim)
 {
 	const struct picker_dim_info *d = &picker_dims[dim];
 	struct filter f = t->filter;
-	unsigned nv = d->count();
-	struct picker_entry *e = calloc(nv ? nv : 1, sizeof *e);
+	unsigned nv;
+	struct picker_entry *e;
 	struct eng_result *r;
 	struct view *v;
 	size_t n = 0;
-	if (!e) {
-		tui_message(t, 1, "Out of memory");
-		return;
-	}
 	d->unset(&f);
 	if (!(r = engine_apply(t->s->eng, &f, HT_MODELS))) {
-		free(e);
 		tui_message(t, 1, "The engine could not compute the shares of %s", d->title);
+		return;
+	}
+	if (dim >= PICKER_RELATION) {
+		picker_eng = t->s->eng;
+		if (!(picker_ds = dims_shares(t->s->eng, r))) {
+			engine_result_free(r);
+			tui_message(t, 1, "Out of memory");
+			return;
+		}
+	}
+	nv = d->count();
+	if (!(e = calloc(nv ? nv : 1, sizeof *e))) {
+		engine_result_free(r);
+		dims_shares_free(picker_ds);
+		picker_ds = NULL;
+		tui_message(t, 1, "Out of memory");
 		return;
 	}
 	for (unsigned i = 0; i < nv; i++) {
@@ -315,6 +428,8 @@ void picker_open(struct tui *t, enum picker_dim dim)
 		n++;
 	}
 	engine_result_free(r);
+	dims_shares_free(picker_ds);
+	picker_ds = NULL;
 	qsort(e, n, sizeof *e, picker_cmp);
 	if (!n || !(v = tui_open(t, &view_picker_ops))) {
 		free(e);

@@ -370,6 +370,9 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 	case REQ_PICK_COUNTRY: picker_open(t, PICKER_COUNTRY); break;
 	case REQ_PICK_ORGTYPE: picker_open(t, PICKER_ORGTYPE); break;
 	case REQ_PICK_GROUP: picker_open(t, PICKER_GROUP); break;
+	case REQ_PICK_RELATION: picker_open(t, PICKER_RELATION); break;
+	case REQ_PICK_LANGUAGE: picker_open(t, PICKER_LANGUAGE); break;
+	case REQ_PICK_SIZE: picker_open(t, PICKER_SIZE); break;
 	case REQ_FILTER_TASK: tui_filter_prompt(t, "task", "Task (pipeline tag, empty: any): "); break;
 	case REQ_FILTER_LIBRARY: tui_filter_prompt(t, "library", "Library (empty: any): "); break;
 	case REQ_FILTER_LICENSE: tui_filter_prompt(t, "license", "Licence (empty: any): "); break;

@@ -1,37 +1,115 @@
 /* view_trends.c - the Trends pane: shares by year of creation, stacked, by
- * organisation type or country group, of downloads or of model counts ('g'
- * cycles).  Enter lists the models created that year. */
+ * organisation type or country group, of downloads or of model counts, then
+ * by relation to a base model, size and language (dims.h) ('g' cycles).
+ * Enter lists the models created that year. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hubtop/civil.h"
+#include "hubtop/dims.h"
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
-#define TRENDS_MODES 4
-static const char *const trends_titles[TRENDS_MODES] = {
-	"downloads by organisation type", "downloads by country group",
-	"models by organisation type", "models by country group",
+/* What a mode stacks: one row per source, each of downloads then of models. */
+enum trends_src { TS_TYPE, TS_GROUP, TS_REL, TS_SIZE, TS_LANG, TS_COUNT };
+#define TRENDS_LANGS 7               /* languages shown; the rest are "other" */
+#define TRENDS_MODES (2 * TS_COUNT)
+/* Modes 0-3 as they always were; the dimensions after them. */
+static const struct { enum trends_src src; int count; const char *title; } trends_modes[TRENDS_MODES] = {
+	{ TS_TYPE, 0, "downloads by organisation type" }, { TS_GROUP, 0, "downloads by country group" },
+	{ TS_TYPE, 1, "models by organisation type" }, { TS_GROUP, 1, "models by country group" },
+	{ TS_REL, 0, "downloads by relation to a base model" }, { TS_SIZE, 0, "downloads by size" },
+	{ TS_LANG, 0, "downloads by language" }, { TS_REL, 1, "models by relation to a base model" },
+	{ TS_SIZE, 1, "models by size" }, { TS_LANG, 1, "models by language" },
 };
 
 struct trends_priv {
 	unsigned years[ENG_YEARS];   /* bucket of each row, newest first */
+	struct dims_shares *ds;      /* the dimension modes' figures, for result ds_of */
+	const struct eng_result *ds_of;
+	uint64_t ds_gen;
+	uint32_t lang[TRENDS_LANGS]; /* language buckets shown, then "other" */
+	unsigned n_lang;
 };
 
-static int trends_by_group(const struct view *v) { return v->mode % 2 == 1; }
-static int trends_by_count(const struct view *v) { return v->mode >= 2; }
-static unsigned trends_ncat(const struct view *v) { return trends_by_group(v) ? CG_COUNT : OT_COUNT; }
+static enum trends_src trends_src(const struct view *v) { return trends_modes[v->mode % TRENDS_MODES].src; }
+static int trends_by_count(const struct view *v) { return trends_modes[v->mode % TRENDS_MODES].count; }
 
-static const char *trends_cat_key(const struct view *v, unsigned c)
+static unsigned trends_ncat(const struct view *v)
 {
-	return trends_by_group(v) ? country_group_key((enum country_group)c) : orgdir_type_key((enum org_type)c);
+	const struct trends_priv *p = v->priv;
+	static const unsigned n[TS_COUNT] = { OT_COUNT, CG_COUNT, DREL_COUNT, DSIZE_COUNT, 0 };
+	return trends_src(v) == TS_LANG ? p->n_lang + 1 : n[trends_src(v)];
 }
 
-static uint64_t trends_value(const struct view *v, const struct eng_result *r, unsigned y, unsigned c)
+static const char *trends_cat_key(struct tui *t, const struct view *v, unsigned c)
 {
-	const struct eng_bucket *b = trends_by_group(v) ? &r->year_group[y][c] : &r->year_type[y][c];
+	const struct trends_priv *p = v->priv;
+	switch (trends_src(v)) {
+	case TS_GROUP: return country_group_key((enum country_group)c);
+	case TS_REL: return dims_rel_key((int)c);
+	case TS_SIZE: return dims_size_key((int)c);
+	case TS_LANG: return c < p->n_lang ? dims_lang_code(t->s->eng, p->lang[c]) : "other";
+	default: return orgdir_type_key((enum org_type)c);
+	}
+}
+
+/* The dimension modes' shares of r, made once per result. */
+static const struct dims_shares *trends_dims(struct tui *t, struct view *v, const struct eng_result *r)
+{
+	struct trends_priv *p = v->priv;
+	if (p->ds && p->ds_of == r && p->ds_gen == t->gen)
+		return p->ds;
+	dims_shares_free(p->ds);
+	p->ds = dims_shares(t->s->eng, r);
+	p->ds_of = r;
+	p->ds_gen = t->gen;
+	p->n_lang = 0;
+	for (uint32_t i = 0; p->ds && i < p->ds->n_lang_used && p->n_lang < TRENDS_LANGS; i++)
+		p->lang[p->n_lang++] = p->ds->lang_order[i];
+	return p->ds;
+}
+
+static uint64_t trends_value(struct tui *t, struct view *v, const struct eng_result *r, unsigned y, unsigned c)
+{
+	struct trends_priv *p = v->priv;
+	const struct dims_shares *d = trends_src(v) >= TS_REL ? trends_dims(t, v, r) : NULL;
+	struct eng_bucket other = { 0, 0 };
+	const struct eng_bucket *b;
+	switch (trends_src(v)) {
+	case TS_GROUP: b = &r->year_group[y][c]; break;
+	case TS_REL: b = d ? &d->rel_year[y][c] : &other; break;
+	case TS_SIZE: b = d ? &d->size_year[y][c] : &other; break;
+	case TS_LANG:
+		if (d && c < p->n_lang) {
+			b = &d->lang_year[(size_t)y * d->n_lang + p->lang[c]];
+		} else if (d) {
+			/* the year's matches less the languages shown */
+			other.count = r->by_year[y].count;
+			other.downloads = r->by_year[y].downloads;
+			for (unsigned i = 0; i < p->n_lang; i++) {
+				other.count -= d->lang_year[(size_t)y * d->n_lang + p->lang[i]].count;
+				other.downloads -= d->lang_year[(size_t)y * d->n_lang + p->lang[i]].downloads;
+			}
+			b = &other;
+		} else {
+			b = &other;
+		}
+		break;
+	default: b = &r->year_type[y][c]; break;
+	}
 	return trends_by_count(v) ? b->count : b->downloads;
+}
+
+static void trends_done(struct view *v)
+{
+	struct trends_priv *p = v->priv;
+	if (!p)
+		return;
+	dims_shares_free(p->ds);
+	p->ds = NULL;
+	p->ds_of = NULL;
 }
 
 static void trends_open(struct tui *t, struct view *v)
@@ -41,6 +119,8 @@ static void trends_open(struct tui *t, struct view *v)
 	v->n = 0;
 	if (!r)
 		return;
+	if (trends_src(v) >= TS_REL)
+		trends_dims(t, v, r);
 	for (unsigned y = ENG_YEARS; y-- > 0;)
 		if (r->by_year[y].count)
 			p->years[v->n++] = y;
@@ -49,25 +129,28 @@ static void trends_open(struct tui *t, struct view *v)
 /* Segment character of a category when there is no colour to tell them apart. */
 static char trends_letter(const struct view *v, unsigned c)
 {
-	static const char types[] = "IANGCiU";
-	static const char groups[] = "UCEOAW?";
-	return trends_by_group(v) ? groups[c % 7] : types[c % 7];
+	static const char *const letters[TS_COUNT] = { "IANGCiU", "UCEOAW?", "OFAQM?", "smlXH?", "12345678" };
+	const char *l = letters[trends_src(v)];
+	return l[c % strlen(l)];
 }
 
 static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 {
 	struct trends_priv *p = v->priv;
 	struct eng_result *r = tui_result(t, HT_MODELS);
-	unsigned ncat = trends_ncat(v);
+	unsigned ncat;
 	char buf[256], b1[32];
 	int x;
 
 	if (h < 1 || !p || !r)
 		return;
+	if (trends_src(v) >= TS_REL)
+		trends_dims(t, v, r);
+	ncat = trends_ncat(v);
 	/* Legend. */
 	draw_clear_line(stdscr, y, 0, DR_COLHDR);
-	snprintf(buf, sizeof buf, "Shares of %s, by year of creation (%s: next) ", trends_titles[v->mode],
-		 request_key_hint(REQ_TOGGLE_GROUPS));
+	snprintf(buf, sizeof buf, "Shares of %s, by year of creation (%s: next) ",
+		 trends_modes[v->mode % TRENDS_MODES].title, request_key_hint(REQ_TOGGLE_GROUPS));
 	draw_text(stdscr, y, 0, w, buf, 0, DR_COLHDR);
 	if (h < 2)
 		return;
@@ -77,7 +160,7 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		char sw[8];
 		snprintf(sw, sizeof sw, "%s", draw_color && draw_utf8 ? "\xe2\x96\x88" : (char[]){ trends_letter(v, c), 0 });
 		draw_text(stdscr, y + 1, x, 1, sw, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
-		snprintf(buf, sizeof buf, " %s  ", trends_cat_key(v, c));
+		snprintf(buf, sizeof buf, " %s  ", trends_cat_key(t, v, c));
 		int bw = draw_width(buf);
 		if (x + 1 + bw > w)
 			break;
@@ -105,7 +188,7 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		unsigned yb = p->years[row];
 		uint64_t total = 0;
 		for (unsigned c = 0; c < ncat; c++)
-			total += trends_value(v, r, yb, c);
+			total += trends_value(t, v, r, yb, c);
 		engine_year_label(yb, b1, sizeof b1);
 		if (label_w > 6)
 			snprintf(buf, sizeof buf, "%-6s %5s %6s", b1, draw_human(r->by_year[yb].count, (char[16]){ 0 }, 16),
@@ -119,7 +202,7 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		double rem[16] = { 0 };
 		int used = 0;
 		for (unsigned c = 0; c < ncat && total; c++) {
-			double exact = (double)trends_value(v, r, yb, c) * bar_w / (double)total;
+			double exact = (double)trends_value(t, v, r, yb, c) * bar_w / (double)total;
 			cells[c] = (int)exact;
 			rem[c] = exact - cells[c];
 			used += cells[c];
@@ -156,7 +239,7 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 				/* A share of no downloads is unknown, not 0%. */
 				if (total)
 					snprintf(buf, sizeof buf, "%3.0f%%",
-						 100.0 * (double)trends_value(v, r, yb, c) / (double)total);
+						 100.0 * (double)trends_value(t, v, r, yb, c) / (double)total);
 				else
 					snprintf(buf, sizeof buf, "n/a");
 				draw_text(stdscr, ly, x, 5, buf, 1, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
@@ -173,7 +256,7 @@ static int trends_request(struct tui *t, struct view *v, enum request r)
 	if (r != REQ_TOGGLE_GROUPS)
 		return 0;
 	v->mode = (v->mode + 1) % TRENDS_MODES;
-	tui_message(t, 0, "Trends: %s", trends_titles[v->mode]);
+	tui_message(t, 0, "Trends: %s", trends_modes[v->mode].title);
 	return 1;
 }
 
@@ -225,7 +308,7 @@ static void trends_export(struct tui *t, struct view *v, struct export_req *q)
 const struct view_ops view_trends_ops = {
 	.title = "Trends", .help = "Trends pane (shares by year of creation)",
 	.priv_size = sizeof(struct trends_priv), .default_sort = SORT_NAME,
-	.open = trends_open, .cell = trends_cell, .ident = trends_ident,
+	.open = trends_open, .done = trends_done, .cell = trends_cell, .ident = trends_ident,
 	.draw = trends_draw, .request = trends_request, .enter = trends_enter,
 	.export_req = trends_export,
 };

@@ -1,0 +1,864 @@
+/* dims.c - relation, depth, language and size of items; their shares and
+ * the ranking of base models (see dims.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+
+#include "hubtop/dims.h"
+#include "hubtop/language.h"
+#include "engine_priv.h"
+
+/* Per table: made by dims_prepare. */
+struct dims_kind {
+	uint8_t *rel;     /* enum dims_rel by row */
+	uint8_t *depth;   /* by row, capped at 255 */
+	uint32_t *lang;   /* language bucket by row */
+	int made;
+	/* The all-time order's copies (the 30-day order is the rows'). */
+	uint8_t *rel_all;
+	uint32_t *lang_all;
+	uint64_t *params_all;
+};
+
+struct dims_data {
+	struct dims_kind k[HT_KIND_COUNT];
+	/* Language buckets: term index of each (0 for the first two), and a
+	 * term -> bucket map (0 for a term that is no language). */
+	uint32_t n_lang;
+	uint32_t *lang_term;
+	uint32_t *term_lang;
+	uint32_t multi_term;  /* the term "language:multilingual", 0 when absent */
+	int lang_made;
+};
+
+static const char *const rel_keys[DREL_COUNT] = {
+	"original", "finetune", "adapter", "quantized", "merge", "unknown"
+};
+static const char *const size_keys[DSIZE_COUNT] = {
+	"<100M", "100M-1B", "1B-10B", "10B-100B", ">100B", "unknown"
+};
+
+const char *dims_rel_key(int rel)
+{
+	return rel >= 0 && rel < DREL_COUNT ? rel_keys[rel] : "?";
+}
+
+int dims_rel_find(const char *key)
+{
+	for (int i = 0; i < DREL_COUNT; i++)
+		if (!strcasecmp(key, rel_keys[i]))
+			return i;
+	return -1;
+}
+
+const char *dims_size_key(int bucket)
+{
+	return bucket >= 0 && bucket < DSIZE_COUNT ? size_keys[bucket] : "?";
+}
+
+int dims_size_bucket(uint64_t p)
+{
+	return !p ? DSIZE_UNKNOWN : p < 100000000ull ? DSIZE_100M : p < 1000000000ull ? DSIZE_1B :
+	       p < 10000000000ull ? DSIZE_10B : p < 100000000000ull ? DSIZE_100B : DSIZE_HUGE;
+}
+
+int dims_parse_count(const char *s, uint64_t *out)
+{
+	uint64_t whole = 0, frac = 0, fdiv = 1, mult = 1;
+	const char *p = s;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (whole > UINT64_MAX / 10 - 10)
+			return -1;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		for (; isdigit((unsigned char)*p); p++)
+			if (fdiv < 1000000000ull) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				fdiv *= 10;
+			}
+	}
+	switch (*p) {
+	case 'k': case 'K': mult = 1000ull; p++; break;
+	case 'm': case 'M': mult = 1000000ull; p++; break;
+	case 'b': case 'B': case 'g': case 'G': mult = 1000000000ull; p++; break;
+	case 't': case 'T': mult = 1000000000000ull; p++; break;
+	default: break;
+	}
+	if (*p || (fdiv > 1 && mult == 1) || whole > UINT64_MAX / mult)
+		return -1;
+	*out = whole * mult + frac * mult / fdiv;
+	return 0;
+}
+
+void dims_fmt_count(uint64_t n, char *buf, size_t len)
+{
+	static const struct { uint64_t unit; char c; } u[] = {
+		{ 1000000000000ull, 'T' }, { 1000000000ull, 'B' }, { 1000000ull, 'M' }, { 1000ull, 'k' }
+	};
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+		if (n < u[i].unit)
+			continue;
+		if (n % u[i].unit == 0 || n >= 100 * u[i].unit)
+			snprintf(buf, len, "%llu%c", (unsigned long long)((n + u[i].unit / 2) / u[i].unit), u[i].c);
+		else
+			snprintf(buf, len, "%.1f%c", (double)n / (double)u[i].unit, u[i].c);
+		return;
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)n);
+}
+
+void dims_fmt_exact(uint64_t n, char *buf, size_t len)
+{
+	static const struct { uint64_t unit; char c; } u[] = {
+		{ 1000000000000ull, 'T' }, { 1000000000ull, 'B' }, { 1000000ull, 'M' }, { 1000ull, 'k' }
+	};
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
+		if (n && n % u[i].unit == 0) {
+			snprintf(buf, len, "%llu%c", (unsigned long long)(n / u[i].unit), u[i].c);
+			return;
+		}
+	snprintf(buf, len, "%llu", (unsigned long long)n);
+}
+
+/* ---- per-row data --------------------------------------------------------- */
+
+static struct dims_data *data_of(struct engine *e)
+{
+	if (!e->dims)
+		e->dims = calloc(1, sizeof *e->dims);
+	return e->dims;
+}
+
+void eng_dims_free(struct engine *e)
+{
+	struct dims_data *d = e->dims;
+	if (!d)
+		return;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		free(d->k[k].rel);
+		free(d->k[k].depth);
+		free(d->k[k].lang);
+		free(d->k[k].rel_all);
+		free(d->k[k].lang_all);
+		free(d->k[k].params_all);
+	}
+	free(d->lang_term);
+	free(d->term_lang);
+	free(d);
+	e->dims = NULL;
+}
+
+static int lang_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct ht_snapshot *s = ctx;
+	return strcmp(ht_term(s, *(const uint32_t *)a), ht_term(s, *(const uint32_t *)b));
+}
+
+/* The languages are the terms "language:CODE" (a few hundred): buckets in
+ * the order of their codes. */
+static int make_langs(struct engine *e, struct dims_data *d)
+{
+	const struct ht_snapshot *s = e->s;
+	uint32_t n = 2;
+	if (d->lang_made)
+		return 0;
+	d->term_lang = calloc((size_t)s->n_terms + 1, sizeof *d->term_lang);
+	d->lang_term = calloc((size_t)s->n_terms + 2, sizeof *d->lang_term);
+	if (!d->term_lang || !d->lang_term)
+		return -1;
+	for (uint32_t t = 1; t < s->n_terms; t++) {
+		const char *name = ht_term(s, t);
+		if (strncmp(name, "language:", 9) || !name[9])
+			continue;
+		if (!strcmp(name + 9, "multilingual")) {
+			d->multi_term = t;
+			continue;
+		}
+		d->lang_term[n++] = t;
+	}
+	qsort_r(d->lang_term + 2, n - 2, sizeof *d->lang_term, lang_cmp, (void *)s);
+	for (uint32_t b = 2; b < n; b++)
+		d->term_lang[d->lang_term[b]] = b;
+	d->n_lang = n;
+	d->lang_made = 1;
+	return 0;
+}
+
+/* Depth by an explicit stack: 0 unvisited, 1 on the stack, 2 done.  A link
+ * to a model on the stack closes a cycle: it counts as a base outside. */
+static int make_depths(const struct ht_snapshot *s, uint8_t *depth)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	uint32_t n = t->n;
+	uint8_t *state = calloc(n ? n : 1, 1);
+	uint32_t *stack = malloc(((size_t)n + 1) * sizeof *stack);
+	uint32_t *next = malloc(((size_t)n + 1) * sizeof *next); /* the next link to visit */
+	if (!state || !stack || !next) {
+		free(state);
+		free(stack);
+		free(next);
+		return -1;
+	}
+	for (uint32_t root = 0; root < n; root++) {
+		size_t sp = 0;
+		if (state[root])
+			continue;
+		stack[sp++] = root;
+		state[root] = 1;
+		next[root] = 0;
+		depth[root] = t->link_count[root] ? 1 : 0;
+		while (sp) {
+			uint32_t v = stack[sp - 1];
+			if (next[v] < t->link_count[v]) {
+				uint32_t l = t->link_first[v] + next[v]++, b = s->link_row[l];
+				if (b == UINT32_MAX || state[b] == 1)
+					continue;
+				if (state[b] == 0) {
+					state[b] = 1;
+					next[b] = 0;
+					depth[b] = t->link_count[b] ? 1 : 0;
+					stack[sp++] = b;
+					continue;
+				}
+				if (depth[b] + 1u > depth[v])
+					depth[v] = depth[b] == 255 ? 255 : (uint8_t)(depth[b] + 1);
+				continue;
+			}
+			state[v] = 2;
+			sp--;
+			if (sp) {
+				uint32_t u = stack[sp - 1];
+				if (depth[v] + 1u > depth[u])
+					depth[u] = depth[v] == 255 ? 255 : (uint8_t)(depth[v] + 1);
+			}
+		}
+	}
+	free(state);
+	free(stack);
+	free(next);
+	return 0;
+}
+
+static int link_rel(uint8_t stored)
+{
+	switch (stored) {
+	case HT_REL_ADAPTER: return DREL_ADAPTER;
+	case HT_REL_QUANTIZED: return DREL_QUANTIZED;
+	case HT_REL_MERGE: return DREL_MERGE;
+	default: return DREL_FINETUNE; /* finetune, or a plain base_model:X */
+	}
+}
+
+int dims_prepare(struct engine *e, enum ht_kind kind)
+{
+	struct dims_data *d = data_of(e);
+	const struct ht_snapshot *s = e->s;
+	const struct ht_table *t = &s->t[kind];
+	struct dims_kind *dk;
+	uint32_t n = t->n;
+
+	if (!d || make_langs(e, d))
+		return -1;
+	dk = &d->k[kind];
+	if (dk->made)
+		return 0;
+	dk->rel = calloc((size_t)n + 1, 1);
+	dk->depth = calloc((size_t)n + 1, 1);
+	dk->lang = calloc((size_t)n + 1, sizeof *dk->lang);
+	if (!dk->rel || !dk->depth || !dk->lang)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		int rel = DREL_ORIGINAL;
+		uint32_t lb = DLANG_UNKNOWN, nl = 0;
+		for (uint32_t l = t->link_first[i]; l < t->link_first[i] + t->link_count[i]; l++) {
+			/* merge > quantized > adapter > finetune: the enum's order */
+			int r = link_rel(s->link_rel[l]);
+			if (r > rel)
+				rel = r;
+		}
+		dk->rel[i] = (uint8_t)(t->flags[i] & HT_F_NO_TAGS ? DREL_UNKNOWN : rel);
+		for (uint32_t l = t->list_first[i]; l < t->list_first[i] + t->list_count[i]; l++) {
+			uint32_t term = s->lists[l];
+			if (term == d->multi_term && term) {
+				nl += 2;
+			} else if (d->term_lang[term]) {
+				lb = d->term_lang[term];
+				nl++;
+			}
+		}
+		dk->lang[i] = nl > 1 ? DLANG_MULTI : lb;
+	}
+	if (kind == HT_MODELS && make_depths(s, dk->depth))
+		return -1;
+	dk->made = 1;
+	return 0;
+}
+
+int dims_ready(const struct engine *e, enum ht_kind kind)
+{
+	return e->dims && e->dims->k[kind].made;
+}
+
+const uint8_t *dims_relations(struct engine *e, enum ht_kind kind)
+{
+	return dims_prepare(e, kind) ? NULL : e->dims->k[kind].rel;
+}
+
+const uint8_t *dims_depths(struct engine *e, enum ht_kind kind)
+{
+	return dims_prepare(e, kind) ? NULL : e->dims->k[kind].depth;
+}
+
+uint32_t dims_lang_count(struct engine *e)
+{
+	struct dims_data *d = data_of(e);
+	return d && !make_langs(e, d) ? d->n_lang : 2;
+}
+
+const char *dims_lang_code(struct engine *e, uint32_t b)
+{
+	struct dims_data *d = data_of(e);
+	if (b == DLANG_UNKNOWN)
+		return "unknown";
+	if (b == DLANG_MULTI)
+		return "multilingual";
+	if (!d || make_langs(e, d) || b >= d->n_lang)
+		return "?";
+	return ht_term(e->s, d->lang_term[b]) + 9;
+}
+
+uint32_t dims_item_lang(struct engine *e, enum ht_kind kind, uint32_t row)
+{
+	return dims_prepare(e, kind) ? DLANG_UNKNOWN : e->dims->k[kind].lang[row];
+}
+
+/* ---- filter ---------------------------------------------------------------- */
+
+int dims_filter_active(const struct filter *f)
+{
+	return f->relations || f->n_langs || f->size_from || f->size_to;
+}
+
+/* Does the item name the language code (a tag language:CODE, compared
+ * without case)? */
+static int has_lang(const struct ht_snapshot *s, const struct ht_table *t, uint32_t row, const char *code)
+{
+	for (uint32_t l = t->list_first[row]; l < t->list_first[row] + t->list_count[row]; l++) {
+		const char *name = ht_term(s, s->lists[l]);
+		if (!strncmp(name, "language:", 9) && !strcasecmp(name + 9, code))
+			return 1;
+	}
+	return 0;
+}
+
+int dims_row_matches(struct engine *e, const struct filter *f, enum ht_kind kind, uint32_t row)
+{
+	const struct ht_snapshot *s = e->s;
+	const struct ht_table *t = &s->t[kind];
+	struct dims_kind *dk;
+
+	if (!dims_filter_active(f))
+		return 1;
+	if (dims_prepare(e, kind))
+		return 0;
+	dk = &e->dims->k[kind];
+	if (f->relations && !(f->relations & (1u << dk->rel[row])))
+		return 0;
+	if (f->size_from || f->size_to) {
+		uint64_t p = ht_params(s, kind, row);
+		if (!p || p < f->size_from || (f->size_to && p >= f->size_to))
+			return 0;
+	}
+	if (f->n_langs) {
+		int ok = 0;
+		for (unsigned i = 0; i < f->n_langs && i < FILTER_MAX_LANGS && !ok; i++) {
+			const char *c = f->langs[i];
+			if (!strcmp(c, "unknown"))
+				ok = dk->lang[row] == DLANG_UNKNOWN;
+			else if (!strcmp(c, "multilingual"))
+				ok = dk->lang[row] == DLANG_MULTI;
+			else
+				ok = dk->lang[row] != DLANG_UNKNOWN && has_lang(s, t, row, c);
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- the filter pass ------------------------------------------------------ */
+
+int dims_test_init(struct dims_test *t, struct engine *e, const struct filter *f, enum ht_kind kind, int win,
+		   const uint32_t *perm)
+{
+	const struct ht_table *tb = &e->s->t[kind];
+	struct dims_kind *dk;
+	uint32_t n = tb->n;
+	memset(t, 0, sizeof *t);
+	if (dims_prepare(e, kind))
+		return -1;
+	dk = &e->dims->k[kind];
+	t->perm = win ? perm : NULL;
+	t->e = e;
+	t->f = f;
+	t->kind = kind;
+	if (t->perm && ((f->relations && !dk->rel_all) || (f->n_langs && !dk->lang_all) ||
+			((f->size_from || f->size_to) && tb->params && !dk->params_all))) {
+		if (f->relations && !dk->rel_all) {
+			if (!(dk->rel_all = malloc((size_t)n + 1)))
+				return -1;
+			for (uint32_t i = 0; i < n; i++)
+				dk->rel_all[i] = dk->rel[perm[i]];
+		}
+		if (f->n_langs && !dk->lang_all) {
+			if (!(dk->lang_all = malloc(((size_t)n + 1) * sizeof *dk->lang_all)))
+				return -1;
+			for (uint32_t i = 0; i < n; i++)
+				dk->lang_all[i] = dk->lang[perm[i]];
+		}
+		if ((f->size_from || f->size_to) && tb->params && !dk->params_all) {
+			if (!(dk->params_all = malloc(((size_t)n + 1) * sizeof *dk->params_all)))
+				return -1;
+			for (uint32_t i = 0; i < n; i++)
+				dk->params_all[i] = tb->params[perm[i]];
+		}
+	}
+	if (f->relations) {
+		t->rel = t->perm ? dk->rel_all : dk->rel;
+		t->rel_mask = f->relations;
+	}
+	if (f->size_from || f->size_to) {
+		/* The column holds 0 for an unknown size (the builder's rule). */
+		t->use_size = 1;
+		t->params = !tb->params ? NULL : t->perm ? dk->params_all : tb->params;
+		t->from = f->size_from ? f->size_from : 1;
+		t->to = f->size_to ? f->size_to : UINT64_MAX;
+	}
+	if (f->n_langs) {
+		struct dims_data *d = e->dims;
+		t->lang = t->perm ? dk->lang_all : dk->lang;
+		if (!(t->lang_pass = calloc(d->n_lang, 1)))
+			return -1;
+		for (unsigned i = 0; i < f->n_langs && i < FILTER_MAX_LANGS; i++) {
+			const char *c = f->langs[i];
+			if (!strcmp(c, "unknown")) {
+				t->lang_pass[DLANG_UNKNOWN] = 1;
+			} else if (!strcmp(c, "multilingual")) {
+				t->lang_pass[DLANG_MULTI] = 1;
+			} else {
+				if (!t->lang_pass[DLANG_MULTI])
+					t->lang_pass[DLANG_MULTI] = 2;
+				for (uint32_t b = 2; b < d->n_lang; b++)
+					if (!strcasecmp(ht_term(e->s, d->lang_term[b]) + 9, c))
+						t->lang_pass[b] = 1;
+			}
+		}
+	}
+	return 0;
+}
+
+void dims_test_free(struct dims_test *t)
+{
+	free(t->lang_pass);
+	t->lang_pass = NULL;
+}
+
+/* A multilingual item under codes: does it name one of them? */
+static int ask_tags(const struct dims_test *t, uint32_t r)
+{
+	uint32_t row = t->perm ? t->perm[r] : r;
+	const struct ht_table *tb = &t->e->s->t[t->kind];
+	for (unsigned i = 0; i < t->f->n_langs && i < FILTER_MAX_LANGS; i++)
+		if (has_lang(t->e->s, tb, row, t->f->langs[i]))
+			return 1;
+	return 0;
+}
+
+static int test_rank(const struct dims_test *t, uint32_t r)
+{
+	if (t->rel && !((t->rel_mask >> t->rel[r]) & 1u))
+		return 0;
+	if (t->use_size && (!t->params || t->params[r] < t->from || t->params[r] >= t->to))
+		return 0;
+	if (t->lang) {
+		uint8_t v = t->lang_pass[t->lang[r]];
+		return v == 1 || (v == 2 && ask_tags(t, r));
+	}
+	return 1;
+}
+
+uint64_t dims_test_word(const struct dims_test *t, uint32_t base, unsigned cnt, uint64_t cand)
+{
+	uint64_t m = cand;
+	if (cnt < 64) {
+		/* the last word: one rank at a time, nothing read past the end */
+		uint64_t keep = 0;
+		for (uint64_t bits = m; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			keep |= (uint64_t)test_rank(t, base + b) << b;
+		}
+		return keep;
+	}
+	if (t->rel && m) {
+		const uint8_t *p = t->rel + base;
+		uint64_t g = 0;
+		for (unsigned b = 0; b < 64; b++)
+			g |= (uint64_t)((t->rel_mask >> p[b]) & 1u) << b;
+		m &= g;
+	}
+	if (t->use_size && m) {
+		uint64_t g = 0;
+		if (t->params) {
+			const uint64_t *p = t->params + base;
+			for (unsigned b = 0; b < 64; b++)
+				g |= (uint64_t)(p[b] >= t->from && p[b] < t->to) << b;
+		}
+		m &= g;
+	}
+	if (t->lang && m) {
+		const uint32_t *p = t->lang + base;
+		uint64_t g = 0, ask = 0;
+		for (unsigned b = 0; b < 64; b++) {
+			uint8_t v = t->lang_pass[p[b]];
+			g |= (uint64_t)(v & 1u) << b;
+			ask |= (uint64_t)(v >> 1) << b;
+		}
+		for (ask &= m; ask; ask &= ask - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(ask);
+			g |= (uint64_t)ask_tags(t, base + b) << b;
+		}
+		m &= g;
+	}
+	return m;
+}
+
+/* ---- shares ---------------------------------------------------------------- */
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct lang_sort {
+	const struct dims_shares *d;
+	struct engine *e;
+};
+
+static int lang_order_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct lang_sort *ls = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t cx = ls->d->lang[x].count, cy = ls->d->lang[y].count;
+	if (cx != cy)
+		return cx > cy ? -1 : 1;
+	return strcmp(dims_lang_code(ls->e, x), dims_lang_code(ls->e, y));
+}
+
+struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
+{
+	enum ht_kind kind = r->kind;
+	const struct kdata *kd = &e->k[kind];
+	const struct ht_snapshot *s = e->s;
+	const uint32_t *rows;
+	struct dims_shares *d;
+	struct dims_kind *dk;
+	uint64_t *sizes = NULL;
+	uint32_t *sizes_year = NULL;
+	uint64_t ny[ENG_YEARS + 1] = { 0 };
+	unsigned __int128 wsum[ENG_YEARS + 1] = { 0 };
+	uint64_t wdl[ENG_YEARS + 1] = { 0 };
+	uint64_t nk = 0;
+
+	if (dims_prepare(e, kind))
+		return NULL;
+	dk = &e->dims->k[kind];
+	d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->n_lang = e->dims->n_lang;
+	d->lang = calloc(d->n_lang, sizeof *d->lang);
+	d->lang_year = calloc((size_t)ENG_YEARS * d->n_lang, sizeof *d->lang_year);
+	d->lang_order = malloc(d->n_lang * sizeof *d->lang_order);
+	rows = r->n ? engine_result_rows(e, r) : NULL;
+	if (!d->lang || !d->lang_year || !d->lang_order || (r->n && !rows))
+		goto fail;
+	sizes = malloc(((size_t)r->n + 1) * sizeof *sizes);
+	sizes_year = malloc(((size_t)r->n + 1) * sizeof *sizes_year);
+	if (!sizes || !sizes_year)
+		goto fail;
+	for (uint32_t i = 0; i < r->n; i++) {
+		uint32_t row = rows[i];
+		unsigned y = kd->year[row];
+		uint64_t dl = engine_item_downloads(e, r, row);
+		uint64_t p = ht_params(s, kind, row);
+		int rel = dk->rel[row], sb = dims_size_bucket(p);
+		uint32_t lb = dk->lang[row];
+		d->rel[rel].count++;
+		d->rel[rel].downloads += dl;
+		d->rel_year[y][rel].count++;
+		d->rel_year[y][rel].downloads += dl;
+		d->depth[dk->depth[row] > 7 ? 7 : dk->depth[row]]++;
+		d->size[sb].count++;
+		d->size[sb].downloads += dl;
+		d->size_year[y][sb].count++;
+		d->size_year[y][sb].downloads += dl;
+		d->lang[lb].count++;
+		d->lang[lb].downloads += dl;
+		d->lang_year[(size_t)y * d->n_lang + lb].count++;
+		d->lang_year[(size_t)y * d->n_lang + lb].downloads += dl;
+		if (p) {
+			sizes[nk] = p;
+			sizes_year[nk++] = y;
+			ny[y]++;
+			wsum[y] += (unsigned __int128)p * dl;
+			wdl[y] += dl;
+		}
+	}
+	/* Medians: the known sizes grouped by year (a counting sort), each
+	 * group sorted. */
+	{
+		uint64_t *by = malloc(((size_t)nk + 1) * sizeof *by);
+		uint64_t off[ENG_YEARS + 1], at[ENG_YEARS];
+		if (!by)
+			goto fail;
+		off[0] = 0;
+		for (unsigned y = 0; y < ENG_YEARS; y++)
+			off[y + 1] = off[y] + ny[y];
+		memcpy(at, off, sizeof at);
+		for (uint64_t i = 0; i < nk; i++)
+			by[at[sizes_year[i]]++] = sizes[i];
+		for (unsigned y = 0; y < ENG_YEARS; y++) {
+			d->size_known[y] = ny[y];
+			if (!ny[y])
+				continue;
+			qsort(by + off[y], ny[y], sizeof *by, u64_cmp);
+			/* the lower median: a size some model has */
+			d->size_median[y] = by[off[y] + (ny[y] - 1) / 2];
+			d->size_wmean[y] = wdl[y] ? (double)wsum[y] / (double)wdl[y] : NAN;
+			wsum[ENG_YEARS] += wsum[y];
+			wdl[ENG_YEARS] += wdl[y];
+		}
+		free(by);
+		d->size_known[ENG_YEARS] = nk;
+		if (nk) {
+			qsort(sizes, nk, sizeof *sizes, u64_cmp);
+			d->size_median[ENG_YEARS] = sizes[(nk - 1) / 2];
+		}
+		d->size_wmean[ENG_YEARS] = wdl[ENG_YEARS] ? (double)wsum[ENG_YEARS] / (double)wdl[ENG_YEARS] : NAN;
+		for (unsigned y = 0; y < ENG_YEARS; y++)
+			if (!ny[y])
+				d->size_wmean[y] = NAN;
+	}
+	for (uint32_t b = 0; b < d->n_lang; b++)
+		if (d->lang[b].count)
+			d->lang_order[d->n_lang_used++] = b;
+	{
+		struct lang_sort ls = { d, e };
+		qsort_r(d->lang_order, d->n_lang_used, sizeof *d->lang_order, lang_order_cmp, &ls);
+	}
+	free(sizes);
+	free(sizes_year);
+	return d;
+fail:
+	free(sizes);
+	free(sizes_year);
+	dims_shares_free(d);
+	return NULL;
+}
+
+void dims_shares_free(struct dims_shares *d)
+{
+	if (!d)
+		return;
+	free(d->lang);
+	free(d->lang_year);
+	free(d->lang_order);
+	free(d);
+}
+
+/* ---- bases ------------------------------------------------------------------ */
+
+/* The distinct base ids of the links (each is one pool string, shared by
+ * all its links: the builder stores a base once), numbered by a sort of
+ * their offsets. */
+struct base_ids {
+	uint32_t n;
+	uint32_t *off;       /* sorted pool offsets */
+};
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t base_no(const struct base_ids *b, uint32_t off)
+{
+	uint32_t lo = 0, hi = b->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (b->off[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int name_cmp(const struct dims_base *x, const struct dims_base *y)
+{
+	size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+	int c = memcmp(x->id, y->id, n);
+	return c ? c : x->id_len < y->id_len ? -1 : x->id_len > y->id_len;
+}
+
+static int owner_cmp(const void *a, const void *b)
+{
+	return name_cmp(a, b);
+}
+
+static int base_cmp(const void *a, const void *b)
+{
+	const struct dims_base *x = a, *y = b;
+	if (x->direct != y->direct)
+		return x->direct > y->direct ? -1 : 1;
+	if (x->chain != y->chain)
+		return x->chain > y->chain ? -1 : 1;
+	return name_cmp(x, y);
+}
+
+size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, struct dims_base **out)
+{
+	const struct ht_snapshot *s = e->s;
+	const struct ht_table *t = &s->t[HT_MODELS];
+	const uint32_t *rows = NULL;
+	struct base_ids ids = { 0, NULL };
+	struct dims_base *acc = NULL;
+	uint32_t *seen = NULL, *queue = NULL;
+	size_t nout = 0;
+
+	*out = NULL;
+	if (r->kind != HT_MODELS)
+		return 0;
+	if (r->n && !(rows = engine_result_rows(e, r)))
+		return (size_t)-1;
+	ids.off = malloc(((size_t)s->n_links + 1) * sizeof *ids.off);
+	if (!ids.off)
+		return (size_t)-1;
+	memcpy(ids.off, s->link_base, (size_t)s->n_links * sizeof *ids.off);
+	qsort(ids.off, s->n_links, sizeof *ids.off, u32_cmp);
+	for (uint32_t i = 0; i < s->n_links; i++)
+		if (!ids.n || ids.off[ids.n - 1] != ids.off[i])
+			ids.off[ids.n++] = ids.off[i];
+	acc = calloc((size_t)ids.n + 1, sizeof *acc);
+	seen = calloc((size_t)ids.n + 1, sizeof *seen);   /* the last match (1-based) that counted it */
+	queue = malloc(((size_t)s->n_links + 1) * sizeof *queue);
+	if (!acc || !seen || !queue)
+		goto fail;
+	for (uint32_t i = 0; i < r->n; i++) {
+		uint32_t row = rows[i], qh = 0, qt = 0;
+		uint64_t dl = engine_item_downloads(e, r, row);
+		for (uint32_t l = t->link_first[row]; l < t->link_first[row] + t->link_count[row]; l++) {
+			uint32_t b = base_no(&ids, s->link_base[l]);
+			acc[b].direct++;
+			acc[b].direct_downloads += dl;
+			acc[b].by_rel[link_rel(s->link_rel[l])]++;
+			if (seen[b] != i + 1) {
+				seen[b] = i + 1;
+				queue[qt++] = l;
+			}
+		}
+		/* Up the chain: each base once per match, so a cycle ends. */
+		while (qh < qt) {
+			uint32_t l = queue[qh++], b = base_no(&ids, s->link_base[l]), up = s->link_row[l];
+			acc[b].chain++;
+			acc[b].chain_downloads += dl;
+			if (up == UINT32_MAX)
+				continue;
+			for (uint32_t m = t->link_first[up]; m < t->link_first[up] + t->link_count[up]; m++) {
+				uint32_t c = base_no(&ids, s->link_base[m]);
+				if (seen[c] != i + 1 && qt < s->n_links) {
+					seen[c] = i + 1;
+					queue[qt++] = m;
+				}
+			}
+		}
+	}
+	for (uint32_t b = 0; b < ids.n; b++) {
+		acc[b].id = ht_str(s, ids.off[b]);
+		acc[b].row = table_find_id(s, HT_MODELS, acc[b].id);
+	}
+	for (uint32_t b = 0; b < ids.n; b++)
+		if (acc[b].direct || acc[b].chain) {
+			acc[nout] = acc[b];
+			acc[nout].id_len = by_owner ? strcspn(acc[nout].id, "/") : strlen(acc[nout].id);
+			if (by_owner)
+				acc[nout].row = UINT32_MAX;
+			nout++;
+		}
+	if (by_owner && nout) {
+		/* One row per owner: sorted by owner, then added up.  A chain
+		 * count adds its bases' counts (a derivative of two of one
+		 * owner's bases counts twice there). */
+		size_t j = 0;
+		qsort(acc, nout, sizeof *acc, owner_cmp);
+		for (size_t b = 1; b < nout; b++) {
+			if (!owner_cmp(&acc[j], &acc[b])) {
+				acc[j].direct += acc[b].direct;
+				acc[j].chain += acc[b].chain;
+				acc[j].direct_downloads += acc[b].direct_downloads;
+				acc[j].chain_downloads += acc[b].chain_downloads;
+				for (int k = 0; k < DREL_COUNT; k++)
+					acc[j].by_rel[k] += acc[b].by_rel[k];
+			} else {
+				acc[++j] = acc[b];
+			}
+		}
+		nout = j + 1;
+	}
+	qsort(acc, nout, sizeof *acc, base_cmp);
+	free(ids.off);
+	free(seen);
+	free(queue);
+	*out = acc;
+	return nout;
+fail:
+	free(ids.off);
+	free(acc);
+	free(seen);
+	free(queue);
+	return (size_t)-1;
+}
+
+size_t dims_derivatives(struct engine *e, const struct eng_result *r, const char *base, uint32_t **out)
+{
+	const struct ht_snapshot *s = e->s;
+	const struct ht_table *t = &s->t[HT_MODELS];
+	const uint32_t *rows = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (r->kind != HT_MODELS || !r->n)
+		return 0;
+	if (!(rows = engine_result_rows(e, r)) || !(*out = malloc((size_t)r->n * sizeof **out)))
+		return (size_t)-1;
+	for (uint32_t i = 0; i < r->n; i++) {
+		uint32_t row = rows[i];
+		for (uint32_t l = t->link_first[row]; l < t->link_first[row] + t->link_count[row]; l++)
+			if (!strcmp(ht_str(s, s->link_base[l]), base)) {
+				(*out)[n++] = row;
+				break;
+			}
+	}
+	return n;
+}
