@@ -1,15 +1,16 @@
 /* export.c - the current view as CSV, TSV or JSON Lines (see export.h and
  * docs/export.md for the columns). */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <cjson/cJSON.h>
 
 #include "hubtop/civil.h"
 #include "hubtop/export.h"
+#include "hubtop/outbuf.h"
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
 
@@ -36,66 +37,100 @@ static size_t cell_char(const char *p, int *sub, size_t *skip)
 	return n;
 }
 
-/* Writes s through cell_char; doubles '"' when dq. */
-static int put_cell(FILE *fp, const char *s, int dq)
+/* Bytes that a cell copies as they are, in every format: printable ASCII
+ * but the quote and the backslash (CSV doubles the one, JSON escapes both)
+ * and the comma (CSV quotes the field). */
+static int plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != ',';
+}
+
+/* Writes s through cell_char; doubles '"' when dq; escapes '"' and '\'
+ * when json.  Runs of plain bytes are copied at once. */
+static void put_cell(struct outbuf *o, const char *s, int dq, int json)
 {
 	while (*s) {
 		int sub;
-		size_t skip, n = cell_char(s, &sub, &skip);
+		size_t skip, n;
+		if (plain_byte((unsigned char)*s)) {
+			const char *p = s + 1;
+			while (plain_byte((unsigned char)*p))
+				p++;
+			outbuf_put(o, s, (size_t)(p - s));
+			s = p;
+			continue;
+		}
+		n = cell_char(s, &sub, &skip);
 		if (!n) {
-			if (putc(sub, fp) == EOF)
-				return -1;
+			outbuf_putc(o, (char)sub);
 			s += skip;
 			continue;
 		}
-		if (dq && *s == '"' && putc('"', fp) == EOF)
-			return -1;
-		if (fwrite(s, 1, n, fp) != n)
-			return -1;
+		if (dq && *s == '"')
+			outbuf_putc(o, '"');
+		else if (json && (*s == '"' || *s == '\\'))
+			outbuf_putc(o, '\\');
+		outbuf_put(o, s, n);
 		s += n;
 	}
-	return 0;
+}
+
+static void csv_field(struct outbuf *o, const char *s)
+{
+	int quote = 0;
+	const char *p;
+	if (!s)
+		s = "";
+	/* Most cells are plain: one scan and one copy. */
+	for (p = s; plain_byte((unsigned char)*p); p++)
+		;
+	if (!*p && !risky_start(s)) {
+		outbuf_put(o, s, (size_t)(p - s));
+		return;
+	}
+	for (p = s; *p; p++)
+		if (*p == ',' || *p == '"')
+			quote = 1;
+	if (quote)
+		outbuf_putc(o, '"');
+	if (risky_start(s))
+		outbuf_putc(o, '\'');
+	put_cell(o, s, 1, 0);
+	if (quote)
+		outbuf_putc(o, '"');
 }
 
 int export_csv_field(FILE *fp, const char *s)
 {
-	int quote = 0;
-	if (!s)
-		s = "";
-	for (const char *p = s; *p; p++)
-		if (*p == ',' || *p == '"')
-			quote = 1;
-	if (quote && putc('"', fp) == EOF)
+	struct outbuf o;
+	if (outbuf_init(&o, fp) != 0)
 		return -1;
-	if (risky_start(s) && putc('\'', fp) == EOF)
-		return -1;
-	if (put_cell(fp, s, 1))
-		return -1;
-	if (quote && putc('"', fp) == EOF)
-		return -1;
-	return 0;
+	csv_field(&o, s);
+	outbuf_drain(&o, 0);
+	outbuf_free(&o);
+	return o.err ? -1 : 0;
 }
 
-static int tsv_field(FILE *fp, const char *s)
+static void tsv_field(struct outbuf *o, const char *s)
 {
 	if (!s)
 		s = "";
 	/* A quote-aware TSV reader unquotes "=1+1" into a formula: a leading
 	 * double quote is neutralised as well. */
-	if ((risky_start(s) || s[0] == '"') && putc('\'', fp) == EOF)
-		return -1;
-	return put_cell(fp, s, 0);
+	if (risky_start(s) || s[0] == '"')
+		outbuf_putc(o, '\'');
+	put_cell(o, s, 0, 0);
 }
 
 /* The formats, by enum export_format.  sep 0: one JSON object a line. */
 static const struct export_fmt {
 	const char *name;       /* --format */
-	const char *ext[2];     /* file extensions that choose it in the explorer */
+	const char *ext[2];     /* file extensions that choose it */
 	char sep;               /* between fields */
 	const char *eol;        /* after each line */
-	int (*field)(FILE *fp, const char *s); /* a text field */
+	void (*field)(struct outbuf *o, const char *s); /* a text field */
 } formats[EXPORT_FORMAT_COUNT] = {
-	[EXPORT_CSV] = { "csv", { ".csv", NULL }, ',', "\r\n", export_csv_field },
+	[EXPORT_CSV] = { "csv", { ".csv", NULL }, ',', "\r\n", csv_field },
 	[EXPORT_TSV] = { "tsv", { ".tsv", NULL }, '\t', "\n", tsv_field },
 	[EXPORT_JSONL] = { "jsonl", { ".jsonl", ".json" }, 0, "\n", NULL },
 };
@@ -105,6 +140,9 @@ int export_format_find(const char *key)
 	for (int i = 0; key && i < EXPORT_FORMAT_COUNT; i++)
 		if (!strcasecmp(key, formats[i].name))
 			return i;
+	/* JSON is written as JSON Lines wherever hubtop writes JSON rows. */
+	if (key && !strcasecmp(key, "json"))
+		return EXPORT_JSONL;
 	return -1;
 }
 
@@ -123,133 +161,145 @@ int export_format_for_path(const char *path)
 	return -1;
 }
 
-/* One cell of a row: text, unsigned number, or a share. */
-enum cell_kind { C_TEXT, C_UINT, C_SHARE };
+/* One cell of a row: text, unsigned number, a share, or a time. */
+enum cell_kind { C_TEXT, C_UINT, C_SHARE, C_TIME };
 struct cell {
 	const char *name;
 	enum cell_kind kind;
 	const char *s;
 	uint64_t u;
 	double d;
+	int64_t t;
 };
 
 #define MAX_CELLS 24
 
 struct sink {
-	FILE *fp;
+	struct outbuf o;
 	enum export_format fmt;
 	struct cell c[MAX_CELLS];
 	size_t n;
-	char text[MAX_CELLS][32]; /* storage for formatted dates */
 };
 
 static void add_text(struct sink *k, const char *name, const char *s)
 {
-	k->c[k->n++] = (struct cell){ name, C_TEXT, s ? s : "", 0, 0 };
+	k->c[k->n++] = (struct cell){ name, C_TEXT, s ? s : "", 0, 0, 0 };
 }
 static void add_uint(struct sink *k, const char *name, uint64_t u)
 {
-	k->c[k->n++] = (struct cell){ name, C_UINT, NULL, u, 0 };
+	k->c[k->n++] = (struct cell){ name, C_UINT, NULL, u, 0, 0 };
 }
 /* A count that may be unknown: null in JSON, an empty field in CSV/TSV. */
 static void add_count(struct sink *k, const char *name, uint64_t u, int known)
 {
-	k->c[k->n++] = known ? (struct cell){ name, C_UINT, NULL, u, 0 } : (struct cell){ name, C_SHARE, NULL, 0, NAN };
+	k->c[k->n++] = known ? (struct cell){ name, C_UINT, NULL, u, 0, 0 }
+			     : (struct cell){ name, C_SHARE, NULL, 0, NAN, 0 };
 }
 /* A share; NAN (cannot be computed) is written like an unknown count. */
 static void add_share(struct sink *k, const char *name, double d)
 {
-	k->c[k->n++] = (struct cell){ name, C_SHARE, NULL, 0, d };
+	k->c[k->n++] = (struct cell){ name, C_SHARE, NULL, 0, d, 0 };
 }
 static void add_time(struct sink *k, const char *name, int64_t t)
 {
-	char *buf = k->text[k->n];
-	civil_iso_time(t, buf, sizeof k->text[0]);
-	add_text(k, name, buf);
+	k->c[k->n++] = (struct cell){ name, C_TIME, NULL, 0, 0, t };
+}
+
+/* A JSON number as cJSON prints one (the shares were printed by cJSON,
+ * and their digits stay the same): an integral value as an integer, else
+ * 15 significant digits, 17 when 15 do not read back within an epsilon
+ * of the largest (cJSON's own test). */
+static void json_double(struct outbuf *o, double d)
+{
+	char num[40];
+	double back = 0;
+	if (isnan(d) || isinf(d)) {
+		outbuf_puts(o, "null");
+		return;
+	}
+	if (d == (double)(int)d && fabs(d) < 2147483647.0) {
+		snprintf(num, sizeof num, "%d", (int)d);
+	} else {
+		snprintf(num, sizeof num, "%1.15g", d);
+		if (sscanf(num, "%lg", &back) != 1 ||
+		    fabs(back - d) > fmax(fabs(back), fabs(d)) * DBL_EPSILON)
+			snprintf(num, sizeof num, "%1.17g", d);
+	}
+	outbuf_puts(o, num);
+}
+
+static void emit_json(struct sink *k)
+{
+	struct outbuf *o = &k->o;
+	outbuf_putc(o, '{');
+	for (size_t i = 0; i < k->n; i++) {
+		const struct cell *c = &k->c[i];
+		if (i)
+			outbuf_putc(o, ',');
+		/* Column names are lower_snake_case: nothing to escape. */
+		outbuf_putc(o, '"');
+		outbuf_puts(o, c->name);
+		outbuf_put(o, "\":", 2);
+		switch (c->kind) {
+		case C_UINT: /* an integer in full: never 9e+15 */
+			outbuf_u64(o, c->u);
+			break;
+		case C_SHARE:
+			json_double(o, c->d);
+			break;
+		case C_TIME:
+			outbuf_putc(o, '"');
+			outbuf_iso(o, c->t);
+			outbuf_putc(o, '"');
+			break;
+		case C_TEXT:
+			/* Whole, never cut: a cut could split a UTF-8 sequence. */
+			outbuf_putc(o, '"');
+			put_cell(o, c->s, 0, 1);
+			outbuf_putc(o, '"');
+			break;
+		}
+	}
+	outbuf_put(o, "}\n", 2);
 }
 
 static int emit(struct sink *k, int header)
 {
-	FILE *fp = k->fp;
+	struct outbuf *o = &k->o;
 	const struct export_fmt *fm = &formats[k->fmt];
 	if (!fm->sep) {
-		cJSON *o;
-		char *txt;
-		int rc;
-		if (header)
-			return 0;
-		o = cJSON_CreateObject();
-		if (!o)
-			return -1;
-		for (size_t i = 0; i < k->n; i++) {
-			const struct cell *c = &k->c[i];
-			char *clean;
-			if (c->kind == C_UINT) {
-				/* As an integer: cJSON prints doubles as 9e+15. */
-				char num[24];
-				snprintf(num, sizeof num, "%llu", (unsigned long long)c->u);
-				if (!cJSON_AddRawToObject(o, c->name, num)) {
-					cJSON_Delete(o);
-					return -1;
-				}
-			} else if (c->kind == C_SHARE) {
-				if (isnan(c->d))
-					cJSON_AddNullToObject(o, c->name);
-				else
-					cJSON_AddNumberToObject(o, c->name, c->d);
-			} else {
-				/* Whole, never cut: a cut could split a UTF-8 sequence.
-				 * Never longer than the text: a substitute is one byte. */
-				const char *p = c->s;
-				size_t at = 0;
-				clean = malloc(strlen(c->s) + 1);
-				if (!clean) {
-					cJSON_Delete(o);
-					return -1;
-				}
-				while (*p) {
-					int sub;
-					size_t skip, n = cell_char(p, &sub, &skip);
-					if (n) {
-						memcpy(clean + at, p, n);
-						at += n;
-						p += n;
-					} else {
-						clean[at++] = (char)sub;
-						p += skip;
-					}
-				}
-				clean[at] = '\0';
-				cJSON_AddStringToObject(o, c->name, clean);
-				free(clean);
-			}
-		}
-		txt = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		if (!txt)
-			return -1;
-		rc = fputs(txt, fp) == EOF || putc('\n', fp) == EOF ? -1 : 0;
-		cJSON_free(txt);
-		return rc;
+		if (!header)
+			emit_json(k);
+		return o->err ? -1 : 0;
 	}
 	for (size_t i = 0; i < k->n; i++) {
 		const struct cell *c = &k->c[i];
-		int rc = 0;
-		if (i && putc(fm->sep, fp) == EOF)
-			return -1;
+		if (i)
+			outbuf_putc(o, fm->sep);
 		if (header)
-			rc = fputs(c->name, fp) == EOF ? -1 : 0;
+			outbuf_puts(o, c->name);
 		else if (c->kind == C_UINT)
-			rc = fprintf(fp, "%llu", (unsigned long long)c->u) < 0 ? -1 : 0;
-		else if (c->kind == C_SHARE)
-			rc = isnan(c->d) ? 0 : fprintf(fp, "%.6f", c->d) < 0 ? -1 : 0;
+			outbuf_u64(o, c->u);
+		else if (c->kind == C_SHARE) {
+			if (!isnan(c->d))
+				outbuf_fixed6(o, c->d);
+		} else if (c->kind == C_TIME)
+			outbuf_iso(o, c->t);
 		else
-			rc = fm->field(fp, c->s);
-		if (rc)
-			return -1;
+			fm->field(o, c->s);
 	}
-	return fputs(fm->eol, fp) == EOF ? -1 : 0;
+	outbuf_puts(o, fm->eol);
+	return o->err ? -1 : 0;
 }
+
+/* Rows ahead whose strings write_items asks the cache for (twice as far
+ * ahead: the author's entry that says where its name is). */
+#define EXPORT_AHEAD 32
+#if defined(__GNUC__)
+#define EXPORT_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define EXPORT_PREFETCH(p) ((void)(p))
+#endif
 
 static const char *gated_text(uint8_t flags)
 {
@@ -275,6 +325,15 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		int header = i == 0;
 		uint32_t row = header ? 0 : order[i - 1], ac = 0;
 		k->n = 0;
+		/* The ids are scattered over the string pool: ask for a later
+		 * row's now, so that its cache misses overlap this row's work. */
+		if (i + 4 * EXPORT_AHEAD <= n)
+			EXPORT_PREFETCH(&s->acct_name[t->author[order[i + 4 * EXPORT_AHEAD - 1]]]);
+		if (i + EXPORT_AHEAD <= n) {
+			uint32_t ahead = order[i + EXPORT_AHEAD - 1];
+			EXPORT_PREFETCH(ht_id(s, r->kind, ahead));
+			EXPORT_PREFETCH(ht_author(s, r->kind, ahead));
+		}
 		if (!header)
 			ac = engine_item_account(e, r, row);
 		add_uint(k, "rank", i);
@@ -372,18 +431,25 @@ long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const 
 {
 	struct sink k;
 	const char *data;
+	long rows;
 	if (!fp || !e || !r || !q || (unsigned)q->pane >= PANE_COUNT) {
 		errno = EINVAL;
 		return -1;
 	}
 	memset(&k, 0, sizeof k);
-	k.fp = fp;
+	if (outbuf_init(&k.o, fp) != 0)
+		return -1;
 	k.fmt = q->format;
 	/* Demo figures must never pass for real ones, even out of context. */
 	data = engine_snapshot(e)->meta.demo ? "demo" : "hub";
 	if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
-		return write_items(&k, e, r, q, data);
-	return write_aggregate(&k, e, r, q, data);
+		rows = write_items(&k, e, r, q, data);
+	else
+		rows = write_aggregate(&k, e, r, q, data);
+	if (outbuf_flush(&k.o) != 0)
+		rows = -1;
+	outbuf_free(&k.o);
+	return rows;
 }
 
 struct path_ctx {
