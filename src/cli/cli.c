@@ -591,11 +591,31 @@ static int cmd_report(struct args *a, const struct globals *g)
 	return rc ? 1 : 0;
 }
 
-static void print_panes(FILE *fp)
+/* The format of -o FILE: --format's when given (an extension naming
+ * another format is refused), else the extension's; an extension that
+ * names no format is refused rather than written as CSV. */
+static int export_format_check(const char *out, struct export_req *q, int format_given)
 {
-	int p;
-	for (p = 0; p < PANE_COUNT; p++)
-		fprintf(fp, "%s%s", p ? ", " : "", engine_pane_key((enum eng_pane)p));
+	const char *base = strrchr(out, '/'), *ext;
+	int fmt;
+	base = base ? base + 1 : out;
+	ext = strrchr(base, '.');
+	if (!strcmp(out, "-") || !ext || ext == base || !strncmp(out, "/dev/", 5) || !strncmp(out, "/proc/", 6))
+		return 0;
+	fmt = export_format_for_path(base);
+	if (fmt < 0 && !format_given) {
+		cli_err_usage("export", "-o %s: '%s' is not an export format (.csv, .tsv, .jsonl or .json); "
+			      "name the file so, or say --format csv|tsv|jsonl", out, ext);
+		return EXIT_USAGE;
+	}
+	if (fmt >= 0 && format_given && fmt != (int)q->format) {
+		cli_err_usage("export", "-o %s is %s by its name but --format says %s: make them agree", out,
+			      export_format_name(fmt), export_format_name((int)q->format));
+		return EXIT_USAGE;
+	}
+	if (fmt >= 0)
+		q->format = (enum export_format)fmt;
+	return 0;
 }
 
 static int cmd_export(struct args *a, const struct globals *g)
@@ -605,9 +625,9 @@ static int cmd_export(struct args *a, const struct globals *g)
 	struct export_req q;
 	struct eng_result *r;
 	const char *out = "-", *v, *pane = NULL;
-	char err[1200];
+	char err[1200], path[4096], names[256];
 	long rows;
-	int rc, sort_given = 0;
+	int rc, sort_given = 0, format_given = 0;
 
 	filter_init(&f);
 	memset(&q, 0, sizeof q);
@@ -620,11 +640,19 @@ static int cmd_export(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			printf("Usage: hubtop export PANE [FILTERS] [--sort KEY[:asc|:desc]] [--limit N]\n"
-			       "                     [--items models|datasets] [--format csv|tsv|jsonl]\n"
+			       "                     [--items models|datasets] [--format csv|tsv|jsonl|json]\n"
+			       "                     [--split type|group] [--measure downloads|count]\n"
 			       "                     [-o FILE]\n\n"
-			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
-			print_panes(stdout);
-			printf(".\nSort keys: downloads likes trending created count name (default\n"
+			       "Writes the rows of a view, every row unless --limit, with the columns\n"
+			       "the explorer shows for it.  PANE is one of:\n  %s.\n"
+			       "regions is countries; trends is one row per year (--split: by\n"
+			       "organisation type or country group, --measure: shares of downloads or\n"
+			       "of item counts); concentration is the top-N shares, Gini, the items\n"
+			       "holding half of the downloads, the median and the Lorenz curve.\n",
+			       export_req_names(names, sizeof names));
+			printf("The format is --format's, else the file's extension (.csv .tsv .jsonl\n"
+			       ".json); another extension is refused.  ~ is your home folder.\n"
+			       "Sort keys: downloads likes trending created count name (default\n"
 			       "downloads, descending; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
@@ -678,6 +706,29 @@ static int cmd_export(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 			}
 			q.format = (enum export_format)fmt;
+			format_given = 1;
+		} else if (cli_opt_is(arg, "--split")) {
+			if (!(v = cli_opt_value(a, "--split")))
+				return EXIT_USAGE;
+			if (!strcmp(v, "group"))
+				q.mode |= EXPORT_TRENDS_BY_GROUP;
+			else if (!strcmp(v, "type"))
+				q.mode &= ~EXPORT_TRENDS_BY_GROUP;
+			else {
+				cli_err_usage("export", "--split is type or group, not '%s'", v);
+				return EXIT_USAGE;
+			}
+		} else if (cli_opt_is(arg, "--measure")) {
+			if (!(v = cli_opt_value(a, "--measure")))
+				return EXIT_USAGE;
+			if (!strcmp(v, "count"))
+				q.mode |= EXPORT_TRENDS_BY_COUNT;
+			else if (!strcmp(v, "downloads"))
+				q.mode &= ~EXPORT_TRENDS_BY_COUNT;
+			else {
+				cli_err_usage("export", "--measure is downloads or count, not '%s'", v);
+				return EXIT_USAGE;
+			}
 		} else if (cli_opt_is(arg, "--items")) {
 			if (!(v = cli_opt_value(a, "--items")))
 				return EXIT_USAGE;
@@ -700,19 +751,26 @@ static int cmd_export(struct args *a, const struct globals *g)
 		}
 	}
 	if (!pane) {
-		safetext_fprintf(stderr, "hubtop export: say which view to export: ");
-		print_panes(stderr);
-		safetext_fprintf(stderr, "\nTry 'hubtop export --help'.\n");
+		safetext_fprintf(stderr, "hubtop export: say which view to export: %s\n"
+				 "Try 'hubtop export --help'.\n", export_req_names(names, sizeof names));
 		return EXIT_USAGE;
 	}
-	rc = engine_pane_find(pane);
-	if (rc < 0) {
-		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
-		print_panes(stderr);
-		safetext_fprintf(stderr, ")\n");
+	if (export_req_find(pane, &q) != 0) {
+		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: %s)\n", pane,
+				 export_req_names(names, sizeof names));
 		return EXIT_USAGE;
 	}
-	q.pane = (enum eng_pane)rc;
+	if (strcmp(out, "-") != 0) {
+		if (export_expand_path(out, path, sizeof path) != 0) {
+			cli_err_usage("export", "cannot expand '%s': HOME is not set or the path is too long", out);
+			return EXIT_USAGE;
+		}
+		out = path;
+	}
+	if ((rc = export_format_check(out, &q, format_given)) != 0)
+		return rc;
+	if (q.view == EXPORT_CONCENTRATION && q.items == HT_DATASETS)
+		q.pane = PANE_DATASETS;
 	if (q.pane == PANE_DATASETS)
 		q.items = HT_DATASETS;
 	else if (q.pane == PANE_MODELS)

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "hubtop/civil.h"
+#include "hubtop/conc.h"
 #include "hubtop/export.h"
 #include "hubtop/outbuf.h"
 #include "hubtop/store.h"
@@ -172,13 +173,14 @@ struct cell {
 	int64_t t;
 };
 
-#define MAX_CELLS 24
+#define MAX_CELLS 32
 
 struct sink {
 	struct outbuf o;
 	enum export_format fmt;
 	struct cell c[MAX_CELLS];
 	size_t n;
+	char names[MAX_CELLS][40];  /* column names made per table (Trends) */
 };
 
 static void add_text(struct sink *k, const char *name, const char *s)
@@ -317,6 +319,8 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 	uint32_t *order = engine_sort_items(e, r, q->sort, q->desc);
 	size_t n = r->n;
 	long rows = 0;
+	uint64_t cum = 0, dl;
+	int counted;
 	if (!order)
 		return -1;
 	if (q->limit && q->limit < n)
@@ -344,8 +348,12 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		add_text(k, "country_group",
 			 header ? "" : country_group_key((enum country_group)a->acct_group[ac]));
 		add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)a->acct_type[ac]));
-		add_count(k, "downloads", header ? 0 : t->downloads[row],
-			  header || !(t->flags[row] & HT_F_DL_UNKNOWN));
+		/* "downloads" is always the filter's window, the one the rows
+		 * are ranked by and the screen shows. */
+		counted = !header && engine_item_counted(e, r, row);
+		dl = counted ? engine_item_downloads(e, r, row) : 0;
+		cum += dl;
+		add_count(k, "downloads", dl, header || counted);
 		add_count(k, "downloads_all_time", header ? 0 : t->downloads_all[row],
 			  header || (!(t->flags[row] & HT_F_DLA_UNKNOWN) && engine_has_alltime(e, r->kind)));
 		add_uint(k, "likes", header ? 0 : t->likes[row]);
@@ -356,6 +364,10 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		add_text(k, "library", header ? "" : ht_term(s, t->library[row]));
 		add_text(k, "license", header ? "" : ht_term(s, t->license[row]));
 		add_text(k, "gated", header ? "" : gated_text(t->flags[row]));
+		add_count(k, "downloads_30d", header ? 0 : t->downloads[row],
+			  header || !(t->flags[row] & HT_F_DL_UNKNOWN));
+		/* The downloads of the rows so far, of every match's. */
+		add_share(k, "cum_share", header ? 0 : engine_share(cum, r->downloads));
 		add_text(k, "data", data);
 		if (emit(k, header)) {
 			free(order);
@@ -374,6 +386,7 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 	size_t n = engine_rank_with_trending(e, r, q->pane, q->sort, q->desc, 0, &rows);
 	const char *items = r->kind == HT_DATASETS ? "datasets" : "models";
 	long out = 0;
+	double cum = 0;  /* the shares of the rows so far */
 	if (!rows && n)
 		return -1;
 	if (q->limit && q->limit < n)
@@ -416,6 +429,11 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 		}
 		/* After the first columns, which keep their places. */
 		add_uint(k, "trending", header ? 0 : w->trending);
+		add_uint(k, "likes", header ? 0 : w->likes);
+		add_time(k, "earliest", header ? 0 : w->created);
+		if (!header && !isnan(w->share))
+			cum += w->share;
+		add_share(k, "cum_share", header ? 0 : cum);
 		add_text(k, "data", data);
 		if (emit(k, header)) {
 			free(rows);
@@ -427,12 +445,220 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 	return out;
 }
 
+/* A column name from a category key: lower_snake_case ("non-profit" ->
+ * "non_profit_share"), kept in the sink's names[slot]. */
+static const char *cat_name(struct sink *k, size_t slot, const char *key, const char *suffix)
+{
+	char *out = k->names[slot];
+	size_t at = 0;
+	for (; *key && at + 1 < sizeof k->names[0]; key++)
+		out[at++] = *key == '-' ? '_' : *key;
+	for (; *suffix && at + 1 < sizeof k->names[0]; suffix++)
+		out[at++] = *suffix;
+	out[at] = '\0';
+	return out;
+}
+
+/* The Trends pane's table: one row per year of creation that has items,
+ * newest first; per category of the split, its share of the year's measure
+ * (the pane's percentages), then the values themselves. */
+static long write_trends(struct sink *k, const struct eng_result *r, const struct export_req *q,
+			 const char *data)
+{
+	int by_group = !!(q->mode & EXPORT_TRENDS_BY_GROUP), by_count = !!(q->mode & EXPORT_TRENDS_BY_COUNT);
+	unsigned ncat = by_group ? CG_COUNT : OT_COUNT;
+	const char *items = r->kind == HT_DATASETS ? "datasets" : "models";
+	long rows = 0, rank = 0;
+	int header = 1;
+	for (unsigned y = ENG_YEARS; y-- > 0 || header;) {
+		char year[16] = "";
+		uint64_t total = 0, val[16];
+		if (header)
+			y = 0;
+		else if (!r->by_year[y].count)
+			continue;
+		k->n = 0;
+		for (unsigned c = 0; c < ncat; c++) {
+			const struct eng_bucket *b = by_group ? &r->year_group[y][c] : &r->year_type[y][c];
+			val[c] = by_count ? b->count : b->downloads;
+			total += val[c];
+		}
+		if (!header)
+			engine_year_label(y, year, sizeof year);
+		add_uint(k, "rank", header ? 0 : (uint64_t)++rank);
+		add_text(k, "year", year);
+		add_uint(k, items, header ? 0 : r->by_year[y].count);
+		add_uint(k, "downloads", header ? 0 : r->by_year[y].downloads);
+		for (unsigned c = 0; c < ncat; c++) {
+			const char *key = by_group ? country_group_key((enum country_group)c)
+						   : orgdir_type_key((enum org_type)c);
+			add_share(k, cat_name(k, k->n, key, "_share"), header ? 0 : engine_share(val[c], total));
+		}
+		for (unsigned c = 0; c < ncat; c++) {
+			const char *key = by_group ? country_group_key((enum country_group)c)
+						   : orgdir_type_key((enum org_type)c);
+			add_uint(k, cat_name(k, k->n, key, by_count ? "_count" : "_downloads"), header ? 0 : val[c]);
+		}
+		add_text(k, "data", data);
+		if (emit(k, header))
+			return -1;
+		rows += !header;
+		if (header) {
+			header = 0;
+			y = ENG_YEARS;
+		}
+	}
+	return rows;
+}
+
+/* One figure of the Concentration pane. */
+struct conc_row {
+	const char *figure, *name;
+	int has_items, has_dl;
+	uint64_t items, downloads;
+	double item_share, share, value;
+};
+
+static int conc_emit(struct sink *k, const struct conc_row *w, int header, const char *data)
+{
+	k->n = 0;
+	add_text(k, "figure", header ? "" : w->figure);
+	add_text(k, "name", header ? "" : w->name);
+	add_count(k, "items", header ? 0 : w->items, header || w->has_items);
+	add_share(k, "item_share", header ? 0 : w->item_share);
+	add_count(k, "downloads", header ? 0 : w->downloads, header || w->has_dl);
+	add_share(k, "share", header ? 0 : w->share);
+	add_share(k, "value", header ? 0 : w->value);
+	add_text(k, "data", data);
+	return emit(k, header);
+}
+
+/* The Concentration pane's figures, one a row, then the Lorenz curve's
+ * points (the share of the downloads held by the bottom P% of items). */
+static long write_conc(struct sink *k, struct engine *e, const struct eng_result *r, const char *data)
+{
+	struct conc_figures cf;
+	struct conc_row w;
+	char fig[ENG_TOP_N + ENG_LORENZ + 1][2][32];
+	long rows = 0;
+	int known = r->counted > 0;
+
+	if (conc_figures(e, r, &cf) != 0)
+		return -1;
+	if (conc_emit(k, NULL, 1, data))
+		return -1;
+#define CONC_ROW(...) do { w = (struct conc_row){ __VA_ARGS__ }; \
+	if (conc_emit(k, &w, 0, data)) \
+		return -1; \
+	rows++; \
+} while (0)
+	CONC_ROW(.figure = "items", .name = "Items", .has_items = 1, .items = r->count, .has_dl = !r->count || known,
+		 .downloads = r->downloads, .item_share = NAN, .share = NAN, .value = NAN);
+	CONC_ROW(.figure = "without_count", .name = "Without a download count", .has_items = 1,
+		 .items = r->count - r->counted, .item_share = engine_share(r->count - r->counted, r->count),
+		 .share = NAN, .value = NAN);
+	for (int i = 0; i < ENG_TOP_N; i++) {
+		snprintf(fig[i][0], sizeof fig[i][0], "top_%u", eng_top_n[i]);
+		snprintf(fig[i][1], sizeof fig[i][1], "Top %u", eng_top_n[i]);
+		CONC_ROW(.figure = fig[i][0], .name = fig[i][1], .has_items = 1,
+			 .items = eng_top_n[i] < r->counted ? eng_top_n[i] : r->counted,
+			 .item_share = known ? (double)(eng_top_n[i] < r->counted ? eng_top_n[i] : r->counted) /
+						       (double)r->counted : NAN,
+			 .has_dl = !isnan(r->top_share[i]), .downloads = r->top_downloads[i],
+			 .share = r->top_share[i], .value = NAN);
+	}
+	CONC_ROW(.figure = "under_200", .name = "Under 200 downloads", .has_items = !isnan(r->under_share),
+		 .items = r->under_count, .item_share = r->under_share, .share = NAN, .value = NAN);
+	CONC_ROW(.figure = "gini", .name = "Gini coefficient", .item_share = NAN, .share = NAN, .value = r->gini);
+	CONC_ROW(.figure = "half", .name = "Items holding 50% of downloads", .has_items = cf.known,
+		 .items = cf.half_items, .item_share = cf.half_share, .share = NAN, .value = NAN);
+	CONC_ROW(.figure = "median", .name = "Median downloads per item", .has_dl = cf.known,
+		 .downloads = cf.median, .item_share = NAN, .share = NAN, .value = NAN);
+	for (int p = 0; p <= ENG_LORENZ; p++) {
+		char *f = fig[ENG_TOP_N + p][0], *nm = fig[ENG_TOP_N + p][1];
+		snprintf(f, 32, "lorenz_%d", p);
+		snprintf(nm, 32, "Lorenz: bottom %d%%", p);
+		CONC_ROW(.figure = f, .name = nm, .item_share = (double)p / ENG_LORENZ,
+			 .share = r->partial ? NAN : r->lorenz[p], .value = NAN);
+	}
+#undef CONC_ROW
+	return rows;
+}
+
+/* The export names: the explorer's panes, then the engine's rankings. */
+static const struct export_name {
+	const char *name;
+	enum export_view view;
+	enum eng_pane pane;
+} export_names[] = {
+	{ "models", EXPORT_RANKING, PANE_MODELS },
+	{ "datasets", EXPORT_RANKING, PANE_DATASETS },
+	{ "regions", EXPORT_RANKING, PANE_COUNTRIES },
+	{ "orgs", EXPORT_RANKING, PANE_ORGS },
+	{ "trends", EXPORT_TRENDS, PANE_YEARS },
+	{ "concentration", EXPORT_CONCENTRATION, PANE_MODELS },
+	{ "countries", EXPORT_RANKING, PANE_COUNTRIES },
+	{ "groups", EXPORT_RANKING, PANE_GROUPS },
+	{ "org-types", EXPORT_RANKING, PANE_ORGTYPES },
+	{ "tasks", EXPORT_RANKING, PANE_TASKS },
+	{ "libraries", EXPORT_RANKING, PANE_LIBRARIES },
+	{ "years", EXPORT_RANKING, PANE_YEARS },
+};
+
+const char *export_req_name(const struct export_req *q)
+{
+	if (q->view == EXPORT_TRENDS)
+		return "trends";
+	if (q->view == EXPORT_CONCENTRATION)
+		return "concentration";
+	return engine_pane_key(q->pane);
+}
+
+int export_req_find(const char *name, struct export_req *q)
+{
+	for (size_t i = 0; name && i < sizeof export_names / sizeof export_names[0]; i++)
+		if (!strcasecmp(name, export_names[i].name)) {
+			q->view = export_names[i].view;
+			q->pane = export_names[i].pane;
+			return 0;
+		}
+	return -1;
+}
+
+const char *export_req_names(char *buf, size_t len)
+{
+	size_t at = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof export_names / sizeof export_names[0] && at < len; i++) {
+		int w = snprintf(buf + at, len - at, "%s%s", i ? ", " : "", export_names[i].name);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+	return buf;
+}
+
+int export_expand_path(const char *path, char *out, size_t len)
+{
+	const char *home = getenv("HOME");
+	int w;
+	if (path[0] == '~' && (path[1] == '/' || !path[1])) {
+		if (!home || !*home)
+			return -1;
+		w = snprintf(out, len, "%s%s", home, path + 1);
+	} else {
+		w = snprintf(out, len, "%s", path);
+	}
+	return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
 long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const struct export_req *q)
 {
 	struct sink k;
 	const char *data;
 	long rows;
-	if (!fp || !e || !r || !q || (unsigned)q->pane >= PANE_COUNT) {
+	if (!fp || !e || !r || !q || (unsigned)q->pane >= PANE_COUNT || (unsigned)q->view >= EXPORT_VIEW_COUNT) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -442,7 +668,11 @@ long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const 
 	k.fmt = q->format;
 	/* Demo figures must never pass for real ones, even out of context. */
 	data = engine_snapshot(e)->meta.demo ? "demo" : "hub";
-	if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
+	if (q->view == EXPORT_TRENDS)
+		rows = write_trends(&k, r, q, data);
+	else if (q->view == EXPORT_CONCENTRATION)
+		rows = write_conc(&k, e, r, data);
+	else if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
 		rows = write_items(&k, e, r, q, data);
 	else
 		rows = write_aggregate(&k, e, r, q, data);
