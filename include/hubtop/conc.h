@@ -2,7 +2,7 @@
  * hold half of the downloads, and the median downloads per item.  The
  * Concentration pane and `hubtop export concentration` both read them.
  *
- * Owns no state.  conc_figures costs O(1) for the median (two
+ * Owns no state.  conc_compute costs O(1) for the median (two
  * engine_row_at) and, for the half, a walk of the ranks until half the
  * downloads are reached, over the result's row order (engine_result_rows,
  * made once per result: O(matches) the first time).
@@ -22,6 +22,6 @@ struct conc_figures {
 };
 
 /* 0, or -1 when memory runs out (figures then unknown). */
-int conc_figures(const struct engine *e, const struct eng_result *r, struct conc_figures *out);
+int conc_compute(const struct engine *e, const struct eng_result *r, struct conc_figures *out);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "hubtop/conc.h"
 
-int conc_figures(const struct engine *e, const struct eng_result *r, struct conc_figures *out)
+int conc_compute(const struct engine *e, const struct eng_result *r, struct conc_figures *out)
 {
 	const uint32_t *rows;
 	uint64_t sum = 0, i;

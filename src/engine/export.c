@@ -543,7 +543,7 @@ static long write_conc(struct sink *k, struct engine *e, const struct eng_result
 	long rows = 0;
 	int known = r->counted > 0;
 
-	if (conc_figures(e, r, &cf) != 0)
+	if (conc_compute(e, r, &cf) != 0)
 		return -1;
 	if (conc_emit(k, NULL, 1, data))
 		return -1;

@@ -215,7 +215,9 @@ static void trends_enter(struct tui *t, struct view *v)
 static void trends_export(struct tui *t, struct view *v, struct export_req *q)
 {
 	(void)t;
-	(void)v;
+	/* The modes are the export's: bit 0 by group, bit 1 of counts. */
+	q->view = EXPORT_TRENDS;
+	q->mode = (unsigned)v->mode % TRENDS_MODES;
 	q->pane = PANE_YEARS;
 	q->items = HT_MODELS;
 	q->sort = SORT_NAME;
