@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -597,10 +598,14 @@ static int cmd_report(struct args *a, const struct globals *g)
 static int export_format_check(const char *out, struct export_req *q, int format_given)
 {
 	const char *base = strrchr(out, '/'), *ext;
+	struct stat st;
 	int fmt;
 	base = base ? base + 1 : out;
 	ext = strrchr(base, '.');
-	if (!strcmp(out, "-") || !ext || ext == base || !strncmp(out, "/dev/", 5) || !strncmp(out, "/proc/", 6))
+	/* Only a file's name says what it holds: a device, a FIFO or a link
+	 * to one (/dev/stdout, /proc/self/fd/1) is written as asked. */
+	if (!strcmp(out, "-") || !ext || ext == base || !strncmp(out, "/dev/", 5) || !strncmp(out, "/proc/", 6) ||
+	    (stat(out, &st) == 0 && !S_ISREG(st.st_mode)))
 		return 0;
 	fmt = export_format_for_path(base);
 	if (fmt < 0 && !format_given) {

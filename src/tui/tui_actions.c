@@ -233,7 +233,8 @@ static void tui_export_named(struct tui *t, const char *path, int accepted, void
 	fmt = export_format_for_path(base);
 	if (fmt >= 0) {
 		c->q.format = (enum export_format)fmt;
-	} else if (ext && ext != base && strncmp(c->path, "/dev/", 5) != 0) {
+	} else if (ext && ext != base && strncmp(c->path, "/dev/", 5) != 0 &&
+		   !(stat(c->path, &st) == 0 && !S_ISREG(st.st_mode))) {
 		tui_message(t, 1, "Export: '%s' is not an export format; name the file .csv, .tsv, .jsonl or .json", ext);
 		return;
 	}
