@@ -59,6 +59,10 @@ for W in 80 120; do
 	col "$TT_TMP/models-$W.csv" id | head -8 >"$TT_TMP/exp"
 	same_prefix "$TT_TMP/scr" "$TT_TMP/exp" "models at $W"
 	head -1 "$TT_TMP/models-$W.csv" | grep -q 'cum_share' || tt_fail "models export has no cum_share"
+	# Cum % where the ranks are shown: the export's cum_share, rounded.
+	s=$(tt_screen | sed -n 7p | grep -oE '[0-9]+\.[0-9]%' | tail -1)
+	e=$(col "$TT_TMP/models-$W.csv" cum_share | sed -n 3p | awk '{ printf "%.1f%%", $1 * 100 }')
+	[ -n "$s" ] && [ "$s" = "$e" ] || tt_fail "models at $W: Cum % $s on screen, $e exported"
 
 	# Regions sorted by likes: the likes and earliest columns, the order.
 	tt_keys 3 K

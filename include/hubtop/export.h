@@ -34,14 +34,15 @@ enum export_view {
 #define EXPORT_TRENDS_BY_COUNT 2u
 
 struct export_req {
-	enum export_view view;
-	unsigned mode;          /* EXPORT_TRENDS: EXPORT_TRENDS_BY_* bits */
 	enum eng_pane pane;
 	enum ht_kind items;     /* which table the aggregate panes group */
 	enum eng_sort sort;
 	int desc;
 	size_t limit;           /* 0 = every row */
 	enum export_format format;
+	/* Last, so that initialisers by position still mean a ranking. */
+	enum export_view view;
+	unsigned mode;          /* EXPORT_TRENDS: EXPORT_TRENDS_BY_* bits */
 };
 
 int export_format_find(const char *key);  /* "csv", "tsv", "jsonl"; -1 if unknown */
