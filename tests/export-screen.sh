@@ -97,16 +97,18 @@ for W in 80 120; do
 	tt_wait "Shares of downloads by organisation type"
 	export_to "$TT_TMP/trends-$W.csv"
 	tt_wait_re "Exported [0-9]+ rows \(trends\)"
-	screen_words 6 8 1 | grep -E '^[0-9]{4}$|^legacy$' >"$TT_TMP/scr"
+	screen_words 6 9 1 | grep -E '^[0-9]{4}$|^legacy$' >"$TT_TMP/scr"
 	col "$TT_TMP/trends-$W.csv" year | head -"$(wc -l <"$TT_TMP/scr")" >"$TT_TMP/exp"
 	cmp -s "$TT_TMP/scr" "$TT_TMP/exp" || tt_fail "trends at $W: years $(tr '\n' ' ' <"$TT_TMP/scr") on screen, $(tr '\n' ' ' <"$TT_TMP/exp") exported"
 	head -1 "$TT_TMP/trends-$W.csv" | grep -q 'industry_share,academia_share' || tt_fail "trends export has no shares"
-	# Its percentages, where shown, are the export's, rounded.
-	if [ "$W" -ge 90 ]; then
-		s=$(tt_screen | sed -n 6p | grep -oE '[0-9]+%' | head -1 | tr -d %)
-		e=$(col "$TT_TMP/trends-$W.csv" industry_share | head -1 | awk '{ printf "%.0f", $1 * 100 }')
-		[ "$s" = "$e" ] || tt_fail "trends at $W: industry $s% on screen, $e% exported"
-	fi
+	# Its percentages (at 80 columns too) are the export's, rounded, and
+	# the legend names every type, "independent" included.
+	tt_screen | grep -q "independent" || tt_fail "trends at $W: the legend is cut before independent"
+	tt_screen | grep -E '^[0-9]{4} ' | head -3 | while read -r y rest; do
+		s=$(echo "$rest" | grep -oE '[0-9]+%' | tr -d % | tr '\n' ' ')
+		e=$(awk -F, -v y="$y" '$2 == y { for (i = 5; i <= 11; i++) printf "%.0f ", $i * 100 }' "$TT_TMP/trends-$W.csv")
+		[ "$s" = "$e" ] || { echo "trends at $W, $y: $s on screen, $e exported"; exit 1; }
+	done || tt_fail "trends at $W: the percentages are not the export's"
 	tt_keys g
 	tt_wait "Shares of downloads by country group"
 	export_to "$TT_TMP/trends-g-$W.csv"

@@ -71,26 +71,38 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 	draw_text(stdscr, y, 0, w, buf, 0, DR_COLHDR);
 	if (h < 2)
 		return;
-	draw_clear_line(stdscr, y + 1, 0, DR_NORMAL);
+	/* The legend names every category: what does not fit on its line
+	 * goes on a second one (when the pane has the room), never cut. */
+	int ly0 = y + 1, legend_h = 1;
+	draw_clear_line(stdscr, ly0, 0, DR_NORMAL);
 	x = 1;
-	for (unsigned c = 0; c < ncat && x < w; c++) {
+	for (unsigned c = 0; c < ncat; c++) {
 		char sw[8];
-		snprintf(sw, sizeof sw, "%s", draw_color && draw_utf8 ? "\xe2\x96\x88" : (char[]){ trends_letter(v, c), 0 });
-		draw_text(stdscr, y + 1, x, 1, sw, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
 		snprintf(buf, sizeof buf, " %s  ", trends_cat_key(v, c));
 		int bw = draw_width(buf);
-		if (x + 1 + bw > w)
-			break;
-		draw_text(stdscr, y + 1, x + 1, bw, buf, 0, DR_NORMAL);
+		if (x + 1 + bw > w) {
+			if (legend_h == 2 || h < 5)
+				break;
+			legend_h = 2;
+			draw_clear_line(stdscr, ++ly0, 0, DR_NORMAL);
+			x = 1;
+		}
+		snprintf(sw, sizeof sw, "%s", draw_color && draw_utf8 ? "\xe2\x96\x88" : (char[]){ trends_letter(v, c), 0 });
+		draw_text(stdscr, ly0, x, 1, sw, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
+		draw_text(stdscr, ly0, x + 1, bw, buf, 0, DR_NORMAL);
 		x += 1 + bw;
 	}
+	y += legend_h - 1;
+	h -= legend_h - 1;
 	int rows = h - 2;
 	if (v->sel < v->top)
 		v->top = v->sel;
 	if (rows > 0 && v->sel >= v->top + (size_t)rows)
 		v->top = v->sel - (size_t)rows + 1;
 	int label_w = 19;
-	int pct_w = w >= 90 ? (int)ncat * 5 : 0;
+	/* The percentages are what the bars say in numbers: shown from 70
+	 * columns, so industry against independent reads at 80. */
+	int pct_w = w >= 70 ? (int)ncat * 5 : 0;
 	int bar_w = w - label_w - pct_w - 2;
 	if (bar_w < 4) {
 		bar_w = w - 7;
