@@ -4,7 +4,9 @@
 # rows the screen lists, in its order, with the columns it shows; the
 # Concentration pane's figures are those of its export; `:export PATH`
 # writes PATH; Help says it has nothing to export; the format is the
-# extension's or refused; `~` is the home folder.
+# extension's or refused; `~` is the home folder; `i` counts datasets on
+# the aggregate panes, and their export follows; the sort arrow stays on a
+# truncated title.
 . "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 tt_init export-screen
@@ -166,6 +168,29 @@ export_to "$TT_TMP/all.csv"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "downloads") d = i; if ($i == "downloads_all_time") a = i } next }
 	$d != $a { bad = 1 } END { exit bad || !d || !a }' "$TT_TMP/all.csv" ||
 	tt_fail "under --window all the downloads column is not the all-time count"
+tt_keys w
+tt_wait "Downloads: last 30 days"
+# Datasets everywhere: i switches Regions, Orgs, Trends and Concentration
+# to datasets; the header and the tab bar say so, the export follows.
+tt_keys 3 i
+tt_wait "Regions, Orgs, Trends and Concentration: datasets"
+tt_wait_re "^Datasets 400 "
+tt_wait " datasets 30d"
+export_to "$TT_TMP/regions-ds.csv"
+head -1 "$TT_TMP/regions-ds.csv" | grep -q ',datasets,downloads,' || tt_fail "regions of datasets: $(head -1 "$TT_TMP/regions-ds.csv")"
+n=$(tt_screen | grep -oE ' 1/[0-9]+ *$' | grep -oE '[0-9]+ *$' | tr -d ' ')
+[ "$(awk 'END { print NR - 1 }' "$TT_TMP/regions-ds.csv")" = "$n" ] || tt_fail "regions of datasets: not the $n rows on screen"
+tt_keys 6
+tt_wait "Datasets"
+export_to "$TT_TMP/conc-ds.csv"
+grep -q '^items,Items,400,' "$TT_TMP/conc-ds.csv" || tt_fail "concentration of datasets: $(sed -n 2p "$TT_TMP/conc-ds.csv")"
+# The sort arrow stays on a title too long for its column (Orgs' count
+# column, 7 wide, titled Datasets).
+tt_keys 4 M
+tt_wait_re " Datas[a-z]*…?▼ "
+tt_keys i
+tt_wait "Regions, Orgs, Trends and Concentration: models"
+tt_wait_re "Models▼"
 tt_keys q
 tt_wait_exit
 echo "ok export rules"

@@ -149,6 +149,9 @@ struct tui {
 	const struct engine *prepared; /* engine_prepare_step has finished on it */
 	/* The tab bar as last drawn, for clicks. */
 	int tab_x[HT_PANE_COUNT], tab_w[HT_PANE_COUNT], n_tabs;
+	/* What Regions, Orgs, Trends and Concentration count: models or
+	 * datasets (REQ_TOGGLE_ITEMS); the header and the tab bar say which. */
+	enum ht_kind items;
 };
 
 /* The result for an item table under the current filter (computed at most

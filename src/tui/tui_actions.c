@@ -445,6 +445,17 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		tui_set_filter(t, &f);
 		tui_message(t, 0, "Attribution: %s", f.by == ATTRIB_LINEAGE ? "lineage (root base model's owner)" : "uploader");
 		break;
+	case REQ_TOGGLE_ITEMS:
+		/* Every aggregate pane counts the same table; each re-opens on it
+		 * when next shown. */
+		t->items = t->items == HT_DATASETS ? HT_MODELS : HT_DATASETS;
+		t->views[HT_PANE_conc].mode = t->items == HT_DATASETS;
+		for (int p = 0; p < HT_PANE_COUNT; p++)
+			t->views[p].gen = 0;
+		tui_message(t, 0, "Regions, Orgs, Trends and Concentration: %s (%s: %s)",
+			    t->items == HT_DATASETS ? "datasets" : "models", request_key_hint(REQ_TOGGLE_ITEMS),
+			    t->items == HT_DATASETS ? "models" : "datasets");
+		return VIEW_REOPEN;
 	case REQ_UNDO:
 		if (!t->n_undo) {
 			tui_message(t, 0, "Nothing to undo");

@@ -31,9 +31,9 @@ int tui_list_height(const struct tui *t)
 	return l.body_h > 2 ? l.body_h - 1 : 1;
 }
 
-static enum ht_kind tui_view_kind(const struct view *v)
+static enum ht_kind tui_view_kind(const struct tui *t, const struct view *v)
 {
-	return v->ops->kind ? v->ops->kind(v) : HT_MODELS;
+	return v->ops->kind ? v->ops->kind(v) : t->items;
 }
 
 void tui_put(int y, int *x, int maxx, const char *s, enum draw_role r)
@@ -49,7 +49,7 @@ void tui_put(int y, int *x, int maxx, const char *s, enum draw_role r)
 
 static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 {
-	enum ht_kind k = tui_view_kind(tui_shown(t));
+	enum ht_kind k = tui_view_kind(t, tui_shown(t));
 	struct eng_result *r = tui_result(t, k);
 	char b1[32], b2[32], b3[32], b4[32], line[512];
 	int x = 0;
@@ -175,7 +175,8 @@ static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 		t->tab_w[t->n_tabs] = x - t->tab_x[t->n_tabs];
 		t->n_tabs++;
 	}
-	snprintf(buf, sizeof buf, "%s%s %s %s%s ", narrow ? "" : " ",
+	snprintf(buf, sizeof buf, "%s%s%s %s %s%s ", narrow ? "" : " ",
+		 t->items == HT_DATASETS ? "datasets " : "",
 		 t->filter.window == WIN_ALL ? "all-time" : "30d",
 		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader",
 		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs",
@@ -349,9 +350,20 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 		if (!ws[c])
 			continue;
 		int sorted = o->cols[c].sort >= 0 && o->cols[c].sort == v->sort;
-		snprintf(buf, sizeof buf, "%s%s", o->cols[c].title,
-			 !sorted ? "" : draw_utf8 ? (v->desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2") : (v->desc ? "v" : "^"));
-		draw_text(stdscr, y, xs[c], ws[c], buf, o->cols[c].right, sorted ? DR_COLHDR_SORT : DR_COLHDR);
+		const char *arrow = !sorted ? "" : draw_utf8 ? (v->desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2")
+							      : (v->desc ? "v" : "^");
+		const char *title = o->cols[c].title;
+		/* The aggregate panes count what t->items says. */
+		if (!o->kind && t->items == HT_DATASETS)
+			title = !strcmp(title, "Models") ? "Datasets" : !strcmp(title, "Of models") ? "Of datasets" : title;
+		snprintf(buf, sizeof buf, "%s%s", title, arrow);
+		if (sorted && ws[c] > 1 && draw_width(buf) > ws[c]) {
+			/* Too narrow: the title gives way, the arrow stays. */
+			draw_text(stdscr, y, xs[c], ws[c] - 1, title, 0, DR_COLHDR_SORT);
+			draw_text(stdscr, y, xs[c] + ws[c] - 1, 1, arrow, 0, DR_COLHDR_SORT);
+		} else {
+			draw_text(stdscr, y, xs[c], ws[c], buf, o->cols[c].right, sorted ? DR_COLHDR_SORT : DR_COLHDR);
+		}
 	}
 	int rows = h - 1;
 	if (rows < 1)

@@ -107,16 +107,15 @@ static void orgs_enter(struct tui *t, struct view *v)
 		tui_message(t, 1, "Cannot list the models of this row: %s", row->label ? err : "no account");
 		return;
 	}
-	tui_push(t, "models", &f);
+	tui_push(t, t->items == HT_DATASETS ? "datasets" : "models", &f);
 	tui_message(t, 0, "Models of %s (%s: back)", row->label, request_key_hint(REQ_BACK));
 }
 
 static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
 {
-	(void)t;
 	(void)v;
 	q->pane = PANE_ORGS;
-	q->items = HT_MODELS;
+	q->items = t->items;
 }
 
 const struct view_ops view_orgs_ops = {

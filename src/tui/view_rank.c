@@ -11,7 +11,7 @@
 void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane)
 {
 	struct view_rank *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
+	struct eng_result *r = tui_result(t, t->items);
 
 	if (!p) {
 		v->n = 0;
@@ -53,7 +53,7 @@ static int view_rank_trending(struct tui *t, struct view *v, size_t i)
 		return 0;
 	/* The rows are those of the current result: a filter change re-opens
 	 * the view before it is drawn again. */
-	r = tui_result(t, HT_MODELS);
+	r = tui_result(t, t->items);
 	n = v->n - b * 64 < 64 ? v->n - b * 64 : 64;
 	if (!r || engine_rank_trending(t->s->eng, r, p->pane, p->rows + b * 64, n) != 0)
 		return -1;

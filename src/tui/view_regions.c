@@ -111,9 +111,8 @@ static int regions_request(struct tui *t, struct view *v, enum request r)
 
 static void regions_export(struct tui *t, struct view *v, struct export_req *q)
 {
-	(void)t;
 	q->pane = regions_panes[v->mode % 3];
-	q->items = HT_MODELS;
+	q->items = t->items;
 }
 
 const struct view_ops view_regions_ops = {

@@ -37,7 +37,7 @@ static uint64_t trends_value(const struct view *v, const struct eng_result *r, u
 static void trends_open(struct tui *t, struct view *v)
 {
 	struct trends_priv *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
+	struct eng_result *r = tui_result(t, t->items);
 	v->n = 0;
 	if (!r)
 		return;
@@ -57,7 +57,7 @@ static char trends_letter(const struct view *v, unsigned c)
 static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 {
 	struct trends_priv *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
+	struct eng_result *r = tui_result(t, t->items);
 	unsigned ncat = trends_ncat(v);
 	char buf[256], b1[32];
 	int x;
@@ -220,18 +220,17 @@ static void trends_enter(struct tui *t, struct view *v)
 		f.created_to = civil_year_start(ENG_YEAR_FIRST + yb);
 	else
 		f.created_to = 0;   /* the last bucket holds every later year */
-	tui_push(t, "models", &f);
-	tui_message(t, 0, "Models created in %u (%s: back)", ENG_YEAR_FIRST + yb - 1, request_key_hint(REQ_BACK));
+	tui_push(t, t->items == HT_DATASETS ? "datasets" : "models", &f);
+	tui_message(t, 0, "%s created in %u (%s: back)", t->items == HT_DATASETS ? "Datasets" : "Models", ENG_YEAR_FIRST + yb - 1, request_key_hint(REQ_BACK));
 }
 
 static void trends_export(struct tui *t, struct view *v, struct export_req *q)
 {
-	(void)t;
 	/* The modes are the export's: bit 0 by group, bit 1 of counts. */
 	q->view = EXPORT_TRENDS;
 	q->mode = (unsigned)v->mode % TRENDS_MODES;
 	q->pane = PANE_YEARS;
-	q->items = HT_MODELS;
+	q->items = t->items;
 	q->sort = SORT_NAME;
 	q->desc = 0;
 }
