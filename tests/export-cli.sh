@@ -80,5 +80,10 @@ run 0 $X regions -o /dev/null
 HOME="$T/home" run 0 $X regions "--output=~/home.csv" && has "$T/home/home.csv" "^rank,country"
 HOME="$T/home" run 0 $X regions -o "~/h.tsv" && has "$T/home/h.tsv" "$(printf '^rank\tcountry')"
 
+# --format json wherever JSON is written.
+run 0 "$HUBTOP" --snapshot "$S" info --format json && has "$T/out" '"demo":'
+run 0 "$HUBTOP" --snapshot "$S" report --format json && has "$T/out" '"count":'
+run 2 "$HUBTOP" --snapshot "$S" info --format xml && has "$T/err" "unknown format 'xml'"
+
 echo "export-cli.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -239,8 +239,18 @@ static int cmd_info(struct args *a, const struct globals *g)
 		const char *arg = a->argv[a->i];
 		if (!strcmp(arg, "--json")) {
 			json = 1;
+		} else if (cli_opt_is(arg, "--format")) {
+			/* The same words as report and export. */
+			const char *v = cli_opt_value(a, "--format");
+			if (!v)
+				return EXIT_USAGE;
+			if (strcmp(v, "json") && strcmp(v, "text")) {
+				cli_err_usage("info", "unknown format '%s' (valid: text, json)", v);
+				return EXIT_USAGE;
+			}
+			json = !strcmp(v, "json");
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("Usage: hubtop info [--json] [--snapshot FILE] [--cache-dir DIR]\n\n"
+			printf("Usage: hubtop info [--json | --format text|json] [--snapshot FILE] [--cache-dir DIR]\n\n"
 			       "What the snapshot holds: counts, when and where it was fetched,\n"
 			       "whether it is complete or only the top N, whether it is demo data.\n");
 			return 0;
