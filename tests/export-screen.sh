@@ -194,3 +194,14 @@ tt_wait_re "Models▼"
 tt_keys q
 tt_wait_exit
 echo "ok export rules"
+
+# ---- A wide terminal gives its room to the columns that are cut (Orgs'
+# names), not only to the first one.
+tt_start wide 165 30 --snapshot "$SNAP"
+tt_wait "/3000"
+tt_keys 4
+tt_wait "Beijing Academy of "
+tt_wait "Beijing Academy of Artificial Intelligence"
+tt_keys q
+tt_wait_exit
+echo "ok wide columns"

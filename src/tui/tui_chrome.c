@@ -332,6 +332,52 @@ static void tui_list_layout(const struct view_ops *o, int width, int sort, int *
 	}
 }
 
+/* The room the flexible column got beyond its minimum is shared, a cell at
+ * a time, among the text columns whose values on screen are cut (the flexible
+ * one among them), so a wide terminal shows whole names, not only whole ids;
+ * what nobody needs goes back to the flexible column. */
+static void tui_list_widen(struct tui *t, struct view *v, int rows, int *xs, int *ws)
+{
+	const struct view_ops *o = v->ops;
+	unsigned n = o->n_cols < 16 ? o->n_cols : 16;
+	int need[16] = { 0 }, flex = -1, extra, x = 0;
+	char buf[1024];
+	double bar;
+
+	for (unsigned c = 0; c < n; c++)
+		if (o->cols[c].flex && ws[c] && flex < 0)
+			flex = (int)c;
+	if (flex < 0 || (extra = ws[flex] - o->cols[flex].width) <= 0 || !o->cell)
+		return;
+	for (unsigned c = 0; c < n; c++) {
+		if (!ws[c] || o->cols[c].bar || o->cols[c].right)
+			continue;
+		for (int i = 0; i < rows && v->top + (size_t)i < v->n; i++) {
+			buf[0] = '\0';
+			o->cell(t, v, v->top + (size_t)i, c, buf, sizeof buf, &bar);
+			int w = draw_width(buf);
+			if (w > need[c])
+				need[c] = w;
+		}
+	}
+	ws[flex] = o->cols[flex].width;
+	for (int given = 1; extra > 0 && given;) {
+		given = 0;
+		for (unsigned c = 0; c < n && extra > 0; c++)
+			if (ws[c] && need[c] > ws[c] && !o->cols[c].bar && !o->cols[c].right) {
+				ws[c]++;
+				extra--;
+				given = 1;
+			}
+	}
+	ws[flex] += extra;
+	for (unsigned c = 0; c < n; c++) {
+		xs[c] = x;
+		if (ws[c])
+			x += ws[c] + 1;
+	}
+}
+
 static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width)
 {
 	const struct view_ops *o = v->ops;
@@ -342,6 +388,7 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 	if (h < 1)
 		return;
 	tui_list_layout(o, width, v->sort, xs, ws);
+	tui_list_widen(t, v, h - 1, xs, ws);
 	memcpy(v->col_x, xs, sizeof xs);
 	memcpy(v->col_w, ws, sizeof ws);
 	v->list_y = y;
