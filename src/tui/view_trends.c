@@ -66,7 +66,9 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		return;
 	/* Legend. */
 	draw_clear_line(stdscr, y, 0, DR_COLHDR);
-	snprintf(buf, sizeof buf, "Shares of %s, by year of creation (%s: next) ", trends_titles[v->mode],
+	snprintf(buf, sizeof buf, "Shares of %s%s, by year of creation (%s: next) ",
+		 t->items == HT_DATASETS ? (trends_by_count(v) ? "datasets" : "dataset ") : "",
+		 t->items == HT_DATASETS && trends_by_count(v) ? trends_titles[v->mode] + 6 : trends_titles[v->mode],
 		 request_key_hint(REQ_TOGGLE_GROUPS));
 	draw_text(stdscr, y, 0, w, buf, 0, DR_COLHDR);
 	if (h < 2)
