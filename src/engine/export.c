@@ -477,6 +477,8 @@ static long write_trends(struct sink *k, const struct eng_result *r, const struc
 			y = 0;
 		else if (!r->by_year[y].count)
 			continue;
+		else if (q->limit && (size_t)rank >= q->limit)
+			break;
 		k->n = 0;
 		for (unsigned c = 0; c < ncat; c++) {
 			const struct eng_bucket *b = by_group ? &r->year_group[y][c] : &r->year_type[y][c];
