@@ -52,10 +52,14 @@ run 0 $X concentration && has "$T/out" "^figure,name,items,item_share,downloads,
 	has "$T/out" "^top_10,Top 10,10," && has "$T/out" "^half," && has "$T/out" "^median," && has "$T/out" "^lorenz_100,"
 [ "$(grep -c '^lorenz_' "$T/out")" = 101 ] && ok || bad "concentration: not 101 Lorenz points"
 # The half is the fewest top models holding half of the downloads.
-run 0 $X models --format tsv && awk -F '\t' 'NR > 1 { t += $8; d[NR - 1] = $8 } END {
+run 0 $X models --format tsv && cp "$T/out" "$T/half.tsv" && awk -F '\t' 'NR > 1 { t += $8; d[NR - 1] = $8 } END {
 	for (i = 1; 2 * s < t; i++) s += d[i]; print i - 1 }' "$T/out" >"$T/half"
 run 0 $X concentration && [ "$(awk -F, '$1 == "half" { print $3 }' "$T/out")" = "$(cat "$T/half")" ] && ok ||
 	bad "concentration: half $(awk -F, '$1 == "half" { print $3 }' "$T/out"), counted $(cat "$T/half")"
+awk -F '\t' 'NR > 1 { d[NR - 1] = $8 } END { n = NR - 1; if (n % 2) print d[(n + 1) / 2];
+	else { a = d[n / 2]; b = d[n / 2 + 1]; print int(a / 2) + int(b / 2) + int((a % 2 + b % 2) / 2) } }' "$T/half.tsv" >"$T/median"
+run 0 $X concentration && [ "$(awk -F, '$1 == "median" { print $5 }' "$T/out")" = "$(cat "$T/median")" ] && ok ||
+	bad "concentration: median $(awk -F, '$1 == "median" { print $5 }' "$T/out"), counted $(cat "$T/median")"
 run 0 $X concentration --items datasets && has "$T/out" "^items,Items,300,"
 
 # The downloads column is the window's.
