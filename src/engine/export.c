@@ -331,12 +331,16 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		k->n = 0;
 		/* The ids are scattered over the string pool: ask for a later
 		 * row's now, so that its cache misses overlap this row's work. */
-		if (i + 4 * EXPORT_AHEAD <= n)
-			EXPORT_PREFETCH(&s->acct_name[t->author[order[i + 4 * EXPORT_AHEAD - 1]]]);
+		if (i + 4 * EXPORT_AHEAD <= n) {
+			uint32_t far = order[i + 4 * EXPORT_AHEAD - 1];
+			EXPORT_PREFETCH(&s->acct_name[t->author[far]]);
+			EXPORT_PREFETCH(&a->acct_name[engine_item_account(e, r, far)]);
+		}
 		if (i + EXPORT_AHEAD <= n) {
 			uint32_t ahead = order[i + EXPORT_AHEAD - 1];
 			EXPORT_PREFETCH(ht_id(s, r->kind, ahead));
 			EXPORT_PREFETCH(ht_author(s, r->kind, ahead));
+			EXPORT_PREFETCH(a->acct_name[engine_item_account(e, r, ahead)]);
 		}
 		if (!header)
 			ac = engine_item_account(e, r, row);
