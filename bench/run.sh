@@ -13,6 +13,8 @@ echo "== engine: full recompute on 2,000,000 models, 200 filter changes"
 "$B/bench/bench_engine" "$SNAP"
 echo "== search: id index on 2,000,000 models, a typing session"
 "$B/bench/bench_search" "$SNAP"
+echo "== export: 2,000,000 models to a file, each format, against dd"
+sh "$(dirname "$0")/bench_export.sh" "$B/hubtop" "$SNAP"
 echo "== fetch: full crawl of 2,000,000 generated models from the test hub"
 sh "$(dirname "$0")/bench_fetch.sh" "$B" 2000000
 echo "== history: 12 monthly snapshots of 2,000,000 models against 12 whole ones"

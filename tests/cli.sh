@@ -100,21 +100,21 @@ run 0 "$HUBTOP" export models -o "$T/out.csv" && has "$T/err" "rows"
 [ -s "$T/out.csv" ] && ok || bad "export -o wrote nothing"
 run 1 "$HUBTOP" export models -o "$T/no/such/dir/out.csv" && has "$T/err" "no/such/dir"
 run 0 "$HUBTOP" export countries --format csv && has "$T/out" "unknown\|Unknown"
-run 0 "$HUBTOP" export orgs --sort trending --limit 2 --format csv && has "$T/out" "^rank,account,.*,share,accounts,trending,data"
+run 0 "$HUBTOP" export orgs --sort trending --limit 2 --format csv && has "$T/out" "^rank,account,.*,share,accounts,trending,likes,earliest,cum_share,data"
 
 # Organisations: the directory's same_as links roll accounts up (gpt2 is
 # OpenAI's, google-bert Google's), --group-by account keeps them apart,
 # --org filters by organisation; names no organisation has are refused.
-run 0 "$HUBTOP" export orgs --format csv && has "$T/out" "^4,openai,OpenAI,US,us,industry,1,500000,.*,1,0,hub" &&
+run 0 "$HUBTOP" export orgs --format csv && has "$T/out" "^4,openai,OpenAI,US,us,industry,1,500000,.*,1,0,[0-9]*,[0-9TZ:-]*,[0-9.]*,hub" &&
 	has "$T/out" "^5,google,Google,"
-run 0 "$HUBTOP" export orgs --group-by account --format csv && has "$T/out" "^4,gpt2,GPT-2 (OpenAI),.*,1,0,hub" &&
+run 0 "$HUBTOP" export orgs --group-by account --format csv && has "$T/out" "^4,gpt2,GPT-2 (OpenAI),.*,1,0,[0-9]*,[0-9TZ:-]*,[0-9.]*,hub" &&
 	has "$T/out" "^5,google-bert,"
 printf 'acme\tAcme Labs\tUS\tindustry\ttiny-user,someone\tone organisation, two accounts\n' >"$T/acme.tsv"
 run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export orgs --format csv &&
-	has "$T/out" "^[0-9]*,acme,Acme Labs,US,us,industry,3,1353,[0-9.]*,2,0,hub"
+	has "$T/out" "^[0-9]*,acme,Acme Labs,US,us,industry,3,1353,[0-9.]*,2,0,[0-9]*,[0-9TZ:-]*,[0-9.]*,hub"
 grep -q "^[0-9]*,tiny-user," "$T/out" && bad "tiny-user not rolled up into acme" || ok
 run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export orgs --group-by account --format csv &&
-	has "$T/out" "^[0-9]*,tiny-user,Acme Labs,US,us,industry,2,153,[0-9.]*,1,0,hub" &&
+	has "$T/out" "^[0-9]*,tiny-user,Acme Labs,US,us,industry,2,153,[0-9.]*,1,0,[0-9]*,[0-9TZ:-]*,[0-9.]*,hub" &&
 	has "$T/out" "^[0-9]*,someone,Acme Labs,US,us,industry,1,1200,"
 run 0 "$HUBTOP" --orgs-file "$T/acme.tsv" export orgs --org 'acme labs' --group-by account --format csv
 [ "$(wc -l <"$T/out")" -eq 3 ] && ok || bad "--org 'acme labs' --group-by account: expected header + 2 rows"

@@ -427,7 +427,7 @@ static void test_doc_columns(void **state)
 						   "library", "data", NULL };
 	static const char *const orgs_want[] = { "rank", "account", "name", "country", "country_group",
 						 "org_type", "models", "downloads", "share", "accounts", "trending",
-						 "data", NULL };
+						 "likes", "earliest", "cum_share", "data", NULL };
 	struct doc_cols d;
 	(void)state;
 	for (int p = 0; p < PANE_COUNT; p++) {
@@ -438,7 +438,9 @@ static void test_doc_columns(void **state)
 			if (strcmp(t, "integer") && strcmp(t, "share") && strcmp(t, "text") && strcmp(t, "date"))
 				fail_msg("docs/export.md: column %s has type '%s'", d.name[c], t);
 			for (const char *q = d.name[c]; *q; q++)
-				assert_true(islower((unsigned char)*q) || *q == '_');
+				/* lower_snake_case: letters, digits (downloads_30d), '_' */
+				assert_true(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_');
+			assert_true(islower((unsigned char)d.name[c][0]));
 		}
 	}
 	doc_for(PANE_MODELS, HT_MODELS, &d);
@@ -664,7 +666,10 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 		want_text(&w[n++], country_code(a->acct_country[ac]));
 		want_text(&w[n++], country_group_key((enum country_group)a->acct_group[ac]));
 		want_text(&w[n++], orgdir_type_key((enum org_type)a->acct_type[ac]));
-		want_count(&w[n++], t->downloads[row], !(t->flags[row] & HT_F_DL_UNKNOWN));
+		uint64_t cum = 0;
+		/* downloads: the filter's window; downloads_30d: the last 30 days. */
+		want_count(&w[n++], r->filter.window == WIN_ALL ? t->downloads_all[row] : t->downloads[row],
+			   bf_known(s, r->kind, r->filter.window, row));
 		want_count(&w[n++], t->downloads_all[row], bf_known(s, r->kind, WIN_ALL, row));
 		want_uint(&w[n++], t->likes[row]);
 		want_uint(&w[n++], t->trending[row]);
@@ -674,6 +679,11 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 		want_text(&w[n++], ht_term(s, t->library[row]));
 		want_text(&w[n++], ht_term(s, t->license[row]));
 		want_text(&w[n++], gated_of(t->flags[row]));
+		want_count(&w[n++], t->downloads[row], !(t->flags[row] & HT_F_DL_UNKNOWN));
+		for (size_t j = 0; j <= i; j++)
+			if (bf_known(s, r->kind, r->filter.window, items[j]))
+				cum += r->filter.window == WIN_ALL ? t->downloads_all[items[j]] : t->downloads[items[j]];
+		want_share(&w[n++], cum, r->downloads);
 	} else {
 		const struct bf_row *g = &aggs[i];
 		uint32_t k = g->key;
@@ -715,6 +725,20 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 			break;
 		}
 		want_uint(&w[n++], g->trending);
+		want_uint(&w[n++], g->likes);
+		want_time(&w[n++], g->created);
+		/* cum_share: the shares of the rows so far (an unknown share adds nothing). */
+		{
+			double cum = 0;
+			for (size_t j = 0; j <= i; j++) {
+				uint64_t den = share_den(r, pane, aggs[j].key, total_dl);
+				if (den)
+					cum += (double)aggs[j].downloads / (double)den;
+			}
+			w[n].is_share = 1;
+			w[n].share = cum;
+			n++;
+		}
 	}
 	want_text(&w[n++], data);
 	return n;
@@ -1039,7 +1063,7 @@ static void test_forbidden_text(void **state)
 			continue;
 		}
 		for (int fmt = 0; fmt < 3; fmt++) {
-			struct export_req q = { all_panes[p], HT_MODELS, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0 };
+			struct export_req q = { all_panes[p], HT_MODELS, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0 };
 			size_t len;
 			long rows;
 			char *out = export_mem(e, r, &q, &rows, &len), *line, *nl;
@@ -1091,7 +1115,7 @@ static void test_demo_marker(void **state)
 			enum ht_kind kind = all_panes[p] == PANE_DATASETS ? HT_DATASETS : HT_MODELS;
 			struct eng_result *r = engine_apply(e, &f, kind);
 			for (int fmt = 0; fmt < 3; fmt++) {
-				struct export_req q = { all_panes[p], kind, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0 };
+				struct export_req q = { all_panes[p], kind, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0 };
 				size_t len, lines = 0;
 				long rows;
 				char *out = export_mem(e, r, &q, &rows, &len), *line = out, *nl;
@@ -1161,7 +1185,7 @@ static void test_to_path(void **state)
 	struct engine *e = engine_new(s, a, NULL);
 	struct filter f;
 	struct eng_result *r;
-	struct export_req q = { PANE_MODELS, HT_MODELS, SORT_DOWNLOADS, 1, 0, EXPORT_CSV, 0 };
+	struct export_req q = { PANE_MODELS, HT_MODELS, SORT_DOWNLOADS, 1, 0, EXPORT_CSV, 0, EXPORT_RANKING, 0 };
 	const char *tmp = testutil_tmpdir("test_export");
 	char dir[1024], path[1200], err[1500];
 	char *want, *got;

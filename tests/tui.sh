@@ -539,13 +539,13 @@ tt_expect_line 4 "^Name +Models +Downloads +Share +Trending▼ *$"
 export_pairs countries trending name >"$TT_TMP/countries-trending.tsv"
 tt_wait_rows "$TT_TMP/countries-trending.tsv"
 # Sorted by downloads at 80 columns, no sums are made; once the window is
-# wide enough to show them (126 columns, with the organisations'
-# number of accounts), they are, for each screen as it is shown (18
+# wide enough to show them (133 columns, with the organisations'
+# number of accounts and the cumulative share), they are, for each screen as it is shown (18
 # rows: the pages cross the 32nd and 64th rows).
 tt_keys 4 D Home
 tt_wait_re "^Account +Ctry +Org type +Models +Downloads▼ +Share *$"
-tt_tmux resize-window -t trend -x 126 -y 24
-tt_wait_re "^ +# Account +Name +Ctry +Org type +Accts +Models +Downloads▼ +Share +Likes +Trending *$"
+tt_tmux resize-window -t trend -x 133 -y 24
+tt_wait_re "^ +# Account +Name +Ctry +Org type +Accts +Models +Downloads▼ +Share +Cum % +Likes +Trending *$"
 export_pairs orgs downloads account 0 >"$TT_TMP/orgs-downloads.tsv"
 n_orgs=$(wc -l <"$TT_TMP/orgs-downloads.tsv")
 tt_wait_re " 1/$n_orgs *$"
@@ -558,7 +558,7 @@ done
 # Re-sorted: the sums follow the new order; the last screen ends on a
 # partial block.
 tt_keys K Home
-tt_wait_re "^ +# Account +Name +Ctry +Org type +Accts +Models +Downloads +Share +Likes▼ +Trending *$"
+tt_wait_re "^ +# Account +Name +Ctry +Org type +Accts +Models +Downloads +Share +Cum % +Likes▼ +Trending *$"
 export_pairs orgs likes account 0 >"$TT_TMP/orgs-likes.tsv"
 tt_wait_re " 1/$n_orgs *$"
 tt_wait_rows "$TT_TMP/orgs-likes.tsv"
@@ -593,16 +593,16 @@ echo "ok 40x10"
 "$TT_HUBTOP" import "$TT_SRCDIR/tests/fixtures/tui-cjk.jsonl" -o "$TT_TMP/cjk.snap" >/dev/null 2>"$TT_TMP/import.err" ||
 	{ cat "$TT_TMP/import.err"; tt_fail "hubtop import failed"; }
 tt_start cjk 80 16 --snapshot "$TT_TMP/cjk.snap"
-tt_wait "Qwen/Qwen2.5-7B-Instruct"
+tt_wait "Qwen/Qwen2.5-7B-Ins"
 tt_wait "someone/模型"
 # Every list row has the same display width: wide characters do not push
 # the columns after the id.
-w_ref=$(tt_width "$(tt_screen | grep 'Qwen/Qwen2.5-7B-Instruct')")
+w_ref=$(tt_width "$(tt_screen | grep 'Qwen/Qwen2.5-7B-Ins')")
 w_cjk=$(tt_width "$(tt_screen | grep 'someone/')")
 w_jp=$(tt_width "$(tt_screen | grep 'rinna/')")
 [ "$w_ref" = "$w_cjk" ] && [ "$w_ref" = "$w_jp" ] ||
 	tt_fail "rows of different widths: $w_ref (ascii) $w_cjk (cjk) $w_jp (japanese)"
-col_ref=$(tt_screen | grep 'Qwen/Qwen2.5-7B-Instruct' | sed 's/ 900k.*//')
+col_ref=$(tt_screen | grep 'Qwen/Qwen2.5-7B-Ins' | sed 's/ 900k.*//')
 col_cjk=$(tt_screen | grep 'someone/' | sed 's/ 500k.*//')
 [ "$(tt_width "$col_ref")" = "$(tt_width "$col_cjk")" ] || tt_fail "downloads column not aligned after a CJK id"
 tt_golden tui-cjk-models

@@ -28,6 +28,21 @@ enum export_dim {
 int export_dim_find(const char *key);     /* "relations", ...; -1 if unknown */
 const char *export_dim_key(int dim);      /* NULL for none or past the last */
 
+/* What the rows are: a ranking of pane (the default), or the table of a
+ * pane that is not a ranking (the explorer's Trends and Concentration). */
+enum export_view {
+	EXPORT_RANKING = 0,
+	EXPORT_TRENDS,          /* one row per year of creation, newest first */
+	EXPORT_CONCENTRATION,   /* one row per figure: top-N, under 200, Gini, half, median, Lorenz */
+	EXPORT_VIEW_COUNT
+};
+
+/* Trends: the split of each year (bit 0: by country group, else by
+ * organisation type) and its measure (bit 1: item counts, else downloads),
+ * as the Trends pane's modes. */
+#define EXPORT_TRENDS_BY_GROUP 1u
+#define EXPORT_TRENDS_BY_COUNT 2u
+
 struct export_req {
 	enum eng_pane pane;
 	enum ht_kind items;     /* which table the aggregate panes group */
@@ -39,6 +54,9 @@ struct export_req {
 	 * PANE_MODELS or PANE_DATASETS (items), PANE_ORGS, PANE_COUNTRIES;
 	 * the sort is theirs (growth).  Without a period, -1 with EINVAL. */
 	int movers;
+	/* Last, so that initialisers by position still mean a ranking. */
+	enum export_view view;
+	unsigned mode;          /* EXPORT_TRENDS: EXPORT_TRENDS_BY_* bits */
 };
 
 int export_format_find(const char *key);  /* "csv", "tsv", "jsonl"; -1 if unknown */
@@ -47,6 +65,20 @@ const char *export_format_name(int format);
 /* The format a file name's extension asks for ("x.tsv": EXPORT_TSV), -1
  * when none does. */
 int export_format_for_path(const char *path);
+
+/* The name of what q writes, as `hubtop export` takes it and the explorer
+ * says it ("models", "countries", "trends", "concentration"). */
+const char *export_req_name(const struct export_req *q);
+/* The export a name asks for (pane names of the explorer and of the
+ * engine: "regions" is "countries", "trends", "concentration"): fills
+ * q->view, q->pane (and the Trends default sort).  0, or -1 if unknown. */
+int export_req_find(const char *name, struct export_req *q);
+/* "models, datasets, regions, ..." (every name export_req_find takes). */
+const char *export_req_names(char *buf, size_t len);
+
+/* "~" or "~/..." with $HOME in front into out; other paths are copied.
+ * 0, or -1 when it does not fit or $HOME is unset for a "~" path. */
+int export_expand_path(const char *path, char *out, size_t len);
 
 /* Writes the view.  Returns the number of data rows written, -1 on a write
  * error (errno set). */

@@ -65,6 +65,7 @@
 	X(TOGGLE_LEVEL,    "toggle-level",    "O",            "Orgs, Regions, Trends, report: organisations / single accounts") \
 	X(TOGGLE_OF,       "toggle-of",       "%",            "Shares of all downloads / of attributed downloads (known country, group, type)") \
 	X(TOGGLE_GROUPS,   "toggle-groups",   "g",            "Regions and Trends: countries / groups / types; Movers: models / datasets / orgs / countries") \
+	X(TOGGLE_ITEMS,    "toggle-items",    "i",            "Regions, Orgs, Trends, Concentration: models / datasets") \
 	X(UNDO,            "undo",            "u",            "Undo the last filter change") \
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
 	G("Other") \

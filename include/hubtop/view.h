@@ -149,6 +149,9 @@ struct tui {
 	const struct engine *prepared; /* engine_prepare_step has finished on it */
 	/* The tab bar as last drawn, for clicks. */
 	int tab_x[HT_PANE_COUNT], tab_w[HT_PANE_COUNT], n_tabs;
+	/* What Regions, Orgs, Trends and Concentration count: models or
+	 * datasets (REQ_TOGGLE_ITEMS); the header and the tab bar say which. */
+	enum ht_kind items;
 };
 
 /* The result for an item table under the current filter (computed at most
@@ -164,9 +167,13 @@ struct view_rank {
 	enum eng_pane pane;
 	int tr_all;         /* sorted by trending: every rows[].trending is made */
 	uint64_t *tr_made;  /* else a bit per 64 rows whose trending is made; NULL: none */
+	double *cum;        /* Cum %: the shares of rows [0, i], made by view_rank_open */
 };
 void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane);
 void view_rank_done(struct view *v);
+/* The Cum % cell of row i: the shares of the rows up to it (the export's
+ * cum_share). */
+void view_rank_cum_cell(struct view *v, size_t i, char *buf, size_t len);
 /* The Trending cell of row i: makes rows[i].trending, with the rest of its
  * block of 64 rows, the first time it is asked after an open, so the column
  * costs nothing until shown, then about a pass over the matches for the

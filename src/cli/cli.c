@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -263,8 +264,18 @@ static int cmd_info(struct args *a, const struct globals *g)
 		const char *arg = a->argv[a->i];
 		if (!strcmp(arg, "--json")) {
 			json = 1;
+		} else if (cli_opt_is(arg, "--format")) {
+			/* The same words as report and export. */
+			const char *v = cli_opt_value(a, "--format");
+			if (!v)
+				return EXIT_USAGE;
+			if (strcmp(v, "json") && strcmp(v, "text")) {
+				cli_err_usage("info", "unknown format '%s' (valid: text, json)", v);
+				return EXIT_USAGE;
+			}
+			json = !strcmp(v, "json");
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("Usage: hubtop info [--json] [--snapshot FILE] [--cache-dir DIR]\n\n"
+			printf("Usage: hubtop info [--json | --format text|json] [--snapshot FILE] [--cache-dir DIR]\n\n"
 			       "What the snapshot holds: counts, when and where it was fetched,\n"
 			       "whether it is complete or only the top N, whether it is demo data.\n");
 			return 0;
@@ -669,14 +680,44 @@ static int cmd_report(struct args *a, const struct globals *g)
 	return rc ? 1 : 0;
 }
 
-static void print_panes(FILE *fp)
+/* The views hubtop export takes beside export_req_names': the history's
+ * timeline, the movers and the tables of the dimensions. */
+static void print_more_panes(FILE *fp)
 {
-	int p;
-	for (p = 0; p < PANE_COUNT; p++)
-		fprintf(fp, "%s%s", p ? ", " : "", engine_pane_key((enum eng_pane)p));
-	/* and the tables of the relation, language and size dimensions */
-	for (p = 1; export_dim_key(p); p++)
+	fprintf(fp, ", timeline, movers");
+	for (int p = 1; export_dim_key(p); p++)
 		fprintf(fp, ", %s", export_dim_key(p));
+}
+
+/* The format of -o FILE: --format's when given (an extension naming
+ * another format is refused), else the extension's; an extension that
+ * names no format is refused rather than written as CSV. */
+static int export_format_check(const char *out, struct export_req *q, int format_given)
+{
+	const char *base = strrchr(out, '/'), *ext;
+	struct stat st;
+	int fmt;
+	base = base ? base + 1 : out;
+	ext = strrchr(base, '.');
+	/* Only a file's name says what it holds: a device, a FIFO or a link
+	 * to one (/dev/stdout, /proc/self/fd/1) is written as asked. */
+	if (!strcmp(out, "-") || !ext || ext == base || !strncmp(out, "/dev/", 5) || !strncmp(out, "/proc/", 6) ||
+	    (stat(out, &st) == 0 && !S_ISREG(st.st_mode)))
+		return 0;
+	fmt = export_format_for_path(base);
+	if (fmt < 0 && !format_given) {
+		cli_err_usage("export", "-o %s: '%s' is not an export format (.csv, .tsv, .jsonl or .json); "
+			      "name the file so, or say --format csv|tsv|jsonl", out, ext);
+		return EXIT_USAGE;
+	}
+	if (fmt >= 0 && format_given && fmt != (int)q->format) {
+		cli_err_usage("export", "-o %s is %s by its name but --format says %s: make them agree", out,
+			      export_format_name(fmt), export_format_name((int)q->format));
+		return EXIT_USAGE;
+	}
+	if (fmt >= 0)
+		q->format = (enum export_format)fmt;
+	return 0;
 }
 
 static int cmd_export(struct args *a, const struct globals *g)
@@ -687,9 +728,9 @@ static int cmd_export(struct args *a, const struct globals *g)
 	enum export_dim dim = EXPORT_DIM_NONE;
 	struct eng_result *r;
 	const char *out = "-", *v, *pane = NULL;
-	char err[1200];
+	char err[1200], path[4096], names[256];
 	long rows;
-	int rc, sort_given = 0, format_given = -1, per = -1;
+	int rc, sort_given = 0, format_given = 0, per = -1;
 
 	filter_init(&f);
 	memset(&q, 0, sizeof q);
@@ -702,19 +743,30 @@ static int cmd_export(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			printf("Usage: hubtop export PANE [FILTERS] [--sort KEY[:asc|:desc]] [--limit N]\n"
-			       "                     [--items models|datasets] [--format csv|tsv|jsonl]\n"
+			       "                     [--items models|datasets] [--format csv|tsv|jsonl|json]\n"
+			       "                     [--split type|group] [--measure downloads|count]\n"
 			       "                     [-o FILE]\n"
 			       "       hubtop export movers --window since:DATE|A..B [FILTERS]\n"
 			       "                     [--items models|datasets]\n"
 			       "                     [--per models|datasets|orgs|countries] [--limit N] ...\n\n"
-			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
-			print_panes(stdout);
-			printf(",\n  or timeline (shares by country, group and organisation type at each\n"
-			       "  snapshot of the history, see 'hubtop history').\n"
+			       "Writes the rows of a view, every row unless --limit, with the columns\n"
+			       "the explorer shows for it.  PANE is one of:\n  %s", export_req_names(names, sizeof names));
+			print_more_panes(stdout);
+			printf(".\n"
+			       "regions is countries; trends is one row per year (--split: by\n"
+			       "organisation type or country group, --measure: shares of downloads or\n"
+			       "of item counts); concentration is the top-N shares, Gini, the items\n"
+			       "holding half of the downloads, the median and the Lorenz curve;\n"
+			       "timeline is the shares by country, group and organisation type at each\n"
+			       "snapshot of the history (see 'hubtop history'); relations, languages,\n"
+			       "sizes, bases and base-orgs are the tables of those dimensions.\n"
 			       "movers: between the period's two snapshots, per item (of --items), per\n"
 			       "organisation or per country: the 30-day downloads and the rank at each\n"
 			       "snapshot, their change, the downloads over the period, new entrants;\n"
-			       "by growth, largest first.\nSort keys: downloads likes trending created count name (default\n"
+			       "by growth, largest first.\n");
+			printf("The format is --format's, else the file's extension (.csv .tsv .jsonl\n"
+			       ".json); another extension is refused.  ~ is your home folder.\n"
+			       "Sort keys: downloads likes trending created count name (default\n"
 			       "downloads, descending; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
@@ -768,7 +820,29 @@ static int cmd_export(struct args *a, const struct globals *g)
 				return EXIT_USAGE;
 			}
 			q.format = (enum export_format)fmt;
-			format_given = fmt;
+			format_given = 1;
+		} else if (cli_opt_is(arg, "--split")) {
+			if (!(v = cli_opt_value(a, "--split")))
+				return EXIT_USAGE;
+			if (!strcmp(v, "group"))
+				q.mode |= EXPORT_TRENDS_BY_GROUP;
+			else if (!strcmp(v, "type"))
+				q.mode &= ~EXPORT_TRENDS_BY_GROUP;
+			else {
+				cli_err_usage("export", "--split is type or group, not '%s'", v);
+				return EXIT_USAGE;
+			}
+		} else if (cli_opt_is(arg, "--measure")) {
+			if (!(v = cli_opt_value(a, "--measure")))
+				return EXIT_USAGE;
+			if (!strcmp(v, "count"))
+				q.mode |= EXPORT_TRENDS_BY_COUNT;
+			else if (!strcmp(v, "downloads"))
+				q.mode &= ~EXPORT_TRENDS_BY_COUNT;
+			else {
+				cli_err_usage("export", "--measure is downloads or count, not '%s'", v);
+				return EXIT_USAGE;
+			}
 		} else if (cli_opt_is(arg, "--items")) {
 			if (!(v = cli_opt_value(a, "--items")))
 				return EXIT_USAGE;
@@ -804,13 +878,21 @@ static int cmd_export(struct args *a, const struct globals *g)
 		}
 	}
 	if (!pane) {
-		safetext_fprintf(stderr, "hubtop export: say which view to export: ");
-		print_panes(stderr);
-		safetext_fprintf(stderr, "\nTry 'hubtop export --help'.\n");
+		safetext_fprintf(stderr, "hubtop export: say which view to export: %s\n"
+				 "Try 'hubtop export --help'.\n", export_req_names(names, sizeof names));
 		return EXIT_USAGE;
 	}
+	if (strcmp(out, "-") != 0) {
+		if (export_expand_path(out, path, sizeof path) != 0) {
+			cli_err_usage("export", "cannot expand '%s': HOME is not set or the path is too long", out);
+			return EXIT_USAGE;
+		}
+		out = path;
+	}
+	if ((rc = export_format_check(out, &q, format_given)) != 0)
+		return rc;
 	if (!strcmp(pane, "timeline"))
-		return cli_export_timeline(g, &f, q.items, format_given, out);
+		return cli_export_timeline(g, &f, q.items, (int)q.format, out);
 	if (!strcmp(pane, "movers")) {
 		/* Who moved between the period's two snapshots. */
 		if (f.window != WIN_PERIOD) {
@@ -820,29 +902,25 @@ static int cmd_export(struct args *a, const struct globals *g)
 			return EXIT_USAGE;
 		}
 		q.movers = 1;
-		rc = per >= 0 ? per : q.items == HT_DATASETS ? PANE_DATASETS : PANE_MODELS;
-		if (rc == PANE_DATASETS)
-			q.items = HT_DATASETS;
+		q.pane = per >= 0 ? (enum eng_pane)per : q.items == HT_DATASETS ? PANE_DATASETS : PANE_MODELS;
 	} else if (per >= 0) {
 		cli_err_usage("export", "--per is for 'hubtop export movers' only");
 		return EXIT_USAGE;
-	} else {
-		rc = engine_pane_find(pane);
-		if (rc < 0 && export_dim_find(pane) > 0) {
-			/* Relations, sizes and bases are the models'; languages follow --items. */
-			dim = (enum export_dim)export_dim_find(pane);
-			rc = q.items == HT_DATASETS && dim == EXPORT_DIM_LANGUAGES ? PANE_DATASETS : PANE_MODELS;
-			if (dim != EXPORT_DIM_LANGUAGES)
-				q.items = HT_MODELS;
-		}
-	}
-	if (rc < 0) {
-		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: ", pane);
-		print_panes(stderr);
+	} else if (export_dim_find(pane) > 0) {
+		/* Relations, sizes and bases are the models'; languages follow --items. */
+		dim = (enum export_dim)export_dim_find(pane);
+		q.pane = q.items == HT_DATASETS && dim == EXPORT_DIM_LANGUAGES ? PANE_DATASETS : PANE_MODELS;
+		if (dim != EXPORT_DIM_LANGUAGES)
+			q.items = HT_MODELS;
+	} else if (export_req_find(pane, &q) != 0) {
+		safetext_fprintf(stderr, "hubtop export: unknown pane '%s' (valid: %s", pane,
+				 export_req_names(names, sizeof names));
+		print_more_panes(stderr);
 		safetext_fprintf(stderr, ")\n");
 		return EXIT_USAGE;
 	}
-	q.pane = (enum eng_pane)rc;
+	if (q.view == EXPORT_CONCENTRATION && q.items == HT_DATASETS)
+		q.pane = PANE_DATASETS;
 	if (dim == EXPORT_DIM_NONE && q.pane == PANE_DATASETS)
 		q.items = HT_DATASETS;
 	else if (dim == EXPORT_DIM_NONE && q.pane == PANE_MODELS && !q.movers)

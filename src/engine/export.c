@@ -1,17 +1,19 @@
 /* export.c - the current view as CSV, TSV or JSON Lines (see export.h and
  * docs/export.md for the columns). */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <cjson/cJSON.h>
 
 #include "hubtop/civil.h"
+#include "hubtop/conc.h"
 #include "hubtop/dims.h"
 #include "hubtop/language.h"
 #include "hubtop/export.h"
+#include "hubtop/outbuf.h"
 #include "hubtop/store.h"
 #include "hubtop/safetext.h"
 
@@ -38,66 +40,100 @@ static size_t cell_char(const char *p, int *sub, size_t *skip)
 	return n;
 }
 
-/* Writes s through cell_char; doubles '"' when dq. */
-static int put_cell(FILE *fp, const char *s, int dq)
+/* Bytes that a cell copies as they are, in every format: printable ASCII
+ * but the quote and the backslash (CSV doubles the one, JSON escapes both)
+ * and the comma (CSV quotes the field). */
+static int plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != ',';
+}
+
+/* Writes s through cell_char; doubles '"' when dq; escapes '"' and '\'
+ * when json.  Runs of plain bytes are copied at once. */
+static void put_cell(struct outbuf *o, const char *s, int dq, int json)
 {
 	while (*s) {
 		int sub;
-		size_t skip, n = cell_char(s, &sub, &skip);
+		size_t skip, n;
+		if (plain_byte((unsigned char)*s)) {
+			const char *p = s + 1;
+			while (plain_byte((unsigned char)*p))
+				p++;
+			outbuf_put(o, s, (size_t)(p - s));
+			s = p;
+			continue;
+		}
+		n = cell_char(s, &sub, &skip);
 		if (!n) {
-			if (putc(sub, fp) == EOF)
-				return -1;
+			outbuf_putc(o, (char)sub);
 			s += skip;
 			continue;
 		}
-		if (dq && *s == '"' && putc('"', fp) == EOF)
-			return -1;
-		if (fwrite(s, 1, n, fp) != n)
-			return -1;
+		if (dq && *s == '"')
+			outbuf_putc(o, '"');
+		else if (json && (*s == '"' || *s == '\\'))
+			outbuf_putc(o, '\\');
+		outbuf_put(o, s, n);
 		s += n;
 	}
-	return 0;
+}
+
+static void csv_field(struct outbuf *o, const char *s)
+{
+	int quote = 0;
+	const char *p;
+	if (!s)
+		s = "";
+	/* Most cells are plain: one scan and one copy. */
+	for (p = s; plain_byte((unsigned char)*p); p++)
+		;
+	if (!*p && !risky_start(s)) {
+		outbuf_put(o, s, (size_t)(p - s));
+		return;
+	}
+	for (p = s; *p; p++)
+		if (*p == ',' || *p == '"')
+			quote = 1;
+	if (quote)
+		outbuf_putc(o, '"');
+	if (risky_start(s))
+		outbuf_putc(o, '\'');
+	put_cell(o, s, 1, 0);
+	if (quote)
+		outbuf_putc(o, '"');
 }
 
 int export_csv_field(FILE *fp, const char *s)
 {
-	int quote = 0;
-	if (!s)
-		s = "";
-	for (const char *p = s; *p; p++)
-		if (*p == ',' || *p == '"')
-			quote = 1;
-	if (quote && putc('"', fp) == EOF)
+	struct outbuf o;
+	if (outbuf_init(&o, fp) != 0)
 		return -1;
-	if (risky_start(s) && putc('\'', fp) == EOF)
-		return -1;
-	if (put_cell(fp, s, 1))
-		return -1;
-	if (quote && putc('"', fp) == EOF)
-		return -1;
-	return 0;
+	csv_field(&o, s);
+	outbuf_drain(&o, 0);
+	outbuf_free(&o);
+	return o.err ? -1 : 0;
 }
 
-static int tsv_field(FILE *fp, const char *s)
+static void tsv_field(struct outbuf *o, const char *s)
 {
 	if (!s)
 		s = "";
 	/* A quote-aware TSV reader unquotes "=1+1" into a formula: a leading
 	 * double quote is neutralised as well. */
-	if ((risky_start(s) || s[0] == '"') && putc('\'', fp) == EOF)
-		return -1;
-	return put_cell(fp, s, 0);
+	if (risky_start(s) || s[0] == '"')
+		outbuf_putc(o, '\'');
+	put_cell(o, s, 0, 0);
 }
 
 /* The formats, by enum export_format.  sep 0: one JSON object a line. */
 static const struct export_fmt {
 	const char *name;       /* --format */
-	const char *ext[2];     /* file extensions that choose it in the explorer */
+	const char *ext[2];     /* file extensions that choose it */
 	char sep;               /* between fields */
 	const char *eol;        /* after each line */
-	int (*field)(FILE *fp, const char *s); /* a text field */
+	void (*field)(struct outbuf *o, const char *s); /* a text field */
 } formats[EXPORT_FORMAT_COUNT] = {
-	[EXPORT_CSV] = { "csv", { ".csv", NULL }, ',', "\r\n", export_csv_field },
+	[EXPORT_CSV] = { "csv", { ".csv", NULL }, ',', "\r\n", csv_field },
 	[EXPORT_TSV] = { "tsv", { ".tsv", NULL }, '\t', "\n", tsv_field },
 	[EXPORT_JSONL] = { "jsonl", { ".jsonl", ".json" }, 0, "\n", NULL },
 };
@@ -107,6 +143,9 @@ int export_format_find(const char *key)
 	for (int i = 0; key && i < EXPORT_FORMAT_COUNT; i++)
 		if (!strcasecmp(key, formats[i].name))
 			return i;
+	/* JSON is written as JSON Lines wherever hubtop writes JSON rows. */
+	if (key && !strcasecmp(key, "json"))
+		return EXPORT_JSONL;
 	return -1;
 }
 
@@ -125,142 +164,147 @@ int export_format_for_path(const char *path)
 	return -1;
 }
 
-/* One cell of a row: text, unsigned number, or a share. */
-enum cell_kind { C_TEXT, C_UINT, C_SHARE, C_INT };
+/* One cell of a row: text, unsigned or signed number, a share, or a time. */
+enum cell_kind { C_TEXT, C_UINT, C_SHARE, C_INT, C_TIME };
 struct cell {
 	const char *name;
 	enum cell_kind kind;
 	const char *s;
 	uint64_t u;
 	double d;
+	int64_t t;
 };
 
-#define MAX_CELLS 24
+#define MAX_CELLS 32
 
 struct sink {
-	FILE *fp;
+	struct outbuf o;
 	enum export_format fmt;
 	struct cell c[MAX_CELLS];
 	size_t n;
-	char text[MAX_CELLS][32]; /* storage for formatted dates */
+	char names[MAX_CELLS][40];  /* column names made per table (Trends) */
 };
 
 static void add_text(struct sink *k, const char *name, const char *s)
 {
-	k->c[k->n++] = (struct cell){ name, C_TEXT, s ? s : "", 0, 0 };
+	k->c[k->n++] = (struct cell){ name, C_TEXT, s ? s : "", 0, 0, 0 };
 }
 static void add_uint(struct sink *k, const char *name, uint64_t u)
 {
-	k->c[k->n++] = (struct cell){ name, C_UINT, NULL, u, 0 };
+	k->c[k->n++] = (struct cell){ name, C_UINT, NULL, u, 0, 0 };
 }
 /* A count that may be unknown: null in JSON, an empty field in CSV/TSV. */
 static void add_count(struct sink *k, const char *name, uint64_t u, int known)
 {
-	k->c[k->n++] = known ? (struct cell){ name, C_UINT, NULL, u, 0 } : (struct cell){ name, C_SHARE, NULL, 0, NAN };
+	k->c[k->n++] = known ? (struct cell){ name, C_UINT, NULL, u, 0, 0 }
+			     : (struct cell){ name, C_SHARE, NULL, 0, NAN, 0 };
 }
 /* A share; NAN (cannot be computed) is written like an unknown count. */
 static void add_share(struct sink *k, const char *name, double d)
 {
-	k->c[k->n++] = (struct cell){ name, C_SHARE, NULL, 0, d };
+	k->c[k->n++] = (struct cell){ name, C_SHARE, NULL, 0, d, 0 };
 }
 /* A signed number (movers: rank change, growth); NAN-like null when unknown. */
 static void add_int(struct sink *k, const char *name, int64_t v, int known)
 {
-	k->c[k->n++] = known ? (struct cell){ name, C_INT, NULL, (uint64_t)v, 0 } : (struct cell){ name, C_SHARE, NULL, 0, NAN };
+	k->c[k->n++] = known ? (struct cell){ name, C_INT, NULL, (uint64_t)v, 0, 0 }
+			     : (struct cell){ name, C_SHARE, NULL, 0, NAN, 0 };
 }
 static void add_time(struct sink *k, const char *name, int64_t t)
 {
-	char *buf = k->text[k->n];
-	civil_iso_time(t, buf, sizeof k->text[0]);
-	add_text(k, name, buf);
+	k->c[k->n++] = (struct cell){ name, C_TIME, NULL, 0, 0, t };
+}
+
+/* A JSON number as cJSON prints one (the shares were printed by cJSON,
+ * and their digits stay the same): an integral value as an integer, else
+ * 15 significant digits, 17 when 15 do not read back within an epsilon
+ * of the largest (cJSON's own test). */
+static void json_double(struct outbuf *o, double d)
+{
+	char num[40];
+	double back = 0;
+	if (isnan(d) || isinf(d)) {
+		outbuf_puts(o, "null");
+		return;
+	}
+	if (d == (double)(int)d && fabs(d) < 2147483647.0) {
+		snprintf(num, sizeof num, "%d", (int)d);
+	} else {
+		snprintf(num, sizeof num, "%1.15g", d);
+		if (sscanf(num, "%lg", &back) != 1 ||
+		    fabs(back - d) > fmax(fabs(back), fabs(d)) * DBL_EPSILON)
+			snprintf(num, sizeof num, "%1.17g", d);
+	}
+	outbuf_puts(o, num);
+}
+
+static void emit_json(struct sink *k)
+{
+	struct outbuf *o = &k->o;
+	outbuf_putc(o, '{');
+	for (size_t i = 0; i < k->n; i++) {
+		const struct cell *c = &k->c[i];
+		if (i)
+			outbuf_putc(o, ',');
+		/* Column names are lower_snake_case: nothing to escape. */
+		outbuf_putc(o, '"');
+		outbuf_puts(o, c->name);
+		outbuf_put(o, "\":", 2);
+		switch (c->kind) {
+		case C_UINT: /* an integer in full: never 9e+15 */
+			outbuf_u64(o, c->u);
+			break;
+		case C_INT:
+			outbuf_i64(o, (int64_t)c->u);
+			break;
+		case C_SHARE:
+			json_double(o, c->d);
+			break;
+		case C_TIME:
+			outbuf_putc(o, '"');
+			outbuf_iso(o, c->t);
+			outbuf_putc(o, '"');
+			break;
+		case C_TEXT:
+			/* Whole, never cut: a cut could split a UTF-8 sequence. */
+			outbuf_putc(o, '"');
+			put_cell(o, c->s, 0, 1);
+			outbuf_putc(o, '"');
+			break;
+		}
+	}
+	outbuf_put(o, "}\n", 2);
 }
 
 static int emit(struct sink *k, int header)
 {
-	FILE *fp = k->fp;
+	struct outbuf *o = &k->o;
 	const struct export_fmt *fm = &formats[k->fmt];
 	if (!fm->sep) {
-		cJSON *o;
-		char *txt;
-		int rc;
-		if (header)
-			return 0;
-		o = cJSON_CreateObject();
-		if (!o)
-			return -1;
-		for (size_t i = 0; i < k->n; i++) {
-			const struct cell *c = &k->c[i];
-			char *clean;
-			if (c->kind == C_UINT || c->kind == C_INT) {
-				/* As an integer: cJSON prints doubles as 9e+15. */
-				char num[24];
-				if (c->kind == C_INT)
-					snprintf(num, sizeof num, "%lld", (long long)(int64_t)c->u);
-				else
-					snprintf(num, sizeof num, "%llu", (unsigned long long)c->u);
-				if (!cJSON_AddRawToObject(o, c->name, num)) {
-					cJSON_Delete(o);
-					return -1;
-				}
-			} else if (c->kind == C_SHARE) {
-				if (isnan(c->d))
-					cJSON_AddNullToObject(o, c->name);
-				else
-					cJSON_AddNumberToObject(o, c->name, c->d);
-			} else {
-				/* Whole, never cut: a cut could split a UTF-8 sequence.
-				 * Never longer than the text: a substitute is one byte. */
-				const char *p = c->s;
-				size_t at = 0;
-				clean = malloc(strlen(c->s) + 1);
-				if (!clean) {
-					cJSON_Delete(o);
-					return -1;
-				}
-				while (*p) {
-					int sub;
-					size_t skip, n = cell_char(p, &sub, &skip);
-					if (n) {
-						memcpy(clean + at, p, n);
-						at += n;
-						p += n;
-					} else {
-						clean[at++] = (char)sub;
-						p += skip;
-					}
-				}
-				clean[at] = '\0';
-				cJSON_AddStringToObject(o, c->name, clean);
-				free(clean);
-			}
-		}
-		txt = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		if (!txt)
-			return -1;
-		rc = fputs(txt, fp) == EOF || putc('\n', fp) == EOF ? -1 : 0;
-		cJSON_free(txt);
-		return rc;
+		if (!header)
+			emit_json(k);
+		return o->err ? -1 : 0;
 	}
 	for (size_t i = 0; i < k->n; i++) {
 		const struct cell *c = &k->c[i];
-		int rc = 0;
-		if (i && putc(fm->sep, fp) == EOF)
-			return -1;
+		if (i)
+			outbuf_putc(o, fm->sep);
 		if (header)
-			rc = fputs(c->name, fp) == EOF ? -1 : 0;
+			outbuf_puts(o, c->name);
 		else if (c->kind == C_UINT)
-			rc = fprintf(fp, "%llu", (unsigned long long)c->u) < 0 ? -1 : 0;
+			outbuf_u64(o, c->u);
 		else if (c->kind == C_INT)
-			rc = fprintf(fp, "%lld", (long long)(int64_t)c->u) < 0 ? -1 : 0;
-		else if (c->kind == C_SHARE)
-			rc = isnan(c->d) ? 0 : fprintf(fp, "%.6f", c->d) < 0 ? -1 : 0;
+			outbuf_i64(o, (int64_t)c->u);
+		else if (c->kind == C_SHARE) {
+			if (!isnan(c->d))
+				outbuf_fixed6(o, c->d);
+		} else if (c->kind == C_TIME)
+			outbuf_iso(o, c->t);
 		else
-			rc = fm->field(fp, c->s);
-		if (rc)
-			return -1;
+			fm->field(o, c->s);
 	}
-	return fputs(fm->eol, fp) == EOF ? -1 : 0;
+	outbuf_puts(o, fm->eol);
+	return o->err ? -1 : 0;
 }
 
 /* The movers of the period (engine_movers), by growth: docs/export.md. */
@@ -311,6 +355,15 @@ static long write_movers(struct sink *k, struct engine *e, const struct eng_resu
 	return (long)n;
 }
 
+/* Rows ahead whose strings write_items asks the cache for (twice as far
+ * ahead: the author's entry that says where its name is). */
+#define EXPORT_AHEAD 32
+#if defined(__GNUC__)
+#define EXPORT_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define EXPORT_PREFETCH(p) ((void)(p))
+#endif
+
 static const char *gated_text(uint8_t flags)
 {
 	if (!(flags & HT_F_GATED))
@@ -327,6 +380,8 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 	uint32_t *order = engine_sort_items(e, r, q->sort, q->desc);
 	size_t n = r->n;
 	long rows = 0;
+	uint64_t cum = 0, dl;
+	int counted;
 	if (!order)
 		return -1;
 	if (q->limit && q->limit < n)
@@ -335,6 +390,19 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		int header = i == 0;
 		uint32_t row = header ? 0 : order[i - 1], ac = 0;
 		k->n = 0;
+		/* The ids are scattered over the string pool: ask for a later
+		 * row's now, so that its cache misses overlap this row's work. */
+		if (i + 4 * EXPORT_AHEAD <= n) {
+			uint32_t far = order[i + 4 * EXPORT_AHEAD - 1];
+			EXPORT_PREFETCH(&s->acct_name[t->author[far]]);
+			EXPORT_PREFETCH(&a->acct_name[engine_item_account(e, r, far)]);
+		}
+		if (i + EXPORT_AHEAD <= n) {
+			uint32_t ahead = order[i + EXPORT_AHEAD - 1];
+			EXPORT_PREFETCH(ht_id(s, r->kind, ahead));
+			EXPORT_PREFETCH(ht_author(s, r->kind, ahead));
+			EXPORT_PREFETCH(a->acct_name[engine_item_account(e, r, ahead)]);
+		}
 		if (!header)
 			ac = engine_item_account(e, r, row);
 		add_uint(k, "rank", i);
@@ -345,13 +413,14 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		add_text(k, "country_group",
 			 header ? "" : country_group_key((enum country_group)a->acct_group[ac]));
 		add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)a->acct_type[ac]));
-		add_count(k, "downloads", header ? 0 : t->downloads[row],
-			  header || !(t->flags[row] & HT_F_DL_UNKNOWN));
+		/* "downloads" is always the filter's window, the one the rows
+		 * are ranked by and the screen shows. */
+		counted = !header && engine_item_counted(e, r, row);
+		dl = counted ? engine_item_downloads(e, r, row) : 0;
+		cum += dl;
+		add_count(k, "downloads", dl, header || counted);
 		add_count(k, "downloads_all_time", header ? 0 : t->downloads_all[row],
 			  header || (!(t->flags[row] & HT_F_DLA_UNKNOWN) && engine_has_alltime(e, r->kind)));
-		if (r->filter.window == WIN_PERIOD)
-			add_count(k, "downloads_period", header ? 0 : engine_item_downloads(e, r, row),
-				  header || engine_item_counted(e, r, row));
 		add_uint(k, "likes", header ? 0 : t->likes[row]);
 		add_uint(k, "trending", header ? 0 : t->trending[row]);
 		add_time(k, "created", header ? 0 : t->created[row]);
@@ -360,6 +429,10 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		add_text(k, "library", header ? "" : ht_term(s, t->library[row]));
 		add_text(k, "license", header ? "" : ht_term(s, t->license[row]));
 		add_text(k, "gated", header ? "" : gated_text(t->flags[row]));
+		add_count(k, "downloads_30d", header ? 0 : t->downloads[row],
+			  header || !(t->flags[row] & HT_F_DL_UNKNOWN));
+		/* The downloads of the rows so far, of every match's. */
+		add_share(k, "cum_share", header ? 0 : engine_share(cum, r->downloads));
 		add_text(k, "data", data);
 		if (emit(k, header)) {
 			free(order);
@@ -378,6 +451,7 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 	size_t n = engine_rank_with_trending(e, r, q->pane, q->sort, q->desc, 0, &rows);
 	const char *items = r->kind == HT_DATASETS ? "datasets" : "models";
 	long out = 0;
+	double cum = 0;  /* the shares of the rows so far */
 	if (!rows && n)
 		return -1;
 	if (q->limit && q->limit < n)
@@ -420,6 +494,11 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 		}
 		/* After the first columns, which keep their places. */
 		add_uint(k, "trending", header ? 0 : w->trending);
+		add_uint(k, "likes", header ? 0 : w->likes);
+		add_time(k, "earliest", header ? 0 : w->created);
+		if (!header && !isnan(w->share))
+			cum += w->share;
+		add_share(k, "cum_share", header ? 0 : cum);
 		add_text(k, "data", data);
 		if (emit(k, header)) {
 			free(rows);
@@ -460,6 +539,96 @@ static int dim_row(struct sink *k, int header, const char *key, const char *name
 	add_share(k, "count_share", header ? 0 : engine_share(b->count, r->count));
 	add_uint(k, "downloads", header ? 0 : b->downloads);
 	add_share(k, "share", header ? 0 : engine_share(b->downloads, r->downloads));
+	add_text(k, "data", data);
+	return emit(k, header);
+}
+
+/* A column name from a category key: lower_snake_case ("non-profit" ->
+ * "non_profit_share"), kept in the sink's names[slot]. */
+static const char *cat_name(struct sink *k, size_t slot, const char *key, const char *suffix)
+{
+	char *out = k->names[slot];
+	size_t at = 0;
+	for (; *key && at + 1 < sizeof k->names[0]; key++)
+		out[at++] = *key == '-' ? '_' : *key;
+	for (; *suffix && at + 1 < sizeof k->names[0]; suffix++)
+		out[at++] = *suffix;
+	out[at] = '\0';
+	return out;
+}
+
+/* The Trends pane's table: one row per year of creation that has items,
+ * newest first; per category of the split, its share of the year's measure
+ * (the pane's percentages), then the values themselves. */
+static long write_trends(struct sink *k, const struct eng_result *r, const struct export_req *q,
+			 const char *data)
+{
+	int by_group = !!(q->mode & EXPORT_TRENDS_BY_GROUP), by_count = !!(q->mode & EXPORT_TRENDS_BY_COUNT);
+	unsigned ncat = by_group ? CG_COUNT : OT_COUNT;
+	const char *items = r->kind == HT_DATASETS ? "datasets" : "models";
+	long rows = 0, rank = 0;
+	int header = 1;
+	for (unsigned y = ENG_YEARS; y-- > 0 || header;) {
+		char year[16] = "";
+		uint64_t total = 0, val[16];
+		if (header)
+			y = 0;
+		else if (!r->by_year[y].count)
+			continue;
+		else if (q->limit && (size_t)rank >= q->limit)
+			break;
+		k->n = 0;
+		for (unsigned c = 0; c < ncat; c++) {
+			const struct eng_bucket *b = by_group ? &r->year_group[y][c] : &r->year_type[y][c];
+			val[c] = by_count ? b->count : b->downloads;
+			total += val[c];
+		}
+		if (!header)
+			engine_year_label(y, year, sizeof year);
+		add_uint(k, "rank", header ? 0 : (uint64_t)++rank);
+		add_text(k, "year", year);
+		add_uint(k, items, header ? 0 : r->by_year[y].count);
+		add_uint(k, "downloads", header ? 0 : r->by_year[y].downloads);
+		for (unsigned c = 0; c < ncat; c++) {
+			const char *key = by_group ? country_group_key((enum country_group)c)
+						   : orgdir_type_key((enum org_type)c);
+			add_share(k, cat_name(k, k->n, key, "_share"), header ? 0 : engine_share(val[c], total));
+		}
+		for (unsigned c = 0; c < ncat; c++) {
+			const char *key = by_group ? country_group_key((enum country_group)c)
+						   : orgdir_type_key((enum org_type)c);
+			add_uint(k, cat_name(k, k->n, key, by_count ? "_count" : "_downloads"), header ? 0 : val[c]);
+		}
+		add_text(k, "data", data);
+		if (emit(k, header))
+			return -1;
+		rows += !header;
+		if (header) {
+			header = 0;
+			y = ENG_YEARS;
+		}
+	}
+	return rows;
+}
+
+/* One figure of the Concentration pane. */
+struct conc_row {
+	const char *figure, *name;
+	int has_items, has_dl;
+	uint64_t items, downloads;
+	double item_share, share, value;
+};
+
+static int conc_emit(struct sink *k, const struct conc_row *w, int header, const char *data)
+{
+	k->n = 0;
+	add_text(k, "figure", header ? "" : w->figure);
+	add_text(k, "name", header ? "" : w->name);
+	add_count(k, "items", header ? 0 : w->items, header || w->has_items);
+	add_share(k, "item_share", header ? 0 : w->item_share);
+	add_count(k, "downloads", header ? 0 : w->downloads, header || w->has_dl);
+	add_share(k, "share", header ? 0 : w->share);
+	add_share(k, "value", header ? 0 : w->value);
 	add_text(k, "data", data);
 	return emit(k, header);
 }
@@ -554,30 +723,169 @@ long export_dim_write(FILE *fp, struct engine *e, const struct eng_result *r, en
 		errno = EINVAL;
 		return -1;
 	}
+	long rows;
 	memset(&k, 0, sizeof k);
-	k.fp = fp;
+	if (outbuf_init(&k.o, fp) != 0)
+		return -1;
 	k.fmt = q->format;
-	return write_dims(&k, e, r, dim, q, engine_snapshot(e)->meta.demo ? "demo" : "hub");
+	rows = write_dims(&k, e, r, dim, q, engine_snapshot(e)->meta.demo ? "demo" : "hub");
+	if (outbuf_flush(&k.o) != 0)
+		rows = -1;
+	outbuf_free(&k.o);
+	return rows;
+}
+
+/* The Concentration pane's figures, one a row, then the Lorenz curve's
+ * points (the share of the downloads held by the bottom P% of items). */
+static long write_conc(struct sink *k, struct engine *e, const struct eng_result *r, const char *data)
+{
+	struct conc_figures cf;
+	struct conc_row w;
+	char fig[ENG_TOP_N + ENG_LORENZ + 1][2][32];
+	long rows = 0;
+	int known = r->counted > 0;
+
+	if (conc_compute(e, r, &cf) != 0)
+		return -1;
+	if (conc_emit(k, NULL, 1, data))
+		return -1;
+#define CONC_ROW(...) do { w = (struct conc_row){ __VA_ARGS__ }; \
+	if (conc_emit(k, &w, 0, data)) \
+		return -1; \
+	rows++; \
+} while (0)
+	CONC_ROW(.figure = "items", .name = "Items", .has_items = 1, .items = r->count, .has_dl = !r->count || known,
+		 .downloads = r->downloads, .item_share = NAN, .share = NAN, .value = NAN);
+	CONC_ROW(.figure = "without_count", .name = "Without a download count", .has_items = 1,
+		 .items = r->count - r->counted, .item_share = engine_share(r->count - r->counted, r->count),
+		 .share = NAN, .value = NAN);
+	for (int i = 0; i < ENG_TOP_N; i++) {
+		snprintf(fig[i][0], sizeof fig[i][0], "top_%u", eng_top_n[i]);
+		snprintf(fig[i][1], sizeof fig[i][1], "Top %u", eng_top_n[i]);
+		CONC_ROW(.figure = fig[i][0], .name = fig[i][1], .has_items = 1,
+			 .items = eng_top_n[i] < r->counted ? eng_top_n[i] : r->counted,
+			 .item_share = known ? (double)(eng_top_n[i] < r->counted ? eng_top_n[i] : r->counted) /
+						       (double)r->counted : NAN,
+			 .has_dl = !isnan(r->top_share[i]), .downloads = r->top_downloads[i],
+			 .share = r->top_share[i], .value = NAN);
+	}
+	CONC_ROW(.figure = "under_200", .name = "Under 200 downloads", .has_items = !isnan(r->under_share),
+		 .items = r->under_count, .item_share = r->under_share, .share = NAN, .value = NAN);
+	CONC_ROW(.figure = "gini", .name = "Gini coefficient", .item_share = NAN, .share = NAN, .value = r->gini);
+	CONC_ROW(.figure = "half", .name = "Items holding 50% of downloads", .has_items = cf.known,
+		 .items = cf.half_items, .item_share = cf.half_share, .share = NAN, .value = NAN);
+	CONC_ROW(.figure = "median", .name = "Median downloads per item", .has_dl = cf.known,
+		 .downloads = cf.median, .item_share = NAN, .share = NAN, .value = NAN);
+	for (int p = 0; p <= ENG_LORENZ; p++) {
+		char *f = fig[ENG_TOP_N + p][0], *nm = fig[ENG_TOP_N + p][1];
+		snprintf(f, 32, "lorenz_%d", p);
+		snprintf(nm, 32, "Lorenz: bottom %d%%", p);
+		CONC_ROW(.figure = f, .name = nm, .item_share = (double)p / ENG_LORENZ,
+			 .share = r->partial ? NAN : r->lorenz[p], .value = NAN);
+	}
+#undef CONC_ROW
+	return rows;
+}
+
+/* The export names: the explorer's panes, then the engine's rankings. */
+static const struct export_name {
+	const char *name;
+	enum export_view view;
+	enum eng_pane pane;
+} export_names[] = {
+	{ "models", EXPORT_RANKING, PANE_MODELS },
+	{ "datasets", EXPORT_RANKING, PANE_DATASETS },
+	{ "regions", EXPORT_RANKING, PANE_COUNTRIES },
+	{ "orgs", EXPORT_RANKING, PANE_ORGS },
+	{ "trends", EXPORT_TRENDS, PANE_YEARS },
+	{ "concentration", EXPORT_CONCENTRATION, PANE_MODELS },
+	{ "countries", EXPORT_RANKING, PANE_COUNTRIES },
+	{ "groups", EXPORT_RANKING, PANE_GROUPS },
+	{ "org-types", EXPORT_RANKING, PANE_ORGTYPES },
+	{ "tasks", EXPORT_RANKING, PANE_TASKS },
+	{ "libraries", EXPORT_RANKING, PANE_LIBRARIES },
+	{ "years", EXPORT_RANKING, PANE_YEARS },
+};
+
+const char *export_req_name(const struct export_req *q)
+{
+	if (q->movers)
+		return "movers";
+	if (q->view == EXPORT_TRENDS)
+		return "trends";
+	if (q->view == EXPORT_CONCENTRATION)
+		return "concentration";
+	return engine_pane_key(q->pane);
+}
+
+int export_req_find(const char *name, struct export_req *q)
+{
+	for (size_t i = 0; name && i < sizeof export_names / sizeof export_names[0]; i++)
+		if (!strcasecmp(name, export_names[i].name)) {
+			q->view = export_names[i].view;
+			q->pane = export_names[i].pane;
+			return 0;
+		}
+	return -1;
+}
+
+const char *export_req_names(char *buf, size_t len)
+{
+	size_t at = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof export_names / sizeof export_names[0] && at < len; i++) {
+		int w = snprintf(buf + at, len - at, "%s%s", i ? ", " : "", export_names[i].name);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+	return buf;
+}
+
+int export_expand_path(const char *path, char *out, size_t len)
+{
+	const char *home = getenv("HOME");
+	int w;
+	if (path[0] == '~' && (path[1] == '/' || !path[1])) {
+		if (!home || !*home)
+			return -1;
+		w = snprintf(out, len, "%s%s", home, path + 1);
+	} else {
+		w = snprintf(out, len, "%s", path);
+	}
+	return w < 0 || (size_t)w >= len ? -1 : 0;
 }
 
 long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const struct export_req *q)
 {
 	struct sink k;
 	const char *data;
-	if (!fp || !e || !r || !q || (unsigned)q->pane >= PANE_COUNT) {
+	long rows;
+	if (!fp || !e || !r || !q || (unsigned)q->pane >= PANE_COUNT || (unsigned)q->view >= EXPORT_VIEW_COUNT) {
 		errno = EINVAL;
 		return -1;
 	}
 	memset(&k, 0, sizeof k);
-	k.fp = fp;
+	if (outbuf_init(&k.o, fp) != 0)
+		return -1;
 	k.fmt = q->format;
 	/* Demo figures must never pass for real ones, even out of context. */
 	data = engine_snapshot(e)->meta.demo ? "demo" : "hub";
 	if (q->movers)
-		return write_movers(&k, e, r, q, data);
-	if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
-		return write_items(&k, e, r, q, data);
-	return write_aggregate(&k, e, r, q, data);
+		rows = write_movers(&k, e, r, q, data);
+	else if (q->view == EXPORT_TRENDS)
+		rows = write_trends(&k, r, q, data);
+	else if (q->view == EXPORT_CONCENTRATION)
+		rows = write_conc(&k, e, r, data);
+	else if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
+		rows = write_items(&k, e, r, q, data);
+	else
+		rows = write_aggregate(&k, e, r, q, data);
+	if (outbuf_flush(&k.o) != 0)
+		rows = -1;
+	outbuf_free(&k.o);
+	return rows;
 }
 
 struct path_ctx {

@@ -193,7 +193,8 @@ static void tui_export_write(struct tui *t, const struct tui_export_ctx *c)
 	if (n < 0)
 		tui_message(t, 1, "Export failed: %s", err);
 	else
-		tui_message(t, 0, "Exported %ld rows (%s) to %s", n, engine_pane_key(c->q.pane), c->path);
+		tui_message(t, 0, "Exported %ld rows (%s) as %s to %s", n, export_req_name(&c->q),
+			    export_format_name((int)c->q.format), c->path);
 }
 
 static void tui_export_confirmed(struct tui *t, int yes, void *ctx)
@@ -209,21 +210,36 @@ static void tui_export_named(struct tui *t, const char *path, int accepted, void
 {
 	struct tui_export_ctx *c = ctx;
 	char question[1200];
+	const char *base, *ext;
 	struct stat st;
+	int fmt;
 	if (!accepted || !path[0]) {
 		tui_message(t, 0, "Export cancelled");
 		return;
 	}
-	snprintf(c->path, sizeof c->path, "%s", path);
-	int fmt = export_format_for_path(path);
-	if (fmt >= 0)
-		c->q.format = (enum export_format)fmt;
 	if (strcmp(path, "-") == 0) {
 		tui_message(t, 1, "Export to standard output is for `hubtop export`; give a file name");
 		return;
 	}
-	if (stat(path, &st) == 0) {
-		snprintf(question, sizeof question, "%s exists. Overwrite it? (%s/%s) ", path,
+	if (export_expand_path(path, c->path, sizeof c->path) != 0) {
+		tui_message(t, 1, "Export: cannot expand %s (HOME unset, or too long)", path);
+		return;
+	}
+	/* The format is the extension's; one that names none is refused, not
+	 * written as CSV under a name that says otherwise. */
+	base = strrchr(c->path, '/');
+	base = base ? base + 1 : c->path;
+	ext = strrchr(base, '.');
+	fmt = export_format_for_path(base);
+	if (fmt >= 0) {
+		c->q.format = (enum export_format)fmt;
+	} else if (ext && ext != base && strncmp(c->path, "/dev/", 5) != 0 &&
+		   !(stat(c->path, &st) == 0 && !S_ISREG(st.st_mode))) {
+		tui_message(t, 1, "Export: '%s' is not an export format; name the file .csv, .tsv, .jsonl or .json", ext);
+		return;
+	}
+	if (stat(c->path, &st) == 0) {
+		snprintf(question, sizeof question, "%s exists. Overwrite it? (%s/%s) ", c->path,
 			 request_key_hint(REQ_CONFIRM_YES), request_key_hint(REQ_CONFIRM_NO));
 		confirm_open(t, question, tui_export_confirmed, c, sizeof *c);
 		return;
@@ -231,26 +247,39 @@ static void tui_export_named(struct tui *t, const char *path, int accepted, void
 	tui_export_write(t, c);
 }
 
-static void tui_export(struct tui *t, struct view *v)
+/* What the view on top exports, with a proposed path; -1 (and a message)
+ * when it has nothing of its own (help, detail). */
+static int tui_export_begin(struct tui *t, struct view *v, struct tui_export_ctx *c)
 {
-	struct tui_export_ctx c;
 	char day[16];
 	time_t now = time(NULL);
 	struct tm tm;
 
-	memset(&c, 0, sizeof c);
-	c.q.pane = PANE_MODELS;
-	c.q.items = HT_MODELS;
-	c.q.sort = (enum eng_sort)v->sort;
-	c.q.desc = v->desc;
-	c.q.format = EXPORT_CSV;
-	if (v->ops->export_req)
-		v->ops->export_req(t, v, &c.q);
+	memset(c, 0, sizeof *c);
+	if (!v->ops->export_req) {
+		tui_message(t, 1, "Nothing to export on %s: %s back to the pane, then %s writes its rows",
+			    v->ops->title, request_key_hint(REQ_BACK), request_key_hint(REQ_EXPORT));
+		return -1;
+	}
+	c->q.view = EXPORT_RANKING;
+	c->q.pane = PANE_MODELS;
+	c->q.items = HT_MODELS;
+	c->q.sort = (enum eng_sort)v->sort;
+	c->q.desc = v->desc;
+	c->q.format = EXPORT_CSV;
+	v->ops->export_req(t, v, &c->q);
 	/* The local day: the name is for the user, not a timestamp. */
 	localtime_r(&now, &tm);
 	strftime(day, sizeof day, "%Y%m%d", &tm);
-	snprintf(c.path, sizeof c.path, "./hubtop-%s%s-%s.csv", c.q.movers ? "movers-" : "",
-		 engine_pane_key(c.q.pane), day);
+	snprintf(c->path, sizeof c->path, "./hubtop-%s-%s.csv", export_req_name(&c->q), day);
+	return 0;
+}
+
+static void tui_export(struct tui *t, struct view *v)
+{
+	struct tui_export_ctx c;
+	if (tui_export_begin(t, v, &c) != 0)
+		return;
 	prompt_open(t, "Export to (.csv .tsv .jsonl): ", c.path, sizeof c.path, NULL, tui_export_named, &c,
 		    sizeof c);
 }
@@ -300,6 +329,16 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 	if (pane_index(cmd) >= 0) {
 		tui_switch(t, tui_view(t, cmd));
 		return;
+	}
+	if (strcmp(cmd, "export") == 0 && save && *save) {
+		/* :export PATH writes there at once, as the prompt would. */
+		struct tui_export_ctx c;
+		while (*save == ' ')
+			save++;
+		if (*save && tui_export_begin(t, v, &c) == 0)
+			tui_export_named(t, save, 1, &c);
+		if (*save)
+			return;
 	}
 	enum request r = request_find(cmd);
 	if (r == REQ_NONE || request_info(r)->context != REQ_CTX_PANE) {
@@ -414,6 +453,17 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		tui_set_filter(t, &f);
 		tui_message(t, 0, "Attribution: %s", f.by == ATTRIB_LINEAGE ? "lineage (root base model's owner)" : "uploader");
 		break;
+	case REQ_TOGGLE_ITEMS:
+		/* Every aggregate pane counts the same table; each re-opens on it
+		 * when next shown. */
+		t->items = t->items == HT_DATASETS ? HT_MODELS : HT_DATASETS;
+		t->views[HT_PANE_conc].mode = t->items == HT_DATASETS;
+		for (int p = 0; p < HT_PANE_COUNT; p++)
+			t->views[p].gen = 0;
+		tui_message(t, 0, "Regions, Orgs, Trends and Concentration: %s (%s: %s)",
+			    t->items == HT_DATASETS ? "datasets" : "models", request_key_hint(REQ_TOGGLE_ITEMS),
+			    t->items == HT_DATASETS ? "models" : "datasets");
+		return VIEW_REOPEN;
 	case REQ_UNDO:
 		if (!t->n_undo) {
 			tui_message(t, 0, "Nothing to undo");

@@ -31,9 +31,9 @@ int tui_list_height(const struct tui *t)
 	return l.body_h > 2 ? l.body_h - 1 : 1;
 }
 
-static enum ht_kind tui_view_kind(const struct view *v)
+static enum ht_kind tui_view_kind(const struct tui *t, const struct view *v)
 {
-	return v->ops->kind ? v->ops->kind(v) : HT_MODELS;
+	return v->ops->kind ? v->ops->kind(v) : t->items;
 }
 
 void tui_put(int y, int *x, int maxx, const char *s, enum draw_role r)
@@ -49,7 +49,7 @@ void tui_put(int y, int *x, int maxx, const char *s, enum draw_role r)
 
 static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 {
-	enum ht_kind k = tui_view_kind(tui_shown(t));
+	enum ht_kind k = tui_view_kind(t, tui_shown(t));
 	struct eng_result *r = tui_result(t, k);
 	char b1[32], b2[32], b3[32], b4[32], line[512];
 	int x = 0;
@@ -186,7 +186,8 @@ static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 		t->tab_w[t->n_tabs] = x - t->tab_x[t->n_tabs];
 		t->n_tabs++;
 	}
-	snprintf(buf, sizeof buf, "%s%s %s %s%s ", narrow ? "" : " ",
+	snprintf(buf, sizeof buf, "%s%s%s %s %s%s ", narrow ? "" : " ",
+		 t->items == HT_DATASETS ? "datasets " : "",
 		 t->filter.window == WIN_ALL ? "all-time" : t->filter.window == WIN_PERIOD ? "period" : "30d",
 		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader",
 		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs",
@@ -342,6 +343,52 @@ static void tui_list_layout(const struct view_ops *o, int width, int sort, int *
 	}
 }
 
+/* The room the flexible column got beyond its minimum is shared, a cell at
+ * a time, among the text columns whose values on screen are cut (the flexible
+ * one among them), so a wide terminal shows whole names, not only whole ids;
+ * what nobody needs goes back to the flexible column. */
+static void tui_list_widen(struct tui *t, struct view *v, int rows, int *xs, int *ws)
+{
+	const struct view_ops *o = v->ops;
+	unsigned n = o->n_cols < 16 ? o->n_cols : 16;
+	int need[16] = { 0 }, flex = -1, extra, x = 0;
+	char buf[1024];
+	double bar;
+
+	for (unsigned c = 0; c < n; c++)
+		if (o->cols[c].flex && ws[c] && flex < 0)
+			flex = (int)c;
+	if (flex < 0 || (extra = ws[flex] - o->cols[flex].width) <= 0 || !o->cell)
+		return;
+	for (unsigned c = 0; c < n; c++) {
+		if (!ws[c] || o->cols[c].bar || o->cols[c].right)
+			continue;
+		for (int i = 0; i < rows && v->top + (size_t)i < v->n; i++) {
+			buf[0] = '\0';
+			o->cell(t, v, v->top + (size_t)i, c, buf, sizeof buf, &bar);
+			int w = draw_width(buf);
+			if (w > need[c])
+				need[c] = w;
+		}
+	}
+	ws[flex] = o->cols[flex].width;
+	for (int given = 1; extra > 0 && given;) {
+		given = 0;
+		for (unsigned c = 0; c < n && extra > 0; c++)
+			if (ws[c] && need[c] > ws[c] && !o->cols[c].bar && !o->cols[c].right) {
+				ws[c]++;
+				extra--;
+				given = 1;
+			}
+	}
+	ws[flex] += extra;
+	for (unsigned c = 0; c < n; c++) {
+		xs[c] = x;
+		if (ws[c])
+			x += ws[c] + 1;
+	}
+}
+
 static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width)
 {
 	const struct view_ops *o = v->ops;
@@ -352,6 +399,7 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 	if (h < 1)
 		return;
 	tui_list_layout(o, width, v->sort, xs, ws);
+	tui_list_widen(t, v, h - 1, xs, ws);
 	memcpy(v->col_x, xs, sizeof xs);
 	memcpy(v->col_w, ws, sizeof ws);
 	v->list_y = y;
@@ -360,9 +408,20 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 		if (!ws[c])
 			continue;
 		int sorted = o->cols[c].sort >= 0 && o->cols[c].sort == v->sort;
-		snprintf(buf, sizeof buf, "%s%s", o->cols[c].title,
-			 !sorted ? "" : draw_utf8 ? (v->desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2") : (v->desc ? "v" : "^"));
-		draw_text(stdscr, y, xs[c], ws[c], buf, o->cols[c].right, sorted ? DR_COLHDR_SORT : DR_COLHDR);
+		const char *arrow = !sorted ? "" : draw_utf8 ? (v->desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2")
+							      : (v->desc ? "v" : "^");
+		const char *title = o->cols[c].title;
+		/* The aggregate panes count what t->items says. */
+		if (!o->kind && t->items == HT_DATASETS)
+			title = !strcmp(title, "Models") ? "Datasets" : !strcmp(title, "Of models") ? "Of datasets" : title;
+		snprintf(buf, sizeof buf, "%s%s", title, arrow);
+		if (sorted && ws[c] > 1 && draw_width(buf) > ws[c]) {
+			/* Too narrow: the title gives way, the arrow stays. */
+			draw_text(stdscr, y, xs[c], ws[c] - 1, title, 0, DR_COLHDR_SORT);
+			draw_text(stdscr, y, xs[c] + ws[c] - 1, 1, arrow, 0, DR_COLHDR_SORT);
+		} else {
+			draw_text(stdscr, y, xs[c], ws[c], buf, o->cols[c].right, sorted ? DR_COLHDR_SORT : DR_COLHDR);
+		}
 	}
 	int rows = h - 1;
 	if (rows < 1)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hubtop/conc.h"
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
@@ -19,6 +20,7 @@ static void conc_open(struct tui *t, struct view *v)
 static void conc_figures(struct tui *t, struct view *v, const struct eng_result *r, int y, int h, int x0, int w)
 {
 	char buf[256], b1[32], b2[32];
+	struct conc_figures cf;
 	int line = 0, bar_w = w - 24;
 	if (bar_w > 30)
 		bar_w = 30;
@@ -54,6 +56,14 @@ static void conc_figures(struct tui *t, struct view *v, const struct eng_result 
 			CONC_LINE(DR_NORMAL, "%s", "Gini        n/a");
 		else
 			CONC_LINE(DR_NORMAL, "Gini        %.3f", r->gini);
+		/* "How many items make half the downloads?" at a glance. */
+		if (conc_compute(t->s->eng, r, &cf) == 0 && cf.known) {
+			CONC_LINE(DR_NORMAL, "%s items hold 50%% of downloads", draw_thousands(cf.half_items, b1, sizeof b1));
+			CONC_LINE(DR_NORMAL, "Median      %s downloads per item", draw_thousands(cf.median, b1, sizeof b1));
+		} else {
+			CONC_LINE(DR_NORMAL, "%s", "50% of downloads: n/a");
+			CONC_LINE(DR_NORMAL, "%s", "Median      n/a");
+		}
 	}
 #undef CONC_LINE
 }
@@ -173,6 +183,7 @@ static void conc_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 static void conc_export(struct tui *t, struct view *v, struct export_req *q)
 {
 	(void)t;
+	q->view = EXPORT_CONCENTRATION;
 	q->pane = v->mode ? PANE_DATASETS : PANE_MODELS;
 	q->items = v->mode ? HT_DATASETS : HT_MODELS;
 	q->sort = SORT_DOWNLOADS;

@@ -171,18 +171,9 @@ static enum ht_kind detail_kind(const struct view *v)
 	return v->mode == HT_DATASETS ? HT_DATASETS : HT_MODELS;
 }
 
-static void detail_export(struct tui *t, struct view *v, struct export_req *q)
-{
-	(void)t;
-	q->pane = v->mode == HT_DATASETS ? PANE_DATASETS : PANE_MODELS;
-	q->items = v->mode == HT_DATASETS ? HT_DATASETS : HT_MODELS;
-	q->sort = SORT_DOWNLOADS;
-	q->desc = 1;
-}
-
 const struct view_ops view_detail_ops = {
 	.title = "Detail", .priv_size = sizeof(struct detail_priv), .kind = detail_kind,
 	.cols = detail_cols, .n_cols = 2, .default_sort = -1,
 	.open = detail_open, .cell = detail_cell, .text = detail_text,
-	.ident = detail_ident, .export_req = detail_export,
+	.ident = detail_ident,
 };

@@ -8,7 +8,7 @@
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
-enum { IC_RANK, IC_ID, IC_COUNTRY, IC_TYPE, IC_DOWNLOADS, IC_SHARE, IC_LIKES, IC_TREND,
+enum { IC_RANK, IC_ID, IC_COUNTRY, IC_TYPE, IC_DOWNLOADS, IC_SHARE, IC_CUM, IC_LIKES, IC_TREND,
        IC_CREATED, IC_TASK, IC_COUNT };
 
 static const struct view_col items_cols[IC_COUNT] = {
@@ -18,6 +18,7 @@ static const struct view_col items_cols[IC_COUNT] = {
 	[IC_TYPE]      = { "Org type",  11, 0, 0, -1,             7, 0 },
 	[IC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
 	[IC_SHARE]     = { "Share",      8, 0, 0, -1,             6, 1 },
+	[IC_CUM]       = { "Cum %",      6, 0, 1, -1,             5, 0 },
 	[IC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     4, 0 },
 	[IC_TREND]     = { "Trend",      5, 0, 1, SORT_TRENDING,  1, 0 },
 	[IC_CREATED]   = { "Created",   10, 0, 0, SORT_CREATED,   2, 0 },
@@ -37,6 +38,10 @@ struct items_priv {
 	int owned;
 	int by_result;      /* rows come from the result, reversed when !desc */
 	uint64_t max_dl;    /* for the bars: the largest window downloads shown */
+	/* Cum %: the window downloads of positions [0, cum_pos), walked from
+	 * the last row asked, so the rows of a screen cost one step each. */
+	size_t cum_pos;
+	uint64_t cum_sum;
 };
 
 /* The item shown at position i. */
@@ -91,7 +96,35 @@ static void items_open(struct tui *t, struct view *v)
 		}
 	}
 	v->n = r->n;
+	p->cum_pos = 0;
+	p->cum_sum = 0;
 	p->max_dl = r->n ? engine_item_downloads(t->s->eng, r, engine_row_at(t->s->eng, r, 0)) : 0;
+}
+
+static uint64_t items_dl_at(struct tui *t, struct view *v, const struct eng_result *r, size_t pos)
+{
+	uint32_t row = items_row(t, v, pos);
+	return engine_item_counted(t->s->eng, r, row) ? engine_item_downloads(t->s->eng, r, row) : 0;
+}
+
+/* The window downloads of the rows up to and including position i, of
+ * every match's: the export's cum_share, in the list's order. */
+static double items_cum(struct tui *t, struct view *v, const struct eng_result *r, size_t i)
+{
+	struct items_priv *p = v->priv;
+	size_t want = i + 1, far = want > p->cum_pos ? want - p->cum_pos : p->cum_pos - want;
+	/* A long walk reads rows one after another: list them once. */
+	if (far > 4096 && p->by_result && !p->rows)
+		p->rows = engine_result_rows(t->s->eng, r);
+	if (far > want) {
+		p->cum_pos = 0;
+		p->cum_sum = 0;
+	}
+	for (; p->cum_pos < want; p->cum_pos++)
+		p->cum_sum += items_dl_at(t, v, r, p->cum_pos);
+	for (; p->cum_pos > want; p->cum_pos--)
+		p->cum_sum -= items_dl_at(t, v, r, p->cum_pos - 1);
+	return engine_share(p->cum_sum, r->downloads);
 }
 
 static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
@@ -140,6 +173,9 @@ static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, ch
 		draw_percent(engine_share(d, r->downloads), buf, len);
 		break;
 	}
+	case IC_CUM:
+		draw_percent(items_cum(t, v, r, i), buf, len);
+		break;
 	case IC_LIKES:
 		draw_human(s->t[k].likes[row], buf, len);
 		break;

@@ -11,7 +11,7 @@
 #include "hubtop/view.h"
 
 enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_ACCTS, OC_COUNT, OC_DOWNLOADS, OC_SHARE,
-       OC_BAR, OC_LIKES, OC_TREND, OC_N };
+       OC_BAR, OC_CUM, OC_LIKES, OC_TREND, OC_N };
 
 /* Trending goes first when the screen is narrow, as on the Models pane,
  * unless the list is sorted by it (the list keeps its sort column); the
@@ -27,6 +27,7 @@ static const struct view_col orgs_cols[OC_N] = {
 	[OC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
 	[OC_SHARE]     = { "Share",      6, 0, 1, -1,             9, 0 },
 	[OC_BAR]       = { "",          12, 0, 0, -1,             3, 1 },
+	[OC_CUM]       = { "Cum %",      6, 0, 1, -1,             2, 0 },
 	[OC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     2, 0 },
 	[OC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
 };
@@ -63,6 +64,7 @@ static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 	case OC_DOWNLOADS: draw_human(row->downloads, buf, len); break;
 	case OC_SHARE: draw_percent(row->share, buf, len); break;
 	case OC_BAR: *bar = p->max_share > 0 ? row->share / p->max_share : 0; break;
+	case OC_CUM: view_rank_cum_cell(v, i, buf, len); break;
 	case OC_LIKES: draw_human(row->likes, buf, len); break;
 	case OC_TREND: view_rank_trending_cell(t, v, i, buf, len); break;
 	}
@@ -105,16 +107,15 @@ static void orgs_enter(struct tui *t, struct view *v)
 		tui_message(t, 1, "Cannot list the models of this row: %s", row->label ? err : "no account");
 		return;
 	}
-	tui_push(t, "models", &f);
+	tui_push(t, t->items == HT_DATASETS ? "datasets" : "models", &f);
 	tui_message(t, 0, "Models of %s (%s: back)", row->label, request_key_hint(REQ_BACK));
 }
 
 static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
 {
-	(void)t;
 	(void)v;
 	q->pane = PANE_ORGS;
-	q->items = HT_MODELS;
+	q->items = t->items;
 }
 
 const struct view_ops view_orgs_ops = {

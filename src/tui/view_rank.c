@@ -1,6 +1,7 @@
 /* view_rank.c - what the panes that show one engine ranking (Regions,
  * Orgs) share: the ranked rows, and their Trending sums made a block of
  * 64 rows at a time as they are shown (see view.h). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,7 +11,7 @@
 void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane)
 {
 	struct view_rank *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
+	struct eng_result *r = tui_result(t, t->items);
 
 	if (!p) {
 		v->n = 0;
@@ -24,6 +25,16 @@ void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane)
 	v->n = r ? engine_rank(t->s->eng, r, pane, (enum eng_sort)v->sort, v->desc, &p->rows) : 0;
 	if (!p->rows)
 		v->n = 0;
+	/* An unknown share (the unknown bucket under --of attributed) adds
+	 * nothing, as in the export. */
+	if (v->n && (p->cum = malloc(v->n * sizeof *p->cum)) != NULL) {
+		double sum = 0;
+		for (size_t i = 0; i < v->n; i++) {
+			if (!isnan(p->rows[i].share))
+				sum += p->rows[i].share;
+			p->cum[i] = sum;
+		}
+	}
 	return p;
 }
 
@@ -42,7 +53,7 @@ static int view_rank_trending(struct tui *t, struct view *v, size_t i)
 		return 0;
 	/* The rows are those of the current result: a filter change re-opens
 	 * the view before it is drawn again. */
-	r = tui_result(t, HT_MODELS);
+	r = tui_result(t, t->items);
 	n = v->n - b * 64 < 64 ? v->n - b * 64 : 64;
 	if (!r || engine_rank_trending(t->s->eng, r, p->pane, p->rows + b * 64, n) != 0)
 		return -1;
@@ -59,14 +70,25 @@ void view_rank_trending_cell(struct tui *t, struct view *v, size_t i, char *buf,
 		snprintf(buf, len, "?");
 }
 
+void view_rank_cum_cell(struct view *v, size_t i, char *buf, size_t len)
+{
+	const struct view_rank *p = v->priv;
+	if (p && p->cum && i < v->n)
+		draw_percent(p->cum[i], buf, len);
+	else
+		snprintf(buf, len, "?");
+}
+
 void view_rank_done(struct view *v)
 {
 	struct view_rank *p = v->priv;
 	if (p) {
 		free(p->rows);
 		free(p->tr_made);
+		free(p->cum);
 		p->rows = NULL;
 		p->tr_made = NULL;
+		p->cum = NULL;
 	}
 	v->n = 0;
 	v->gen = 0;

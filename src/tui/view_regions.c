@@ -9,7 +9,7 @@
 #include "hubtop/draw.h"
 #include "hubtop/view.h"
 
-enum { RC_NAME, RC_CODE, RC_COUNT, RC_DOWNLOADS, RC_SHARE, RC_BAR, RC_CSHARE, RC_LIKES, RC_TREND,
+enum { RC_NAME, RC_CODE, RC_COUNT, RC_DOWNLOADS, RC_SHARE, RC_CUM, RC_BAR, RC_CSHARE, RC_LIKES, RC_TREND,
        RC_SINCE, RC_N };
 
 /* Trending goes first when the screen is narrow, as on the Models pane,
@@ -20,6 +20,7 @@ static const struct view_col regions_cols[RC_N] = {
 	[RC_COUNT]     = { "Models",     8, 0, 1, SORT_COUNT,     9, 0 },
 	[RC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 97, 0 },
 	[RC_SHARE]     = { "Share",      6, 0, 1, -1,             98, 0 },
+	[RC_CUM]       = { "Cum %",      6, 0, 1, -1,             2, 0 },
 	[RC_BAR]       = { "",          20, 0, 0, -1,             6, 1 },
 	[RC_CSHARE]    = { "Of models",  9, 0, 1, -1,             5, 0 },
 	[RC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     4, 0 },
@@ -50,6 +51,7 @@ static void regions_cell(struct tui *t, struct view *v, size_t i, unsigned col, 
 	case RC_COUNT: draw_human(row->count, buf, len); break;
 	case RC_DOWNLOADS: draw_human(row->downloads, buf, len); break;
 	case RC_SHARE: draw_percent(row->share, buf, len); break;
+	case RC_CUM: view_rank_cum_cell(v, i, buf, len); break;
 	case RC_BAR: *bar = row->share; break;
 	case RC_CSHARE: draw_percent(row->count_share, buf, len); break;
 	case RC_LIKES: draw_human(row->likes, buf, len); break;
@@ -109,9 +111,8 @@ static int regions_request(struct tui *t, struct view *v, enum request r)
 
 static void regions_export(struct tui *t, struct view *v, struct export_req *q)
 {
-	(void)t;
 	q->pane = regions_panes[v->mode % 3];
-	q->items = HT_MODELS;
+	q->items = t->items;
 }
 
 const struct view_ops view_regions_ops = {

@@ -115,7 +115,7 @@ static void trends_done(struct view *v)
 static void trends_open(struct tui *t, struct view *v)
 {
 	struct trends_priv *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
+	struct eng_result *r = tui_result(t, t->items);
 	v->n = 0;
 	if (!r)
 		return;
@@ -137,9 +137,10 @@ static char trends_letter(const struct view *v, unsigned c)
 static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 {
 	struct trends_priv *p = v->priv;
-	struct eng_result *r = tui_result(t, HT_MODELS);
+	struct eng_result *r = tui_result(t, t->items);
 	unsigned ncat;
-	char buf[256], b1[32];
+	const char *title;
+	char buf[256], b1[32], b2[96];
 	int x;
 
 	if (h < 1 || !p || !r)
@@ -149,31 +150,48 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 	ncat = trends_ncat(v);
 	/* Legend. */
 	draw_clear_line(stdscr, y, 0, DR_COLHDR);
-	snprintf(buf, sizeof buf, "Shares of %s, by year of creation (%s: next) ",
-		 trends_modes[v->mode % TRENDS_MODES].title, request_key_hint(REQ_TOGGLE_GROUPS));
+	title = trends_modes[v->mode % TRENDS_MODES].title;
+	if (t->items == HT_DATASETS && !strncmp(title, "models", 6))
+		snprintf(b2, sizeof b2, "datasets%s", title + 6);
+	else
+		snprintf(b2, sizeof b2, "%s%s", t->items == HT_DATASETS ? "dataset " : "", title);
+	snprintf(buf, sizeof buf, "Shares of %s, by year of creation (%s: next) ", b2,
+		 request_key_hint(REQ_TOGGLE_GROUPS));
 	draw_text(stdscr, y, 0, w, buf, 0, DR_COLHDR);
 	if (h < 2)
 		return;
-	draw_clear_line(stdscr, y + 1, 0, DR_NORMAL);
+	/* The legend names every category: what does not fit on its line
+	 * goes on a second one (when the pane has the room), never cut. */
+	int ly0 = y + 1, legend_h = 1;
+	draw_clear_line(stdscr, ly0, 0, DR_NORMAL);
 	x = 1;
-	for (unsigned c = 0; c < ncat && x < w; c++) {
+	for (unsigned c = 0; c < ncat; c++) {
 		char sw[8];
-		snprintf(sw, sizeof sw, "%s", draw_color && draw_utf8 ? "\xe2\x96\x88" : (char[]){ trends_letter(v, c), 0 });
-		draw_text(stdscr, y + 1, x, 1, sw, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
 		snprintf(buf, sizeof buf, " %s  ", trends_cat_key(t, v, c));
 		int bw = draw_width(buf);
-		if (x + 1 + bw > w)
-			break;
-		draw_text(stdscr, y + 1, x + 1, bw, buf, 0, DR_NORMAL);
+		if (x + 1 + bw > w) {
+			if (legend_h == 2 || h < 5)
+				break;
+			legend_h = 2;
+			draw_clear_line(stdscr, ++ly0, 0, DR_NORMAL);
+			x = 1;
+		}
+		snprintf(sw, sizeof sw, "%s", draw_color && draw_utf8 ? "\xe2\x96\x88" : (char[]){ trends_letter(v, c), 0 });
+		draw_text(stdscr, ly0, x, 1, sw, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
+		draw_text(stdscr, ly0, x + 1, bw, buf, 0, DR_NORMAL);
 		x += 1 + bw;
 	}
+	y += legend_h - 1;
+	h -= legend_h - 1;
 	int rows = h - 2;
 	if (v->sel < v->top)
 		v->top = v->sel;
 	if (rows > 0 && v->sel >= v->top + (size_t)rows)
 		v->top = v->sel - (size_t)rows + 1;
 	int label_w = 19;
-	int pct_w = w >= 90 ? (int)ncat * 5 : 0;
+	/* The percentages are what the bars say in numbers: shown from 70
+	 * columns, so industry against independent reads at 80. */
+	int pct_w = w >= 70 ? (int)ncat * 5 : 0;
 	int bar_w = w - label_w - pct_w - 2;
 	if (bar_w < 4) {
 		bar_w = w - 7;
@@ -291,16 +309,17 @@ static void trends_enter(struct tui *t, struct view *v)
 		f.created_to = civil_year_start(ENG_YEAR_FIRST + yb);
 	else
 		f.created_to = 0;   /* the last bucket holds every later year */
-	tui_push(t, "models", &f);
-	tui_message(t, 0, "Models created in %u (%s: back)", ENG_YEAR_FIRST + yb - 1, request_key_hint(REQ_BACK));
+	tui_push(t, t->items == HT_DATASETS ? "datasets" : "models", &f);
+	tui_message(t, 0, "%s created in %u (%s: back)", t->items == HT_DATASETS ? "Datasets" : "Models", ENG_YEAR_FIRST + yb - 1, request_key_hint(REQ_BACK));
 }
 
 static void trends_export(struct tui *t, struct view *v, struct export_req *q)
 {
-	(void)t;
-	(void)v;
+	/* The modes are the export's: bit 0 by group, bit 1 of counts. */
+	q->view = EXPORT_TRENDS;
+	q->mode = (unsigned)v->mode % TRENDS_MODES;
 	q->pane = PANE_YEARS;
-	q->items = HT_MODELS;
+	q->items = t->items;
 	q->sort = SORT_NAME;
 	q->desc = 0;
 }
