@@ -19,7 +19,8 @@ SNAP="$TT_TMP/demo.snap"
 tt_start quick 100 30
 tt_wait "DEMO DATA"
 tt_wait "No snapshot in the cache"
-tt_expect_line 3 "1 Models +2 Datasets +3 Regions +4 Orgs +5 Trends +6 Concentration"
+# Nine tabs and the state beside them: at 100 columns the short titles.
+tt_expect_line 3 "1Mod 2Dat 3Reg 4Org 5Tre 6Con 7Tim 8Mov 9Bas +30d uploader orgs"
 tt_keys q
 tt_wait_exit
 echo "ok quick start"
@@ -124,7 +125,7 @@ tt_wait "Relations to a base model: 0 of 6"
 tt_type "quantized"
 tt_keys Space Enter
 tt_wait "--relation quantized"
-tt_keys i
+tt_keys v
 tt_wait "Languages: 0 of"
 tt_wait_re "zh +Chinese"
 tt_type "zh"
@@ -140,7 +141,7 @@ tt_wait "no filter"
 # Trends by relation, size and language: 'g' cycles on past the groups.
 # The Bases pane: base models by derivatives, their organisations (g),
 # drill-down to the derivatives and down the tree.
-tt_keys 7
+tt_keys 9
 tt_wait_re "Base model +Relation +Direct[^ ]* +Chain"
 tt_wait_re "^ +1 Voxel51/Voxel51-7B +- +64 "
 tt_keys Enter
@@ -468,8 +469,10 @@ likes_x=$(tt_line 4 | awk '{ print index($0, "Likes") }')
 tt_click 0 "$likes_x" 3
 tt_click 3 "$likes_x" 3
 tt_wait "Likes▼"
-tt_click 0 30 2
-tt_click 3 30 2
+reg_x=$(tt_line 3 | awk '{ i = index($0, "3Reg"); if (!i) i = index($0, "3 Regions"); print i }')
+[ "$reg_x" -gt 0 ] || tt_fail "no Regions tab"
+tt_click 0 "$reg_x" 2
+tt_click 3 "$reg_x" 2
 tt_wait_re "^Name +Key"
 tt_keys Q
 tt_wait_exit

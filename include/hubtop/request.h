@@ -53,7 +53,7 @@
 	X(PICK_ORGTYPE,    "pick-org-type",   "o",            "Choose organisation types") \
 	X(PICK_GROUP,      "pick-group",      "r",            "Choose country groups") \
 	X(PICK_RELATION,   "pick-relation",   "b",            "Choose relations to a base model (original, finetune, adapter, ...)") \
-	X(PICK_LANGUAGE,   "pick-language",   "i",            "Choose languages") \
+	X(PICK_LANGUAGE,   "pick-language",   "v",            "Choose languages") \
 	X(PICK_SIZE,       "pick-size",       "s",            "Choose model sizes (parameters)") \
 	X(FILTER_TASK,     "filter-task",     "t",            "Filter by task (pipeline tag)") \
 	X(FILTER_LIBRARY,  "filter-library",  "L",            "Filter by library") \

@@ -165,36 +165,45 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 static void tui_draw_tabs(struct tui *t, const struct tui_layout *l)
 {
 	struct view *shown = tui_shown(t);
-	char buf[64];
-	int x = 0, full = 0, narrow;
-	/* Every tab must show: short titles when the full ones do not fit. */
-	for (unsigned i = 0; i < HT_PANE_COUNT; i++)
-		full += 3 + (int)(t->views[i].tab >= 10) + draw_width(t->views[i].ops->title);
-	narrow = full > t->cols;
+	char buf[64], state[64];
+	int x = 0, titles = 0, digits = 0, fit, sw;
+	/* Every tab must show, and the state at the right with them: the
+	 * titles lose their padding, then shrink to three letters, before
+	 * anything is cut. */
+	for (unsigned i = 0; i < HT_PANE_COUNT; i++) {
+		titles += draw_width(t->views[i].ops->title);
+		digits += 1 + (t->views[i].tab >= 10);
+	}
+	snprintf(state, sizeof state, " %s%s %s %s%s ",
+		 t->items == HT_DATASETS ? "datasets " : "",
+		 t->filter.window == WIN_ALL ? "all-time" : t->filter.window == WIN_PERIOD ? "period" : "30d",
+		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader",
+		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs",
+		 t->filter.of == OF_ATTRIBUTED ? " %attributed" : "");
+	sw = draw_width(state);
+	if (titles + digits + 3 * (int)HT_PANE_COUNT + sw <= t->cols)
+		fit = 0;        /* " 1 Models " */
+	else if (titles + digits + 2 * (int)HT_PANE_COUNT + sw <= t->cols)
+		fit = 1;        /* "1 Models " */
+	else
+		fit = 2;        /* "1Mod " */
 	draw_clear_line(stdscr, l->tabs_y, 0, DR_TAB);
 	t->n_tabs = 0;
 	for (unsigned i = 0; i < HT_PANE_COUNT; i++) {
 		const struct view *v = &t->views[i];
 		/* A pushed view (detail, help) keeps the tab it was opened from lit. */
 		int active = v == shown || (!shown->tab && t->stack[0].v == v);
-		if (narrow)
+		if (fit == 2)
 			snprintf(buf, sizeof buf, "%d%.3s ", v->tab, v->ops->title);
 		else
-			snprintf(buf, sizeof buf, " %d %s ", v->tab, v->ops->title);
+			snprintf(buf, sizeof buf, "%s%d %s ", fit ? "" : " ", v->tab, v->ops->title);
 		t->tab_x[t->n_tabs] = x;
 		tui_put(l->tabs_y, &x, t->cols, buf, active ? DR_TAB_ACTIVE : DR_TAB);
 		t->tab_w[t->n_tabs] = x - t->tab_x[t->n_tabs];
 		t->n_tabs++;
 	}
-	snprintf(buf, sizeof buf, "%s%s%s %s %s%s ", narrow ? "" : " ",
-		 t->items == HT_DATASETS ? "datasets " : "",
-		 t->filter.window == WIN_ALL ? "all-time" : t->filter.window == WIN_PERIOD ? "period" : "30d",
-		 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader",
-		 t->filter.level == LEVEL_ACCOUNT ? "accounts" : "orgs",
-		 t->filter.of == OF_ATTRIBUTED ? " %attributed" : "");
-	int w = draw_width(buf);
-	if (x + w <= t->cols)
-		draw_text(stdscr, l->tabs_y, t->cols - w, w, buf, 0, DR_TAB);
+	if (x + sw <= t->cols)
+		draw_text(stdscr, l->tabs_y, t->cols - sw, sw, state, 0, DR_TAB);
 }
 
 /* "data as of 2022-07-02 (4 years)": the date the data describes, and its
