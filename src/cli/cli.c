@@ -644,7 +644,9 @@ static int cmd_report(struct args *a, const struct globals *g)
 			       "The headline figures of the filtered snapshot, computed live: counts,\n"
 			       "downloads, top-N shares, share under 200 downloads, Gini, shares by\n"
 			       "country, country group and organisation type, and by year of\n"
-			       "creation.  The JSON is stable: see docs/report-json.md.\n\n%s",
+			       "creation; by relation to a base model, language and size (median and\n"
+			       "download-weighted mean by year), and the base models with most\n"
+			       "derivatives.  The JSON is stable: see docs/report-json.md.\n\n%s",
 			       filter_help);
 			return 0;
 		} else if (cli_opt_is(arg, "--format")) {
