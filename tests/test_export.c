@@ -343,7 +343,7 @@ struct doc_cols {
 	char type[MAX_COLS][16];
 	size_t n;
 };
-static struct doc_cols doc[8];
+static struct doc_cols doc[16];
 static size_t n_doc;
 
 static void load_doc(void)
@@ -370,7 +370,7 @@ static void load_doc(void)
 		if (!in_columns)
 			continue;
 		if (!strncmp(line, "### ", 4)) {
-			assert_true(n_doc < 8);
+			assert_true(n_doc < 16);
 			snprintf(doc[n_doc].panes, sizeof doc[n_doc].panes, "%.127s", line + 4);
 			doc[n_doc].panes[strcspn(doc[n_doc].panes, "\n")] = '\0';
 			n_doc++;
