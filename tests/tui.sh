@@ -126,8 +126,8 @@ sel=$(tt_screen | sed -n '29p' | grep -oE '[0-9]+/3000' | cut -d/ -f1)
 [ -n "$sel" ] || tt_fail "no position in the status line"
 id_line=$(tt_screen | grep -i deepseek | head -1)
 [ -n "$id_line" ] || tt_fail "search did not bring a deepseek row on screen"
-# The selection survives a filter that keeps its item: on the second
-# deepseek model, filtering by deepseek leaves it second, not first.
+# A new text filter selects its first row, even when the row selected
+# before (the second deepseek model) matches it too.
 tt_keys n
 tt_wait_re "[0-9]+/3000 *$"
 tt_keys '\'
@@ -135,7 +135,7 @@ tt_wait "Filter:"
 tt_type "deepseek"
 tt_keys Enter
 tt_wait "--search deepseek"
-tt_wait_re " 2/[0-9]+ *$"
+tt_wait_re " 1/[0-9]+ *$"
 tt_keys u
 tt_wait "no filter"
 echo "ok filter and search"

@@ -39,6 +39,9 @@ void tui_view_mark(struct tui *t, struct view *v);
 void tui_pop(struct tui *t);
 /* Leaves every view pushed and shows pane alone (a tab). */
 void tui_switch(struct tui *t, struct view *pane);
+/* Back on a pane left by a drill-down: restores the filter from before
+ * the drill-down when it is still in effect; 0 when there is none. */
+int tui_back_drill(struct tui *t);
 /* The tab pane dir steps from the current one. */
 void tui_cycle(struct tui *t, int dir);
 

