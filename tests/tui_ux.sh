@@ -69,6 +69,26 @@ tt_wait "by year of creation"
 tt_wait_re "\| --country [A-Z][A-Z]"
 tt_keys BSpace
 tt_wait "no filter"
-tt_keys Q
-tt_wait_exit
 echo "ok double click, back"
+
+# ---- htop's function keys and `h`; the help lists the mouse and the
+# prompt's editing keys, and its :command column holds the longest name.
+tt_keys F3
+tt_wait "Search:"
+tt_keys Escape h
+tt_wait "-- Panes --"
+tt_keys /
+tt_type "Double click"
+tt_keys Enter
+tt_wait_re "^Double click +Drill down, as Enter"
+tt_keys /
+tt_type "filter-min"
+tt_keys Enter
+tt_wait_re "^m +Minimum downloads +:filter-min-downloads *$"
+tt_keys /
+tt_type "edit-delete-word"
+tt_keys Enter
+tt_wait_re "^\^W +Delete the word before the cursor"
+tt_keys q F10
+tt_wait_exit
+echo "ok function keys, help"

@@ -36,7 +36,7 @@
 	X(LAST,            "last",            "End G",        "Last row") \
 	G("Sorting") \
 	X(SORT_PREV,       "sort-prev",       "<",            "Sort by the column to the left") \
-	X(SORT_NEXT,       "sort-next",       ">",            "Sort by the column to the right") \
+	X(SORT_NEXT,       "sort-next",       "> F6",         "Sort by the column to the right") \
 	X(SORT_REVERSE,    "sort-reverse",    "I",            "Reverse the sort order") \
 	X(SORT_DOWNLOADS,  "sort-downloads",  "D",            "Sort by downloads (again: reverse)") \
 	X(SORT_LIKES,      "sort-likes",      "K",            "Sort by likes (again: reverse)") \
@@ -45,7 +45,7 @@
 	X(SORT_COUNT,      "sort-count",      "M",            "Sort by number of models (again: reverse)") \
 	X(SORT_NAME,       "sort-name",       "A",            "Sort by name (again: reverse)") \
 	G("Searching and filtering") \
-	X(SEARCH,          "search",          "/",            "Search: jump to the next row that matches") \
+	X(SEARCH,          "search",          "/ F3",         "Search: jump to the next row that matches") \
 	X(FIND_NEXT,       "find-next",       "n",            "Next match") \
 	X(FIND_PREV,       "find-prev",       "N",            "Previous match") \
 	X(FILTER_TEXT,     "filter-text",     "\\ F4",        "Filter by text in the id (hides the rest)") \
@@ -66,13 +66,13 @@
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
 	G("Other") \
 	X(EXPORT,          "export",          "e ^S",         "Export the current view (every row) to CSV, TSV or JSONL") \
-	X(REFRESH,         "refresh",         "R",            "Refresh the snapshot from the Hub (Esc cancels)") \
+	X(REFRESH,         "refresh",         "R F5",         "Refresh the snapshot from the Hub (Esc cancels)") \
 	X(REFRESH_CANCEL,  "refresh-cancel",  "Esc",          "Cancel the refresh that is running") \
-	X(HELP,            "help",            "? F1",         "This help") \
+	X(HELP,            "help",            "? F1 h",       "This help") \
 	X(PROMPT,          "prompt",          ":",            "Command prompt: a request name, filter KEY VALUE, sort KEY") \
 	X(REDRAW,          "redraw",          "^L",           "Redraw the screen") \
 	X(QUIT_BACK,       "quit-back",       "q",            "Back, or quit from a pane") \
-	X(QUIT,            "quit",            "Q",            "Quit")
+	X(QUIT,            "quit",            "Q F10",        "Quit")
 
 /* In a picker (c, o, r): a list of choices, typing jumps to a match. */
 #define REQ_PICKER_INFO(X, G) \

@@ -217,7 +217,8 @@ static void help_main(void)
 	       "  fetch        fetch the Hub's listings into the cache\n"
 	       "  import FILE  build a snapshot from Hub listing items (JSON or JSON Lines)\n"
 	       "  demo         write a demo snapshot of any size\n"
-	       "  orgs         check the organisation directory; unattributed accounts; coverage\n\n"
+	       "  orgs         check the organisation directory; unattributed accounts; coverage\n"
+	       "  keys         the explorer's keys (markdown or man)\n\n"
 	       "Explorer options:\n"
 	       "  --pane NAME            models datasets regions orgs trends concentration\n"
 	       "  --ascii                ASCII charts even where the locale allows Unicode\n\n"
@@ -1015,6 +1016,34 @@ static int cmd_tui(struct args *a, const struct globals *g)
 	return rc;
 }
 
+/* The README's and the man page's key tables come from here. */
+static int cmd_keys(struct args *a, const struct globals *g)
+{
+	const char *format = "markdown";
+	(void)g;
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i], *v;
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			printf("Usage: hubtop keys [--format markdown|man]\n\n"
+			       "The explorer's keys, from the table that drives its help and key\n"
+			       "dispatch: a markdown table (the README's) or roff (the man page's).\n");
+			return 0;
+		}
+		if (!cli_opt_is(arg, "--format")) {
+			cli_err_usage("keys", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		}
+		if (!(v = cli_opt_value(a, "--format")))
+			return EXIT_USAGE;
+		format = v;
+	}
+	if (tui_keys_print(stdout, format) != 0) {
+		cli_err_usage("keys", "--format '%s' is not one of markdown, man", format);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
 
 static const struct command {
@@ -1023,7 +1052,7 @@ static const struct command {
 } commands[] = {
 	{ "info", cmd_info },     { "import", cmd_import }, { "demo", cmd_demo },
 	{ "report", cmd_report }, { "export", cmd_export }, { "fetch", cmd_fetch },
-	{ "orgs", cli_cmd_orgs },
+	{ "orgs", cli_cmd_orgs },   { "keys", cmd_keys },
 };
 
 int cli_main(int argc, char **argv)
