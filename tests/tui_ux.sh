@@ -92,3 +92,54 @@ tt_wait_re "^\^W +Delete the word before the cursor"
 tt_keys q F10
 tt_wait_exit
 echo "ok function keys, help"
+
+# ---- Messages: one wider than the screen takes the status line too and
+# keeps its end; config problems show with file and line.
+tt_start long 80 24 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys :
+tt_type "filter"
+tt_keys Enter
+tt_wait "Usage: filter KEY VALUE"
+tt_wait "gated window by)"
+tt_keys j
+tt_wait_re " 2/3000 *$"
+tt_keys Q
+tt_wait_exit
+mkdir -p "$TT_TMP/config/hubtop"
+printf 'pane = regions\nwindow = sometimes\nnonsense\ncolr = yes\nby = nobody\n' >"$TT_TMP/config/hubtop/config"
+tt_start config 200 24 --snapshot "$SNAP"
+tt_wait "config: 4 problems, lines skipped; $TT_TMP/config/hubtop/config:2:"
+tt_wait_re "^Name +Key +Models"
+tt_keys Q
+tt_wait_exit
+# All of them again once the screen is gone, as before it came.
+n=$(grep -c "config/hubtop/config:[0-9]" "$TT_TMP/stderr-config")
+[ "$n" = 8 ] || tt_fail "config problems on standard error: $n lines, expected 8: $(cat "$TT_TMP/stderr-config")"
+rm -f "$TT_TMP/config/hubtop/config"
+echo "ok long messages, config problems"
+
+# ---- A failed refresh: the cause first, the address last and short.
+TESTHUB=${TESTHUB:-$(dirname "$TT_HUBTOP")/tests/testhub}
+if [ -x "$TESTHUB" ]; then
+	out="$TT_TMP/hub.out"
+	"$TESTHUB" --generate 30 --max-seconds 60 --fault 401x0 >"$out" 2>"$TT_TMP/hub.err" &
+	HUB_PID=$!
+	n=0
+	while ! grep -q '^PORT ' "$out" 2>/dev/null && [ $n -lt 400 ]; do sleep 0.05; n=$((n + 1)); done
+	HUB_PORT=$(awk '$1 == "PORT" { print $2; exit }' "$out")
+	[ -n "$HUB_PORT" ] || tt_fail "the test hub did not start: $(cat "$out" "$TT_TMP/hub.err")"
+	TT_ENV="HF_ENDPOINT=http://127.0.0.1:$HUB_PORT" tt_start rfail 200 30
+	tt_wait "DEMO DATA"
+	tt_keys R
+	tt_wait_re "^Refresh failed: [^(]*the token was refused"
+	tt_wait "(HTTP 401 from http://127.0.0.1:$HUB_PORT/api/models)"
+	tt_expect_not "expand%5B"
+	tt_keys Q
+	tt_wait_exit
+	kill "$HUB_PID" 2>/dev/null
+	wait "$HUB_PID" 2>/dev/null
+	echo "ok refresh error"
+else
+	echo "refresh not tested: $TESTHUB is not built"
+fi

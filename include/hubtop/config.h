@@ -13,6 +13,10 @@ struct config {
 	int color;               /* 0: NO_COLOR or theme mono */
 	int ascii;               /* 1: force ASCII charts */
 	struct filter filter;
+	/* Bad lines found by whoever loaded the file (the explorer shows
+	 * them: its standard error is hidden behind the screen). */
+	unsigned n_problems;
+	char problem[512];       /* the first, "file:line: what" */
 };
 
 void config_init(struct config *c);

@@ -66,6 +66,8 @@ void tui_sort(struct tui *t, struct view *v, int sort);
 
 /* tui_refresh.c */
 void tui_refresh_start(struct tui *t);
+/* A hub error with its cause first and the URL last, without its query. */
+void tui_refresh_cause_first(const char *err, char *out, size_t len);
 /* Takes the new snapshot in when the thread has finished. */
 void tui_refresh_poll(struct tui *t);
 int tui_refresh_running(void);

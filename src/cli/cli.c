@@ -951,8 +951,10 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 
 static void print_config_problem(void *ctx, const char *msg)
 {
-	(void)ctx;
+	struct config *c = ctx;
 	safetext_fprintf(stderr, "hubtop: %s\n", msg);
+	if (c && !c->n_problems++)
+		snprintf(c->problem, sizeof c->problem, "%s", msg);
 }
 
 static int cmd_tui(struct args *a, const struct globals *g)
@@ -964,7 +966,7 @@ static int cmd_tui(struct args *a, const struct globals *g)
 	int rc;
 
 	config_init(&c);
-	config_load(&c, NULL, print_config_problem, NULL);
+	config_load(&c, NULL, print_config_problem, &c);
 	file = c.filter;
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
@@ -1013,6 +1015,12 @@ static int cmd_tui(struct args *a, const struct globals *g)
 	}
 	rc = tui_run(&s, &c);
 	session_close(&s);
+	if (c.n_problems) {
+		/* Said before the screen took over, hidden since: again. */
+		struct config again;
+		config_init(&again);
+		config_load(&again, NULL, print_config_problem, NULL);
+	}
 	return rc;
 }
 

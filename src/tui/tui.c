@@ -242,8 +242,14 @@ int tui_run(struct session *s, const struct config *c)
 	mouseinterval(200);
 	draw_init(c->ascii, c->color, c->theme, 1);
 	getmaxyx(stdscr, t->rows, t->cols);
-	if (s->demo_fallback)
-		tui_message(t, 0, "No snapshot in the cache: showing DEMO data. Fetch the real listing with `hubtop fetch` or press R.");
+	if (c->n_problems)
+		/* Shown before the demo's note: a bad line may be why the
+		 * explorer does not start as configured. */
+		tui_message(t, 1, "config: %u problem%s, lines skipped; %s%s", c->n_problems,
+			    c->n_problems == 1 ? "" : "s", c->problem,
+			    c->n_problems > 1 ? " (all printed when hubtop ends)" : "");
+	else if (s->demo_fallback)
+		tui_message(t, 0, "No snapshot in the cache: DEMO data. `hubtop fetch` or R fetches the Hub's.");
 
 	while (!t->quit) {
 		/* A new snapshot is taken in only between two panes' keys, never

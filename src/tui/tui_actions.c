@@ -309,7 +309,7 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 	}
 	enum request r = request_find(cmd);
 	if (r == REQ_NONE || request_info(r)->context != REQ_CTX_PANE) {
-		tui_message(t, 1, "Unknown command '%s': see %s for the request names, or filter KEY VALUE, sort KEY",
+		tui_message(t, 1, "Unknown command '%s' (%s: the names; or filter KEY VALUE, sort KEY)",
 			    cmd, request_key_hint(REQ_HELP));
 		return;
 	}

@@ -275,9 +275,30 @@ static void tui_draw_message(struct tui *t, const struct tui_layout *l)
 		{ REQ_PICK_ORGTYPE, "types" }, { REQ_EXPORT, "export" }, { REQ_QUIT_BACK, "quit" },
 	};
 	char buf[256];
+	enum draw_role role = t->msg_err ? DR_ERROR : DR_MESSAGE;
 	draw_clear_line(stdscr, l->msg_y, 0, DR_NORMAL);
-	if (t->msg[0])
-		draw_text(stdscr, l->msg_y, 0, t->cols, t->msg, 0, t->msg_err ? DR_ERROR : DR_MESSAGE);
+	if (t->msg[0] && draw_width(t->msg) > t->cols && l->status_y - 1 > l->tabs_y) {
+		/* Too long for one line: it takes the list's last line too (the
+		 * status line stays), cut at the last space that fits, rather
+		 * than lose its end. */
+		char first[sizeof t->msg];
+		size_t cut = 0, len = strlen(t->msg);
+		for (size_t i = 1; i < len; i++) {
+			if (t->msg[i] != ' ')
+				continue;
+			snprintf(first, sizeof first, "%.*s", (int)i, t->msg);
+			if (draw_width(first) > t->cols)
+				break;
+			cut = i;
+		}
+		if (!cut)
+			cut = len / 2;
+		snprintf(first, sizeof first, "%.*s", (int)cut, t->msg);
+		draw_clear_line(stdscr, l->status_y - 1, 0, DR_NORMAL);
+		draw_text(stdscr, l->status_y - 1, 0, t->cols, first, 0, role);
+		draw_text(stdscr, l->msg_y, 0, t->cols, t->msg + cut + (t->msg[cut] == ' '), 0, role);
+	} else if (t->msg[0])
+		draw_text(stdscr, l->msg_y, 0, t->cols, t->msg, 0, role);
 	else if (t->cols >= 40)
 		draw_text(stdscr, l->msg_y, 0, t->cols,
 			  request_hints(buf, sizeof buf, hints, sizeof hints / sizeof hints[0], ":"), 0, DR_DIM);
