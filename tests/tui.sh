@@ -702,6 +702,8 @@ if [ -x "$TESTHUB" ]; then
 	tt_start partial 100 30 --snapshot "$TT_TMP/top/snapshot.hts" --pane concentration
 	tt_wait "Lorenz curve: n/a (partial snapshot: top 8 only)"
 	tt_expect_line 1 "^Models 8 .* Long tail n/a \(partial snapshot: top 8 only\)"
+	# Not only the long tail: every share is of the top 8, and says so.
+	tt_expect_line 2 "^Shares of the top 8 only: Countries "
 	tt_wait "Gini        n/a"
 	tt_wait "(partial snapshot: top 8 only)"
 	tt_screen | grep -qE 'Gini +[0-9]' && tt_fail "a Gini value for a partial snapshot"

@@ -143,3 +143,31 @@ if [ -x "$TESTHUB" ]; then
 else
 	echo "refresh not tested: $TESTHUB is not built"
 fi
+
+# ---- Concentration: the Lorenz curve's x axis follows its width (100%
+# ends under the curve's last column), and at 40x10 the pane scrolls to
+# the figures and the curve below the first screen.
+for size in "80 24" "120 40"; do
+	set -- $size
+	tt_start "conc$1" "$1" "$2" --snapshot "$SNAP" --pane concentration
+	tt_wait "Lorenz curve: downloads held"
+	axis=$(tt_screen | grep -E '^ +0% .*100% *$' | sed 's/ *$//')
+	[ -n "$axis" ] || tt_fail "no x axis at $1 columns"
+	[ "$(tt_width "$axis")" = $(($1 - 1)) ] || tt_fail "x axis at $1 columns is '$axis'"
+	printf '%s\n' "$axis" | grep -q " 50% " || tt_fail "no 50% on the x axis at $1 columns"
+	tt_keys Q
+	tt_wait_exit
+done
+tt_start conc40 40 10 --snapshot "$SNAP" --pane concentration
+tt_wait "Top 10"
+tt_expect_not "Gini"
+tt_keys j j j j
+tt_wait_re "^Gini +0\.[0-9]{3}"
+tt_keys End
+tt_wait "Lorenz curve"
+tt_wait_re "^ +0% .*100% *$"
+tt_keys Home
+tt_wait_re "^Models *$"
+tt_keys Q
+tt_wait_exit
+echo "ok concentration axis and scroll"

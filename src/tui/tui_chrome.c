@@ -97,6 +97,12 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 	/* The leading countries and organisation types by downloads. */
 	draw_clear_line(stdscr, 1, 0, DR_NORMAL);
 	x = 0;
+	if (r->partial) {
+		/* Every share below, and in the panes, is of the top N alone. */
+		snprintf(line, sizeof line, "Shares of the top %llu only: ",
+			 (unsigned long long)t->s->snap->meta.top_n);
+		tui_put(1, &x, t->cols, line, DR_FIGLABEL);
+	}
 	tui_put(1, &x, t->cols, "Countries ", DR_FIGLABEL);
 	unsigned nc = country_count(), top[3] = { 0, 0, 0 };
 	int ntop = 0;
