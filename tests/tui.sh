@@ -573,8 +573,8 @@ tt_start unk 130 20 --snapshot "$TT_TMP/unk.hts"
 tt_wait "a/big"
 tt_wait_re "data as of 2022-06-30, inferred \([0-9]+ (months|years)\)"
 tt_expect_line 1 "Under 200 dl 50\.0%  Gini 0\.[0-9]{3}  2 without a download count"
-tt_wait_re "b/null +- +independent +n/a "
-tt_screen | grep -qE 'b/n(ull|one) +- +independent +0 ' && tt_fail "a null count shown as 0"
+tt_wait_re "b/null +unknown +independent +n/a "
+tt_screen | grep -qE 'b/n(ull|one) +unknown +independent +0 ' && tt_fail "a null count shown as 0"
 # The detail of an item without a count or dates says so.
 tt_keys End Enter
 tt_wait "Hub URL"
@@ -593,7 +593,7 @@ tt_wait_re "^legacy .* n/a"
 tt_screen | grep -qE ' 0%' && tt_fail "Trends shows 0% of unknown all-time downloads"
 tt_keys 1
 tt_wait "a/big"
-tt_wait_re "b/null +- +independent +n/a "
+tt_wait_re "b/null +unknown +independent +n/a "
 tt_keys w
 tt_wait_re "Downloads \(30d\) 1050 "
 tt_keys %

@@ -171,3 +171,22 @@ tt_wait_re "^Models *$"
 tt_keys Q
 tt_wait_exit
 echo "ok concentration axis and scroll"
+
+# ---- One name for the unknown country, the one --country takes: in the
+# header, the Ctry columns and the country picker; never "??" or "-".
+tt_start unknown 120 30 --snapshot "$SNAP"
+tt_wait_re "^Countries unknown [0-9.]+%"
+tt_wait_re "^ +[0-9]+ [^ ]+ +unknown +(independent|unknown-org) "
+tt_screen | grep -qE '\?\?|^ +[0-9]+ [^ ]+ +- ' && tt_fail "another name for the unknown country"
+tt_keys 4
+tt_wait_re "^ +# Account"
+tt_wait_re " unknown +independent "
+tt_keys c
+tt_wait "Countries: 0 of"
+tt_type "unknown"
+tt_wait_re "\[ \] unknown +Unknown "
+tt_keys Space Enter
+tt_wait "--country unknown"
+tt_keys Q
+tt_wait_exit
+echo "ok unknown country"

@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #define COUNTRY_UNKNOWN 0u
+/* The one name of the unknown country wherever a code stands (the word
+ * --country takes): never "??", "-" or an empty cell. */
+#define COUNTRY_UNKNOWN_KEY "unknown"
 
 enum country_group {
 	CG_US = 0,        /* United States */

@@ -40,7 +40,7 @@ static unsigned picker_n_type(void) { return OT_COUNT; }
 
 static void picker_name_country(unsigned i, struct picker_entry *e)
 {
-	snprintf(e->key, sizeof e->key, "%s", i ? country_code(i) : "??");
+	snprintf(e->key, sizeof e->key, "%s", i ? country_code(i) : COUNTRY_UNKNOWN_KEY);
 	snprintf(e->label, sizeof e->label, "%s", country_name(i));
 }
 

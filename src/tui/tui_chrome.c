@@ -129,7 +129,7 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 				    ? (top[i] == COUNTRY_UNKNOWN ? NAN
 				       : engine_share(r->by_country[top[i]].downloads, r->attributed_downloads))
 				    : engine_share(r->by_country[top[i]].downloads, r->downloads);
-		snprintf(line, sizeof line, "%s %s  ", top[i] ? country_code(top[i]) : "??",
+		snprintf(line, sizeof line, "%s %s  ", top[i] ? country_code(top[i]) : COUNTRY_UNKNOWN_KEY,
 			 draw_percent(sh, b1, sizeof b1));
 		tui_put(1, &x, t->cols, line, DR_FIGURES);
 	}
