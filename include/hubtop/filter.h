@@ -93,6 +93,10 @@ struct orgdir;
  * (did you mean).  O(accounts) per name. */
 int filter_check_orgs(const struct filter *f, const struct attrib *a, const struct orgdir *d,
 		      char *err, size_t errlen);
+/* Refuses an account (--author) that no item of the attribution a has,
+ * with the closest account names (did you mean), as task and licence
+ * are refused.  O(accounts) per name. */
+int filter_check_authors(const struct filter *f, const struct attrib *a, char *err, size_t errlen);
 
 static inline int filter_has_country(const struct filter *f, unsigned idx)
 {

@@ -157,7 +157,8 @@ static int check_terms(const char *cmd, const struct filter *f, const struct ses
 		return EXIT_USAGE;
 	}
 	if (filter_check_terms(f, s->snap, err, sizeof err) == 0 &&
-	    filter_check_orgs(f, s->attr, s->dir, err, sizeof err) == 0)
+	    filter_check_orgs(f, s->attr, s->dir, err, sizeof err) == 0 &&
+	    filter_check_authors(f, s->attr, err, sizeof err) == 0)
 		return 0;
 	cli_err_usage(cmd, "%s", err);
 	return EXIT_USAGE;
@@ -172,7 +173,8 @@ static const char filter_help[] =
 	"                         world-other unknown\n"
 	"  --org-type T,...       industry academia non-profit government community\n"
 	"                         independent unknown-org\n"
-	"  --author NAME,...      accounts (uploader, or lineage root with --by lineage)\n"
+	"  --author NAME,...      accounts (uploader, or lineage root with --by lineage);\n"
+	"                         one no item has is refused, with the closest\n"
 	"  --org NAME,...         organisations, by name or by any of their accounts\n"
 	"                         (an organisation holds every account the directory\n"
 	"                         links to it); a name no organisation has is refused\n"
@@ -354,6 +356,37 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind,
 	return 0;
 }
 
+/* Without -o, an import replaces the cache's snapshot: one fetched from the
+ * Hub (hours of crawling) goes only after --replace or a yes on a terminal.
+ * 0: go on; -1: refused (said why). */
+static int import_keeps_fetched(const char *path, int stdin_used)
+{
+	struct ht_meta m;
+	uint32_t counts[HT_KIND_COUNT];
+	char when[32] = "an unknown date", answer[16];
+	if (store_peek(path, &m, counts) != 0 || m.demo || !strncmp(m.endpoint, "import:", 7))
+		return 0;
+	if (m.fetched_at > 0) {
+		time_t ft = (time_t)m.fetched_at;
+		struct tm tm;
+		gmtime_r(&ft, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d", &tm);
+	}
+	if (!stdin_used && isatty(0) && isatty(2)) {
+		safetext_fprintf(stderr, "hubtop import: %s holds %u models and %u datasets fetched from %s on %s.\n"
+				 "Replace it with the import? [y/N] ", path, counts[HT_MODELS], counts[HT_DATASETS],
+				 m.endpoint[0] ? m.endpoint : "the Hub", when);
+		if (fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y'))
+			return 0;
+		cli_err_run("import cancelled: the cache's snapshot is unchanged (-o FILE writes elsewhere)");
+		return -1;
+	}
+	cli_err_usage("import", "the cache's snapshot %s was fetched from %s on %s; the import would replace "
+		  "it: pass --replace to do so, or -o FILE to write elsewhere", path,
+		  m.endpoint[0] ? m.endpoint : "the Hub", when);
+	return -1;
+}
+
 static int cmd_import(struct args *a, const struct globals *g)
 {
 	const char *out = NULL, *files[64], *dsets[64];
@@ -363,7 +396,7 @@ static int cmd_import(struct args *a, const struct globals *g)
 	struct ht_meta meta;
 	struct store_err e;
 	char path[4096], dir[4096];
-	int datasets_only = 0;
+	int datasets_only = 0, replace = 0, stdin_used = 0;
 	int64_t as_of = 0;
 	uint64_t refused = 0;
 
@@ -380,7 +413,9 @@ static int cmd_import(struct args *a, const struct globals *g)
 			       "A missing or null download count is kept as unknown, never as 0.\n"
 			       "--as-of DATE (YYYY-MM-DD) says when the listing was taken; without\n"
 			       "it the latest lastModified/createdAt in the data is used, marked as\n"
-			       "inferred.\n");
+			       "inferred.\n"
+			       "A snapshot fetched from the Hub in the cache is replaced only with\n"
+			       "--replace, or after a yes on a terminal.\n");
 			return 0;
 		} else if (cli_opt_is(arg, "--as-of")) {
 			const char *v = cli_opt_value(a, "--as-of");
@@ -394,6 +429,8 @@ static int cmd_import(struct args *a, const struct globals *g)
 		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
 			if (!(out = cli_opt_value(a, arg[1] == 'o' ? "-o" : "--output")))
 				return EXIT_USAGE;
+		} else if (!strcmp(arg, "--replace")) {
+			replace = 1;
 		} else if (!strcmp(arg, "--datasets")) {
 			datasets_only = 1;
 		} else if (!strcmp(arg, "--models")) {
@@ -412,6 +449,11 @@ static int cmd_import(struct args *a, const struct globals *g)
 		cli_err_usage("import", "no input file given (use '-' for standard input)");
 		return EXIT_USAGE;
 	}
+	for (i = 0; i < nf + nd; i++)
+		stdin_used |= !strcmp(i < nf ? files[i] : dsets[i - nf], "-");
+	if (!out && !replace && store_cache_dir(g->cache_dir, dir, sizeof dir) == 0 &&
+	    store_default_path(dir, path, sizeof path) == 0 && import_keeps_fetched(path, stdin_used) != 0)
+		return EXIT_USAGE;
 	b = table_builder_new();
 	if (!b) {
 		cli_err_run("out of memory");
@@ -626,7 +668,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "Writes the rows of a view, every row unless --limit.  PANE is one of:\n  ");
 			print_panes(stdout);
 			printf(".\nSort keys: downloads likes trending created count name (default\n"
-			       "downloads, descending; on the aggregate panes, likes and trending are\n"
+			       "downloads, descending; the Hub's names trending_score, created_at and\n"
+			       "id work too; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
 			       "standard output; a file is replaced atomically, keeping its mode\n"
@@ -647,8 +690,14 @@ static int cmd_export(struct args *a, const struct globals *g)
 			snprintf(key, sizeof key, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
 			sk = engine_sort_find(key);
 			if (sk < 0 || (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))) {
-				cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
-					  "trending, created, count, name; optionally :asc or :desc)", v);
+				if (!strcasecmp(key, "last_modified") || !strcasecmp(key, "lastModified"))
+					cli_err_usage("export", "--sort %s: hubtop keeps the last modification date "
+						  "but does not sort by it (valid: downloads, likes, trending, created, "
+						  "count, name)", v);
+				else
+					cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
+						  "trending (or trending_score), created (or created_at), count, name; "
+						  "optionally :asc or :desc)", v);
 				return EXIT_USAGE;
 			}
 			q.sort = (enum eng_sort)sk;
@@ -1005,6 +1054,10 @@ static int cmd_tui(struct args *a, const struct globals *g)
 		memcpy(given.library, c.filter.library, sizeof given.library);
 	if (strcmp(c.filter.license, file.license))
 		memcpy(given.license, c.filter.license, sizeof given.license);
+	if (c.filter.n_authors != file.n_authors || memcmp(c.filter.authors, file.authors, sizeof file.authors)) {
+		given.n_authors = c.filter.n_authors;
+		memcpy(given.authors, c.filter.authors, sizeof given.authors);
+	}
 	if (c.filter.n_orgs != file.n_orgs || memcmp(c.filter.orgs, file.orgs, sizeof file.orgs)) {
 		given.n_orgs = c.filter.n_orgs;
 		memcpy(given.orgs, c.filter.orgs, sizeof given.orgs);

@@ -147,6 +147,8 @@ static int tui_filter_set(struct tui *t, struct filter *f, const char *key, cons
 		return -1;
 	if (!strcmp(key, "org"))
 		return filter_check_orgs(f, t->s->attr, t->s->dir, err, len);
+	if (!strcmp(key, "author"))
+		return filter_check_authors(f, t->s->attr, err, len);
 	if (strcmp(key, "task") && strcmp(key, "library") && strcmp(key, "license"))
 		return 0;
 	filter_init(&one);
