@@ -190,3 +190,28 @@ tt_wait "--country unknown"
 tt_keys Q
 tt_wait_exit
 echo "ok unknown country"
+
+# ---- Search marks its matches and says when it wraps; counts take 10k.
+tt_start search 120 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys /
+tt_type "deepseek"
+tt_keys Enter
+tt_wait_re "deepseek"
+# The match is drawn in its own colour: an SGR sequence right before it
+# on a line that is not the selected one.
+esc=$(printf '\033')
+tt_tmux capture-pane -p -e -t "$TT_SESSION" | sed -n '5,28p' |
+	grep -qE "${esc}\[[0-9;]*m(deepseek|DeepSeek)${esc}\[" || tt_fail "search matches are not marked"
+tt_keys End n
+tt_wait_re "^Search wrapped to the top \('deepseek'\)"
+tt_keys N
+tt_wait_re "^Search wrapped to the bottom \('deepseek'\)"
+tt_keys m
+tt_wait "Minimum downloads"
+tt_type "10k"
+tt_keys Enter
+tt_wait "--min-downloads 10000"
+tt_keys Q
+tt_wait_exit
+echo "ok search marks and wraps, 10k"

@@ -84,6 +84,10 @@ struct ht_snapshot;
  * common first.  O(items) per value set; O(items + terms log terms) to
  * refuse. */
 int filter_check_terms(const struct filter *f, const struct ht_snapshot *s, char *err, size_t errlen);
+/* A count as people write it: 1000, 10k, 1.5M, 2B (k, M, B or G: powers
+ * of 1000).  0 ok; -1 for anything else (a sign, a fraction finer than
+ * the unit, an overflow). */
+int filter_parse_count(const char *s, uint64_t *out);
 
 struct attrib;
 struct orgdir;

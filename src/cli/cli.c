@@ -105,17 +105,8 @@ static int take_filter(struct args *a, struct filter *f)
 
 int cli_parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
+	/* 10k and 1.5M as well as 10000: the same counts as --min-downloads. */
+	return filter_parse_count(s, out);
 }
 
 static void format_time(int64_t t, char *buf, size_t len)
@@ -184,7 +175,7 @@ static const char filter_help[] =
 	"                         that no item of the snapshot has is refused)\n"
 	"  --search TEXT          case-insensitive text in the id\n"
 	"  --created RANGE        2024, 2024..2025, 2024-03..2024-06, ..2023\n"
-	"  --min-downloads N      at least N downloads in the window\n"
+	"  --min-downloads N      at least N downloads in the window (10k, 1.5M, 2B)\n"
 	"  --gated yes|no|any\n"
 	"  --window 30d|all       30-day (default) or all-time downloads\n"
 	"  --by uploader|lineage  count a derivative for its uploader (default) or\n"

@@ -316,20 +316,51 @@ static int set_created(struct filter *f, const char *v, char *err, size_t errlen
 	return 0;
 }
 
+int filter_parse_count(const char *s, uint64_t *out)
+{
+	uint64_t whole = 0, frac = 0, mult = 1, scale = 1;
+	int digits = 0, fdigits = 0;
+	if (!s)
+		return -1;
+	for (; isdigit((unsigned char)*s); s++, digits++) {
+		uint64_t d = (uint64_t)(*s - '0');
+		if (whole > UINT64_MAX / 10 || (whole == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+			return -1;
+		whole = whole * 10 + d;
+	}
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++, fdigits++) {
+			if (fdigits >= 9)
+				return -1;
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			scale *= 10;
+		}
+	if (!digits && !fdigits)
+		return -1;
+	switch (*s) {
+	case 'k': case 'K': mult = 1000ULL; s++; break;
+	case 'm': case 'M': mult = 1000000ULL; s++; break;
+	case 'b': case 'B': case 'g': case 'G': mult = 1000000000ULL; s++; break;
+	default: break;
+	}
+	/* No fraction without a unit, nor finer than one: 1.5M, never 1.5. */
+	if (*s || (fdigits && (mult == 1 || (mult % scale) != 0)))
+		return -1;
+	if (whole > UINT64_MAX / mult)
+		return -1;
+	*out = whole * mult + frac * (mult / scale);
+	return 0;
+}
+
 static int set_min_downloads(struct filter *f, const char *v, char *err, size_t errlen)
 {
-	static const char valid[] = "a whole number of downloads such as 10 or 1000";
-	char *end;
-	unsigned long long x;
+	static const char valid[] = "a whole number of downloads such as 10, 1000, 10k or 1.5M";
+	uint64_t x;
 	if (!*v) {
 		f->min_downloads = 0;
 		return 0;
 	}
-	if (!isdigit((unsigned char)v[0]))
-		return bad(err, errlen, "min-downloads", v, valid);
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno || *end)
+	if (filter_parse_count(v, &x) != 0)
 		return bad(err, errlen, "min-downloads", v, valid);
 	f->min_downloads = x;
 	return 0;

@@ -369,13 +369,21 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		break;
 	}
 	case REQ_FIND_NEXT:
-	case REQ_FIND_PREV:
+	case REQ_FIND_PREV: {
+		size_t before = v->sel;
+		int fwd = r == REQ_FIND_NEXT;
 		if (!t->search[0])
 			tui_message(t, 0, "No search yet: press %s first", request_key_hint(REQ_SEARCH));
-		else if (!tui_find(t, v, t->search, r == REQ_FIND_NEXT ? v->sel + 1 : (v->sel ? v->sel - 1 : v->n - 1),
-				   r == REQ_FIND_NEXT ? 1 : -1))
+		else if (!tui_find(t, v, t->search, fwd ? v->sel + 1 : (v->sel ? v->sel - 1 : v->n - 1),
+				   fwd ? 1 : -1))
 			tui_message(t, 1, "No row matches '%s'", t->search);
+		else if (v->sel == before)
+			tui_message(t, 0, "'%s': the only match", t->search);
+		else if (fwd ? v->sel < before : v->sel > before)
+			/* As less and vim say it: the search went round the end. */
+			tui_message(t, 0, "Search wrapped to the %s ('%s')", fwd ? "top" : "bottom", t->search);
 		break;
+	}
 	case REQ_FILTER_TEXT:
 		prompt_open(t, "Filter: ", t->filter.search, FILTER_SEARCH_MAX, tui_filter_changed,
 			    tui_filter_text_done, &t->filter, sizeof t->filter);

@@ -358,6 +358,25 @@ static void tui_list_layout(const struct view_ops *o, int width, int sort, int *
 	}
 }
 
+/* The search's match inside a cell drawn at x, in the mark role, when it
+ * is on screen whole (not in the part an ellipsis cut off). */
+static void tui_list_mark(int y, int x, int w, const char *cell, const char *needle)
+{
+	char pre[1024], hit[256];
+	const char *m = strcasestr(cell, needle);
+	size_t n = strlen(needle);
+	if (!m || n >= sizeof hit || (size_t)(m - cell) >= sizeof pre)
+		return;
+	snprintf(pre, sizeof pre, "%.*s", (int)(m - cell), cell);
+	snprintf(hit, sizeof hit, "%.*s", (int)n, m);
+	int px = draw_width(pre), hw = draw_width(hit);
+	/* A cell wider than its column ends in an ellipsis: its last column
+	 * is not the text's. */
+	int room = draw_width(cell) > w ? w - 1 : w;
+	if (px + hw <= room)
+		draw_text(stdscr, y, x + px, hw, hit, 0, DR_MARK);
+}
+
 static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width)
 {
 	const struct view_ops *o = v->ops;
@@ -402,6 +421,8 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 			else
 				draw_text(stdscr, ly, xs[c], ws[c], buf, o->cols[c].right,
 					  selected ? DR_SELECTED : DR_NORMAL);
+			if (t->search[0] && !o->cols[c].bar && !o->cols[c].right)
+				tui_list_mark(ly, xs[c], ws[c], buf, t->search);
 		}
 	}
 	if (!v->n && rows > 0)
