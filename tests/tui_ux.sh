@@ -215,3 +215,51 @@ tt_wait "--min-downloads 10000"
 tt_keys Q
 tt_wait_exit
 echo "ok search marks and wraps, 10k"
+
+# ---- Prompts keep a history (Up/Down); the ':' prompt completes (Tab).
+tt_start prompts 100 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys m
+tt_type "100"
+tt_keys Enter
+tt_wait "--min-downloads 100"
+tt_keys m C-u
+tt_type "5k"
+tt_keys Enter
+tt_wait "--min-downloads 5000"
+tt_keys m C-u Up
+tt_wait_re "Minimum downloads.*: 5k *$"
+tt_keys Up
+tt_wait_re "Minimum downloads.*: 100 *$"
+tt_keys Down Down
+tt_wait_re "Minimum downloads.*: *$"
+tt_keys Escape
+tt_keys :
+tt_type "tog"
+tt_keys Tab
+tt_wait_re "^:toggle- *$"
+tt_keys Tab
+tt_wait "toggle-window toggle-attribution toggle-level toggle-of toggle-groups"
+tt_type "w"
+tt_keys Tab
+tt_wait_re "^:toggle-window *$"
+tt_keys C-u
+tt_type "filter coun"
+tt_keys Tab
+tt_wait_re "^:filter country *$"
+tt_type "CN"
+tt_keys Enter
+tt_wait "--country CN"
+tt_keys :
+tt_type "sort trending_"
+tt_keys Tab
+tt_wait "Nothing completes 'trending_'"
+tt_keys C-w
+tt_type "lik"
+tt_keys Tab
+tt_wait_re "^:sort likes *$"
+tt_keys Enter
+tt_wait "Likes▼"
+tt_keys Q
+tt_wait_exit
+echo "ok prompt history, completion"

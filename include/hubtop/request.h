@@ -103,7 +103,10 @@
 	X(EDIT_BACKSPACE,  "edit-backspace",  "Backspace",    "Delete the character before the cursor") \
 	X(EDIT_DELETE,     "edit-delete",     "Del ^D",       "Delete the character under the cursor") \
 	X(EDIT_WORD,       "edit-delete-word", "^W",          "Delete the word before the cursor") \
-	X(EDIT_CLEAR,      "edit-clear",      "^U",           "Clear the line")
+	X(EDIT_CLEAR,      "edit-clear",      "^U",           "Clear the line") \
+	X(EDIT_HIST_PREV,  "edit-history-prev", "Up ^P",      "The previous line typed at this prompt") \
+	X(EDIT_HIST_NEXT,  "edit-history-next", "Down ^N",    "The next line typed at this prompt") \
+	X(EDIT_COMPLETE,   "edit-complete",   "Tab",          "Complete the word (the : prompt)")
 
 /* In a yes/no question (export over an existing file). */
 #define REQ_CONFIRM_INFO(X, G) \

@@ -205,6 +205,11 @@ typedef void (*prompt_changed_fn)(struct tui *t, const char *text, void *ctx);
 typedef void (*prompt_done_fn)(struct tui *t, const char *text, int accepted, void *ctx);
 int prompt_open(struct tui *t, const char *label, const char *text, size_t max,
 		prompt_changed_fn changed, prompt_done_fn done, const void *ctx, size_t ctx_size);
+/* Tab at the prompt on top: complete(t, text, out, len) writes the
+ * completed line into out and returns 1, or 0 when nothing completes (it
+ * may say the choices in the message line). */
+typedef int (*prompt_complete_fn)(struct tui *t, const char *text, char *out, size_t len);
+void prompt_set_complete(struct tui *t, prompt_complete_fn complete);
 /* A yes/no question on the message line; done gets 1 for yes. */
 typedef void (*confirm_done_fn)(struct tui *t, int yes, void *ctx);
 int confirm_open(struct tui *t, const char *question, confirm_done_fn done, const void *ctx, size_t ctx_size);

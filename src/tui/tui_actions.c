@@ -3,6 +3,7 @@
  * toggles, undo, export and the ':' commands (see tui_kernel.h).  Whatever
  * asks the user something pushes a prompt, picker or question and goes on
  * in that view's done() callback: nothing here reads a key. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,61 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 	t->queued = r;
 }
 
+/* Tab at the ':' prompt: the word being typed completed against the
+ * request names and panes (first word), the filter keys (after filter)
+ * or the sort keys (after sort). */
+static int tui_command_complete(struct tui *t, const char *text, char *out, size_t len)
+{
+	const char *cand[REQ_COUNT + HT_PANE_COUNT + 64];
+	size_t nc = 0, lcp = 0;
+	const char *word = strrchr(text, ' ');
+	word = word ? word + 1 : text;
+	size_t pre = (size_t)(word - text), wl = strlen(word);
+	if (pre == 0) {
+		for (unsigned i = 0; i < request_table_len; i++)
+			if (request_table[i].name && request_table[i].context == REQ_CTX_PANE &&
+			    request_table[i].req != REQ_PANE_GOTO)
+				cand[nc++] = request_table[i].name;
+		for (unsigned i = 0; i < HT_PANE_COUNT; i++)
+			cand[nc++] = pane_keys[i];
+		cand[nc++] = "filter";
+		cand[nc++] = "sort";
+	} else if (!strncmp(text, "filter ", 7) && !strchr(text + 7, ' ')) {
+		for (unsigned i = 0; filter_keys[i] && nc < sizeof cand / sizeof cand[0]; i++)
+			cand[nc++] = filter_keys[i];
+	} else if (!strncmp(text, "sort ", 5) && !strchr(text + 5, ' ')) {
+		for (int i = 0; i < SORT_KEY_COUNT; i++)
+			cand[nc++] = engine_sort_key((enum eng_sort)i);
+	}
+	const char *match[sizeof cand / sizeof cand[0]];
+	size_t nm = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (!strncasecmp(cand[i], word, wl))
+			match[nm++] = cand[i];
+	if (!nm) {
+		tui_message(t, 1, "Nothing completes '%s'", word);
+		return 0;
+	}
+	lcp = strlen(match[0]);
+	for (size_t i = 1; i < nm; i++) {
+		size_t k = 0;
+		while (k < lcp && match[i][k] && tolower((unsigned char)match[i][k]) == tolower((unsigned char)match[0][k]))
+			k++;
+		lcp = k;
+	}
+	if (nm > 1 && lcp <= wl) {
+		/* Nothing more in common: the choices, as many as fit. */
+		char list[512];
+		size_t at = 0;
+		for (size_t i = 0; i < nm && at < sizeof list; i++)
+			at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? " " : "", match[i]);
+		tui_message(t, 0, "%s", list);
+		return 0;
+	}
+	snprintf(out, len, "%.*s%.*s%s", (int)pre, text, (int)lcp, match[0], nm == 1 ? " " : "");
+	return 1;
+}
+
 /* ---- the default meaning of each request on a pane -------------------------- */
 
 static enum view_next tui_pane_request(struct tui *t, struct view *v, enum request r)
@@ -451,7 +507,10 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 			tui_refresh_cancel(t);
 		break;
 	case REQ_HELP: tui_open(t, &view_help_ops); break;
-	case REQ_PROMPT: prompt_open(t, ":", "", 512, NULL, tui_command_done, NULL, 0); break;
+	case REQ_PROMPT:
+		if (prompt_open(t, ":", "", 512, NULL, tui_command_done, NULL, 0) == 0)
+			prompt_set_complete(t, tui_command_complete);
+		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
 	case REQ_QUIT_BACK: return t->depth > 1 ? VIEW_POP : VIEW_QUIT;
 	case REQ_QUIT: return VIEW_QUIT;
