@@ -263,3 +263,43 @@ tt_wait "Likes▼"
 tt_keys Q
 tt_wait_exit
 echo "ok prompt history, completion"
+
+# ---- Detail: y copies the Hub URL (OSC 52: tmux takes it into its
+# buffer), the derivatives are listed and Enter opens one, Backspace
+# comes back; a terminal not known to take OSC 52 gets the URL to select.
+tt_start detail 120 40 --snapshot "$SNAP"
+tt_tmux set-option -g set-clipboard on >/dev/null 2>&1
+tt_wait_re "/3000 *$"
+tt_keys '\'
+tt_type "deepseek-ai/deepseek-llm-67b-base"
+tt_keys Enter
+tt_wait "--search deepseek-ai/deepseek-llm-67b-base"
+tt_keys Home Enter
+tt_wait_re "^Hub URL +https://huggingface.co/deepseek-ai/deepseek-llm-67b-base +\(y: copy\)"
+tt_keys y
+tt_wait "Copied (if the terminal allows OSC 52): https://huggingface.co/deepseek-ai/deepseek-llm-67b-base"
+i=0
+while [ "$(tt_tmux show-buffer 2>/dev/null)" != "https://huggingface.co/deepseek-ai/deepseek-llm-67b-base" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || tt_fail "the clipboard holds '$(tt_tmux show-buffer 2>&1)'"
+	sleep 0.05
+done
+tt_wait_re "^Derivatives +[0-9]+ models? names? it as a base"
+tt_keys /
+tt_type "downloads)"
+tt_keys Enter
+child=$(tt_screen | awk '/^Derivatives/ { on = 1; next } on && /downloads\)/ { print $1; exit }')
+[ -n "$child" ] || tt_fail "no derivative listed"
+tt_keys Enter
+tt_wait_re "^Id +$child *$"
+tt_keys BSpace
+tt_wait_re "^Id +deepseek-ai/deepseek-llm-67b-base *$"
+tt_keys Q
+tt_wait_exit
+TT_ENV="HUBTOP_OSC52=0" tt_start nocopy 120 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys y
+tt_wait_re "This terminal takes no copy \(OSC 52\); select it by hand: https://huggingface.co/[^ ]+/"
+tt_keys Q
+tt_wait_exit
+echo "ok detail: copy, derivatives"

@@ -228,5 +228,11 @@ extern const struct view_ops view_detail_ops, view_help_ops;
 
 /* Opens the detail view of one item. */
 void view_detail_show(struct tui *t, enum ht_kind k, uint32_t row);
+/* The Hub URL of an item. */
+void view_detail_url(const struct tui *t, enum ht_kind k, uint32_t row, char *buf, size_t len);
+/* Puts text on the terminal's clipboard (OSC 52) where the terminal is
+ * known to take it, and says so in the message line, or says why not and
+ * shows the text to select by hand. */
+void tui_copy(struct tui *t, const char *text);
 
 #endif

@@ -264,6 +264,52 @@ static void tui_export(struct tui *t, struct view *v)
 		    sizeof c);
 }
 
+/* ---- copying ------------------------------------------------------------------ */
+
+/* Terminals known to take OSC 52 (some ask the user first); elsewhere the
+ * sequence would be ignored or, on a Linux console, printed.
+ * HUBTOP_OSC52=1 or 0 overrides. */
+static int tui_osc52_ok(void)
+{
+	static const char *const known[] = { "xterm", "tmux", "screen", "kitty", "alacritty", "foot",
+					     "wezterm", "rxvt", "st-", "contour", "ghostty" };
+	const char *force = getenv("HUBTOP_OSC52"), *term = getenv("TERM");
+	if (force && *force)
+		return *force == '1' || *force == 'y';
+	for (size_t i = 0; term && i < sizeof known / sizeof known[0]; i++)
+		if (!strncmp(term, known[i], strlen(known[i])))
+			return 1;
+	return 0;
+}
+
+void tui_copy(struct tui *t, const char *text)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char seq[4096];
+	size_t n = strlen(text), at;
+	if (!tui_osc52_ok() || n > (sizeof seq - 16) / 4 * 3) {
+		tui_message(t, 0, "This terminal takes no copy (OSC 52); select it by hand: %s", text);
+		return;
+	}
+	at = (size_t)snprintf(seq, sizeof seq, "\033]52;c;");
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)text[i] << 16 | (i + 1 < n ? (unsigned char)text[i + 1] << 8 : 0) |
+			     (i + 2 < n ? (unsigned char)text[i + 2] : 0);
+		seq[at++] = b64[(v >> 18) & 63];
+		seq[at++] = b64[(v >> 12) & 63];
+		seq[at++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		seq[at++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	seq[at++] = '\a';
+	/* Straight to the terminal: it draws nothing, so ncurses need not know. */
+	fflush(stdout);
+	if (fwrite(seq, 1, at, stdout) != at || fflush(stdout) != 0) {
+		tui_message(t, 1, "Cannot write to the terminal; select it by hand: %s", text);
+		return;
+	}
+	tui_message(t, 0, "Copied (if the terminal allows OSC 52): %s", text);
+}
+
 /* ---- the ':' prompt -------------------------------------------------------- */
 
 static void tui_command_done(struct tui *t, const char *text, int accepted, void *ctx)
@@ -501,6 +547,19 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		tui_message(t, 0, "All filters cleared (%s: undo)", request_key_hint(REQ_UNDO));
 		break;
 	case REQ_EXPORT: tui_export(t, v); break;
+	case REQ_COPY_URL:
+		/* The Models and Datasets panes: the selected item's id is their
+		 * search text. */
+		if (v->n && v->ops->text && v->key && (!strcmp(v->key, "models") || !strcmp(v->key, "datasets"))) {
+			char id[HT_ID_MAX + 8], url[HT_ID_MAX + 64];
+			snprintf(url, sizeof url, "https://huggingface.co/%s%s",
+				 !strcmp(v->key, "datasets") ? "datasets/" : "", v->ops->text(t, v, v->sel, id, sizeof id));
+			tui_copy(t, url);
+		} else {
+			tui_message(t, 0, "%s copies an item's Hub URL: on Models, Datasets or an item's detail",
+				    request_key_hint(REQ_COPY_URL));
+		}
+		break;
 	case REQ_REFRESH: tui_refresh_start(t); break;
 	case REQ_REFRESH_CANCEL:
 		if (tui_refresh_running())
