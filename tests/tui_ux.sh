@@ -303,3 +303,22 @@ tt_wait_re "This terminal takes no copy \(OSC 52\); select it by hand: https://h
 tt_keys Q
 tt_wait_exit
 echo "ok detail: copy, derivatives"
+
+# ---- The text filter takes several terms (a|b, as htop): the rows of
+# either, the same as `hubtop export --search 'a|b'`.
+qwen=$("$TT_HUBTOP" export models --snapshot "$SNAP" --search qwen --format csv | awk 'END { print NR - 1 }')
+both=$("$TT_HUBTOP" export models --snapshot "$SNAP" --search 'qwen|deepseek' --format csv | awk 'END { print NR - 1 }')
+either=$("$TT_HUBTOP" export models --snapshot "$SNAP" --format csv |
+	awk -F, 'NR > 1 { id = tolower($2); if (id ~ /qwen/ || id ~ /deepseek/) n++ } END { print n }')
+[ "$both" = "$either" ] && [ "$both" -gt "$qwen" ] ||
+	tt_fail "--search 'qwen|deepseek' gave $both rows, expected $either"
+tt_start terms 120 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys '\'
+tt_type "qwen|deepseek"
+tt_keys Enter
+tt_wait "--search 'qwen|deepseek'"
+tt_wait_re " 1/$both *$"
+tt_keys Q
+tt_wait_exit
+echo "ok several terms"

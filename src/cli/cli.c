@@ -173,7 +173,7 @@ static const char filter_help[] =
 	"  --library NAME         library, e.g. transformers\n"
 	"  --license ID           licence, e.g. apache-2.0 (a task, library or licence\n"
 	"                         that no item of the snapshot has is refused)\n"
-	"  --search TEXT          case-insensitive text in the id\n"
+	"  --search TEXT          case-insensitive text in the id; 'a|b': either\n"
 	"  --created RANGE        2024, 2024..2025, 2024-03..2024-06, ..2023\n"
 	"  --min-downloads N      at least N downloads in the window (10k, 1.5M, 2B)\n"
 	"  --gated yes|no|any\n"

@@ -56,7 +56,18 @@ static int tui_row_matches(struct tui *t, struct view *v, size_t row, const char
 		v->ops->cell(t, v, row, 0, buf, sizeof buf, &bar);
 		s = buf;
 	}
-	return s && strcasestr(s, needle) != NULL;
+	if (!s)
+		return 0;
+	/* "a|b": any of the terms, as the text filter takes them. */
+	while (*needle) {
+		char term[FILTER_SEARCH_MAX];
+		size_t n = strcspn(needle, "|");
+		snprintf(term, sizeof term, "%.*s", (int)n, needle);
+		if (term[0] && strcasestr(s, term))
+			return 1;
+		needle += n + (needle[n] == '|');
+	}
+	return 0;
 }
 
 static int tui_find(struct tui *t, struct view *v, const char *needle, size_t from, int dir)

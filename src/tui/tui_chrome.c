@@ -360,11 +360,18 @@ static void tui_list_layout(const struct view_ops *o, int width, int sort, int *
 
 /* The search's match inside a cell drawn at x, in the mark role, when it
  * is on screen whole (not in the part an ellipsis cut off). */
-static void tui_list_mark(int y, int x, int w, const char *cell, const char *needle)
+static void tui_list_mark(int y, int x, int w, const char *cell, const char *search)
 {
-	char pre[1024], hit[256];
-	const char *m = strcasestr(cell, needle);
-	size_t n = strlen(needle);
+	char pre[1024], hit[256], needle[256];
+	const char *m = NULL;
+	size_t n = 0;
+	/* "a|b": the first term found in the cell. */
+	while (*search && !m) {
+		n = strcspn(search, "|");
+		snprintf(needle, sizeof needle, "%.*s", (int)n, search);
+		m = needle[0] ? strcasestr(cell, needle) : NULL;
+		search += n + (search[n] == '|');
+	}
 	if (!m || n >= sizeof hit || (size_t)(m - cell) >= sizeof pre)
 		return;
 	snprintf(pre, sizeof pre, "%.*s", (int)(m - cell), cell);
