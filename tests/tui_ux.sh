@@ -322,3 +322,32 @@ tt_wait_re " 1/$both *$"
 tt_keys Q
 tt_wait_exit
 echo "ok several terms"
+
+# ---- Task, library and licence pickers: shares and counts as the
+# country picker's, typing finds (with '-'), Enter takes the entry.
+tt_start terms2 100 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys t
+tt_wait_re "Tasks \(pipeline tags\): 0 of [0-9]+ chosen"
+tt_wait_re "\[ \] +text-generation +[0-9.]+% +[0-9]+"
+tt_type "text-cl"
+tt_keys Enter
+tt_wait "--task text-classification"
+want=$("$TT_HUBTOP" export models --snapshot "$SNAP" --task text-classification --format csv | awk 'END { print NR - 1 }')
+tt_wait_re " 1/$want *$"
+tt_keys l
+tt_wait_re "Licences: 0 of [0-9]+ chosen"
+tt_type "apache"
+tt_keys Space Enter
+tt_wait "--license apache-2.0"
+tt_keys t
+tt_wait_re "Tasks \(pipeline tags\): 1 of [0-9]+ chosen"
+tt_keys - Enter
+tt_wait_gone "--task"
+tt_keys L
+tt_wait_re "Libraries: 0 of [0-9]+ chosen"
+tt_keys Escape
+tt_wait_gone "Libraries:"
+tt_keys Q
+tt_wait_exit
+echo "ok task, library, licence pickers"

@@ -52,9 +52,9 @@
 	X(PICK_COUNTRY,    "pick-country",    "c",            "Choose countries") \
 	X(PICK_ORGTYPE,    "pick-org-type",   "o",            "Choose organisation types") \
 	X(PICK_GROUP,      "pick-group",      "r",            "Choose country groups") \
-	X(FILTER_TASK,     "filter-task",     "t",            "Filter by task (pipeline tag)") \
-	X(FILTER_LIBRARY,  "filter-library",  "L",            "Filter by library") \
-	X(FILTER_LICENSE,  "filter-license",  "l",            "Filter by licence") \
+	X(FILTER_TASK,     "filter-task",     "t",            "Choose a task (pipeline tag), with shares") \
+	X(FILTER_LIBRARY,  "filter-library",  "L",            "Choose a library, with shares") \
+	X(FILTER_LICENSE,  "filter-license",  "l",            "Choose a licence, with shares") \
 	X(FILTER_MINDL,    "filter-min-downloads", "m",       "Minimum downloads") \
 	X(FILTER_DATES,    "filter-created",  "d",            "Creation date range (e.g. 2024..2025)") \
 	X(TOGGLE_WINDOW,   "toggle-window",   "w",            "Downloads: last 30 days / all time") \
@@ -75,7 +75,7 @@
 	X(QUIT_BACK,       "quit-back",       "q",            "Back, or quit from a pane") \
 	X(QUIT,            "quit",            "Q F10",        "Quit")
 
-/* In a picker (c, o, r): a list of choices, typing jumps to a match. */
+/* In a picker (c, o, r, t, L, l): a list of choices, typing jumps to a match. */
 #define REQ_PICKER_INFO(X, G) \
 	G("In a picker") \
 	X(PICK_TOGGLE,     "pick-toggle",     "Space",        "Choose or unchoose the entry") \

@@ -217,8 +217,13 @@ int confirm_open(struct tui *t, const char *question, confirm_done_fn done, cons
 /* Pickers (picker.c): multi-select of the values of one filter dimension
  * (countries, country groups, organisation types), each with its share;
  * a change goes through tui_set_filter. */
-enum picker_dim { PICKER_COUNTRY, PICKER_GROUP, PICKER_ORGTYPE };
+enum picker_dim { PICKER_COUNTRY, PICKER_GROUP, PICKER_ORGTYPE, PICKER_TERM };
 void picker_open(struct tui *t, enum picker_dim dim);
+/* The values of a one-value filter of the snapshot's terms (key "task",
+ * "library" or "license") with their shares and counts under the other
+ * filters; one is chosen (Space, or Enter on it), none means any.
+ * O(matches log matches) to open. */
+void picker_open_term(struct tui *t, const char *key);
 
 /* Panes (panes.h) and the views pushed over them. */
 #define VIEW_PANE_DECL(sym, key) extern const struct view_ops view_##sym##_ops;

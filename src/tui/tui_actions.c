@@ -504,9 +504,9 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 	case REQ_PICK_COUNTRY: picker_open(t, PICKER_COUNTRY); break;
 	case REQ_PICK_ORGTYPE: picker_open(t, PICKER_ORGTYPE); break;
 	case REQ_PICK_GROUP: picker_open(t, PICKER_GROUP); break;
-	case REQ_FILTER_TASK: tui_filter_prompt(t, "task", "Task (pipeline tag, empty: any): "); break;
-	case REQ_FILTER_LIBRARY: tui_filter_prompt(t, "library", "Library (empty: any): "); break;
-	case REQ_FILTER_LICENSE: tui_filter_prompt(t, "license", "Licence (empty: any): "); break;
+	case REQ_FILTER_TASK: picker_open_term(t, "task"); break;
+	case REQ_FILTER_LIBRARY: picker_open_term(t, "library"); break;
+	case REQ_FILTER_LICENSE: picker_open_term(t, "license"); break;
 	case REQ_FILTER_MINDL: tui_filter_prompt(t, "min-downloads", "Minimum downloads (empty: none): "); break;
 	case REQ_FILTER_DATES: tui_filter_prompt(t, "created", "Created (2024..2025, 2024-03-01.., ..2023): "); break;
 	case REQ_TOGGLE_WINDOW:
