@@ -60,7 +60,7 @@ static void prompt_hist_add(const char *label, const char *text)
 		memmove(h->line, h->line + 1, sizeof h->line[0] * (PROMPT_HIST_LINES - 1));
 		h->n--;
 	}
-	snprintf(h->line[h->n++], sizeof h->line[0], "%s", text);
+	memcpy(h->line[h->n++], text, strlen(text) + 1);   /* fits: checked above */
 }
 
 /* Up (dir 1) and Down (-1): an older or newer line, the typed one last. */
