@@ -91,6 +91,8 @@ static void test_numbers(void **state)
 	assert_string_equal(draw_human(12345, b, sizeof b), "12.3k");
 	assert_string_equal(draw_human(999999, b, sizeof b), "1.00M");
 	assert_string_equal(draw_human(4560000, b, sizeof b), "4.56M");
+	assert_string_equal(draw_human(1200000000ULL, b, sizeof b), "1.20B");
+	assert_string_equal(draw_human(25400000000ULL, b, sizeof b), "25.4B");
 	assert_string_equal(draw_human(UINT64_MAX, b, sizeof b), "18.4E");
 	assert_string_equal(draw_thousands(1234567, b, sizeof b), "1,234,567");
 	assert_string_equal(draw_thousands(100, b, sizeof b), "100");

@@ -254,6 +254,21 @@ static void test_each_key(void **state)
 		assert_true(f.min_downloads == 0);
 		set_ok(&f, "min-downloads", "42");
 		assert_true(f.min_downloads == 42);
+		/* Counts as people write them. */
+		set_ok(&f, "min-downloads", "10k");
+		assert_true(f.min_downloads == 10000);
+		set_ok(&f, "min-downloads", "1.5M");
+		assert_true(f.min_downloads == 1500000);
+		set_ok(&f, "min-downloads", "2B");
+		assert_true(f.min_downloads == 2000000000ULL);
+		set_ok(&f, "min-downloads", ".5k");
+		assert_true(f.min_downloads == 500);
+		uint64_t n;
+		assert_int_equal(filter_parse_count("1.5", &n), -1);
+		assert_int_equal(filter_parse_count("1.2345k", &n), -1);
+		assert_int_equal(filter_parse_count("10x", &n), -1);
+		assert_int_equal(filter_parse_count("k", &n), -1);
+		assert_int_equal(filter_parse_count("20000000000B", &n), -1);
 		check_round_trip(&f);
 	}
 }

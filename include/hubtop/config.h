@@ -14,6 +14,10 @@ struct config {
 	int ascii;               /* 1: force ASCII charts */
 	char history_keep[64];   /* retention of the history (history.h), "" = its default */
 	struct filter filter;
+	/* Bad lines found by whoever loaded the file (the explorer shows
+	 * them: its standard error is hidden behind the screen). */
+	unsigned n_problems;
+	char problem[512];       /* the first, "file:line: what" */
 };
 
 void config_init(struct config *c);

@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #define COUNTRY_UNKNOWN 0u
+/* The one name of the unknown country wherever a code stands (the word
+ * --country takes): never "??", "-" or an empty cell. */
+#define COUNTRY_UNKNOWN_KEY "unknown"
 
 enum country_group {
 	CG_US = 0,        /* United States */
@@ -29,6 +32,10 @@ unsigned country_count(void);
 int country_find(const char *code);
 const char *country_code(unsigned idx);   /* "" for unknown */
 const char *country_name(unsigned idx);   /* "Unknown" for 0 */
+/* What a user may have meant by a country that is not an alpha-2 code:
+ * an alpha-3 code (CHN), a name (China) or a common one (UK, USA).
+ * Returns the index, or -1.  Linear; for error messages. */
+int country_guess(const char *text);
 enum country_group country_group_of(unsigned idx);
 const char *country_group_key(enum country_group g);   /* "us", "cn", "eu", "europe-other", ... */
 const char *country_group_name(enum country_group g);  /* "United States", ... */

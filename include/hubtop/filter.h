@@ -106,6 +106,10 @@ struct ht_snapshot;
  * common first.  O(items) per value set; O(items + terms log terms) to
  * refuse. */
 int filter_check_terms(const struct filter *f, const struct ht_snapshot *s, char *err, size_t errlen);
+/* A count as people write it: 1000, 10k, 1.5M, 2B (k, M, B or G: powers
+ * of 1000).  0 ok; -1 for anything else (a sign, a fraction finer than
+ * the unit, an overflow). */
+int filter_parse_count(const char *s, uint64_t *out);
 
 struct attrib;
 struct orgdir;
@@ -115,6 +119,10 @@ struct orgdir;
  * (did you mean).  O(accounts) per name. */
 int filter_check_orgs(const struct filter *f, const struct attrib *a, const struct orgdir *d,
 		      char *err, size_t errlen);
+/* Refuses an account (--author) that no item of the attribution a has,
+ * with the closest account names (did you mean), as task and licence
+ * are refused.  O(accounts) per name. */
+int filter_check_authors(const struct filter *f, const struct attrib *a, char *err, size_t errlen);
 
 static inline int filter_has_country(const struct filter *f, unsigned idx)
 {

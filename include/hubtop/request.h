@@ -36,7 +36,7 @@
 	X(LAST,            "last",            "End G",        "Last row") \
 	G("Sorting") \
 	X(SORT_PREV,       "sort-prev",       "<",            "Sort by the column to the left") \
-	X(SORT_NEXT,       "sort-next",       ">",            "Sort by the column to the right") \
+	X(SORT_NEXT,       "sort-next",       "> F6",         "Sort by the column to the right") \
 	X(SORT_REVERSE,    "sort-reverse",    "I",            "Reverse the sort order") \
 	X(SORT_DOWNLOADS,  "sort-downloads",  "D",            "Sort by downloads (again: reverse)") \
 	X(SORT_LIKES,      "sort-likes",      "K",            "Sort by likes (again: reverse)") \
@@ -45,19 +45,19 @@
 	X(SORT_COUNT,      "sort-count",      "M",            "Sort by number of models (again: reverse)") \
 	X(SORT_NAME,       "sort-name",       "A",            "Sort by name (again: reverse)") \
 	G("Searching and filtering") \
-	X(SEARCH,          "search",          "/",            "Search: jump to the next row that matches") \
+	X(SEARCH,          "search",          "/ F3",         "Search: jump to the next row that matches") \
 	X(FIND_NEXT,       "find-next",       "n",            "Next match") \
 	X(FIND_PREV,       "find-prev",       "N",            "Previous match") \
-	X(FILTER_TEXT,     "filter-text",     "\\ F4",        "Filter by text in the id (hides the rest)") \
+	X(FILTER_TEXT,     "filter-text",     "\\ F4",        "Filter by text in the id (hides the rest; a|b: either)") \
 	X(PICK_COUNTRY,    "pick-country",    "c",            "Choose countries") \
 	X(PICK_ORGTYPE,    "pick-org-type",   "o",            "Choose organisation types") \
 	X(PICK_GROUP,      "pick-group",      "r",            "Choose country groups") \
 	X(PICK_RELATION,   "pick-relation",   "b",            "Choose relations to a base model (original, finetune, adapter, ...)") \
 	X(PICK_LANGUAGE,   "pick-language",   "v",            "Choose languages") \
 	X(PICK_SIZE,       "pick-size",       "s",            "Choose model sizes (parameters)") \
-	X(FILTER_TASK,     "filter-task",     "t",            "Filter by task (pipeline tag)") \
-	X(FILTER_LIBRARY,  "filter-library",  "L",            "Filter by library") \
-	X(FILTER_LICENSE,  "filter-license",  "l",            "Filter by licence") \
+	X(FILTER_TASK,     "filter-task",     "t",            "Choose a task (pipeline tag), with shares") \
+	X(FILTER_LIBRARY,  "filter-library",  "L",            "Choose a library, with shares") \
+	X(FILTER_LICENSE,  "filter-license",  "l",            "Choose a licence, with shares") \
 	X(FILTER_MINDL,    "filter-min-downloads", "m",       "Minimum downloads") \
 	X(FILTER_DATES,    "filter-created",  "d",            "Creation date range (e.g. 2024..2025)") \
 	X(TOGGLE_WINDOW,   "toggle-window",   "w",            "Downloads: last 30 days / all time / periods of the history") \
@@ -70,15 +70,16 @@
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
 	G("Other") \
 	X(EXPORT,          "export",          "e ^S",         "Export the current view (every row) to CSV, TSV or JSONL") \
-	X(REFRESH,         "refresh",         "R",            "Refresh the snapshot from the Hub (Esc cancels)") \
+	X(COPY_URL,        "copy-url",        "y",            "Copy the Hub URL of the item (detail, Models, Datasets) to the clipboard") \
+	X(REFRESH,         "refresh",         "R F5",         "Refresh the snapshot from the Hub (Esc cancels)") \
 	X(REFRESH_CANCEL,  "refresh-cancel",  "Esc",          "Cancel the refresh that is running") \
-	X(HELP,            "help",            "? F1",         "This help") \
+	X(HELP,            "help",            "? F1 h",       "This help") \
 	X(PROMPT,          "prompt",          ":",            "Command prompt: a request name, filter KEY VALUE, sort KEY") \
 	X(REDRAW,          "redraw",          "^L",           "Redraw the screen") \
 	X(QUIT_BACK,       "quit-back",       "q",            "Back, or quit from a pane") \
-	X(QUIT,            "quit",            "Q",            "Quit")
+	X(QUIT,            "quit",            "Q F10",        "Quit")
 
-/* In a picker (c, o, r, b, i, s): a list of choices, typing jumps to a match. */
+/* In a picker (c, o, r, b, v, s, t, L, l): a list of choices, typing jumps to a match. */
 #define REQ_PICKER_INFO(X, G) \
 	G("In a picker") \
 	X(PICK_TOGGLE,     "pick-toggle",     "Space",        "Choose or unchoose the entry") \
@@ -107,7 +108,10 @@
 	X(EDIT_BACKSPACE,  "edit-backspace",  "Backspace",    "Delete the character before the cursor") \
 	X(EDIT_DELETE,     "edit-delete",     "Del ^D",       "Delete the character under the cursor") \
 	X(EDIT_WORD,       "edit-delete-word", "^W",          "Delete the word before the cursor") \
-	X(EDIT_CLEAR,      "edit-clear",      "^U",           "Clear the line")
+	X(EDIT_CLEAR,      "edit-clear",      "^U",           "Clear the line") \
+	X(EDIT_HIST_PREV,  "edit-history-prev", "Up ^P",      "The previous line typed at this prompt") \
+	X(EDIT_HIST_NEXT,  "edit-history-next", "Down ^N",    "The next line typed at this prompt") \
+	X(EDIT_COMPLETE,   "edit-complete",   "Tab",          "Complete the word (the : prompt)")
 
 /* In a yes/no question (export over an existing file). */
 #define REQ_CONFIRM_INFO(X, G) \

@@ -39,6 +39,9 @@ void tui_view_mark(struct tui *t, struct view *v);
 void tui_pop(struct tui *t);
 /* Leaves every view pushed and shows pane alone (a tab). */
 void tui_switch(struct tui *t, struct view *pane);
+/* Back on a pane left by a drill-down: restores the filter from before
+ * the drill-down when it is still in effect; 0 when there is none. */
+int tui_back_drill(struct tui *t);
 /* The tab pane dir steps from the current one. */
 void tui_cycle(struct tui *t, int dir);
 
@@ -67,6 +70,8 @@ int tui_next_window(struct tui *t, struct filter *f);
 
 /* tui_refresh.c */
 void tui_refresh_start(struct tui *t);
+/* A hub error with its cause first and the URL last, without its query. */
+void tui_refresh_cause_first(const char *err, char *out, size_t len);
 /* Takes the new snapshot in when the thread has finished. */
 void tui_refresh_poll(struct tui *t);
 int tui_refresh_running(void);

@@ -138,6 +138,10 @@ struct tui {
 	struct view views[HT_PANE_COUNT];  /* the panes, in registry order */
 	struct tui_frame stack[TUI_STACK_MAX];  /* stack[0] is a pane */
 	unsigned depth;     /* frames in use, at least 1 */
+	/* A pane change left a drill-down: its filter stays (drill_filter)
+	 * and back on the pane restores the one before it (drill_base). */
+	struct filter drill_base, drill_filter;
+	int has_drill;
 	enum request queued; /* run after the request being handled */
 	int key;            /* the key being handled (the pane number keys read it) */
 	char msg[1024];
@@ -208,6 +212,11 @@ typedef void (*prompt_changed_fn)(struct tui *t, const char *text, void *ctx);
 typedef void (*prompt_done_fn)(struct tui *t, const char *text, int accepted, void *ctx);
 int prompt_open(struct tui *t, const char *label, const char *text, size_t max,
 		prompt_changed_fn changed, prompt_done_fn done, const void *ctx, size_t ctx_size);
+/* Tab at the prompt on top: complete(t, text, out, len) writes the
+ * completed line into out and returns 1, or 0 when nothing completes (it
+ * may say the choices in the message line). */
+typedef int (*prompt_complete_fn)(struct tui *t, const char *text, char *out, size_t len);
+void prompt_set_complete(struct tui *t, prompt_complete_fn complete);
 /* A yes/no question on the message line; done gets 1 for yes. */
 typedef void (*confirm_done_fn)(struct tui *t, int yes, void *ctx);
 int confirm_open(struct tui *t, const char *question, confirm_done_fn done, const void *ctx, size_t ctx_size);
@@ -215,8 +224,14 @@ int confirm_open(struct tui *t, const char *question, confirm_done_fn done, cons
 /* Pickers (picker.c): multi-select of the values of one filter dimension
  * (countries, country groups, organisation types), each with its share;
  * a change goes through tui_set_filter. */
-enum picker_dim { PICKER_COUNTRY, PICKER_GROUP, PICKER_ORGTYPE, PICKER_RELATION, PICKER_LANGUAGE, PICKER_SIZE };
+enum picker_dim { PICKER_COUNTRY, PICKER_GROUP, PICKER_ORGTYPE, PICKER_RELATION, PICKER_LANGUAGE, PICKER_SIZE,
+		  PICKER_TERM };
 void picker_open(struct tui *t, enum picker_dim dim);
+/* The values of a one-value filter of the snapshot's terms (key "task",
+ * "library" or "license") with their shares and counts under the other
+ * filters; one is chosen (Space, or Enter on it), none means any.
+ * O(matches log matches) to open. */
+void picker_open_term(struct tui *t, const char *key);
 
 /* Panes (panes.h) and the views pushed over them. */
 #define VIEW_PANE_DECL(sym, key) extern const struct view_ops view_##sym##_ops;
@@ -226,5 +241,11 @@ extern const struct view_ops view_detail_ops, view_help_ops;
 
 /* Opens the detail view of one item. */
 void view_detail_show(struct tui *t, enum ht_kind k, uint32_t row);
+/* The Hub URL of an item. */
+void view_detail_url(const struct tui *t, enum ht_kind k, uint32_t row, char *buf, size_t len);
+/* Puts text on the terminal's clipboard (OSC 52) where the terminal is
+ * known to take it, and says so in the message line, or says why not and
+ * shows the text to select by hand. */
+void tui_copy(struct tui *t, const char *text);
 
 #endif

@@ -106,17 +106,8 @@ static int take_filter(struct args *a, struct filter *f)
 
 int cli_parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
+	/* 10k and 1.5M as well as 10000: the same counts as --min-downloads. */
+	return filter_parse_count(s, out);
 }
 
 static void format_time(int64_t t, char *buf, size_t len)
@@ -161,7 +152,8 @@ static int check_terms(const char *cmd, const struct filter *f, const struct ses
 		return EXIT_USAGE;
 	}
 	if (filter_check_terms(f, s->snap, err, sizeof err) == 0 &&
-	    filter_check_orgs(f, s->attr, s->dir, err, sizeof err) == 0)
+	    filter_check_orgs(f, s->attr, s->dir, err, sizeof err) == 0 &&
+	    filter_check_authors(f, s->attr, err, sizeof err) == 0)
 		return 0;
 	cli_err_usage(cmd, "%s", err);
 	return EXIT_USAGE;
@@ -187,7 +179,8 @@ static const char filter_help[] =
 	"                         world-other unknown\n"
 	"  --org-type T,...       industry academia non-profit government community\n"
 	"                         independent unknown-org\n"
-	"  --author NAME,...      accounts (uploader, or lineage root with --by lineage)\n"
+	"  --author NAME,...      accounts (uploader, or lineage root with --by lineage);\n"
+	"                         one no item has is refused, with the closest\n"
 	"  --org NAME,...         organisations, by name or by any of their accounts\n"
 	"                         (an organisation holds every account the directory\n"
 	"                         links to it); a name no organisation has is refused\n"
@@ -195,9 +188,9 @@ static const char filter_help[] =
 	"  --library NAME         library, e.g. transformers\n"
 	"  --license ID           licence, e.g. apache-2.0 (a task, library or licence\n"
 	"                         that no item of the snapshot has is refused)\n"
-	"  --search TEXT          case-insensitive text in the id\n"
+	"  --search TEXT          case-insensitive text in the id; 'a|b': either\n"
 	"  --created RANGE        2024, 2024..2025, 2024-03..2024-06, ..2023\n"
-	"  --min-downloads N      at least N downloads in the window\n"
+	"  --min-downloads N      at least N downloads in the window (10k, 1.5M, 2B)\n"
 	"  --gated yes|no|any\n"
 	"  --window 30d|all       30-day (default) or all-time downloads\n"
 	"  --window since:DATE    downloads between two snapshots of the history\n"
@@ -242,7 +235,8 @@ static void help_main(void)
 	       "  import FILE  build a snapshot from Hub listing items (JSON or JSON Lines)\n"
 	       "  demo         write a demo snapshot of any size\n"
 	       "  orgs         check the organisation directory; unattributed accounts; coverage\n"
-	       "  history      the snapshots kept in the cache's history; rm DATE; prune\n\n"
+	       "  history      the snapshots kept in the cache's history; rm DATE; prune\n"
+	       "  keys         the explorer's keys (markdown or man)\n\n"
 	       "Explorer options:\n"
 	       "  --pane NAME            models datasets regions orgs trends concentration\n"
 	       "                         timeline movers bases\n"
@@ -389,6 +383,37 @@ static int import_one(struct ht_builder *b, const char *file, enum ht_kind kind,
 	return 0;
 }
 
+/* Without -o, an import replaces the cache's snapshot: one fetched from the
+ * Hub (hours of crawling) goes only after --replace or a yes on a terminal.
+ * 0: go on; -1: refused (said why). */
+static int import_keeps_fetched(const char *path, int stdin_used)
+{
+	struct ht_meta m;
+	uint32_t counts[HT_KIND_COUNT];
+	char when[32] = "an unknown date", answer[16];
+	if (store_peek(path, &m, counts) != 0 || m.demo || !strncmp(m.endpoint, "import:", 7))
+		return 0;
+	if (m.fetched_at > 0) {
+		time_t ft = (time_t)m.fetched_at;
+		struct tm tm;
+		gmtime_r(&ft, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d", &tm);
+	}
+	if (!stdin_used && isatty(0) && isatty(2)) {
+		safetext_fprintf(stderr, "hubtop import: %s holds %u models and %u datasets fetched from %s on %s.\n"
+				 "Replace it with the import? [y/N] ", path, counts[HT_MODELS], counts[HT_DATASETS],
+				 m.endpoint[0] ? m.endpoint : "the Hub", when);
+		if (fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y'))
+			return 0;
+		cli_err_run("import cancelled: the cache's snapshot is unchanged (-o FILE writes elsewhere)");
+		return -1;
+	}
+	cli_err_usage("import", "the cache's snapshot %s was fetched from %s on %s; the import would replace "
+		  "it: pass --replace to do so, or -o FILE to write elsewhere", path,
+		  m.endpoint[0] ? m.endpoint : "the Hub", when);
+	return -1;
+}
+
 static int cmd_import(struct args *a, const struct globals *g)
 {
 	const char *out = NULL, *files[64], *dsets[64], *keep = NULL;
@@ -398,7 +423,7 @@ static int cmd_import(struct args *a, const struct globals *g)
 	struct ht_meta meta;
 	struct store_err e;
 	char path[4096], dir[4096];
-	int datasets_only = 0;
+	int datasets_only = 0, replace = 0, stdin_used = 0;
 	int64_t as_of = 0;
 	uint64_t refused = 0;
 
@@ -418,7 +443,9 @@ static int cmd_import(struct args *a, const struct globals *g)
 			       "it the latest lastModified/createdAt in the data is used, marked as\n"
 			       "inferred.  With --as-of the snapshot is also kept in the cache's\n"
 			       "history (see 'hubtop history --help'; --history-keep RULE sets the\n"
-			       "retention).\n");
+			       "retention).\n"
+			       "A snapshot fetched from the Hub in the cache is replaced only with\n"
+			       "--replace, or after a yes on a terminal.\n");
 			return 0;
 		} else if (cli_opt_is(arg, "--as-of")) {
 			const char *v = cli_opt_value(a, "--as-of");
@@ -435,6 +462,8 @@ static int cmd_import(struct args *a, const struct globals *g)
 		} else if (cli_opt_is(arg, "--history-keep")) {
 			if (cli_history_keep_opt(a, &keep) != 0)
 				return EXIT_USAGE;
+		} else if (!strcmp(arg, "--replace")) {
+			replace = 1;
 		} else if (!strcmp(arg, "--datasets")) {
 			datasets_only = 1;
 		} else if (!strcmp(arg, "--models")) {
@@ -453,6 +482,11 @@ static int cmd_import(struct args *a, const struct globals *g)
 		cli_err_usage("import", "no input file given (use '-' for standard input)");
 		return EXIT_USAGE;
 	}
+	for (i = 0; i < nf + nd; i++)
+		stdin_used |= !strcmp(i < nf ? files[i] : dsets[i - nf], "-");
+	if (!out && !replace && store_cache_dir(g->cache_dir, dir, sizeof dir) == 0 &&
+	    store_default_path(dir, path, sizeof path) == 0 && import_keeps_fetched(path, stdin_used) != 0)
+		return EXIT_USAGE;
 	b = table_builder_new();
 	if (!b) {
 		cli_err_run("out of memory");
@@ -769,7 +803,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 			printf("The format is --format's, else the file's extension (.csv .tsv .jsonl\n"
 			       ".json); another extension is refused.  ~ is your home folder.\n"
 			       "Sort keys: downloads likes trending created count name (default\n"
-			       "downloads, descending; on the aggregate panes, likes and trending are\n"
+			       "downloads, descending; the Hub's names trending_score, created_at and\n"
+			       "id work too; on the aggregate panes, likes and trending are\n"
 			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
 			       "standard output; a file is replaced atomically, keeping its mode\n"
@@ -790,8 +825,14 @@ static int cmd_export(struct args *a, const struct globals *g)
 			snprintf(key, sizeof key, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
 			sk = engine_sort_find(key);
 			if (sk < 0 || (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))) {
-				cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
-					  "trending, created, count, name; optionally :asc or :desc)", v);
+				if (!strcasecmp(key, "last_modified") || !strcasecmp(key, "lastModified"))
+					cli_err_usage("export", "--sort %s: hubtop keeps the last modification date "
+						  "but does not sort by it (valid: downloads, likes, trending, created, "
+						  "count, name)", v);
+				else
+					cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
+						  "trending (or trending_score), created (or created_at), count, name; "
+						  "optionally :asc or :desc)", v);
 				return EXIT_USAGE;
 			}
 			q.sort = (enum eng_sort)sk;
@@ -1197,8 +1238,10 @@ static int cmd_fetch(struct args *a, const struct globals *g)
 
 static void print_config_problem(void *ctx, const char *msg)
 {
-	(void)ctx;
+	struct config *c = ctx;
 	safetext_fprintf(stderr, "hubtop: %s\n", msg);
+	if (c && !c->n_problems++)
+		snprintf(c->problem, sizeof c->problem, "%s", msg);
 }
 
 static int cmd_tui(struct args *a, const struct globals *g)
@@ -1210,7 +1253,7 @@ static int cmd_tui(struct args *a, const struct globals *g)
 	int rc;
 
 	config_init(&c);
-	config_load(&c, NULL, print_config_problem, NULL);
+	config_load(&c, NULL, print_config_problem, &c);
 	file = c.filter;
 	for (; a->i < a->argc; a->i++) {
 		const char *arg = a->argv[a->i];
@@ -1249,6 +1292,10 @@ static int cmd_tui(struct args *a, const struct globals *g)
 		memcpy(given.library, c.filter.library, sizeof given.library);
 	if (strcmp(c.filter.license, file.license))
 		memcpy(given.license, c.filter.license, sizeof given.license);
+	if (c.filter.n_authors != file.n_authors || memcmp(c.filter.authors, file.authors, sizeof file.authors)) {
+		given.n_authors = c.filter.n_authors;
+		memcpy(given.authors, c.filter.authors, sizeof given.authors);
+	}
 	if (c.filter.n_orgs != file.n_orgs || memcmp(c.filter.orgs, file.orgs, sizeof file.orgs)) {
 		given.n_orgs = c.filter.n_orgs;
 		memcpy(given.orgs, c.filter.orgs, sizeof given.orgs);
@@ -1277,7 +1324,41 @@ static int cmd_tui(struct args *a, const struct globals *g)
 	}
 	rc = tui_run(&s, &c);
 	session_close(&s);
+	if (c.n_problems) {
+		/* Said before the screen took over, hidden since: again. */
+		struct config again;
+		config_init(&again);
+		config_load(&again, NULL, print_config_problem, NULL);
+	}
 	return rc;
+}
+
+/* The README's and the man page's key tables come from here. */
+static int cmd_keys(struct args *a, const struct globals *g)
+{
+	const char *format = "markdown";
+	(void)g;
+	for (; a->i < a->argc; a->i++) {
+		const char *arg = a->argv[a->i], *v;
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			printf("Usage: hubtop keys [--format markdown|man]\n\n"
+			       "The explorer's keys, from the table that drives its help and key\n"
+			       "dispatch: a markdown table (the README's) or roff (the man page's).\n");
+			return 0;
+		}
+		if (!cli_opt_is(arg, "--format")) {
+			cli_err_usage("keys", "unknown option '%s'", arg);
+			return EXIT_USAGE;
+		}
+		if (!(v = cli_opt_value(a, "--format")))
+			return EXIT_USAGE;
+		format = v;
+	}
+	if (tui_keys_print(stdout, format) != 0) {
+		cli_err_usage("keys", "--format '%s' is not one of markdown, man", format);
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* ---- dispatch --------------------------------------------------------------- */
@@ -1288,7 +1369,7 @@ static const struct command {
 } commands[] = {
 	{ "info", cmd_info },     { "import", cmd_import }, { "demo", cmd_demo },
 	{ "report", cmd_report }, { "export", cmd_export }, { "fetch", cmd_fetch },
-	{ "orgs", cli_cmd_orgs }, { "history", cli_cmd_history },
+	{ "orgs", cli_cmd_orgs }, { "history", cli_cmd_history }, { "keys", cmd_keys },
 };
 
 int cli_main(int argc, char **argv)

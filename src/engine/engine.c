@@ -298,9 +298,18 @@ const char *engine_sort_key(enum eng_sort s)
 
 int engine_sort_find(const char *key)
 {
+	/* The names the Hub's API and `hf` use for the same orders. */
+	static const struct { const char *name; enum eng_sort sort; } hf_names[] = {
+		{ "trending_score", SORT_TRENDING }, { "trendingScore", SORT_TRENDING },
+		{ "created_at", SORT_CREATED }, { "createdAt", SORT_CREATED },
+		{ "id", SORT_NAME },
+	};
 	for (int i = 0; key && i < SORT_KEY_COUNT; i++)
 		if (!strcasecmp(key, sort_keys[i]))
 			return i;
+	for (size_t i = 0; key && i < sizeof hf_names / sizeof hf_names[0]; i++)
+		if (!strcasecmp(key, hf_names[i].name))
+			return (int)hf_names[i].sort;
 	return -1;
 }
 

@@ -781,8 +781,29 @@ static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int w
 		return NULL;
 	if (win && o->svalid && !strcmp(o->skey, search))
 		return o->sbits;
-	if (!(rows = search_match(kd->sx, search, &count)) || !win)
+	if (strchr(search, '|')) {
+		/* Several terms, as htop takes them: an id with any of them.
+		 * Empty terms ("a|") are left out; each costs one search. */
+		char term[FILTER_SEARCH_MAX];
+		const char *p = search;
+		if (!kd->sunion && !(kd->sunion = malloc((nw + 1) * sizeof *kd->sunion)))
+			return NULL;
+		memset(kd->sunion, 0, (nw + 1) * sizeof *kd->sunion);
+		while (*p) {
+			size_t n = strcspn(p, "|");
+			const uint64_t *m;
+			snprintf(term, sizeof term, "%.*s", (int)n, p);
+			if (term[0] && (m = search_match(kd->sx, term, &count)))
+				for (size_t w = 0; w < nw; w++)
+					kd->sunion[w] |= m[w];
+			p += n + (p[n] == '|');
+		}
+		rows = kd->sunion;
+		if (!win)
+			return rows;
+	} else if (!(rows = search_match(kd->sx, search, &count)) || !win) {
 		return rows;
+	}
 	if (!o->sbits && !(o->sbits = malloc((nw + 1) * sizeof *o->sbits)))
 		return NULL;
 	memset(o->sbits, 0, nw * sizeof *o->sbits);

@@ -716,6 +716,7 @@ static void kdata_free(struct kdata *kd)
 		free(kd->gcreated[m]);
 	}
 	search_free(kd->sx);
+	free(kd->sunion);
 	for (int i = 0; i < SORT_KEY_COUNT; i++)
 		free(kd->perm[i]);
 }

@@ -224,6 +224,7 @@ struct kdata {
 	uint32_t *org_item[ATTRIB_MODE_COUNT];
 	uint32_t *org_nacc[ATTRIB_MODE_COUNT];
 	struct search_index *sx; /* the ids' search index */
+	uint64_t *sunion;        /* by row: the matches of a search "a|b" (any term) */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
 };
 

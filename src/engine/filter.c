@@ -110,6 +110,16 @@ static int set_countries(struct filter *f, const char *v, char *err, size_t errl
 			idx = (int)COUNTRY_UNKNOWN;
 		else
 			idx = strlen(tok) == 2 ? country_find(tok) : -1;
+		if (idx < 0 && (idx = country_guess(tok)) > 0) {
+			/* CHN, China, UK: say which code was meant. */
+			char sh[64];
+			if (err && errlen) {
+				shown(tok, sh, sizeof sh);
+				snprintf(err, errlen, "bad value '%s' for --country: did you mean %s (%s)? expected %s",
+					 sh, country_code((unsigned)idx), country_name((unsigned)idx), valid);
+			}
+			return -1;
+		}
 		if (idx < 0 || idx >= 256 || (idx == 0 && strcasecmp(tok, "unknown")))
 			return bad(err, errlen, "country", tok, valid);
 		set[idx >> 6] |= (uint64_t)1 << (idx & 63);
@@ -424,20 +434,51 @@ static int set_window(struct filter *f, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+int filter_parse_count(const char *s, uint64_t *out)
+{
+	uint64_t whole = 0, frac = 0, mult = 1, scale = 1;
+	int digits = 0, fdigits = 0;
+	if (!s)
+		return -1;
+	for (; isdigit((unsigned char)*s); s++, digits++) {
+		uint64_t d = (uint64_t)(*s - '0');
+		if (whole > UINT64_MAX / 10 || (whole == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+			return -1;
+		whole = whole * 10 + d;
+	}
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++, fdigits++) {
+			if (fdigits >= 9)
+				return -1;
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			scale *= 10;
+		}
+	if (!digits && !fdigits)
+		return -1;
+	switch (*s) {
+	case 'k': case 'K': mult = 1000ULL; s++; break;
+	case 'm': case 'M': mult = 1000000ULL; s++; break;
+	case 'b': case 'B': case 'g': case 'G': mult = 1000000000ULL; s++; break;
+	default: break;
+	}
+	/* No fraction without a unit, nor finer than one: 1.5M, never 1.5. */
+	if (*s || (fdigits && (mult == 1 || (mult % scale) != 0)))
+		return -1;
+	if (whole > UINT64_MAX / mult)
+		return -1;
+	*out = whole * mult + frac * (mult / scale);
+	return 0;
+}
+
 static int set_min_downloads(struct filter *f, const char *v, char *err, size_t errlen)
 {
-	static const char valid[] = "a whole number of downloads such as 10 or 1000";
-	char *end;
-	unsigned long long x;
+	static const char valid[] = "a whole number of downloads such as 10, 1000, 10k or 1.5M";
+	uint64_t x;
 	if (!*v) {
 		f->min_downloads = 0;
 		return 0;
 	}
-	if (!isdigit((unsigned char)v[0]))
-		return bad(err, errlen, "min-downloads", v, valid);
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno || *end)
+	if (filter_parse_count(v, &x) != 0)
 		return bad(err, errlen, "min-downloads", v, valid);
 	f->min_downloads = x;
 	return 0;
@@ -953,6 +994,61 @@ int filter_check_orgs(const struct filter *f, const struct attrib *a, const stru
 		if (at < errlen)
 			snprintf(err + at, errlen - at, "; name an organisation by its name or any of its "
 				 "accounts, as `hubtop export orgs` lists them");
+		return -1;
+	}
+	return 0;
+}
+
+int filter_check_authors(const struct filter *f, const struct attrib *a, char *err, size_t errlen)
+{
+	for (unsigned i = 0; a && i < f->n_authors && i < FILTER_MAX_AUTHORS; i++) {
+		const char *name = f->authors[i];
+		const char *sugg[ORG_SUGGEST];
+		unsigned dist[ORG_SUGGEST], ns = 0, cap = strlen(name) < 6 ? 1 : 2;
+		int found = 0;
+		char v[64], t[64];
+		size_t at;
+		for (uint32_t ac = 0; ac < a->n_accounts && !found; ac++)
+			found = orgdir_name_eq(a->acct_name[ac], name);
+		if (found)
+			continue;
+		if (!err || !errlen)
+			return -1;
+		/* The closest accounts, nearest first. */
+		for (uint32_t ac = 0; ac < a->n_accounts; ac++) {
+			unsigned dd = name_distance(a->acct_name[ac], name, cap), j;
+			if (dd > cap)
+				continue;
+			if (ns < ORG_SUGGEST) {
+				j = ns++;
+			} else {
+				unsigned worst = 0;
+				for (j = 1; j < ns; j++)
+					if (dist[j] > dist[worst])
+						worst = j;
+				if (dist[worst] <= dd)
+					continue;
+				j = worst;
+			}
+			sugg[j] = a->acct_name[ac];
+			dist[j] = dd;
+		}
+		for (unsigned x = 1; x < ns; x++)   /* nearest first, few entries */
+			for (unsigned y = x; y > 0 && dist[y - 1] > dist[y]; y--) {
+				unsigned d0 = dist[y]; const char *s0 = sugg[y];
+				dist[y] = dist[y - 1]; sugg[y] = sugg[y - 1];
+				dist[y - 1] = d0; sugg[y - 1] = s0;
+			}
+		shown(name, v, sizeof v);
+		at = (size_t)snprintf(err, errlen, "--author '%s': no item in the snapshot has that account", v);
+		for (unsigned j = 0; j < ns && at < errlen; j++) {
+			shown(sugg[j], t, sizeof t);
+			at += (size_t)snprintf(err + at, errlen - at, "%s'%s'", j ? ", " : " (did you mean ", t);
+		}
+		if (ns && at < errlen)
+			at += (size_t)snprintf(err + at, errlen - at, "?)");
+		if (at < errlen)
+			snprintf(err + at, errlen - at, "; `hubtop export orgs --group-by account` lists the accounts");
 		return -1;
 	}
 	return 0;

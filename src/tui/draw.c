@@ -214,7 +214,8 @@ size_t draw_bar_str(char *out, size_t outlen, double frac, int width)
 
 const char *draw_human(uint64_t v, char *buf, size_t len)
 {
-	static const char units[] = "kMGTPE";
+	/* B for billions, as analysts write it (G reads as giga). */
+	static const char units[] = "kMBTPE";
 	if (v < 10000) {
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 		return buf;

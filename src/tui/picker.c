@@ -43,7 +43,7 @@ static unsigned picker_n_type(void) { return OT_COUNT; }
 
 static void picker_name_country(unsigned i, struct picker_entry *e)
 {
-	snprintf(e->key, sizeof e->key, "%s", i ? country_code(i) : "??");
+	snprintf(e->key, sizeof e->key, "%s", i ? country_code(i) : COUNTRY_UNKNOWN_KEY);
 	snprintf(e->label, sizeof e->label, "%s", country_name(i));
 }
 
@@ -187,7 +187,17 @@ struct picker_priv {
 	struct picker_entry *e;
 	char typed[64];
 	int apply;
+	/* PICKER_TERM: the filter key, its title, and whether Space was used
+	 * (if not, Enter takes the entry under the cursor). */
+	char term_key[16];
+	char term_title[48];
+	int toggled;
 };
+
+static const char *picker_title(const struct picker_priv *p)
+{
+	return p->dim == PICKER_TERM ? p->term_title : picker_dims[p->dim].title;
+}
 
 static int picker_cmp(const void *a, const void *b)
 {
@@ -212,7 +222,7 @@ static void picker_draw(struct tui *t, struct view *v, int y, int h_body, int w_
 		{ REQ_PICK_APPLY, "apply" }, { REQ_PICK_CANCEL, "cancel" },
 	};
 	struct picker_priv *p = v->priv;
-	const char *title = picker_dims[p->dim].title, *typed = p->typed;
+	const char *title = picker_title(p), *typed = p->typed;
 	const struct picker_entry *e = p->e;
 	size_t n = v->n, sel = v->sel;
 	char buf[512], b1[32], b2[32];
@@ -290,21 +300,38 @@ static void picker_draw(struct tui *t, struct view *v, int y, int h_body, int w_
 	draw_text(stdscr, y0 + h - 1, x0, w, buf, 0, DR_STATUS);
 }
 
+static enum view_next picker_type(struct tui *t, struct view *v, const char *mb, size_t len);
+
 static int picker_request(struct tui *t, struct view *v, enum request r)
 {
 	struct picker_priv *p = v->priv;
 	size_t len = strlen(p->typed);
-	(void)t;
+	/* Names of tasks and licences hold '-' and '*': typed after a letter,
+	 * they are letters to find too. */
+	if ((r == REQ_PICK_NONE || r == REQ_PICK_ALL) && p->typed[0])
+		return picker_type(t, v, r == REQ_PICK_NONE ? "-" : "*", 1);
 	switch (r) {
 	case REQ_PICK_APPLY: p->apply = 1; return VIEW_POP;
 	case REQ_PICK_CANCEL: return VIEW_POP;
 	case REQ_PICK_TOGGLE:
-		if (v->n)
-			p->e[v->sel].on = !p->e[v->sel].on;
+		if (v->n) {
+			int on = !p->e[v->sel].on;
+			/* A term filter holds one value: choosing one unchooses the rest. */
+			for (size_t i = 0; p->dim == PICKER_TERM && i < v->n; i++)
+				p->e[i].on = 0;
+			p->e[v->sel].on = on;
+		}
 		p->typed[0] = '\0';
+		p->toggled = 1;
 		break;
 	case REQ_PICK_ALL:
+		if (p->dim == PICKER_TERM) {
+			tui_message(t, 0, "One %s at a time (%s: any)", p->term_key, request_key_hint(REQ_PICK_NONE));
+			break;
+		}
+		/* fall through */
 	case REQ_PICK_NONE:
+		p->toggled = 1;
 		for (size_t i = 0; i < v->n; i++)
 			p->e[i].on = r == REQ_PICK_ALL;
 		break;
@@ -347,15 +374,39 @@ static enum view_next picker_type(struct tui *t, struct view *v, const char *mb,
 	return VIEW_DONE;
 }
 
+static void picker_close_term(struct tui *t, struct view *v)
+{
+	struct picker_priv *p = v->priv;
+	struct filter f = t->filter;
+	const char *value = "";
+	char err[256];
+	if (!p->toggled && v->n)
+		p->e[v->sel].on = 1;
+	for (size_t i = 0; i < v->n; i++)
+		if (p->e[i].on)
+			value = p->e[i].label;
+	if (filter_set(&f, p->term_key, value, err, sizeof err) != 0) {
+		tui_message(t, 1, "%s", err);
+		return;
+	}
+	tui_set_filter(t, &f);
+	tui_message(t, 0, "%s: %s", p->term_title, value[0] ? value : "any");
+}
+
 static void picker_close(struct tui *t, struct view *v)
 {
 	struct picker_priv *p = v->priv;
-	const struct picker_dim_info *d = &picker_dims[p->dim];
+	const struct picker_dim_info *d;
 	struct filter f = t->filter;
 	size_t k = 0;
 	if (!p->apply)
 		return;
 	picker_eng = t->s->eng;
+	if (p->dim == PICKER_TERM) {
+		picker_close_term(t, v);
+		return;
+	}
+	d = &picker_dims[p->dim];
 	for (size_t i = 0; i < v->n; i++)
 		k += p->e[i].on != 0;
 	d->unset(&f);
@@ -439,4 +490,98 @@ void picker_open(struct tui *t, enum picker_dim dim)
 	p->dim = dim;
 	p->e = e;
 	v->n = n;
+}
+
+/* ---- the values of a term filter (task, library, licence) ----------------- */
+
+struct picker_tally {
+	uint32_t term;
+	uint64_t downloads;
+};
+
+static int picker_tally_cmp(const void *a, const void *b)
+{
+	const struct picker_tally *x = a, *y = b;
+	return x->term < y->term ? -1 : x->term > y->term;
+}
+
+void picker_open_term(struct tui *t, const char *key)
+{
+	const struct ht_snapshot *s = t->s->snap;
+	struct view *shown = tui_shown(t);
+	enum ht_kind k = shown->ops->kind ? shown->ops->kind(shown) : HT_MODELS;
+	const struct ht_table *tb = &s->t[k];
+	const uint32_t *col = !strcmp(key, "task") ? tb->pipeline : !strcmp(key, "library") ? tb->library : tb->license;
+	struct filter f = t->filter;
+	char cur[256];
+	struct eng_result *r;
+	uint32_t *rows = NULL;
+	struct picker_tally *tl = NULL;
+	struct picker_entry *e = NULL;
+	size_t n = 0, ne = 0;
+	uint64_t total = 0;
+
+	filter_get(&t->filter, key, cur, sizeof cur);
+	filter_set(&f, key, "", NULL, 0);
+	if (!(r = engine_apply(t->s->eng, &f, k)) || (r->n && !(rows = engine_sort_items(t->s->eng, r, SORT_DOWNLOADS, 1))) ||
+	    !(tl = malloc(sizeof *tl * (r->n ? r->n : 1)))) {
+		tui_message(t, 1, "The engine could not compute the shares of the %s values", key);
+		goto out;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		uint32_t row = rows[i];
+		uint64_t dl = f.window == WIN_ALL ? tb->downloads_all[row] : tb->downloads[row];
+		if (tb->flags[row] & (f.window == WIN_ALL ? HT_F_DLA_UNKNOWN : HT_F_DL_UNKNOWN))
+			dl = 0;
+		total += dl;
+		if (col[row]) {
+			tl[n].term = col[row];
+			tl[n++].downloads = dl;
+		}
+	}
+	qsort(tl, n, sizeof *tl, picker_tally_cmp);
+	size_t distinct = 0;
+	for (size_t i = 0; i < n; i++)
+		distinct += !i || tl[i].term != tl[i - 1].term;
+	if (!(e = calloc(distinct ? distinct : 1, sizeof *e))) {
+		tui_message(t, 1, "Out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!i || tl[i].term != tl[i - 1].term) {
+			struct picker_entry *x = &e[ne++];
+			snprintf(x->label, sizeof x->label, "%s", ht_term(s, tl[i].term));
+			x->idx = tl[i].term;
+			x->on = !strcmp(x->label, cur);
+		}
+		e[ne - 1].count++;
+		e[ne - 1].downloads += tl[i].downloads;
+	}
+	for (size_t i = 0; i < ne; i++)
+		e[i].share = total ? (double)e[i].downloads / (double)total : 0;
+	qsort(e, ne, sizeof *e, picker_cmp);
+	if (!ne) {
+		tui_message(t, 0, "No item under the other filters has a %s", key);
+		goto out;
+	}
+	struct view *v = tui_open(t, &view_picker_ops);
+	if (!v)
+		goto out;
+	struct picker_priv *p = v->priv;
+	p->dim = PICKER_TERM;
+	p->e = e;
+	e = NULL;
+	snprintf(p->term_key, sizeof p->term_key, "%s", key);
+	snprintf(p->term_title, sizeof p->term_title, "%s",
+		 !strcmp(key, "task") ? (k == HT_DATASETS ? "Task categories" : "Tasks (pipeline tags)")
+		 : !strcmp(key, "library") ? "Libraries" : "Licences");
+	v->n = ne;
+	for (size_t i = 0; i < ne; i++)
+		if (p->e[i].on)
+			v->sel = i;
+out:
+	free(e);
+	free(tl);
+	free(rows);
+	engine_result_free(r);
 }

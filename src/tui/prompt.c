@@ -16,9 +16,66 @@ struct prompt_priv {
 	struct line_edit ed;
 	prompt_changed_fn changed;
 	prompt_done_fn done;
+	prompt_complete_fn complete;
 	void *ctx;          /* the asker's copy, owned */
 	int accepted;
+	int hist;           /* lines back in the history shown, 0: the line typed */
+	char draft[LINEEDIT_MAX]; /* the line typed, while the history is shown */
 };
+
+/* ---- history: the lines accepted at each prompt, by its label --------------- */
+
+#define PROMPT_HIST_KINDS 16
+#define PROMPT_HIST_LINES 32
+
+static struct prompt_hist {
+	char label[128];
+	unsigned n;                         /* lines, oldest first */
+	char line[PROMPT_HIST_LINES][256];
+} prompt_hist[PROMPT_HIST_KINDS];
+
+static struct prompt_hist *prompt_hist_of(const char *label, int make)
+{
+	for (unsigned i = 0; i < PROMPT_HIST_KINDS; i++) {
+		if (!strcmp(prompt_hist[i].label, label))
+			return &prompt_hist[i];
+		if (!prompt_hist[i].label[0]) {
+			if (!make)
+				return NULL;
+			snprintf(prompt_hist[i].label, sizeof prompt_hist[i].label, "%s", label);
+			return &prompt_hist[i];
+		}
+	}
+	return NULL;
+}
+
+static void prompt_hist_add(const char *label, const char *text)
+{
+	struct prompt_hist *h;
+	if (!text[0] || strlen(text) >= sizeof h->line[0] || !(h = prompt_hist_of(label, 1)))
+		return;
+	if (h->n && !strcmp(h->line[h->n - 1], text))
+		return;
+	if (h->n == PROMPT_HIST_LINES) {
+		memmove(h->line, h->line + 1, sizeof h->line[0] * (PROMPT_HIST_LINES - 1));
+		h->n--;
+	}
+	memcpy(h->line[h->n++], text, strlen(text) + 1);   /* fits: checked above */
+}
+
+/* Up (dir 1) and Down (-1): an older or newer line, the typed one last. */
+static int prompt_hist_step(struct prompt_priv *p, int dir)
+{
+	struct prompt_hist *h = prompt_hist_of(p->label, 0);
+	int want = p->hist + dir;
+	if (!h || want < 0 || want > (int)h->n)
+		return 0;
+	if (p->hist == 0)
+		snprintf(p->draft, sizeof p->draft, "%s", p->ed.text);
+	p->hist = want;
+	lineedit_init(&p->ed, want ? h->line[h->n - (unsigned)want] : p->draft, p->ed.max);
+	return 1;
+}
 
 static void prompt_draw(struct tui *t, struct view *v, int y, int h, int w)
 {
@@ -33,6 +90,12 @@ static void prompt_draw(struct tui *t, struct view *v, int y, int h, int w)
 	int lw = draw_width(p->label);
 	if (lw > t->cols / 2)
 		lw = t->cols / 2;
+	/* What the last key said (the choices of a completion, an error)
+	 * goes above the prompt, which holds the message line. */
+	if (t->msg[0] && l.status_y - 1 > l.tabs_y) {
+		draw_clear_line(stdscr, l.status_y - 1, 0, DR_NORMAL);
+		draw_text(stdscr, l.status_y - 1, 0, t->cols, t->msg, 0, t->msg_err ? DR_ERROR : DR_MESSAGE);
+	}
 	draw_clear_line(stdscr, l.msg_y, 0, DR_NORMAL);
 	draw_text(stdscr, l.msg_y, 0, lw, p->label, 0, DR_PROMPT);
 	int room = t->cols - lw - 1;
@@ -53,8 +116,22 @@ static int prompt_request(struct tui *t, struct view *v, enum request r)
 {
 	struct prompt_priv *p = v->priv;
 	int edited = 0;
+	t->msg[0] = '\0';
 	switch (r) {
-	case REQ_EDIT_ACCEPT: p->accepted = 1; return VIEW_POP;
+	case REQ_EDIT_ACCEPT:
+		p->accepted = 1;
+		prompt_hist_add(p->label, p->ed.text);
+		return VIEW_POP;
+	case REQ_EDIT_HIST_PREV: edited = prompt_hist_step(p, 1); break;
+	case REQ_EDIT_HIST_NEXT: edited = prompt_hist_step(p, -1); break;
+	case REQ_EDIT_COMPLETE: {
+		char line[LINEEDIT_MAX];
+		if (p->complete && p->complete(t, p->ed.text, line, sizeof line)) {
+			lineedit_init(&p->ed, line, p->ed.max);
+			edited = 1;
+		}
+		break;
+	}
 	case REQ_EDIT_CANCEL: return VIEW_POP;
 	case REQ_EDIT_LEFT: lineedit_left(&p->ed); break;
 	case REQ_EDIT_RIGHT: lineedit_right(&p->ed); break;
@@ -113,6 +190,13 @@ static struct view *prompt_push(struct tui *t, const struct view_ops *ops, const
 		*ctx_copy = NULL;
 	}
 	return v;
+}
+
+void prompt_set_complete(struct tui *t, prompt_complete_fn complete)
+{
+	struct view *v = tui_top(t);
+	if (v->ops == &view_prompt_ops)
+		((struct prompt_priv *)v->priv)->complete = complete;
 }
 
 int prompt_open(struct tui *t, const char *label, const char *text, size_t max,

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 #include <curses.h>
 
@@ -73,6 +75,20 @@ static int tui_getkey(struct tui *t, wint_t *wc)
 	return ch < 0x80 ? (int)ch : 0x80;
 }
 
+/* Ctrl-S and Ctrl-Q reach the explorer (Ctrl-S exports) instead of
+ * stopping the terminal's output (XOFF); Ctrl-C and Ctrl-Z still
+ * interrupt and suspend, as in every program.  ncurses saves this as the
+ * program's mode, so it comes back after a suspend and goes at endwin(). */
+static void tui_no_flow_control(void)
+{
+	struct termios tio;
+	if (tcgetattr(STDIN_FILENO, &tio) != 0)
+		return;
+	tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+		def_prog_mode();
+}
+
 /* ---- mouse ------------------------------------------------------------------- */
 
 /* A click or the wheel on a pane (never on a picker or prompt). */
@@ -113,10 +129,10 @@ static void tui_mouse(struct tui *t)
 	}
 	size_t row = v->top + (size_t)(ev.y - v->list_y - 1);
 	if (ev.y < l.status_y && row < v->n) {
-		if (row == v->sel && (ev.bstate & BUTTON1_DOUBLE_CLICKED))
+		/* ncurses reports the two clicks of a double click as one event. */
+		v->sel = row;
+		if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
 			t->queued = REQ_ENTER;
-		else
-			v->sel = row;
 	}
 }
 
@@ -211,6 +227,7 @@ int tui_run(struct session *s, const struct config *c)
 		return 1;
 	}
 	cbreak();
+	tui_no_flow_control();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -220,11 +237,19 @@ int tui_run(struct session *s, const struct config *c)
 		  | BUTTON5_PRESSED
 #endif
 		  , NULL);
-	mouseinterval(0);
+	/* Long enough for a double click to be one, short enough that a
+	 * single click still feels immediate. */
+	mouseinterval(200);
 	draw_init(c->ascii, c->color, c->theme, 1);
 	getmaxyx(stdscr, t->rows, t->cols);
-	if (s->demo_fallback)
-		tui_message(t, 0, "No snapshot in the cache: showing DEMO data. Fetch the real listing with `hubtop fetch` or press R.");
+	if (c->n_problems)
+		/* Shown before the demo's note: a bad line may be why the
+		 * explorer does not start as configured. */
+		tui_message(t, 1, "config: %u problem%s, lines skipped; %s%s", c->n_problems,
+			    c->n_problems == 1 ? "" : "s", c->problem,
+			    c->n_problems > 1 ? " (all printed when hubtop ends)" : "");
+	else if (s->demo_fallback)
+		tui_message(t, 0, "No snapshot in the cache: DEMO data. `hubtop fetch` or R fetches the Hub's.");
 	else if (s->history_warning[0])
 		tui_message(t, 1, "%s", s->history_warning);
 

@@ -3,6 +3,7 @@
  * toggles, undo, export and the ':' commands (see tui_kernel.h).  Whatever
  * asks the user something pushes a prompt, picker or question and goes on
  * in that view's done() callback: nothing here reads a key. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,18 @@ static int tui_row_matches(struct tui *t, struct view *v, size_t row, const char
 		v->ops->cell(t, v, row, 0, buf, sizeof buf, &bar);
 		s = buf;
 	}
-	return s && strcasestr(s, needle) != NULL;
+	if (!s)
+		return 0;
+	/* "a|b": any of the terms, as the text filter takes them. */
+	while (*needle) {
+		char term[FILTER_SEARCH_MAX];
+		size_t n = strcspn(needle, "|");
+		snprintf(term, sizeof term, "%.*s", (int)n, needle);
+		if (term[0] && strcasestr(s, term))
+			return 1;
+		needle += n + (needle[n] == '|');
+	}
+	return 0;
 }
 
 static int tui_find(struct tui *t, struct view *v, const char *needle, size_t from, int dir)
@@ -100,9 +112,16 @@ static void tui_filter_text(struct tui *t, const char *text)
 {
 	struct filter f = t->filter;
 	char err[256];
-	if (filter_set(&f, "search", text, err, sizeof err) == 0)
+	if (filter_set(&f, "search", text, err, sizeof err) == 0) {
+		if (filter_equal(&f, &t->filter))
+			return;
 		tui_filter_replace(t, &f, 0);
-	else
+		/* A new text filter starts from its best match, row 1. */
+		for (unsigned i = 0; i < HT_PANE_COUNT; i++) {
+			t->views[i].has_sel_id = 0;
+			t->views[i].sel = t->views[i].top = 0;
+		}
+	} else
 		tui_message(t, 1, "%s", err);
 }
 
@@ -140,6 +159,8 @@ static int tui_filter_set(struct tui *t, struct filter *f, const char *key, cons
 		return -1;
 	if (!strcmp(key, "org"))
 		return filter_check_orgs(f, t->s->attr, t->s->dir, err, len);
+	if (!strcmp(key, "author"))
+		return filter_check_authors(f, t->s->attr, err, len);
 	if (strcmp(key, "task") && strcmp(key, "library") && strcmp(key, "license"))
 		return 0;
 	filter_init(&one);
@@ -284,6 +305,52 @@ static void tui_export(struct tui *t, struct view *v)
 		    sizeof c);
 }
 
+/* ---- copying ------------------------------------------------------------------ */
+
+/* Terminals known to take OSC 52 (some ask the user first); elsewhere the
+ * sequence would be ignored or, on a Linux console, printed.
+ * HUBTOP_OSC52=1 or 0 overrides. */
+static int tui_osc52_ok(void)
+{
+	static const char *const known[] = { "xterm", "tmux", "screen", "kitty", "alacritty", "foot",
+					     "wezterm", "rxvt", "st-", "contour", "ghostty" };
+	const char *force = getenv("HUBTOP_OSC52"), *term = getenv("TERM");
+	if (force && *force)
+		return *force == '1' || *force == 'y';
+	for (size_t i = 0; term && i < sizeof known / sizeof known[0]; i++)
+		if (!strncmp(term, known[i], strlen(known[i])))
+			return 1;
+	return 0;
+}
+
+void tui_copy(struct tui *t, const char *text)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char seq[4096];
+	size_t n = strlen(text), at;
+	if (!tui_osc52_ok() || n > (sizeof seq - 16) / 4 * 3) {
+		tui_message(t, 0, "This terminal takes no copy (OSC 52); select it by hand: %s", text);
+		return;
+	}
+	at = (size_t)snprintf(seq, sizeof seq, "\033]52;c;");
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)text[i] << 16 | (i + 1 < n ? (unsigned char)text[i + 1] << 8 : 0) |
+			     (i + 2 < n ? (unsigned char)text[i + 2] : 0);
+		seq[at++] = b64[(v >> 18) & 63];
+		seq[at++] = b64[(v >> 12) & 63];
+		seq[at++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		seq[at++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	seq[at++] = '\a';
+	/* Straight to the terminal: it draws nothing, so ncurses need not know. */
+	fflush(stdout);
+	if (fwrite(seq, 1, at, stdout) != at || fflush(stdout) != 0) {
+		tui_message(t, 1, "Cannot write to the terminal; select it by hand: %s", text);
+		return;
+	}
+	tui_message(t, 0, "Copied (if the terminal allows OSC 52): %s", text);
+}
+
 /* ---- the ':' prompt -------------------------------------------------------- */
 
 static void tui_command_done(struct tui *t, const char *text, int accepted, void *ctx)
@@ -342,11 +409,66 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 	}
 	enum request r = request_find(cmd);
 	if (r == REQ_NONE || request_info(r)->context != REQ_CTX_PANE) {
-		tui_message(t, 1, "Unknown command '%s': see %s for the request names, or filter KEY VALUE, sort KEY",
+		tui_message(t, 1, "Unknown command '%s' (%s: the names; or filter KEY VALUE, sort KEY)",
 			    cmd, request_key_hint(REQ_HELP));
 		return;
 	}
 	t->queued = r;
+}
+
+/* Tab at the ':' prompt: the word being typed completed against the
+ * request names and panes (first word), the filter keys (after filter)
+ * or the sort keys (after sort). */
+static int tui_command_complete(struct tui *t, const char *text, char *out, size_t len)
+{
+	const char *cand[REQ_COUNT + HT_PANE_COUNT + 64];
+	size_t nc = 0, lcp = 0;
+	const char *word = strrchr(text, ' ');
+	word = word ? word + 1 : text;
+	size_t pre = (size_t)(word - text), wl = strlen(word);
+	if (pre == 0) {
+		for (unsigned i = 0; i < request_table_len; i++)
+			if (request_table[i].name && request_table[i].context == REQ_CTX_PANE &&
+			    request_table[i].req != REQ_PANE_GOTO)
+				cand[nc++] = request_table[i].name;
+		for (unsigned i = 0; i < HT_PANE_COUNT; i++)
+			cand[nc++] = pane_keys[i];
+		cand[nc++] = "filter";
+		cand[nc++] = "sort";
+	} else if (!strncmp(text, "filter ", 7) && !strchr(text + 7, ' ')) {
+		for (unsigned i = 0; filter_keys[i] && nc < sizeof cand / sizeof cand[0]; i++)
+			cand[nc++] = filter_keys[i];
+	} else if (!strncmp(text, "sort ", 5) && !strchr(text + 5, ' ')) {
+		for (int i = 0; i < SORT_KEY_COUNT; i++)
+			cand[nc++] = engine_sort_key((enum eng_sort)i);
+	}
+	const char *match[sizeof cand / sizeof cand[0]];
+	size_t nm = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (!strncasecmp(cand[i], word, wl))
+			match[nm++] = cand[i];
+	if (!nm) {
+		tui_message(t, 1, "Nothing completes '%s'", word);
+		return 0;
+	}
+	lcp = strlen(match[0]);
+	for (size_t i = 1; i < nm; i++) {
+		size_t k = 0;
+		while (k < lcp && match[i][k] && tolower((unsigned char)match[i][k]) == tolower((unsigned char)match[0][k]))
+			k++;
+		lcp = k;
+	}
+	if (nm > 1 && lcp <= wl) {
+		/* Nothing more in common: the choices, as many as fit. */
+		char list[512];
+		size_t at = 0;
+		for (size_t i = 0; i < nm && at < sizeof list; i++)
+			at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? " " : "", match[i]);
+		tui_message(t, 0, "%s", list);
+		return 0;
+	}
+	snprintf(out, len, "%.*s%.*s%s", (int)pre, text, (int)lcp, match[0], nm == 1 ? " " : "");
+	return 1;
 }
 
 /* ---- the default meaning of each request on a pane -------------------------- */
@@ -373,7 +495,12 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		if (v->ops->enter && v->n)
 			v->ops->enter(t, v);
 		break;
-	case REQ_BACK: return t->depth > 1 ? VIEW_POP : VIEW_DONE;
+	case REQ_BACK:
+		if (t->depth > 1)
+			return VIEW_POP;
+		if (!tui_back_drill(t))
+			tui_message(t, 0, "Nothing to go back to (%s: undo a filter change)", request_key_hint(REQ_UNDO));
+		break;
 	case REQ_MOVE_UP: list_move(&v->list, -1); break;
 	case REQ_MOVE_DOWN: list_move(&v->list, 1); break;
 	case REQ_PAGE_UP: list_page(&v->list, -1, page); break;
@@ -395,13 +522,21 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		break;
 	}
 	case REQ_FIND_NEXT:
-	case REQ_FIND_PREV:
+	case REQ_FIND_PREV: {
+		size_t before = v->sel;
+		int fwd = r == REQ_FIND_NEXT;
 		if (!t->search[0])
 			tui_message(t, 0, "No search yet: press %s first", request_key_hint(REQ_SEARCH));
-		else if (!tui_find(t, v, t->search, r == REQ_FIND_NEXT ? v->sel + 1 : (v->sel ? v->sel - 1 : v->n - 1),
-				   r == REQ_FIND_NEXT ? 1 : -1))
+		else if (!tui_find(t, v, t->search, fwd ? v->sel + 1 : (v->sel ? v->sel - 1 : v->n - 1),
+				   fwd ? 1 : -1))
 			tui_message(t, 1, "No row matches '%s'", t->search);
+		else if (v->sel == before)
+			tui_message(t, 0, "'%s': the only match", t->search);
+		else if (fwd ? v->sel < before : v->sel > before)
+			/* As less and vim say it: the search went round the end. */
+			tui_message(t, 0, "Search wrapped to the %s ('%s')", fwd ? "top" : "bottom", t->search);
 		break;
+	}
 	case REQ_FILTER_TEXT:
 		prompt_open(t, "Filter: ", t->filter.search, FILTER_SEARCH_MAX, tui_filter_changed,
 			    tui_filter_text_done, &t->filter, sizeof t->filter);
@@ -412,9 +547,9 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 	case REQ_PICK_RELATION: picker_open(t, PICKER_RELATION); break;
 	case REQ_PICK_LANGUAGE: picker_open(t, PICKER_LANGUAGE); break;
 	case REQ_PICK_SIZE: picker_open(t, PICKER_SIZE); break;
-	case REQ_FILTER_TASK: tui_filter_prompt(t, "task", "Task (pipeline tag, empty: any): "); break;
-	case REQ_FILTER_LIBRARY: tui_filter_prompt(t, "library", "Library (empty: any): "); break;
-	case REQ_FILTER_LICENSE: tui_filter_prompt(t, "license", "Licence (empty: any): "); break;
+	case REQ_FILTER_TASK: picker_open_term(t, "task"); break;
+	case REQ_FILTER_LIBRARY: picker_open_term(t, "library"); break;
+	case REQ_FILTER_LICENSE: picker_open_term(t, "license"); break;
 	case REQ_FILTER_MINDL: tui_filter_prompt(t, "min-downloads", "Minimum downloads (empty: none): "); break;
 	case REQ_FILTER_DATES: tui_filter_prompt(t, "created", "Created (2024..2025, 2024-03-01.., ..2023): "); break;
 	case REQ_TOGGLE_WINDOW:
@@ -484,13 +619,29 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		tui_message(t, 0, "All filters cleared (%s: undo)", request_key_hint(REQ_UNDO));
 		break;
 	case REQ_EXPORT: tui_export(t, v); break;
+	case REQ_COPY_URL:
+		/* The Models and Datasets panes: the selected item's id is their
+		 * search text. */
+		if (v->n && v->ops->text && v->key && (!strcmp(v->key, "models") || !strcmp(v->key, "datasets"))) {
+			char id[HT_ID_MAX + 8], url[HT_ID_MAX + 64];
+			snprintf(url, sizeof url, "https://huggingface.co/%s%s",
+				 !strcmp(v->key, "datasets") ? "datasets/" : "", v->ops->text(t, v, v->sel, id, sizeof id));
+			tui_copy(t, url);
+		} else {
+			tui_message(t, 0, "%s copies an item's Hub URL: on Models, Datasets or an item's detail",
+				    request_key_hint(REQ_COPY_URL));
+		}
+		break;
 	case REQ_REFRESH: tui_refresh_start(t); break;
 	case REQ_REFRESH_CANCEL:
 		if (tui_refresh_running())
 			tui_refresh_cancel(t);
 		break;
 	case REQ_HELP: tui_open(t, &view_help_ops); break;
-	case REQ_PROMPT: prompt_open(t, ":", "", 512, NULL, tui_command_done, NULL, 0); break;
+	case REQ_PROMPT:
+		if (prompt_open(t, ":", "", 512, NULL, tui_command_done, NULL, 0) == 0)
+			prompt_set_complete(t, tui_command_complete);
+		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
 	case REQ_QUIT_BACK: return t->depth > 1 ? VIEW_POP : VIEW_QUIT;
 	case REQ_QUIT: return VIEW_QUIT;

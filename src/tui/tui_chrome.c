@@ -104,6 +104,12 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 	/* The leading countries and organisation types by downloads. */
 	draw_clear_line(stdscr, 1, 0, DR_NORMAL);
 	x = 0;
+	if (r->partial) {
+		/* Every share below, and in the panes, is of the top N alone. */
+		snprintf(line, sizeof line, "Shares of the top %llu only: ",
+			 (unsigned long long)t->s->snap->meta.top_n);
+		tui_put(1, &x, t->cols, line, DR_FIGLABEL);
+	}
 	tui_put(1, &x, t->cols, "Countries ", DR_FIGLABEL);
 	unsigned nc = country_count(), top[3] = { 0, 0, 0 };
 	int ntop = 0;
@@ -130,7 +136,7 @@ static void tui_draw_figures(struct tui *t, const struct tui_layout *l)
 				    ? (top[i] == COUNTRY_UNKNOWN ? NAN
 				       : engine_share(r->by_country[top[i]].downloads, r->attributed_downloads))
 				    : engine_share(r->by_country[top[i]].downloads, r->downloads);
-		snprintf(line, sizeof line, "%s %s  ", top[i] ? country_code(top[i]) : "??",
+		snprintf(line, sizeof line, "%s %s  ", top[i] ? country_code(top[i]) : COUNTRY_UNKNOWN_KEY,
 			 draw_percent(sh, b1, sizeof b1));
 		tui_put(1, &x, t->cols, line, DR_FIGURES);
 	}
@@ -296,9 +302,30 @@ static void tui_draw_message(struct tui *t, const struct tui_layout *l)
 		{ REQ_PICK_ORGTYPE, "types" }, { REQ_EXPORT, "export" }, { REQ_QUIT_BACK, "quit" },
 	};
 	char buf[256];
+	enum draw_role role = t->msg_err ? DR_ERROR : DR_MESSAGE;
 	draw_clear_line(stdscr, l->msg_y, 0, DR_NORMAL);
-	if (t->msg[0])
-		draw_text(stdscr, l->msg_y, 0, t->cols, t->msg, 0, t->msg_err ? DR_ERROR : DR_MESSAGE);
+	if (t->msg[0] && draw_width(t->msg) > t->cols && l->status_y - 1 > l->tabs_y) {
+		/* Too long for one line: it takes the list's last line too (the
+		 * status line stays), cut at the last space that fits, rather
+		 * than lose its end. */
+		char first[sizeof t->msg];
+		size_t cut = 0, len = strlen(t->msg);
+		for (size_t i = 1; i < len; i++) {
+			if (t->msg[i] != ' ')
+				continue;
+			snprintf(first, sizeof first, "%.*s", (int)i, t->msg);
+			if (draw_width(first) > t->cols)
+				break;
+			cut = i;
+		}
+		if (!cut)
+			cut = len / 2;
+		snprintf(first, sizeof first, "%.*s", (int)cut, t->msg);
+		draw_clear_line(stdscr, l->status_y - 1, 0, DR_NORMAL);
+		draw_text(stdscr, l->status_y - 1, 0, t->cols, first, 0, role);
+		draw_text(stdscr, l->msg_y, 0, t->cols, t->msg + cut + (t->msg[cut] == ' '), 0, role);
+	} else if (t->msg[0])
+		draw_text(stdscr, l->msg_y, 0, t->cols, t->msg, 0, role);
 	else if (t->cols >= 40)
 		draw_text(stdscr, l->msg_y, 0, t->cols,
 			  request_hints(buf, sizeof buf, hints, sizeof hints / sizeof hints[0], ":"), 0, DR_DIM);
@@ -398,6 +425,32 @@ static void tui_list_widen(struct tui *t, struct view *v, int rows, int *xs, int
 	}
 }
 
+/* The search's match inside a cell drawn at x, in the mark role, when it
+ * is on screen whole (not in the part an ellipsis cut off). */
+static void tui_list_mark(int y, int x, int w, const char *cell, const char *search)
+{
+	char pre[1024], hit[256], needle[256];
+	const char *m = NULL;
+	size_t n = 0;
+	/* "a|b": the first term found in the cell. */
+	while (*search && !m) {
+		n = strcspn(search, "|");
+		snprintf(needle, sizeof needle, "%.*s", (int)n, search);
+		m = needle[0] ? strcasestr(cell, needle) : NULL;
+		search += n + (search[n] == '|');
+	}
+	if (!m || n >= sizeof hit || (size_t)(m - cell) >= sizeof pre)
+		return;
+	snprintf(pre, sizeof pre, "%.*s", (int)(m - cell), cell);
+	snprintf(hit, sizeof hit, "%.*s", (int)n, m);
+	int px = draw_width(pre), hw = draw_width(hit);
+	/* A cell wider than its column ends in an ellipsis: its last column
+	 * is not the text's. */
+	int room = draw_width(cell) > w ? w - 1 : w;
+	if (px + hw <= room)
+		draw_text(stdscr, y, x + px, hw, hit, 0, DR_MARK);
+}
+
 static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width)
 {
 	const struct view_ops *o = v->ops;
@@ -454,6 +507,8 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 			else
 				draw_text(stdscr, ly, xs[c], ws[c], buf, o->cols[c].right,
 					  selected ? DR_SELECTED : DR_NORMAL);
+			if (t->search[0] && !o->cols[c].bar && !o->cols[c].right)
+				tui_list_mark(ly, xs[c], ws[c], buf, t->search);
 		}
 	}
 	if (!v->n && rows > 0)

@@ -108,6 +108,36 @@ void tui_refresh_start(struct tui *t)
 	tui_message(t, 0, "Refreshing from the Hub in the background (%s cancels)", request_key_hint(REQ_REFRESH_CANCEL));
 }
 
+/* "HTTP 401 from http://host/api/models?long...: the cause; what to do"
+ * becomes "the cause; what to do (HTTP 401 from http://host/api/models)":
+ * on one line of the screen the cause must come before the address, and
+ * the query string helps nobody there. */
+void tui_refresh_cause_first(const char *err, char *out, size_t len)
+{
+	const char *u = strstr(err, "http://"), *e, *rest;
+	if (!u)
+		u = strstr(err, "https://");
+	if (!u) {
+		snprintf(out, len, "%s", err);
+		return;
+	}
+	e = u + strcspn(u, " ");
+	rest = e;
+	while (*rest == ' ')
+		rest++;
+	if (!*rest) {
+		snprintf(out, len, "%s", err);
+		return;
+	}
+	size_t ulen = strcspn(u, "? ");
+	while (ulen && (u[ulen - 1] == ':' || u[ulen - 1] == '.'))
+		ulen--;
+	size_t plen = (size_t)(u - err);
+	while (plen && err[plen - 1] == ' ')
+		plen--;
+	snprintf(out, len, "%s (%.*s%s%.*s)", rest, (int)plen, err, plen ? " " : "", (int)ulen, u);
+}
+
 void tui_refresh_poll(struct tui *t)
 {
 	struct tui_refresh *rf = &tui_rf;
@@ -122,8 +152,10 @@ void tui_refresh_poll(struct tui *t)
 	pthread_join(rf->th, NULL);
 	rf->running = 0;
 	if (rf->rc != 0) {
+		char why[1024];
+		tui_refresh_cause_first(rf->err, why, sizeof why);
 		tui_message(t, 1, "Refresh %s: %s (the current snapshot stays in use)",
-			    rf->cancel ? "cancelled" : "failed", rf->err[0] ? rf->err : "no reason given");
+			    rf->cancel ? "cancelled" : "failed", why[0] ? why : "no reason given");
 		return;
 	}
 	char err[1024] = "";

@@ -84,6 +84,10 @@ void tui_view_open(struct tui *t, struct view *v)
 	 * when the row was last shown, not the old rows themselves. */
 	uint64_t id = v->sel_id;
 	int had = v->has_sel_id && v->ops->ident;
+	/* The selected row's line on screen: the item keeps it when it moves,
+	 * and the list scrolls no further than that (rows above it that fit
+	 * stay in view). */
+	size_t line = v->sel >= v->top ? v->sel - v->top : 0;
 	v->gen = t->gen;
 	if (!v->ops->open)
 		return;
@@ -101,6 +105,7 @@ void tui_view_open(struct tui *t, struct view *v)
 			}
 		}
 	}
+	v->top = v->sel > line ? v->sel - line : 0;
 }
 
 void tui_view_mark(struct tui *t, struct view *v)
@@ -212,11 +217,32 @@ void tui_switch(struct tui *t, struct view *pane)
 		return;
 	while (t->depth > 1) {
 		struct tui_frame f = t->stack[--t->depth];
+		if (f.filter_set) {
+			/* The drill-down's filter stays on the new pane; back there
+			 * takes it away (the lowest step's filter is the base). */
+			t->drill_base = f.filter;
+			t->drill_filter = t->filter;
+			t->has_drill = 1;
+		}
 		tui_frame_free(t, &f);
 	}
 	t->stack[0].v = pane;
 	t->stack[0].owned = 0;
 	t->stack[0].filter_set = 0;
+}
+
+int tui_back_drill(struct tui *t)
+{
+	char args[512];
+	if (!t->has_drill || t->depth > 1 || !filter_equal(&t->filter, &t->drill_filter)) {
+		t->has_drill = 0;
+		return 0;
+	}
+	t->has_drill = 0;
+	tui_set_filter(t, &t->drill_base);
+	filter_to_args(&t->filter, args, sizeof args);
+	tui_message(t, 0, "Back: the drill-down's filter is left (%s)", args[0] ? args : "no filter");
+	return 1;
 }
 
 void tui_cycle(struct tui *t, int dir)

@@ -17,14 +17,23 @@ static void conc_open(struct tui *t, struct view *v)
 	v->n = 1;
 }
 
-static void conc_figures(struct tui *t, struct view *v, const struct eng_result *r, int y, int h, int x0, int w)
+/* The figures take CONC_FIG_LINES lines; the first skip are scrolled off. */
+#define CONC_FIG_LINES 11
+/* Below the figures on a narrow screen: the least the curve needs. */
+#define CONC_LORENZ_MIN 8
+
+static void conc_figures(struct tui *t, struct view *v, const struct eng_result *r, int y, int h, int x0, int w,
+			 int skip)
 {
 	char buf[256], b1[32], b2[32];
 	struct conc_figures cf;
 	int line = 0, bar_w = w - 24;
 	if (bar_w > 30)
 		bar_w = 30;
-#define CONC_LINE(role, ...) do { if (line < h) { snprintf(buf, sizeof buf, __VA_ARGS__); \
+	y -= skip;
+	h += skip;
+#define CONC_SHOWN (line >= skip && line < h)
+#define CONC_LINE(role, ...) do { if (CONC_SHOWN) { snprintf(buf, sizeof buf, __VA_ARGS__); \
 	draw_text(stdscr, y + line, x0, w, buf, 0, role); } line++; } while (0)
 	CONC_LINE(DR_FIGLABEL, "%s", v->mode ? "Datasets" : "Models");
 	CONC_LINE(DR_NORMAL, "Items       %s", draw_thousands(r->count, b1, sizeof b1));
@@ -37,7 +46,7 @@ static void conc_figures(struct tui *t, struct view *v, const struct eng_result 
 	else
 		CONC_LINE(DR_NORMAL, "%s", "");
 	for (int i = 0; i < ENG_TOP_N; i++) {
-		if (line < h) {
+		if (CONC_SHOWN) {
 			snprintf(buf, sizeof buf, "Top %-5u %7s ", eng_top_n[i], draw_percent(r->top_share[i], b1, sizeof b1));
 			draw_text(stdscr, y + line, x0, 18, buf, 0, DR_NORMAL);
 			if (bar_w > 3 && !isnan(r->top_share[i]))
@@ -66,6 +75,7 @@ static void conc_figures(struct tui *t, struct view *v, const struct eng_result 
 		}
 	}
 #undef CONC_LINE
+#undef CONC_SHOWN
 }
 
 /* Word-wraps ASCII text into the box; what does not fit is left out. */
@@ -105,6 +115,32 @@ static void conc_lorenz_unknown(struct tui *t, int y, int h, int x0, int w)
 	conc_wrap(buf, y + 2, h - 2, x0, w, DR_DIM);
 }
 
+/* The x axis under a curve of pw columns: 0% under its first column,
+ * 100% ending under its last, 50% under its middle, and the words as
+ * room allows. */
+static void conc_axis(int y, int x0, int pw)
+{
+	char line[512];
+	int mid = (pw - 1) / 2 - 1;
+	static const char *const words[] = { " of items, poorest first", " of items", "" };
+	if (pw < 8 || pw >= (int)sizeof line)
+		return;
+	memset(line, ' ', (size_t)pw);
+	line[pw] = '\0';
+	memcpy(line, "0%", 2);
+	memcpy(line + pw - 4, "100%", 4);
+	if (pw >= 20)
+		memcpy(line + mid, "50%", 3);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		int n = (int)strlen(words[i]);
+		if (2 + n < (pw >= 20 ? mid - 1 : pw - 5)) {
+			memcpy(line + 2, words[i], (size_t)n);
+			break;
+		}
+	}
+	draw_text(stdscr, y, x0, pw, line, 0, DR_DIM);
+}
+
 static void conc_lorenz(const struct eng_result *r, int y, int h, int x0, int w)
 {
 	char title[160];
@@ -140,23 +176,42 @@ static void conc_lorenz(const struct eng_result *r, int y, int h, int x0, int w)
 			draw_text(stdscr, k, x0 + 5 + c, 1, draw_utf8 ? "\xe2\x96\x91" : " ", 0, DR_BAR);
 		draw_text(stdscr, ly, x0 + 5 + c, 1, "*", 0, DR_MARK);
 	}
-	draw_text(stdscr, y + h - 1, x0 + 5, pw, "0% of items, poorest first          ->          100%", 0, DR_DIM);
+	conc_axis(y + h - 1, x0 + 5, pw);
+}
+
+/* Lines the pane needs at width w; on a shorter screen it scrolls by
+ * v->top lines. */
+struct conc_priv {
+	int h;              /* lines of the pane when last drawn */
+};
+
+static int conc_need(int w)
+{
+	return w >= 72 ? CONC_FIG_LINES : CONC_FIG_LINES + CONC_LORENZ_MIN;
 }
 
 static void conc_draw(struct tui *t, struct view *v, int y, int h, int w)
 {
 	struct eng_result *r = tui_result(t, v->mode ? HT_DATASETS : HT_MODELS);
+	int need = conc_need(w), skip;
+	struct conc_priv *p = v->priv;
+	p->h = h;
 	if (!r || h < 1)
 		return;
+	if ((int)v->top > (need > h ? need - h : 0))
+		v->top = (size_t)(need > h ? need - h : 0);
+	skip = (int)v->top;
 	if (w >= 72) {
-		conc_figures(t, v, r, y, h, 1, 40);
+		conc_figures(t, v, r, y, h, 1, 40, skip);
 		if (r->partial)
 			conc_lorenz_unknown(t, y, h, 42, w - 43);
 		else
 			conc_lorenz(r, y, h, 42, w - 43);
 	} else {
-		int fh = h < 11 ? h : 11;
-		conc_figures(t, v, r, y, fh, 0, w);
+		int fh = (h + skip < CONC_FIG_LINES ? h + skip : CONC_FIG_LINES) - skip;
+		if (fh < 0)
+			fh = 0;
+		conc_figures(t, v, r, y, fh, 0, w, skip);
 		if (r->partial)
 			conc_lorenz_unknown(t, y + fh, h - fh, 0, w);
 		else
@@ -164,10 +219,26 @@ static void conc_draw(struct tui *t, struct view *v, int y, int h, int w)
 	}
 }
 
+/* Up, Down and the pages scroll the pane when the screen is too short. */
+static int conc_scroll(struct tui *t, struct view *v, enum request r)
+{
+	const struct conc_priv *p = v->priv;
+	int h = p->h, need = conc_need(t->cols);
+	size_t max = (size_t)(need > h ? need - h : 0);
+	switch (r) {
+	case REQ_MOVE_UP: v->top = v->top ? v->top - 1 : 0; break;
+	case REQ_MOVE_DOWN: v->top = v->top < max ? v->top + 1 : max; break;
+	case REQ_PAGE_UP: case REQ_FIRST: v->top = 0; break;
+	case REQ_PAGE_DOWN: case REQ_LAST: v->top = max; break;
+	default: return 0;
+	}
+	return VIEW_DONE;
+}
+
 static int conc_request(struct tui *t, struct view *v, enum request r)
 {
 	if (r != REQ_TOGGLE_GROUPS)
-		return 0;
+		return conc_scroll(t, v, r);
 	v->mode = !v->mode;
 	tui_message(t, 0, "Concentration of %s (%s: switch)", v->mode ? "datasets" : "models",
 		    request_key_hint(REQ_TOGGLE_GROUPS));
@@ -197,7 +268,7 @@ static enum ht_kind conc_kind(const struct view *v)
 
 const struct view_ops view_conc_ops = {
 	.title = "Concentration", .help = "Concentration pane (Lorenz curve, top-N shares)",
-	.default_sort = SORT_DOWNLOADS, .kind = conc_kind,
+	.default_sort = SORT_DOWNLOADS, .kind = conc_kind, .priv_size = sizeof(struct conc_priv),
 	.open = conc_open, .cell = conc_cell, .draw = conc_draw, .request = conc_request,
 	.export_req = conc_export,
 };

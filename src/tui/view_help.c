@@ -10,16 +10,28 @@
 static const struct view_col help_cols[3] = {
 	{ "Keys",     19, 0, 0, -1, 99, 0 },
 	{ "Action",   16, 1, 0, -1, 98, 0 },
-	{ ":command", 20, 0, 0, -1, 1, 0 },
+	{ ":command", 21, 0, 0, -1, 1, 0 },   /* the longest name, :filter-min-downloads */
 };
 
 #define HELP_ROWS 256
+
+/* The mouse is no request (no key, no ':' name): its lines follow the
+ * table's, under their own title. */
+static const struct { const char *what, *does; } help_mouse[] = {
+	{ NULL, "Mouse" },
+	{ "Click", "Select a row; on a pane tab: that pane" },
+	{ "Click a title", "Sort by that column (again: reverse)" },
+	{ "Double click", "Drill down, as Enter" },
+	{ "Wheel", "Scroll three rows" },
+};
+#define HELP_MOUSE (int)(sizeof help_mouse / sizeof help_mouse[0])
 
 /* A line: a row of the request table, or (the pane number keys) a pane. */
 struct help_priv {
 	struct help_row {
 		unsigned req;   /* index into request_table */
-		int pane;       /* registry index, -1: the request itself */
+		int pane;       /* registry index, -1: the request itself,
+				 * <= -2: line -2 - pane of help_mouse */
 	} rows[HELP_ROWS];
 };
 
@@ -36,6 +48,11 @@ static void help_open(struct tui *t, struct view *v)
 			v->n++;
 		}
 	}
+	for (int k = 0; k < HELP_MOUSE && v->n < HELP_ROWS; k++) {
+		p->rows[v->n].req = 0;
+		p->rows[v->n].pane = -2 - k;
+		v->n++;
+	}
 }
 
 static void help_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
@@ -45,6 +62,14 @@ static void help_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 	const struct request_info *r = &request_table[p->rows[i].req];
 	int pane = p->rows[i].pane;
 	(void)bar;
+	if (pane <= -2) {
+		int k = -2 - pane;
+		if (!help_mouse[k].what && col == 1)
+			snprintf(buf, len, "-- %s --", help_mouse[k].does);
+		else if (help_mouse[k].what && col < 2)
+			snprintf(buf, len, "%s", col ? help_mouse[k].does : help_mouse[k].what);
+		return;
+	}
 	if (r->group) {
 		if (col == 1)
 			snprintf(buf, len, "-- %s --", r->group);
@@ -89,6 +114,8 @@ static int help_request(struct tui *t, struct view *v, enum request r)
 		return VIEW_DONE;
 	if (r != REQ_ENTER || !v->n)
 		return VIEW_PASS;
+	if (p->rows[v->sel].pane <= -2)
+		return VIEW_DONE;
 	ri = &request_table[p->rows[v->sel].req];
 	/* Only a pane's requests run from here: a picker's mean nothing
 	 * without the picker. */

@@ -14,7 +14,7 @@ enum { IC_RANK, IC_ID, IC_COUNTRY, IC_TYPE, IC_DOWNLOADS, IC_SHARE, IC_CUM, IC_L
 static const struct view_col items_cols[IC_COUNT] = {
 	[IC_RANK]      = { "#",          7, 0, 1, -1,             5, 0 },
 	[IC_ID]        = { "Id",        20, 1, 0, SORT_NAME,      99, 0 },
-	[IC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             8, 0 },
+	[IC_COUNTRY]   = { "Ctry",       7, 0, 0, -1,             8, 0 },
 	[IC_TYPE]      = { "Org type",  11, 0, 0, -1,             7, 0 },
 	[IC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
 	[IC_SHARE]     = { "Share",      8, 0, 0, -1,             6, 1 },
@@ -148,7 +148,7 @@ static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, ch
 	case IC_COUNTRY:
 		acct = engine_item_account(t->s->eng, r, row);
 		snprintf(buf, len, "%s", acct < a->n_accounts && a->acct_country[acct]
-			 ? country_code(a->acct_country[acct]) : "-");
+			 ? country_code(a->acct_country[acct]) : COUNTRY_UNKNOWN_KEY);
 		break;
 	case IC_TYPE:
 		acct = engine_item_account(t->s->eng, r, row);

@@ -19,8 +19,8 @@ enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_ACCTS, OC_COUNT, OC
 static const struct view_col orgs_cols[OC_N] = {
 	[OC_RANK]      = { "#",          6, 0, 1, -1,             3, 0 },
 	[OC_ACCOUNT]   = { "Account",   16, 1, 0, SORT_NAME,      99, 0 },
-	[OC_NAME]      = { "Name",      22, 0, 0, -1,             5, 0 },
-	[OC_COUNTRY]   = { "Ctry",       4, 0, 0, -1,             7, 0 },
+	[OC_NAME]      = { "Name",      19, 0, 0, -1,             5, 0 },
+	[OC_COUNTRY]   = { "Ctry",       7, 0, 0, -1,             7, 0 },
 	[OC_TYPE]      = { "Org type",  11, 0, 0, -1,             6, 0 },
 	[OC_ACCTS]     = { "Accts",      5, 0, 1, -1,             4, 0 },
 	[OC_COUNT]     = { "Models",     7, 0, 1, SORT_COUNT,     8, 0 },
@@ -57,7 +57,7 @@ static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 	case OC_RANK: snprintf(buf, len, "%zu", i + 1); break;
 	case OC_ACCOUNT: snprintf(buf, len, "%s", row->label ? row->label : ""); break;
 	case OC_NAME: snprintf(buf, len, "%s", row->name && row->name[0] ? row->name : "-"); break;
-	case OC_COUNTRY: snprintf(buf, len, "%s", row->country ? country_code(row->country) : "-"); break;
+	case OC_COUNTRY: snprintf(buf, len, "%s", row->country ? country_code(row->country) : COUNTRY_UNKNOWN_KEY); break;
 	case OC_TYPE: snprintf(buf, len, "%s", orgdir_type_key((enum org_type)row->type)); break;
 	case OC_ACCTS: snprintf(buf, len, "%u", row->accounts); break;
 	case OC_COUNT: draw_human(row->count, buf, len); break;

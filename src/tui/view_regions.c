@@ -94,7 +94,7 @@ static void regions_enter(struct tui *t, struct view *v)
 		break;
 	}
 	tui_push(t, "orgs", &f);
-	tui_message(t, 0, "%s: its organisations (%s: an organisation's models; %s: back)",
+	tui_message(t, 0, "%s: its organisations (%s: its models, %s: back)",
 		    row->name ? row->name : row->label, request_key_hint(REQ_ENTER), request_key_hint(REQ_BACK));
 }
 

@@ -301,7 +301,7 @@ static void trends_enter(struct tui *t, struct view *v)
 	unsigned yb = p->years[v->sel];
 	struct filter f = t->filter;
 	if (yb == 0) {
-		tui_message(t, 0, "Legacy and unknown dates cannot be narrowed to");
+		tui_message(t, 0, "Items with a legacy or unknown date have no year to filter on");
 		return;
 	}
 	f.created_from = civil_year_start(ENG_YEAR_FIRST + yb - 1);
