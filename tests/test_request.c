@@ -64,6 +64,38 @@ static void test_table(void **state)
 	assert_int_equal(request_info(REQ_PICK_ALL)->context, REQ_CTX_PICKER);
 }
 
+/* No key means two things in one context (two branches once both took
+ * 'i'), but for the pairs that share a key on purpose. */
+static void test_keys_unique(void **state)
+{
+	static const enum request shared[][2] = {
+		{ REQ_BACK, REQ_REFRESH_CANCEL },   /* Esc: back, or stops a refresh under way */
+	};
+	(void)state;
+	for (unsigned i = 0; i < request_table_len; i++) {
+		const struct request_info *a = &request_table[i];
+		if (a->group)
+			continue;
+		for (unsigned j = i + 1; j < request_table_len; j++) {
+			const struct request_info *b = &request_table[j];
+			if (b->group || a->context != b->context)
+				continue;
+			for (const char *k = a->keys; *k;) {
+				size_t n = strcspn(k, " ");
+				int code = request_key_code(k, n), ok = 0;
+				for (size_t s = 0; s < sizeof shared / sizeof shared[0]; s++)
+					ok |= (shared[s][0] == a->req && shared[s][1] == b->req) ||
+					      (shared[s][1] == a->req && shared[s][0] == b->req);
+				if (!ok && request_key_is(b->req, code))
+					fail_msg("key '%.*s' is both %s and %s", (int)n, k, a->name, b->name);
+				k += n;
+				while (*k == ' ')
+					k++;
+			}
+		}
+	}
+}
+
 static void test_hints(void **state)
 {
 	static const struct request_hint main_hints[] = {
@@ -87,6 +119,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_per_context),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_keys_unique),
 		cmocka_unit_test(test_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

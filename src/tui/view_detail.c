@@ -267,6 +267,6 @@ const struct view_ops view_detail_ops = {
 	.title = "Detail", .priv_size = sizeof(struct detail_priv), .kind = detail_kind,
 	.cols = detail_cols, .n_cols = 2, .default_sort = -1,
 	.open = detail_open, .cell = detail_cell, .text = detail_text,
-	.ident = detail_ident, .export_req = detail_export, .enter = detail_enter,
+	.ident = detail_ident, .enter = detail_enter,
 	.request = detail_request,
 };
