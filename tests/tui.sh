@@ -242,9 +242,9 @@ echo "ok drill-down"
 
 # ---- Sort: D again lists the least downloaded first (read by position
 # from the result, reversed), as the export in that order does.  Ids are
-# compared on their first 20 characters (the column may cut them).
+# compared on their first 18 characters (the column may cut them).
 first_id() { "$TT_HUBTOP" export models --snapshot "$SNAP" "$@" --limit 1 --format tsv |
-	awk -F'\t' 'NR == 2 { print substr($2, 1, 20) }'; }
+	awk -F'\t' 'NR == 2 { print substr($2, 1, 18) }'; }
 least=$(first_id --sort downloads:asc)
 most=$(first_id --sort downloads:desc)
 [ -n "$least" ] && [ -n "$most" ] || tt_fail "hubtop export gave no first model"
