@@ -45,7 +45,7 @@ awk -F, 'NR > 1 { s = 0; for (i = 5; i <= 11; i++) s += $i; if (s < 0.999 || s >
 	bad "trends: a year's shares do not add up to 1"
 run 0 $X trends --split group --measure count && has "$T/out" ",us_share,cn_share," && has "$T/out" ",us_count,"
 run 0 $X trends --limit 2 && [ "$(wc -l <"$T/out")" = 3 ] && ok || bad "trends --limit 2: $(wc -l <"$T/out") lines"
-run 2 $X trends --split planet && has "$T/err" "--split is type or group"
+run 2 $X trends --split planet && has "$T/err" "--split is type, group, relation, size or language"
 
 # Concentration: the figures, not the models list.
 run 0 $X concentration && has "$T/out" "^figure,name,items,item_share,downloads,share,value,data" &&

@@ -115,6 +115,17 @@ for W in 80 120; do
 	tt_wait "Shares of downloads by country group"
 	export_to "$TT_TMP/trends-g-$W.csv"
 	head -1 "$TT_TMP/trends-g-$W.csv" | grep -q 'us_share,cn_share' || tt_fail "trends by group export"
+	# The dimensions' modes export their own split (relation, size, language).
+	tt_keys g g g
+	tt_wait "Shares of downloads by relation to a base model"
+	export_to "$TT_TMP/trends-rel-$W.csv"
+	head -1 "$TT_TMP/trends-rel-$W.csv" | grep -q 'original_share,finetune_share' ||
+		tt_fail "trends by relation export: $(head -1 "$TT_TMP/trends-rel-$W.csv")"
+	tt_keys g
+	tt_wait "Shares of downloads by size"
+	export_to "$TT_TMP/trends-size-$W.csv"
+	head -1 "$TT_TMP/trends-size-$W.csv" | grep -q 'lt100m_share,100m_1b_share' ||
+		tt_fail "trends by size export: $(head -1 "$TT_TMP/trends-size-$W.csv")"
 
 	# Concentration: its figures, not the models list.
 	tt_keys 6
@@ -128,6 +139,15 @@ for W in 80 120; do
 	want=$(awk -F, '$1 == "half" { print $3 }' "$TT_TMP/conc-$W.csv")
 	[ -n "$half" ] && [ "$half" = "$want" ] || tt_fail "concentration at $W: half held by $half on screen, $want exported"
 	tt_screen | grep -q "Median" || tt_fail "concentration at $W: no median"
+
+	# Bases: the base models as listed, in order.
+	tt_keys 9
+	tt_wait_re "Base model +.*Direct"
+	export_to "$TT_TMP/bases-$W.csv"
+	tt_wait_re "Exported [0-9]+ rows \(bases\)"
+	screen_ids 5 6 >"$TT_TMP/scr"
+	col "$TT_TMP/bases-$W.csv" base | head -6 >"$TT_TMP/exp"
+	same_prefix "$TT_TMP/scr" "$TT_TMP/exp" "bases at $W"
 
 	tt_keys q
 	tt_wait_exit

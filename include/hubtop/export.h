@@ -42,6 +42,11 @@ enum export_view {
  * as the Trends pane's modes. */
 #define EXPORT_TRENDS_BY_GROUP 1u
 #define EXPORT_TRENDS_BY_COUNT 2u
+/* Bits 2-3: the split by a dimension of dims.h instead (1 relation to a
+ * base, 2 size, 3 language: the languages with most items, then "other"). */
+#define EXPORT_TRENDS_DIM_SHIFT 2u
+#define EXPORT_TRENDS_DIM_MASK (3u << EXPORT_TRENDS_DIM_SHIFT)
+#define EXPORT_TRENDS_LANGS 7u
 
 struct export_req {
 	enum eng_pane pane;
@@ -57,6 +62,7 @@ struct export_req {
 	/* Last, so that initialisers by position still mean a ranking. */
 	enum export_view view;
 	unsigned mode;          /* EXPORT_TRENDS: EXPORT_TRENDS_BY_* bits */
+	enum export_dim dim;    /* not NONE: that dimension's table (export_dim_write) */
 };
 
 int export_format_find(const char *key);  /* "csv", "tsv", "jsonl"; -1 if unknown */

@@ -780,7 +780,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			printf("Usage: hubtop export PANE [FILTERS] [--sort KEY[:asc|:desc]] [--limit N]\n"
 			       "                     [--items models|datasets] [--format csv|tsv|jsonl|json]\n"
-			       "                     [--split type|group] [--measure downloads|count]\n"
+			       "                     [--split type|group|relation|size|language]\n"
+			       "                     [--measure downloads|count]\n"
 			       "                     [-o FILE]\n"
 			       "       hubtop export movers --window since:DATE|A..B [FILTERS]\n"
 			       "                     [--items models|datasets]\n"
@@ -790,8 +791,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 			print_more_panes(stdout);
 			printf(".\n"
 			       "regions is countries; trends is one row per year (--split: by\n"
-			       "organisation type or country group, --measure: shares of downloads or\n"
-			       "of item counts); concentration is the top-N shares, Gini, the items\n"
+			       "organisation type, country group, relation to a base, size or\n"
+			       "language; --measure: shares of downloads or of item counts); concentration is the top-N shares, Gini, the items\n"
 			       "holding half of the downloads, the median and the Lorenz curve;\n"
 			       "timeline is the shares by country, group and organisation type at each\n"
 			       "snapshot of the history (see 'hubtop history'); relations, languages,\n"
@@ -867,12 +868,17 @@ static int cmd_export(struct args *a, const struct globals *g)
 		} else if (cli_opt_is(arg, "--split")) {
 			if (!(v = cli_opt_value(a, "--split")))
 				return EXIT_USAGE;
+			q.mode &= ~(EXPORT_TRENDS_BY_GROUP | EXPORT_TRENDS_DIM_MASK);
 			if (!strcmp(v, "group"))
 				q.mode |= EXPORT_TRENDS_BY_GROUP;
-			else if (!strcmp(v, "type"))
-				q.mode &= ~EXPORT_TRENDS_BY_GROUP;
-			else {
-				cli_err_usage("export", "--split is type or group, not '%s'", v);
+			else if (!strcmp(v, "relation"))
+				q.mode |= 1u << EXPORT_TRENDS_DIM_SHIFT;
+			else if (!strcmp(v, "size"))
+				q.mode |= 2u << EXPORT_TRENDS_DIM_SHIFT;
+			else if (!strcmp(v, "language"))
+				q.mode |= 3u << EXPORT_TRENDS_DIM_SHIFT;
+			else if (strcmp(v, "type") != 0) {
+				cli_err_usage("export", "--split is type, group, relation, size or language, not '%s'", v);
 				return EXIT_USAGE;
 			}
 		} else if (cli_opt_is(arg, "--measure")) {

@@ -549,8 +549,20 @@ static const char *cat_name(struct sink *k, size_t slot, const char *key, const 
 {
 	char *out = k->names[slot];
 	size_t at = 0;
-	for (; *key && at + 1 < sizeof k->names[0]; key++)
-		out[at++] = *key == '-' ? '_' : *key;
+	/* Size buckets ("<100M", "1B-10B") become "lt100m", "1b_10b". */
+	for (; *key && at + 3 < sizeof k->names[0]; key++) {
+		unsigned char ch = (unsigned char)*key;
+		if (ch == '<' || ch == '>') {
+			out[at++] = ch == '<' ? 'l' : 'g';
+			out[at++] = 't';
+		} else if (ch >= 'A' && ch <= 'Z') {
+			out[at++] = (char)(ch - 'A' + 'a');
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+			out[at++] = (char)ch;
+		} else {
+			out[at++] = '_';
+		}
+	}
 	for (; *suffix && at + 1 < sizeof k->names[0]; suffix++)
 		out[at++] = *suffix;
 	out[at] = '\0';
@@ -560,17 +572,80 @@ static const char *cat_name(struct sink *k, size_t slot, const char *key, const 
 /* The Trends pane's table: one row per year of creation that has items,
  * newest first; per category of the split, its share of the year's measure
  * (the pane's percentages), then the values themselves. */
-static long write_trends(struct sink *k, const struct eng_result *r, const struct export_req *q,
-			 const char *data)
+/* The categories of a Trends split and their values in year y. */
+struct trends_split {
+	unsigned dim, by_count, ncat;
+	const struct dims_shares *ds;
+	uint32_t lang[EXPORT_TRENDS_LANGS];
+	unsigned n_lang;
+};
+
+static const char *trends_key(struct engine *e, const struct trends_split *t, unsigned c)
 {
-	int by_group = !!(q->mode & EXPORT_TRENDS_BY_GROUP), by_count = !!(q->mode & EXPORT_TRENDS_BY_COUNT);
-	unsigned ncat = by_group ? CG_COUNT : OT_COUNT;
+	switch (t->dim) {
+	case 1: return country_group_key((enum country_group)c);
+	case 2: return dims_rel_key((int)c);
+	case 3: return dims_size_key((int)c);
+	case 4: return c < t->n_lang ? dims_lang_code(e, t->lang[c]) : "other";
+	default: return orgdir_type_key((enum org_type)c);
+	}
+}
+
+static uint64_t trends_val(const struct eng_result *r, const struct trends_split *t, unsigned y, unsigned c)
+{
+	struct eng_bucket other = { 0, 0 };
+	const struct eng_bucket *b;
+	switch (t->dim) {
+	case 1: b = &r->year_group[y][c]; break;
+	case 2: b = &t->ds->rel_year[y][c]; break;
+	case 3: b = &t->ds->size_year[y][c]; break;
+	case 4:
+		if (c < t->n_lang) {
+			b = &t->ds->lang_year[(size_t)y * t->ds->n_lang + t->lang[c]];
+		} else {
+			/* the year's matches less the languages shown */
+			other.count = r->by_year[y].count;
+			other.downloads = r->by_year[y].downloads;
+			for (unsigned i = 0; i < t->n_lang; i++) {
+				other.count -= t->ds->lang_year[(size_t)y * t->ds->n_lang + t->lang[i]].count;
+				other.downloads -= t->ds->lang_year[(size_t)y * t->ds->n_lang + t->lang[i]].downloads;
+			}
+			b = &other;
+		}
+		break;
+	default: b = &r->year_type[y][c]; break;
+	}
+	return t->by_count ? b->count : b->downloads;
+}
+
+static long write_trends(struct sink *k, struct engine *e, const struct eng_result *r,
+			 const struct export_req *q, const char *data)
+{
+	struct trends_split t;
+	struct dims_shares *ds = NULL;
 	const char *items = r->kind == HT_DATASETS ? "datasets" : "models";
 	long rows = 0, rank = 0;
 	int header = 1;
+	memset(&t, 0, sizeof t);
+	t.by_count = !!(q->mode & EXPORT_TRENDS_BY_COUNT);
+	t.dim = (q->mode & EXPORT_TRENDS_DIM_MASK) >> EXPORT_TRENDS_DIM_SHIFT;
+	if (!t.dim)
+		t.dim = q->mode & EXPORT_TRENDS_BY_GROUP ? 1 : 0;
+	else
+		t.dim++;
+	if (t.dim >= 2) {
+		/* The dimensions' shares, as the pane reads them. */
+		if (!(ds = dims_shares(e, r)))
+			return -1;
+		t.ds = ds;
+		for (uint32_t i = 0; i < ds->n_lang_used && t.n_lang < EXPORT_TRENDS_LANGS; i++)
+			t.lang[t.n_lang++] = ds->lang_order[i];
+	}
+	t.ncat = t.dim == 1 ? CG_COUNT : t.dim == 2 ? DREL_COUNT : t.dim == 3 ? DSIZE_COUNT :
+		 t.dim == 4 ? t.n_lang + 1 : OT_COUNT;
 	for (unsigned y = ENG_YEARS; y-- > 0 || header;) {
 		char year[16] = "";
-		uint64_t total = 0, val[16];
+		uint64_t total = 0, val[EXPORT_TRENDS_LANGS + 16];
 		if (header)
 			y = 0;
 		else if (!r->by_year[y].count)
@@ -578,9 +653,8 @@ static long write_trends(struct sink *k, const struct eng_result *r, const struc
 		else if (q->limit && (size_t)rank >= q->limit)
 			break;
 		k->n = 0;
-		for (unsigned c = 0; c < ncat; c++) {
-			const struct eng_bucket *b = by_group ? &r->year_group[y][c] : &r->year_type[y][c];
-			val[c] = by_count ? b->count : b->downloads;
+		for (unsigned c = 0; c < t.ncat; c++) {
+			val[c] = trends_val(r, &t, y, c);
 			total += val[c];
 		}
 		if (!header)
@@ -589,25 +663,24 @@ static long write_trends(struct sink *k, const struct eng_result *r, const struc
 		add_text(k, "year", year);
 		add_uint(k, items, header ? 0 : r->by_year[y].count);
 		add_uint(k, "downloads", header ? 0 : r->by_year[y].downloads);
-		for (unsigned c = 0; c < ncat; c++) {
-			const char *key = by_group ? country_group_key((enum country_group)c)
-						   : orgdir_type_key((enum org_type)c);
-			add_share(k, cat_name(k, k->n, key, "_share"), header ? 0 : engine_share(val[c], total));
-		}
-		for (unsigned c = 0; c < ncat; c++) {
-			const char *key = by_group ? country_group_key((enum country_group)c)
-						   : orgdir_type_key((enum org_type)c);
-			add_uint(k, cat_name(k, k->n, key, by_count ? "_count" : "_downloads"), header ? 0 : val[c]);
-		}
+		for (unsigned c = 0; c < t.ncat; c++)
+			add_share(k, cat_name(k, k->n, trends_key(e, &t, c), "_share"),
+				  header ? 0 : engine_share(val[c], total));
+		for (unsigned c = 0; c < t.ncat; c++)
+			add_uint(k, cat_name(k, k->n, trends_key(e, &t, c), t.by_count ? "_count" : "_downloads"),
+				 header ? 0 : val[c]);
 		add_text(k, "data", data);
-		if (emit(k, header))
+		if (emit(k, header)) {
+			dims_shares_free(ds);
 			return -1;
+		}
 		rows += !header;
 		if (header) {
 			header = 0;
 			y = ENG_YEARS;
 		}
 	}
+	dims_shares_free(ds);
 	return rows;
 }
 
@@ -811,6 +884,8 @@ const char *export_req_name(const struct export_req *q)
 {
 	if (q->movers)
 		return "movers";
+	if (q->dim)
+		return export_dim_key(q->dim);
 	if (q->view == EXPORT_TRENDS)
 		return "trends";
 	if (q->view == EXPORT_CONCENTRATION)
@@ -875,7 +950,7 @@ long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const 
 	if (q->movers)
 		rows = write_movers(&k, e, r, q, data);
 	else if (q->view == EXPORT_TRENDS)
-		rows = write_trends(&k, r, q, data);
+		rows = write_trends(&k, e, r, q, data);
 	else if (q->view == EXPORT_CONCENTRATION)
 		rows = write_conc(&k, e, r, data);
 	else if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
@@ -936,5 +1011,5 @@ long export_dim_to_path(const char *path, struct engine *e, const struct eng_res
 long export_to_path(const char *path, struct engine *e, const struct eng_result *r,
 		    const struct export_req *q, char *err, size_t errlen)
 {
-	return export_dim_to_path(path, e, r, EXPORT_DIM_NONE, q, err, errlen);
+	return export_dim_to_path(path, e, r, q->dim, q, err, errlen);
 }

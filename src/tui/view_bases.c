@@ -243,18 +243,28 @@ static int bases_request(struct tui *t, struct view *v, enum request r)
 		tui_message(t, 0, "Bases: %s", by_owner(v) ? "organisations of the base models" : "base models");
 		return VIEW_REOPEN;
 	}
-	if (r == REQ_EXPORT) {
-		/* The export writer of this table is the command line's. */
+	if (r == REQ_EXPORT && (p->base[0] || p->owner[0])) {
+		/* A base's derivatives are models: their export is the models
+		 * export with the same filter. */
 		filter_to_args(&t->filter, args, sizeof args);
-		tui_message(t, 0, "This table: hubtop export %s %s", by_owner(v) ? "base-orgs" : "bases", args);
+		tui_message(t, 0, "e exports the ranking of base models (Backspace to it); these models: "
+			    "hubtop export models %s", args);
 		return VIEW_DONE;
 	}
 	return 0;
+}
+
+static void bases_export(struct tui *t, struct view *v, struct export_req *q)
+{
+	(void)t;
+	q->dim = by_owner(v) ? EXPORT_DIM_BASE_ORGS : EXPORT_DIM_BASES;
+	q->pane = PANE_MODELS;
+	q->items = HT_MODELS;
 }
 
 const struct view_ops view_bases_ops = {
 	.title = "Bases", .help = "Bases pane (base models by derivatives; g: their organisations)",
 	.priv_size = sizeof(struct bases_priv), .cols = bases_cols, .n_cols = BC_N, .default_sort = SORT_COUNT,
 	.open = bases_open, .done = bases_done, .cell = bases_cell, .ident = bases_ident, .text = bases_text,
-	.enter = bases_enter, .request = bases_request,
+	.enter = bases_enter, .request = bases_request, .export_req = bases_export,
 };

@@ -13,7 +13,7 @@
 
 /* What a mode stacks: one row per source, each of downloads then of models. */
 enum trends_src { TS_TYPE, TS_GROUP, TS_REL, TS_SIZE, TS_LANG, TS_COUNT };
-#define TRENDS_LANGS 7               /* languages shown; the rest are "other" */
+#define TRENDS_LANGS EXPORT_TRENDS_LANGS /* languages shown; the rest are "other" */
 #define TRENDS_MODES (2 * TS_COUNT)
 /* Modes 0-3 as they always were; the dimensions after them. */
 static const struct { enum trends_src src; int count; const char *title; } trends_modes[TRENDS_MODES] = {
@@ -315,9 +315,13 @@ static void trends_enter(struct tui *t, struct view *v)
 
 static void trends_export(struct tui *t, struct view *v, struct export_req *q)
 {
-	/* The modes are the export's: bit 0 by group, bit 1 of counts. */
+	/* The export's split and measure of the mode on screen. */
+	static const unsigned split[TS_COUNT] = {
+		0, EXPORT_TRENDS_BY_GROUP, 1u << EXPORT_TRENDS_DIM_SHIFT, 2u << EXPORT_TRENDS_DIM_SHIFT,
+		3u << EXPORT_TRENDS_DIM_SHIFT
+	};
 	q->view = EXPORT_TRENDS;
-	q->mode = (unsigned)v->mode % TRENDS_MODES;
+	q->mode = split[trends_src(v)] | (trends_by_count(v) ? EXPORT_TRENDS_BY_COUNT : 0);
 	q->pane = PANE_YEARS;
 	q->items = t->items;
 	q->sort = SORT_NAME;
