@@ -1129,8 +1129,11 @@ int engine_prepare_step(struct engine *e)
 			did = !kd->o[k / 2].cell_ranks[VIEW_DEF + k % 2];
 			rc = eng_ord_cell_ranks(e, kind, (int)(k / 2), (int)(VIEW_DEF + k % 2));
 		} else if (step < P_SORTS) {
-			did = !kd->o[step - P_REC].rec;
-			rc = eng_ord_rec(e, kind, (int)(step - P_REC));
+			/* The 30-day window's only: the all-time one's (64 MB on 2M
+			 * models) would speed up only its sparse share passes,
+			 * which read the columns instead. */
+			did = step == P_REC && !kd->o[0].rec;
+			rc = did ? eng_ord_rec(e, kind, 0) : 0;
 		} else if (step < P_AUTHORS) {
 			did = !kd->perm[sorts[step - P_SORTS]];
 			rc = eng_get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;

@@ -547,7 +547,7 @@ int listing_add_page(struct ht_builder *b, enum ht_kind kind, const char *text, 
 static unsigned tune_threads;           /* 0: one per core, at most IMPORT_THREADS_MAX */
 static size_t tune_batch = 4u << 20;    /* bytes of lines a batch */
 #define IMPORT_THREADS_MAX 4u
-#define IMPORT_SLOTS 8u
+#define IMPORT_SLOTS 6u
 
 void listing_import_tune(unsigned threads, size_t batch_bytes)
 {
@@ -840,7 +840,8 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 			add_read(b, kind, ln->obj, &it, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
 		}
 		lineno += sl->nlines;
-		arena_reset(sl->arena, ARENA_KEEP);
+		/* Its chunks are kept: the next batch needs as many. */
+		arena_reset(sl->arena, ARENA_MAX_CHUNKS);
 		pthread_mutex_lock(&im.mu);
 		sl->state = SLOT_FREE;
 		im.next_build++;
