@@ -3,20 +3,33 @@
  * and the explorer's memory budget is checked against.
  *
  * Every piece is a malloc'd array (table_big_alloc included), so its size
- * is what the allocator handed out for it; nothing here allocates, and a
- * piece not yet made counts 0.
+ * is what the allocator handed out for it; nothing here allocates, a
+ * piece not yet made counts 0, and an array two views share counts once.
+ * Not thread-safe (neither is the engine).
  */
 #include "engine_priv.h"
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
+/* Pieces shared by two views (the datasets' two modes are one) count once:
+ * the arrays reported so far in this call. */
+#define SEEN_MAX 1024
+static const void *seen[SEEN_MAX];
+static unsigned n_seen;
+
 static size_t sz(const void *p)
 {
+	if (!p)
+		return 0;
+	for (unsigned i = 0; i < n_seen; i++)
+		if (seen[i] == p)
+			return 0;
+	if (n_seen < SEEN_MAX)
+		seen[n_seen++] = p;
 #ifdef __GLIBC__
-	return p ? malloc_usable_size((void *)p) : 0;
+	return malloc_usable_size((void *)p);
 #else
-	(void)p;
 	return 0;
 #endif
 }
@@ -67,6 +80,7 @@ void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx)
 	};
 	if (!e || !fn)
 		return;
+	n_seen = 0;
 	{
 		size_t b = sizeof *e + sz(e->cg_country) + sz(e->cg_group) + sz(e->acct_cg) + sz(e->cube) +
 			   sz(e->cell_ok) + sz(e->cbits) + sz(e->acct_bits) + sz(e->org_bits) +
@@ -113,6 +127,7 @@ size_t engine_result_memory(const struct eng_result *r)
 	const struct result_priv *p = (const struct result_priv *)r;
 	if (!r)
 		return 0;
+	n_seen = 0;
 	return sz(p) + sz(r->by_country) + sz(r->year_country) + sz(p->country_x) + sz(p->ctr) +
 	       sz(p->cls_ok) + (p->rbits != p->ms.bits ? sz(p->rbits) : 0) + ms_size(&p->ms) +
 	       sz(p->rows) + sz(p->aseen) + sz(p->own);
