@@ -22,8 +22,9 @@
  * order and its column copies (100-300 ms each on 2M models), term codes,
  * account groups, the search buffer, item orders by likes, trending,
  * creation and name (about a second), the account order for author
- * filters; on the first trending sums asked for, the trending scores in
- * rank and account order and their unfiltered totals.
+ * filters, the trending scores in account order and their unfiltered
+ * totals, the unfiltered sums per task and library (the Tasks and
+ * Libraries rankings of an answer every row matches).
  *
  * Levels (filter.level): the engine keeps one "view" per (attribution
  * mode, level).  At the organisation level (the default) an item counts
