@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 	struct engine *e;
 	struct eng_result *r[4] = { NULL, NULL, NULL, NULL };
 	struct filter f;
-	size_t total = 0, shown = 0;
+	size_t total = 0;
 	double t0;
 	int rc, steps = 0;
 
@@ -168,7 +168,6 @@ int main(int argc, char **argv)
 			break;
 		}
 		printf("  %-62s %8.1f MB\n", pieces[i].name, pieces[i].bytes / 1048576.0);
-		shown++;
 	}
 	printf("  %-62s %8.1f MB\n", "engine total", total / 1048576.0);
 	printf("  %-62s %8.1f MB\n", "results held (3)",
@@ -184,6 +183,5 @@ int main(int argc, char **argv)
 	attrib_free(a);
 	table_free(s);
 	orgdir_free(d);
-	(void)shown;
 	return 0;
 }
