@@ -357,6 +357,63 @@ static void test_hubdata(void **state)
 	table_free(s);
 }
 
+/* engine_memory: what the engine holds, piece by piece. */
+struct mem_seen {
+	size_t total, n, search, at_rec, ds_groups;
+};
+
+static void on_mem_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
+{
+	struct mem_seen *m = ctx;
+	assert_non_null(piece);
+	assert_true(bytes > 0);
+	m->total += bytes;
+	m->n++;
+	if (kind == HT_MODELS && !strcmp(piece, "search index"))
+		m->search += bytes;
+	if (!strcmp(piece, "all-time rank records"))
+		m->at_rec++;
+	/* The datasets' two attribution modes share one grouping. */
+	if (kind == HT_DATASETS && !strcmp(piece, "account groups (rows)") && view)
+		m->ds_groups++;
+}
+
+static void test_memory(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 1);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct mem_seen start = { 0 }, all = { 0 };
+	struct filter f;
+	struct eng_result *r;
+	int rc;
+	(void)state;
+	assert_non_null(e);
+	engine_memory(e, on_mem_piece, &start);
+	assert_true(start.total > 0);
+	assert_int_equal(start.search, 0);
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	engine_memory(e, on_mem_piece, &all);
+	assert_true(all.total > start.total);
+	assert_true(all.n > start.n);
+	assert_true(all.search > 0);
+	/* Made ahead for the 30-day window only. */
+	assert_int_equal(all.at_rec, 0);
+	/* One grouping when the two modes read one account per item. */
+	assert_int_equal(all.ds_groups, a->item_acct[HT_DATASETS][0] == a->item_acct[HT_DATASETS][1] ? 1 : 2);
+	filter_init(&f);
+	r = engine_apply(e, &f, HT_MODELS);
+	assert_non_null(r);
+	assert_true(engine_result_memory(r) >= (3000 + 7) / 8);
+	assert_int_equal(engine_result_memory(NULL), 0);
+	engine_result_free(r);
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_random_tables),
+		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),
 	};

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include "testutil.h"
 #include "hubtop/listing.h"
+#include "hubtop/store.h"
 
 static struct ht_snapshot *import_text(const char *text, enum ht_kind kind,
 				       struct listing_stats *st, int *rc, char *err)
@@ -519,6 +520,107 @@ static void test_hubdata(void **state)
 	table_free(s);
 }
 
+/* A JSON Lines text with everything an import meets: items, duplicates by
+ * id and by _id, refused ids, lines that are not JSON or not objects,
+ * blank and white lines, CRLF, escaped and raw NULs, a line longer than a
+ * batch, and no newline at the end. */
+static char *mixed_lines(size_t *len)
+{
+	size_t cap = 1 << 22, n = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+#define PUT(...) (n += (size_t)snprintf(t + n, cap - n, __VA_ARGS__))
+	for (unsigned i = 0; i < 3000; i++) {
+		switch (i % 13) {
+		case 0: PUT("\n"); break;
+		case 1: PUT("   \t\r\n"); break;
+		case 2: PUT("{\"id\":\"acct%u/dup\",\"downloads\":%u}\n", i % 7, i); break;
+		case 3: PUT("not json %u\n", i); break;
+		case 4: PUT("[1,2,3]\n"); break;
+		case 5: PUT("{\"id\":\"bad id %u\"}\n", i); break;
+		case 6: PUT("{\"_id\":\"oid%u\",\"id\":\"o/x%u\",\"likes\":%u}\r\n", i % 50, i, i); break;
+		case 7: PUT("{\"id\":\"a/b\\u0000evil%u\",\"downloads\":1}\n", i); break;
+		case 8:
+			PUT("{\"id\":\"raw/nul%u\",\"pipeline_tag\":\"x", i);
+			t[n++] = '\0';
+			PUT("y\"}\n");
+			break;
+		case 9:
+			/* longer than the smallest batch the test asks for */
+			PUT("{\"id\":\"long/tags%u\",\"tags\":[", i);
+			for (unsigned k = 0; k < 40; k++)
+				PUT("\"language:l%u\",\"license:mit\",\"base_model:finetune:org/base%u\",", k, k);
+			PUT("\"x\"],\"downloads\":%u,\"downloadsAllTime\":null,\"gated\":\"manual\"}\n", i * 3);
+			break;
+		default:
+			PUT("{\"id\":\"acct%u/m%u\",\"author\":\"acct%u\",\"downloads\":%u,\"likes\":\"x\","
+			    "\"createdAt\":\"2024-0%u-01T00:00:00Z\"}\n", i % 97, i, i % 97, i * 7 % 1000, 1 + i % 9);
+			break;
+		}
+	}
+	PUT("{\"id\":\"last/line\",\"downloads\":5}");
+#undef PUT
+	*len = n;
+	return t;
+}
+
+static void *import_tuned(const char *text, size_t len, unsigned threads, size_t batch,
+			  struct listing_stats *st, size_t *out_len)
+{
+	FILE *fp = fmemopen((void *)text, len, "r");
+	struct ht_builder *b = table_builder_new();
+	struct ht_snapshot *s;
+	struct store_err serr;
+	char err[512];
+	void *out = NULL;
+	assert_non_null(fp);
+	memset(st, 0, sizeof *st);
+	listing_import_tune(threads, batch);
+	assert_int_equal(listing_import(fp, "input.jsonl", b, HT_MODELS, st, err, sizeof err), 0);
+	listing_import_tune(0, 0);
+	fclose(fp);
+	s = table_builder_finish(b, NULL);
+	assert_non_null(s);
+	assert_int_equal(store_serialize(s, &out, out_len, &serr), 0);
+	table_free(s);
+	return out;
+}
+
+/* Parsed on several threads in batches, the import gives the snapshot and
+ * the figures of the line-by-line reader, byte for byte. */
+static void test_import_threads(void **state)
+{
+	static const struct { unsigned threads; size_t batch; } runs[] = {
+		{ 2, 0 }, { 2, 256 }, { 3, 1000 }, { 4, 4093 }, { 2, 1 << 16 },
+	};
+	size_t len, one_len;
+	char *text = mixed_lines(&len);
+	struct listing_stats st1, st;
+	void *one;
+	(void)state;
+	one = import_tuned(text, len, 1, 0, &st1, &one_len);
+	assert_true(st1.items > 1000);
+	assert_true(st1.duplicates > 0);
+	assert_true(st1.rejected > 0);
+	assert_true(st1.bad_lines > 0);
+	assert_true(st1.warnings > 0);
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		size_t n;
+		void *other = import_tuned(text, len, runs[i].threads, runs[i].batch, &st, &n);
+		assert_int_equal(n, one_len);
+		assert_memory_equal(other, one, n);
+		assert_int_equal(st.items, st1.items);
+		assert_int_equal(st.duplicates, st1.duplicates);
+		assert_int_equal(st.rejected, st1.rejected);
+		assert_int_equal(st.warnings, st1.warnings);
+		assert_int_equal(st.bad_lines, st1.bad_lines);
+		assert_string_equal(st.first_problem, st1.first_problem);
+		free(other);
+	}
+	free(one);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_broken),
 		cmocka_unit_test(test_api_example),
 		cmocka_unit_test(test_hubdata),
+		cmocka_unit_test(test_import_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,8 +22,9 @@
  * order and its column copies (100-300 ms each on 2M models), term codes,
  * account groups, the search buffer, item orders by likes, trending,
  * creation and name (about a second), the account order for author
- * filters; on the first trending sums asked for, the trending scores in
- * rank and account order and their unfiltered totals.
+ * filters, the trending scores in account order and their unfiltered
+ * totals, the unfiltered sums per task and library (the Tasks and
+ * Libraries rankings of an answer every row matches).
  *
  * Levels (filter.level): the engine keeps one "view" per (attribution
  * mode, level).  At the organisation level (the default) an item counts
@@ -186,6 +187,15 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
  * each engine_apply.  Returns 1 while work remains, 0 when there is none,
  * -1 when memory runs out. */
 int engine_prepare_step(struct engine *e);
+
+/* Memory: calls fn once per piece of derived data made so far, with its
+ * bytes (kind HT_KIND_COUNT: shared by both tables; view: the attribution
+ * view it serves, "org/uploader" ..., or NULL).  Reads sizes only: O(pieces).
+ * engine_result_memory: the bytes one result holds. */
+typedef void (*eng_memory_fn)(void *ctx, enum ht_kind kind, const char *piece, const char *view,
+			      size_t bytes);
+void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx);
+size_t engine_result_memory(const struct eng_result *r);
 
 /* Aggregate ranking for PANE_ORGS .. PANE_YEARS over a result.  Rows with
  * no items are left out, except the unattributed buckets (unknown country,

@@ -719,6 +719,10 @@ static void kdata_free(struct kdata *kd)
 	free(kd->sunion);
 	for (int i = 0; i < SORT_KEY_COUNT; i++)
 		free(kd->perm[i]);
+	for (int i = 0; i < 2; i++) {
+		free(kd->ttot[i]);
+		free(kd->ttot_order[i]);
+	}
 }
 
 struct engine *engine_new(const struct ht_snapshot *s, const struct attrib *a, const struct orgdir *d)

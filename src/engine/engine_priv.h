@@ -226,6 +226,18 @@ struct kdata {
 	struct search_index *sx; /* the ids' search index */
 	uint64_t *sunion;        /* by row: the matches of a search "a|b" (any term) */
 	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
+	/* The Tasks and Libraries rankings of an answer every row matches
+	 * (the first screen, a cleared filter): per term its unfiltered sums,
+	 * and the terms in the order the rows first hold them, as a pass over
+	 * the rows would list them.  Made by engine_prepare_step. */
+	struct term_tot *ttot[2];       /* 0: tasks, 1: libraries */
+	uint32_t *ttot_order[2];
+	uint32_t ttot_n[2];
+};
+
+struct term_tot {
+	uint64_t count, likes, created, trending;
+	uint64_t downloads[2];
 };
 
 #define TERM_NONE 0xffffu

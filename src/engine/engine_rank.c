@@ -236,14 +236,83 @@ static void row_set(struct eng_row *w, const struct eng_result *r, uint32_t key,
 /* Sums per key (account or term) over the result's items, and with
  * with_tr their trending into e->key_trending. Returns the number of keys touched
  * (listed in e->touched). */
+/* kd->ttot of a pane (PANE_TASKS or PANE_LIBRARIES): one pass over the
+ * rows, in the order sum_by_key reads them when every row matches. */
+static int term_totals(struct engine *e, enum ht_kind kind, int lib)
+{
+	struct kdata *kd = &e->k[kind];
+	const struct ht_table *t = &e->s->t[kind];
+	const uint32_t *keys = lib ? t->library : t->pipeline;
+	/* Term indexes (checked at load) are below n_terms <= key_sums_n. */
+	const uint32_t nt = e->s->n_terms < e->key_sums_n ? e->s->n_terms : e->key_sums_n;
+	struct term_tot *tt;
+	uint32_t *order, n = 0;
+	if (kd->ttot[lib])
+		return 0;
+	tt = calloc((size_t)nt + 1, sizeof *tt);
+	order = malloc(((size_t)nt + 1) * sizeof *order);
+	if (!tt || !order) {
+		free(tt);
+		free(order);
+		return -1;
+	}
+	for (uint32_t row = 0; row < kd->n; row++) {
+		uint32_t key = keys[row] < nt ? keys[row] : 0;
+		int64_t cr = t->created[row];
+		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+		struct term_tot *k = &tt[key];
+		if (!k->count) {
+			k->created = UINT64_MAX;
+			order[n++] = key;
+		}
+		k->count++;
+		k->downloads[0] += t->downloads[row];
+		k->downloads[1] += t->downloads_all[row];
+		k->likes += t->likes[row];
+		k->trending += t->trending[row];
+		if (ck < k->created)
+			k->created = ck;
+	}
+	kd->ttot[lib] = tt;
+	kd->ttot_order[lib] = order;
+	kd->ttot_n[lib] = n;
+	return 0;
+}
+
 static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum eng_pane pane, int with_tr)
 {
 	const struct ht_table *t = &e->s->t[r->kind];
 	const uint64_t *dl = win_downloads(e, r->kind, filter_win(&r->filter));
 	const uint32_t *keys = pane == PANE_ORGS ? eng_view_acct(e, r->kind, filter_view(&r->filter))
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
-	const uint32_t *rows = engine_result_rows(e, r);
+	const struct kdata *kd = &e->k[r->kind];
+	const int lib = pane == PANE_LIBRARIES;
+	const uint32_t *rows;
 	uint32_t m = 0, gen;
+	if (pane != PANE_ORGS && r->n == kd->n && kd->ttot[lib]) {
+		/* Every row matches: the unfiltered sums, in the pass's order. */
+		const int all = r->filter.window == WIN_ALL;
+		if (++e->gen == 0) {
+			for (uint32_t i = 0; i < e->key_sums_n; i++)
+				e->key_sums[i].gen = 0;
+			e->gen = 1;
+		}
+		for (uint32_t i = 0; i < kd->ttot_n[lib]; i++) {
+			uint32_t key = kd->ttot_order[lib][i];
+			const struct term_tot *tt = &kd->ttot[lib][key];
+			struct key_acc *k = &e->key_sums[key];
+			k->gen = e->gen;
+			k->count = (uint32_t)tt->count;
+			k->downloads = tt->downloads[all];
+			k->likes = tt->likes;
+			k->created = tt->created;
+			if (with_tr)
+				e->key_trending[key] = tt->trending;
+			e->touched[m++] = key;
+		}
+		return m;
+	}
+	rows = engine_result_rows(e, r);
 	if (!rows || !keys)
 		return 0;
 	if (++e->gen == 0) {
@@ -1078,7 +1147,7 @@ int engine_prepare_step(struct engine *e)
 	enum { P_BASE, P_TERM = P_BASE + 4, P_CREATED = P_TERM + 2 * TERM_COLS, P_EVERY = P_CREATED + 2,
 	       P_SEARCH = P_EVERY + 2, P_GROUPS, P_AORDER = P_GROUPS + 2, P_GRANK = P_AORDER + 4,
 	       P_CBY = P_GRANK + 2, P_CRK = P_CBY + 2, P_REC = P_CRK + 4, P_SORTS = P_REC + 2,
-	       P_AUTHORS = P_SORTS + 4, P_DIMS, P_PER_KIND };
+	       P_AUTHORS = P_SORTS + 4, P_DIMS, P_TREND, P_TERMTOT = P_TREND + 2, P_PER_KIND = P_TERMTOT + 2 };
 	static const enum eng_sort sorts[4] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING, SORT_NAME };
 	if (!e)
 		return -1;
@@ -1135,18 +1204,32 @@ int engine_prepare_step(struct engine *e)
 			did = !kd->o[k / 2].cell_ranks[VIEW_DEF + k % 2];
 			rc = eng_ord_cell_ranks(e, kind, (int)(k / 2), (int)(VIEW_DEF + k % 2));
 		} else if (step < P_SORTS) {
-			did = !kd->o[step - P_REC].rec;
-			rc = eng_ord_rec(e, kind, (int)(step - P_REC));
+			/* The 30-day window's only: the all-time one's (64 MB on 2M
+			 * models) would speed up only its sparse share passes,
+			 * which read the columns instead. */
+			did = step == P_REC && !kd->o[0].rec;
+			rc = did ? eng_ord_rec(e, kind, 0) : 0;
 		} else if (step < P_AUTHORS) {
 			did = !kd->perm[sorts[step - P_SORTS]];
 			rc = eng_get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;
 		} else if (step == P_AUTHORS) {
 			did = !e->acct_sorted;
 			rc = eng_sort_accounts(e);
-		} else {
+		} else if (step >= P_TERMTOT) {
+			did = !kd->ttot[step - P_TERMTOT];
+			rc = term_totals(e, kind, (int)(step - P_TERMTOT));
+		} else if (step == P_DIMS) {
 			/* relation, depth, language by row (dims.h) */
 			did = !dims_ready(e, kind);
 			rc = dims_prepare(e, kind);
+		} else {
+			/* The trending column of a ranking's first screen: per
+			 * cell and account the unfiltered sums, the scores in
+			 * account order (30-50 ms on 2M models if left to the
+			 * first open of Orgs or Countries). */
+			int m = (int)(VIEW_DEF + step - P_TREND);
+			did = !kd->cell_trending[m] || !kd->gtrending[m];
+			rc = eng_kd_trending(e, kind, m) || !kd_gtrending(e, kind, m);
 		}
 		if (rc)
 			return -1;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hubtop/listing.h"
 
@@ -331,6 +332,32 @@ static void note_problem(struct listing_stats *st, const char *name, unsigned lo
 	snprintf(st->first_problem, sizeof st->first_problem, "%s:%lu: %s", name, line, what);
 }
 
+/* Adds an item listing_item has read from obj (item_rc, w: what it gave). */
+static void add_read(struct ht_builder *b, enum ht_kind kind, const cJSON *obj, const struct ht_item *it,
+		     int item_rc, unsigned w, struct listing_stats *st, const char *name, unsigned long line)
+{
+	int rc;
+
+	if (item_rc != 0) {
+		char what[160];
+		st->rejected++;
+		st->warnings += w;
+		/* The reason, never the id itself: it may be what harms a terminal. */
+		snprintf(what, sizeof what, "item refused: %s, skipped",
+			 cJSON_IsObject(obj) ? table_id_problem(it->id) : "not a JSON object");
+		note_problem(st, name, line, what);
+		return;
+	}
+	st->warnings += w;
+	rc = table_builder_add(b, kind, it);
+	if (rc == 0)
+		st->items++;
+	else if (rc == 1)
+		st->duplicates++;
+	else
+		st->rejected++;
+}
+
 static void add_one(struct ht_builder *b, enum ht_kind kind, const cJSON *obj,
 		    struct listing_stats *st, const char *name, unsigned long line)
 {
@@ -591,6 +618,349 @@ void listing_arena_reset(struct listing_arena *a)
 	arena_reset(a, ARENA_KEEP);
 }
 
+/* ---- JSON Lines on every core ---------------------------------------------
+ *
+ * The file is read in batches of whole lines.  Parser threads turn each
+ * batch into cJSON values (in the batch's own arena, no malloc per value);
+ * this thread adds them to the builder in file order, so the builder sees
+ * exactly what the line-by-line reader gives it, while the next batches are
+ * parsed on the other cores. */
+
+static unsigned tune_threads;           /* 0: one per core, at most IMPORT_THREADS_MAX */
+static size_t tune_batch = 4u << 20;    /* bytes of lines a batch */
+#define IMPORT_THREADS_MAX 4u
+#define IMPORT_SLOTS 6u
+
+void listing_import_tune(unsigned threads, size_t batch_bytes)
+{
+	tune_threads = threads;
+	tune_batch = batch_bytes ? batch_bytes : 4u << 20;
+}
+
+static unsigned import_threads(void)
+{
+	long n;
+	if (tune_threads)
+		return tune_threads < IMPORT_THREADS_MAX ? tune_threads : IMPORT_THREADS_MAX;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1u : n > (long)IMPORT_THREADS_MAX ? IMPORT_THREADS_MAX : (unsigned)n;
+}
+
+enum { SLOT_FREE, SLOT_READ, SLOT_PARSING, SLOT_PARSED };
+
+/* One non-blank line, read as far as the builder's input: listing_item
+ * runs on the parser thread too.  The item's tags are in the batch's tag
+ * list. */
+struct jl_line {
+	cJSON *obj;              /* NULL: not JSON (or memory ran out) */
+	uint32_t at;             /* line number within the batch, from 1 */
+	int item_rc;             /* listing_item's answer; obj an object */
+	unsigned warnings;
+	uint32_t tag_first;
+	/* The item but its tags: the bytes of struct ht_item before them. */
+	_Alignas(struct ht_item) unsigned char head[offsetof(struct ht_item, tags)];
+};
+
+struct jl_slot {
+	int state;
+	char *text;              /* whole lines, the last one ending the batch */
+	size_t len, cap;
+	uint32_t nlines;         /* lines in text, blank ones included */
+	struct jl_line *line;    /* the non-blank ones */
+	uint32_t n, line_cap;
+	const char **tag;        /* the items' tags, one after another */
+	uint32_t n_tag, tag_cap;
+	int oom;
+	struct listing_arena *arena;
+};
+
+struct jl_import {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct jl_slot slot[IMPORT_SLOTS];
+	uint64_t next_read, next_parse, next_build;
+	int done;                /* no more batches will come */
+};
+
+/* Reads obj as an item into ln (listing_item), its tags into the batch's
+ * list.  -1 when memory runs out. */
+static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
+{
+	struct ht_item it;
+	ln->obj = obj;
+	ln->warnings = 0;
+	ln->item_rc = -1;
+	ln->tag_first = sl->n_tag;
+	if (!obj || !cJSON_IsObject(obj))
+		return 0;
+	it.n_tags = 0;
+	ln->item_rc = listing_item(obj, &it, &ln->warnings);
+	memcpy(ln->head, &it, sizeof ln->head);
+	if (ln->item_rc)
+		return 0;
+	if (sl->n_tag + it.n_tags > sl->tag_cap) {
+		uint32_t c = sl->tag_cap ? sl->tag_cap : 4096;
+		const char **t;
+		while (c < sl->n_tag + it.n_tags)
+			c *= 2;
+		if (!(t = realloc(sl->tag, (size_t)c * sizeof *t)))
+			return -1;
+		sl->tag = t;
+		sl->tag_cap = c;
+	}
+	memcpy(sl->tag + sl->n_tag, it.tags, it.n_tags * sizeof *it.tags);
+	sl->n_tag += (uint32_t)it.n_tags;
+	return 0;
+}
+
+/* Parses one batch's lines, as the line-by-line reader does each. */
+static void jl_parse(struct jl_slot *sl)
+{
+	const char *p = sl->text, *end = sl->text + sl->len;
+	uint32_t at = 0;
+	sl->n = 0;
+	sl->n_tag = 0;
+	sl->oom = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl + 1 : end, *q = p;
+		size_t n = (size_t)(le - p);
+		at++;
+		/* As getline's NUL-terminated line: blank to its end or first NUL. */
+		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+			q++;
+		if (q < le && *q) {
+			int oom;
+			char *fixed;
+			cJSON *obj = NULL;
+			if (sl->n == sl->line_cap) {
+				uint32_t c = sl->line_cap ? 2 * sl->line_cap : 4096;
+				struct jl_line *nl2 = realloc(sl->line, (size_t)c * sizeof *nl2);
+				if (!nl2) {
+					sl->oom = 1;
+					break;
+				}
+				sl->line = nl2;
+				sl->line_cap = c;
+			}
+			fixed = escape_nuls(p, n, &oom);
+			if (!oom) {
+				tls_arena = sl->arena;
+				obj = cJSON_ParseWithLength(fixed ? fixed : p, n);
+				tls_arena = NULL;
+				if (sl->arena->full) {
+					/* An arena without a limit fills only when malloc fails. */
+					sl->oom = 1;
+					free(fixed);
+					break;
+				}
+			} else {
+				sl->oom = 1;
+				break;
+			}
+			free(fixed);
+			if (jl_item(sl, &sl->line[sl->n], obj)) {
+				sl->oom = 1;
+				break;
+			}
+			sl->line[sl->n].at = at;
+			sl->n++;
+		}
+		p = le;
+	}
+	sl->nlines = at;
+}
+
+static void *jl_worker(void *arg)
+{
+	struct jl_import *im = arg;
+	pthread_mutex_lock(&im->mu);
+	for (;;) {
+		struct jl_slot *sl;
+		while (im->next_parse == im->next_read && !im->done)
+			pthread_cond_wait(&im->cv, &im->mu);
+		if (im->next_parse == im->next_read)
+			break;
+		sl = &im->slot[im->next_parse++ % IMPORT_SLOTS];
+		sl->state = SLOT_PARSING;
+		pthread_mutex_unlock(&im->mu);
+		jl_parse(sl);
+		pthread_mutex_lock(&im->mu);
+		sl->state = SLOT_PARSED;
+		pthread_cond_broadcast(&im->cv);
+	}
+	pthread_mutex_unlock(&im->mu);
+	return NULL;
+}
+
+/* Reads the next batch into sl: carry (the start of a line the last read
+ * cut) then whole lines, the last one up to the end of the file.  Returns
+ * 1 with a batch, 0 at the end, -1 on a read error (errno) or no memory
+ * (errno ENOMEM). */
+static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len, size_t *carry_cap)
+{
+	size_t want = tune_batch;
+	sl->len = 0;
+	for (;;) {
+		size_t need = *carry_len + want, r;
+		const char *nl;
+		if (need + 1 > sl->cap) {
+			char *t = realloc(sl->text, need + 1);
+			if (!t) {
+				errno = ENOMEM;
+				return -1;
+			}
+			sl->text = t;
+			sl->cap = need + 1;
+		}
+		memcpy(sl->text, *carry, *carry_len);
+		r = fread(sl->text + *carry_len, 1, want, fp);
+		sl->len = *carry_len + r;
+		*carry_len = 0;
+		if (r < want && ferror(fp))
+			return -1;
+		if (r < want) /* the end: the last line needs no newline */
+			return sl->len ? 1 : 0;
+		for (nl = sl->text + sl->len; nl > sl->text && nl[-1] != '\n'; nl--)
+			;
+		if (nl > sl->text) {
+			size_t keep = (size_t)(sl->text + sl->len - nl);
+			if (keep > *carry_cap) {
+				char *c = realloc(*carry, keep);
+				if (!c) {
+					errno = ENOMEM;
+					return -1;
+				}
+				*carry = c;
+				*carry_cap = keep;
+			}
+			memcpy(*carry, nl, keep);
+			*carry_len = keep;
+			sl->len -= keep;
+			return 1;
+		}
+		/* One line longer than a batch: read on with it in the carry. */
+		if (sl->len > *carry_cap) {
+			char *c = realloc(*carry, sl->len);
+			if (!c) {
+				errno = ENOMEM;
+				return -1;
+			}
+			*carry = c;
+			*carry_cap = sl->len;
+		}
+		memcpy(*carry, sl->text, sl->len);
+		*carry_len = sl->len;
+		want *= 2;
+	}
+}
+
+static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
+				 struct listing_stats *st, char *err, size_t errlen)
+{
+	struct jl_import im;
+	pthread_t th[IMPORT_THREADS_MAX];
+	unsigned nth = 0, want = import_threads();
+	char *carry = NULL;
+	size_t carry_len = 0, carry_cap = 0;
+	unsigned long lineno = 0;
+	int any = 0, read_rc = 1, read_errno = 0, oom = 0;
+	struct ht_item it;
+
+	memset(&im, 0, sizeof im);
+	pthread_mutex_init(&im.mu, NULL);
+	pthread_cond_init(&im.cv, NULL);
+	pthread_once(&hooks_once, install_hooks);
+	for (unsigned i = 0; i < IMPORT_SLOTS; i++)
+		if (!(im.slot[i].arena = listing_arena_new(0)))
+			oom = 1;
+	for (; !oom && nth < want; nth++)
+		if (pthread_create(&th[nth], NULL, jl_worker, &im) != 0)
+			break;
+	if (!nth)
+		oom = 1;
+	while (!oom) {
+		struct jl_slot *sl;
+		/* Keep every free slot filled: the parsers run ahead. */
+		while (read_rc == 1 && im.next_read - im.next_build < IMPORT_SLOTS) {
+			sl = &im.slot[im.next_read % IMPORT_SLOTS];
+			errno = 0;
+			read_rc = jl_read(fp, sl, &carry, &carry_len, &carry_cap);
+			if (read_rc < 0)
+				read_errno = errno ? errno : EIO;
+			if (read_rc != 1)
+				break;
+			pthread_mutex_lock(&im.mu);
+			sl->state = SLOT_READ;
+			im.next_read++;
+			pthread_cond_broadcast(&im.cv);
+			pthread_mutex_unlock(&im.mu);
+		}
+		if (im.next_build == im.next_read)
+			break;
+		sl = &im.slot[im.next_build % IMPORT_SLOTS];
+		pthread_mutex_lock(&im.mu);
+		while (sl->state != SLOT_PARSED)
+			pthread_cond_wait(&im.cv, &im.mu);
+		pthread_mutex_unlock(&im.mu);
+		if (sl->oom) {
+			oom = 1;
+			break;
+		}
+		for (uint32_t i = 0; i < sl->n; i++) {
+			const struct jl_line *ln = &sl->line[i];
+			any = 1;
+			if (!ln->obj || !cJSON_IsObject(ln->obj)) {
+				st->bad_lines++;
+				note_problem(st, name, lineno + ln->at,
+					     "not a JSON object, skipped (one item a line is expected)");
+				continue;
+			}
+			memcpy(&it, ln->head, sizeof ln->head);
+			if (!ln->item_rc)
+				memcpy(it.tags, sl->tag + ln->tag_first, it.n_tags * sizeof *it.tags);
+			add_read(b, kind, ln->obj, &it, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
+		}
+		lineno += sl->nlines;
+		/* Its chunks are kept: the next batch needs as many. */
+		arena_reset(sl->arena, ARENA_MAX_CHUNKS);
+		pthread_mutex_lock(&im.mu);
+		sl->state = SLOT_FREE;
+		im.next_build++;
+		pthread_mutex_unlock(&im.mu);
+	}
+	pthread_mutex_lock(&im.mu);
+	im.done = 1;
+	/* Batches read but not yet parsed are dropped unparsed on an error. */
+	if (oom)
+		im.next_parse = im.next_read;
+	pthread_cond_broadcast(&im.cv);
+	pthread_mutex_unlock(&im.mu);
+	for (unsigned i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	for (unsigned i = 0; i < IMPORT_SLOTS; i++) {
+		free(im.slot[i].text);
+		free(im.slot[i].line);
+		free(im.slot[i].tag);
+		listing_arena_free(im.slot[i].arena);
+	}
+	free(carry);
+	pthread_cond_destroy(&im.cv);
+	pthread_mutex_destroy(&im.mu);
+	if (oom || read_rc < 0) {
+		int e = oom ? ENOMEM : read_errno;
+		snprintf(err, errlen, "%s:%lu: read error: %s%s. Nothing is written%s.", name, lineno + 1, strerror(e),
+			 e == ENOMEM ? " (a line too long for the memory available)" : "",
+			 e == ENOMEM ? ": split the line, or free some memory" : "");
+		return -1;
+	}
+	if (!any) {
+		snprintf(err, errlen, "%s: no input: the file holds only blank lines.", name);
+		return -1;
+	}
+	return 0;
+}
+
 int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
 		   struct listing_stats *st, char *err, size_t errlen)
 {
@@ -663,6 +1033,8 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 		free(buf);
 		return 0;
 	}
+	if (import_threads() > 1)
+		return import_lines_parallel(fp, name, b, kind, st, err, errlen);
 	/* errno tells a line too long for memory (getline fails with ENOMEM and
 	 * no error flag) from the end of the file. */
 	while ((errno = 0, n = getline(&line, &cap, fp)) >= 0) {

@@ -1,0 +1,187 @@
+/* bench_mem.c - where the explorer's memory goes once every piece is made:
+ * the snapshot loaded as the explorer loads it, attribution, engine_new,
+ * engine_prepare_step until nothing is left (what the explorer does while
+ * it waits for keys), a search typed and the rankings opened; then the
+ * resident memory (anonymous and file-mapped, from /proc) and the engine's
+ * pieces one by one (engine_memory), largest first.
+ * Usage: bench_mem SNAPSHOT [ORGS.tsv]   Target: resident <= 700 MB for 2M
+ * models + 500K datasets. */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hubtop/attrib.h"
+#include "hubtop/engine.h"
+#include "hubtop/filter.h"
+#include "hubtop/orgdir.h"
+#include "hubtop/store.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* A field of /proc/self/status, in kB; -1 when absent. */
+static long status_kb(const char *field)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	size_t n = strlen(field);
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof line, fp))
+		if (!strncmp(line, field, n) && line[n] == ':') {
+			kb = atol(line + n + 1);
+			break;
+		}
+	fclose(fp);
+	return kb;
+}
+
+struct piece {
+	char name[96];
+	size_t bytes;
+};
+
+static struct piece pieces[512];
+static size_t n_pieces;
+
+static void on_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
+{
+	struct piece *p;
+	(void)ctx;
+	if (n_pieces == sizeof pieces / sizeof pieces[0])
+		return;
+	p = &pieces[n_pieces++];
+	snprintf(p->name, sizeof p->name, "%s%s%s%s%s", kind == HT_MODELS ? "models: " :
+		 kind == HT_DATASETS ? "datasets: " : "", piece, view ? " [" : "", view ? view : "",
+		 view ? "]" : "");
+	p->bytes = bytes;
+}
+
+static int cmp_piece(const void *a, const void *b)
+{
+	size_t x = ((const struct piece *)a)->bytes, y = ((const struct piece *)b)->bytes;
+	return (x < y) - (x > y);
+}
+
+static void rss(const char *when)
+{
+	printf("%-34s resident %6.0f MB (anonymous %6.0f MB, file-mapped %6.0f MB)\n", when,
+	       status_kb("VmRSS") / 1024.0, status_kb("RssAnon") / 1024.0, status_kb("RssFile") / 1024.0);
+}
+
+int main(int argc, char **argv)
+{
+	struct orgdir *d = orgdir_new();
+	struct store_err err;
+	struct ht_snapshot *s;
+	struct attrib *a;
+	struct engine *e;
+	struct eng_result *r[4] = { NULL, NULL, NULL, NULL };
+	struct filter f;
+	size_t total = 0;
+	double t0;
+	int rc, steps = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_mem SNAPSHOT [ORGS.tsv]\n");
+		return 2;
+	}
+	if (orgdir_load_default(d, argc > 2 ? argv[2] : NULL, NULL) != 0)
+		fprintf(stderr, "bench_mem: no organisation directory; every account counts as independent\n");
+	rss("at start");
+	if (!(s = store_load(argv[1], &err))) {
+		fprintf(stderr, "bench_mem: %s\n", err.msg);
+		return 1;
+	}
+	printf("snapshot: %u models, %u datasets, %u accounts, %.0f MB file\n", s->t[HT_MODELS].n,
+	       s->t[HT_DATASETS].n, s->n_accounts, s->blob_len / 1048576.0);
+	rss("snapshot loaded");
+	if (!(a = attrib_build(s, d)) || !(e = engine_new(s, a, d))) {
+		fprintf(stderr, "bench_mem: out of memory\n");
+		return 1;
+	}
+	rss("attribution and engine_new");
+	t0 = now_ms();
+	while ((rc = engine_prepare_step(e)) > 0)
+		steps++;
+	if (rc < 0) {
+		fprintf(stderr, "bench_mem: out of memory while preparing\n");
+		return 1;
+	}
+	printf("engine_prepare_step: %d steps, %.0f ms\n", steps, now_ms() - t0);
+	rss("every piece prepared");
+	/* What a session then adds: a search, the rankings.  The first open
+	 * of each ranking pane, as the explorer draws it (a screen of rows
+	 * and their trending column) once every piece is prepared: the slow
+	 * keys, apart from the terminal. */
+	filter_init(&f);
+	r[0] = engine_apply(e, &f, HT_MODELS);
+	{
+		double worst = 0;
+		int worst_pane = PANE_ORGS;
+		for (int p = PANE_ORGS; p < PANE_COUNT && r[0]; p++) {
+			struct eng_row *rows = NULL;
+			double p0 = now_ms(), dt;
+			size_t n = engine_rank_top(e, r[0], (enum eng_pane)p, SORT_DOWNLOADS, 1, 64, &rows);
+			if (n && n != (size_t)-1)
+				engine_rank_trending(e, r[0], (enum eng_pane)p, rows, n);
+			dt = now_ms() - p0;
+			free(rows);
+			printf("  first open of %-10s %6.1f ms\n", engine_pane_key((enum eng_pane)p), dt);
+			if (dt > worst) {
+				worst = dt;
+				worst_pane = p;
+			}
+		}
+		printf("first open of a ranking (64 rows with trending): worst %.1f ms (%s) (target <= 33)\n",
+		       worst, engine_pane_key((enum eng_pane)worst_pane));
+	}
+	snprintf(f.search, sizeof f.search, "llama");
+	r[1] = engine_apply(e, &f, HT_MODELS);
+	f.search[0] = '\0';
+	r[2] = engine_apply(e, &f, HT_DATASETS);
+	for (int p = PANE_ORGS; p < PANE_COUNT; p++) {
+		struct eng_row *rows = NULL;
+		if (r[0])
+			engine_rank_top(e, r[0], (enum eng_pane)p, SORT_DOWNLOADS, 1, 50, &rows);
+		free(rows);
+	}
+	rss("after a search and the rankings");
+	engine_memory(e, on_piece, NULL);
+	qsort(pieces, n_pieces, sizeof pieces[0], cmp_piece);
+	for (size_t i = 0; i < n_pieces; i++)
+		total += pieces[i].bytes;
+	printf("engine pieces (%zu), largest first:\n", n_pieces);
+	for (size_t i = 0; i < n_pieces; i++) {
+		if (pieces[i].bytes < (1u << 20) && i >= 24) {
+			size_t rest = 0;
+			for (size_t j = i; j < n_pieces; j++)
+				rest += pieces[j].bytes;
+			printf("  %-62s %8.1f MB\n", "(the rest, each under 1 MB)", rest / 1048576.0);
+			break;
+		}
+		printf("  %-62s %8.1f MB\n", pieces[i].name, pieces[i].bytes / 1048576.0);
+	}
+	printf("  %-62s %8.1f MB\n", "engine total", total / 1048576.0);
+	printf("  %-62s %8.1f MB\n", "results held (3)",
+	       (engine_result_memory(r[0]) + engine_result_memory(r[1]) + engine_result_memory(r[2])) /
+		       1048576.0);
+	printf("  %-62s %8.1f MB\n", "undo stack (64 filters at most)", 64.0 * sizeof(struct filter) / 1048576.0);
+	printf("  %-62s %8.1f MB\n", "snapshot mapping (file)", s->blob_len / 1048576.0);
+	printf("memory: resident %.0f MB once every piece is made (target <= 700)\n",
+	       status_kb("VmRSS") / 1024.0);
+	for (int i = 0; i < 4; i++)
+		engine_result_free(r[i]);
+	engine_free(e);
+	attrib_free(a);
+	table_free(s);
+	orgdir_free(d);
+	return 0;
+}
