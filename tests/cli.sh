@@ -221,11 +221,11 @@ run 0 "$HUBTOP" report --snapshot "$T/unk.hts" --author b &&
 	has "$T/out" "Concentration: n/a"
 # Export: an unknown count is an empty field, null in JSON Lines.
 run 0 "$HUBTOP" export models --snapshot "$T/unk.hts" --format csv --author b &&
-	has "$T/out" "^1,b/none,b,b,,unknown,independent,,,0,"
+	has "$T/out" "^1,b/none,b,b,unknown,unknown,independent,,,0,"
 run 0 "$HUBTOP" export models --snapshot "$T/unk.hts" --format jsonl --author b &&
 	has "$T/out" '"downloads":null,"downloads_all_time":null'
 run 0 "$HUBTOP" export countries --snapshot "$T/unk.hts" --format csv --search nothing-matches &&
-	has "$T/out" "^1,,Unknown,unknown,0,0,,,"
+	has "$T/out" "^1,unknown,Unknown,unknown,0,0,,,"
 # --import --as-of: the date the data describes, not the import's.
 run 0 "$HUBTOP" import "$T/unk.jsonl" --as-of 2022-07-02 -o "$T/unk2.hts"
 run 0 "$HUBTOP" info --snapshot "$T/unk2.hts" && has "$T/out" "data as of: 2022-07-02T00:00:00Z$"

@@ -663,7 +663,7 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 		want_text(&w[n++], ht_id(s, r->kind, row));
 		want_text(&w[n++], ht_author(s, r->kind, row));
 		want_text(&w[n++], a->acct_name[ac]);
-		want_text(&w[n++], country_code(a->acct_country[ac]));
+		want_text(&w[n++], a->acct_country[ac] ? country_code(a->acct_country[ac]) : "unknown");
 		want_text(&w[n++], country_group_key((enum country_group)a->acct_group[ac]));
 		want_text(&w[n++], orgdir_type_key((enum org_type)a->acct_type[ac]));
 		uint64_t cum = 0;
@@ -691,7 +691,7 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 		case PANE_ORGS:
 			want_text(&w[n++], a->acct_name[k]);
 			want_text(&w[n++], a->acct_name[k]); /* no directory: the name is the account */
-			want_text(&w[n++], country_code(a->acct_country[k]));
+			want_text(&w[n++], a->acct_country[k] ? country_code(a->acct_country[k]) : "unknown");
 			want_text(&w[n++], country_group_key((enum country_group)a->acct_group[k]));
 			want_text(&w[n++], orgdir_type_key((enum org_type)a->acct_type[k]));
 			want_uint(&w[n++], g->count);
@@ -701,7 +701,7 @@ static size_t want_row(const struct ht_snapshot *s, const struct attrib *a, cons
 					   : bf_org_accounts(s, a, r->kind, r->filter.by, k));
 			break;
 		case PANE_COUNTRIES:
-			want_text(&w[n++], k ? country_code(k) : "");
+			want_text(&w[n++], k ? country_code(k) : "unknown");
 			want_text(&w[n++], country_name(k));
 			want_text(&w[n++], country_group_key(country_group_of(k)));
 			want_uint(&w[n++], g->count);

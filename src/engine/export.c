@@ -364,6 +364,13 @@ static long write_movers(struct sink *k, struct engine *e, const struct eng_resu
 #define EXPORT_PREFETCH(p) ((void)(p))
 #endif
 
+/* The unknown country has one name everywhere: "unknown", as --country
+ * takes it and the explorer shows it, never an empty cell. */
+static const char *country_key_word(unsigned c)
+{
+	return c == COUNTRY_UNKNOWN ? "unknown" : country_code(c);
+}
+
 static const char *gated_text(uint8_t flags)
 {
 	if (!(flags & HT_F_GATED))
@@ -409,7 +416,7 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		add_text(k, "id", header ? "" : ht_id(s, r->kind, row));
 		add_text(k, "author", header ? "" : ht_author(s, r->kind, row));
 		add_text(k, "attributed_to", header ? "" : a->acct_name[ac]);
-		add_text(k, "country", header ? "" : country_code(a->acct_country[ac]));
+		add_text(k, "country", header ? "" : country_key_word(a->acct_country[ac]));
 		add_text(k, "country_group",
 			 header ? "" : country_group_key((enum country_group)a->acct_group[ac]));
 		add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)a->acct_type[ac]));
@@ -465,7 +472,7 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 		case PANE_ORGS:
 			add_text(k, "account", header ? "" : w->label);
 			add_text(k, "name", header ? "" : w->name);
-			add_text(k, "country", header ? "" : country_code(w->country));
+			add_text(k, "country", header ? "" : country_key_word(w->country));
 			add_text(k, "country_group", header ? "" : country_group_key((enum country_group)w->group));
 			add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)w->type));
 			add_uint(k, items, header ? 0 : w->count);
@@ -475,7 +482,7 @@ static long write_aggregate(struct sink *k, struct engine *e, const struct eng_r
 			add_uint(k, "accounts", header ? 0 : w->accounts);
 			break;
 		case PANE_COUNTRIES:
-			add_text(k, "country", header ? "" : w->key ? w->label : "");
+			add_text(k, "country", header ? "" : w->key ? w->label : "unknown");
 			add_text(k, "name", header ? "" : w->name);
 			add_text(k, "country_group", header ? "" : country_group_key((enum country_group)w->group));
 			add_uint(k, items, header ? 0 : w->count);

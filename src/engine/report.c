@@ -279,7 +279,7 @@ static void text_orgs(FILE *fp, struct engine *e, const struct eng_result *r)
 		if (org)
 			snprintf(acc, sizeof acc, "%4u account%s", rows[i].accounts, rows[i].accounts == 1 ? "" : "s");
 		fprintf(fp, "    %-28.28s %-2.2s %6.1f%% %17s downloads %12s items%s%s\n", rows[i].name,
-			rows[i].country ? country_key(rows[i].country) : "-", 100.0 * rows[i].share, a, b,
+			country_key(rows[i].country), 100.0 * rows[i].share, a, b,
 			org ? " " : "", acc);
 	}
 	free(rows);
