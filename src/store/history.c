@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hubtop/history.h"
@@ -90,6 +92,66 @@ int history_index_path(const char *cache_dir, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s/history/index", cache_dir);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* ---- the writers' lock ---------------------------------------------------------- */
+
+static unsigned lock_wait_ms = HISTORY_LOCK_WAIT_MS;
+
+void history_set_lock_wait(unsigned ms)
+{
+	lock_wait_ms = ms;
+}
+
+/* Takes CACHE/history/index.lock (flock, exclusive) for one read, change
+ * and write of the index: two processes adding at once would otherwise
+ * each write the index they read, and one entry would be lost.  A file of
+ * its own, since the index itself is replaced by a rename.  Waits at most
+ * lock_wait_ms.  The descriptor (history_unlock releases it), or -1 with
+ * err filled. */
+static int history_lock(const char *cache_dir, struct store_err *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	unsigned waited = 0;
+	int fd, n;
+
+	if (dir_path(cache_dir, dir, sizeof dir) != 0 ||
+	    (n = snprintf(path, sizeof path, "%s/index.lock", dir)) < 0 || (size_t)n >= sizeof path) {
+		fail(err, "%s/history: path too long", cache_dir);
+		return -1;
+	}
+	if (store_mkdirs(dir, err) != 0)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fail(err, "cannot open the history's lock file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		struct timespec ts = { 0, 50 * 1000000L };
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			fail(err, "cannot lock the history's lock file %s: %s", path, strerror(errno));
+			break;
+		}
+		if (waited >= lock_wait_ms) {
+			fail(err, "another hubtop process is changing the history: %s was still locked after %u s; "
+			     "try again when it has finished (or remove the lock file if no hubtop is running)",
+			     path, lock_wait_ms / 1000);
+			break;
+		}
+		nanosleep(&ts, NULL);
+		waited += 50;
+	}
+	close(fd);
+	return -1;
+}
+
+static void history_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
 }
 
 static int file_path(const struct history *h, const char *file, char *buf, size_t len)
@@ -1447,7 +1509,8 @@ done:
 	return rc;
 }
 
-int history_prune(const char *cache_dir, const struct history_keep *keep, struct store_err *err)
+static int history_prune_locked(const char *cache_dir, const struct history_keep *keep,
+				struct store_err *err)
 {
 	struct store_err w;
 	struct history *h = history_open(cache_dir, &w);
@@ -1474,7 +1537,18 @@ int history_prune(const char *cache_dir, const struct history_keep *keep, struct
 	return rc ? -1 : n;
 }
 
-int history_remove(const char *cache_dir, const char *day, struct store_err *err)
+int history_prune(const char *cache_dir, const struct history_keep *keep, struct store_err *err)
+{
+	int fd = history_lock(cache_dir, err), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = history_prune_locked(cache_dir, keep, err);
+	history_unlock(fd);
+	return rc;
+}
+
+static int history_remove_locked(const char *cache_dir, const char *day, struct store_err *err)
 {
 	struct store_err w;
 	struct history *h = history_open(cache_dir, &w);
@@ -1501,6 +1575,17 @@ int history_remove(const char *cache_dir, const char *day, struct store_err *err
 	rc = commit_drop(h, drop, NULL, err);
 	free(drop);
 	history_free(h);
+	return rc;
+}
+
+int history_remove(const char *cache_dir, const char *day, struct store_err *err)
+{
+	int fd = history_lock(cache_dir, err), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = history_remove_locked(cache_dir, day, err);
+	history_unlock(fd);
 	return rc;
 }
 
@@ -1551,8 +1636,29 @@ int history_add(const char *cache_dir, const struct ht_snapshot *s, struct store
 	return history_add_keep(cache_dir, s, NULL, err);
 }
 
+static int history_add_locked(const char *cache_dir, const struct ht_snapshot *s,
+			      const struct history_keep *keep, struct store_err *err);
+
 int history_add_keep(const char *cache_dir, const struct ht_snapshot *s,
 		     const struct history_keep *keep, struct store_err *err)
+{
+	int fd, rc;
+
+	if (s->meta.as_of <= 0) {
+		fail(err, "the snapshot carries no date of the data, so it cannot join the history "
+		     "(import it with --as-of YYYY-MM-DD)");
+		return -1;
+	}
+	fd = history_lock(cache_dir, err);
+	if (fd < 0)
+		return -1;
+	rc = history_add_locked(cache_dir, s, keep, err);
+	history_unlock(fd);
+	return rc;
+}
+
+static int history_add_locked(const char *cache_dir, const struct ht_snapshot *s,
+			      const struct history_keep *keep, struct store_err *err)
 {
 	struct history_keep dflt;
 	struct store_err w;
