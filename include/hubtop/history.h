@@ -23,8 +23,9 @@
  * Cost: history_open reads the index (a few hundred bytes a snapshot).
  * history_load maps the base (as store_load) and applies one delta: one
  * pass per column into a fresh image, 0.3-0.45 s of CPU a million rows
- * (a whole snapshot: store_load).  history_add hashes the base's strings
- * and ids and compares every column: several seconds a million rows.
+ * (a whole snapshot: store_load).  history_add loads the base, hashes its
+ * strings, matches rows by id and compares every column (pool offsets
+ * translated once a column): about 1.5-2 s of CPU a million rows.
  * Measured: bench/bench_history.sh.
  */
 #ifndef HUBTOP_HISTORY_H

@@ -533,7 +533,7 @@ struct xlat {
 	size_t n;
 };
 
-static uint32_t xlat_off(const struct xlat *x, uint32_t v)
+static size_t xlat_index(const struct xlat *x, uint32_t v)
 {
 	size_t lo = 0, hi = x->n;
 
@@ -544,7 +544,39 @@ static uint32_t xlat_off(const struct xlat *x, uint32_t v)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static uint32_t xlat_off(const struct xlat *x, uint32_t v)
+{
+	size_t lo = xlat_index(x, v);
 	return x->to[lo] + (v - x->from[lo]);
+}
+
+/* A column of pool offsets translated once (rather than by a binary
+ * search at each of the passes over it).  Consecutive rows mostly name
+ * consecutive strings, so the string after the last one found is tried
+ * before a search. */
+static uint32_t *xlat_column(const struct xlat *x, const unsigned char *data, uint64_t n)
+{
+	uint32_t *tv = malloc((size_t)(n ? n : 1) * sizeof *tv);
+	size_t at = 0;
+	uint64_t i;
+
+	if (!tv)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		uint32_t v;
+		memcpy(&v, data + i * 4, 4);
+		if (!(x->n && at < x->n && x->from[at] <= v && (at + 1 == x->n || x->from[at + 1] > v))) {
+			if (at + 2 < x->n && x->from[at + 1] <= v && x->from[at + 2] > v)
+				at++;
+			else
+				at = xlat_index(x, v);
+		}
+		tv[i] = x->n ? x->to[at] + (v - x->from[at]) : v;
+	}
+	return tv;
 }
 
 /* amap[j]: the new account index of base account j (NO_ROW when gone);
@@ -709,12 +741,17 @@ struct delta_in {
 	uint32_t *map[HT_KIND_COUNT];
 	uint32_t *amap, *tmap;
 	uint64_t pool_len; /* stored pool: base pool + new strings */
+	const uint32_t *tv; /* the section being written, translated (xlat_column); NULL: none */
 };
 
 /* A value of s as stored (pool offsets translated). */
 static uint64_t new_value(const struct delta_in *d, const struct store_section *sec, uint64_t i)
 {
-	uint64_t v = value_at((const unsigned char *)sec->data + i * sec->width, sec->width);
+	uint64_t v;
+
+	if (d->tv)
+		return d->tv[i];
+	v = value_at((const unsigned char *)sec->data + i * sec->width, sec->width);
 	return sec->ref == STORE_REF_POOL && sec->width == 4 ? xlat_off(&d->x, (uint32_t)v) : v;
 }
 
@@ -1029,8 +1066,16 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 		for (j = 0; j < nb; j++)
 			if (bsec[j].id == sec[i].id && bsec[j].width == sec[i].width)
 				match = &bsec[j];
-		if ((sec[i].table >= 0 ? put_column(out, &d, &sec[i], match)
-				       : put_section(out, &d, &sec[i])) != 0)
+		uint32_t *tv = NULL;
+		if (sec[i].ref == STORE_REF_POOL && sec[i].width == 4 &&
+		    !(tv = xlat_column(&d.x, sec[i].data, sec[i].len / 4)))
+			goto oom;
+		int put;
+		d.tv = tv;
+		put = sec[i].table >= 0 ? put_column(out, &d, &sec[i], match) : put_section(out, &d, &sec[i]);
+		d.tv = NULL;
+		free(tv);
+		if (put != 0)
 			goto oom;
 	}
 	/* The shape of the stored snapshot: s with the stored pool. */
