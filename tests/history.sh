@@ -169,6 +169,36 @@ if command -v tmux >/dev/null 2>&1; then
 	# A filter changes the series.
 	tmux -L "$S" -f /dev/null send-keys -t t q
 	tmux -L "$S" -f /dev/null kill-server 2>/dev/null
+
+	# The series is computed in idle time, one piece at a time: the pane
+	# says "computing K/N" and answers a key before the series is complete.
+	# The explorer waits for a key after its first piece (HUBTOP_TEST_IDLE_WAIT),
+	# so that the key surely arrives while the series is incomplete.
+	mkdir -p "$T/big"
+	run 0 env HUBTOP_CACHE_DIR="$T/big" "$HUBTOP" demo --models 20000 --datasets 0 --history 4 \
+		-o "$T/big/snapshot.hts"
+	S=hubtop-history-big-$$
+	tmux -L "$S" -f /dev/null new-session -d -s t -x 80 -y 24 \
+		"HUBTOP_CACHE_DIR='$T/big' HUBTOP_TRACE='$T/trace' HUBTOP_TEST_IDLE_WAIT=1 LANG=C.UTF-8 TERM=screen-256color '$HUBTOP' --pane timeline --ascii"
+	i=0
+	while [ $i -lt 300 ] && ! grep -q '^idle 1 ' "$T/trace" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	wait_for ", computing [1-4]/4 "
+	wait_for "^2026-04-01 \* *n/a computing\.\.\."
+	tmux -L "$S" -f /dev/null send-keys -t t g
+	wait_for "shares by country group, 4 snapshots"
+	i=0
+	while [ $i -lt 600 ] && ! grep -q '^idle 0 ' "$T/trace"; do sleep 0.1; i=$((i + 1)); done
+	# In the trace: a piece of the series, the key, then more pieces.
+	if awk '$1 == "idle" && $3 == 1 && !k { before = 1 } $1 == "key" && $3 == 103 && before { k = 1 }
+		$1 == "idle" && $3 == 1 && k { after = 1 } END { exit !(before && k && after) }' "$T/trace"; then
+		ok
+	else
+		bad "the key was not answered between two pieces of the series"; grep -v '^draw' "$T/trace" | sed 's/^/  | /' | head -60
+	fi
+	wait_for "^2026-02-01 .*%"
+	hasnt "$T/screen" "computing"
+	tmux -L "$S" -f /dev/null send-keys -t t q
+	tmux -L "$S" -f /dev/null kill-server 2>/dev/null
 else
 	echo "SKIP: tmux is not installed: the Timeline pane is not checked"
 fi

@@ -1,7 +1,10 @@
 /* test_history.c - the snapshot history: deltas that give back every
  * column, retention, damaged files, partial snapshots and endpoints. */
 #include "testutil.h"
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "hubtop/history.h"
 #include "hubtop/store.h"
@@ -444,6 +447,85 @@ static void test_failed_add(void **state)
 	assert_int_equal(count_files(hdir), files + 1);
 }
 
+/* A writer that finds the lock held waits, then fails naming the lock
+ * file, and leaves the history as it was. */
+static void test_lock_held(void **state)
+{
+	char dir[1024], lock[1200];
+	struct history_keep all = keep_all();
+	struct history_keep one = { 0, 1, 0 };
+	struct store_err err, w;
+	struct ht_snapshot *s;
+	struct history *h;
+	int fd;
+	(void)state;
+
+	snprintf(dir, sizeof dir, "%s", setup_dir("history-lock"));
+	s = gen(0, 50, day(2025, 1, 1), 1, "https://huggingface.co");
+	assert_int_equal(history_add_keep(dir, s, &all, &err), 0);
+	table_free(s);
+	snprintf(lock, sizeof lock, "%s/history/index.lock", dir);
+	fd = open(lock, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	history_set_lock_wait(200);
+	s = gen(1, 50, day(2025, 2, 1), 1, "https://huggingface.co");
+	assert_int_equal(history_add_keep(dir, s, &all, &err), -1);
+	assert_non_null(strstr(err.msg, "index.lock"));
+	assert_non_null(strstr(err.msg, "another hubtop process"));
+	assert_int_equal(history_remove(dir, "2025-01-01", &err), -1);
+	assert_non_null(strstr(err.msg, "index.lock"));
+	assert_int_equal(history_prune(dir, &one, &err), -1);
+	h = history_open(dir, &w);
+	assert_int_equal(history_count(h), 1);
+	history_free(h);
+	/* Released: the add goes through. */
+	close(fd);
+	assert_int_equal(history_add_keep(dir, s, &all, &err), 0);
+	table_free(s);
+	history_set_lock_wait(HISTORY_LOCK_WAIT_MS);
+	h = history_open(dir, &w);
+	assert_int_equal(history_count(h), 2);
+	history_free(h);
+}
+
+/* Two processes adding at once: every entry is kept. */
+static void test_concurrent_adds(void **state)
+{
+	char dir[1024];
+	struct history *h;
+	struct store_err w;
+	pid_t pid[2];
+	int k, status;
+	(void)state;
+
+	snprintf(dir, sizeof dir, "%s", setup_dir("history-concurrent"));
+	for (k = 0; k < 2; k++) {
+		pid[k] = fork();
+		assert_true(pid[k] >= 0);
+		if (pid[k] == 0) {
+			struct history_keep all = keep_all();
+			struct store_err err;
+			unsigned m;
+			for (m = 0; m < 6; m++) {
+				struct ht_snapshot *s = gen(m, 400, day(2020 + k, m + 1, 1), 1, "https://huggingface.co");
+				if (!s || history_add_keep(dir, s, &all, &err) != 0)
+					_exit(1);
+				table_free(s);
+			}
+			_exit(0);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	h = history_open(dir, &w);
+	assert_non_null(h);
+	assert_int_equal(history_count(h), 12);
+	history_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +535,8 @@ int main(void)
 		cmocka_unit_test(test_broken_index),
 		cmocka_unit_test(test_damaged_delta),
 		cmocka_unit_test(test_failed_add),
+		cmocka_unit_test(test_lock_held),
+		cmocka_unit_test(test_concurrent_adds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

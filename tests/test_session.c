@@ -212,6 +212,65 @@ static void test_timeline_builtin(void **state)
 	session_close(&s);
 }
 
+/* The series in pieces (the explorer's idle steps): several steps a
+ * snapshot, the same figures as timeline_build, and a filter seen before
+ * is complete at once. */
+static void test_timeline_steps(void **state)
+{
+	struct session_opts o = opts_for(NULL);
+	struct session s;
+	struct timeline t, whole;
+	struct filter f, cn;
+	char err[1024], cache[1100];
+	size_t i, steps = 0;
+	int rc;
+	(void)state;
+	snprintf(cache, sizeof cache, "%s/empty-cache-steps", dir);
+	o.cache_dir = cache;
+	assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+	filter_init(&f);
+	assert_int_equal(timeline_begin(&s, &f, HT_MODELS, &t, err, sizeof err), 0);
+	assert_int_equal(t.n, TIMELINE_DEMO_MONTHS);
+	assert_int_equal(t.ready, 0);
+	for (i = 0; i < t.n; i++)
+		assert_true(t.p[i].pending);
+	while ((rc = timeline_step(&s, &t, err, sizeof err)) > 0) {
+		steps++;
+		assert_true(t.ready < t.n);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(t.ready, t.n);
+	/* Loading, attribution, engine and filter apart for each derived month. */
+	assert_true(steps >= 4 * (TIMELINE_DEMO_MONTHS - 1));
+	assert_int_equal(timeline_step(&s, &t, err, sizeof err), 0);
+	timeline_cache_free(&s); /* timeline_build computes again from nothing */
+	assert_int_equal(timeline_build(&s, &f, HT_MODELS, &whole, err, sizeof err), 0);
+	for (i = 0; i < t.n; i++) {
+		assert_false(t.p[i].pending);
+		assert_int_equal(t.p[i].count, whole.p[i].count);
+		assert_int_equal(t.p[i].downloads, whole.p[i].downloads);
+		assert_memory_equal(t.p[i].by_group, whole.p[i].by_group, sizeof t.p[i].by_group);
+	}
+	timeline_free(&t);
+	/* Another filter is computed; going back to the first is not. */
+	cn = f;
+	assert_int_equal(filter_set(&cn, "country", "CN", err, sizeof err), 0);
+	assert_int_equal(timeline_begin(&s, &cn, HT_MODELS, &t, err, sizeof err), 0);
+	assert_int_equal(t.ready, 0);
+	timeline_free(&t);
+	assert_int_equal(timeline_begin(&s, &f, HT_MODELS, &t, err, sizeof err), 0);
+	assert_int_equal(t.ready, t.n);
+	assert_int_equal(timeline_step(&s, &t, err, sizeof err), 0);
+	for (i = 0; i < t.n; i++) {
+		assert_false(t.p[i].pending);
+		assert_int_equal(t.p[i].count, whole.p[i].count);
+		assert_int_equal(t.p[i].by_country[0], whole.p[i].by_country[0]);
+	}
+	timeline_free(&t);
+	timeline_free(&whole);
+	session_close(&s);
+}
+
 /* demo_back: earlier months hold fewer items, smaller all-time counts,
  * names since changed and items since deleted. */
 static void test_demo_back(void **state)
@@ -317,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_corrupted_refused),
 		cmocka_unit_test(test_failed_reload_keeps_session),
 		cmocka_unit_test(test_timeline_builtin),
+		cmocka_unit_test(test_timeline_steps),
 		cmocka_unit_test(test_demo_back),
 		cmocka_unit_test(test_timeline_history),
 	};

@@ -19,7 +19,9 @@
  * attribution and engine (history_load + attrib_build + engine_new: about
  * 0.3 s a million models each); they are kept while the series holds fewer
  * than TIMELINE_KEEP_ROWS rows in all, so later calls cost one engine_apply
- * per snapshot.  Beyond that each call loads them again, one at a time.
+ * per snapshot.  Beyond that each call loads them again, one at a time;
+ * the points of the last TIMELINE_MEMO filters are kept in any case, so
+ * going back to a filter costs nothing.
  */
 #ifndef HUBTOP_TIMELINE_H
 #define HUBTOP_TIMELINE_H
@@ -34,6 +36,7 @@
 
 #define TIMELINE_KEEP_ROWS 6000000u
 #define TIMELINE_DEMO_MONTHS 6u
+#define TIMELINE_MEMO 16u
 
 /* The three dimensions a point is broken down by. */
 enum timeline_dim { TL_TYPE = 0, TL_GROUP, TL_COUNTRY, TL_DIM_COUNT };
@@ -45,6 +48,7 @@ struct timeline_point {
 	int demo;
 	int current;             /* the snapshot open in the session */
 	int failed;              /* could not be read: no figures (timeline.note says why) */
+	int pending;             /* not computed yet (timeline_step): no figures */
 	char endpoint[256];
 	uint64_t count;          /* matching items */
 	uint64_t downloads;      /* their downloads in the filter's window */
@@ -63,6 +67,8 @@ struct timeline {
 	struct timeline_point *p; /* oldest first */
 	int builtin_demo;         /* the series is derived from the built-in demo */
 	char note[1200];          /* snapshots left out or unreadable, and why; "" none */
+	size_t ready;             /* points computed (or failed); n when complete */
+	const void *for_snap;     /* the open snapshot it was begun for */
 };
 
 /* The series for filter f over table kind.  0, or -1 with err (out of
@@ -70,6 +76,16 @@ struct timeline {
  * error). */
 int timeline_build(struct session *s, const struct filter *f, enum ht_kind kind,
 		   struct timeline *out, char *err, size_t errlen);
+/* The same in pieces, for an idle loop: timeline_begin fills the points
+ * kept from an earlier call with the same filter and kind (a few per
+ * snapshot, TIMELINE_MEMO) and marks the others pending; each
+ * timeline_step then does one piece of work (load a snapshot, build its
+ * attribution, its engine, or apply the filter: at most about 0.5 s a
+ * million models).  timeline_step returns 1 while points are pending, 0
+ * when the series is complete, -1 with err (out of memory). */
+int timeline_begin(struct session *s, const struct filter *f, enum ht_kind kind,
+		   struct timeline *out, char *err, size_t errlen);
+int timeline_step(struct session *s, struct timeline *out, char *err, size_t errlen);
 void timeline_free(struct timeline *t);
 
 /* A point's figures from a result: the engine-level step, one per snapshot. */

@@ -92,6 +92,9 @@ struct view_ops {
 	enum ht_kind (*kind)(const struct view *v);
 	/* A pushed view leaving the stack (before its state is freed). */
 	void (*close)(struct tui *t, struct view *v);
+	/* Optional: one piece of work while no key waits, for the pane shown
+	 * (the screen is drawn again after each).  >0: more to do. */
+	int (*idle)(struct tui *t, struct view *v);
 };
 
 struct view {

@@ -21,6 +21,16 @@ struct series_item {
 	struct ht_snapshot *snap;
 	struct attrib *attr;
 	struct engine *eng;
+	/* The points computed for the last filters (filter, kind): going back
+	 * to a filter costs nothing.  A ring of TIMELINE_MEMO. */
+	struct tl_memo *memo;
+	unsigned nmemo, memo_next;
+};
+
+struct tl_memo {
+	struct filter f;
+	enum ht_kind kind;
+	struct timeline_point p;
 };
 
 struct series {
@@ -44,6 +54,9 @@ void timeline_cache_free(struct session *s)
 		engine_free(se->it[i].eng);
 		attrib_free(se->it[i].attr);
 		table_free(se->it[i].snap);
+		for (unsigned k = 0; k < se->it[i].nmemo; k++)
+			free(se->it[i].memo[k].p.by_country);
+		free(se->it[i].memo);
 	}
 	free(se->it);
 	history_free(se->h);
@@ -153,34 +166,46 @@ static struct series *series_make(struct session *s)
 	return se;
 }
 
-/* Loads a point's snapshot and builds its engine.  0, or -1 (failed). */
-static int item_load(struct session *s, struct series *se, struct series_item *it)
+/* One piece of loading a point's snapshot and building its engine: the
+ * snapshot, then its attribution, then its engine, one a call, so that an
+ * idle loop can answer keys between them.  1 when more is to do, 0 when
+ * the engine is ready (nothing was done), -1 (failed). */
+static int item_load_step(struct session *s, struct series *se, struct series_item *it)
 {
 	struct store_err e;
 
-	if (it->eng || it->failed)
-		return it->failed ? -1 : 0;
-	if (se->builtin)
-		it->snap = demo_back(s->snap, (unsigned)it->hist, DEMO_DEFAULT_SEED);
-	else
-		it->snap = history_load(se->h, it->hist, &e);
+	if (it->failed)
+		return -1;
+	if (it->eng)
+		return 0;
 	if (!it->snap) {
-		it->failed = 1;
-		note(se, it->date, ": ", se->builtin ? "out of memory. " : e.msg);
-		return -1;
+		if (se->builtin)
+			it->snap = demo_back(s->snap, (unsigned)it->hist, DEMO_DEFAULT_SEED);
+		else
+			it->snap = history_load(se->h, it->hist, &e);
+		if (!it->snap) {
+			it->failed = 1;
+			note(se, it->date, ": ", se->builtin ? "out of memory. " : e.msg);
+			return -1;
+		}
+		return 1;
 	}
-	it->attr = attrib_build(it->snap, s->dir);
-	it->eng = it->attr ? engine_new(it->snap, it->attr, s->dir) : NULL;
-	if (!it->eng) {
-		attrib_free(it->attr);
-		table_free(it->snap);
-		it->attr = NULL;
-		it->snap = NULL;
-		it->failed = 1;
-		note(se, it->date, ": ", "out of memory. ");
-		return -1;
+	if (!it->attr) {
+		it->attr = attrib_build(it->snap, s->dir);
+		if (it->attr)
+			return 1;
+	} else {
+		it->eng = engine_new(it->snap, it->attr, s->dir);
+		if (it->eng)
+			return 1; /* the filter is applied at the next step */
 	}
-	return 0;
+	attrib_free(it->attr);
+	table_free(it->snap);
+	it->attr = NULL;
+	it->snap = NULL;
+	it->failed = 1;
+	note(se, it->date, ": ", "out of memory. ");
+	return -1;
 }
 
 static void item_unload(struct series_item *it)
@@ -224,29 +249,87 @@ void timeline_free(struct timeline *t)
 	free(t->p);
 	t->p = NULL;
 	t->n = 0;
+	t->ready = 0;
 }
 
-int timeline_build(struct session *s, const struct filter *f, enum ht_kind kind,
-		   struct timeline *out, char *err, size_t errlen)
+/* A copy of a point's figures (by_country its own). */
+static int point_copy(struct timeline_point *dst, const struct timeline_point *src)
+{
+	unsigned nc = country_count();
+	uint64_t *bc = dst->by_country;
+
+	if (!bc && src->by_country && !(bc = malloc((nc ? nc : 1) * sizeof *bc)))
+		return -1;
+	*dst = *src;
+	dst->by_country = src->by_country ? bc : NULL;
+	if (src->by_country)
+		memcpy(bc, src->by_country, nc * sizeof *bc);
+	else
+		free(bc);
+	return 0;
+}
+
+static const struct tl_memo *memo_find(const struct series_item *it, const struct filter *f, enum ht_kind kind)
+{
+	for (unsigned k = 0; k < it->nmemo; k++)
+		if (it->memo[k].kind == kind && filter_equal(&it->memo[k].f, f))
+			return &it->memo[k];
+	return NULL;
+}
+
+/* Keeps a point's figures for (f, kind); out of memory only forgets. */
+static void memo_put(struct series_item *it, const struct filter *f, enum ht_kind kind,
+		     const struct timeline_point *p)
+{
+	struct tl_memo *m;
+
+	if (!it->memo && !(it->memo = calloc(TIMELINE_MEMO, sizeof *it->memo)))
+		return;
+	if (it->nmemo < TIMELINE_MEMO) {
+		m = &it->memo[it->nmemo++];
+	} else {
+		m = &it->memo[it->memo_next];
+		it->memo_next = (it->memo_next + 1) % TIMELINE_MEMO;
+	}
+	m->f = *f;
+	m->kind = kind;
+	if (point_copy(&m->p, p) != 0) {
+		m->kind = HT_KIND_COUNT; /* never matches */
+		return;
+	}
+}
+
+/* The series for the open snapshot, made when missing or stale. */
+static struct series *series_get(struct session *s)
 {
 	struct series *se = s->series;
-	size_t i;
 
-	memset(out, 0, sizeof *out);
-	out->kind = kind;
-	out->filter = *f;
 	if (se && se->for_snap != s->snap) {
 		timeline_cache_free(s);
 		se = NULL;
 	}
 	if (!se) {
 		se = series_make(s);
-		if (!se) {
-			snprintf(err, errlen, "out of memory while reading the history");
-			return -1;
-		}
 		s->series = se;
 	}
+	return se;
+}
+
+int timeline_begin(struct session *s, const struct filter *f, enum ht_kind kind,
+		   struct timeline *out, char *err, size_t errlen)
+{
+	struct series *se;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	out->kind = kind;
+	out->filter = *f;
+	se = series_get(s);
+	if (!se) {
+		snprintf(err, errlen, "out of memory while reading the history");
+		return -1;
+	}
+	out->for_snap = s->snap;
 	out->builtin_demo = se->builtin;
 	out->p = calloc(se->n ? se->n : 1, sizeof *out->p);
 	if (!out->p) {
@@ -256,34 +339,102 @@ int timeline_build(struct session *s, const struct filter *f, enum ht_kind kind,
 	for (i = 0; i < se->n; i++) {
 		struct series_item *it = &se->it[i];
 		struct timeline_point *p = &out->p[out->n++];
-		struct engine *eng;
-		struct eng_result *r;
+		const struct tl_memo *m = memo_find(it, f, kind);
+		if (m) {
+			if (point_copy(p, &m->p) != 0) {
+				timeline_free(out);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			out->ready++;
+			continue;
+		}
 		memcpy(p->date, it->date, sizeof p->date);
 		p->as_of = it->as_of;
 		p->complete = it->complete;
 		p->demo = it->demo;
 		p->current = it->current;
 		snprintf(p->endpoint, sizeof p->endpoint, "%s", it->endpoint);
-		if (it->current) {
-			eng = s->eng;
-		} else if (item_load(s, se, it) != 0) {
+		if (it->failed) {
 			p->failed = 1;
-			continue;
+			out->ready++;
 		} else {
-			eng = it->eng;
+			p->pending = 1;
 		}
-		r = engine_apply(eng, f, kind);
-		if (!r || timeline_point_fill(p, r) != 0) {
-			engine_result_free(r);
-			timeline_free(out);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		engine_result_free(r);
-		if (!it->current && !se->keep)
-			item_unload(it);
 	}
 	snprintf(out->note, sizeof out->note, "%s", se->note);
+	return 0;
+}
+
+int timeline_step(struct session *s, struct timeline *out, char *err, size_t errlen)
+{
+	struct series *se = s->series;
+	struct series_item *it;
+	struct timeline_point *p;
+	struct engine *eng;
+	struct eng_result *r;
+	size_t k;
+
+	if (out->ready >= out->n)
+		return 0;
+	if (!se || out->for_snap != s->snap || se->for_snap != s->snap) {
+		/* The snapshot changed under the series: start it again. */
+		struct filter f = out->filter;
+		enum ht_kind kind = out->kind;
+		timeline_free(out);
+		return timeline_begin(s, &f, kind, out, err, errlen) != 0 ? -1 : out->ready < out->n;
+	}
+	for (k = 0; k < out->n && !out->p[k].pending; k++)
+		;
+	if (k == out->n) {
+		out->ready = out->n;
+		return 0;
+	}
+	it = &se->it[k];
+	p = &out->p[k];
+	if (it->current) {
+		eng = s->eng;
+	} else {
+		int rc = item_load_step(s, se, it);
+		if (rc > 0)
+			return 1;
+		if (rc < 0) {
+			p->pending = 0;
+			p->failed = 1;
+			out->ready++;
+			snprintf(out->note, sizeof out->note, "%s", se->note);
+			return out->ready < out->n;
+		}
+		eng = it->eng;
+	}
+	r = engine_apply(eng, &out->filter, out->kind);
+	if (!r || timeline_point_fill(p, r) != 0) {
+		engine_result_free(r);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	engine_result_free(r);
+	p->pending = 0;
+	out->ready++;
+	memo_put(it, &out->filter, out->kind, p);
+	if (!it->current && !se->keep)
+		item_unload(it);
+	return out->ready < out->n;
+}
+
+int timeline_build(struct session *s, const struct filter *f, enum ht_kind kind,
+		   struct timeline *out, char *err, size_t errlen)
+{
+	int rc;
+
+	if (timeline_begin(s, f, kind, out, err, errlen) != 0)
+		return -1;
+	while ((rc = timeline_step(s, out, err, errlen)) > 0)
+		;
+	if (rc < 0) {
+		timeline_free(out);
+		return -1;
+	}
 	return 0;
 }
 
@@ -339,7 +490,7 @@ unsigned timeline_top(const struct timeline *t, enum timeline_dim d, unsigned *o
 		return 0;
 	for (k = 0; k < t->n; k++) {
 		const struct timeline_point *p = &t->p[k];
-		if (p->failed)
+		if (p->failed || p->pending)
 			continue;
 		for (c = 0; c < nc; c++)
 			sum[c] += d == TL_TYPE ? p->by_type[c] : d == TL_GROUP ? p->by_group[c] :

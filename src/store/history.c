@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hubtop/history.h"
@@ -90,6 +92,66 @@ int history_index_path(const char *cache_dir, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s/history/index", cache_dir);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* ---- the writers' lock ---------------------------------------------------------- */
+
+static unsigned lock_wait_ms = HISTORY_LOCK_WAIT_MS;
+
+void history_set_lock_wait(unsigned ms)
+{
+	lock_wait_ms = ms;
+}
+
+/* Takes CACHE/history/index.lock (flock, exclusive) for one read, change
+ * and write of the index: two processes adding at once would otherwise
+ * each write the index they read, and one entry would be lost.  A file of
+ * its own, since the index itself is replaced by a rename.  Waits at most
+ * lock_wait_ms.  The descriptor (history_unlock releases it), or -1 with
+ * err filled. */
+static int history_lock(const char *cache_dir, struct store_err *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	unsigned waited = 0;
+	int fd, n;
+
+	if (dir_path(cache_dir, dir, sizeof dir) != 0 ||
+	    (n = snprintf(path, sizeof path, "%s/index.lock", dir)) < 0 || (size_t)n >= sizeof path) {
+		fail(err, "%s/history: path too long", cache_dir);
+		return -1;
+	}
+	if (store_mkdirs(dir, err) != 0)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fail(err, "cannot open the history's lock file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		struct timespec ts = { 0, 50 * 1000000L };
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			fail(err, "cannot lock the history's lock file %s: %s", path, strerror(errno));
+			break;
+		}
+		if (waited >= lock_wait_ms) {
+			fail(err, "another hubtop process is changing the history: %s was still locked after %u s; "
+			     "try again when it has finished (or remove the lock file if no hubtop is running)",
+			     path, lock_wait_ms / 1000);
+			break;
+		}
+		nanosleep(&ts, NULL);
+		waited += 50;
+	}
+	close(fd);
+	return -1;
+}
+
+static void history_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
 }
 
 static int file_path(const struct history *h, const char *file, char *buf, size_t len)
@@ -471,7 +533,7 @@ struct xlat {
 	size_t n;
 };
 
-static uint32_t xlat_off(const struct xlat *x, uint32_t v)
+static size_t xlat_index(const struct xlat *x, uint32_t v)
 {
 	size_t lo = 0, hi = x->n;
 
@@ -482,7 +544,39 @@ static uint32_t xlat_off(const struct xlat *x, uint32_t v)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static uint32_t xlat_off(const struct xlat *x, uint32_t v)
+{
+	size_t lo = xlat_index(x, v);
 	return x->to[lo] + (v - x->from[lo]);
+}
+
+/* A column of pool offsets translated once (rather than by a binary
+ * search at each of the passes over it).  Consecutive rows mostly name
+ * consecutive strings, so the string after the last one found is tried
+ * before a search. */
+static uint32_t *xlat_column(const struct xlat *x, const unsigned char *data, uint64_t n)
+{
+	uint32_t *tv = malloc((size_t)(n ? n : 1) * sizeof *tv);
+	size_t at = 0;
+	uint64_t i;
+
+	if (!tv)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		uint32_t v;
+		memcpy(&v, data + i * 4, 4);
+		if (!(x->n && at < x->n && x->from[at] <= v && (at + 1 == x->n || x->from[at + 1] > v))) {
+			if (at + 2 < x->n && x->from[at + 1] <= v && x->from[at + 2] > v)
+				at++;
+			else
+				at = xlat_index(x, v);
+		}
+		tv[i] = x->n ? x->to[at] + (v - x->from[at]) : v;
+	}
+	return tv;
 }
 
 /* amap[j]: the new account index of base account j (NO_ROW when gone);
@@ -647,12 +741,17 @@ struct delta_in {
 	uint32_t *map[HT_KIND_COUNT];
 	uint32_t *amap, *tmap;
 	uint64_t pool_len; /* stored pool: base pool + new strings */
+	const uint32_t *tv; /* the section being written, translated (xlat_column); NULL: none */
 };
 
 /* A value of s as stored (pool offsets translated). */
 static uint64_t new_value(const struct delta_in *d, const struct store_section *sec, uint64_t i)
 {
-	uint64_t v = value_at((const unsigned char *)sec->data + i * sec->width, sec->width);
+	uint64_t v;
+
+	if (d->tv)
+		return d->tv[i];
+	v = value_at((const unsigned char *)sec->data + i * sec->width, sec->width);
 	return sec->ref == STORE_REF_POOL && sec->width == 4 ? xlat_off(&d->x, (uint32_t)v) : v;
 }
 
@@ -967,8 +1066,16 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 		for (j = 0; j < nb; j++)
 			if (bsec[j].id == sec[i].id && bsec[j].width == sec[i].width)
 				match = &bsec[j];
-		if ((sec[i].table >= 0 ? put_column(out, &d, &sec[i], match)
-				       : put_section(out, &d, &sec[i])) != 0)
+		uint32_t *tv = NULL;
+		if (sec[i].ref == STORE_REF_POOL && sec[i].width == 4 &&
+		    !(tv = xlat_column(&d.x, sec[i].data, sec[i].len / 4)))
+			goto oom;
+		int put;
+		d.tv = tv;
+		put = sec[i].table >= 0 ? put_column(out, &d, &sec[i], match) : put_section(out, &d, &sec[i]);
+		d.tv = NULL;
+		free(tv);
+		if (put != 0)
 			goto oom;
 	}
 	/* The shape of the stored snapshot: s with the stored pool. */
@@ -1447,7 +1554,8 @@ done:
 	return rc;
 }
 
-int history_prune(const char *cache_dir, const struct history_keep *keep, struct store_err *err)
+static int history_prune_locked(const char *cache_dir, const struct history_keep *keep,
+				struct store_err *err)
 {
 	struct store_err w;
 	struct history *h = history_open(cache_dir, &w);
@@ -1474,7 +1582,18 @@ int history_prune(const char *cache_dir, const struct history_keep *keep, struct
 	return rc ? -1 : n;
 }
 
-int history_remove(const char *cache_dir, const char *day, struct store_err *err)
+int history_prune(const char *cache_dir, const struct history_keep *keep, struct store_err *err)
+{
+	int fd = history_lock(cache_dir, err), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = history_prune_locked(cache_dir, keep, err);
+	history_unlock(fd);
+	return rc;
+}
+
+static int history_remove_locked(const char *cache_dir, const char *day, struct store_err *err)
 {
 	struct store_err w;
 	struct history *h = history_open(cache_dir, &w);
@@ -1501,6 +1620,17 @@ int history_remove(const char *cache_dir, const char *day, struct store_err *err
 	rc = commit_drop(h, drop, NULL, err);
 	free(drop);
 	history_free(h);
+	return rc;
+}
+
+int history_remove(const char *cache_dir, const char *day, struct store_err *err)
+{
+	int fd = history_lock(cache_dir, err), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = history_remove_locked(cache_dir, day, err);
+	history_unlock(fd);
 	return rc;
 }
 
@@ -1551,8 +1681,29 @@ int history_add(const char *cache_dir, const struct ht_snapshot *s, struct store
 	return history_add_keep(cache_dir, s, NULL, err);
 }
 
+static int history_add_locked(const char *cache_dir, const struct ht_snapshot *s,
+			      const struct history_keep *keep, struct store_err *err);
+
 int history_add_keep(const char *cache_dir, const struct ht_snapshot *s,
 		     const struct history_keep *keep, struct store_err *err)
+{
+	int fd, rc;
+
+	if (s->meta.as_of <= 0) {
+		fail(err, "the snapshot carries no date of the data, so it cannot join the history "
+		     "(import it with --as-of YYYY-MM-DD)");
+		return -1;
+	}
+	fd = history_lock(cache_dir, err);
+	if (fd < 0)
+		return -1;
+	rc = history_add_locked(cache_dir, s, keep, err);
+	history_unlock(fd);
+	return rc;
+}
+
+static int history_add_locked(const char *cache_dir, const struct ht_snapshot *s,
+			      const struct history_keep *keep, struct store_err *err)
 {
 	struct history_keep dflt;
 	struct store_err w;

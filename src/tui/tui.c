@@ -189,6 +189,7 @@ int tui_run(struct session *s, const struct config *c)
 	static struct tui tt;
 	struct tui *t = &tt;
 	const char *trace = getenv("HUBTOP_TRACE");
+	const char *idle_wait = getenv("HUBTOP_TEST_IDLE_WAIT");
 	static const struct view_ops *const panes[HT_PANE_COUNT] = {
 #define TUI_PANE_OPS(sym, key) &view_##sym##_ops,
 		HT_PANES(TUI_PANE_OPS)
@@ -266,6 +267,24 @@ int tui_run(struct session *s, const struct config *c)
 			tui_trace("prepare", rc);
 			if (rc <= 0)
 				t->prepared = t->s->eng;
+		}
+		/* Then the shown pane's own work (the Timeline's series), one
+		 * piece at a time, drawn after each: a key is answered between
+		 * two pieces. */
+		for (struct view *sv = tui_shown(t); sv->ops->idle && !tui_input_pending();) {
+			int rc = sv->ops->idle(t, sv);
+			tui_trace("idle", rc);
+			tui_draw(t);
+			if (rc <= 0)
+				break;
+			/* Tests: wait once (60 s at most) for a key with work
+			 * left, so that the key surely comes in the middle of
+			 * it (tests/history.sh). */
+			if (idle_wait && *idle_wait) {
+				struct pollfd pfd = { .fd = 0, .events = POLLIN };
+				idle_wait = NULL;
+				poll(&pfd, 1, 60000);
+			}
 		}
 		timeout(tui_refresh_running() ? 100 : -1);
 		wint_t wc;

@@ -31,6 +31,22 @@ struct tl_priv {
 
 static enum timeline_dim tl_dim(const struct view *v) { return tl_dims[v->mode % TL_MODES]; }
 
+/* The categories drawn: the most downloaded over the points computed so far. */
+static void tl_cats(struct view *v)
+{
+	struct tl_priv *p = v->priv;
+
+	v->n = p->failed ? 0 : p->tl.n;
+	p->other = tl_dim(v) == TL_COUNTRY;
+	p->ncats = timeline_top(&p->tl, tl_dim(v), p->cats, p->other ? TL_SHOWN - 1 : TL_SHOWN);
+	if (p->other)
+		p->ncats++;
+	if (v->sel >= v->n && v->n)
+		v->sel = v->n - 1;
+}
+
+/* The series is begun here and computed in idle time (tl_idle), one piece
+ * at a time, so that a filter change never waits for every snapshot. */
 static void tl_open(struct tui *t, struct view *v)
 {
 	struct tl_priv *p = v->priv;
@@ -41,15 +57,25 @@ static void tl_open(struct tui *t, struct view *v)
 		timeline_free(&p->tl);
 		p->made = 1;
 		p->gen = t->gen;
-		p->failed = timeline_build(t->s, &t->filter, HT_MODELS, &p->tl, p->err, sizeof p->err) != 0;
+		p->failed = timeline_begin(t->s, &t->filter, HT_MODELS, &p->tl, p->err, sizeof p->err) != 0;
 	}
-	v->n = p->failed ? 0 : p->tl.n;
-	p->other = tl_dim(v) == TL_COUNTRY;
-	p->ncats = timeline_top(&p->tl, tl_dim(v), p->cats, p->other ? TL_SHOWN - 1 : TL_SHOWN);
-	if (p->other)
-		p->ncats++;
-	if (v->sel >= v->n && v->n)
-		v->sel = v->n - 1;
+	tl_cats(v);
+}
+
+static int tl_idle(struct tui *t, struct view *v)
+{
+	struct tl_priv *p = v->priv;
+	int rc;
+
+	if (!p || !p->made || p->failed || p->gen != t->gen || p->tl.ready >= p->tl.n)
+		return 0;
+	rc = timeline_step(t->s, &p->tl, p->err, sizeof p->err);
+	if (rc < 0) {
+		timeline_free(&p->tl);
+		p->failed = 1;
+	}
+	tl_cats(v);
+	return rc;
 }
 
 static void tl_done(struct view *v)
@@ -65,7 +91,7 @@ static uint64_t tl_value(const struct view *v, const struct timeline_point *pt, 
 	const struct tl_priv *p = v->priv;
 	enum timeline_dim d = tl_dim(v);
 
-	if (pt->failed)
+	if (pt->failed || pt->pending)
 		return 0;
 	if (p->other && i + 1 == p->ncats) {
 		uint64_t shown = 0;
@@ -106,7 +132,7 @@ static void tl_draw(struct tui *t, struct view *v, int y, int h, int w)
 {
 	struct tl_priv *p = v->priv;
 	const struct timeline *tl = &p->tl;
-	char buf[512], b1[32];
+	char buf[512], b1[32], b2[64];
 	int x;
 
 	if (h < 1 || !p)
@@ -117,10 +143,12 @@ static void tl_draw(struct tui *t, struct view *v, int y, int h, int w)
 		return;
 	}
 	/* Which snapshots the series uses: the first line says it. */
-	snprintf(buf, sizeof buf, "%s shares by %s, %zu snapshot%s %s..%s%s (%s: next)",
+	snprintf(b2, sizeof b2, ", computing %zu/%zu", tl->ready + 1, tl->n);
+	snprintf(buf, sizeof buf, "%s shares by %s, %zu snapshot%s %s..%s%s%s (%s: next)",
 		 t->filter.window == WIN_ALL ? "All-time" : "30-day", tl_titles[v->mode % TL_MODES],
 		 tl->n, tl->n == 1 ? "" : "s", tl->n ? tl->p[0].date : "-", tl->n ? tl->p[tl->n - 1].date : "-",
-		 tl->builtin_demo ? ", demo-derived" : "", request_key_hint(REQ_TOGGLE_GROUPS));
+		 tl->builtin_demo ? ", demo-derived" : "", tl->ready < tl->n ? b2 : "",
+		 request_key_hint(REQ_TOGGLE_GROUPS));
 	draw_text(stdscr, y, 0, w, buf, 0, DR_COLHDR);
 	if (h < 2)
 		return;
@@ -165,8 +193,12 @@ static void tl_draw(struct tui *t, struct view *v, int y, int h, int w)
 			total += tl_value(v, pt, c);
 		snprintf(buf, sizeof buf, "%-10s %c %6s", pt->date,
 			 pt->failed ? '!' : pt->current ? '*' : !pt->complete ? 'p' : ' ',
-			 pt->failed ? "n/a" : draw_human(pt->downloads, b1, sizeof b1));
+			 pt->failed || pt->pending ? "n/a" : draw_human(pt->downloads, b1, sizeof b1));
 		draw_text(stdscr, ly, 0, label_w, buf, 0, row == v->sel ? DR_SELECTED : DR_NORMAL);
+		if (pt->pending) {
+			draw_text(stdscr, ly, label_w + 1, w - label_w - 1, "computing...", 0, DR_NORMAL);
+			continue;
+		}
 			int cells[TL_SHOWN] = { 0 };
 		double rem[TL_SHOWN] = { 0 };
 		int used = 0;
@@ -248,6 +280,11 @@ static void tl_export_named(struct tui *t, const char *path, int accepted, void 
 		tui_message(t, 0, "Export cancelled");
 		return;
 	}
+	if (p->tl.ready < p->tl.n) {
+		tui_message(t, 1, "The series is still being computed (%zu/%zu snapshots): export it when it is complete",
+			    p->tl.ready, p->tl.n);
+		return;
+	}
 	w.tl = &p->tl;
 	w.fmt = fmt >= 0 ? (enum export_format)fmt : EXPORT_CSV;
 	if (store_atomic_write(path, tl_write, &w, &e) != 0)
@@ -298,6 +335,10 @@ static void tl_enter(struct tui *t, struct view *v)
 	size_t at = 0;
 	unsigned c;
 
+	if (pt->pending) {
+		tui_message(t, 0, "%s: still being computed (%zu/%zu snapshots done)", pt->date, p->tl.ready, p->tl.n);
+		return;
+	}
 	/* The selected snapshot's shares in words, on the message line. */
 	at += (size_t)snprintf(line + at, sizeof line - at, "%s%s:", pt->date,
 			       pt->current ? " (open)" : !pt->complete ? " (partial)" : "");
@@ -316,5 +357,5 @@ const struct view_ops view_timeline_ops = {
 	.title = "Timeline", .help = "Timeline pane (shares at each snapshot of the history, by calendar date)",
 	.priv_size = sizeof(struct tl_priv), .default_sort = SORT_NAME,
 	.open = tl_open, .done = tl_done, .cell = tl_cell, .ident = tl_ident,
-	.draw = tl_draw, .request = tl_request, .enter = tl_enter,
+	.draw = tl_draw, .request = tl_request, .enter = tl_enter, .idle = tl_idle,
 };
