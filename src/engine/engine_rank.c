@@ -22,6 +22,16 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 		       size_t limit, uint32_t *out)
 {
 	uint32_t n = r->n, want = limit < n ? (uint32_t)limit : n, j = 0;
+	if (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END) {
+		uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
+		if (!all || eng_sort_text_col(e, r, sort, desc, all)) {
+			free(all);
+			return (size_t)-1;
+		}
+		memcpy(out, all, (size_t)want * sizeof *out);
+		free(all);
+		return want;
+	}
 	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
 		for (uint32_t i = 0; i < want; i++)
 			out[i] = engine_row_at(e, r, desc ? i : n - 1 - i);
@@ -100,6 +110,13 @@ uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum e
 	uint32_t *out = malloc(((size_t)r->n + 1) * sizeof *out);
 	if (!out)
 		return NULL;
+	if (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END) {
+		if (eng_sort_text_col(e, r, sort, desc, out)) {
+			free(out);
+			return NULL;
+		}
+		return out;
+	}
 	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
 		const uint32_t *rows = engine_result_rows(e, r);
 		uint32_t n = r->n;

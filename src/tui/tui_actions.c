@@ -19,7 +19,7 @@
 
 void tui_sort(struct tui *t, struct view *v, int sort)
 {
-	list_sort_choose(&v->sort, &v->desc, sort, SORT_NAME);
+	list_sort_choose(&v->sort, &v->desc, sort, engine_sort_is_text(sort) ? sort : SORT_NAME);
 	tui_view_open(t, v);
 }
 
@@ -37,7 +37,7 @@ static void tui_sort_step(struct tui *t, struct view *v, int dir)
 	}
 	if ((s = list_sort_step(sorts, shown, n, v->sort, dir)) >= 0) {
 		v->sort = s;
-		v->desc = s != SORT_NAME;
+		v->desc = !engine_sort_is_text(s);
 		tui_view_open(t, v);
 	}
 }
@@ -389,7 +389,7 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 			return;
 		}
 		v->sort = s;
-		v->desc = s != SORT_NAME;
+		v->desc = !engine_sort_is_text(s);
 		tui_view_open(t, v);
 		return;
 	}
