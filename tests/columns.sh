@@ -21,16 +21,16 @@ export_to() {
 	tt_wait "Exported"
 }
 
-# col FILE NAME: the values of CSV column NAME (no quoted commas in these).
+# col FILE NAME: the values of CSV column NAME (TSV: the names hold commas).
 col() {
-	awk -F, -v n="$2" 'NR == 1 { sub(/\r$/, ""); for (i = 1; i <= NF; i++) if ($i == n) c = i; if (!c) exit 3; next }
+	awk -F '\t' -v n="$2" 'NR == 1 { sub(/\r$/, ""); for (i = 1; i <= NF; i++) if ($i == n) c = i; if (!c) exit 3; next }
 		{ sub(/\r$/, ""); print $c }' "$1"
 }
 
 # sorted FILE NAME [r]: column NAME in byte order (r: reversed), ties by
 # downloads, most first; an empty cell as the screen writes it (none()).
 sorted() {
-	awk -F, -v n="$2" -v rev="$3" -v none="$(none "$2")" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == n) c = i; if ($i == "downloads") d = i } if (!c || !d) exit 3; next }
+	awk -F '\t' -v n="$2" -v rev="$3" -v none="$(none "$2")" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == n) c = i; if ($i == "downloads") d = i } if (!c || !d) exit 3; next }
 		{ k = $c; if (k == "") k = none
 		  if (NR > 2) { if (rev ? k > pk : k < pk) { print "row " NR - 1 ": " pk " then " k; exit 1 }
 				if (k == pk && $d + 0 > pd + 0) { print "row " NR - 1 ": a tie not by downloads"; exit 1 } }
@@ -42,19 +42,22 @@ none() {
 	if [ "$1" = country ]; then echo unknown; else echo -; fi
 }
 
-# check PANE COLUMN TITLE FIELD: the list sorted by COLUMN (CSV name)
-# shows TITLE▲, its export is in that order, and the first rows on screen
-# (their FIELD-th word, NF: the last) are the export's.
+# check PANE COLUMN TITLE FIELD [IDCOL]: the list sorted by COLUMN (CSV
+# name) shows TITLE▲, its export is in that order, and the first rows on
+# screen (their FIELD-th word, NF: the last, -: not compared; and their
+# ids, the export's IDCOL, id by default) are the export's.
 check() {
 	tt_keys Home
-	export_to "$TT_TMP/$1-$2.csv"
-	out=$(sorted "$TT_TMP/$1-$2.csv" "$2") || tt_fail "$1 by $2: the export is not in order: $out"
-	tt_screen | sed -n 5,12p | awk -v f="$4" '{ print (f == "NF" ? $NF : $f) }' >"$TT_TMP/scr"
-	col "$TT_TMP/$1-$2.csv" "$2" | head -8 | sed "s/^\$/$(none "$2")/" >"$TT_TMP/exp"
-	cmp -s "$TT_TMP/scr" "$TT_TMP/exp" ||
-		tt_fail "$1 by $2: screen $(tr '\n' ' ' <"$TT_TMP/scr"), export $(tr '\n' ' ' <"$TT_TMP/exp")"
+	export_to "$TT_TMP/$1-$2.tsv"
+	out=$(sorted "$TT_TMP/$1-$2.tsv" "$2") || tt_fail "$1 by $2: the export is not in order: $out"
+	if [ "$4" != - ]; then
+		tt_screen | sed -n 5,12p | awk -v f="$4" '{ print (f == "NF" ? $NF : $f) }' >"$TT_TMP/scr"
+		col "$TT_TMP/$1-$2.tsv" "$2" | head -8 | sed "s/^\$/$(none "$2")/" >"$TT_TMP/exp"
+		cmp -s "$TT_TMP/scr" "$TT_TMP/exp" ||
+			tt_fail "$1 by $2: screen $(tr '\n' ' ' <"$TT_TMP/scr"), export $(tr '\n' ' ' <"$TT_TMP/exp")"
+	fi
 	tt_screen | sed -n 5,12p | awk '{ print $2 }' >"$TT_TMP/scr"
-	col "$TT_TMP/$1-$2.csv" id | head -8 | cut -c1-18 >"$TT_TMP/exp"
+	col "$TT_TMP/$1-$2.tsv" "${5:-id}" | head -8 | cut -c1-18 >"$TT_TMP/exp"
 	cut -c1-18 "$TT_TMP/scr" | cmp -s - "$TT_TMP/exp" || tt_fail "$1 by $2: the screen's ids are not the export's"
 }
 
@@ -72,8 +75,8 @@ check models country Ctry 3
 tt_keys I
 tt_wait "Ctry▼"
 tt_keys Home
-export_to "$TT_TMP/models-country-rev.csv"
-out=$(sorted "$TT_TMP/models-country-rev.csv" country r) || tt_fail "models by country, reversed: $out"
+export_to "$TT_TMP/models-country-rev.tsv"
+out=$(sorted "$TT_TMP/models-country-rev.tsv" country r) || tt_fail "models by country, reversed: $out"
 # Left of Id, round to the last column: Task.
 tt_keys '<' '<'
 tt_wait "Task▲"
@@ -89,6 +92,26 @@ check datasets org_type "Org type" 4
 tt_keys '<'
 tt_wait "Ctry▲"
 check datasets country Ctry 3
+echo "ok datasets sort by country and org type"
+
+# Orgs: left of Models, Org type, then Ctry.
+tt_keys 4
+tt_wait "Downloads▼"
+tt_keys '<' '<'
+tt_wait "Org type▲"
+check orgs org_type "Org type" - account
+tt_keys '<'
+tt_wait "Ctry▲"
+check orgs country Ctry - account
+tt_keys I
+tt_wait "Ctry▼"
+tt_keys Home
+export_to "$TT_TMP/orgs-country-rev.tsv"
+tt_screen | sed -n 5,12p | awk '{ print $2 }' >"$TT_TMP/scr"
+col "$TT_TMP/orgs-country-rev.tsv" account | head -8 | cut -c1-18 >"$TT_TMP/exp"
+cut -c1-18 "$TT_TMP/scr" | cmp -s - "$TT_TMP/exp" || tt_fail "orgs by country, reversed: the screen's ids are not the export's"
+col "$TT_TMP/orgs-country-rev.tsv" country | sed 's/^$/unknown/' | LC_ALL=C sort -c -r ||
+	tt_fail "orgs by country, reversed: not Z to A"
 tt_keys q
 tt_wait_exit
-echo "ok datasets sort by country and org type"
+echo "ok orgs sort by country and org type"

@@ -5,6 +5,8 @@
  * are ranked by their text once, and a counting sort places the rows: two
  * linear passes over the matches, never a string comparison per row, and
  * stable, so ties keep the downloads order they came in. */
+#include <pthread.h>
+
 #include "engine_priv.h"
 #include "hubtop/country.h"
 #include "hubtop/orgdir.h"
@@ -97,4 +99,50 @@ int eng_sort_text_col(struct engine *e, const struct eng_result *r, enum eng_sor
 	free(distinct);
 	free(start);
 	return 0;
+}
+
+/* ---- the aggregate rankings' text columns (Orgs: country, type) ---------- */
+
+/* The rank of each country code's and each type's text, made once: a
+ * ranking compares two small numbers, never two strings. */
+#define COLSORT_COUNTRIES 1024
+static uint16_t country_rank[COLSORT_COUNTRIES], type_rank[OT_COUNT + 1];
+static pthread_once_t ranks_once = PTHREAD_ONCE_INIT;
+
+static int cmp_country_codes(const void *pa, const void *pb, void *pc)
+{
+	(void)pc;
+	return cmp_codes(pa, pb, &(struct col_ctx){ NULL, SORT_COUNTRY });
+}
+
+static int cmp_type_codes(const void *pa, const void *pb, void *pc)
+{
+	(void)pc;
+	return cmp_codes(pa, pb, &(struct col_ctx){ NULL, SORT_ORGTYPE });
+}
+
+static void ranks_make(void)
+{
+	uint32_t codes[COLSORT_COUNTRIES];
+	unsigned nc = country_count() < COLSORT_COUNTRIES ? country_count() : COLSORT_COUNTRIES;
+	for (uint32_t i = 0; i < nc; i++)
+		codes[i] = i;
+	qsort_r(codes, nc, sizeof *codes, cmp_country_codes, NULL);
+	for (uint32_t i = 0; i < nc; i++)
+		country_rank[codes[i]] = (uint16_t)i;
+	for (uint32_t i = nc; i < COLSORT_COUNTRIES; i++)
+		country_rank[i] = (uint16_t)i;
+	for (uint32_t i = 0; i <= OT_COUNT; i++)
+		codes[i] = i;
+	qsort_r(codes, OT_COUNT + 1, sizeof *codes, cmp_type_codes, NULL);
+	for (uint32_t i = 0; i <= OT_COUNT; i++)
+		type_rank[codes[i]] = (uint16_t)i;
+}
+
+uint32_t eng_text_rank(enum eng_sort sort, uint32_t code)
+{
+	pthread_once(&ranks_once, ranks_make);
+	if (sort == SORT_COUNTRY)
+		return code < COLSORT_COUNTRIES ? country_rank[code] : code;
+	return code <= OT_COUNT ? type_rank[code] : code;
 }

@@ -142,6 +142,8 @@ const char *const eng_year_labels[ENG_YEARS] = {
 	"2023", "2024", "2025", "2026", "2027", "2028", "2029", "2030"
 };
 
+static uint64_t row_text_value(const struct eng_row *w, enum eng_sort s);
+
 /* Descending key, ties by label then key index ascending. */
 static int cmp_rank(const void *pa, const void *pb, void *pc)
 {
@@ -164,6 +166,12 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 	case SORT_NAME:
 		r = -strcasecmp(a->label, b->label);
 		break;
+	case SORT_COUNTRY:
+	case SORT_ORGTYPE: {
+		uint64_t va = row_text_value(a, s), vb = row_text_value(b, s);
+		r = (va < vb) - (va > vb);
+		break;
+	}
 	default:
 		r = (a->downloads < b->downloads) - (a->downloads > b->downloads);
 		break;
@@ -173,9 +181,21 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 	return (a->key > b->key) - (a->key < b->key);
 }
 
+/* A text column's order: its text's rank above, then the fewer downloads
+ * (so that A to Z, the reversed order, lists the most downloaded first). */
+#define ROW_DL_BITS 44
+static uint64_t row_text_value(const struct eng_row *w, enum eng_sort s)
+{
+	const uint64_t mask = ((uint64_t)1 << ROW_DL_BITS) - 1;
+	uint32_t rank = eng_text_rank(s, s == SORT_COUNTRY ? w->country : w->type);
+	return ((uint64_t)rank << ROW_DL_BITS) | (mask - (w->downloads < mask ? w->downloads : mask));
+}
+
 static uint64_t row_value(const struct eng_row *w, enum eng_sort s)
 {
 	switch (s) {
+	case SORT_COUNTRY:
+	case SORT_ORGTYPE: return row_text_value(w, s);
 	case SORT_LIKES: return w->likes;
 	case SORT_TRENDING: return w->trending;
 	case SORT_CREATED: return (uint64_t)w->created ^ ((uint64_t)1 << 63); /* signed order */
@@ -886,7 +906,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			m = sum_by_key(e, r, pane, with_tr);
 		}
 		mk = m;
-		if (limit && limit < m && sort != SORT_NAME) {
+		if (limit && limit < m && !engine_sort_is_text(sort)) {
 			/* One screen of a long ranking: select, do not sort everything. */
 			struct cand *heap = malloc(limit * sizeof *heap);
 			if (!heap)
