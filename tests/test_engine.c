@@ -334,6 +334,27 @@ static void test_text_sorts(void **state)
 				}
 			engine_result_free(r);
 		}
+		/* Orgs by country and type: A to Z (desc 0), ties by downloads. */
+		for (int so = SORT_COUNTRY; so <= SORT_ORGTYPE; so++) {
+			struct eng_row *w = NULL;
+			struct eng_result *r;
+			filter_init(&f);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			size_t n = engine_rank(e, r, PANE_ORGS, (enum eng_sort)so, 0, &w);
+			assert_true(n > 1 && w != NULL);
+			for (size_t i = 1; i < n; i++) {
+				const char *pa = so == SORT_COUNTRY ? (w[i - 1].country ? country_code(w[i - 1].country) : "unknown")
+								    : orgdir_type_key((enum org_type)w[i - 1].type);
+				const char *pb = so == SORT_COUNTRY ? (w[i].country ? country_code(w[i].country) : "unknown")
+								    : orgdir_type_key((enum org_type)w[i].type);
+				int c = strcmp(pa, pb);
+				assert_true(c <= 0);
+				if (!c)
+					assert_true(w[i - 1].downloads >= w[i].downloads);
+			}
+			free(w);
+			engine_result_free(r);
+		}
 		assert_string_equal(engine_sort_key(SORT_COUNTRY), "country");
 		assert_false(engine_sort_is_text(SORT_DOWNLOADS));
 		assert_true(engine_sort_is_text(SORT_NAME));
