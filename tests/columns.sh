@@ -1,8 +1,11 @@
 #!/bin/sh
-# columns.sh - any column of the item lists sorts: < and > reach the
-# country, organisation type and task columns of Models and Datasets; the
-# list is in that text's order (A to Z first, I reverses), ties by
-# downloads; the export (e) writes the rows in the screen's order.
+# columns.sh - any column of the item lists sorts, and the list scrolls
+# sideways.  < and > reach the country, organisation type and task columns
+# of Models and Datasets and the country and type of Orgs; the list is in
+# that text's order (A to Z first, I reverses), ties by downloads; the
+# export (e) writes the rows in the screen's order.  Left/Right scroll the
+# columns when they do not fit, and go back / drill down when nothing is
+# left to scroll.
 . "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 tt_init columns
@@ -115,3 +118,31 @@ col "$TT_TMP/orgs-country-rev.tsv" country | sed 's/^$/unknown/' | LC_ALL=C sort
 tt_keys q
 tt_wait_exit
 echo "ok orgs sort by country and org type"
+
+# Sideways: at 80 columns Task does not fit; Right scrolls the columns (the
+# header with the rows), Left scrolls back, then goes back as before; Right
+# at the last column drills down as before.
+tt_start narrow 80 24 --snapshot "$SNAP"
+tt_wait "/3000"
+tt_wait_re "# Id +Ctry +Org type +Downloads▼"
+tt_screen | sed -n 4p | grep -q Task && tt_fail "narrow: Task fits at 80 columns; the test needs a column left out"
+tt_keys Right
+tt_wait_re "# Id +Org type +Downloads▼"
+tt_screen | sed -n 5p | grep -qE '^ +1 [^ ]+ +industry +[0-9.]+k ' ||
+	tt_fail "narrow: the rows did not scroll with the header: $(tt_screen | sed -n 5p)"
+tt_keys Right Right Right
+tt_wait_re "Created +Task *$"
+tt_screen | sed -n 2,3p | grep -q "Field" && tt_fail "narrow: Right drilled down while columns were left out"
+tt_keys Left Left Left Left
+tt_wait_re "# Id +Ctry +Org type +Downloads▼"
+tt_keys Left
+tt_wait "Nothing to go back to"
+tt_keys Right Right Right Right
+tt_wait_re "Created +Task *$"
+tt_keys Right
+tt_wait "Hub URL"
+tt_keys q
+tt_wait_re "Created +Task *$"
+tt_keys q
+tt_wait_exit
+echo "ok sideways scroll"
