@@ -183,7 +183,7 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 
 /* A text column's order: its text's rank above, then the fewer downloads
  * (so that A to Z, the reversed order, lists the most downloaded first). */
-#define ROW_DL_BITS 44
+#define ROW_DL_BITS 36
 static uint64_t row_text_value(const struct eng_row *w, enum eng_sort s)
 {
 	const uint64_t mask = ((uint64_t)1 << ROW_DL_BITS) - 1;
