@@ -274,6 +274,96 @@ static void test_names(void **state)
 	assert_string_equal(engine_year_label(10, buf, sizeof buf), "2024");
 }
 
+/* The text a sorted column shows for a row (what the list's cell shows). */
+static const char *col_text(const struct engine *e, const struct eng_result *r, enum eng_sort so, uint32_t row)
+{
+	const struct ht_snapshot *s = engine_snapshot(e);
+	const struct attrib *a = engine_attrib(e);
+	uint32_t acct = engine_item_account(e, r, row);
+	if (so == SORT_TASK)
+		return s->t[r->kind].pipeline[row] ? ht_term(s, s->t[r->kind].pipeline[row]) : "-";
+	if (acct >= a->n_accounts)
+		return so == SORT_COUNTRY ? COUNTRY_UNKNOWN_KEY : "-";
+	if (so == SORT_COUNTRY)
+		return a->acct_country[acct] ? country_code(a->acct_country[acct]) : COUNTRY_UNKNOWN_KEY;
+	return orgdir_type_key((enum org_type)a->acct_type[acct]);
+}
+
+/* The text columns' keys: every match once, in the text's order (A to Z,
+ * or Z to A when desc), ties in the downloads order; engine_sort_top's
+ * first rows are the same. */
+static void test_text_sorts(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < 2; kind++) {
+		struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+		struct attrib *a = fx_attrib(s);
+		struct engine *e = engine_new(s, a, NULL);
+		struct filter f;
+		filter_init(&f);
+		for (unsigned t = 0; t < 6; t++) {
+			struct eng_result *r;
+			if (t)
+				fx_filter(&f, s, a);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			for (int so = SORT_COUNTRY; so < SORT_ITEM_KEY_END; so++)
+				for (int desc = 0; desc < 2; desc++) {
+					uint32_t *o = engine_sort_items(e, r, (enum eng_sort)so, desc), top[10];
+					uint8_t *seen = calloc((size_t)s->t[kind].n + 1, 1);
+					size_t nt;
+					assert_true(engine_sort_is_text(so));
+					assert_true(o != NULL && seen != NULL);
+					for (uint32_t i = 0; i < r->n; i++) {
+						assert_true(o[i] < s->t[kind].n && !seen[o[i]]);
+						seen[o[i]] = 1;
+						assert_int_not_equal(engine_row_pos(e, r, o[i]), UINT32_MAX);
+						if (i) {
+							int c = strcmp(col_text(e, r, (enum eng_sort)so, o[i - 1]),
+								       col_text(e, r, (enum eng_sort)so, o[i]));
+							assert_true(desc ? c >= 0 : c <= 0);
+							if (!c)
+								assert_true(engine_row_pos(e, r, o[i - 1]) < engine_row_pos(e, r, o[i]));
+						}
+					}
+					nt = engine_sort_top(e, r, (enum eng_sort)so, desc, 10, top);
+					assert_int_equal(nt, r->n < 10 ? r->n : 10);
+					assert_memory_equal(top, o, nt * sizeof *top);
+					free(seen);
+					free(o);
+				}
+			engine_result_free(r);
+		}
+		/* Orgs by country and type: A to Z (desc 0), ties by downloads. */
+		for (int so = SORT_COUNTRY; so <= SORT_ORGTYPE; so++) {
+			struct eng_row *w = NULL;
+			struct eng_result *r;
+			filter_init(&f);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			size_t n = engine_rank(e, r, PANE_ORGS, (enum eng_sort)so, 0, &w);
+			assert_true(n > 1 && w != NULL);
+			for (size_t i = 1; i < n; i++) {
+				const char *pa = so == SORT_COUNTRY ? (w[i - 1].country ? country_code(w[i - 1].country) : "unknown")
+								    : orgdir_type_key((enum org_type)w[i - 1].type);
+				const char *pb = so == SORT_COUNTRY ? (w[i].country ? country_code(w[i].country) : "unknown")
+								    : orgdir_type_key((enum org_type)w[i].type);
+				int c = strcmp(pa, pb);
+				assert_true(c <= 0);
+				if (!c)
+					assert_true(w[i - 1].downloads >= w[i].downloads);
+			}
+			free(w);
+			engine_result_free(r);
+		}
+		assert_string_equal(engine_sort_key(SORT_COUNTRY), "country");
+		assert_false(engine_sort_is_text(SORT_DOWNLOADS));
+		assert_true(engine_sort_is_text(SORT_NAME));
+		engine_free(e);
+		fx_attrib_free(a);
+		table_free(s);
+	}
+}
+
 static void check_real(struct ht_snapshot *s, unsigned nf)
 {
 	struct orgdir *d = orgdir_new();
@@ -418,6 +508,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_text_sorts),
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_random_tables),

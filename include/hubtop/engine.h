@@ -68,8 +68,18 @@ enum eng_sort {
 	SORT_CREATED,       /* aggregates: earliest creation */
 	SORT_COUNT,         /* aggregates: number of items; items: same as downloads */
 	SORT_NAME,          /* id, account, key */
-	SORT_KEY_COUNT
+	SORT_KEY_COUNT,
+	/* Text columns of the Models and Datasets panes (engine_sort_items,
+	 * engine_sort_top only): the cell's text, A to Z when !desc, ties by
+	 * downloads in the window whatever the direction.  Not keys of the
+	 * aggregate rankings nor of --sort. */
+	SORT_COUNTRY = SORT_KEY_COUNT, /* the account's country code, "unknown" */
+	SORT_ORGTYPE,       /* the account's organisation type */
+	SORT_TASK,          /* the pipeline tag (datasets: first task category) */
+	SORT_ITEM_KEY_END
 };
+/* 1 for the keys whose natural order is A to Z (desc = 0 first). */
+int engine_sort_is_text(int sort);
 
 #define ENG_TOP_N 4            /* top 10, 100, 200, 1000 */
 extern const unsigned eng_top_n[ENG_TOP_N];
@@ -171,7 +181,9 @@ uint32_t engine_row_pos(const struct engine *e, const struct eng_result *r, uint
 const uint32_t *engine_result_rows(const struct engine *e, const struct eng_result *r);
 
 /* Items of a result in a given order.  Returns a malloc'd array of r->n rows
- * (the caller frees it). */
+ * (the caller frees it).  The text column keys (SORT_COUNTRY, SORT_ORGTYPE,
+ * SORT_TASK) cost a pass over the matches and a counting sort by the rank
+ * of the few distinct texts: no string comparison per row. */
 uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc);
 /* The first `limit` items of that order into out[] (room for limit rows):
  * stops as soon as they are found.  Returns how many, (size_t)-1 when

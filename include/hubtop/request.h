@@ -25,8 +25,8 @@
 	X(PANE_NEXT,       "pane-next",       "Tab",          "Next pane") \
 	X(PANE_PREV,       "pane-prev",       "S-Tab",        "Previous pane") \
 	X(PANE_GOTO,       "pane",            "1 2 3 4 5 6 7 8 9", "The pane of that number (help lists one line per pane)") \
-	X(ENTER,           "enter",           "Enter Right",  "Drill down: country, organisation, its accounts, models, detail") \
-	X(BACK,            "back",            "Backspace Esc Left", "Back to the previous view") \
+	X(ENTER,           "enter",           "Enter Right",  "Drill down: country, organisation, its accounts, models, detail (Right: columns left out first)") \
+	X(BACK,            "back",            "Backspace Esc Left", "Back to the previous view (Left: a list scrolled sideways scrolls back first)") \
 	G("Moving") \
 	X(MOVE_UP,         "up",              "Up k",         "Move up") \
 	X(MOVE_DOWN,       "down",            "Down j",       "Move down") \

@@ -117,6 +117,10 @@ struct view {
 	/* Filled by the generic list when drawn: column x positions, for clicks. */
 	int col_x[16], col_w[16];
 	int list_y;
+	/* Sideways scroll (Left/Right when the columns do not fit): the
+	 * columns right of the flexible one skipped, 0 none; col_more: the
+	 * last draw left a column out that Right would bring. */
+	int col_off, col_more;
 };
 
 #define TUI_UNDO_MAX 64

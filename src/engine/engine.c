@@ -293,7 +293,10 @@ int engine_pane_find(const char *key)
 
 const char *engine_sort_key(enum eng_sort s)
 {
-	return (unsigned)s < SORT_KEY_COUNT ? sort_keys[s] : "";
+	static const char *const col_keys[] = { "country", "org-type", "task" };
+	if ((unsigned)s < SORT_KEY_COUNT)
+		return sort_keys[s];
+	return s >= SORT_COUNTRY && s < SORT_ITEM_KEY_END ? col_keys[s - SORT_COUNTRY] : "";
 }
 
 int engine_sort_find(const char *key)

@@ -354,6 +354,12 @@ struct cand {
 int eng_sort_names_at(const struct name_ctx *c, uint32_t *idx, size_t n, size_t depth,
 			 struct name_key *v, struct name_key *tmp);
 int eng_cmp_rows(const void *pa, const void *pb, void *pc);
+/* The matches of r by a text column key (SORT_COUNTRY..): out gets r->n
+ * rows.  0, or -1 when memory ran out (engine_colsort.c). */
+int eng_sort_text_col(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc, uint32_t *out);
+/* The place of a country's (SORT_COUNTRY) or a type's (SORT_ORGTYPE) text
+ * among its column's texts, A to Z: O(1) after the first call. */
+uint32_t eng_text_rank(enum eng_sort sort, uint32_t code);
 int eng_radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi);
 int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key,
 			   const uint32_t *rows, uint32_t n, uint32_t want, int desc, uint32_t *out);

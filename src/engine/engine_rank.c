@@ -22,6 +22,16 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 		       size_t limit, uint32_t *out)
 {
 	uint32_t n = r->n, want = limit < n ? (uint32_t)limit : n, j = 0;
+	if (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END) {
+		uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
+		if (!all || eng_sort_text_col(e, r, sort, desc, all)) {
+			free(all);
+			return (size_t)-1;
+		}
+		memcpy(out, all, (size_t)want * sizeof *out);
+		free(all);
+		return want;
+	}
 	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
 		for (uint32_t i = 0; i < want; i++)
 			out[i] = engine_row_at(e, r, desc ? i : n - 1 - i);
@@ -100,6 +110,13 @@ uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum e
 	uint32_t *out = malloc(((size_t)r->n + 1) * sizeof *out);
 	if (!out)
 		return NULL;
+	if (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END) {
+		if (eng_sort_text_col(e, r, sort, desc, out)) {
+			free(out);
+			return NULL;
+		}
+		return out;
+	}
 	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
 		const uint32_t *rows = engine_result_rows(e, r);
 		uint32_t n = r->n;
@@ -125,6 +142,8 @@ const char *const eng_year_labels[ENG_YEARS] = {
 	"2023", "2024", "2025", "2026", "2027", "2028", "2029", "2030"
 };
 
+static uint64_t row_text_value(const struct eng_row *w, enum eng_sort s);
+
 /* Descending key, ties by label then key index ascending. */
 static int cmp_rank(const void *pa, const void *pb, void *pc)
 {
@@ -147,6 +166,12 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 	case SORT_NAME:
 		r = -strcasecmp(a->label, b->label);
 		break;
+	case SORT_COUNTRY:
+	case SORT_ORGTYPE: {
+		uint64_t va = row_text_value(a, s), vb = row_text_value(b, s);
+		r = (va < vb) - (va > vb);
+		break;
+	}
 	default:
 		r = (a->downloads < b->downloads) - (a->downloads > b->downloads);
 		break;
@@ -156,9 +181,21 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 	return (a->key > b->key) - (a->key < b->key);
 }
 
+/* A text column's order: its text's rank above, then the fewer downloads
+ * (so that A to Z, the reversed order, lists the most downloaded first). */
+#define ROW_DL_BITS 36
+static uint64_t row_text_value(const struct eng_row *w, enum eng_sort s)
+{
+	const uint64_t mask = ((uint64_t)1 << ROW_DL_BITS) - 1;
+	uint32_t rank = eng_text_rank(s, s == SORT_COUNTRY ? w->country : w->type);
+	return ((uint64_t)rank << ROW_DL_BITS) | (mask - (w->downloads < mask ? w->downloads : mask));
+}
+
 static uint64_t row_value(const struct eng_row *w, enum eng_sort s)
 {
 	switch (s) {
+	case SORT_COUNTRY:
+	case SORT_ORGTYPE: return row_text_value(w, s);
 	case SORT_LIKES: return w->likes;
 	case SORT_TRENDING: return w->trending;
 	case SORT_CREATED: return (uint64_t)w->created ^ ((uint64_t)1 << 63); /* signed order */
@@ -938,7 +975,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			m = sum_by_key(e, r, pane, with_tr);
 		}
 		mk = m;
-		if (limit && limit < m && sort != SORT_NAME) {
+		if (limit && limit < m && !engine_sort_is_text(sort)) {
 			/* One screen of a long ranking: select, do not sort everything. */
 			struct cand *heap = malloc(limit * sizeof *heap);
 			if (!heap)

@@ -19,7 +19,7 @@
 
 void tui_sort(struct tui *t, struct view *v, int sort)
 {
-	list_sort_choose(&v->sort, &v->desc, sort, SORT_NAME);
+	list_sort_choose(&v->sort, &v->desc, sort, engine_sort_is_text(sort) ? sort : SORT_NAME);
 	tui_view_open(t, v);
 }
 
@@ -37,7 +37,7 @@ static void tui_sort_step(struct tui *t, struct view *v, int dir)
 	}
 	if ((s = list_sort_step(sorts, shown, n, v->sort, dir)) >= 0) {
 		v->sort = s;
-		v->desc = s != SORT_NAME;
+		v->desc = !engine_sort_is_text(s);
 		tui_view_open(t, v);
 	}
 }
@@ -389,7 +389,7 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 			return;
 		}
 		v->sort = s;
-		v->desc = s != SORT_NAME;
+		v->desc = !engine_sort_is_text(s);
 		tui_view_open(t, v);
 		return;
 	}
@@ -656,6 +656,18 @@ enum view_next tui_request(struct tui *t, enum request r)
 	enum view_next next = VIEW_PASS;
 	if (v->ops->keys == REQ_CTX_PANE)
 		tui_view_ready(t, v);
+	/* Left and Right scroll a list whose columns do not fit; Left goes
+	 * back, and Right drills down, once there is nothing to scroll. */
+	if (v->ops->keys == REQ_CTX_PANE && !v->ops->draw && v->ops->n_cols) {
+		if (r == REQ_ENTER && t->key == KEY_RIGHT && v->col_more) {
+			v->col_off++;
+			return VIEW_DONE;
+		}
+		if (r == REQ_BACK && t->key == KEY_LEFT && v->col_off > 0) {
+			v->col_off--;
+			return VIEW_DONE;
+		}
+	}
 	if (v->ops->request)
 		next = (enum view_next)v->ops->request(t, v, r);
 	if (next == VIEW_PASS && v->ops->keys == REQ_CTX_PANE)

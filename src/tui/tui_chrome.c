@@ -341,7 +341,8 @@ void view_draw_nothing(int y, int w)
 	draw_text(stdscr, y, 1, w - 1, buf, 0, DR_DIM);
 }
 
-static void tui_list_layout(const struct view_ops *o, int width, int sort, int *xs, int *ws)
+static void tui_list_layout(const struct view_ops *o, int width, int sort, int *off, int *more, int *xs,
+			    int *ws)
 {
 	unsigned n = o->n_cols < 16 ? o->n_cols : 16;
 	int shown[16], total = 0, flex = -1;
@@ -351,9 +352,34 @@ static void tui_list_layout(const struct view_ops *o, int width, int sort, int *
 		if (o->cols[i].flex && flex < 0)
 			flex = (int)i;
 	}
+	if (*off > 0 && total <= width)
+		*off = 0; /* all fit now: nothing to scroll */
+	if (*off > 0 && flex >= 0 && (unsigned)flex + 1 < n) {
+		/* Scrolled sideways: the columns up to the flexible one (rank,
+		 * id) stay; of the rest, the first *off are skipped and the
+		 * next ones follow in order while they fit. */
+		int last = -1, stop = 0;
+		if (*off > (int)n - flex - 2)
+			*off = (int)n - flex - 2;
+		total = 0;
+		for (unsigned i = 0; i < n; i++) {
+			int w = o->cols[i].width + (i ? 1 : 0);
+			shown[i] = (int)i <= flex ||
+				   (!stop && (int)i > flex + *off && total + w <= width);
+			stop |= (int)i > flex + *off && !shown[i];
+			if (shown[i]) {
+				total += w;
+				last = (int)i;
+			}
+		}
+		*more = last < (int)n - 1;
+	} else {
+		*off = 0;
+		*more = 0;
+	}
 	/* Drop the least important columns until the rest fit, never the one
 	 * the list is sorted by: an order must come with the values it follows. */
-	while (total > width) {
+	while (!*off && total > width) {
 		int drop = -1;
 		for (unsigned i = 0; i < n; i++)
 			if (shown[i] && (int)i != flex && o->cols[i].prio > 0 &&
@@ -364,6 +390,7 @@ static void tui_list_layout(const struct view_ops *o, int width, int sort, int *
 			break;
 		shown[drop] = 0;
 		total -= o->cols[drop].width + 1;
+		*more = 1;
 	}
 	int x = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -460,7 +487,7 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 
 	if (h < 1)
 		return;
-	tui_list_layout(o, width, v->sort, xs, ws);
+	tui_list_layout(o, width, v->sort, &v->col_off, &v->col_more, xs, ws);
 	tui_list_widen(t, v, h - 1, xs, ws);
 	memcpy(v->col_x, xs, sizeof xs);
 	memcpy(v->col_w, ws, sizeof ws);

@@ -14,15 +14,15 @@ enum { IC_RANK, IC_ID, IC_COUNTRY, IC_TYPE, IC_DOWNLOADS, IC_SHARE, IC_CUM, IC_L
 static const struct view_col items_cols[IC_COUNT] = {
 	[IC_RANK]      = { "#",          7, 0, 1, -1,             5, 0 },
 	[IC_ID]        = { "Id",        20, 1, 0, SORT_NAME,      99, 0 },
-	[IC_COUNTRY]   = { "Ctry",       7, 0, 0, -1,             8, 0 },
-	[IC_TYPE]      = { "Org type",  11, 0, 0, -1,             7, 0 },
+	[IC_COUNTRY]   = { "Ctry",       7, 0, 0, SORT_COUNTRY,   8, 0 },
+	[IC_TYPE]      = { "Org type",  11, 0, 0, SORT_ORGTYPE,   7, 0 },
 	[IC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
 	[IC_SHARE]     = { "Share",      8, 0, 0, -1,             6, 1 },
 	[IC_CUM]       = { "Cum %",      6, 0, 1, -1,             5, 0 },
 	[IC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     4, 0 },
 	[IC_TREND]     = { "Trend",      5, 0, 1, SORT_TRENDING,  1, 0 },
 	[IC_CREATED]   = { "Created",   10, 0, 0, SORT_CREATED,   2, 0 },
-	[IC_TASK]      = { "Task",      16, 0, 0, -1,             3, 0 },
+	[IC_TASK]      = { "Task",      16, 0, 0, SORT_TASK,      3, 0 },
 };
 
 static enum ht_kind items_kind(const struct view *v)
