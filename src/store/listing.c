@@ -618,6 +618,23 @@ void listing_arena_reset(struct listing_arena *a)
 	arena_reset(a, ARENA_KEEP);
 }
 
+/* How a JSON Lines import ends: a read error e (errno; 0 none) after
+ * line lineno, or no line at all, says so; else 0. */
+static int import_end(const char *name, unsigned long lineno, int e, int any, char *err, size_t errlen)
+{
+	if (e) {
+		snprintf(err, errlen, "%s:%lu: read error: %s%s. Nothing is written%s.", name, lineno + 1, strerror(e),
+			 e == ENOMEM ? " (a line too long for the memory available)" : "",
+			 e == ENOMEM ? ": split the line, or free some memory" : "");
+		return -1;
+	}
+	if (!any) {
+		snprintf(err, errlen, "%s: no input: the file holds only blank lines.", name);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- JSON Lines on every core ---------------------------------------------
  *
  * The file is read in batches of whole lines.  Parser threads turn each
@@ -813,7 +830,8 @@ static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len
 			sl->text = t;
 			sl->cap = need + 1;
 		}
-		memcpy(sl->text, *carry, *carry_len);
+		if (*carry_len) /* no carry yet: *carry may be NULL */
+			memcpy(sl->text, *carry, *carry_len);
 		r = fread(sl->text + *carry_len, 1, want, fp);
 		sl->len = *carry_len + r;
 		*carry_len = 0;
@@ -834,7 +852,8 @@ static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len
 				*carry = c;
 				*carry_cap = keep;
 			}
-			memcpy(*carry, nl, keep);
+			if (keep)
+				memcpy(*carry, nl, keep);
 			*carry_len = keep;
 			sl->len -= keep;
 			return 1;
@@ -849,7 +868,8 @@ static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len
 			*carry = c;
 			*carry_cap = sl->len;
 		}
-		memcpy(*carry, sl->text, sl->len);
+		if (sl->len)
+			memcpy(*carry, sl->text, sl->len);
 		*carry_len = sl->len;
 		want *= 2;
 	}
@@ -947,18 +967,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	free(carry);
 	pthread_cond_destroy(&im.cv);
 	pthread_mutex_destroy(&im.mu);
-	if (oom || read_rc < 0) {
-		int e = oom ? ENOMEM : read_errno;
-		snprintf(err, errlen, "%s:%lu: read error: %s%s. Nothing is written%s.", name, lineno + 1, strerror(e),
-			 e == ENOMEM ? " (a line too long for the memory available)" : "",
-			 e == ENOMEM ? ": split the line, or free some memory" : "");
-		return -1;
-	}
-	if (!any) {
-		snprintf(err, errlen, "%s: no input: the file holds only blank lines.", name);
-		return -1;
-	}
-	return 0;
+	return import_end(name, lineno, oom ? ENOMEM : read_rc < 0 ? (read_errno ? read_errno : EIO) : 0, any, err, errlen);
 }
 
 int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
@@ -1065,16 +1074,6 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 	}
 	read_errno = errno;
 	free(line);
-	if (ferror(fp) || (read_errno && !feof(fp))) {
-		int e = read_errno ? read_errno : EIO;
-		snprintf(err, errlen, "%s:%lu: read error: %s%s. Nothing is written%s.", name, lineno + 1, strerror(e),
-			 e == ENOMEM ? " (a line too long for the memory available)" : "",
-			 e == ENOMEM ? ": split the line, or free some memory" : "");
-		return -1;
-	}
-	if (!any) {
-		snprintf(err, errlen, "%s: no input: the file holds only blank lines.", name);
-		return -1;
-	}
-	return 0;
+	return import_end(name, lineno, ferror(fp) || (read_errno && !feof(fp)) ? (read_errno ? read_errno : EIO) : 0,
+			  any, err, errlen);
 }
