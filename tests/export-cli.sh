@@ -9,18 +9,7 @@ T=${HUBTOP_TEST_TMP:-/tmp}/export-cli.$$
 rm -rf "$T"; mkdir -p "$T/home"
 trap 'rm -rf "$T"' EXIT
 export HUBTOP_CACHE_DIR="$T/cache" XDG_CONFIG_HOME="$T/config"
-pass=0; fail=0
-ok()   { pass=$((pass + 1)); }
-bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
-run() {
-	want=$1; shift
-	"$@" >"$T/out" 2>"$T/err"; got=$?
-	if [ "$got" != "$want" ]; then
-		bad "'$*' exited $got, expected $want"; sed 's/^/  | /' "$T/err" | head -5; return 1
-	fi
-	return 0
-}
-has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -4; return 1; }; ok; }
+. "$HUBTOP_SRCDIR/tests/checks.sh"
 
 S="$T/demo.snap"
 run 0 "$HUBTOP" demo --models 2000 --datasets 300 -o "$S" || exit 1

@@ -19,19 +19,7 @@ trap cleanup EXIT
 # Never the user's own token, Hub or cache.
 unset HF_TOKEN HUGGING_FACE_HUB_TOKEN HF_TOKEN_PATH HF_ENDPOINT HF_HUB_OFFLINE
 export HF_HOME="$T/hfhome" XDG_CONFIG_HOME="$T/config" HUBTOP_CACHE_DIR="$T/unused"
-pass=0; fail=0
-ok()   { pass=$((pass + 1)); }
-bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
-run() {
-	want=$1; shift
-	"$@" >"$T/out" 2>"$T/err"; got=$?
-	if [ "$got" != "$want" ]; then
-		bad "'$*' exited $got, expected $want"; sed 's/^/  | /' "$T/err" | head -5; return 1
-	fi
-	return 0
-}
-has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -8; return 1; }; ok; }
-hasnt() { if grep -q -- "$2" "$1"; then bad "$1 has '$2'"; else ok; fi; }
+. "$HUBTOP_SRCDIR/tests/checks.sh"
 
 # hub_start NAME ARGS...: starts the test hub, sets PORT, EP, LOG.
 hub_start() {

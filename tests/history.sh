@@ -16,19 +16,7 @@ trap cleanup EXIT
 FIX=$HUBTOP_SRCDIR/tests/fixtures
 unset HF_TOKEN HUGGING_FACE_HUB_TOKEN HF_TOKEN_PATH HF_ENDPOINT HF_HUB_OFFLINE
 export HF_HOME="$T/hfhome" HUBTOP_CACHE_DIR="$T/cache" XDG_CONFIG_HOME="$T/config"
-pass=0; fail=0
-ok()   { pass=$((pass + 1)); }
-bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
-run() {
-	want=$1; shift
-	"$@" >"$T/out" 2>"$T/err"; got=$?
-	if [ "$got" != "$want" ]; then
-		bad "'$*' exited $got, expected $want"; sed 's/^/  | /' "$T/err" | head -5; return 1
-	fi
-	return 0
-}
-has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -8; return 1; }; ok; }
-hasnt() { if grep -q -- "$2" "$1"; then bad "$1 has '$2'"; else ok; fi; }
+. "$HUBTOP_SRCDIR/tests/checks.sh"
 count() { c=$(grep -c -- "$2" "$1"); [ "$c" = "$3" ] && ok || { bad "$1 has '$2' $c times, expected $3"; sed 's/^/  | /' "$1" | head -8; }; }
 
 # Help, and an empty history.

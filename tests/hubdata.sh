@@ -13,18 +13,7 @@ T=${HUBTOP_TEST_TMP:-/tmp}/hubdata.$$
 rm -rf "$T"; mkdir -p "$T"
 trap 'rm -rf "$T"' EXIT
 export HUBTOP_CACHE_DIR="$T/cache" XDG_CONFIG_HOME="$T/config"
-pass=0; fail=0
-ok()   { pass=$((pass + 1)); }
-bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
-run() {
-	want=$1; shift
-	"$@" >"$T/out" 2>"$T/err"; got=$?
-	if [ "$got" != "$want" ]; then
-		bad "'$*' exited $got, expected $want"; sed 's/^/  | /' "$T/err" | head -5; return 1
-	fi
-	return 0
-}
-has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -8; return 1; }; ok; }
+. "$HUBTOP_SRCDIR/tests/checks.sh"
 hasnt() { grep -q -- "$2" "$1" && { bad "$1 has '$2'"; grep -- "$2" "$1" | head -3; return 1; }; ok; }
 
 # Every model imported, the legacy ids of 214-257 bytes included.

@@ -86,6 +86,11 @@ const char *draw_date(int64_t t, char *buf, size_t len);   /* "2024-05-01", "-" 
 
 /* Screen helpers: text fitted into [x, x+width) of line y, in a role. */
 void draw_text(WINDOW *w, int y, int x, int width, const char *s, int right, enum draw_role r);
+/* A stacked bar of width columns at (y, x): value i gets its rounded share
+ * of the width (the largest remainders take what rounding leaves), drawn
+ * in segment role i, as a block or, without colour, as letters[i % len].
+ * Nothing is drawn when the values sum to 0.  n at most 32. */
+void draw_stacked(WINDOW *w, int y, int x, int width, const uint64_t *vals, unsigned n, const char *letters);
 void draw_bar(WINDOW *w, int y, int x, int width, double frac, enum draw_role r);
 /* Fills line y from x to the right edge with spaces in a role. */
 void draw_clear_line(WINDOW *w, int y, int x, enum draw_role r);

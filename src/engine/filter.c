@@ -935,17 +935,58 @@ static unsigned name_distance(const char *a, const char *b, unsigned cap)
 
 #define ORG_SUGGEST 5
 
+/* The nearest names to a value that matched none, nearest first (ties in
+ * the order offered), each once. */
+struct suggest {
+	const char *name[ORG_SUGGEST];
+	unsigned dist[ORG_SUGGEST], n;
+};
+
+static void suggest_offer(struct suggest *sg, const char *cand, unsigned d)
+{
+	unsigned j;
+	for (j = 0; j < sg->n; j++)
+		if (!strcasecmp(sg->name[j], cand))
+			return;
+	if (sg->n == ORG_SUGGEST && sg->dist[sg->n - 1] <= d)
+		return;
+	j = sg->n < ORG_SUGGEST ? sg->n++ : ORG_SUGGEST - 1;
+	for (; j > 0 && sg->dist[j - 1] > d; j--) {
+		sg->name[j] = sg->name[j - 1];
+		sg->dist[j] = sg->dist[j - 1];
+	}
+	sg->name[j] = cand;
+	sg->dist[j] = d;
+}
+
+/* "OPTION 'value': WHY (did you mean 'a', 'b'?); ADVICE" into err; -1. */
+static int suggest_refuse(char *err, size_t errlen, const char *option, const char *value, const char *why,
+			  const struct suggest *sg, const char *advice)
+{
+	char v[64], t[64];
+	size_t at;
+	shown(value, v, sizeof v);
+	at = (size_t)snprintf(err, errlen, "%s '%s': %s", option, v, why);
+	for (unsigned j = 0; j < sg->n && at < errlen; j++) {
+		shown(sg->name[j], t, sizeof t);
+		at += (size_t)snprintf(err + at, errlen - at, "%s'%s'", j ? ", " : " (did you mean ", t);
+	}
+	if (sg->n && at < errlen)
+		at += (size_t)snprintf(err + at, errlen - at, "?)");
+	if (at < errlen)
+		snprintf(err + at, errlen - at, "; %s", advice);
+	return -1;
+}
+
 int filter_check_orgs(const struct filter *f, const struct attrib *a, const struct orgdir *d,
 		      char *err, size_t errlen)
 {
 	size_t nd = orgdir_count(d);
 	for (unsigned i = 0; i < f->n_orgs && i < FILTER_MAX_AUTHORS; i++) {
 		const char *name = f->orgs[i];
-		const char *sugg[ORG_SUGGEST];
-		unsigned dist[ORG_SUGGEST], ns = 0, cap = strlen(name) < 6 ? 1 : 2;
+		struct suggest sg = { .n = 0 };
+		unsigned cap = strlen(name) < 6 ? 1 : 2;
 		int found = 0;
-		char v[64], t[64];
-		size_t at;
 		for (uint32_t ac = 0; a && ac < a->n_accounts && !found; ac++)
 			found = orgdir_name_eq(a->acct_name[ac], name);
 		for (size_t k = 0; k < nd && !found; k++) {
@@ -962,39 +1003,14 @@ int filter_check_orgs(const struct filter *f, const struct attrib *a, const stru
 			const struct org_entry *ce = oe->canonical >= 0 ? orgdir_entry(d, (size_t)oe->canonical) : oe;
 			const char *cand[2] = { ce->name, oe->account };
 			for (int c = 0; c < 2; c++) {
-				unsigned dd = name_distance(cand[c], name, cap), j;
-				if (dd > cap)
-					continue;
-				for (j = 0; j < ns; j++)
-					if (!strcasecmp(sugg[j], cand[c]))
-						break;
-				if (j < ns)
-					continue;
-				if (ns < ORG_SUGGEST) {
-					sugg[ns] = cand[c];
-					dist[ns++] = dd;
-				} else {
-					for (j = 0; j < ns; j++)
-						if (dist[j] > dd) {
-							sugg[j] = cand[c];
-							dist[j] = dd;
-							break;
-						}
-				}
+				unsigned dd = name_distance(cand[c], name, cap);
+				if (dd <= cap)
+					suggest_offer(&sg, cand[c], dd);
 			}
 		}
-		shown(name, v, sizeof v);
-		at = (size_t)snprintf(err, errlen, "--org '%s': no organisation has that name", v);
-		for (unsigned j = 0; j < ns && at < errlen; j++) {
-			shown(sugg[j], t, sizeof t);
-			at += (size_t)snprintf(err + at, errlen - at, "%s'%s'", j ? ", " : " (did you mean ", t);
-		}
-		if (ns && at < errlen)
-			at += (size_t)snprintf(err + at, errlen - at, "?)");
-		if (at < errlen)
-			snprintf(err + at, errlen - at, "; name an organisation by its name or any of its "
-				 "accounts, as `hubtop export orgs` lists them");
-		return -1;
+		return suggest_refuse(err, errlen, "--org", name, "no organisation has that name", &sg,
+				      "name an organisation by its name or any of its accounts, as "
+				      "`hubtop export orgs` lists them");
 	}
 	return 0;
 }
@@ -1003,11 +1019,9 @@ int filter_check_authors(const struct filter *f, const struct attrib *a, char *e
 {
 	for (unsigned i = 0; a && i < f->n_authors && i < FILTER_MAX_AUTHORS; i++) {
 		const char *name = f->authors[i];
-		const char *sugg[ORG_SUGGEST];
-		unsigned dist[ORG_SUGGEST], ns = 0, cap = strlen(name) < 6 ? 1 : 2;
+		struct suggest sg = { .n = 0 };
+		unsigned cap = strlen(name) < 6 ? 1 : 2;
 		int found = 0;
-		char v[64], t[64];
-		size_t at;
 		for (uint32_t ac = 0; ac < a->n_accounts && !found; ac++)
 			found = orgdir_name_eq(a->acct_name[ac], name);
 		if (found)
@@ -1016,40 +1030,12 @@ int filter_check_authors(const struct filter *f, const struct attrib *a, char *e
 			return -1;
 		/* The closest accounts, nearest first. */
 		for (uint32_t ac = 0; ac < a->n_accounts; ac++) {
-			unsigned dd = name_distance(a->acct_name[ac], name, cap), j;
-			if (dd > cap)
-				continue;
-			if (ns < ORG_SUGGEST) {
-				j = ns++;
-			} else {
-				unsigned worst = 0;
-				for (j = 1; j < ns; j++)
-					if (dist[j] > dist[worst])
-						worst = j;
-				if (dist[worst] <= dd)
-					continue;
-				j = worst;
-			}
-			sugg[j] = a->acct_name[ac];
-			dist[j] = dd;
+			unsigned dd = name_distance(a->acct_name[ac], name, cap);
+			if (dd <= cap)
+				suggest_offer(&sg, a->acct_name[ac], dd);
 		}
-		for (unsigned x = 1; x < ns; x++)   /* nearest first, few entries */
-			for (unsigned y = x; y > 0 && dist[y - 1] > dist[y]; y--) {
-				unsigned d0 = dist[y]; const char *s0 = sugg[y];
-				dist[y] = dist[y - 1]; sugg[y] = sugg[y - 1];
-				dist[y - 1] = d0; sugg[y - 1] = s0;
-			}
-		shown(name, v, sizeof v);
-		at = (size_t)snprintf(err, errlen, "--author '%s': no item in the snapshot has that account", v);
-		for (unsigned j = 0; j < ns && at < errlen; j++) {
-			shown(sugg[j], t, sizeof t);
-			at += (size_t)snprintf(err + at, errlen - at, "%s'%s'", j ? ", " : " (did you mean ", t);
-		}
-		if (ns && at < errlen)
-			at += (size_t)snprintf(err + at, errlen - at, "?)");
-		if (at < errlen)
-			snprintf(err + at, errlen - at, "; `hubtop export orgs --group-by account` lists the accounts");
-		return -1;
+		return suggest_refuse(err, errlen, "--author", name, "no item in the snapshot has that account", &sg,
+				      "`hubtop export orgs --group-by account` lists the accounts");
 	}
 	return 0;
 }

@@ -296,3 +296,49 @@ void draw_clear_line(WINDOW *w, int y, int x, enum draw_role r)
 		waddch(w, ' ');
 	wattrset(w, draw_attr(DR_NORMAL));
 }
+
+void draw_stacked(WINDOW *w, int y, int x, int width, const uint64_t *vals, unsigned n, const char *letters)
+{
+	int cells[32] = { 0 }, used = 0;
+	double rem[32] = { 0 };
+	uint64_t total = 0;
+	size_t nl = strlen(letters);
+
+	if (n > 32)
+		n = 32;
+	for (unsigned c = 0; c < n; c++)
+		total += vals[c];
+	if (!total || width <= 0)
+		return;
+	for (unsigned c = 0; c < n; c++) {
+		double exact = (double)vals[c] * width / (double)total;
+		cells[c] = (int)exact;
+		rem[c] = exact - cells[c];
+		used += cells[c];
+	}
+	while (used < width) {
+		unsigned best = 0;
+		for (unsigned c = 1; c < n; c++)
+			if (rem[c] > rem[best])
+				best = c;
+		cells[best]++;
+		rem[best] = -1;
+		used++;
+	}
+	for (unsigned c = 0; c < n; c++) {
+		char seg[1024];
+		size_t pos = 0;
+		for (int k = 0; k < cells[c] && pos + 4 < sizeof seg; k++) {
+			if (draw_color && draw_utf8) {
+				memcpy(seg + pos, "\xe2\x96\x88", 3);
+				pos += 3;
+			} else {
+				seg[pos++] = nl ? letters[c % nl] : '#';
+			}
+		}
+		seg[pos] = '\0';
+		if (cells[c])
+			draw_text(w, y, x, cells[c], seg, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
+		x += cells[c];
+	}
+}

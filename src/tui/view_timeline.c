@@ -199,40 +199,16 @@ static void tl_draw(struct tui *t, struct view *v, int y, int h, int w)
 			draw_text(stdscr, ly, label_w + 1, w - label_w - 1, "computing...", 0, DR_NORMAL);
 			continue;
 		}
-			int cells[TL_SHOWN] = { 0 };
-		double rem[TL_SHOWN] = { 0 };
-		int used = 0;
-		for (unsigned c = 0; c < p->ncats && total; c++) {
-			double exact = (double)tl_value(v, pt, c) * bar_w / (double)total;
-			cells[c] = (int)exact;
-			rem[c] = exact - cells[c];
-			used += cells[c];
-		}
-		while (total && used < bar_w) {
-			unsigned best = 0;
-			for (unsigned c = 1; c < p->ncats; c++)
-				if (rem[c] > rem[best])
-					best = c;
-			cells[best]++;
-			rem[best] = -1;
-			used++;
-		}
-		x = label_w + 1;
-		for (unsigned c = 0; c < p->ncats; c++) {
-			char seg[1024];
-			size_t pos = 0;
-			for (int k = 0; k < cells[c] && pos + 4 < sizeof seg; k++) {
-				if (draw_color && draw_utf8) {
-					memcpy(seg + pos, "\xe2\x96\x88", 3);
-					pos += 3;
-				} else {
-					seg[pos++] = tl_letter(v, c);
-				}
+		{
+			uint64_t vals[32];
+			char letters[33];
+			unsigned n = p->ncats < 32 ? p->ncats : 32;
+			for (unsigned c = 0; c < n; c++) {
+				vals[c] = tl_value(v, pt, c);
+				letters[c] = tl_letter(v, c);
 			}
-			seg[pos] = '\0';
-			if (cells[c])
-				draw_text(stdscr, ly, x, cells[c], seg, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
-			x += cells[c];
+			letters[n] = '\0';
+			draw_stacked(stdscr, ly, label_w + 1, bar_w, vals, n, letters);
 		}
 		x = label_w + 1 + bar_w + 1;
 		for (unsigned c = 0; c < pct_n && c < p->ncats; c++) {

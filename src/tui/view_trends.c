@@ -214,43 +214,15 @@ static void trends_draw(struct tui *t, struct view *v, int y, int h, int w)
 		else
 			snprintf(buf, sizeof buf, "%s", b1);
 		draw_text(stdscr, ly, 0, label_w, buf, 0, row == v->sel ? DR_SELECTED : DR_NORMAL);
-		/* Stacked bar: each category gets its rounded share of the width;
-		 * the largest remainders take the columns rounding left over. */
-		int cells[16] = { 0 };
-		double rem[16] = { 0 };
-		int used = 0;
-		for (unsigned c = 0; c < ncat && total; c++) {
-			double exact = (double)trends_value(t, v, r, yb, c) * bar_w / (double)total;
-			cells[c] = (int)exact;
-			rem[c] = exact - cells[c];
-			used += cells[c];
+		/* Stacked bar: each category gets its rounded share of the width. */
+		uint64_t vals[32];
+		char letters[33];
+		for (unsigned c = 0; c < ncat && c < 32; c++) {
+			vals[c] = trends_value(t, v, r, yb, c);
+			letters[c] = trends_letter(v, c);
 		}
-		while (total && used < bar_w) {
-			unsigned best = 0;
-			for (unsigned c = 1; c < ncat; c++)
-				if (rem[c] > rem[best])
-					best = c;
-			cells[best]++;
-			rem[best] = -1;
-			used++;
-		}
-		x = label_w + 1;
-		for (unsigned c = 0; c < ncat; c++) {
-			char seg[1024];
-			size_t pos = 0;
-			for (int k = 0; k < cells[c] && pos + 4 < sizeof seg; k++) {
-				if (draw_color && draw_utf8) {
-					memcpy(seg + pos, "\xe2\x96\x88", 3);
-					pos += 3;
-				} else {
-					seg[pos++] = trends_letter(v, c);
-				}
-			}
-			seg[pos] = '\0';
-			if (cells[c])
-				draw_text(stdscr, ly, x, cells[c], seg, 0, (enum draw_role)(DR_SEG0 + c % DR_SEGMENTS));
-			x += cells[c];
-		}
+		letters[ncat < 32 ? ncat : 32] = '\0';
+		draw_stacked(stdscr, ly, label_w + 1, bar_w, vals, ncat, letters);
 		if (pct_w) {
 			x = label_w + 1 + bar_w + 1;
 			for (unsigned c = 0; c < ncat; c++) {
