@@ -725,7 +725,8 @@ static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 		sl->tag = t;
 		sl->tag_cap = c;
 	}
-	memcpy(sl->tag + sl->n_tag, it.tags, it.n_tags * sizeof *it.tags);
+	if (it.n_tags) /* sl->tag may still be NULL */
+		memcpy(sl->tag + sl->n_tag, it.tags, it.n_tags * sizeof *it.tags);
 	sl->n_tag += (uint32_t)it.n_tags;
 	return 0;
 }
@@ -937,7 +938,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 				continue;
 			}
 			memcpy(&it, ln->head, sizeof ln->head);
-			if (!ln->item_rc)
+			if (!ln->item_rc && it.n_tags)
 				memcpy(it.tags, sl->tag + ln->tag_first, it.n_tags * sizeof *it.tags);
 			add_read(b, kind, ln->obj, &it, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
 		}
