@@ -101,10 +101,18 @@ static void test_iso(void **state)
 	assert_string_equal(got, "1970-01-01T00:00:01Z");
 	assert_int_equal(outbuf_fmt_iso(got, 1714564800 + 3599), 20);
 	assert_string_equal(got, "2024-05-01T12:59:59Z");
-	/* Past 9999 the year has five digits, as printf's %04d gives. */
-	civil_iso_time(253402300800, want, sizeof want);
-	outbuf_fmt_iso(got, 253402300800);
-	assert_string_equal(got, want);
+	/* From the year 10000 on, and up to the largest time a crafted file
+	 * can hold, a time is unknown: an empty cell, never a year that wrapped
+	 * to a negative number (a TSV cell starting with '-'). */
+	for (int64_t t = INT64_MAX; t >= 253402300800LL; t = t / 3 < 253402300800LL && t > 253402300800LL ? 253402300800LL : t / 3) {
+		strcpy(got, "x");
+		assert_int_equal(outbuf_fmt_iso(got, t), 0);
+		assert_string_equal(got, "");
+		if (t == 253402300800LL)
+			break;
+	}
+	assert_int_equal(outbuf_fmt_iso(got, 253402300799LL), 20);
+	assert_string_equal(got, "9999-12-31T23:59:59Z");
 	for (int i = 0; i < 200000; i++) {
 		int64_t t = (int64_t)(next() % 8000000000ull) + 1;
 		civil_iso_time(t, want, sizeof want);

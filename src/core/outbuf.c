@@ -147,11 +147,11 @@ size_t outbuf_fmt_iso(char *dst, int64_t t)
 	dst[0] = '\0';
 	if (t <= 0)
 		return 0;
+	/* From the year 10000 on a time is no date a listing can mean (a
+	 * crafted file's; its year may not even fit an int): unknown, as 0. */
+	if (t >= 253402300800LL)
+		return 0;
 	civil_date(t / 86400, &y, &m, &d);
-	if (y > 9999) {
-		civil_iso_time(t, dst, 32);
-		return strlen(dst);
-	}
 	sec = (unsigned)(t % 86400);
 	put2(dst, (unsigned)y / 100);
 	put2(dst + 2, (unsigned)y % 100);
