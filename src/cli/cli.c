@@ -1018,14 +1018,14 @@ struct fetch_ui {
 	size_t last_len;
 };
 
-static void human_bytes(uint64_t b, char *buf, size_t len)
+void cli_human_bytes(uint64_t b, int kb_decimals, char *buf, size_t len)
 {
 	if (b >= 1000000000)
 		snprintf(buf, len, "%.2f GB", b / 1e9);
 	else if (b >= 1000000)
 		snprintf(buf, len, "%.1f MB", b / 1e6);
 	else
-		snprintf(buf, len, "%.0f kB", b / 1e3);
+		snprintf(buf, len, "%.*f kB", kb_decimals, b / 1e3);
 }
 
 /* "40 s", "12 min", "2 h 05 min"; rounded up, so never "0 s" before the end. */
@@ -1052,7 +1052,7 @@ static int fetch_progress(void *ctx, const struct hub_progress *p)
 
 	if (!ui->tty || ui->quiet)
 		return 0;
-	human_bytes(p->bytes, bytes, sizeof bytes);
+	cli_human_bytes(p->bytes, 0, bytes, sizeof bytes);
 	/* Past the expected total (the Hub grew since): no total, no guess. */
 	if (p->expected && p->items < p->expected) {
 		snprintf(items, sizeof items, "%" PRIu64 " of %s%" PRIu64 " items", p->items, approx,

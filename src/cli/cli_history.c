@@ -59,16 +59,6 @@ int cli_history_keep_opt(struct args *a, const char **out)
 	return 0;
 }
 
-static void human_bytes(uint64_t b, char *buf, size_t len)
-{
-	if (b >= 1000000000)
-		snprintf(buf, len, "%.2f GB", b / 1e9);
-	else if (b >= 1000000)
-		snprintf(buf, len, "%.1f MB", b / 1e6);
-	else
-		snprintf(buf, len, "%.1f kB", b / 1e3);
-}
-
 int cli_history_record(const char *cache_dir, const struct ht_snapshot *s, const char *keep_opt)
 {
 	struct history_keep keep;
@@ -94,7 +84,7 @@ int cli_history_record(const char *cache_dir, const struct ht_snapshot *s, const
 	i = history_find_date(h, day);
 	if (i >= 0) {
 		const struct history_entry *en = history_at(h, (size_t)i);
-		human_bytes(en->disk_bytes, size, sizeof size);
+		cli_human_bytes(en->disk_bytes, 1, size, sizeof size);
 		safetext_fprintf(stderr, "history: kept as %s%s (%s on disk, %s; %zu in the history)\n",
 				 day, en->complete ? "" : ", partial", size,
 				 en->base[0] ? "a delta" : "whole", history_count(h));
@@ -204,7 +194,7 @@ static int list(const char *cache_dir, int json)
 		else
 			snprintf(dl, sizeof dl, "%" PRIu64, en->downloads_all[HT_MODELS]);
 		snprintf(kind, sizeof kind, "%s", en->complete ? "complete" : "partial");
-		human_bytes(en->disk_bytes, size, sizeof size);
+		cli_human_bytes(en->disk_bytes, 1, size, sizeof size);
 		safetext_fprintf(stdout, "%-10s  %-8s  %10" PRIu32 "  %9" PRIu32 "  %22s  %10s  %s%s\n",
 				 en->date, kind, en->items[HT_MODELS], en->items[HT_DATASETS], dl, size,
 				 en->endpoint, en->demo ? " (DEMO DATA)" : "");
@@ -213,7 +203,7 @@ static int list(const char *cache_dir, int json)
 		uint64_t total = 0;
 		for (i = 0; i < n; i++)
 			total += history_at(h, i)->disk_bytes;
-		human_bytes(total, size, sizeof size);
+		cli_human_bytes(total, 1, size, sizeof size);
 		safetext_fprintf(stdout, "%zu snapshot%s, %s on disk, in %s\n", n, n == 1 ? "" : "s",
 				 size, idx);
 	}

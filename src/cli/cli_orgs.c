@@ -154,6 +154,17 @@ static int orgs_ranking_opt(struct args *a, const char *arg, uint64_t *top, int 
 	return ORGS_OPT_NONE;
 }
 
+
+/* The session of an orgs command; on demo data it says so first. */
+static int orgs_open(struct session *s, const struct globals *g)
+{
+	if (cli_open_session(s, g, 0) != 0)
+		return -1;
+	if (s->snap->meta.demo)
+		safetext_fprintf(stderr, "note: this is DEMO data\n");
+	return 0;
+}
+
 static int cmd_orgs_unattributed(struct args *a, const struct globals *g)
 {
 	uint64_t top = 30;
@@ -192,10 +203,8 @@ static int cmd_orgs_unattributed(struct args *a, const struct globals *g)
 			return EXIT_USAGE;
 		}
 	}
-	if (cli_open_session(&s, g, 0) != 0)
+	if (orgs_open(&s, g) != 0)
 		return 1;
-	if (s.snap->meta.demo)
-		safetext_fprintf(stderr, "note: this is DEMO data\n");
 	/* All of them, then the kind asked for: the top N of that kind. */
 	n = attrib_unattributed(s.attr, s.snap, all, 0, &u);
 	safetext_fprintf(stdout, "%-40s %15s %8s  %s\n", "account", all ? "downloads_all" : "downloads_30d",
@@ -254,10 +263,8 @@ static int cmd_orgs_coverage(struct args *a, const struct globals *g)
 			return EXIT_USAGE;
 		}
 	}
-	if (cli_open_session(&s, g, 0) != 0)
+	if (orgs_open(&s, g) != 0)
 		return 1;
-	if (s.snap->meta.demo)
-		safetext_fprintf(stderr, "note: this is DEMO data\n");
 	v = calloc(s.attr->n_accounts + 1, sizeof *v);
 	if (!v) {
 		cli_err_run("out of memory ranking %u accounts", s.attr->n_accounts);

@@ -55,4 +55,7 @@ struct filter;
 int cli_export_timeline(const struct globals *g, const struct filter *f, enum ht_kind items,
 			int format, const char *out);
 
+/* "1.23 GB", "4.5 MB", "678 kB" (kb_decimals digits after the point in kB). */
+void cli_human_bytes(uint64_t b, int kb_decimals, char *buf, size_t len);
+
 #endif
