@@ -227,7 +227,8 @@ static void json_double(struct outbuf *o, double d)
 		outbuf_puts(o, "null");
 		return;
 	}
-	if (d == (double)(int)d && fabs(d) < 2147483647.0) {
+	/* The range first: casting a double past INT_MAX is undefined. */
+	if (fabs(d) < 2147483647.0 && d == (double)(int)d) {
 		snprintf(num, sizeof num, "%d", (int)d);
 	} else {
 		snprintf(num, sizeof num, "%1.15g", d);
