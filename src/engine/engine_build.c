@@ -52,9 +52,65 @@ const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m)
 	return oi;
 }
 
+/* The count at position j, listed in big (sorted by position). */
+uint64_t eng_gbig_find(const struct gbig *big, uint32_t nbig, uint32_t j)
+{
+	uint32_t lo = 0, hi = nbig;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (big[mid].j < j)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nbig && big[lo].j == j ? big[lo].v : UINT32_MAX;
+}
+
+void eng_gcol_free(struct gcol *col)
+{
+	free(col->d64);
+	free(col->d32);
+	free(col->big);
+	memset(col, 0, sizeof *col);
+}
+
+int eng_gcol_build(struct gcol *col, const uint64_t *src, const uint32_t *gp, uint32_t n)
+{
+	uint32_t nbig = 0;
+	memset(col, 0, sizeof *col);
+	for (uint32_t i = 0; i < n; i++)
+		nbig += src[i] >= UINT32_MAX;
+	if (nbig > n / 8) {
+		if (!(col->d64 = gather64(src, gp, n)))
+			return -1;
+		return 0;
+	}
+	col->d32 = table_big_alloc(((size_t)n + 1) * sizeof *col->d32);
+	col->big = malloc(((size_t)nbig + 1) * sizeof *col->big);
+	if (!col->d32 || !col->big) {
+		eng_gcol_free(col);
+		return -1;
+	}
+	for (uint32_t j = 0; j < n; j++) {
+		uint64_t v;
+		if (j + 16 < n)
+			__builtin_prefetch(&src[gp[j + 16]], 0);
+		v = src[gp[j]];
+		if (__builtin_expect(v >= UINT32_MAX, 0)) {
+			/* Positions ascend: the list is sorted as written. */
+			col->big[col->nbig].v = v;
+			col->big[col->nbig++].j = j;
+			v = UINT32_MAX;
+		}
+		col->d32[j] = (uint32_t)v;
+	}
+	return 0;
+}
+
 /* Items grouped by account for one attribution mode (see struct kdata)
- * and the per-account totals: a counting sort, reading the table in row
- * order and writing each item to its account's next slot. */
+ * and the per-account totals: a counting sort of the rows, then each
+ * column gathered in that order.  The period's column only while a period
+ * is set. */
 static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, int m, const uint32_t *acct)
 {
 	const struct ht_table *t = &e->s->t[kind];
@@ -62,22 +118,16 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 	uint32_t *off = calloc((size_t)na + 2, sizeof *off);
 	uint32_t *pos = malloc(((size_t)na + 1) * sizeof *pos);
 	uint32_t *gp = table_big_alloc(((size_t)n + 1) * sizeof *gp);
-	uint64_t *g0 = table_big_alloc(((size_t)n + 1) * sizeof *g0);
-	uint64_t *g1 = table_big_alloc(((size_t)n + 1) * sizeof *g1);
-	uint64_t *g2 = table_big_alloc(((size_t)n + 1) * sizeof *g2);
-	const uint64_t *pdl = e->k[kind].pdl;
-	uint32_t *gl = table_big_alloc(((size_t)n + 1) * sizeof *gl);
-	uint64_t *gc = table_big_alloc(((size_t)n + 1) * sizeof *gc);
+	const uint64_t *src[ENG_WINDOWS] = { t->downloads, t->downloads_all, e->k[kind].pdl };
+	uint32_t *gl = NULL;
+	uint64_t *gc = NULL;
+	uint32_t *gc32 = NULL;
 	struct acct_tot *at = calloc((size_t)na + 1, sizeof *at);
+	int fits = 1;
 	kd->goff[m] = off;
 	kd->gperm[m] = gp;
-	kd->gdownloads[m][0] = g0;
-	kd->gdownloads[m][1] = g1;
-	kd->gdownloads[m][2] = g2;
-	kd->glikes[m] = gl;
-	kd->gcreated[m] = gc;
 	kd->atot[m] = at;
-	if (!off || !pos || !gp || !g0 || !g1 || !g2 || !gl || !gc || !at) {
+	if (!off || !pos || !gp || !at) {
 		free(pos);
 		return -1;
 	}
@@ -89,33 +139,44 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t j = pos[acct[i] < na ? acct[i] : 0]++;
-		int64_t cr = t->created[i];
-		if (i + 16 < n) {
-			/* Random writes: start the misses of a later item now. */
-			uint32_t q = pos[acct[i + 16] < na ? acct[i + 16] : 0];
-			__builtin_prefetch(&gp[q], 1);
-			__builtin_prefetch(&g0[q], 1);
-			__builtin_prefetch(&g1[q], 1);
-			__builtin_prefetch(&gl[q], 1);
-			__builtin_prefetch(&gc[q], 1);
-		}
+		if (i + 16 < n) /* random writes: start the miss of a later item now */
+			__builtin_prefetch(&gp[pos[acct[i + 16] < na ? acct[i + 16] : 0]], 1);
 		gp[j] = i;
-		g0[j] = t->downloads[i];
-		g1[j] = t->downloads_all[i];
-		g2[j] = pdl ? pdl[i] : 0;
-		gl[j] = t->likes[i];
-		gc[j] = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 	}
 	free(pos);
+	for (int w = 0; w < ENG_WINDOWS; w++)
+		if (src[w] && eng_gcol_build(&kd->gdownloads[m][w], src[w], gp, n))
+			return -1;
+	/* Creation times in 32 bits when all fit (4 bytes less per item). */
+	for (uint32_t i = 0; i < n && fits; i++)
+		fits = t->created[i] < (int64_t)UINT32_MAX;
+	if (!(kd->glikes[m] = gl = gather32(t->likes, gp, n)))
+		return -1;
+	if (fits)
+		kd->gcreated32[m] = gc32 = table_big_alloc(((size_t)n + 1) * sizeof *gc32);
+	else
+		kd->gcreated[m] = gc = table_big_alloc(((size_t)n + 1) * sizeof *gc);
+	if (!gc && !gc32)
+		return -1;
+	for (uint32_t j = 0; j < n; j++) {
+		int64_t cr;
+		if (j + 16 < n)
+			__builtin_prefetch(&t->created[gp[j + 16]], 0);
+		cr = t->created[gp[j]];
+		if (gc)
+			gc[j] = cr > 0 ? (uint64_t)cr : UINT64_MAX;
+		else
+			gc32[j] = cr > 0 ? (uint32_t)cr : UINT32_MAX;
+	}
 	for (uint32_t ac = 0; ac < na; ac++) {
 		at[ac].count = off[ac + 1] - off[ac];
 		at[ac].created = UINT64_MAX;
 		for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
-			at[ac].downloads[0] += g0[j];
-			at[ac].downloads[1] += g1[j];
-			at[ac].downloads[2] += g2[j];
+			uint64_t cr = eng_gcreated(gc, gc32, j);
+			for (int w = 0; w < ENG_WINDOWS; w++)
+				at[ac].downloads[w] += eng_gdownloads(&kd->gdownloads[m][w], j);
 			at[ac].likes += gl[j];
-			at[ac].created = gc[j] < at[ac].created ? gc[j] : at[ac].created;
+			at[ac].created = cr < at[ac].created ? cr : at[ac].created;
 		}
 	}
 	return 0;
@@ -239,11 +300,11 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		/* Datasets: both modes are the uploader, one grouping serves. */
 		kd->goff[m] = kd->goff[m - 1];
 		kd->gperm[m] = kd->gperm[m - 1];
-		kd->gdownloads[m][0] = kd->gdownloads[m - 1][0];
-		kd->gdownloads[m][1] = kd->gdownloads[m - 1][1];
-		kd->gdownloads[m][2] = kd->gdownloads[m - 1][2];
+		for (int w = 0; w < ENG_WINDOWS; w++)
+			kd->gdownloads[m][w] = kd->gdownloads[m - 1][w];
 		kd->glikes[m] = kd->glikes[m - 1];
 		kd->gcreated[m] = kd->gcreated[m - 1];
+		kd->gcreated32[m] = kd->gcreated32[m - 1];
 		kd->atot[m] = kd->atot[m - 1];
 		return 0;
 	}
@@ -251,14 +312,14 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		/* Leave nothing half made: the next call starts again. */
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
-		free(kd->gdownloads[m][0]);
-		free(kd->gdownloads[m][1]);
-		free(kd->gdownloads[m][2]);
+		for (int w = 0; w < ENG_WINDOWS; w++)
+			eng_gcol_free(&kd->gdownloads[m][w]);
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
+		free(kd->gcreated32[m]);
 		free(kd->atot[m]);
-		kd->goff[m] = kd->gperm[m] = kd->glikes[m] = NULL;
-		kd->gdownloads[m][0] = kd->gdownloads[m][1] = kd->gdownloads[m][2] = kd->gcreated[m] = NULL;
+		kd->goff[m] = kd->gperm[m] = kd->glikes[m] = kd->gcreated32[m] = NULL;
+		kd->gcreated[m] = NULL;
 		kd->atot[m] = NULL;
 		return -1;
 	}
@@ -709,11 +770,11 @@ static void kdata_free(struct kdata *kd)
 		free(kd->atot[m]);
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
-		free(kd->gdownloads[m][0]);
-		free(kd->gdownloads[m][1]);
-		free(kd->gdownloads[m][2]);
+		for (int w = 0; w < ENG_WINDOWS; w++)
+			eng_gcol_free(&kd->gdownloads[m][w]);
 		free(kd->glikes[m]);
 		free(kd->gcreated[m]);
+		free(kd->gcreated32[m]);
 	}
 	search_free(kd->sx);
 	free(kd->sunion);

@@ -102,9 +102,13 @@ void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx)
 			    sz(kd->ctot[v]) + sz(kd->cused[v]) + sz(kd->atot[v]) + sz(kd->acct_cls[v]) +
 				    sz(kd->cls_type[v]) + sz(kd->cls_cg[v]));
 			put(fn, ctx, kind, "account groups (rows)", v, sz(kd->goff[v]) + sz(kd->gperm[v]));
-			put(fn, ctx, kind, "account groups (columns)", v,
-			    sz(kd->gdownloads[v][0]) + sz(kd->gdownloads[v][1]) + sz(kd->glikes[v]) +
-				    sz(kd->gcreated[v]));
+			{
+				size_t cb = sz(kd->glikes[v]) + sz(kd->gcreated[v]) + sz(kd->gcreated32[v]);
+				for (int w = 0; w < ENG_WINDOWS; w++)
+					cb += sz(kd->gdownloads[v][w].d64) + sz(kd->gdownloads[v][w].d32) +
+					     sz(kd->gdownloads[v][w].big);
+				put(fn, ctx, kind, "account groups (columns)", v, cb);
+			}
 			put(fn, ctx, kind, "cells by creation", v,
 			    sz(kd->cell_by_created[v]) + sz(kd->cell_by_created_off[v]));
 			put(fn, ctx, kind, "accounts by downloads", v,

@@ -111,16 +111,22 @@ static void period_refresh(struct engine *e, enum ht_kind kind)
 				ct[cell[i]].under[WIN_PERIOD] += d < ENG_UNDER;
 			}
 		}
-		if (kd->atot[m] && kd->gdownloads[m][WIN_PERIOD]) {
-			/* Shared by both modes of the datasets: made twice, the same. */
-			uint64_t *g = kd->gdownloads[m][WIN_PERIOD];
+		if (kd->atot[m]) {
+			/* The period's column only while one is set.  The
+			 * datasets' two modes share theirs: made once. */
+			struct gcol *g = &kd->gdownloads[m][WIN_PERIOD];
 			const uint32_t *gp = kd->gperm[m], *off = kd->goff[m];
-			for (uint32_t j = 0; j < n; j++)
-				g[j] = pdl ? pdl[gp[j]] : 0;
+			if (m % ATTRIB_MODE_COUNT && gp == kd->gperm[m - 1]) {
+				*g = kd->gdownloads[m - 1][WIN_PERIOD];
+				continue;
+			}
+			eng_gcol_free(g);
+			if (pdl && eng_gcol_build(g, pdl, gp, n))
+				eng_gcol_free(g); /* out of memory: the period reads 0 */
 			for (uint32_t ac = 0; ac < e->a->n_accounts; ac++) {
 				uint64_t sum = 0;
 				for (uint32_t j = off[ac]; j < off[ac + 1]; j++)
-					sum += g[j];
+					sum += eng_gdownloads(g, j);
 				kd->atot[m][ac].downloads[WIN_PERIOD] = sum;
 			}
 		}

@@ -157,6 +157,23 @@ struct ord {
 	int svalid;
 };
 
+/* A count too large for a 32-bit column: its position and value. */
+struct gbig {
+	uint64_t v;
+	uint32_t j;
+};
+
+/* A column of counts in account-group order (struct kdata): in 32 bits
+ * when few pass 2^32 - 2 (at most 1 in 8), those reading UINT32_MAX there
+ * and listed in big by position; else in 64 bits.  All NULL: not made
+ * (every count reads 0). */
+struct gcol {
+	uint64_t *d64;
+	uint32_t *d32;
+	struct gbig *big;
+	uint32_t nbig;
+};
+
 struct kdata {
 	uint32_t n;
 	struct ord o[ENG_WINDOWS]; /* by enum filter_window */
@@ -185,9 +202,14 @@ struct kdata {
 	 * accounts' unfiltered totals. */
 	uint32_t *goff[ENG_VIEWS];
 	uint32_t *gperm[ENG_VIEWS];
-	uint64_t *gdownloads[ENG_VIEWS][ENG_WINDOWS];  /* window downloads in that order */
+	/* Window downloads in that order (eng_gdownloads reads them); the
+	 * period's only while a period is set. */
+	struct gcol gdownloads[ENG_VIEWS][ENG_WINDOWS];
 	uint32_t *glikes[ENG_VIEWS];  /* likes in that order */
 	uint64_t *gcreated[ENG_VIEWS]; /* creation in that order, UINT64_MAX unknown */
+	/* The same in half the room when every time fits (UINT32_MAX unknown);
+	 * then gcreated is NULL.  eng_gcreated reads either. */
+	uint32_t *gcreated32[ENG_VIEWS];
 	/* Per cell, its rows with a known creation time, earliest first: the
 	 * earliest match of a cell is the first of them that matches. */
 	uint32_t *cell_by_created[ENG_VIEWS];
@@ -413,6 +435,35 @@ static inline int sort_names(const struct name_ctx *c, uint32_t *idx, size_t n)
 static inline unsigned bits_of(uint64_t x)
 {
 	return x ? 64u - (unsigned)__builtin_clzll(x) : 0u;
+}
+
+uint64_t eng_gbig_find(const struct gbig *big, uint32_t nbig, uint32_t j);
+/* col[j] = src[gp[j]] for j < n, in 32 bits when it can be (struct gcol):
+ * 0, or -1 when memory ran out (col then empty). */
+int eng_gcol_build(struct gcol *col, const uint64_t *src, const uint32_t *gp, uint32_t n);
+void eng_gcol_free(struct gcol *col);
+
+/* The j-th count of a struct gcol. */
+static inline uint64_t eng_gdownloads(const struct gcol *col, uint32_t j)
+{
+	uint32_t v;
+	if (col->d64)
+		return col->d64[j];
+	if (!col->d32)
+		return 0;
+	v = col->d32[j];
+	return __builtin_expect(v == UINT32_MAX, 0) ? eng_gbig_find(col->big, col->nbig, j) : v;
+}
+
+/* The creation time of the j-th item of a view's account groups,
+ * UINT64_MAX unknown. */
+static inline uint64_t eng_gcreated(const uint64_t *gc, const uint32_t *gc32, uint32_t j)
+{
+	uint64_t c;
+	if (gc)
+		return gc[j];
+	c = gc32[j];
+	return c | (0 - (uint64_t)(c == UINT32_MAX));
 }
 
 /* Whether a comes before b in the ranking (descending value, ties by key). */

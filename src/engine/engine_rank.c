@@ -614,17 +614,18 @@ static const uint32_t *group_ranks(struct engine *e, enum ht_kind kind, int mode
 static void group_sum(const struct kdata *kd, const struct result_priv *p, const uint32_t *gr, int mode,
 		      int all, uint32_t ac, struct key_acc *k)
 {
-	const uint32_t *off = kd->goff[mode], *gl = kd->glikes[mode];
-	const uint64_t *gd = kd->gdownloads[mode][all], *gc = kd->gcreated[mode], *bits = p->ms.bits;
+	const uint32_t *off = kd->goff[mode], *gl = kd->glikes[mode], *gc32 = kd->gcreated32[mode];
+	const struct gcol *gd = &kd->gdownloads[mode][all];
+	const uint64_t *gc = kd->gcreated[mode], *bits = p->ms.bits;
 	uint32_t c = 0;
 	uint64_t d = 0, likes = 0, created = UINT64_MAX;
 	for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
 		uint32_t rk = gr[j];
 		uint64_t b = (bits[rk >> 6] >> (rk & 63)) & 1, mask = 0 - b;
 		/* No branch on the match: matches are unpredictable. */
-		uint64_t cr = gc[j] | ~mask;
+		uint64_t cr = eng_gcreated(gc, gc32, j) | ~mask;
 		c += (uint32_t)b;
-		d += gd[j] & mask;
+		d += eng_gdownloads(gd, j) & mask;
 		likes += gl[j] & mask;
 		created = cr < created ? cr : created;
 	}
