@@ -5,24 +5,24 @@
  * must be equal).  Answers are bitmaps indexed by table row, so they combine
  * with the engine's other per-row tests word by word.
  *
- * Owns: struct search_index and everything it points to:
- *  - a lower-cased copy of the ids in row order, one NUL after each, and
- *    their offsets;
+ * Owns: struct search_index and everything it points to, but the ids:
+ *  - per row, its id's length (the ids are read where the snapshot keeps
+ *    them, letters folded as they are compared; a copy of the pool's last
+ *    bytes, padded);
  *  - per character class (a-z 0-9 - _ . / and "any other byte"), a bitmap
  *    of the rows holding it;
  *  - per pair of classes, the rows holding it (per 4,096 rows a sorted
  *    list, or a bitmap past 255 rows);
  *  - the answers to the prefixes of the needle typed last, each with, per
  *    match, where its first match starts and the 8 bytes after it.
- * It keeps no pointer into the snapshot, so it may outlive it.  Only
- * search.c writes this state; search_match changes it, so an index serves
- * one thread at a time.
+ * It borrows the snapshot's string pool and id column: it must not
+ * outlive the snapshot.  Only search.c writes this state; search_match
+ * changes it, so an index serves one thread at a time.
  *
- * Memory: about 2.5 times the bytes of the ids (the copy 1x, the pair sets
- * 1.15x, offsets, class bitmaps and their directory 11 bytes an id), 40 KB
- * of scratch, plus, while cached, n / 8 bytes and 13 bytes a match per
- * prefix of the needle (about 14 MB for "llama-instruct" typed over 2M
- * models).
+ * Memory: about 1.4 times the bytes of the ids (the pair sets 1.15x,
+ * lengths, class bitmaps and their directory 8 bytes an id), 40 KB of
+ * scratch, plus, while cached, n / 8 bytes and 13 bytes a match per prefix
+ * of the needle (about 14 MB for "llama-instruct" typed over 2M models).
  *
  * Cost: search_new is one pass over the ids in row order, O(bytes): 0.8 to
  * 1 s of CPU for 2M models (78 MB of ids) on a 2-core VM shared with other
@@ -38,9 +38,10 @@
  *      differ and the prefix may occur again;
  *    - otherwise (the third letter, a pasted needle, a needle with bytes
  *      outside the classes): the ids holding the needle's three rarest
- *      pairs are read, about 30 ns each.  This is the costliest call: the
- *      third letter of a common word reads 100 to 350 thousand of 2M ids,
- *      4 to 10 ms ("lla" 6 ms, "ins" and "cha" 10 ms);
+ *      pairs are read, about 45 ns each (at random in the snapshot's pool).
+ *      This is the costliest call: the third letter of a common word
+ *      reads 100 to 350 thousand of 2M ids, 6 to 15 ms on an idle
+ *      machine (search_refine does it in idle time after two letters);
  *  - a needle equal to a cached prefix (erasing back, retyping): O(1).
  * Needles longer than the longest id answer at once, with no matches.
  */

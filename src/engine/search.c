@@ -9,9 +9,11 @@
  *    rows a sorted list of 16-bit row numbers or, past 255 rows, a bitmap
  *    (as in Roaring bitmaps): a two-letter needle is that set, and a longer
  *    one is tested only on the rows holding its rarest pairs;
- *  - a lower-cased copy of the ids in row order, which those tests read:
- *    candidates come in row order, so reading goes front to back, and each
- *    row is fetched well before its test.
+ *  - the ids themselves, read where the snapshot holds them (its string
+ *    pool) with ASCII letters folded as they are compared, and each id's
+ *    length: candidates come in row order, and each row's id is fetched
+ *    well before its test.  (A lower-cased copy in row order would be read
+ *    front to back, but costs as much memory again as the pair sets.)
  * Typing extends a needle: the answer for each prefix is kept with, per
  * match, where its first match starts and the 8 bytes after it.  An
  * occurrence of the longer needle starts with one of the prefix, so none
@@ -54,7 +56,7 @@ struct sx_level {
 	int has_at;       /* the arrays below are filled */
 	uint32_t count;
 	uint64_t *bits;
-	uint32_t *at;     /* where the first match starts in text */
+	uint32_t *at;     /* where the first match starts in the id */
 	uint64_t *next;   /* the bytes after it, lowest first */
 	uint8_t *flags;   /* SX_NEXT_N: how many of them are known; SX_ONCE */
 	size_t cap;
@@ -86,13 +88,24 @@ struct sx_scratch {
 	uint64_t cls[SX_NCLS];    /* the 64 rows being read, per class */
 };
 
+#define SX_LONG 255u           /* sx_index.len: the id is at least this long */
+#define SX_PAD 64u             /* bytes readable past the end of every id */
+
 struct search_index {
 	uint32_t n, nch;
 	size_t nw;                /* words of a row bitmap */
 	uint32_t max_len;         /* longest id */
-	char *text;               /* lower-cased ids in row order, each followed by NUL */
-	size_t text_len, text_cap;
-	uint32_t *off;            /* n + 1 offsets into text */
+	/* The ids, borrowed from the snapshot: row r's is at pool + id[r]
+	 * (sx_row), len[r] bytes long (SX_LONG: strlen).  Tests read up to
+	 * SX_PAD bytes past an id's end, which the pool may not hold for its
+	 * last ids: those starting at tail_at or later are read from tail, a
+	 * copy of the pool's end followed by SX_PAD zero bytes. */
+	const char *pool;
+	const uint32_t *id;
+	uint8_t *len;
+	uint64_t tail_at;
+	char *tail;
+	size_t tail_len;
 	uint64_t *uni;            /* SX_NCLS bitmaps of nw words */
 	uint32_t uni_count[SX_NCLS];
 	/* Pair sets: chunk ch of pair key is units [dir[i], dir[i + 1]) of
@@ -148,6 +161,18 @@ static uint64_t sx_lower8(uint64_t v)
 	uint64_t ge_a = x + 0x3f3f3f3f3f3f3f3full; /* bit 7 set: x >= 'A' */
 	uint64_t gt_z = x + 0x2525252525252525ull; /* bit 7 set: x > 'Z' */
 	return v | ((ge_a & ~gt_z & ~v & h) >> 2);
+}
+
+/* Row r's id (see struct search_index). */
+static inline const char *sx_row(const struct search_index *x, uint32_t r)
+{
+	uint32_t o = x->id[r];
+	return o < x->tail_at ? x->pool + o : x->tail + (o - x->tail_at);
+}
+
+static inline size_t sx_len(const struct search_index *x, uint32_t r)
+{
+	return x->len[r] != SX_LONG ? x->len[r] : strlen(sx_row(x, r));
 }
 
 static void sx_init_classes(uint8_t *cls)
@@ -261,33 +286,18 @@ SX_POPCNT static int sx_end_chunk(struct search_index *x, uint32_t ch, struct sx
 	return 0;
 }
 
-/* Copies one id, lower-cased, and marks its classes and pairs. */
-static int sx_add_row(struct search_index *x, const char *id, uint32_t r, struct sx_scratch *b)
+/* Notes one id's length and marks its classes and pairs. */
+static void sx_add_row(struct search_index *x, const char *id, uint32_t r, struct sx_scratch *b)
 {
+	const unsigned char *o = (const unsigned char *)id;
 	size_t len = strlen(id);
-	unsigned char *o;
 	uint64_t bit = (uint64_t)1 << (r & 63), *w = b->w[(r & (SX_CHUNK - 1)) >> 6], m;
 	unsigned prev;
-	if (x->text_len + len + 1 > UINT32_MAX)
-		return -1; /* offsets are 32-bit */
-	if (sx_grow((void **)&x->text, &x->text_cap, x->text_len + len + 64, 1))
-		return -1;
-	o = (unsigned char *)x->text + x->text_len;
-	memcpy(o, id, len);
-	/* Whole words: the bytes past the id are scratch until the next one. */
-	for (size_t j = 0; j < len; j += 8) {
-		uint64_t v;
-		memcpy(&v, o + j, 8);
-		v = sx_lower8(v);
-		memcpy(o + j, &v, 8);
-	}
-	o[len] = '\0';
-	x->off[r] = (uint32_t)x->text_len;
-	x->text_len += len + 1;
+	x->len[r] = (uint8_t)(len < SX_LONG ? len : SX_LONG);
 	if (len > x->max_len)
-		x->max_len = (uint32_t)len;
+		x->max_len = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
 	if (!len)
-		return 0;
+		return;
 	/* Classes in a register: repeated letters would chain the stores. */
 	prev = x->cls[o[0]];
 	m = (uint64_t)1 << prev;
@@ -299,7 +309,6 @@ static int sx_add_row(struct search_index *x, const char *id, uint32_t r, struct
 	}
 	for (; m; m &= m - 1)
 		b->cls[__builtin_ctzll(m)] |= bit;
-	return 0;
 }
 
 static int sx_build(struct search_index *x, const struct ht_snapshot *s, const struct ht_table *t)
@@ -317,8 +326,7 @@ static int sx_build(struct search_index *x, const struct ht_snapshot *s, const s
 				__builtin_prefetch(a);
 				__builtin_prefetch(a + 63);
 			}
-			if (sx_add_row(x, s->pool + t->id[r], r, b))
-				goto out;
+			sx_add_row(x, s->pool + t->id[r], r, b);
 			if ((r & 63) == 63 || r + 1 == hi)
 				sx_end_block(x, b, r & ~(uint32_t)63);
 		}
@@ -328,12 +336,13 @@ static int sx_build(struct search_index *x, const struct ht_snapshot *s, const s
 	x->dir[(size_t)x->nch * SX_NKEYS] = (uint32_t)x->cont_len;
 	if (x->cont_len > UINT32_MAX)
 		goto out;
-	x->off[x->n] = (uint32_t)x->text_len;
-	/* Tests may read a needle's length (at most max_len) past the last id,
-	 * and vector reads 16 bytes more. */
-	if (sx_grow((void **)&x->text, &x->text_cap, x->text_len + x->max_len + 64, 1))
+	/* The ids that end within SX_PAD bytes of the pool's end start at
+	 * tail_at or later: a copy of them is padded. */
+	x->tail_at = s->pool_len > (uint64_t)x->max_len + SX_PAD ? s->pool_len - x->max_len - SX_PAD : 0;
+	x->tail_len = (size_t)(s->pool_len - x->tail_at);
+	if (!(x->tail = calloc(x->tail_len + SX_PAD, 1)))
 		goto out;
-	memset(x->text + x->text_len, 0, x->max_len + 64);
+	memcpy(x->tail, s->pool + x->tail_at, x->tail_len);
 	for (unsigned c = 0; c < SX_NCLS; c++) {
 		uint32_t k = 0;
 		for (size_t w = 0; w < x->nw; w++)
@@ -357,27 +366,25 @@ struct search_index *search_new(const struct ht_snapshot *s, enum ht_kind kind)
 	x->nw = ((size_t)t->n + 63) / 64;
 	x->nch = (uint32_t)(((size_t)t->n + SX_CHUNK - 1) >> SX_CHUNK_BITS);
 	sx_init_classes(x->cls);
-	/* Ids are distinct strings of the pool, so it bounds the copy (and
-	 * the pair sets: at most one unit a byte); both grow if a damaged
-	 * snapshot says otherwise.  Pages past the end are never touched. */
-	x->text_cap = (size_t)s->pool_len + 128;
-	x->text = malloc(x->text_cap);
+	/* Ids are distinct strings of the pool, so it bounds the pair sets
+	 * (at most one unit a byte), which grow if a damaged snapshot says
+	 * otherwise.  Pages past the end are never touched. */
+	x->pool = s->pool;
+	x->id = t->id;
 	x->cont_cap = (size_t)s->pool_len + SX_CUNITS;
 	x->cont = malloc(x->cont_cap * sizeof *x->cont);
-	x->off = malloc(((size_t)x->n + 1) * sizeof *x->off);
+	x->len = malloc((size_t)x->n + 1);
 	x->uni = calloc(SX_NCLS * x->nw + 1, sizeof *x->uni);
 	x->dir = malloc(((size_t)SX_NKEYS * x->nch + 1) * sizeof *x->dir);
 	/* Level bitmaps, the candidates: pages are touched only when used. */
 	nblk = (SX_LEVELS + 3) * (x->nw + 1);
 	x->words = malloc(nblk * sizeof *x->words);
 	x->zero = calloc(x->nw + 1, sizeof *x->zero);
-	if (!x->text || !x->cont || !x->off || !x->uni || !x->dir || !x->words || !x->zero) {
+	if (!x->cont || !x->len || !x->uni || !x->dir || !x->words || !x->zero) {
 		search_free(x);
 		return NULL;
 	}
-	sx_huge(x->text, x->text_cap);
 	sx_huge(x->cont, x->cont_cap * sizeof *x->cont);
-	sx_huge(x->off, ((size_t)x->n + 1) * sizeof *x->off);
 	sx_huge(x->uni, (SX_NCLS * x->nw + 1) * sizeof *x->uni);
 	if (sx_build(x, s, t) || !(x->needle = malloc((size_t)x->max_len + 1)) ||
 	    !(x->stage = malloc(2 * sizeof *x->stage))) {
@@ -388,7 +395,6 @@ struct search_index *search_new(const struct ht_snapshot *s, enum ht_kind kind)
 		x->lv[l].bits = x->words + l * (x->nw + 1);
 	x->scratch.bits = x->words + (SX_LEVELS + 1) * (x->nw + 1);
 	x->cand = x->words + (SX_LEVELS + 2) * (x->nw + 1);
-	sx_trim((void **)&x->text, &x->text_cap, x->text_len + x->max_len + 64, 1);
 	sx_trim((void **)&x->cont, &x->cont_cap, x->cont_len, sizeof *x->cont);
 	return x;
 }
@@ -403,8 +409,8 @@ void search_free(struct search_index *x)
 		free(x->lv[l].flags);
 	}
 	free(x->zero);
-	free(x->text);
-	free(x->off);
+	free(x->tail);
+	free(x->len);
 	free(x->uni);
 	free(x->dir);
 	free(x->cont);
@@ -416,7 +422,7 @@ void search_free(struct search_index *x)
 
 size_t search_memory(const struct search_index *x)
 {
-	size_t b = sizeof *x + x->text_cap + ((size_t)x->n + 1) * sizeof *x->off +
+	size_t b = sizeof *x + (size_t)x->n + 1 + (x->tail ? x->tail_len + SX_PAD : 0) +
 		   (SX_NCLS * x->nw + 1) * sizeof *x->uni + ((size_t)SX_NKEYS * x->nch + 1) * sizeof *x->dir +
 		   x->cont_cap * sizeof *x->cont + (size_t)x->max_len + 1 + 2 * sizeof *x->stage +
 		   2 * (x->nw + 1) * sizeof *x->cand; /* candidates, the empty answer */
@@ -494,21 +500,36 @@ static void sx_pair_and(const struct search_index *x, unsigned key, uint64_t *ds
 
 /* ---- tests -------------------------------------------------------------- */
 
-/* Whether t and nd agree on n bytes (inline: n is small here). */
+/* Whether the id bytes t, ASCII letters folded, and the (lower-cased)
+ * needle nd agree on n bytes: 8 at a time, then one by one. */
 static int sx_same(const char *t, const char *nd, size_t n)
 {
-	if (n > 16)
-		return !memcmp(t, nd, n);
-	for (size_t j = 0; j < n; j++)
-		if (t[j] != nd[j])
+	size_t j = 0;
+	for (; j + 8 <= n; j += 8) {
+		uint64_t a, b;
+		memcpy(&a, t + j, 8);
+		memcpy(&b, nd + j, 8);
+		if (sx_lower8(a) != b)
+			return 0;
+	}
+	for (; j < n; j++)
+		if (sx_lower((unsigned char)t[j]) != (unsigned char)nd[j])
 			return 0;
 	return 1;
 }
 
-/* Where the k-byte needle nd first occurs in t[from, end), or -1.  *once
- * is set when that is also the last occurrence and it costs nothing to
- * know (the match is in the last block read), else cleared.  Reads up to
- * 16 bytes past end (the text is padded). */
+/* 0x20 when c is a lower-case ASCII letter: an id byte b then matches c
+ * when (b | 0x20) == c, which only c and its upper case pass. */
+static char sx_fold_bit(char c)
+{
+	return c >= 'a' && c <= 'z' ? 0x20 : 0;
+}
+
+/* Where the k-byte needle nd (lower-cased) first occurs in the id bytes
+ * t[from, end), letters folded, or -1.  *once is set when that is also
+ * the last occurrence and it costs nothing to know (the match is in the
+ * last block read), else cleared.  Reads up to 16 bytes past end (ids are
+ * padded, struct search_index). */
 static long sx_find(const char *t, size_t from, size_t end, const char *nd, size_t k, int *once)
 {
 	*once = 0;
@@ -518,10 +539,11 @@ static long sx_find(const char *t, size_t from, size_t end, const char *nd, size
 	{
 		/* Positions holding the first and the last byte, then the rest. */
 		const __m128i f = _mm_set1_epi8(nd[0]), l = _mm_set1_epi8(nd[k - 1]);
+		const __m128i ff = _mm_set1_epi8(sx_fold_bit(nd[0])), lf = _mm_set1_epi8(sx_fold_bit(nd[k - 1]));
 		size_t last = end - k; /* the last possible start */
 		for (size_t i = from; i <= last; i += 16) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-			__m128i z = _mm_loadu_si128((const __m128i *)(const void *)(t + i + k - 1));
+			__m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), ff);
+			__m128i z = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + i + k - 1)), lf);
 			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f),
 									       _mm_cmpeq_epi8(z, l)));
 			if (last - i < 15)
@@ -546,13 +568,12 @@ static long sx_find(const char *t, size_t from, size_t end, const char *nd, size
 #else
 	{
 		const char *p = t + from, *e = t + (end - k) + 1;
-		while (p < e && (p = memchr(p, nd[0], (size_t)(e - p)))) {
-			if (sx_same(p + 1, nd + 1, k - 1)) {
+		const char fb = sx_fold_bit(nd[0]);
+		for (; p < e; p++)
+			if ((char)(*p | fb) == nd[0] && sx_same(p + 1, nd + 1, k - 1)) {
 				*once = (size_t)(e - p) <= 1;
 				return p - t;
 			}
-			p++;
-		}
 		return -1;
 	}
 #endif
@@ -580,11 +601,12 @@ static int sx_level_room(struct sx_level *l, size_t n)
 	return 1;
 }
 
-/* The 8 bytes of text at p, lowest first. */
+/* The 8 bytes of an id at p, letters folded, lowest first. */
 static uint64_t sx_load8(const char *p)
 {
 	uint64_t v;
 	memcpy(&v, p, sizeof v);
+	v = sx_lower8(v);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	v = __builtin_bswap64(v);
 #endif
@@ -606,29 +628,31 @@ static uint64_t sx_bytes(const char *nd, size_t j)
  * that later. */
 static void sx_test_rows(struct search_index *x, size_t k, struct sx_level *dst, int keep)
 {
-	const char *nd = x->needle, *text = x->text;
+	const char *nd = x->needle;
 	uint32_t ring[SX_RING];
 	uint32_t head = 0, tail = 0, cnt = 0;
 	for (size_t w = 0; w <= x->nw; w++) {
 		uint64_t cw = w < x->nw ? x->cand[w] : 0;
 		while (cw || (w == x->nw && head != tail)) {
-			uint32_t r, end;
+			uint32_t r;
+			const char *text;
 			long at;
 			int once;
 			if (cw) {
 				r = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(cw));
 				cw &= cw - 1;
 				ring[tail++ % SX_RING] = r;
-				__builtin_prefetch(x->off + r);
-				/* The offsets fetched earlier have come: fetch their text. */
+				__builtin_prefetch(x->id + r);
+				__builtin_prefetch(x->len + r);
+				/* The offsets fetched earlier have come: fetch their id. */
 				if (tail - head > SX_AHEAD / 2)
-					__builtin_prefetch(text + x->off[ring[(tail - 1 - SX_AHEAD / 2) % SX_RING]]);
+					__builtin_prefetch(sx_row(x, ring[(tail - 1 - SX_AHEAD / 2) % SX_RING]));
 				if (tail - head < SX_AHEAD)
 					continue;
 			}
 			r = ring[head++ % SX_RING];
-			end = x->off[r + 1] - 1;
-			if ((at = sx_find(text, x->off[r], end, nd, k, &once)) < 0)
+			text = sx_row(x, r);
+			if ((at = sx_find(text, 0, sx_len(x, r), nd, k, &once)) < 0)
 				continue;
 			dst->bits[r >> 6] |= (uint64_t)1 << (r & 63);
 			if (keep) {
@@ -651,15 +675,15 @@ static void sx_test_rows(struct search_index *x, size_t k, struct sx_level *dst,
 static uint32_t sx_flush(struct search_index *x, struct sx_stage *s, size_t p, size_t k, uint64_t want,
 			 uint64_t mask, struct sx_level *dst, int keep, uint32_t cnt)
 {
-	const char *text = x->text;
 	const size_t more = k - p;
 	uint32_t m = s->n, dead = 0, first_dead = 0;
 	for (uint32_t j = 0; j < s->nopen; j++) {
 		uint32_t row = s->open_row[j], slot = s->open_slot[j];
 		int once = s->flags[slot] & SX_ONCE;
 		long at = s->at[slot];
+		const char *text = sx_row(x, row);
 		if (more <= 8 ? (sx_load8(text + at + p) & mask) != want : !sx_same(text + at + p, x->needle + p, more))
-			at = once ? -1 : sx_find(text, (size_t)at + 1, x->off[row + 1] - 1, x->needle, k, &once);
+			at = once ? -1 : sx_find(text, (size_t)at + 1, sx_len(x, row), x->needle, k, &once);
 		if (at < 0) {
 			s->flags[slot] = SX_DEAD;
 			first_dead = dead++ ? first_dead : slot;
@@ -702,8 +726,7 @@ static inline __attribute__((always_inline)) void sx_stage_words(const struct se
 								  uint32_t *rank, size_t more, uint64_t want)
 {
 	/* Locals, not fields: stores through the byte arrays may alias any. */
-	const char *text = x->text;
-	const uint32_t *off = x->off, *pat = parent->at;
+	const uint32_t *pat = parent->at;
 	const uint64_t *cand = x->cand, *pb = parent->bits, *pnext = parent->next;
 	const uint8_t *pflags = parent->flags;
 	const uint64_t mask = more < 8 ? ((uint64_t)1 << (8 * more)) - 1 : ~(uint64_t)0;
@@ -735,8 +758,8 @@ static inline __attribute__((always_inline)) void sx_stage_words(const struct se
 				sflags[m] = (uint8_t)f;
 				orow[no] = row;
 				oslot[no++] = (uint16_t)m;
-				__builtin_prefetch(text + pat[i]);
-				__builtin_prefetch(off + row + 1);
+				__builtin_prefetch(sx_row(x, row) + pat[i]);
+				__builtin_prefetch(x->len + row);
 			}
 			m++;
 		}
