@@ -72,6 +72,55 @@ static void test_random_tables(void **state)
 	}
 }
 
+/* Counts past 32 bits, many or few: the account groups keep a window's
+ * counts in 32 bits with the few larger ones listed apart, or in 64 bits
+ * when more than 1 in 8 are larger, and creation times in 32 bits only
+ * when all fit; every ranking must read the same sums either way. */
+static void test_wide_counts(void **state)
+{
+	(void)state;
+	for (int variant = 0; variant < 2; variant++) {
+		struct ht_builder *b = table_builder_new();
+		struct ht_meta meta;
+		struct ht_snapshot *s;
+		struct attrib *a;
+		struct engine *e;
+		assert_non_null(b);
+		for (int k = 0; k < 2; k++)
+			for (unsigned i = 0; i < (k ? 300u : 1500u); i++) {
+				struct ht_item it;
+				char id[64];
+				snprintf(id, sizeof id, "%s%u/m-%u", fx_below(3) ? "acct" : "Team", fx_below(60), i);
+				memset(&it, 0, sizeof it);
+				it.id = id;
+				/* 30-day: a fifth of them 2^32 - 1 or more (64 bits);
+				 * all-time: 1 in 20 (listed apart). */
+				it.downloads = fx_below(5) ? fx_below(100000) : 4294967295ull + fx_rnd() % 9000000000ull;
+				it.downloads_all = fx_below(20) ? fx_below(100000) : ((uint64_t)1 << 33) + fx_below(1000);
+				it.likes = fx_below(100);
+				it.created = fx_below(10) ? 1400000000 + (int64_t)fx_below(420000000) : 0;
+				if (variant && !fx_below(50))
+					it.created = 4294967295ll + fx_below(3); /* past 2106: 64 bits */
+				assert_true(table_builder_add(b, (enum ht_kind)k, &it) >= 0);
+			}
+		memset(&meta, 0, sizeof meta);
+		meta.format_version = 1;
+		meta.demo = 1;
+		meta.complete = 1;
+		meta.fetched_at = 1700000000;
+		snprintf(meta.endpoint, sizeof meta.endpoint, "test");
+		s = table_builder_finish(b, &meta);
+		assert_non_null(s);
+		a = fx_attrib(s);
+		e = engine_new(s, a, NULL);
+		assert_non_null(e);
+		run_filters(e, s, a, 300, 3);
+		engine_free(e);
+		fx_attrib_free(a);
+		table_free(s);
+	}
+}
+
 /* Unknown counts are left out of every figure, never read as 0; a window
  * without counts is n/a; shares of attributed downloads. */
 static void test_unknown_values(void **state)
@@ -512,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_random_tables),
+		cmocka_unit_test(test_wide_counts),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),
