@@ -121,6 +121,45 @@ static void test_wide_counts(void **state)
 	}
 }
 
+/* The author and organisation tests at the organisation level read each
+ * rank's own account, which the all-time and period orders make only for
+ * them: asked first, on an engine that has made nothing else. */
+static void test_author_first(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 12; i++) {
+		struct ht_snapshot *s = fx_snapshot(2000, 300, 40, 1);
+		struct attrib *a = fx_attrib(s);
+		struct engine *e = engine_new(s, a, NULL);
+		enum ht_kind k = i % 3 ? HT_MODELS : HT_DATASETS;
+		struct eng_result *r;
+		struct filter f;
+		assert_non_null(e);
+		filter_init(&f);
+		f.window = WIN_ALL;
+		f.level = LEVEL_ORG;
+		f.by = i % 2 ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+		if (i % 4 < 2) {
+			snprintf(f.authors[0], FILTER_NAME_MAX, "%s", a->acct_name[fx_below(a->n_accounts)]);
+			f.n_authors = 1;
+		} else {
+			snprintf(f.orgs[0], FILTER_NAME_MAX, "%s", a->acct_name[fx_below(a->n_accounts)]);
+			f.n_orgs = 1;
+		}
+		if (i >= 6)
+			snprintf(f.search, sizeof f.search, "%c", fx_chars[fx_below(sizeof fx_chars - 1)]);
+		r = engine_apply(e, &f, k);
+		assert_non_null(r);
+		bf_check_result(e, s, a, &f, k, r);
+		for (size_t p = 0; p < sizeof agg_panes / sizeof agg_panes[0]; p++)
+			bf_check_rank(e, s, a, r, agg_panes[p]);
+		engine_result_free(r);
+		engine_free(e);
+		fx_attrib_free(a);
+		table_free(s);
+	}
+}
+
 /* Unknown counts are left out of every figure, never read as 0; a window
  * without counts is n/a; shares of attributed downloads. */
 static void test_unknown_values(void **state)
@@ -562,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_random_tables),
 		cmocka_unit_test(test_wide_counts),
+		cmocka_unit_test(test_author_first),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),

@@ -914,7 +914,6 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	c.lim = n;
 	c.cell = o->cell[mode];
 	c.acct = o->acct[mode];
-	c.aacct = o->acct[mode % ATTRIB_MODE_COUNT];
 	use_cell = filter_any_country(f) || f->groups || f->types;
 	if (use_cell) {
 		for (uint32_t i = 0; i < e->n_cls; i++) {
@@ -939,7 +938,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		memcpy(p->cls_ok, e->cell_ok, (size_t)OT_COUNT * e->n_cg);
 	}
 	if (f->n_authors > 0 || f->n_orgs > 0) {
-		if (mark_authors(e, f))
+		if (mark_authors(e, f) || !(c.aacct = eng_ord_acct(e, kind, win, mode % ATTRIB_MODE_COUNT)))
 			goto fail;
 		c.use_auth = 1;
 		c.acct_bits = e->acct_bits;

@@ -391,15 +391,21 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 	if (!o->acct_own[m] && !(o->acct_own[m] = gather32(eng_view_acct(e, kind, m), o->perm, n)))
 		return -1;
 	o->acct[m] = o->acct_own[m];
-	if (m >= ATTRIB_MODE_COUNT) {
-		/* The author and organisation tests read the account. */
-		int b = m - ATTRIB_MODE_COUNT;
-		if (!o->acct_own[b] && !(o->acct_own[b] = gather32(e->a->item_acct[kind][b], o->perm, n)))
-			return -1;
-		o->acct[b] = o->acct_own[b];
-	}
 	ord_known(o, n, HT_F_DLA_UNKNOWN, win_none(e, kind, win));
 	return ord_uni(o, n);
+}
+
+const uint32_t *eng_ord_acct(struct engine *e, enum ht_kind kind, int win, int b)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	if (o->acct[b])
+		return o->acct[b];
+	if (!o->perm)
+		return o->acct[b] = e->a->item_acct[kind][b];
+	if (!o->acct_own[b] && !(o->acct_own[b] = gather32(e->a->item_acct[kind][b], o->perm, kd->n)))
+		return NULL;
+	return o->acct[b] = o->acct_own[b];
 }
 
 /* o->cell_ranks and o->cell_ranks_off of a mode: a counting sort of the ranks by cell. */

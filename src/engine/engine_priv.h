@@ -389,6 +389,11 @@ int eng_build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort
 const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups);
 int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m);
+/* The account (mode b's, b < ATTRIB_MODE_COUNT) each rank of window win
+ * counts for, which the author and organisation tests read: at the
+ * organisation level made on their first use, after eng_ord_base.  NULL
+ * when memory runs out. */
+const uint32_t *eng_ord_acct(struct engine *e, enum ht_kind kind, int win, int b);
 int eng_ord_cell_ranks(struct engine *e, enum ht_kind kind, int win, int m);
 int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col);
 int eng_ord_created(struct engine *e, enum ht_kind kind, int win);
