@@ -54,6 +54,30 @@ tt_keys u
 tt_wait "no filter"
 echo "ok scroll"
 
+# ---- gg goes to the top, G to the end (vim, less); g then another key
+# means that key; S (not g) switches the split of Regions.
+tt_keys G
+tt_wait_re " 3000/3000 *$"
+tt_keys g g
+tt_wait_re " 1/3000 *$"
+tt_keys j j
+tt_wait_re " 3/3000 *$"
+tt_keys g j
+tt_wait_re " 4/3000 *$"
+tt_keys g
+tt_expect_not "No action on 'g'"
+tt_keys g
+tt_wait_re " 1/3000 *$"
+tt_keys 3
+tt_wait_re "^Name +Key +Models +Downloads"
+tt_keys S
+tt_wait "country groups"
+tt_keys S S
+tt_wait "Regions: countries"
+tt_keys 1
+tt_wait_re " 1/3000 *$"
+echo "ok gg, G, S"
+
 # ---- A double click drills down; back after a pane change leaves the
 # drill-down's filter too.
 tt_keys 3

@@ -151,6 +151,7 @@ struct tui {
 	int has_drill;
 	enum request queued; /* run after the request being handled */
 	int key;            /* the key being handled (the pane number keys read it) */
+	int key_seq;        /* the first key of a sequence ("gg"), waiting for the second; 0 none */
 	char msg[1024];
 	int msg_err;
 	char search[FILTER_SEARCH_MAX];
