@@ -292,6 +292,145 @@ static const char *col_text(const struct engine *e, const struct eng_result *r, 
 /* The text columns' keys: every match once, in the text's order (A to Z,
  * or Z to A when desc), ties in the downloads order; engine_sort_top's
  * first rows are the same. */
+/* The value an aggregate key orders by, larger first (display names apart). */
+static uint64_t agg_value(const struct eng_row *w, int so)
+{
+	switch (so) {
+	case SORT_ACCOUNTS: return w->accounts;
+	case SORT_SHARE: return isnan(w->share) ? 0 : w->downloads + 1;
+	default: return w->downloads;
+	}
+}
+
+/* Orgs and Regions sort by every column they show: the display name (A to
+ * Z first), the number of accounts, the share (an n/a share last); every
+ * row once, whole or one screen of it; the export's key names find them. */
+static void test_aggregate_column_sorts(void **state)
+{
+	static const enum eng_pane panes[] = { PANE_ORGS, PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES };
+	static const int keys[] = { SORT_DISPLAY, SORT_ACCOUNTS, SORT_SHARE };
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	filter_init(&f);
+	for (unsigned t = 0; t < 12; t++) {
+		struct eng_result *r;
+		if (t)
+			fx_filter(&f, s, a);
+		f.of = t % 3 == 1 ? OF_ATTRIBUTED : f.of;
+		f.level = t % 2 ? LEVEL_ACCOUNT : f.level;
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++)
+			for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+				int so = keys[k];
+				if (!engine_sort_valid(so, panes[p]))
+					continue;
+				for (int desc = 0; desc < 2; desc++) {
+					struct eng_row *w = NULL, *dl = NULL, *top = NULL;
+					size_t n = engine_rank(e, r, panes[p], (enum eng_sort)so, desc, &w);
+					size_t nd = engine_rank(e, r, panes[p], SORT_DOWNLOADS, 1, &dl), nt;
+					uint8_t *seen = calloc(a->n_accounts + 1024, 1);
+					assert_int_equal(n, nd);
+					for (size_t i = 0; i < nd; i++)
+						seen[dl[i].key] = 1;
+					for (size_t i = 0; i < n; i++) {
+						assert_true(seen[w[i].key] == 1);
+						seen[w[i].key] = 2;
+						if (!i)
+							continue;
+						const struct eng_row *x = desc ? &w[i - 1] : &w[i], *y = desc ? &w[i] : &w[i - 1];
+						int c;
+						if (so == SORT_DISPLAY) {
+							/* desc: Z to A */
+							c = strcasecmp(y->name ? y->name : y->label, x->name ? x->name : x->label);
+							assert_true(c <= 0);
+						} else {
+							assert_true(agg_value(x, so) >= agg_value(y, so));
+						}
+					}
+					nt = engine_rank_top(e, r, panes[p], (enum eng_sort)so, desc, 5, &top);
+					assert_int_equal(nt, n < 5 ? n : 5);
+					for (size_t i = 0; i < nt; i++)
+						assert_int_equal(top[i].key, w[i].key);
+					free(seen);
+					free(w);
+					free(dl);
+					free(top);
+				}
+			}
+		engine_result_free(r);
+	}
+	assert_int_equal(engine_sort_find("display-name"), SORT_DISPLAY);
+	assert_int_equal(engine_sort_find("cum_share"), SORT_SHARE);
+	assert_int_equal(engine_sort_find("accounts"), SORT_ACCOUNTS);
+	assert_int_equal(engine_sort_find("org-type"), SORT_ORGTYPE);
+	assert_int_equal(engine_sort_find("country"), SORT_COUNTRY);
+	assert_true(engine_sort_valid(SORT_DISPLAY, PANE_COUNTRIES));
+	assert_false(engine_sort_valid(SORT_ACCOUNTS, PANE_COUNTRIES));
+	assert_false(engine_sort_valid(SORT_DISPLAY, PANE_MODELS));
+	assert_false(engine_sort_valid(SORT_MODIFIED, PANE_ORGS));
+	assert_true(engine_sort_valid(SORT_ORGTYPE, PANE_ORGS));
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* Items by last modification: newest first, or oldest first; unknown
+ * last both ways; the hf names find the key. */
+static void test_modified_sort(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	filter_init(&f);
+	for (unsigned t = 0; t < 10; t++) {
+		for (int kind = 0; kind < 2; kind++) {
+			const int64_t *mod = s->t[kind].modified;
+			struct eng_result *r;
+			if (t)
+				fx_filter(&f, s, a);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			for (int desc = 0; desc < 2; desc++) {
+				uint32_t *o = engine_sort_items(e, r, SORT_MODIFIED, desc), top[10];
+				uint8_t *seen = calloc((size_t)s->t[kind].n + 1, 1);
+				size_t nt, unknown = 0;
+				assert_true(o != NULL && seen != NULL);
+				for (uint32_t i = 0; i < r->n; i++) {
+					assert_true(o[i] < s->t[kind].n && !seen[o[i]]);
+					seen[o[i]] = 1;
+					assert_int_not_equal(engine_row_pos(e, r, o[i]), UINT32_MAX);
+					if (!mod[o[i]]) {
+						unknown++;
+						continue;
+					}
+					assert_int_equal(unknown, 0); /* unknown only after every date */
+					if (i && mod[o[i - 1]])
+						assert_true(desc ? mod[o[i - 1]] >= mod[o[i]] : mod[o[i - 1]] <= mod[o[i]]);
+				}
+				nt = engine_sort_top(e, r, SORT_MODIFIED, desc, 10, top);
+				assert_int_equal(nt, r->n < 10 ? r->n : 10);
+				assert_memory_equal(top, o, nt * sizeof *top);
+				free(seen);
+				free(o);
+			}
+			engine_result_free(r);
+		}
+	}
+	assert_int_equal(engine_sort_find("last_modified"), SORT_MODIFIED);
+	assert_int_equal(engine_sort_find("lastModified"), SORT_MODIFIED);
+	assert_string_equal(engine_sort_key(SORT_MODIFIED), "modified");
+	assert_true(engine_sort_valid(SORT_MODIFIED, PANE_DATASETS));
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 static void test_text_sorts(void **state)
 {
 	(void)state;
@@ -515,6 +654,9 @@ int main(void)
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),
+		/* Last: the fixture's random stream before the others stays as it was. */
+		cmocka_unit_test(test_aggregate_column_sorts),
+		cmocka_unit_test(test_modified_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,8 +76,19 @@ enum eng_sort {
 	SORT_COUNTRY = SORT_KEY_COUNT, /* the account's country code, "unknown" */
 	SORT_ORGTYPE,       /* the account's organisation type */
 	SORT_TASK,          /* the pipeline tag (datasets: first task category) */
-	SORT_ITEM_KEY_END
+	SORT_ITEM_KEY_END,
+	/* Item lists only (engine_sort_items, engine_sort_top, --sort): the
+	 * last modification, newest first when desc; unknown last either way. */
+	SORT_MODIFIED = SORT_ITEM_KEY_END,
+	/* Aggregate rankings only (engine_rank*: Orgs, Regions, --sort). */
+	SORT_DISPLAY,       /* the display name (organisation's, country's), A to Z first */
+	SORT_ACCOUNTS,      /* orgs: the organisation's number of accounts */
+	SORT_SHARE,         /* the share of downloads (an n/a share after every other) */
+	SORT_END
 };
+/* 1 when a key orders the rows of pane (item lists: PANE_MODELS,
+ * PANE_DATASETS), so front ends refuse the others with the valid ones. */
+int engine_sort_valid(int sort, enum eng_pane pane);
 /* 1 for the keys whose natural order is A to Z (desc = 0 first). */
 int engine_sort_is_text(int sort);
 

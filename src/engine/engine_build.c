@@ -717,7 +717,7 @@ static void kdata_free(struct kdata *kd)
 	}
 	search_free(kd->sx);
 	free(kd->sunion);
-	for (int i = 0; i < SORT_KEY_COUNT; i++)
+	for (int i = 0; i < SORT_END; i++)
 		free(kd->perm[i]);
 	for (int i = 0; i < 2; i++) {
 		free(kd->ttot[i]);
@@ -809,6 +809,8 @@ void engine_free(struct engine *e)
 	free(e->cell_ok);
 	free(e->cbits);
 	free(e->acct_sorted);
+	for (int i = 0; i < 3; i++)
+		free(e->name_rank[i]);
 	free(e->acct_bits);
 	free(e->org_bits);
 	free(e->key_sums);

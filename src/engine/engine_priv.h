@@ -225,7 +225,7 @@ struct kdata {
 	uint32_t *org_nacc[ATTRIB_MODE_COUNT];
 	struct search_index *sx; /* the ids' search index */
 	uint64_t *sunion;        /* by row: the matches of a search "a|b" (any term) */
-	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
+	uint32_t *perm[SORT_END]; /* rows by key (items' keys), descending; built on first use */
 	/* The Tasks and Libraries rankings of an answer every row matches
 	 * (the first screen, a cleared filter): per term its unfiltered sums,
 	 * and the terms in the order the rows first hold them, as a pass over
@@ -265,6 +265,10 @@ struct engine {
 	uint8_t *cell_ok;
 	uint64_t *cbits;        /* scratch: ranks whose cell passes */
 	uint32_t *acct_sorted;  /* accounts by name, case-insensitive; built on first author filter */
+	/* Each account's rank by name, by its organisation's display name,
+	 * by its own display name (A to Z, case-insensitive, unique): the
+	 * orgs ranking sorted by a name is a radix sort.  Made on first use. */
+	uint32_t *name_rank[3];
 	uint64_t *acct_bits;
 	uint64_t *org_bits;     /* organisations a --org filter names; made on first one */
 	struct key_acc *key_sums;   /* max(accounts, terms) */
