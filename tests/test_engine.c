@@ -431,6 +431,102 @@ static void test_modified_sort(void **state)
 	table_free(s);
 }
 
+/* Case-insensitive substring, for the brute force below. */
+static int bf_has(const char *hay, const char *term)
+{
+	size_t n = strlen(term);
+	for (; hay && *hay; hay++)
+		if (!strncasecmp(hay, term, n))
+			return 1;
+	return 0;
+}
+
+/* The text filter of Orgs and Regions (search_names): an item matches when
+ * a term is in its id, in the name of the account it counts for, or names
+ * that account's country (its name, or its code exactly); "a|b" either. */
+static void test_search_names(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	for (unsigned t = 0; t < 60; t++) {
+		struct filter f;
+		int kind = t % 4 == 3 ? HT_DATASETS : HT_MODELS;
+		char terms[2][FILTER_SEARCH_MAX];
+		unsigned nt = 1 + (t % 3 == 2);
+		filter_init(&f);
+		f.by = (int)(t % 2) && kind == HT_MODELS ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+		for (unsigned k = 0; k < nt; k++) {
+			unsigned pick = fx_below(4);
+			if (pick == 0) {
+				/* a country's code, in either case */
+				unsigned c = 1 + fx_below(country_count() - 1);
+				snprintf(terms[k], sizeof terms[k], "%s", country_code(c));
+				if (fx_below(2))
+					terms[k][0] = (char)tolower((unsigned char)terms[k][0]);
+			} else if (pick == 1) {
+				/* a piece of a country's name */
+				const char *nm = country_name(1 + fx_below(country_count() - 1));
+				snprintf(terms[k], sizeof terms[k], "%.5s", nm + (strlen(nm) > 6 ? 2 : 0));
+			} else {
+				/* a piece of an account's name */
+				const char *nm = a->acct_name[fx_below(a->n_accounts)];
+				size_t l = strlen(nm), from = l > 4 ? fx_below((unsigned)(l - 3)) : 0;
+				snprintf(terms[k], sizeof terms[k], "%.4s", nm + from);
+			}
+		}
+		snprintf(f.search, sizeof f.search, nt == 2 ? "%s|%s" : "%s", terms[0], nt == 2 ? terms[1] : "");
+		for (int names = 0; names < 2; names++) {
+			struct eng_result *r;
+			const uint32_t *rows;
+			uint8_t *want = calloc((size_t)s->t[kind].n + 1, 1);
+			uint32_t nwant = 0;
+			f.search_names = names;
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			for (uint32_t row = 0; row < s->t[kind].n; row++) {
+				uint32_t ac = a->item_acct[kind][f.by][row];
+				unsigned c = a->acct_country[ac];
+				int m = 0;
+				for (unsigned k = 0; k < nt; k++) {
+					if (!terms[k][0])
+						continue;
+					m |= bf_has(ht_id(s, (enum ht_kind)kind, row), terms[k]);
+					if (names)
+						m |= bf_has(a->acct_name[ac], terms[k]) ||
+						     (c && !strcasecmp(country_code(c), terms[k])) ||
+						     bf_has(country_name(c), terms[k]);
+				}
+				want[row] = (uint8_t)m;
+				nwant += (uint32_t)m;
+			}
+			assert_int_equal(r->n, nwant);
+			rows = engine_result_rows(e, r);
+			for (uint32_t i = 0; i < r->n; i++)
+				assert_true(want[rows[i]]);
+			/* The same answer again (its rows are kept for the next key). */
+			engine_result_free(r);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_int_equal(r->n, nwant);
+			f.window = WIN_ALL;
+			engine_result_free(r);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			f.window = WIN_30D;
+			engine_result_free(r);
+			free(want);
+		}
+	}
+	/* A country by its code exactly ("cn" is not in "China"), or by its name. */
+	assert_true(engine_search_names_country("cn", (unsigned)country_find("CN")));
+	assert_true(engine_search_names_country("xx|chin", (unsigned)country_find("CN")));
+	assert_false(engine_search_names_country("zz", (unsigned)country_find("CN")));
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 static void test_text_sorts(void **state)
 {
 	(void)state;
@@ -657,6 +753,7 @@ int main(void)
 		/* Last: the fixture's random stream before the others stays as it was. */
 		cmocka_unit_test(test_aggregate_column_sorts),
 		cmocka_unit_test(test_modified_sort),
+		cmocka_unit_test(test_search_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -331,6 +331,14 @@ struct eng_mover {
 size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		     struct eng_mover **out);
 
+/* The text filter of Orgs and Regions (filter.search_names): 1 when a term
+ * of search ("a|b", case-insensitive) is in the account's name, its
+ * organisation's or its own display name, or names its country; a country
+ * is named by a term in its name or equal to its ISO code.  Linear in the
+ * terms. */
+int engine_search_names_account(const struct engine *e, const char *search, uint32_t acct);
+int engine_search_names_country(const char *search, unsigned country);
+
 /* Window downloads of one item (0 when unknown: see engine_item_counted). */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);
 /* 1 when the item has a download count in the result's window. */

@@ -50,7 +50,7 @@
 	X(SEARCH,          "search",          "/ F3",         "Search: jump to the next row that matches") \
 	X(FIND_NEXT,       "find-next",       "n",            "Next match") \
 	X(FIND_PREV,       "find-prev",       "N",            "Previous match") \
-	X(FILTER_TEXT,     "filter-text",     "\\ F4",        "Filter by text in the id (hides the rest; a|b: either)") \
+	X(FILTER_TEXT,     "filter-text",     "\\ F4",        "Filter by text in the id; Orgs, Regions: or in the names (hides the rest; a|b: either)") \
 	X(PICK_COUNTRY,    "pick-country",    "c",            "Choose countries") \
 	X(PICK_ORGTYPE,    "pick-org-type",   "o",            "Choose organisation types") \
 	X(PICK_GROUP,      "pick-group",      "r",            "Choose country groups") \

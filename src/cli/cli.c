@@ -188,7 +188,9 @@ static const char filter_help[] =
 	"  --library NAME         library, e.g. transformers\n"
 	"  --license ID           licence, e.g. apache-2.0 (a task, library or licence\n"
 	"                         that no item of the snapshot has is refused)\n"
-	"  --search TEXT          case-insensitive text in the id; 'a|b': either\n"
+	"  --search TEXT          case-insensitive text in the id; 'a|b': either; export\n"
+	"                         orgs, countries, groups, org-types: or in the names of\n"
+	"                         the item's account, organisation or country (or its code)\n"
 	"  --created RANGE        2024, 2024..2025, 2024-03..2024-06, ..2023\n"
 	"  --min-downloads N      at least N downloads in the window (10k, 1.5M, 2B)\n"
 	"  --gated yes|no|any\n"
@@ -993,6 +995,10 @@ static int cmd_export(struct args *a, const struct globals *g)
 		session_close(&s);
 		return rc;
 	}
+	/* The organisations' and regions' rankings: the text filter also
+	 * matches their names, as on those panes. */
+	f.search_names = dim == EXPORT_DIM_NONE && !q.movers && q.view == EXPORT_RANKING &&
+			 q.pane >= PANE_ORGS && q.pane <= PANE_ORGTYPES;
 	r = engine_apply(s.eng, &f, q.items);
 	if (!r) {
 		cli_err_run("out of memory while computing the view");

@@ -89,6 +89,8 @@ void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx)
 		put(fn, ctx, HT_KIND_COUNT, "accounts by name", -1, sz(e->acct_sorted));
 		put(fn, ctx, HT_KIND_COUNT, "accounts' ranks by name", -1,
 		    sz(e->name_rank[0]) + sz(e->name_rank[1]) + sz(e->name_rank[2]));
+		put(fn, ctx, HT_KIND_COUNT, "accounts' names for the text filter", -1,
+		    sz(e->names_buf) + sz(e->names_off) + sz(e->names_listed));
 	}
 	for (int k = 0; k < HT_KIND_COUNT; k++) {
 		const struct kdata *kd = &e->k[k];

@@ -92,6 +92,10 @@ static void orgs_enter(struct tui *t, struct view *v)
 	const struct eng_row *row = &p->rank.rows[v->sel];
 	struct filter f = t->filter;
 	char err[512];
+	/* A row the text filter found by its name holds every item it
+	 * counted: its accounts and models are listed without the search. */
+	if (f.search[0] && engine_search_names_account(t->s->eng, f.search, row->key))
+		f.search[0] = '\0';
 	if (row->label && f.level != LEVEL_ACCOUNT) {
 		/* Organisation -> its accounts. */
 		if (filter_set(&f, "org", row->label, err, sizeof err) != 0) {
@@ -120,7 +124,7 @@ static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
 
 const struct view_ops view_orgs_ops = {
 	.title = "Orgs", .help = "Organisations pane (organisations or accounts)", .priv_size = sizeof(struct orgs_priv),
-	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS,
+	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS, .search_names = 1,
 	.open = orgs_open, .done = view_rank_done, .cell = orgs_cell, .ident = orgs_ident,
 	.text = orgs_text, .enter = orgs_enter, .export_req = orgs_export,
 };

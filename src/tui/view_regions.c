@@ -83,6 +83,9 @@ static void regions_enter(struct tui *t, struct view *v)
 	struct filter f = t->filter;
 	switch (v->mode % 3) {
 	case 0:
+		/* A country the text filter found by its name: all of its items. */
+		if (f.search[0] && engine_search_names_country(f.search, row->key))
+			f.search[0] = '\0';
 		memset(f.countries, 0, sizeof f.countries);
 		filter_toggle_country(&f, row->key);
 		break;
@@ -118,7 +121,7 @@ static void regions_export(struct tui *t, struct view *v, struct export_req *q)
 const struct view_ops view_regions_ops = {
 	.title = "Regions", .help = "Regions pane (countries or country groups)",
 	.priv_size = sizeof(struct regions_priv),
-	.cols = regions_cols, .n_cols = RC_N, .default_sort = SORT_DOWNLOADS,
+	.cols = regions_cols, .n_cols = RC_N, .default_sort = SORT_DOWNLOADS, .search_names = 1,
 	.open = regions_open, .done = view_rank_done, .cell = regions_cell, .ident = regions_ident,
 	.text = regions_text, .enter = regions_enter, .request = regions_request,
 	.export_req = regions_export,
