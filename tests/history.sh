@@ -176,8 +176,8 @@ if command -v tmux >/dev/null 2>&1; then
 	wait_for "shares by country group, 4 snapshots"
 	i=0
 	while [ $i -lt 600 ] && ! grep -q '^idle 0 ' "$T/trace"; do sleep 0.1; i=$((i + 1)); done
-	# In the trace: a piece of the series, the key, then more pieces.
-	if awk '$1 == "idle" && $3 == 1 && !k { before = 1 } $1 == "key" && $3 == 103 && before { k = 1 }
+	# In the trace: a piece of the series, the key (S, 83), then more pieces.
+	if awk '$1 == "idle" && $3 == 1 && !k { before = 1 } $1 == "key" && $3 == 83 && before { k = 1 }
 		$1 == "idle" && $3 == 1 && k { after = 1 } END { exit !(before && k && after) }' "$T/trace"; then
 		ok
 	else

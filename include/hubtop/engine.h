@@ -70,9 +70,10 @@ enum eng_sort {
 	SORT_NAME,          /* id, account, key */
 	SORT_KEY_COUNT,
 	/* Text columns of the Models and Datasets panes (engine_sort_items,
-	 * engine_sort_top only): the cell's text, A to Z when !desc, ties by
-	 * downloads in the window whatever the direction.  Not keys of the
-	 * aggregate rankings nor of --sort. */
+	 * engine_sort_top), country and type also of the orgs ranking: the
+	 * cell's text, A to Z when !desc, ties by downloads in the window
+	 * whatever the direction.  engine_sort_valid says which pane has which
+	 * key past SORT_KEY_COUNT. */
 	SORT_COUNTRY = SORT_KEY_COUNT, /* the account's country code, "unknown" */
 	SORT_ORGTYPE,       /* the account's organisation type */
 	SORT_TASK,          /* the pipeline tag (datasets: first task category) */
@@ -86,8 +87,10 @@ enum eng_sort {
 	SORT_SHARE,         /* the share of downloads (an n/a share after every other) */
 	SORT_END
 };
-/* 1 when a key orders the rows of pane (item lists: PANE_MODELS,
- * PANE_DATASETS), so front ends refuse the others with the valid ones. */
+/* 1 when pane has that order: every pane the keys below SORT_KEY_COUNT;
+ * Models and Datasets also country, org type, task and modified; the
+ * rankings display name and share, orgs also country, org type, accounts.
+ * Front ends refuse the others (engine_rank takes them as downloads). */
 int engine_sort_valid(int sort, enum eng_pane pane);
 /* 1 for the keys whose natural order is A to Z (desc = 0 first). */
 int engine_sort_is_text(int sort);
