@@ -1,7 +1,7 @@
 #!/bin/sh
-# columns.sh - any column of the item lists sorts, and the list scrolls
+# columns.sh - any column of the lists sorts, and the list scrolls
 # sideways.  < and > reach the country, organisation type and task columns
-# of Models and Datasets and the country and type of Orgs; the list is in
+# of Models and Datasets, every column of Orgs and Regions; the list is in
 # that text's order (A to Z first, I reverses), ties by downloads; the
 # export (e) writes the rows in the screen's order.  Left/Right scroll the
 # columns when they do not fit, and go back / drill down when nothing is
@@ -97,10 +97,10 @@ tt_wait "Ctry▲"
 check datasets country Ctry 3
 echo "ok datasets sort by country and org type"
 
-# Orgs: left of Models, Org type, then Ctry.
+# Orgs: left of Models, Accts, then Org type, then Ctry.
 tt_keys 4
 tt_wait "Downloads▼"
-tt_keys '<' '<'
+tt_keys '<' '<' '<'
 tt_wait "Org type▲"
 check orgs org_type "Org type" - account
 tt_keys '<'
@@ -115,9 +115,92 @@ col "$TT_TMP/orgs-country-rev.tsv" account | head -8 | cut -c1-18 >"$TT_TMP/exp"
 cut -c1-18 "$TT_TMP/scr" | cmp -s - "$TT_TMP/exp" || tt_fail "orgs by country, reversed: the screen's ids are not the export's"
 col "$TT_TMP/orgs-country-rev.tsv" country | sed 's/^$/unknown/' | LC_ALL=C sort -c -r ||
 	tt_fail "orgs by country, reversed: not Z to A"
+echo "ok orgs sort by country and org type"
+
+# ordered FILE NAME MODE: column NAME in order, MODE text (A to Z, case
+# ignored), text-r (Z to A) or num (largest first).
+ordered() {
+	awk -F '\t' -v n="$2" -v m="$3" 'NR == 1 { sub(/\r$/, ""); for (i = 1; i <= NF; i++) if ($i == n) c = i; if (!c) exit 3; next }
+		{ sub(/\r$/, ""); k = m == "num" ? $c + 0 : tolower($c)
+		  if (NR > 2 && (m == "num" || m == "text-r" ? k > pk : k < pk)) { print "row " NR - 1 ": " pk " then " k; exit 1 }
+		  pk = k }' "$1"
+}
+
+# rows_are FILE IDCOL: the first 8 rows on screen start (after the rank)
+# with the export's IDCOL, in its order.
+rows_are() {
+	col "$1" "$2" | head -8 | cut -c1-14 >"$TT_TMP/exp"
+	tt_screen | sed -n 5,12p >"$TT_TMP/scr"
+	paste -d '\n' "$TT_TMP/exp" "$TT_TMP/scr" | awk 'NR % 2 { want = $0; next }
+		{ line = $0; sub(/^ *[0-9]* +/, "", line) }
+		index(line, want) != 1 { print "screen: " $0 "; export: " want; bad = 1 } END { exit bad }'
+}
+
+# sorts_by PANE TITLE ARROW FIELD MODE IDCOL: the title carries the arrow,
+# the export (e) is in FIELD's order and its rows are the screen's.
+N=0
+sorts_by() {
+	N=$((N + 1))
+	f="$TT_TMP/$1-$4-$5-$N.tsv"
+	tt_wait "$2$3"
+	tt_keys Home
+	export_to "$f"
+	out=$(ordered "$f" "$4" "$5") || tt_fail "$1 by $2: the export is not in order: $out"
+	out=$(rows_are "$f" "$6") || tt_fail "$1 by $2: the screen is not the export: $out"
+	cp "$f" "$TT_TMP/last.tsv"
+}
+
+# Every other column of Orgs: Name (the display name), Accts, Share and
+# Cum % (one order: Cum % grows down any list), Account; the same order from
+# the command line.
+tt_keys '<'
+sorts_by orgs Name ▲ name text account
+cp "$TT_TMP/last.tsv" "$TT_TMP/orgs-name-text.tsv"
+tt_keys I
+sorts_by orgs Name ▼ name text-r account
+tt_keys '<'
+sorts_by orgs Account ▲ account text account
+tt_keys A
+sorts_by orgs Account ▼ account text-r account
+tt_keys '>' '>' '>' '>'
+sorts_by orgs Acc… ▼ accounts num account
+tt_keys '>' '>' '>'
+sorts_by orgs Share ▼ share num account
+tt_wait "Cum %▼"
+tt_keys '>'
+tt_wait "Likes▼"
+tt_keys '<'
+sorts_by orgs Share ▼ share num account
+"$TT_HUBTOP" --snapshot "$SNAP" export orgs --sort display-name --format tsv -o "$TT_TMP/cli-orgs-name.tsv" >/dev/null ||
+	tt_fail "export orgs --sort display-name failed"
+out=$(ordered "$TT_TMP/cli-orgs-name.tsv" name text) || tt_fail "export orgs --sort display-name: $out"
+col "$TT_TMP/cli-orgs-name.tsv" account >"$TT_TMP/cli-accounts"
+col "$TT_TMP/orgs-name-text.tsv" account >"$TT_TMP/screen-accounts"
+cmp -s "$TT_TMP/cli-accounts" "$TT_TMP/screen-accounts" ||
+	tt_fail "export orgs --sort display-name is not the order of e on the screen sorted by Name"
+echo "ok orgs sort by every column; export == screen"
+
+# Regions: Name (the country's name), Key (its code), Of models, Share.
+tt_keys 3
+tt_wait "Downloads▼"
+tt_keys A
+sorts_by regions Key ▲ country text name
+tt_keys '<'
+sorts_by regions Name ▲ name text name
+tt_keys '>' '>' '>' '>'
+sorts_by regions Share ▼ share num name
+tt_keys '>'
+sorts_by regions "Of mode…" ▼ count_share num name
+tt_wait "Models▼"
+"$TT_HUBTOP" --snapshot "$SNAP" export countries --sort display-name --format tsv -o "$TT_TMP/cli-regions.tsv" >/dev/null ||
+	tt_fail "export countries --sort display-name failed"
+out=$(ordered "$TT_TMP/cli-regions.tsv" name text) || tt_fail "export countries --sort display-name: $out"
+"$TT_HUBTOP" --snapshot "$SNAP" export countries --sort accounts -o /dev/null 2>"$TT_TMP/err" &&
+	tt_fail "export countries --sort accounts: accepted"
+grep -q "no such column" "$TT_TMP/err" || tt_fail "export countries --sort accounts: $(cat "$TT_TMP/err")"
 tt_keys q
 tt_wait_exit
-echo "ok orgs sort by country and org type"
+echo "ok regions sort by every column; export == screen"
 
 # Sideways: at 80 columns Task does not fit; Right scrolls the columns (the
 # header with the rows), Left scrolls back, then goes back as before; Right

@@ -79,7 +79,7 @@ for W in 80 120; do
 	col "$TT_TMP/regions-$W.csv" name | head -6 | awk '{ print $1 }' >"$TT_TMP/exp"
 	same_prefix "$TT_TMP/scr" "$TT_TMP/exp" "regions by likes at $W"
 	# The groups mode exports the groups.
-	tt_keys g
+	tt_keys S
 	tt_wait "country groups"
 	export_to "$TT_TMP/groups-$W.csv"
 	tt_wait_re "Exported [0-9]+ rows \(groups\)"
@@ -111,17 +111,17 @@ for W in 80 120; do
 		e=$(awk -F, -v y="$y" '$2 == y { for (i = 5; i <= 11; i++) printf "%.0f ", $i * 100 }' "$TT_TMP/trends-$W.csv")
 		[ "$s" = "$e" ] || { echo "trends at $W, $y: $s on screen, $e exported"; exit 1; }
 	done || tt_fail "trends at $W: the percentages are not the export's"
-	tt_keys g
+	tt_keys S
 	tt_wait "Shares of downloads by country group"
 	export_to "$TT_TMP/trends-g-$W.csv"
 	head -1 "$TT_TMP/trends-g-$W.csv" | grep -q 'us_share,cn_share' || tt_fail "trends by group export"
 	# The dimensions' modes export their own split (relation, size, language).
-	tt_keys g g g
+	tt_keys S S S
 	tt_wait "Shares of downloads by relation to a base model"
 	export_to "$TT_TMP/trends-rel-$W.csv"
 	head -1 "$TT_TMP/trends-rel-$W.csv" | grep -q 'original_share,finetune_share' ||
 		tt_fail "trends by relation export: $(head -1 "$TT_TMP/trends-rel-$W.csv")"
-	tt_keys g
+	tt_keys S
 	tt_wait "Shares of downloads by size"
 	export_to "$TT_TMP/trends-size-$W.csv"
 	head -1 "$TT_TMP/trends-size-$W.csv" | grep -q 'lt100m_share,100m_1b_share' ||

@@ -147,9 +147,9 @@ if command -v tmux >/dev/null 2>&1; then
 	wait_for "30-day shares by org type, 3 snapshots 2026-02-01..2026-04-01"
 	wait_for "^2026-03-01 "
 	wait_for "^2026-04-01 \* "
-	tmux -L "$S" -f /dev/null send-keys -t t g
+	tmux -L "$S" -f /dev/null send-keys -t t S
 	wait_for "shares by country group"
-	tmux -L "$S" -f /dev/null send-keys -t t g
+	tmux -L "$S" -f /dev/null send-keys -t t S
 	wait_for "shares by country, 3 snapshots"
 	wait_for " other"
 	tmux -L "$S" -f /dev/null send-keys -t t Enter
@@ -172,12 +172,12 @@ if command -v tmux >/dev/null 2>&1; then
 	while [ $i -lt 300 ] && ! grep -q '^idle 1 ' "$T/trace" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 	wait_for ", computing [1-4]/4 "
 	wait_for "^2026-04-01 \* *n/a computing\.\.\."
-	tmux -L "$S" -f /dev/null send-keys -t t g
+	tmux -L "$S" -f /dev/null send-keys -t t S
 	wait_for "shares by country group, 4 snapshots"
 	i=0
 	while [ $i -lt 600 ] && ! grep -q '^idle 0 ' "$T/trace"; do sleep 0.1; i=$((i + 1)); done
-	# In the trace: a piece of the series, the key, then more pieces.
-	if awk '$1 == "idle" && $3 == 1 && !k { before = 1 } $1 == "key" && $3 == 103 && before { k = 1 }
+	# In the trace: a piece of the series, the key (S, 83), then more pieces.
+	if awk '$1 == "idle" && $3 == 1 && !k { before = 1 } $1 == "key" && $3 == 83 && before { k = 1 }
 		$1 == "idle" && $3 == 1 && k { after = 1 } END { exit !(before && k && after) }' "$T/trace"; then
 		ok
 	else

@@ -138,9 +138,9 @@ tt_keys w w
 tt_wait "Downloads (2025-01-01..2025-07-01)"
 tt_wait_re "^a/keep1 +1 +1 += +100 +300 +\+200 +500"
 tt_wait_re "^c/new +- +2 +new +0 +150 +\+150 +250"
-tt_keys g g
+tt_keys S S
 tt_wait "Movers: organisations"
-tt_keys g
+tt_keys S
 tt_wait "Movers: countries"
 tt_wait_re "^Unknown "
 # A period typed at the ':' prompt; one that ends elsewhere is refused

@@ -380,6 +380,241 @@ static const char *col_text(const struct engine *e, const struct eng_result *r, 
 /* The text columns' keys: every match once, in the text's order (A to Z,
  * or Z to A when desc), ties in the downloads order; engine_sort_top's
  * first rows are the same. */
+/* The value an aggregate key orders by, larger first (display names apart). */
+static uint64_t agg_value(const struct eng_row *w, int so)
+{
+	switch (so) {
+	case SORT_ACCOUNTS: return w->accounts;
+	case SORT_SHARE: return isnan(w->share) ? 0 : w->downloads + 1;
+	default: return w->downloads;
+	}
+}
+
+/* Orgs and Regions sort by every column they show: the display name (A to
+ * Z first), the number of accounts, the share (an n/a share last); every
+ * row once, whole or one screen of it; the export's key names find them. */
+static void test_aggregate_column_sorts(void **state)
+{
+	static const enum eng_pane panes[] = { PANE_ORGS, PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES };
+	static const int keys[] = { SORT_DISPLAY, SORT_ACCOUNTS, SORT_SHARE };
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	filter_init(&f);
+	for (unsigned t = 0; t < 12; t++) {
+		struct eng_result *r;
+		if (t)
+			fx_filter(&f, s, a);
+		f.of = t % 3 == 1 ? OF_ATTRIBUTED : f.of;
+		f.level = t % 2 ? LEVEL_ACCOUNT : f.level;
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++)
+			for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+				int so = keys[k];
+				if (!engine_sort_valid(so, panes[p]))
+					continue;
+				for (int desc = 0; desc < 2; desc++) {
+					struct eng_row *w = NULL, *dl = NULL, *top = NULL;
+					size_t n = engine_rank(e, r, panes[p], (enum eng_sort)so, desc, &w);
+					size_t nd = engine_rank(e, r, panes[p], SORT_DOWNLOADS, 1, &dl), nt;
+					uint8_t *seen = calloc(a->n_accounts + 1024, 1);
+					assert_int_equal(n, nd);
+					for (size_t i = 0; i < nd; i++)
+						seen[dl[i].key] = 1;
+					for (size_t i = 0; i < n; i++) {
+						assert_true(seen[w[i].key] == 1);
+						seen[w[i].key] = 2;
+						if (!i)
+							continue;
+						const struct eng_row *x = desc ? &w[i - 1] : &w[i], *y = desc ? &w[i] : &w[i - 1];
+						int c;
+						if (so == SORT_DISPLAY) {
+							/* desc: Z to A */
+							c = strcasecmp(y->name ? y->name : y->label, x->name ? x->name : x->label);
+							assert_true(c <= 0);
+						} else {
+							assert_true(agg_value(x, so) >= agg_value(y, so));
+						}
+					}
+					nt = engine_rank_top(e, r, panes[p], (enum eng_sort)so, desc, 5, &top);
+					assert_int_equal(nt, n < 5 ? n : 5);
+					for (size_t i = 0; i < nt; i++)
+						assert_int_equal(top[i].key, w[i].key);
+					free(seen);
+					free(w);
+					free(dl);
+					free(top);
+				}
+			}
+		engine_result_free(r);
+	}
+	assert_int_equal(engine_sort_find("display-name"), SORT_DISPLAY);
+	assert_int_equal(engine_sort_find("cum_share"), SORT_SHARE);
+	assert_int_equal(engine_sort_find("accounts"), SORT_ACCOUNTS);
+	assert_int_equal(engine_sort_find("org-type"), SORT_ORGTYPE);
+	assert_int_equal(engine_sort_find("country"), SORT_COUNTRY);
+	assert_true(engine_sort_valid(SORT_DISPLAY, PANE_COUNTRIES));
+	assert_false(engine_sort_valid(SORT_ACCOUNTS, PANE_COUNTRIES));
+	assert_false(engine_sort_valid(SORT_DISPLAY, PANE_MODELS));
+	assert_false(engine_sort_valid(SORT_MODIFIED, PANE_ORGS));
+	assert_true(engine_sort_valid(SORT_ORGTYPE, PANE_ORGS));
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* Items by last modification: newest first, or oldest first; unknown
+ * last both ways; the hf names find the key. */
+static void test_modified_sort(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	filter_init(&f);
+	for (unsigned t = 0; t < 10; t++) {
+		for (int kind = 0; kind < 2; kind++) {
+			const int64_t *mod = s->t[kind].modified;
+			struct eng_result *r;
+			if (t)
+				fx_filter(&f, s, a);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			for (int desc = 0; desc < 2; desc++) {
+				uint32_t *o = engine_sort_items(e, r, SORT_MODIFIED, desc), top[10];
+				uint8_t *seen = calloc((size_t)s->t[kind].n + 1, 1);
+				size_t nt, unknown = 0;
+				assert_true(o != NULL && seen != NULL);
+				for (uint32_t i = 0; i < r->n; i++) {
+					assert_true(o[i] < s->t[kind].n && !seen[o[i]]);
+					seen[o[i]] = 1;
+					assert_int_not_equal(engine_row_pos(e, r, o[i]), UINT32_MAX);
+					if (!mod[o[i]]) {
+						unknown++;
+						continue;
+					}
+					assert_int_equal(unknown, 0); /* unknown only after every date */
+					if (i && mod[o[i - 1]])
+						assert_true(desc ? mod[o[i - 1]] >= mod[o[i]] : mod[o[i - 1]] <= mod[o[i]]);
+				}
+				nt = engine_sort_top(e, r, SORT_MODIFIED, desc, 10, top);
+				assert_int_equal(nt, r->n < 10 ? r->n : 10);
+				assert_memory_equal(top, o, nt * sizeof *top);
+				free(seen);
+				free(o);
+			}
+			engine_result_free(r);
+		}
+	}
+	assert_int_equal(engine_sort_find("last_modified"), SORT_MODIFIED);
+	assert_int_equal(engine_sort_find("lastModified"), SORT_MODIFIED);
+	assert_string_equal(engine_sort_key(SORT_MODIFIED), "modified");
+	assert_true(engine_sort_valid(SORT_MODIFIED, PANE_DATASETS));
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* Case-insensitive substring, for the brute force below. */
+static int bf_has(const char *hay, const char *term)
+{
+	size_t n = strlen(term);
+	for (; hay && *hay; hay++)
+		if (!strncasecmp(hay, term, n))
+			return 1;
+	return 0;
+}
+
+/* The text filter of Orgs and Regions (search_names): an item matches when
+ * a term is in its id, in the name of the account it counts for, or names
+ * that account's country (its name, or its code exactly); "a|b" either. */
+static void test_search_names(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	for (unsigned t = 0; t < 60; t++) {
+		struct filter f;
+		int kind = t % 4 == 3 ? HT_DATASETS : HT_MODELS;
+		char terms[2][FILTER_SEARCH_MAX];
+		unsigned nt = 1 + (t % 3 == 2);
+		filter_init(&f);
+		f.by = (int)(t % 2) && kind == HT_MODELS ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+		for (unsigned k = 0; k < nt; k++) {
+			unsigned pick = fx_below(4);
+			if (pick == 0) {
+				/* a country's code, in either case */
+				unsigned c = 1 + fx_below(country_count() - 1);
+				snprintf(terms[k], sizeof terms[k], "%s", country_code(c));
+				if (fx_below(2))
+					terms[k][0] = (char)tolower((unsigned char)terms[k][0]);
+			} else if (pick == 1) {
+				/* a piece of a country's name */
+				const char *nm = country_name(1 + fx_below(country_count() - 1));
+				snprintf(terms[k], sizeof terms[k], "%.5s", nm + (strlen(nm) > 6 ? 2 : 0));
+			} else {
+				/* a piece of an account's name */
+				const char *nm = a->acct_name[fx_below(a->n_accounts)];
+				size_t l = strlen(nm), from = l > 4 ? fx_below((unsigned)(l - 3)) : 0;
+				snprintf(terms[k], sizeof terms[k], "%.4s", nm + from);
+			}
+		}
+		snprintf(f.search, sizeof f.search, nt == 2 ? "%s|%s" : "%s", terms[0], nt == 2 ? terms[1] : "");
+		for (int names = 0; names < 2; names++) {
+			struct eng_result *r;
+			const uint32_t *rows;
+			uint8_t *want = calloc((size_t)s->t[kind].n + 1, 1);
+			uint32_t nwant = 0;
+			f.search_names = names;
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			for (uint32_t row = 0; row < s->t[kind].n; row++) {
+				uint32_t ac = a->item_acct[kind][f.by][row];
+				unsigned c = a->acct_country[ac];
+				int m = 0;
+				for (unsigned k = 0; k < nt; k++) {
+					if (!terms[k][0])
+						continue;
+					m |= bf_has(ht_id(s, (enum ht_kind)kind, row), terms[k]);
+					if (names)
+						m |= bf_has(a->acct_name[ac], terms[k]) ||
+						     (c && !strcasecmp(country_code(c), terms[k])) ||
+						     bf_has(country_name(c), terms[k]);
+				}
+				want[row] = (uint8_t)m;
+				nwant += (uint32_t)m;
+			}
+			assert_int_equal(r->n, nwant);
+			rows = engine_result_rows(e, r);
+			for (uint32_t i = 0; i < r->n; i++)
+				assert_true(want[rows[i]]);
+			/* The same answer again (its rows are kept for the next key). */
+			engine_result_free(r);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_int_equal(r->n, nwant);
+			f.window = WIN_ALL;
+			engine_result_free(r);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			f.window = WIN_30D;
+			engine_result_free(r);
+			free(want);
+		}
+	}
+	/* A country by its code exactly ("cn" is not in "China"), or by its name. */
+	assert_true(engine_search_names_country("cn", (unsigned)country_find("CN")));
+	assert_true(engine_search_names_country("xx|chin", (unsigned)country_find("CN")));
+	assert_false(engine_search_names_country("zz", (unsigned)country_find("CN")));
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 static void test_text_sorts(void **state)
 {
 	(void)state;
@@ -605,6 +840,10 @@ int main(void)
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),
+		/* Last: the fixture's random stream before the others stays as it was. */
+		cmocka_unit_test(test_aggregate_column_sorts),
+		cmocka_unit_test(test_modified_sort),
+		cmocka_unit_test(test_search_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

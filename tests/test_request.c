@@ -33,6 +33,16 @@ static void test_keys_per_context(void **state)
 	assert_int_equal(request_for_key(REQ_CTX_PANE, 27), REQ_BACK);
 	assert_true(request_key_is(REQ_REFRESH_CANCEL, 27));
 	assert_false(request_key_is(REQ_REFRESH_CANCEL, 'q'));
+	/* gg goes to the top (vim, less); the groups moved to S so that g waits. */
+	assert_int_equal(request_for_key(REQ_CTX_PANE, 'g'), REQ_NONE);
+	assert_true(request_seq_starts(REQ_CTX_PANE, 'g'));
+	assert_int_equal(request_for_seq(REQ_CTX_PANE, 'g', 'g'), REQ_FIRST);
+	assert_int_equal(request_for_seq(REQ_CTX_PANE, 'g', 'j'), REQ_NONE);
+	assert_false(request_seq_starts(REQ_CTX_PICKER, 'g'));   /* type-ahead */
+	assert_false(request_seq_starts(REQ_CTX_PANE, 'j'));
+	assert_int_equal(request_for_key(REQ_CTX_PANE, 'S'), REQ_TOGGLE_GROUPS);
+	assert_int_equal(request_for_key(REQ_CTX_PANE, 'G'), REQ_LAST);
+	assert_int_equal(request_key_code("gg", 2), -1);
 }
 
 static void test_table(void **state)
@@ -51,7 +61,12 @@ static void test_table(void **state)
 		assert_int_equal(request_find(r->name), r->req);
 		for (const char *k = r->keys; *k;) {
 			size_t n = strcspn(k, " ");
-			assert_true(request_key_code(k, n) >= 0);
+			int first, second;
+			assert_true(request_key_code(k, n) >= 0 || request_key_seq(k, n, &first, &second));
+			/* A sequence's first key means nothing alone, or the
+			 * second would never be read. */
+			if (request_key_seq(k, n, &first, &second))
+				assert_int_equal(request_for_key(r->context, first), REQ_NONE);
 			k += n;
 			while (*k == ' ')
 				k++;

@@ -37,13 +37,13 @@ tt_wait "Datasets 400"
 tt_wait "/400"
 tt_keys 3
 tt_wait_re "^Name +Key +Models +Downloads"
-tt_keys g
+tt_keys S
 tt_wait "country groups"
 tt_wait "United States"
-tt_keys g
+tt_keys S
 tt_wait "organisation types"
 tt_wait "industry"
-tt_keys g 4
+tt_keys S 4
 tt_wait_re "^Account +Name +Ctry +Org type"
 tt_keys 5
 tt_wait "by year of creation"
@@ -138,7 +138,7 @@ tt_keys Space Enter
 tt_wait "--size 1B..10B"
 tt_keys x
 tt_wait "no filter"
-# Trends by relation, size and language: 'g' cycles on past the groups.
+# Trends by relation, size and language: 'S' cycles on past the groups.
 # The Bases pane: base models by derivatives, their organisations (g),
 # drill-down to the derivatives and down the tree.
 tt_keys 9
@@ -149,24 +149,24 @@ tt_wait "Derivatives of Voxel51/Voxel51-7B"
 tt_wait_re "^ +1 [^ ]+ +(finetune|adapter|quantized|merge) "
 tt_keys BSpace
 tt_wait_re "^ +1 Voxel51/Voxel51-7B +- +64 "
-tt_keys g
+tt_keys S
 tt_wait "Bases: organisations of the base models"
 tt_keys Enter
 tt_wait "Base models of "
-tt_keys BSpace g
+tt_keys BSpace S
 tt_wait "Bases: base models"
 tt_keys 5
 tt_wait "Shares of downloads by organisation type"
-tt_keys g g g g
+tt_keys S S S S
 tt_wait "Shares of downloads by relation to a base model"
 tt_wait_re "original .* finetune .* adapter .* quantized .* merge"
-tt_keys g
+tt_keys S
 tt_wait "Shares of downloads by size"
 tt_wait_re "<100M .* 100M-1B .* 1B-10B"
-tt_keys g
+tt_keys S
 tt_wait "Shares of downloads by language"
 tt_wait_re "unknown .* en .* zh"
-tt_keys g g g g
+tt_keys S S S S
 tt_wait "Shares of downloads by organisation type"
 tt_keys 1
 tt_wait_re "^ +# Id"
@@ -778,7 +778,7 @@ if [ -x "$TESTHUB" ]; then
 	tt_screen | grep -qE 'Gini +[0-9]' && tt_fail "a Gini value for a partial snapshot"
 	tt_expect_not "Under 200 dl"
 	tt_expect_not "poorest first"
-	tt_keys g
+	tt_keys S
 	tt_wait "Concentration of datasets"
 	tt_wait_re "^ ?Datasets +Lorenz curve: n/a"
 	tt_screen | grep -qE 'Gini +[0-9]' && tt_fail "a Gini value for a partial snapshot (datasets)"

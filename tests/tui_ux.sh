@@ -4,7 +4,7 @@
 # never hides rows that fit above the selection, a double click drills
 # down, back after a pane change leaves the drill-down filter, the DEMO
 # marker does not blink, the function keys of htop and the help's mouse
-# and prompt sections.
+# and prompt sections; gg; the text filter of Orgs and Regions.
 . "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 tt_init tui_ux
@@ -53,6 +53,30 @@ tt_expect_line 5 "^ +1 "
 tt_keys u
 tt_wait "no filter"
 echo "ok scroll"
+
+# ---- gg goes to the top, G to the end (vim, less); g then another key
+# means that key; S (not g) switches the split of Regions.
+tt_keys G
+tt_wait_re " 3000/3000 *$"
+tt_keys g g
+tt_wait_re " 1/3000 *$"
+tt_keys j j
+tt_wait_re " 3/3000 *$"
+tt_keys g j
+tt_wait_re " 4/3000 *$"
+tt_keys g
+tt_expect_not "No action on 'g'"
+tt_keys g
+tt_wait_re " 1/3000 *$"
+tt_keys 3
+tt_wait_re "^Name +Key +Models +Downloads"
+tt_keys S
+tt_wait "country groups"
+tt_keys S S
+tt_wait "Regions: countries"
+tt_keys 1
+tt_wait_re " 1/3000 *$"
+echo "ok gg, G, S"
 
 # ---- A double click drills down; back after a pane change leaves the
 # drill-down's filter too.
@@ -351,3 +375,54 @@ tt_wait_gone "Libraries:"
 tt_keys Q
 tt_wait_exit
 echo "ok task, library, licence pickers"
+
+# ---- On Orgs and Regions the text filter matches the rows' names too: an
+# organisation's display name (Qwen is "Qwen (Alibaba Cloud)"), a
+# country's name or code ("japan|kr"), as the export of those panes does;
+# the item lists keep to the ids.  A row found by its name drills down to
+# all of its items.
+[ "$("$TT_HUBTOP" export models --snapshot "$SNAP" --search alibaba --format csv | wc -l)" = 1 ] ||
+	tt_fail "the models' ids hold 'alibaba': the test needs a name only"
+"$TT_HUBTOP" export orgs --snapshot "$SNAP" --search alibaba --format tsv >"$TT_TMP/names-orgs.tsv" ||
+	tt_fail "export orgs --search alibaba failed"
+grep -q "^1	Qwen	Qwen (Alibaba Cloud)	" "$TT_TMP/names-orgs.tsv" ||
+	tt_fail "export orgs --search alibaba: $(head -2 "$TT_TMP/names-orgs.tsv")"
+tt_start names 120 30 --snapshot "$SNAP"
+tt_wait_re "/3000 *$"
+tt_keys 4
+tt_wait "Downloads▼"
+tt_keys '\'
+tt_wait "Filter:"
+tt_type "alibaba"
+tt_keys Enter
+tt_wait "--search alibaba"
+tt_wait_re "^ +1 Qwen +Qwen \(Alibaba Cloud\) +CN "
+# The rows are the export's.
+awk -F '\t' 'NR > 1 { print $2 }' "$TT_TMP/names-orgs.tsv" >"$TT_TMP/names-want"
+tt_screen | awk 'NR >= 5 && $1 ~ /^[0-9]+$/ { print $2 }' | head -"$(wc -l <"$TT_TMP/names-want")" >"$TT_TMP/names-have"
+cmp -s "$TT_TMP/names-want" "$TT_TMP/names-have" ||
+	tt_fail "orgs by name: screen $(tr '\n' ' ' <"$TT_TMP/names-have"), export $(tr '\n' ' ' <"$TT_TMP/names-want")"
+tt_keys Home Enter
+tt_wait "Accounts of Qwen"
+tt_wait "--org Qwen"
+tt_expect_not "--search"
+tt_keys BSpace
+tt_wait "--search alibaba"
+tt_keys 3
+tt_wait_re "^China +CN "
+tt_keys '\'
+tt_wait "Filter:"
+tt_keys C-u
+tt_type "japan|kr"
+tt_keys Enter
+tt_wait "--search 'japan|kr'"
+"$TT_HUBTOP" export countries --snapshot "$SNAP" --search 'japan|kr' --format tsv >"$TT_TMP/names-c.tsv"
+jp=$(awk -F '\t' '$2 == "JP" { print $5 }' "$TT_TMP/names-c.tsv")
+kr=$(awk -F '\t' '$2 == "KR" { print $5 }' "$TT_TMP/names-c.tsv")
+all=$("$TT_HUBTOP" export countries --snapshot "$SNAP" --format tsv | awk -F '\t' '$2 == "JP" { print $5 }')
+[ -n "$jp" ] && [ "$jp" = "$all" ] || tt_fail "--search japan: $jp of Japan's $all models"
+tt_wait_re "^Japan +JP +$jp "
+tt_wait_re "^South Korea +KR +$kr "
+tt_keys Q
+tt_wait_exit
+echo "ok the text filter matches names on Orgs and Regions"

@@ -23,13 +23,25 @@ refused() {
 }
 
 # ---- Sort keys by the Hub's names: the same rows as ours.
-for pair in trending_score:trending created_at:created trendingScore:trending id:name; do
+for pair in trending_score:trending created_at:created trendingScore:trending id:name \
+	last_modified:modified lastModified:modified; do
 	"$TT_HUBTOP" export models --snapshot "$SNAP" --sort "${pair%%:*}" --limit 20 --format csv >"$TT_TMP/a" ||
 		tt_fail "--sort ${pair%%:*} refused"
 	"$TT_HUBTOP" export models --snapshot "$SNAP" --sort "${pair#*:}" --limit 20 --format csv >"$TT_TMP/b"
 	cmp -s "$TT_TMP/a" "$TT_TMP/b" || tt_fail "--sort ${pair%%:*} differs from --sort ${pair#*:}"
 done
-refused "does not sort by it" export models --snapshot "$SNAP" --sort last_modified
+# By the last modification: newest first (oldest with :asc), unknown last
+# either way; the item lists only.
+for dir in desc asc; do
+	"$TT_HUBTOP" export models --snapshot "$SNAP" --sort "last_modified:$dir" --format csv >"$TT_TMP/m" ||
+		tt_fail "--sort last_modified:$dir refused"
+	awk -F, -v dir="$dir" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "last_modified") c = i; if (!c) exit 3; next }
+		$c == "" { unknown = 1; next }
+		unknown { print "a date after an unknown one, row " NR - 1; exit 1 }
+		p != "" && (dir == "desc" ? $c > p : $c < p) { print "row " NR - 1 ": " p " then " $c; exit 1 }
+		{ p = $c }' "$TT_TMP/m" >"$TT_TMP/out" || tt_fail "--sort last_modified:$dir: $(cat "$TT_TMP/out")"
+done
+refused "have no such column" export orgs --snapshot "$SNAP" --sort last_modified
 refused "trending (or trending_score)" export models --snapshot "$SNAP" --sort hotness
 echo "ok sort names"
 

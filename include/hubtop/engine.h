@@ -70,14 +70,28 @@ enum eng_sort {
 	SORT_NAME,          /* id, account, key */
 	SORT_KEY_COUNT,
 	/* Text columns of the Models and Datasets panes (engine_sort_items,
-	 * engine_sort_top only): the cell's text, A to Z when !desc, ties by
-	 * downloads in the window whatever the direction.  Not keys of the
-	 * aggregate rankings nor of --sort. */
+	 * engine_sort_top), country and type also of the orgs ranking: the
+	 * cell's text, A to Z when !desc, ties by downloads in the window
+	 * whatever the direction.  engine_sort_valid says which pane has which
+	 * key past SORT_KEY_COUNT. */
 	SORT_COUNTRY = SORT_KEY_COUNT, /* the account's country code, "unknown" */
 	SORT_ORGTYPE,       /* the account's organisation type */
 	SORT_TASK,          /* the pipeline tag (datasets: first task category) */
-	SORT_ITEM_KEY_END
+	SORT_ITEM_KEY_END,
+	/* Item lists only (engine_sort_items, engine_sort_top, --sort): the
+	 * last modification, newest first when desc; unknown last either way. */
+	SORT_MODIFIED = SORT_ITEM_KEY_END,
+	/* Aggregate rankings only (engine_rank*: Orgs, Regions, --sort). */
+	SORT_DISPLAY,       /* the display name (organisation's, country's), A to Z first */
+	SORT_ACCOUNTS,      /* orgs: the organisation's number of accounts */
+	SORT_SHARE,         /* the share of downloads (an n/a share after every other) */
+	SORT_END
 };
+/* 1 when pane has that order: every pane the keys below SORT_KEY_COUNT;
+ * Models and Datasets also country, org type, task and modified; the
+ * rankings display name and share, orgs also country, org type, accounts.
+ * Front ends refuse the others (engine_rank takes them as downloads). */
+int engine_sort_valid(int sort, enum eng_pane pane);
 /* 1 for the keys whose natural order is A to Z (desc = 0 first). */
 int engine_sort_is_text(int sort);
 
@@ -319,6 +333,14 @@ struct eng_mover {
  * O(m log m) for m matches. */
 size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		     struct eng_mover **out);
+
+/* The text filter of Orgs and Regions (filter.search_names): 1 when a term
+ * of search ("a|b", case-insensitive) is in the account's name, its
+ * organisation's or its own display name, or names its country; a country
+ * is named by a term in its name or equal to its ISO code.  Linear in the
+ * terms. */
+int engine_search_names_account(const struct engine *e, const char *search, uint32_t acct);
+int engine_search_names_country(const char *search, unsigned country);
 
 /* Window downloads of one item (0 when unknown: see engine_item_counted). */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);

@@ -54,6 +54,12 @@ struct filter {
 	char library[FILTER_TERM_MAX];
 	char license[FILTER_TERM_MAX];
 	char search[FILTER_SEARCH_MAX]; /* case-insensitive substring of the id */
+	/* 1: the search also keeps the items of the accounts it names (the
+	 * account's name, its organisation's display name, its country's
+	 * name or ISO code: engine_search_names_account).  Set by the front
+	 * ends for the Orgs and Regions panes and their exports; not part of
+	 * the textual form (the pane decides). */
+	int search_names;
 	int64_t created_from;        /* unix seconds, inclusive; 0 = open */
 	int64_t created_to;          /* unix seconds, exclusive; 0 = open */
 	uint64_t min_downloads;      /* in the current window */

@@ -10,7 +10,9 @@
  *
  * Keys are space-separated names: a printable character, "^X" (Ctrl-X),
  * "Enter", "Esc", "Tab", "S-Tab", "Backspace", "Del", "Space", "Up", "Down",
- * "Left", "Right", "PgUp", "PgDn", "Home", "End", "F1".."F12".
+ * "Left", "Right", "PgUp", "PgDn", "Home", "End", "F1".."F12"; or two
+ * printable characters, a sequence ("gg", as in vim and less): the first
+ * key waits for the second and means nothing alone in that context.
  *
  * Owns: the table (read-only) and, in request.c, the key maps built from
  * it on first use.  Look-ups by key are O(1), by name linear.
@@ -32,7 +34,7 @@
 	X(MOVE_DOWN,       "down",            "Down j",       "Move down") \
 	X(PAGE_UP,         "page-up",         "PgUp ^B",      "Page up") \
 	X(PAGE_DOWN,       "page-down",       "PgDn ^F Space", "Page down") \
-	X(FIRST,           "first",           "Home",         "First row") \
+	X(FIRST,           "first",           "Home gg",      "First row") \
 	X(LAST,            "last",            "End G",        "Last row") \
 	G("Sorting") \
 	X(SORT_PREV,       "sort-prev",       "<",            "Sort by the column to the left") \
@@ -48,7 +50,7 @@
 	X(SEARCH,          "search",          "/ F3",         "Search: jump to the next row that matches") \
 	X(FIND_NEXT,       "find-next",       "n",            "Next match") \
 	X(FIND_PREV,       "find-prev",       "N",            "Previous match") \
-	X(FILTER_TEXT,     "filter-text",     "\\ F4",        "Filter by text in the id (hides the rest; a|b: either)") \
+	X(FILTER_TEXT,     "filter-text",     "\\ F4",        "Filter by text in the id; Orgs, Regions: or in the names (hides the rest; a|b: either)") \
 	X(PICK_COUNTRY,    "pick-country",    "c",            "Choose countries") \
 	X(PICK_ORGTYPE,    "pick-org-type",   "o",            "Choose organisation types") \
 	X(PICK_GROUP,      "pick-group",      "r",            "Choose country groups") \
@@ -64,7 +66,7 @@
 	X(TOGGLE_ATTRIB,   "toggle-attribution", "a",         "Attribution: uploader / lineage") \
 	X(TOGGLE_LEVEL,    "toggle-level",    "O",            "Orgs, Regions, Trends, report: organisations / single accounts") \
 	X(TOGGLE_OF,       "toggle-of",       "%",            "Shares of all downloads / of attributed downloads (known country, group, type)") \
-	X(TOGGLE_GROUPS,   "toggle-groups",   "g",            "Regions and Trends: countries / groups / types; Movers: models / datasets / orgs / countries") \
+	X(TOGGLE_GROUPS,   "toggle-groups",   "S",            "Split: Regions and Trends by countries / groups / types; Movers: models / datasets / orgs / countries") \
 	X(TOGGLE_ITEMS,    "toggle-items",    "i",            "Regions, Orgs, Trends, Concentration: models / datasets") \
 	X(UNDO,            "undo",            "u",            "Undo the last filter change") \
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
@@ -164,8 +166,17 @@ enum request request_for_key(enum req_context ctx, int key);
 /* 1 when key (normalised as above) is one of r's keys, in any context:
  * for a key that means r only at times (Esc cancels a refresh). */
 int request_key_is(enum request r, int key);
-/* Parses one key name of the table into an ncurses key code, -1 if unknown. */
+/* Parses one key name of the table into an ncurses key code, -1 if unknown
+ * (a sequence too). */
 int request_key_code(const char *name, size_t len);
+/* A sequence's name ("gg"): 1 with its two keys in *first, *second; 0 for
+ * any other name. */
+int request_key_seq(const char *name, size_t len, int *first, int *second);
+/* The request of the sequence first, second in a context, REQ_NONE if none.
+ * Linear in the table (a key no map holds: rare). */
+enum request request_for_seq(enum req_context ctx, int first, int second);
+/* 1 when a sequence of the context starts with key. */
+int request_seq_starts(enum req_context ctx, int key);
 /* The first key of a request as the table names it ("?", "Tab", "Space"):
  * what hints on screen show.  Static storage; "" for REQ_NONE. */
 const char *request_key_hint(enum request r);

@@ -62,6 +62,7 @@ struct view_ops {
 	const struct view_col *cols;
 	unsigned n_cols;
 	int default_sort;   /* enum eng_sort */
+	int search_names;   /* 1: the text filter also matches the rows' names (filter.search_names) */
 	/* Recomputes the rows from the current results (after a filter, sort or
 	 * mode change).  Sets v->n. */
 	void (*open)(struct tui *t, struct view *v);
@@ -141,6 +142,7 @@ struct tui {
 	unsigned n_undo;
 	struct eng_result *res[HT_KIND_COUNT];
 	uint64_t res_gen[HT_KIND_COUNT];
+	int res_names[HT_KIND_COUNT]; /* the search_names each result was made with */
 	uint64_t gen;       /* bumps on every filter change */
 	struct view views[HT_PANE_COUNT];  /* the panes, in registry order */
 	struct tui_frame stack[TUI_STACK_MAX];  /* stack[0] is a pane */
@@ -151,6 +153,7 @@ struct tui {
 	int has_drill;
 	enum request queued; /* run after the request being handled */
 	int key;            /* the key being handled (the pane number keys read it) */
+	int key_seq;        /* the first key of a sequence ("gg"), waiting for the second; 0 none */
 	char msg[1024];
 	int msg_err;
 	char search[FILTER_SEARCH_MAX];

@@ -188,7 +188,9 @@ static const char filter_help[] =
 	"  --library NAME         library, e.g. transformers\n"
 	"  --license ID           licence, e.g. apache-2.0 (a task, library or licence\n"
 	"                         that no item of the snapshot has is refused)\n"
-	"  --search TEXT          case-insensitive text in the id; 'a|b': either\n"
+	"  --search TEXT          case-insensitive text in the id; 'a|b': either; export\n"
+	"                         orgs, countries, groups, org-types: or in the names of\n"
+	"                         the item's account, organisation or country (or its code)\n"
 	"  --created RANGE        2024, 2024..2025, 2024-03..2024-06, ..2023\n"
 	"  --min-downloads N      at least N downloads in the window (10k, 1.5M, 2B)\n"
 	"  --gated yes|no|any\n"
@@ -804,9 +806,13 @@ static int cmd_export(struct args *a, const struct globals *g)
 			printf("The format is --format's, else the file's extension (.csv .tsv .jsonl\n"
 			       ".json); another extension is refused.  ~ is your home folder.\n"
 			       "Sort keys: downloads likes trending created count name (default\n"
-			       "downloads, descending; the Hub's names trending_score, created_at and\n"
-			       "id work too; on the aggregate panes, likes and trending are\n"
-			       "the sums of their items').  CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
+			       "downloads, descending; the Hub's names trending_score, created_at,\n"
+			       "last_modified and id work too; on the aggregate panes, likes and\n"
+			       "trending are the sums of their items').  Models and datasets also sort\n"
+			       "by modified, country, org-type, task; orgs by display-name, share,\n"
+			       "country, org-type, accounts; countries, groups and org-types by\n"
+			       "display-name, share.  Text keys list A to Z unless :desc.\n"
+			       "CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
 			       "standard output; a file is replaced atomically, keeping its mode\n"
 			       "(a link: its target); a device or FIFO (/dev/stdout, /dev/null) is\n"
@@ -826,18 +832,15 @@ static int cmd_export(struct args *a, const struct globals *g)
 			snprintf(key, sizeof key, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
 			sk = engine_sort_find(key);
 			if (sk < 0 || (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))) {
-				if (!strcasecmp(key, "last_modified") || !strcasecmp(key, "lastModified"))
-					cli_err_usage("export", "--sort %s: hubtop keeps the last modification date "
-						  "but does not sort by it (valid: downloads, likes, trending, created, "
-						  "count, name)", v);
-				else
-					cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
-						  "trending (or trending_score), created (or created_at), count, name; "
-						  "optionally :asc or :desc)", v);
+				cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
+					  "trending (or trending_score), created (or created_at), count, name; "
+					  "models and datasets: modified (or last_modified), country, org-type, task; "
+					  "orgs and regions: display-name, share, country, org-type, accounts; "
+					  "optionally :asc or :desc)", v);
 				return EXIT_USAGE;
 			}
 			q.sort = (enum eng_sort)sk;
-			q.desc = colon ? !strcmp(colon, ":desc") : sk != SORT_NAME;
+			q.desc = colon ? !strcmp(colon, ":desc") : !engine_sort_is_text(sk);
 			sort_given = 1;
 		} else if (cli_opt_is(arg, "--limit")) {
 			uint64_t n;
@@ -978,12 +981,24 @@ static int cmd_export(struct args *a, const struct globals *g)
 		q.sort = SORT_NAME;
 		q.desc = 0;
 	}
+	if (sort_given && dim == EXPORT_DIM_NONE && !q.movers && q.view == EXPORT_RANKING &&
+	    !engine_sort_valid(q.sort, q.pane)) {
+		cli_err_usage("export", "--sort %s: the rows of %s have no such column (models and datasets "
+			  "also sort by modified, country, org-type, task; orgs by display-name, share, "
+			  "country, org-type, accounts; countries, groups, org-types by display-name, share)",
+			  engine_sort_key(q.sort), pane);
+		return EXIT_USAGE;
+	}
 	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
 	if ((rc = check_terms("export", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {
 		session_close(&s);
 		return rc;
 	}
+	/* The organisations' and regions' rankings: the text filter also
+	 * matches their names, as on those panes. */
+	f.search_names = dim == EXPORT_DIM_NONE && !q.movers && q.view == EXPORT_RANKING &&
+			 q.pane >= PANE_ORGS && q.pane <= PANE_ORGTYPES;
 	r = engine_apply(s.eng, &f, q.items);
 	if (!r) {
 		cli_err_run("out of memory while computing the view");

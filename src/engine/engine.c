@@ -105,6 +105,13 @@ static inline uint64_t dla_key(const struct ht_table *t, uint32_t row)
 	return v == UINT64_MAX ? v : v + 1;
 }
 
+/* The last modification as an unsigned key, unknown (0) below every date. */
+static inline uint64_t modified_key(const struct ht_table *t, uint32_t row)
+{
+	int64_t m = t->modified[row];
+	return m ? ((uint64_t)m ^ ((uint64_t)1 << 63)) | (m == INT64_MIN) : 0;
+}
+
 /* Descending key, ties by row ascending. */
 int eng_cmp_rows(const void *pa, const void *pb, void *pc)
 {
@@ -128,6 +135,11 @@ int eng_cmp_rows(const void *pa, const void *pb, void *pc)
 	case SORT_DOWNLOADS:
 		r = (t->downloads[a] < t->downloads[b]) - (t->downloads[a] > t->downloads[b]);
 		break;
+	case SORT_MODIFIED: {
+		uint64_t x = modified_key(t, a), y = modified_key(t, b);
+		r = (x < y) - (x > y);
+		break;
+	}
 	default: /* SORT_COUNT here means all-time downloads */
 		r = (dla_key(t, a) < dla_key(t, b)) - (dla_key(t, a) > dla_key(t, b));
 		break;
@@ -190,6 +202,7 @@ static uint64_t sort_key(const struct ht_table *t, enum eng_sort key, uint32_t r
 	case SORT_TRENDING: return t->trending[row];
 	case SORT_CREATED: return (uint64_t)t->created[row] ^ ((uint64_t)1 << 63);
 	case SORT_DOWNLOADS: return t->downloads[row];
+	case SORT_MODIFIED: return modified_key(t, row);
 	default: return dla_key(t, row); /* SORT_COUNT: all-time */
 	}
 }
@@ -218,6 +231,7 @@ int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng
 					   key == SORT_LIKES ? (const void *)&t->likes[r] :
 					   key == SORT_TRENDING ? (const void *)&t->trending[r] :
 					   key == SORT_DOWNLOADS ? (const void *)&t->downloads[r] :
+					   key == SORT_MODIFIED ? (const void *)&t->modified[r] :
 					   (const void *)&t->downloads_all[r]);
 		}
 		k = sort_key(t, key, rows[i]);
@@ -291,29 +305,58 @@ int engine_pane_find(const char *key)
 	return -1;
 }
 
+/* The keys past SORT_KEY_COUNT, from SORT_COUNTRY on. */
+static const char *const col_keys[SORT_END - SORT_COUNTRY] = {
+	"country", "org-type", "task", "modified", "display-name", "accounts", "share"
+};
+
 const char *engine_sort_key(enum eng_sort s)
 {
-	static const char *const col_keys[] = { "country", "org-type", "task" };
 	if ((unsigned)s < SORT_KEY_COUNT)
 		return sort_keys[s];
-	return s >= SORT_COUNTRY && s < SORT_ITEM_KEY_END ? col_keys[s - SORT_COUNTRY] : "";
+	return s >= SORT_COUNTRY && s < SORT_END ? col_keys[s - SORT_COUNTRY] : "";
 }
 
 int engine_sort_find(const char *key)
 {
-	/* The names the Hub's API and `hf` use for the same orders. */
+	/* The names the Hub's API and `hf` use for the same orders, and the
+	 * export's column names for the orders they follow. */
 	static const struct { const char *name; enum eng_sort sort; } hf_names[] = {
 		{ "trending_score", SORT_TRENDING }, { "trendingScore", SORT_TRENDING },
 		{ "created_at", SORT_CREATED }, { "createdAt", SORT_CREATED },
-		{ "id", SORT_NAME },
+		{ "last_modified", SORT_MODIFIED }, { "lastModified", SORT_MODIFIED },
+		{ "id", SORT_NAME }, { "org_type", SORT_ORGTYPE }, { "display_name", SORT_DISPLAY },
+		{ "cum_share", SORT_SHARE }, { "count_share", SORT_COUNT },
 	};
 	for (int i = 0; key && i < SORT_KEY_COUNT; i++)
 		if (!strcasecmp(key, sort_keys[i]))
+			return i;
+	for (int i = SORT_COUNTRY; key && i < SORT_END; i++)
+		if (!strcasecmp(key, col_keys[i - SORT_COUNTRY]))
 			return i;
 	for (size_t i = 0; key && i < sizeof hf_names / sizeof hf_names[0]; i++)
 		if (!strcasecmp(key, hf_names[i].name))
 			return (int)hf_names[i].sort;
 	return -1;
+}
+
+int engine_sort_valid(int sort, enum eng_pane pane)
+{
+	int items = pane == PANE_MODELS || pane == PANE_DATASETS;
+	if (sort < 0 || sort >= SORT_END)
+		return 0;
+	if (sort < SORT_KEY_COUNT)
+		return 1;
+	if (items)
+		return sort < SORT_ITEM_KEY_END || sort == SORT_MODIFIED;
+	switch (sort) {
+	case SORT_COUNTRY:
+	case SORT_ORGTYPE:
+	case SORT_ACCOUNTS: return pane == PANE_ORGS;
+	case SORT_DISPLAY:
+	case SORT_SHARE: return 1;
+	default: return 0;
+	}
 }
 
 const char *engine_year_label(unsigned bucket, char *buf, size_t len)

@@ -770,18 +770,25 @@ static void finish_buckets(struct engine *e, struct result_priv *p, const struct
 
 /* The search as a bitmap by the window's rank (30-day: by row, as the
  * index answers; all-time: remapped, and kept for the next filter change). */
-static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int win, const char *search)
+static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int win, const char *search,
+				      int names, int mode)
 {
 	struct kdata *kd = &e->k[kind];
 	struct ord *o = &kd->o[win];
 	size_t nw = words_of(kd->n);
 	const uint64_t *rows;
 	uint32_t count;
+	int snames = names ? mode + 1 : 0;
 	if (!kd->sx && !(kd->sx = search_new(e->s, kind)))
 		return NULL;
-	if (win && o->svalid && !strcmp(o->skey, search))
+	if (win && o->svalid && !strcmp(o->skey, search) && o->snames == snames)
 		return o->sbits;
-	if (strchr(search, '|')) {
+	if (names && kd->snamed_mode == snames && !strcmp(kd->snamed_key, search)) {
+		/* The same search and mode as last: its rows are made. */
+		rows = kd->snamed;
+		if (!win)
+			return rows;
+	} else if (strchr(search, '|')) {
 		/* Several terms, as htop takes them: an id with any of them.
 		 * Empty terms ("a|") are left out; each costs one search. */
 		char term[FILTER_SEARCH_MAX];
@@ -799,11 +806,23 @@ static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int w
 			p += n + (p[n] == '|');
 		}
 		rows = kd->sunion;
-		if (!win)
-			return rows;
-	} else if (!(rows = search_match(kd->sx, search, &count)) || !win) {
-		return rows;
+	} else if (!(rows = search_match(kd->sx, search, &count))) {
+		return NULL;
 	}
+	if (names && rows != kd->snamed) {
+		/* The ids' matches, and the items of the accounts the terms name. */
+		kd->snamed_mode = 0;
+		if (!kd->snamed && !(kd->snamed = malloc((nw + 1) * sizeof *kd->snamed)))
+			return NULL;
+		memcpy(kd->snamed, rows, nw * sizeof *kd->snamed);
+		if (eng_search_names(e, kind, mode, search, kd->snamed))
+			return NULL;
+		snprintf(kd->snamed_key, sizeof kd->snamed_key, "%s", search);
+		kd->snamed_mode = snames;
+		rows = kd->snamed;
+	}
+	if (!win)
+		return rows;
 	if (!o->sbits && !(o->sbits = malloc((nw + 1) * sizeof *o->sbits)))
 		return NULL;
 	memset(o->sbits, 0, nw * sizeof *o->sbits);
@@ -813,6 +832,7 @@ static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int w
 			o->sbits[rk >> 6] |= (uint64_t)1 << (rk & 63);
 		}
 	snprintf(o->skey, sizeof o->skey, "%s", search);
+	o->snames = snames;
 	o->svalid = 1;
 	return o->sbits;
 }
@@ -996,7 +1016,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 		}
 		c.lim = lo;
 	}
-	if (f->search[0] && !(c.sel = search_by_rank(e, kind, win, f->search)))
+	if (f->search[0] && !(c.sel = search_by_rank(e, kind, win, f->search, f->search_names, f->by)))
 		goto fail;
 
 	p->cell_only = !c.wide && !c.use_auth && !c.use_term[0] && !c.use_term[1] && !c.use_term[2] && !c.use_created &&

@@ -784,7 +784,8 @@ static void kdata_free(struct kdata *kd)
 	}
 	search_free(kd->sx);
 	free(kd->sunion);
-	for (int i = 0; i < SORT_KEY_COUNT; i++)
+	free(kd->snamed);
+	for (int i = 0; i < SORT_END; i++)
 		free(kd->perm[i]);
 	for (int i = 0; i < 2; i++) {
 		free(kd->ttot[i]);
@@ -876,6 +877,11 @@ void engine_free(struct engine *e)
 	free(e->cell_ok);
 	free(e->cbits);
 	free(e->acct_sorted);
+	for (int i = 0; i < 3; i++)
+		free(e->name_rank[i]);
+	free(e->names_buf);
+	free(e->names_off);
+	free(e->names_listed);
 	free(e->acct_bits);
 	free(e->org_bits);
 	free(e->key_sums);

@@ -13,7 +13,7 @@
 
 int engine_sort_is_text(int sort)
 {
-	return sort == SORT_NAME || (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END);
+	return sort == SORT_NAME || sort == SORT_DISPLAY || (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END);
 }
 
 /* The code of a row's text in a column, below col_codes(). */

@@ -87,6 +87,10 @@ void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx)
 			   sz(e->key_sums) + sz(e->key_trending) + sz(e->touched);
 		put(fn, ctx, HT_KIND_COUNT, "scratch: cube, bitmaps, sums", -1, b);
 		put(fn, ctx, HT_KIND_COUNT, "accounts by name", -1, sz(e->acct_sorted));
+		put(fn, ctx, HT_KIND_COUNT, "accounts' ranks by name", -1,
+		    sz(e->name_rank[0]) + sz(e->name_rank[1]) + sz(e->name_rank[2]));
+		put(fn, ctx, HT_KIND_COUNT, "accounts' names for the text filter", -1,
+		    sz(e->names_buf) + sz(e->names_off) + sz(e->names_listed));
 	}
 	for (int k = 0; k < HT_KIND_COUNT; k++) {
 		const struct kdata *kd = &e->k[k];
@@ -125,6 +129,7 @@ void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx)
 		    sz(kd->ttot[0]) + sz(kd->ttot[1]) + sz(kd->ttot_order[0]) + sz(kd->ttot_order[1]));
 		for (int s = 0; s < SORT_KEY_COUNT; s++)
 			put(fn, ctx, kind, sort_piece[s], -1, sz(kd->perm[s]));
+		put(fn, ctx, kind, "items by modification", -1, sz(kd->perm[SORT_MODIFIED]));
 	}
 }
 

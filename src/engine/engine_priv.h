@@ -154,6 +154,7 @@ struct ord {
 	 * (flagged unknown, stored as 0) follow them.  Set by eng_ord_base. */
 	uint32_t known;
 	char skey[FILTER_SEARCH_MAX];
+	int snames;              /* skey's search_names and attribution mode (+1), 0 none */
 	int svalid;
 };
 
@@ -247,7 +248,10 @@ struct kdata {
 	uint32_t *org_nacc[ATTRIB_MODE_COUNT];
 	struct search_index *sx; /* the ids' search index */
 	uint64_t *sunion;        /* by row: the matches of a search "a|b" (any term) */
-	uint32_t *perm[SORT_KEY_COUNT]; /* rows by key, descending; built on first use */
+	uint64_t *snamed;        /* by row: a search's matches with the items its names name */
+	char snamed_key[FILTER_SEARCH_MAX];
+	int snamed_mode;         /* the attribution mode snamed was made for, +1; 0 none */
+	uint32_t *perm[SORT_END]; /* rows by key (items' keys), descending; built on first use */
 	/* The Tasks and Libraries rankings of an answer every row matches
 	 * (the first screen, a cleared filter): per term its unfiltered sums,
 	 * and the terms in the order the rows first hold them, as a pass over
@@ -287,6 +291,17 @@ struct engine {
 	uint8_t *cell_ok;
 	uint64_t *cbits;        /* scratch: ranks whose cell passes */
 	uint32_t *acct_sorted;  /* accounts by name, case-insensitive; built on first author filter */
+	/* Each account's rank by name, by its organisation's display name,
+	 * by its own display name (A to Z, case-insensitive, unique): the
+	 * orgs ranking sorted by a name is a radix sort.  Made on first use. */
+	uint32_t *name_rank[3];
+	/* The text filter of Orgs and Regions (engine_names.c): every
+	 * account's name in lower case, each ended by '\0', account ac at
+	 * names_off[ac] (names_off[n_accounts]: the end); the accounts of the
+	 * directory (the only ones with a display name of their own).  Made
+	 * on first use. */
+	char *names_buf;
+	uint32_t *names_off, *names_listed, n_listed;
 	uint64_t *acct_bits;
 	uint64_t *org_bits;     /* organisations a --org filter names; made on first one */
 	struct key_acc *key_sums;   /* max(accounts, terms) */
@@ -403,6 +418,10 @@ int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m);
 int eng_ord_rec(struct engine *e, enum ht_kind kind, int win);
 int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm);
 const char *eng_acct_display(const struct engine *e, uint32_t ac, int own);
+/* engine_names.c: sets in rows (a bitmap by row) the items of kind whose
+ * account under mode a term of search names (filter.search_names).  A pass
+ * over the accounts' names and one over the items.  -1: out of memory. */
+int eng_search_names(struct engine *e, enum ht_kind kind, int mode, const char *search, uint64_t *rows);
 void eng_ord_free(struct ord *o);
 int eng_sort_accounts(struct engine *e);
 const struct match_set *eng_every_match(struct engine *e, enum ht_kind kind, int win);

@@ -18,10 +18,33 @@ static uint32_t created_bound(const int64_t *cr, const uint32_t *perm, uint32_t 
 	return lo;
 }
 
+/* Items, oldest modification first, unknown last: the newest-first order
+ * (unknown last) with its known part reversed.  O(n). */
+static size_t modified_ascending(struct engine *e, const struct eng_result *r, size_t limit, uint32_t *out)
+{
+	const int64_t *mod = e->s->t[r->kind].modified;
+	uint32_t n = r->n, want = limit < n ? (uint32_t)limit : n, known, j = 0;
+	uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
+	if (!all || engine_sort_top(e, r, SORT_MODIFIED, 1, n, all) != n) {
+		free(all);
+		return (size_t)-1;
+	}
+	for (known = n; known && !mod[all[known - 1]]; known--)
+		;
+	for (uint32_t i = known; i > 0 && j < want; i--)
+		out[j++] = all[i - 1];
+	for (uint32_t i = known; i < n && j < want; i++)
+		out[j++] = all[i];
+	free(all);
+	return j;
+}
+
 size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc,
 		       size_t limit, uint32_t *out)
 {
 	uint32_t n = r->n, want = limit < n ? (uint32_t)limit : n, j = 0;
+	if (sort == SORT_MODIFIED && !desc)
+		return modified_ascending(e, r, limit, out);
 	if (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END) {
 		uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
 		if (!all || eng_sort_text_col(e, r, sort, desc, all)) {
@@ -32,7 +55,7 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 		free(all);
 		return want;
 	}
-	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
+	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || ((unsigned)sort >= SORT_KEY_COUNT && sort != SORT_MODIFIED)) {
 		for (uint32_t i = 0; i < want; i++)
 			out[i] = engine_row_at(e, r, desc ? i : n - 1 - i);
 		return want;
@@ -117,7 +140,7 @@ uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum e
 		}
 		return out;
 	}
-	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || (unsigned)sort >= SORT_KEY_COUNT) {
+	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || ((unsigned)sort >= SORT_KEY_COUNT && sort != SORT_MODIFIED)) {
 		const uint32_t *rows = engine_result_rows(e, r);
 		uint32_t n = r->n;
 		if (!rows) {
@@ -142,7 +165,7 @@ const char *const eng_year_labels[ENG_YEARS] = {
 	"2023", "2024", "2025", "2026", "2027", "2028", "2029", "2030"
 };
 
-static uint64_t row_text_value(const struct eng_row *w, enum eng_sort s);
+static uint64_t row_value(const struct eng_row *w, enum eng_sort s);
 
 /* Descending key, ties by label then key index ascending. */
 static int cmp_rank(const void *pa, const void *pb, void *pc)
@@ -166,9 +189,16 @@ static int cmp_rank(const void *pa, const void *pb, void *pc)
 	case SORT_NAME:
 		r = -strcasecmp(a->label, b->label);
 		break;
+	case SORT_DISPLAY:
+		r = -strcasecmp(a->name ? a->name : a->label, b->name ? b->name : b->label);
+		if (!r)
+			r = -strcasecmp(a->label, b->label);
+		break;
+	case SORT_ACCOUNTS:
+	case SORT_SHARE:
 	case SORT_COUNTRY:
 	case SORT_ORGTYPE: {
-		uint64_t va = row_text_value(a, s), vb = row_text_value(b, s);
+		uint64_t va = row_value(a, s), vb = row_value(b, s);
 		r = (va < vb) - (va > vb);
 		break;
 	}
@@ -200,6 +230,10 @@ static uint64_t row_value(const struct eng_row *w, enum eng_sort s)
 	case SORT_TRENDING: return w->trending;
 	case SORT_CREATED: return (uint64_t)w->created ^ ((uint64_t)1 << 63); /* signed order */
 	case SORT_COUNT: return w->count;
+	case SORT_ACCOUNTS: return w->accounts;
+	/* A share is downloads over one denominator per ranking; an n/a
+	 * share (the unknown bucket of --of attributed) goes after the rest. */
+	case SORT_SHARE: return isnan(w->share) ? 0 : w->downloads + (w->downloads < UINT64_MAX);
 	default: return w->downloads;
 	}
 }
@@ -207,17 +241,19 @@ static uint64_t row_value(const struct eng_row *w, enum eng_sort s)
 /* cmp_rank's order for a long ranking (every account): a radix sort of
  * (value, position) when the rows come by key ascending, so that the
  * positions break ties as the keys would: a comparison sort of 300,000
- * accounts becomes a few linear passes.  Non-zero when it does not apply (names,
- * rows out of key order, values too wide, out of memory): sort otherwise. */
-static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort sort)
+ * accounts becomes a few linear passes.  A name's value is its key's
+ * text_rank.  Non-zero when it does not apply (names without ranks, rows
+ * out of key order, values too wide, out of memory): sort otherwise. */
+static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort sort, const uint32_t *text_rank)
 {
 	struct eng_row *rows = *rowsp, *out;
 	uint64_t max = 0, min = UINT64_MAX, *v;
 	unsigned rb = bits_of(n), kb;
-	if (sort == SORT_NAME)
+	if (!text_rank && (sort == SORT_NAME || sort == SORT_DISPLAY))
 		return 1;
+#define ROW_VALUE(w) (text_rank ? text_rank[(w)->key] : row_value((w), sort))
 	for (size_t i = 0; i < n; i++) {
-		uint64_t x = row_value(&rows[i], sort);
+		uint64_t x = ROW_VALUE(&rows[i]);
 		max = x > max ? x : max;
 		min = x < min ? x : min;
 		if (i && rows[i].key <= rows[i - 1].key)
@@ -234,7 +270,8 @@ static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort so
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = ((max - row_value(&rows[i], sort)) << rb) | i;
+		v[i] = ((max - ROW_VALUE(&rows[i])) << rb) | i;
+#undef ROW_VALUE
 	if (eng_radix_sort(v, n, rb, rb + kb)) {
 		free(v);
 		free(out);
@@ -250,6 +287,53 @@ static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort so
 	free(rows);
 	*rowsp = out;
 	return 0;
+}
+
+/* Accounts by a name, for name_rank(): the name, then the account name,
+ * then the account, last first (cmp_rank lists equal names by key). */
+struct name_rank_ctx {
+	const struct engine *e;
+	int which;  /* 0 the account's name, 1 its organisation's, 2 its own display name */
+};
+
+static const char *rank_text(const struct engine *e, int which, uint32_t ac)
+{
+	return which ? eng_acct_display(e, ac, which == 2) : e->a->acct_name[ac];
+}
+
+static int cmp_name_rank(const void *pa, const void *pb, void *pc)
+{
+	const struct name_rank_ctx *c = pc;
+	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+	int r = strcasecmp(rank_text(c->e, c->which, x), rank_text(c->e, c->which, y));
+	if (!r && c->which)
+		r = strcasecmp(c->e->a->acct_name[x], c->e->a->acct_name[y]);
+	return r ? r : (x < y) - (x > y);
+}
+
+/* e->name_rank[which], made on first use: one comparison sort of the
+ * accounts (about 0.1 s for 300,000), then every ranking by that name is a
+ * radix sort.  NULL when memory runs out. */
+static const uint32_t *name_rank(struct engine *e, int which)
+{
+	uint32_t na = e->a->n_accounts, *idx, *rank;
+	struct name_rank_ctx c = { e, which };
+	if (e->name_rank[which])
+		return e->name_rank[which];
+	idx = malloc(((size_t)na + 1) * sizeof *idx);
+	rank = malloc(((size_t)na + 1) * sizeof *rank);
+	if (!idx || !rank) {
+		free(idx);
+		free(rank);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < na; i++)
+		idx[i] = i;
+	qsort_r(idx, na, sizeof *idx, cmp_name_rank, &c);
+	for (uint32_t i = 0; i < na; i++)
+		rank[idx[i]] = i;
+	free(idx);
+	return e->name_rank[which] = rank;
 }
 
 static void row_set(struct eng_row *w, const struct eng_result *r, uint32_t key, const char *label,
@@ -949,6 +1033,12 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 	*out = NULL;
 	if (!e || !r)
 		return 0;
+	if (!engine_sort_valid(sort, pane))
+		sort = SORT_DOWNLOADS;
+	/* An organisation's share is its downloads over the result's: the
+	 * same order, and the first screen's shortcut applies. */
+	if (pane == PANE_ORGS && sort == SORT_SHARE)
+		sort = SORT_DOWNLOADS;
 	with_tr |= sort == SORT_TRENDING;
 	if (with_tr && (pane == PANE_ORGS || pane == PANE_TASKS || pane == PANE_LIBRARIES) &&
 	    !e->key_trending &&
@@ -976,7 +1066,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 			m = sum_by_key(e, r, pane, with_tr);
 		}
 		mk = m;
-		if (limit && limit < m && !engine_sort_is_text(sort)) {
+		if (limit && limit < m && !engine_sort_is_text(sort) && sort != SORT_ACCOUNTS) {
 			/* One screen of a long ranking: select, do not sort everything. */
 			struct cand *heap = malloc(limit * sizeof *heap);
 			if (!heap)
@@ -1093,8 +1183,17 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 		return 0;
 	}
 	cap = n;
-	if (n < 64 || sort_rows_by_value(&rows, n, sort))
-		qsort_r(rows, n, sizeof *rows, cmp_rank, &sort);
+	{
+		const uint32_t *text_rank = NULL;
+		if (pane == PANE_ORGS && n >= 64 && (sort == SORT_NAME || sort == SORT_DISPLAY)) {
+			/* The rows' names are those of their keys (row_set above). */
+			int view = filter_view(&r->filter);
+			int org = view >= ATTRIB_MODE_COUNT && e->k[r->kind].org_nacc[view - ATTRIB_MODE_COUNT];
+			text_rank = name_rank(e, sort == SORT_NAME ? 0 : org ? 1 : 2);
+		}
+		if (n < 64 || sort_rows_by_value(&rows, n, sort, text_rank))
+			qsort_r(rows, n, sizeof *rows, cmp_rank, &sort);
+	}
 	if (!desc)
 		for (size_t i = 0; i < cap / 2; i++) {
 			struct eng_row tmp = rows[i];

@@ -777,6 +777,7 @@ int filter_equal(const struct filter *a, const struct filter *b)
 	    memcmp(a->countries, b->countries, sizeof a->countries) ||
 	    strcmp(a->task, b->task) || strcmp(a->library, b->library) ||
 	    strcmp(a->license, b->license) || strcmp(a->search, b->search) ||
+	    a->search_names != b->search_names ||
 	    a->created_from != b->created_from || a->created_to != b->created_to ||
 	    a->min_downloads != b->min_downloads || a->gated != b->gated ||
 	    a->level != b->level || a->n_orgs != b->n_orgs ||

@@ -68,6 +68,48 @@ int request_key_code(const char *k, size_t len)
 	return -1;
 }
 
+int request_key_seq(const char *k, size_t len, int *first, int *second)
+{
+	if (len != 2 || k[0] == '^' || k[0] <= ' ' || k[0] > '~' || k[1] <= ' ' || k[1] > '~' ||
+	    request_key_code(k, len) >= 0)
+		return 0;
+	*first = (unsigned char)k[0];
+	*second = (unsigned char)k[1];
+	return 1;
+}
+
+/* The first request of ctx with a sequence first, second (any second when
+ * second < 0). */
+static enum request seq_find(enum req_context ctx, int first, int second)
+{
+	for (unsigned i = 0; i < request_table_len; i++) {
+		const struct request_info *r = &request_table[i];
+		const char *k = r->keys;
+		if (r->context != ctx)
+			continue;
+		while (k && *k) {
+			size_t n = strcspn(k, " ");
+			int a, b;
+			if (request_key_seq(k, n, &a, &b) && a == first && (second < 0 || b == second))
+				return r->req;
+			k += n;
+			while (*k == ' ')
+				k++;
+		}
+	}
+	return REQ_NONE;
+}
+
+enum request request_for_seq(enum req_context ctx, int first, int second)
+{
+	return second < 0 ? REQ_NONE : seq_find(ctx, first, second);
+}
+
+int request_seq_starts(enum req_context ctx, int key)
+{
+	return key >= 0 && seq_find(ctx, key, -1) != REQ_NONE;
+}
+
 /* The same key as terminals send it in other ways. */
 static int request_key_normal(int key)
 {

@@ -159,12 +159,25 @@ static void tui_key(struct tui *t, int key, wint_t wc)
 		tui_refresh_cancel(t);
 		return;
 	}
+	if (t->key_seq) {
+		/* The second key of a sequence; another key than the table's
+		 * drops the first (as vim does) and means what it means alone. */
+		int first = t->key_seq;
+		t->key_seq = 0;
+		if ((r = request_for_seq(ctx, first, key)) != REQ_NONE) {
+			t->key = key;
+			tui_apply(t, v, tui_request(t, r));
+			return;
+		}
+	}
 	if (key == KEY_MOUSE) {
 		if (ctx == REQ_CTX_PANE)
 			tui_mouse(t);
 	} else if ((r = request_for_key(ctx, key)) != REQ_NONE) {
 		t->key = key;
 		tui_apply(t, v, tui_request(t, r));
+	} else if (request_seq_starts(ctx, key)) {
+		t->key_seq = key;
 	} else if (wc && v->ops->type) {
 		char mb[MB_LEN_MAX];
 		mbstate_t st;

@@ -383,9 +383,21 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 	}
 	if (strcmp(cmd, "sort") == 0) {
 		char *key = strtok_r(NULL, " ", &save);
-		int s = key ? engine_sort_find(key) : -1;
+		int s = key ? engine_sort_find(key) : -1, shown = s >= 0 && s < SORT_KEY_COUNT;
+		/* Past the common keys, a pane sorts by its own columns; the
+		 * item lists also by the last modification, which no column shows. */
+		for (unsigned i = 0; s >= 0 && i < v->ops->n_cols; i++)
+			shown |= v->ops->cols[i].sort == s;
+		shown |= s == SORT_MODIFIED && (v->ops == &view_models_ops || v->ops == &view_datasets_ops);
 		if (s < 0) {
-			tui_message(t, 1, "Usage: sort KEY (downloads, likes, trending, created, count, name)");
+			tui_message(t, 1, "Usage: sort KEY (downloads, likes, trending, created, count, name, "
+				    "or a column's: country, org-type, task, display-name, share, accounts; "
+				    "modified on Models and Datasets)");
+			return;
+		}
+		if (!shown) {
+			tui_message(t, 1, "sort %s: this view has no such column (%s: through the columns)",
+				    engine_sort_key((enum eng_sort)s), request_key_hint(REQ_SORT_NEXT));
 			return;
 		}
 		v->sort = s;
@@ -439,7 +451,7 @@ static int tui_command_complete(struct tui *t, const char *text, char *out, size
 		for (unsigned i = 0; filter_keys[i] && nc < sizeof cand / sizeof cand[0]; i++)
 			cand[nc++] = filter_keys[i];
 	} else if (!strncmp(text, "sort ", 5) && !strchr(text + 5, ' ')) {
-		for (int i = 0; i < SORT_KEY_COUNT; i++)
+		for (int i = 0; i < SORT_END && nc < sizeof cand / sizeof cand[0]; i++)
 			cand[nc++] = engine_sort_key((enum eng_sort)i);
 	}
 	const char *match[sizeof cand / sizeof cand[0]];

@@ -9,9 +9,23 @@
 
 /* ---- results and filters ------------------------------------------------- */
 
+/* 1 when the pane shown (the top view that is a pane, below any help,
+ * detail or prompt) matches the text filter against its rows' names too. */
+static int tui_search_names(const struct tui *t)
+{
+	if (!t->filter.search[0])
+		return 0;
+	for (unsigned i = t->depth; i-- > 0;)
+		if (t->stack[i].v->key)
+			return t->stack[i].v->ops->search_names;
+	return 0;
+}
+
 struct eng_result *tui_result(struct tui *t, enum ht_kind k)
 {
-	if (!t->res[k] || t->res_gen[k] != t->gen) {
+	int names = tui_search_names(t);
+	if (!t->res[k] || t->res_gen[k] != t->gen || t->res_names[k] != names) {
+		struct filter f = t->filter;
 		char err[1024];
 		/* A period (a window, an undo, a refresh) needs its start
 		 * snapshot in the engine; said once per failure. */
@@ -20,9 +34,11 @@ struct eng_result *tui_result(struct tui *t, enum ht_kind k)
 			tui_message(t, 1, "%s", err);
 		engine_result_free(t->res[k]);
 		tui_trace("apply", (int)k);
-		t->res[k] = engine_apply(t->s->eng, &t->filter, k);
+		f.search_names = names;
+		t->res[k] = engine_apply(t->s->eng, &f, k);
 		tui_trace("applied", t->res[k] ? (int)t->res[k]->n : -1);
 		t->res_gen[k] = t->gen;
+		t->res_names[k] = names;
 		t->prepared = NULL; /* a new answer may leave idle work (a search's next letter) */
 	}
 	return t->res[k];

@@ -1,7 +1,7 @@
 /* view_bases.c - the Bases pane: the base models the matching models name
  * in their base_model: tags, by number of derivatives (direct, and through
  * the whole chain), by relation, with the downloads of those derivatives
- * (dims.h).  'g' switches to their organisations (owners) and back; Enter
+ * (dims.h).  'S' switches to their organisations (owners) and back; Enter
  * on an organisation lists its base models; on a base, its direct
  * derivatives, each with its own derivatives, and Enter again goes down
  * the tree. */

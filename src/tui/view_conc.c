@@ -1,6 +1,6 @@
 /* view_conc.c - the Concentration pane: how much of the downloads the top
  * items hold (top 10/100/200/1000, the share under 200 downloads, Gini) and
- * the Lorenz curve of the filtered set.  Models or datasets ('g').  A
+ * the Lorenz curve of the filtered set.  Models or datasets ('S').  A
  * partial snapshot (fetch --top) shows the long-tail figures as unknown. */
 #include <math.h>
 #include <stdio.h>

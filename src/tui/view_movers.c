@@ -1,6 +1,6 @@
 /* view_movers.c - the Movers pane: who moved between the period's two
  * snapshots (engine_movers), per model, dataset, organisation or country
- * ('g' cycles): the rank by 30-day downloads at the start and now, the
+ * ('S' cycles): the rank by 30-day downloads at the start and now, the
  * move, those downloads then and now, the growth and the downloads over
  * the period; new entrants say "new".  Ordered by growth.  Unless the
  * window is a period, one row says how to pick one (the window key). */

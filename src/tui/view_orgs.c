@@ -19,15 +19,15 @@ enum { OC_RANK, OC_ACCOUNT, OC_NAME, OC_COUNTRY, OC_TYPE, OC_ACCTS, OC_COUNT, OC
 static const struct view_col orgs_cols[OC_N] = {
 	[OC_RANK]      = { "#",          6, 0, 1, -1,             3, 0 },
 	[OC_ACCOUNT]   = { "Account",   16, 1, 0, SORT_NAME,      99, 0 },
-	[OC_NAME]      = { "Name",      19, 0, 0, -1,             5, 0 },
+	[OC_NAME]      = { "Name",      19, 0, 0, SORT_DISPLAY,   5, 0 },
 	[OC_COUNTRY]   = { "Ctry",       7, 0, 0, SORT_COUNTRY,   7, 0 },
 	[OC_TYPE]      = { "Org type",  11, 0, 0, SORT_ORGTYPE,   6, 0 },
-	[OC_ACCTS]     = { "Accts",      5, 0, 1, -1,             4, 0 },
+	[OC_ACCTS]     = { "Accts",      5, 0, 1, SORT_ACCOUNTS,  4, 0 },
 	[OC_COUNT]     = { "Models",     7, 0, 1, SORT_COUNT,     8, 0 },
 	[OC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
-	[OC_SHARE]     = { "Share",      6, 0, 1, -1,             9, 0 },
+	[OC_SHARE]     = { "Share",      6, 0, 1, SORT_SHARE,     9, 0 },
 	[OC_BAR]       = { "",          12, 0, 0, -1,             3, 1 },
-	[OC_CUM]       = { "Cum %",      6, 0, 1, -1,             2, 0 },
+	[OC_CUM]       = { "Cum %",      6, 0, 1, SORT_SHARE,     2, 0 },
 	[OC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     2, 0 },
 	[OC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
 };
@@ -92,6 +92,10 @@ static void orgs_enter(struct tui *t, struct view *v)
 	const struct eng_row *row = &p->rank.rows[v->sel];
 	struct filter f = t->filter;
 	char err[512];
+	/* A row the text filter found by its name holds every item it
+	 * counted: its accounts and models are listed without the search. */
+	if (f.search[0] && engine_search_names_account(t->s->eng, f.search, row->key))
+		f.search[0] = '\0';
 	if (row->label && f.level != LEVEL_ACCOUNT) {
 		/* Organisation -> its accounts. */
 		if (filter_set(&f, "org", row->label, err, sizeof err) != 0) {
@@ -120,7 +124,7 @@ static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
 
 const struct view_ops view_orgs_ops = {
 	.title = "Orgs", .help = "Organisations pane (organisations or accounts)", .priv_size = sizeof(struct orgs_priv),
-	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS,
+	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS, .search_names = 1,
 	.open = orgs_open, .done = view_rank_done, .cell = orgs_cell, .ident = orgs_ident,
 	.text = orgs_text, .enter = orgs_enter, .export_req = orgs_export,
 };

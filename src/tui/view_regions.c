@@ -1,5 +1,5 @@
 /* view_regions.c - the Regions pane: downloads and model counts by country,
- * by country group or by organisation type ('g' cycles), each with its
+ * by country group or by organisation type ('S' cycles), each with its
  * share of the filtered total and a bar, likes, the sum of the models'
  * trending scores and the earliest creation.  Enter narrows to the row. */
 #include <stdio.h>
@@ -15,14 +15,14 @@ enum { RC_NAME, RC_CODE, RC_COUNT, RC_DOWNLOADS, RC_SHARE, RC_CUM, RC_BAR, RC_CS
 /* Trending goes first when the screen is narrow, as on the Models pane,
  * unless the list is sorted by it (the list keeps its sort column). */
 static const struct view_col regions_cols[RC_N] = {
-	[RC_NAME]      = { "Name",      16, 1, 0, SORT_NAME,      99, 0 },
-	[RC_CODE]      = { "Key",       12, 0, 0, -1,             3, 0 },
+	[RC_NAME]      = { "Name",      16, 1, 0, SORT_DISPLAY,   99, 0 },
+	[RC_CODE]      = { "Key",       12, 0, 0, SORT_NAME,      3, 0 },
 	[RC_COUNT]     = { "Models",     8, 0, 1, SORT_COUNT,     9, 0 },
 	[RC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 97, 0 },
-	[RC_SHARE]     = { "Share",      6, 0, 1, -1,             98, 0 },
-	[RC_CUM]       = { "Cum %",      6, 0, 1, -1,             2, 0 },
+	[RC_SHARE]     = { "Share",      6, 0, 1, SORT_SHARE,     98, 0 },
+	[RC_CUM]       = { "Cum %",      6, 0, 1, SORT_SHARE,     2, 0 },
 	[RC_BAR]       = { "",          20, 0, 0, -1,             6, 1 },
-	[RC_CSHARE]    = { "Of models",  9, 0, 1, -1,             5, 0 },
+	[RC_CSHARE]    = { "Of models",  9, 0, 1, SORT_COUNT,     5, 0 },
 	[RC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     4, 0 },
 	[RC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
 	[RC_SINCE]     = { "Earliest",  10, 0, 0, SORT_CREATED,   2, 0 },
@@ -83,6 +83,9 @@ static void regions_enter(struct tui *t, struct view *v)
 	struct filter f = t->filter;
 	switch (v->mode % 3) {
 	case 0:
+		/* A country the text filter found by its name: all of its items. */
+		if (f.search[0] && engine_search_names_country(f.search, row->key))
+			f.search[0] = '\0';
 		memset(f.countries, 0, sizeof f.countries);
 		filter_toggle_country(&f, row->key);
 		break;
@@ -118,7 +121,7 @@ static void regions_export(struct tui *t, struct view *v, struct export_req *q)
 const struct view_ops view_regions_ops = {
 	.title = "Regions", .help = "Regions pane (countries or country groups)",
 	.priv_size = sizeof(struct regions_priv),
-	.cols = regions_cols, .n_cols = RC_N, .default_sort = SORT_DOWNLOADS,
+	.cols = regions_cols, .n_cols = RC_N, .default_sort = SORT_DOWNLOADS, .search_names = 1,
 	.open = regions_open, .done = view_rank_done, .cell = regions_cell, .ident = regions_ident,
 	.text = regions_text, .enter = regions_enter, .request = regions_request,
 	.export_req = regions_export,

@@ -1,7 +1,7 @@
 /* view_timeline.c - the Timeline pane: shares of downloads by organisation
  * type, country group or country at each snapshot of the history (calendar
  * time, timeline.h), one stacked bar a snapshot, oldest first.  Not the
- * Trends pane, which splits one snapshot by year of creation.  'g' cycles
+ * Trends pane, which splits one snapshot by year of creation.  'S' cycles
  * the breakdown; Enter opens the Regions pane; e exports the series. */
 #include <math.h>
 #include <stdio.h>

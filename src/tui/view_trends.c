@@ -1,6 +1,6 @@
 /* view_trends.c - the Trends pane: shares by year of creation, stacked, by
  * organisation type or country group, of downloads or of model counts, then
- * by relation to a base model, size and language (dims.h) ('g' cycles).
+ * by relation to a base model, size and language (dims.h) ('S' cycles).
  * Enter lists the models created that year. */
 #include <stdio.h>
 #include <stdlib.h>
