@@ -1063,7 +1063,7 @@ static void test_forbidden_text(void **state)
 			continue;
 		}
 		for (int fmt = 0; fmt < 3; fmt++) {
-			struct export_req q = { all_panes[p], HT_MODELS, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE };
+			struct export_req q = { all_panes[p], HT_MODELS, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE, "" };
 			size_t len;
 			long rows;
 			char *out = export_mem(e, r, &q, &rows, &len), *line, *nl;
@@ -1115,7 +1115,7 @@ static void test_demo_marker(void **state)
 			enum ht_kind kind = all_panes[p] == PANE_DATASETS ? HT_DATASETS : HT_MODELS;
 			struct eng_result *r = engine_apply(e, &f, kind);
 			for (int fmt = 0; fmt < 3; fmt++) {
-				struct export_req q = { all_panes[p], kind, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE };
+				struct export_req q = { all_panes[p], kind, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE, "" };
 				size_t len, lines = 0;
 				long rows;
 				char *out = export_mem(e, r, &q, &rows, &len), *line = out, *nl;
@@ -1185,7 +1185,7 @@ static void test_to_path(void **state)
 	struct engine *e = engine_new(s, a, NULL);
 	struct filter f;
 	struct eng_result *r;
-	struct export_req q = { PANE_MODELS, HT_MODELS, SORT_DOWNLOADS, 1, 0, EXPORT_CSV, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE };
+	struct export_req q = { PANE_MODELS, HT_MODELS, SORT_DOWNLOADS, 1, 0, EXPORT_CSV, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE, "" };
 	const char *tmp = testutil_tmpdir("test_export");
 	char dir[1024], path[1200], err[1500];
 	char *want, *got;

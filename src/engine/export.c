@@ -1221,8 +1221,11 @@ int export_columns_set(struct export_req *q, const char *list, char *err, size_t
 		char name[64], col[40], k[64];
 		size_t len = strcspn(p, ",");
 		int rc;
-		snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
+		size_t skip = strspn(p, " \t"), end;
+		snprintf(name, sizeof name, "%.*s", (int)(len - skip < 63 ? len - skip : 63), p + skip);
 		p += len + (p[len] == ',');
+		for (end = strlen(name); end && (name[end - 1] == ' ' || name[end - 1] == '\t'); end--)
+			name[end - 1] = '\0';
 		export_column_norm(name, k, sizeof k);
 		if (!k[0])
 			continue;
