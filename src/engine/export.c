@@ -1155,9 +1155,10 @@ int export_column_find(const struct export_req *q, const char *name, char *out, 
 			snprintf(k, sizeof k, "%s", col_aliases[i].name);
 	if (!n)
 		return -1;
-	/* The identifying columns (and "key", the explorer's title of the
-	 * Regions' code) are always there. */
-	if (!strcmp(k, names[0]) || !strcmp(k, names[1]) || !strcmp(k, "key") || !strcmp(k, "data"))
+	/* The identifying columns (by their name, or "key", the explorer's
+	 * title of the Regions' code, or "id") are always there. */
+	if (!strcmp(k, names[0]) || !strcmp(k, names[1]) || !strcmp(k, "key") || !strcmp(k, "id") ||
+	    !strcmp(k, "data"))
 		return 0;
 	/* The explorer's share bar of an item has no column of its own. */
 	if (!strcmp(k, "share") && (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)) {
