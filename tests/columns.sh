@@ -5,7 +5,8 @@
 # that text's order (A to Z first, I reverses), ties by downloads; the
 # export (e) writes the rows in the screen's order.  Left/Right scroll the
 # columns when they do not fit, and go back / drill down when nothing is
-# left to scroll.
+# left to scroll.  The column chooser and columns.PANE hide columns, from
+# the screen and from the export, as `hubtop export PANE` does.
 . "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 tt_init columns
@@ -148,8 +149,9 @@ tt_wait_exit
 echo "ok sideways scroll"
 
 # ---- The column chooser (H or F2): Space hides a column, gone from the
-# screen and from the export (e); the identifying ones cannot be hidden;
-# Esc puts the columns back; the choice lasts the session.
+# screen and from the export (e), on Models, Regions and Bases; the
+# identifying ones cannot be hidden; Esc puts the columns back; the choice
+# lasts the session.
 tt_start chooser 120 30 --snapshot "$SNAP"
 tt_wait "/3000"
 tt_wait_re "# Id +Ctry +Org type +Downloads▼ +Share +Cum % +Likes +Trend +Created +Task"
@@ -195,6 +197,13 @@ export_to "$TT_TMP/regions-chosen.csv"
 h=$(head -1 "$TT_TMP/regions-chosen.csv" | tr -d '\r')
 [ "$h" = "rank,country,name,models,downloads,share,cum_share,count_share,trending,earliest,data" ] ||
 	tt_fail "chooser: the regions export's columns: $h"
+# Bases, another list pane: its columns hide too.
+tt_keys 9
+tt_wait_re "Base model +Relation +Direct▼ +Chain"
+tt_keys F2
+tt_wait "Columns of Bases"
+tt_keys C Space Enter
+tt_wait_re "Base model +Relation +Direct▼ +Fine"
 # Back on Models the choice holds.
 tt_keys 1
 tt_wait_re "# Id +Org type +Downloads▼ +Share"
