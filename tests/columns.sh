@@ -219,7 +219,6 @@ printf 'columns.models = id, Downloads, Task, author\ncolumns.orgs = downloads, 
 tt_start config 120 30 --snapshot "$SNAP"
 tt_wait "/3000"
 tt_wait "config: 1 problem, lines skipped;"
-tt_wait "'contry'"
 tt_wait_re "# Id +Downloads▼ +Task *$"
 export_to "$TT_TMP/config-models.csv"
 XDG_CONFIG_HOME="$TT_TMP/config" HUBTOP_CACHE_DIR="$TT_TMP/cache-cli" "$TT_HUBTOP" --snapshot "$SNAP" export models \
