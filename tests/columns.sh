@@ -5,7 +5,8 @@
 # that text's order (A to Z first, I reverses), ties by downloads; the
 # export (e) writes the rows in the screen's order.  Left/Right scroll the
 # columns when they do not fit, and go back / drill down when nothing is
-# left to scroll.
+# left to scroll.  The column chooser and columns.PANE hide columns, from
+# the screen and from the export, as `hubtop export PANE` does.
 . "${HUBTOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 tt_init columns
@@ -229,3 +230,91 @@ tt_wait_re "Created +Task *$"
 tt_keys q
 tt_wait_exit
 echo "ok sideways scroll"
+
+# ---- The column chooser (H or F2): Space hides a column, gone from the
+# screen and from the export (e), on Models, Regions and Bases; the
+# identifying ones cannot be hidden; Esc puts the columns back; the choice
+# lasts the session.
+tt_start chooser 120 30 --snapshot "$SNAP"
+tt_wait "/3000"
+tt_wait_re "# Id +Ctry +Org type +Downloads▼ +Share +Cum % +Likes +Trend +Created +Task"
+tt_keys H
+tt_wait "Columns of Models: 11 of 11 shown"
+tt_keys Space
+tt_wait "# identifies the rows: it cannot be hidden"
+tt_keys Down Space
+tt_wait "Id identifies the rows: it cannot be hidden"
+tt_keys Down Space
+tt_wait "Columns of Models: 10 of 11 shown"
+tt_keys Enter
+tt_wait "Columns of Models: 10 of 11 shown, for this session"
+tt_wait_re "# Id +Org type +Downloads▼ +Share"
+tt_screen | sed -n 4p | grep -q Ctry && tt_fail "chooser: Ctry still on screen"
+export_to "$TT_TMP/chosen.tsv"
+h=$(head -1 "$TT_TMP/chosen.tsv" | tr '\t' ,)
+[ "$h" = "rank,id,org_type,downloads,cum_share,likes,trending,created,pipeline_tag,data" ] ||
+	tt_fail "chooser: the export's columns are not the screen's: $h"
+# Its rows are the screen's.
+tt_screen | sed -n 5,9p | awk '{ print $2 }' | cut -c1-15 >"$TT_TMP/scr"
+col "$TT_TMP/chosen.tsv" id | head -5 | cut -c1-15 >"$TT_TMP/exp"
+cmp -s "$TT_TMP/scr" "$TT_TMP/exp" || tt_fail "chooser: the export's rows are not the screen's"
+# Esc leaves the columns as they were; the sort column stays shown.
+tt_keys F2
+tt_wait "Columns of Models: 10 of 11 shown"
+tt_keys Down Down Down Down Space
+tt_wait "Downloads stays shown while the list is sorted by it"
+tt_keys Down Space
+tt_wait "Columns of Models: 8 of 11 shown"
+tt_keys Escape
+tt_wait "Columns of Models unchanged"
+tt_wait_re "# Id +Org type +Downloads▼ +Share"
+# Regions: typing a title's first letter goes to it (Likes).
+tt_keys 3
+tt_wait_re "Name +Key +Models +Downloads▼"
+tt_keys H
+tt_wait "Columns of Regions"
+tt_keys L Space Enter
+tt_wait "Columns of Regions: 9 of 10 shown"
+tt_wait_gone "Likes"
+export_to "$TT_TMP/regions-chosen.csv"
+h=$(head -1 "$TT_TMP/regions-chosen.csv" | tr -d '\r')
+[ "$h" = "rank,country,name,models,downloads,share,cum_share,count_share,trending,earliest,data" ] ||
+	tt_fail "chooser: the regions export's columns: $h"
+# Bases, another list pane: its columns hide too.
+tt_keys 9
+tt_wait_re "Base model +Relation +Direct▼ +Chain"
+tt_keys F2
+tt_wait "Columns of Bases"
+tt_keys C Space Enter
+tt_wait_re "Base model +Relation +Direct▼ +Fine"
+# Back on Models the choice holds.
+tt_keys 1
+tt_wait_re "# Id +Org type +Downloads▼ +Share"
+tt_keys q
+tt_wait_exit
+echo "ok column chooser: hidden on screen and in the export"
+
+# ---- columns.PANE in the configuration file: the columns shown, and `e`
+# writes what `hubtop export PANE` writes; a bad column is refused with its
+# line and the closest name, the rest of the file applies.
+mkdir -p "$TT_TMP/config/hubtop"
+printf 'columns.models = id, Downloads, Task, author\ncolumns.orgs = downloads, contry\n' >"$TT_TMP/config/hubtop/config"
+tt_start config 120 30 --snapshot "$SNAP"
+tt_wait "/3000"
+tt_wait "config: 1 problem, lines skipped;"
+tt_wait_re "# Id +Downloads▼ +Task *$"
+export_to "$TT_TMP/config-models.csv"
+XDG_CONFIG_HOME="$TT_TMP/config" HUBTOP_CACHE_DIR="$TT_TMP/cache-cli" "$TT_HUBTOP" --snapshot "$SNAP" export models \
+	-o "$TT_TMP/cli-models.csv" 2>"$TT_TMP/cli.err" || tt_fail "hubtop export models: $(cat "$TT_TMP/cli.err")"
+[ "$(head -1 "$TT_TMP/config-models.csv" | tr -d '\r')" = "rank,id,downloads,pipeline_tag,author,data" ] ||
+	tt_fail "columns.models: the export's columns: $(head -1 "$TT_TMP/config-models.csv")"
+cmp -s "$TT_TMP/config-models.csv" "$TT_TMP/cli-models.csv" || tt_fail "columns.models: e and hubtop export differ"
+# The bad line left Orgs with every column.
+tt_keys 4
+tt_wait_re "Account +Name +Ctry +Org type"
+tt_keys q
+tt_wait_exit
+grep -qF "config/hubtop/config:2: columns.orgs: unknown column 'contry' for orgs (did you mean 'country'" \
+	"$TT_TMP/stderr-config" || tt_fail "columns.orgs = contry: $(cat "$TT_TMP/stderr-config")"
+rm -f "$TT_TMP/config/hubtop/config"
+echo "ok columns.PANE: shown, exported as on the command line, a bad column refused"

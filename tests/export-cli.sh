@@ -74,6 +74,31 @@ run 0 $X regions -o /dev/null
 HOME="$T/home" run 0 $X regions "--output=~/home.csv" && has "$T/home/home.csv" "^rank,country"
 HOME="$T/home" run 0 $X regions -o "~/h.tsv" && has "$T/home/h.tsv" "$(printf '^rank\tcountry')"
 
+# --columns: the identifying columns, then those named (export headers or
+# the explorer's titles), in that order, then data; an unknown name is
+# refused with the closest ones; the configuration's columns.PANE is the
+# default, --columns overrides it, a bad line is a warning.
+run 0 $X models --limit 2 --columns 'Ctry, downloads,Org type,task,likes' &&
+	has "$T/out" "^rank,id,country,downloads,org_type,pipeline_tag,likes,data.\?$"
+[ "$(wc -l <"$T/out")" = 3 ] && ok || bad "--columns --limit 2: $(wc -l <"$T/out") lines"
+run 0 $X models --limit 5 --format tsv && cut -f2,8 "$T/out" >"$T/all"
+run 0 $X models --limit 5 --format tsv --columns downloads && cut -f2,3 "$T/out" | cmp -s - "$T/all" && ok ||
+	bad "--columns downloads: not the same rows and values as every column"
+run 0 $X orgs --items datasets --limit 1 --columns 'models,Cum %,likes' --format json &&
+	has "$T/out" '^{"rank":1,"account":"[^"]*","datasets":[0-9]*,"cum_share":[0-9.]*,"likes":[0-9]*,"data":"demo"}$'
+run 0 $X groups --limit 1 --columns 'Of models,models' && has "$T/out" "^rank,key,count_share,count,data"
+run 0 $X regions --limit 1 --columns id && has "$T/out" "^rank,country,data"
+run 2 $X models --columns 'id,dowloads' && has "$T/err" "unknown column 'dowloads' for models (did you mean 'downloads'"
+run 2 $X trends --columns likes && has "$T/err" "the columns of trends cannot be chosen"
+mkdir -p "$T/config/hubtop"
+printf 'columns.regions = likes, downloads\ncolumns.models = id,licence\n' >"$T/config/hubtop/config"
+run 0 $X regions --limit 1 && has "$T/out" "^rank,country,likes,downloads,data"
+run 0 $X regions --limit 1 --columns name && has "$T/out" "^rank,country,name,data"
+run 0 $X models --limit 1 && has "$T/out" "^rank,id,author," &&
+	has "$T/err" "config:2: columns.models: unknown column 'licence' for models (did you mean 'license'"
+run 0 $X countries --limit 1 && has "$T/out" "^rank,country,name,country_group,"
+rm -f "$T/config/hubtop/config"
+
 # --format json wherever JSON is written.
 run 0 "$HUBTOP" --snapshot "$S" info --format json && has "$T/out" '"demo":'
 run 0 "$HUBTOP" --snapshot "$S" report --format json && has "$T/out" '"count":'

@@ -102,6 +102,32 @@ static void test_errors_have_lines(void **state)
 	assert_int_equal(c.filter.window, WIN_30D);
 }
 
+/* columns.PANE: the columns of a pane, as the export names them; an
+ * unknown column or a pane without columns to choose is a bad line, with
+ * its file and line and the closest name. */
+static void test_columns(void **state)
+{
+	struct config c;
+	struct msgs m = { 0 };
+	(void)state;
+	config_init(&c);
+	assert_string_equal(c.columns[HT_PANE_models], "");
+	unsigned bad = config_load_string(&c,
+		"columns.models = id, Ctry, Downloads, task, author\n"
+		"columns.orgs = downloads,contry\n"
+		"Columns.Regions = Likes,Of models\n"
+		"columns.trends = likes\n"
+		"columns.datasets = Org type\n",
+		"cfg", collect, &m);
+	assert_int_equal(bad, 2);
+	assert_string_equal(c.columns[HT_PANE_models], "country,downloads,pipeline_tag,author");
+	assert_string_equal(c.columns[HT_PANE_orgs], "");
+	assert_string_equal(c.columns[HT_PANE_regions], "likes,count_share");
+	assert_string_equal(c.columns[HT_PANE_datasets], "org_type");
+	assert_non_null(strstr(m.text[0], "cfg:2: columns.orgs: unknown column 'contry' for orgs (did you mean 'country'"));
+	assert_non_null(strstr(m.text[1], "cfg:4: columns.trends: no pane 'trends' with columns to choose"));
+}
+
 static void test_mono_turns_colour_off(void **state)
 {
 	struct config c;
@@ -187,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_errors_have_lines),
+		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_mono_turns_colour_off),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_long_and_odd_lines),

@@ -1063,7 +1063,7 @@ static void test_forbidden_text(void **state)
 			continue;
 		}
 		for (int fmt = 0; fmt < 3; fmt++) {
-			struct export_req q = { all_panes[p], HT_MODELS, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE };
+			struct export_req q = { all_panes[p], HT_MODELS, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE, "" };
 			size_t len;
 			long rows;
 			char *out = export_mem(e, r, &q, &rows, &len), *line, *nl;
@@ -1115,7 +1115,7 @@ static void test_demo_marker(void **state)
 			enum ht_kind kind = all_panes[p] == PANE_DATASETS ? HT_DATASETS : HT_MODELS;
 			struct eng_result *r = engine_apply(e, &f, kind);
 			for (int fmt = 0; fmt < 3; fmt++) {
-				struct export_req q = { all_panes[p], kind, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE };
+				struct export_req q = { all_panes[p], kind, SORT_DOWNLOADS, 1, 0, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE, "" };
 				size_t len, lines = 0;
 				long rows;
 				char *out = export_mem(e, r, &q, &rows, &len), *line = out, *nl;
@@ -1185,7 +1185,7 @@ static void test_to_path(void **state)
 	struct engine *e = engine_new(s, a, NULL);
 	struct filter f;
 	struct eng_result *r;
-	struct export_req q = { PANE_MODELS, HT_MODELS, SORT_DOWNLOADS, 1, 0, EXPORT_CSV, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE };
+	struct export_req q = { PANE_MODELS, HT_MODELS, SORT_DOWNLOADS, 1, 0, EXPORT_CSV, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE, "" };
 	const char *tmp = testutil_tmpdir("test_export");
 	char dir[1024], path[1200], err[1500];
 	char *want, *got;
@@ -1314,6 +1314,151 @@ static void test_to_path(void **state)
 	table_free(s);
 }
 
+/* ---- the columns chosen (export_columns_set) -------------------------------------- */
+
+/* The first line of an export, without its line end. */
+static void header_of(const char *out, char *buf, size_t len)
+{
+	size_t n = strcspn(out, "\r\n");
+	snprintf(buf, len, "%.*s", (int)n, out);
+}
+
+/* Names, titles of the explorer, case and spaces; the identifying columns
+ * are taken and dropped; each name once; an unknown name is refused with
+ * the closest and leaves the request as it was. */
+static void test_columns_parse(void **state)
+{
+	struct export_req q;
+	char err[1200];
+	(void)state;
+	memset(&q, 0, sizeof q);
+	q.pane = PANE_MODELS;
+	q.items = HT_MODELS;
+	assert_int_equal(export_columns_set(&q, " Ctry, Org type ,task,Cum %,#,id,data,downloads,DOWNLOADS", err,
+					    sizeof err), 0);
+	assert_string_equal(q.columns, "country,org_type,pipeline_tag,cum_share,downloads");
+	assert_int_equal(export_columns_set(&q, "id,dowloads", err, sizeof err), -1);
+	assert_non_null(strstr(err, "unknown column 'dowloads' for models (did you mean 'downloads'"));
+	assert_non_null(strstr(err, "its columns: rank, id, author,"));
+	assert_string_equal(q.columns, "country,org_type,pipeline_tag,cum_share,downloads");
+	assert_int_equal(export_columns_set(&q, "", err, sizeof err), 0);
+	assert_string_equal(q.columns, "");
+	assert_int_equal(export_columns_set(&q, "id, rank", err, sizeof err), 0);
+	assert_string_equal(q.columns, "rank");
+	/* The explorer's share bar is a column of the screen only. */
+	assert_int_equal(export_columns_set(&q, "share", err, sizeof err), 0);
+	assert_string_equal(q.columns, "share");
+	/* The item count is named for what it counts. */
+	q.pane = PANE_ORGS;
+	q.items = HT_DATASETS;
+	assert_int_equal(export_columns_set(&q, "Models,Accts,account,Name", err, sizeof err), 0);
+	assert_string_equal(q.columns, "datasets,accounts,name");
+	q.pane = PANE_GROUPS;
+	assert_int_equal(export_columns_set(&q, "of models,models", err, sizeof err), 0);
+	assert_string_equal(q.columns, "count_share,count");
+	assert_int_equal(export_columns_set(&q, "country_group", err, sizeof err), -1);
+	/* Only the rankings have columns to choose. */
+	q.view = EXPORT_TRENDS;
+	assert_int_equal(export_columns_set(&q, "likes", err, sizeof err), -1);
+	assert_non_null(strstr(err, "the columns of trends cannot be chosen"));
+	assert_int_equal(export_column_names(&q, NULL, 0), 0);
+}
+
+/* export_column_names is the header every ranking writes (for both item
+ * tables), and a choice writes those columns with the same values. */
+static void test_columns_write(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(500, 60, 40, 1);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	char err[1200], want[1024], got[1024];
+	(void)state;
+	assert_non_null(e);
+	filter_init(&f);
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		struct eng_result *r = engine_apply(e, &f, (enum ht_kind)k);
+		assert_non_null(r);
+		for (size_t p = 0; p < sizeof all_panes / sizeof all_panes[0]; p++) {
+			struct export_req q;
+			const char *names[40];
+			size_t n, len, at = 0;
+			long rows;
+			char *out;
+			if ((all_panes[p] == PANE_MODELS && k == HT_DATASETS) ||
+			    (all_panes[p] == PANE_DATASETS && k == HT_MODELS))
+				continue;
+			memset(&q, 0, sizeof q);
+			q.pane = all_panes[p];
+			q.items = (enum ht_kind)k;
+			q.desc = 1;
+			n = export_column_names(&q, names, 40);
+			assert_true(n > 4);
+			for (size_t i = 0; i < n; i++)
+				at += (size_t)snprintf(want + at, sizeof want - at, "%s%s", i ? "," : "", names[i]);
+			out = export_mem(e, r, &q, &rows, &len);
+			header_of(out, got, sizeof got);
+			assert_string_equal(got, want);
+			free(out);
+			/* The last two columns before data, reversed, after the identifying ones. */
+			snprintf(want, sizeof want, "%s,%s", names[n - 2], names[n - 3]);
+			assert_int_equal(export_columns_set(&q, want, err, sizeof err), 0);
+			out = export_mem(e, r, &q, &rows, &len);
+			header_of(out, got, sizeof got);
+			snprintf(want, sizeof want, "%s,%s,%s,%s,data", names[0], names[1], names[n - 2], names[n - 3]);
+			assert_string_equal(got, want);
+			assert_true(rows > 0);
+			free(out);
+		}
+		engine_result_free(r);
+	}
+	/* The values are those of the full export, row for row (TSV: field 2
+	 * id, field 8 downloads; chosen: 2 and 3). */
+	{
+		struct eng_result *r = engine_apply(e, &f, HT_MODELS);
+		struct export_req q;
+		char *all, *some, *x, *y;
+		size_t la, ls;
+		long ra, rs;
+		memset(&q, 0, sizeof q);
+		q.pane = PANE_MODELS;
+		q.items = HT_MODELS;
+		q.desc = 1;
+		q.format = EXPORT_TSV;
+		all = export_mem(e, r, &q, &ra, &la);
+		assert_int_equal(export_columns_set(&q, "downloads", err, sizeof err), 0);
+		some = export_mem(e, r, &q, &rs, &ls);
+		assert_int_equal(ra, rs);
+		x = all;
+		y = some;
+		for (long i = 0; i <= ra; i++) {
+			char fa[8][300], fs[4][300];
+			int na = 0, ns = 0;
+			for (char *c = x; na < 8 && *c != '\n'; na++) {
+				size_t w = strcspn(c, "\t\n");
+				snprintf(fa[na], sizeof fa[na], "%.*s", (int)w, c);
+				c += w + (c[w] == '\t');
+			}
+			for (char *c = y; ns < 4 && *c != '\n'; ns++) {
+				size_t w = strcspn(c, "\t\n");
+				snprintf(fs[ns], sizeof fs[ns], "%.*s", (int)w, c);
+				c += w + (c[w] == '\t');
+			}
+			assert_int_equal(ns, 4);
+			assert_string_equal(fs[1], fa[1]);
+			assert_string_equal(fs[2], fa[7]);
+			x = strchr(x, '\n') + 1;
+			y = strchr(y, '\n') + 1;
+		}
+		free(all);
+		free(some);
+		engine_result_free(r);
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1325,6 +1470,8 @@ int main(void)
 		cmocka_unit_test(test_forbidden_text),
 		cmocka_unit_test(test_demo_marker),
 		cmocka_unit_test(test_to_path),
+		cmocka_unit_test(test_columns_parse),
+		cmocka_unit_test(test_columns_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,11 +1,13 @@
 /* config.h - $XDG_CONFIG_HOME/hubtop/config: defaults for the TUI (pane,
  * window, attribution, filters, theme).  Lines are "key = value"; '#'
- * comments; filter keys are those of filter.h.  Errors name file and line. */
+ * comments; filter keys are those of filter.h; columns.PANE = a,b,... chooses
+ * a pane's columns (export.h).  Errors name file and line. */
 #ifndef HUBTOP_CONFIG_H
 #define HUBTOP_CONFIG_H
 
 #include <stddef.h>
 #include "hubtop/filter.h"
+#include "hubtop/panes.h"
 
 struct config {
 	char pane[32];
@@ -14,6 +16,9 @@ struct config {
 	int ascii;               /* 1: force ASCII charts */
 	char history_keep[64];   /* retention of the history (history.h), "" = its default */
 	struct filter filter;
+	/* columns.PANE: the columns a pane shows and exports, checked and
+	 * named as the export writes them (export_columns_set); "" = all. */
+	char columns[HT_PANE_COUNT][256];
 	/* Bad lines found by whoever loaded the file (the explorer shows
 	 * them: its standard error is hidden behind the screen). */
 	unsigned n_problems;

@@ -63,6 +63,11 @@ struct export_req {
 	enum export_view view;
 	unsigned mode;          /* EXPORT_TRENDS: EXPORT_TRENDS_BY_* bits */
 	enum export_dim dim;    /* not NONE: that dimension's table (export_dim_write) */
+	/* "": every column of the view.  Else the columns chosen (set by
+	 * export_columns_set), comma-separated: the rows then hold the
+	 * identifying columns (rank and the id, account or key), the chosen
+	 * ones in this order, and data. */
+	char columns[256];
 };
 
 int export_format_find(const char *key);  /* "csv", "tsv", "jsonl"; -1 if unknown */
@@ -100,6 +105,24 @@ long export_dim_write(FILE *fp, struct engine *e, const struct eng_result *r, en
 		      const struct export_req *q);
 long export_dim_to_path(const char *path, struct engine *e, const struct eng_result *r, enum export_dim dim,
 			const struct export_req *q, char *err, size_t errlen);
+
+/* Chooses the columns of a ranking (q->view, q->pane, q->items set):
+ * list is comma-separated column names, as export.md and the export's
+ * header write them, or as the explorer titles them ("Ctry", "Org type",
+ * "Task", "Cum %"); case, spaces and '-' do not matter.  The identifying
+ * columns are always written (naming them is allowed); "share" on models
+ * and datasets is the explorer's bar, which the export has not.  "" or
+ * NULL: every column.  0, or -1 with err naming the column, the closest
+ * names (did you mean) and the valid ones; q is left unchanged then.
+ * O(names x columns). */
+int export_columns_set(struct export_req *q, const char *list, char *err, size_t errlen);
+/* The column a name means for q (export_columns_set's rules) into out,
+ * e.g. "Ctry" -> "country"; 1 known, 0 an identifying column, -1 unknown. */
+int export_column_find(const struct export_req *q, const char *name, char *out, size_t len);
+/* The columns of a ranking, in the order written (the item count's name
+ * follows q->items), into names; returns their number (0: q is not a
+ * ranking whose columns can be chosen). */
+size_t export_column_names(const struct export_req *q, const char **names, size_t max);
 
 /* Neutralises and escapes one CSV field into fp (exposed for tests). */
 int export_csv_field(FILE *fp, const char *s);

@@ -72,6 +72,7 @@
 	X(CLEAR,           "clear",           "x",            "Clear all filters") \
 	G("Other") \
 	X(EXPORT,          "export",          "e ^S",         "Export the current view (every row) to CSV, TSV or JSONL") \
+	X(PICK_COLUMNS,    "pick-columns",    "F2 H",         "Choose the columns shown and exported (Space: show or hide one)") \
 	X(COPY_URL,        "copy-url",        "y",            "Copy the Hub URL of the item (detail, Models, Datasets) to the clipboard") \
 	X(REFRESH,         "refresh",         "R F5",         "Refresh the snapshot from the Hub (Esc cancels)") \
 	X(REFRESH_CANCEL,  "refresh-cancel",  "Esc",          "Cancel the refresh that is running") \

@@ -96,6 +96,10 @@ struct view_ops {
 	/* Optional: one piece of work while no key waits, for the pane shown
 	 * (the screen is drawn again after each).  >0: more to do. */
 	int (*idle)(struct tui *t, struct view *v);
+	/* Optional: the export column (export.h) each column shows, NULL
+	 * where none; columns.PANE and the export of the columns shown
+	 * (view_columns.c) read it. */
+	const char *const *col_keys;
 };
 
 struct view {
@@ -122,6 +126,10 @@ struct view {
 	 * columns right of the flexible one skipped, 0 none; col_more: the
 	 * last draw left a column out that Right would bring. */
 	int col_off, col_more;
+	/* Columns hidden (a bit per column) by columns.PANE or the column
+	 * chooser; col_chosen: the chooser changed them this session. */
+	uint32_t col_hidden;
+	int col_chosen;
 };
 
 #define TUI_UNDO_MAX 64
@@ -242,6 +250,18 @@ void picker_open(struct tui *t, enum picker_dim dim);
  * filters; one is chosen (Space, or Enter on it), none means any.
  * O(matches log matches) to open. */
 void picker_open_term(struct tui *t, const char *key);
+
+/* The column chooser (view_columns.c): a list of the columns of the view
+ * on top, Space shows or hides one; the identifying columns (the rank and
+ * the flexible one: id, account, name) cannot be hidden. */
+void columns_open(struct tui *t);
+/* 1: column c of o is never hidden (the rank, the flexible column). */
+int view_col_fixed(const struct view_ops *o, unsigned c);
+/* Hides the columns the configuration's columns.PANE leaves out. */
+void columns_from_config(struct tui *t);
+/* The columns `e` writes for v, as export_columns_set takes them, into
+ * out: 1, or 0 when every column is written (none hidden, none chosen). */
+int columns_export_list(const struct tui *t, const struct view *v, char *out, size_t len);
 
 /* Panes (panes.h) and the views pushed over them. */
 #define VIEW_PANE_DECL(sym, key) extern const struct view_ops view_##sym##_ops;

@@ -758,6 +758,38 @@ static int export_format_check(const char *out, struct export_req *q, int format
 	return 0;
 }
 
+/* A bad columns.PANE line of the configuration: hubtop export writes every
+ * column then, and says why (other keys are the explorer's). */
+static void export_config_problem(void *ctx, const char *msg)
+{
+	(void)ctx;
+	if (strstr(msg, ": columns."))
+		safetext_fprintf(stderr, "hubtop export: warning: %s (line skipped: every column written)\n", msg);
+}
+
+/* The columns of q: --columns, else the configuration's columns.PANE for
+ * a pane of the explorer; 0, or EXIT_USAGE said. */
+static int export_columns_choose(struct export_req *q, const char *pane, const char *given)
+{
+	char err[1200];
+	int i = pane_index(pane);
+	if (given) {
+		if (export_columns_set(q, given, err, sizeof err) != 0) {
+			cli_err_usage("export", "--columns: %s", err);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (i >= 0 && !strcmp(pane_keys[i], pane) && !q->movers && q->view == EXPORT_RANKING) {
+		struct config c;
+		config_init(&c);
+		config_load(&c, NULL, export_config_problem, NULL);
+		if (c.columns[i][0] && export_columns_set(q, c.columns[i], err, sizeof err) != 0)
+			safetext_fprintf(stderr, "hubtop export: warning: the configuration's columns.%s: %s\n", pane, err);
+	}
+	return 0;
+}
+
 static int cmd_export(struct args *a, const struct globals *g)
 {
 	struct filter f;
@@ -765,7 +797,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	struct export_req q;
 	enum export_dim dim = EXPORT_DIM_NONE;
 	struct eng_result *r;
-	const char *out = "-", *v, *pane = NULL;
+	const char *out = "-", *v, *pane = NULL, *columns = NULL;
 	char err[1200], path[4096], names[256];
 	long rows;
 	int rc, sort_given = 0, format_given = 0, per = -1;
@@ -784,7 +816,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "                     [--items models|datasets] [--format csv|tsv|jsonl|json]\n"
 			       "                     [--split type|group|relation|size|language]\n"
 			       "                     [--measure downloads|count]\n"
-			       "                     [-o FILE]\n"
+			       "                     [--columns NAME,NAME,...] [-o FILE]\n"
 			       "       hubtop export movers --window since:DATE|A..B [FILTERS]\n"
 			       "                     [--items models|datasets]\n"
 			       "                     [--per models|datasets|orgs|countries] [--limit N] ...\n\n"
@@ -816,7 +848,10 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
 			       "standard output; a file is replaced atomically, keeping its mode\n"
 			       "(a link: its target); a device or FIFO (/dev/stdout, /dev/null) is\n"
-			       "written to, never replaced.  Columns: see docs/export.md.\n\n%s",
+			       "written to, never replaced.  Columns: see docs/export.md; --columns\n"
+			       "(or columns.PANE in the configuration file) writes only those, after\n"
+			       "the identifying ones (rank, id, account or key), as the explorer\n"
+			       "exports the columns it shows.\n\n%s",
 			       filter_help);
 			return 0;
 		} else if (!strcmp(arg, "-o") || cli_opt_is(arg, "--output")) {
@@ -842,6 +877,9 @@ static int cmd_export(struct args *a, const struct globals *g)
 			q.sort = (enum eng_sort)sk;
 			q.desc = colon ? !strcmp(colon, ":desc") : !engine_sort_is_text(sk);
 			sort_given = 1;
+		} else if (cli_opt_is(arg, "--columns")) {
+			if (!(columns = cli_opt_value(a, "--columns")))
+				return EXIT_USAGE;
 		} else if (cli_opt_is(arg, "--limit")) {
 			uint64_t n;
 			if (!(v = cli_opt_value(a, "--limit")))
@@ -989,6 +1027,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 			  engine_sort_key(q.sort), pane);
 		return EXIT_USAGE;
 	}
+	if ((rc = export_columns_choose(&q, pane, columns)) != 0)
+		return rc;
 	if (cli_open_session(&s, g, 0) != 0)
 		return 1;
 	if ((rc = check_terms("export", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {

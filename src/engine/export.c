@@ -1,5 +1,6 @@
 /* export.c - the current view as CSV, TSV or JSON Lines (see export.h and
  * docs/export.md for the columns). */
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -183,7 +184,57 @@ struct sink {
 	struct cell c[MAX_CELLS];
 	size_t n;
 	char names[MAX_CELLS][40];  /* column names made per table (Trends) */
+	/* Columns chosen (export_req.columns), NULL: all.  The header row
+	 * makes map: the cells written, in order (every row adds the same
+	 * cells in the same order). */
+	const char *sel;
+	size_t map[MAX_CELLS], n_map;
 };
+
+/* The item count's column is named for what it counts. */
+static int count_name(const char *s)
+{
+	return !strcmp(s, "models") || !strcmp(s, "datasets") || !strcmp(s, "count");
+}
+
+/* The cells of the chosen columns: the identifying ones (rank, the id,
+ * account or key), the chosen ones in their order, then data. */
+static void sink_map(struct sink *k)
+{
+	const char *p = k->sel;
+	k->n_map = 0;
+	for (size_t i = 0; i < 2 && i < k->n; i++)
+		k->map[k->n_map++] = i;
+	while (*p) {
+		char name[40];
+		size_t n = strcspn(p, ",");
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		p += n + (p[n] == ',');
+		for (size_t i = 2; i < k->n; i++) {
+			int used = 0;
+			if (strcmp(k->c[i].name, name) && !(count_name(name) && count_name(k->c[i].name)))
+				continue;
+			for (size_t j = 0; j < k->n_map; j++)
+				used |= k->map[j] == i;
+			if (!used && strcmp(name, "data") && k->n_map < MAX_CELLS)
+				k->map[k->n_map++] = i;
+			break;
+		}
+	}
+	for (size_t i = 2; i < k->n && k->n_map < MAX_CELLS; i++)
+		if (!strcmp(k->c[i].name, "data"))
+			k->map[k->n_map++] = i;
+}
+
+/* The number of cells a row writes, and the i-th of them. */
+static size_t sink_len(const struct sink *k)
+{
+	return k->n_map ? k->n_map : k->n;
+}
+static const struct cell *sink_cell(const struct sink *k, size_t i)
+{
+	return &k->c[k->n_map ? k->map[i] : i];
+}
 
 static void add_text(struct sink *k, const char *name, const char *s)
 {
@@ -243,8 +294,8 @@ static void emit_json(struct sink *k)
 {
 	struct outbuf *o = &k->o;
 	outbuf_putc(o, '{');
-	for (size_t i = 0; i < k->n; i++) {
-		const struct cell *c = &k->c[i];
+	for (size_t i = 0; i < sink_len(k); i++) {
+		const struct cell *c = sink_cell(k, i);
 		if (i)
 			outbuf_putc(o, ',');
 		/* Column names are lower_snake_case: nothing to escape. */
@@ -281,13 +332,15 @@ static int emit(struct sink *k, int header)
 {
 	struct outbuf *o = &k->o;
 	const struct export_fmt *fm = &formats[k->fmt];
+	if (header && k->sel)
+		sink_map(k);
 	if (!fm->sep) {
 		if (!header)
 			emit_json(k);
 		return o->err ? -1 : 0;
 	}
-	for (size_t i = 0; i < k->n; i++) {
-		const struct cell *c = &k->c[i];
+	for (size_t i = 0; i < sink_len(k); i++) {
+		const struct cell *c = sink_cell(k, i);
 		if (i)
 			outbuf_putc(o, fm->sep);
 		if (header)
@@ -961,10 +1014,13 @@ long export_write(FILE *fp, struct engine *e, const struct eng_result *r, const 
 		rows = write_trends(&k, e, r, q, data);
 	else if (q->view == EXPORT_CONCENTRATION)
 		rows = write_conc(&k, e, r, data);
-	else if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
-		rows = write_items(&k, e, r, q, data);
-	else
-		rows = write_aggregate(&k, e, r, q, data);
+	else {
+		k.sel = q->columns[0] ? q->columns : NULL;
+		if (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)
+			rows = write_items(&k, e, r, q, data);
+		else
+			rows = write_aggregate(&k, e, r, q, data);
+	}
 	if (outbuf_flush(&k.o) != 0)
 		rows = -1;
 	outbuf_free(&k.o);
@@ -1020,4 +1076,201 @@ long export_to_path(const char *path, struct engine *e, const struct eng_result 
 		    const struct export_req *q, char *err, size_t errlen)
 {
 	return export_dim_to_path(path, e, r, q->dim, q, err, errlen);
+}
+
+/* ---- choosing the columns of a ranking ---------------------------------------- */
+
+/* The columns write_items and write_aggregate write, in order ("@" is
+ * the item count, named for q->items); tests/test_export.c checks them
+ * against the header written. */
+static const char *const cols_items[] = {
+	"rank", "id", "author", "attributed_to", "country", "country_group", "org_type", "downloads",
+	"downloads_all_time", "likes", "trending", "created", "last_modified", "pipeline_tag", "library",
+	"license", "gated", "downloads_30d", "cum_share", "data", NULL
+};
+static const char *const cols_orgs[] = {
+	"rank", "account", "name", "country", "country_group", "org_type", "@", "downloads", "share",
+	"accounts", "trending", "likes", "earliest", "cum_share", "data", NULL
+};
+static const char *const cols_countries[] = {
+	"rank", "country", "name", "country_group", "@", "downloads", "share", "count_share", "trending",
+	"likes", "earliest", "cum_share", "data", NULL
+};
+static const char *const cols_keyed[] = {
+	"rank", "key", "name", "count", "downloads", "share", "count_share", "trending", "likes", "earliest",
+	"cum_share", "data", NULL
+};
+
+/* The explorer's titles and the Hub's names for export columns, after
+ * export_column_norm. */
+static const struct { const char *alias, *name; } col_aliases[] = {
+	{ "#", "rank" }, { "ctry", "country" }, { "task", "pipeline_tag" }, { "cum_%", "cum_share" },
+	{ "cum", "cum_share" }, { "trend", "trending" }, { "trending_score", "trending" }, { "accts", "accounts" },
+	{ "of_models", "count_share" }, { "of_datasets", "count_share" }, { "created_at", "created" },
+	{ "lastmodified", "last_modified" },
+};
+
+static const char *const *export_cols(const struct export_req *q)
+{
+	if (q->movers || q->dim || q->view != EXPORT_RANKING)
+		return NULL;
+	switch (q->pane) {
+	case PANE_MODELS: case PANE_DATASETS: return cols_items;
+	case PANE_ORGS: return cols_orgs;
+	case PANE_COUNTRIES: return cols_countries;
+	default: return cols_keyed;
+	}
+}
+
+size_t export_column_names(const struct export_req *q, const char **names, size_t max)
+{
+	const char *const *c = export_cols(q);
+	size_t n = 0;
+	for (; c && c[n] && n < max; n++)
+		names[n] = !strcmp(c[n], "@") ? (q->items == HT_DATASETS ? "datasets" : "models") : c[n];
+	return n;
+}
+
+/* "Org type" -> "org_type": lower case, spaces and '-' as '_', trimmed. */
+static void export_column_norm(const char *name, char *out, size_t len)
+{
+	size_t at = 0;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	for (; *name && at + 1 < len; name++)
+		out[at++] = *name == ' ' || *name == '-' ? '_' : (char)tolower((unsigned char)*name);
+	while (at && out[at - 1] == '_')
+		at--;
+	out[at] = '\0';
+}
+
+int export_column_find(const struct export_req *q, const char *name, char *out, size_t len)
+{
+	const char *names[MAX_CELLS];
+	size_t n = export_column_names(q, names, MAX_CELLS);
+	char k[64];
+	export_column_norm(name, k, sizeof k);
+	for (size_t i = 0; i < sizeof col_aliases / sizeof col_aliases[0]; i++)
+		if (!strcmp(k, col_aliases[i].alias))
+			snprintf(k, sizeof k, "%s", col_aliases[i].name);
+	if (!n)
+		return -1;
+	/* The identifying columns (by their name, or "key", the explorer's
+	 * title of the Regions' code, or "id") are always there. */
+	if (!strcmp(k, names[0]) || !strcmp(k, names[1]) || !strcmp(k, "key") || !strcmp(k, "id") ||
+	    !strcmp(k, "data"))
+		return 0;
+	/* The explorer's share bar of an item has no column of its own. */
+	if (!strcmp(k, "share") && (q->pane == PANE_MODELS || q->pane == PANE_DATASETS)) {
+		snprintf(out, len, "share");
+		return 1;
+	}
+	for (size_t i = 2; i < n; i++)
+		if (!strcmp(k, names[i]) || (count_name(k) && count_name(names[i]))) {
+			snprintf(out, len, "%s", names[i]);
+			return 1;
+		}
+	return -1;
+}
+
+/* Edit distance of two names, capped at cap + 1. */
+static unsigned export_column_distance(const char *a, const char *b, unsigned cap)
+{
+	unsigned row[64], nb = (unsigned)strlen(b);
+	if (nb >= 64)
+		return cap + 1;
+	for (unsigned j = 0; j <= nb; j++)
+		row[j] = j;
+	for (unsigned i = 1; a[i - 1]; i++) {
+		unsigned diag = row[0], best;
+		row[0] = best = i;
+		for (unsigned j = 1; j <= nb; j++) {
+			unsigned up = row[j];
+			unsigned v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[nb];
+}
+
+int export_columns_set(struct export_req *q, const char *list, char *err, size_t errlen)
+{
+	const char *names[MAX_CELLS];
+	size_t n = export_column_names(q, names, MAX_CELLS), at = 0;
+	char out[sizeof q->columns];
+	const char *p = list ? list : "";
+	out[0] = '\0';
+	if (!*p) {
+		q->columns[0] = '\0';
+		return 0;
+	}
+	if (!n) {
+		snprintf(err, errlen, "the columns of %s cannot be chosen (only those of models, datasets, "
+			 "regions, orgs and the other rankings)", export_req_name(q));
+		return -1;
+	}
+	while (*p) {
+		char name[64], col[40], k[64];
+		size_t len = strcspn(p, ",");
+		int rc;
+		size_t skip = strspn(p, " \t"), end;
+		snprintf(name, sizeof name, "%.*s", (int)(len - skip < 63 ? len - skip : 63), p + skip);
+		p += len + (p[len] == ',');
+		for (end = strlen(name); end && (name[end - 1] == ' ' || name[end - 1] == '\t'); end--)
+			name[end - 1] = '\0';
+		export_column_norm(name, k, sizeof k);
+		if (!k[0])
+			continue;
+		rc = export_column_find(q, name, col, sizeof col);
+		if (rc < 0) {
+			/* The closest names first: did you mean. */
+			const char *best[2] = { NULL, NULL };
+			unsigned bd[2] = { 4, 4 };
+			size_t w;
+			for (size_t i = 0; i < n; i++) {
+				unsigned d = export_column_distance(k, names[i], 3);
+				if (d < bd[0]) {
+					best[1] = best[0], bd[1] = bd[0];
+					best[0] = names[i], bd[0] = d;
+				} else if (d < bd[1]) {
+					best[1] = names[i], bd[1] = d;
+				}
+			}
+			w = (size_t)snprintf(err, errlen, "unknown column '%s' for %s", name, export_req_name(q));
+			if (best[0] && w < errlen)
+				w += (size_t)snprintf(err + w, errlen - w, " (did you mean '%s'%s%s%s?)", best[0],
+						      best[1] ? " or '" : "", best[1] ? best[1] : "", best[1] ? "'" : "");
+			for (size_t i = 0; i < n && w < errlen; i++)
+				w += (size_t)snprintf(err + w, errlen - w, "%s%s", i ? ", " : "; its columns: ", names[i]);
+			return -1;
+		}
+		if (rc == 0)
+			continue;
+		/* Once each. */
+		int dup = 0;
+		for (const char *o = out; *o && !dup;) {
+			size_t l = strcspn(o, ",");
+			dup = l == strlen(col) && !strncmp(o, col, l);
+			o += l + (o[l] == ',');
+		}
+		if (dup)
+			continue;
+		if (at + strlen(col) + 2 > sizeof out) {
+			snprintf(err, errlen, "too many columns in '%.60s...'", list);
+			return -1;
+		}
+		at += (size_t)snprintf(out + at, sizeof out - at, "%s%s", at ? "," : "", col);
+	}
+	/* Only identifying columns: they alone, not every column. */
+	snprintf(q->columns, sizeof q->columns, "%s", at ? out : "rank");
+	return 0;
 }

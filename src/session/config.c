@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "hubtop/config.h"
+#include "hubtop/export.h"
 #include "hubtop/history.h"
 #include "hubtop/panes.h"
 
@@ -156,6 +157,27 @@ static int config_line(struct config *c, char *line, char *err, size_t errlen)
 			c->color = b && strcmp(c->theme, "mono") != 0;
 		return 0;
 	}
+	if (!strncasecmp(key, "columns.", 8)) {
+		struct export_req q;
+		char cerr[900];
+		memset(&q, 0, sizeof q);
+		q.items = HT_MODELS;
+		i = config_in(config_panes, key + 8);
+		if (i < 0 || export_req_find(config_panes[i], &q) != 0 || q.view != EXPORT_RANKING ||
+		    (q.pane != PANE_MODELS && q.pane != PANE_DATASETS && q.pane != PANE_COUNTRIES && q.pane != PANE_ORGS)) {
+			snprintf(err, errlen, "%.40s: no pane '%.40s' with columns to choose: columns.models, "
+				 "columns.datasets, columns.regions or columns.orgs", key, key + 8);
+			return -1;
+		}
+		if (q.pane == PANE_DATASETS)
+			q.items = HT_DATASETS;
+		if (export_columns_set(&q, val, cerr, sizeof cerr) != 0) {
+			snprintf(err, errlen, "%.40s: %s", key, cerr);
+			return -1;
+		}
+		snprintf(c->columns[i], sizeof c->columns[i], "%s", q.columns);
+		return 0;
+	}
 	for (i = 0; filter_keys[i]; i++) {
 		if (!strcasecmp(key, filter_keys[i])) {
 			char ferr[512];
@@ -167,7 +189,7 @@ static int config_line(struct config *c, char *line, char *err, size_t errlen)
 		}
 	}
 	config_join(filter_keys, list, sizeof list);
-	snprintf(err, errlen, "unknown key '%.64s': expected pane, theme, ascii, color, history-keep or a filter key (%s)",
+	snprintf(err, errlen, "unknown key '%.64s': expected pane, theme, ascii, color, history-keep, columns.PANE or a filter key (%s)",
 		 key, list);
 	return -1;
 }

@@ -226,6 +226,7 @@ int tui_run(struct session *s, const struct config *c)
 			return 1;
 		}
 	}
+	columns_from_config(t);
 	t->depth = 1;
 	t->stack[0].v = &t->views[c->pane[0] && pane_index(c->pane) >= 0 ? pane_index(c->pane) : 0];
 	if (trace && *trace)

@@ -272,7 +272,7 @@ static void tui_export_named(struct tui *t, const char *path, int accepted, void
  * when it has nothing of its own (help, detail). */
 static int tui_export_begin(struct tui *t, struct view *v, struct tui_export_ctx *c)
 {
-	char day[16];
+	char day[16], list[256], err[1200];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -289,6 +289,11 @@ static int tui_export_begin(struct tui *t, struct view *v, struct tui_export_ctx
 	c->q.desc = v->desc;
 	c->q.format = EXPORT_CSV;
 	v->ops->export_req(t, v, &c->q);
+	/* The columns shown (columns.PANE, the chooser), and the identifying ones. */
+	if (columns_export_list(t, v, list, sizeof list) && export_columns_set(&c->q, list, err, sizeof err) != 0) {
+		tui_message(t, 1, "Export: %s", err);
+		return -1;
+	}
 	/* The local day: the name is for the user, not a timestamp. */
 	localtime_r(&now, &tm);
 	strftime(day, sizeof day, "%Y%m%d", &tm);
@@ -631,6 +636,7 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		tui_message(t, 0, "All filters cleared (%s: undo)", request_key_hint(REQ_UNDO));
 		break;
 	case REQ_EXPORT: tui_export(t, v); break;
+	case REQ_PICK_COLUMNS: columns_open(t); break;
 	case REQ_COPY_URL:
 		/* The Models and Datasets panes: the selected item's id is their
 		 * search text. */

@@ -341,38 +341,45 @@ void view_draw_nothing(int y, int w)
 	draw_text(stdscr, y, 1, w - 1, buf, 0, DR_DIM);
 }
 
-static void tui_list_layout(const struct view_ops *o, int width, int sort, int *off, int *more, int *xs,
-			    int *ws)
+static void tui_list_layout(const struct view_ops *o, uint32_t hidden, int width, int sort, int *off, int *more,
+			    int *xs, int *ws)
 {
-	unsigned n = o->n_cols < 16 ? o->n_cols : 16;
-	int shown[16], total = 0, flex = -1;
+	unsigned n = o->n_cols < 16 ? o->n_cols : 16, nv = 0;
+	int shown[16], vis[16], total = 0, flex = -1, fpos = -1;
 	for (unsigned i = 0; i < n; i++) {
-		shown[i] = 1;
-		total += o->cols[i].width + (i ? 1 : 0);
 		if (o->cols[i].flex && flex < 0)
 			flex = (int)i;
+		/* Hidden by choice (columns.PANE, the chooser), unless the list
+		 * is sorted by it or it identifies the rows. */
+		shown[i] = !((hidden >> i) & 1u) || view_col_fixed(o, i) ||
+			   (o->cols[i].sort >= 0 && o->cols[i].sort == sort);
+		if (!shown[i])
+			continue;
+		if ((int)i == flex)
+			fpos = (int)nv;
+		total += o->cols[i].width + (nv ? 1 : 0);
+		vis[nv++] = (int)i;
 	}
 	if (*off > 0 && total <= width)
 		*off = 0; /* all fit now: nothing to scroll */
-	if (*off > 0 && flex >= 0 && (unsigned)flex + 1 < n) {
+	if (*off > 0 && fpos >= 0 && (unsigned)fpos + 1 < nv) {
 		/* Scrolled sideways: the columns up to the flexible one (rank,
-		 * id) stay; of the rest, the first *off are skipped and the
-		 * next ones follow in order while they fit. */
+		 * id) stay; of the rest shown, the first *off are skipped and
+		 * the next ones follow in order while they fit. */
 		int last = -1, stop = 0;
-		if (*off > (int)n - flex - 2)
-			*off = (int)n - flex - 2;
+		if (*off > (int)nv - fpos - 2)
+			*off = (int)nv - fpos - 2;
 		total = 0;
-		for (unsigned i = 0; i < n; i++) {
-			int w = o->cols[i].width + (i ? 1 : 0);
-			shown[i] = (int)i <= flex ||
-				   (!stop && (int)i > flex + *off && total + w <= width);
-			stop |= (int)i > flex + *off && !shown[i];
+		for (unsigned p = 0; p < nv; p++) {
+			int i = vis[p], w = o->cols[i].width + (p ? 1 : 0);
+			shown[i] = (int)p <= fpos || (!stop && (int)p > fpos + *off && total + w <= width);
+			stop |= (int)p > fpos + *off && !shown[i];
 			if (shown[i]) {
 				total += w;
-				last = (int)i;
+				last = (int)p;
 			}
 		}
-		*more = last < (int)n - 1;
+		*more = last < (int)nv - 1;
 	} else {
 		*off = 0;
 		*more = 0;
@@ -487,7 +494,7 @@ static void tui_list_draw(struct tui *t, struct view *v, int y, int h, int width
 
 	if (h < 1)
 		return;
-	tui_list_layout(o, width, v->sort, &v->col_off, &v->col_more, xs, ws);
+	tui_list_layout(o, v->col_hidden, width, v->sort, &v->col_off, &v->col_more, xs, ws);
 	tui_list_widen(t, v, h - 1, xs, ws);
 	memcpy(v->col_x, xs, sizeof xs);
 	memcpy(v->col_w, ws, sizeof ws);

@@ -25,6 +25,21 @@ static const struct view_col items_cols[IC_COUNT] = {
 	[IC_TASK]      = { "Task",      16, 0, 0, SORT_TASK,      3, 0 },
 };
 
+/* The export column each shows (view.h). */
+static const char *const items_keys[IC_COUNT] = {
+	[IC_RANK] = "rank",
+	[IC_ID] = "id",
+	[IC_COUNTRY] = "country",
+	[IC_TYPE] = "org_type",
+	[IC_DOWNLOADS] = "downloads",
+	[IC_SHARE] = "share",
+	[IC_CUM] = "cum_share",
+	[IC_LIKES] = "likes",
+	[IC_TREND] = "trending",
+	[IC_CREATED] = "created",
+	[IC_TASK] = "pipeline_tag",
+};
+
 static enum ht_kind items_kind(const struct view *v)
 {
 	return v->ops == &view_datasets_ops ? HT_DATASETS : HT_MODELS;
@@ -248,6 +263,7 @@ const struct view_ops view_models_ops = {
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
 	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
 	.text = items_text, .enter = items_enter, .export_req = items_export,
+	.col_keys = items_keys,
 };
 
 const struct view_ops view_datasets_ops = {
@@ -255,4 +271,5 @@ const struct view_ops view_datasets_ops = {
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
 	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
 	.text = items_text, .enter = items_enter, .export_req = items_export,
+	.col_keys = items_keys,
 };

@@ -32,6 +32,23 @@ static const struct view_col orgs_cols[OC_N] = {
 	[OC_TREND]     = { "Trending",   9, 0, 1, SORT_TRENDING,  1, 0 },
 };
 
+/* The export column each shows (view.h). */
+static const char *const orgs_keys[OC_N] = {
+	[OC_RANK] = "rank",
+	[OC_ACCOUNT] = "account",
+	[OC_NAME] = "name",
+	[OC_COUNTRY] = "country",
+	[OC_TYPE] = "org_type",
+	[OC_ACCTS] = "accounts",
+	[OC_COUNT] = "models",
+	[OC_DOWNLOADS] = "downloads",
+	[OC_SHARE] = "share",
+	[OC_BAR] = "share",
+	[OC_CUM] = "cum_share",
+	[OC_LIKES] = "likes",
+	[OC_TREND] = "trending",
+};
+
 struct orgs_priv {
 	struct view_rank rank; /* first */
 	double max_share;
@@ -127,4 +144,5 @@ const struct view_ops view_orgs_ops = {
 	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS, .search_names = 1,
 	.open = orgs_open, .done = view_rank_done, .cell = orgs_cell, .ident = orgs_ident,
 	.text = orgs_text, .enter = orgs_enter, .export_req = orgs_export,
+	.col_keys = orgs_keys,
 };

@@ -28,6 +28,21 @@ static const struct view_col regions_cols[RC_N] = {
 	[RC_SINCE]     = { "Earliest",  10, 0, 0, SORT_CREATED,   2, 0 },
 };
 
+/* The export column each shows (view.h). */
+static const char *const regions_keys[RC_N] = {
+	[RC_NAME] = "name",
+	[RC_CODE] = "key",
+	[RC_COUNT] = "models",
+	[RC_DOWNLOADS] = "downloads",
+	[RC_SHARE] = "share",
+	[RC_CUM] = "cum_share",
+	[RC_BAR] = "share",
+	[RC_CSHARE] = "count_share",
+	[RC_LIKES] = "likes",
+	[RC_TREND] = "trending",
+	[RC_SINCE] = "earliest",
+};
+
 struct regions_priv {
 	struct view_rank rank;
 };
@@ -125,4 +140,5 @@ const struct view_ops view_regions_ops = {
 	.open = regions_open, .done = view_rank_done, .cell = regions_cell, .ident = regions_ident,
 	.text = regions_text, .enter = regions_enter, .request = regions_request,
 	.export_req = regions_export,
+	.col_keys = regions_keys,
 };

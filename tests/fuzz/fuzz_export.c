@@ -79,7 +79,7 @@ static void export_all(struct engine *e)
 		if (!r)
 			continue;
 		for (int fmt = 0; fmt < 3; fmt++) {
-			struct export_req q = { panes[p], kind, SORT_DOWNLOADS, 1, 50, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE };
+			struct export_req q = { panes[p], kind, SORT_DOWNLOADS, 1, 50, (enum export_format)fmt, 0, EXPORT_RANKING, 0, EXPORT_DIM_NONE, "" };
 			char *buf = NULL, *line, *nl;
 			size_t len = 0;
 			FILE *mem = open_memstream(&buf, &len);
