@@ -18,6 +18,7 @@
 #include "hubtop/history.h"
 #include "hubtop/civil.h"
 #include "hubtop/safetext.h"
+#include "hubtop/strmatch.h"
 
 #define INDEX_HEAD "# hubtop history 1"
 #define DELTA_MAGIC "HUBTOPHD"
@@ -470,68 +471,46 @@ static int save_index(const struct history *h, struct store_err *err)
 
 /* ---- strings and rows of the base ----------------------------------------- */
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t x = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		x = (x ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return x ^ (x >> 29);
-}
-
-/* The base's strings, by content. */
-struct strset {
-	const char *pool;
-	uint32_t *slot;  /* offset + 1; 0 empty */
-	size_t mask;
-};
-
-static int strset_build(struct strset *ss, const char *pool, uint64_t len)
-{
-	size_t cap = 1024, count = 0;
-	uint64_t off;
-
-	for (off = 0; off < len; off += strlen(pool + off) + 1)
-		count++;
-	while (cap < count * 2)
-		cap <<= 1;
-	ss->pool = pool;
-	ss->mask = cap - 1;
-	ss->slot = calloc(cap, sizeof *ss->slot);
-	if (!ss->slot)
-		return -1;
-	for (off = 0; off < len;) {
-		size_t n = strlen(pool + off);
-		size_t i = (size_t)hash_bytes(pool + off, n) & ss->mask;
-		while (ss->slot[i] && strcmp(pool + ss->slot[i] - 1, pool + off) != 0)
-			i = (i + 1) & ss->mask;
-		if (!ss->slot[i])
-			ss->slot[i] = (uint32_t)off + 1;
-		off += n + 1;
-	}
-	return 0;
-}
-
-static uint32_t strset_find(const struct strset *ss, const char *s, size_t n)
-{
-	size_t i = (size_t)hash_bytes(s, n) & ss->mask;
-
-	while (ss->slot[i]) {
-		const char *c = ss->pool + ss->slot[i] - 1;
-		if (!memcmp(c, s, n) && c[n] == '\0')
-			return ss->slot[i] - 1;
-		i = (i + 1) & ss->mask;
-	}
-	return UINT32_MAX;
-}
-
 /* Where each string of the new pool lands in the stored one (the base's
  * pool followed by the new strings), in pool order. */
 struct xlat {
 	uint32_t *from, *to;
 	size_t n;
+	/* A bit per byte of the new pool, set where a string starts, and the
+	 * number set before each word: which string an offset falls in is a
+	 * popcount away (rank), where a binary search took 20 misses. */
+	uint64_t *starts;
+	uint32_t *before;
+	uint64_t pool_len;
 };
+
+static int xlat_rank_build(struct xlat *x, uint64_t pool_len)
+{
+	size_t words = (size_t)(pool_len + 63) / 64, i;
+	uint32_t count = 0;
+
+	x->pool_len = pool_len;
+	x->starts = calloc(words + 1, sizeof *x->starts);
+	x->before = malloc((words + 1) * sizeof *x->before);
+	if (!x->starts || !x->before)
+		return -1;
+	for (i = 0; i < x->n; i++)
+		x->starts[x->from[i] / 64] |= 1ull << (x->from[i] % 64);
+	for (i = 0; i < words; i++) {
+		x->before[i] = count;
+		count += (uint32_t)__builtin_popcountll(x->starts[i]);
+	}
+	return 0;
+}
+
+/* The index of the string offset v falls in (the last one starting at
+ * or before it); x->n > 0 and from[0] == 0. */
+static size_t xlat_rank(const struct xlat *x, uint32_t v)
+{
+	uint64_t at = v < x->pool_len ? v : x->pool_len - 1;
+	uint64_t w = x->starts[at / 64] & (~0ull >> (63 - at % 64));
+	return (size_t)x->before[at / 64] + (size_t)__builtin_popcountll(w) - 1;
+}
 
 static size_t xlat_index(const struct xlat *x, uint32_t v)
 {
@@ -553,28 +532,45 @@ static uint32_t xlat_off(const struct xlat *x, uint32_t v)
 	return x->to[lo] + (v - x->from[lo]);
 }
 
-/* A column of pool offsets translated once (rather than by a binary
- * search at each of the passes over it).  Consecutive rows mostly name
- * consecutive strings, so the string after the last one found is tried
- * before a search. */
+/* The offset of every string of a pool, in pool order, into a new array
+ * (*n of them); NULL when memory runs out. */
+static uint32_t *pool_offsets(const char *pool, uint64_t len, size_t *n)
+{
+	uint64_t off;
+	size_t count = 0;
+	uint32_t *v;
+
+	for (off = 0; off < len; off += strlen(pool + off) + 1)
+		count++;
+	v = malloc((count + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	count = 0;
+	for (off = 0; off < len; off += strlen(pool + off) + 1)
+		v[count++] = (uint32_t)off;
+	*n = count;
+	return v;
+}
+
+/* A column of pool offsets translated once (rather than at each of the
+ * passes over it). */
 static uint32_t *xlat_column(const struct xlat *x, const unsigned char *data, uint64_t n)
 {
 	uint32_t *tv = malloc((size_t)(n ? n : 1) * sizeof *tv);
-	size_t at = 0;
 	uint64_t i;
 
 	if (!tv)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		uint32_t v;
+		size_t at;
 		memcpy(&v, data + i * 4, 4);
-		if (!(x->n && at < x->n && x->from[at] <= v && (at + 1 == x->n || x->from[at + 1] > v))) {
-			if (at + 2 < x->n && x->from[at + 1] <= v && x->from[at + 2] > v)
-				at++;
-			else
-				at = xlat_index(x, v);
+		if (!x->n) {
+			tv[i] = v;
+			continue;
 		}
-		tv[i] = x->n ? x->to[at] + (v - x->from[at]) : v;
+		at = x->starts ? xlat_rank(x, v) : xlat_index(x, v);
+		tv[i] = x->to[at] + (v - x->from[at]);
 	}
 	return tv;
 }
@@ -966,6 +962,8 @@ static void delta_in_free(struct delta_in *d)
 
 	free(d->x.from);
 	free(d->x.to);
+	free(d->x.starts);
+	free(d->x.before);
 	for (k = 0; k < HT_KIND_COUNT; k++)
 		free(d->map[k]);
 	free(d->amap);
@@ -977,7 +975,8 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 		      struct buf *out, struct store_err *err)
 {
 	struct delta_in d;
-	struct strset ss = { 0 };
+	uint32_t *boff = NULL, *found = NULL;
+	size_t nbs = 0;
 	struct store_section sec[STORE_MAX_SECTIONS], bsec[STORE_MAX_SECTIONS];
 	size_t nsec, nb, i, at, nstr = 0;
 	uint64_t off, suffix = 0;
@@ -988,13 +987,14 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 	memset(&d, 0, sizeof d);
 	d.s = s;
 	d.b = b;
-	if (strset_build(&ss, b->pool, b->pool_len) != 0)
-		goto oom;
-	for (off = 0; off < s->pool_len; off += strlen(s->pool + off) + 1)
-		nstr++;
-	d.x.from = malloc((nstr + 1) * sizeof *d.x.from);
+	/* Each string of s's pool found among the base's by content. */
+	boff = pool_offsets(b->pool, b->pool_len, &nbs);
+	d.x.from = pool_offsets(s->pool, s->pool_len, &d.x.n);
+	nstr = d.x.n;
 	d.x.to = malloc((nstr + 1) * sizeof *d.x.to);
-	if (!d.x.from || !d.x.to)
+	found = malloc((nstr + 1) * sizeof *found);
+	if (!boff || !d.x.from || !d.x.to || !found ||
+	    strmatch(s->pool, d.x.from, (uint32_t)nstr, b->pool, boff, (uint32_t)nbs, found) != 0)
 		goto oom;
 	/* The header first, then the records; the new strings go into the
 	 * pool record as they are found. */
@@ -1005,18 +1005,19 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 	at = rec_open(out, STORE_SEC_POOL, MODE_POOL, 0);
 	if (at == (size_t)-1)
 		goto oom;
-	for (off = 0; off < s->pool_len;) {
-		size_t n = strlen(s->pool + off);
-		uint32_t c = strset_find(&ss, s->pool + off, n);
-		if (c == UINT32_MAX) {
+	for (i = 0; i < nstr; i++) {
+		uint32_t c;
+		off = d.x.from[i];
+		if (found[i] != STRMATCH_NONE) {
+			c = boff[found[i]];
+		} else {
+			size_t n = strlen(s->pool + off);
 			c = (uint32_t)(b->pool_len + suffix);
 			if (buf_put(out, s->pool + off, n + 1) != 0)
 				goto oom;
 			suffix += n + 1;
 		}
-		d.x.from[d.x.n] = (uint32_t)off;
-		d.x.to[d.x.n++] = c;
-		off += n + 1;
+		d.x.to[i] = c;
 	}
 	if (b->pool_len + suffix > UINT32_MAX) {
 		fail(err, "the history's string pool would exceed 4 GiB");
@@ -1026,17 +1027,18 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 	if (buf_pad(out) != 0)
 		goto oom;
 	d.pool_len = b->pool_len + suffix;
-	free(ss.slot);
-	ss.slot = NULL;
+	free(boff);
+	free(found);
+	boff = found = NULL;
+	if (nstr && xlat_rank_build(&d.x, s->pool_len) != 0)
+		goto oom;
 
 	/* Rows matched by id. */
 	for (k = 0; k < HT_KIND_COUNT; k++) {
 		uint32_t n = s->t[k].n, r;
 		d.map[k] = malloc(((size_t)n + 1) * sizeof *d.map[k]);
-		if (!d.map[k])
+		if (!d.map[k] || strmatch_rows(s, b, (enum ht_kind)k, d.map[k]) != 0)
 			goto oom;
-		for (r = 0; r < n; r++)
-			d.map[k][r] = table_find_id(b, (enum ht_kind)k, ht_id(s, (enum ht_kind)k, r));
 		{
 			uint64_t len = 0;
 			for (r = 0; r < n; r++)
@@ -1095,7 +1097,8 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 oom:
 	fail(err, "out of memory while adding to the history");
 done:
-	free(ss.slot);
+	free(boff);
+	free(found);
 	delta_in_free(&d);
 	return rc;
 }
