@@ -553,24 +553,52 @@ static uint32_t *pool_offsets(const char *pool, uint64_t len, size_t *n)
 }
 
 /* A column of pool offsets translated once (rather than at each of the
- * passes over it). */
+ * passes over it).  Each value reads four random places (two for its
+ * rank, two for its string's shift): a value's are fetched while those
+ * before it are finished, AHEAD apart, so the misses overlap. */
 static uint32_t *xlat_column(const struct xlat *x, const unsigned char *data, uint64_t n)
 {
+	enum { AHEAD = 16 };
 	uint32_t *tv = malloc((size_t)(n ? n : 1) * sizeof *tv);
+	size_t ring[AHEAD];
 	uint64_t i;
 
 	if (!tv)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		uint32_t v;
-		size_t at;
-		memcpy(&v, data + i * 4, 4);
-		if (!x->n) {
-			tv[i] = v;
-			continue;
+	if (!x->n || !x->starts) {
+		for (i = 0; i < n; i++) {
+			uint32_t v;
+			size_t at;
+			memcpy(&v, data + i * 4, 4);
+			at = x->n ? xlat_index(x, v) : 0;
+			tv[i] = x->n ? x->to[at] + (v - x->from[at]) : v;
 		}
-		at = x->starts ? xlat_rank(x, v) : xlat_index(x, v);
-		tv[i] = x->to[at] + (v - x->from[at]);
+		return tv;
+	}
+	for (i = 0; i < n + 2 * AHEAD; i++) {
+		uint32_t v;
+		if (i < n) {
+			uint64_t a;
+			memcpy(&v, data + i * 4, 4);
+			a = v < x->pool_len ? v : x->pool_len - 1;
+			__builtin_prefetch(&x->starts[a / 64]);
+			__builtin_prefetch(&x->before[a / 64]);
+		}
+		/* The slot of the value finished here is then refilled. */
+		if (i >= 2 * AHEAD) {
+			uint64_t j = i - 2 * AHEAD;
+			size_t at = ring[j % AHEAD];
+			memcpy(&v, data + j * 4, 4);
+			tv[j] = x->to[at] + (v - x->from[at]);
+		}
+		if (i >= AHEAD && i - AHEAD < n) {
+			size_t at;
+			memcpy(&v, data + (i - AHEAD) * 4, 4);
+			at = xlat_rank(x, v);
+			__builtin_prefetch(&x->to[at]);
+			__builtin_prefetch(&x->from[at]);
+			ring[(i - AHEAD) % AHEAD] = at;
+		}
 	}
 	return tv;
 }
@@ -724,9 +752,23 @@ struct rec {
 
 
 
-static uint64_t value_at(const unsigned char *p, uint32_t w)
+/* A value of w bytes, as the first w bytes of a zeroed uint64_t.  On a
+ * little-endian host each usual width is one load (a memcpy of a size
+ * unknown at compile time is a call per value, the bulk of making a delta). */
+static inline uint64_t value_at(const unsigned char *p, uint32_t w)
 {
 	uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t v4;
+	uint16_t v2;
+	switch (w) {
+	case 1: return p[0];
+	case 2: memcpy(&v2, p, 2); return v2;
+	case 4: memcpy(&v4, p, 4); return v4;
+	case 8: memcpy(&v, p, 8); return v;
+	default: break;
+	}
+#endif
 	memcpy(&v, p, w > 8 ? 8 : w);
 	return v;
 }
@@ -788,17 +830,20 @@ static size_t varint_len(uint64_t v)
 	return n;
 }
 
-static int put_varint(struct buf *b, uint64_t v)
+static inline int put_varint(struct buf *b, uint64_t v)
 {
-	unsigned char t[10];
-	size_t n = 0;
+	unsigned char *p;
 
+	if (b->len + 10 > b->cap && buf_reserve(b, 10) != 0)
+		return -1;
+	p = b->p + b->len;
 	while (v >= 0x80) {
-		t[n++] = (unsigned char)(v | 0x80);
+		*p++ = (unsigned char)(v | 0x80);
 		v >>= 7;
 	}
-	t[n++] = (unsigned char)v;
-	return buf_put(b, t, n);
+	*p++ = (unsigned char)v;
+	b->len = (size_t)(p - b->p);
+	return 0;
 }
 
 static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
@@ -883,6 +928,9 @@ static int put_column(struct buf *out, const struct delta_in *d, const struct st
 	for (i = 0; i < n; i++) {
 		int ok = 0;
 		uint64_t v = new_value(d, sec, i), bv = 0;
+		/* The base's rows come in no order: fetch ahead. */
+		if (bsec && i + 16 < n && map[i + 16] != NO_ROW)
+			__builtin_prefetch((const unsigned char *)bsec->data + (uint64_t)map[i + 16] * bsec->width);
 		if (bsec && map[i] != NO_ROW)
 			bv = base_value(d->amap, d->tmap, bsec, map[i], &ok);
 		if (!ok || v != bv) {
