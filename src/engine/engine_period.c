@@ -164,8 +164,10 @@ static const char *date_or(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
-/* The period column of one table. */
-static int period_table(struct engine *e, const struct ht_snapshot *start, enum ht_kind kind)
+/* The period column of one table; its rows matched to the start's by
+ * id, or by given (the row map kept from an earlier start-up). */
+static int period_table(struct engine *e, const struct ht_snapshot *start, enum ht_kind kind,
+			const uint32_t *given)
 {
 	struct kdata *kd = &e->k[kind];
 	const struct ht_table *t = &e->s->t[kind], *st = &start->t[kind];
@@ -178,7 +180,15 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 	kd->pdl = table_big_alloc(((size_t)n + 1) * sizeof *kd->pdl);
 	kd->pflags = malloc((size_t)n + 1);
 	kd->pmatch = match;
-	if (!seen || !match || !kd->pdl || !kd->pflags || strmatch_rows(e->s, start, kind, match)) {
+	if (seen && match && given) {
+		memcpy(match, given, (size_t)n * sizeof *match);
+		for (uint32_t i = 0; i < n; i++)
+			if (match[i] >= st->n && match[i] != STRMATCH_NONE) {
+				free(seen);
+				return -1;
+			}
+	}
+	if (!seen || !match || !kd->pdl || !kd->pflags || (!given && strmatch_rows(e->s, start, kind, match))) {
 		free(seen);
 		free(match);
 		kd->pmatch = NULL;
@@ -233,6 +243,17 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 
 int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *err, size_t errlen)
 {
+	return engine_set_period_matched(e, start, NULL, err, errlen);
+}
+
+const uint32_t *engine_period_match(const struct engine *e, enum ht_kind kind)
+{
+	return e->period.set ? e->k[kind].pmatch : NULL;
+}
+
+int engine_set_period_matched(struct engine *e, const struct ht_snapshot *start,
+			      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+{
 	const struct ht_meta *sm, *em = &e->s->meta;
 	char d1[32], d2[32];
 	period_clear(e);
@@ -265,9 +286,10 @@ int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *e
 		return -1;
 	}
 	for (int k = 0; k < HT_KIND_COUNT; k++)
-		if (period_table(e, start, (enum ht_kind)k)) {
+		if (period_table(e, start, (enum ht_kind)k, match ? match[k] : NULL)) {
 			period_clear(e);
-			snprintf(err, errlen, "out of memory while comparing the two snapshots");
+			snprintf(err, errlen, match ? "the row map given does not fit the two snapshots"
+						    : "out of memory while comparing the two snapshots");
 			return -1;
 		}
 	e->pstart = start;
