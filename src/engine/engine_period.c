@@ -53,8 +53,11 @@ static int period_blank(struct engine *e, enum ht_kind kind)
 	return 0;
 }
 
-/* Rows by period downloads descending, unknown last, ties by row. */
-int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm)
+/* Rows by period downloads descending, unknown last, ties by row.  With
+ * dl, the period's downloads in that order too into a new array (*dl;
+ * NULL when the sort took the slow path): the sort's keys turned into
+ * them in place, instead of a gather through perm of 2M random reads. */
+int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_t **dl)
 {
 	const struct kdata *kd = &e->k[kind];
 	uint32_t n = kd->n;
@@ -73,9 +76,17 @@ int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm)
 		for (uint32_t i = 0; i < n; i++)
 			v[i] = ((max - period_key(kd, i)) << rb) | i;
 		if (!eng_radix_sort(v, n, rb, rb + kb)) {
-			for (uint32_t i = 0; i < n; i++)
+			for (uint32_t i = 0; i < n; i++) {
+				/* No key saturates here (rb + kb <= 64): key 0 is
+				 * an unknown count, whose column holds 0. */
+				uint64_t key = max - (v[i] >> rb);
 				perm[i] = (uint32_t)(v[i] & (((uint64_t)1 << rb) - 1));
-			free(v);
+				v[i] = key ? key - 1 : 0;
+			}
+			if (dl)
+				*dl = v;
+			else
+				free(v);
 			return 0;
 		}
 		free(v);
