@@ -132,15 +132,15 @@ int rowmap_load(const char *cache_dir, const struct ht_snapshot *end, const stru
 		return -1;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		len += (size_t)end->t[k].n * 4;
+	/* The pair first (a stale map costs its header), then the whole file. */
 	if (fstat(fileno(fp), &st) != 0 || (uint64_t)st.st_size != len || !(buf = malloc(len)) ||
-	    fread(buf, 1, len, fp) != len)
+	    fread(buf, 1, MAP_HEAD, fp) != MAP_HEAD)
+		goto bad;
+	head_fill(want, end, start);
+	if (memcmp(buf, want, 56) != 0 || fread(buf + MAP_HEAD, 1, len - MAP_HEAD, fp) != len - MAP_HEAD)
 		goto bad;
 	fclose(fp);
 	fp = NULL;
-	/* The pair first (cheap on a stale map), then the whole file. */
-	head_fill(want, end, start);
-	if (memcmp(buf, want, 56) != 0)
-		goto bad;
 	sum = get_u64(buf + 56);
 	put_u64(buf + 56, 0);
 	if (store_checksum(buf, len) != sum || get_u32(buf + 12) != ENDIAN_MARK)
