@@ -23,10 +23,13 @@ static uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); 
 
 uint64_t rowmap_fingerprint(const struct ht_snapshot *s)
 {
-	uint64_t f = store_checksum(s->pool, (size_t)s->pool_len) ^ (s->pool_len * 0x9e3779b97f4a7c15ull);
+	uint64_t f = (s->pool_len ? store_checksum(s->pool, (size_t)s->pool_len) : 0) ^
+		     (s->pool_len * 0x9e3779b97f4a7c15ull);
 	for (int k = 0; k < HT_KIND_COUNT; k++) {
 		f = (f ^ s->t[k].n) * 0xbf58476d1ce4e5b9ull;
-		f = (f ^ store_checksum(s->t[k].id, (size_t)s->t[k].n * sizeof *s->t[k].id)) * 0x94d049bb133111ebull;
+		if (s->t[k].n)
+			f = (f ^ store_checksum(s->t[k].id, (size_t)s->t[k].n * sizeof *s->t[k].id)) *
+			    0x94d049bb133111ebull;
 		f ^= f >> 31;
 	}
 	return f;
