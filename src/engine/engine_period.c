@@ -70,9 +70,10 @@ int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_
 		max = k > max ? k : max;
 	}
 	kb = bits_of(max);
-	if (rb + kb <= 64 && rb < 64 && (v = malloc(((size_t)n + 1) * sizeof *v))) {
-		/* (max - key, row): the rows come in order, so a sort on the key
-		 * bits alone keeps ties by row. */
+	if (rb + kb <= 64 && rb < 64 && (v = table_big_alloc(((size_t)n + 1) * sizeof *v))) {
+		/* (max - key, row), in huge pages as the column it becomes
+		 * (dl): the rows come in order, so a sort on the key bits
+		 * alone keeps ties by row. */
 		for (uint32_t i = 0; i < n; i++)
 			v[i] = ((max - period_key(kd, i)) << rb) | i;
 		if (!eng_radix_sort(v, n, rb, rb + kb)) {
