@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1018,6 +1019,87 @@ static void delta_in_free(struct delta_in *d)
 	free(d->tmap);
 }
 
+/* The records of section i of s (against its base section, if any). */
+static int put_one(struct buf *out, const struct delta_in *d0, const struct store_section *sec,
+		   const struct store_section *bsec, size_t nb)
+{
+	const struct store_section *match = NULL;
+	struct delta_in d = *d0;
+	uint32_t *tv = NULL;
+	size_t j;
+	int put;
+
+	for (j = 0; j < nb; j++)
+		if (bsec[j].id == sec->id && bsec[j].width == sec->width)
+			match = &bsec[j];
+	if (sec->ref == STORE_REF_POOL && sec->width == 4 && !(tv = xlat_column(&d.x, sec->data, sec->len / 4)))
+		return -1;
+	d.tv = tv;
+	put = sec->table >= 0 ? put_column(out, &d, sec, match) : put_section(out, &d, sec);
+	free(tv);
+	return put;
+}
+
+/* The sections, taken in turn by two threads, each into a buffer of its
+ * own, then appended in order.  Every record is padded to 8 bytes and
+ * each starts 8-aligned, so the bytes are those of one thread writing
+ * them all. */
+struct put_job {
+	const struct delta_in *d;
+	const struct store_section *sec, *bsec;
+	size_t nsec, nb, next;
+	struct buf *bufs;
+	pthread_mutex_t mu;
+	int failed;
+};
+
+static void *put_worker(void *arg)
+{
+	struct put_job *j = arg;
+
+	for (;;) {
+		size_t i;
+		int rc;
+		pthread_mutex_lock(&j->mu);
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->nsec)
+			return NULL;
+		if (j->sec[i].id == STORE_SEC_POOL)
+			continue;
+		rc = put_one(&j->bufs[i], j->d, &j->sec[i], j->bsec, j->nb);
+		if (rc != 0) {
+			pthread_mutex_lock(&j->mu);
+			j->failed = 1;
+			pthread_mutex_unlock(&j->mu);
+		}
+	}
+}
+
+static int put_sections(struct buf *out, const struct delta_in *d, const struct store_section *sec, size_t nsec,
+			const struct store_section *bsec, size_t nb)
+{
+	struct put_job j = { d, sec, bsec, nsec, nb, 0, NULL, PTHREAD_MUTEX_INITIALIZER, 0 };
+	pthread_t th;
+	int threaded, rc = 0;
+	size_t i;
+
+	if (out->len % 8 || !(j.bufs = calloc(nsec + 1, sizeof *j.bufs)))
+		return -1;
+	threaded = pthread_create(&th, NULL, put_worker, &j) == 0;
+	put_worker(&j);
+	if (threaded)
+		pthread_join(th, NULL);
+	for (i = 0; i < nsec; i++) {
+		if (!j.failed && rc == 0 && j.bufs[i].len)
+			rc = buf_put(out, j.bufs[i].p, j.bufs[i].len);
+		free(j.bufs[i].p);
+	}
+	free(j.bufs);
+	pthread_mutex_destroy(&j.mu);
+	return j.failed ? -1 : rc;
+}
+
 /* The delta of s against base b (file name base_file) into out. */
 static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const char *base_file,
 		      struct buf *out, struct store_err *err)
@@ -1108,26 +1190,8 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 
 	nsec = store_sections(s, sec);
 	nb = store_sections(b, bsec);
-	for (i = 0; i < nsec; i++) {
-		const struct store_section *match = NULL;
-		size_t j;
-		if (sec[i].id == STORE_SEC_POOL)
-			continue;
-		for (j = 0; j < nb; j++)
-			if (bsec[j].id == sec[i].id && bsec[j].width == sec[i].width)
-				match = &bsec[j];
-		uint32_t *tv = NULL;
-		if (sec[i].ref == STORE_REF_POOL && sec[i].width == 4 &&
-		    !(tv = xlat_column(&d.x, sec[i].data, sec[i].len / 4)))
-			goto oom;
-		int put;
-		d.tv = tv;
-		put = sec[i].table >= 0 ? put_column(out, &d, &sec[i], match) : put_section(out, &d, &sec[i]);
-		d.tv = NULL;
-		free(tv);
-		if (put != 0)
-			goto oom;
-	}
+	if (put_sections(out, &d, sec, nsec, bsec, nb) != 0)
+		goto oom;
 	/* The shape of the stored snapshot: s with the stored pool. */
 	shape = *s;
 	shape.pool_len = d.pool_len;
