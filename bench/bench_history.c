@@ -8,10 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "hubtop/history.h"
 #include "hubtop/store.h"
+
+/* CPU time of the process (every thread), in seconds. */
+static double cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static double now(void)
 {
@@ -79,7 +88,7 @@ int main(int argc, char **argv)
 	if (first && last) {
 		char dir[4096];
 		struct history_keep all;
-		double t0;
+		double t0, c0;
 		snprintf(dir, sizeof dir, "%s/bench-add.%ld", argv[1], (long)getpid());
 		history_parse_keep("all", &all, NULL);
 		t0 = now();
@@ -89,11 +98,13 @@ int main(int argc, char **argv)
 		}
 		printf("add a whole snapshot (the first): %.0f ms\n", (now() - t0) * 1e3);
 		t0 = now();
+		c0 = cpu();
 		if (history_add_keep(dir, last, &all, &err) != 0) {
 			fprintf(stderr, "bench_history: %s\n", err.msg);
 			return 1;
 		}
-		printf("add a delta (the last, against the first): %.0f ms\n", (now() - t0) * 1e3);
+		printf("add a delta (the last, against the first): %.0f ms, CPU %.0f ms\n", (now() - t0) * 1e3,
+		       (cpu() - c0) * 1e3);
 		{
 			char cmd[4200];
 			snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

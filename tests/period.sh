@@ -85,6 +85,26 @@ run 0 "$TT_HUBTOP" report --window 2025-01-01..2025-07-01
 has "$OUT" "Downloads: 2025-01-01..2025-07-01"
 has "$OUT" "1 new (counted from 0); 2 gone since the start (deleted or renamed), their 1000 downloads"
 has "$OUT" "750 downloads"
+# The period's row map is kept for the next start-up; the same figures
+# through it, and through a damaged, truncated, stale or unreadable one
+# (each then matched anew): it never stops hubtop.
+[ -s "$C/history/period.map" ] || tt_fail "no row map kept in $C/history/period.map"
+cp "$OUT" "$TT_TMP/report.ab"
+run 0 "$TT_HUBTOP" report --window 2025-01-01..2025-07-01
+cmp -s "$OUT" "$TT_TMP/report.ab" || tt_fail "the report through the kept row map differs"
+printf 'XXXXXXXX' | dd of="$C/history/period.map" bs=1 seek=70 conv=notrunc 2>/dev/null
+run 0 "$TT_HUBTOP" report --window 2025-01-01..2025-07-01
+cmp -s "$OUT" "$TT_TMP/report.ab" || tt_fail "the report with a damaged row map differs"
+head -c 40 "$C/history/period.map" >"$TT_TMP/short" && cp "$TT_TMP/short" "$C/history/period.map"
+run 0 "$TT_HUBTOP" report --window 2025-01-01..2025-07-01
+cmp -s "$OUT" "$TT_TMP/report.ab" || tt_fail "the report with a truncated row map differs"
+run 0 "$TT_HUBTOP" report --window 2024-06-01..2025-07-01
+run 0 "$TT_HUBTOP" report --window 2025-01-01..2025-07-01
+cmp -s "$OUT" "$TT_TMP/report.ab" || tt_fail "the report with another period's row map differs"
+rm -f "$C/history/period.map" && mkdir "$C/history/period.map"
+run 0 "$TT_HUBTOP" report --window 2025-01-01..2025-07-01
+cmp -s "$OUT" "$TT_TMP/report.ab" || tt_fail "the report with a folder for a row map differs"
+rmdir "$C/history/period.map"
 
 run 0 "$TT_HUBTOP" export models --window since:2025-01-01 --format csv
 # "downloads" is the window's, here the period's (docs/export.md).

@@ -364,7 +364,8 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 		uint32_t *perm = table_big_alloc(((size_t)n + 1) * sizeof *perm);
 		uint32_t *rank = table_big_alloc(((size_t)n + 1) * sizeof *rank);
 		if (!perm || !rank ||
-		    (win == WIN_PERIOD ? eng_period_perm(e, kind, perm) : eng_build_perm(e->s, kind, SORT_COUNT, perm))) {
+		    (win == WIN_PERIOD ? eng_period_perm(e, kind, perm, o->dl_own ? NULL : &o->dl_own)
+				       : eng_build_perm(e->s, kind, SORT_COUNT, perm))) {
 			free(perm);
 			free(rank);
 			return -1;

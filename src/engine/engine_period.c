@@ -4,6 +4,7 @@
  * every pass of the engine reads it as it reads those (engine.h,
  * engine_set_period). */
 #include "engine_priv.h"
+#include "hubtop/strmatch.h"
 
 /* The period order's key: an unknown count after every known one, as
  * dla_key in engine.c. */
@@ -52,8 +53,11 @@ static int period_blank(struct engine *e, enum ht_kind kind)
 	return 0;
 }
 
-/* Rows by period downloads descending, unknown last, ties by row. */
-int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm)
+/* Rows by period downloads descending, unknown last, ties by row.  With
+ * dl, the period's downloads in that order too into a new array (*dl;
+ * NULL when the sort took the slow path): the sort's keys turned into
+ * them in place, instead of a gather through perm of 2M random reads. */
+int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_t **dl)
 {
 	const struct kdata *kd = &e->k[kind];
 	uint32_t n = kd->n;
@@ -66,15 +70,24 @@ int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm)
 		max = k > max ? k : max;
 	}
 	kb = bits_of(max);
-	if (rb + kb <= 64 && rb < 64 && (v = malloc(((size_t)n + 1) * sizeof *v))) {
-		/* (max - key, row): the rows come in order, so a sort on the key
-		 * bits alone keeps ties by row. */
+	if (rb + kb <= 64 && rb < 64 && (v = table_big_alloc(((size_t)n + 1) * sizeof *v))) {
+		/* (max - key, row), in huge pages as the column it becomes
+		 * (dl): the rows come in order, so a sort on the key bits
+		 * alone keeps ties by row. */
 		for (uint32_t i = 0; i < n; i++)
 			v[i] = ((max - period_key(kd, i)) << rb) | i;
 		if (!eng_radix_sort(v, n, rb, rb + kb)) {
-			for (uint32_t i = 0; i < n; i++)
+			for (uint32_t i = 0; i < n; i++) {
+				/* No key saturates here (rb + kb <= 64): key 0 is
+				 * an unknown count, whose column holds 0. */
+				uint64_t key = max - (v[i] >> rb);
 				perm[i] = (uint32_t)(v[i] & (((uint64_t)1 << rb) - 1));
-			free(v);
+				v[i] = key ? key - 1 : 0;
+			}
+			if (dl)
+				*dl = v;
+			else
+				free(v);
 			return 0;
 		}
 		free(v);
@@ -169,124 +182,10 @@ static const char *date_or(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
-/* Matching the end's ids to the start's: an open-addressing table of
- * (hash, row) in 64 bits, so a probe is one cache line and a string is
- * compared only when the hashes agree; lookups go in batches whose slots
- * are fetched ahead.  On 2M x 2M rows about 0.2-0.4 s where a plain string
- * hash table took seconds. */
-struct id_match {
-	uint64_t *slot;          /* (hash high 32 bits) << 32 | (row + 1); 0 empty */
-	uint64_t mask;
-};
-
-static inline uint64_t id_hash(const char *p)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
-	return h ^ (h >> 29);
-}
-
-static int id_match_build(struct id_match *m, const struct ht_snapshot *s, enum ht_kind kind)
-{
-	const struct ht_table *t = &s->t[kind];
-	uint64_t cap = 16;
-	while (cap < (uint64_t)t->n * 2)
-		cap *= 2;
-	m->mask = cap - 1;
-	m->slot = table_big_alloc(cap * sizeof *m->slot);
-	if (!m->slot)
-		return -1;
-	memset(m->slot, 0, cap * sizeof *m->slot);
-	for (uint32_t r0 = 0; r0 < t->n; r0 += 64) {
-		/* A batch's slots are fetched while its ids are hashed. */
-		uint64_t h[64];
-		uint32_t nb = t->n - r0 < 64 ? t->n - r0 : 64;
-		for (uint32_t j = r0 + 64; j < r0 + 128 && j < t->n; j++)
-			__builtin_prefetch(s->pool + t->id[j]);
-		for (uint32_t j = 0; j < nb; j++) {
-			h[j] = id_hash(s->pool + t->id[r0 + j]);
-			__builtin_prefetch(&m->slot[h[j] & m->mask], 1);
-		}
-		for (uint32_t j = 0; j < nb; j++) {
-			uint64_t i = h[j] & m->mask;
-			while (m->slot[i])
-				i = (i + 1) & m->mask;
-			m->slot[i] = (h[j] & 0xffffffff00000000ull) | ((uint64_t)r0 + j + 1);
-		}
-	}
-	return 0;
-}
-
-static uint32_t id_match_find(const struct id_match *m, const struct ht_snapshot *s, enum ht_kind kind,
-			      uint64_t h, const char *id)
-{
-	const struct ht_table *t = &s->t[kind];
-	uint64_t i = h & m->mask, tag = h & 0xffffffff00000000ull;
-	for (; m->slot[i]; i = (i + 1) & m->mask)
-		if ((m->slot[i] & 0xffffffff00000000ull) == tag) {
-			uint32_t r = (uint32_t)(m->slot[i] & 0xffffffffu) - 1;
-			if (!strcmp(s->pool + t->id[r], id))
-				return r;
-		}
-	return UINT32_MAX;
-}
-
-/* The start's row of every end row (UINT32_MAX: absent) into at[].  Each
- * lookup touches four random places (the end's id, the slot, the start's
- * id offset and string): a batch goes through them stage by stage, each
- * stage fetching what the next one reads, so the misses overlap. */
-static int match_ids(const struct ht_snapshot *end, const struct ht_snapshot *start, enum ht_kind kind,
-		     uint32_t *at)
-{
-	enum { BATCH = 64 };
-	const struct ht_table *t = &end->t[kind], *st = &start->t[kind];
-	struct id_match m;
-	uint64_t h[BATCH];
-	uint32_t cand[BATCH];
-	if (id_match_build(&m, start, kind))
-		return -1;
-	for (uint32_t j = 0; j < BATCH && j < t->n; j++)
-		__builtin_prefetch(end->pool + t->id[j]);
-	for (uint32_t i0 = 0; i0 < t->n; i0 += BATCH) {
-		uint32_t nb = t->n - i0 < BATCH ? t->n - i0 : BATCH;
-		for (uint32_t j = 0; j < nb; j++) {
-			h[j] = id_hash(end->pool + t->id[i0 + j]);
-			__builtin_prefetch(&m.slot[h[j] & m.mask]);
-		}
-		/* The next batch's ids, while this one's slots arrive. */
-		for (uint32_t j = i0 + BATCH; j < i0 + 2 * BATCH && j < t->n; j++)
-			__builtin_prefetch(end->pool + t->id[j]);
-		for (uint32_t j = 0; j < nb; j++) {
-			uint64_t i = h[j] & m.mask, tag = h[j] & 0xffffffff00000000ull;
-			cand[j] = UINT32_MAX;
-			for (; m.slot[i]; i = (i + 1) & m.mask)
-				if ((m.slot[i] & 0xffffffff00000000ull) == tag) {
-					cand[j] = (uint32_t)(m.slot[i] & 0xffffffffu) - 1;
-					__builtin_prefetch(&st->id[cand[j]]);
-					break;
-				}
-		}
-		for (uint32_t j = 0; j < nb; j++)
-			if (cand[j] != UINT32_MAX)
-				__builtin_prefetch(start->pool + st->id[cand[j]]);
-		for (uint32_t j = 0; j < nb; j++) {
-			const char *id = end->pool + t->id[i0 + j];
-			/* The first candidate is nearly always the one; else
-			 * the plain walk, which compares every tag. */
-			if (cand[j] != UINT32_MAX && !strcmp(start->pool + st->id[cand[j]], id))
-				at[i0 + j] = cand[j];
-			else
-				at[i0 + j] = cand[j] == UINT32_MAX ? UINT32_MAX
-								  : id_match_find(&m, start, kind, h[j], id);
-		}
-	}
-	free(m.slot);
-	return 0;
-}
-
-/* The period column of one table. */
-static int period_table(struct engine *e, const struct ht_snapshot *start, enum ht_kind kind)
+/* The period column of one table; its rows matched to the start's by
+ * id, or by given (the row map kept from an earlier start-up). */
+static int period_table(struct engine *e, const struct ht_snapshot *start, enum ht_kind kind,
+			const uint32_t *given)
 {
 	struct kdata *kd = &e->k[kind];
 	const struct ht_table *t = &e->s->t[kind], *st = &start->t[kind];
@@ -299,7 +198,15 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 	kd->pdl = table_big_alloc(((size_t)n + 1) * sizeof *kd->pdl);
 	kd->pflags = malloc((size_t)n + 1);
 	kd->pmatch = match;
-	if (!seen || !match || !kd->pdl || !kd->pflags || match_ids(e->s, start, kind, match)) {
+	if (seen && match && given) {
+		memcpy(match, given, (size_t)n * sizeof *match);
+		for (uint32_t i = 0; i < n; i++)
+			if (match[i] >= st->n && match[i] != STRMATCH_NONE) {
+				free(seen);
+				return -1;
+			}
+	}
+	if (!seen || !match || !kd->pdl || !kd->pflags || (!given && strmatch_rows(e->s, start, kind, match))) {
 		free(seen);
 		free(match);
 		kd->pmatch = NULL;
@@ -354,6 +261,17 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 
 int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *err, size_t errlen)
 {
+	return engine_set_period_matched(e, start, NULL, err, errlen);
+}
+
+const uint32_t *engine_period_match(const struct engine *e, enum ht_kind kind)
+{
+	return e->period.set ? e->k[kind].pmatch : NULL;
+}
+
+int engine_set_period_matched(struct engine *e, const struct ht_snapshot *start,
+			      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+{
 	const struct ht_meta *sm, *em = &e->s->meta;
 	char d1[32], d2[32];
 	period_clear(e);
@@ -386,9 +304,10 @@ int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *e
 		return -1;
 	}
 	for (int k = 0; k < HT_KIND_COUNT; k++)
-		if (period_table(e, start, (enum ht_kind)k)) {
+		if (period_table(e, start, (enum ht_kind)k, match ? match[k] : NULL)) {
 			period_clear(e);
-			snprintf(err, errlen, "out of memory while comparing the two snapshots");
+			snprintf(err, errlen, match ? "the row map given does not fit the two snapshots"
+						    : "out of memory while comparing the two snapshots");
 			return -1;
 		}
 	e->pstart = start;

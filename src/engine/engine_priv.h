@@ -416,7 +416,7 @@ const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win);
 int eng_kd_trending(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m);
 int eng_ord_rec(struct engine *e, enum ht_kind kind, int win);
-int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm);
+int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_t **dl);
 const char *eng_acct_display(const struct engine *e, uint32_t ac, int own);
 /* engine_names.c: sets in rows (a bitmap by row) the items of kind whose
  * account under mode a term of search names (filter.search_names).  A pass

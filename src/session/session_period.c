@@ -8,6 +8,7 @@
 #include "hubtop/civil.h"
 #include "hubtop/demo.h"
 #include "hubtop/history.h"
+#include "hubtop/rowmap.h"
 #include "hubtop/session.h"
 
 #define NO_HISTORY_HINT                                                                  \
@@ -109,6 +110,33 @@ static int demo_period(struct session *s, const struct filter *f, const char *as
 	return 0;
 }
 
+/* engine_set_period through the row map kept by the last start-up with
+ * the same two snapshots (rowmap.h); else it matches the ids, and the map
+ * it made is kept for the next time.  A missing, stale or damaged map only
+ * costs the matching; one that cannot be written, nothing. */
+static int period_open(struct session *s, const struct ht_snapshot *start, char *err, size_t errlen)
+{
+	uint32_t *map[HT_KIND_COUNT];
+	const uint32_t *match[HT_KIND_COUNT];
+	struct store_err se;
+	int rc;
+	if (rowmap_load(s->cache_dir, s->snap, start, map) == 0) {
+		for (int k = 0; k < HT_KIND_COUNT; k++)
+			match[k] = map[k];
+		rc = engine_set_period_matched(s->eng, start, match, err, errlen);
+		rowmap_free(map);
+		if (rc == 0)
+			return 0;
+	}
+	if (engine_set_period(s->eng, start, err, errlen) != 0)
+		return -1;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		match[k] = engine_period_match(s->eng, (enum ht_kind)k);
+	memset(&se, 0, sizeof se);
+	(void)rowmap_save(s->cache_dir, s->snap, start, match, &se);
+	return 0;
+}
+
 static int set_window(struct session *s, const struct filter *f, int reopen, char *err, size_t errlen)
 {
 	struct store_err se;
@@ -199,7 +227,7 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 	}
 	history_free(h);
 	clear_period(s);
-	if (engine_set_period(s->eng, start, err, errlen) != 0) {
+	if (period_open(s, start, err, errlen) != 0) {
 		size_t l = strlen(err);
 		snprintf(err + l, errlen > l ? errlen - l : 0, " (--window %s)", asked);
 		table_free(start);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "hubtop/history.h"
 #include "hubtop/civil.h"
 #include "hubtop/safetext.h"
+#include "hubtop/strmatch.h"
 
 #define INDEX_HEAD "# hubtop history 1"
 #define DELTA_MAGIC "HUBTOPHD"
@@ -470,68 +472,46 @@ static int save_index(const struct history *h, struct store_err *err)
 
 /* ---- strings and rows of the base ----------------------------------------- */
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t x = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		x = (x ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return x ^ (x >> 29);
-}
-
-/* The base's strings, by content. */
-struct strset {
-	const char *pool;
-	uint32_t *slot;  /* offset + 1; 0 empty */
-	size_t mask;
-};
-
-static int strset_build(struct strset *ss, const char *pool, uint64_t len)
-{
-	size_t cap = 1024, count = 0;
-	uint64_t off;
-
-	for (off = 0; off < len; off += strlen(pool + off) + 1)
-		count++;
-	while (cap < count * 2)
-		cap <<= 1;
-	ss->pool = pool;
-	ss->mask = cap - 1;
-	ss->slot = calloc(cap, sizeof *ss->slot);
-	if (!ss->slot)
-		return -1;
-	for (off = 0; off < len;) {
-		size_t n = strlen(pool + off);
-		size_t i = (size_t)hash_bytes(pool + off, n) & ss->mask;
-		while (ss->slot[i] && strcmp(pool + ss->slot[i] - 1, pool + off) != 0)
-			i = (i + 1) & ss->mask;
-		if (!ss->slot[i])
-			ss->slot[i] = (uint32_t)off + 1;
-		off += n + 1;
-	}
-	return 0;
-}
-
-static uint32_t strset_find(const struct strset *ss, const char *s, size_t n)
-{
-	size_t i = (size_t)hash_bytes(s, n) & ss->mask;
-
-	while (ss->slot[i]) {
-		const char *c = ss->pool + ss->slot[i] - 1;
-		if (!memcmp(c, s, n) && c[n] == '\0')
-			return ss->slot[i] - 1;
-		i = (i + 1) & ss->mask;
-	}
-	return UINT32_MAX;
-}
-
 /* Where each string of the new pool lands in the stored one (the base's
  * pool followed by the new strings), in pool order. */
 struct xlat {
 	uint32_t *from, *to;
 	size_t n;
+	/* A bit per byte of the new pool, set where a string starts, and the
+	 * number set before each word: which string an offset falls in is a
+	 * popcount away (rank), where a binary search took 20 misses. */
+	uint64_t *starts;
+	uint32_t *before;
+	uint64_t pool_len;
 };
+
+static int xlat_rank_build(struct xlat *x, uint64_t pool_len)
+{
+	size_t words = (size_t)(pool_len + 63) / 64, i;
+	uint32_t count = 0;
+
+	x->pool_len = pool_len;
+	x->starts = calloc(words + 1, sizeof *x->starts);
+	x->before = malloc((words + 1) * sizeof *x->before);
+	if (!x->starts || !x->before)
+		return -1;
+	for (i = 0; i < x->n; i++)
+		x->starts[x->from[i] / 64] |= 1ull << (x->from[i] % 64);
+	for (i = 0; i < words; i++) {
+		x->before[i] = count;
+		count += (uint32_t)__builtin_popcountll(x->starts[i]);
+	}
+	return 0;
+}
+
+/* The index of the string offset v falls in (the last one starting at
+ * or before it); x->n > 0 and from[0] == 0. */
+static size_t xlat_rank(const struct xlat *x, uint32_t v)
+{
+	uint64_t at = v < x->pool_len ? v : x->pool_len - 1;
+	uint64_t w = x->starts[at / 64] & (~0ull >> (63 - at % 64));
+	return (size_t)x->before[at / 64] + (size_t)__builtin_popcountll(w) - 1;
+}
 
 static size_t xlat_index(const struct xlat *x, uint32_t v)
 {
@@ -553,28 +533,73 @@ static uint32_t xlat_off(const struct xlat *x, uint32_t v)
 	return x->to[lo] + (v - x->from[lo]);
 }
 
-/* A column of pool offsets translated once (rather than by a binary
- * search at each of the passes over it).  Consecutive rows mostly name
- * consecutive strings, so the string after the last one found is tried
- * before a search. */
+/* The offset of every string of a pool, in pool order, into a new array
+ * (*n of them); NULL when memory runs out. */
+static uint32_t *pool_offsets(const char *pool, uint64_t len, size_t *n)
+{
+	uint64_t off;
+	size_t count = 0;
+	uint32_t *v;
+
+	for (off = 0; off < len; off += strlen(pool + off) + 1)
+		count++;
+	v = malloc((count + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	count = 0;
+	for (off = 0; off < len; off += strlen(pool + off) + 1)
+		v[count++] = (uint32_t)off;
+	*n = count;
+	return v;
+}
+
+/* A column of pool offsets translated once (rather than at each of the
+ * passes over it).  Each value reads four random places (two for its
+ * rank, two for its string's shift): a value's are fetched while those
+ * before it are finished, AHEAD apart, so the misses overlap. */
 static uint32_t *xlat_column(const struct xlat *x, const unsigned char *data, uint64_t n)
 {
+	enum { AHEAD = 16 };
 	uint32_t *tv = malloc((size_t)(n ? n : 1) * sizeof *tv);
-	size_t at = 0;
+	size_t ring[AHEAD];
 	uint64_t i;
 
 	if (!tv)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		uint32_t v;
-		memcpy(&v, data + i * 4, 4);
-		if (!(x->n && at < x->n && x->from[at] <= v && (at + 1 == x->n || x->from[at + 1] > v))) {
-			if (at + 2 < x->n && x->from[at + 1] <= v && x->from[at + 2] > v)
-				at++;
-			else
-				at = xlat_index(x, v);
+	if (!x->n || !x->starts) {
+		for (i = 0; i < n; i++) {
+			uint32_t v;
+			size_t at;
+			memcpy(&v, data + i * 4, 4);
+			at = x->n ? xlat_index(x, v) : 0;
+			tv[i] = x->n ? x->to[at] + (v - x->from[at]) : v;
 		}
-		tv[i] = x->n ? x->to[at] + (v - x->from[at]) : v;
+		return tv;
+	}
+	for (i = 0; i < n + 2 * AHEAD; i++) {
+		uint32_t v;
+		if (i < n) {
+			uint64_t a;
+			memcpy(&v, data + i * 4, 4);
+			a = v < x->pool_len ? v : x->pool_len - 1;
+			__builtin_prefetch(&x->starts[a / 64]);
+			__builtin_prefetch(&x->before[a / 64]);
+		}
+		/* The slot of the value finished here is then refilled. */
+		if (i >= 2 * AHEAD) {
+			uint64_t j = i - 2 * AHEAD;
+			size_t at = ring[j % AHEAD];
+			memcpy(&v, data + j * 4, 4);
+			tv[j] = x->to[at] + (v - x->from[at]);
+		}
+		if (i >= AHEAD && i - AHEAD < n) {
+			size_t at;
+			memcpy(&v, data + (i - AHEAD) * 4, 4);
+			at = xlat_rank(x, v);
+			__builtin_prefetch(&x->to[at]);
+			__builtin_prefetch(&x->from[at]);
+			ring[(i - AHEAD) % AHEAD] = at;
+		}
 	}
 	return tv;
 }
@@ -728,9 +753,23 @@ struct rec {
 
 
 
-static uint64_t value_at(const unsigned char *p, uint32_t w)
+/* A value of w bytes, as the first w bytes of a zeroed uint64_t.  On a
+ * little-endian host each usual width is one load (a memcpy of a size
+ * unknown at compile time is a call per value, the bulk of making a delta). */
+static inline uint64_t value_at(const unsigned char *p, uint32_t w)
 {
 	uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t v4;
+	uint16_t v2;
+	switch (w) {
+	case 1: return p[0];
+	case 2: memcpy(&v2, p, 2); return v2;
+	case 4: memcpy(&v4, p, 4); return v4;
+	case 8: memcpy(&v, p, 8); return v;
+	default: break;
+	}
+#endif
 	memcpy(&v, p, w > 8 ? 8 : w);
 	return v;
 }
@@ -792,17 +831,20 @@ static size_t varint_len(uint64_t v)
 	return n;
 }
 
-static int put_varint(struct buf *b, uint64_t v)
+static inline int put_varint(struct buf *b, uint64_t v)
 {
-	unsigned char t[10];
-	size_t n = 0;
+	unsigned char *p;
 
+	if (b->len + 10 > b->cap && buf_reserve(b, 10) != 0)
+		return -1;
+	p = b->p + b->len;
 	while (v >= 0x80) {
-		t[n++] = (unsigned char)(v | 0x80);
+		*p++ = (unsigned char)(v | 0x80);
 		v >>= 7;
 	}
-	t[n++] = (unsigned char)v;
-	return buf_put(b, t, n);
+	*p++ = (unsigned char)v;
+	b->len = (size_t)(p - b->p);
+	return 0;
 }
 
 static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
@@ -887,6 +929,9 @@ static int put_column(struct buf *out, const struct delta_in *d, const struct st
 	for (i = 0; i < n; i++) {
 		int ok = 0;
 		uint64_t v = new_value(d, sec, i), bv = 0;
+		/* The base's rows come in no order: fetch ahead. */
+		if (bsec && i + 16 < n && map[i + 16] != NO_ROW)
+			__builtin_prefetch((const unsigned char *)bsec->data + (uint64_t)map[i + 16] * bsec->width);
 		if (bsec && map[i] != NO_ROW)
 			bv = base_value(d->amap, d->tmap, bsec, map[i], &ok);
 		if (!ok || v != bv) {
@@ -966,10 +1011,93 @@ static void delta_in_free(struct delta_in *d)
 
 	free(d->x.from);
 	free(d->x.to);
+	free(d->x.starts);
+	free(d->x.before);
 	for (k = 0; k < HT_KIND_COUNT; k++)
 		free(d->map[k]);
 	free(d->amap);
 	free(d->tmap);
+}
+
+/* The records of section i of s (against its base section, if any). */
+static int put_one(struct buf *out, const struct delta_in *d0, const struct store_section *sec,
+		   const struct store_section *bsec, size_t nb)
+{
+	const struct store_section *match = NULL;
+	struct delta_in d = *d0;
+	uint32_t *tv = NULL;
+	size_t j;
+	int put;
+
+	for (j = 0; j < nb; j++)
+		if (bsec[j].id == sec->id && bsec[j].width == sec->width)
+			match = &bsec[j];
+	if (sec->ref == STORE_REF_POOL && sec->width == 4 && !(tv = xlat_column(&d.x, sec->data, sec->len / 4)))
+		return -1;
+	d.tv = tv;
+	put = sec->table >= 0 ? put_column(out, &d, sec, match) : put_section(out, &d, sec);
+	free(tv);
+	return put;
+}
+
+/* The sections, taken in turn by two threads, each into a buffer of its
+ * own, then appended in order.  Every record is padded to 8 bytes and
+ * each starts 8-aligned, so the bytes are those of one thread writing
+ * them all. */
+struct put_job {
+	const struct delta_in *d;
+	const struct store_section *sec, *bsec;
+	size_t nsec, nb, next;
+	struct buf *bufs;
+	pthread_mutex_t mu;
+	int failed;
+};
+
+static void *put_worker(void *arg)
+{
+	struct put_job *j = arg;
+
+	for (;;) {
+		size_t i;
+		int rc;
+		pthread_mutex_lock(&j->mu);
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->nsec)
+			return NULL;
+		if (j->sec[i].id == STORE_SEC_POOL)
+			continue;
+		rc = put_one(&j->bufs[i], j->d, &j->sec[i], j->bsec, j->nb);
+		if (rc != 0) {
+			pthread_mutex_lock(&j->mu);
+			j->failed = 1;
+			pthread_mutex_unlock(&j->mu);
+		}
+	}
+}
+
+static int put_sections(struct buf *out, const struct delta_in *d, const struct store_section *sec, size_t nsec,
+			const struct store_section *bsec, size_t nb)
+{
+	struct put_job j = { d, sec, bsec, nsec, nb, 0, NULL, PTHREAD_MUTEX_INITIALIZER, 0 };
+	pthread_t th;
+	int threaded, rc = 0;
+	size_t i;
+
+	if (out->len % 8 || !(j.bufs = calloc(nsec + 1, sizeof *j.bufs)))
+		return -1;
+	threaded = pthread_create(&th, NULL, put_worker, &j) == 0;
+	put_worker(&j);
+	if (threaded)
+		pthread_join(th, NULL);
+	for (i = 0; i < nsec; i++) {
+		if (!j.failed && rc == 0 && j.bufs[i].len)
+			rc = buf_put(out, j.bufs[i].p, j.bufs[i].len);
+		free(j.bufs[i].p);
+	}
+	free(j.bufs);
+	pthread_mutex_destroy(&j.mu);
+	return j.failed ? -1 : rc;
 }
 
 /* The delta of s against base b (file name base_file) into out. */
@@ -977,7 +1105,8 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 		      struct buf *out, struct store_err *err)
 {
 	struct delta_in d;
-	struct strset ss = { 0 };
+	uint32_t *boff = NULL, *found = NULL;
+	size_t nbs = 0;
 	struct store_section sec[STORE_MAX_SECTIONS], bsec[STORE_MAX_SECTIONS];
 	size_t nsec, nb, i, at, nstr = 0;
 	uint64_t off, suffix = 0;
@@ -988,13 +1117,14 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 	memset(&d, 0, sizeof d);
 	d.s = s;
 	d.b = b;
-	if (strset_build(&ss, b->pool, b->pool_len) != 0)
-		goto oom;
-	for (off = 0; off < s->pool_len; off += strlen(s->pool + off) + 1)
-		nstr++;
-	d.x.from = malloc((nstr + 1) * sizeof *d.x.from);
+	/* Each string of s's pool found among the base's by content. */
+	boff = pool_offsets(b->pool, b->pool_len, &nbs);
+	d.x.from = pool_offsets(s->pool, s->pool_len, &d.x.n);
+	nstr = d.x.n;
 	d.x.to = malloc((nstr + 1) * sizeof *d.x.to);
-	if (!d.x.from || !d.x.to)
+	found = malloc((nstr + 1) * sizeof *found);
+	if (!boff || !d.x.from || !d.x.to || !found ||
+	    strmatch(s->pool, d.x.from, (uint32_t)nstr, b->pool, boff, (uint32_t)nbs, found) != 0)
 		goto oom;
 	/* The header first, then the records; the new strings go into the
 	 * pool record as they are found. */
@@ -1005,18 +1135,19 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 	at = rec_open(out, STORE_SEC_POOL, MODE_POOL, 0);
 	if (at == (size_t)-1)
 		goto oom;
-	for (off = 0; off < s->pool_len;) {
-		size_t n = strlen(s->pool + off);
-		uint32_t c = strset_find(&ss, s->pool + off, n);
-		if (c == UINT32_MAX) {
+	for (i = 0; i < nstr; i++) {
+		uint32_t c;
+		off = d.x.from[i];
+		if (found[i] != STRMATCH_NONE) {
+			c = boff[found[i]];
+		} else {
+			size_t n = strlen(s->pool + off);
 			c = (uint32_t)(b->pool_len + suffix);
 			if (buf_put(out, s->pool + off, n + 1) != 0)
 				goto oom;
 			suffix += n + 1;
 		}
-		d.x.from[d.x.n] = (uint32_t)off;
-		d.x.to[d.x.n++] = c;
-		off += n + 1;
+		d.x.to[i] = c;
 	}
 	if (b->pool_len + suffix > UINT32_MAX) {
 		fail(err, "the history's string pool would exceed 4 GiB");
@@ -1026,17 +1157,18 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 	if (buf_pad(out) != 0)
 		goto oom;
 	d.pool_len = b->pool_len + suffix;
-	free(ss.slot);
-	ss.slot = NULL;
+	free(boff);
+	free(found);
+	boff = found = NULL;
+	if (nstr && xlat_rank_build(&d.x, s->pool_len) != 0)
+		goto oom;
 
 	/* Rows matched by id. */
 	for (k = 0; k < HT_KIND_COUNT; k++) {
 		uint32_t n = s->t[k].n, r;
 		d.map[k] = malloc(((size_t)n + 1) * sizeof *d.map[k]);
-		if (!d.map[k])
+		if (!d.map[k] || strmatch_rows(s, b, (enum ht_kind)k, d.map[k]) != 0)
 			goto oom;
-		for (r = 0; r < n; r++)
-			d.map[k][r] = table_find_id(b, (enum ht_kind)k, ht_id(s, (enum ht_kind)k, r));
 		{
 			uint64_t len = 0;
 			for (r = 0; r < n; r++)
@@ -1058,26 +1190,8 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 
 	nsec = store_sections(s, sec);
 	nb = store_sections(b, bsec);
-	for (i = 0; i < nsec; i++) {
-		const struct store_section *match = NULL;
-		size_t j;
-		if (sec[i].id == STORE_SEC_POOL)
-			continue;
-		for (j = 0; j < nb; j++)
-			if (bsec[j].id == sec[i].id && bsec[j].width == sec[i].width)
-				match = &bsec[j];
-		uint32_t *tv = NULL;
-		if (sec[i].ref == STORE_REF_POOL && sec[i].width == 4 &&
-		    !(tv = xlat_column(&d.x, sec[i].data, sec[i].len / 4)))
-			goto oom;
-		int put;
-		d.tv = tv;
-		put = sec[i].table >= 0 ? put_column(out, &d, &sec[i], match) : put_section(out, &d, &sec[i]);
-		d.tv = NULL;
-		free(tv);
-		if (put != 0)
-			goto oom;
-	}
+	if (put_sections(out, &d, sec, nsec, bsec, nb) != 0)
+		goto oom;
 	/* The shape of the stored snapshot: s with the stored pool. */
 	shape = *s;
 	shape.pool_len = d.pool_len;
@@ -1095,7 +1209,8 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 oom:
 	fail(err, "out of memory while adding to the history");
 done:
-	free(ss.slot);
+	free(boff);
+	free(found);
 	delta_in_free(&d);
 	return rc;
 }
