@@ -332,9 +332,11 @@ static void note_problem(struct listing_stats *st, const char *name, unsigned lo
 	snprintf(st->first_problem, sizeof st->first_problem, "%s:%lu: %s", name, line, what);
 }
 
-/* Adds an item listing_item has read from obj (item_rc, w: what it gave). */
+/* Adds an item listing_item has read from obj (item_rc, w: what it gave),
+ * with the keys table_item_keys made of it. */
 static void add_read(struct ht_builder *b, enum ht_kind kind, const cJSON *obj, const struct ht_item *it,
-		     int item_rc, unsigned w, struct listing_stats *st, const char *name, unsigned long line)
+		     const struct ht_item_keys *keys, int item_rc, unsigned w, struct listing_stats *st,
+		     const char *name, unsigned long line)
 {
 	int rc;
 
@@ -349,7 +351,7 @@ static void add_read(struct ht_builder *b, enum ht_kind kind, const cJSON *obj, 
 		return;
 	}
 	st->warnings += w;
-	rc = table_builder_add(b, kind, it);
+	rc = table_builder_add_keyed(b, kind, it, keys);
 	if (rc == 0)
 		st->items++;
 	else if (rc == 1)
@@ -673,6 +675,7 @@ struct jl_line {
 	uint32_t at;             /* line number within the batch, from 1 */
 	int item_rc;             /* listing_item's answer; obj an object */
 	unsigned warnings;
+	struct ht_item_keys keys; /* table_item_keys of the item, when item_rc is 0 */
 	uint32_t tag_first;
 	/* The item but its tags: the bytes of struct ht_item before them. */
 	_Alignas(struct ht_item) unsigned char head[offsetof(struct ht_item, tags)];
@@ -712,6 +715,9 @@ static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 		return 0;
 	it.n_tags = 0;
 	ln->item_rc = listing_item(obj, &it, &ln->warnings);
+	/* The builder only probes: the id's check and the hashes are made here. */
+	if (!ln->item_rc)
+		ln->item_rc = table_item_keys(&it, &ln->keys);
 	memcpy(ln->head, &it, sizeof ln->head);
 	if (ln->item_rc)
 		return 0;
@@ -940,7 +946,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 			memcpy(&it, ln->head, sizeof ln->head);
 			if (!ln->item_rc && it.n_tags)
 				memcpy(it.tags, sl->tag + ln->tag_first, it.n_tags * sizeof *it.tags);
-			add_read(b, kind, ln->obj, &it, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
+			add_read(b, kind, ln->obj, &it, &ln->keys, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
 		}
 		lineno += sl->nlines;
 		/* Its chunks are kept: the next batch needs as many. */
