@@ -186,6 +186,12 @@ int table_item_keys(const struct ht_item *it, struct ht_item_keys *k);
  * the same answers, without validating and hashing again. */
 int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it,
 			    const struct ht_item_keys *k);
+/* Sizes the id maps of kind for about items items in all at once, instead
+ * of doubling on the way (each doubling rehashes and zeroes a new map):
+ * for a caller that can tell the count ahead.  An estimate too large costs
+ * memory: 24 to 48 bytes a reserved item in each of the two maps.  -1 on
+ * out of memory. */
+int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items);
 /* Records what the hub client learned of an account. */
 int table_builder_set_account_kind(struct ht_builder *b, const char *account, enum ht_acct_kind kind);
 uint64_t table_builder_count(const struct ht_builder *b, enum ht_kind kind);

@@ -212,9 +212,10 @@ static struct slot *strmap_find(const struct strmap *m, const char *s, size_t n,
 	return &m->slot[i];
 }
 
-static int strmap_grow(struct strmap *m)
+/* Moves the keys into a map of cap slots (a power of two, larger). */
+static int strmap_resize(struct strmap *m, size_t cap)
 {
-	size_t cap = m->cap * 2, i, j;
+	size_t i, j;
 	struct slot *g = slots_new(cap);
 
 	if (!g)
@@ -230,6 +231,11 @@ static int strmap_grow(struct strmap *m)
 	m->slot = g;
 	m->cap = cap;
 	return 0;
+}
+
+static int strmap_grow(struct strmap *m)
+{
+	return strmap_resize(m, m->cap * 2);
 }
 
 /* Fills the empty slot e found for a key of hash h; grows past half full,
@@ -646,6 +652,25 @@ int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struc
 		return -1;
 	}
 	return strmap_put(ids, e, r->id, (uint32_t)row, k->id_hash);
+}
+
+int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items)
+{
+	size_t cap;
+
+	if (!b || kind >= HT_KIND_COUNT)
+		return -1;
+	/* strmap_put keeps a map at most half full. */
+	for (cap = b->ids[kind].cap; cap / 2 < items + 1; cap *= 2)
+		if (cap > SIZE_MAX / 4 / sizeof(struct slot))
+			return -1;
+	if (cap > b->ids[kind].cap && strmap_resize(&b->ids[kind], cap))
+		return -1;
+	for (cap = b->oids[kind].cap; cap / 2 < items + 1; cap *= 2)
+		;
+	if (cap > b->oids[kind].cap && strmap_resize(&b->oids[kind], cap))
+		return -1;
+	return 0;
 }
 
 int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hubtop/listing.h"
@@ -893,6 +894,11 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	unsigned long lineno = 0;
 	int any = 0, read_rc = 1, read_errno = 0, oom = 0;
 	struct ht_item it;
+	struct stat fst;
+	/* The bytes left to read, when the input is a file. */
+	off_t here = ftello(fp);
+	uint64_t file_len = fstat(fileno(fp), &fst) == 0 && S_ISREG(fst.st_mode) && here >= 0 &&
+			    fst.st_size > here ? (uint64_t)(fst.st_size - here) : 0;
 
 	memset(&im, 0, sizeof im);
 	pthread_mutex_init(&im.mu, NULL);
@@ -947,6 +953,15 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 			if (!ln->item_rc && it.n_tags)
 				memcpy(it.tags, sl->tag + ln->tag_first, it.n_tags * sizeof *it.tags);
 			add_read(b, kind, ln->obj, &it, &ln->keys, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
+		}
+		if (!im.next_build && file_len > sl->len && sl->n) {
+			/* The first batch tells the items a byte: the id maps are
+			 * sized once for the whole file.  Nine tenths of the
+			 * estimate, so that a batch of short lines does not make
+			 * them larger than doubling would. */
+			double est = (double)sl->n * ((double)file_len / (double)sl->len) * 0.9;
+			if (est < 1e9)
+				(void)table_builder_reserve(b, kind, (size_t)est); /* a hint */
 		}
 		lineno += sl->nlines;
 		/* Its chunks are kept: the next batch needs as many. */
