@@ -47,8 +47,13 @@ rm -f "$B/bench/export.csv"
 noise
 echo "== import: hubtop import of the 2,000,000-model JSON Lines listing (target <= 2.5 s)"
 ls -l "$LISTING" | awk '{ printf "   listing: %.0f MB\n", $5 / 1048576 }'
-echo "   whole process: $(wall_runs "$B/hubtop" import "$LISTING" --as-of 2026-03-15 -o "$B/bench/import.hts")"
-rm -f "$B/bench/import.hts"
+# Without --as-of: the day's entry in the history (a second write of the
+# snapshot, or a delta against whatever the user's cache holds) is the
+# history's cost, not the import's; and an empty cache of its own, so that
+# the figure never depends on the user's.
+mkdir -p "$B/bench/import-cache"
+echo "   whole process: $(export XDG_CACHE_HOME="$B/bench/import-cache"; wall_runs "$B/hubtop" import "$LISTING" -o "$B/bench/import.hts")"
+rm -rf "$B/bench/import.hts" "$B/bench/import-cache"
 "$B/bench/bench_import" "$LISTING" "$RUNS" | sed 's/^/   /'
 noise
 echo "== load: a 2,000,000-model snapshot"

@@ -350,6 +350,50 @@ static void test_many(void **state)
 	table_free(s);
 }
 
+/* Maps sized ahead (table_builder_reserve) and keys made apart
+ * (table_item_keys, as an import's parser threads make them) drop the same
+ * duplicates and give the same snapshot as the plain builder. */
+static void test_reserve_keyed(void **state)
+{
+	struct ht_builder *b0 = table_builder_new(), *b1 = table_builder_new();
+	struct ht_snapshot *s0, *s1;
+	struct ht_item it;
+	struct ht_item_keys k;
+	char id[64], oid[32];
+	uint32_t i;
+
+	(void)state;
+	assert_int_equal(table_builder_reserve(b1, HT_MODELS, 30000), 0);
+	for (i = 0; i < 40000; i++) {
+		memset(&it, 0, sizeof it);
+		/* Every tenth id again under a new _id, every seventh _id again. */
+		snprintf(id, sizeof id, "user%u/model-%u", i % 613, i % 10 ? i : i / 10);
+		snprintf(oid, sizeof oid, "%024x", i % 7 ? i : i / 7);
+		it.id = id;
+		it.oid = oid;
+		it.author = i % 3 ? NULL : "someone";
+		it.downloads = (i * 2654435761u) % 100000;
+		assert_int_equal(table_item_keys(&it, &k), 0);
+		assert_int_equal(table_builder_add_keyed(b1, HT_MODELS, &it, &k),
+				 table_builder_add(b0, HT_MODELS, &it));
+	}
+	it.id = "bad//id";
+	assert_int_equal(table_item_keys(&it, &k), -1);
+	s0 = table_builder_finish(b0, NULL);
+	s1 = table_builder_finish(b1, NULL);
+	assert_non_null(s0);
+	assert_non_null(s1);
+	assert_true(s0->t[HT_MODELS].n > 20000 && s0->t[HT_MODELS].n < 40000);
+	assert_int_equal(s1->t[HT_MODELS].n, s0->t[HT_MODELS].n);
+	assert_int_equal(s1->n_accounts, s0->n_accounts);
+	for (i = 0; i < s0->t[HT_MODELS].n; i++) {
+		assert_string_equal(ht_id(s1, HT_MODELS, i), ht_id(s0, HT_MODELS, i));
+		assert_string_equal(ht_author(s1, HT_MODELS, i), ht_author(s0, HT_MODELS, i));
+	}
+	table_free(s0);
+	table_free(s1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_dups_and_links),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_reserve_keyed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

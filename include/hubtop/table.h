@@ -171,6 +171,27 @@ struct ht_builder *table_builder_new(void);
 /* Returns 0 added, 1 duplicate dropped (same oid, or same id when no oid),
  * -1 out of memory or invalid id (see table_id_valid). */
 int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it);
+/* What the builder looks an item up by: its id, _id and owning account,
+ * each with its length and hash.  table_item_keys is pure and thread-safe:
+ * an import makes them on its parser threads, so that the one building
+ * thread only probes.  It returns -1 (and the item is refused) when the id
+ * is not valid (table_id_valid). */
+struct ht_item_keys {
+	const char *owner;      /* the account's name: in it->author or it->id */
+	size_t id_len, oid_len, owner_len;  /* oid_len 0: no _id */
+	uint32_t id_hash, oid_hash, owner_hash;
+};
+int table_item_keys(const struct ht_item *it, struct ht_item_keys *k);
+/* table_builder_add with the keys table_item_keys made from the same item:
+ * the same answers, without validating and hashing again. */
+int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it,
+			    const struct ht_item_keys *k);
+/* Sizes the id maps of kind for about items items in all at once, instead
+ * of doubling on the way (each doubling rehashes and zeroes a new map):
+ * for a caller that can tell the count ahead.  An estimate too large costs
+ * memory: 24 to 48 bytes a reserved item in each of the two maps.  -1 on
+ * out of memory. */
+int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items);
 /* Records what the hub client learned of an account. */
 int table_builder_set_account_kind(struct ht_builder *b, const char *account, enum ht_acct_kind kind);
 uint64_t table_builder_count(const struct ht_builder *b, enum ht_kind kind);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "hubtop/civil.h"
 #include "hubtop/table.h"
@@ -54,15 +55,18 @@ static uint32_t hash32(const char *s, size_t n)
 #define HUGE_MIN ((size_t)4 << 20)
 
 /* The builder's big arrays are written once end to end: on huge pages that
- * is a page fault every 2 MiB instead of every 4 KiB.  A hint on the
- * aligned inside of the block; failure is harmless. */
+ * is a page fault every 2 MiB instead of every 4 KiB.  A hint, failure is
+ * harmless, on the block's pages from the first to the last: a block this
+ * large is a mapping of its own (M_MMAP_THRESHOLD), and advice on only a
+ * part of it would split it in two, after which realloc can no longer grow
+ * it in place (mremap) and copies it whole at every doubling. */
 static void huge_hint(void *p, size_t size)
 {
 #ifdef MADV_HUGEPAGE
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t e = ((uintptr_t)p + size) & ~(huge - 1);
-	if (size >= HUGE_MIN && e > a)
+	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p & ~(page - 1);
+	uintptr_t e = ((uintptr_t)p + size + page - 1) & ~(page - 1);
+	if (size >= HUGE_MIN)
 		madvise((void *)a, e - a, MADV_HUGEPAGE);
 #else
 	(void)p;
@@ -208,9 +212,10 @@ static struct slot *strmap_find(const struct strmap *m, const char *s, size_t n,
 	return &m->slot[i];
 }
 
-static int strmap_grow(struct strmap *m)
+/* Moves the keys into a map of cap slots (a power of two, larger). */
+static int strmap_resize(struct strmap *m, size_t cap)
 {
-	size_t cap = m->cap * 2, i, j;
+	size_t i, j;
 	struct slot *g = slots_new(cap);
 
 	if (!g)
@@ -226,6 +231,11 @@ static int strmap_grow(struct strmap *m)
 	m->slot = g;
 	m->cap = cap;
 	return 0;
+}
+
+static int strmap_grow(struct strmap *m)
+{
+	return strmap_resize(m, m->cap * 2);
 }
 
 /* Fills the empty slot e found for a key of hash h; grows past half full,
@@ -593,35 +603,41 @@ static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
 	return take_tags(b, kind, r, it);
 }
 
-int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it)
+int table_item_keys(const struct ht_item *it, struct ht_item_keys *k)
+{
+	if (!it || !it->id || !table_id_valid(it->id))
+		return -1;
+	k->id_len = strlen(it->id);
+	k->id_hash = hash32(it->id, k->id_len);
+	k->owner = owner_of(it, k->id_len, &k->owner_len);
+	k->owner_hash = hash32(k->owner, k->owner_len);
+	k->oid_len = it->oid ? strlen(it->oid) : 0;
+	k->oid_hash = k->oid_len ? hash32(it->oid, k->oid_len) : 0;
+	return 0;
+}
+
+int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it,
+			    const struct ht_item_keys *k)
 {
 	struct strmap *ids;
 	struct slot *e;
 	struct brow *r;
-	const char *owner;
-	size_t idlen, olen, row;
-	uint32_t h, oh;
+	size_t row;
 	int dup;
 
-	if (!b || kind >= HT_KIND_COUNT || !it || !it->id || !table_id_valid(it->id))
+	if (!b || kind >= HT_KIND_COUNT || !it || !it->id)
 		return -1;
 	/* The look-ups miss the cache: start them together. */
 	ids = &b->ids[kind];
-	idlen = strlen(it->id);
-	h = hash32(it->id, idlen);
-	strmap_prefetch(ids, h);
-	owner = owner_of(it, idlen, &olen);
-	oh = hash32(owner, olen);
-	strmap_prefetch(&b->accounts.map, oh);
-	if (it->oid && *it->oid) {
-		size_t n = strlen(it->oid);
-		uint32_t ih = hash32(it->oid, n);
-		strmap_prefetch(&b->oids[kind], ih);
-		dup = oid_seen(b, kind, it->oid, n, ih);
+	strmap_prefetch(ids, k->id_hash);
+	strmap_prefetch(&b->accounts.map, k->owner_hash);
+	if (k->oid_len) {
+		strmap_prefetch(&b->oids[kind], k->oid_hash);
+		dup = oid_seen(b, kind, it->oid, k->oid_len, k->oid_hash);
 		if (dup)
 			return dup;
 	}
-	e = strmap_find(ids, it->id, idlen, h);
+	e = strmap_find(ids, it->id, k->id_len, k->id_hash);
 	if (e->key)
 		return 1;
 	/* Filling the row touches other maps only: e stays valid, and the id
@@ -630,12 +646,40 @@ int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_i
 	r = vec_push(&b->rows[kind]);
 	if (!r)
 		return -1;
-	if (fill_row(b, kind, r, it, owner, olen, oh) != 0 ||
-	    (r->id = pool_add(&b->pool, it->id, idlen)) == UINT32_MAX) {
+	if (fill_row(b, kind, r, it, k->owner, k->owner_len, k->owner_hash) != 0 ||
+	    (r->id = pool_add(&b->pool, it->id, k->id_len)) == UINT32_MAX) {
 		b->rows[kind].n--;
 		return -1;
 	}
-	return strmap_put(ids, e, r->id, (uint32_t)row, h);
+	return strmap_put(ids, e, r->id, (uint32_t)row, k->id_hash);
+}
+
+int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items)
+{
+	size_t cap;
+
+	if (!b || kind >= HT_KIND_COUNT)
+		return -1;
+	/* strmap_put keeps a map at most half full. */
+	for (cap = b->ids[kind].cap; cap / 2 < items + 1; cap *= 2)
+		if (cap > SIZE_MAX / 4 / sizeof(struct slot))
+			return -1;
+	if (cap > b->ids[kind].cap && strmap_resize(&b->ids[kind], cap))
+		return -1;
+	for (cap = b->oids[kind].cap; cap / 2 < items + 1; cap *= 2)
+		;
+	if (cap > b->oids[kind].cap && strmap_resize(&b->oids[kind], cap))
+		return -1;
+	return 0;
+}
+
+int table_builder_add(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it)
+{
+	struct ht_item_keys k;
+
+	if (!b || kind >= HT_KIND_COUNT || table_item_keys(it, &k) != 0)
+		return -1;
+	return table_builder_add_keyed(b, kind, it, &k);
 }
 
 int table_builder_set_account_kind(struct ht_builder *b, const char *account, enum ht_acct_kind kind)

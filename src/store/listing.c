@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hubtop/listing.h"
@@ -332,9 +333,11 @@ static void note_problem(struct listing_stats *st, const char *name, unsigned lo
 	snprintf(st->first_problem, sizeof st->first_problem, "%s:%lu: %s", name, line, what);
 }
 
-/* Adds an item listing_item has read from obj (item_rc, w: what it gave). */
+/* Adds an item listing_item has read from obj (item_rc, w: what it gave),
+ * with the keys table_item_keys made of it. */
 static void add_read(struct ht_builder *b, enum ht_kind kind, const cJSON *obj, const struct ht_item *it,
-		     int item_rc, unsigned w, struct listing_stats *st, const char *name, unsigned long line)
+		     const struct ht_item_keys *keys, int item_rc, unsigned w, struct listing_stats *st,
+		     const char *name, unsigned long line)
 {
 	int rc;
 
@@ -349,7 +352,7 @@ static void add_read(struct ht_builder *b, enum ht_kind kind, const cJSON *obj, 
 		return;
 	}
 	st->warnings += w;
-	rc = table_builder_add(b, kind, it);
+	rc = table_builder_add_keyed(b, kind, it, keys);
 	if (rc == 0)
 		st->items++;
 	else if (rc == 1)
@@ -673,6 +676,7 @@ struct jl_line {
 	uint32_t at;             /* line number within the batch, from 1 */
 	int item_rc;             /* listing_item's answer; obj an object */
 	unsigned warnings;
+	struct ht_item_keys keys; /* table_item_keys of the item, when item_rc is 0 */
 	uint32_t tag_first;
 	/* The item but its tags: the bytes of struct ht_item before them. */
 	_Alignas(struct ht_item) unsigned char head[offsetof(struct ht_item, tags)];
@@ -712,6 +716,9 @@ static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 		return 0;
 	it.n_tags = 0;
 	ln->item_rc = listing_item(obj, &it, &ln->warnings);
+	/* The builder only probes: the id's check and the hashes are made here. */
+	if (!ln->item_rc)
+		ln->item_rc = table_item_keys(&it, &ln->keys);
 	memcpy(ln->head, &it, sizeof ln->head);
 	if (ln->item_rc)
 		return 0;
@@ -887,6 +894,11 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	unsigned long lineno = 0;
 	int any = 0, read_rc = 1, read_errno = 0, oom = 0;
 	struct ht_item it;
+	struct stat fst;
+	/* The bytes left to read, when the input is a file. */
+	off_t here = ftello(fp);
+	uint64_t file_len = fstat(fileno(fp), &fst) == 0 && S_ISREG(fst.st_mode) && here >= 0 &&
+			    fst.st_size > here ? (uint64_t)(fst.st_size - here) : 0;
 
 	memset(&im, 0, sizeof im);
 	pthread_mutex_init(&im.mu, NULL);
@@ -940,7 +952,16 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 			memcpy(&it, ln->head, sizeof ln->head);
 			if (!ln->item_rc && it.n_tags)
 				memcpy(it.tags, sl->tag + ln->tag_first, it.n_tags * sizeof *it.tags);
-			add_read(b, kind, ln->obj, &it, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
+			add_read(b, kind, ln->obj, &it, &ln->keys, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
+		}
+		if (!im.next_build && file_len > sl->len && sl->n) {
+			/* The first batch tells the items a byte: the id maps are
+			 * sized once for the whole file.  Nine tenths of the
+			 * estimate, so that a batch of short lines does not make
+			 * them larger than doubling would. */
+			double est = (double)sl->n * ((double)file_len / (double)sl->len) * 0.9;
+			if (est < 1e9)
+				(void)table_builder_reserve(b, kind, (size_t)est); /* a hint */
 		}
 		lineno += sl->nlines;
 		/* Its chunks are kept: the next batch needs as many. */
