@@ -294,6 +294,7 @@ struct engine {
 	uint32_t key_sums_n, gen;
 	uint32_t *touched;
 	unsigned prep;          /* engine_prepare_step: the next piece */
+	int focus;              /* engine_focus: the attribution mode shown */
 	struct kdata k[HT_KIND_COUNT];
 	/* The period's start (borrowed, engine_set_period) and what it found. */
 	const struct ht_snapshot *pstart;
@@ -302,6 +303,8 @@ struct engine {
 };
 
 void eng_dims_free(struct engine *e);
+/* Frees what organisation view m made (engine_focus). */
+void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 
 /* ---- name order ---------------------------------------------------------- */
 

@@ -1203,9 +1203,26 @@ int engine_prepare_step(struct engine *e)
 		enum ht_kind kind = (enum ht_kind)(e->prep / P_PER_KIND);
 		unsigned step = e->prep % P_PER_KIND;
 		struct kdata *kd = &e->k[kind];
-		int rc = 0, did = 1;
+		int rc = 0, did = 1, mi = -1;
 		e->prep++;
 		if (!kd->n)
+			continue;
+		/* The organisation view of the mode shown only (engine_focus). */
+		if (step < P_TERM)
+			mi = (int)(step % 2);
+		else if (step >= P_GROUPS && step < P_AORDER)
+			mi = (int)(step - P_GROUPS);
+		else if (step >= P_AORDER && step < P_GRANK)
+			mi = (int)((step - P_AORDER) / 2);
+		else if (step >= P_GRANK && step < P_CBY)
+			mi = (int)(step - P_GRANK);
+		else if (step >= P_CBY && step < P_CRK)
+			mi = (int)(step - P_CBY);
+		else if (step >= P_CRK && step < P_REC)
+			mi = (int)((step - P_CRK) % 2);
+		else if (step >= P_TREND && step < P_TERMTOT)
+			mi = (int)(step - P_TREND);
+		if (mi >= 0 && mi != e->focus)
 			continue;
 		if (step < P_TERM) {
 			did = !kd->o[step / 2].cell[VIEW_DEF + step % 2];
@@ -1245,8 +1262,13 @@ int engine_prepare_step(struct engine *e)
 			/* The 30-day window's only: the all-time one's (64 MB on 2M
 			 * models) would speed up only its sparse share passes,
 			 * which read the columns instead. */
+			int had = kd->org_item[!e->focus] != NULL;
 			did = step == P_REC && !kd->o[0].rec;
 			rc = did ? eng_ord_rec(e, kind, 0) : 0;
+			/* The records copy both modes' cells and accounts: the
+			 * other mode's view made for them alone goes again. */
+			if (did && !had)
+				eng_view_drop(e, kind, VIEW_DEF + !e->focus);
 		} else if (step < P_AUTHORS) {
 			did = !kd->perm[sorts[step - P_SORTS]];
 			rc = eng_get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;
