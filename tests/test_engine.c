@@ -537,7 +537,7 @@ static void test_hubdata(void **state)
 
 /* engine_memory: what the engine holds, piece by piece. */
 struct mem_seen {
-	size_t total, n, search, at_rec, ds_groups;
+	size_t total, n, search, at_rec, ds_groups, ds_lineage;
 };
 
 static void on_mem_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
@@ -554,6 +554,8 @@ static void on_mem_piece(void *ctx, enum ht_kind kind, const char *piece, const 
 	/* The datasets' two attribution modes share one grouping. */
 	if (kind == HT_DATASETS && !strcmp(piece, "account groups (rows)") && view)
 		m->ds_groups++;
+	if (kind == HT_DATASETS && view && strstr(view, "/lineage"))
+		m->ds_lineage++;
 }
 
 static void test_memory(void **state)
@@ -664,6 +666,51 @@ static void test_focus(void **state)
 	table_free(s);
 }
 
+/* Datasets, whose two attribution modes read one account per item (as
+ * attribution makes them): the lineage reads the uploader's views (account
+ * and organisation), every piece of them, and answers as the brute force
+ * does. */
+static void test_datasets_one_view(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(2000, 900, 80, 1);
+	struct attrib *a = fx_attrib(s);
+	uint32_t *own = a->item_acct[HT_DATASETS][ATTRIB_LINEAGE];
+	struct engine *e;
+	struct mem_seen seen = { 0 };
+	struct filter f;
+	int rc;
+	(void)state;
+	a->item_acct[HT_DATASETS][ATTRIB_LINEAGE] = a->item_acct[HT_DATASETS][ATTRIB_UPLOADER];
+	e = engine_new(s, a, NULL);
+	assert_non_null(e);
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	engine_focus(e, ATTRIB_LINEAGE);
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	filter_init(&f);
+	for (unsigned i = 0; i < 200; i++) {
+		struct eng_result *r;
+		fx_filter(&f, s, a);
+		f.by = ATTRIB_LINEAGE;
+		r = engine_apply(e, &f, HT_DATASETS);
+		assert_non_null(r);
+		bf_check_result(e, s, a, &f, HT_DATASETS, r);
+		if (i % 10 == 0)
+			for (size_t p = 0; p < sizeof agg_panes / sizeof agg_panes[0]; p++)
+				bf_check_rank(e, s, a, r, agg_panes[p]);
+		engine_result_free(r);
+	}
+	engine_memory(e, on_mem_piece, &seen);
+	assert_int_equal(seen.ds_lineage, 0);
+	assert_true(seen.ds_groups > 0);
+	engine_free(e);
+	a->item_acct[HT_DATASETS][ATTRIB_LINEAGE] = own;
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +723,7 @@ int main(void)
 		cmocka_unit_test(test_author_first),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_focus),
+		cmocka_unit_test(test_datasets_one_view),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),
 	};

@@ -901,7 +901,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	kd = &e->k[kind];
 	t = &e->s->t[kind];
 	n = kd->n;
-	mode = filter_view(f);
+	mode = eng_view(e, kind, f);
 	win = filter_win(f);
 	o = &kd->o[win];
 	if (eng_ord_base(e, kind, win, mode))
@@ -1082,7 +1082,7 @@ uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *
 
 uint32_t engine_item_account(const struct engine *e, const struct eng_result *r, uint32_t row)
 {
-	int mode = filter_view(&r->filter) % ATTRIB_MODE_COUNT;
+	int mode = eng_view(e, r->kind, &r->filter) % ATTRIB_MODE_COUNT;
 	return e->a->item_acct[r->kind][mode][row];
 }
 

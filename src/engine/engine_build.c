@@ -648,21 +648,28 @@ int eng_ord_rec(struct engine *e, enum ht_kind kind, int win)
 	struct ord *o = &kd->o[win];
 	uint32_t n = kd->n;
 	struct rank_rec *rec;
+	const uint32_t *acct[ATTRIB_MODE_COUNT];
+	const uint16_t *cell[ATTRIB_MODE_COUNT];
 	if (o->rec)
 		return 0;
-	if (eng_ord_base(e, kind, win, VIEW_DEF) || eng_ord_base(e, kind, win, VIEW_DEF + 1) || eng_ord_created(e, kind, win))
+	if (eng_ord_base(e, kind, win, VIEW_DEF) || eng_ord_base(e, kind, win, eng_view_at(e, kind, VIEW_DEF + 1)) ||
+	    eng_ord_created(e, kind, win))
 		return -1;
 	if (!o->created)
 		return 0;
 	if (!(rec = table_big_alloc(((size_t)n + 1) * sizeof *rec)))
 		return -1;
+	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+		acct[m] = o->acct[eng_view_at(e, kind, VIEW_DEF + m)];
+		cell[m] = o->cell[eng_view_at(e, kind, VIEW_DEF + m)];
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		rec[i].dl = o->dl[i];
 		rec[i].likes = o->likes[i];
 		rec[i].created = o->created[i];
 		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
-			rec[i].acct[m] = o->acct[VIEW_DEF + m][i];
-			rec[i].cell[m] = o->cell[VIEW_DEF + m][i];
+			rec[i].acct[m] = acct[m][i];
+			rec[i].cell[m] = cell[m][i];
 		}
 		rec[i].pad = 0;
 	}

@@ -40,6 +40,15 @@ static inline int filter_view(const struct filter *f)
 	return f->level == LEVEL_ACCOUNT ? m : ATTRIB_MODE_COUNT + m;
 }
 
+/* The view a filter reads in one table: the datasets' two attribution
+ * modes read one account per item, so the lineage's is the uploader's
+ * (one set of cells, groups and orders for both). */
+#define eng_view(E, KIND, F) eng_view_at((E), (KIND), filter_view(F))
+#define eng_view_at(E, KIND, M)                                                          \
+	((M) % ATTRIB_MODE_COUNT && (E)->a->item_acct[KIND][1] == (E)->a->item_acct[KIND][0] \
+		 ? (M) - 1                                                                 \
+		 : (M))
+
 /* One accumulation bucket of the hot loop. */
 struct cell_acc {
 	uint64_t count, downloads, likes;

@@ -320,7 +320,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 {
 	const struct ht_table *t = &e->s->t[r->kind];
 	const uint64_t *dl = win_downloads(e, r->kind, filter_win(&r->filter));
-	const uint32_t *keys = pane == PANE_ORGS ? eng_view_acct(e, r->kind, filter_view(&r->filter))
+	const uint32_t *keys = pane == PANE_ORGS ? eng_view_acct(e, r->kind, eng_view(e, r->kind, &r->filter))
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
 	const struct kdata *kd = &e->k[r->kind];
 	const int lib = pane == PANE_LIBRARIES;
@@ -745,7 +745,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	const struct eng_result *r = &p->pub;
 	const struct attrib *a = e->a;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = filter_view(&r->filter);
+	int mode = eng_view(e, r->kind, &r->filter);
 	int all = filter_win(&r->filter);
 	const struct acct_tot *at;
 	const uint32_t *gr;
@@ -822,7 +822,7 @@ static int result_trending(struct engine *e, struct result_priv *p)
 {
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = filter_view(&r->filter);
+	int mode = eng_view(e, r->kind, &r->filter);
 	int win = filter_win(&r->filter);
 	const struct ord *o = &kd->o[win];
 	const uint16_t *cell = o->cell[mode];
@@ -884,7 +884,7 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 {
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = filter_view(&r->filter);
+	int mode = eng_view(e, r->kind, &r->filter);
 	int all = filter_win(&r->filter);
 	uint32_t base = (uint32_t)OT_COUNT * e->n_cg,
 		 na = e->a->n_accounts < e->key_sums_n ? e->a->n_accounts : e->key_sums_n;
@@ -960,7 +960,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 	case PANE_LIBRARIES: {
 		uint32_t m = 0, mk = 0;
 		const struct attrib *a = e->a;
-		int view = filter_view(&r->filter);
+		int view = eng_view(e, r->kind, &r->filter);
 		const uint32_t *nacc = view >= ATTRIB_MODE_COUNT
 				       ? e->k[r->kind].org_nacc[view - ATTRIB_MODE_COUNT] : NULL;
 		if (pane == PANE_ORGS) {
@@ -1222,7 +1222,8 @@ int engine_prepare_step(struct engine *e)
 			mi = (int)((step - P_CRK) % 2);
 		else if (step >= P_TREND && step < P_TERMTOT)
 			mi = (int)(step - P_TREND);
-		if (mi >= 0 && mi != e->focus)
+		/* (the datasets' modes share one view: the uploader's) */
+		if (mi >= 0 && mi != (eng_view_at(e, kind, VIEW_DEF + 1) == VIEW_DEF ? 0 : e->focus))
 			continue;
 		if (step < P_TERM) {
 			did = !kd->o[step / 2].cell[VIEW_DEF + step % 2];
