@@ -596,16 +596,19 @@ static int cube_pass(struct engine *e, enum ht_kind kind, const struct scan *c, 
 			const struct rank_rec *restrict rec = o->rec;
 			const int rm = mode - VIEW_DEF;
 			FOR_EACH_VISITED(ms, kd->n, 0, rk, {
+				/* 24 bytes: a third of them cross a cache line */
 				__builtin_prefetch(&rec[rk]);
+				__builtin_prefetch((const char *)&rec[rk + 1] - 1);
 			}, {
 				const struct rank_rec *q = &rec[rk];
 				uint32_t ac = q->acct[rm] < na ? q->acct[rm] : 0;
+				uint64_t d = rec_dl(q, dl, rk);
 				for (; done <= (size_t)(rk >> 6); done++)
 					wdl[done] = P;
-				P += q->dl;
+				P += d;
 				SP += P;
 				seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
-				cell_add(&cube[(uint32_t)(k++ & 1) * ncell + q->cell[rm]], q->dl, q->likes,
+				cell_add(&cube[(uint32_t)(k++ & 1) * ncell + q->cell[rm]], d, q->likes,
 					 q->created ? q->created : UINT64_MAX);
 			});
 		} else FOR_EACH_VISITED(ms, kd->n, 0, rk, {

@@ -664,14 +664,13 @@ int eng_ord_rec(struct engine *e, enum ht_kind kind, int win)
 		cell[m] = o->cell[eng_view_at(e, kind, VIEW_DEF + m)];
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		rec[i].dl = o->dl[i];
+		rec[i].dl = o->dl[i] < RANK_REC_BIG ? (uint32_t)o->dl[i] : RANK_REC_BIG;
 		rec[i].likes = o->likes[i];
 		rec[i].created = o->created[i];
 		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
 			rec[i].acct[m] = acct[m][i];
 			rec[i].cell[m] = cell[m][i];
 		}
-		rec[i].pad = 0;
 	}
 	o->rec = rec;
 	return 0;

@@ -123,13 +123,20 @@ enum { TERM_TASK = 0, TERM_LIB, TERM_LIC, TERM_COLS };
 /* What the share pass reads of one sparse match, together: one cache line
  * fetched instead of five. */
 struct rank_rec {
-	uint64_t dl;
+	uint32_t dl;                        /* RANK_REC_BIG: read ord.dl */
 	uint32_t likes;
 	uint32_t created;                   /* 0 unknown */
 	uint32_t acct[ATTRIB_MODE_COUNT];
 	uint16_t cell[ATTRIB_MODE_COUNT];
-	uint32_t pad;
 };
+/* A count of 2^32 - 1 or more, which its record does not hold (24 bytes
+ * instead of 32: 16 MB less on 2M models). */
+#define RANK_REC_BIG UINT32_MAX
+
+static inline uint64_t rec_dl(const struct rank_rec *q, const uint64_t *dl, uint32_t rk)
+{
+	return __builtin_expect(q->dl == RANK_REC_BIG, 0) ? dl[rk] : q->dl;
+}
 
 /* One window's rank order (30-day: the rows themselves, which are stored
  * that way; all-time: rows by all-time downloads) and, in that order,

@@ -683,12 +683,13 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 		const struct rank_rec *rec = o->rec;
 		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
 			__builtin_prefetch(&rec[rk]);
+			__builtin_prefetch((const char *)&rec[rk + 1] - 1);
 		}, {
 			const struct rank_rec *q = &rec[rk];
 			struct acct_add *x = &list[nl++];
 			x->acct = q->acct[mode - VIEW_DEF] < na ? q->acct[mode - VIEW_DEF] : 0;
 			x->likes = q->likes;
-			x->dl = q->dl;
+			x->dl = rec_dl(q, dl, rk);
 			x->created = q->created ? q->created : UINT64_MAX;
 		});
 	} else {
