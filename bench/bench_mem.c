@@ -3,7 +3,9 @@
  * engine_prepare_step until nothing is left (what the explorer does while
  * it waits for keys), a search typed and the rankings opened; then the
  * resident memory (anonymous and file-mapped, from /proc) and the engine's
- * pieces one by one (engine_memory), largest first.
+ * pieces one by one (engine_memory), largest first; then the attribution
+ * key (engine_focus) both ways, its CPU time, and the engine's total with
+ * one mode's organisation view (what the explorer holds) and with both.
  * Usage: bench_mem SNAPSHOT [ORGS.tsv]   Target: resident <= 700 MB for 2M
  * models + 500K datasets. */
 #include "config.h"
@@ -64,6 +66,61 @@ static void on_piece(void *ctx, enum ht_kind kind, const char *piece, const char
 	p->bytes = bytes;
 }
 
+/* The engine's pieces now, into pieces[]: their total, and in *view the
+ * part of it that serves the organisation view named. */
+static size_t collect(const struct engine *e, const char *view_name, size_t *view)
+{
+	size_t total = 0, n = strlen(view_name);
+	n_pieces = 0;
+	*view = 0;
+	engine_memory(e, on_piece, NULL);
+	for (size_t i = 0; i < n_pieces; i++) {
+		size_t len = strlen(pieces[i].name);
+		total += pieces[i].bytes;
+		if (len > n + 2 && !strncmp(pieces[i].name + len - n - 1, view_name, n))
+			*view += pieces[i].bytes;
+	}
+	return total;
+}
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The attribution key as the explorer answers it on the Orgs pane: the
+ * mode shown, the models' answer, a screen of organisations with their
+ * trending column.  CPU ms. */
+static double drop_ms;
+
+static double switch_mode(struct engine *e, enum attrib_mode by)
+{
+	struct filter f;
+	struct eng_result *r;
+	struct eng_row *rows = NULL;
+	double t0 = cpu_ms();
+	size_t n;
+	filter_init(&f);
+	f.by = by;
+	engine_focus(e, by);
+	drop_ms = cpu_ms() - t0;
+	r = engine_apply(e, &f, HT_MODELS);
+	n = r ? engine_rank_top(e, r, PANE_ORGS, SORT_DOWNLOADS, 1, 64, &rows) : 0;
+	if (n && n != (size_t)-1)
+		engine_rank_trending(e, r, PANE_ORGS, rows, n);
+	free(rows);
+	engine_result_free(r);
+	return cpu_ms() - t0;
+}
+
+static void prepare_all(struct engine *e)
+{
+	while (engine_prepare_step(e) > 0)
+		;
+}
+
 static int cmp_piece(const void *a, const void *b)
 {
 	size_t x = ((const struct piece *)a)->bytes, y = ((const struct piece *)b)->bytes;
@@ -85,8 +142,8 @@ int main(int argc, char **argv)
 	struct engine *e;
 	struct eng_result *r[4] = { NULL, NULL, NULL, NULL };
 	struct filter f;
-	size_t total = 0;
-	double t0;
+	size_t total = 0, up_view = 0, lin_view = 0;
+	double t0, rss_one;
 	int rc, steps = 0;
 
 	if (argc < 2) {
@@ -154,11 +211,10 @@ int main(int argc, char **argv)
 		free(rows);
 	}
 	rss("after a search and the rankings");
-	engine_memory(e, on_piece, NULL);
+	rss_one = status_kb("VmRSS") / 1024.0;
+	total = collect(e, "org/uploader", &up_view);
 	qsort(pieces, n_pieces, sizeof pieces[0], cmp_piece);
-	for (size_t i = 0; i < n_pieces; i++)
-		total += pieces[i].bytes;
-	printf("engine pieces (%zu), largest first:\n", n_pieces);
+	printf("engine pieces (%zu) with the uploader mode shown, largest first:\n", n_pieces);
 	for (size_t i = 0; i < n_pieces; i++) {
 		if (pieces[i].bytes < (1u << 20) && i >= 24) {
 			size_t rest = 0;
@@ -175,8 +231,27 @@ int main(int argc, char **argv)
 		       1048576.0);
 	printf("  %-62s %8.1f MB\n", "undo stack (64 filters at most)", 64.0 * sizeof(struct filter) / 1048576.0);
 	printf("  %-62s %8.1f MB\n", "snapshot mapping (file)", s->blob_len / 1048576.0);
-	printf("memory: resident %.0f MB once every piece is made (target <= 700)\n",
-	       status_kb("VmRSS") / 1024.0);
+	/* The other mode: the explorer drops the uploader's organisation view
+	 * and builds the lineage's (the attribution key), then back. */
+	{
+		double to_lin = switch_mode(e, ATTRIB_LINEAGE), back, drop_lin = drop_ms;
+		size_t lin_total, up_again;
+		prepare_all(e);
+		rss("lineage mode, every piece made");
+		lin_total = collect(e, "org/lineage", &lin_view);
+		back = switch_mode(e, ATTRIB_UPLOADER);
+		prepare_all(e);
+		collect(e, "org/uploader", &up_again);
+		printf("attribution key on Orgs (CPU, models' view made then): to lineage %.0f ms (the other view dropped in %.0f), back to uploader %.0f ms (%.0f) (target <= 33: the explorer says \"building\")\n",
+		       to_lin, drop_lin, back, drop_ms);
+		printf("  %-62s %8.1f MB\n", "organisation view [org/uploader]", up_view / 1048576.0);
+		printf("  %-62s %8.1f MB\n", "organisation view [org/lineage]", lin_view / 1048576.0);
+		printf("  %-62s %8.1f MB\n", "engine total, uploader mode shown", total / 1048576.0);
+		printf("  %-62s %8.1f MB\n", "engine total, lineage mode shown", lin_total / 1048576.0);
+		printf("  %-62s %8.1f MB\n", "engine total if both modes were kept", (total + lin_view) / 1048576.0);
+	}
+	printf("memory: resident %.0f MB once every piece is made, one attribution mode at a time (target <= 700); %.0f MB with both modes' views\n",
+	       rss_one, rss_one + lin_view / 1048576.0);
 	for (int i = 0; i < 4; i++)
 		engine_result_free(r[i]);
 	engine_free(e);

@@ -114,6 +114,11 @@ static void test_wide_counts(void **state)
 		a = fx_attrib(s);
 		e = engine_new(s, a, NULL);
 		assert_non_null(e);
+		/* Prepared: the 30-day rank records (when creation times fit),
+		 * whose downloads of 2^32 - 1 or more are read from the order. */
+		if (!variant)
+			while (engine_prepare_step(e) == 1)
+				;
 		run_filters(e, s, a, 300, 3);
 		engine_free(e);
 		fx_attrib_free(a);
@@ -772,7 +777,7 @@ static void test_hubdata(void **state)
 
 /* engine_memory: what the engine holds, piece by piece. */
 struct mem_seen {
-	size_t total, n, search, at_rec, ds_groups;
+	size_t total, n, search, at_rec, ds_groups, ds_lineage;
 };
 
 static void on_mem_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
@@ -789,6 +794,8 @@ static void on_mem_piece(void *ctx, enum ht_kind kind, const char *piece, const 
 	/* The datasets' two attribution modes share one grouping. */
 	if (kind == HT_DATASETS && !strcmp(piece, "account groups (rows)") && view)
 		m->ds_groups++;
+	if (kind == HT_DATASETS && view && strstr(view, "/lineage"))
+		m->ds_lineage++;
 }
 
 static void test_memory(void **state)
@@ -814,7 +821,18 @@ static void test_memory(void **state)
 	assert_true(all.search > 0);
 	/* Made ahead for the 30-day window only. */
 	assert_int_equal(all.at_rec, 0);
-	/* One grouping when the two modes read one account per item. */
+	/* Made ahead for the mode shown only (engine_focus). */
+	assert_int_equal(all.ds_groups, 1);
+	/* The other mode's made on use: one grouping when the two modes
+	 * read one account per item. */
+	filter_init(&f);
+	f.by = ATTRIB_LINEAGE;
+	r = engine_apply(e, &f, HT_DATASETS);
+	assert_non_null(r);
+	bf_check_rank(e, s, a, r, PANE_ORGS);
+	engine_result_free(r);
+	memset(&all, 0, sizeof all);
+	engine_memory(e, on_mem_piece, &all);
 	assert_int_equal(all.ds_groups, a->item_acct[HT_DATASETS][0] == a->item_acct[HT_DATASETS][1] ? 1 : 2);
 	filter_init(&f);
 	r = engine_apply(e, &f, HT_MODELS);
@@ -823,6 +841,112 @@ static void test_memory(void **state)
 	assert_int_equal(engine_result_memory(NULL), 0);
 	engine_result_free(r);
 	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* The models' organisation-view pieces of one attribution mode. */
+static void on_view_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
+{
+	size_t *n = ctx;
+	(void)piece;
+	(void)bytes;
+	if (kind == HT_MODELS && view && !strcmp(view, "org/lineage"))
+		n[1]++;
+	if (kind == HT_MODELS && view && !strcmp(view, "org/uploader"))
+		n[0]++;
+}
+
+/* engine_focus: one attribution mode's organisation view at a time; the
+ * other's, dropped, is made again on its first use and answers the same
+ * (its cells numbered as the rank records copied them). */
+static void test_focus(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 1);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	int rc;
+	(void)state;
+	assert_non_null(e);
+	assert_true(a->item_acct[HT_MODELS][0] != a->item_acct[HT_MODELS][1]);
+	assert_int_equal(engine_mode_ready(e, ATTRIB_UPLOADER), 1);
+	for (int turn = 0; turn < 6; turn++) {
+		enum attrib_mode by = turn % 2 ? ATTRIB_LINEAGE : ATTRIB_UPLOADER;
+		size_t views[2] = { 0, 0 };
+		struct filter f;
+		engine_focus(e, by);
+		assert_int_equal(engine_mode_ready(e, by), 1);
+		if (turn % 3 != 2)
+			while ((rc = engine_prepare_step(e)) == 1)
+				;
+		engine_memory(e, on_view_piece, views);
+		/* Prepared ahead: the mode shown only. */
+		assert_int_equal(views[!by], 0);
+		if (turn % 3 != 2)
+			assert_true(views[by] > 0);
+		filter_init(&f);
+		for (unsigned i = 0; i < 150; i++) {
+			enum ht_kind k = i % 4 == 0 ? HT_DATASETS : HT_MODELS;
+			struct eng_result *r;
+			fx_filter(&f, s, a);
+			f.by = by;
+			if (i % 2)
+				f.level = LEVEL_ORG;
+			r = engine_apply(e, &f, k);
+			assert_non_null(r);
+			bf_check_result(e, s, a, &f, k, r);
+			if (i % 10 == 0)
+				for (size_t p = 0; p < sizeof agg_panes / sizeof agg_panes[0]; p++)
+					bf_check_rank(e, s, a, r, agg_panes[p]);
+			engine_result_free(r);
+		}
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* Datasets, whose two attribution modes read one account per item (as
+ * attribution makes them): the lineage reads the uploader's views (account
+ * and organisation), every piece of them, and answers as the brute force
+ * does. */
+static void test_datasets_one_view(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(2000, 900, 80, 1);
+	struct attrib *a = fx_attrib(s);
+	uint32_t *own = a->item_acct[HT_DATASETS][ATTRIB_LINEAGE];
+	struct engine *e;
+	struct mem_seen seen = { 0 };
+	struct filter f;
+	int rc;
+	(void)state;
+	a->item_acct[HT_DATASETS][ATTRIB_LINEAGE] = a->item_acct[HT_DATASETS][ATTRIB_UPLOADER];
+	e = engine_new(s, a, NULL);
+	assert_non_null(e);
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	engine_focus(e, ATTRIB_LINEAGE);
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	filter_init(&f);
+	for (unsigned i = 0; i < 200; i++) {
+		struct eng_result *r;
+		fx_filter(&f, s, a);
+		f.by = ATTRIB_LINEAGE;
+		r = engine_apply(e, &f, HT_DATASETS);
+		assert_non_null(r);
+		bf_check_result(e, s, a, &f, HT_DATASETS, r);
+		if (i % 10 == 0)
+			for (size_t p = 0; p < sizeof agg_panes / sizeof agg_panes[0]; p++)
+				bf_check_rank(e, s, a, r, agg_panes[p]);
+		engine_result_free(r);
+	}
+	engine_memory(e, on_mem_piece, &seen);
+	assert_int_equal(seen.ds_lineage, 0);
+	assert_true(seen.ds_groups > 0);
+	engine_free(e);
+	a->item_acct[HT_DATASETS][ATTRIB_LINEAGE] = own;
 	fx_attrib_free(a);
 	table_free(s);
 }
@@ -838,6 +962,8 @@ int main(void)
 		cmocka_unit_test(test_wide_counts),
 		cmocka_unit_test(test_author_first),
 		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_focus),
+		cmocka_unit_test(test_datasets_one_view),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),
 		/* Last: the fixture's random stream before the others stays as it was. */

@@ -18,7 +18,8 @@
  * n - m)) plus the tests' columns.  A result holds a bitmap of its matches
  * with per-word counts, so the k-th row is O(log n) and the whole list is
  * made only when asked (engine_result_rows).  Made on first use or by
- * engine_prepare_step, then kept: the lineage mode's cells, the all-time
+ * engine_prepare_step, then kept (a mode's organisation view until
+ * engine_focus shows the other): the lineage mode's cells, the all-time
  * order and its column copies (100-300 ms each on 2M models), term codes,
  * account groups, the search buffer, item orders by likes, trending,
  * creation and name (about a second), the account order for author
@@ -205,14 +206,27 @@ uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum e
 size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc,
 		       size_t limit, uint32_t *out);
 
-/* Makes now what the engine otherwise makes on first use (the lineage
- * attribution's cells, the all-time order, the narrow filter columns, the
- * search buffer, the account groups), one piece per call, so a front end
+/* Makes now what the engine otherwise makes on first use (the organisation
+ * view of the attribution mode shown, engine_focus; the all-time order, the
+ * narrow filter columns, the search buffer, the account groups), one piece
+ * per call, so a front end
  * can call it between key presses.  Once they are all made, it readies the
  * next letter of the last search (search_refine), so call it again after
  * each engine_apply.  Returns 1 while work remains, 0 when there is none,
  * -1 when memory runs out. */
 int engine_prepare_step(struct engine *e);
+
+/* The attribution mode the front end shows (ATTRIB_UPLOADER until said):
+ * engine_prepare_step then readies that mode's organisation view only, and
+ * a change drops the other mode's (made again on first use, 0.1-0.3 s on
+ * 2M models): the explorer holds one mode's view at a time.  The datasets'
+ * modes share their accounts and are kept.  O(1) when the mode is the
+ * same; otherwise the frees. */
+void engine_focus(struct engine *e, enum attrib_mode by);
+/* 0 when showing mode by would first build its organisation view (it is
+ * not the mode shown and its view is not made): a front end can say
+ * "building" before.  O(1). */
+int engine_mode_ready(const struct engine *e, enum attrib_mode by);
 
 /* Memory: calls fn once per piece of derived data made so far, with its
  * bytes (kind HT_KIND_COUNT: shared by both tables; view: the attribution

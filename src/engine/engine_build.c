@@ -3,6 +3,9 @@
  * orders by trending, creation and the side-by-side records; engine_new and
  * engine_free.  See engine.c for the layout. */
 #include "engine_priv.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* The account each item counts for in view m: attribution's for the
  * account views; for the organisation views, made on first use from them
@@ -294,7 +297,8 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 	}
 	if (!groups)
 		return 0;
-	if (m % ATTRIB_MODE_COUNT && acct == eng_view_acct(e, kind, m - 1)) {
+	/* (attribution's maps: the uploader's organisation view may be dropped) */
+	if (m % ATTRIB_MODE_COUNT && a->item_acct[kind][1] == a->item_acct[kind][0]) {
 		if (eng_kd_mode(e, kind, m - 1, 1))
 			return -1;
 		/* Datasets: both modes are the uploader, one grouping serves. */
@@ -645,23 +649,29 @@ int eng_ord_rec(struct engine *e, enum ht_kind kind, int win)
 	struct ord *o = &kd->o[win];
 	uint32_t n = kd->n;
 	struct rank_rec *rec;
+	const uint32_t *acct[ATTRIB_MODE_COUNT];
+	const uint16_t *cell[ATTRIB_MODE_COUNT];
 	if (o->rec)
 		return 0;
-	if (eng_ord_base(e, kind, win, VIEW_DEF) || eng_ord_base(e, kind, win, VIEW_DEF + 1) || eng_ord_created(e, kind, win))
+	if (eng_ord_base(e, kind, win, VIEW_DEF) || eng_ord_base(e, kind, win, eng_view_at(e, kind, VIEW_DEF + 1)) ||
+	    eng_ord_created(e, kind, win))
 		return -1;
 	if (!o->created)
 		return 0;
 	if (!(rec = table_big_alloc(((size_t)n + 1) * sizeof *rec)))
 		return -1;
+	for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
+		acct[m] = o->acct[eng_view_at(e, kind, VIEW_DEF + m)];
+		cell[m] = o->cell[eng_view_at(e, kind, VIEW_DEF + m)];
+	}
 	for (uint32_t i = 0; i < n; i++) {
-		rec[i].dl = o->dl[i];
+		rec[i].dl = o->dl[i] < RANK_REC_BIG ? (uint32_t)o->dl[i] : RANK_REC_BIG;
 		rec[i].likes = o->likes[i];
 		rec[i].created = o->created[i];
 		for (int m = 0; m < ATTRIB_MODE_COUNT; m++) {
-			rec[i].acct[m] = o->acct[VIEW_DEF + m][i];
-			rec[i].cell[m] = o->cell[VIEW_DEF + m][i];
+			rec[i].acct[m] = acct[m][i];
+			rec[i].cell[m] = cell[m][i];
 		}
-		rec[i].pad = 0;
 	}
 	o->rec = rec;
 	return 0;
@@ -736,6 +746,96 @@ void eng_ord_free(struct ord *o)
 		free(o->sbits);
 	}
 	memset(o, 0, sizeof *o);
+}
+
+/* Frees what an organisation view (m >= VIEW_DEF) made, all of it made
+ * again on first use: cells, groups, orders, trending, the item -> organisation
+ * map.  Its cells come back numbered as before (kd_own is deterministic),
+ * so the rank records, which copy them, stay true.  A view sharing its
+ * accounts with the other mode's (datasets) is kept. */
+void eng_view_drop(struct engine *e, enum ht_kind kind, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	int b = m - VIEW_DEF;
+	if (m < VIEW_DEF || m >= ENG_VIEWS || !kd->org_item[b] || kd->org_item[b] == kd->org_item[!b] ||
+	    e->a->item_acct[kind][b] == e->a->item_acct[kind][!b])
+		return;
+	for (int w = 0; w < ENG_WINDOWS; w++) {
+		struct ord *o = &kd->o[w];
+		if (w)
+			free(o->cell[m]);
+		free(o->acct_own[m]);
+		free(o->grank[m]);
+		free(o->cell_ranks[m]);
+		free(o->cell_ranks_off[m]);
+		o->cell[m] = w ? NULL : o->cell[m];
+		o->acct_own[m] = o->grank[m] = o->cell_ranks[m] = o->cell_ranks_off[m] = NULL;
+		o->acct[m] = NULL;
+		free(kd->aorder[m][w]);
+		free(kd->apos[m][w]);
+		kd->aorder[m][w] = kd->apos[m][w] = NULL;
+		eng_gcol_free(&kd->gdownloads[m][w]);
+	}
+	free(kd->o[0].cell[m]);
+	kd->o[0].cell[m] = NULL;
+	free(kd->ctot[m]);
+	free(kd->cused[m]);
+	free(kd->atot[m]);
+	free(kd->goff[m]);
+	free(kd->gperm[m]);
+	free(kd->glikes[m]);
+	free(kd->gcreated[m]);
+	free(kd->gcreated32[m]);
+	free(kd->cell_by_created[m]);
+	free(kd->cell_by_created_off[m]);
+	free(kd->acls_n[m]);
+	free(kd->acls_off[m]);
+	free(kd->acct_cls[m]);
+	free(kd->cls_type[m]);
+	free(kd->cls_cg[m]);
+	free(kd->cell_trending[m]);
+	free(kd->acct_trending[m]);
+	free(kd->gtrending[m]);
+	free(kd->org_item[b]);
+	free(kd->org_nacc[b]);
+	kd->ctot[m] = NULL;
+	kd->cused[m] = kd->goff[m] = kd->gperm[m] = kd->glikes[m] = kd->gcreated32[m] = NULL;
+	kd->atot[m] = NULL;
+	kd->gcreated[m] = NULL;
+	kd->ncused[m] = 0;
+	kd->cell_by_created[m] = kd->cell_by_created_off[m] = kd->acls_n[m] = kd->acls_off[m] = NULL;
+	kd->acct_cls[m] = kd->cls_cg[m] = NULL;
+	kd->cls_type[m] = NULL;
+	kd->cell_trending[m] = kd->acct_trending[m] = NULL;
+	kd->gtrending[m] = NULL;
+	kd->org_item[b] = kd->org_nacc[b] = NULL;
+}
+
+void engine_focus(struct engine *e, enum attrib_mode by)
+{
+	int f = by == ATTRIB_LINEAGE;
+	if (!e || e->focus == f)
+		return;
+	e->focus = f;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		eng_view_drop(e, (enum ht_kind)k, VIEW_DEF + !f);
+	e->prep = 0; /* the new mode's pieces, in idle steps */
+#ifdef __GLIBC__
+	/* The views' arrays came partly from the heap: give its free pages
+	 * back, or the other mode's view stays resident. */
+	malloc_trim(0);
+#endif
+}
+
+int engine_mode_ready(const struct engine *e, enum attrib_mode by)
+{
+	int m = VIEW_DEF + (by == ATTRIB_LINEAGE);
+	if (!e || e->focus == m - VIEW_DEF)
+		return 1;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		if (e->k[k].n && !e->k[k].atot[m])
+			return 0;
+	return 1;
 }
 
 static void kdata_free(struct kdata *kd)

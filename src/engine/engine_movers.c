@@ -74,7 +74,7 @@ size_t engine_movers(struct engine *e, const struct eng_result *r, enum eng_pane
 	if (!e->period.set || !e->pstart || !(rows = engine_result_rows(e, r)))
 		return (size_t)-1;
 	st = &e->pstart->t[r->kind];
-	view = filter_view(&r->filter);
+	view = eng_view(e, r->kind, &r->filter);
 	if (pane == PANE_ORGS) {
 		if (!(keys = eng_view_acct(e, r->kind, view)))
 			return (size_t)-1;

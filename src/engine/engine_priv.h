@@ -40,6 +40,15 @@ static inline int filter_view(const struct filter *f)
 	return f->level == LEVEL_ACCOUNT ? m : ATTRIB_MODE_COUNT + m;
 }
 
+/* The view a filter reads in one table: the datasets' two attribution
+ * modes read one account per item, so the lineage's is the uploader's
+ * (one set of cells, groups and orders for both). */
+#define eng_view(E, KIND, F) eng_view_at((E), (KIND), filter_view(F))
+#define eng_view_at(E, KIND, M)                                                          \
+	((M) % ATTRIB_MODE_COUNT && (E)->a->item_acct[KIND][1] == (E)->a->item_acct[KIND][0] \
+		 ? (M) - 1                                                                 \
+		 : (M))
+
 /* One accumulation bucket of the hot loop. */
 struct cell_acc {
 	uint64_t count, downloads, likes;
@@ -114,13 +123,20 @@ enum { TERM_TASK = 0, TERM_LIB, TERM_LIC, TERM_COLS };
 /* What the share pass reads of one sparse match, together: one cache line
  * fetched instead of five. */
 struct rank_rec {
-	uint64_t dl;
+	uint32_t dl;                        /* RANK_REC_BIG: read ord.dl */
 	uint32_t likes;
 	uint32_t created;                   /* 0 unknown */
 	uint32_t acct[ATTRIB_MODE_COUNT];
 	uint16_t cell[ATTRIB_MODE_COUNT];
-	uint32_t pad;
 };
+/* A count of 2^32 - 1 or more, which its record does not hold (24 bytes
+ * instead of 32: 16 MB less on 2M models). */
+#define RANK_REC_BIG UINT32_MAX
+
+static inline uint64_t rec_dl(const struct rank_rec *q, const uint64_t *dl, uint32_t rk)
+{
+	return __builtin_expect(q->dl == RANK_REC_BIG, 0) ? dl[rk] : q->dl;
+}
 
 /* One window's rank order (30-day: the rows themselves, which are stored
  * that way; all-time: rows by all-time downloads) and, in that order,
@@ -309,6 +325,7 @@ struct engine {
 	uint32_t key_sums_n, gen;
 	uint32_t *touched;
 	unsigned prep;          /* engine_prepare_step: the next piece */
+	int focus;              /* engine_focus: the attribution mode shown */
 	struct kdata k[HT_KIND_COUNT];
 	/* The period's start (borrowed, engine_set_period) and what it found. */
 	const struct ht_snapshot *pstart;
@@ -317,6 +334,8 @@ struct engine {
 };
 
 void eng_dims_free(struct engine *e);
+/* Frees what organisation view m made (engine_focus). */
+void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 
 /* ---- name order ---------------------------------------------------------- */
 

@@ -404,7 +404,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 {
 	const struct ht_table *t = &e->s->t[r->kind];
 	const uint64_t *dl = win_downloads(e, r->kind, filter_win(&r->filter));
-	const uint32_t *keys = pane == PANE_ORGS ? eng_view_acct(e, r->kind, filter_view(&r->filter))
+	const uint32_t *keys = pane == PANE_ORGS ? eng_view_acct(e, r->kind, eng_view(e, r->kind, &r->filter))
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
 	const struct kdata *kd = &e->k[r->kind];
 	const int lib = pane == PANE_LIBRARIES;
@@ -767,12 +767,13 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 		const struct rank_rec *rec = o->rec;
 		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
 			__builtin_prefetch(&rec[rk]);
+			__builtin_prefetch((const char *)&rec[rk + 1] - 1);
 		}, {
 			const struct rank_rec *q = &rec[rk];
 			struct acct_add *x = &list[nl++];
 			x->acct = q->acct[mode - VIEW_DEF] < na ? q->acct[mode - VIEW_DEF] : 0;
 			x->likes = q->likes;
-			x->dl = q->dl;
+			x->dl = rec_dl(q, dl, rk);
 			x->created = q->created ? q->created : UINT64_MAX;
 		});
 	} else {
@@ -829,7 +830,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 	const struct eng_result *r = &p->pub;
 	const struct attrib *a = e->a;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = filter_view(&r->filter);
+	int mode = eng_view(e, r->kind, &r->filter);
 	int all = filter_win(&r->filter);
 	const struct acct_tot *at;
 	const uint32_t *gr;
@@ -906,7 +907,7 @@ static int result_trending(struct engine *e, struct result_priv *p)
 {
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = filter_view(&r->filter);
+	int mode = eng_view(e, r->kind, &r->filter);
 	int win = filter_win(&r->filter);
 	const struct ord *o = &kd->o[win];
 	const uint16_t *cell = o->cell[mode];
@@ -968,7 +969,7 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 {
 	const struct eng_result *r = &p->pub;
 	struct kdata *kd = &e->k[r->kind];
-	int mode = filter_view(&r->filter);
+	int mode = eng_view(e, r->kind, &r->filter);
 	int all = filter_win(&r->filter);
 	uint32_t base = (uint32_t)OT_COUNT * e->n_cg,
 		 na = e->a->n_accounts < e->key_sums_n ? e->a->n_accounts : e->key_sums_n;
@@ -1050,7 +1051,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 	case PANE_LIBRARIES: {
 		uint32_t m = 0, mk = 0;
 		const struct attrib *a = e->a;
-		int view = filter_view(&r->filter);
+		int view = eng_view(e, r->kind, &r->filter);
 		const uint32_t *nacc = view >= ATTRIB_MODE_COUNT
 				       ? e->k[r->kind].org_nacc[view - ATTRIB_MODE_COUNT] : NULL;
 		if (pane == PANE_ORGS) {
@@ -1302,9 +1303,27 @@ int engine_prepare_step(struct engine *e)
 		enum ht_kind kind = (enum ht_kind)(e->prep / P_PER_KIND);
 		unsigned step = e->prep % P_PER_KIND;
 		struct kdata *kd = &e->k[kind];
-		int rc = 0, did = 1;
+		int rc = 0, did = 1, mi = -1;
 		e->prep++;
 		if (!kd->n)
+			continue;
+		/* The organisation view of the mode shown only (engine_focus). */
+		if (step < P_TERM)
+			mi = (int)(step % 2);
+		else if (step >= P_GROUPS && step < P_AORDER)
+			mi = (int)(step - P_GROUPS);
+		else if (step >= P_AORDER && step < P_GRANK)
+			mi = (int)((step - P_AORDER) / 2);
+		else if (step >= P_GRANK && step < P_CBY)
+			mi = (int)(step - P_GRANK);
+		else if (step >= P_CBY && step < P_CRK)
+			mi = (int)(step - P_CBY);
+		else if (step >= P_CRK && step < P_REC)
+			mi = (int)((step - P_CRK) % 2);
+		else if (step >= P_TREND && step < P_TERMTOT)
+			mi = (int)(step - P_TREND);
+		/* (the datasets' modes share one view: the uploader's) */
+		if (mi >= 0 && mi != (eng_view_at(e, kind, VIEW_DEF + 1) == VIEW_DEF ? 0 : e->focus))
 			continue;
 		if (step < P_TERM) {
 			did = !kd->o[step / 2].cell[VIEW_DEF + step % 2];
@@ -1344,8 +1363,13 @@ int engine_prepare_step(struct engine *e)
 			/* The 30-day window's only: the all-time one's (64 MB on 2M
 			 * models) would speed up only its sparse share passes,
 			 * which read the columns instead. */
+			int had = kd->org_item[!e->focus] != NULL;
 			did = step == P_REC && !kd->o[0].rec;
 			rc = did ? eng_ord_rec(e, kind, 0) : 0;
+			/* The records copy both modes' cells and accounts: the
+			 * other mode's view made for them alone goes again. */
+			if (did && !had)
+				eng_view_drop(e, kind, VIEW_DEF + !e->focus);
 		} else if (step < P_AUTHORS) {
 			did = !kd->perm[sorts[step - P_SORTS]];
 			rc = eng_get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;

@@ -556,6 +556,22 @@ void tui_paint(struct tui *t)
 	struct tui_layout l = tui_layout(t);
 	struct view *v = tui_shown(t);
 
+	if (t->filter.level == LEVEL_ORG && t->rows >= 3 && t->cols >= 10 &&
+	    !engine_mode_ready(t->s->eng, t->filter.by)) {
+		/* The attribution key's first answer builds that mode's
+		 * organisation view (0.1-0.2 s on 2M models): said first. */
+		char keep[sizeof t->msg];
+		int keep_err = t->msg_err;
+		memcpy(keep, t->msg, sizeof keep);
+		snprintf(t->msg, sizeof t->msg, "Building the %s attribution's organisation view...",
+			 t->filter.by == ATTRIB_LINEAGE ? "lineage" : "uploader");
+		t->msg_err = 0;
+		tui_draw_message(t, &l);
+		wnoutrefresh(stdscr);
+		doupdate();
+		memcpy(t->msg, keep, sizeof keep);
+		t->msg_err = keep_err;
+	}
 	tui_view_ready(t, v);
 	wattrset(stdscr, draw_attr(DR_NORMAL));
 	erase();

@@ -33,6 +33,8 @@ struct eng_result *tui_result(struct tui *t, enum ht_kind k)
 		    session_set_window_here(t->s, &t->filter, err, sizeof err) != 0)
 			tui_message(t, 1, "%s", err);
 		engine_result_free(t->res[k]);
+		/* One attribution mode's organisation view at a time. */
+		engine_focus(t->s->eng, t->filter.by);
 		tui_trace("apply", (int)k);
 		f.search_names = names;
 		t->res[k] = engine_apply(t->s->eng, &f, k);
