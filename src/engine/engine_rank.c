@@ -1188,7 +1188,7 @@ static size_t rank_rows(struct engine *e, const struct eng_result *r, enum eng_p
 		const uint32_t *text_rank = NULL;
 		if (pane == PANE_ORGS && n >= 64 && (sort == SORT_NAME || sort == SORT_DISPLAY)) {
 			/* The rows' names are those of their keys (row_set above). */
-			int view = filter_view(&r->filter);
+			int view = eng_view(e, r->kind, &r->filter);
 			int org = view >= ATTRIB_MODE_COUNT && e->k[r->kind].org_nacc[view - ATTRIB_MODE_COUNT];
 			text_rank = name_rank(e, sort == SORT_NAME ? 0 : org ? 1 : 2);
 		}
