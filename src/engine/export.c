@@ -432,9 +432,178 @@ static const char *gated_text(uint8_t flags)
 	return flags & HT_F_GATED_MAN ? "manual" : "auto";
 }
 
+/* The rows of Models and Datasets, millions of them, are written straight
+ * into the buffer: each column a prefix made once (its separator, and in
+ * JSON its name) and a value put by the format's own function, chosen once
+ * per export, with no cell filled and read back.  The bytes are those
+ * emit() writes for the same cells (the header row still goes through it). */
+enum {
+	IC_RANK, IC_ID, IC_AUTHOR, IC_ATTRIB, IC_COUNTRY, IC_GROUP, IC_ORGTYPE, IC_DL, IC_DLA,
+	IC_LIKES, IC_TRENDING, IC_CREATED, IC_MODIFIED, IC_PIPELINE, IC_LIBRARY, IC_LICENSE,
+	IC_GATED, IC_DL30, IC_CUM, IC_DATA, IC_COUNT
+};
+
+/* Per byte: 1 copied as it is in every format (plain_byte), 2 a
+ * spreadsheet formula's first byte (risky_start). */
+static const unsigned char byte_class[256] = {
+	[' '] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1,
+	[')'] = 1, ['*'] = 1, ['+'] = 3, ['-'] = 3, ['.'] = 1, ['/'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 3, ['>'] = 1, ['?'] = 1,
+	['@'] = 3, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,
+	['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1,
+	['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
+	['\t'] = 2, ['\r'] = 2,
+};
+
+/* A short run of bytes, the bounds check inline. */
+static inline void put_run(struct outbuf *o, const char *s, size_t n)
+{
+	if (n >= OUTBUF_SIZE / 2) {
+		outbuf_put(o, s, n);
+		return;
+	}
+	outbuf_reserve(o, n);
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* The length of s when every byte of it is plain, else (size_t)-1. */
+static inline size_t plain_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (byte_class[*p] & 1)
+		p++;
+	return *p ? (size_t)-1 : (size_t)((const char *)p - s);
+}
+
+static void row_csv_text(struct outbuf *o, const char *s)
+{
+	size_t n = (byte_class[(unsigned char)s[0]] & 2) ? (size_t)-1 : plain_len(s);
+	if (n != (size_t)-1)
+		put_run(o, s, n);
+	else
+		csv_field(o, s);
+}
+
+static void row_tsv_text(struct outbuf *o, const char *s)
+{
+	size_t n = (byte_class[(unsigned char)s[0]] & 2) ? (size_t)-1 : plain_len(s);
+	if (n != (size_t)-1)
+		put_run(o, s, n);
+	else
+		tsv_field(o, s);
+}
+
+static void row_json_text(struct outbuf *o, const char *s)
+{
+	size_t n = plain_len(s);
+	outbuf_putc(o, '"');
+	if (n != (size_t)-1)
+		put_run(o, s, n);
+	else
+		put_cell(o, s, 0, 1);
+	outbuf_putc(o, '"');
+}
+
+static void row_sep_share(struct outbuf *o, double d)
+{
+	if (!isnan(d))
+		outbuf_fixed6(o, d);
+}
+
+struct row_writer {
+	void (*text)(struct outbuf *o, const char *s);
+	void (*share)(struct outbuf *o, double d);   /* NAN: unknown */
+	const char *null;       /* an unknown count */
+	size_t null_len;
+	int quote_time;         /* JSON: a time is a string */
+	const char *eol;
+	size_t eol_len;
+	char sep;               /* CSV, TSV: the separator, before every column but the first */
+	char pre[IC_COUNT][40]; /* JSON: before each column's value */
+	size_t pre_len[IC_COUNT];
+};
+
+static const char *const item_cols[IC_COUNT] = {
+	"rank", "id", "author", "attributed_to", "country", "country_group", "org_type",
+	"downloads", "downloads_all_time", "likes", "trending", "created", "last_modified",
+	"pipeline_tag", "library", "license", "gated", "downloads_30d", "cum_share", "data",
+};
+
+static void row_writer_init(struct row_writer *w, enum export_format fmt)
+{
+	const struct export_fmt *fm = &formats[fmt];
+	memset(w, 0, sizeof *w);
+	for (int c = 0; c < IC_COUNT; c++) {
+		if (fm->sep)
+			snprintf(w->pre[c], sizeof w->pre[c], "%.*s", c ? 1 : 0, &fm->sep);
+		else
+			snprintf(w->pre[c], sizeof w->pre[c], "%s\"%s\":", c ? "," : "{", item_cols[c]);
+		w->pre_len[c] = strlen(w->pre[c]);
+	}
+	w->text = fmt == EXPORT_CSV ? row_csv_text : fmt == EXPORT_TSV ? row_tsv_text : row_json_text;
+	w->share = fm->sep ? row_sep_share : json_double;
+	w->null = fm->sep ? "" : "null";
+	w->null_len = strlen(w->null);
+	w->quote_time = !fm->sep;
+	w->sep = fm->sep;
+	w->eol = fm->sep ? fm->eol : "}\n";
+	w->eol_len = strlen(w->eol);
+}
+
+static inline void row_pre(struct outbuf *o, const struct row_writer *w, int c)
+{
+	if (w->sep) {
+		if (c)
+			outbuf_putc(o, w->sep);
+	} else {
+		put_run(o, w->pre[c], w->pre_len[c]);
+	}
+}
+
+static inline void row_text(struct outbuf *o, const struct row_writer *w, int c, const char *s)
+{
+	row_pre(o, w, c);
+	w->text(o, s ? s : "");
+}
+
+static inline void row_uint(struct outbuf *o, const struct row_writer *w, int c, uint64_t u)
+{
+	row_pre(o, w, c);
+	outbuf_u64(o, u);
+}
+
+static inline void row_count(struct outbuf *o, const struct row_writer *w, int c, uint64_t u, int known)
+{
+	row_pre(o, w, c);
+	if (known)
+		outbuf_u64(o, u);
+	else
+		put_run(o, w->null, w->null_len);
+}
+
+static inline void row_time(struct outbuf *o, const struct row_writer *w, int c, int64_t t)
+{
+	row_pre(o, w, c);
+	if (w->quote_time) {
+		outbuf_putc(o, '"');
+		outbuf_iso(o, t);
+		outbuf_putc(o, '"');
+	} else {
+		outbuf_iso(o, t);
+	}
+}
+
 static long write_items(struct sink *k, struct engine *e, const struct eng_result *r,
 			const struct export_req *q, const char *data)
 {
+	struct row_writer w;
 	const struct ht_snapshot *s = engine_snapshot(e);
 	const struct attrib *a = engine_attrib(e);
 	const struct ht_table *t = &s->t[r->kind];
@@ -442,21 +611,32 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 	size_t n = r->n;
 	long rows = 0;
 	uint64_t cum = 0, dl;
-	int counted;
+	int counted, alltime;
 	if (!order)
 		return -1;
 	if (q->limit && q->limit < n)
 		n = q->limit;
+	row_writer_init(&w, k->fmt);
+	alltime = engine_has_alltime(e, r->kind);
 	for (size_t i = 0; i <= n; i++) {
 		int header = i == 0;
 		uint32_t row = header ? 0 : order[i - 1], ac = 0;
 		k->n = 0;
+		/* The rows go in ranking order, each a cache miss in every
+		 * column: where a later row's id and author are, first. */
+		if (i + 8 * EXPORT_AHEAD <= n) {
+			uint32_t col = order[i + 8 * EXPORT_AHEAD - 1];
+			EXPORT_PREFETCH(&t->id[col]);
+			EXPORT_PREFETCH(&t->author[col]);
+		}
 		/* The ids are scattered over the string pool: ask for a later
 		 * row's now, so that its cache misses overlap this row's work. */
 		if (i + 4 * EXPORT_AHEAD <= n) {
 			uint32_t far = order[i + 4 * EXPORT_AHEAD - 1];
+			uint32_t fac = engine_item_account(e, r, far);
 			EXPORT_PREFETCH(&s->acct_name[t->author[far]]);
-			EXPORT_PREFETCH(&a->acct_name[engine_item_account(e, r, far)]);
+			EXPORT_PREFETCH(&a->acct_name[fac]);
+			EXPORT_PREFETCH(&a->acct_country[fac]);
 		}
 		if (i + EXPORT_AHEAD <= n) {
 			uint32_t ahead = order[i + EXPORT_AHEAD - 1];
@@ -464,8 +644,43 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 			EXPORT_PREFETCH(ht_author(s, r->kind, ahead));
 			EXPORT_PREFETCH(a->acct_name[engine_item_account(e, r, ahead)]);
 		}
-		if (!header)
+		if (!header) {
+			struct outbuf *o = &k->o;
+			const uint8_t flags = t->flags[row];
 			ac = engine_item_account(e, r, row);
+			counted = engine_item_counted(e, r, row);
+			dl = counted ? engine_item_downloads(e, r, row) : 0;
+			cum += dl;
+			row_uint(o, &w, IC_RANK, i);
+			row_text(o, &w, IC_ID, ht_id(s, r->kind, row));
+			row_text(o, &w, IC_AUTHOR, ht_author(s, r->kind, row));
+			row_text(o, &w, IC_ATTRIB, a->acct_name[ac]);
+			row_text(o, &w, IC_COUNTRY, country_key_word(a->acct_country[ac]));
+			row_text(o, &w, IC_GROUP, country_group_key((enum country_group)a->acct_group[ac]));
+			row_text(o, &w, IC_ORGTYPE, orgdir_type_key((enum org_type)a->acct_type[ac]));
+			row_count(o, &w, IC_DL, dl, counted);
+			row_count(o, &w, IC_DLA, t->downloads_all[row],
+				  !(flags & HT_F_DLA_UNKNOWN) && alltime);
+			row_uint(o, &w, IC_LIKES, t->likes[row]);
+			row_uint(o, &w, IC_TRENDING, t->trending[row]);
+			row_time(o, &w, IC_CREATED, t->created[row]);
+			row_time(o, &w, IC_MODIFIED, t->modified[row]);
+			row_text(o, &w, IC_PIPELINE, ht_term(s, t->pipeline[row]));
+			row_text(o, &w, IC_LIBRARY, ht_term(s, t->library[row]));
+			row_text(o, &w, IC_LICENSE, ht_term(s, t->license[row]));
+			row_text(o, &w, IC_GATED, gated_text(flags));
+			row_count(o, &w, IC_DL30, t->downloads[row], !(flags & HT_F_DL_UNKNOWN));
+			row_pre(o, &w, IC_CUM);
+			w.share(o, engine_share(cum, r->downloads));
+			row_text(o, &w, IC_DATA, data);
+			put_run(o, w.eol, w.eol_len);
+			if (o->err) {
+				free(order);
+				return -1;
+			}
+			rows++;
+			continue;
+		}
 		add_uint(k, "rank", i);
 		add_text(k, "id", header ? "" : ht_id(s, r->kind, row));
 		add_text(k, "author", header ? "" : ht_author(s, r->kind, row));
