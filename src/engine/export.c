@@ -644,7 +644,9 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 			EXPORT_PREFETCH(ht_author(s, r->kind, ahead));
 			EXPORT_PREFETCH(a->acct_name[engine_item_account(e, r, ahead)]);
 		}
-		if (!header) {
+		/* Every column: written straight to the buffer.  Chosen
+		 * columns go through the cells, which sink_map picks from. */
+		if (!header && !k->sel) {
 			struct outbuf *o = &k->o;
 			const uint8_t flags = t->flags[row];
 			ac = engine_item_account(e, r, row);
