@@ -1314,7 +1314,7 @@ static int sparse_decode(const struct rec *r, uint32_t n, uint32_t w, const uint
 }
 
 static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f, size_t flen,
-				       struct ht_snapshot *b, struct store_err *err)
+				       struct ht_snapshot *b, uint32_t *keep[HT_KIND_COUNT], struct store_err *err)
 {
 	struct ht_snapshot shape;
 	struct store_section sec[STORE_MAX_SECTIONS], bsec[STORE_MAX_SECTIONS];
@@ -1452,10 +1452,23 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 	}
 	free(amap);
 	free(tmap);
-	for (k = 0; k < HT_KIND_COUNT; k++)
-		free(maps[k]);
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		if (keep)
+			keep[k] = maps[k];
+		else
+			free(maps[k]);
+		maps[k] = NULL;
+	}
 	store_image_seal(&shape, img, (size_t)size);
-	return store_load_built(img, (size_t)size, path, err);
+	{
+		struct ht_snapshot *s = store_load_built(img, (size_t)size, path, err);
+		if (!s && keep)
+			for (k = 0; k < HT_KIND_COUNT; k++) {
+				free(keep[k]);
+				keep[k] = NULL;
+			}
+		return s;
+	}
 corrupt:
 	free(amap);
 	free(tmap);
@@ -1467,7 +1480,8 @@ corrupt:
 	return NULL;
 }
 
-static struct ht_snapshot *load_file(struct history *h, const char *file, struct store_err *err)
+static struct ht_snapshot *load_file(struct history *h, const char *file, uint32_t *keep[HT_KIND_COUNT],
+				     struct store_err *err)
 {
 	char path[PATH_MAX], bpath[PATH_MAX];
 	unsigned char *f = NULL;
@@ -1512,7 +1526,7 @@ static struct ht_snapshot *load_file(struct history *h, const char *file, struct
 			     "'hubtop history rm DATE'.", path, bpath);
 			s = NULL;
 		} else {
-			s = apply_delta(path, f, flen, b, err);
+			s = apply_delta(path, f, flen, b, keep, err);
 		}
 	}
 	table_free(b);
@@ -1528,7 +1542,26 @@ struct ht_snapshot *history_load(struct history *h, size_t i, struct store_err *
 		fail(err, "no snapshot %zu in the history", i);
 		return NULL;
 	}
-	return load_file(h, e->file, err);
+	return load_file(h, e->file, NULL, err);
+}
+
+struct ht_snapshot *history_load_map(struct history *h, size_t i, uint32_t *map[HT_KIND_COUNT],
+				     struct store_err *err)
+{
+	const struct history_entry *e = history_at(h, i);
+
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		map[k] = NULL;
+	if (!e) {
+		fail(err, "no snapshot %zu in the history", i);
+		return NULL;
+	}
+	return load_file(h, e->file, map, err);
+}
+
+const char *history_base_of(const struct history_entry *e)
+{
+	return e->base[0] ? e->base : e->file;
 }
 
 /* ---- retention ----------------------------------------------------------------- */
@@ -1883,7 +1916,7 @@ static int history_add_locked(const char *cache_dir, const struct ht_snapshot *s
 		full += (sec[i].len + 7) & ~(uint64_t)7;
 	if (base >= 0) {
 		struct store_err be;
-		struct ht_snapshot *b = load_file(h, h->all[base].e.file, &be);
+		struct ht_snapshot *b = load_file(h, h->all[base].e.file, NULL, &be);
 		if (b && make_delta(s, b, h->all[base].e.file, &delta, err) != 0) {
 			table_free(b);
 			goto done;
