@@ -539,6 +539,7 @@ static void test_composed_maps(void **state)
 	uint32_t *map[4][HT_KIND_COUNT];
 	struct store_err err;
 	struct history *h;
+	uint64_t added[4];
 	unsigned g, a, k;
 	(void)state;
 
@@ -546,6 +547,7 @@ static void test_composed_maps(void **state)
 	for (g = 0; g < 4; g++) {
 		struct ht_snapshot *s = gen(g, 3000, day(2025, g + 1, 1), 1, "https://huggingface.co");
 		assert_non_null(s);
+		added[g] = rowmap_fingerprint(s);
 		assert_int_equal(history_add_keep(dir, s, &all, &err), 0);
 		table_free(s);
 	}
@@ -560,6 +562,23 @@ static void test_composed_maps(void **state)
 		for (k = 0; k < HT_KIND_COUNT; k++)
 			assert_true((map[g][k] != NULL) == (g > 0));
 		assert_string_equal(history_base_of(history_at(h, g)), history_at(h, 0)->file);
+	}
+	/* The map alone, for the ids of the snapshot it was added from (the
+	 * cache's own file; the history lays its pool out anew): the same map;
+	 * for other ids, or the base, none. */
+	for (g = 0; g < 4; g++) {
+		uint32_t *m[HT_KIND_COUNT];
+		uint64_t ids = added[g];
+		assert_int_equal(history_row_map(h, g, ids, m), g > 0 ? 0 : -1);
+		for (k = 0; k < HT_KIND_COUNT; k++) {
+			assert_true((m[k] != NULL) == (g > 0));
+			if (m[k])
+				assert_memory_equal(m[k], map[g][k], l[g]->t[k].n * sizeof *m[k]);
+			free(m[k]);
+		}
+		assert_int_equal(history_row_map(h, g, ids + 1, m), -1);
+		for (k = 0; k < HT_KIND_COUNT; k++)
+			assert_null(m[k]);
 	}
 	for (g = 1; g < 4; g++)
 		for (a = 0; a < 4; a++) {

@@ -110,10 +110,6 @@ static int demo_period(struct session *s, const struct filter *f, const char *as
 	return 0;
 }
 
-/* engine_set_period through the row map kept by the last start-up with
- * the same two snapshots (rowmap.h); else it matches the ids, and the map
- * it made is kept for the next time.  A missing, stale or damaged map only
- * costs the matching; one that cannot be written, nothing. */
 /* engine_set_period_matched through the maps of end and start against
  * the base they share in the history (history_load_map, rowmap_compose):
  * no id hashed but those new to the base in both.  -1 when a map is
@@ -137,6 +133,10 @@ done:
 	return rc;
 }
 
+/* engine_set_period through the row map kept by the last start-up with
+ * the same two snapshots (rowmap.h); else it matches the ids, and the map
+ * it made is kept for the next time.  A missing, stale or damaged map only
+ * costs the matching; one that cannot be written, nothing. */
 static int period_open(struct session *s, const struct ht_snapshot *start, char *err, size_t errlen)
 {
 	uint32_t *map[HT_KIND_COUNT];
@@ -262,6 +262,15 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 		free_maps(emap);
 		history_free(h);
 		return -1;
+	}
+	/* The open snapshot as the history's of its day, added as a delta:
+	 * its map against the base, when the ids are those it was added with. */
+	if (!end_base[0]) {
+		long e = history_find_date(h, end_day);
+		const struct history_entry *ee = e >= 0 ? history_at(h, (size_t)e) : NULL;
+		if (ee && ee->base[0] && !strcmp(ee->base, history_base_of(he)) &&
+		    history_row_map(h, (size_t)e, rowmap_fingerprint(s->snap), emap) == 0)
+			snprintf(end_base, sizeof end_base, "%s", ee->base);
 	}
 	/* Both ends from the history on one base: their maps against it
 	 * make the period's (a delta's map is the one its add matched). */
