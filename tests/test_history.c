@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "hubtop/history.h"
+#include "hubtop/rowmap.h"
+#include "hubtop/strmatch.h"
 #include "hubtop/store.h"
 #include "hubtop/civil.h"
 
@@ -526,10 +528,112 @@ static void test_concurrent_adds(void **state)
 	history_free(h);
 }
 
+/* The rows each delta's add matched to its base (history_load_map),
+ * composed for every pair on that base (rowmap_compose), are the rows
+ * strmatch matches between the two; a wrong map gives other rows. */
+static void test_composed_maps(void **state)
+{
+	char dir[1024];
+	struct history_keep all = keep_all();
+	struct ht_snapshot *l[4];
+	uint32_t *map[4][HT_KIND_COUNT];
+	struct store_err err;
+	struct history *h;
+	uint64_t added[4];
+	unsigned g, a, k;
+	(void)state;
+
+	snprintf(dir, sizeof dir, "%s", setup_dir("history-maps"));
+	for (g = 0; g < 4; g++) {
+		struct ht_snapshot *s = gen(g, 3000, day(2025, g + 1, 1), 1, "https://huggingface.co");
+		assert_non_null(s);
+		added[g] = rowmap_fingerprint(s);
+		assert_int_equal(history_add_keep(dir, s, &all, &err), 0);
+		table_free(s);
+	}
+	h = history_open(dir, &err);
+	assert_non_null(h);
+	assert_int_equal(history_count(h), 4);
+	for (g = 0; g < 4; g++) {
+		l[g] = history_load_map(h, g, map[g], &err);
+		if (!l[g])
+			fail_msg("%s", err.msg);
+		/* The base has no map; the deltas name it as their base. */
+		for (k = 0; k < HT_KIND_COUNT; k++)
+			assert_true((map[g][k] != NULL) == (g > 0));
+		assert_string_equal(history_base_of(history_at(h, g)), history_at(h, 0)->file);
+	}
+	/* The map alone, for the ids of the snapshot it was added from (the
+	 * cache's own file; the history lays its pool out anew): the same map;
+	 * for other ids, or the base, none. */
+	for (g = 0; g < 4; g++) {
+		uint32_t *m[HT_KIND_COUNT];
+		uint64_t ids = added[g];
+		assert_int_equal(history_row_map(h, g, ids, m), g > 0 ? 0 : -1);
+		for (k = 0; k < HT_KIND_COUNT; k++) {
+			assert_true((m[k] != NULL) == (g > 0));
+			if (m[k])
+				assert_memory_equal(m[k], map[g][k], l[g]->t[k].n * sizeof *m[k]);
+			free(m[k]);
+		}
+		assert_int_equal(history_row_map(h, g, ids + 1, m), -1);
+		for (k = 0; k < HT_KIND_COUNT; k++)
+			assert_null(m[k]);
+	}
+	for (g = 1; g < 4; g++)
+		for (a = 0; a < 4; a++) {
+			if (a == g)
+				continue;
+			for (k = 0; k < HT_KIND_COUNT; k++) {
+				uint32_t n = l[g]->t[k].n, i, diff = 0, nnew = 0;
+				uint32_t *want = malloc((n + 1) * sizeof *want), *got = malloc((n + 1) * sizeof *got);
+				assert_non_null(want);
+				assert_non_null(got);
+				assert_int_equal(strmatch_rows(l[g], l[a], (enum ht_kind)k, want), 0);
+				assert_int_equal(rowmap_compose(l[g], map[g][k], l[a], map[a][k], (enum ht_kind)k, got), 0);
+				assert_memory_equal(got, want, n * sizeof *got);
+				for (i = 0; i < n; i++)
+					nnew += map[g][k][i] == STRMATCH_NONE && want[i] != STRMATCH_NONE;
+				if (k == HT_MODELS && a > 0)
+					assert_true(nnew > 0); /* rows new to the base in both */
+				/* A row mapped to another base row: another answer. */
+				for (i = 0; i < n && map[g][k][i] == STRMATCH_NONE; i++)
+					;
+				assert_true(i + 1 < n);
+				{
+					uint32_t keep = map[g][k][i];
+					map[g][k][i] = map[g][k][i + 1];
+					assert_int_equal(rowmap_compose(l[g], map[g][k], l[a], map[a][k],
+									(enum ht_kind)k, got), 0);
+					for (uint32_t j = 0; j < n; j++)
+						diff += got[j] != want[j];
+					assert_true(diff > 0);
+					map[g][k][i] = keep;
+				}
+				free(want);
+				free(got);
+			}
+		}
+	/* The end as the base is left to strmatch. */
+	{
+		uint32_t *at = malloc(((size_t)l[0]->t[HT_MODELS].n + 1) * sizeof *at);
+		assert_non_null(at);
+		assert_int_equal(rowmap_compose(l[0], NULL, l[1], map[1][HT_MODELS], HT_MODELS, at), -1);
+		free(at);
+	}
+	history_free(h);
+	for (g = 0; g < 4; g++) {
+		for (k = 0; k < HT_KIND_COUNT; k++)
+			free(map[g][k]);
+		table_free(l[g]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_composed_maps),
 		cmocka_unit_test(test_endpoints_partial),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_broken_index),

@@ -71,6 +71,24 @@ long history_find_date(const struct history *h, const char *yyyy_mm_dd);
 /* Loads entry i as a verified snapshot (release with table_free).  NULL
  * with err filled when its files are missing or damaged. */
 struct ht_snapshot *history_load(struct history *h, size_t i, struct store_err *err);
+/* history_load, and the rows of entry i matched to its base's by id, as
+ * the add matched them (a delta stores that map): map[k][r] the base's
+ * row of row r of table k, UINT32_MAX when the base has no such id; all
+ * NULL for a base (each row is itself).  No cost beyond history_load.
+ * Free each map with free().  Two entries with the same history_base_of
+ * give a period's row map by composing theirs (rowmap_compose). */
+struct ht_snapshot *history_load_map(struct history *h, size_t i, uint32_t *map[HT_KIND_COUNT],
+				     struct store_err *err);
+/* Only entry i's row map against its base (as history_load_map), when it
+ * is a delta added from a snapshot whose ids had the fingerprint ids
+ * (rowmap_fingerprint): the map of the open snapshot when the history
+ * holds it.  Reads and checksums the delta file and decodes its maps,
+ * without the base: tens of ms on 2M models.  0, or -1 (map[] all NULL)
+ * for a base, a delta written before the fingerprint was stored, another
+ * snapshot's, or a file that cannot be read or is damaged. */
+int history_row_map(struct history *h, size_t i, uint64_t ids, uint32_t *map[HT_KIND_COUNT]);
+/* The file entry e's rows are matched to: its base's, or its own. */
+const char *history_base_of(const struct history_entry *e);
 
 /* Retention: every snapshot of the last `days` days (counted back from the
  * newest snapshot's date), then one a month (the month's latest) when

@@ -38,4 +38,13 @@ int rowmap_load(const char *cache_dir, const struct ht_snapshot *end, const stru
 		uint32_t *map[HT_KIND_COUNT]);
 void rowmap_free(uint32_t *map[HT_KIND_COUNT]);
 
+/* at[i]: the row of start with the id of row i of end (table k), as
+ * strmatch_rows(end, start, k, at), from the two snapshots' maps against
+ * one base (history_load_map; NULL: the snapshot is that base): an O(n)
+ * scatter and gather; only the rows new to the base in both are matched
+ * by strmatch.  The maps must be right for these two snapshots.  0, or -1
+ * out of memory or when a map is out of range (at[] then undefined). */
+int rowmap_compose(const struct ht_snapshot *end, const uint32_t *emap, const struct ht_snapshot *start,
+		   const uint32_t *smap, enum ht_kind k, uint32_t *at);
+
 #endif

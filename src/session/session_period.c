@@ -110,6 +110,29 @@ static int demo_period(struct session *s, const struct filter *f, const char *as
 	return 0;
 }
 
+/* engine_set_period_matched through the maps of end and start against
+ * the base they share in the history (history_load_map, rowmap_compose):
+ * no id hashed but those new to the base in both.  -1 when a map is
+ * missing or out of memory: the caller then opens it as without. */
+static int period_composed(struct session *s, const struct ht_snapshot *start, uint32_t *const emap[HT_KIND_COUNT],
+			   uint32_t *const smap[HT_KIND_COUNT], char *err, size_t errlen)
+{
+	uint32_t *at[HT_KIND_COUNT] = { NULL };
+	const uint32_t *match[HT_KIND_COUNT];
+	int k, rc = -1;
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		at[k] = malloc(((size_t)s->snap->t[k].n + 1) * sizeof *at[k]);
+		if (!at[k] || rowmap_compose(s->snap, emap[k], start, smap[k], (enum ht_kind)k, at[k]) != 0)
+			goto done;
+		match[k] = at[k];
+	}
+	rc = engine_set_period_matched(s->eng, start, match, err, errlen);
+done:
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		free(at[k]);
+	return rc;
+}
+
 /* engine_set_period through the row map kept by the last start-up with
  * the same two snapshots (rowmap.h); else it matches the ids, and the map
  * it made is kept for the next time.  A missing, stale or damaged map only
@@ -137,13 +160,23 @@ static int period_open(struct session *s, const struct ht_snapshot *start, char 
 	return 0;
 }
 
+static void free_maps(uint32_t *map[HT_KIND_COUNT])
+{
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		free(map[k]);
+		map[k] = NULL;
+	}
+}
+
 static int set_window(struct session *s, const struct filter *f, int reopen, char *err, size_t errlen)
 {
 	struct store_err se;
 	struct history *h;
 	const struct history_entry *he;
 	struct ht_snapshot *start;
-	char end_day[16], asked[64];
+	char end_day[16], asked[64], end_base[64] = "";
+	uint32_t *emap[HT_KIND_COUNT] = { NULL }, *smap[HT_KIND_COUNT] = { NULL };
+	int rc;
 	long i;
 	if (f->window != WIN_PERIOD)
 		return 0;
@@ -187,7 +220,9 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 				history_free(h);
 				return -1;
 			}
-			end = history_load(h, (size_t)i, &se);
+			end = history_load_map(h, (size_t)i, emap, &se);
+			if (end)
+				snprintf(end_base, sizeof end_base, "%s", history_base_of(he));
 			if (!end) {
 				snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s",
 					 asked, he->date, se.msg);
@@ -195,6 +230,7 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 				return -1;
 			}
 			if (open_end(s, end, he->date, err, errlen)) {
+				free_maps(emap);
 				history_free(h);
 				return -1;
 			}
@@ -213,21 +249,39 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 			snprintf(err, errlen, "--window %s: the history holds no snapshot before the end of the "
 				 "period (the snapshot of %s), so there is nothing to compare it with: %s",
 				 asked, end_day, NO_HISTORY_HINT);
+			free_maps(emap);
 			history_free(h);
 			return -1;
 		}
 		i = before;
 		he = history_at(h, (size_t)i);
 	}
-	if (!(start = history_load(h, (size_t)i, &se))) {
+	if (!(start = history_load_map(h, (size_t)i, smap, &se))) {
 		snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s", asked,
 			 he->date, se.msg);
+		free_maps(emap);
 		history_free(h);
 		return -1;
 	}
+	/* The open snapshot as the history's of its day, added as a delta:
+	 * its map against the base, when the ids are those it was added with. */
+	if (!end_base[0]) {
+		long e = history_find_date(h, end_day);
+		const struct history_entry *ee = e >= 0 ? history_at(h, (size_t)e) : NULL;
+		if (ee && ee->base[0] && !strcmp(ee->base, history_base_of(he)) &&
+		    history_row_map(h, (size_t)e, rowmap_fingerprint(s->snap), emap) == 0)
+			snprintf(end_base, sizeof end_base, "%s", ee->base);
+	}
+	/* Both ends from the history on one base: their maps against it
+	 * make the period's (a delta's map is the one its add matched). */
+	rc = end_base[0] && !strcmp(end_base, history_base_of(he)) ? 0 : -1;
 	history_free(h);
 	clear_period(s);
-	if (period_open(s, start, err, errlen) != 0) {
+	if (rc == 0)
+		rc = period_composed(s, start, emap, smap, err, errlen);
+	free_maps(emap);
+	free_maps(smap);
+	if (rc != 0 && period_open(s, start, err, errlen) != 0) {
 		size_t l = strlen(err);
 		snprintf(err + l, errlen > l ? errlen - l : 0, " (--window %s)", asked);
 		table_free(start);

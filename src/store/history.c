@@ -19,6 +19,7 @@
 #include "hubtop/history.h"
 #include "hubtop/civil.h"
 #include "hubtop/safetext.h"
+#include "hubtop/rowmap.h"
 #include "hubtop/strmatch.h"
 
 #define INDEX_HEAD "# hubtop history 1"
@@ -1203,6 +1204,9 @@ static int make_delta(const struct ht_snapshot *s, struct ht_snapshot *b, const 
 	snprintf((char *)out->p + 32, 64, "%s", base_file);
 	put_u64(out->p + 96, b->pool_len);
 	put_u64(out->p + 104, get_u64((const unsigned char *)b->blob + 24));
+	/* What names s's ids, so that a period ending at the open snapshot
+	 * knows whether this delta's row map is its own (history_row_map). */
+	put_u64(out->p + 112, rowmap_fingerprint(s));
 	put_u64(out->p + 24, store_checksum(out->p, out->len));
 	rc = 0;
 	goto done;
@@ -1314,7 +1318,7 @@ static int sparse_decode(const struct rec *r, uint32_t n, uint32_t w, const uint
 }
 
 static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f, size_t flen,
-				       struct ht_snapshot *b, struct store_err *err)
+				       struct ht_snapshot *b, uint32_t *keep[HT_KIND_COUNT], struct store_err *err)
 {
 	struct ht_snapshot shape;
 	struct store_section sec[STORE_MAX_SECTIONS], bsec[STORE_MAX_SECTIONS];
@@ -1452,10 +1456,23 @@ static struct ht_snapshot *apply_delta(const char *path, const unsigned char *f,
 	}
 	free(amap);
 	free(tmap);
-	for (k = 0; k < HT_KIND_COUNT; k++)
-		free(maps[k]);
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		if (keep)
+			keep[k] = maps[k];
+		else
+			free(maps[k]);
+		maps[k] = NULL;
+	}
 	store_image_seal(&shape, img, (size_t)size);
-	return store_load_built(img, (size_t)size, path, err);
+	{
+		struct ht_snapshot *s = store_load_built(img, (size_t)size, path, err);
+		if (!s && keep)
+			for (k = 0; k < HT_KIND_COUNT; k++) {
+				free(keep[k]);
+				keep[k] = NULL;
+			}
+		return s;
+	}
 corrupt:
 	free(amap);
 	free(tmap);
@@ -1467,7 +1484,8 @@ corrupt:
 	return NULL;
 }
 
-static struct ht_snapshot *load_file(struct history *h, const char *file, struct store_err *err)
+static struct ht_snapshot *load_file(struct history *h, const char *file, uint32_t *keep[HT_KIND_COUNT],
+				     struct store_err *err)
 {
 	char path[PATH_MAX], bpath[PATH_MAX];
 	unsigned char *f = NULL;
@@ -1512,7 +1530,7 @@ static struct ht_snapshot *load_file(struct history *h, const char *file, struct
 			     "'hubtop history rm DATE'.", path, bpath);
 			s = NULL;
 		} else {
-			s = apply_delta(path, f, flen, b, err);
+			s = apply_delta(path, f, flen, b, keep, err);
 		}
 	}
 	table_free(b);
@@ -1528,7 +1546,91 @@ struct ht_snapshot *history_load(struct history *h, size_t i, struct store_err *
 		fail(err, "no snapshot %zu in the history", i);
 		return NULL;
 	}
-	return load_file(h, e->file, err);
+	return load_file(h, e->file, NULL, err);
+}
+
+struct ht_snapshot *history_load_map(struct history *h, size_t i, uint32_t *map[HT_KIND_COUNT],
+				     struct store_err *err)
+{
+	const struct history_entry *e = history_at(h, i);
+
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		map[k] = NULL;
+	if (!e) {
+		fail(err, "no snapshot %zu in the history", i);
+		return NULL;
+	}
+	return load_file(h, e->file, map, err);
+}
+
+int history_row_map(struct history *h, size_t i, uint64_t ids, uint32_t *map[HT_KIND_COUNT])
+{
+	const struct history_entry *e = history_at(h, i);
+	char path[PATH_MAX];
+	unsigned char *f = NULL;
+	size_t flen, off;
+	struct ht_snapshot shape;
+	struct store_err err;
+	uint64_t want;
+	int k, found = 0;
+
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		map[k] = NULL;
+	if (!e || !e->base[0] || !ids || file_path(h, e->file, path, sizeof path) != 0 ||
+	    read_whole(path, &f, &flen, &err) != 0)
+		return -1;
+	want = get_u64(f + 24);
+	memset(f + 24, 0, 8);
+	if (memcmp(f, DELTA_MAGIC, 8) != 0 || get_u32(f + 8) != DELTA_VERSION || get_u32(f + 12) != ENDIAN_MARK ||
+	    get_u64(f + 16) != flen || get_u64(f + 112) != ids || store_checksum(f, flen) != want ||
+	    store_header_shape(f + DELTA_HEAD, &shape) != 0)
+		goto fail;
+	for (off = DELTA_HEAD + STORE_HEADER_SIZE; off < flen;) {
+		uint32_t id, mode, row;
+		uint64_t len;
+		const unsigned char *p, *end;
+		if (flen - off < 16)
+			goto fail;
+		id = get_u32(f + off);
+		mode = get_u32(f + off + 4);
+		len = get_u64(f + off + 8);
+		if (len > flen - off - 16)
+			goto fail;
+		p = f + off + 16;
+		end = p + len;
+		off += 16 + (((size_t)len + 7) & ~(size_t)7);
+		if (id < MAP_ID(0) || id >= MAP_ID(HT_KIND_COUNT))
+			continue;
+		k = (int)(id - MAP_ID(0));
+		if (map[k] || mode != MODE_MAP ||
+		    !(map[k] = malloc(((size_t)shape.t[k].n + 1) * sizeof *map[k])))
+			goto fail;
+		for (row = 0; row < shape.t[k].n; row++) {
+			uint64_t z;
+			if (get_varint(&p, end, &z) != 0)
+				goto fail;
+			map[k][row] = z ? (uint32_t)((row + unzz(z - 1)) & 0xffffffffu) : NO_ROW;
+		}
+		if (p != end)
+			goto fail;
+		found++;
+	}
+	if (found != HT_KIND_COUNT)
+		goto fail;
+	free(f);
+	return 0;
+fail:
+	free(f);
+	for (k = 0; k < HT_KIND_COUNT; k++) {
+		free(map[k]);
+		map[k] = NULL;
+	}
+	return -1;
+}
+
+const char *history_base_of(const struct history_entry *e)
+{
+	return e->base[0] ? e->base : e->file;
 }
 
 /* ---- retention ----------------------------------------------------------------- */
@@ -1883,7 +1985,7 @@ static int history_add_locked(const char *cache_dir, const struct ht_snapshot *s
 		full += (sec[i].len + 7) & ~(uint64_t)7;
 	if (base >= 0) {
 		struct store_err be;
-		struct ht_snapshot *b = load_file(h, h->all[base].e.file, &be);
+		struct ht_snapshot *b = load_file(h, h->all[base].e.file, NULL, &be);
 		if (b && make_delta(s, b, h->all[base].e.file, &delta, err) != 0) {
 			table_free(b);
 			goto done;

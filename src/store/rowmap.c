@@ -167,3 +167,73 @@ bad:
 	rowmap_free(map);
 	return -1;
 }
+
+int rowmap_compose(const struct ht_snapshot *end, const uint32_t *emap, const struct ht_snapshot *start,
+		   const uint32_t *smap, enum ht_kind k, uint32_t *at)
+{
+	const struct ht_table *et = &end->t[k], *st = &start->t[k];
+	uint32_t nbase = smap ? 0 : st->n, ne = 0, ns = 0, i, j;
+	uint32_t *inv = NULL, *erow = NULL, *eoff = NULL, *srow = NULL, *soff = NULL, *got = NULL;
+	int rc = -1;
+
+	/* A base's equal ids would each be their own row, where strmatch
+	 * gives the first: the end as the base is left to strmatch. */
+	if (!emap)
+		return -1;
+	for (i = 0; i < et->n; i++)
+		if (emap[i] != STRMATCH_NONE && emap[i] >= nbase)
+			nbase = emap[i] + 1;
+	if (smap)
+		for (j = 0; j < st->n; j++)
+			if (smap[j] != STRMATCH_NONE && smap[j] >= nbase)
+				nbase = smap[j] + 1;
+	inv = malloc(((size_t)nbase + 1) * sizeof *inv);
+	erow = malloc(((size_t)et->n + 1) * sizeof *erow);
+	eoff = malloc(((size_t)et->n + 1) * sizeof *eoff);
+	if (!inv || !erow || !eoff)
+		goto done;
+	/* inv[b]: the first row of start on base row b (equal ids all map to
+	 * the base's first). */
+	memset(inv, 0xff, ((size_t)nbase + 1) * sizeof *inv);
+	for (j = st->n; j-- > 0;) {
+		uint32_t b = smap ? smap[j] : j;
+		if (b != STRMATCH_NONE)
+			inv[b] = j;
+	}
+	for (i = 0; i < et->n; i++) {
+		if (emap[i] != STRMATCH_NONE) {
+			at[i] = inv[emap[i]];
+		} else {
+			erow[ne] = i;
+			eoff[ne++] = et->id[i];
+		}
+	}
+	if (ne) {
+		/* Rows new to the base in the end can only be rows new to it in
+		 * the start. */
+		srow = malloc(((size_t)st->n + 1) * sizeof *srow);
+		soff = malloc(((size_t)st->n + 1) * sizeof *soff);
+		got = malloc(((size_t)ne + 1) * sizeof *got);
+		if (!srow || !soff || !got)
+			goto done;
+		if (smap)
+			for (j = 0; j < st->n; j++)
+				if (smap[j] == STRMATCH_NONE) {
+					srow[ns] = j;
+					soff[ns++] = st->id[j];
+				}
+		if (strmatch(end->pool, eoff, ne, start->pool, soff, ns, got) != 0)
+			goto done;
+		for (i = 0; i < ne; i++)
+			at[erow[i]] = got[i] == STRMATCH_NONE ? STRMATCH_NONE : srow[got[i]];
+	}
+	rc = 0;
+done:
+	free(inv);
+	free(erow);
+	free(eoff);
+	free(srow);
+	free(soff);
+	free(got);
+	return rc;
+}
