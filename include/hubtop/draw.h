@@ -94,5 +94,10 @@ void draw_stacked(WINDOW *w, int y, int x, int width, const uint64_t *vals, unsi
 void draw_bar(WINDOW *w, int y, int x, int width, double frac, enum draw_role r);
 /* Fills line y from x to the right edge with spaces in a role. */
 void draw_clear_line(WINDOW *w, int y, int x, enum draw_role r);
+/* Line y of w holds only s, in role r: a box too small to draw shows its
+ * current entry this way on the message line. */
+void draw_line_only(WINDOW *w, int y, const char *s, enum draw_role r);
+/* The h x width box at (y, x) blanked, before a popup draws into it. */
+void draw_blank_box(WINDOW *w, int y, int x, int width, int h);
 
 #endif

@@ -297,6 +297,18 @@ void draw_clear_line(WINDOW *w, int y, int x, enum draw_role r)
 	wattrset(w, draw_attr(DR_NORMAL));
 }
 
+void draw_line_only(WINDOW *w, int y, const char *s, enum draw_role r)
+{
+	draw_clear_line(w, y, 0, r);
+	draw_text(w, y, 0, getmaxx(w), s, 0, r);
+}
+
+void draw_blank_box(WINDOW *w, int y, int x, int width, int h)
+{
+	for (int i = 0; i < h; i++)
+		draw_text(w, y + i, x, width, "", 0, DR_NORMAL);
+}
+
 void draw_stacked(WINDOW *w, int y, int x, int width, const uint64_t *vals, unsigned n, const char *letters)
 {
 	int cells[32] = { 0 }, used = 0;

@@ -241,13 +241,11 @@ static void picker_draw(struct tui *t, struct view *v, int y, int h_body, int w_
 		 * either; show the entry under the cursor on the message line. */
 		snprintf(buf, sizeof buf, "%s [%c] %s %s", title, e[sel].on ? 'x' : ' ', e[sel].key,
 			 draw_percent(e[sel].share, b1, sizeof b1));
-		draw_clear_line(stdscr, t->rows - 1, 0, DR_PROMPT);
-		draw_text(stdscr, t->rows - 1, 0, t->cols, buf, 0, DR_PROMPT);
+		draw_line_only(stdscr, t->rows - 1, buf, DR_PROMPT);
 		return;
 	}
 	list_scroll(&v->list, (size_t)rows);
-	for (int i = 0; i < h; i++)
-		draw_text(stdscr, y0 + i, x0, w, "", 0, DR_NORMAL);
+	draw_blank_box(stdscr, y0, x0, w, h);
 	/* A frame, when there is room, so the box stands out from the list. */
 	if (x0 >= 1 && y0 >= 1 && x0 + w < t->cols && y0 + h < t->rows) {
 		const char *hz = draw_utf8 ? "\xe2\x94\x80" : "-", *vt = draw_utf8 ? "\xe2\x94\x82" : "|";

@@ -140,13 +140,11 @@ static void columns_draw(struct tui *t, struct view *v, int y, int h_body, int w
 	if (w < 16 || rows < 1) {
 		/* Too small for a box: the entry under the cursor on the message line. */
 		snprintf(buf, sizeof buf, "Columns [%s] %s", columns_on(p, &p->e[v->sel]) ? "x" : " ", p->e[v->sel].title);
-		draw_clear_line(stdscr, t->rows - 1, 0, DR_PROMPT);
-		draw_text(stdscr, t->rows - 1, 0, t->cols, buf, 0, DR_PROMPT);
+		draw_line_only(stdscr, t->rows - 1, buf, DR_PROMPT);
 		return;
 	}
 	list_scroll(&v->list, (size_t)rows);
-	for (int i = 0; i < h; i++)
-		draw_text(stdscr, y0 + i, x0, w, "", 0, DR_NORMAL);
+	draw_blank_box(stdscr, y0, x0, w, h);
 	snprintf(buf, sizeof buf, " Columns of %s: %zu of %zu shown ", p->pane->ops->title, on, v->n);
 	draw_text(stdscr, y0, x0, w, buf, 0, DR_COLHDR);
 	for (int i = 0; i < rows; i++) {
