@@ -592,6 +592,20 @@ tt_keys Q
 tt_wait_exit
 echo "ok 40x10"
 
+# ---- Narrower than a popup's box: the picker and the column chooser show
+# the entry under the cursor on the message line.
+tt_start narrow 18 8 --snapshot "$SNAP"
+tt_wait "/3000"
+tt_keys c
+tt_wait_re "Countries \[ \] [a-z]"
+tt_keys Space
+tt_wait_re "Countries \[x\] [a-z]"
+tt_keys Escape F2
+tt_wait_re "Columns \[x\] "
+tt_keys Escape Q
+tt_wait_exit
+echo "ok 18x8"
+
 # ---- Wide characters: a snapshot imported from JSON Lines with CJK ids.
 "$TT_HUBTOP" import "$TT_SRCDIR/tests/fixtures/tui-cjk.jsonl" -o "$TT_TMP/cjk.snap" >/dev/null 2>"$TT_TMP/import.err" ||
 	{ cat "$TT_TMP/import.err"; tt_fail "hubtop import failed"; }
