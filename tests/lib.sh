@@ -71,7 +71,14 @@ tt_start() {
 	} >"$script"
 	chmod +x "$script"
 	TT_SESSION=$name
-	tt_tmux new-session -d -s "$name" -x "$w" -y "$h" "$script" || tt_fail "cannot start tmux"
+	# The server of a session just ended may still be exiting, and then
+	# refuses this one ("server exited unexpectedly"): try again, bounded.
+	i=0
+	until tt_tmux new-session -d -s "$name" -x "$w" -y "$h" "$script"; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || tt_fail "cannot start tmux"
+		sleep 0.05
+	done
 	# Keep the window at this size whatever clients attach.
 	tt_tmux set-option -t "$name" -g window-size manual >/dev/null 2>&1
 }
