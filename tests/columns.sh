@@ -48,14 +48,15 @@ none() {
 
 # check PANE COLUMN TITLE FIELD [IDCOL]: the list sorted by COLUMN (CSV
 # name) shows TITLE▲, its export is in that order, and the first rows on
-# screen (their FIELD-th word, NF: the last, -: not compared; and their
+# screen (their FIELD-th word, NF: the last, NF-1: the one before it, -:
+# not compared; and their
 # ids, the export's IDCOL, id by default) are the export's.
 check() {
 	tt_keys Home
 	export_to "$TT_TMP/$1-$2.tsv"
 	out=$(sorted "$TT_TMP/$1-$2.tsv" "$2") || tt_fail "$1 by $2: the export is not in order: $out"
 	if [ "$4" != - ]; then
-		tt_screen | sed -n 5,12p | awk -v f="$4" '{ print (f == "NF" ? $NF : $f) }' >"$TT_TMP/scr"
+		tt_screen | sed -n 5,12p | awk -v f="$4" '{ print (f ~ /^NF/ ? $(NF - substr(f, 4)) : $f) }' >"$TT_TMP/scr"
 		col "$TT_TMP/$1-$2.tsv" "$2" | head -8 | sed "s/^\$/$(none "$2")/" >"$TT_TMP/exp"
 		cmp -s "$TT_TMP/scr" "$TT_TMP/exp" ||
 			tt_fail "$1 by $2: screen $(tr '\n' ' ' <"$TT_TMP/scr"), export $(tr '\n' ' ' <"$TT_TMP/exp")"
@@ -81,11 +82,17 @@ tt_wait "Ctry▼"
 tt_keys Home
 export_to "$TT_TMP/models-country-rev.tsv"
 out=$(sorted "$TT_TMP/models-country-rev.tsv" country r) || tt_fail "models by country, reversed: $out"
-# Left of Id, round to the last column: Task.
+# Left of Id, round to the last column: Licence, then Library, then Task.
 tt_keys '<' '<'
+tt_wait "Licence▲"
+check models license Licence NF
+tt_keys '<'
+tt_wait "Library▲"
+check models library Library NF-1
+tt_keys '<'
 tt_wait "Task▲"
-check models pipeline_tag Task NF
-echo "ok models sort by country, org type, task; export == screen"
+check models pipeline_tag Task NF-2
+echo "ok models sort by country, org type, task, library, licence; export == screen"
 
 # Datasets: the same columns sort.
 tt_keys 2
@@ -204,8 +211,8 @@ tt_wait_exit
 echo "ok regions sort by every column; export == screen"
 
 # Sideways: at 80 columns Task does not fit; Right scrolls the columns (the
-# header with the rows), Left scrolls back, then goes back as before; Right
-# at the last column drills down as before.
+# header with the rows) on to Library and Licence, Left scrolls back, then
+# goes back as before; Right at the last column drills down as before.
 tt_start narrow 80 24 --snapshot "$SNAP"
 tt_wait "/3000"
 tt_wait_re "# Id +Ctry +Org type +Downloads▼"
@@ -223,10 +230,12 @@ tt_keys Left
 tt_wait "Nothing to go back to"
 tt_keys Right Right Right Right
 tt_wait_re "Created +Task *$"
+tt_keys Right Right Right Right
+tt_wait_re "Library +Licence *$"
 tt_keys Right
 tt_wait "Hub URL"
 tt_keys q
-tt_wait_re "Created +Task *$"
+tt_wait_re "Library +Licence *$"
 tt_keys q
 tt_wait_exit
 echo "ok sideways scroll"
@@ -239,20 +248,20 @@ tt_start chooser 120 30 --snapshot "$SNAP"
 tt_wait "/3000"
 tt_wait_re "# Id +Ctry +Org type +Downloads▼ +Share +Cum % +Likes +Trend +Created +Task"
 tt_keys H
-tt_wait "Columns of Models: 11 of 11 shown"
+tt_wait "Columns of Models: 13 of 13 shown"
 tt_keys Space
 tt_wait "# identifies the rows: it cannot be hidden"
 tt_keys Down Space
 tt_wait "Id identifies the rows: it cannot be hidden"
 tt_keys Down Space
-tt_wait "Columns of Models: 10 of 11 shown"
+tt_wait "Columns of Models: 12 of 13 shown"
 tt_keys Enter
-tt_wait "Columns of Models: 10 of 11 shown, for this session"
+tt_wait "Columns of Models: 12 of 13 shown, for this session"
 tt_wait_re "# Id +Org type +Downloads▼ +Share"
 tt_screen | sed -n 4p | grep -q Ctry && tt_fail "chooser: Ctry still on screen"
 export_to "$TT_TMP/chosen.tsv"
 h=$(head -1 "$TT_TMP/chosen.tsv" | tr '\t' ,)
-[ "$h" = "rank,id,org_type,downloads,cum_share,likes,trending,created,pipeline_tag,data" ] ||
+[ "$h" = "rank,id,org_type,downloads,cum_share,likes,trending,created,pipeline_tag,library,license,data" ] ||
 	tt_fail "chooser: the export's columns are not the screen's: $h"
 # Its rows are the screen's.
 tt_screen | sed -n 5,9p | awk '{ print $2 }' | cut -c1-15 >"$TT_TMP/scr"
@@ -260,11 +269,11 @@ col "$TT_TMP/chosen.tsv" id | head -5 | cut -c1-15 >"$TT_TMP/exp"
 cmp -s "$TT_TMP/scr" "$TT_TMP/exp" || tt_fail "chooser: the export's rows are not the screen's"
 # Esc leaves the columns as they were; the sort column stays shown.
 tt_keys F2
-tt_wait "Columns of Models: 10 of 11 shown"
+tt_wait "Columns of Models: 12 of 13 shown"
 tt_keys Down Down Down Down Space
 tt_wait "Downloads stays shown while the list is sorted by it"
 tt_keys Down Space
-tt_wait "Columns of Models: 8 of 11 shown"
+tt_wait "Columns of Models: 10 of 13 shown"
 tt_keys Escape
 tt_wait "Columns of Models unchanged"
 tt_wait_re "# Id +Org type +Downloads▼ +Share"

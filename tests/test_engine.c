@@ -373,8 +373,10 @@ static const char *col_text(const struct engine *e, const struct eng_result *r, 
 	const struct ht_snapshot *s = engine_snapshot(e);
 	const struct attrib *a = engine_attrib(e);
 	uint32_t acct = engine_item_account(e, r, row);
-	if (so == SORT_TASK)
-		return s->t[r->kind].pipeline[row] ? ht_term(s, s->t[r->kind].pipeline[row]) : "-";
+	const uint32_t *terms = so == SORT_TASK ? s->t[r->kind].pipeline : so == SORT_LIBRARY ? s->t[r->kind].library
+			      : so == SORT_LICENSE ? s->t[r->kind].license : NULL;
+	if (terms)
+		return terms[row] ? ht_term(s, terms[row]) : "-";
 	if (acct >= a->n_accounts)
 		return so == SORT_COUNTRY ? COUNTRY_UNKNOWN_KEY : "-";
 	if (so == SORT_COUNTRY)

@@ -78,6 +78,8 @@ enum eng_sort {
 	SORT_COUNTRY = SORT_KEY_COUNT, /* the account's country code, "unknown" */
 	SORT_ORGTYPE,       /* the account's organisation type */
 	SORT_TASK,          /* the pipeline tag (datasets: first task category) */
+	SORT_LIBRARY,       /* the library tag (library_name) */
+	SORT_LICENSE,       /* the licence tag */
 	SORT_ITEM_KEY_END,
 	/* Item lists only (engine_sort_items, engine_sort_top, --sort): the
 	 * last modification, newest first when desc; unknown last either way. */
@@ -89,7 +91,8 @@ enum eng_sort {
 	SORT_END
 };
 /* 1 when pane has that order: every pane the keys below SORT_KEY_COUNT;
- * Models and Datasets also country, org type, task and modified; the
+ * Models and Datasets also country, org type, task, library, licence and
+ * modified; the
  * rankings display name and share, orgs also country, org type, accounts.
  * Front ends refuse the others (engine_rank takes them as downloads). */
 int engine_sort_valid(int sort, enum eng_pane pane);
@@ -197,8 +200,9 @@ const uint32_t *engine_result_rows(const struct engine *e, const struct eng_resu
 
 /* Items of a result in a given order.  Returns a malloc'd array of r->n rows
  * (the caller frees it).  The text column keys (SORT_COUNTRY, SORT_ORGTYPE,
- * SORT_TASK) cost a pass over the matches and a counting sort by the rank
- * of the few distinct texts: no string comparison per row. */
+ * SORT_TASK, SORT_LIBRARY, SORT_LICENSE) cost a pass over the matches and a
+ * counting sort by the rank of the few distinct texts: no string comparison
+ * per row. */
 uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc);
 /* The first `limit` items of that order into out[] (room for limit rows):
  * stops as soon as they are found.  Returns how many, (size_t)-1 when

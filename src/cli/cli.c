@@ -841,9 +841,10 @@ static int cmd_export(struct args *a, const struct globals *g)
 			       "downloads, descending; the Hub's names trending_score, created_at,\n"
 			       "last_modified and id work too; on the aggregate panes, likes and\n"
 			       "trending are the sums of their items').  Models and datasets also sort\n"
-			       "by modified, country, org-type, task; orgs by display-name, share,\n"
-			       "country, org-type, accounts; countries, groups and org-types by\n"
-			       "display-name, share.  Text keys list A to Z unless :desc.\n"
+			       "by modified, country, org-type, task, library, license; orgs by\n"
+			       "display-name, share, country, org-type, accounts; countries, groups\n"
+			       "and org-types by display-name, share.  Text keys list A to Z unless\n"
+			       ":desc.\n"
 			       "CSV is RFC 4180, UTF-8; cells a spreadsheet\n"
 			       "could run as a formula are neutralised.  -o - (default) writes to\n"
 			       "standard output; a file is replaced atomically, keeping its mode\n"
@@ -869,7 +870,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 			if (sk < 0 || (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))) {
 				cli_err_usage("export", "unknown sort '%s' (valid: downloads, likes, "
 					  "trending (or trending_score), created (or created_at), count, name; "
-					  "models and datasets: modified (or last_modified), country, org-type, task; "
+					  "models and datasets: modified (or last_modified), country, org-type, task, "
+					  "library, license (or licence); "
 					  "orgs and regions: display-name, share, country, org-type, accounts; "
 					  "optionally :asc or :desc)", v);
 				return EXIT_USAGE;
@@ -1022,7 +1024,8 @@ static int cmd_export(struct args *a, const struct globals *g)
 	if (sort_given && dim == EXPORT_DIM_NONE && !q.movers && q.view == EXPORT_RANKING &&
 	    !engine_sort_valid(q.sort, q.pane)) {
 		cli_err_usage("export", "--sort %s: the rows of %s have no such column (models and datasets "
-			  "also sort by modified, country, org-type, task; orgs by display-name, share, "
+			  "also sort by modified, country, org-type, task, library, license; orgs by "
+			  "display-name, share, "
 			  "country, org-type, accounts; countries, groups, org-types by display-name, share)",
 			  engine_sort_key(q.sort), pane);
 		return EXIT_USAGE;

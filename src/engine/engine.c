@@ -307,7 +307,7 @@ int engine_pane_find(const char *key)
 
 /* The keys past SORT_KEY_COUNT, from SORT_COUNTRY on. */
 static const char *const col_keys[SORT_END - SORT_COUNTRY] = {
-	"country", "org-type", "task", "modified", "display-name", "accounts", "share"
+	"country", "org-type", "task", "library", "license", "modified", "display-name", "accounts", "share"
 };
 
 const char *engine_sort_key(enum eng_sort s)
@@ -327,6 +327,7 @@ int engine_sort_find(const char *key)
 		{ "last_modified", SORT_MODIFIED }, { "lastModified", SORT_MODIFIED },
 		{ "id", SORT_NAME }, { "org_type", SORT_ORGTYPE }, { "display_name", SORT_DISPLAY },
 		{ "cum_share", SORT_SHARE }, { "count_share", SORT_COUNT },
+		{ "pipeline_tag", SORT_TASK }, { "library_name", SORT_LIBRARY }, { "licence", SORT_LICENSE },
 	};
 	for (int i = 0; key && i < SORT_KEY_COUNT; i++)
 		if (!strcasecmp(key, sort_keys[i]))

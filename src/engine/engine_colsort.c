@@ -1,7 +1,7 @@
 /* engine_colsort.c - the matches of a result ordered by a text column of
- * the item lists (country, organisation type, task).  Such a column holds
- * few distinct texts (a few hundred countries, a dozen types, some hundred
- * tasks), so each row gets the small code of its text, the distinct codes
+ * the item lists (country, organisation type, task, library, licence).
+ * Such a column holds few distinct texts (a few hundred countries, a dozen
+ * types, some hundred tasks, libraries or licences), so each row gets the small code of its text, the distinct codes
  * are ranked by their text once, and a counting sort places the rows: two
  * linear passes over the matches, never a string comparison per row, and
  * stable, so ties keep the downloads order they came in. */
@@ -16,12 +16,20 @@ int engine_sort_is_text(int sort)
 	return sort == SORT_NAME || sort == SORT_DISPLAY || (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END);
 }
 
+/* The snapshot's term column a key sorts by (task, library, licence), or NULL. */
+static const uint32_t *term_col(const struct engine *e, enum ht_kind kind, enum eng_sort sort)
+{
+	const struct ht_table *t = &e->s->t[kind];
+	return sort == SORT_TASK ? t->pipeline : sort == SORT_LIBRARY ? t->library : sort == SORT_LICENSE ? t->license : NULL;
+}
+
 /* The code of a row's text in a column, below col_codes(). */
 static uint32_t col_code(const struct engine *e, const struct eng_result *r, enum eng_sort sort, uint32_t row)
 {
+	const uint32_t *terms = term_col(e, r->kind, sort);
 	uint32_t acct;
-	if (sort == SORT_TASK)
-		return e->s->t[r->kind].pipeline[row];
+	if (terms)
+		return terms[row];
 	acct = engine_item_account(e, r, row);
 	if (acct >= e->a->n_accounts)
 		return sort == SORT_COUNTRY ? COUNTRY_UNKNOWN : OT_COUNT;
@@ -30,7 +38,7 @@ static uint32_t col_code(const struct engine *e, const struct eng_result *r, enu
 
 static uint32_t col_codes(const struct engine *e, enum eng_sort sort)
 {
-	if (sort == SORT_TASK)
+	if (sort == SORT_TASK || sort == SORT_LIBRARY || sort == SORT_LICENSE)
 		return e->s->n_terms ? e->s->n_terms : 1;
 	return sort == SORT_COUNTRY ? country_count() : OT_COUNT + 1;
 }
@@ -38,7 +46,7 @@ static uint32_t col_codes(const struct engine *e, enum eng_sort sort)
 /* The text a code shows as: what the list's cell and the export write. */
 static const char *col_text(const struct engine *e, enum eng_sort sort, uint32_t code)
 {
-	if (sort == SORT_TASK)
+	if (sort == SORT_TASK || sort == SORT_LIBRARY || sort == SORT_LICENSE)
 		return code ? ht_term(e->s, code) : "-";
 	if (sort == SORT_COUNTRY)
 		return code == COUNTRY_UNKNOWN ? COUNTRY_UNKNOWN_KEY : country_code(code);

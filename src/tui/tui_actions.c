@@ -396,7 +396,8 @@ static void tui_command_done(struct tui *t, const char *text, int accepted, void
 		shown |= s == SORT_MODIFIED && (v->ops == &view_models_ops || v->ops == &view_datasets_ops);
 		if (s < 0) {
 			tui_message(t, 1, "Usage: sort KEY (downloads, likes, trending, created, count, name, "
-				    "or a column's: country, org-type, task, display-name, share, accounts; "
+				    "or a column's: country, org-type, task, library, license, display-name, share, "
+				    "accounts; "
 				    "modified on Models and Datasets)");
 			return;
 		}

@@ -9,20 +9,22 @@
 #include "hubtop/view.h"
 
 enum { IC_RANK, IC_ID, IC_COUNTRY, IC_TYPE, IC_DOWNLOADS, IC_SHARE, IC_CUM, IC_LIKES, IC_TREND,
-       IC_CREATED, IC_TASK, IC_COUNT };
+       IC_CREATED, IC_TASK, IC_LIBRARY, IC_LICENSE, IC_COUNT };
 
 static const struct view_col items_cols[IC_COUNT] = {
-	[IC_RANK]      = { "#",          7, 0, 1, -1,             5, 0 },
+	[IC_RANK]      = { "#",          7, 0, 1, -1,             6, 0 },
 	[IC_ID]        = { "Id",        20, 1, 0, SORT_NAME,      99, 0 },
-	[IC_COUNTRY]   = { "Ctry",       7, 0, 0, SORT_COUNTRY,   8, 0 },
-	[IC_TYPE]      = { "Org type",  11, 0, 0, SORT_ORGTYPE,   7, 0 },
+	[IC_COUNTRY]   = { "Ctry",       7, 0, 0, SORT_COUNTRY,   9, 0 },
+	[IC_TYPE]      = { "Org type",  11, 0, 0, SORT_ORGTYPE,   8, 0 },
 	[IC_DOWNLOADS] = { "Downloads", 10, 0, 1, SORT_DOWNLOADS, 98, 0 },
-	[IC_SHARE]     = { "Share",      8, 0, 0, -1,             6, 1 },
-	[IC_CUM]       = { "Cum %",      6, 0, 1, -1,             5, 0 },
-	[IC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     4, 0 },
-	[IC_TREND]     = { "Trend",      5, 0, 1, SORT_TRENDING,  1, 0 },
-	[IC_CREATED]   = { "Created",   10, 0, 0, SORT_CREATED,   2, 0 },
-	[IC_TASK]      = { "Task",      16, 0, 0, SORT_TASK,      3, 0 },
+	[IC_SHARE]     = { "Share",      8, 0, 0, -1,             7, 1 },
+	[IC_CUM]       = { "Cum %",      6, 0, 1, -1,             6, 0 },
+	[IC_LIKES]     = { "Likes",      7, 0, 1, SORT_LIKES,     5, 0 },
+	[IC_TREND]     = { "Trend",      5, 0, 1, SORT_TRENDING,  2, 0 },
+	[IC_CREATED]   = { "Created",   10, 0, 0, SORT_CREATED,   3, 0 },
+	[IC_TASK]      = { "Task",      16, 0, 0, SORT_TASK,      4, 0 },
+	[IC_LIBRARY]   = { "Library",   12, 0, 0, SORT_LIBRARY,   1, 0 },
+	[IC_LICENSE]   = { "Licence",   12, 0, 0, SORT_LICENSE,   1, 0 },
 };
 
 /* The export column each shows (view.h). */
@@ -38,6 +40,8 @@ static const char *const items_keys[IC_COUNT] = {
 	[IC_TREND] = "trending",
 	[IC_CREATED] = "created",
 	[IC_TASK] = "pipeline_tag",
+	[IC_LIBRARY] = "library",
+	[IC_LICENSE] = "license",
 };
 
 static enum ht_kind items_kind(const struct view *v)
@@ -202,6 +206,12 @@ static void items_cell(struct tui *t, struct view *v, size_t i, unsigned col, ch
 		break;
 	case IC_TASK:
 		snprintf(buf, len, "%s", s->t[k].pipeline[row] ? ht_term(s, s->t[k].pipeline[row]) : "-");
+		break;
+	case IC_LIBRARY:
+		snprintf(buf, len, "%s", s->t[k].library[row] ? ht_term(s, s->t[k].library[row]) : "-");
+		break;
+	case IC_LICENSE:
+		snprintf(buf, len, "%s", s->t[k].license[row] ? ht_term(s, s->t[k].license[row]) : "-");
 		break;
 	}
 }
