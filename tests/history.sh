@@ -169,13 +169,13 @@ if command -v tmux >/dev/null 2>&1; then
 	tmux -L "$S" -f /dev/null new-session -d -s t -x 80 -y 24 \
 		"HUBTOP_CACHE_DIR='$T/big' HUBTOP_TRACE='$T/trace' HUBTOP_TEST_IDLE_WAIT=1 LANG=C.UTF-8 TERM=screen-256color '$HUBTOP' --pane timeline --ascii"
 	i=0
-	while [ $i -lt 300 ] && ! grep -q '^idle 1 ' "$T/trace" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	while [ $i -lt 300 ] && ! grep -q '^idle [0-9]* 1$' "$T/trace" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 	wait_for ", computing [1-4]/4 "
 	wait_for "^2026-04-01 \* *n/a computing\.\.\."
 	tmux -L "$S" -f /dev/null send-keys -t t S
 	wait_for "shares by country group, 4 snapshots"
 	i=0
-	while [ $i -lt 600 ] && ! grep -q '^idle 0 ' "$T/trace"; do sleep 0.1; i=$((i + 1)); done
+	while [ $i -lt 600 ] && ! grep -q '^idle [0-9]* 0$' "$T/trace"; do sleep 0.1; i=$((i + 1)); done
 	# In the trace: a piece of the series, the key (S, 83), then more pieces.
 	if awk '$1 == "idle" && $3 == 1 && !k { before = 1 } $1 == "key" && $3 == 83 && before { k = 1 }
 		$1 == "idle" && $3 == 1 && k { after = 1 } END { exit !(before && k && after) }' "$T/trace"; then
