@@ -121,7 +121,7 @@ static int period_composed(struct session *s, const struct ht_snapshot *start, u
 	const uint32_t *match[HT_KIND_COUNT];
 	int k, rc = -1;
 	for (k = 0; k < HT_KIND_COUNT; k++) {
-		at[k] = malloc(((size_t)s->snap->t[k].n + 1) * sizeof *at[k]);
+		at[k] = table_big_alloc(((size_t)s->snap->t[k].n + 1) * sizeof *at[k]);
 		if (!at[k] || rowmap_compose(s->snap, emap[k], start, smap[k], (enum ht_kind)k, at[k]) != 0)
 			goto done;
 		match[k] = at[k];

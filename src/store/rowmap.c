@@ -187,9 +187,9 @@ int rowmap_compose(const struct ht_snapshot *end, const uint32_t *emap, const st
 		for (j = 0; j < st->n; j++)
 			if (smap[j] != STRMATCH_NONE && smap[j] >= nbase)
 				nbase = smap[j] + 1;
-	inv = malloc(((size_t)nbase + 1) * sizeof *inv);
-	erow = malloc(((size_t)et->n + 1) * sizeof *erow);
-	eoff = malloc(((size_t)et->n + 1) * sizeof *eoff);
+	inv = table_big_alloc(((size_t)nbase + 1) * sizeof *inv);
+	erow = table_big_alloc(((size_t)et->n + 1) * sizeof *erow);
+	eoff = table_big_alloc(((size_t)et->n + 1) * sizeof *eoff);
 	if (!inv || !erow || !eoff)
 		goto done;
 	/* inv[b]: the first row of start on base row b (equal ids all map to
@@ -222,7 +222,9 @@ int rowmap_compose(const struct ht_snapshot *end, const uint32_t *emap, const st
 					srow[ns] = j;
 					soff[ns++] = st->id[j];
 				}
-		if (strmatch(end->pool, eoff, ne, start->pool, soff, ns, got) != 0)
+		if (!ns) /* nothing new to the base in the start: none of them is there */
+			memset(got, 0xff, (size_t)ne * sizeof *got);
+		else if (strmatch(end->pool, eoff, ne, start->pool, soff, ns, got) != 0)
 			goto done;
 		for (i = 0; i < ne; i++)
 			at[erow[i]] = got[i] == STRMATCH_NONE ? STRMATCH_NONE : srow[got[i]];
