@@ -192,6 +192,13 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		history_free(h);
 	}
 	snap = open_snapshot(s, o, &check, err, errlen);
+	if (snap && !o->snapshot_only && o->window) {
+		/* The period's start on the other core, beside attribution and
+		 * the engine (the checksum shares that core). */
+		s->snap = snap;
+		session_period_begin(s, o->window);
+		s->snap = NULL;
+	}
 	if (snap && o->snapshot_only) {
 		struct store_err se;
 		if (store_check_finish(check, &se) == 0) {
@@ -204,6 +211,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		return -1;
 	}
 	if (!snap || build_derived(s, snap, check, err, errlen) != 0) {
+		session_period_drop(s); /* it reads snap */
 		if (snap && !s->snap)
 			table_free(snap);
 		session_close(s);
@@ -220,6 +228,7 @@ int session_reload(struct session *s, char *err, size_t errlen)
 	char keep_path[sizeof s->snapshot_path];
 	int keep_demo = s->demo_fallback;
 
+	session_period_drop(s);
 	memcpy(keep_path, s->snapshot_path, sizeof keep_path);
 	o.snapshot = s->snapshot_path[0] ? keep_path : NULL;
 	o.quiet = 1;
@@ -236,6 +245,7 @@ int session_reload(struct session *s, char *err, size_t errlen)
 
 void session_close(struct session *s)
 {
+	session_period_drop(s);
 	session_clear_period(s);
 	timeline_cache_free(s);
 	engine_free(s->eng);

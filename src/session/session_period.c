@@ -1,6 +1,7 @@
 /* session_period.c - a period window (--window since:DATE, A..B) resolved
  * to two snapshots of the cache's history and handed to the engine
  * (session.h, session_set_window). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,54 +111,65 @@ static int demo_period(struct session *s, const struct filter *f, const char *as
 	return 0;
 }
 
-/* engine_set_period_matched through the maps of end and start against
- * the base they share in the history (history_load_map, rowmap_compose):
- * no id hashed but those new to the base in both.  -1 when a map is
- * missing or out of memory: the caller then opens it as without. */
-static int period_composed(struct session *s, const struct ht_snapshot *start, uint32_t *const emap[HT_KIND_COUNT],
-			   uint32_t *const smap[HT_KIND_COUNT], char *err, size_t errlen)
+/* The period's start matched to end through the maps of both against the
+ * base they share in the history (history_load_map, rowmap_compose): no
+ * id hashed but those new to the base in both.  NULL when a map is
+ * missing, refused or out of memory: the caller then matches as without. */
+static struct eng_period_prep *period_composed(const struct ht_snapshot *end, const struct ht_snapshot *start,
+					       uint32_t *const emap[HT_KIND_COUNT],
+					       uint32_t *const smap[HT_KIND_COUNT], char *err, size_t errlen)
 {
 	uint32_t *at[HT_KIND_COUNT] = { NULL };
 	const uint32_t *match[HT_KIND_COUNT];
-	int k, rc = -1;
+	struct eng_period_prep *p = NULL;
+	int k;
 	for (k = 0; k < HT_KIND_COUNT; k++) {
-		at[k] = table_big_alloc(((size_t)s->snap->t[k].n + 1) * sizeof *at[k]);
-		if (!at[k] || rowmap_compose(s->snap, emap[k], start, smap[k], (enum ht_kind)k, at[k]) != 0)
+		at[k] = table_big_alloc(((size_t)end->t[k].n + 1) * sizeof *at[k]);
+		if (!at[k] || rowmap_compose(end, emap[k], start, smap[k], (enum ht_kind)k, at[k]) != 0)
 			goto done;
 		match[k] = at[k];
 	}
-	rc = engine_set_period_matched(s->eng, start, match, err, errlen);
+	p = engine_period_prepare(end, start, match, err, errlen);
 done:
 	for (k = 0; k < HT_KIND_COUNT; k++)
 		free(at[k]);
-	return rc;
+	return p;
 }
 
-/* engine_set_period through the row map kept by the last start-up with
- * the same two snapshots (rowmap.h); else it matches the ids, and the map
- * it made is kept for the next time.  A missing, stale or damaged map only
- * costs the matching; one that cannot be written, nothing. */
-static int period_open(struct session *s, const struct ht_snapshot *start, char *err, size_t errlen)
+/* The period's start matched to end through the row map kept by the last
+ * start-up with the same two snapshots (rowmap.h); else by its ids, and
+ * *keep is set: the map made is then to be kept (period_keep_map) for the
+ * next time.  A missing, stale or damaged map only costs the matching. */
+static struct eng_period_prep *period_matched(const char *cache_dir, const struct ht_snapshot *end,
+					      const struct ht_snapshot *start, int *keep, char *err, size_t errlen)
 {
 	uint32_t *map[HT_KIND_COUNT];
 	const uint32_t *match[HT_KIND_COUNT];
-	struct store_err se;
-	int rc;
-	if (rowmap_load(s->cache_dir, s->snap, start, map) == 0) {
+	struct eng_period_prep *p;
+	*keep = 0;
+	if (rowmap_load(cache_dir, end, start, map) == 0) {
 		for (int k = 0; k < HT_KIND_COUNT; k++)
 			match[k] = map[k];
-		rc = engine_set_period_matched(s->eng, start, match, err, errlen);
+		p = engine_period_prepare(end, start, match, err, errlen);
 		rowmap_free(map);
-		if (rc == 0)
-			return 0;
+		if (p)
+			return p;
 	}
-	if (engine_set_period(s->eng, start, err, errlen) != 0)
-		return -1;
+	if ((p = engine_period_prepare(end, start, NULL, err, errlen)))
+		*keep = 1;
+	return p;
+}
+
+/* Keeps the map of the period just set; one that cannot be written costs
+ * nothing but the next start-up's matching. */
+static void period_keep_map(struct session *s)
+{
+	const uint32_t *match[HT_KIND_COUNT];
+	struct store_err se;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		match[k] = engine_period_match(s->eng, (enum ht_kind)k);
 	memset(&se, 0, sizeof se);
-	(void)rowmap_save(s->cache_dir, s->snap, start, match, &se);
-	return 0;
+	(void)rowmap_save(s->cache_dir, s->snap, engine_period_start(s->eng), match, &se);
 }
 
 static void free_maps(uint32_t *map[HT_KIND_COUNT])
@@ -168,19 +180,203 @@ static void free_maps(uint32_t *map[HT_KIND_COUNT])
 	}
 }
 
+/* The start of a period since `from` ending at end (the open snapshot),
+ * from the history h, and its rows matched to end's: *startp and the
+ * engine's half of the period (*prep; *keep: keep its map).  emap: end's
+ * map against its base when a period A..B loaded it (end_base names the
+ * base), else looked for here.  Reads only the snapshots and the cache:
+ * safe on another thread (session_period_begin).  0, or -1 with err. */
+static int resolve_start(struct history *h, const char *cache_dir, const struct ht_snapshot *end,
+			 uint32_t *emap[HT_KIND_COUNT], const char *end_base_in, int64_t from, const char *asked,
+			 struct ht_snapshot **startp, struct eng_period_prep **prep, int *keep, char *err,
+			 size_t errlen)
+{
+	struct store_err se;
+	const struct history_entry *he;
+	struct ht_snapshot *start;
+	struct store_check *check;
+	char end_day[16], end_base[64];
+	uint32_t *smap[HT_KIND_COUNT] = { NULL };
+	long i;
+	*startp = NULL;
+	*prep = NULL;
+	*keep = 0;
+	snprintf(end_base, sizeof end_base, "%s", end_base_in);
+	day_of(end->meta.as_of, end_day, sizeof end_day);
+	i = history_nearest(h, from);
+	he = history_at(h, (size_t)i);
+	if (end->meta.as_of <= 0 || he->as_of >= end->meta.as_of) {
+		/* The nearest is the end itself or later: take the latest before. */
+		long before = -1;
+		for (size_t j = 0; j < history_count(h); j++)
+			if (history_at(h, j)->as_of < end->meta.as_of)
+				before = (long)j;
+		if (before < 0 || end->meta.as_of <= 0) {
+			snprintf(err, errlen, "--window %s: the history holds no snapshot before the end of the "
+				 "period (the snapshot of %s), so there is nothing to compare it with: %s",
+				 asked, end_day, NO_HISTORY_HINT);
+			return -1;
+		}
+		i = before;
+		he = history_at(h, (size_t)i);
+	}
+	memset(&se, 0, sizeof se);
+	/* Its checksum on another thread while its rows are matched. */
+	if (!(start = history_load_map_start(h, (size_t)i, smap, &check, &se))) {
+		snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s", asked,
+			 he->date, se.msg);
+		return -1;
+	}
+	/* The open snapshot as the history's of its day, added as a delta:
+	 * its map against the base, when the ids are those it was added with. */
+	if (!end_base[0]) {
+		long e = history_find_date(h, end_day);
+		const struct history_entry *ee = e >= 0 ? history_at(h, (size_t)e) : NULL;
+		if (ee && ee->base[0] && !strcmp(ee->base, history_base_of(he)) &&
+		    history_row_map(h, (size_t)e, rowmap_fingerprint(end), emap) == 0)
+			snprintf(end_base, sizeof end_base, "%s", ee->base);
+	}
+	/* Both ends from the history on one base: their maps against it
+	 * make the period's (a delta's map is the one its add matched). */
+	if (end_base[0] && !strcmp(end_base, history_base_of(he)))
+		*prep = period_composed(end, start, emap, smap, err, errlen);
+	free_maps(smap);
+	if (!*prep && !(*prep = period_matched(cache_dir, end, start, keep, err, errlen))) {
+		size_t l = strlen(err);
+		snprintf(err + l, errlen > l ? errlen - l : 0, " (--window %s)", asked);
+		store_check_finish(check, &se);
+		table_free(start);
+		return -1;
+	}
+	if (store_check_finish(check, &se) != 0) {
+		snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s", asked,
+			 he->date, se.msg);
+		engine_period_prep_free(*prep);
+		*prep = NULL;
+		table_free(start);
+		return -1;
+	}
+	*startp = start;
+	return 0;
+}
+
+/* Gives the engine the period resolved (start, prep), for filter f. */
+static int period_adopt(struct session *s, const struct filter *f, struct ht_snapshot *start,
+			struct eng_period_prep *prep, int keep, char *err, size_t errlen)
+{
+	clear_period(s);
+	if (engine_set_period_prepared(s->eng, prep, err, errlen) != 0) {
+		table_free(start);
+		return -1;
+	}
+	s->period_start = start;
+	s->period_from = f->period_from;
+	s->period_to = f->period_to;
+	if (keep)
+		period_keep_map(s);
+	return 0;
+}
+
+/* ---- a period resolved while the session opens -------------------------- */
+
+struct session_pending {
+	pthread_t th;
+	const struct ht_snapshot *end;
+	char cache_dir[4096];
+	int64_t from;
+	char asked[64];
+	/* What the thread made: */
+	int rc, keep;
+	struct ht_snapshot *start;
+	struct eng_period_prep *prep;
+	char err[1024];
+};
+
+static void *pending_main(void *arg)
+{
+	struct session_pending *p = arg;
+	struct store_err se;
+	struct history *h = history_open(p->cache_dir, &se);
+	uint32_t *emap[HT_KIND_COUNT] = { NULL };
+	p->rc = -1;
+	if (h && history_count(h) >= 1)
+		p->rc = resolve_start(h, p->cache_dir, p->end, emap, "", p->from, p->asked, &p->start, &p->prep,
+				      &p->keep, p->err, sizeof p->err);
+	free_maps(emap);
+	history_free(h);
+	return NULL;
+}
+
+/* A period the thread resolves as set_window would: since a date, ending
+ * at the open snapshot of the cache (not the demo standing in for it). */
+static int pending_fits(const struct session *s, const struct filter *f)
+{
+	return f && f->window == WIN_PERIOD && f->period_to <= 0 && !s->demo_fallback && s->snap;
+}
+
+void session_period_begin(struct session *s, const struct filter *f)
+{
+	struct session_pending *p;
+	session_period_drop(s);
+	if (!pending_fits(s, f) || !(p = calloc(1, sizeof *p)))
+		return;
+	p->end = s->snap;
+	p->from = f->period_from;
+	snprintf(p->cache_dir, sizeof p->cache_dir, "%s", s->cache_dir);
+	filter_get(f, "window", p->asked, sizeof p->asked);
+	if (pthread_create(&p->th, NULL, pending_main, p) != 0) {
+		free(p);
+		return;
+	}
+	s->pending = p;
+}
+
+/* Waits for the thread; its answer, when it resolved f, else NULL. */
+static struct session_pending *pending_take(struct session *s, const struct filter *f)
+{
+	struct session_pending *p = s->pending;
+	if (!p)
+		return NULL;
+	s->pending = NULL;
+	pthread_join(p->th, NULL);
+	if (p->rc == 0 && p->end == s->snap && pending_fits(s, f) && p->from == f->period_from)
+		return p;
+	engine_period_prep_free(p->prep);
+	table_free(p->start);
+	free(p);
+	return NULL;
+}
+
+void session_period_drop(struct session *s)
+{
+	struct session_pending *p = pending_take(s, NULL);
+	free(p); /* (none fits a NULL filter) */
+}
+
 static int set_window(struct session *s, const struct filter *f, int reopen, char *err, size_t errlen)
 {
 	struct store_err se;
 	struct history *h;
 	const struct history_entry *he;
 	struct ht_snapshot *start;
+	struct eng_period_prep *prep;
+	struct session_pending *p;
 	char end_day[16], asked[64], end_base[64] = "";
-	uint32_t *emap[HT_KIND_COUNT] = { NULL }, *smap[HT_KIND_COUNT] = { NULL };
-	int rc;
+	uint32_t *emap[HT_KIND_COUNT] = { NULL };
+	int rc, keep;
 	long i;
-	if (f->window != WIN_PERIOD)
+	if (f->window != WIN_PERIOD) {
+		session_period_drop(s);
 		return 0;
+	}
 	clear_period(s);
+	/* Resolved while the session opened: taken as it is.  Else (another
+	 * window, or it failed: the message is made again here) as without. */
+	if ((p = pending_take(s, f))) {
+		rc = period_adopt(s, f, p->start, p->prep, p->keep, err, errlen);
+		free(p);
+		return rc;
+	}
 	filter_get(f, "window", asked, sizeof asked);
 	memset(&se, 0, sizeof se);
 	if (!(h = history_open(s->cache_dir, &se))) {
@@ -236,61 +432,15 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 			}
 		}
 	}
-	day_of(s->snap->meta.as_of, end_day, sizeof end_day);
-	i = history_nearest(h, f->period_from);
-	he = history_at(h, (size_t)i);
-	if (s->snap->meta.as_of <= 0 || he->as_of >= s->snap->meta.as_of) {
-		/* The nearest is the end itself or later: take the latest before. */
-		long before = -1;
-		for (size_t j = 0; j < history_count(h); j++)
-			if (history_at(h, j)->as_of < s->snap->meta.as_of)
-				before = (long)j;
-		if (before < 0 || s->snap->meta.as_of <= 0) {
-			snprintf(err, errlen, "--window %s: the history holds no snapshot before the end of the "
-				 "period (the snapshot of %s), so there is nothing to compare it with: %s",
-				 asked, end_day, NO_HISTORY_HINT);
-			free_maps(emap);
-			history_free(h);
-			return -1;
-		}
-		i = before;
-		he = history_at(h, (size_t)i);
-	}
-	if (!(start = history_load_map(h, (size_t)i, smap, &se))) {
-		snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s", asked,
-			 he->date, se.msg);
-		free_maps(emap);
-		history_free(h);
-		return -1;
-	}
-	/* The open snapshot as the history's of its day, added as a delta:
-	 * its map against the base, when the ids are those it was added with. */
-	if (!end_base[0]) {
-		long e = history_find_date(h, end_day);
-		const struct history_entry *ee = e >= 0 ? history_at(h, (size_t)e) : NULL;
-		if (ee && ee->base[0] && !strcmp(ee->base, history_base_of(he)) &&
-		    history_row_map(h, (size_t)e, rowmap_fingerprint(s->snap), emap) == 0)
-			snprintf(end_base, sizeof end_base, "%s", ee->base);
-	}
-	/* Both ends from the history on one base: their maps against it
-	 * make the period's (a delta's map is the one its add matched). */
-	rc = end_base[0] && !strcmp(end_base, history_base_of(he)) ? 0 : -1;
+	rc = resolve_start(h, s->cache_dir, s->snap, emap, end_base, f->period_from, asked, &start, &prep, &keep,
+			   err, errlen);
 	history_free(h);
-	clear_period(s);
-	if (rc == 0)
-		rc = period_composed(s, start, emap, smap, err, errlen);
 	free_maps(emap);
-	free_maps(smap);
-	if (rc != 0 && period_open(s, start, err, errlen) != 0) {
-		size_t l = strlen(err);
-		snprintf(err + l, errlen > l ? errlen - l : 0, " (--window %s)", asked);
-		table_free(start);
+	if (rc != 0) {
+		clear_period(s);
 		return -1;
 	}
-	s->period_start = start;
-	s->period_from = f->period_from;
-	s->period_to = f->period_to;
-	return 0;
+	return period_adopt(s, f, start, prep, keep, err, errlen);
 }
 
 int session_set_window(struct session *s, const struct filter *f, char *err, size_t errlen)

@@ -1494,8 +1494,10 @@ corrupt:
 	return NULL;
 }
 
-static struct ht_snapshot *load_file(struct history *h, const char *file, uint32_t *keep[HT_KIND_COUNT],
-				     struct store_err *err)
+/* check: a whole snapshot's checksum on another thread (store_load_start;
+ * NULL for a delta, verified here); NULL: at once. */
+static struct ht_snapshot *load_file_check(struct history *h, const char *file, uint32_t *keep[HT_KIND_COUNT],
+					   struct store_check **check, struct store_err *err)
 {
 	char path[PATH_MAX], bpath[PATH_MAX];
 	unsigned char *f = NULL;
@@ -1506,8 +1508,10 @@ static struct ht_snapshot *load_file(struct history *h, const char *file, uint32
 		fail(err, "%s: path too long", h->dir);
 		return NULL;
 	}
+	if (check)
+		*check = NULL;
 	if (!strstr(file, ".htd"))
-		return store_load(path, err);
+		return check ? store_load_start(path, check, err) : store_load(path, err);
 	if (read_whole(path, &f, &flen, err) != 0)
 		return NULL;
 	{
@@ -1548,6 +1552,12 @@ static struct ht_snapshot *load_file(struct history *h, const char *file, uint32
 	return s;
 }
 
+static struct ht_snapshot *load_file(struct history *h, const char *file, uint32_t *keep[HT_KIND_COUNT],
+				     struct store_err *err)
+{
+	return load_file_check(h, file, keep, NULL, err);
+}
+
 struct ht_snapshot *history_load(struct history *h, size_t i, struct store_err *err)
 {
 	const struct history_entry *e = history_at(h, i);
@@ -1571,6 +1581,21 @@ struct ht_snapshot *history_load_map(struct history *h, size_t i, uint32_t *map[
 		return NULL;
 	}
 	return load_file(h, e->file, map, err);
+}
+
+struct ht_snapshot *history_load_map_start(struct history *h, size_t i, uint32_t *map[HT_KIND_COUNT],
+					   struct store_check **check, struct store_err *err)
+{
+	const struct history_entry *e = history_at(h, i);
+
+	*check = NULL;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		map[k] = NULL;
+	if (!e) {
+		fail(err, "no snapshot %zu in the history", i);
+		return NULL;
+	}
+	return load_file_check(h, e->file, map, check, err);
 }
 
 int history_row_map(struct history *h, size_t i, uint64_t ids, uint32_t *map[HT_KIND_COUNT])

@@ -187,9 +187,12 @@ int rowmap_compose(const struct ht_snapshot *end, const uint32_t *emap, const st
 		for (j = 0; j < st->n; j++)
 			if (smap[j] != STRMATCH_NONE && smap[j] >= nbase)
 				nbase = smap[j] + 1;
+	for (i = 0; i < et->n; i++)
+		ne += emap[i] == STRMATCH_NONE;
 	inv = table_big_alloc(((size_t)nbase + 1) * sizeof *inv);
-	erow = table_big_alloc(((size_t)et->n + 1) * sizeof *erow);
-	eoff = table_big_alloc(((size_t)et->n + 1) * sizeof *eoff);
+	erow = malloc(((size_t)ne + 1) * sizeof *erow); /* the rows new to the base: few */
+	eoff = malloc(((size_t)ne + 1) * sizeof *eoff);
+	ne = 0;
 	if (!inv || !erow || !eoff)
 		goto done;
 	/* inv[b]: the first row of start on base row b (equal ids all map to
