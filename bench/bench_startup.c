@@ -73,6 +73,10 @@ static int one(const char *cache, const char *date, const char *orgs)
 	}
 	t2 = now_ms();
 	c2 = cpu_ms();
+	if (o.window && !s.period_early) {
+		fprintf(stderr, "bench_startup: the period was not resolved while the session opened\n");
+		return 1;
+	}
 	/* The explorer's first screen: the Models pane by period downloads
 	 * (its header reads the result's figures, its list one screen of
 	 * rows by position). */

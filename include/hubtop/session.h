@@ -51,6 +51,8 @@ struct session {
 	/* The period being resolved on a second thread (session_opts.window),
 	 * NULL when none. */
 	struct session_pending *pending;
+	/* 1 when the period in force was resolved while the session opened. */
+	int period_early;
 };
 
 /* 0 on success; -1 with a user-facing message in err. */

@@ -26,6 +26,7 @@ static void day_of(int64_t t, char *buf, size_t len)
 static void clear_period(struct session *s)
 {
 	char err[8];
+	s->period_early = 0;
 	if (s->eng)
 		engine_set_period(s->eng, NULL, err, sizeof err);
 	table_free(s->period_start);
@@ -374,6 +375,7 @@ static int set_window(struct session *s, const struct filter *f, int reopen, cha
 	 * window, or it failed: the message is made again here) as without. */
 	if ((p = pending_take(s, f))) {
 		rc = period_adopt(s, f, p->start, p->prep, p->keep, err, errlen);
+		s->period_early = rc == 0;
 		free(p);
 		return rc;
 	}
