@@ -199,6 +199,11 @@ struct eng_period_prep {
 		uint32_t *pmatch;
 		uint32_t *perm, *rank; /* the period's order and its inverse */
 		uint64_t *dl;          /* pdl in that order; NULL: gathered later */
+		/* The likes, flags and creation times in that order (the
+		 * columns of the first answer that need no attribution). */
+		uint32_t *likes, *created;
+		uint8_t *flags;
+		int created_exact;     /* as kdata's: 1 all fit in 32 bits, -1 not */
 	} k[HT_KIND_COUNT];
 };
 
@@ -213,6 +218,9 @@ void engine_period_prep_free(struct eng_period_prep *p)
 		free(p->k[k].perm);
 		free(p->k[k].rank);
 		free(p->k[k].dl);
+		free(p->k[k].likes);
+		free(p->k[k].created);
+		free(p->k[k].flags);
 	}
 	free(p);
 }
@@ -306,6 +314,24 @@ static int period_table(struct eng_period_prep *pp, enum ht_kind kind, const uin
 				__builtin_prefetch(&rank[perm[i + 16]], 1);
 			rank[perm[i]] = i;
 		}
+		if (!(pp->k[kind].likes = gather32(t->likes, perm, n)) ||
+		    !(pp->k[kind].flags = gather8(pflags, perm, n)) ||
+		    !(pp->k[kind].created = table_big_alloc(((size_t)n + 1) * sizeof(uint32_t))))
+			return -1;
+		pp->k[kind].created_exact = 1;
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t cr;
+			if (i + 16 < n)
+				__builtin_prefetch(&t->created[perm[i + 16]], 0);
+			cr = t->created[perm[i]];
+			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
+				pp->k[kind].created_exact = -1;
+				free(pp->k[kind].created);
+				pp->k[kind].created = NULL;
+				break;
+			}
+			pp->k[kind].created[i] = (uint32_t)cr;
+		}
 	}
 	return 0;
 }
@@ -390,6 +416,10 @@ int engine_set_period_prepared(struct engine *e, struct eng_period_prep *p, char
 		kd->o[WIN_PERIOD].perm = p->k[k].perm;
 		kd->o[WIN_PERIOD].rank = p->k[k].rank;
 		kd->o[WIN_PERIOD].dl_own = p->k[k].dl;
+		kd->o[WIN_PERIOD].likes_own = p->k[k].likes;
+		kd->o[WIN_PERIOD].flags_own = p->k[k].flags;
+		kd->o[WIN_PERIOD].created = p->k[k].created;
+		kd->created_exact = p->k[k].created_exact;
 	}
 	free(p);
 	return 0;
