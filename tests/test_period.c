@@ -525,6 +525,30 @@ static void test_prepared_period(void **state)
 		bf_pdl[k] = NULL;
 		bf_pknown[k] = NULL;
 	}
+	/* The match handed over rather than copied: the same period; one
+	 * out of range refused, the arrays freed either way. */
+	{
+		uint32_t *own[HT_KIND_COUNT];
+		struct eng_period_prep *tp;
+		for (int bad = 0; bad < 2; bad++) {
+			for (int k = 0; k < HT_KIND_COUNT; k++) {
+				own[k] = malloc(((size_t)en->t[k].n + 1) * sizeof *own[k]);
+				assert_non_null(own[k]);
+				memcpy(own[k], engine_period_match(e2, (enum ht_kind)k), (size_t)en->t[k].n * sizeof *own[k]);
+			}
+			if (bad)
+				own[HT_MODELS][3] = st->t[HT_MODELS].n;
+			tp = engine_period_prepare_taking(en, st, own, err, sizeof err);
+			if (bad) {
+				assert_null(tp);
+				assert_non_null(strstr(err, "does not fit"));
+				continue;
+			}
+			assert_non_null(tp);
+			assert_int_equal(engine_set_period_prepared(e, tp, err, sizeof err), 0);
+			assert_memory_equal(engine_period(e), &want, sizeof want);
+		}
+	}
 	/* Made for another snapshot (e2's end is en, this one's end is st). */
 	later = derive_start(en, 1750000000);
 	job.p = engine_period_prepare(later, st, NULL, job.err, sizeof job.err);

@@ -329,6 +329,10 @@ int engine_set_period_matched(struct engine *e, const struct ht_snapshot *start,
 struct eng_period_prep;
 struct eng_period_prep *engine_period_prepare(const struct ht_snapshot *end, const struct ht_snapshot *start,
 					      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen);
+/* As engine_period_prepare, the arrays of match (malloc'd) becoming the
+ * period's instead of copied: freed with it, or at once when it fails. */
+struct eng_period_prep *engine_period_prepare_taking(const struct ht_snapshot *end, const struct ht_snapshot *start,
+						     uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen);
 int engine_set_period_prepared(struct engine *e, struct eng_period_prep *p, char *err, size_t errlen);
 void engine_period_prep_free(struct eng_period_prep *p);
 /* The match the period in force uses (the start's row of each end row of

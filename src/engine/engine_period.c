@@ -228,7 +228,7 @@ void engine_period_prep_free(struct eng_period_prep *p)
 /* The period column of one table; its rows matched to the start's by
  * id, or by given (the row map kept from an earlier start-up); then its
  * order. */
-static int period_table(struct eng_period_prep *pp, enum ht_kind kind, const uint32_t *given)
+static int period_table(struct eng_period_prep *pp, enum ht_kind kind, const uint32_t *given, uint32_t *taken)
 {
 	const struct ht_snapshot *end = pp->end, *start = pp->start;
 	const struct ht_table *t = &end->t[kind], *st = &start->t[kind];
@@ -237,14 +237,17 @@ static int period_table(struct eng_period_prep *pp, enum ht_kind kind, const uin
 	int64_t since = start->meta.as_of;
 	uint32_t n = t->n;
 	uint64_t *seen = calloc(words_of(st->n) + 1, sizeof *seen);
-	uint32_t *match = table_big_alloc(((size_t)n + 1) * sizeof *match);
+	uint32_t *match = taken ? taken : table_big_alloc(((size_t)n + 1) * sizeof *match);
 	uint64_t *pdl = table_big_alloc(((size_t)n + 1) * sizeof *pdl);
-	uint8_t *pflags = malloc((size_t)n + 1);
+	uint8_t *pflags = table_big_alloc((size_t)n + 1);
 	pp->k[kind].pmatch = match;
 	pp->k[kind].pdl = pdl;
 	pp->k[kind].pflags = pflags;
+	if (taken)
+		given = taken;
 	if (seen && match && given) {
-		memcpy(match, given, (size_t)n * sizeof *match);
+		if (!taken)
+			memcpy(match, given, (size_t)n * sizeof *match);
 		for (uint32_t i = 0; i < n; i++)
 			if (match[i] >= st->n && match[i] != STRMATCH_NONE) {
 				free(seen);
@@ -368,23 +371,31 @@ static int period_refused(const struct ht_meta *sm, const struct ht_meta *em, ch
 	return 0;
 }
 
-struct eng_period_prep *engine_period_prepare(const struct ht_snapshot *end, const struct ht_snapshot *start,
-					      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+/* take: match's arrays become the period's (freed with it, whatever it
+ * returns) instead of copied. */
+static struct eng_period_prep *prepare(const struct ht_snapshot *end, const struct ht_snapshot *start,
+				       const uint32_t *const match[HT_KIND_COUNT], uint32_t *const take[HT_KIND_COUNT],
+				       char *err, size_t errlen)
 {
 	struct eng_period_prep *p;
-	if (!end || !start || period_refused(&start->meta, &end->meta, err, errlen))
-		return NULL;
-	if (!(p = calloc(1, sizeof *p))) {
-		snprintf(err, errlen, "out of memory while comparing the two snapshots");
+	int k;
+	int refused = !end || !start || period_refused(&start->meta, &end->meta, err, errlen);
+	if (refused || !(p = calloc(1, sizeof *p))) {
+		if (!refused)
+			snprintf(err, errlen, "out of memory while comparing the two snapshots");
+		for (k = 0; take && k < HT_KIND_COUNT; k++)
+			free(take[k]);
 		return NULL;
 	}
 	p->end = end;
 	p->start = start;
-	for (int k = 0; k < HT_KIND_COUNT; k++)
-		if (period_table(p, (enum ht_kind)k, match ? match[k] : NULL)) {
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		if (period_table(p, (enum ht_kind)k, match ? match[k] : NULL, take ? take[k] : NULL)) {
+			for (int j = k + 1; take && j < HT_KIND_COUNT; j++)
+				free(take[j]);
 			engine_period_prep_free(p);
-			snprintf(err, errlen, match ? "the row map given does not fit the two snapshots"
-						    : "out of memory while comparing the two snapshots");
+			snprintf(err, errlen, match || take ? "the row map given does not fit the two snapshots"
+							    : "out of memory while comparing the two snapshots");
 			return NULL;
 		}
 	p->period.set = 1;
@@ -393,6 +404,18 @@ struct eng_period_prep *engine_period_prepare(const struct ht_snapshot *end, con
 	p->period.start_fetched = start->meta.fetched_at;
 	p->period.end_fetched = end->meta.fetched_at;
 	return p;
+}
+
+struct eng_period_prep *engine_period_prepare(const struct ht_snapshot *end, const struct ht_snapshot *start,
+					      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+{
+	return prepare(end, start, match, NULL, err, errlen);
+}
+
+struct eng_period_prep *engine_period_prepare_taking(const struct ht_snapshot *end, const struct ht_snapshot *start,
+						     uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+{
+	return prepare(end, start, NULL, match, err, errlen);
 }
 
 int engine_set_period_prepared(struct engine *e, struct eng_period_prep *p, char *err, size_t errlen)

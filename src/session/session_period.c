@@ -121,20 +121,17 @@ static struct eng_period_prep *period_composed(const struct ht_snapshot *end, co
 					       uint32_t *const smap[HT_KIND_COUNT], char *err, size_t errlen)
 {
 	uint32_t *at[HT_KIND_COUNT] = { NULL };
-	const uint32_t *match[HT_KIND_COUNT];
-	struct eng_period_prep *p = NULL;
 	int k;
 	for (k = 0; k < HT_KIND_COUNT; k++) {
 		at[k] = table_big_alloc(((size_t)end->t[k].n + 1) * sizeof *at[k]);
-		if (!at[k] || rowmap_compose(end, emap[k], start, smap[k], (enum ht_kind)k, at[k]) != 0)
-			goto done;
-		match[k] = at[k];
+		if (!at[k] || rowmap_compose(end, emap[k], start, smap[k], (enum ht_kind)k, at[k]) != 0) {
+			for (int j = 0; j <= k; j++)
+				free(at[j]);
+			return NULL;
+		}
 	}
-	p = engine_period_prepare(end, start, match, err, errlen);
-done:
-	for (k = 0; k < HT_KIND_COUNT; k++)
-		free(at[k]);
-	return p;
+	/* The composed maps become the period's: no copy. */
+	return engine_period_prepare_taking(end, start, at, err, errlen);
 }
 
 /* The period's start matched to end through the row map kept by the last
@@ -145,17 +142,11 @@ static struct eng_period_prep *period_matched(const char *cache_dir, const struc
 					      const struct ht_snapshot *start, int *keep, char *err, size_t errlen)
 {
 	uint32_t *map[HT_KIND_COUNT];
-	const uint32_t *match[HT_KIND_COUNT];
 	struct eng_period_prep *p;
 	*keep = 0;
-	if (rowmap_load(cache_dir, end, start, map) == 0) {
-		for (int k = 0; k < HT_KIND_COUNT; k++)
-			match[k] = map[k];
-		p = engine_period_prepare(end, start, match, err, errlen);
-		rowmap_free(map);
-		if (p)
-			return p;
-	}
+	if (rowmap_load(cache_dir, end, start, map) == 0 &&
+	    (p = engine_period_prepare_taking(end, start, map, err, errlen)))
+		return p;
 	if ((p = engine_period_prepare(end, start, NULL, err, errlen)))
 		*keep = 1;
 	return p;

@@ -150,7 +150,7 @@ int rowmap_load(const char *cache_dir, const struct ht_snapshot *end, const stru
 		goto bad;
 	for (int k = 0; k < HT_KIND_COUNT; k++) {
 		uint32_t n = end->t[k].n, sn = start->t[k].n;
-		if (!(map[k] = malloc(((size_t)n + 1) * sizeof *map[k])))
+		if (!(map[k] = table_big_alloc(((size_t)n + 1) * sizeof *map[k])))
 			goto bad;
 		memcpy(map[k], buf + at, (size_t)n * 4);
 		at += (size_t)n * 4;
