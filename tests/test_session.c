@@ -472,6 +472,23 @@ static void test_period_while_opening(void **state)
 		period_seen(&s, &got);
 		assert_memory_equal(&got, &want, sizeof got); /* the same start, nearest to both */
 		session_close(&s);
+		/* Begun for an end of another date than the one given (the
+		 * file replaced between its header and its load): not taken. */
+		o.window = NULL;
+		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+		session_period_begin(&s, &f, s.snap->meta.as_of - 86400);
+		session_period_end(&s, s.snap);
+		assert_int_equal(session_set_window(&s, &f, err, sizeof err), 0);
+		assert_int_equal(s.period_early, 0);
+		period_seen(&s, &got);
+		assert_memory_equal(&got, &want, sizeof got);
+		/* Begun, and told no end comes (the demo stood in): dropped. */
+		session_period_begin(&s, &f, s.snap->meta.as_of);
+		session_period_end(&s, NULL);
+		assert_int_equal(session_set_window(&s, &f, err, sizeof err), 0);
+		assert_int_equal(s.period_early, 0);
+		session_close(&s);
+		o.window = &f;
 		/* Closed, or reloaded, before it is taken. */
 		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
 		session_close(&s);

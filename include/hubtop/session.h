@@ -18,11 +18,11 @@ struct session_opts {
 	int quiet;              /* don't report directory problems */
 	int snapshot_only;      /* open the snapshot and directory only: no attribution, no engine */
 	/* The window the front end opens on, or NULL.  A period since a date
-	 * (ending at the cache's snapshot) is then resolved on a second
-	 * thread while attribution and the engine are built: its start
-	 * loaded from the history, its rows matched, its order made
-	 * (session_period_begin); session_set_window with that window takes
-	 * it.  The filter is read only during session_open. */
+	 * (ending at the snapshot opened) is then resolved on a second
+	 * thread while the snapshot is loaded and attribution and the engine
+	 * are built: its start loaded from the history, its rows matched, its
+	 * order made (session_period_begin); session_set_window with that
+	 * window takes it.  The filter is read only during session_open. */
 	const struct filter *window;
 };
 
@@ -84,13 +84,17 @@ int session_set_window_here(struct session *s, const struct filter *f, char *err
 int session_period_ready(const struct session *s, const struct filter *f);
 void session_clear_period(struct session *s);
 /* Starts resolving the period of f (a period since a date, ending at the
- * open snapshot: nothing else) on a second thread, which reads only the
- * open snapshot and the cache; session_set_window takes its answer (or,
- * for another window or when it failed, waits for it, drops it and
- * resolves as without).  session_period_drop waits for it and drops it:
- * before the open snapshot is freed.  session_open and session_close call
- * them. */
-void session_period_begin(struct session *s, const struct filter *f);
+ * snapshot the session is about to open, whose header says it is of the
+ * date end_as_of: nothing else) on a second thread, which picks and loads
+ * the start from the cache's history at once and, once given the end
+ * (session_period_end: the snapshot loaded and its bounds checked, or
+ * NULL when none comes), matches the two; it reads only them and the
+ * cache.  session_set_window takes its answer (or, for another window or
+ * when it failed, waits for it, drops it and resolves as without).
+ * session_period_drop waits for it and drops it: before the open snapshot
+ * is freed.  session_open and session_close call them. */
+void session_period_begin(struct session *s, const struct filter *f, int64_t end_as_of);
+void session_period_end(struct session *s, const struct ht_snapshot *end);
 void session_period_drop(struct session *s);
 /* The windows the explorer's window key cycles through, into out[0..max):
  * 30d, all, then since each earlier complete snapshot of the history,

@@ -191,14 +191,25 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 			snprintf(s->history_warning, sizeof s->history_warning, "%s", he.msg);
 		history_free(h);
 	}
-	snap = open_snapshot(s, o, &check, err, errlen);
-	if (snap && !o->snapshot_only && o->window) {
-		/* The period's start on the other core, beside attribution and
-		 * the engine (the checksum shares that core). */
-		s->snap = snap;
-		session_period_begin(s, o->window);
-		s->snap = NULL;
+	if (o->window && !o->snapshot_only) {
+		/* A period's start loaded and matched on the other core while
+		 * the snapshot is loaded and attribution and the engine are
+		 * built; the snapshot's header gives the date it picks by. */
+		char path[sizeof s->snapshot_path];
+		struct ht_meta m;
+		uint32_t counts[HT_KIND_COUNT];
+		struct stat st;
+		int from_history = o->snapshot && is_date(o->snapshot) && stat(o->snapshot, &st) != 0;
+		if (o->snapshot && *o->snapshot)
+			snprintf(path, sizeof path, "%s", o->snapshot);
+		else if (store_default_path(s->cache_dir, path, sizeof path) != 0)
+			path[0] = '\0';
+		if (!from_history && path[0] && store_peek(path, &m, counts) == 0)
+			session_period_begin(s, o->window, m.as_of);
 	}
+	snap = open_snapshot(s, o, &check, err, errlen);
+	/* The demo standing in for an empty cache ends no period of it. */
+	session_period_end(s, s->demo_fallback ? NULL : snap);
 	if (snap && o->snapshot_only) {
 		struct store_err se;
 		if (store_check_finish(check, &se) == 0) {

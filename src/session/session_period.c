@@ -172,53 +172,65 @@ static void free_maps(uint32_t *map[HT_KIND_COUNT])
 	}
 }
 
-/* The start of a period since `from` ending at end (the open snapshot),
- * from the history h, and its rows matched to end's: *startp and the
- * engine's half of the period (*prep; *keep: keep its map).  emap: end's
- * map against its base when a period A..B loaded it (end_base names the
- * base), else looked for here.  Reads only the snapshots and the cache:
- * safe on another thread (session_period_begin).  0, or -1 with err. */
-static int resolve_start(struct history *h, const char *cache_dir, const struct ht_snapshot *end,
-			 uint32_t *emap[HT_KIND_COUNT], const char *end_base_in, int64_t from, const char *asked,
-			 struct ht_snapshot **startp, struct eng_period_prep **prep, int *keep, char *err,
-			 size_t errlen)
+/* The history's entry of a period's start since `from`, for an end of the
+ * date end_as_of: the nearest, or when that is the end itself or later,
+ * the latest before.  Its index, or -1 with err. */
+static long pick_start(struct history *h, int64_t end_as_of, int64_t from, const char *asked, char *err,
+		       size_t errlen)
 {
-	struct store_err se;
-	const struct history_entry *he;
-	struct ht_snapshot *start;
-	struct store_check *check;
-	char end_day[16], end_base[64];
-	uint32_t *smap[HT_KIND_COUNT] = { NULL };
-	long i;
-	*startp = NULL;
-	*prep = NULL;
-	*keep = 0;
-	snprintf(end_base, sizeof end_base, "%s", end_base_in);
-	day_of(end->meta.as_of, end_day, sizeof end_day);
-	i = history_nearest(h, from);
-	he = history_at(h, (size_t)i);
-	if (end->meta.as_of <= 0 || he->as_of >= end->meta.as_of) {
-		/* The nearest is the end itself or later: take the latest before. */
+	long i = history_nearest(h, from);
+	char end_day[16];
+	if (end_as_of <= 0 || history_at(h, (size_t)i)->as_of >= end_as_of) {
 		long before = -1;
 		for (size_t j = 0; j < history_count(h); j++)
-			if (history_at(h, j)->as_of < end->meta.as_of)
+			if (history_at(h, j)->as_of < end_as_of)
 				before = (long)j;
-		if (before < 0 || end->meta.as_of <= 0) {
+		if (before < 0 || end_as_of <= 0) {
+			day_of(end_as_of, end_day, sizeof end_day);
 			snprintf(err, errlen, "--window %s: the history holds no snapshot before the end of the "
 				 "period (the snapshot of %s), so there is nothing to compare it with: %s",
 				 asked, end_day, NO_HISTORY_HINT);
 			return -1;
 		}
 		i = before;
-		he = history_at(h, (size_t)i);
 	}
+	return i;
+}
+
+/* The start, entry i of the history h, loaded (*startp; its checksum on a
+ * thread of its own until store_check_finish(*check), and its map against
+ * its base in smap).  0, or -1 with err. */
+static int load_start(struct history *h, long i, const char *asked, struct ht_snapshot **startp,
+		      uint32_t *smap[HT_KIND_COUNT], struct store_check **check, char *err, size_t errlen)
+{
+	struct store_err se;
 	memset(&se, 0, sizeof se);
-	/* Its checksum on another thread while its rows are matched. */
-	if (!(start = history_load_map_start(h, (size_t)i, smap, &check, &se))) {
+	if (!(*startp = history_load_map_start(h, (size_t)i, smap, check, &se))) {
 		snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s", asked,
-			 he->date, se.msg);
+			 history_at(h, (size_t)i)->date, se.msg);
 		return -1;
 	}
+	return 0;
+}
+
+/* The start loaded (load_start) matched to end (the open snapshot): the
+ * engine's half of the period (*prep; *keep: keep its map).  emap: end's
+ * map against its base when a period A..B loaded it (end_base names the
+ * base), else looked for here.  Takes start and check: on failure the
+ * start is freed.  Reads only the snapshots and the cache: safe on
+ * another thread (session_period_begin).  0, or -1 with err. */
+static int match_start(struct history *h, long i, struct ht_snapshot *start, uint32_t *smap[HT_KIND_COUNT],
+		       struct store_check *check, const char *cache_dir, const struct ht_snapshot *end,
+		       uint32_t *emap[HT_KIND_COUNT], const char *end_base_in, const char *asked,
+		       struct eng_period_prep **prep, int *keep, char *err, size_t errlen)
+{
+	const struct history_entry *he = history_at(h, (size_t)i);
+	struct store_err se;
+	char end_day[16], end_base[64];
+	*prep = NULL;
+	*keep = 0;
+	snprintf(end_base, sizeof end_base, "%s", end_base_in);
+	day_of(end->meta.as_of, end_day, sizeof end_day);
 	/* The open snapshot as the history's of its day, added as a delta:
 	 * its map against the base, when the ids are those it was added with. */
 	if (!end_base[0]) {
@@ -236,10 +248,12 @@ static int resolve_start(struct history *h, const char *cache_dir, const struct 
 	if (!*prep && !(*prep = period_matched(cache_dir, end, start, keep, err, errlen))) {
 		size_t l = strlen(err);
 		snprintf(err + l, errlen > l ? errlen - l : 0, " (--window %s)", asked);
+		memset(&se, 0, sizeof se);
 		store_check_finish(check, &se);
 		table_free(start);
 		return -1;
 	}
+	memset(&se, 0, sizeof se);
 	if (store_check_finish(check, &se) != 0) {
 		snprintf(err, errlen, "--window %s: cannot load the snapshot of %s from the history: %s", asked,
 			 he->date, se.msg);
@@ -248,7 +262,29 @@ static int resolve_start(struct history *h, const char *cache_dir, const struct 
 		table_free(start);
 		return -1;
 	}
-	*startp = start;
+	return 0;
+}
+
+/* The start of a period since `from` ending at end: picked, loaded and
+ * matched (above), in one go.  0 (*startp, *prep, *keep), or -1 with err. */
+static int resolve_start(struct history *h, const char *cache_dir, const struct ht_snapshot *end,
+			 uint32_t *emap[HT_KIND_COUNT], const char *end_base, int64_t from, const char *asked,
+			 struct ht_snapshot **startp, struct eng_period_prep **prep, int *keep, char *err,
+			 size_t errlen)
+{
+	uint32_t *smap[HT_KIND_COUNT] = { NULL };
+	struct store_check *check;
+	long i = pick_start(h, end->meta.as_of, from, asked, err, errlen);
+	*startp = NULL;
+	*prep = NULL;
+	*keep = 0;
+	if (i < 0 || load_start(h, i, asked, startp, smap, &check, err, errlen) != 0)
+		return -1;
+	if (match_start(h, i, *startp, smap, check, cache_dir, end, emap, end_base, asked, prep, keep, err,
+			errlen) != 0) {
+		*startp = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -273,10 +309,15 @@ static int period_adopt(struct session *s, const struct filter *f, struct ht_sna
 
 struct session_pending {
 	pthread_t th;
-	const struct ht_snapshot *end;
 	char cache_dir[4096];
-	int64_t from;
+	int64_t from, end_as_of; /* end_as_of: the date of the end, from its header */
 	char asked[64];
+	/* The end, once the session has loaded it (session_period_end):
+	 * ready 0 while it waits, 1 given (end), -1 none to come. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int ready;
+	const struct ht_snapshot *end;
 	/* What the thread made: */
 	int rc, keep;
 	struct ht_snapshot *start;
@@ -284,54 +325,93 @@ struct session_pending {
 	char err[1024];
 };
 
+/* The start picked and loaded while the session loads the end; then,
+ * once it has the end, matched to it. */
 static void *pending_main(void *arg)
 {
 	struct session_pending *p = arg;
 	struct store_err se;
 	struct history *h = history_open(p->cache_dir, &se);
-	uint32_t *emap[HT_KIND_COUNT] = { NULL };
+	uint32_t *emap[HT_KIND_COUNT] = { NULL }, *smap[HT_KIND_COUNT] = { NULL };
+	struct ht_snapshot *start = NULL;
+	struct store_check *check = NULL;
+	long i = -1;
 	p->rc = -1;
-	if (h && history_count(h) >= 1)
-		p->rc = resolve_start(h, p->cache_dir, p->end, emap, "", p->from, p->asked, &p->start, &p->prep,
-				      &p->keep, p->err, sizeof p->err);
+	if (h && history_count(h) >= 1 &&
+	    (i = pick_start(h, p->end_as_of, p->from, p->asked, p->err, sizeof p->err)) >= 0 &&
+	    load_start(h, i, p->asked, &start, smap, &check, p->err, sizeof p->err) != 0)
+		i = -1;
+	pthread_mutex_lock(&p->mu);
+	while (!p->ready)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	if (start && (p->ready < 0 || p->end->meta.as_of != p->end_as_of)) {
+		/* No end, or not the one whose header was read: none of it. */
+		free_maps(smap);
+		store_check_finish(check, &se);
+		table_free(start);
+		start = NULL;
+	}
+	if (start) {
+		p->rc = match_start(h, i, start, smap, check, p->cache_dir, p->end, emap, "", p->asked, &p->prep,
+				    &p->keep, p->err, sizeof p->err);
+		p->start = p->rc == 0 ? start : NULL;
+	}
 	free_maps(emap);
 	history_free(h);
 	return NULL;
 }
 
-/* A period the thread resolves as set_window would: since a date, ending
- * at the open snapshot of the cache (not the demo standing in for it). */
-static int pending_fits(const struct session *s, const struct filter *f)
-{
-	return f && f->window == WIN_PERIOD && f->period_to <= 0 && !s->demo_fallback && s->snap;
-}
-
-void session_period_begin(struct session *s, const struct filter *f)
+void session_period_begin(struct session *s, const struct filter *f, int64_t end_as_of)
 {
 	struct session_pending *p;
 	session_period_drop(s);
-	if (!pending_fits(s, f) || !(p = calloc(1, sizeof *p)))
+	if (!f || f->window != WIN_PERIOD || f->period_to > 0 || !(p = calloc(1, sizeof *p)))
 		return;
-	p->end = s->snap;
 	p->from = f->period_from;
+	p->end_as_of = end_as_of;
 	snprintf(p->cache_dir, sizeof p->cache_dir, "%s", s->cache_dir);
 	filter_get(f, "window", p->asked, sizeof p->asked);
-	if (pthread_create(&p->th, NULL, pending_main, p) != 0) {
+	if (pthread_mutex_init(&p->mu, NULL) != 0) {
+		free(p);
+		return;
+	}
+	if (pthread_cond_init(&p->cv, NULL) != 0 || pthread_create(&p->th, NULL, pending_main, p) != 0) {
+		pthread_mutex_destroy(&p->mu);
 		free(p);
 		return;
 	}
 	s->pending = p;
 }
 
-/* Waits for the thread; its answer, when it resolved f, else NULL. */
+void session_period_end(struct session *s, const struct ht_snapshot *end)
+{
+	struct session_pending *p = s->pending;
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	if (!p->ready) {
+		p->end = end;
+		p->ready = end ? 1 : -1;
+		pthread_cond_signal(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Waits for the thread; its answer, when it resolved f for the open
+ * snapshot (not the demo standing in for the cache's), else NULL. */
 static struct session_pending *pending_take(struct session *s, const struct filter *f)
 {
 	struct session_pending *p = s->pending;
 	if (!p)
 		return NULL;
+	session_period_end(s, NULL); /* never given: it stops waiting */
 	s->pending = NULL;
 	pthread_join(p->th, NULL);
-	if (p->rc == 0 && p->end == s->snap && pending_fits(s, f) && p->from == f->period_from)
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	if (p->rc == 0 && f && f->window == WIN_PERIOD && f->period_to <= 0 && p->from == f->period_from &&
+	    s->snap && p->end == s->snap && !s->demo_fallback)
 		return p;
 	engine_period_prep_free(p->prep);
 	table_free(p->start);
@@ -341,8 +421,7 @@ static struct session_pending *pending_take(struct session *s, const struct filt
 
 void session_period_drop(struct session *s)
 {
-	struct session_pending *p = pending_take(s, NULL);
-	free(p); /* (none fits a NULL filter) */
+	free(pending_take(s, NULL)); /* (none fits no filter) */
 }
 
 static int set_window(struct session *s, const struct filter *f, int reopen, char *err, size_t errlen)
