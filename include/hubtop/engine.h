@@ -301,9 +301,11 @@ struct eng_period {
  * strmatch_rows (strmatch.h: a hash of every id of both snapshots and a
  * lookup per item of the end, on two threads; about 0.3 s of CPU on 2M
  * models, most of engine_set_period's 0.4 s; engine_set_period_matched
- * skips it), 13 bytes a row, and the period's order (perm, its inverse,
- * the downloads in it: 16 bytes a row); its narrow columns are then made
- * on the first period answer, as the all-time ones are.  Apply
+ * skips it), 13 bytes a row, and the period's order with the columns in
+ * it that need no attribution (the order, its inverse, the downloads,
+ * likes, flags and creation times in it: 25 bytes a row); the columns that
+ * need the attribution are then made on the first period answer, as the
+ * all-time ones are.  Apply
  * again after a change: a result of the period made before keeps its
  * figures, but its rows follow the new order.  0 ok, -1 refused or out of
  * memory (the previous period is then cleared). */
