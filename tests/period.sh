@@ -157,6 +157,7 @@ sort -r "$TT_TMP/maps-c.jsonl" >"$TT_TMP/maps-r.jsonl"
 HUBTOP_CACHE_DIR="$M" run 0 "$TT_HUBTOP" import "$TT_TMP/maps-r.jsonl" -o "$TT_TMP/maps-r.hts"
 for w in since:2025-01-03 since:2024-06-01 2025-01-01..2025-07-01; do
 	HUBTOP_CACHE_DIR="$M" run 0 "$TT_HUBTOP" report --window "$w" --json
+	# (fetched_at: the two ends were imported apart, maybe a second apart)
 	grep -v -e '"endpoint"' -e '"as_of_inferred"' -e '"fetched_at"' "$OUT" >"$TT_TMP/maps-1"
 	HUBTOP_CACHE_DIR="$M" run 0 "$TT_HUBTOP" export movers --window "$w" --format csv
 	sort "$OUT" >"$TT_TMP/maps-m1"

@@ -3,6 +3,7 @@
  * its name, and a reload that fails leaving the session as it was. */
 #include "testutil.h"
 #include <sys/stat.h>
+#include <unistd.h>
 #include "hubtop/session.h"
 #include "hubtop/store.h"
 #include "hubtop/history.h"
@@ -368,6 +369,168 @@ static void test_timeline_history(void **state)
 	session_close(&s);
 }
 
+/* What a period gives: its figures and the whole period's first rows. */
+struct period_seen {
+	struct eng_period p;
+	uint64_t downloads, counted;
+	uint32_t n, top[20];
+};
+
+static void period_seen(struct session *s, struct period_seen *out)
+{
+	struct filter f;
+	struct eng_result *r;
+	memset(out, 0, sizeof *out);
+	out->p = *engine_period(s->eng);
+	filter_init(&f);
+	f.window = WIN_PERIOD;
+	r = engine_apply(s->eng, &f, HT_MODELS);
+	assert_non_null(r);
+	out->downloads = r->downloads;
+	out->counted = r->counted;
+	out->n = r->n;
+	for (uint32_t i = 0; i < 20 && i < r->n; i++)
+		out->top[i] = engine_row_at(s->eng, r, i);
+	engine_result_free(r);
+}
+
+/* A cache whose history holds start (a whole snapshot) and end (a delta
+ * of it, with its row map), end also the cache's snapshot; with
+ * !end_in_history, end only as the cache's snapshot. */
+static void period_cache(const char *cache, int end_in_history)
+{
+	struct history_keep all;
+	struct store_err se;
+	struct ht_snapshot *st = build(100), *en = build(150);
+	char path[1200];
+	assert_int_equal(store_mkdirs(cache, &se), 0);
+	history_parse_keep("all", &all, NULL);
+	st->meta.as_of = 1750000000; /* 2025-06-15 */
+	assert_int_equal(history_add_keep(cache, st, &all, &se), 0);
+	if (end_in_history)
+		assert_int_equal(history_add_keep(cache, en, &all, &se), 0);
+	snprintf(path, sizeof path, "%s/snapshot.hts", cache);
+	if (store_write(en, path, &se) != 0)
+		fail_msg("%s", se.msg);
+	table_free(st);
+	table_free(en);
+}
+
+/* A period since a date given to session_open is resolved on a second
+ * thread while the engine is built; session_set_window takes it: the same
+ * period as resolved after.  Another window asked for, a failure, a close
+ * or a reload before it is taken: as without it. */
+static void test_period_while_opening(void **state)
+{
+	struct session_opts o = opts_for(NULL);
+	struct session s;
+	struct period_seen want, got;
+	struct filter f, other;
+	struct stat st;
+	char err[1024], err2[1024], cache[1100], map[1200];
+	(void)state;
+	filter_init(&f);
+	assert_int_equal(filter_set(&f, "window", "since:2025-06-15", err, sizeof err), 0);
+	filter_init(&other);
+	assert_int_equal(filter_set(&other, "window", "since:2025-06-01", err, sizeof err), 0);
+	for (int in_history = 1; in_history >= 0; in_history--) {
+		snprintf(cache, sizeof cache, "%s/cache-period-%d", dir, in_history);
+		period_cache(cache, in_history);
+		o.cache_dir = cache;
+		/* Resolved after opening, as before. */
+		o.window = NULL;
+		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+		assert_null(s.pending);
+		assert_int_equal(session_set_window(&s, &f, err, sizeof err), 0);
+		assert_int_equal(s.period_early, 0);
+		period_seen(&s, &want);
+		assert_int_equal(want.p.set, 1);
+		assert_int_equal(want.p.items[HT_MODELS], 150);
+		assert_true(want.counted == 100 && want.downloads == 100 * 2500);
+		session_close(&s);
+		/* While opening. */
+		snprintf(map, sizeof map, "%s/history/period.map", cache);
+		unlink(map);
+		o.window = &f;
+		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+		assert_non_null(s.pending);
+		assert_int_equal(session_set_window(&s, &f, err, sizeof err), 0);
+		assert_null(s.pending);
+		assert_int_equal(s.period_early, 1);
+		assert_true(session_period_ready(&s, &f));
+		period_seen(&s, &got);
+		assert_memory_equal(&got, &want, sizeof got);
+		/* The ids matched (the end not in the history): the map kept. */
+		assert_int_equal(stat(map, &st) == 0, !in_history);
+		session_close(&s);
+		/* Another period asked for than the one resolved. */
+		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+		assert_int_equal(session_set_window(&s, &other, err, sizeof err), 0);
+		assert_null(s.pending);
+		assert_int_equal(s.period_early, 0);
+		assert_true(session_period_ready(&s, &other));
+		period_seen(&s, &got);
+		assert_memory_equal(&got, &want, sizeof got); /* the same start, nearest to both */
+		session_close(&s);
+		/* Begun for an end of another date than the one given (the
+		 * file replaced between its header and its load): not taken. */
+		o.window = NULL;
+		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+		session_period_begin(&s, &f, s.snap->meta.as_of - 86400);
+		session_period_end(&s, s.snap);
+		assert_int_equal(session_set_window(&s, &f, err, sizeof err), 0);
+		assert_int_equal(s.period_early, 0);
+		period_seen(&s, &got);
+		assert_memory_equal(&got, &want, sizeof got);
+		/* Begun, and told no end comes (the demo stood in): dropped. */
+		session_period_begin(&s, &f, s.snap->meta.as_of);
+		session_period_end(&s, NULL);
+		assert_int_equal(session_set_window(&s, &f, err, sizeof err), 0);
+		assert_int_equal(s.period_early, 0);
+		session_close(&s);
+		o.window = &f;
+		/* Closed, or reloaded, before it is taken. */
+		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+		session_close(&s);
+		assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+		assert_int_equal(session_reload(&s, err, sizeof err), 0);
+		assert_null(s.pending);
+		assert_int_equal(session_set_window(&s, &f, err, sizeof err), 0);
+		period_seen(&s, &got);
+		assert_memory_equal(&got, &want, sizeof got);
+		session_close(&s);
+	}
+	/* Nothing before the end: the thread fails, the message is the one
+	 * resolving after gives. */
+	snprintf(cache, sizeof cache, "%s/cache-period-none", dir);
+	{
+		struct history_keep all;
+		struct store_err se;
+		struct ht_snapshot *en = build(150);
+		char path[1200];
+		assert_int_equal(store_mkdirs(cache, &se), 0);
+		history_parse_keep("all", &all, NULL);
+		assert_int_equal(history_add_keep(cache, en, &all, &se), 0);
+		snprintf(path, sizeof path, "%s/snapshot.hts", cache);
+		assert_int_equal(store_write(en, path, &se), 0);
+		table_free(en);
+	}
+	o.cache_dir = cache;
+	o.window = NULL;
+	assert_int_equal(session_open(&s, &o, err, sizeof err), 0);
+	err[0] = '\0';
+	assert_int_equal(session_set_window(&s, &f, err, sizeof err), -1);
+	session_close(&s);
+	o.window = &f;
+	assert_int_equal(session_open(&s, &o, err2, sizeof err2), 0);
+	err2[0] = '\0';
+	assert_int_equal(session_set_window(&s, &f, err2, sizeof err2), -1);
+	assert_non_null(strstr(err, "nothing to compare it with"));
+	assert_string_equal(err2, err);
+	assert_int_equal(engine_period(s.eng)->set, 0);
+	session_close(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_steps),
 		cmocka_unit_test(test_demo_back),
 		cmocka_unit_test(test_timeline_history),
+		cmocka_unit_test(test_period_while_opening),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -17,6 +17,13 @@ struct session_opts {
 	const char *orgs;       /* shipped directory override, or NULL */
 	int quiet;              /* don't report directory problems */
 	int snapshot_only;      /* open the snapshot and directory only: no attribution, no engine */
+	/* The window the front end opens on, or NULL.  A period since a date
+	 * (ending at the snapshot opened) is then resolved on a second
+	 * thread while the snapshot is loaded and attribution and the engine
+	 * are built: its start loaded from the history, its rows matched, its
+	 * order made (session_period_begin); session_set_window with that
+	 * window takes it.  The filter is read only during session_open. */
+	const struct filter *window;
 };
 
 struct session {
@@ -41,6 +48,11 @@ struct session {
 	 * engine borrows; NULL without a period. */
 	struct ht_snapshot *period_start;
 	int64_t period_from, period_to; /* the dates it was resolved for */
+	/* The period being resolved on a second thread (session_opts.window),
+	 * NULL when none. */
+	struct session_pending *pending;
+	/* 1 when the period in force was resolved while the session opened. */
+	int period_early;
 };
 
 /* 0 on success; -1 with a user-facing message in err. */
@@ -71,6 +83,19 @@ int session_set_window_here(struct session *s, const struct filter *f, char *err
  * without a period. */
 int session_period_ready(const struct session *s, const struct filter *f);
 void session_clear_period(struct session *s);
+/* Starts resolving the period of f (a period since a date, ending at the
+ * snapshot the session is about to open, whose header says it is of the
+ * date end_as_of: nothing else) on a second thread, which picks and loads
+ * the start from the cache's history at once and, once given the end
+ * (session_period_end: the snapshot loaded and its bounds checked, or
+ * NULL when none comes), matches the two; it reads only them and the
+ * cache.  session_set_window takes its answer (or, for another window or
+ * when it failed, waits for it, drops it and resolves as without).
+ * session_period_drop waits for it and drops it: before the open snapshot
+ * is freed.  session_open and session_close call them. */
+void session_period_begin(struct session *s, const struct filter *f, int64_t end_as_of);
+void session_period_end(struct session *s, const struct ht_snapshot *end);
+void session_period_drop(struct session *s);
 /* The windows the explorer's window key cycles through, into out[0..max):
  * 30d, all, then since each earlier complete snapshot of the history,
  * the latest first.  Returns how many. */

@@ -116,9 +116,11 @@ static void format_time(int64_t t, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
-int cli_open_session(struct session *s, const struct globals *g, int quiet)
+/* window: the filter's window, whose period (since a date) is resolved
+ * while the session opens (session_opts.window); NULL for none. */
+static int open_session_window(struct session *s, const struct globals *g, int quiet, const struct filter *window)
 {
-	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, (quiet >> 1) & 1 };
+	struct session_opts o = { g->snapshot, g->cache_dir, g->orgs, quiet & 1, (quiet >> 1) & 1, window };
 	char err[1200];
 
 	if (session_open(s, &o, err, sizeof err) != 0) {
@@ -129,6 +131,11 @@ int cli_open_session(struct session *s, const struct globals *g, int quiet)
 	if (s->history_warning[0] && !(quiet & 4))
 		cli_err_run("warning: %s", s->history_warning);
 	return 0;
+}
+
+int cli_open_session(struct session *s, const struct globals *g, int quiet)
+{
+	return open_session_window(s, g, quiet, NULL);
 }
 
 /* Task, library and licence values are only known once the snapshot is
@@ -703,7 +710,7 @@ static int cmd_report(struct args *a, const struct globals *g)
 			return EXIT_USAGE;
 		}
 	}
-	if (cli_open_session(&s, g, 0) != 0)
+	if (open_session_window(&s, g, 0, &f) != 0)
 		return 1;
 	if ((rc = check_terms("report", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {
 		session_close(&s);
@@ -1032,7 +1039,7 @@ static int cmd_export(struct args *a, const struct globals *g)
 	}
 	if ((rc = export_columns_choose(&q, pane, columns)) != 0)
 		return rc;
-	if (cli_open_session(&s, g, 0) != 0)
+	if (open_session_window(&s, g, 0, &f) != 0)
 		return 1;
 	if ((rc = check_terms("export", &f, &s)) != 0 || (rc = open_window(&f, &s)) != 0) {
 		session_close(&s);
@@ -1345,7 +1352,7 @@ static int cmd_tui(struct args *a, const struct globals *g)
 			"'hubtop export' (see hubtop --help)");
 		return 1;
 	}
-	if (cli_open_session(&s, g, 4) != 0)
+	if (open_session_window(&s, g, 4, &c.filter) != 0)
 		return 1;
 	/* Only the terms given here: one kept in the configuration file, gone
 	 * from a newer snapshot, should not keep the explorer from starting. */

@@ -493,6 +493,33 @@ int eng_ord_created(struct engine *e, enum ht_kind kind, int win)
 	struct kdata *kd = &e->k[kind];
 	const struct ht_table *t = &e->s->t[kind];
 	uint32_t n = kd->n;
+	if (win && !kd->o[0].created && kd->created_exact >= 0 && !kd->o[win].created) {
+		/* Straight from the table's column through the window's order:
+		 * the 30-day copy waits for that window (a period's first
+		 * answer makes one column, not two). */
+		uint32_t *c;
+		const uint32_t *perm;
+		if (eng_ord_base(e, kind, win, 0))
+			return -1;
+		if (!(c = table_big_alloc(((size_t)n + 1) * sizeof *c)))
+			return -1;
+		perm = kd->o[win].perm;
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t cr;
+			if (i + 16 < n)
+				__builtin_prefetch(&t->created[perm[i + 16]], 0);
+			cr = t->created[perm[i]];
+			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
+				kd->created_exact = -1;
+				free(c);
+				return 0;
+			}
+			c[i] = (uint32_t)cr;
+		}
+		kd->o[win].created = c;
+		kd->created_exact = 1;
+		return 0;
+	}
 	if (!kd->o[0].created && kd->created_exact >= 0) {
 		uint32_t *c = table_big_alloc(((size_t)n + 1) * sizeof *c);
 		if (!c)

@@ -8,23 +8,24 @@
 
 /* The period order's key: an unknown count after every known one, as
  * dla_key in engine.c. */
-static inline uint64_t period_key(const struct kdata *kd, uint32_t row)
+static inline uint64_t period_key(const uint64_t *pdl, const uint8_t *pflags, uint32_t row)
 {
-	uint64_t v = kd->pdl[row];
-	if (kd->pflags[row] & HT_F_DLA_UNKNOWN)
+	uint64_t v = pdl[row];
+	if (pflags[row] & HT_F_DLA_UNKNOWN)
 		return 0;
 	return v == UINT64_MAX ? v : v + 1;
 }
 
 struct pkey_ctx {
-	const struct kdata *kd;
+	const uint64_t *pdl;
+	const uint8_t *pflags;
 };
 
 static int cmp_period(const void *pa, const void *pb, void *pc)
 {
-	const struct kdata *kd = ((const struct pkey_ctx *)pc)->kd;
+	const struct pkey_ctx *c = pc;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	uint64_t x = period_key(kd, a), y = period_key(kd, b);
+	uint64_t x = period_key(c->pdl, c->pflags, a), y = period_key(c->pdl, c->pflags, b);
 	if (x != y)
 		return x < y ? 1 : -1;
 	return (a > b) - (a < b);
@@ -57,16 +58,12 @@ static int period_blank(struct engine *e, enum ht_kind kind)
  * dl, the period's downloads in that order too into a new array (*dl;
  * NULL when the sort took the slow path): the sort's keys turned into
  * them in place, instead of a gather through perm of 2M random reads. */
-int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_t **dl)
+static void period_perm(const uint64_t *pdl, const uint8_t *pflags, uint32_t n, uint32_t *perm, uint64_t **dl)
 {
-	const struct kdata *kd = &e->k[kind];
-	uint32_t n = kd->n;
 	unsigned rb = bits_of(n ? n - 1 : 0), kb;
 	uint64_t max = 0, *v;
-	if (period_blank(e, kind))
-		return -1;
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t k = period_key(kd, i);
+		uint64_t k = period_key(pdl, pflags, i);
 		max = k > max ? k : max;
 	}
 	kb = bits_of(max);
@@ -75,7 +72,7 @@ int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_
 		 * (dl): the rows come in order, so a sort on the key bits
 		 * alone keeps ties by row. */
 		for (uint32_t i = 0; i < n; i++)
-			v[i] = ((max - period_key(kd, i)) << rb) | i;
+			v[i] = ((max - period_key(pdl, pflags, i)) << rb) | i;
 		if (!eng_radix_sort(v, n, rb, rb + kb)) {
 			for (uint32_t i = 0; i < n; i++) {
 				/* No key saturates here (rb + kb <= 64): key 0 is
@@ -88,16 +85,24 @@ int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_
 				*dl = v;
 			else
 				free(v);
-			return 0;
+			return;
 		}
 		free(v);
 	}
 	{
-		struct pkey_ctx c = { kd };
+		struct pkey_ctx c = { pdl, pflags };
 		for (uint32_t i = 0; i < n; i++)
 			perm[i] = i;
 		qsort_r(perm, n, sizeof *perm, cmp_period, &c);
 	}
+}
+
+int eng_period_perm(struct engine *e, enum ht_kind kind, uint32_t *perm, uint64_t **dl)
+{
+	const struct kdata *kd = &e->k[kind];
+	if (period_blank(e, kind))
+		return -1;
+	period_perm(kd->pdl, kd->pflags, kd->n, perm, dl);
 	return 0;
 }
 
@@ -182,34 +187,75 @@ static const char *date_or(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
-/* The period column of one table; its rows matched to the start's by
- * id, or by given (the row map kept from an earlier start-up). */
-static int period_table(struct engine *e, const struct ht_snapshot *start, enum ht_kind kind,
-			const uint32_t *given)
+/* What engine_set_period works out from the two snapshots alone, before
+ * it touches the engine: each table's period column, its match, its order
+ * (engine_period_prepare). */
+struct eng_period_prep {
+	const struct ht_snapshot *end, *start;
+	struct eng_period period;
+	struct {
+		uint64_t *pdl;
+		uint8_t *pflags;
+		uint32_t *pmatch;
+		uint32_t *perm, *rank; /* the period's order and its inverse */
+		uint64_t *dl;          /* pdl in that order; NULL: gathered later */
+		/* The likes, flags and creation times in that order (the
+		 * columns of the first answer that need no attribution). */
+		uint32_t *likes, *created;
+		uint8_t *flags;
+		int created_exact;     /* as kdata's: 1 all fit in 32 bits, -1 not */
+	} k[HT_KIND_COUNT];
+};
+
+void engine_period_prep_free(struct eng_period_prep *p)
 {
-	struct kdata *kd = &e->k[kind];
-	const struct ht_table *t = &e->s->t[kind], *st = &start->t[kind];
-	struct eng_period *p = &e->period;
-	int end_none = (e->s->meta.no_alltime >> kind) & 1, start_none = (start->meta.no_alltime >> kind) & 1;
+	if (!p)
+		return;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		free(p->k[k].pdl);
+		free(p->k[k].pflags);
+		free(p->k[k].pmatch);
+		free(p->k[k].perm);
+		free(p->k[k].rank);
+		free(p->k[k].dl);
+		free(p->k[k].likes);
+		free(p->k[k].created);
+		free(p->k[k].flags);
+	}
+	free(p);
+}
+
+/* The period column of one table; its rows matched to the start's by
+ * id, or by given (the row map kept from an earlier start-up); then its
+ * order. */
+static int period_table(struct eng_period_prep *pp, enum ht_kind kind, const uint32_t *given, uint32_t *taken)
+{
+	const struct ht_snapshot *end = pp->end, *start = pp->start;
+	const struct ht_table *t = &end->t[kind], *st = &start->t[kind];
+	struct eng_period *p = &pp->period;
+	int end_none = (end->meta.no_alltime >> kind) & 1, start_none = (start->meta.no_alltime >> kind) & 1;
 	int64_t since = start->meta.as_of;
-	uint32_t n = kd->n;
+	uint32_t n = t->n;
 	uint64_t *seen = calloc(words_of(st->n) + 1, sizeof *seen);
-	uint32_t *match = table_big_alloc(((size_t)n + 1) * sizeof *match);
-	kd->pdl = table_big_alloc(((size_t)n + 1) * sizeof *kd->pdl);
-	kd->pflags = malloc((size_t)n + 1);
-	kd->pmatch = match;
+	uint32_t *match = taken ? taken : table_big_alloc(((size_t)n + 1) * sizeof *match);
+	uint64_t *pdl = table_big_alloc(((size_t)n + 1) * sizeof *pdl);
+	uint8_t *pflags = table_big_alloc((size_t)n + 1);
+	pp->k[kind].pmatch = match;
+	pp->k[kind].pdl = pdl;
+	pp->k[kind].pflags = pflags;
+	if (taken)
+		given = taken;
 	if (seen && match && given) {
-		memcpy(match, given, (size_t)n * sizeof *match);
+		if (!taken)
+			memcpy(match, given, (size_t)n * sizeof *match);
 		for (uint32_t i = 0; i < n; i++)
 			if (match[i] >= st->n && match[i] != STRMATCH_NONE) {
 				free(seen);
 				return -1;
 			}
 	}
-	if (!seen || !match || !kd->pdl || !kd->pflags || (!given && strmatch_rows(e->s, start, kind, match))) {
+	if (!seen || !match || !pdl || !pflags || (!given && strmatch_rows(end, start, kind, match))) {
 		free(seen);
-		free(match);
-		kd->pmatch = NULL;
 		return -1;
 	}
 	p->items[kind] = n;
@@ -245,8 +291,8 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 				d = t->downloads_all[i] - st->downloads_all[j];
 			}
 		}
-		kd->pdl[i] = known ? d : 0;
-		kd->pflags[i] = (uint8_t)(fl | (known ? 0 : HT_F_DLA_UNKNOWN));
+		pdl[i] = known ? d : 0;
+		pflags[i] = (uint8_t)(fl | (known ? 0 : HT_F_DLA_UNKNOWN));
 		p->counted[kind] += known;
 	}
 	for (uint32_t j = 0; j < st->n; j++)
@@ -256,28 +302,47 @@ static int period_table(struct engine *e, const struct ht_snapshot *start, enum 
 				p->gone_downloads[kind] += st->downloads_all[j];
 		}
 	free(seen);
+	/* The order the first period answer reads, made here, where a front
+	 * end may run it beside other work (engine_period_prepare). */
+	{
+		uint32_t *perm = table_big_alloc(((size_t)n + 1) * sizeof *perm);
+		uint32_t *rank = table_big_alloc(((size_t)n + 1) * sizeof *rank);
+		pp->k[kind].perm = perm;
+		pp->k[kind].rank = rank;
+		if (!perm || !rank)
+			return -1;
+		period_perm(pdl, pflags, n, perm, &pp->k[kind].dl);
+		for (uint32_t i = 0; i < n; i++) {
+			if (i + 16 < n)
+				__builtin_prefetch(&rank[perm[i + 16]], 1);
+			rank[perm[i]] = i;
+		}
+		if (!(pp->k[kind].likes = gather32(t->likes, perm, n)) ||
+		    !(pp->k[kind].flags = gather8(pflags, perm, n)) ||
+		    !(pp->k[kind].created = table_big_alloc(((size_t)n + 1) * sizeof(uint32_t))))
+			return -1;
+		pp->k[kind].created_exact = 1;
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t cr;
+			if (i + 16 < n)
+				__builtin_prefetch(&t->created[perm[i + 16]], 0);
+			cr = t->created[perm[i]];
+			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
+				pp->k[kind].created_exact = -1;
+				free(pp->k[kind].created);
+				pp->k[kind].created = NULL;
+				break;
+			}
+			pp->k[kind].created[i] = (uint32_t)cr;
+		}
+	}
 	return 0;
 }
 
-int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *err, size_t errlen)
+/* The refusals of engine_set_period: 0, or -1 with err filled. */
+static int period_refused(const struct ht_meta *sm, const struct ht_meta *em, char *err, size_t errlen)
 {
-	return engine_set_period_matched(e, start, NULL, err, errlen);
-}
-
-const uint32_t *engine_period_match(const struct engine *e, enum ht_kind kind)
-{
-	return e->period.set ? e->k[kind].pmatch : NULL;
-}
-
-int engine_set_period_matched(struct engine *e, const struct ht_snapshot *start,
-			      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
-{
-	const struct ht_meta *sm, *em = &e->s->meta;
 	char d1[32], d2[32];
-	period_clear(e);
-	if (!start)
-		return 0;
-	sm = &start->meta;
 	if (!same_source(sm, em)) {
 		snprintf(err, errlen,
 			 "the snapshots of %s and %s come from different sources (%s%s and %s%s): "
@@ -303,22 +368,106 @@ int engine_set_period_matched(struct engine *e, const struct ht_snapshot *start,
 			 date_or(sm->as_of, d1, sizeof d1), date_or(em->as_of, d2, sizeof d2));
 		return -1;
 	}
-	for (int k = 0; k < HT_KIND_COUNT; k++)
-		if (period_table(e, start, (enum ht_kind)k, match ? match[k] : NULL)) {
-			period_clear(e);
-			snprintf(err, errlen, match ? "the row map given does not fit the two snapshots"
-						    : "out of memory while comparing the two snapshots");
-			return -1;
-		}
-	e->pstart = start;
-	e->period.set = 1;
-	e->period.start_as_of = sm->as_of;
-	e->period.end_as_of = em->as_of;
-	e->period.start_fetched = sm->fetched_at;
-	e->period.end_fetched = em->fetched_at;
-	for (int k = 0; k < HT_KIND_COUNT; k++)
-		period_refresh(e, (enum ht_kind)k);
 	return 0;
+}
+
+/* take: match's arrays become the period's (freed with it, whatever it
+ * returns) instead of copied. */
+static struct eng_period_prep *prepare(const struct ht_snapshot *end, const struct ht_snapshot *start,
+				       const uint32_t *const match[HT_KIND_COUNT], uint32_t *const take[HT_KIND_COUNT],
+				       char *err, size_t errlen)
+{
+	struct eng_period_prep *p;
+	int k;
+	int refused = !end || !start || period_refused(&start->meta, &end->meta, err, errlen);
+	if (refused || !(p = calloc(1, sizeof *p))) {
+		if (!refused)
+			snprintf(err, errlen, "out of memory while comparing the two snapshots");
+		for (k = 0; take && k < HT_KIND_COUNT; k++)
+			free(take[k]);
+		return NULL;
+	}
+	p->end = end;
+	p->start = start;
+	for (k = 0; k < HT_KIND_COUNT; k++)
+		if (period_table(p, (enum ht_kind)k, match ? match[k] : NULL, take ? take[k] : NULL)) {
+			for (int j = k + 1; take && j < HT_KIND_COUNT; j++)
+				free(take[j]);
+			engine_period_prep_free(p);
+			snprintf(err, errlen, match || take ? "the row map given does not fit the two snapshots"
+							    : "out of memory while comparing the two snapshots");
+			return NULL;
+		}
+	p->period.set = 1;
+	p->period.start_as_of = start->meta.as_of;
+	p->period.end_as_of = end->meta.as_of;
+	p->period.start_fetched = start->meta.fetched_at;
+	p->period.end_fetched = end->meta.fetched_at;
+	return p;
+}
+
+struct eng_period_prep *engine_period_prepare(const struct ht_snapshot *end, const struct ht_snapshot *start,
+					      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+{
+	return prepare(end, start, match, NULL, err, errlen);
+}
+
+struct eng_period_prep *engine_period_prepare_taking(const struct ht_snapshot *end, const struct ht_snapshot *start,
+						     uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+{
+	return prepare(end, start, NULL, match, err, errlen);
+}
+
+int engine_set_period_prepared(struct engine *e, struct eng_period_prep *p, char *err, size_t errlen)
+{
+	period_clear(e);
+	if (!p)
+		return 0;
+	if (p->end != e->s) {
+		engine_period_prep_free(p);
+		snprintf(err, errlen, "the period was prepared for another snapshot than the one open");
+		return -1;
+	}
+	e->pstart = p->start;
+	e->period = p->period;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		struct kdata *kd = &e->k[k];
+		kd->pdl = p->k[k].pdl;
+		kd->pflags = p->k[k].pflags;
+		kd->pmatch = p->k[k].pmatch;
+		period_refresh(e, (enum ht_kind)k); /* drops the period's old order */
+		kd->o[WIN_PERIOD].perm = p->k[k].perm;
+		kd->o[WIN_PERIOD].rank = p->k[k].rank;
+		kd->o[WIN_PERIOD].dl_own = p->k[k].dl;
+		kd->o[WIN_PERIOD].likes_own = p->k[k].likes;
+		kd->o[WIN_PERIOD].flags_own = p->k[k].flags;
+		kd->o[WIN_PERIOD].created = p->k[k].created;
+		kd->created_exact = p->k[k].created_exact;
+	}
+	free(p);
+	return 0;
+}
+
+int engine_set_period(struct engine *e, const struct ht_snapshot *start, char *err, size_t errlen)
+{
+	return engine_set_period_matched(e, start, NULL, err, errlen);
+}
+
+const uint32_t *engine_period_match(const struct engine *e, enum ht_kind kind)
+{
+	return e->period.set ? e->k[kind].pmatch : NULL;
+}
+
+int engine_set_period_matched(struct engine *e, const struct ht_snapshot *start,
+			      const uint32_t *const match[HT_KIND_COUNT], char *err, size_t errlen)
+{
+	struct eng_period_prep *p;
+	period_clear(e);
+	if (!start)
+		return 0;
+	if (!(p = engine_period_prepare(e->s, start, match, err, errlen)))
+		return -1;
+	return engine_set_period_prepared(e, p, err, errlen);
 }
 
 const struct eng_period *engine_period(const struct engine *e)

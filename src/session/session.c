@@ -191,7 +191,25 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 			snprintf(s->history_warning, sizeof s->history_warning, "%s", he.msg);
 		history_free(h);
 	}
+	if (o->window && !o->snapshot_only) {
+		/* A period's start loaded and matched on the other core while
+		 * the snapshot is loaded and attribution and the engine are
+		 * built; the snapshot's header gives the date it picks by. */
+		char path[sizeof s->snapshot_path];
+		struct ht_meta m;
+		uint32_t counts[HT_KIND_COUNT];
+		struct stat st;
+		int from_history = o->snapshot && is_date(o->snapshot) && stat(o->snapshot, &st) != 0;
+		if (o->snapshot && *o->snapshot)
+			snprintf(path, sizeof path, "%s", o->snapshot);
+		else if (store_default_path(s->cache_dir, path, sizeof path) != 0)
+			path[0] = '\0';
+		if (!from_history && path[0] && store_peek(path, &m, counts) == 0)
+			session_period_begin(s, o->window, m.as_of);
+	}
 	snap = open_snapshot(s, o, &check, err, errlen);
+	/* The demo standing in for an empty cache ends no period of it. */
+	session_period_end(s, s->demo_fallback ? NULL : snap);
 	if (snap && o->snapshot_only) {
 		struct store_err se;
 		if (store_check_finish(check, &se) == 0) {
@@ -204,6 +222,7 @@ int session_open(struct session *s, const struct session_opts *o, char *err, siz
 		return -1;
 	}
 	if (!snap || build_derived(s, snap, check, err, errlen) != 0) {
+		session_period_drop(s); /* it reads snap */
 		if (snap && !s->snap)
 			table_free(snap);
 		session_close(s);
@@ -220,6 +239,7 @@ int session_reload(struct session *s, char *err, size_t errlen)
 	char keep_path[sizeof s->snapshot_path];
 	int keep_demo = s->demo_fallback;
 
+	session_period_drop(s);
 	memcpy(keep_path, s->snapshot_path, sizeof keep_path);
 	o.snapshot = s->snapshot_path[0] ? keep_path : NULL;
 	o.quiet = 1;
@@ -236,6 +256,7 @@ int session_reload(struct session *s, char *err, size_t errlen)
 
 void session_close(struct session *s)
 {
+	session_period_drop(s);
 	session_clear_period(s);
 	timeline_cache_free(s);
 	engine_free(s->eng);

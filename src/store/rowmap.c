@@ -150,7 +150,7 @@ int rowmap_load(const char *cache_dir, const struct ht_snapshot *end, const stru
 		goto bad;
 	for (int k = 0; k < HT_KIND_COUNT; k++) {
 		uint32_t n = end->t[k].n, sn = start->t[k].n;
-		if (!(map[k] = malloc(((size_t)n + 1) * sizeof *map[k])))
+		if (!(map[k] = table_big_alloc(((size_t)n + 1) * sizeof *map[k])))
 			goto bad;
 		memcpy(map[k], buf + at, (size_t)n * 4);
 		at += (size_t)n * 4;
@@ -187,9 +187,12 @@ int rowmap_compose(const struct ht_snapshot *end, const uint32_t *emap, const st
 		for (j = 0; j < st->n; j++)
 			if (smap[j] != STRMATCH_NONE && smap[j] >= nbase)
 				nbase = smap[j] + 1;
-	inv = malloc(((size_t)nbase + 1) * sizeof *inv);
-	erow = malloc(((size_t)et->n + 1) * sizeof *erow);
-	eoff = malloc(((size_t)et->n + 1) * sizeof *eoff);
+	for (i = 0; i < et->n; i++)
+		ne += emap[i] == STRMATCH_NONE;
+	inv = table_big_alloc(((size_t)nbase + 1) * sizeof *inv);
+	erow = malloc(((size_t)ne + 1) * sizeof *erow); /* the rows new to the base: few */
+	eoff = malloc(((size_t)ne + 1) * sizeof *eoff);
+	ne = 0;
 	if (!inv || !erow || !eoff)
 		goto done;
 	/* inv[b]: the first row of start on base row b (equal ids all map to
@@ -222,7 +225,9 @@ int rowmap_compose(const struct ht_snapshot *end, const uint32_t *emap, const st
 					srow[ns] = j;
 					soff[ns++] = st->id[j];
 				}
-		if (strmatch(end->pool, eoff, ne, start->pool, soff, ns, got) != 0)
+		if (!ns) /* nothing new to the base in the start: none of them is there */
+			memset(got, 0xff, (size_t)ne * sizeof *got);
+		else if (strmatch(end->pool, eoff, ne, start->pool, soff, ns, got) != 0)
 			goto done;
 		for (i = 0; i < ne; i++)
 			at[erow[i]] = got[i] == STRMATCH_NONE ? STRMATCH_NONE : srow[got[i]];
