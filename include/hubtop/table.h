@@ -180,6 +180,8 @@ struct ht_item_keys {
 	const char *owner;      /* the account's name: in it->author or it->id */
 	size_t id_len, oid_len, owner_len;  /* oid_len 0: no _id */
 	uint32_t id_hash, oid_hash, owner_hash;
+	/* it->pipeline, library, license: length (0: none) and hash. */
+	uint32_t term_len[3], term_hash[3];
 };
 int table_item_keys(const struct ht_item *it, struct ht_item_keys *k);
 /* table_builder_add with the keys table_item_keys made from the same item:

@@ -193,6 +193,18 @@ static void strmap_prefetch(const struct strmap *m, uint32_t h)
 	__builtin_prefetch(&m->slot[h & (m->cap - 1)]);
 }
 
+/* 1 when the pool string k is the n bytes at s (which hold no NUL).  A
+ * byte at a time, stopping at the first that differs (k's NUL at the
+ * latest), so that nothing past k's end is read; the hashes matched, so
+ * the strings are nearly always equal and short: inline, not a call. */
+static inline int key_is(const char *k, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && k[i] == s[i])
+		i++;
+	return i == n && k[n] == '\0';
+}
+
 /* The slot of the n bytes at s (hash h): its own, or the empty slot where
  * it belongs. */
 static struct slot *strmap_find(const struct strmap *m, const char *s, size_t n, uint32_t h)
@@ -207,7 +219,7 @@ static struct slot *strmap_find(const struct strmap *m, const char *s, size_t n,
 		if (e->hash != h)
 			continue;
 		k = m->keys->buf + e->key - 1;
-		if (strncmp(k, s, n) == 0 && k[n] == '\0')
+		if (key_is(k, s, n))
 			break;
 	}
 	return &m->slot[i];
@@ -416,6 +428,16 @@ static int intern(struct ht_builder *b, struct dict *d, const char *s, size_t n,
 	return intern_h(b, d, s, n, hash32(s, n), out);
 }
 
+/* term() of a string whose length n (0: none) and hash h are known. */
+static int term_h(struct ht_builder *b, const char *s, size_t n, uint32_t h, uint32_t *out)
+{
+	if (!n) {
+		*out = 0;
+		return 0;
+	}
+	return intern_h(b, &b->terms, s, n, h, out);
+}
+
 static int term(struct ht_builder *b, const char *s, uint32_t *out)
 {
 	if (!s || !*s) {
@@ -576,10 +598,10 @@ static const char *owner_of(const struct ht_item *it, size_t idlen, size_t *olen
 /* Fills the row for it, owned by the olen bytes at owner (hash oh); the id
  * is the caller's to add. */
 static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
-		    const struct ht_item *it, const char *owner, size_t olen, uint32_t oh)
+		    const struct ht_item *it, const struct ht_item_keys *k)
 {
 	memset(r, 0, sizeof *r);
-	if (intern_h(b, &b->accounts, owner, olen, oh, &r->author))
+	if (intern_h(b, &b->accounts, k->owner, k->owner_len, k->owner_hash, &r->author))
 		return -1;
 	/* An unknown count is stored as 0 and flagged, never read as 0. */
 	r->dl = it->flags & HT_F_DL_UNKNOWN ? 0 : it->downloads;
@@ -598,8 +620,9 @@ static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
 	r->params = it->flags & HT_F_PARAMS_UNKNOWN ? 0 : it->params;
 	if (!r->params)
 		r->flags |= HT_F_PARAMS_UNKNOWN;
-	if (term(b, it->pipeline, &r->pipeline) || term(b, it->library, &r->library) ||
-	    term(b, it->license, &r->license))
+	if (term_h(b, it->pipeline, k->term_len[0], k->term_hash[0], &r->pipeline) ||
+	    term_h(b, it->library, k->term_len[1], k->term_hash[1], &r->library) ||
+	    term_h(b, it->license, k->term_len[2], k->term_hash[2], &r->license))
 		return -1;
 	return take_tags(b, kind, r, it);
 }
@@ -614,6 +637,17 @@ int table_item_keys(const struct ht_item *it, struct ht_item_keys *k)
 	k->owner_hash = hash32(k->owner, k->owner_len);
 	k->oid_len = it->oid ? strlen(it->oid) : 0;
 	k->oid_hash = k->oid_len ? hash32(it->oid, k->oid_len) : 0;
+	{
+		const char *t[3] = { it->pipeline, it->library, it->license };
+		for (int i = 0; i < 3; i++) {
+			size_t n = t[i] ? strlen(t[i]) : 0;
+			/* A term is at most a few hundred bytes (listing.c's TEXT_MAX). */
+			if (n > UINT32_MAX)
+				return -1;
+			k->term_len[i] = (uint32_t)n;
+			k->term_hash[i] = n ? hash32(t[i], n) : 0;
+		}
+	}
 	return 0;
 }
 
@@ -647,7 +681,7 @@ int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struc
 	r = vec_push(&b->rows[kind]);
 	if (!r)
 		return -1;
-	if (fill_row(b, kind, r, it, k->owner, k->owner_len, k->owner_hash) != 0 ||
+	if (fill_row(b, kind, r, it, k) != 0 ||
 	    (r->id = pool_add(&b->pool, it->id, k->id_len)) == UINT32_MAX) {
 		b->rows[kind].n--;
 		return -1;
