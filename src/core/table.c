@@ -193,18 +193,6 @@ static void strmap_prefetch(const struct strmap *m, uint32_t h)
 	__builtin_prefetch(&m->slot[h & (m->cap - 1)]);
 }
 
-/* 1 when the pool string k is the n bytes at s (which hold no NUL).  A
- * byte at a time, stopping at the first that differs (k's NUL at the
- * latest), so that nothing past k's end is read; the hashes matched, so
- * the strings are nearly always equal and short: inline, not a call. */
-static inline int key_is(const char *k, const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && k[i] == s[i])
-		i++;
-	return i == n && k[n] == '\0';
-}
-
 /* The slot of the n bytes at s (hash h): its own, or the empty slot where
  * it belongs. */
 static struct slot *strmap_find(const struct strmap *m, const char *s, size_t n, uint32_t h)
@@ -219,7 +207,7 @@ static struct slot *strmap_find(const struct strmap *m, const char *s, size_t n,
 		if (e->hash != h)
 			continue;
 		k = m->keys->buf + e->key - 1;
-		if (key_is(k, s, n))
+		if (strncmp(k, s, n) == 0 && k[n] == '\0')
 			break;
 	}
 	return &m->slot[i];
@@ -864,6 +852,7 @@ struct finish_job {
 	uint32_t *row_of;
 	struct skey *keys, *tmp;
 	size_t n, h;             /* rows; the first half's */
+	int failed;              /* the columns could not be allocated */
 	pthread_barrier_t bar;
 };
 
@@ -937,7 +926,8 @@ static void finish_merge(struct finish_job *j, int front)
 }
 
 /* The second thread's part: the second half's keys, its sort, the merge
- * from the back, the second half's columns. */
+ * from the back, then (once the first thread has allocated them) the
+ * second half's columns. */
 static void *finish_helper(void *arg)
 {
 	struct finish_job *j = arg;
@@ -946,7 +936,9 @@ static void *finish_helper(void *arg)
 	pthread_barrier_wait(&j->bar);
 	finish_merge(j, 0);
 	pthread_barrier_wait(&j->bar);
-	finish_columns(j, j->h, j->n);
+	pthread_barrier_wait(&j->bar);
+	if (!j->failed)
+		finish_columns(j, j->h, j->n);
 	return NULL;
 }
 
@@ -986,7 +978,7 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	j.keys = malloc((n ? n : 1) * sizeof *j.keys);
 	j.tmp = malloc((n ? n : 1) * sizeof *j.tmp);
 	t->n = (uint32_t)n;
-	if (!j.keys || !j.tmp || finish_alloc(s, t, n)) {
+	if (!j.keys || !j.tmp) {
 		free(j.keys);
 		free(j.tmp);
 		return -1;
@@ -1000,23 +992,31 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 		pthread_barrier_destroy(&j.bar);
 		two = 0;
 	}
+	/* The sort's scratch goes before the columns come: the peak is one
+	 * array of keys lower. */
 	if (two) {
 		finish_keys(&j, 0, j.h);
 		sort_keys(j.keys, j.tmp, j.h, 1, j.pool);
 		pthread_barrier_wait(&j.bar);
 		finish_merge(&j, 1);
 		pthread_barrier_wait(&j.bar);
-		finish_columns(&j, 0, j.h);
+		free(j.tmp);
+		j.failed = finish_alloc(s, t, n);
+		pthread_barrier_wait(&j.bar);
+		if (!j.failed)
+			finish_columns(&j, 0, j.h);
 		pthread_join(th, NULL);
 		pthread_barrier_destroy(&j.bar);
 	} else {
 		finish_keys(&j, 0, n);
 		sort_keys(j.keys, j.tmp, n, 0, j.pool);
-		finish_columns(&j, 0, n);
+		free(j.tmp);
+		j.failed = finish_alloc(s, t, n);
+		if (!j.failed)
+			finish_columns(&j, 0, n);
 	}
-	free(j.tmp);
 	free(j.keys);
-	return 0;
+	return j.failed ? -1 : 0;
 }
 
 /* Lineage links point at ids; resolving them to rows once, here, spares
