@@ -798,12 +798,14 @@ static void *par_worker(void *arg)
 	for (size_t c = wk->id; c < p->nchunks; c += p->threads) {
 		struct par_slot *sl = &p->slot[c % p->nslots];
 		size_t i0 = c * tune_chunk + 1, i1 = i0 + tune_chunk;
+		int stop;
 		pthread_mutex_lock(&p->mu);
 		/* The slot is free once the chunk nslots before is written. */
 		while (!p->stop && (sl->ready || p->written + p->nslots <= c))
 			pthread_cond_wait(&p->cv, &p->mu);
+		stop = p->stop;
 		pthread_mutex_unlock(&p->mu);
-		if (p->stop)
+		if (stop)
 			break;
 		wk->k.o = sl->o;
 		wk->k.o.len = 0;
