@@ -1459,6 +1459,93 @@ static void test_columns_write(void **state)
 	table_free(s);
 }
 
+/* The rows of Models and Datasets formatted on several threads (export_tune)
+ * are the bytes of one thread, in every format, for every column and for
+ * chosen ones, with a filter and a limit; and every column chosen by name,
+ * in order, gives the bytes of every column. */
+static void test_threads_same_bytes(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(900, 300, 50, 1);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	static const unsigned tunes[][2] = { { 2, 7 }, { 3, 1 }, { 4, 100 }, { 2, 0 } };
+	static const char *chosen[] = { "", "attributed_to,country,org_type,cum_share", "likes,id,downloads" };
+	char err[1200];
+	(void)state;
+	assert_non_null(e);
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		for (unsigned fi = 0; fi < 2; fi++) {
+			struct filter f;
+			struct eng_result *r;
+			if (fi)
+				fx_filter(&f, s, a);
+			else
+				filter_init(&f);
+			r = engine_apply(e, &f, (enum ht_kind)k);
+			assert_non_null(r);
+			for (int fmt = 0; fmt < EXPORT_FORMAT_COUNT; fmt++) {
+				for (size_t c = 0; c < sizeof chosen / sizeof chosen[0]; c++) {
+					for (size_t lim = 0; lim < 2; lim++) {
+						struct export_req q;
+						char *one, *many;
+						size_t l1, l2;
+						long r1, r2;
+						memset(&q, 0, sizeof q);
+						q.pane = k == HT_MODELS ? PANE_MODELS : PANE_DATASETS;
+						q.items = (enum ht_kind)k;
+						q.desc = 1;
+						q.sort = lim ? SORT_LIKES : SORT_DOWNLOADS;
+						q.limit = lim ? 123 : 0;
+						q.format = (enum export_format)fmt;
+						assert_int_equal(export_columns_set(&q, chosen[c], err, sizeof err), 0);
+						export_tune(1, 0);
+						one = export_mem(e, r, &q, &r1, &l1);
+						for (size_t t = 0; t < sizeof tunes / sizeof tunes[0]; t++) {
+							export_tune(tunes[t][0], tunes[t][1]);
+							many = export_mem(e, r, &q, &r2, &l2);
+							assert_int_equal(r1, r2);
+							assert_int_equal(l1, l2);
+							assert_memory_equal(one, many, l1);
+							free(many);
+						}
+						free(one);
+					}
+				}
+			}
+			/* Every column chosen, in order: the bytes of every column. */
+			for (int fmt = 0; fmt < EXPORT_FORMAT_COUNT; fmt++) {
+				struct export_req q;
+				const char *names[40];
+				char list[1024], *all, *named;
+				size_t n, at = 0, la, ln;
+				long ra, rn;
+				memset(&q, 0, sizeof q);
+				q.pane = k == HT_MODELS ? PANE_MODELS : PANE_DATASETS;
+				q.items = (enum ht_kind)k;
+				q.desc = 1;
+				q.format = (enum export_format)fmt;
+				export_tune(fmt == 1 ? 1 : 2, 5);
+				all = export_mem(e, r, &q, &ra, &la);
+				n = export_column_names(&q, names, 40);
+				for (size_t i = 2; i + 1 < n; i++)
+					at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", at ? "," : "", names[i]);
+				assert_int_equal(export_columns_set(&q, list, err, sizeof err), 0);
+				named = export_mem(e, r, &q, &rn, &ln);
+				assert_int_equal(ra, rn);
+				assert_int_equal(la, ln);
+				assert_memory_equal(all, named, la);
+				free(all);
+				free(named);
+			}
+			engine_result_free(r);
+		}
+	}
+	export_tune(0, 0);
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1472,6 +1559,7 @@ int main(void)
 		cmocka_unit_test(test_to_path),
 		cmocka_unit_test(test_columns_parse),
 		cmocka_unit_test(test_columns_write),
+		cmocka_unit_test(test_threads_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -564,16 +564,22 @@ static char *mixed_lines(size_t *len)
 	return t;
 }
 
+/* file: from a regular file (its length known: the id maps sized from the
+ * first batch), else from memory. */
 static void *import_tuned(const char *text, size_t len, unsigned threads, size_t batch,
-			  struct listing_stats *st, size_t *out_len)
+			  struct listing_stats *st, size_t *out_len, int file)
 {
-	FILE *fp = fmemopen((void *)text, len, "r");
+	FILE *fp = file ? tmpfile() : fmemopen((void *)text, len, "r");
 	struct ht_builder *b = table_builder_new();
 	struct ht_snapshot *s;
 	struct store_err serr;
 	char err[512];
 	void *out = NULL;
 	assert_non_null(fp);
+	if (file) {
+		assert_int_equal(fwrite(text, 1, len, fp), len);
+		rewind(fp);
+	}
 	memset(st, 0, sizeof *st);
 	listing_import_tune(threads, batch);
 	assert_int_equal(listing_import(fp, "input.jsonl", b, HT_MODELS, st, err, sizeof err), 0);
@@ -586,8 +592,9 @@ static void *import_tuned(const char *text, size_t len, unsigned threads, size_t
 	return out;
 }
 
-/* Parsed on several threads in batches, the import gives the snapshot and
- * the figures of the line-by-line reader, byte for byte. */
+/* Parsed on several threads in batches, from memory or from a file, the
+ * import gives the snapshot and the figures of the line-by-line reader,
+ * byte for byte. */
 static void test_import_threads(void **state)
 {
 	static const struct { unsigned threads; size_t batch; } runs[] = {
@@ -598,15 +605,16 @@ static void test_import_threads(void **state)
 	struct listing_stats st1, st;
 	void *one;
 	(void)state;
-	one = import_tuned(text, len, 1, 0, &st1, &one_len);
+	one = import_tuned(text, len, 1, 0, &st1, &one_len, 0);
 	assert_true(st1.items > 1000);
 	assert_true(st1.duplicates > 0);
 	assert_true(st1.rejected > 0);
 	assert_true(st1.bad_lines > 0);
 	assert_true(st1.warnings > 0);
-	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-		size_t n;
-		void *other = import_tuned(text, len, runs[i].threads, runs[i].batch, &st, &n);
+	for (size_t i = 0; i < 2 * (sizeof runs / sizeof runs[0]); i++) {
+		size_t n, r = i % (sizeof runs / sizeof runs[0]);
+		void *other = import_tuned(text, len, runs[r].threads, runs[r].batch, &st, &n,
+					   i >= sizeof runs / sizeof runs[0]);
 		assert_int_equal(n, one_len);
 		assert_memory_equal(other, one, n);
 		assert_int_equal(st.items, st1.items);

@@ -156,6 +156,49 @@ static void test_stream(void **state)
 	free(big);
 }
 
+/* The same puts into memory (outbuf_init_mem, growing) and into a regular
+ * file (past OUTBUF_KICK: its writeback started on the way) give the same
+ * bytes. */
+static void test_memory_and_file(void **state)
+{
+	FILE *fp = tmpfile();
+	struct outbuf m, f;
+	char *big = malloc(OUTBUF_SIZE), *back;
+	uint64_t total = 0;
+	(void)state;
+	assert_non_null(fp);
+	assert_non_null(big);
+	memset(big, 'y', OUTBUF_SIZE);
+	assert_int_equal(outbuf_init_mem(&m, 10), 0);
+	assert_int_equal(outbuf_init(&f, fp), 0);
+	for (int i = 0; total < OUTBUF_KICK + (5u << 20); i++) {
+		struct outbuf *o[2] = { &m, &f };
+		for (int k = 0; k < 2; k++) {
+			outbuf_u64(o[k], (uint64_t)i * 7919u);
+			outbuf_putc(o[k], ';');
+			outbuf_iso(o[k], 1500000000 + i);
+			if (i % 50000 == 3)
+				outbuf_put(o[k], big, OUTBUF_SIZE - (size_t)(i % 7));
+		}
+		total = f.written + f.len;
+	}
+	assert_int_equal(m.err, 0);
+	assert_int_equal(outbuf_flush(&m), 0);
+	assert_int_equal(outbuf_flush(&f), 0);
+	assert_true(f.kicked > 0);
+	assert_int_equal((uint64_t)m.len, f.written);
+	back = malloc(m.len);
+	assert_non_null(back);
+	rewind(fp);
+	assert_int_equal(fread(back, 1, m.len, fp), m.len);
+	assert_memory_equal(back, m.buf, m.len);
+	free(back);
+	outbuf_free(&m);
+	outbuf_free(&f);
+	fclose(fp);
+	free(big);
+}
+
 /* A write error is kept and reported once, at the flush. */
 static void test_error_sticky(void **state)
 {
@@ -182,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_iso),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_error_sticky),
+		cmocka_unit_test(test_memory_and_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -394,6 +394,80 @@ static void test_reserve_keyed(void **state)
 	table_free(s1);
 }
 
+/* A table finished on two threads (table_builder_tune) is the same as on
+ * one: every column, the account map and the links' rows, with downloads
+ * tied, ids sharing more than the sort key's 24-byte prefix, and odd and
+ * even counts of rows. */
+static struct ht_snapshot *build_for_finish(uint32_t n, unsigned threads, size_t min)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_snapshot *s;
+	char id[96], base[96], tag[128];
+	assert_non_null(b);
+	for (uint32_t i = 0; i < n; i++) {
+		struct ht_item it;
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "org%u/a-very-long-shared-model-name-prefix-%u", i % 97, (i * 2654435761u) % 100003);
+		it.id = id;
+		it.downloads = i % 5 ? (i * 40503u) % 300 : 0;
+		it.flags = i % 11 ? 0 : HT_F_DL_UNKNOWN;
+		it.likes = i;
+		it.created = 1600000000 + i;
+		it.pipeline = i % 2 ? "text-generation" : NULL;
+		snprintf(base, sizeof base, "org%u/a-very-long-shared-model-name-prefix-%u", (i + 3) % 97,
+			 (i * 7u) % 100003);
+		snprintf(tag, sizeof tag, "base_model:finetune:%s", base);
+		it.tags[0] = tag;
+		it.tags[1] = "language:en";
+		it.n_tags = i % 3 ? 2 : 0;
+		(void)table_builder_add(b, HT_MODELS, &it);
+	}
+	table_builder_tune(threads, min);
+	s = table_builder_finish(b, NULL);
+	table_builder_tune(0, 100000);
+	assert_non_null(s);
+	return s;
+}
+
+static void test_finish_threads(void **state)
+{
+	static const uint32_t sizes[] = { 2, 3, 17, 1000, 4001, 30000 };
+	(void)state;
+	for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+		struct ht_snapshot *one = build_for_finish(sizes[z], 1, 0);
+		struct ht_snapshot *two = build_for_finish(sizes[z], 2, 0);
+		const struct ht_table *a = &one->t[HT_MODELS], *c = &two->t[HT_MODELS];
+		assert_int_equal(a->n, c->n);
+		assert_true(a->n > sizes[z] / 2);
+		assert_int_equal(one->pool_len, two->pool_len);
+		assert_memory_equal(one->pool, two->pool, one->pool_len);
+		assert_memory_equal(a->id, c->id, a->n * 4u);
+		assert_memory_equal(a->author, c->author, a->n * 4u);
+		assert_memory_equal(a->downloads, c->downloads, a->n * 8u);
+		assert_memory_equal(a->likes, c->likes, a->n * 4u);
+		assert_memory_equal(a->created, c->created, a->n * 8u);
+		assert_memory_equal(a->pipeline, c->pipeline, a->n * 4u);
+		assert_memory_equal(a->flags, c->flags, a->n);
+		assert_memory_equal(a->list_first, c->list_first, a->n * 4u);
+		assert_memory_equal(a->link_first, c->link_first, a->n * 4u);
+		assert_memory_equal(a->link_count, c->link_count, a->n * 4u);
+		assert_int_equal(one->n_links, two->n_links);
+		if (one->n_links)
+			assert_memory_equal(one->link_row, two->link_row, one->n_links * 4u);
+		/* Sorted: more downloads first, unknown last, then by id. */
+		for (uint32_t i = 1; i < a->n; i++) {
+			int ua = (a->flags[i - 1] & HT_F_DL_UNKNOWN) != 0, ub = (a->flags[i] & HT_F_DL_UNKNOWN) != 0;
+			assert_true(ua <= ub);
+			if (ua == ub && a->downloads[i - 1] == a->downloads[i])
+				assert_true(strcmp(ht_id(one, HT_MODELS, i - 1), ht_id(one, HT_MODELS, i)) < 0);
+			else if (ua == ub)
+				assert_true(a->downloads[i - 1] > a->downloads[i]);
+		}
+		table_free(one);
+		table_free(two);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_reserve_keyed),
+		cmocka_unit_test(test_finish_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

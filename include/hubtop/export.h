@@ -124,6 +124,14 @@ int export_column_find(const struct export_req *q, const char *name, char *out, 
  * ranking whose columns can be chosen). */
 size_t export_column_names(const struct export_req *q, const char **names, size_t max);
 
+/* Threads that format the rows of a Models or Datasets export of at least
+ * 65,536 rows (0, the default: one per core, at most 4; 1: this thread
+ * alone), and the rows a thread formats at a time (0: 16,384).  With more
+ * than one thread set here, every export of those panes takes the
+ * threads, however few its rows (tests).  The bytes are the same either
+ * way.  Not thread-safe: call before exporting. */
+void export_tune(unsigned threads, size_t chunk_rows);
+
 /* Neutralises and escapes one CSV field into fp (exposed for tests). */
 int export_csv_field(FILE *fp, const char *s);
 

@@ -10,7 +10,12 @@
  * Errors are sticky: the first failed write sets `err` (an errno value) and
  * every later call does nothing, so a writer checks once, at
  * outbuf_flush.  The struct is owned by its caller; one per output, one
- * thread.  Formats (every one the same bytes printf would give):
+ * thread.  An outbuf in memory (outbuf_init_mem) has no stream: it grows
+ * instead of writing, so that a thread can format a part of an export
+ * while another writes the part before (its err is then ENOMEM or 0).
+ * Into a regular file, every OUTBUF_KICK bytes written are handed to the
+ * kernel's writeback at once (sync_file_range), so that a writer that
+ * fsyncs at the end waits for the last part only.  Formats (every one the same bytes printf would give):
  *   outbuf_u64    decimal, in full ("18446744073709551615"), never 1e+19;
  *   outbuf_fixed6 a double with six decimals ("0.123456", as "%.6f");
  *   outbuf_iso    ISO 8601 UTC time ("2024-03-01T12:00:00Z"), nothing for
@@ -27,29 +32,38 @@
 #define OUTBUF_SIZE (1u << 20)
 /* Room every single small put may take without a flush check of its own. */
 #define OUTBUF_SLACK 64
+/* Bytes written to a regular file between two starts of its writeback. */
+#define OUTBUF_KICK ((uint64_t)32 << 20)
 
 struct outbuf {
-	FILE *fp;
+	FILE *fp;               /* NULL: in memory */
 	char *buf;
-	size_t len;
+	size_t len, cap;
 	int err;                /* 0, or the errno of the first failure */
+	int kick;               /* fp is a regular file: start its writeback on the way */
+	uint64_t kicked, written; /* bytes of the file handed to writeback; written */
 };
 
 /* 0, or -1 (errno ENOMEM) when the buffer cannot be allocated. */
 int outbuf_init(struct outbuf *o, FILE *fp);
+/* In memory: a buffer of cap bytes (at least OUTBUF_SIZE) to start with
+ * that doubles as needed.
+ * 0, or -1 (errno ENOMEM). */
+int outbuf_init_mem(struct outbuf *o, size_t cap);
 /* Writes what is buffered and flushes the stream: 0, or -1 with errno
  * set to the first error met since outbuf_init. */
 int outbuf_flush(struct outbuf *o);
 /* Frees the buffer (without writing it). */
 void outbuf_free(struct outbuf *o);
 
-/* Writes the buffer out when fewer than need bytes are left; the buffer
- * always keeps at least OUTBUF_SLACK free after this. */
+/* Writes the buffer out (in memory: grows it) when fewer than need bytes
+ * are left; the buffer always keeps at least OUTBUF_SLACK free after
+ * this, and need bytes when need < OUTBUF_SIZE / 2. */
 void outbuf_drain(struct outbuf *o, size_t need);
 
 static inline void outbuf_reserve(struct outbuf *o, size_t need)
 {
-	if (o->len + need > OUTBUF_SIZE)
+	if (o->len + need > o->cap)
 		outbuf_drain(o, need);
 }
 

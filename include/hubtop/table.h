@@ -180,6 +180,8 @@ struct ht_item_keys {
 	const char *owner;      /* the account's name: in it->author or it->id */
 	size_t id_len, oid_len, owner_len;  /* oid_len 0: no _id */
 	uint32_t id_hash, oid_hash, owner_hash;
+	/* it->pipeline, library, license: length (0: none) and hash. */
+	uint32_t term_len[3], term_hash[3];
 };
 int table_item_keys(const struct ht_item *it, struct ht_item_keys *k);
 /* table_builder_add with the keys table_item_keys made from the same item:
@@ -195,8 +197,14 @@ int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items)
 /* Records what the hub client learned of an account. */
 int table_builder_set_account_kind(struct ht_builder *b, const char *account, enum ht_acct_kind kind);
 uint64_t table_builder_count(const struct ht_builder *b, enum ht_kind kind);
-/* Consumes the builder.  NULL on out of memory. */
+/* Consumes the builder.  NULL on out of memory.  A table of many rows is
+ * sorted and laid out on two threads (table_builder_tune). */
 struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_meta *meta);
+/* table_builder_finish on threads threads (1: this one alone; 0, the
+ * default: two) for tables of at least parallel_min rows (default
+ * 100,000); the snapshot is the same either way.  Not thread-safe: call
+ * before building. */
+void table_builder_tune(unsigned threads, size_t parallel_min);
 void table_builder_free(struct ht_builder *b);
 
 void table_free(struct ht_snapshot *s);

@@ -1,19 +1,46 @@
 /* outbuf.c - a large output buffer and printf-free number formats (see
  * outbuf.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hubtop/civil.h"
 #include "hubtop/outbuf.h"
 
 int outbuf_init(struct outbuf *o, FILE *fp)
 {
+	struct stat st;
 	memset(o, 0, sizeof *o);
 	o->fp = fp;
 	o->buf = malloc(OUTBUF_SIZE);
+	if (!o->buf) {
+		errno = ENOMEM;
+		return -1;
+	}
+	o->cap = OUTBUF_SIZE;
+#ifdef SYNC_FILE_RANGE_WRITE
+	o->kick = fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+	if (o->kick) {
+		off_t at = ftello(fp);
+		o->kicked = o->written = at > 0 ? (uint64_t)at : 0;
+	}
+#else
+	(void)st;
+#endif
+	return 0;
+}
+
+int outbuf_init_mem(struct outbuf *o, size_t cap)
+{
+	memset(o, 0, sizeof *o);
+	/* As large as a stream's, so that a put the stream's buffer holds
+	 * fits even after a failure to grow. */
+	o->cap = cap < OUTBUF_SIZE ? OUTBUF_SIZE : cap;
+	o->buf = malloc(o->cap);
 	if (!o->buf) {
 		errno = ENOMEM;
 		return -1;
@@ -28,18 +55,61 @@ void outbuf_free(struct outbuf *o)
 	o->len = 0;
 }
 
+/* Starts the writeback of what was written since the last kick, without
+ * waiting for it: the fsync at the end then finds most of the file on its
+ * way to the disk.  A hint: a failure changes nothing. */
+static void kick_writeback(struct outbuf *o)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (fflush(o->fp) != 0) {
+		o->err = errno ? errno : EIO;
+		return;
+	}
+	(void)sync_file_range(fileno(o->fp), (off_t)o->kicked, (off_t)(o->written - o->kicked),
+			      SYNC_FILE_RANGE_WRITE);
+	o->kicked = o->written;
+#else
+	(void)o;
+#endif
+}
+
 static void write_out(struct outbuf *o, const void *p, size_t n)
 {
 	if (o->err || !n)
 		return;
 	errno = 0;
-	if (fwrite(p, 1, n, o->fp) != n)
+	if (fwrite(p, 1, n, o->fp) != n) {
 		o->err = errno ? errno : EIO;
+		return;
+	}
+	o->written += n;
+	if (o->kick && o->written - o->kicked >= OUTBUF_KICK)
+		kick_writeback(o);
+}
+
+/* In memory: room for need more bytes and the slack, or ENOMEM (the
+ * buffer is then reused as scratch, as after a write error). */
+static void grow(struct outbuf *o, size_t need)
+{
+	size_t cap = o->cap;
+	char *nb;
+	while (cap - o->len < need + OUTBUF_SLACK)
+		cap *= 2;
+	if (o->err || !(nb = realloc(o->buf, cap))) {
+		o->err = o->err ? o->err : ENOMEM;
+		o->len = 0;
+		return;
+	}
+	o->buf = nb;
+	o->cap = cap;
 }
 
 void outbuf_drain(struct outbuf *o, size_t need)
 {
-	(void)need;
+	if (!o->fp) {
+		grow(o, need);
+		return;
+	}
 	write_out(o, o->buf, o->len);
 	/* After an error the buffer is reused as scratch: nothing more is
 	 * written, and outbuf_flush reports the error. */
@@ -48,6 +118,14 @@ void outbuf_drain(struct outbuf *o, size_t need)
 
 void outbuf_put(struct outbuf *o, const void *p, size_t n)
 {
+	if (!o->fp) {
+		outbuf_reserve(o, n);
+		if (o->cap - o->len >= n) { /* else out of memory: dropped */
+			memcpy(o->buf + o->len, p, n);
+			o->len += n;
+		}
+		return;
+	}
 	if (n >= OUTBUF_SIZE / 2) {
 		outbuf_drain(o, 0);
 		write_out(o, p, n);
@@ -60,6 +138,10 @@ void outbuf_put(struct outbuf *o, const void *p, size_t n)
 
 int outbuf_flush(struct outbuf *o)
 {
+	if (!o->fp) {
+		errno = o->err;
+		return o->err ? -1 : 0;
+	}
 	outbuf_drain(o, 0);
 	if (!o->err && fflush(o->fp) != 0)
 		o->err = errno ? errno : EIO;

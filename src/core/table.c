@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -415,6 +416,16 @@ static int intern(struct ht_builder *b, struct dict *d, const char *s, size_t n,
 	return intern_h(b, d, s, n, hash32(s, n), out);
 }
 
+/* term() of a string whose length n (0: none) and hash h are known. */
+static int term_h(struct ht_builder *b, const char *s, size_t n, uint32_t h, uint32_t *out)
+{
+	if (!n) {
+		*out = 0;
+		return 0;
+	}
+	return intern_h(b, &b->terms, s, n, h, out);
+}
+
 static int term(struct ht_builder *b, const char *s, uint32_t *out)
 {
 	if (!s || !*s) {
@@ -575,10 +586,10 @@ static const char *owner_of(const struct ht_item *it, size_t idlen, size_t *olen
 /* Fills the row for it, owned by the olen bytes at owner (hash oh); the id
  * is the caller's to add. */
 static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
-		    const struct ht_item *it, const char *owner, size_t olen, uint32_t oh)
+		    const struct ht_item *it, const struct ht_item_keys *k)
 {
 	memset(r, 0, sizeof *r);
-	if (intern_h(b, &b->accounts, owner, olen, oh, &r->author))
+	if (intern_h(b, &b->accounts, k->owner, k->owner_len, k->owner_hash, &r->author))
 		return -1;
 	/* An unknown count is stored as 0 and flagged, never read as 0. */
 	r->dl = it->flags & HT_F_DL_UNKNOWN ? 0 : it->downloads;
@@ -597,8 +608,9 @@ static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
 	r->params = it->flags & HT_F_PARAMS_UNKNOWN ? 0 : it->params;
 	if (!r->params)
 		r->flags |= HT_F_PARAMS_UNKNOWN;
-	if (term(b, it->pipeline, &r->pipeline) || term(b, it->library, &r->library) ||
-	    term(b, it->license, &r->license))
+	if (term_h(b, it->pipeline, k->term_len[0], k->term_hash[0], &r->pipeline) ||
+	    term_h(b, it->library, k->term_len[1], k->term_hash[1], &r->library) ||
+	    term_h(b, it->license, k->term_len[2], k->term_hash[2], &r->license))
 		return -1;
 	return take_tags(b, kind, r, it);
 }
@@ -613,6 +625,17 @@ int table_item_keys(const struct ht_item *it, struct ht_item_keys *k)
 	k->owner_hash = hash32(k->owner, k->owner_len);
 	k->oid_len = it->oid ? strlen(it->oid) : 0;
 	k->oid_hash = k->oid_len ? hash32(it->oid, k->oid_len) : 0;
+	{
+		const char *t[3] = { it->pipeline, it->library, it->license };
+		for (int i = 0; i < 3; i++) {
+			size_t n = t[i] ? strlen(t[i]) : 0;
+			/* A term is at most a few hundred bytes (listing.c's TEXT_MAX). */
+			if (n > UINT32_MAX)
+				return -1;
+			k->term_len[i] = (uint32_t)n;
+			k->term_hash[i] = n ? hash32(t[i], n) : 0;
+		}
+	}
 	return 0;
 }
 
@@ -646,7 +669,7 @@ int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struc
 	r = vec_push(&b->rows[kind]);
 	if (!r)
 		return -1;
-	if (fill_row(b, kind, r, it, k->owner, k->owner_len, k->owner_hash) != 0 ||
+	if (fill_row(b, kind, r, it, k) != 0 ||
 	    (r->id = pool_add(&b->pool, it->id, k->id_len)) == UINT32_MAX) {
 		b->rows[kind].n--;
 		return -1;
@@ -803,57 +826,60 @@ static void *own(struct ht_snapshot *s, size_t n, size_t size)
 	return NULL;
 }
 
-/* Sorts the rows of kind k into the snapshot; row_of (may be NULL) receives
- * each build row's place. */
-static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kind k,
-			const uint32_t *acct_map, uint32_t *row_of)
-{
-	struct ht_table *t = &s->t[k];
-	const struct brow *rows = b->rows[k].p;
-	size_t i, n = b->rows[k].n;
-	struct skey *keys, *tmp;
+/* ---- finishing a table on two threads ---------------------------------------
+ *
+ * Past finish_min rows, the keys, the sort and the columns are made by this
+ * thread and one more: each half sorted on its own thread, then both
+ * threads merge, one from the front into the first half of the places and
+ * one from the back into the second (ids are unique, so the order has no
+ * ties and the two meet exactly), and each fills the columns of half the
+ * rows.  The snapshot is the same as from one thread. */
 
-	if (n > UINT32_MAX - 1)
-		return -1;
-	keys = malloc((n ? n : 1) * sizeof *keys);
-	tmp = malloc((n ? n : 1) * sizeof *tmp);
-	if (!keys || !tmp) {
-		free(keys);
-		free(tmp);
-		return -1;
-	}
-	huge_hint(keys, n * sizeof *keys);
-	huge_hint(tmp, n * sizeof *tmp);
-	for (i = 0; i < n; i++) {
+static unsigned finish_threads = 2;      /* 1: this thread alone */
+static size_t finish_min = 100000;       /* fewer rows: this thread alone */
+
+void table_builder_tune(unsigned threads, size_t parallel_min)
+{
+	finish_threads = threads ? threads : 2;
+	finish_min = parallel_min;
+}
+
+struct finish_job {
+	const struct brow *rows;
+	const char *pool;
+	struct ht_table *t;
+	const uint32_t *acct_map;
+	uint32_t *row_of;
+	struct skey *keys, *tmp;
+	size_t n, h;             /* rows; the first half's */
+	int failed;              /* the columns could not be allocated */
+	pthread_barrier_t bar;
+};
+
+/* The sort keys of rows lo..hi-1. */
+static void finish_keys(struct finish_job *j, size_t lo, size_t hi)
+{
+	for (size_t i = lo; i < hi; i++) {
+		const struct brow *r = &j->rows[i];
 		/* Rows without a count sort after every row with one, a known 0
 		 * included: they are a suffix of the ranks. */
-		keys[i].dl = rows[i].flags & HT_F_DL_UNKNOWN ? 0 :
-			     rows[i].dl == UINT64_MAX ? UINT64_MAX : rows[i].dl + 1;
-		id_prefix(b->pool.buf + rows[i].id, keys[i].pre);
-		keys[i].id = rows[i].id;
-		keys[i].idx = (uint32_t)i;
+		j->keys[i].dl = r->flags & HT_F_DL_UNKNOWN ? 0 : r->dl == UINT64_MAX ? UINT64_MAX : r->dl + 1;
+		id_prefix(j->pool + r->id, j->keys[i].pre);
+		j->keys[i].id = r->id;
+		j->keys[i].idx = (uint32_t)i;
 	}
-	sort_keys(keys, tmp, n, 0, b->pool.buf);
-	free(tmp);
-	t->n = (uint32_t)n;
-	if (!(t->id = own(s, n, 4)) || !(t->author = own(s, n, 4)) ||
-	    !(t->downloads = own(s, n, 8)) || !(t->downloads_all = own(s, n, 8)) ||
-	    !(t->likes = own(s, n, 4)) || !(t->trending = own(s, n, 4)) ||
-	    !(t->created = own(s, n, 8)) || !(t->modified = own(s, n, 8)) ||
-	    !(t->pipeline = own(s, n, 4)) || !(t->library = own(s, n, 4)) ||
-	    !(t->license = own(s, n, 4)) || !(t->flags = own(s, n, 1)) ||
-	    !(t->list_first = own(s, n, 4)) || !(t->list_count = own(s, n, 4)) ||
-	    !(t->link_first = own(s, n, 4)) || !(t->link_count = own(s, n, 4)) ||
-	    !(t->params = own(s, n, 8))) {
-		free(keys);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		const struct brow *r = &rows[keys[i].idx];
-		if (row_of)
-			row_of[keys[i].idx] = (uint32_t)i;
+}
+
+/* The columns of ranks lo..hi-1, from the sorted keys. */
+static void finish_columns(struct finish_job *j, size_t lo, size_t hi)
+{
+	struct ht_table *t = j->t;
+	for (size_t i = lo; i < hi; i++) {
+		const struct brow *r = &j->rows[j->keys[i].idx];
+		if (j->row_of)
+			j->row_of[j->keys[i].idx] = (uint32_t)i;
 		t->id[i] = r->id;
-		t->author[i] = acct_map[r->author];
+		t->author[i] = j->acct_map[r->author];
 		t->downloads[i] = r->dl;
 		t->downloads_all[i] = r->dla;
 		t->likes[i] = r->likes;
@@ -870,8 +896,127 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 		t->link_count[i] = r->link_count;
 		t->params[i] = r->params;
 	}
-	free(keys);
-	return 0;
+}
+
+/* The two sorted halves of tmp merged into keys: from the front, the
+ * first h places (front), else from the back, the last n - h. */
+static void finish_merge(struct finish_job *j, int front)
+{
+	const struct skey *src = j->tmp;
+	struct skey *dst = j->keys;
+	size_t h = j->h, n = j->n;
+	if (front) {
+		size_t i = 0, k = h, o = 0;
+		while (o < h) {
+			if (k < n && (i >= h || key_before(&src[k], &src[i], j->pool)))
+				dst[o++] = src[k++];
+			else
+				dst[o++] = src[i++];
+		}
+	} else {
+		/* i, k: one past the last of each half not yet placed. */
+		size_t i = h, k = n, o = n;
+		while (o > h) {
+			if (i > 0 && (k == h || key_before(&src[k - 1], &src[i - 1], j->pool)))
+				dst[--o] = src[--i];
+			else
+				dst[--o] = src[--k];
+		}
+	}
+}
+
+/* The second thread's part: the second half's keys, its sort, the merge
+ * from the back, then (once the first thread has allocated them) the
+ * second half's columns. */
+static void *finish_helper(void *arg)
+{
+	struct finish_job *j = arg;
+	finish_keys(j, j->h, j->n);
+	sort_keys(j->keys + j->h, j->tmp + j->h, j->n - j->h, 1, j->pool);
+	pthread_barrier_wait(&j->bar);
+	finish_merge(j, 0);
+	pthread_barrier_wait(&j->bar);
+	pthread_barrier_wait(&j->bar);
+	if (!j->failed)
+		finish_columns(j, j->h, j->n);
+	return NULL;
+}
+
+static int finish_alloc(struct ht_snapshot *s, struct ht_table *t, size_t n)
+{
+	return !(t->id = own(s, n, 4)) || !(t->author = own(s, n, 4)) || !(t->downloads = own(s, n, 8)) ||
+	       !(t->downloads_all = own(s, n, 8)) || !(t->likes = own(s, n, 4)) ||
+	       !(t->trending = own(s, n, 4)) || !(t->created = own(s, n, 8)) ||
+	       !(t->modified = own(s, n, 8)) || !(t->pipeline = own(s, n, 4)) ||
+	       !(t->library = own(s, n, 4)) || !(t->license = own(s, n, 4)) || !(t->flags = own(s, n, 1)) ||
+	       !(t->list_first = own(s, n, 4)) || !(t->list_count = own(s, n, 4)) ||
+	       !(t->link_first = own(s, n, 4)) || !(t->link_count = own(s, n, 4)) ||
+	       !(t->params = own(s, n, 8)) ? -1 : 0;
+}
+
+/* Sorts the rows of kind k into the snapshot; row_of (may be NULL) receives
+ * each build row's place. */
+static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kind k,
+			const uint32_t *acct_map, uint32_t *row_of)
+{
+	struct ht_table *t = &s->t[k];
+	struct finish_job j;
+	size_t n = b->rows[k].n;
+	pthread_t th;
+	int two;
+
+	if (n > UINT32_MAX - 1)
+		return -1;
+	memset(&j, 0, sizeof j);
+	j.rows = b->rows[k].p;
+	j.pool = b->pool.buf;
+	j.t = t;
+	j.acct_map = acct_map;
+	j.row_of = row_of;
+	j.n = n;
+	j.h = n / 2;
+	j.keys = malloc((n ? n : 1) * sizeof *j.keys);
+	j.tmp = malloc((n ? n : 1) * sizeof *j.tmp);
+	t->n = (uint32_t)n;
+	if (!j.keys || !j.tmp) {
+		free(j.keys);
+		free(j.tmp);
+		return -1;
+	}
+	huge_hint(j.keys, n * sizeof *j.keys);
+	huge_hint(j.tmp, n * sizeof *j.tmp);
+	two = finish_threads > 1 && n >= finish_min && n >= 2;
+	if (two && pthread_barrier_init(&j.bar, NULL, 2) != 0)
+		two = 0;
+	if (two && pthread_create(&th, NULL, finish_helper, &j) != 0) {
+		pthread_barrier_destroy(&j.bar);
+		two = 0;
+	}
+	/* The sort's scratch goes before the columns come: the peak is one
+	 * array of keys lower. */
+	if (two) {
+		finish_keys(&j, 0, j.h);
+		sort_keys(j.keys, j.tmp, j.h, 1, j.pool);
+		pthread_barrier_wait(&j.bar);
+		finish_merge(&j, 1);
+		pthread_barrier_wait(&j.bar);
+		free(j.tmp);
+		j.failed = finish_alloc(s, t, n);
+		pthread_barrier_wait(&j.bar);
+		if (!j.failed)
+			finish_columns(&j, 0, j.h);
+		pthread_join(th, NULL);
+		pthread_barrier_destroy(&j.bar);
+	} else {
+		finish_keys(&j, 0, n);
+		sort_keys(j.keys, j.tmp, n, 0, j.pool);
+		free(j.tmp);
+		j.failed = finish_alloc(s, t, n);
+		if (!j.failed)
+			finish_columns(&j, 0, n);
+	}
+	free(j.keys);
+	return j.failed ? -1 : 0;
 }
 
 /* Lineage links point at ids; resolving them to rows once, here, spares

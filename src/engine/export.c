@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "hubtop/civil.h"
 #include "hubtop/conc.h"
@@ -600,28 +602,77 @@ static inline void row_time(struct outbuf *o, const struct row_writer *w, int c,
 	}
 }
 
-static long write_items(struct sink *k, struct engine *e, const struct eng_result *r,
-			const struct export_req *q, const char *data)
-{
+/* What every row of a Models or Datasets export reads. */
+struct items_job {
+	struct engine *e;
+	const struct eng_result *r;
+	const struct ht_snapshot *s;
+	const struct attrib *a;
+	const struct ht_table *t;
+	const uint32_t *order;
+	size_t n;               /* the rows: ranks 1..n */
+	const char *data;
+	int alltime;
 	struct row_writer w;
-	const struct ht_snapshot *s = engine_snapshot(e);
-	const struct attrib *a = engine_attrib(e);
-	const struct ht_table *t = &s->t[r->kind];
-	uint32_t *order = engine_sort_items(e, r, q->sort, q->desc);
-	size_t n = r->n;
-	long rows = 0;
-	uint64_t cum = 0, dl;
-	int counted, alltime;
-	if (!order)
-		return -1;
-	if (q->limit && q->limit < n)
-		n = q->limit;
-	row_writer_init(&w, k->fmt);
-	alltime = engine_has_alltime(e, r->kind);
-	for (size_t i = 0; i <= n; i++) {
-		int header = i == 0;
-		uint32_t row = header ? 0 : order[i - 1], ac = 0;
-		k->n = 0;
+};
+
+/* The cells of rank i (row), or of the header when header: the chosen
+ * columns' path (sink_map picks from them). */
+static void item_cells(struct sink *k, const struct items_job *j, size_t i, uint32_t row, int header,
+		       uint64_t *cum)
+{
+	const struct ht_snapshot *s = j->s;
+	const struct attrib *a = j->a;
+	const struct ht_table *t = j->t;
+	enum ht_kind kind = j->r->kind;
+	uint32_t ac = header ? 0 : engine_item_account(j->e, j->r, row);
+	int counted;
+	uint64_t dl;
+	k->n = 0;
+	add_uint(k, "rank", i);
+	add_text(k, "id", header ? "" : ht_id(s, kind, row));
+	add_text(k, "author", header ? "" : ht_author(s, kind, row));
+	add_text(k, "attributed_to", header ? "" : a->acct_name[ac]);
+	add_text(k, "country", header ? "" : country_key_word(a->acct_country[ac]));
+	add_text(k, "country_group", header ? "" : country_group_key((enum country_group)a->acct_group[ac]));
+	add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)a->acct_type[ac]));
+	/* "downloads" is always the filter's window, the one the rows are
+	 * ranked by and the screen shows. */
+	counted = !header && engine_item_counted(j->e, j->r, row);
+	dl = counted ? engine_item_downloads(j->e, j->r, row) : 0;
+	*cum += dl;
+	add_count(k, "downloads", dl, header || counted);
+	add_count(k, "downloads_all_time", header ? 0 : t->downloads_all[row],
+		  header || (!(t->flags[row] & HT_F_DLA_UNKNOWN) && j->alltime));
+	add_uint(k, "likes", header ? 0 : t->likes[row]);
+	add_uint(k, "trending", header ? 0 : t->trending[row]);
+	add_time(k, "created", header ? 0 : t->created[row]);
+	add_time(k, "last_modified", header ? 0 : t->modified[row]);
+	add_text(k, "pipeline_tag", header ? "" : ht_term(s, t->pipeline[row]));
+	add_text(k, "library", header ? "" : ht_term(s, t->library[row]));
+	add_text(k, "license", header ? "" : ht_term(s, t->license[row]));
+	add_text(k, "gated", header ? "" : gated_text(t->flags[row]));
+	add_count(k, "downloads_30d", header ? 0 : t->downloads[row], header || !(t->flags[row] & HT_F_DL_UNKNOWN));
+	/* The downloads of the rows so far, of every match's. */
+	add_share(k, "cum_share", header ? 0 : engine_share(*cum, j->r->downloads));
+	add_text(k, "data", j->data);
+}
+
+/* Ranks i0..i1-1 into k's buffer, the downloads of the ranks before i0
+ * being cum.  0, or -1 on an error of the buffer. */
+static int items_rows(struct sink *k, const struct items_job *j, size_t i0, size_t i1, uint64_t cum)
+{
+	const struct ht_snapshot *s = j->s;
+	const struct attrib *a = j->a;
+	const struct ht_table *t = j->t;
+	const struct row_writer *w = &j->w;
+	enum ht_kind kind = j->r->kind;
+	const uint32_t *order = j->order;
+	size_t n = j->n;
+	for (size_t i = i0; i < i1; i++) {
+		uint32_t row = order[i - 1], ac;
+		uint64_t dl;
+		int counted;
 		/* The rows go in ranking order, each a cache miss in every
 		 * column: where a later row's id and author are, first. */
 		if (i + 8 * EXPORT_AHEAD <= n) {
@@ -633,93 +684,267 @@ static long write_items(struct sink *k, struct engine *e, const struct eng_resul
 		 * row's now, so that its cache misses overlap this row's work. */
 		if (i + 4 * EXPORT_AHEAD <= n) {
 			uint32_t far = order[i + 4 * EXPORT_AHEAD - 1];
-			uint32_t fac = engine_item_account(e, r, far);
+			uint32_t fac = engine_item_account(j->e, j->r, far);
 			EXPORT_PREFETCH(&s->acct_name[t->author[far]]);
 			EXPORT_PREFETCH(&a->acct_name[fac]);
 			EXPORT_PREFETCH(&a->acct_country[fac]);
 		}
 		if (i + EXPORT_AHEAD <= n) {
 			uint32_t ahead = order[i + EXPORT_AHEAD - 1];
-			EXPORT_PREFETCH(ht_id(s, r->kind, ahead));
-			EXPORT_PREFETCH(ht_author(s, r->kind, ahead));
-			EXPORT_PREFETCH(a->acct_name[engine_item_account(e, r, ahead)]);
+			EXPORT_PREFETCH(ht_id(s, kind, ahead));
+			EXPORT_PREFETCH(ht_author(s, kind, ahead));
+			EXPORT_PREFETCH(a->acct_name[engine_item_account(j->e, j->r, ahead)]);
 		}
-		/* Every column: written straight to the buffer.  Chosen
-		 * columns go through the cells, which sink_map picks from. */
-		if (!header && !k->sel) {
+		/* Chosen columns go through the cells, which sink_map picks
+		 * from; every column is written straight to the buffer. */
+		if (k->sel) {
+			item_cells(k, j, i, row, 0, &cum);
+			if (emit(k, 0))
+				return -1;
+			continue;
+		} else {
 			struct outbuf *o = &k->o;
 			const uint8_t flags = t->flags[row];
-			ac = engine_item_account(e, r, row);
-			counted = engine_item_counted(e, r, row);
-			dl = counted ? engine_item_downloads(e, r, row) : 0;
+			ac = engine_item_account(j->e, j->r, row);
+			counted = engine_item_counted(j->e, j->r, row);
+			dl = counted ? engine_item_downloads(j->e, j->r, row) : 0;
 			cum += dl;
-			row_uint(o, &w, IC_RANK, i);
-			row_text(o, &w, IC_ID, ht_id(s, r->kind, row));
-			row_text(o, &w, IC_AUTHOR, ht_author(s, r->kind, row));
-			row_text(o, &w, IC_ATTRIB, a->acct_name[ac]);
-			row_text(o, &w, IC_COUNTRY, country_key_word(a->acct_country[ac]));
-			row_text(o, &w, IC_GROUP, country_group_key((enum country_group)a->acct_group[ac]));
-			row_text(o, &w, IC_ORGTYPE, orgdir_type_key((enum org_type)a->acct_type[ac]));
-			row_count(o, &w, IC_DL, dl, counted);
-			row_count(o, &w, IC_DLA, t->downloads_all[row],
-				  !(flags & HT_F_DLA_UNKNOWN) && alltime);
-			row_uint(o, &w, IC_LIKES, t->likes[row]);
-			row_uint(o, &w, IC_TRENDING, t->trending[row]);
-			row_time(o, &w, IC_CREATED, t->created[row]);
-			row_time(o, &w, IC_MODIFIED, t->modified[row]);
-			row_text(o, &w, IC_PIPELINE, ht_term(s, t->pipeline[row]));
-			row_text(o, &w, IC_LIBRARY, ht_term(s, t->library[row]));
-			row_text(o, &w, IC_LICENSE, ht_term(s, t->license[row]));
-			row_text(o, &w, IC_GATED, gated_text(flags));
-			row_count(o, &w, IC_DL30, t->downloads[row], !(flags & HT_F_DL_UNKNOWN));
-			row_pre(o, &w, IC_CUM);
-			w.share(o, engine_share(cum, r->downloads));
-			row_text(o, &w, IC_DATA, data);
-			put_run(o, w.eol, w.eol_len);
-			if (o->err) {
-				free(order);
+			row_uint(o, w, IC_RANK, i);
+			row_text(o, w, IC_ID, ht_id(s, kind, row));
+			row_text(o, w, IC_AUTHOR, ht_author(s, kind, row));
+			row_text(o, w, IC_ATTRIB, a->acct_name[ac]);
+			row_text(o, w, IC_COUNTRY, country_key_word(a->acct_country[ac]));
+			row_text(o, w, IC_GROUP, country_group_key((enum country_group)a->acct_group[ac]));
+			row_text(o, w, IC_ORGTYPE, orgdir_type_key((enum org_type)a->acct_type[ac]));
+			row_count(o, w, IC_DL, dl, counted);
+			row_count(o, w, IC_DLA, t->downloads_all[row], !(flags & HT_F_DLA_UNKNOWN) && j->alltime);
+			row_uint(o, w, IC_LIKES, t->likes[row]);
+			row_uint(o, w, IC_TRENDING, t->trending[row]);
+			row_time(o, w, IC_CREATED, t->created[row]);
+			row_time(o, w, IC_MODIFIED, t->modified[row]);
+			row_text(o, w, IC_PIPELINE, ht_term(s, t->pipeline[row]));
+			row_text(o, w, IC_LIBRARY, ht_term(s, t->library[row]));
+			row_text(o, w, IC_LICENSE, ht_term(s, t->license[row]));
+			row_text(o, w, IC_GATED, gated_text(flags));
+			row_count(o, w, IC_DL30, t->downloads[row], !(flags & HT_F_DL_UNKNOWN));
+			row_pre(o, w, IC_CUM);
+			w->share(o, engine_share(cum, j->r->downloads));
+			row_text(o, w, IC_DATA, j->data);
+			put_run(o, w->eol, w->eol_len);
+			if (o->err)
 				return -1;
-			}
-			rows++;
-			continue;
 		}
-		add_uint(k, "rank", i);
-		add_text(k, "id", header ? "" : ht_id(s, r->kind, row));
-		add_text(k, "author", header ? "" : ht_author(s, r->kind, row));
-		add_text(k, "attributed_to", header ? "" : a->acct_name[ac]);
-		add_text(k, "country", header ? "" : country_key_word(a->acct_country[ac]));
-		add_text(k, "country_group",
-			 header ? "" : country_group_key((enum country_group)a->acct_group[ac]));
-		add_text(k, "org_type", header ? "" : orgdir_type_key((enum org_type)a->acct_type[ac]));
-		/* "downloads" is always the filter's window, the one the rows
-		 * are ranked by and the screen shows. */
-		counted = !header && engine_item_counted(e, r, row);
-		dl = counted ? engine_item_downloads(e, r, row) : 0;
-		cum += dl;
-		add_count(k, "downloads", dl, header || counted);
-		add_count(k, "downloads_all_time", header ? 0 : t->downloads_all[row],
-			  header || (!(t->flags[row] & HT_F_DLA_UNKNOWN) && engine_has_alltime(e, r->kind)));
-		add_uint(k, "likes", header ? 0 : t->likes[row]);
-		add_uint(k, "trending", header ? 0 : t->trending[row]);
-		add_time(k, "created", header ? 0 : t->created[row]);
-		add_time(k, "last_modified", header ? 0 : t->modified[row]);
-		add_text(k, "pipeline_tag", header ? "" : ht_term(s, t->pipeline[row]));
-		add_text(k, "library", header ? "" : ht_term(s, t->library[row]));
-		add_text(k, "license", header ? "" : ht_term(s, t->license[row]));
-		add_text(k, "gated", header ? "" : gated_text(t->flags[row]));
-		add_count(k, "downloads_30d", header ? 0 : t->downloads[row],
-			  header || !(t->flags[row] & HT_F_DL_UNKNOWN));
-		/* The downloads of the rows so far, of every match's. */
-		add_share(k, "cum_share", header ? 0 : engine_share(cum, r->downloads));
-		add_text(k, "data", data);
-		if (emit(k, header)) {
-			free(order);
-			return -1;
-		}
-		rows += !header;
 	}
+	return 0;
+}
+
+/* ---- the rows on every core -------------------------------------------------
+ *
+ * The ranks are cut into chunks of tune_chunk rows.  Worker threads format
+ * chunks into buffers of their own (each with a copy of the sink: the
+ * cells path writes into it), chunk c on worker c % threads; this thread
+ * writes the buffers to the stream in chunk order, so the bytes are those
+ * of one thread.  A chunk's cumulative share starts from the downloads of
+ * the chunks before it, summed first. */
+
+static unsigned tune_threads;                 /* 0: one per core, at most EXPORT_THREADS_MAX */
+static size_t tune_chunk = 16384;             /* rows a chunk */
+#define EXPORT_THREADS_MAX 4u
+#define EXPORT_SLOTS_PER_THREAD 2u
+
+void export_tune(unsigned threads, size_t chunk_rows)
+{
+	tune_threads = threads;
+	tune_chunk = chunk_rows ? chunk_rows : 16384;
+}
+
+static unsigned export_threads(void)
+{
+	long n;
+	if (tune_threads)
+		return tune_threads < EXPORT_THREADS_MAX ? tune_threads : EXPORT_THREADS_MAX;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1u : n > (long)EXPORT_THREADS_MAX ? EXPORT_THREADS_MAX : (unsigned)n;
+}
+
+struct par_slot {
+	struct outbuf o;        /* in memory */
+	size_t chunk;           /* the chunk it holds when ready */
+	int ready;
+};
+
+struct par_export {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const struct items_job *j;
+	const struct sink *proto;   /* the sink after the header: its map */
+	const uint64_t *cum;        /* per chunk: downloads of the chunks before */
+	size_t nchunks, written;    /* chunks; chunks written so far */
+	unsigned threads, nslots;
+	int stop;
+	struct par_slot slot[EXPORT_THREADS_MAX * EXPORT_SLOTS_PER_THREAD];
+};
+
+struct par_worker {
+	struct par_export *p;
+	unsigned id;
+	struct sink k;
+};
+
+static void *par_worker(void *arg)
+{
+	struct par_worker *wk = arg;
+	struct par_export *p = wk->p;
+	for (size_t c = wk->id; c < p->nchunks; c += p->threads) {
+		struct par_slot *sl = &p->slot[c % p->nslots];
+		size_t i0 = c * tune_chunk + 1, i1 = i0 + tune_chunk;
+		int stop;
+		pthread_mutex_lock(&p->mu);
+		/* The slot is free once the chunk nslots before is written. */
+		while (!p->stop && (sl->ready || p->written + p->nslots <= c))
+			pthread_cond_wait(&p->cv, &p->mu);
+		stop = p->stop;
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			break;
+		wk->k.o = sl->o;
+		wk->k.o.len = 0;
+		(void)items_rows(&wk->k, p->j, i0, i1 < p->j->n + 1 ? i1 : p->j->n + 1, p->cum[c]);
+		pthread_mutex_lock(&p->mu);
+		sl->o = wk->k.o;
+		sl->chunk = c;
+		sl->ready = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* The ranks 1..j->n into k's stream on threads: 0, -1 on an error (errno),
+ * 1 when threads cannot be had (nothing written: the caller writes them on
+ * its own). */
+static int items_rows_parallel(struct sink *k, const struct items_job *j, unsigned threads)
+{
+	struct par_export p;
+	struct par_worker *wk;
+	pthread_t th[EXPORT_THREADS_MAX];
+	uint64_t *cum, sum = 0;
+	unsigned started = 0;
+	int rc = 0, e = 0;
+
+	memset(&p, 0, sizeof p);
+	p.nchunks = (j->n + tune_chunk - 1) / tune_chunk;
+	p.threads = threads;
+	p.nslots = threads * EXPORT_SLOTS_PER_THREAD;
+	p.j = j;
+	cum = malloc(p.nchunks * sizeof *cum);
+	wk = calloc(threads, sizeof *wk);
+	if (!cum || !wk) {
+		free(cum);
+		free(wk);
+		return 1;
+	}
+	for (size_t c = 0; c < p.nchunks; c++) {
+		size_t i1 = (c + 1) * tune_chunk < j->n ? (c + 1) * tune_chunk : j->n;
+		cum[c] = sum;
+		for (size_t i = c * tune_chunk; i < i1; i++)
+			if (engine_item_counted(j->e, j->r, j->order[i]))
+				sum += engine_item_downloads(j->e, j->r, j->order[i]);
+	}
+	p.cum = cum;
+	for (unsigned i = 0; i < p.nslots; i++)
+		if (outbuf_init_mem(&p.slot[i].o, (size_t)4 << 20) != 0)
+			rc = 1;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	for (; rc == 0 && started < threads; started++) {
+		wk[started].p = &p;
+		wk[started].id = started;
+		wk[started].k = *k;
+		wk[started].k.o.fp = NULL;
+		if (pthread_create(&th[started], NULL, par_worker, &wk[started]) != 0)
+			break;
+	}
+	if (started < threads) {
+		/* Not every worker: the chunks of the missing ones would never come. */
+		pthread_mutex_lock(&p.mu);
+		p.stop = 1;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		rc = 1;
+	}
+	for (size_t c = 0; rc == 0 && c < p.nchunks; c++) {
+		struct par_slot *sl = &p.slot[c % p.nslots];
+		pthread_mutex_lock(&p.mu);
+		while (!sl->ready)
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		if (sl->o.err) {
+			e = sl->o.err;
+			rc = -1;
+		} else {
+			outbuf_put(&k->o, sl->o.buf, sl->o.len);
+			if (k->o.err) {
+				e = k->o.err;
+				rc = -1;
+			}
+		}
+		pthread_mutex_lock(&p.mu);
+		sl->ready = 0;
+		p.written = c + 1;
+		p.stop = rc != 0;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (unsigned i = 0; i < p.nslots; i++)
+		outbuf_free(&p.slot[i].o);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	free(cum);
+	free(wk);
+	if (rc < 0)
+		errno = e;
+	return rc;
+}
+
+/* Below this many rows one thread writes them all. */
+#define EXPORT_PARALLEL_MIN 65536u
+
+static long write_items(struct sink *k, struct engine *e, const struct eng_result *r,
+			const struct export_req *q, const char *data)
+{
+	struct items_job j;
+	uint32_t *order = engine_sort_items(e, r, q->sort, q->desc);
+	uint64_t cum = 0;
+	unsigned threads = export_threads();
+	int rc = 1;
+	if (!order)
+		return -1;
+	memset(&j, 0, sizeof j);
+	j.e = e;
+	j.r = r;
+	j.s = engine_snapshot(e);
+	j.a = engine_attrib(e);
+	j.t = &j.s->t[r->kind];
+	j.order = order;
+	j.n = q->limit && q->limit < r->n ? q->limit : r->n;
+	j.data = data;
+	j.alltime = engine_has_alltime(e, r->kind);
+	row_writer_init(&j.w, k->fmt);
+	/* The header always through the cells: it makes the chosen columns' map. */
+	item_cells(k, &j, 0, 0, 1, &cum);
+	if (emit(k, 1)) {
+		free(order);
+		return -1;
+	}
+	if (threads > 1 && (j.n >= EXPORT_PARALLEL_MIN || tune_threads > 1))
+		rc = items_rows_parallel(k, &j, threads);
+	if (rc == 1)
+		rc = items_rows(k, &j, 1, j.n + 1, 0);
 	free(order);
-	return rows;
+	return rc ? -1 : (long)j.n;
 }
 
 static long write_aggregate(struct sink *k, struct engine *e, const struct eng_result *r,

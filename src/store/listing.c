@@ -234,8 +234,9 @@ static uint64_t params_value(const cJSON *v, unsigned *warnings)
 	return sum;
 }
 
-/* One pass over the members, each dispatched once. */
-int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
+/* listing_item but the check of the id: -1 when obj is not an object or
+ * gives no id.  One pass over the members, each dispatched once. */
+static int item_read(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 {
 	const cJSON *v, *model_id = NULL;
 	uint64_t n, gguf = 0;
@@ -320,7 +321,12 @@ int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
 		it->flags &= (uint8_t)~HT_F_PARAMS_UNKNOWN;
 	if (!it->id && model_id)
 		it->id = id_value(model_id, warnings);
-	if (!it->id || !table_id_valid(it->id))
+	return it->id ? 0 : -1;
+}
+
+int listing_item(const cJSON *obj, struct ht_item *it, unsigned *warnings)
+{
+	if (item_read(obj, it, warnings) != 0 || !table_id_valid(it->id))
 		return -1;
 	return 0;
 }
@@ -675,6 +681,7 @@ struct jl_line {
 	cJSON *obj;              /* NULL: not JSON (or memory ran out) */
 	uint32_t at;             /* line number within the batch, from 1 */
 	int item_rc;             /* listing_item's answer; obj an object */
+	int is_obj;              /* obj is a JSON object (read here, not from obj, on the building thread) */
 	unsigned warnings;
 	struct ht_item_keys keys; /* table_item_keys of the item, when item_rc is 0 */
 	uint32_t tag_first;
@@ -709,14 +716,17 @@ static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 {
 	struct ht_item it;
 	ln->obj = obj;
+	ln->is_obj = obj && cJSON_IsObject(obj);
 	ln->warnings = 0;
 	ln->item_rc = -1;
 	ln->tag_first = sl->n_tag;
-	if (!obj || !cJSON_IsObject(obj))
+	if (!ln->is_obj)
 		return 0;
 	it.n_tags = 0;
-	ln->item_rc = listing_item(obj, &it, &ln->warnings);
-	/* The builder only probes: the id's check and the hashes are made here. */
+	/* The builder only probes: the id's check and the hashes are made
+	 * here, the check once (table_item_keys refuses an id listing_item
+	 * would). */
+	ln->item_rc = item_read(obj, &it, &ln->warnings);
 	if (!ln->item_rc)
 		ln->item_rc = table_item_keys(&it, &ln->keys);
 	memcpy(ln->head, &it, sizeof ln->head);
@@ -943,7 +953,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 		for (uint32_t i = 0; i < sl->n; i++) {
 			const struct jl_line *ln = &sl->line[i];
 			any = 1;
-			if (!ln->obj || !cJSON_IsObject(ln->obj)) {
+			if (!ln->is_obj) {
 				st->bad_lines++;
 				note_problem(st, name, lineno + ln->at,
 					     "not a JSON object, skipped (one item a line is expected)");
