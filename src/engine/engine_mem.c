@@ -8,6 +8,7 @@
  * Not thread-safe (neither is the engine).
  */
 #include "engine_priv.h"
+#include "hubtop/store.h"
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -142,4 +143,41 @@ size_t engine_result_memory(const struct eng_result *r)
 	return sz(p) + sz(r->by_country) + sz(r->year_country) + sz(p->country_x) + sz(p->ctr) +
 	       sz(p->cls_ok) + (p->rbits != p->ms.bits ? sz(p->rbits) : 0) + ms_size(&p->ms) +
 	       sz(p->rows) + sz(p->aseen) + sz(p->own);
+}
+
+/* Once every piece is made, the keystroke path reads these sections of
+ * the snapshot in bulk: the string pool and the ids (the search tests a
+ * needle's candidates in place), the accounts' names and the terms, and
+ * per table the 30-day downloads, likes, trending scores and flags (the
+ * 30-day rank order is the row order, so the filter passes read those
+ * columns where they are).  Every other column has been copied into the
+ * engine's own orders and codes (creation times, all-time counts, term
+ * codes, relations and languages, accounts) or is read a screen of rows
+ * at a time (drawing, detail), or by a build (an order by modification, a
+ * period's start, an export), which brings back what it reads. */
+void eng_release_columns(struct engine *e)
+{
+	const struct ht_snapshot *s = e->s;
+	struct store_section sec[STORE_MAX_SECTIONS];
+	size_t n = store_sections(s, sec);
+	const char *lo = NULL, *hi = NULL; /* the run of sections to give back */
+	if (!s->blob_mapped)
+		return;
+	for (size_t i = 0; i <= n; i++) {
+		const struct ht_table *t = i < n && sec[i].table >= 0 ? &s->t[sec[i].table] : NULL;
+		const char *p = i < n ? sec[i].data : NULL;
+		const void *v = p;
+		int keep = !p || (!t ? v == s->pool || v == s->terms || v == s->acct_name || v == s->acct_kind
+				     : v == t->id || v == t->downloads || v == t->likes || v == t->trending ||
+				       v == t->flags);
+		/* Sections follow each other in the file, padded to 8 bytes. */
+		if (!keep && lo && p >= hi && p < hi + 8) {
+			hi = p + sec[i].len;
+			continue;
+		}
+		if (lo)
+			store_release(s, lo, (size_t)(hi - lo));
+		lo = keep ? NULL : p;
+		hi = keep ? NULL : p + sec[i].len;
+	}
 }

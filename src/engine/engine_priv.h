@@ -334,6 +334,11 @@ struct engine {
 };
 
 void eng_dims_free(struct engine *e);
+/* Gives back the pages of the snapshot's columns that the engine no longer
+ * reads once every piece is made (engine_mem.c): engine_prepare_step calls
+ * it when it has made the last piece.  A no-op unless the snapshot is
+ * mapped from its file (store_release). */
+void eng_release_columns(struct engine *e);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 
@@ -417,8 +422,11 @@ int eng_sort_text_col(struct engine *e, const struct eng_result *r, enum eng_sor
  * among its column's texts, A to Z: O(1) after the first call. */
 uint32_t eng_text_rank(enum eng_sort sort, uint32_t code);
 int eng_radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi);
+/* cr32: the creation times by row in 32 bits (kdata.o[0].created) that
+ * SORT_CREATED reads instead of the table's column, or NULL. */
 int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key,
-			   const uint32_t *rows, uint32_t n, uint32_t want, int desc, uint32_t *out);
+			   const uint32_t *cr32, const uint32_t *rows, uint32_t n, uint32_t want, int desc,
+			   uint32_t *out);
 int eng_build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key, uint32_t *perm);
 const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups);

@@ -6,11 +6,12 @@
 
 /* In perm[lo, hi), rows by creation descending, the first position whose
  * creation is below t (hi when none). */
-static uint32_t created_bound(const int64_t *cr, const uint32_t *perm, uint32_t lo, uint32_t hi, int64_t t)
+static uint32_t created_bound(const int64_t *cr, const uint32_t *cr32, const uint32_t *perm, uint32_t lo,
+			      uint32_t hi, int64_t t)
 {
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (cr[perm[mid]] >= t)
+		if ((cr32 ? (int64_t)cr32[perm[mid]] : cr[perm[mid]]) >= t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -66,7 +67,8 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 		int rc;
 		if (!rows)
 			return (size_t)-1;
-		rc = eng_sort_rows_radix(e->s, r->kind, sort, rows, n, want, desc, out);
+		const struct ord *o0 = &e->k[r->kind].o[WIN_30D];
+		rc = eng_sort_rows_radix(e->s, r->kind, sort, o0->perm ? NULL : o0->created, rows, n, want, desc, out);
 		if (rc < 0)
 			return (size_t)-1;
 		if (rc == 0)
@@ -99,10 +101,12 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 			/* Sorted by the very date the filter bounds: the rows
 			 * outside the range, a run at each end, are not read. */
 			const int64_t *cr = e->s->t[r->kind].created;
+			/* (the narrow copy by row, when there is one: equal values) */
+			const uint32_t *cr32 = kd->o[WIN_30D].perm ? NULL : kd->o[WIN_30D].created;
 			if (r->filter.created_to)
-				lo = created_bound(cr, perm, 0, kd->n, r->filter.created_to);
+				lo = created_bound(cr, cr32, perm, 0, kd->n, r->filter.created_to);
 			if (r->filter.created_from)
-				hi = created_bound(cr, perm, lo, kd->n, r->filter.created_from);
+				hi = created_bound(cr, cr32, perm, lo, kd->n, r->filter.created_from);
 		}
 		len = hi - lo;
 		if (rank) {
@@ -408,7 +412,16 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
 	const struct kdata *kd = &e->k[r->kind];
 	const int lib = pane == PANE_LIBRARIES;
-	const uint32_t *rows;
+	const uint32_t *rows, *cr32 = kd->o[WIN_30D].perm ? NULL : kd->o[WIN_30D].created;
+	/* The engine's own copies where it has them, so that the table's
+	 * columns are not read once the pieces are made (eng_release_columns):
+	 * a row's term as its 30-day code (codes are numbered in the order
+	 * the rows first hold the terms, as ttot_order lists them), its
+	 * all-time count through its all-time rank. */
+	const uint16_t *code = pane != PANE_ORGS && kd->ttot_order[lib] && !kd->o[WIN_30D].perm
+				       ? kd->o[WIN_30D].term[lib ? TERM_LIB : TERM_TASK] : NULL;
+	const struct ord *oa = &kd->o[WIN_ALL];
+	const int all_own = filter_win(&r->filter) == WIN_ALL && oa->rank && oa->dl;
 	uint32_t m = 0, gen;
 	if (pane != PANE_ORGS && r->n == kd->n && kd->ttot[lib]) {
 		/* Every row matches: the unfiltered sums, in the pass's order. */
@@ -443,8 +456,11 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 	}
 	gen = e->gen;
 	for (uint32_t i = 0; i < r->n; i++) {
-		uint32_t row = rows[i], key = keys[row];
-		int64_t cr = t->created[row];
+		uint32_t row = rows[i], key = code ? kd->ttot_order[lib][code[row]] : keys[row];
+		/* Creation from the 30-day order's narrow copy (rank == row)
+		 * when there is one: the table's column is then not read once
+		 * the pieces are made (eng_release_columns). */
+		int64_t cr = cr32 ? (int64_t)cr32[row] : t->created[row];
 		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 		struct key_acc *k;
 		if (key >= e->key_sums_n)
@@ -460,7 +476,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 			e->touched[m++] = key;
 		}
 		k->count++;
-		k->downloads += dl[row];
+		k->downloads += all_own ? oa->dl[oa->rank[row]] : dl[row];
 		k->likes += t->likes[row];
 		if (with_tr)
 			e->key_trending[key] += t->trending[row];
@@ -777,14 +793,17 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 			x->created = q->created ? q->created : UINT64_MAX;
 		});
 	} else {
+		/* Creation from the window's narrow copy when there is one (the
+		 * table's column is then not read, eng_release_columns). */
+		const uint32_t *cr32 = o->created;
 		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
 			__builtin_prefetch(&acct[rk]);
 			__builtin_prefetch(&dl[rk]);
 			__builtin_prefetch(&likes[rk]);
-			__builtin_prefetch(&created[perm ? perm[rk] : rk]);
+			__builtin_prefetch(cr32 ? (const void *)&cr32[rk] : (const void *)&created[perm ? perm[rk] : rk]);
 		}, {
 			struct acct_add *x = &list[nl++];
-			int64_t cr = created[perm ? perm[rk] : rk];
+			int64_t cr = cr32 ? (int64_t)cr32[rk] : created[perm ? perm[rk] : rk];
 			x->acct = acct[rk] < na ? acct[rk] : 0;
 			x->likes = likes[rk];
 			x->dl = dl[rk];
@@ -1397,5 +1416,9 @@ int engine_prepare_step(struct engine *e)
 		if (did)
 			break;
 	}
-	return e->prep < HT_KIND_COUNT * P_PER_KIND ? 1 : 0;
+	if (e->prep < HT_KIND_COUNT * P_PER_KIND)
+		return 1;
+	/* The last piece is made: what only the builds read goes. */
+	eng_release_columns(e);
+	return 0;
 }
