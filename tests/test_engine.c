@@ -977,7 +977,7 @@ static long present_pages(const void *p, size_t len)
 }
 
 /* A snapshot mapped from its file: once every piece is made, the columns
- * the engine has copied leave the resident memory (eng_release_columns),
+ * the engine has copied leave the resident memory (eng_release_unused),
  * those it reads stay, and every answer is still the brute force's (what
  * is read again comes back from the file). */
 static void test_mapped_release(void **state)

@@ -542,7 +542,7 @@ static uint64_t cell_first_created(const struct kdata *kd, const struct ord *o, 
 	     j++) {
 		uint32_t row = cell_by_created[j], rk = o->rank ? o->rank[row] : row;
 		/* The narrow copy when there is one: the table's column is
-		 * then not read once the pieces are made (eng_release_columns). */
+		 * then not read once the pieces are made (eng_release_unused). */
 		if ((ms->bits[rk >> 6] >> (rk & 63)) & 1)
 			return o->created ? (uint64_t)o->created[rk] : (uint64_t)created[row];
 	}

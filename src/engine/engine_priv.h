@@ -334,11 +334,12 @@ struct engine {
 };
 
 void eng_dims_free(struct engine *e);
-/* Gives back the pages of the snapshot's columns that the engine no longer
- * reads once every piece is made (engine_mem.c): engine_prepare_step calls
- * it when it has made the last piece.  A no-op unless the snapshot is
- * mapped from its file (store_release). */
-void eng_release_columns(struct engine *e);
+/* Gives back what only the builds used, once every piece is made
+ * (engine_mem.c): the pages of the snapshot's columns that the engine no
+ * longer reads, when it is mapped from its file (store_release), and the
+ * heap's free pages.  engine_prepare_step calls it when it has made the
+ * last piece.  A few ms. */
+void eng_release_unused(struct engine *e);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 

@@ -414,7 +414,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 	const int lib = pane == PANE_LIBRARIES;
 	const uint32_t *rows, *cr32 = kd->o[WIN_30D].perm ? NULL : kd->o[WIN_30D].created;
 	/* The engine's own copies where it has them, so that the table's
-	 * columns are not read once the pieces are made (eng_release_columns):
+	 * columns are not read once the pieces are made (eng_release_unused):
 	 * a row's term as its 30-day code (codes are numbered in the order
 	 * the rows first hold the terms, as ttot_order lists them), its
 	 * all-time count through its all-time rank. */
@@ -459,7 +459,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 		uint32_t row = rows[i], key = code ? kd->ttot_order[lib][code[row]] : keys[row];
 		/* Creation from the 30-day order's narrow copy (rank == row)
 		 * when there is one: the table's column is then not read once
-		 * the pieces are made (eng_release_columns). */
+		 * the pieces are made (eng_release_unused). */
 		int64_t cr = cr32 ? (int64_t)cr32[row] : t->created[row];
 		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 		struct key_acc *k;
@@ -794,7 +794,7 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 		});
 	} else {
 		/* Creation from the window's narrow copy when there is one (the
-		 * table's column is then not read, eng_release_columns). */
+		 * table's column is then not read, eng_release_unused). */
 		const uint32_t *cr32 = o->created;
 		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
 			__builtin_prefetch(&acct[rk]);
@@ -1419,6 +1419,6 @@ int engine_prepare_step(struct engine *e)
 	if (e->prep < HT_KIND_COUNT * P_PER_KIND)
 		return 1;
 	/* The last piece is made: what only the builds read goes. */
-	eng_release_columns(e);
+	eng_release_unused(e);
 	return 0;
 }
