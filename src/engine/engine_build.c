@@ -344,23 +344,18 @@ static void ord_known(struct ord *o, uint32_t n, uint8_t flag, int none)
 	o->known = k;
 }
 
-/* A window's order and the columns every filter pass reads (downloads,
- * likes, flags, the cells of mode m). */
-int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
+/* A window's order and the columns every filter pass reads whatever the
+ * view (downloads, likes, flags): what the copies in that order need. */
+int eng_ord_perm(struct engine *e, enum ht_kind kind, int win)
 {
 	struct kdata *kd = &e->k[kind];
 	struct ord *o = &kd->o[win];
 	const struct ht_table *t = &e->s->t[kind];
 	uint32_t n = kd->n;
-	if (eng_kd_mode(e, kind, m, 0))
-		return -1;
 	if (!win) {
 		o->dl = t->downloads;
 		o->likes = t->likes;
 		o->flags = t->flags;
-		o->acct[m] = eng_view_acct(e, kind, m);
-		if (m % ATTRIB_MODE_COUNT != m)
-			o->acct[m % ATTRIB_MODE_COUNT] = e->a->item_acct[kind][m % ATTRIB_MODE_COUNT];
 		ord_known(o, n, HT_F_DL_UNKNOWN, 0);
 		return ord_uni(o, n);
 	}
@@ -391,13 +386,31 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 	if (!o->flags_own && !(o->flags_own = gather8(win_flags(e, kind, win), o->perm, n)))
 		return -1;
 	o->flags = o->flags_own;
+	ord_known(o, n, HT_F_DLA_UNKNOWN, win_none(e, kind, win));
+	return ord_uni(o, n);
+}
+
+/* A window's order, the columns every filter pass reads and the cells and
+ * accounts of view m. */
+int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	uint32_t n = kd->n;
+	if (eng_kd_mode(e, kind, m, 0) || eng_ord_perm(e, kind, win))
+		return -1;
+	if (!win) {
+		o->acct[m] = eng_view_acct(e, kind, m);
+		if (m % ATTRIB_MODE_COUNT != m)
+			o->acct[m % ATTRIB_MODE_COUNT] = e->a->item_acct[kind][m % ATTRIB_MODE_COUNT];
+		return 0;
+	}
 	if (!o->cell[m] && !(o->cell[m] = gather16(kd->o[0].cell[m], o->perm, n)))
 		return -1;
 	if (!o->acct_own[m] && !(o->acct_own[m] = gather32(eng_view_acct(e, kind, m), o->perm, n)))
 		return -1;
 	o->acct[m] = o->acct_own[m];
-	ord_known(o, n, HT_F_DLA_UNKNOWN, win_none(e, kind, win));
-	return ord_uni(o, n);
+	return 0;
 }
 
 const uint32_t *eng_ord_acct(struct engine *e, enum ht_kind kind, int win, int b)
@@ -481,7 +494,7 @@ int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col)
 	}
 	if (kd->term_codes[col] > TERM_MAX || kd->o[win].term[col])
 		return 0;
-	if (eng_ord_base(e, kind, win, 0))
+	if (eng_ord_perm(e, kind, win))
 		return -1;
 	kd->o[win].term[col] = gather16(kd->o[0].term[col], kd->o[win].perm, n);
 	return kd->o[win].term[col] ? 0 : -1;
@@ -511,7 +524,7 @@ int eng_ord_created(struct engine *e, enum ht_kind kind, int win)
 	}
 	if (kd->created_exact < 0 || kd->o[win].created)
 		return 0;
-	if (eng_ord_base(e, kind, win, 0))
+	if (eng_ord_perm(e, kind, win))
 		return -1;
 	kd->o[win].created = gather32(kd->o[0].created, kd->o[win].perm, n);
 	return kd->o[win].created ? 0 : -1;
@@ -527,7 +540,7 @@ const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win)
 		return o->trending;
 	if (!win)
 		return o->trending = e->s->t[kind].trending;
-	if ((!o->perm && eng_ord_base(e, kind, win, 0)) ||
+	if ((!o->perm && eng_ord_perm(e, kind, win)) ||
 	    !(o->trending_own = gather32(e->s->t[kind].trending, o->perm, kd->n)))
 		return NULL;
 	return o->trending = o->trending_own;

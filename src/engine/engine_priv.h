@@ -431,6 +431,10 @@ int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng
 int eng_build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key, uint32_t *perm);
 const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups);
+/* A window's order and the columns every pass reads (eng_ord_perm); with
+ * eng_ord_base, also view m's cells and accounts in that order.  0, or -1
+ * when memory runs out. */
+int eng_ord_perm(struct engine *e, enum ht_kind kind, int win);
 int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m);
 /* The account (mode b's, b < ATTRIB_MODE_COUNT) each rank of window win
  * counts for, which the author and organisation tests read: at the
