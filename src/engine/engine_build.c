@@ -171,16 +171,27 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 		else
 			gc32[j] = cr > 0 ? (uint32_t)cr : UINT32_MAX;
 	}
+	/* (freed by the caller when this fails) */
+	if (src[WIN_PERIOD] && !(kd->aperiod[m] = calloc((size_t)na + 1, sizeof *kd->aperiod[m])))
+		return -1;
+	if (gc && !(kd->acreated[m] = malloc(((size_t)na + 1) * sizeof *kd->acreated[m])))
+		return -1;
 	for (uint32_t ac = 0; ac < na; ac++) {
+		uint64_t first = UINT64_MAX;
 		at[ac].count = off[ac + 1] - off[ac];
-		at[ac].created = UINT64_MAX;
 		for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
 			uint64_t cr = eng_gcreated(gc, gc32, j);
-			for (int w = 0; w < ENG_WINDOWS; w++)
+			for (int w = 0; w < 2; w++)
 				at[ac].downloads[w] += eng_gdownloads(&kd->gdownloads[m][w], j);
+			if (kd->aperiod[m])
+				kd->aperiod[m][ac] += eng_gdownloads(&kd->gdownloads[m][WIN_PERIOD], j);
 			at[ac].likes += gl[j];
-			at[ac].created = cr < at[ac].created ? cr : at[ac].created;
+			first = cr < first ? cr : first;
 		}
+		/* Every time fits 32 bits unless gc: UINT64_MAX reads UINT32_MAX. */
+		at[ac].created = (uint32_t)first;
+		if (kd->acreated[m])
+			kd->acreated[m][ac] = first;
 	}
 	return 0;
 }
@@ -310,6 +321,8 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		kd->gcreated[m] = kd->gcreated[m - 1];
 		kd->gcreated32[m] = kd->gcreated32[m - 1];
 		kd->atot[m] = kd->atot[m - 1];
+		kd->aperiod[m] = kd->aperiod[m - 1];
+		kd->acreated[m] = kd->acreated[m - 1];
 		return 0;
 	}
 	if (build_groups(e, kind, kd, m, acct)) {
@@ -322,8 +335,10 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		free(kd->gcreated[m]);
 		free(kd->gcreated32[m]);
 		free(kd->atot[m]);
+		free(kd->aperiod[m]);
+		free(kd->acreated[m]);
 		kd->goff[m] = kd->gperm[m] = kd->glikes[m] = kd->gcreated32[m] = NULL;
-		kd->gcreated[m] = NULL;
+		kd->gcreated[m] = kd->aperiod[m] = kd->acreated[m] = NULL;
 		kd->atot[m] = NULL;
 		return -1;
 	}
@@ -794,6 +809,8 @@ void eng_view_drop(struct engine *e, enum ht_kind kind, int m)
 	free(kd->ctot[m]);
 	free(kd->cused[m]);
 	free(kd->atot[m]);
+	free(kd->aperiod[m]);
+	free(kd->acreated[m]);
 	free(kd->goff[m]);
 	free(kd->gperm[m]);
 	free(kd->glikes[m]);
@@ -814,7 +831,7 @@ void eng_view_drop(struct engine *e, enum ht_kind kind, int m)
 	kd->ctot[m] = NULL;
 	kd->cused[m] = kd->goff[m] = kd->gperm[m] = kd->glikes[m] = kd->gcreated32[m] = NULL;
 	kd->atot[m] = NULL;
-	kd->gcreated[m] = NULL;
+	kd->gcreated[m] = kd->aperiod[m] = kd->acreated[m] = NULL;
 	kd->ncused[m] = 0;
 	kd->cell_by_created[m] = kd->cell_by_created_off[m] = kd->acls_n[m] = kd->acls_off[m] = NULL;
 	kd->acct_cls[m] = kd->cls_cg[m] = NULL;
@@ -888,6 +905,8 @@ static void kdata_free(struct kdata *kd)
 		if (m % ATTRIB_MODE_COUNT && kd->goff[m] == kd->goff[m - 1])
 			continue; /* shared with the uploader mode */
 		free(kd->atot[m]);
+		free(kd->aperiod[m]);
+		free(kd->acreated[m]);
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
 		for (int w = 0; w < ENG_WINDOWS; w++)

@@ -66,10 +66,15 @@ struct cell_tot {
 	uint64_t downloads[ENG_WINDOWS], under[ENG_WINDOWS]; /* by enum filter_window */
 };
 
-/* Unfiltered totals of one account, every window. */
+/* Unfiltered totals of one account: 32 bytes (375,000 accounts, per table
+ * and view).  The period's downloads (kdata.aperiod) only while a period
+ * is set; creation in 32 bits unless one does not fit (kdata.acreated).
+ * Read them through acct_dl and acct_created. */
 struct acct_tot {
-	uint64_t downloads[ENG_WINDOWS];
-	uint64_t count, likes, created;
+	uint64_t downloads[2]; /* 30-day, all-time */
+	uint64_t likes;
+	uint32_t count;
+	uint32_t created;      /* seconds; UINT32_MAX unknown */
 };
 
 /* Per-result extras the aggregate panes need beyond struct eng_result. */
@@ -213,6 +218,11 @@ struct kdata {
 	uint32_t *cused[ENG_VIEWS];
 	uint32_t ncused[ENG_VIEWS];
 	struct acct_tot *atot[ENG_VIEWS];
+	/* Per account: the period's downloads while a period is set (else
+	 * NULL), and the earliest creation when some creation time does not
+	 * fit 32 bits (else NULL: acct_tot.created holds it). */
+	uint64_t *aperiod[ENG_VIEWS];
+	uint64_t *acreated[ENG_VIEWS];
 	/* Items grouped by account (counting sort, rows ascending within an
 	 * account): goff[ac]..goff[ac+1] index gperm (rows) and the columns in
 	 * that order, so a per-account sum is a sequential pass.  atot: the
@@ -276,6 +286,24 @@ struct kdata {
 	uint32_t *ttot_order[2];
 	uint32_t ttot_n[2];
 };
+
+/* An account's unfiltered downloads in window win, and its earliest
+ * creation (UINT64_MAX unknown), in view m (struct acct_tot). */
+static inline uint64_t acct_dl(const struct kdata *kd, int m, uint32_t ac, int win)
+{
+	if (win == WIN_PERIOD)
+		return kd->aperiod[m] ? kd->aperiod[m][ac] : 0;
+	return kd->atot[m][ac].downloads[win];
+}
+
+static inline uint64_t acct_created(const struct kdata *kd, int m, uint32_t ac)
+{
+	uint32_t c;
+	if (kd->acreated[m])
+		return kd->acreated[m][ac];
+	c = kd->atot[m][ac].created;
+	return c == UINT32_MAX ? UINT64_MAX : c;
+}
 
 struct term_tot {
 	uint64_t count, likes, created, trending;

@@ -534,16 +534,16 @@ static size_t select_top(struct engine *e, uint32_t m, enum eng_sort sort, int d
 }
 
 struct acct_dl_ctx {
-	const struct acct_tot *at;
+	const struct kdata *kd;
+	int mode;
 	int all; /* the window */
 };
 
 static int cmp_acct_dl(const void *pa, const void *pb, void *pc)
 {
-	const struct acct_tot *at = ((const struct acct_dl_ctx *)pc)->at;
-	int all = ((const struct acct_dl_ctx *)pc)->all;
+	const struct acct_dl_ctx *c = pc;
 	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
-	uint64_t dx = at[x].downloads[all], dy = at[y].downloads[all];
+	uint64_t dx = acct_dl(c->kd, c->mode, x, c->all), dy = acct_dl(c->kd, c->mode, y, c->all);
 	if (dx != dy)
 		return dx < dy ? 1 : -1;
 	return (x > y) - (x < y);
@@ -580,13 +580,13 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 		unsigned rb = bits_of(na), kb;
 		int sorted = 0;
 		for (uint32_t i = 0; i < k; i++)
-			max = at[ord[i]].downloads[all] > max ? at[ord[i]].downloads[all] : max;
+			max = acct_dl(kd, mode, ord[i], all) > max ? acct_dl(kd, mode, ord[i], all) : max;
 		kb = bits_of(max);
 		v = rb + kb <= 64 ? malloc(((size_t)k + 1) * sizeof *v) : NULL;
 		if (v) {
 			/* Radix sort of (max - downloads, account): stable, exact. */
 			for (uint32_t i = 0; i < k; i++)
-				v[i] = (max - at[ord[i]].downloads[all]) << rb | ord[i];
+				v[i] = (max - acct_dl(kd, mode, ord[i], all)) << rb | ord[i];
 			if (!eng_radix_sort(v, k, rb, rb + kb)) {
 				for (uint32_t i = 0; i < k; i++)
 					ord[i] = (uint32_t)(v[i] & (((uint64_t)1 << rb) - 1));
@@ -595,7 +595,7 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 			free(v);
 		}
 		if (!sorted) {
-			struct acct_dl_ctx ctx = { at, all };
+			struct acct_dl_ctx ctx = { kd, mode, all };
 			qsort_r(ord, k, sizeof *ord, cmp_acct_dl, &ctx);
 		}
 	}
@@ -630,7 +630,7 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 	return 0;
 }
 
-static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
+static int take_total(struct engine *e, const struct result_priv *p, const struct kdata *kd, int mode,
 		      uint32_t ac, int all);
 
 static int cmp_u32(const void *a, const void *b)
@@ -661,7 +661,7 @@ static int64_t orgs_class_heads(struct engine *e, const struct result_priv *p, c
 				cand[nc++] = ap[j];
 	qsort(cand, nc, sizeof *cand, cmp_u32);
 	for (uint32_t i = 0; i < nc && m < limit; i++)
-		if (take_total(e, p, kd->atot[mode], ord[cand[i]], all))
+		if (take_total(e, p, kd, mode, ord[cand[i]], all))
 			e->touched[m++] = ord[cand[i]];
 	free(cand);
 	return m;
@@ -681,17 +681,17 @@ static int acct_passes(const struct engine *e, const struct result_priv *p, uint
 
 /* Copies an account's unfiltered totals into e->key_sums when its class
  * (organisation type, country and group) passes the filter. */
-static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
+static int take_total(struct engine *e, const struct result_priv *p, const struct kdata *kd, int mode,
 		      uint32_t ac, int all)
 {
 	struct key_acc *ka = &e->key_sums[ac];
 
 	if (!acct_passes(e, p, ac))
 		return 0;
-	ka->count = (uint32_t)at[ac].count;
-	ka->downloads = at[ac].downloads[all];
-	ka->likes = at[ac].likes;
-	ka->created = at[ac].created;
+	ka->count = kd->atot[mode][ac].count;
+	ka->downloads = acct_dl(kd, mode, ac, all);
+	ka->likes = kd->atot[mode][ac].likes;
+	ka->created = acct_created(kd, mode, ac);
 	return 1;
 }
 
@@ -869,12 +869,12 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 			if (got != -1)
 				return got < 0 ? -1 : got;
 			for (uint32_t i = 0; ord[i] != UINT32_MAX && m < limit; i++)
-				if (take_total(e, p, at, ord[i], all))
+				if (take_total(e, p, kd, mode, ord[i], all))
 					e->touched[m++] = ord[i];
 			return m;
 		}
 		for (uint32_t ac = 0; ac < na; ac++)
-			if (at[ac].count && take_total(e, p, at, ac, all))
+			if (at[ac].count && take_total(e, p, kd, mode, ac, all))
 				e->touched[m++] = ac;
 		return m;
 	}
@@ -891,7 +891,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 		for (uint32_t i = 0; ord[i] != UINT32_MAX; i++) {
 			uint32_t ac = ord[i];
 			struct cand cd;
-			if (nh == limit && at[ac].downloads[all] < heap[0].v)
+			if (nh == limit && acct_dl(kd, mode, ac, all) < heap[0].v)
 				break;
 			if (!acct_passes(e, p, ac))
 				continue;
