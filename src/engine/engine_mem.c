@@ -8,7 +8,6 @@
  * Not thread-safe (neither is the engine).
  */
 #include "engine_priv.h"
-#include "hubtop/store.h"
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -144,45 +143,4 @@ size_t engine_result_memory(const struct eng_result *r)
 	return sz(p) + sz(r->by_country) + sz(r->year_country) + sz(p->country_x) + sz(p->ctr) +
 	       sz(p->cls_ok) + (p->rbits != p->ms.bits ? sz(p->rbits) : 0) + ms_size(&p->ms) +
 	       sz(p->rows) + sz(p->aseen) + sz(p->own);
-}
-
-/* Once every piece is made, the keystroke path reads these sections of
- * the snapshot in bulk: the string pool and the ids (the search tests a
- * needle's candidates in place), the accounts' names and the terms, and
- * per table the 30-day downloads, likes, trending scores and flags (the
- * 30-day rank order is the row order, so the filter passes read those
- * columns where they are).  Every other column has been copied into the
- * engine's own orders and codes (creation times, all-time counts, term
- * codes, relations and languages, accounts) or is read a screen of rows
- * at a time (drawing, detail), or by a build (an order by modification, a
- * period's start, an export), which brings back what it reads.  And the
- * heap's free pages go back to the system. */
-void eng_release_unused(struct engine *e)
-{
-	const struct ht_snapshot *s = e->s;
-	struct store_section sec[STORE_MAX_SECTIONS];
-	size_t n = s->blob_mapped ? store_sections(s, sec) : 0;
-	const char *lo = NULL, *hi = NULL; /* the run of sections to give back */
-#ifdef __GLIBC__
-	/* The builds' scratch, freed, left pages in the middle of the heap
-	 * that the allocator keeps unless asked (11 MB on 2M + 500K items). */
-	malloc_trim(0);
-#endif
-	for (size_t i = 0; n && i <= n; i++) {
-		const struct ht_table *t = i < n && sec[i].table >= 0 ? &s->t[sec[i].table] : NULL;
-		const char *p = i < n ? sec[i].data : NULL;
-		const void *v = p;
-		int keep = !p || (!t ? v == s->pool || v == s->terms || v == s->acct_name || v == s->acct_kind
-				     : v == t->id || v == t->downloads || v == t->likes || v == t->trending ||
-				       v == t->flags);
-		/* Sections follow each other in the file, padded to 8 bytes. */
-		if (!keep && lo && p >= hi && p < hi + 8) {
-			hi = p + sec[i].len;
-			continue;
-		}
-		if (lo)
-			store_release(s, lo, (size_t)(hi - lo));
-		lo = keep ? NULL : p;
-		hi = keep ? NULL : p + sec[i].len;
-	}
 }

@@ -363,7 +363,7 @@ struct engine {
 
 void eng_dims_free(struct engine *e);
 /* Gives back what only the builds used, once every piece is made
- * (engine_mem.c): the pages of the snapshot's columns that the engine no
+ * (engine_build.c): the pages of the snapshot's columns that the engine no
  * longer reads, when it is mapped from its file (store_release), and the
  * heap's free pages.  engine_prepare_step calls it when it has made the
  * last piece.  A few ms. */
