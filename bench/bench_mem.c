@@ -6,6 +6,10 @@
  * pieces one by one (engine_memory), largest first; then the attribution
  * key (engine_focus) both ways, its CPU time, and the engine's total with
  * one mode's organisation view (what the explorer holds) and with both.
+ * The file-mapped part section by section: the snapshot's columns and how
+ * much of each is resident (/proc/self/pagemap) once every piece is made
+ * and after a session of keys (a search typed, the windows, filters,
+ * sorts, the rankings, the datasets).
  * Usage: bench_mem SNAPSHOT [ORGS.tsv]   Target: resident <= 700 MB for 2M
  * models + 500K datasets. */
 #include "config.h"
@@ -13,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "hubtop/attrib.h"
 #include "hubtop/engine.h"
@@ -127,6 +133,117 @@ static int cmp_piece(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+
+/* Bytes of [p, p + len) resident in this process: the present bit of
+ * /proc/self/pagemap, page by page.  0 when it cannot be read. */
+static size_t resident_of(int fd, const void *p, size_t len)
+{
+	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p & ~(pg - 1), end = (uintptr_t)p + len;
+	uint64_t v[512];
+	size_t res = 0;
+	while (fd >= 0 && a < end) {
+		size_t k = (end - a + pg - 1) / pg;
+		ssize_t got;
+		if (k > 512)
+			k = 512;
+		got = pread(fd, v, k * 8, (off_t)(a / pg * 8));
+		if (got <= 0)
+			break;
+		for (ssize_t i = 0; i < got / 8; i++)
+			res += (v[i] >> 63 & 1) ? pg : 0;
+		a += (uintptr_t)(got / 8) * pg;
+	}
+	return res;
+}
+
+/* The snapshot's sections, largest first, with their resident part. */
+static void snapshot_sections(const struct ht_snapshot *s, const char *when)
+{
+	static const char *const col[] = { "id", "author", "downloads", "downloads_all", "likes",
+					   "trending", "created", "modified", "pipeline", "library",
+					   "license", "flags", "list_first", "list_count", "link_first",
+					   "link_count", "params" };
+	struct store_section sec[STORE_MAX_SECTIONS];
+	size_t n = store_sections(s, sec), total = 0, res_total = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	n_pieces = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct piece *p = &pieces[n_pieces++];
+		const struct ht_table *t = sec[i].table >= 0 ? &s->t[sec[i].table] : NULL;
+		const char *name = "?";
+		if (t) {
+			const void *c[] = { t->id, t->author, t->downloads, t->downloads_all, t->likes,
+					    t->trending, t->created, t->modified, t->pipeline, t->library,
+					    t->license, t->flags, t->list_first, t->list_count, t->link_first,
+					    t->link_count, t->params };
+			for (size_t j = 0; j < sizeof c / sizeof c[0]; j++)
+				if (c[j] == sec[i].data)
+					name = col[j];
+		} else {
+			name = sec[i].data == s->pool ? "string pool" : sec[i].data == s->terms ? "terms" :
+			       sec[i].data == s->acct_name ? "account names" :
+			       sec[i].data == s->acct_kind ? "account kinds" : sec[i].data == s->lists ? "term lists" :
+			       sec[i].data == s->link_base ? "link bases" : sec[i].data == s->link_rel ? "link relations" :
+			       sec[i].data == s->link_row ? "link rows" : "?";
+		}
+		snprintf(p->name, sizeof p->name, "%s%s", t ? (sec[i].table == HT_MODELS ? "models: " : "datasets: ") : "",
+			 name);
+		p->bytes = resident_of(fd, sec[i].data, (size_t)sec[i].len);
+		total += (size_t)sec[i].len;
+		res_total += p->bytes;
+	}
+	if (fd >= 0)
+		close(fd);
+	qsort(pieces, n_pieces, sizeof pieces[0], cmp_piece);
+	printf("snapshot sections resident %s (%.0f of %.0f MB; the rest under 0.5 MB each):\n", when,
+	       res_total / 1048576.0, total / 1048576.0);
+	for (size_t i = 0; i < n_pieces && pieces[i].bytes >= (1u << 19); i++)
+		printf("  %-62s %8.1f MB\n", pieces[i].name, pieces[i].bytes / 1048576.0);
+}
+
+/* What a session asks after the first screens: a search typed letter by
+ * letter and erased, the all-time window, the lineage attribution, task,
+ * creation and download filters, the items sorted by likes, creation and
+ * trending, every ranking with its trending column, the datasets; with
+ * the idle work between keys (engine_prepare_step) as the explorer does. */
+static void session_keys(struct engine *e)
+{
+	static const char *const steps[][2] = {
+		{ "search", "l" }, { "search", "ll" }, { "search", "lla" }, { "search", "llam" },
+		{ "search", "llama" }, { "search", "llama-" }, { "search", "llama-i" }, { "search", "" },
+		{ "window", "all" }, { "task", "text-generation" }, { "library", "transformers" },
+		{ "created", "2024..2025" }, { "min-downloads", "10" }, { "country", "CN,US" },
+		{ "window", "30d" }, { "task", "" }, { "library", "" }, { "created", "" },
+		{ "min-downloads", "" }, { "country", "" }, { "search", "qwen" }, { "search", "" },
+	};
+	static const enum eng_sort sorts[] = { SORT_DOWNLOADS, SORT_LIKES, SORT_CREATED, SORT_TRENDING };
+	struct filter f;
+	char err[256];
+	filter_init(&f);
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		for (int k = 0; k < HT_KIND_COUNT; k++) {
+			struct eng_result *r;
+			uint32_t top[50];
+			if (filter_set(&f, steps[i][0], steps[i][1], err, sizeof err))
+				continue;
+			r = engine_apply(e, &f, (enum ht_kind)k);
+			if (!r)
+				continue;
+			engine_sort_top(e, r, sorts[i % 4], 1, 50, top);
+			for (int p = PANE_ORGS; p < PANE_COUNT; p++) {
+				struct eng_row *rows = NULL;
+				size_t n = engine_rank_top(e, r, (enum eng_pane)p, SORT_DOWNLOADS, 1, 64, &rows);
+				if (n && n != (size_t)-1)
+					engine_rank_trending(e, r, (enum eng_pane)p, rows, n);
+				free(rows);
+			}
+			engine_result_free(r);
+		}
+		prepare_all(e);
+	}
+}
+
 static void rss(const char *when)
 {
 	printf("%-34s resident %6.0f MB (anonymous %6.0f MB, file-mapped %6.0f MB)\n", when,
@@ -174,6 +291,7 @@ int main(int argc, char **argv)
 	}
 	printf("engine_prepare_step: %d steps, %.0f ms\n", steps, now_ms() - t0);
 	rss("every piece prepared");
+	snapshot_sections(s, "once every piece is made");
 	/* What a session then adds: a search, the rankings.  The first open
 	 * of each ranking pane, as the explorer draws it (a screen of rows
 	 * and their trending column) once every piece is prepared: the slow
@@ -250,8 +368,11 @@ int main(int argc, char **argv)
 		printf("  %-62s %8.1f MB\n", "engine total, lineage mode shown", lin_total / 1048576.0);
 		printf("  %-62s %8.1f MB\n", "engine total if both modes were kept", (total + lin_view) / 1048576.0);
 	}
-	printf("memory: resident %.0f MB once every piece is made, one attribution mode at a time (target <= 700); %.0f MB with both modes' views\n",
-	       rss_one, rss_one + lin_view / 1048576.0);
+	session_keys(e);
+	rss("after a session of keys");
+	snapshot_sections(s, "after a session of keys");
+	printf("memory: resident %.0f MB once every piece is made, one attribution mode at a time (target <= 700); %.0f MB with both modes' views; %.0f MB after a session of keys\n",
+	       rss_one, rss_one + lin_view / 1048576.0, status_kb("VmRSS") / 1024.0);
 	for (int i = 0; i < 4; i++)
 		engine_result_free(r[i]);
 	engine_free(e);

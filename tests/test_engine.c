@@ -9,6 +9,9 @@
 #include "hubtop/listing.h"
 #include "hubtop/demo.h"
 #include "hubtop/orgdir.h"
+#include "hubtop/store.h"
+#include <fcntl.h>
+#include <unistd.h>
 #include "engine_fixture.h"
 
 static const enum eng_pane agg_panes[] = { PANE_ORGS, PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES,
@@ -953,6 +956,87 @@ static void test_datasets_one_view(void **state)
 	table_free(s);
 }
 
+
+/* Pages of [p, p + len) present in this process (the present bit of
+ * /proc/self/pagemap); -1 when it cannot be read. */
+static long present_pages(const void *p, size_t len)
+{
+	const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	long n = 0;
+	if (fd < 0)
+		return -1;
+	for (uintptr_t a = (uintptr_t)p & ~(pg - 1); a < (uintptr_t)p + len; a += pg) {
+		uint64_t v;
+		if (pread(fd, &v, sizeof v, (off_t)(a / pg * sizeof v)) != (ssize_t)sizeof v) {
+			close(fd);
+			return -1;
+		}
+		n += (long)(v >> 63 & 1);
+	}
+	close(fd);
+	return n;
+}
+
+/* A snapshot mapped from its file: once every piece is made, the columns
+ * the engine has copied leave the resident memory (eng_release_unused),
+ * those it reads stay, and every answer is still the brute force's (what
+ * is read again comes back from the file). */
+static void test_mapped_release(void **state)
+{
+	const char *dir = testutil_tmpdir("test_engine_mapped");
+	struct ht_snapshot *b = fx_snapshot(300000, 20000, 3000, 1), *s;
+	struct store_err err;
+	struct attrib *a;
+	struct engine *e;
+	char path[1200];
+	long before, after;
+	int rc;
+	(void)state;
+	assert_non_null(dir);
+	snprintf(path, sizeof path, "%s/s.hts", dir);
+	assert_int_equal(store_write(b, path, &err), 0);
+	table_free(b);
+	s = store_load(path, &err);
+	assert_non_null(s);
+	assert_true(s->blob_mapped);
+	a = fx_attrib(s);
+	e = engine_new(s, a, NULL);
+	assert_non_null(e);
+	before = present_pages(s->t[HT_MODELS].modified, (size_t)s->t[HT_MODELS].n * 8);
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	after = present_pages(s->t[HT_MODELS].modified, (size_t)s->t[HT_MODELS].n * 8);
+	if (before >= 0) {
+		/* 2.4 MB: at least one whole 2 MB block of it goes. */
+		assert_true(after >= 0 && after + 256 <= before);
+		/* The 30-day downloads, read by every answer, stay whole. */
+		const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+		uintptr_t lo = (uintptr_t)s->t[HT_MODELS].downloads, hi = lo + (size_t)s->t[HT_MODELS].n * 8;
+		assert_int_equal(present_pages(s->t[HT_MODELS].downloads, hi - lo),
+				 (long)((hi - 1) / pg - lo / pg + 1));
+	}
+	run_filters(e, s, a, 120, 20);
+	{
+		/* A sort by modification reads the column again. */
+		struct filter f;
+		struct eng_result *r;
+		uint32_t top[20];
+		filter_init(&f);
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		assert_int_equal(engine_sort_top(e, r, SORT_MODIFIED, 1, 20, top), 20);
+		for (int i = 1; i < 20; i++)
+			assert_true(s->t[HT_MODELS].modified[top[i - 1]] >= s->t[HT_MODELS].modified[top[i]]);
+		engine_result_free(r);
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -966,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_focus),
 		cmocka_unit_test(test_datasets_one_view),
+		cmocka_unit_test(test_mapped_release),
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_hubdata),
 		/* Last: the fixture's random stream before the others stays as it was. */

@@ -12,15 +12,16 @@
  *  - per character class (a-z 0-9 - _ . / and "any other byte"), a bitmap
  *    of the rows holding it;
  *  - per pair of classes, the rows holding it (per 4,096 rows a sorted
- *    list, or a bitmap past 255 rows);
+ *    list coded in bytes, about 1.1 a row, or a bitmap when that list
+ *    would take 512 bytes or more);
  *  - the answers to the prefixes of the needle typed last, each with, per
  *    match, where its first match starts and the 8 bytes after it.
  * It borrows the snapshot's string pool and id column: it must not
  * outlive the snapshot.  Only search.c writes this state; search_match
  * changes it, so an index serves one thread at a time.
  *
- * Memory: about 1.4 times the bytes of the ids (the pair sets 1.15x,
- * lengths, class bitmaps and their directory 8 bytes an id), 40 KB of
+ * Memory: about the bytes of the ids (the pair sets 0.78x, lengths, class
+ * bitmaps and their directory 8 bytes an id: 71 MB for 2M models), 40 KB of
  * scratch, plus, while cached, n / 8 bytes and 13 bytes a match per prefix
  * of the needle (about 14 MB for "llama-instruct" typed over 2M models).
  *

@@ -97,6 +97,20 @@ FILE *store_cache_read(const char *path);
 /* The checksum used by the format (64-bit, 4-lane, word-at-a-time). */
 uint64_t store_checksum(const void *data, size_t len);
 
+/* Gives back the pages of [p, p + len) of a snapshot that store_load
+ * mapped from its file, for a caller that has copied what it reads there:
+ * they leave the process's resident memory, and if read again come back
+ * from the page cache (or the file) with the same bytes: the mapping is
+ * private and read-only, and snapshot files are replaced by rename, never
+ * rewritten in place (the kernel may drop such pages under memory pressure
+ * anyway).  Only the whole 2 MB blocks inside the range (the page cache
+ * may map the file in blocks that size: releasing part of one would release
+ * its neighbours' bytes too), so give it runs of sections.  A no-op (0) for a
+ * snapshot held in memory (built, read from a pipe, or assembled from the
+ * history), whose pages have no file to come back from.  Returns the bytes
+ * given back.  One madvise call. */
+size_t store_release(const struct ht_snapshot *s, const void *p, size_t len);
+
 /* ---- the file image section by section (history.c stores snapshots as
  * deltas of these) ----------------------------------------------------------
  * A snapshot's file is its header (STORE_HEADER_SIZE bytes) followed by its

@@ -212,7 +212,8 @@ static uint64_t sort_key(const struct ht_table *t, enum eng_sort key, uint32_t r
  * where a comparison sort paid a random read per comparison.  1 when the
  * key does not fit (names, huge values): the caller sorts otherwise. */
 int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key,
-			   const uint32_t *rows, uint32_t n, uint32_t want, int desc, uint32_t *out)
+			   const uint32_t *cr32, const uint32_t *rows, uint32_t n, uint32_t want, int desc,
+			   uint32_t *out)
 {
 	const struct ht_table *t = &s->t[kind];
 	unsigned rb = bits_of(t->n ? t->n - 1 : 0), kb;
@@ -227,14 +228,16 @@ int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng
 		uint64_t k;
 		if (i + 16 < n) {
 			uint32_t r = rows[i + 16];
-			__builtin_prefetch(key == SORT_CREATED ? (const void *)&t->created[r] :
+			__builtin_prefetch(key == SORT_CREATED ? (cr32 ? (const void *)&cr32[r] : (const void *)&t->created[r]) :
 					   key == SORT_LIKES ? (const void *)&t->likes[r] :
 					   key == SORT_TRENDING ? (const void *)&t->trending[r] :
 					   key == SORT_DOWNLOADS ? (const void *)&t->downloads[r] :
 					   key == SORT_MODIFIED ? (const void *)&t->modified[r] :
 					   (const void *)&t->downloads_all[r]);
 		}
-		k = sort_key(t, key, rows[i]);
+		/* The same key from the narrow copy (the values are equal). */
+		k = key == SORT_CREATED && cr32 ? (uint64_t)cr32[rows[i]] ^ ((uint64_t)1 << 63)
+						: sort_key(t, key, rows[i]);
 		v[i] = k;
 		max = k > max ? k : max;
 		min = k < min ? k : min;
@@ -274,7 +277,7 @@ int eng_build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort
 	}
 	/* The rows in row order are their own ties' order; the output may
 	 * overwrite them (they are all read first). */
-	rc = n < 64 ? 1 : eng_sort_rows_radix(s, kind, key, perm, n, n, 1, perm);
+	rc = n < 64 ? 1 : eng_sort_rows_radix(s, kind, key, NULL, perm, n, n, 1, perm);
 	if (rc > 0) {
 		struct sort_ctx c = { s, kind, key };
 		qsort_r(perm, n, sizeof *perm, eng_cmp_rows, &c);

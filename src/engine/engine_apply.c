@@ -541,8 +541,10 @@ static uint64_t cell_first_created(const struct kdata *kd, const struct ord *o, 
 	for (uint32_t j = kd->cell_by_created_off[mode][cell]; j < kd->cell_by_created_off[mode][cell + 1];
 	     j++) {
 		uint32_t row = cell_by_created[j], rk = o->rank ? o->rank[row] : row;
+		/* The narrow copy when there is one: the table's column is
+		 * then not read once the pieces are made (eng_release_unused). */
 		if ((ms->bits[rk >> 6] >> (rk & 63)) & 1)
-			return (uint64_t)created[row];
+			return o->created ? (uint64_t)o->created[rk] : (uint64_t)created[row];
 	}
 	return UINT64_MAX;
 }

@@ -1,8 +1,10 @@
 /* engine_build.c - the engine's derived data: the views' accounts and
  * groups, the cells, the rank orders and their narrow columns, the
  * orders by trending, creation and the side-by-side records; engine_new and
- * engine_free.  See engine.c for the layout. */
+ * engine_free; what only the builds used, given back once every piece is
+ * made.  See engine.c for the layout. */
 #include "engine_priv.h"
+#include "hubtop/store.h"
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -171,16 +173,27 @@ static int build_groups(struct engine *e, enum ht_kind kind, struct kdata *kd, i
 		else
 			gc32[j] = cr > 0 ? (uint32_t)cr : UINT32_MAX;
 	}
+	/* (freed by the caller when this fails) */
+	if (src[WIN_PERIOD] && !(kd->aperiod[m] = calloc((size_t)na + 1, sizeof *kd->aperiod[m])))
+		return -1;
+	if (gc && !(kd->acreated[m] = malloc(((size_t)na + 1) * sizeof *kd->acreated[m])))
+		return -1;
 	for (uint32_t ac = 0; ac < na; ac++) {
+		uint64_t first = UINT64_MAX;
 		at[ac].count = off[ac + 1] - off[ac];
-		at[ac].created = UINT64_MAX;
 		for (uint32_t j = off[ac]; j < off[ac + 1]; j++) {
 			uint64_t cr = eng_gcreated(gc, gc32, j);
-			for (int w = 0; w < ENG_WINDOWS; w++)
+			for (int w = 0; w < 2; w++)
 				at[ac].downloads[w] += eng_gdownloads(&kd->gdownloads[m][w], j);
+			if (kd->aperiod[m])
+				kd->aperiod[m][ac] += eng_gdownloads(&kd->gdownloads[m][WIN_PERIOD], j);
 			at[ac].likes += gl[j];
-			at[ac].created = cr < at[ac].created ? cr : at[ac].created;
+			first = cr < first ? cr : first;
 		}
+		/* Every time fits 32 bits unless gc: UINT64_MAX reads UINT32_MAX. */
+		at[ac].created = (uint32_t)first;
+		if (kd->acreated[m])
+			kd->acreated[m][ac] = first;
 	}
 	return 0;
 }
@@ -310,6 +323,8 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		kd->gcreated[m] = kd->gcreated[m - 1];
 		kd->gcreated32[m] = kd->gcreated32[m - 1];
 		kd->atot[m] = kd->atot[m - 1];
+		kd->aperiod[m] = kd->aperiod[m - 1];
+		kd->acreated[m] = kd->acreated[m - 1];
 		return 0;
 	}
 	if (build_groups(e, kind, kd, m, acct)) {
@@ -322,8 +337,10 @@ int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups)
 		free(kd->gcreated[m]);
 		free(kd->gcreated32[m]);
 		free(kd->atot[m]);
+		free(kd->aperiod[m]);
+		free(kd->acreated[m]);
 		kd->goff[m] = kd->gperm[m] = kd->glikes[m] = kd->gcreated32[m] = NULL;
-		kd->gcreated[m] = NULL;
+		kd->gcreated[m] = kd->aperiod[m] = kd->acreated[m] = NULL;
 		kd->atot[m] = NULL;
 		return -1;
 	}
@@ -344,23 +361,18 @@ static void ord_known(struct ord *o, uint32_t n, uint8_t flag, int none)
 	o->known = k;
 }
 
-/* A window's order and the columns every filter pass reads (downloads,
- * likes, flags, the cells of mode m). */
-int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
+/* A window's order and the columns every filter pass reads whatever the
+ * view (downloads, likes, flags): what the copies in that order need. */
+int eng_ord_perm(struct engine *e, enum ht_kind kind, int win)
 {
 	struct kdata *kd = &e->k[kind];
 	struct ord *o = &kd->o[win];
 	const struct ht_table *t = &e->s->t[kind];
 	uint32_t n = kd->n;
-	if (eng_kd_mode(e, kind, m, 0))
-		return -1;
 	if (!win) {
 		o->dl = t->downloads;
 		o->likes = t->likes;
 		o->flags = t->flags;
-		o->acct[m] = eng_view_acct(e, kind, m);
-		if (m % ATTRIB_MODE_COUNT != m)
-			o->acct[m % ATTRIB_MODE_COUNT] = e->a->item_acct[kind][m % ATTRIB_MODE_COUNT];
 		ord_known(o, n, HT_F_DL_UNKNOWN, 0);
 		return ord_uni(o, n);
 	}
@@ -391,13 +403,31 @@ int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
 	if (!o->flags_own && !(o->flags_own = gather8(win_flags(e, kind, win), o->perm, n)))
 		return -1;
 	o->flags = o->flags_own;
+	ord_known(o, n, HT_F_DLA_UNKNOWN, win_none(e, kind, win));
+	return ord_uni(o, n);
+}
+
+/* A window's order, the columns every filter pass reads and the cells and
+ * accounts of view m. */
+int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m)
+{
+	struct kdata *kd = &e->k[kind];
+	struct ord *o = &kd->o[win];
+	uint32_t n = kd->n;
+	if (eng_kd_mode(e, kind, m, 0) || eng_ord_perm(e, kind, win))
+		return -1;
+	if (!win) {
+		o->acct[m] = eng_view_acct(e, kind, m);
+		if (m % ATTRIB_MODE_COUNT != m)
+			o->acct[m % ATTRIB_MODE_COUNT] = e->a->item_acct[kind][m % ATTRIB_MODE_COUNT];
+		return 0;
+	}
 	if (!o->cell[m] && !(o->cell[m] = gather16(kd->o[0].cell[m], o->perm, n)))
 		return -1;
 	if (!o->acct_own[m] && !(o->acct_own[m] = gather32(eng_view_acct(e, kind, m), o->perm, n)))
 		return -1;
 	o->acct[m] = o->acct_own[m];
-	ord_known(o, n, HT_F_DLA_UNKNOWN, win_none(e, kind, win));
-	return ord_uni(o, n);
+	return 0;
 }
 
 const uint32_t *eng_ord_acct(struct engine *e, enum ht_kind kind, int win, int b)
@@ -481,7 +511,7 @@ int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col)
 	}
 	if (kd->term_codes[col] > TERM_MAX || kd->o[win].term[col])
 		return 0;
-	if (eng_ord_base(e, kind, win, 0))
+	if (eng_ord_perm(e, kind, win))
 		return -1;
 	kd->o[win].term[col] = gather16(kd->o[0].term[col], kd->o[win].perm, n);
 	return kd->o[win].term[col] ? 0 : -1;
@@ -538,7 +568,7 @@ int eng_ord_created(struct engine *e, enum ht_kind kind, int win)
 	}
 	if (kd->created_exact < 0 || kd->o[win].created)
 		return 0;
-	if (eng_ord_base(e, kind, win, 0))
+	if (eng_ord_perm(e, kind, win))
 		return -1;
 	kd->o[win].created = gather32(kd->o[0].created, kd->o[win].perm, n);
 	return kd->o[win].created ? 0 : -1;
@@ -554,7 +584,7 @@ const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win)
 		return o->trending;
 	if (!win)
 		return o->trending = e->s->t[kind].trending;
-	if ((!o->perm && eng_ord_base(e, kind, win, 0)) ||
+	if ((!o->perm && eng_ord_perm(e, kind, win)) ||
 	    !(o->trending_own = gather32(e->s->t[kind].trending, o->perm, kd->n)))
 		return NULL;
 	return o->trending = o->trending_own;
@@ -808,6 +838,8 @@ void eng_view_drop(struct engine *e, enum ht_kind kind, int m)
 	free(kd->ctot[m]);
 	free(kd->cused[m]);
 	free(kd->atot[m]);
+	free(kd->aperiod[m]);
+	free(kd->acreated[m]);
 	free(kd->goff[m]);
 	free(kd->gperm[m]);
 	free(kd->glikes[m]);
@@ -828,7 +860,7 @@ void eng_view_drop(struct engine *e, enum ht_kind kind, int m)
 	kd->ctot[m] = NULL;
 	kd->cused[m] = kd->goff[m] = kd->gperm[m] = kd->glikes[m] = kd->gcreated32[m] = NULL;
 	kd->atot[m] = NULL;
-	kd->gcreated[m] = NULL;
+	kd->gcreated[m] = kd->aperiod[m] = kd->acreated[m] = NULL;
 	kd->ncused[m] = 0;
 	kd->cell_by_created[m] = kd->cell_by_created_off[m] = kd->acls_n[m] = kd->acls_off[m] = NULL;
 	kd->acct_cls[m] = kd->cls_cg[m] = NULL;
@@ -902,6 +934,8 @@ static void kdata_free(struct kdata *kd)
 		if (m % ATTRIB_MODE_COUNT && kd->goff[m] == kd->goff[m - 1])
 			continue; /* shared with the uploader mode */
 		free(kd->atot[m]);
+		free(kd->aperiod[m]);
+		free(kd->acreated[m]);
 		free(kd->goff[m]);
 		free(kd->gperm[m]);
 		for (int w = 0; w < ENG_WINDOWS; w++)
@@ -1027,4 +1061,45 @@ const struct ht_snapshot *engine_snapshot(const struct engine *e)
 const struct attrib *engine_attrib(const struct engine *e)
 {
 	return e->a;
+}
+
+/* Once every piece is made, the keystroke path reads these sections of
+ * the snapshot in bulk: the string pool and the ids (the search tests a
+ * needle's candidates in place), the accounts' names and the terms, and
+ * per table the 30-day downloads, likes, trending scores and flags (the
+ * 30-day rank order is the row order, so the filter passes read those
+ * columns where they are).  Every other column has been copied into the
+ * engine's own orders and codes (creation times, all-time counts, term
+ * codes, relations and languages, accounts) or is read a screen of rows
+ * at a time (drawing, detail), or by a build (an order by modification, a
+ * period's start, an export), which brings back what it reads.  And the
+ * heap's free pages go back to the system. */
+void eng_release_unused(struct engine *e)
+{
+	const struct ht_snapshot *s = e->s;
+	struct store_section sec[STORE_MAX_SECTIONS];
+	size_t n = s->blob_mapped ? store_sections(s, sec) : 0;
+	const char *lo = NULL, *hi = NULL; /* the run of sections to give back */
+#ifdef __GLIBC__
+	/* The builds' scratch, freed, left pages in the middle of the heap
+	 * that the allocator keeps unless asked (11 MB on 2M + 500K items). */
+	malloc_trim(0);
+#endif
+	for (size_t i = 0; n && i <= n; i++) {
+		const struct ht_table *t = i < n && sec[i].table >= 0 ? &s->t[sec[i].table] : NULL;
+		const char *p = i < n ? sec[i].data : NULL;
+		const void *v = p;
+		int keep = !p || (!t ? v == s->pool || v == s->terms || v == s->acct_name || v == s->acct_kind
+				     : v == t->id || v == t->downloads || v == t->likes || v == t->trending ||
+				       v == t->flags);
+		/* Sections follow each other in the file, padded to 8 bytes. */
+		if (!keep && lo && p >= hi && p < hi + 8) {
+			hi = p + sec[i].len;
+			continue;
+		}
+		if (lo)
+			store_release(s, lo, (size_t)(hi - lo));
+		lo = keep ? NULL : p;
+		hi = keep ? NULL : p + sec[i].len;
+	}
 }

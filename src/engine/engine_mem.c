@@ -103,7 +103,8 @@ void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx)
 			ord_memory(&kd->o[w], kind, w, fn, ctx);
 		for (int v = 0; v < ENG_VIEWS; v++) {
 			put(fn, ctx, kind, "cell and account totals", v,
-			    sz(kd->ctot[v]) + sz(kd->cused[v]) + sz(kd->atot[v]) + sz(kd->acct_cls[v]) +
+			    sz(kd->ctot[v]) + sz(kd->cused[v]) + sz(kd->atot[v]) + sz(kd->aperiod[v]) +
+				    sz(kd->acreated[v]) + sz(kd->acct_cls[v]) +
 				    sz(kd->cls_type[v]) + sz(kd->cls_cg[v]));
 			put(fn, ctx, kind, "account groups (rows)", v, sz(kd->goff[v]) + sz(kd->gperm[v]));
 			{

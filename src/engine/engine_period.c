@@ -136,17 +136,22 @@ static void period_refresh(struct engine *e, enum ht_kind kind)
 			const uint32_t *gp = kd->gperm[m], *off = kd->goff[m];
 			if (m % ATTRIB_MODE_COUNT && gp == kd->gperm[m - 1]) {
 				*g = kd->gdownloads[m - 1][WIN_PERIOD];
+				kd->aperiod[m] = kd->aperiod[m - 1];
 				continue;
 			}
 			eng_gcol_free(g);
+			free(kd->aperiod[m]);
+			kd->aperiod[m] = NULL;
 			if (pdl && eng_gcol_build(g, pdl, gp, n))
 				eng_gcol_free(g); /* out of memory: the period reads 0 */
-			for (uint32_t ac = 0; ac < e->a->n_accounts; ac++) {
-				uint64_t sum = 0;
-				for (uint32_t j = off[ac]; j < off[ac + 1]; j++)
-					sum += eng_gdownloads(g, j);
-				kd->atot[m][ac].downloads[WIN_PERIOD] = sum;
-			}
+			/* (out of memory: the accounts' period reads 0 too) */
+			if (pdl && (kd->aperiod[m] = malloc(((size_t)e->a->n_accounts + 1) * sizeof *kd->aperiod[m])))
+				for (uint32_t ac = 0; ac < e->a->n_accounts; ac++) {
+					uint64_t sum = 0;
+					for (uint32_t j = off[ac]; j < off[ac + 1]; j++)
+						sum += eng_gdownloads(g, j);
+					kd->aperiod[m][ac] = sum;
+				}
 		}
 	}
 }

@@ -66,10 +66,15 @@ struct cell_tot {
 	uint64_t downloads[ENG_WINDOWS], under[ENG_WINDOWS]; /* by enum filter_window */
 };
 
-/* Unfiltered totals of one account, every window. */
+/* Unfiltered totals of one account: 32 bytes (375,000 accounts, per table
+ * and view).  The period's downloads (kdata.aperiod) only while a period
+ * is set; creation in 32 bits unless one does not fit (kdata.acreated).
+ * Read them through acct_dl and acct_created. */
 struct acct_tot {
-	uint64_t downloads[ENG_WINDOWS];
-	uint64_t count, likes, created;
+	uint64_t downloads[2]; /* 30-day, all-time */
+	uint64_t likes;
+	uint32_t count;
+	uint32_t created;      /* seconds; UINT32_MAX unknown */
 };
 
 /* Per-result extras the aggregate panes need beyond struct eng_result. */
@@ -213,6 +218,11 @@ struct kdata {
 	uint32_t *cused[ENG_VIEWS];
 	uint32_t ncused[ENG_VIEWS];
 	struct acct_tot *atot[ENG_VIEWS];
+	/* Per account: the period's downloads while a period is set (else
+	 * NULL), and the earliest creation when some creation time does not
+	 * fit 32 bits (else NULL: acct_tot.created holds it). */
+	uint64_t *aperiod[ENG_VIEWS];
+	uint64_t *acreated[ENG_VIEWS];
 	/* Items grouped by account (counting sort, rows ascending within an
 	 * account): goff[ac]..goff[ac+1] index gperm (rows) and the columns in
 	 * that order, so a per-account sum is a sequential pass.  atot: the
@@ -277,6 +287,24 @@ struct kdata {
 	uint32_t ttot_n[2];
 };
 
+/* An account's unfiltered downloads in window win, and its earliest
+ * creation (UINT64_MAX unknown), in view m (struct acct_tot). */
+static inline uint64_t acct_dl(const struct kdata *kd, int m, uint32_t ac, int win)
+{
+	if (win == WIN_PERIOD)
+		return kd->aperiod[m] ? kd->aperiod[m][ac] : 0;
+	return kd->atot[m][ac].downloads[win];
+}
+
+static inline uint64_t acct_created(const struct kdata *kd, int m, uint32_t ac)
+{
+	uint32_t c;
+	if (kd->acreated[m])
+		return kd->acreated[m][ac];
+	c = kd->atot[m][ac].created;
+	return c == UINT32_MAX ? UINT64_MAX : c;
+}
+
 struct term_tot {
 	uint64_t count, likes, created, trending;
 	uint64_t downloads[2];
@@ -334,6 +362,12 @@ struct engine {
 };
 
 void eng_dims_free(struct engine *e);
+/* Gives back what only the builds used, once every piece is made
+ * (engine_build.c): the pages of the snapshot's columns that the engine no
+ * longer reads, when it is mapped from its file (store_release), and the
+ * heap's free pages.  engine_prepare_step calls it when it has made the
+ * last piece.  A few ms. */
+void eng_release_unused(struct engine *e);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 
@@ -417,11 +451,18 @@ int eng_sort_text_col(struct engine *e, const struct eng_result *r, enum eng_sor
  * among its column's texts, A to Z: O(1) after the first call. */
 uint32_t eng_text_rank(enum eng_sort sort, uint32_t code);
 int eng_radix_sort(uint64_t *v, size_t n, unsigned lo, unsigned hi);
+/* cr32: the creation times by row in 32 bits (kdata.o[0].created) that
+ * SORT_CREATED reads instead of the table's column, or NULL. */
 int eng_sort_rows_radix(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key,
-			   const uint32_t *rows, uint32_t n, uint32_t want, int desc, uint32_t *out);
+			   const uint32_t *cr32, const uint32_t *rows, uint32_t n, uint32_t want, int desc,
+			   uint32_t *out);
 int eng_build_perm(const struct ht_snapshot *s, enum ht_kind kind, enum eng_sort key, uint32_t *perm);
 const uint32_t *eng_view_acct(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_mode(struct engine *e, enum ht_kind kind, int m, int groups);
+/* A window's order and the columns every pass reads (eng_ord_perm); with
+ * eng_ord_base, also view m's cells and accounts in that order.  0, or -1
+ * when memory runs out. */
+int eng_ord_perm(struct engine *e, enum ht_kind kind, int win);
 int eng_ord_base(struct engine *e, enum ht_kind kind, int win, int m);
 /* The account (mode b's, b < ATTRIB_MODE_COUNT) each rank of window win
  * counts for, which the author and organisation tests read: at the

@@ -6,11 +6,12 @@
 
 /* In perm[lo, hi), rows by creation descending, the first position whose
  * creation is below t (hi when none). */
-static uint32_t created_bound(const int64_t *cr, const uint32_t *perm, uint32_t lo, uint32_t hi, int64_t t)
+static uint32_t created_bound(const int64_t *cr, const uint32_t *cr32, const uint32_t *perm, uint32_t lo,
+			      uint32_t hi, int64_t t)
 {
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (cr[perm[mid]] >= t)
+		if ((cr32 ? (int64_t)cr32[perm[mid]] : cr[perm[mid]]) >= t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -66,7 +67,8 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 		int rc;
 		if (!rows)
 			return (size_t)-1;
-		rc = eng_sort_rows_radix(e->s, r->kind, sort, rows, n, want, desc, out);
+		const struct ord *o0 = &e->k[r->kind].o[WIN_30D];
+		rc = eng_sort_rows_radix(e->s, r->kind, sort, o0->perm ? NULL : o0->created, rows, n, want, desc, out);
 		if (rc < 0)
 			return (size_t)-1;
 		if (rc == 0)
@@ -99,10 +101,12 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 			/* Sorted by the very date the filter bounds: the rows
 			 * outside the range, a run at each end, are not read. */
 			const int64_t *cr = e->s->t[r->kind].created;
+			/* (the narrow copy by row, when there is one: equal values) */
+			const uint32_t *cr32 = kd->o[WIN_30D].perm ? NULL : kd->o[WIN_30D].created;
 			if (r->filter.created_to)
-				lo = created_bound(cr, perm, 0, kd->n, r->filter.created_to);
+				lo = created_bound(cr, cr32, perm, 0, kd->n, r->filter.created_to);
 			if (r->filter.created_from)
-				hi = created_bound(cr, perm, lo, kd->n, r->filter.created_from);
+				hi = created_bound(cr, cr32, perm, lo, kd->n, r->filter.created_from);
 		}
 		len = hi - lo;
 		if (rank) {
@@ -408,7 +412,16 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 			       : pane == PANE_TASKS ? t->pipeline : t->library;
 	const struct kdata *kd = &e->k[r->kind];
 	const int lib = pane == PANE_LIBRARIES;
-	const uint32_t *rows;
+	const uint32_t *rows, *cr32 = kd->o[WIN_30D].perm ? NULL : kd->o[WIN_30D].created;
+	/* The engine's own copies where it has them, so that the table's
+	 * columns are not read once the pieces are made (eng_release_unused):
+	 * a row's term as its 30-day code (codes are numbered in the order
+	 * the rows first hold the terms, as ttot_order lists them), its
+	 * all-time count through its all-time rank. */
+	const uint16_t *code = pane != PANE_ORGS && kd->ttot_order[lib] && !kd->o[WIN_30D].perm
+				       ? kd->o[WIN_30D].term[lib ? TERM_LIB : TERM_TASK] : NULL;
+	const struct ord *oa = &kd->o[WIN_ALL];
+	const int all_own = filter_win(&r->filter) == WIN_ALL && oa->rank && oa->dl;
 	uint32_t m = 0, gen;
 	if (pane != PANE_ORGS && r->n == kd->n && kd->ttot[lib]) {
 		/* Every row matches: the unfiltered sums, in the pass's order. */
@@ -443,8 +456,11 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 	}
 	gen = e->gen;
 	for (uint32_t i = 0; i < r->n; i++) {
-		uint32_t row = rows[i], key = keys[row];
-		int64_t cr = t->created[row];
+		uint32_t row = rows[i], key = code ? kd->ttot_order[lib][code[row]] : keys[row];
+		/* Creation from the 30-day order's narrow copy (rank == row)
+		 * when there is one: the table's column is then not read once
+		 * the pieces are made (eng_release_unused). */
+		int64_t cr = cr32 ? (int64_t)cr32[row] : t->created[row];
 		uint64_t ck = cr > 0 ? (uint64_t)cr : UINT64_MAX;
 		struct key_acc *k;
 		if (key >= e->key_sums_n)
@@ -460,7 +476,7 @@ static uint32_t sum_by_key(struct engine *e, const struct eng_result *r, enum en
 			e->touched[m++] = key;
 		}
 		k->count++;
-		k->downloads += dl[row];
+		k->downloads += all_own ? oa->dl[oa->rank[row]] : dl[row];
 		k->likes += t->likes[row];
 		if (with_tr)
 			e->key_trending[key] += t->trending[row];
@@ -518,16 +534,16 @@ static size_t select_top(struct engine *e, uint32_t m, enum eng_sort sort, int d
 }
 
 struct acct_dl_ctx {
-	const struct acct_tot *at;
+	const struct kdata *kd;
+	int mode;
 	int all; /* the window */
 };
 
 static int cmp_acct_dl(const void *pa, const void *pb, void *pc)
 {
-	const struct acct_tot *at = ((const struct acct_dl_ctx *)pc)->at;
-	int all = ((const struct acct_dl_ctx *)pc)->all;
+	const struct acct_dl_ctx *c = pc;
 	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
-	uint64_t dx = at[x].downloads[all], dy = at[y].downloads[all];
+	uint64_t dx = acct_dl(c->kd, c->mode, x, c->all), dy = acct_dl(c->kd, c->mode, y, c->all);
 	if (dx != dy)
 		return dx < dy ? 1 : -1;
 	return (x > y) - (x < y);
@@ -564,13 +580,13 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 		unsigned rb = bits_of(na), kb;
 		int sorted = 0;
 		for (uint32_t i = 0; i < k; i++)
-			max = at[ord[i]].downloads[all] > max ? at[ord[i]].downloads[all] : max;
+			max = acct_dl(kd, mode, ord[i], all) > max ? acct_dl(kd, mode, ord[i], all) : max;
 		kb = bits_of(max);
 		v = rb + kb <= 64 ? malloc(((size_t)k + 1) * sizeof *v) : NULL;
 		if (v) {
 			/* Radix sort of (max - downloads, account): stable, exact. */
 			for (uint32_t i = 0; i < k; i++)
-				v[i] = (max - at[ord[i]].downloads[all]) << rb | ord[i];
+				v[i] = (max - acct_dl(kd, mode, ord[i], all)) << rb | ord[i];
 			if (!eng_radix_sort(v, k, rb, rb + kb)) {
 				for (uint32_t i = 0; i < k; i++)
 					ord[i] = (uint32_t)(v[i] & (((uint64_t)1 << rb) - 1));
@@ -579,7 +595,7 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 			free(v);
 		}
 		if (!sorted) {
-			struct acct_dl_ctx ctx = { at, all };
+			struct acct_dl_ctx ctx = { kd, mode, all };
 			qsort_r(ord, k, sizeof *ord, cmp_acct_dl, &ctx);
 		}
 	}
@@ -614,7 +630,7 @@ static int acct_order(struct engine *e, struct kdata *kd, int mode, int all)
 	return 0;
 }
 
-static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
+static int take_total(struct engine *e, const struct result_priv *p, const struct kdata *kd, int mode,
 		      uint32_t ac, int all);
 
 static int cmp_u32(const void *a, const void *b)
@@ -645,7 +661,7 @@ static int64_t orgs_class_heads(struct engine *e, const struct result_priv *p, c
 				cand[nc++] = ap[j];
 	qsort(cand, nc, sizeof *cand, cmp_u32);
 	for (uint32_t i = 0; i < nc && m < limit; i++)
-		if (take_total(e, p, kd->atot[mode], ord[cand[i]], all))
+		if (take_total(e, p, kd, mode, ord[cand[i]], all))
 			e->touched[m++] = ord[cand[i]];
 	free(cand);
 	return m;
@@ -665,17 +681,17 @@ static int acct_passes(const struct engine *e, const struct result_priv *p, uint
 
 /* Copies an account's unfiltered totals into e->key_sums when its class
  * (organisation type, country and group) passes the filter. */
-static int take_total(struct engine *e, const struct result_priv *p, const struct acct_tot *at,
+static int take_total(struct engine *e, const struct result_priv *p, const struct kdata *kd, int mode,
 		      uint32_t ac, int all)
 {
 	struct key_acc *ka = &e->key_sums[ac];
 
 	if (!acct_passes(e, p, ac))
 		return 0;
-	ka->count = (uint32_t)at[ac].count;
-	ka->downloads = at[ac].downloads[all];
-	ka->likes = at[ac].likes;
-	ka->created = at[ac].created;
+	ka->count = kd->atot[mode][ac].count;
+	ka->downloads = acct_dl(kd, mode, ac, all);
+	ka->likes = kd->atot[mode][ac].likes;
+	ka->created = acct_created(kd, mode, ac);
 	return 1;
 }
 
@@ -777,14 +793,17 @@ static int64_t orgs_few(struct engine *e, const struct result_priv *p, int mode,
 			x->created = q->created ? q->created : UINT64_MAX;
 		});
 	} else {
+		/* Creation from the window's narrow copy when there is one (the
+		 * table's column is then not read, eng_release_unused). */
+		const uint32_t *cr32 = o->created;
 		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
 			__builtin_prefetch(&acct[rk]);
 			__builtin_prefetch(&dl[rk]);
 			__builtin_prefetch(&likes[rk]);
-			__builtin_prefetch(&created[perm ? perm[rk] : rk]);
+			__builtin_prefetch(cr32 ? (const void *)&cr32[rk] : (const void *)&created[perm ? perm[rk] : rk]);
 		}, {
 			struct acct_add *x = &list[nl++];
-			int64_t cr = created[perm ? perm[rk] : rk];
+			int64_t cr = cr32 ? (int64_t)cr32[rk] : created[perm ? perm[rk] : rk];
 			x->acct = acct[rk] < na ? acct[rk] : 0;
 			x->likes = likes[rk];
 			x->dl = dl[rk];
@@ -850,12 +869,12 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 			if (got != -1)
 				return got < 0 ? -1 : got;
 			for (uint32_t i = 0; ord[i] != UINT32_MAX && m < limit; i++)
-				if (take_total(e, p, at, ord[i], all))
+				if (take_total(e, p, kd, mode, ord[i], all))
 					e->touched[m++] = ord[i];
 			return m;
 		}
 		for (uint32_t ac = 0; ac < na; ac++)
-			if (at[ac].count && take_total(e, p, at, ac, all))
+			if (at[ac].count && take_total(e, p, kd, mode, ac, all))
 				e->touched[m++] = ac;
 		return m;
 	}
@@ -872,7 +891,7 @@ static int64_t orgs_sums(struct engine *e, const struct result_priv *p, enum eng
 		for (uint32_t i = 0; ord[i] != UINT32_MAX; i++) {
 			uint32_t ac = ord[i];
 			struct cand cd;
-			if (nh == limit && at[ac].downloads[all] < heap[0].v)
+			if (nh == limit && acct_dl(kd, mode, ac, all) < heap[0].v)
 				break;
 			if (!acct_passes(e, p, ac))
 				continue;
@@ -1397,5 +1416,9 @@ int engine_prepare_step(struct engine *e)
 		if (did)
 			break;
 	}
-	return e->prep < HT_KIND_COUNT * P_PER_KIND ? 1 : 0;
+	if (e->prep < HT_KIND_COUNT * P_PER_KIND)
+		return 1;
+	/* The last piece is made: what only the builds read goes. */
+	eng_release_unused(e);
+	return 0;
 }

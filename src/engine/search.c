@@ -6,9 +6,12 @@
  *  - per character class (a-z 0-9 - _ . / and "other"), the rows holding
  *    it: a one-letter needle is that bitmap as is;
  *  - per pair of classes (41 x 41), the rows holding it, per chunk of 4,096
- *    rows a sorted list of 16-bit row numbers or, past 255 rows, a bitmap
- *    (as in Roaring bitmaps): a two-letter needle is that set, and a longer
- *    one is tested only on the rows holding its rarest pairs;
+ *    rows a sorted list of rows or, when the list would take 512 bytes or
+ *    more, a bitmap (as in Roaring bitmaps): a two-letter needle is that
+ *    set, and a longer one is tested only on the rows holding its rarest
+ *    pairs.  A list is coded in bytes, each the gap from the row before
+ *    (below 240), or 0xF0 | the row's high 4 bits followed by its low 8:
+ *    1.1 bytes a row instead of 2, read in order as the sets always are;
  *  - the ids themselves, read where the snapshot holds them (its string
  *    pool) with ASCII letters folded as they are compared, and each id's
  *    length: candidates come in row order, and each row's id is fetched
@@ -38,8 +41,8 @@
 #define SX_CHUNK_BITS 12       /* a chunk's build scratch stays in L2 */
 #define SX_CHUNK ((uint32_t)1 << SX_CHUNK_BITS)
 #define SX_CWORDS (SX_CHUNK / 64)
-#define SX_CUNITS (SX_CHUNK / 16) /* a chunk's bitmap, in 16-bit units */
-#define SX_LIST_MAX (SX_CUNITS - 1) /* a longer list takes a bitmap's room */
+#define SX_CBYTES (SX_CHUNK / 8)  /* a chunk's bitmap; a list as long is one */
+#define SX_ESC 0xf0u               /* a list byte from here on: a row, not a gap */
 #define SX_LEVELS 64           /* prefixes kept: needle lengths 1..64 */
 #define SX_PICK 3              /* pairs intersected before testing */
 #define SX_FEW 2048            /* fewer candidates: test them without intersecting */
@@ -108,11 +111,12 @@ struct search_index {
 	size_t tail_len;
 	uint64_t *uni;            /* SX_NCLS bitmaps of nw words */
 	uint32_t uni_count[SX_NCLS];
-	/* Pair sets: chunk ch of pair key is units [dir[i], dir[i + 1]) of
+	/* Pair sets: chunk ch of pair key is bytes [dir[i], dir[i + 1]) of
 	 * cont, i = ch * SX_NKEYS + key: a sorted list of rows within the
-	 * chunk, or its bitmap when it has SX_CUNITS units. */
+	 * chunk coded as above (sx_next_row), or its bitmap when it has
+	 * SX_CBYTES bytes. */
 	uint32_t *dir;
-	uint16_t *cont;
+	uint8_t *cont;
 	size_t cont_len, cont_cap;
 	uint32_t key_count[SX_NKEYS]; /* rows holding each pair */
 	uint8_t cls[256];
@@ -248,40 +252,60 @@ SX_POPCNT static void sx_end_block(struct search_index *x, struct sx_scratch *b,
 	}
 }
 
-/* Moves chunk ch's pair sets from the scratch into the index: a list of
- * rows, or the bitmap when the list would not be smaller. */
+/* The next row of a coded list (struct search_index): *row holds the one
+ * before (0 for the first). */
+static inline const uint8_t *sx_next_row(const uint8_t *p, unsigned *row)
+{
+	unsigned c = *p++;
+	if (c >= SX_ESC)
+		*row = (c & 0x0fu) << 8 | *p++;
+	else
+		*row += c;
+	return p;
+}
+
+/* Moves chunk ch's pair sets from the scratch into the index: a coded list
+ * of rows, or the bitmap when the list would not be smaller. */
 SX_POPCNT static int sx_end_chunk(struct search_index *x, uint32_t ch, struct sx_scratch *b)
 {
 	for (unsigned key = 0; key < SX_NKEYS; key++) {
 		uint64_t used = b->used[key], u;
-		uint32_t k = b->count[key];
-		uint16_t *o;
+		unsigned prev = 0;
+		size_t nb = 0;
+		uint8_t *o;
 		x->dir[(size_t)ch * SX_NKEYS + key] = (uint32_t)x->cont_len;
 		if (!used)
 			continue;
+		x->key_count[key] += b->count[key];
 		b->used[key] = 0;
 		b->count[key] = 0;
-		if (sx_grow((void **)&x->cont, &x->cont_cap, x->cont_len + SX_CUNITS, sizeof *x->cont))
+		/* A list stops at SX_CBYTES (+ 1 for an escape): room for either. */
+		if (sx_grow((void **)&x->cont, &x->cont_cap, x->cont_len + SX_CBYTES + 2, sizeof *x->cont))
 			return -1;
-		x->key_count[key] += k;
 		o = x->cont + x->cont_len;
-		if (k > SX_LIST_MAX) {
+		for (u = used; u && nb < SX_CBYTES; u &= u - 1) {
+			unsigned lw = (unsigned)__builtin_ctzll(u);
+			for (uint64_t v = b->w[lw][key]; v && nb < SX_CBYTES; v &= v - 1) {
+				unsigned row = lw * 64 + (unsigned)__builtin_ctzll(v);
+				if (row - prev < SX_ESC) {
+					o[nb++] = (uint8_t)(row - prev);
+				} else {
+					o[nb++] = (uint8_t)(SX_ESC | row >> 8);
+					o[nb++] = (uint8_t)(row & 0xffu);
+				}
+				prev = row;
+			}
+		}
+		if (nb >= SX_CBYTES) {
 			for (unsigned lw = 0; lw < SX_CWORDS; lw++) {
 				uint64_t v = used >> lw & 1 ? b->w[lw][key] : 0;
-				memcpy(o + lw * 4, &v, sizeof v);
-				b->w[lw][key] = 0;
+				memcpy(o + lw * sizeof v, &v, sizeof v);
 			}
-			x->cont_len += SX_CUNITS;
-			continue;
+			nb = SX_CBYTES;
 		}
-		x->cont_len += k;
-		k = 0;
-		for (u = used; u; u &= u - 1) {
-			unsigned lw = (unsigned)__builtin_ctzll(u);
-			for (uint64_t v = b->w[lw][key]; v; v &= v - 1)
-				o[k++] = (uint16_t)(lw * 64 + (unsigned)__builtin_ctzll(v));
-			b->w[lw][key] = 0;
-		}
+		for (u = used; u; u &= u - 1)
+			b->w[__builtin_ctzll(u)][key] = 0;
+		x->cont_len += nb;
 	}
 	return 0;
 }
@@ -367,11 +391,11 @@ struct search_index *search_new(const struct ht_snapshot *s, enum ht_kind kind)
 	x->nch = (uint32_t)(((size_t)t->n + SX_CHUNK - 1) >> SX_CHUNK_BITS);
 	sx_init_classes(x->cls);
 	/* Ids are distinct strings of the pool, so it bounds the pair sets
-	 * (at most one unit a byte), which grow if a damaged snapshot says
+	 * (at most two bytes a byte), which grow if a damaged snapshot says
 	 * otherwise.  Pages past the end are never touched. */
 	x->pool = s->pool;
 	x->id = t->id;
-	x->cont_cap = (size_t)s->pool_len + SX_CUNITS;
+	x->cont_cap = 2 * (size_t)s->pool_len + SX_CBYTES + 2;
 	x->cont = malloc(x->cont_cap * sizeof *x->cont);
 	x->len = malloc((size_t)x->n + 1);
 	x->uni = calloc(SX_NCLS * x->nw + 1, sizeof *x->uni);
@@ -456,17 +480,19 @@ static void sx_pair_set(const struct search_index *x, unsigned key, uint64_t *ds
 {
 	for (uint32_t ch = 0; ch < x->nch; ch++) {
 		const uint32_t *d = x->dir + (size_t)ch * SX_NKEYS + key;
-		const uint16_t *l = x->cont + d[0];
-		uint32_t len = d[1] - d[0];
+		const uint8_t *l = x->cont + d[0], *le = x->cont + d[1];
+		unsigned row = 0;
 		size_t w0, w1;
 		sx_chunk_words(x, ch, &w0, &w1);
-		if (len == SX_CUNITS) {
+		if (le - l == SX_CBYTES) {
 			memcpy(dst + w0, l, (w1 - w0) * sizeof *dst);
 			continue;
 		}
 		memset(dst + w0, 0, (w1 - w0) * sizeof *dst);
-		for (uint32_t i = 0; i < len; i++)
-			dst[w0 + (l[i] >> 6)] |= (uint64_t)1 << (l[i] & 63);
+		while (l < le) {
+			l = sx_next_row(l, &row);
+			dst[w0 + (row >> 6)] |= (uint64_t)1 << (row & 63);
+		}
 	}
 }
 
@@ -475,23 +501,28 @@ static void sx_pair_and(const struct search_index *x, unsigned key, uint64_t *ds
 {
 	for (uint32_t ch = 0; ch < x->nch; ch++) {
 		const uint32_t *d = x->dir + (size_t)ch * SX_NKEYS + key;
-		const uint16_t *l = x->cont + d[0], *le = x->cont + d[1];
+		const uint8_t *l = x->cont + d[0], *le = x->cont + d[1];
+		unsigned row = 0;
+		int have = l < le;
 		size_t w0, w1;
 		sx_chunk_words(x, ch, &w0, &w1);
-		if (le - l == SX_CUNITS) {
+		if (le - l == SX_CBYTES) {
 			for (size_t w = w0; w < w1; w++) {
 				uint64_t m;
-				memcpy(&m, l + (w - w0) * 4, sizeof m);
+				memcpy(&m, l + (w - w0) * sizeof m, sizeof m);
 				dst[w] &= m;
 			}
 			continue;
 		}
 		/* The list is sorted: one mask per word; words it skips clear. */
+		if (have)
+			l = sx_next_row(l, &row);
 		for (size_t w = w0; w < w1; w++) {
 			uint64_t m = 0;
-			while (l < le && (size_t)(*l >> 6) == w - w0) {
-				m |= (uint64_t)1 << (*l & 63);
-				l++;
+			while (have && (size_t)(row >> 6) == w - w0) {
+				m |= (uint64_t)1 << (row & 63);
+				if ((have = l < le))
+					l = sx_next_row(l, &row);
 			}
 			dst[w] &= m;
 		}

@@ -782,6 +782,23 @@ static struct ht_snapshot *load_file(const char *path, struct store_check *check
 	return s;
 }
 
+size_t store_release(const struct ht_snapshot *s, const void *p, size_t len)
+{
+	/* The page cache may hold the file in 2 MB folios, mapped whole:
+	 * giving back part of one gives back all of it, the neighbours' bytes
+	 * too.  So only whole 2 MB blocks (whole pages when the page is larger). */
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE) > ((uintptr_t)2 << 20) ?
+				 (uintptr_t)sysconf(_SC_PAGESIZE) : (uintptr_t)2 << 20;
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + len) & ~(page - 1);
+	uintptr_t blo = (uintptr_t)(s ? s->blob : NULL);
+	/* Anonymous memory would come back zeroed: mapped files only. */
+	if (!s || !s->blob_mapped || !p || hi <= lo || lo < blo || hi > blo + s->blob_len)
+		return 0;
+	if (madvise((void *)lo, hi - lo, MADV_DONTNEED) != 0)
+		return 0; /* a hint: the pages stay, nothing is lost */
+	return hi - lo;
+}
+
 int store_peek(const char *path, struct ht_meta *meta, uint32_t counts[HT_KIND_COUNT])
 {
 	unsigned char buf[HEADER_SIZE];
