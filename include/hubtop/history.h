@@ -82,7 +82,8 @@ struct ht_snapshot *history_load_map(struct history *h, size_t i, uint32_t *map[
 /* As history_load_map, but a whole snapshot's checksum runs on another
  * thread (store_load_start) while the caller works on it: call
  * store_check_finish(*check) once, before trusting its values or freeing
- * it (*check is NULL for a delta, which is verified before it returns). */
+ * it (*check is NULL for a delta, which is verified before it returns).
+ * With check NULL, history_load_map: verified before it returns. */
 struct ht_snapshot *history_load_map_start(struct history *h, size_t i, uint32_t *map[HT_KIND_COUNT],
 					   struct store_check **check, struct store_err *err);
 /* Only entry i's row map against its base (as history_load_map), when it

@@ -517,6 +517,27 @@ int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col)
 	return kd->o[win].term[col] ? 0 : -1;
 }
 
+int eng_created32(const int64_t *created, const uint32_t *perm, uint32_t n, uint32_t **out)
+{
+	uint32_t *c = table_big_alloc(((size_t)n + 1) * sizeof *c);
+	*out = NULL;
+	if (!c)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t cr;
+		if (perm && i + 16 < n)
+			__builtin_prefetch(&created[perm[i + 16]], 0);
+		cr = created[perm ? perm[i] : i];
+		if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
+			free(c);
+			return 0;
+		}
+		c[i] = (uint32_t)cr;
+	}
+	*out = c;
+	return 1;
+}
+
 /* Creation times as 32-bit seconds (0 unknown), when every one fits. */
 int eng_ord_created(struct engine *e, enum ht_kind kind, int win)
 {
@@ -527,44 +548,18 @@ int eng_ord_created(struct engine *e, enum ht_kind kind, int win)
 		/* Straight from the table's column through the window's order:
 		 * the 30-day copy waits for that window (a period's first
 		 * answer makes one column, not two). */
-		uint32_t *c;
-		const uint32_t *perm;
-		if (eng_ord_base(e, kind, win, 0))
+		int rc;
+		if (eng_ord_base(e, kind, win, 0) ||
+		    (rc = eng_created32(t->created, kd->o[win].perm, n, &kd->o[win].created)) < 0)
 			return -1;
-		if (!(c = table_big_alloc(((size_t)n + 1) * sizeof *c)))
-			return -1;
-		perm = kd->o[win].perm;
-		for (uint32_t i = 0; i < n; i++) {
-			int64_t cr;
-			if (i + 16 < n)
-				__builtin_prefetch(&t->created[perm[i + 16]], 0);
-			cr = t->created[perm[i]];
-			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
-				kd->created_exact = -1;
-				free(c);
-				return 0;
-			}
-			c[i] = (uint32_t)cr;
-		}
-		kd->o[win].created = c;
-		kd->created_exact = 1;
+		kd->created_exact = rc ? 1 : -1;
 		return 0;
 	}
 	if (!kd->o[0].created && kd->created_exact >= 0) {
-		uint32_t *c = table_big_alloc(((size_t)n + 1) * sizeof *c);
-		if (!c)
+		int rc = eng_created32(t->created, NULL, n, &kd->o[0].created);
+		if (rc < 0)
 			return -1;
-		for (uint32_t i = 0; i < n; i++) {
-			int64_t cr = t->created[i];
-			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
-				kd->created_exact = -1;
-				free(c);
-				return 0;
-			}
-			c[i] = (uint32_t)cr;
-		}
-		kd->o[0].created = c;
-		kd->created_exact = 1;
+		kd->created_exact = rc ? 1 : -1;
 	}
 	if (kd->created_exact < 0 || kd->o[win].created)
 		return 0;

@@ -323,22 +323,12 @@ static int period_table(struct eng_period_prep *pp, enum ht_kind kind, const uin
 			rank[perm[i]] = i;
 		}
 		if (!(pp->k[kind].likes = gather32(t->likes, perm, n)) ||
-		    !(pp->k[kind].flags = gather8(pflags, perm, n)) ||
-		    !(pp->k[kind].created = table_big_alloc(((size_t)n + 1) * sizeof(uint32_t))))
+		    !(pp->k[kind].flags = gather8(pflags, perm, n)))
 			return -1;
-		pp->k[kind].created_exact = 1;
-		for (uint32_t i = 0; i < n; i++) {
-			int64_t cr;
-			if (i + 16 < n)
-				__builtin_prefetch(&t->created[perm[i + 16]], 0);
-			cr = t->created[perm[i]];
-			if (cr < 0 || cr >= (int64_t)UINT32_MAX) {
-				pp->k[kind].created_exact = -1;
-				free(pp->k[kind].created);
-				pp->k[kind].created = NULL;
-				break;
-			}
-			pp->k[kind].created[i] = (uint32_t)cr;
+		switch (eng_created32(t->created, perm, n, &pp->k[kind].created)) {
+		case -1: return -1;
+		case 0: pp->k[kind].created_exact = -1; break;
+		default: pp->k[kind].created_exact = 1;
 		}
 	}
 	return 0;

@@ -472,6 +472,10 @@ const uint32_t *eng_ord_acct(struct engine *e, enum ht_kind kind, int win, int b
 int eng_ord_cell_ranks(struct engine *e, enum ht_kind kind, int win, int m);
 int eng_ord_term(struct engine *e, enum ht_kind kind, int win, int col);
 int eng_ord_created(struct engine *e, enum ht_kind kind, int win);
+/* created[] (through perm when not NULL) as 32-bit seconds into a new
+ * array *out: 1; 0 (*out NULL) when one does not fit (negative, or 2^32 - 1
+ * on); -1 out of memory. */
+int eng_created32(const int64_t *created, const uint32_t *perm, uint32_t n, uint32_t **out);
 const uint32_t *eng_ord_trending(struct engine *e, enum ht_kind kind, int win);
 int eng_kd_trending(struct engine *e, enum ht_kind kind, int m);
 int eng_kd_cell_by_created(struct engine *e, enum ht_kind kind, int m);

@@ -1572,15 +1572,7 @@ struct ht_snapshot *history_load(struct history *h, size_t i, struct store_err *
 struct ht_snapshot *history_load_map(struct history *h, size_t i, uint32_t *map[HT_KIND_COUNT],
 				     struct store_err *err)
 {
-	const struct history_entry *e = history_at(h, i);
-
-	for (int k = 0; k < HT_KIND_COUNT; k++)
-		map[k] = NULL;
-	if (!e) {
-		fail(err, "no snapshot %zu in the history", i);
-		return NULL;
-	}
-	return load_file(h, e->file, map, err);
+	return history_load_map_start(h, i, map, NULL, err);
 }
 
 struct ht_snapshot *history_load_map_start(struct history *h, size_t i, uint32_t *map[HT_KIND_COUNT],
@@ -1588,7 +1580,8 @@ struct ht_snapshot *history_load_map_start(struct history *h, size_t i, uint32_t
 {
 	const struct history_entry *e = history_at(h, i);
 
-	*check = NULL;
+	if (check)
+		*check = NULL;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		map[k] = NULL;
 	if (!e) {
