@@ -426,3 +426,29 @@ tt_wait_re "^South Korea +KR +$kr "
 tt_keys Q
 tt_wait_exit
 echo "ok the text filter matches names on Orgs and Regions"
+
+# ---- Moving the selection on Orgs and Regions keeps the ranking: it is
+# made once when the pane opens, not again for each key (the trace's
+# "open" lines).
+TT_ENV="HUBTOP_TRACE='$TT_TMP/trace-sel'" tt_start selmove 120 30 --snapshot "$SNAP"
+tt_wait "/3000"
+for pane in 4 3; do
+	tt_keys "$pane"
+	tt_wait_re "Downloads▼"
+	tt_keys j j j
+	# Polls (bounded) until the three keys are in the trace, each drawn.
+	i=0
+	while [ $i -lt 200 ]; do
+		n=$(awk '$1 == "key" && $3 == 106 { k++ } $1 == "draw" && k { d = k } END { print d + 0 }' "$TT_TMP/trace-sel")
+		[ "$n" -ge 3 ] && break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ "$n" -ge 3 ] || tt_fail "pane $pane: the keys j j j were not drawn"
+	opens=$(awk -v p="$pane" '$1 == "key" && $3 == 48 + p { on = 1; n = 0 } on && $1 == "open" { n++ } END { print n + 0 }' "$TT_TMP/trace-sel")
+	[ "$opens" = 1 ] || tt_fail "pane $pane: the ranking was made $opens times for one opening and three moves"
+	: >"$TT_TMP/trace-sel"
+done
+tt_keys Q
+tt_wait_exit
+echo "ok moving the selection does not make the ranking again"

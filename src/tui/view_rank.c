@@ -17,7 +17,13 @@ void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane)
 		v->n = 0;
 		return NULL;
 	}
-	view_rank_done(v);
+	/* The last rows go, but not the generation tui_view_open has just
+	 * set: done's reset would have the next draw open the view again. */
+	{
+		uint64_t gen = v->gen;
+		view_rank_done(v);
+		v->gen = gen;
+	}
 	p->pane = pane;
 	/* A ranking by trending has every row's sums; others make them a block
 	 * of rows at a time, once shown (view_rank_trending). */
