@@ -244,6 +244,9 @@ int64_t table_parse_time(const char *iso);
 /* A large array for the derived data of a snapshot, on huge pages where the
  * system allows: arrays read at random then miss the TLB far less, and
  * fresh memory costs fewer page faults.  Not cleared; release with free(). */
+/* The threads a bulk job (import, export) runs on: tuned when not 0, else
+ * one per online core; at most max. */
+unsigned table_threads(unsigned tuned, unsigned max);
 void *table_big_alloc(size_t size);
 
 #endif

@@ -149,6 +149,15 @@ static struct slot *slots_new(size_t cap)
 	return p;
 }
 
+unsigned table_threads(unsigned tuned, unsigned max)
+{
+	long n;
+	if (tuned)
+		return tuned < max ? tuned : max;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1u : n > (long)max ? max : (unsigned)n;
+}
+
 void *table_big_alloc(size_t size)
 {
 	const size_t huge = (size_t)2 << 20;

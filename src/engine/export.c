@@ -760,11 +760,7 @@ void export_tune(unsigned threads, size_t chunk_rows)
 
 static unsigned export_threads(void)
 {
-	long n;
-	if (tune_threads)
-		return tune_threads < EXPORT_THREADS_MAX ? tune_threads : EXPORT_THREADS_MAX;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1u : n > (long)EXPORT_THREADS_MAX ? EXPORT_THREADS_MAX : (unsigned)n;
+	return table_threads(tune_threads, EXPORT_THREADS_MAX);
 }
 
 struct par_slot {

@@ -665,11 +665,7 @@ void listing_import_tune(unsigned threads, size_t batch_bytes)
 
 static unsigned import_threads(void)
 {
-	long n;
-	if (tune_threads)
-		return tune_threads < IMPORT_THREADS_MAX ? tune_threads : IMPORT_THREADS_MAX;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1u : n > (long)IMPORT_THREADS_MAX ? IMPORT_THREADS_MAX : (unsigned)n;
+	return table_threads(tune_threads, IMPORT_THREADS_MAX);
 }
 
 enum { SLOT_FREE, SLOT_READ, SLOT_PARSING, SLOT_PARSED };
