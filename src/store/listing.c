@@ -704,6 +704,15 @@ struct jl_import {
 	struct jl_slot slot[IMPORT_SLOTS];
 	uint64_t next_read, next_parse, next_build;
 	int done;                /* no more batches will come */
+	/* The file is read by the parser threads, one at a time (reading),
+	 * each batch then parsed by the thread that read it, so that the
+	 * building thread only builds. */
+	FILE *fp;
+	int reading;
+	int read_rc;             /* jl_read's last answer: 1 on, 0 end, -1 error */
+	int read_errno;
+	char *carry;             /* the start of a line the last read cut */
+	size_t carry_len, carry_cap;
 };
 
 /* Reads obj as an item into ln (listing_item), its tags into the batch's
@@ -802,17 +811,45 @@ static void jl_parse(struct jl_slot *sl)
 	sl->nlines = at;
 }
 
+static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len, size_t *carry_cap);
+
+/* A parser thread: parses the batches read, else reads the next one (when
+ * a slot is free and no other thread reads) and parses it. */
 static void *jl_worker(void *arg)
 {
 	struct jl_import *im = arg;
 	pthread_mutex_lock(&im->mu);
 	for (;;) {
 		struct jl_slot *sl;
-		while (im->next_parse == im->next_read && !im->done)
-			pthread_cond_wait(&im->cv, &im->mu);
-		if (im->next_parse == im->next_read)
+		if (im->next_parse < im->next_read) {
+			sl = &im->slot[im->next_parse++ % IMPORT_SLOTS];
+		} else if (im->done) {
 			break;
-		sl = &im->slot[im->next_parse++ % IMPORT_SLOTS];
+		} else if (im->read_rc == 1 && !im->reading &&
+			   im->next_read - im->next_build < IMPORT_SLOTS) {
+			int rc, e;
+			sl = &im->slot[im->next_read % IMPORT_SLOTS];
+			im->reading = 1;
+			pthread_mutex_unlock(&im->mu);
+			errno = 0;
+			rc = jl_read(im->fp, sl, &im->carry, &im->carry_len, &im->carry_cap);
+			e = errno;
+			pthread_mutex_lock(&im->mu);
+			im->reading = 0;
+			im->read_rc = rc;
+			if (rc < 0)
+				im->read_errno = e ? e : EIO;
+			if (rc != 1 || im->done) {
+				pthread_cond_broadcast(&im->cv);
+				continue;
+			}
+			/* Nobody parses ahead of the read: this batch is the next. */
+			im->next_read++;
+			im->next_parse++;
+		} else {
+			pthread_cond_wait(&im->cv, &im->mu);
+			continue;
+		}
 		sl->state = SLOT_PARSING;
 		pthread_mutex_unlock(&im->mu);
 		jl_parse(sl);
@@ -895,10 +932,8 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	struct jl_import im;
 	pthread_t th[IMPORT_THREADS_MAX];
 	unsigned nth = 0, want = import_threads();
-	char *carry = NULL;
-	size_t carry_len = 0, carry_cap = 0;
 	unsigned long lineno = 0;
-	int any = 0, read_rc = 1, read_errno = 0, oom = 0;
+	int any = 0, oom = 0, read_rc, read_errno;
 	struct ht_item it;
 	struct stat fst;
 	/* The bytes left to read, when the input is a file. */
@@ -909,6 +944,8 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	memset(&im, 0, sizeof im);
 	pthread_mutex_init(&im.mu, NULL);
 	pthread_cond_init(&im.cv, NULL);
+	im.fp = fp;
+	im.read_rc = 1;
 	pthread_once(&hooks_once, install_hooks);
 	for (unsigned i = 0; i < IMPORT_SLOTS; i++)
 		if (!(im.slot[i].arena = listing_arena_new(0)))
@@ -920,25 +957,15 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 		oom = 1;
 	while (!oom) {
 		struct jl_slot *sl;
-		/* Keep every free slot filled: the parsers run ahead. */
-		while (read_rc == 1 && im.next_read - im.next_build < IMPORT_SLOTS) {
-			sl = &im.slot[im.next_read % IMPORT_SLOTS];
-			errno = 0;
-			read_rc = jl_read(fp, sl, &carry, &carry_len, &carry_cap);
-			if (read_rc < 0)
-				read_errno = errno ? errno : EIO;
-			if (read_rc != 1)
-				break;
-			pthread_mutex_lock(&im.mu);
-			sl->state = SLOT_READ;
-			im.next_read++;
-			pthread_cond_broadcast(&im.cv);
-			pthread_mutex_unlock(&im.mu);
-		}
-		if (im.next_build == im.next_read)
-			break;
-		sl = &im.slot[im.next_build % IMPORT_SLOTS];
 		pthread_mutex_lock(&im.mu);
+		/* The next batch: read (and parsed), or the end of the input. */
+		while (im.next_build == im.next_read && (im.read_rc == 1 || im.reading))
+			pthread_cond_wait(&im.cv, &im.mu);
+		if (im.next_build == im.next_read) {
+			pthread_mutex_unlock(&im.mu);
+			break;
+		}
+		sl = &im.slot[im.next_build % IMPORT_SLOTS];
 		while (sl->state != SLOT_PARSED)
 			pthread_cond_wait(&im.cv, &im.mu);
 		pthread_mutex_unlock(&im.mu);
@@ -975,6 +1002,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 		pthread_mutex_lock(&im.mu);
 		sl->state = SLOT_FREE;
 		im.next_build++;
+		pthread_cond_broadcast(&im.cv);
 		pthread_mutex_unlock(&im.mu);
 	}
 	pthread_mutex_lock(&im.mu);
@@ -986,13 +1014,15 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	pthread_mutex_unlock(&im.mu);
 	for (unsigned i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
+	read_rc = im.read_rc;
+	read_errno = im.read_errno;
 	for (unsigned i = 0; i < IMPORT_SLOTS; i++) {
 		free(im.slot[i].text);
 		free(im.slot[i].line);
 		free(im.slot[i].tag);
 		listing_arena_free(im.slot[i].arena);
 	}
-	free(carry);
+	free(im.carry);
 	pthread_cond_destroy(&im.cv);
 	pthread_mutex_destroy(&im.mu);
 	return import_end(name, lineno, oom ? ENOMEM : read_rc < 0 ? (read_errno ? read_errno : EIO) : 0, any, err, errlen);
