@@ -3,7 +3,8 @@
  * table_builder_finish, on one thread (line by line) and on every core.
  * Per run: wall time, the process's CPU and the CPU of the thread that
  * builds (the critical path: on an idle machine the wall time cannot go
- * below it).  Usage: bench_import FILE.jsonl [RUNS] */
+ * below it).  Usage: bench_import FILE.jsonl [RUNS [THREADS]] (THREADS:
+ * only that setting of listing_import_tune, 0 every core). */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,14 +30,19 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int runs = argc > 2 ? atoi(argv[2]) : 3;
-	static const unsigned threads[2] = { 1, 0 };
+	unsigned threads[2] = { 1, 0 };
+	int first = 0;
 	uint64_t items = 0;
 
 	if (argc < 2 || runs < 1 || runs > 16) {
 		fprintf(stderr, "usage: bench_import FILE.jsonl [RUNS<=16]\n");
 		return 2;
 	}
-	for (int k = 0; k < 2; k++) {
+	if (argc > 3) {
+		threads[1] = (unsigned)atoi(argv[3]);
+		first = 1;
+	}
+	for (int k = first; k < 2; k++) {
 		double wall[16], cpu[16], main_cpu[16];
 		for (int i = 0; i < runs; i++) {
 			FILE *fp = fopen(argv[1], "rb");
@@ -67,10 +73,10 @@ int main(int argc, char **argv)
 		qsort(wall, (size_t)runs, sizeof wall[0], cmp_double);
 		qsort(cpu, (size_t)runs, sizeof cpu[0], cmp_double);
 		qsort(main_cpu, (size_t)runs, sizeof main_cpu[0], cmp_double);
-		printf("import %-13s %llu items: wall best %.2f s, median %.2f s; CPU median %.2f s, "
-		       "of it the building thread %.2f s (%d runs)\n",
+		printf("import %-13s %llu items: wall best %.2f s, median %.2f s; CPU best %.2f s, median %.2f s, "
+		       "of it the building thread best %.2f s, median %.2f s (%d runs)\n",
 		       k ? "(every core):" : "(one thread):", (unsigned long long)items, wall[0],
-		       wall[runs / 2], cpu[runs / 2], main_cpu[runs / 2], runs);
+		       wall[runs / 2], cpu[0], cpu[runs / 2], main_cpu[0], main_cpu[runs / 2], runs);
 	}
 	listing_import_tune(0, 0);
 	return 0;

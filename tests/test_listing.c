@@ -548,6 +548,12 @@ static char *mixed_lines(size_t *len)
 		case 9:
 			/* longer than the smallest batch the test asks for */
 			PUT("{\"id\":\"long/tags%u\",\"tags\":[", i);
+			/* what the tag keys decide: an empty licence, plain,
+			 * unknown and invalid bases, task categories */
+			PUT("\"license:\",\"base_model:org/plain%u\",\"base_model:bogus:org/x\","
+			    "\"base_model:finetune:bad id\",\"base_model:org/plain%u\",\"task_categories:tc%u\","
+			    "\"base_model:quantized:org/plain%u\",\"task_categories:tc%u\",\"license:\",", i % 5, i % 5,
+			    i % 3, i % 5, i % 4);
 			for (unsigned k = 0; k < 40; k++)
 				PUT("\"language:l%u\",\"license:mit\",\"base_model:finetune:org/base%u\",", k, k);
 			PUT("\"x\"],\"downloads\":%u,\"downloadsAllTime\":null,\"gated\":\"manual\"}\n", i * 3);
@@ -567,7 +573,7 @@ static char *mixed_lines(size_t *len)
 /* file: from a regular file (its length known: the id maps sized from the
  * first batch), else from memory. */
 static void *import_tuned(const char *text, size_t len, unsigned threads, size_t batch,
-			  struct listing_stats *st, size_t *out_len, int file)
+			  struct listing_stats *st, size_t *out_len, int file, enum ht_kind kind)
 {
 	FILE *fp = file ? tmpfile() : fmemopen((void *)text, len, "r");
 	struct ht_builder *b = table_builder_new();
@@ -582,7 +588,7 @@ static void *import_tuned(const char *text, size_t len, unsigned threads, size_t
 	}
 	memset(st, 0, sizeof *st);
 	listing_import_tune(threads, batch);
-	assert_int_equal(listing_import(fp, "input.jsonl", b, HT_MODELS, st, err, sizeof err), 0);
+	assert_int_equal(listing_import(fp, "input.jsonl", b, kind, st, err, sizeof err), 0);
 	listing_import_tune(0, 0);
 	fclose(fp);
 	s = table_builder_finish(b, NULL);
@@ -594,7 +600,7 @@ static void *import_tuned(const char *text, size_t len, unsigned threads, size_t
 
 /* Parsed on several threads in batches, from memory or from a file, the
  * import gives the snapshot and the figures of the line-by-line reader,
- * byte for byte. */
+ * byte for byte, for models and for datasets (whose tags count apart). */
 static void test_import_threads(void **state)
 {
 	static const struct { unsigned threads; size_t batch; } runs[] = {
@@ -605,27 +611,29 @@ static void test_import_threads(void **state)
 	struct listing_stats st1, st;
 	void *one;
 	(void)state;
-	one = import_tuned(text, len, 1, 0, &st1, &one_len, 0);
-	assert_true(st1.items > 1000);
-	assert_true(st1.duplicates > 0);
-	assert_true(st1.rejected > 0);
-	assert_true(st1.bad_lines > 0);
-	assert_true(st1.warnings > 0);
-	for (size_t i = 0; i < 2 * (sizeof runs / sizeof runs[0]); i++) {
-		size_t n, r = i % (sizeof runs / sizeof runs[0]);
-		void *other = import_tuned(text, len, runs[r].threads, runs[r].batch, &st, &n,
-					   i >= sizeof runs / sizeof runs[0]);
-		assert_int_equal(n, one_len);
-		assert_memory_equal(other, one, n);
-		assert_int_equal(st.items, st1.items);
-		assert_int_equal(st.duplicates, st1.duplicates);
-		assert_int_equal(st.rejected, st1.rejected);
-		assert_int_equal(st.warnings, st1.warnings);
-		assert_int_equal(st.bad_lines, st1.bad_lines);
-		assert_string_equal(st.first_problem, st1.first_problem);
-		free(other);
+	for (int kind = 0; kind < HT_KIND_COUNT; kind++) {
+		one = import_tuned(text, len, 1, 0, &st1, &one_len, 0, (enum ht_kind)kind);
+		assert_true(st1.items > 1000);
+		assert_true(st1.duplicates > 0);
+		assert_true(st1.rejected > 0);
+		assert_true(st1.bad_lines > 0);
+		assert_true(st1.warnings > 0);
+		for (size_t i = 0; i < 2 * (sizeof runs / sizeof runs[0]); i++) {
+			size_t n, r = i % (sizeof runs / sizeof runs[0]);
+			void *other = import_tuned(text, len, runs[r].threads, runs[r].batch, &st, &n,
+						   i >= sizeof runs / sizeof runs[0], (enum ht_kind)kind);
+			assert_int_equal(n, one_len);
+			assert_memory_equal(other, one, n);
+			assert_int_equal(st.items, st1.items);
+			assert_int_equal(st.duplicates, st1.duplicates);
+			assert_int_equal(st.rejected, st1.rejected);
+			assert_int_equal(st.warnings, st1.warnings);
+			assert_int_equal(st.bad_lines, st1.bad_lines);
+			assert_string_equal(st.first_problem, st1.first_problem);
+			free(other);
+		}
+		free(one);
 	}
-	free(one);
 	free(text);
 }
 

@@ -182,8 +182,30 @@ struct ht_item_keys {
 	uint32_t id_hash, oid_hash, owner_hash;
 	/* it->pipeline, library, license: length (0: none) and hash. */
 	uint32_t term_len[3], term_hash[3];
+	/* NULL: the builder reads it->tags itself; else what
+	 * table_item_tag_keys made of them, and it->tags is not read. */
+	const struct ht_tag_key *tag_keys;
+	size_t n_tag_keys;
 };
+
+/* One thing a kept tag does to its row, its string measured and hashed
+ * (base_model:..., license:..., language:..., task_categories:...), in tag
+ * order: what the builder would read from the tags, prepared on another
+ * thread. */
+enum ht_tag_op { HT_TAG_LINK, HT_TAG_LICENSE, HT_TAG_PIPELINE, HT_TAG_LIST };
+struct ht_tag_key {
+	const char *s;           /* the base model id, licence or term (borrowed) */
+	uint32_t len, hash;
+	uint8_t op;              /* enum ht_tag_op */
+	uint8_t rel;             /* HT_TAG_LINK: enum ht_rel */
+};
+/* The most tag keys an item gives: two for a tag at most. */
+#define HT_ITEM_MAX_TAG_KEYS (2 * HT_ITEM_MAX_TAGS)
 int table_item_keys(const struct ht_item *it, struct ht_item_keys *k);
+/* The tag keys of it (of kind) into out (HT_ITEM_MAX_TAG_KEYS entries);
+ * returns how many.  Pure and thread-safe, like table_item_keys; ops that
+ * would change nothing (a second licence) are left out. */
+size_t table_item_tag_keys(const struct ht_item *it, enum ht_kind kind, struct ht_tag_key *out);
 /* table_builder_add with the keys table_item_keys made from the same item:
  * the same answers, without validating and hashing again. */
 int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it,

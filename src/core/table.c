@@ -472,17 +472,17 @@ static int rel_from(const char *s, size_t n)
 	return 0;
 }
 
-/* Adds or upgrades a base-model link of the row being built. */
-static int add_link(struct ht_builder *b, struct brow *r, const char *base, int rel)
+/* Adds or upgrades a base-model link of the row being built: to the valid
+ * id of n bytes at base, of hash h. */
+static int add_link_h(struct ht_builder *b, struct brow *r, const char *base, size_t n, uint32_t h,
+		      int rel)
 {
 	uint32_t *bases = b->link_base.p;
 	uint8_t *rels = b->link_rel.p;
 	uint32_t i, base_no, *np;
 	uint8_t *rp;
 
-	if (!table_id_valid(base))
-		return 0;
-	if (intern(b, &b->bases, base, strlen(base), &base_no))
+	if (intern_h(b, &b->bases, base, n, h, &base_no))
 		return -1;
 	for (i = r->link_first; i < r->link_first + r->link_count; i++) {
 		if (bases[i] == base_no) {
@@ -503,12 +503,23 @@ static int add_link(struct ht_builder *b, struct brow *r, const char *base, int 
 	return 0;
 }
 
-static int add_list_term(struct ht_builder *b, struct brow *r, const char *t)
+static int add_link(struct ht_builder *b, struct brow *r, const char *base, int rel)
+{
+	size_t n;
+
+	if (!table_id_valid(base))
+		return 0;
+	n = strlen(base);
+	return add_link_h(b, r, base, n, hash32(base, n), rel);
+}
+
+/* Adds the term of n bytes at t (hash h) to the row's list, once. */
+static int add_list_term_h(struct ht_builder *b, struct brow *r, const char *t, size_t n, uint32_t h)
 {
 	uint32_t idx, *np, i;
 	uint32_t *lists = b->lists.p;
 
-	if (term(b, t, &idx))
+	if (term_h(b, t, n, h, &idx))
 		return -1;
 	for (i = r->list_first; i < r->list_first + r->list_count; i++)
 		if (lists[i] == idx)
@@ -521,6 +532,13 @@ static int add_list_term(struct ht_builder *b, struct brow *r, const char *t)
 	*np = idx;
 	r->list_count++;
 	return 0;
+}
+
+static int add_list_term(struct ht_builder *b, struct brow *r, const char *t)
+{
+	size_t n = t ? strlen(t) : 0;
+
+	return add_list_term_h(b, r, t, n, n ? hash32(t, n) : 0);
 }
 
 /* 1 when s starts with the n bytes of prefix; stops at s's end. */
@@ -572,6 +590,83 @@ static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, co
 	return 0;
 }
 
+/* take_tags from the tag keys table_item_tag_keys made. */
+static int take_tag_keys(struct ht_builder *b, struct brow *r, const struct ht_item_keys *k)
+{
+	r->link_first = (uint32_t)b->link_base.n;
+	r->list_first = (uint32_t)b->lists.n;
+	for (size_t i = 0; i < k->n_tag_keys; i++) {
+		const struct ht_tag_key *t = &k->tag_keys[i];
+		switch (t->op) {
+		case HT_TAG_LINK:
+			if (add_link_h(b, r, t->s, t->len, t->hash, t->rel))
+				return -1;
+			break;
+		case HT_TAG_LICENSE:
+			if (!r->license && term_h(b, t->s, t->len, t->hash, &r->license))
+				return -1;
+			break;
+		case HT_TAG_PIPELINE:
+			if (!r->pipeline && term_h(b, t->s, t->len, t->hash, &r->pipeline))
+				return -1;
+			break;
+		default:
+			if (add_list_term_h(b, r, t->s, t->len, t->hash))
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+static size_t tag_key(struct ht_tag_key *out, size_t n, enum ht_tag_op op, const char *s, int rel)
+{
+	size_t len = strlen(s);
+
+	out[n].s = s;
+	out[n].len = (uint32_t)len;
+	out[n].hash = len ? hash32(s, len) : 0;
+	out[n].op = (uint8_t)op;
+	out[n].rel = (uint8_t)rel;
+	return n + 1;
+}
+
+size_t table_item_tag_keys(const struct ht_item *it, enum ht_kind kind, struct ht_tag_key *out)
+{
+	size_t i, n = 0, nt = it->n_tags < HT_ITEM_MAX_TAGS ? it->n_tags : HT_ITEM_MAX_TAGS;
+	/* A row's licence and (datasets) pipeline are its first: later ones
+	 * change nothing. */
+	int licensed = it->license && *it->license, piped = it->pipeline && *it->pipeline;
+
+	for (i = 0; i < nt; i++) {
+		const char *t = it->tags[i];
+		if (!t)
+			continue;
+		/* The decisions of take_tags, in its order. */
+		if (kind == HT_MODELS && has_prefix(t, "base_model:", 11)) {
+			const char *rest = t + 11, *colon = strchr(rest, ':');
+			int rel = colon ? rel_from(rest, (size_t)(colon - rest)) : 0;
+			const char *base = colon && rel ? colon + 1 : !colon ? rest : NULL;
+			if (base && table_id_valid(base) && strlen(base) <= UINT32_MAX)
+				n = tag_key(out, n, HT_TAG_LINK, base, colon ? rel : HT_REL_UNSPECIFIED);
+		} else if (has_prefix(t, "license:", 8)) {
+			if (!licensed) {
+				n = tag_key(out, n, HT_TAG_LICENSE, t + 8, 0);
+				licensed = t[8] != '\0';
+			}
+		} else if (kind == HT_DATASETS && has_prefix(t, "task_categories:", 16)) {
+			if (!piped) {
+				n = tag_key(out, n, HT_TAG_PIPELINE, t + 16, 0);
+				piped = t[16] != '\0';
+			}
+			n = tag_key(out, n, HT_TAG_LIST, t, 0);
+		} else if (has_prefix(t, "language:", 9)) {
+			n = tag_key(out, n, HT_TAG_LIST, t, 0);
+		}
+	}
+	return n;
+}
+
 /* The account an item belongs to: its author when that is a plain name,
  * else the owner part of its id (idlen bytes). */
 static const char *owner_of(const struct ht_item *it, size_t idlen, size_t *olen)
@@ -621,7 +716,7 @@ static int fill_row(struct ht_builder *b, enum ht_kind kind, struct brow *r,
 	    term_h(b, it->library, k->term_len[1], k->term_hash[1], &r->library) ||
 	    term_h(b, it->license, k->term_len[2], k->term_hash[2], &r->license))
 		return -1;
-	return take_tags(b, kind, r, it);
+	return k->tag_keys ? take_tag_keys(b, r, k) : take_tags(b, kind, r, it);
 }
 
 int table_item_keys(const struct ht_item *it, struct ht_item_keys *k)
@@ -632,6 +727,8 @@ int table_item_keys(const struct ht_item *it, struct ht_item_keys *k)
 	k->id_hash = hash32(it->id, k->id_len);
 	k->owner = owner_of(it, k->id_len, &k->owner_len);
 	k->owner_hash = hash32(k->owner, k->owner_len);
+	k->tag_keys = NULL;
+	k->n_tag_keys = 0;
 	k->oid_len = it->oid ? strlen(it->oid) : 0;
 	k->oid_hash = k->oid_len ? hash32(it->oid, k->oid_len) : 0;
 	{

@@ -680,7 +680,7 @@ struct jl_line {
 	int is_obj;              /* obj is a JSON object (read here, not from obj, on the building thread) */
 	unsigned warnings;
 	struct ht_item_keys keys; /* table_item_keys of the item, when item_rc is 0 */
-	uint32_t tag_first;
+	uint32_t tag_first;      /* its tag keys in the batch's, keys.n_tag_keys of them */
 	/* The item but its tags: the bytes of struct ht_item before them. */
 	_Alignas(struct ht_item) unsigned char head[offsetof(struct ht_item, tags)];
 };
@@ -692,9 +692,10 @@ struct jl_slot {
 	uint32_t nlines;         /* lines in text, blank ones included */
 	struct jl_line *line;    /* the non-blank ones */
 	uint32_t n, line_cap;
-	const char **tag;        /* the items' tags, one after another */
+	struct ht_tag_key *tag;  /* the items' tag keys, one after another */
 	uint32_t n_tag, tag_cap;
 	int oom;
+	enum ht_kind kind;       /* of the items */
 	struct listing_arena *arena;
 };
 
@@ -715,8 +716,8 @@ struct jl_import {
 	size_t carry_len, carry_cap;
 };
 
-/* Reads obj as an item into ln (listing_item), its tags into the batch's
- * list.  -1 when memory runs out. */
+/* Reads obj as an item into ln (listing_item), its tag keys into the
+ * batch's list.  -1 when memory runs out. */
 static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 {
 	struct ht_item it;
@@ -737,19 +738,19 @@ static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 	memcpy(ln->head, &it, sizeof ln->head);
 	if (ln->item_rc)
 		return 0;
-	if (sl->n_tag + it.n_tags > sl->tag_cap) {
+	/* The building thread reads the tag keys, not the tags. */
+	if (sl->n_tag + HT_ITEM_MAX_TAG_KEYS > sl->tag_cap) {
 		uint32_t c = sl->tag_cap ? sl->tag_cap : 4096;
-		const char **t;
-		while (c < sl->n_tag + it.n_tags)
+		struct ht_tag_key *t;
+		while (c < sl->n_tag + HT_ITEM_MAX_TAG_KEYS)
 			c *= 2;
 		if (!(t = realloc(sl->tag, (size_t)c * sizeof *t)))
 			return -1;
 		sl->tag = t;
 		sl->tag_cap = c;
 	}
-	if (it.n_tags) /* sl->tag may still be NULL */
-		memcpy(sl->tag + sl->n_tag, it.tags, it.n_tags * sizeof *it.tags);
-	sl->n_tag += (uint32_t)it.n_tags;
+	ln->keys.n_tag_keys = table_item_tag_keys(&it, sl->kind, sl->tag + sl->n_tag);
+	sl->n_tag += (uint32_t)ln->keys.n_tag_keys;
 	return 0;
 }
 
@@ -935,6 +936,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	unsigned long lineno = 0;
 	int any = 0, oom = 0, read_rc, read_errno;
 	struct ht_item it;
+	struct ht_item_keys keys;
 	struct stat fst;
 	/* The bytes left to read, when the input is a file. */
 	off_t here = ftello(fp);
@@ -947,9 +949,11 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	im.fp = fp;
 	im.read_rc = 1;
 	pthread_once(&hooks_once, install_hooks);
-	for (unsigned i = 0; i < IMPORT_SLOTS; i++)
+	for (unsigned i = 0; i < IMPORT_SLOTS; i++) {
+		im.slot[i].kind = kind;
 		if (!(im.slot[i].arena = listing_arena_new(0)))
 			oom = 1;
+	}
 	for (; !oom && nth < want; nth++)
 		if (pthread_create(&th[nth], NULL, jl_worker, &im) != 0)
 			break;
@@ -983,9 +987,11 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 				continue;
 			}
 			memcpy(&it, ln->head, sizeof ln->head);
-			if (!ln->item_rc && it.n_tags)
-				memcpy(it.tags, sl->tag + ln->tag_first, it.n_tags * sizeof *it.tags);
-			add_read(b, kind, ln->obj, &it, &ln->keys, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
+			if (!ln->item_rc) {
+				keys = ln->keys;
+				keys.tag_keys = sl->tag + ln->tag_first;
+			}
+			add_read(b, kind, ln->obj, &it, &keys, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
 		}
 		if (!im.next_build && file_len > sl->len && sl->n) {
 			/* The first batch tells the items a byte: the id maps are
