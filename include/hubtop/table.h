@@ -210,6 +210,13 @@ size_t table_item_tag_keys(const struct ht_item *it, enum ht_kind kind, struct h
  * the same answers, without validating and hashing again. */
 int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struct ht_item *it,
 			    const struct ht_item_keys *k);
+/* Starts loading what table_builder_add_keyed will look up for k, so that
+ * a caller that adds many items in a row has the cache misses of later
+ * items overlap: stage 1 (some items ahead) the maps' slots, stage 2
+ * (fewer items ahead, the slots then in cache) the keys they hold.  A
+ * hint: it changes nothing. */
+void table_builder_prefetch(const struct ht_builder *b, enum ht_kind kind, const struct ht_item_keys *k,
+			    int stage);
 /* Sizes the id maps of kind for about items items in all at once, instead
  * of doubling on the way (each doubling rehashes and zeroes a new map):
  * for a caller that can tell the count ahead.  An estimate too large costs

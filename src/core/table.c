@@ -783,6 +783,42 @@ int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struc
 	return strmap_put(ids, e, r->id, (uint32_t)row, k->id_hash);
 }
 
+/* Stage 1: the slot where a key of hash h is looked for first; stage 2
+ * (once that slot is in cache): the key of the first slot of that hash,
+ * which a look-up that finds it compares. */
+static void strmap_prefetch_key(const struct strmap *m, uint32_t h, int stage)
+{
+	size_t i = h & (m->cap - 1);
+
+	if (stage == 1) {
+		__builtin_prefetch(&m->slot[i]);
+		return;
+	}
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		const struct slot *e = &m->slot[i];
+		if (!e->key)
+			return;
+		if (e->hash == h) {
+			__builtin_prefetch(m->keys->buf + e->key - 1);
+			return;
+		}
+	}
+}
+
+void table_builder_prefetch(const struct ht_builder *b, enum ht_kind kind, const struct ht_item_keys *k,
+			    int stage)
+{
+	if (stage == 1) {
+		strmap_prefetch(&b->ids[kind], k->id_hash);
+		if (k->oid_len)
+			strmap_prefetch(&b->oids[kind], k->oid_hash);
+	}
+	strmap_prefetch_key(&b->accounts.map, k->owner_hash, stage);
+	for (size_t i = 0; k->tag_keys && i < k->n_tag_keys; i++)
+		if (k->tag_keys[i].op == HT_TAG_LINK)
+			strmap_prefetch_key(&b->bases.map, k->tag_keys[i].hash, stage);
+}
+
 int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items)
 {
 	size_t cap;

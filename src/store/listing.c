@@ -697,6 +697,7 @@ struct jl_slot {
 	int oom;
 	enum ht_kind kind;       /* of the items */
 	struct listing_arena *arena;
+	struct listing_arena *strs; /* what the building thread reads (jl_compact) */
 };
 
 struct jl_import {
@@ -715,6 +716,52 @@ struct jl_import {
 	char *carry;             /* the start of a line the last read cut */
 	size_t carry_len, carry_cap;
 };
+
+/* A copy of the n bytes at s, and a NUL, in a; NULL when memory runs out. */
+static const char *arena_copy(struct listing_arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if ((size_t)(a->end - a->next) > n) {
+		p = a->next;
+		a->next += n + 1;
+	} else if (!(p = arena_grow(a, n + 1))) {
+		return NULL;
+	}
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* The strings the building thread reads of an item (its keys and tag
+ * keys), copied one after the other into strs: it then reads them in
+ * order, from memory the parser left in place, instead of a few bytes
+ * here and there in the values of cJSON.  -1 when memory runs out. */
+static int jl_compact(struct listing_arena *strs, struct ht_item *it, struct ht_item_keys *k,
+		      struct ht_tag_key *tk)
+{
+	const char *id = arena_copy(strs, it->id, k->id_len);
+	const char **term[3] = { &it->pipeline, &it->library, &it->license };
+
+	if (!id)
+		return -1;
+	/* The owner is most often the id's own first part. */
+	if (k->owner >= it->id && k->owner < it->id + k->id_len)
+		k->owner = id + (k->owner - it->id);
+	else if (!(k->owner = arena_copy(strs, k->owner, k->owner_len)))
+		return -1;
+	it->id = id;
+	if (k->oid_len && !(it->oid = arena_copy(strs, it->oid, k->oid_len)))
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (k->term_len[i] && !(*term[i] = arena_copy(strs, *term[i], k->term_len[i])))
+			return -1;
+	for (size_t i = 0; i < k->n_tag_keys; i++)
+		if (tk[i].len && !(tk[i].s = arena_copy(strs, tk[i].s, tk[i].len)))
+			return -1;
+	/* it->author is not read past here: the owner stands for it. */
+	return 0;
+}
 
 /* Reads obj as an item into ln (listing_item), its tag keys into the
  * batch's list.  -1 when memory runs out. */
@@ -735,9 +782,10 @@ static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 	ln->item_rc = item_read(obj, &it, &ln->warnings);
 	if (!ln->item_rc)
 		ln->item_rc = table_item_keys(&it, &ln->keys);
-	memcpy(ln->head, &it, sizeof ln->head);
-	if (ln->item_rc)
+	if (ln->item_rc) {
+		memcpy(ln->head, &it, sizeof ln->head);
 		return 0;
+	}
 	/* The building thread reads the tag keys, not the tags. */
 	if (sl->n_tag + HT_ITEM_MAX_TAG_KEYS > sl->tag_cap) {
 		uint32_t c = sl->tag_cap ? sl->tag_cap : 4096;
@@ -750,6 +798,9 @@ static int jl_item(struct jl_slot *sl, struct jl_line *ln, cJSON *obj)
 		sl->tag_cap = c;
 	}
 	ln->keys.n_tag_keys = table_item_tag_keys(&it, sl->kind, sl->tag + sl->n_tag);
+	if (jl_compact(sl->strs, &it, &ln->keys, sl->tag + sl->n_tag))
+		return -1;
+	memcpy(ln->head, &it, sizeof ln->head);
 	sl->n_tag += (uint32_t)ln->keys.n_tag_keys;
 	return 0;
 }
@@ -927,6 +978,22 @@ static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len
 	}
 }
 
+/* Items ahead whose map slots (FAR), then keys (NEAR), are prefetched. */
+#define PREFETCH_FAR 16
+#define PREFETCH_NEAR 8
+
+static void jl_prefetch(const struct ht_builder *b, enum ht_kind kind, const struct jl_slot *sl,
+			const struct jl_line *ln, int stage)
+{
+	struct ht_item_keys k;
+
+	if (!ln->is_obj || ln->item_rc)
+		return;
+	k = ln->keys;
+	k.tag_keys = sl->tag + ln->tag_first;
+	table_builder_prefetch(b, kind, &k, stage);
+}
+
 static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
 				 struct listing_stats *st, char *err, size_t errlen)
 {
@@ -951,7 +1018,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	pthread_once(&hooks_once, install_hooks);
 	for (unsigned i = 0; i < IMPORT_SLOTS; i++) {
 		im.slot[i].kind = kind;
-		if (!(im.slot[i].arena = listing_arena_new(0)))
+		if (!(im.slot[i].arena = listing_arena_new(0)) || !(im.slot[i].strs = listing_arena_new(0)))
 			oom = 1;
 	}
 	for (; !oom && nth < want; nth++)
@@ -979,6 +1046,11 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 		}
 		for (uint32_t i = 0; i < sl->n; i++) {
 			const struct jl_line *ln = &sl->line[i];
+			/* The maps' cache misses of the next items overlap. */
+			if (i + PREFETCH_FAR < sl->n)
+				jl_prefetch(b, kind, sl, &sl->line[i + PREFETCH_FAR], 1);
+			if (i + PREFETCH_NEAR < sl->n)
+				jl_prefetch(b, kind, sl, &sl->line[i + PREFETCH_NEAR], 2);
 			any = 1;
 			if (!ln->is_obj) {
 				st->bad_lines++;
@@ -1005,6 +1077,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 		lineno += sl->nlines;
 		/* Its chunks are kept: the next batch needs as many. */
 		arena_reset(sl->arena, ARENA_MAX_CHUNKS);
+		arena_reset(sl->strs, ARENA_MAX_CHUNKS);
 		pthread_mutex_lock(&im.mu);
 		sl->state = SLOT_FREE;
 		im.next_build++;
@@ -1027,6 +1100,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 		free(im.slot[i].line);
 		free(im.slot[i].tag);
 		listing_arena_free(im.slot[i].arena);
+		listing_arena_free(im.slot[i].strs);
 	}
 	free(im.carry);
 	pthread_cond_destroy(&im.cv);
