@@ -941,12 +941,77 @@ static void sort_keys(struct skey *a, struct skey *tmp, size_t n, int into_tmp, 
 	memcpy(dst + o + (h - i), src + j, (n - j) * sizeof *src);
 }
 
-static int cmp_acct(const void *pa, const void *pb, void *ctx)
+/* The accounts in name order: 350,000 names, sorted by their first eight
+ * bytes and only on a tie by the names, read from the dict's packed copy
+ * (a few MB) rather than from the pool where they lie among the ids. */
+struct akey {
+	uint64_t pre;            /* the first 8 bytes, big-endian, 0-padded */
+	uint32_t key, no;        /* offset in the dict's keys; account number */
+};
+
+static int akey_before(const struct akey *a, const struct akey *b, const char *keys)
 {
-	const struct ht_builder *b = ctx;
-	const uint32_t *names = b->accounts.str.p;
-	return strcmp(b->pool.buf + names[*(const uint32_t *)pa],
-		      b->pool.buf + names[*(const uint32_t *)pb]);
+	if (a->pre != b->pre)
+		return a->pre < b->pre;
+	return strcmp(keys + a->key, keys + b->key) < 0;
+}
+
+/* Sorts a[0..n) into a (tmp: scratch of n). */
+static void sort_akeys(struct akey *a, struct akey *tmp, size_t n, const char *keys)
+{
+	size_t h = n / 2, i = 0, j = h, o = 0;
+
+	if (n <= 16) {
+		for (size_t x = 1; x < n; x++) {
+			struct akey k = a[x];
+			size_t y;
+			for (y = x; y > 0 && akey_before(&k, &a[y - 1], keys); y--)
+				a[y] = a[y - 1];
+			a[y] = k;
+		}
+		return;
+	}
+	sort_akeys(a, tmp, h, keys);
+	sort_akeys(a + h, tmp + h, n - h, keys);
+	if (!akey_before(&a[h], &a[h - 1], keys))
+		return;
+	memcpy(tmp, a, n * sizeof *a);
+	while (i < h && j < n)
+		a[o++] = akey_before(&tmp[j], &tmp[i], keys) ? tmp[j++] : tmp[i++];
+	memcpy(a + o, tmp + i, (h - i) * sizeof *a);
+	memcpy(a + o + (h - i), tmp + j, (n - j) * sizeof *a);
+}
+
+/* order[i]: the number of the i-th account by name.  -1 on out of memory. */
+static int sort_accounts(const struct ht_builder *b, uint32_t *order)
+{
+	const struct strmap *m = &b->accounts.map;
+	size_t na = b->accounts.str.n, n = 0;
+	struct akey *a = malloc((na ? na : 1) * sizeof *a), *tmp = malloc((na ? na : 1) * sizeof *tmp);
+
+	if (!a || !tmp) {
+		free(a);
+		free(tmp);
+		return -1;
+	}
+	for (size_t i = 0; i < m->cap && n < na; i++) {
+		const char *k;
+		unsigned char pre[8] = { 0 };
+		if (!m->slot[i].key)
+			continue;
+		k = m->keys->buf + m->slot[i].key - 1;
+		memcpy(pre, k, strnlen(k, sizeof pre));
+		a[n].pre = load_be64(pre);
+		a[n].key = m->slot[i].key - 1;
+		a[n].no = m->slot[i].val;
+		n++;
+	}
+	sort_akeys(a, tmp, n, m->keys->buf);
+	for (size_t i = 0; i < n; i++)
+		order[i] = a[i].no;
+	free(a);
+	free(tmp);
+	return 0;
 }
 
 /* Allocates an array owned by the snapshot. */
@@ -1163,21 +1228,51 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 
 /* Lineage links point at ids; resolving them to rows once, here, spares
  * every start-up a hash lookup per link.  One look-up per distinct base,
- * through the model ids map, which knows each id's build row. */
+ * through the model ids map, which knows each id's build row: with the
+ * hash the bases' map keeps, and the next look-ups' slots prefetched. */
+struct base_probe {
+	uint32_t hash, key, no;  /* in the bases' map: hash, offset in its keys, number */
+};
+
 static int finish_links(struct ht_builder *b, struct ht_snapshot *s, const uint32_t *model_row_of)
 {
 	const uint32_t *base_str = b->bases.str.p, *link_base = b->link_base.p;
-	size_t nb = b->bases.str.n, i;
+	const struct strmap *bm = &b->bases.map, *ids = &b->ids[HT_MODELS];
+	size_t nb = b->bases.str.n, i, n = 0;
 	uint32_t *base_row = malloc((nb ? nb : 1) * sizeof *base_row);
+	struct base_probe *p = malloc((nb ? nb : 1) * sizeof *p);
 
-	if (!base_row)
+	if (!base_row || !p) {
+		free(base_row);
+		free(p);
 		return -1;
-	for (i = 0; i < nb; i++) {
-		const char *id = b->pool.buf + base_str[i];
-		size_t n = strlen(id);
-		const struct slot *e = strmap_find(&b->ids[HT_MODELS], id, n, hash32(id, n));
-		base_row[i] = e->key ? model_row_of[e->val] : UINT32_MAX;
 	}
+	for (i = 0; i < bm->cap && n < nb; i++) {
+		if (!bm->slot[i].key)
+			continue;
+		p[n].hash = bm->slot[i].hash;
+		p[n].key = bm->slot[i].key - 1;
+		p[n].no = bm->slot[i].val;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const char *id = bm->keys->buf + p[i].key;
+		size_t j = p[i].hash & (ids->cap - 1);
+		if (i + 16 < n)
+			strmap_prefetch(ids, p[i + 16].hash);
+		for (;; j = (j + 1) & (ids->cap - 1)) {
+			const struct slot *e = &ids->slot[j];
+			if (!e->key) {
+				base_row[p[i].no] = UINT32_MAX;
+				break;
+			}
+			if (e->hash == p[i].hash && strcmp(ids->keys->buf + e->key - 1, id) == 0) {
+				base_row[p[i].no] = model_row_of[e->val];
+				break;
+			}
+		}
+	}
+	free(p);
 	for (i = 0; i < s->n_links; i++) {
 		s->link_base[i] = base_str[link_base[i]];
 		s->link_row[i] = base_row[link_base[i]];
@@ -1222,9 +1317,8 @@ struct ht_snapshot *table_builder_finish(struct ht_builder *b, const struct ht_m
 	order = malloc((na ? na : 1) * sizeof *order);
 	if (!map || !order)
 		goto fail;
-	for (i = 0; i < na; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, na, sizeof *order, cmp_acct, b);
+	if (sort_accounts(b, order))
+		goto fail;
 	s->n_accounts = (uint32_t)na;
 	s->acct_name = own(s, na, 4);
 	s->acct_kind = own(s, na, 1);
