@@ -258,6 +258,37 @@ static int strmap_put(struct strmap *m, struct slot *e, uint32_t off, uint32_t v
 	return ++m->n * 2 > m->cap ? strmap_grow(m) : 0;
 }
 
+/* Sort keys: 40 bytes a row, not the whole row.  The id's first 24 bytes,
+ * big-endian, order most ties of downloads without reading the pool (most
+ * rows have next to no downloads, and an account's ids share a prefix).
+ * Made as each row is added, while its id is at hand. */
+struct skey {
+	uint64_t dl;
+	uint64_t pre[3];
+	uint32_t id, idx;
+};
+
+static uint64_t load_be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The first 24 bytes of the n bytes of an id at s. */
+static void id_prefix(const char *s, size_t n, uint64_t pre[3])
+{
+	unsigned char b[24] = { 0 };
+
+	memcpy(b, s, n < sizeof b ? n : sizeof b);
+	pre[0] = load_be64(b);
+	pre[1] = load_be64(b + 8);
+	pre[2] = load_be64(b + 16);
+}
+
 /* ---- builder ------------------------------------------------------------ */
 
 struct brow {
@@ -307,6 +338,7 @@ struct ht_builder {
 	struct strmap oids[HT_KIND_COUNT]; /* _id (scratch pool) -> 0 */
 	struct vec acct_kind;    /* uint8_t */
 	struct vec rows[HT_KIND_COUNT];
+	struct vec keys[HT_KIND_COUNT];    /* struct skey of each row */
 	struct vec lists;        /* uint32_t term */
 	struct vec link_base;    /* uint32_t base number */
 	struct vec link_rel;     /* uint8_t */
@@ -350,6 +382,7 @@ struct ht_builder *table_builder_new(void)
 		    strmap_init(&b->oids[k], &b->scratch, 4096))
 			goto fail;
 		b->rows[k].size = sizeof(struct brow);
+		b->keys[k].size = sizeof(struct skey);
 	}
 	b->acct_kind.size = 1;
 	b->lists.size = sizeof(uint32_t);
@@ -383,6 +416,7 @@ void table_builder_free(struct ht_builder *b)
 		strmap_free(&b->ids[k]);
 		strmap_free(&b->oids[k]);
 		free(b->rows[k].p);
+		free(b->keys[k].p);
 	}
 	free(b->acct_kind.p);
 	free(b->lists.p);
@@ -751,6 +785,7 @@ int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struc
 	struct strmap *ids;
 	struct slot *e;
 	struct brow *r;
+	struct skey *sk;
 	size_t row;
 	int dup;
 
@@ -776,10 +811,17 @@ int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struc
 	if (!r)
 		return -1;
 	if (fill_row(b, kind, r, it, k) != 0 ||
-	    (r->id = pool_add(&b->pool, it->id, k->id_len)) == UINT32_MAX) {
+	    (r->id = pool_add(&b->pool, it->id, k->id_len)) == UINT32_MAX ||
+	    !(sk = vec_push(&b->keys[kind]))) {
 		b->rows[kind].n--;
 		return -1;
 	}
+	/* Rows without a count sort after every row with one, a known 0
+	 * included: they are a suffix of the ranks. */
+	sk->dl = r->flags & HT_F_DL_UNKNOWN ? 0 : r->dl == UINT64_MAX ? UINT64_MAX : r->dl + 1;
+	id_prefix(it->id, k->id_len, sk->pre);
+	sk->id = r->id;
+	sk->idx = (uint32_t)row;
 	return strmap_put(ids, e, r->id, (uint32_t)row, k->id_hash);
 }
 
@@ -862,35 +904,6 @@ int table_builder_set_account_kind(struct ht_builder *b, const char *account, en
 uint64_t table_builder_count(const struct ht_builder *b, enum ht_kind kind)
 {
 	return b && kind < HT_KIND_COUNT ? b->rows[kind].n : 0;
-}
-
-/* Sort keys: 40 bytes a row, not the whole row.  The id's first 24 bytes,
- * big-endian, order most ties of downloads without reading the pool (most
- * rows have next to no downloads, and an account's ids share a prefix). */
-struct skey {
-	uint64_t dl;
-	uint64_t pre[3];
-	uint32_t id, idx;
-};
-
-static uint64_t load_be64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void id_prefix(const char *s, uint64_t pre[3])
-{
-	unsigned char b[24] = { 0 };
-
-	memcpy(b, s, strnlen(s, sizeof b));
-	pre[0] = load_be64(b);
-	pre[1] = load_be64(b + 8);
-	pre[2] = load_be64(b + 16);
 }
 
 /* 1 when a sorts before b: more downloads first, then by id. */
@@ -1035,7 +1048,7 @@ static void *own(struct ht_snapshot *s, size_t n, size_t size)
 
 /* ---- finishing a table on two threads ---------------------------------------
  *
- * Past finish_min rows, the keys, the sort and the columns are made by this
+ * Past finish_min rows, the sort and the columns are made by this
  * thread and one more: each half sorted on its own thread, then both
  * threads merge, one from the front into the first half of the places and
  * one from the back into the second (ids are unique, so the order has no
@@ -1063,26 +1076,18 @@ struct finish_job {
 	pthread_barrier_t bar;
 };
 
-/* The sort keys of rows lo..hi-1. */
-static void finish_keys(struct finish_job *j, size_t lo, size_t hi)
-{
-	for (size_t i = lo; i < hi; i++) {
-		const struct brow *r = &j->rows[i];
-		/* Rows without a count sort after every row with one, a known 0
-		 * included: they are a suffix of the ranks. */
-		j->keys[i].dl = r->flags & HT_F_DL_UNKNOWN ? 0 : r->dl == UINT64_MAX ? UINT64_MAX : r->dl + 1;
-		id_prefix(j->pool + r->id, j->keys[i].pre);
-		j->keys[i].id = r->id;
-		j->keys[i].idx = (uint32_t)i;
-	}
-}
-
 /* The columns of ranks lo..hi-1, from the sorted keys. */
 static void finish_columns(struct finish_job *j, size_t lo, size_t hi)
 {
 	struct ht_table *t = j->t;
 	for (size_t i = lo; i < hi; i++) {
 		const struct brow *r = &j->rows[j->keys[i].idx];
+		/* Rows are read in rank order, at random: the misses overlap. */
+		if (i + 16 < hi) {
+			const char *ahead = (const char *)&j->rows[j->keys[i + 16].idx];
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + sizeof *r - 1);
+		}
 		if (j->row_of)
 			j->row_of[j->keys[i].idx] = (uint32_t)i;
 		t->id[i] = r->id;
@@ -1132,13 +1137,12 @@ static void finish_merge(struct finish_job *j, int front)
 	}
 }
 
-/* The second thread's part: the second half's keys, its sort, the merge
+/* The second thread's part: the second half's sort, the merge
  * from the back, then (once the first thread has allocated them) the
  * second half's columns. */
 static void *finish_helper(void *arg)
 {
 	struct finish_job *j = arg;
-	finish_keys(j, j->h, j->n);
 	sort_keys(j->keys + j->h, j->tmp + j->h, j->n - j->h, 1, j->pool);
 	pthread_barrier_wait(&j->bar);
 	finish_merge(j, 0);
@@ -1182,7 +1186,9 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	j.row_of = row_of;
 	j.n = n;
 	j.h = n / 2;
-	j.keys = malloc((n ? n : 1) * sizeof *j.keys);
+	/* The keys were made row by row: the builder hands them over. */
+	j.keys = b->keys[k].p ? b->keys[k].p : malloc(sizeof *j.keys);
+	b->keys[k].p = NULL;
 	j.tmp = malloc((n ? n : 1) * sizeof *j.tmp);
 	t->n = (uint32_t)n;
 	if (!j.keys || !j.tmp) {
@@ -1190,7 +1196,6 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 		free(j.tmp);
 		return -1;
 	}
-	huge_hint(j.keys, n * sizeof *j.keys);
 	huge_hint(j.tmp, n * sizeof *j.tmp);
 	two = finish_threads > 1 && n >= finish_min && n >= 2;
 	if (two && pthread_barrier_init(&j.bar, NULL, 2) != 0)
@@ -1202,7 +1207,6 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 	/* The sort's scratch goes before the columns come: the peak is one
 	 * array of keys lower. */
 	if (two) {
-		finish_keys(&j, 0, j.h);
 		sort_keys(j.keys, j.tmp, j.h, 1, j.pool);
 		pthread_barrier_wait(&j.bar);
 		finish_merge(&j, 1);
@@ -1215,7 +1219,6 @@ static int finish_table(struct ht_builder *b, struct ht_snapshot *s, enum ht_kin
 		pthread_join(th, NULL);
 		pthread_barrier_destroy(&j.bar);
 	} else {
-		finish_keys(&j, 0, n);
 		sort_keys(j.keys, j.tmp, n, 0, j.pool);
 		free(j.tmp);
 		j.failed = finish_alloc(s, t, n);

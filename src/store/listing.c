@@ -652,15 +652,16 @@ static int import_end(const char *name, unsigned long lineno, int e, int any, ch
  * exactly what the line-by-line reader gives it, while the next batches are
  * parsed on the other cores. */
 
+#define IMPORT_BATCH (1u << 20)
 static unsigned tune_threads;           /* 0: one per core, at most IMPORT_THREADS_MAX */
-static size_t tune_batch = 4u << 20;    /* bytes of lines a batch */
+static size_t tune_batch = IMPORT_BATCH;    /* bytes of lines a batch */
 #define IMPORT_THREADS_MAX 4u
 #define IMPORT_SLOTS 6u
 
 void listing_import_tune(unsigned threads, size_t batch_bytes)
 {
 	tune_threads = threads;
-	tune_batch = batch_bytes ? batch_bytes : 4u << 20;
+	tune_batch = batch_bytes ? batch_bytes : IMPORT_BATCH;
 }
 
 static unsigned import_threads(void)
