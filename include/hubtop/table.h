@@ -218,10 +218,11 @@ int table_builder_add_keyed(struct ht_builder *b, enum ht_kind kind, const struc
 void table_builder_prefetch(const struct ht_builder *b, enum ht_kind kind, const struct ht_item_keys *k,
 			    int stage);
 /* Sizes the id maps of kind for about items items in all at once, instead
- * of doubling on the way (each doubling rehashes and zeroes a new map):
- * for a caller that can tell the count ahead.  An estimate too large costs
- * memory: 24 to 48 bytes a reserved item in each of the two maps.  -1 on
- * out of memory. */
+ * of doubling on the way (each doubling rehashes and zeroes a new map),
+ * and reserves the rows (address space only, until written): for a caller
+ * that can tell the count ahead.  An estimate too large costs memory: 24
+ * to 48 bytes a reserved item in each of the two maps.  -1 on out of
+ * memory. */
 int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items);
 /* Records what the hub client learned of an account. */
 int table_builder_set_account_kind(struct ht_builder *b, const char *account, enum ht_acct_kind kind);

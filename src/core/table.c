@@ -321,6 +321,21 @@ static void *vec_push(struct vec *v)
 	return (char *)v->p + v->size * v->n++;
 }
 
+/* Room for cap entries in all. */
+static int vec_reserve(struct vec *v, size_t cap)
+{
+	void *np;
+
+	if (cap <= v->cap)
+		return 0;
+	if (cap > SIZE_MAX / v->size || !(np = realloc(v->p, cap * v->size)))
+		return -1;
+	huge_hint(np, cap * v->size);
+	v->p = np;
+	v->cap = cap;
+	return 0;
+}
+
 /* A set of strings numbered in order of arrival: accounts, terms, base models. */
 struct dict {
 	struct pool keys;        /* the strings again, packed: a look-up stays in cache */
@@ -876,6 +891,11 @@ int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items)
 	for (cap = b->oids[kind].cap; cap / 2 < items + 1; cap *= 2)
 		;
 	if (cap > b->oids[kind].cap && strmap_resize(&b->oids[kind], cap))
+		return -1;
+	/* The rows and their keys in one block each, from the start on huge
+	 * pages (a block grown by doubling keeps its first pages small).  A
+	 * quarter more than asked: only the pages written take memory. */
+	if (vec_reserve(&b->rows[kind], items + items / 4) || vec_reserve(&b->keys[kind], items + items / 4))
 		return -1;
 	return 0;
 }

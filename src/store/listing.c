@@ -862,6 +862,10 @@ static void jl_parse(struct jl_slot *sl)
 		p = le;
 	}
 	sl->nlines = at;
+	/* The batch's tag keys move no more: each item's keys point at its own. */
+	for (uint32_t i = 0; i < sl->n; i++)
+		if (sl->line[i].is_obj && !sl->line[i].item_rc)
+			sl->line[i].keys.tag_keys = sl->tag + sl->line[i].tag_first;
 }
 
 static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len, size_t *carry_cap);
@@ -983,16 +987,10 @@ static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len
 #define PREFETCH_FAR 16
 #define PREFETCH_NEAR 8
 
-static void jl_prefetch(const struct ht_builder *b, enum ht_kind kind, const struct jl_slot *sl,
-			const struct jl_line *ln, int stage)
+static void jl_prefetch(const struct ht_builder *b, enum ht_kind kind, const struct jl_line *ln, int stage)
 {
-	struct ht_item_keys k;
-
-	if (!ln->is_obj || ln->item_rc)
-		return;
-	k = ln->keys;
-	k.tag_keys = sl->tag + ln->tag_first;
-	table_builder_prefetch(b, kind, &k, stage);
+	if (ln->is_obj && !ln->item_rc)
+		table_builder_prefetch(b, kind, &ln->keys, stage);
 }
 
 static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
@@ -1004,7 +1002,6 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 	unsigned long lineno = 0;
 	int any = 0, oom = 0, read_rc, read_errno;
 	struct ht_item it;
-	struct ht_item_keys keys;
 	struct stat fst;
 	/* The bytes left to read, when the input is a file. */
 	off_t here = ftello(fp);
@@ -1049,9 +1046,9 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 			const struct jl_line *ln = &sl->line[i];
 			/* The maps' cache misses of the next items overlap. */
 			if (i + PREFETCH_FAR < sl->n)
-				jl_prefetch(b, kind, sl, &sl->line[i + PREFETCH_FAR], 1);
+				jl_prefetch(b, kind, &sl->line[i + PREFETCH_FAR], 1);
 			if (i + PREFETCH_NEAR < sl->n)
-				jl_prefetch(b, kind, sl, &sl->line[i + PREFETCH_NEAR], 2);
+				jl_prefetch(b, kind, &sl->line[i + PREFETCH_NEAR], 2);
 			any = 1;
 			if (!ln->is_obj) {
 				st->bad_lines++;
@@ -1060,11 +1057,7 @@ static int import_lines_parallel(FILE *fp, const char *name, struct ht_builder *
 				continue;
 			}
 			memcpy(&it, ln->head, sizeof ln->head);
-			if (!ln->item_rc) {
-				keys = ln->keys;
-				keys.tag_keys = sl->tag + ln->tag_first;
-			}
-			add_read(b, kind, ln->obj, &it, &keys, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
+			add_read(b, kind, ln->obj, &it, &ln->keys, ln->item_rc, ln->warnings, st, name, lineno + ln->at);
 		}
 		if (!im.next_build && file_len > sl->len && sl->n) {
 			/* The first batch tells the items a byte: the id maps are
