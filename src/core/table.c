@@ -86,6 +86,25 @@ static int pool_init(struct pool *p)
 	return 0;
 }
 
+/* Room for about want bytes in all (at most what offsets can reach). */
+static int pool_reserve(struct pool *p, double want)
+{
+	size_t cap;
+	char *nb;
+
+	if (want > UINT32_MAX)
+		want = UINT32_MAX;
+	cap = (size_t)want;
+	if (cap <= p->cap)
+		return 0;
+	if (!(nb = realloc(p->buf, cap)))
+		return -1;
+	huge_hint(nb, cap);
+	p->buf = nb;
+	p->cap = cap;
+	return 0;
+}
+
 /* Appends the n bytes of s and a NUL; returns the offset, or UINT32_MAX
  * when the pool is full. */
 static uint32_t pool_add(struct pool *p, const char *s, size_t n)
@@ -897,6 +916,13 @@ int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items)
 	 * quarter more than asked: only the pages written take memory. */
 	if (vec_reserve(&b->rows[kind], items + items / 4) || vec_reserve(&b->keys[kind], items + items / 4))
 		return -1;
+	/* The pools likewise, at the bytes a row has taken so far. */
+	if (b->rows[kind].n) {
+		double more = (double)(items + items / 4) / (double)b->rows[kind].n;
+		if (pool_reserve(&b->pool, (double)b->pool.len * more) ||
+		    pool_reserve(&b->scratch, (double)b->scratch.len * more))
+			return -1;
+	}
 	return 0;
 }
 
