@@ -984,8 +984,8 @@ static int jl_read(FILE *fp, struct jl_slot *sl, char **carry, size_t *carry_len
 }
 
 /* Items ahead whose map slots (FAR), then keys (NEAR), are prefetched. */
-#define PREFETCH_FAR 16
-#define PREFETCH_NEAR 8
+#define PREFETCH_FAR 32
+#define PREFETCH_NEAR 12
 
 static void jl_prefetch(const struct ht_builder *b, enum ht_kind kind, const struct jl_line *ln, int stage)
 {
