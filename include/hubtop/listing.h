@@ -56,10 +56,11 @@ void listing_add_parsed(struct ht_builder *b, enum ht_kind kind, const cJSON *ro
 void listing_arena_reset(struct listing_arena *a);
 
 /* Reads a JSON array or JSON Lines stream.  JSON Lines are parsed on every
- * core (listing_import_tune): batches of whole lines, parsed ahead on other
- * threads while this one adds the items in file order, so the builder gets
- * the same items in the same order as from one thread, and the same
- * stats. */
+ * core (listing_import_tune): batches of whole lines, read and parsed ahead
+ * on other threads (which also check the ids, hash the keys and copy what
+ * the builder reads of an item together) while this one adds the items in
+ * file order, so the builder gets the same items in the same order as from
+ * one thread, and the same stats. */
 /* Reads a JSON array or JSON Lines stream.  Returns 0, or -1 with a message
  * in err (unreadable, empty, not JSON at all). */
 int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kind kind,
@@ -67,7 +68,7 @@ int listing_import(FILE *fp, const char *name, struct ht_builder *b, enum ht_kin
 
 /* Threads that parse JSON Lines (0, the default: one per core, at most 4;
  * 1: this thread alone, line by line) and the bytes of lines a batch (0:
- * 4 MB).  Not thread-safe: call before importing. */
+ * 1 MB).  Not thread-safe: call before importing. */
 void listing_import_tune(unsigned threads, size_t batch_bytes);
 
 #endif

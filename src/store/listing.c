@@ -646,11 +646,12 @@ static int import_end(const char *name, unsigned long lineno, int e, int any, ch
 
 /* ---- JSON Lines on every core ---------------------------------------------
  *
- * The file is read in batches of whole lines.  Parser threads turn each
- * batch into cJSON values (in the batch's own arena, no malloc per value);
- * this thread adds them to the builder in file order, so the builder sees
- * exactly what the line-by-line reader gives it, while the next batches are
- * parsed on the other cores. */
+ * The file is read in batches of whole lines.  Parser threads read each
+ * batch and turn it into cJSON values (in the batch's own arena, no malloc
+ * per value), then into what the builder reads of each item (keys, tag
+ * keys, strings: jl_item); this thread adds them to the builder in file
+ * order, so the builder sees exactly what the line-by-line reader gives it,
+ * while the next batches are read and parsed on the other cores. */
 
 #define IMPORT_BATCH (1u << 20)
 static unsigned tune_threads;           /* 0: one per core, at most IMPORT_THREADS_MAX */
