@@ -916,8 +916,9 @@ int table_builder_reserve(struct ht_builder *b, enum ht_kind kind, size_t items)
 	 * quarter more than asked: only the pages written take memory. */
 	if (vec_reserve(&b->rows[kind], items + items / 4) || vec_reserve(&b->keys[kind], items + items / 4))
 		return -1;
-	/* The pools likewise, at the bytes a row has taken so far. */
-	if (b->rows[kind].n) {
+	/* The pools likewise, at the bytes a row has taken so far (when the
+	 * pools hold rows of this kind alone). */
+	if (b->rows[kind].n && !b->rows[kind == HT_MODELS ? HT_DATASETS : HT_MODELS].n) {
 		double more = (double)(items + items / 4) / (double)b->rows[kind].n;
 		if (pool_reserve(&b->pool, (double)b->pool.len * more) ||
 		    pool_reserve(&b->scratch, (double)b->scratch.len * more))
