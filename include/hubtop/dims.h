@@ -146,8 +146,14 @@ struct dims_base {
 /* The bases of the matches of r (models), by direct derivatives
  * descending, then chain, then id; by_owner: by the owner of the base id.
  * Returns how many (*out malloc'd, the caller frees it), (size_t)-1 when
- * memory runs out.  O(matches x chain length + bases log bases). */
+ * memory runs out.  O(matches x chain length + bases log bases); the
+ * first call also numbers the distinct bases of the links (O(links), kept
+ * by the engine: 4 bytes a link, 16 a base). */
 size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, struct dims_base **out);
+/* The same, only the first limit of that order (0: all): O(matches x
+ * chain length + bases log limit), what the report prints. */
+size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner, size_t limit,
+		      struct dims_base **out);
 /* The matches of r that name base (an id) directly, in rank order, into a
  * malloc'd array (*out).  Returns how many, (size_t)-1 out of memory. */
 size_t dims_derivatives(struct engine *e, const struct eng_result *r, const char *base, uint32_t **out);

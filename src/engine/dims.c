@@ -32,6 +32,7 @@ struct dims_data {
 	uint32_t *term_lang;
 	uint32_t multi_term;  /* the term "language:multilingual", 0 when absent */
 	int lang_made;
+	struct dims_lineage *lin;  /* the bases of the links, made by dims_bases */
 };
 
 static const char *const rel_keys[DREL_COUNT] = {
@@ -131,6 +132,8 @@ void dims_fmt_exact(uint64_t n, char *buf, size_t len)
 
 /* ---- per-row data --------------------------------------------------------- */
 
+static void lineage_free(struct dims_lineage *lin);
+
 static struct dims_data *data_of(struct engine *e)
 {
 	if (!e->dims)
@@ -153,6 +156,7 @@ void eng_dims_free(struct engine *e)
 	}
 	free(d->lang_term);
 	free(d->term_lang);
+	lineage_free(d->lin);
 	free(d);
 	e->dims = NULL;
 }
@@ -543,10 +547,41 @@ uint64_t dims_test_word(const struct dims_test *t, uint32_t base, unsigned cnt, 
 
 /* ---- shares ---------------------------------------------------------------- */
 
-static int u64_cmp(const void *a, const void *b)
+/* The k-th smallest of a[0..n) (k < n), a reordered: a quickselect with
+ * three-way partitions (sizes repeat a lot) around pseudo-random pivots.
+ * O(n) expected, where sorting for a median was O(n log n). */
+static uint64_t u64_select(uint64_t *a, size_t n, size_t k)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	size_t lo = 0, hi = n; /* the k-th is in [lo, hi) */
+	uint64_t x = 0x9e3779b97f4a7c15ull ^ n;
+	while (hi - lo > 1) {
+		uint64_t p;
+		size_t lt = lo, i = lo, gt = hi;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p = a[lo + x % (hi - lo)];
+		/* [lo, lt) < p, [lt, i) == p, [gt, hi) > p */
+		while (i < gt) {
+			uint64_t v = a[i];
+			if (v < p) {
+				a[i++] = a[lt];
+				a[lt++] = v;
+			} else if (v > p) {
+				a[i] = a[--gt];
+				a[gt] = v;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return p;
+	}
+	return a[k];
 }
 
 struct lang_sort {
@@ -641,9 +676,8 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 			d->size_known[y] = ny[y];
 			if (!ny[y])
 				continue;
-			qsort(by + off[y], ny[y], sizeof *by, u64_cmp);
 			/* the lower median: a size some model has */
-			d->size_median[y] = by[off[y] + (ny[y] - 1) / 2];
+			d->size_median[y] = u64_select(by + off[y], ny[y], (ny[y] - 1) / 2);
 			d->size_wmean[y] = wdl[y] ? (double)wsum[y] / (double)wdl[y] : NAN;
 			wsum[ENG_YEARS] += wsum[y];
 			wdl[ENG_YEARS] += wdl[y];
@@ -651,8 +685,7 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 		free(by);
 		d->size_known[ENG_YEARS] = nk;
 		if (nk) {
-			qsort(sizes, nk, sizeof *sizes, u64_cmp);
-			d->size_median[ENG_YEARS] = sizes[(nk - 1) / 2];
+			d->size_median[ENG_YEARS] = u64_select(sizes, nk, (nk - 1) / 2);
 		}
 		d->size_wmean[ENG_YEARS] = wdl[ENG_YEARS] ? (double)wsum[ENG_YEARS] / (double)wdl[ENG_YEARS] : NAN;
 		for (unsigned y = 0; y < ENG_YEARS; y++)
@@ -688,88 +721,264 @@ void dims_shares_free(struct dims_shares *d)
 
 /* ---- bases ------------------------------------------------------------------ */
 
-/* The distinct base ids of the links (each is one pool string, shared by
- * all its links: the builder stores a base once), numbered by a sort of
- * their offsets. */
-struct base_ids {
-	uint32_t n;
-	uint32_t *off;       /* sorted pool offsets */
+/* The distinct bases of the links, made on first use (O(links)) and kept.
+ * The builder stores a base id once in the pool, so a base is a pool
+ * offset; bases are numbered in the order of their offsets.  Owners (the
+ * part of an id before '/') are numbered too: grouping by owner then adds
+ * up arrays instead of sorting names. */
+struct dims_lineage {
+	uint32_t n;            /* bases */
+	uint32_t *link_base;   /* per link: its base's number */
+	uint32_t *off;         /* per base: pool offset of its id */
+	uint32_t *row;         /* per base: its model row, UINT32_MAX outside */
+	uint32_t *owner;       /* per base: its owner's number */
+	uint32_t n_owners;
+	uint32_t *owner_base;  /* per owner: its first base (whose id starts with it) */
+	uint32_t *owner_len;   /* per owner: its length */
 };
 
-static int u32_cmp(const void *a, const void *b)
+static void lineage_free(struct dims_lineage *lin)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	if (!lin)
+		return;
+	free(lin->link_base);
+	free(lin->off);
+	free(lin->row);
+	free(lin->owner);
+	free(lin->owner_base);
+	free(lin->owner_len);
+	free(lin);
 }
 
-static uint32_t base_no(const struct base_ids *b, uint32_t off)
+/* The links as offset << 32 | link, by offset: an LSD radix sort of 11-bit
+ * digits (stable, so a base's links stay in link order). */
+static uint64_t *links_by_base(const struct ht_snapshot *s)
 {
-	uint32_t lo = 0, hi = b->n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (b->off[mid] < off)
-			lo = mid + 1;
-		else
-			hi = mid;
+	uint32_t n = s->n_links;
+	uint64_t *a = malloc(((size_t)n + 1) * sizeof *a), *b = malloc(((size_t)n + 1) * sizeof *b);
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return NULL;
 	}
-	return lo;
+	for (uint32_t l = 0; l < n; l++)
+		a[l] = (uint64_t)s->link_base[l] << 32 | l;
+	for (unsigned shift = 32; n && shift < 64; shift += 11) {
+		uint32_t cnt[2048], sum = 0;
+		uint64_t *t;
+		memset(cnt, 0, sizeof cnt);
+		for (uint32_t l = 0; l < n; l++)
+			cnt[(a[l] >> shift) & 2047]++;
+		if (cnt[(a[0] >> shift) & 2047] == n)
+			continue; /* one digit for all: nothing moves */
+		for (unsigned d = 0; d < 2048; d++) {
+			uint32_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (uint32_t l = 0; l < n; l++)
+			b[cnt[(a[l] >> shift) & 2047]++] = a[l];
+		t = a;
+		a = b;
+		b = t;
+	}
+	free(b);
+	return a;
 }
 
-static int name_cmp(const struct dims_base *x, const struct dims_base *y)
+static uint64_t owner_hash(const char *p, size_t n)
 {
-	size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
-	int c = memcmp(x->id, y->id, n);
-	return c ? c : x->id_len < y->id_len ? -1 : x->id_len > y->id_len;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h ^ h >> 29;
 }
 
-static int owner_cmp(const void *a, const void *b)
+static struct dims_lineage *lineage_of(struct engine *e)
 {
-	return name_cmp(a, b);
+	struct dims_data *d = data_of(e);
+	const struct ht_snapshot *s = e->s;
+	struct dims_lineage *lin;
+	uint64_t *by = NULL, cap = 16;
+	uint32_t *slot = NULL, b = UINT32_MAX;
+
+	if (!d)
+		return NULL;
+	if (d->lin)
+		return d->lin;
+	if (!(lin = calloc(1, sizeof *lin)))
+		return NULL;
+	by = links_by_base(s);
+	lin->link_base = malloc(((size_t)s->n_links + 1) * sizeof *lin->link_base);
+	if (!by || !lin->link_base)
+		goto fail;
+	for (uint32_t i = 0; i < s->n_links; i++)
+		lin->n += !i || by[i] >> 32 != by[i - 1] >> 32;
+	lin->off = malloc(((size_t)lin->n + 1) * sizeof *lin->off);
+	lin->row = malloc(((size_t)lin->n + 1) * sizeof *lin->row);
+	lin->owner = malloc(((size_t)lin->n + 1) * sizeof *lin->owner);
+	lin->owner_base = malloc(((size_t)lin->n + 1) * sizeof *lin->owner_base);
+	lin->owner_len = malloc(((size_t)lin->n + 1) * sizeof *lin->owner_len);
+	while (cap < 2 * (uint64_t)lin->n)
+		cap *= 2;
+	slot = calloc(cap, sizeof *slot); /* owner number + 1, 0 empty */
+	if (!lin->off || !lin->row || !lin->owner || !lin->owner_base || !lin->owner_len || !slot)
+		goto fail;
+	for (uint32_t i = 0; i < s->n_links; i++) {
+		uint32_t l = (uint32_t)by[i];
+		if (!i || by[i] >> 32 != by[i - 1] >> 32) {
+			lin->off[++b] = (uint32_t)(by[i] >> 32);
+			/* the builder resolved each base once: all its links agree */
+			lin->row[b] = s->link_row[l];
+		}
+		lin->link_base[l] = b;
+	}
+	for (b = 0; b < lin->n; b++) {
+		const char *id = ht_str(s, lin->off[b]);
+		size_t ol = strcspn(id, "/");
+		uint64_t h = owner_hash(id, ol) & (cap - 1);
+		uint32_t o;
+		for (; slot[h]; h = (h + 1) & (cap - 1)) {
+			o = slot[h] - 1;
+			if (lin->owner_len[o] == ol && !memcmp(ht_str(s, lin->off[lin->owner_base[o]]), id, ol))
+				break;
+		}
+		if (!slot[h]) {
+			o = lin->n_owners++;
+			slot[h] = o + 1;
+			lin->owner_base[o] = b;
+			lin->owner_len[o] = (uint32_t)ol;
+		}
+		lin->owner[b] = slot[h] - 1;
+	}
+	free(slot);
+	free(by);
+	d->lin = lin;
+	return lin;
+fail:
+	free(slot);
+	free(by);
+	lineage_free(lin);
+	return NULL;
 }
 
-static int base_cmp(const void *a, const void *b)
+/* A base's (or an owner's) counts while they are added up. */
+struct base_acc {
+	uint64_t direct, chain;
+	uint64_t direct_downloads, chain_downloads;
+	uint32_t by_rel[DREL_COUNT];
+};
+
+/* One of the ranked: its counts and its number (base or owner). */
+struct base_key {
+	uint64_t direct, chain;
+	uint32_t no;
+};
+
+struct base_order {
+	const struct ht_snapshot *s;
+	const struct dims_lineage *lin;
+	int by_owner;
+};
+
+/* Direct descending, then chain, then name; the number last, so that two
+ * bases of one name (two pool strings) keep the order of their offsets. */
+static int key_cmp(const void *pa, const void *pb, void *ctx)
 {
-	const struct dims_base *x = a, *y = b;
+	const struct base_key *x = pa, *y = pb;
+	const struct base_order *o = ctx;
+	int c;
 	if (x->direct != y->direct)
 		return x->direct > y->direct ? -1 : 1;
 	if (x->chain != y->chain)
 		return x->chain > y->chain ? -1 : 1;
-	return name_cmp(x, y);
+	if (o->by_owner) {
+		uint32_t lx = o->lin->owner_len[x->no], ly = o->lin->owner_len[y->no];
+		c = memcmp(ht_str(o->s, o->lin->off[o->lin->owner_base[x->no]]),
+			   ht_str(o->s, o->lin->off[o->lin->owner_base[y->no]]), lx < ly ? lx : ly);
+		if (!c)
+			c = lx < ly ? -1 : lx > ly;
+	} else {
+		c = strcmp(ht_str(o->s, o->lin->off[x->no]), ht_str(o->s, o->lin->off[y->no]));
+	}
+	return c ? c : x->no < y->no ? -1 : x->no > y->no;
 }
 
-size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, struct dims_base **out)
+/* The first limit of keys[0..n) in key_cmp's order, sorted, moved to the
+ * front; returns how many.  A heap of the best limit seen (its root the
+ * worst of them): O(n log limit). */
+static size_t keys_top(struct base_key *k, size_t n, size_t limit, struct base_order *o)
+{
+	size_t h = 0;
+	if (!limit || limit >= n) {
+		qsort_r(k, n, sizeof *k, key_cmp, o);
+		return n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct base_key x = k[i];
+		size_t at;
+		if (h < limit) {
+			/* sift up */
+			for (at = h++; at && key_cmp(&k[(at - 1) / 2], &x, o) < 0; at = (at - 1) / 2)
+				k[at] = k[(at - 1) / 2];
+			k[at] = x;
+			continue;
+		}
+		if (key_cmp(&x, &k[0], o) >= 0)
+			continue;
+		/* replace the root, sift down */
+		for (at = 0;;) {
+			size_t c = 2 * at + 1;
+			if (c >= h)
+				break;
+			if (c + 1 < h && key_cmp(&k[c + 1], &k[c], o) > 0)
+				c++;
+			if (key_cmp(&k[c], &x, o) <= 0)
+				break;
+			k[at] = k[c];
+			at = c;
+		}
+		k[at] = x;
+	}
+	qsort_r(k, h, sizeof *k, key_cmp, o);
+	return h;
+}
+
+size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner, size_t limit,
+		      struct dims_base **out)
 {
 	const struct ht_snapshot *s = e->s;
 	const struct ht_table *t = &s->t[HT_MODELS];
+	const struct dims_lineage *lin;
 	const uint32_t *rows = NULL;
-	struct base_ids ids = { 0, NULL };
-	struct dims_base *acc = NULL;
-	uint32_t *seen = NULL, *queue = NULL;
-	size_t nout = 0;
+	struct base_acc *acc = NULL, *oacc = NULL, *sum;
+	struct base_key *keys = NULL;
+	struct base_order order;
+	struct dims_base *res;
+	uint32_t *seen = NULL, *queue = NULL, n_sum;
+	size_t nk = 0;
 
 	*out = NULL;
 	if (r->kind != HT_MODELS)
 		return 0;
 	if (r->n && !(rows = engine_result_rows(e, r)))
 		return (size_t)-1;
-	ids.off = malloc(((size_t)s->n_links + 1) * sizeof *ids.off);
-	if (!ids.off)
+	if (!(lin = lineage_of(e)))
 		return (size_t)-1;
-	memcpy(ids.off, s->link_base, (size_t)s->n_links * sizeof *ids.off);
-	qsort(ids.off, s->n_links, sizeof *ids.off, u32_cmp);
-	for (uint32_t i = 0; i < s->n_links; i++)
-		if (!ids.n || ids.off[ids.n - 1] != ids.off[i])
-			ids.off[ids.n++] = ids.off[i];
-	acc = calloc((size_t)ids.n + 1, sizeof *acc);
-	seen = calloc((size_t)ids.n + 1, sizeof *seen);   /* the last match (1-based) that counted it */
+	acc = calloc((size_t)lin->n + 1, sizeof *acc);
+	seen = calloc((size_t)lin->n + 1, sizeof *seen);   /* the last match (1-based) that counted it */
 	queue = malloc(((size_t)s->n_links + 1) * sizeof *queue);
 	if (!acc || !seen || !queue)
 		goto fail;
 	for (uint32_t i = 0; i < r->n; i++) {
 		uint32_t row = rows[i], qh = 0, qt = 0;
-		uint64_t dl = engine_item_downloads(e, r, row);
-		for (uint32_t l = t->link_first[row]; l < t->link_first[row] + t->link_count[row]; l++) {
-			uint32_t b = base_no(&ids, s->link_base[l]);
+		uint32_t first = t->link_first[row], end = first + t->link_count[row];
+		uint64_t dl;
+		if (first == end)
+			continue;
+		dl = engine_item_downloads(e, r, row);
+		for (uint32_t l = first; l < end; l++) {
+			uint32_t b = lin->link_base[l];
 			acc[b].direct++;
 			acc[b].direct_downloads += dl;
 			acc[b].by_rel[link_rel(s->link_rel[l])]++;
@@ -780,13 +989,13 @@ size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, st
 		}
 		/* Up the chain: each base once per match, so a cycle ends. */
 		while (qh < qt) {
-			uint32_t l = queue[qh++], b = base_no(&ids, s->link_base[l]), up = s->link_row[l];
+			uint32_t l = queue[qh++], b = lin->link_base[l], up = s->link_row[l];
 			acc[b].chain++;
 			acc[b].chain_downloads += dl;
 			if (up == UINT32_MAX)
 				continue;
 			for (uint32_t m = t->link_first[up]; m < t->link_first[up] + t->link_count[up]; m++) {
-				uint32_t c = base_no(&ids, s->link_base[m]);
+				uint32_t c = lin->link_base[m];
 				if (seen[c] != i + 1 && qt < s->n_links) {
 					seen[c] = i + 1;
 					queue[qt++] = m;
@@ -794,50 +1003,70 @@ size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, st
 			}
 		}
 	}
-	for (uint32_t b = 0; b < ids.n; b++) {
-		acc[b].id = ht_str(s, ids.off[b]);
-		acc[b].row = table_find_id(s, HT_MODELS, acc[b].id);
-	}
-	for (uint32_t b = 0; b < ids.n; b++)
-		if (acc[b].direct || acc[b].chain) {
-			acc[nout] = acc[b];
-			acc[nout].id_len = by_owner ? strcspn(acc[nout].id, "/") : strlen(acc[nout].id);
-			if (by_owner)
-				acc[nout].row = UINT32_MAX;
-			nout++;
-		}
-	if (by_owner && nout) {
-		/* One row per owner: sorted by owner, then added up.  A chain
-		 * count adds its bases' counts (a derivative of two of one
-		 * owner's bases counts twice there). */
-		size_t j = 0;
-		qsort(acc, nout, sizeof *acc, owner_cmp);
-		for (size_t b = 1; b < nout; b++) {
-			if (!owner_cmp(&acc[j], &acc[b])) {
-				acc[j].direct += acc[b].direct;
-				acc[j].chain += acc[b].chain;
-				acc[j].direct_downloads += acc[b].direct_downloads;
-				acc[j].chain_downloads += acc[b].chain_downloads;
-				for (int k = 0; k < DREL_COUNT; k++)
-					acc[j].by_rel[k] += acc[b].by_rel[k];
-			} else {
-				acc[++j] = acc[b];
-			}
-		}
-		nout = j + 1;
-	}
-	qsort(acc, nout, sizeof *acc, base_cmp);
-	free(ids.off);
 	free(seen);
 	free(queue);
-	*out = acc;
-	return nout;
-fail:
-	free(ids.off);
+	seen = queue = NULL;
+	sum = acc;
+	n_sum = lin->n;
+	if (by_owner) {
+		/* One row per owner: a chain count adds its bases' counts (a
+		 * derivative of two of one owner's bases counts twice there). */
+		if (!(oacc = calloc((size_t)lin->n_owners + 1, sizeof *oacc)))
+			goto fail;
+		for (uint32_t b = 0; b < lin->n; b++) {
+			struct base_acc *o = &oacc[lin->owner[b]];
+			if (!acc[b].direct && !acc[b].chain)
+				continue;
+			o->direct += acc[b].direct;
+			o->chain += acc[b].chain;
+			o->direct_downloads += acc[b].direct_downloads;
+			o->chain_downloads += acc[b].chain_downloads;
+			for (int k = 0; k < DREL_COUNT; k++)
+				o->by_rel[k] += acc[b].by_rel[k];
+		}
+		sum = oacc;
+		n_sum = lin->n_owners;
+	}
+	if (!(keys = malloc(((size_t)n_sum + 1) * sizeof *keys)))
+		goto fail;
+	for (uint32_t b = 0; b < n_sum; b++)
+		if (sum[b].direct || sum[b].chain)
+			keys[nk++] = (struct base_key){ sum[b].direct, sum[b].chain, b };
+	order = (struct base_order){ s, lin, by_owner };
+	nk = keys_top(keys, nk, limit, &order);
+	if (!(res = malloc((nk + 1) * sizeof *res)))
+		goto fail;
+	for (size_t i = 0; i < nk; i++) {
+		const struct base_acc *a = &sum[keys[i].no];
+		struct dims_base *x = &res[i];
+		uint32_t b = by_owner ? lin->owner_base[keys[i].no] : keys[i].no;
+		x->id = ht_str(s, lin->off[b]);
+		x->id_len = by_owner ? lin->owner_len[keys[i].no] : strlen(x->id);
+		x->row = by_owner ? UINT32_MAX : lin->row[b];
+		x->direct = a->direct;
+		x->chain = a->chain;
+		x->direct_downloads = a->direct_downloads;
+		x->chain_downloads = a->chain_downloads;
+		for (int k = 0; k < DREL_COUNT; k++)
+			x->by_rel[k] = a->by_rel[k];
+	}
 	free(acc);
+	free(oacc);
+	free(keys);
+	*out = res;
+	return nk;
+fail:
+	free(acc);
+	free(oacc);
+	free(keys);
 	free(seen);
 	free(queue);
 	return (size_t)-1;
+}
+
+size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, struct dims_base **out)
+{
+	return dims_bases_top(e, r, by_owner, 0, out);
 }
 
 size_t dims_derivatives(struct engine *e, const struct eng_result *r, const char *base, uint32_t **out)
