@@ -197,40 +197,72 @@ static int make_langs(struct engine *e, struct dims_data *d)
 	return 0;
 }
 
+/* How many rows ahead a pass over rows asks for what the row's links (or
+ * lists) point to: enough to cover a memory access with the work between. */
+#define DIMS_AHEAD 16
+
 /* Depth by an explicit stack: 0 unvisited, 1 on the stack, 2 done.  A link
- * to a model on the stack closes a cycle: it counts as a base outside. */
+ * to a model on the stack closes a cycle: it counts as a base outside.
+ * The stack holds each model with the next of its links to visit; it is
+ * as deep as the longest chain, grown when one is deeper. */
+struct dfs_frame {
+	uint32_t v, next;
+};
+
 static int make_depths(const struct ht_snapshot *s, uint8_t *depth)
 {
 	const struct ht_table *t = &s->t[HT_MODELS];
 	uint32_t n = t->n;
-	uint8_t *state = calloc(n ? n : 1, 1);
-	uint32_t *stack = malloc(((size_t)n + 1) * sizeof *stack);
-	uint32_t *next = malloc(((size_t)n + 1) * sizeof *next); /* the next link to visit */
-	if (!state || !stack || !next) {
+	uint8_t *state = table_big_alloc((size_t)n + 1);
+	size_t cap = 256;
+	struct dfs_frame *stack = malloc(cap * sizeof *stack);
+	if (!state || !stack) {
 		free(state);
 		free(stack);
-		free(next);
 		return -1;
 	}
+	memset(state, 0, (size_t)n + 1);
 	for (uint32_t root = 0; root < n; root++) {
 		size_t sp = 0;
+		/* Ahead: a root's first link, then its base (two steps, the
+		 * second reading what the first brought in). */
+		if (root + 2 * DIMS_AHEAD < n && t->link_count[root + 2 * DIMS_AHEAD])
+			__builtin_prefetch(&s->link_row[t->link_first[root + 2 * DIMS_AHEAD]]);
+		if (root + DIMS_AHEAD < n && t->link_count[root + DIMS_AHEAD]) {
+			uint32_t b = s->link_row[t->link_first[root + DIMS_AHEAD]];
+			if (b != UINT32_MAX) {
+				__builtin_prefetch(&state[b]);
+				__builtin_prefetch(&t->link_count[b]);
+				__builtin_prefetch(&t->link_first[b]);
+				__builtin_prefetch(&depth[b]);
+			}
+		}
 		if (state[root])
 			continue;
-		stack[sp++] = root;
+		stack[sp++] = (struct dfs_frame){ root, 0 };
 		state[root] = 1;
-		next[root] = 0;
 		depth[root] = t->link_count[root] ? 1 : 0;
 		while (sp) {
-			uint32_t v = stack[sp - 1];
-			if (next[v] < t->link_count[v]) {
-				uint32_t l = t->link_first[v] + next[v]++, b = s->link_row[l];
+			struct dfs_frame *f = &stack[sp - 1];
+			uint32_t v = f->v;
+			if (f->next < t->link_count[v]) {
+				uint32_t l = t->link_first[v] + f->next++, b = s->link_row[l];
 				if (b == UINT32_MAX || state[b] == 1)
 					continue;
 				if (state[b] == 0) {
+					if (sp == cap) {
+						struct dfs_frame *p = realloc(stack, 2 * cap * sizeof *p);
+						if (!p) {
+							free(state);
+							free(stack);
+							return -1;
+						}
+						stack = p;
+						cap *= 2;
+					}
 					state[b] = 1;
-					next[b] = 0;
 					depth[b] = t->link_count[b] ? 1 : 0;
-					stack[sp++] = b;
+					stack[sp++] = (struct dfs_frame){ b, 0 };
 					continue;
 				}
 				if (depth[b] + 1u > depth[v])
@@ -240,7 +272,7 @@ static int make_depths(const struct ht_snapshot *s, uint8_t *depth)
 			state[v] = 2;
 			sp--;
 			if (sp) {
-				uint32_t u = stack[sp - 1];
+				uint32_t u = stack[sp - 1].v;
 				if (depth[v] + 1u > depth[u])
 					depth[u] = depth[v] == 255 ? 255 : (uint8_t)(depth[v] + 1);
 			}
@@ -248,7 +280,6 @@ static int make_depths(const struct ht_snapshot *s, uint8_t *depth)
 	}
 	free(state);
 	free(stack);
-	free(next);
 	return 0;
 }
 
@@ -275,14 +306,29 @@ int dims_prepare(struct engine *e, enum ht_kind kind)
 	dk = &d->k[kind];
 	if (dk->made)
 		return 0;
-	dk->rel = calloc((size_t)n + 1, 1);
-	dk->depth = calloc((size_t)n + 1, 1);
-	dk->lang = calloc((size_t)n + 1, sizeof *dk->lang);
+	/* rel and lang are written for every row below, depth by make_depths
+	 * (datasets: all 0) */
+	dk->rel = table_big_alloc((size_t)n + 1);
+	dk->depth = table_big_alloc((size_t)n + 1);
+	dk->lang = table_big_alloc(((size_t)n + 1) * sizeof *dk->lang);
 	if (!dk->rel || !dk->depth || !dk->lang)
 		return -1;
+	if (kind != HT_MODELS)
+		memset(dk->depth, 0, (size_t)n + 1);
+	dk->rel[n] = dk->depth[n] = 0;
+	dk->lang[n] = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		int rel = DREL_ORIGINAL;
 		uint32_t lb = DLANG_UNKNOWN, nl = 0;
+		/* The links and term lists are in the listing's order, not
+		 * the rows': each row's first read of them is a cache miss,
+		 * asked for ahead. */
+		if (i + DIMS_AHEAD < n) {
+			if (t->link_count[i + DIMS_AHEAD])
+				__builtin_prefetch(&s->link_rel[t->link_first[i + DIMS_AHEAD]]);
+			if (t->list_count[i + DIMS_AHEAD])
+				__builtin_prefetch(&s->lists[t->list_first[i + DIMS_AHEAD]]);
+		}
 		for (uint32_t l = t->link_first[i]; l < t->link_first[i] + t->link_count[i]; l++) {
 			/* merge > quantized > adapter > finetune: the enum's order */
 			int r = link_rel(s->link_rel[l]);
@@ -604,11 +650,10 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 	enum ht_kind kind = r->kind;
 	const struct kdata *kd = &e->k[kind];
 	const struct ht_snapshot *s = e->s;
-	const uint32_t *rows;
+	const uint64_t *bits;
+	size_t nw = words_of(s->t[kind].n);
 	struct dims_shares *d;
 	struct dims_kind *dk;
-	uint64_t *sizes = NULL;
-	uint32_t *sizes_year = NULL;
 	uint64_t ny[ENG_YEARS + 1] = { 0 };
 	unsigned __int128 wsum[ENG_YEARS + 1] = { 0 };
 	uint64_t wdl[ENG_YEARS + 1] = { 0 };
@@ -624,45 +669,44 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 	d->lang = calloc(d->n_lang, sizeof *d->lang);
 	d->lang_year = calloc((size_t)ENG_YEARS * d->n_lang, sizeof *d->lang_year);
 	d->lang_order = malloc(d->n_lang * sizeof *d->lang_order);
-	rows = r->n ? engine_result_rows(e, r) : NULL;
-	if (!d->lang || !d->lang_year || !d->lang_order || (r->n && !rows))
+	/* The matches by row (the order does not change a sum): in row
+	 * order the columns are read in sequence. */
+	bits = r->n ? eng_result_rbits(e, r) : NULL;
+	if (!d->lang || !d->lang_year || !d->lang_order || (r->n && !bits))
 		goto fail;
-	sizes = malloc(((size_t)r->n + 1) * sizeof *sizes);
-	sizes_year = malloc(((size_t)r->n + 1) * sizeof *sizes_year);
-	if (!sizes || !sizes_year)
-		goto fail;
-	for (uint32_t i = 0; i < r->n; i++) {
-		uint32_t row = rows[i];
-		unsigned y = kd->year[row];
-		uint64_t dl = engine_item_downloads(e, r, row);
-		uint64_t p = ht_params(s, kind, row);
-		int rel = dk->rel[row], sb = dims_size_bucket(p);
-		uint32_t lb = dk->lang[row];
-		d->rel[rel].count++;
-		d->rel[rel].downloads += dl;
-		d->rel_year[y][rel].count++;
-		d->rel_year[y][rel].downloads += dl;
-		d->depth[dk->depth[row] > 7 ? 7 : dk->depth[row]]++;
-		d->size[sb].count++;
-		d->size[sb].downloads += dl;
-		d->size_year[y][sb].count++;
-		d->size_year[y][sb].downloads += dl;
-		d->lang[lb].count++;
-		d->lang[lb].downloads += dl;
-		d->lang_year[(size_t)y * d->n_lang + lb].count++;
-		d->lang_year[(size_t)y * d->n_lang + lb].downloads += dl;
-		if (p) {
-			sizes[nk] = p;
-			sizes_year[nk++] = y;
-			ny[y]++;
-			wsum[y] += (unsigned __int128)p * dl;
-			wdl[y] += dl;
+	for (size_t w = 0; r->n && w < nw; w++)
+		for (uint64_t m = bits[w]; m; m &= m - 1) {
+			uint32_t row = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(m));
+			unsigned y = kd->year[row];
+			uint64_t dl = engine_item_downloads(e, r, row);
+			uint64_t p = ht_params(s, kind, row);
+			int rel = dk->rel[row], sb = dims_size_bucket(p);
+			uint32_t lb = dk->lang[row];
+			d->rel[rel].count++;
+			d->rel[rel].downloads += dl;
+			d->rel_year[y][rel].count++;
+			d->rel_year[y][rel].downloads += dl;
+			d->depth[dk->depth[row] > 7 ? 7 : dk->depth[row]]++;
+			d->size[sb].count++;
+			d->size[sb].downloads += dl;
+			d->size_year[y][sb].count++;
+			d->size_year[y][sb].downloads += dl;
+			d->lang[lb].count++;
+			d->lang[lb].downloads += dl;
+			d->lang_year[(size_t)y * d->n_lang + lb].count++;
+			d->lang_year[(size_t)y * d->n_lang + lb].downloads += dl;
+			if (p) {
+				nk++;
+				ny[y]++;
+				wsum[y] += (unsigned __int128)p * dl;
+				wdl[y] += dl;
+			}
 		}
-	}
-	/* Medians: the known sizes grouped by year (a counting sort), each
-	 * group sorted. */
+	/* Medians: the known sizes grouped by year (a counting sort, a
+	 * second pass), the lower median of each group by selection; the
+	 * whole array holds them all for the overall one. */
 	{
-		uint64_t *by = malloc(((size_t)nk + 1) * sizeof *by);
+		uint64_t *by = table_big_alloc(((size_t)nk + 1) * sizeof *by);
 		uint64_t off[ENG_YEARS + 1], at[ENG_YEARS];
 		if (!by)
 			goto fail;
@@ -670,8 +714,13 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 		for (unsigned y = 0; y < ENG_YEARS; y++)
 			off[y + 1] = off[y] + ny[y];
 		memcpy(at, off, sizeof at);
-		for (uint64_t i = 0; i < nk; i++)
-			by[at[sizes_year[i]]++] = sizes[i];
+		for (size_t w = 0; nk && w < nw; w++)
+			for (uint64_t m = bits[w]; m; m &= m - 1) {
+				uint32_t row = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(m));
+				uint64_t p = ht_params(s, kind, row);
+				if (p)
+					by[at[kd->year[row]]++] = p;
+			}
 		for (unsigned y = 0; y < ENG_YEARS; y++) {
 			d->size_known[y] = ny[y];
 			if (!ny[y])
@@ -682,11 +731,10 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 			wsum[ENG_YEARS] += wsum[y];
 			wdl[ENG_YEARS] += wdl[y];
 		}
-		free(by);
 		d->size_known[ENG_YEARS] = nk;
-		if (nk) {
-			d->size_median[ENG_YEARS] = u64_select(sizes, nk, (nk - 1) / 2);
-		}
+		if (nk)
+			d->size_median[ENG_YEARS] = u64_select(by, nk, (nk - 1) / 2);
+		free(by);
 		d->size_wmean[ENG_YEARS] = wdl[ENG_YEARS] ? (double)wsum[ENG_YEARS] / (double)wdl[ENG_YEARS] : NAN;
 		for (unsigned y = 0; y < ENG_YEARS; y++)
 			if (!ny[y])
@@ -699,12 +747,8 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 		struct lang_sort ls = { d, e };
 		qsort_r(d->lang_order, d->n_lang_used, sizeof *d->lang_order, lang_order_cmp, &ls);
 	}
-	free(sizes);
-	free(sizes_year);
 	return d;
 fail:
-	free(sizes);
-	free(sizes_year);
 	dims_shares_free(d);
 	return NULL;
 }
@@ -721,11 +765,14 @@ void dims_shares_free(struct dims_shares *d)
 
 /* ---- bases ------------------------------------------------------------------ */
 
-/* The distinct bases of the links, made on first use (O(links)) and kept.
- * The builder stores a base id once in the pool, so a base is a pool
- * offset; bases are numbered in the order of their offsets.  Owners (the
- * part of an id before '/') are numbered too: grouping by owner then adds
- * up arrays instead of sorting names. */
+/* The distinct bases of the links, made on first use (O(links + the
+ * bases' chains)) and kept.  The builder stores a base id once in the
+ * pool, so a base is a pool offset; bases are numbered as the links name
+ * them.  Owners (the part of an id before '/') are numbered too:
+ * grouping by owner then adds up arrays instead of sorting names.  Each
+ * base's chain (itself and every base up from it, once each) is listed:
+ * a match naming one base counts in exactly those, so the matches are
+ * added up by base first and spread up the chains after. */
 struct dims_lineage {
 	uint32_t n;            /* bases */
 	uint32_t *link_base;   /* per link: its base's number */
@@ -735,6 +782,8 @@ struct dims_lineage {
 	uint32_t n_owners;
 	uint32_t *owner_base;  /* per owner: its first base (whose id starts with it) */
 	uint32_t *owner_len;   /* per owner: its length */
+	uint32_t *up_first;    /* per base (n + 1): where its chain starts in up */
+	uint32_t *up;          /* the chains, base numbers */
 };
 
 static void lineage_free(struct dims_lineage *lin)
@@ -747,43 +796,52 @@ static void lineage_free(struct dims_lineage *lin)
 	free(lin->owner);
 	free(lin->owner_base);
 	free(lin->owner_len);
+	free(lin->up_first);
+	free(lin->up);
 	free(lin);
 }
 
-/* The links as offset << 32 | link, by offset: an LSD radix sort of 11-bit
- * digits (stable, so a base's links stay in link order). */
-static uint64_t *links_by_base(const struct ht_snapshot *s)
+/* Numbers the bases of the links in the order they come: a map from pool
+ * offset to number (offset << 32 | number + 1 a slot), grown at half full. */
+static int number_bases(const struct ht_snapshot *s, struct dims_lineage *lin)
 {
-	uint32_t n = s->n_links;
-	uint64_t *a = malloc(((size_t)n + 1) * sizeof *a), *b = malloc(((size_t)n + 1) * sizeof *b);
-	if (!a || !b) {
-		free(a);
-		free(b);
-		return NULL;
-	}
-	for (uint32_t l = 0; l < n; l++)
-		a[l] = (uint64_t)s->link_base[l] << 32 | l;
-	for (unsigned shift = 32; n && shift < 64; shift += 11) {
-		uint32_t cnt[2048], sum = 0;
-		uint64_t *t;
-		memset(cnt, 0, sizeof cnt);
-		for (uint32_t l = 0; l < n; l++)
-			cnt[(a[l] >> shift) & 2047]++;
-		if (cnt[(a[0] >> shift) & 2047] == n)
-			continue; /* one digit for all: nothing moves */
-		for (unsigned d = 0; d < 2048; d++) {
-			uint32_t c = cnt[d];
-			cnt[d] = sum;
-			sum += c;
+	uint64_t cap = 1 << 12, *slot = calloc(cap, sizeof *slot);
+	if (!slot)
+		return -1;
+	for (uint32_t l = 0; l < s->n_links; l++) {
+		uint32_t key = s->link_base[l];
+		uint64_t h = ((uint64_t)key * 0x9e3779b97f4a7c15ull) >> 20 & (cap - 1);
+		for (; slot[h] && slot[h] >> 32 != key; h = (h + 1) & (cap - 1))
+			;
+		if (!slot[h]) {
+			uint32_t b = lin->n++;
+			lin->off[b] = key;
+			/* the builder resolved each base once: all its links agree */
+			lin->row[b] = s->link_row[l];
+			slot[h] = (uint64_t)key << 32 | (b + 1u);
+			if (2 * (uint64_t)lin->n > cap) {
+				uint64_t *ns = calloc(2 * cap, sizeof *ns);
+				if (!ns) {
+					free(slot);
+					return -1;
+				}
+				cap *= 2;
+				for (uint32_t c = 0; c < lin->n; c++) {
+					uint64_t g = ((uint64_t)lin->off[c] * 0x9e3779b97f4a7c15ull) >> 20 & (cap - 1);
+					while (ns[g])
+						g = (g + 1) & (cap - 1);
+					ns[g] = (uint64_t)lin->off[c] << 32 | (c + 1u);
+				}
+				free(slot);
+				slot = ns;
+			}
+			lin->link_base[l] = b;
+		} else {
+			lin->link_base[l] = (uint32_t)slot[h] - 1;
 		}
-		for (uint32_t l = 0; l < n; l++)
-			b[cnt[(a[l] >> shift) & 2047]++] = a[l];
-		t = a;
-		a = b;
-		b = t;
 	}
-	free(b);
-	return a;
+	free(slot);
+	return 0;
 }
 
 static uint64_t owner_hash(const char *p, size_t n)
@@ -794,13 +852,67 @@ static uint64_t owner_hash(const char *p, size_t n)
 	return h ^ h >> 29;
 }
 
+/* Each base's chain, as dims_bases walked it for a match naming only that
+ * base: breadth first, through the rows of the bases in the snapshot,
+ * each base once (so a cycle ends). */
+static int up_push(struct dims_lineage *lin, size_t *cap, size_t *len, uint32_t c)
+{
+	if (*len == *cap) {
+		uint32_t *p;
+		if (*cap >= UINT32_MAX / 2 || !(p = realloc(lin->up, 2 * *cap * sizeof *p)))
+			return -1;
+		lin->up = p;
+		*cap *= 2;
+	}
+	lin->up[(*len)++] = c;
+	return 0;
+}
+
+static int lineage_chains(const struct ht_snapshot *s, struct dims_lineage *lin)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	uint32_t *stamp = calloc((size_t)lin->n + 1, sizeof *stamp);
+	size_t cap = (size_t)lin->n + 16, len = 0;
+
+	lin->up_first = malloc(((size_t)lin->n + 1) * sizeof *lin->up_first);
+	lin->up = malloc(cap * sizeof *lin->up);
+	if (!stamp || !lin->up_first || !lin->up)
+		goto fail;
+	for (uint32_t b = 0; b < lin->n; b++) {
+		size_t at = len;
+		lin->up_first[b] = (uint32_t)len;
+		stamp[b] = b + 1;
+		if (up_push(lin, &cap, &len, b))
+			goto fail;
+		for (; at < len; at++) {
+			uint32_t row = lin->row[lin->up[at]];
+			if (row == UINT32_MAX)
+				continue;
+			for (uint32_t m = t->link_first[row]; m < t->link_first[row] + t->link_count[row]; m++) {
+				uint32_t c = lin->link_base[m];
+				if (stamp[c] == b + 1)
+					continue;
+				stamp[c] = b + 1;
+				if (up_push(lin, &cap, &len, c))
+					goto fail;
+			}
+		}
+	}
+	lin->up_first[lin->n] = (uint32_t)len;
+	free(stamp);
+	return 0;
+fail:
+	free(stamp);
+	return -1;
+}
+
 static struct dims_lineage *lineage_of(struct engine *e)
 {
 	struct dims_data *d = data_of(e);
 	const struct ht_snapshot *s = e->s;
 	struct dims_lineage *lin;
-	uint64_t *by = NULL, cap = 16;
-	uint32_t *slot = NULL, b = UINT32_MAX;
+	uint64_t cap = 16;
+	uint32_t *slot = NULL, b;
 
 	if (!d)
 		return NULL;
@@ -808,31 +920,20 @@ static struct dims_lineage *lineage_of(struct engine *e)
 		return d->lin;
 	if (!(lin = calloc(1, sizeof *lin)))
 		return NULL;
-	by = links_by_base(s);
-	lin->link_base = malloc(((size_t)s->n_links + 1) * sizeof *lin->link_base);
-	if (!by || !lin->link_base)
+	/* off and row: room for a base a link, only the bases' pages touched */
+	lin->link_base = table_big_alloc(((size_t)s->n_links + 1) * sizeof *lin->link_base);
+	lin->off = malloc(((size_t)s->n_links + 1) * sizeof *lin->off);
+	lin->row = malloc(((size_t)s->n_links + 1) * sizeof *lin->row);
+	if (!lin->link_base || !lin->off || !lin->row || number_bases(s, lin))
 		goto fail;
-	for (uint32_t i = 0; i < s->n_links; i++)
-		lin->n += !i || by[i] >> 32 != by[i - 1] >> 32;
-	lin->off = malloc(((size_t)lin->n + 1) * sizeof *lin->off);
-	lin->row = malloc(((size_t)lin->n + 1) * sizeof *lin->row);
 	lin->owner = malloc(((size_t)lin->n + 1) * sizeof *lin->owner);
 	lin->owner_base = malloc(((size_t)lin->n + 1) * sizeof *lin->owner_base);
 	lin->owner_len = malloc(((size_t)lin->n + 1) * sizeof *lin->owner_len);
 	while (cap < 2 * (uint64_t)lin->n)
 		cap *= 2;
 	slot = calloc(cap, sizeof *slot); /* owner number + 1, 0 empty */
-	if (!lin->off || !lin->row || !lin->owner || !lin->owner_base || !lin->owner_len || !slot)
+	if (!lin->owner || !lin->owner_base || !lin->owner_len || !slot)
 		goto fail;
-	for (uint32_t i = 0; i < s->n_links; i++) {
-		uint32_t l = (uint32_t)by[i];
-		if (!i || by[i] >> 32 != by[i - 1] >> 32) {
-			lin->off[++b] = (uint32_t)(by[i] >> 32);
-			/* the builder resolved each base once: all its links agree */
-			lin->row[b] = s->link_row[l];
-		}
-		lin->link_base[l] = b;
-	}
 	for (b = 0; b < lin->n; b++) {
 		const char *id = ht_str(s, lin->off[b]);
 		size_t ol = strcspn(id, "/");
@@ -852,22 +953,37 @@ static struct dims_lineage *lineage_of(struct engine *e)
 		lin->owner[b] = slot[h] - 1;
 	}
 	free(slot);
-	free(by);
+	slot = NULL;
+	if (lineage_chains(s, lin))
+		goto fail;
 	d->lin = lin;
 	return lin;
 fail:
 	free(slot);
-	free(by);
 	lineage_free(lin);
 	return NULL;
 }
 
-/* A base's (or an owner's) counts while they are added up. */
+/* A base's (or an owner's) counts while they are added up: one cache
+ * line, the one miss of a link.  one, one_downloads: the matches that
+ * name only this base (spread up its chain at the end); seen: the last
+ * match of several links counted in its chain (its row + 1). */
 struct base_acc {
 	uint64_t direct, chain;
-	uint64_t direct_downloads, chain_downloads;
-	uint32_t by_rel[DREL_COUNT];
+	uint64_t direct_downloads, chain_downloads, one_downloads;
+	uint32_t one, seen;
+	uint32_t by_rel[4];   /* DREL_FINETUNE .. DREL_MERGE */
 };
+
+/* n + 1 of them, cleared, each on one cache line (64 bytes, 64-aligned). */
+static struct base_acc *acc_alloc(uint32_t n)
+{
+	size_t size = ((size_t)n + 1) * sizeof(struct base_acc);
+	struct base_acc *a = size >= ((size_t)4 << 20) ? table_big_alloc(size) : aligned_alloc(64, size);
+	if (a)
+		memset(a, 0, size);
+	return a;
+}
 
 /* One of the ranked: its counts and its number (base or owner). */
 struct base_key {
@@ -881,8 +997,8 @@ struct base_order {
 	int by_owner;
 };
 
-/* Direct descending, then chain, then name; the number last, so that two
- * bases of one name (two pool strings) keep the order of their offsets. */
+/* Direct descending, then chain, then name; then the pool offset, so that
+ * two bases of one name (two pool strings) keep the order of their offsets. */
 static int key_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct base_key *x = pa, *y = pb;
@@ -899,9 +1015,12 @@ static int key_cmp(const void *pa, const void *pb, void *ctx)
 		if (!c)
 			c = lx < ly ? -1 : lx > ly;
 	} else {
-		c = strcmp(ht_str(o->s, o->lin->off[x->no]), ht_str(o->s, o->lin->off[y->no]));
+		uint32_t ox = o->lin->off[x->no], oy = o->lin->off[y->no];
+		c = strcmp(ht_str(o->s, ox), ht_str(o->s, oy));
+		if (!c)
+			c = ox < oy ? -1 : ox > oy;
 	}
-	return c ? c : x->no < y->no ? -1 : x->no > y->no;
+	return c;
 }
 
 /* The first limit of keys[0..n) in key_cmp's order, sorted, moved to the
@@ -950,68 +1069,84 @@ size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner
 	const struct ht_snapshot *s = e->s;
 	const struct ht_table *t = &s->t[HT_MODELS];
 	const struct dims_lineage *lin;
-	const uint32_t *rows = NULL;
+	const uint64_t *bits = NULL;
+	size_t nw = words_of(t->n);
 	struct base_acc *acc = NULL, *oacc = NULL, *sum;
 	struct base_key *keys = NULL;
 	struct base_order order;
 	struct dims_base *res;
-	uint32_t *seen = NULL, *queue = NULL, n_sum;
+	uint32_t n_sum;
 	size_t nk = 0;
 
 	*out = NULL;
 	if (r->kind != HT_MODELS)
 		return 0;
-	if (r->n && !(rows = engine_result_rows(e, r)))
+	if (r->n && !(bits = eng_result_rbits(e, r)))
 		return (size_t)-1;
 	if (!(lin = lineage_of(e)))
 		return (size_t)-1;
-	acc = calloc((size_t)lin->n + 1, sizeof *acc);
-	seen = calloc((size_t)lin->n + 1, sizeof *seen);   /* the last match (1-based) that counted it */
-	queue = malloc(((size_t)s->n_links + 1) * sizeof *queue);
-	if (!acc || !seen || !queue)
+	if (!(acc = acc_alloc(lin->n)))
 		goto fail;
-	for (uint32_t i = 0; i < r->n; i++) {
-		uint32_t row = rows[i], qh = 0, qt = 0;
-		uint32_t first = t->link_first[row], end = first + t->link_count[row];
-		uint64_t dl;
-		if (first == end)
-			continue;
-		dl = engine_item_downloads(e, r, row);
-		for (uint32_t l = first; l < end; l++) {
-			uint32_t b = lin->link_base[l];
-			acc[b].direct++;
-			acc[b].direct_downloads += dl;
-			acc[b].by_rel[link_rel(s->link_rel[l])]++;
-			if (seen[b] != i + 1) {
-				seen[b] = i + 1;
-				queue[qt++] = l;
+	/* The matches by row: the counts do not depend on their order, and
+	 * a row stamps the bases it counted in its chain. */
+	for (size_t w = 0; r->n && w < nw; w++)
+		for (uint64_t bm = bits[w]; bm; bm &= bm - 1) {
+			uint32_t row = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bm));
+			uint32_t first = t->link_first[row], cnt = t->link_count[row];
+			uint64_t dl;
+			/* Ahead (by row: the links are in the listing's order),
+			 * in two steps, the second reading what the first
+			 * brought in: a row's first link, that base's counts. */
+			if (row + 2 * DIMS_AHEAD < t->n && t->link_count[row + 2 * DIMS_AHEAD]) {
+				__builtin_prefetch(&lin->link_base[t->link_first[row + 2 * DIMS_AHEAD]]);
+				__builtin_prefetch(&s->link_rel[t->link_first[row + 2 * DIMS_AHEAD]]);
 			}
-		}
-		/* Up the chain: each base once per match, so a cycle ends. */
-		while (qh < qt) {
-			uint32_t l = queue[qh++], b = lin->link_base[l], up = s->link_row[l];
-			acc[b].chain++;
-			acc[b].chain_downloads += dl;
-			if (up == UINT32_MAX)
+			if (row + DIMS_AHEAD < t->n && t->link_count[row + DIMS_AHEAD])
+				__builtin_prefetch(&acc[lin->link_base[t->link_first[row + DIMS_AHEAD]]]);
+			if (!cnt)
 				continue;
-			for (uint32_t m = t->link_first[up]; m < t->link_first[up] + t->link_count[up]; m++) {
-				uint32_t c = lin->link_base[m];
-				if (seen[c] != i + 1 && qt < s->n_links) {
-					seen[c] = i + 1;
-					queue[qt++] = m;
+			dl = engine_item_downloads(e, r, row);
+			for (uint32_t l = first; l < first + cnt; l++) {
+				struct base_acc *a = &acc[lin->link_base[l]];
+				a->direct++;
+				a->direct_downloads += dl;
+				a->by_rel[link_rel(s->link_rel[l]) - DREL_FINETUNE]++;
+			}
+			if (cnt == 1) {
+				struct base_acc *a = &acc[lin->link_base[first]];
+				a->one++;
+				a->one_downloads += dl;
+				continue;
+			}
+			/* Several links: the union of their chains, each base once. */
+			for (uint32_t l = first; l < first + cnt; l++) {
+				uint32_t b = lin->link_base[l];
+				for (uint32_t u = lin->up_first[b]; u < lin->up_first[b + 1]; u++) {
+					struct base_acc *c = &acc[lin->up[u]];
+					if (c->seen != row + 1) {
+						c->seen = row + 1;
+						c->chain++;
+						c->chain_downloads += dl;
+					}
 				}
 			}
 		}
+	for (uint32_t b = 0; b < lin->n; b++) {
+		uint32_t one = acc[b].one;
+		uint64_t one_dl = acc[b].one_downloads;
+		if (!one)
+			continue;
+		for (uint32_t u = lin->up_first[b]; u < lin->up_first[b + 1]; u++) {
+			acc[lin->up[u]].chain += one;
+			acc[lin->up[u]].chain_downloads += one_dl;
+		}
 	}
-	free(seen);
-	free(queue);
-	seen = queue = NULL;
 	sum = acc;
 	n_sum = lin->n;
 	if (by_owner) {
 		/* One row per owner: a chain count adds its bases' counts (a
 		 * derivative of two of one owner's bases counts twice there). */
-		if (!(oacc = calloc((size_t)lin->n_owners + 1, sizeof *oacc)))
+		if (!(oacc = acc_alloc(lin->n_owners)))
 			goto fail;
 		for (uint32_t b = 0; b < lin->n; b++) {
 			struct base_acc *o = &oacc[lin->owner[b]];
@@ -1021,7 +1156,7 @@ size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner
 			o->chain += acc[b].chain;
 			o->direct_downloads += acc[b].direct_downloads;
 			o->chain_downloads += acc[b].chain_downloads;
-			for (int k = 0; k < DREL_COUNT; k++)
+			for (int k = 0; k < 4; k++)
 				o->by_rel[k] += acc[b].by_rel[k];
 		}
 		sum = oacc;
@@ -1048,7 +1183,7 @@ size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner
 		x->direct_downloads = a->direct_downloads;
 		x->chain_downloads = a->chain_downloads;
 		for (int k = 0; k < DREL_COUNT; k++)
-			x->by_rel[k] = a->by_rel[k];
+			x->by_rel[k] = k >= DREL_FINETUNE && k <= DREL_MERGE ? a->by_rel[k - DREL_FINETUNE] : 0;
 	}
 	free(acc);
 	free(oacc);
@@ -1059,8 +1194,6 @@ fail:
 	free(acc);
 	free(oacc);
 	free(keys);
-	free(seen);
-	free(queue);
 	return (size_t)-1;
 }
 
