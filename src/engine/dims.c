@@ -801,32 +801,36 @@ static void lineage_free(struct dims_lineage *lin)
 	free(lin);
 }
 
-/* Numbers the bases of the links in the order they come: a map from pool
- * offset to number (offset << 32 | number + 1 a slot), grown at half full. */
-static int number_bases(const struct ht_snapshot *s, struct dims_lineage *lin)
+/* Numbers the bases of the links that none numbered yet (outside: only
+ * those outside the snapshot), in the order the links name them: a map
+ * from pool offset to number (offset << 32 | number + 1 a slot), grown
+ * at half full.  0 ok, -1 out of memory. */
+static int number_by_offset(const struct ht_snapshot *s, struct dims_lineage *lin, int outside)
 {
 	uint64_t cap = 1 << 12, *slot = calloc(cap, sizeof *slot);
+	uint32_t first = lin->n;
 	if (!slot)
 		return -1;
 	for (uint32_t l = 0; l < s->n_links; l++) {
 		uint32_t key = s->link_base[l];
 		uint64_t h = ((uint64_t)key * 0x9e3779b97f4a7c15ull) >> 20 & (cap - 1);
+		if (outside && s->link_row[l] != UINT32_MAX)
+			continue;
 		for (; slot[h] && slot[h] >> 32 != key; h = (h + 1) & (cap - 1))
 			;
 		if (!slot[h]) {
 			uint32_t b = lin->n++;
 			lin->off[b] = key;
-			/* the builder resolved each base once: all its links agree */
 			lin->row[b] = s->link_row[l];
 			slot[h] = (uint64_t)key << 32 | (b + 1u);
-			if (2 * (uint64_t)lin->n > cap) {
+			if (2 * (uint64_t)(lin->n - first) > cap) {
 				uint64_t *ns = calloc(2 * cap, sizeof *ns);
 				if (!ns) {
 					free(slot);
 					return -1;
 				}
 				cap *= 2;
-				for (uint32_t c = 0; c < lin->n; c++) {
+				for (uint32_t c = first; c < lin->n; c++) {
 					uint64_t g = ((uint64_t)lin->off[c] * 0x9e3779b97f4a7c15ull) >> 20 & (cap - 1);
 					while (ns[g])
 						g = (g + 1) & (cap - 1);
@@ -842,6 +846,54 @@ static int number_bases(const struct ht_snapshot *s, struct dims_lineage *lin)
 	}
 	free(slot);
 	return 0;
+}
+
+/* The bases in the snapshot are numbered by their rows: a bitmap of the
+ * rows that are bases, and its ranks (both fit a core's cache, where a map
+ * of offsets would not); then those outside by offset.  A base is one
+ * pool string and one row (the builder resolved each once): when two
+ * strings name one row all are numbered by offset instead.  off must be
+ * cleared (no base id is at offset 0).  0 ok, -1 out of memory. */
+static int number_bases(const struct ht_snapshot *s, struct dims_lineage *lin)
+{
+	size_t nw = words_of(s->t[HT_MODELS].n);
+	uint64_t *is_base = calloc(nw + 1, sizeof *is_base);
+	uint32_t *rank = malloc((nw + 1) * sizeof *rank), n_in = 0;
+	int one_string = 1;
+	if (!is_base || !rank) {
+		free(is_base);
+		free(rank);
+		return -1;
+	}
+	for (uint32_t l = 0; l < s->n_links; l++) {
+		uint32_t r = s->link_row[l];
+		if (r != UINT32_MAX)
+			is_base[r / 64] |= 1ull << (r % 64);
+	}
+	for (size_t w = 0; w < nw; w++) {
+		rank[w] = n_in;
+		n_in += (uint32_t)__builtin_popcountll(is_base[w]);
+	}
+	for (uint32_t l = 0; l < s->n_links && one_string; l++) {
+		uint32_t r = s->link_row[l], b;
+		if (r == UINT32_MAX)
+			continue;
+		b = rank[r / 64] + (uint32_t)__builtin_popcountll(is_base[r / 64] & ((1ull << (r % 64)) - 1));
+		if (!lin->off[b]) {
+			lin->off[b] = s->link_base[l];
+			lin->row[b] = r;
+		}
+		one_string = lin->off[b] == s->link_base[l];
+		lin->link_base[l] = b;
+	}
+	free(is_base);
+	free(rank);
+	if (!one_string) {
+		memset(lin->off, 0, (size_t)n_in * sizeof *lin->off);
+		return number_by_offset(s, lin, 0);
+	}
+	lin->n = n_in;
+	return number_by_offset(s, lin, 1);
 }
 
 static uint64_t owner_hash(const char *p, size_t n)
@@ -880,6 +932,14 @@ static int lineage_chains(const struct ht_snapshot *s, struct dims_lineage *lin)
 		goto fail;
 	for (uint32_t b = 0; b < lin->n; b++) {
 		size_t at = len;
+		/* ahead: the base's row's links, then the first link's base */
+		if (b + 2 * DIMS_AHEAD < lin->n && lin->row[b + 2 * DIMS_AHEAD] != UINT32_MAX) {
+			__builtin_prefetch(&t->link_first[lin->row[b + 2 * DIMS_AHEAD]]);
+			__builtin_prefetch(&t->link_count[lin->row[b + 2 * DIMS_AHEAD]]);
+		}
+		if (b + DIMS_AHEAD < lin->n && lin->row[b + DIMS_AHEAD] != UINT32_MAX &&
+		    t->link_count[lin->row[b + DIMS_AHEAD]])
+			__builtin_prefetch(&lin->link_base[t->link_first[lin->row[b + DIMS_AHEAD]]]);
 		lin->up_first[b] = (uint32_t)len;
 		stamp[b] = b + 1;
 		if (up_push(lin, &cap, &len, b))
@@ -906,40 +966,33 @@ fail:
 	return -1;
 }
 
-static struct dims_lineage *lineage_of(struct engine *e)
+/* Numbers the owners of the bases (by_owner's first use). */
+static int lineage_owners(const struct ht_snapshot *s, struct dims_lineage *lin)
 {
-	struct dims_data *d = data_of(e);
-	const struct ht_snapshot *s = e->s;
-	struct dims_lineage *lin;
 	uint64_t cap = 16;
-	uint32_t *slot = NULL, b;
+	uint32_t *slot;
 
-	if (!d)
-		return NULL;
-	if (d->lin)
-		return d->lin;
-	if (!(lin = calloc(1, sizeof *lin)))
-		return NULL;
-	/* off and row: room for a base a link, only the bases' pages touched */
-	lin->link_base = table_big_alloc(((size_t)s->n_links + 1) * sizeof *lin->link_base);
-	lin->off = malloc(((size_t)s->n_links + 1) * sizeof *lin->off);
-	lin->row = malloc(((size_t)s->n_links + 1) * sizeof *lin->row);
-	if (!lin->link_base || !lin->off || !lin->row || number_bases(s, lin))
-		goto fail;
 	lin->owner = malloc(((size_t)lin->n + 1) * sizeof *lin->owner);
 	lin->owner_base = malloc(((size_t)lin->n + 1) * sizeof *lin->owner_base);
 	lin->owner_len = malloc(((size_t)lin->n + 1) * sizeof *lin->owner_len);
 	while (cap < 2 * (uint64_t)lin->n)
 		cap *= 2;
 	slot = calloc(cap, sizeof *slot); /* owner number + 1, 0 empty */
-	if (!lin->owner || !lin->owner_base || !lin->owner_len || !slot)
-		goto fail;
-	for (b = 0; b < lin->n; b++) {
+	if (!lin->owner || !lin->owner_base || !lin->owner_len || !slot) {
+		free(lin->owner);
+		lin->owner = NULL;
+		free(slot);
+		return -1;
+	}
+	for (uint32_t b = 0; b < lin->n; b++) {
 		const char *id = ht_str(s, lin->off[b]);
-		size_t ol = strcspn(id, "/");
-		uint64_t h = owner_hash(id, ol) & (cap - 1);
+		size_t ol;
+		uint64_t h;
 		uint32_t o;
-		for (; slot[h]; h = (h + 1) & (cap - 1)) {
+		if (b + DIMS_AHEAD < lin->n)
+			__builtin_prefetch(ht_str(s, lin->off[b + DIMS_AHEAD]));
+		ol = strcspn(id, "/");
+		for (h = owner_hash(id, ol) & (cap - 1); slot[h]; h = (h + 1) & (cap - 1)) {
 			o = slot[h] - 1;
 			if (lin->owner_len[o] == ol && !memcmp(ht_str(s, lin->off[lin->owner_base[o]]), id, ol))
 				break;
@@ -953,15 +1006,34 @@ static struct dims_lineage *lineage_of(struct engine *e)
 		lin->owner[b] = slot[h] - 1;
 	}
 	free(slot);
-	slot = NULL;
-	if (lineage_chains(s, lin))
-		goto fail;
-	d->lin = lin;
+	return 0;
+}
+
+/* The engine's lineage pieces, made on first use; by_owner: with owners. */
+static struct dims_lineage *lineage_of(struct engine *e, int by_owner)
+{
+	struct dims_data *d = data_of(e);
+	const struct ht_snapshot *s = e->s;
+	struct dims_lineage *lin;
+
+	if (!d)
+		return NULL;
+	if (!(lin = d->lin)) {
+		if (!(lin = calloc(1, sizeof *lin)))
+			return NULL;
+		/* off and row: room for a base a link, only the bases' pages touched */
+		lin->link_base = table_big_alloc(((size_t)s->n_links + 1) * sizeof *lin->link_base);
+		lin->off = calloc((size_t)s->n_links + 1, sizeof *lin->off);
+		lin->row = malloc(((size_t)s->n_links + 1) * sizeof *lin->row);
+		if (!lin->link_base || !lin->off || !lin->row || number_bases(s, lin) || lineage_chains(s, lin)) {
+			lineage_free(lin);
+			return NULL;
+		}
+		d->lin = lin;
+	}
+	if (by_owner && !lin->owner && lineage_owners(s, lin))
+		return NULL;
 	return lin;
-fail:
-	free(slot);
-	lineage_free(lin);
-	return NULL;
 }
 
 /* A base's (or an owner's) counts while they are added up: one cache
@@ -1083,7 +1155,7 @@ size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner
 		return 0;
 	if (r->n && !(bits = eng_result_rbits(e, r)))
 		return (size_t)-1;
-	if (!(lin = lineage_of(e)))
+	if (!(lin = lineage_of(e, by_owner)))
 		return (size_t)-1;
 	if (!(acc = acc_alloc(lin->n)))
 		goto fail;
