@@ -239,6 +239,12 @@ static int make_depths(const struct ht_snapshot *s, uint8_t *depth)
 		}
 		if (state[root])
 			continue;
+		if (!t->link_count[root]) {
+			/* an original the walk has not met: nothing to walk */
+			state[root] = 2;
+			depth[root] = 0;
+			continue;
+		}
 		stack[sp++] = (struct dfs_frame){ root, 0 };
 		state[root] = 1;
 		depth[root] = t->link_count[root] ? 1 : 0;
@@ -651,6 +657,7 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 	const struct kdata *kd = &e->k[kind];
 	const struct ht_snapshot *s = e->s;
 	const uint64_t *bits;
+	const uint64_t *wdl_col = win_downloads(e, kind, filter_win(&r->filter)); /* engine_item_downloads */
 	size_t nw = words_of(s->t[kind].n);
 	struct dims_shares *d;
 	struct dims_kind *dk;
@@ -678,7 +685,7 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 		for (uint64_t m = bits[w]; m; m &= m - 1) {
 			uint32_t row = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(m));
 			unsigned y = kd->year[row];
-			uint64_t dl = engine_item_downloads(e, r, row);
+			uint64_t dl = wdl_col ? wdl_col[row] : 0;
 			uint64_t p = ht_params(s, kind, row);
 			int rel = dk->rel[row], sb = dims_size_bucket(p);
 			uint32_t lb = dk->lang[row];
@@ -1142,6 +1149,7 @@ size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner
 	const struct ht_table *t = &s->t[HT_MODELS];
 	const struct dims_lineage *lin;
 	const uint64_t *bits = NULL;
+	const uint64_t *wdl_col = win_downloads(e, HT_MODELS, filter_win(&r->filter)); /* engine_item_downloads */
 	size_t nw = words_of(t->n);
 	struct base_acc *acc = NULL, *oacc = NULL, *sum;
 	struct base_key *keys = NULL;
@@ -1177,7 +1185,7 @@ size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner
 				__builtin_prefetch(&acc[lin->link_base[t->link_first[row + DIMS_AHEAD]]]);
 			if (!cnt)
 				continue;
-			dl = engine_item_downloads(e, r, row);
+			dl = wdl_col ? wdl_col[row] : 0;
 			for (uint32_t l = first; l < first + cnt; l++) {
 				struct base_acc *a = &acc[lin->link_base[l]];
 				a->direct++;
