@@ -740,6 +740,92 @@ static void test_random_cycles(void **state)
 	}
 }
 
+/* More language buckets than 16 bits number (the wide form): buckets,
+ * shares and the language filter, in the 30-day and the all-time order. */
+static void test_many_languages(void **state)
+{
+	enum { N = 70000 };
+	struct ht_builder *b = table_builder_new();
+	struct ht_snapshot *s;
+	struct attrib *a;
+	struct engine *e;
+	struct ht_meta meta;
+	(void)state;
+	for (unsigned i = 0; i < N; i++) {
+		struct ht_item it;
+		char id[32], t0[32], t1[32];
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "o/m-%u", i);
+		it.id = id;
+		it.downloads = i + 1;
+		it.downloads_all = 2 * (uint64_t)(N - i);
+		/* one language each (zz-00000 ...), a second for every 7th: several */
+		snprintf(t0, sizeof t0, "language:zz-%05u", i);
+		it.tags[it.n_tags++] = t0;
+		if (i % 7 == 0) {
+			snprintf(t1, sizeof t1, "language:zz-%05u", (i + 1) % N);
+			it.tags[it.n_tags++] = t1;
+		}
+		assert_true(table_builder_add(b, HT_MODELS, &it) >= 0);
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	s = table_builder_finish(b, &meta);
+	assert_non_null(s);
+	a = fx_attrib(s);
+	e = engine_new(s, a, NULL);
+	assert_non_null(e);
+	assert_int_equal(dims_lang_count(e), N + 2);
+	for (int win = 0; win < 2; win++) {
+		static const char *const langs[] = { "zz-69999", "zz-00001,zz-69998", "multilingual", "unknown" };
+		for (size_t q = 0; q < sizeof langs / sizeof langs[0]; q++) {
+			struct filter f;
+			struct eng_result *r;
+			struct dims_shares *d;
+			char err[256];
+			uint32_t want = 0;
+			filter_init(&f);
+			assert_int_equal(filter_set(&f, "window", win ? "all" : "30d", err, sizeof err), 0);
+			assert_int_equal(filter_set(&f, "language", langs[q], err, sizeof err), 0);
+			r = engine_apply(e, &f, HT_MODELS);
+			assert_non_null(r);
+			for (uint32_t row = 0; row < s->t[HT_MODELS].n; row++)
+				want += (uint32_t)bf_match(s, a, &f, HT_MODELS, row);
+			assert_int_equal(r->n, want);
+			d = dims_shares(e, r);
+			assert_non_null(d);
+			if (q == 0) {
+				/* zz-69999: its own model only (m-69993 names
+				 * zz-69993 and zz-69994) */
+				assert_int_equal(r->n, 1);
+				assert_string_equal(dims_lang_code(e, d->lang_order[0]), "zz-69999");
+			}
+			if (q == 2)
+				assert_true(d->lang[DLANG_MULTI].count == r->n && r->n == (N + 6) / 7);
+			dims_shares_free(d);
+			engine_result_free(r);
+		}
+	}
+	{
+		struct filter f;
+		struct eng_result *r;
+		struct dims_shares *d;
+		filter_init(&f);
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		d = dims_shares(e, r);
+		assert_non_null(d);
+		assert_int_equal(d->n_lang_used, N - (N + 6) / 7 + 1);
+		assert_true(d->lang[DLANG_MULTI].count == (N + 6) / 7);
+		assert_true(d->lang[DLANG_UNKNOWN].count == 0);
+		dims_shares_free(d);
+		engine_result_free(r);
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_hand_made),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_random_cycles),
+		cmocka_unit_test(test_many_languages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

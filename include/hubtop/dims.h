@@ -89,7 +89,8 @@ struct dims_test {
 	int use_size;
 	const uint64_t *params;    /* by rank, 0 unknown; NULL: no sizes at all */
 	uint64_t from, to;
-	const uint32_t *lang;      /* by rank; NULL: no language test */
+	const uint16_t *lang;      /* by rank; both NULL: no language test */
+	const uint32_t *lang_wide; /* instead, past 65,536 language buckets */
 	uint8_t *lang_pass;        /* per bucket: 1 passes, 2 ask the item's tags */
 	const uint32_t *perm;      /* rank -> row; NULL: rank == row */
 	struct engine *e;

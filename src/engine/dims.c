@@ -15,13 +15,22 @@
 struct dims_kind {
 	uint8_t *rel;     /* enum dims_rel by row */
 	uint8_t *depth;   /* by row, capped at 255 */
-	uint32_t *lang;   /* language bucket by row */
+	/* Language bucket by row: 16 bits, or 32 (lang_wide, lang NULL) in a
+	 * snapshot of more than 65,536 language buckets. */
+	uint16_t *lang;
+	uint32_t *lang_wide;
 	int made;
 	/* The all-time order's copies (the 30-day order is the rows'). */
 	uint8_t *rel_all;
-	uint32_t *lang_all;
+	uint16_t *lang_all;
+	uint32_t *lang_all_wide;
 	uint64_t *params_all;
 };
+
+static uint32_t kind_lang(const struct dims_kind *dk, uint32_t row)
+{
+	return dk->lang ? dk->lang[row] : dk->lang_wide[row];
+}
 
 struct dims_data {
 	struct dims_kind k[HT_KIND_COUNT];
@@ -150,8 +159,10 @@ void eng_dims_free(struct engine *e)
 		free(d->k[k].rel);
 		free(d->k[k].depth);
 		free(d->k[k].lang);
+		free(d->k[k].lang_wide);
 		free(d->k[k].rel_all);
 		free(d->k[k].lang_all);
+		free(d->k[k].lang_all_wide);
 		free(d->k[k].params_all);
 	}
 	free(d->lang_term);
@@ -316,13 +327,19 @@ int dims_prepare(struct engine *e, enum ht_kind kind)
 	 * (datasets: all 0) */
 	dk->rel = table_big_alloc((size_t)n + 1);
 	dk->depth = table_big_alloc((size_t)n + 1);
-	dk->lang = table_big_alloc(((size_t)n + 1) * sizeof *dk->lang);
-	if (!dk->rel || !dk->depth || !dk->lang)
+	if (d->n_lang <= 65536)
+		dk->lang = table_big_alloc(((size_t)n + 1) * sizeof *dk->lang);
+	else
+		dk->lang_wide = table_big_alloc(((size_t)n + 1) * sizeof *dk->lang_wide);
+	if (!dk->rel || !dk->depth || (!dk->lang && !dk->lang_wide))
 		return -1;
 	if (kind != HT_MODELS)
 		memset(dk->depth, 0, (size_t)n + 1);
 	dk->rel[n] = dk->depth[n] = 0;
-	dk->lang[n] = 0;
+	if (dk->lang)
+		dk->lang[n] = 0;
+	else
+		dk->lang_wide[n] = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		int rel = DREL_ORIGINAL;
 		uint32_t lb = DLANG_UNKNOWN, nl = 0;
@@ -351,7 +368,10 @@ int dims_prepare(struct engine *e, enum ht_kind kind)
 				nl++;
 			}
 		}
-		dk->lang[i] = nl > 1 ? DLANG_MULTI : lb;
+		if (dk->lang)
+			dk->lang[i] = (uint16_t)(nl > 1 ? DLANG_MULTI : lb);
+		else
+			dk->lang_wide[i] = nl > 1 ? DLANG_MULTI : lb;
 	}
 	if (kind == HT_MODELS && make_depths(s, dk->depth))
 		return -1;
@@ -394,7 +414,7 @@ const char *dims_lang_code(struct engine *e, uint32_t b)
 
 uint32_t dims_item_lang(struct engine *e, enum ht_kind kind, uint32_t row)
 {
-	return dims_prepare(e, kind) ? DLANG_UNKNOWN : e->dims->k[kind].lang[row];
+	return dims_prepare(e, kind) ? DLANG_UNKNOWN : kind_lang(&e->dims->k[kind], row);
 }
 
 /* ---- filter ---------------------------------------------------------------- */
@@ -439,11 +459,11 @@ int dims_row_matches(struct engine *e, const struct filter *f, enum ht_kind kind
 		for (unsigned i = 0; i < f->n_langs && i < FILTER_MAX_LANGS && !ok; i++) {
 			const char *c = f->langs[i];
 			if (!strcmp(c, "unknown"))
-				ok = dk->lang[row] == DLANG_UNKNOWN;
+				ok = kind_lang(dk, row) == DLANG_UNKNOWN;
 			else if (!strcmp(c, "multilingual"))
-				ok = dk->lang[row] == DLANG_MULTI;
+				ok = kind_lang(dk, row) == DLANG_MULTI;
 			else
-				ok = dk->lang[row] != DLANG_UNKNOWN && has_lang(s, t, row, c);
+				ok = kind_lang(dk, row) != DLANG_UNKNOWN && has_lang(s, t, row, c);
 		}
 		if (!ok)
 			return 0;
@@ -467,7 +487,7 @@ int dims_test_init(struct dims_test *t, struct engine *e, const struct filter *f
 	t->e = e;
 	t->f = f;
 	t->kind = kind;
-	if (t->perm && ((f->relations && !dk->rel_all) || (f->n_langs && !dk->lang_all) ||
+	if (t->perm && ((f->relations && !dk->rel_all) || (f->n_langs && !dk->lang_all && !dk->lang_all_wide) ||
 			((f->size_from || f->size_to) && tb->params && !dk->params_all))) {
 		if (f->relations && !dk->rel_all) {
 			if (!(dk->rel_all = malloc((size_t)n + 1)))
@@ -475,11 +495,17 @@ int dims_test_init(struct dims_test *t, struct engine *e, const struct filter *f
 			for (uint32_t i = 0; i < n; i++)
 				dk->rel_all[i] = dk->rel[perm[i]];
 		}
-		if (f->n_langs && !dk->lang_all) {
+		if (f->n_langs && dk->lang && !dk->lang_all) {
 			if (!(dk->lang_all = malloc(((size_t)n + 1) * sizeof *dk->lang_all)))
 				return -1;
 			for (uint32_t i = 0; i < n; i++)
 				dk->lang_all[i] = dk->lang[perm[i]];
+		}
+		if (f->n_langs && dk->lang_wide && !dk->lang_all_wide) {
+			if (!(dk->lang_all_wide = malloc(((size_t)n + 1) * sizeof *dk->lang_all_wide)))
+				return -1;
+			for (uint32_t i = 0; i < n; i++)
+				dk->lang_all_wide[i] = dk->lang_wide[perm[i]];
 		}
 		if ((f->size_from || f->size_to) && tb->params && !dk->params_all) {
 			if (!(dk->params_all = malloc(((size_t)n + 1) * sizeof *dk->params_all)))
@@ -502,6 +528,7 @@ int dims_test_init(struct dims_test *t, struct engine *e, const struct filter *f
 	if (f->n_langs) {
 		struct dims_data *d = e->dims;
 		t->lang = t->perm ? dk->lang_all : dk->lang;
+		t->lang_wide = t->perm ? dk->lang_all_wide : dk->lang_wide;
 		if (!(t->lang_pass = calloc(d->n_lang, 1)))
 			return -1;
 		for (unsigned i = 0; i < f->n_langs && i < FILTER_MAX_LANGS; i++) {
@@ -545,8 +572,8 @@ static int test_rank(const struct dims_test *t, uint32_t r)
 		return 0;
 	if (t->use_size && (!t->params || t->params[r] < t->from || t->params[r] >= t->to))
 		return 0;
-	if (t->lang) {
-		uint8_t v = t->lang_pass[t->lang[r]];
+	if (t->lang || t->lang_wide) {
+		uint8_t v = t->lang_pass[t->lang ? t->lang[r] : t->lang_wide[r]];
 		return v == 1 || (v == 2 && ask_tags(t, r));
 	}
 	return 1;
@@ -580,13 +607,22 @@ uint64_t dims_test_word(const struct dims_test *t, uint32_t base, unsigned cnt, 
 		}
 		m &= g;
 	}
-	if (t->lang && m) {
-		const uint32_t *p = t->lang + base;
+	if ((t->lang || t->lang_wide) && m) {
 		uint64_t g = 0, ask = 0;
-		for (unsigned b = 0; b < 64; b++) {
-			uint8_t v = t->lang_pass[p[b]];
-			g |= (uint64_t)(v & 1u) << b;
-			ask |= (uint64_t)(v >> 1) << b;
+		if (t->lang) {
+			const uint16_t *p = t->lang + base;
+			for (unsigned b = 0; b < 64; b++) {
+				uint8_t v = t->lang_pass[p[b]];
+				g |= (uint64_t)(v & 1u) << b;
+				ask |= (uint64_t)(v >> 1) << b;
+			}
+		} else {
+			const uint32_t *p = t->lang_wide + base;
+			for (unsigned b = 0; b < 64; b++) {
+				uint8_t v = t->lang_pass[p[b]];
+				g |= (uint64_t)(v & 1u) << b;
+				ask |= (uint64_t)(v >> 1) << b;
+			}
 		}
 		for (ask &= m; ask; ask &= ask - 1) {
 			unsigned b = (unsigned)__builtin_ctzll(ask);
@@ -688,7 +724,7 @@ struct dims_shares *dims_shares(struct engine *e, const struct eng_result *r)
 			uint64_t dl = wdl_col ? wdl_col[row] : 0;
 			uint64_t p = ht_params(s, kind, row);
 			int rel = dk->rel[row], sb = dims_size_bucket(p);
-			uint32_t lb = dk->lang[row];
+			uint32_t lb = kind_lang(dk, row);
 			d->rel[rel].count++;
 			d->rel[rel].downloads += dl;
 			d->rel_year[y][rel].count++;

@@ -359,6 +359,7 @@ struct engine {
 	const struct ht_snapshot *pstart;
 	struct eng_period period;
 	struct dims_data *dims; /* dims.c: relation, depth, language by row; made on first use */
+	size_t heap_tidied;     /* eng_idle_tidy: the heap's size when it last gave pages back */
 };
 
 void eng_dims_free(struct engine *e);
@@ -368,6 +369,12 @@ void eng_dims_free(struct engine *e);
  * heap's free pages.  engine_prepare_step calls it when it has made the
  * last piece.  A few ms. */
 void eng_release_unused(struct engine *e);
+/* Idle time once an answer's idle work is done (engine_prepare_step):
+ * the searches' cached answers to needles no longer typed go
+ * (search_trim), and when that freed some or the heap grew since the last
+ * time, the heap's free pages go back to the system (what larger scratch
+ * left).  Under 3 ms on 2M + 500K items. */
+void eng_idle_tidy(struct engine *e);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 
