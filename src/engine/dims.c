@@ -844,6 +844,23 @@ static void lineage_free(struct dims_lineage *lin)
 	free(lin);
 }
 
+void eng_dims_memory(const struct engine *e, enum ht_kind kind, size_t (*size_of)(const void *), size_t *rows,
+		     size_t *lineage)
+{
+	const struct dims_data *d = e->dims;
+	const struct dims_kind *dk = d ? &d->k[kind] : NULL;
+	const struct dims_lineage *lin = d ? d->lin : NULL;
+	*rows = *lineage = 0;
+	if (dk)
+		*rows = size_of(dk->rel) + size_of(dk->depth) + size_of(dk->lang) + size_of(dk->lang_wide) +
+			size_of(dk->rel_all) + size_of(dk->lang_all) + size_of(dk->lang_all_wide) +
+			size_of(dk->params_all);
+	if (lin && kind == HT_MODELS)
+		*lineage = size_of(lin->link_base) + size_of(lin->off) + size_of(lin->row) + size_of(lin->owner) +
+			   size_of(lin->owner_base) + size_of(lin->owner_len) + size_of(lin->up_first) +
+			   size_of(lin->up);
+}
+
 /* Numbers the bases of the links that none numbered yet (outside: only
  * those outside the snapshot), in the order the links name them: a map
  * from pool offset to number (offset << 32 | number + 1 a slot), grown

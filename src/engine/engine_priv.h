@@ -363,6 +363,10 @@ struct engine {
 };
 
 void eng_dims_free(struct engine *e);
+/* dims.c's pieces for engine_memory: a table's per-row dimensions (and
+ * their all-time copies), the lineage's bases and chains (models). */
+void eng_dims_memory(const struct engine *e, enum ht_kind kind, size_t (*size_of)(const void *), size_t *rows,
+		     size_t *lineage);
 /* Gives back what only the builds used, once every piece is made
  * (engine_build.c): the pages of the snapshot's columns that the engine no
  * longer reads, when it is mapped from its file (store_release), and the
