@@ -1040,7 +1040,9 @@ static int lineage_owners(const struct ht_snapshot *s, struct dims_lineage *lin)
 	slot = calloc(cap, sizeof *slot); /* owner number + 1, 0 empty */
 	if (!lin->owner || !lin->owner_base || !lin->owner_len || !slot) {
 		free(lin->owner);
-		lin->owner = NULL;
+		free(lin->owner_base);
+		free(lin->owner_len);
+		lin->owner = lin->owner_base = lin->owner_len = NULL;
 		free(slot);
 		return -1;
 	}
@@ -1085,7 +1087,19 @@ static struct dims_lineage *lineage_of(struct engine *e, int by_owner)
 		lin->link_base = table_big_alloc(((size_t)s->n_links + 1) * sizeof *lin->link_base);
 		lin->off = calloc((size_t)s->n_links + 1, sizeof *lin->off);
 		lin->row = malloc(((size_t)s->n_links + 1) * sizeof *lin->row);
-		if (!lin->link_base || !lin->off || !lin->row || number_bases(s, lin) || lineage_chains(s, lin)) {
+		if (!lin->link_base || !lin->off || !lin->row || number_bases(s, lin)) {
+			lineage_free(lin);
+			return NULL;
+		}
+		/* a base a link was room enough: keep what the bases use */
+		{
+			uint32_t *p;
+			if ((p = realloc(lin->off, ((size_t)lin->n + 1) * sizeof *p)))
+				lin->off = p;
+			if ((p = realloc(lin->row, ((size_t)lin->n + 1) * sizeof *p)))
+				lin->row = p;
+		}
+		if (lineage_chains(s, lin)) {
 			lineage_free(lin);
 			return NULL;
 		}
