@@ -349,6 +349,40 @@ static struct ht_snapshot *rnd_snapshot(unsigned n, unsigned nd)
 	return table_builder_finish(b, &meta);
 }
 
+/* Models naming any models as bases, themselves and later ones too: chains
+ * with cycles, several bases a model, bases outside; ids of a few owners
+ * so that bases tie on their counts and owners hold several. */
+static struct ht_snapshot *rnd_snapshot_cycles(unsigned n)
+{
+	struct ht_builder *b = table_builder_new();
+	struct ht_meta meta;
+	char (*ids)[64] = calloc((size_t)n + 1, sizeof *ids), tags[4][96];
+	assert_non_null(ids);
+	for (unsigned i = 0; i < n; i++)
+		snprintf(ids[i], sizeof ids[i], "o%u/m-%u", fx_below(6), i);
+	for (unsigned i = 0; i < n; i++) {
+		struct ht_item it;
+		unsigned nbase = fx_below(3) ? fx_below(4) : 0;
+		memset(&it, 0, sizeof it);
+		it.id = ids[i];
+		it.downloads = fx_below(1000);
+		it.downloads_all = it.downloads * 2;
+		for (unsigned j = 0; j < nbase; j++) {
+			const char *rel = rnd_rels[fx_below(5)];
+			if (fx_below(8) == 0)
+				snprintf(tags[j], sizeof tags[j], "base_model:%so%u/gone-%u", rel, fx_below(3), fx_below(4));
+			else
+				snprintf(tags[j], sizeof tags[j], "base_model:%s%s", rel, ids[fx_below(n)]);
+			it.tags[it.n_tags++] = tags[j];
+		}
+		assert_true(table_builder_add(b, HT_MODELS, &it) >= 0);
+	}
+	free(ids);
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	return table_builder_finish(b, &meta);
+}
+
 /* The oracle's depth: plain recursion (the links form no cycle here). */
 static int bf_depth(const struct ht_snapshot *s, uint32_t row)
 {
@@ -442,6 +476,20 @@ static void check_shares(struct engine *e, const struct ht_snapshot *s, const st
 		qsort(sizes, nk, sizeof *sizes, cmp_u64);
 		assert_true(d->size_median[ENG_YEARS] == sizes[(nk - 1) / 2]);
 	}
+	/* each year's lower median, against a sort of that year's sizes */
+	for (unsigned y = 0; y < ENG_YEARS; y++) {
+		uint64_t ny = 0;
+		for (uint32_t row = 0; row < t->n; row++) {
+			uint64_t p = !(t->flags[row] & HT_F_PARAMS_UNKNOWN) ? t->params[row] : 0;
+			if (p && bf_match(s, a, f, k, row) && bf_year(t->created[row]) == y)
+				sizes[ny++] = p;
+		}
+		assert_true(d->size_known[y] == ny);
+		if (ny) {
+			qsort(sizes, ny, sizeof *sizes, cmp_u64);
+			assert_true(d->size_median[y] == sizes[(ny - 1) / 2]);
+		}
+	}
 	if (wdl > 0)
 		assert_true(fabs(d->size_wmean[ENG_YEARS] - wsum / wdl) <= 1e-6 * (wsum / wdl));
 	else
@@ -450,52 +498,154 @@ static void check_shares(struct engine *e, const struct ht_snapshot *s, const st
 	dims_shares_free(d);
 }
 
-/* Bases by brute force: for each match, its bases (direct) and every
- * model id up its chains (once each). */
+/* A base by brute force: the matches naming it (direct, each link) and
+ * those with it anywhere up their chains (chain, once each). */
+static void bf_base(const struct ht_snapshot *s, const struct attrib *a, const struct filter *f, const char *id,
+		    uint64_t *direct, uint64_t *chain)
+{
+	const struct ht_table *t = &s->t[HT_MODELS];
+	*direct = *chain = 0;
+	for (uint32_t row = 0; row < t->n; row++) {
+		uint8_t *seen;
+		uint32_t *stack, sp = 0;
+		int hit = 0, dhit = 0;
+		if (!bf_match(s, a, f, HT_MODELS, row))
+			continue;
+		seen = calloc((size_t)t->n + 1, 1);
+		stack = malloc(((size_t)s->n_links + 1) * sizeof *stack);
+		for (uint32_t l = 0; l < t->link_count[row]; l++) {
+			uint32_t li = t->link_first[row] + l;
+			if (!strcmp(ht_str(s, s->link_base[li]), id))
+				(*direct)++, dhit = 1;
+			stack[sp++] = li;
+		}
+		while (sp && !hit) {
+			uint32_t li = stack[--sp], up = s->link_row[li];
+			if (!strcmp(ht_str(s, s->link_base[li]), id))
+				hit = 1;
+			if (up == UINT32_MAX || seen[up])
+				continue;
+			seen[up] = 1;
+			for (uint32_t l = 0; l < t->link_count[up]; l++)
+				stack[sp++] = t->link_first[up] + l;
+		}
+		*chain += hit;
+		assert_true(hit || !dhit);
+		free(seen);
+		free(stack);
+	}
+}
+
+/* Bases by brute force, each listed one and every base any match has up
+ * its chain (all of them listed). */
 static void check_bases(struct engine *e, const struct ht_snapshot *s, const struct attrib *a,
 			const struct filter *f, const struct eng_result *r)
 {
-	const struct ht_table *t = &s->t[HT_MODELS];
 	struct dims_base *bases;
-	size_t nb = dims_bases(e, r, 0, &bases);
+	size_t nb = dims_bases(e, r, 0, &bases), reached = 0;
 	assert_true(nb != (size_t)-1);
 	for (size_t i = 0; i < nb; i++) {
-		uint64_t direct = 0, chain = 0;
-		for (uint32_t row = 0; row < t->n; row++) {
-			uint8_t *seen;
-			uint32_t *stack, sp = 0;
-			int hit = 0, dhit = 0;
-			if (!bf_match(s, a, f, HT_MODELS, row))
-				continue;
-			seen = calloc((size_t)t->n + 1, 1);
-			stack = malloc(((size_t)s->n_links + 1) * sizeof *stack);
-			for (uint32_t l = 0; l < t->link_count[row]; l++) {
-				uint32_t li = t->link_first[row] + l;
-				if (!strcmp(ht_str(s, s->link_base[li]), bases[i].id))
-					direct++, dhit = 1;
-				stack[sp++] = li;
-			}
-			while (sp && !hit) {
-				uint32_t li = stack[--sp], up = s->link_row[li];
-				if (!strcmp(ht_str(s, s->link_base[li]), bases[i].id))
-					hit = 1;
-				if (up == UINT32_MAX || seen[up])
-					continue;
-				seen[up] = 1;
-				for (uint32_t l = 0; l < t->link_count[up]; l++)
-					stack[sp++] = t->link_first[up] + l;
-			}
-			chain += hit;
-			assert_true(hit || !dhit);
-			free(seen);
-			free(stack);
-		}
+		uint64_t direct, chain;
+		bf_base(s, a, f, bases[i].id, &direct, &chain);
 		assert_true(bases[i].direct == direct);
 		assert_true(bases[i].chain == chain);
 		if (i)
 			assert_true(bases[i - 1].direct >= bases[i].direct);
 	}
+	for (uint32_t l = 0; l < s->n_links; l++) {
+		const char *id = ht_str(s, s->link_base[l]);
+		uint64_t direct, chain;
+		uint32_t m;
+		for (m = 0; m < l && strcmp(ht_str(s, s->link_base[m]), id); m++)
+			;
+		if (m < l)
+			continue; /* counted at its first link */
+		bf_base(s, a, f, id, &direct, &chain);
+		reached += chain > 0;
+	}
+	assert_int_equal(nb, reached);
 	free(bases);
+}
+
+/* The order of dims_bases: direct descending, then chain, then name. */
+static int bf_base_cmp(const struct dims_base *x, const struct dims_base *y)
+{
+	size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+	int c;
+	if (x->direct != y->direct)
+		return x->direct > y->direct ? -1 : 1;
+	if (x->chain != y->chain)
+		return x->chain > y->chain ? -1 : 1;
+	c = memcmp(x->id, y->id, n);
+	return c ? c : x->id_len < y->id_len ? -1 : x->id_len > y->id_len;
+}
+
+static void same_base(const struct dims_base *x, const struct dims_base *y)
+{
+	assert_int_equal(x->id_len, y->id_len);
+	assert_memory_equal(x->id, y->id, x->id_len);
+	assert_int_equal(x->row, y->row);
+	assert_true(x->direct == y->direct && x->chain == y->chain);
+	assert_true(x->direct_downloads == y->direct_downloads && x->chain_downloads == y->chain_downloads);
+	assert_memory_equal(x->by_rel, y->by_rel, sizeof x->by_rel);
+}
+
+/* The ranking's order and its top: the whole list is in bf_base_cmp's
+ * order (a total one: no two rows tie), dims_bases_top gives its first
+ * rows; a base's row is its id's; an owner's counts are its bases' added
+ * up, and every owner of a listed base is listed. */
+static void check_base_order(struct engine *e, const struct ht_snapshot *s, const struct eng_result *r)
+{
+	struct dims_base *bases, *owners, *top;
+	size_t nb = dims_bases(e, r, 0, &bases), no = dims_bases(e, r, 1, &owners), n_prefixes = 0;
+	assert_true(nb != (size_t)-1 && no != (size_t)-1);
+	for (int by_owner = 0; by_owner < 2; by_owner++) {
+		struct dims_base *all = by_owner ? owners : bases;
+		size_t n = by_owner ? no : nb;
+		const size_t limits[] = { 1, 2, 3, 10, 20, n, n + 5 };
+		for (size_t i = 1; i < n; i++)
+			assert_true(bf_base_cmp(&all[i - 1], &all[i]) < 0);
+		for (size_t k = 0; k < sizeof limits / sizeof limits[0]; k++) {
+			size_t m = dims_bases_top(e, r, by_owner, limits[k], &top);
+			assert_true(m == (limits[k] && limits[k] < n ? limits[k] : n));
+			for (size_t i = 0; i < m; i++)
+				same_base(&top[i], &all[i]);
+			free(top);
+		}
+	}
+	for (size_t i = 0; i < nb; i++) {
+		assert_int_equal(bases[i].row, table_find_id(s, HT_MODELS, bases[i].id));
+		assert_int_equal(bases[i].id_len, strlen(bases[i].id));
+	}
+	for (size_t o = 0; o < no; o++) {
+		struct dims_base sum;
+		memset(&sum, 0, sizeof sum);
+		for (size_t i = 0; i < nb; i++) {
+			if (strcspn(bases[i].id, "/") != owners[o].id_len ||
+			    memcmp(bases[i].id, owners[o].id, owners[o].id_len))
+				continue;
+			sum.direct += bases[i].direct;
+			sum.chain += bases[i].chain;
+			sum.direct_downloads += bases[i].direct_downloads;
+			sum.chain_downloads += bases[i].chain_downloads;
+			for (int k = 0; k < DREL_COUNT; k++)
+				sum.by_rel[k] += bases[i].by_rel[k];
+		}
+		sum.id = owners[o].id;
+		sum.id_len = owners[o].id_len;
+		sum.row = UINT32_MAX;
+		same_base(&owners[o], &sum);
+	}
+	for (size_t i = 0; i < nb; i++) {
+		size_t ol = strcspn(bases[i].id, "/"), j;
+		for (j = 0; j < i; j++)
+			if (strcspn(bases[j].id, "/") == ol && !memcmp(bases[j].id, bases[i].id, ol))
+				break;
+		n_prefixes += j == i;
+	}
+	assert_int_equal(no, n_prefixes);
+	free(bases);
+	free(owners);
 }
 
 static void test_random(void **state)
@@ -543,6 +693,8 @@ static void test_random(void **state)
 				check_shares(e, s, a, &f, k, r);
 				if (k == HT_MODELS && i % 10 == 0)
 					check_bases(e, s, a, &f, r);
+				if (k == HT_MODELS && i % 5 == 0)
+					check_base_order(e, s, r);
 				engine_result_free(r);
 			}
 			/* depth against the oracle */
@@ -558,12 +710,130 @@ static void test_random(void **state)
 	}
 }
 
+/* Bases through cycles: counts against the brute force, the order and the
+ * top against a plain check of the whole list. */
+static void test_random_cycles(void **state)
+{
+	(void)state;
+	static const unsigned sizes[] = { 400, 60, 3, 1 };
+	for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+		struct ht_snapshot *s = rnd_snapshot_cycles(sizes[z]);
+		struct attrib *a;
+		struct engine *e;
+		assert_non_null(s);
+		a = fx_attrib(s);
+		e = engine_new(s, a, NULL);
+		assert_non_null(e);
+		for (unsigned i = 0; i < 20; i++) {
+			struct filter f;
+			struct eng_result *r;
+			fx_filter(&f, s, a);
+			r = engine_apply(e, &f, HT_MODELS);
+			assert_non_null(r);
+			check_bases(e, s, a, &f, r);
+			check_base_order(e, s, r);
+			engine_result_free(r);
+		}
+		engine_free(e);
+		fx_attrib_free(a);
+		table_free(s);
+	}
+}
+
+/* More language buckets than 16 bits number (the wide form): buckets,
+ * shares and the language filter, in the 30-day and the all-time order. */
+static void test_many_languages(void **state)
+{
+	enum { N = 70000 };
+	struct ht_builder *b = table_builder_new();
+	struct ht_snapshot *s;
+	struct attrib *a;
+	struct engine *e;
+	struct ht_meta meta;
+	(void)state;
+	for (unsigned i = 0; i < N; i++) {
+		struct ht_item it;
+		char id[32], t0[32], t1[32];
+		memset(&it, 0, sizeof it);
+		snprintf(id, sizeof id, "o/m-%u", i);
+		it.id = id;
+		it.downloads = i + 1;
+		it.downloads_all = 2 * (uint64_t)(N - i);
+		/* one language each (zz-00000 ...), a second for every 7th: several */
+		snprintf(t0, sizeof t0, "language:zz-%05u", i);
+		it.tags[it.n_tags++] = t0;
+		if (i % 7 == 0) {
+			snprintf(t1, sizeof t1, "language:zz-%05u", (i + 1) % N);
+			it.tags[it.n_tags++] = t1;
+		}
+		assert_true(table_builder_add(b, HT_MODELS, &it) >= 0);
+	}
+	memset(&meta, 0, sizeof meta);
+	meta.complete = 1;
+	s = table_builder_finish(b, &meta);
+	assert_non_null(s);
+	a = fx_attrib(s);
+	e = engine_new(s, a, NULL);
+	assert_non_null(e);
+	assert_int_equal(dims_lang_count(e), N + 2);
+	for (int win = 0; win < 2; win++) {
+		static const char *const langs[] = { "zz-69999", "zz-00001,zz-69998", "multilingual", "unknown" };
+		for (size_t q = 0; q < sizeof langs / sizeof langs[0]; q++) {
+			struct filter f;
+			struct eng_result *r;
+			struct dims_shares *d;
+			char err[256];
+			uint32_t want = 0;
+			filter_init(&f);
+			assert_int_equal(filter_set(&f, "window", win ? "all" : "30d", err, sizeof err), 0);
+			assert_int_equal(filter_set(&f, "language", langs[q], err, sizeof err), 0);
+			r = engine_apply(e, &f, HT_MODELS);
+			assert_non_null(r);
+			for (uint32_t row = 0; row < s->t[HT_MODELS].n; row++)
+				want += (uint32_t)bf_match(s, a, &f, HT_MODELS, row);
+			assert_int_equal(r->n, want);
+			d = dims_shares(e, r);
+			assert_non_null(d);
+			if (q == 0) {
+				/* zz-69999: its own model only (m-69993 names
+				 * zz-69993 and zz-69994) */
+				assert_int_equal(r->n, 1);
+				assert_string_equal(dims_lang_code(e, d->lang_order[0]), "zz-69999");
+			}
+			if (q == 2)
+				assert_true(d->lang[DLANG_MULTI].count == r->n && r->n == (N + 6) / 7);
+			dims_shares_free(d);
+			engine_result_free(r);
+		}
+	}
+	{
+		struct filter f;
+		struct eng_result *r;
+		struct dims_shares *d;
+		filter_init(&f);
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		d = dims_shares(e, r);
+		assert_non_null(d);
+		assert_int_equal(d->n_lang_used, N - (N + 6) / 7 + 1);
+		assert_true(d->lang[DLANG_MULTI].count == (N + 6) / 7);
+		assert_true(d->lang[DLANG_UNKNOWN].count == 0);
+		dims_shares_free(d);
+		engine_result_free(r);
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_hand_made),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_random_cycles),
+		cmocka_unit_test(test_many_languages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

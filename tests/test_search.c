@@ -158,6 +158,11 @@ static void session(const struct ht_snapshot *s, unsigned steps)
 				check(x, s, needle);
 				assert_int_equal(search_refine(x), 0);
 			}
+			/* and at times what earlier needles kept goes */
+			if (below(3) == 0) {
+				search_trim(x);
+				check(x, s, needle);
+			}
 		}
 	}
 	search_free(x);
@@ -187,6 +192,41 @@ static void test_refine(void **state)
 			check(x, s, words[w]);
 		}
 	}
+	search_free(x);
+	table_free(s);
+}
+
+/* Trimming gives back what the needles no longer typed kept, and only
+ * that: the answers stay, to the needle typed last too. */
+static void test_trim(void **state)
+{
+	struct ht_snapshot *s = make_table(20000, 60);
+	struct search_index *x = search_new(s, HT_MODELS);
+	size_t m0, m1, m2;
+	(void)state;
+	assert_non_null(x);
+	m0 = search_memory(x);
+	assert_int_equal(search_trim(x), 0); /* nothing kept yet */
+	check(x, s, "a");
+	check(x, s, "ab");
+	check(x, s, "abl");
+	check(x, s, "abl0");
+	m1 = search_memory(x);
+	assert_true(m1 > m0);
+	assert_int_equal(search_trim(x), 0); /* all of them prefixes of the last */
+	assert_int_equal(search_memory(x), m1);
+	check(x, s, "b");
+	check(x, s, "b-");
+	check(x, s, "b-l");
+	m2 = search_memory(x);
+	assert_true(search_trim(x) > 0); /* "ab", "abl", "abl0" go */
+	assert_true(search_memory(x) < m2);
+	assert_int_equal(search_trim(x), 0);
+	check(x, s, "b-l");
+	check(x, s, "b-");
+	check(x, s, "abl0");
+	check(x, s, "ab");
+	check(x, s, "abl");
 	search_free(x);
 	table_free(s);
 }
@@ -332,6 +372,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_refine),
+		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_long_needles),
 		cmocka_unit_test(test_random_tables),
 		cmocka_unit_test(test_hubdata),

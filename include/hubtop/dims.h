@@ -17,10 +17,14 @@
  * one language.  Size: the listing's safetensors total, else gguf's;
  * unknown (never 0) without them.
  *
- * Owns: the per-row relation, depth, language and size bucket of each
- * table, made by dims_prepare on first use (O(rows + links), about 20 ms
- * per million models) and kept by the engine; the shares and bases it
- * hands out (free them).  Not thread-safe, as the engine.
+ * Owns: the per-row relation, depth, language (16 bits a row; 32 past
+ * 65,536 language buckets) and size bucket of each table, made by
+ * dims_prepare on first use (O(rows + links), 40-90 ms of CPU for 2M
+ * models: the links and lists are in the listing's order, read at random)
+ * and kept by the engine; the lineage's bases and their chains, made by
+ * the first dims_bases (30-60 ms for 2M models, about 4 bytes a link and
+ * 20 a base) and kept; the shares and bases it hands out (free them).
+ * Not thread-safe, as the engine.
  */
 #ifndef HUBTOP_DIMS_H
 #define HUBTOP_DIMS_H
@@ -89,7 +93,8 @@ struct dims_test {
 	int use_size;
 	const uint64_t *params;    /* by rank, 0 unknown; NULL: no sizes at all */
 	uint64_t from, to;
-	const uint32_t *lang;      /* by rank; NULL: no language test */
+	const uint16_t *lang;      /* by rank; both NULL: no language test */
+	const uint32_t *lang_wide; /* instead, past 65,536 language buckets */
 	uint8_t *lang_pass;        /* per bucket: 1 passes, 2 ask the item's tags */
 	const uint32_t *perm;      /* rank -> row; NULL: rank == row */
 	struct engine *e;
@@ -107,7 +112,7 @@ void dims_test_free(struct dims_test *t);
 /* Shares of a result by each dimension, overall and by year (the year
  * buckets of engine.h).  Counts every match; downloads are those with a
  * count in the window.  O(matches + languages log languages); the size
- * medians sort the known sizes of each year. */
+ * medians select among the known sizes of each year (O(n) expected). */
 struct dims_shares {
 	struct eng_bucket rel[DREL_COUNT];
 	struct eng_bucket rel_year[ENG_YEARS][DREL_COUNT];
@@ -146,8 +151,15 @@ struct dims_base {
 /* The bases of the matches of r (models), by direct derivatives
  * descending, then chain, then id; by_owner: by the owner of the base id.
  * Returns how many (*out malloc'd, the caller frees it), (size_t)-1 when
- * memory runs out.  O(matches x chain length + bases log bases). */
+ * memory runs out.  O(matches + links of matches naming several bases x
+ * their chains + bases' chains + bases log bases): a match naming one
+ * base is added to it, and each base's count spread up its chain once.
+ * The first call makes the lineage's pieces (see above). */
 size_t dims_bases(struct engine *e, const struct eng_result *r, int by_owner, struct dims_base **out);
+/* The same, only the first limit of that order (0: all): O(matches x
+ * chain length + bases log limit), what the report prints. */
+size_t dims_bases_top(struct engine *e, const struct eng_result *r, int by_owner, size_t limit,
+		      struct dims_base **out);
 /* The matches of r that name base (an id) directly, in rank order, into a
  * malloc'd array (*out).  Returns how many, (size_t)-1 out of memory. */
 size_t dims_derivatives(struct engine *e, const struct eng_result *r, const char *base, uint32_t **out);

@@ -75,6 +75,13 @@ const uint64_t *search_match(struct search_index *x, const char *needle, uint32_
  * 0 when there is none, -1 on out of memory (the answer stays valid). */
 int search_refine(struct search_index *x);
 
+/* Idle time: the cached answers to needles no longer typed (prefixes of
+ * an earlier needle) give back their memory (their arrays freed, their
+ * bitmaps' pages returned to the system); the needle typed last keeps
+ * its prefixes.  Answers are unchanged; a bitmap search_match returned
+ * before is no longer valid.  Returns the bytes given back.  O(levels). */
+size_t search_trim(struct search_index *x);
+
 /* Bytes held by the index, cached answers included. */
 size_t search_memory(const struct search_index *x);
 

@@ -1069,6 +1069,31 @@ const struct attrib *engine_attrib(const struct engine *e)
  * at a time (drawing, detail), or by a build (an order by modification, a
  * period's start, an export), which brings back what it reads.  And the
  * heap's free pages go back to the system. */
+void eng_idle_tidy(struct engine *e)
+{
+	size_t freed = 0;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		if (e->k[k].sx)
+			freed += search_trim(e->k[k].sx);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+	{
+		/* Only when the heap grew since the last time (a larger
+		 * scratch than before, a piece made) or a search's answers
+		 * went: an answer's usual scratch then finds its pages still
+		 * there, where giving them back each time would cost the next
+		 * answer their page faults (milliseconds). */
+		struct mallinfo2 mi = mallinfo2();
+		if (freed || mi.arena > e->heap_tidied) {
+			malloc_trim(0);
+			e->heap_tidied = mallinfo2().arena;
+		}
+	}
+#elif defined(__GLIBC__)
+	if (freed)
+		malloc_trim(0);
+#endif
+}
+
 void eng_release_unused(struct engine *e)
 {
 	const struct ht_snapshot *s = e->s;

@@ -126,6 +126,12 @@ void engine_memory(const struct engine *e, eng_memory_fn fn, void *ctx)
 			put(fn, ctx, kind, "item organisations", ATTRIB_MODE_COUNT + m,
 			    sz(kd->org_item[m]) + sz(kd->org_nacc[m]));
 		put(fn, ctx, kind, "search index", -1, kd->sx ? search_memory(kd->sx) : 0);
+		{
+			size_t rows, lineage;
+			eng_dims_memory(e, kind, sz, &rows, &lineage);
+			put(fn, ctx, kind, "relation, depth, language by row", -1, rows);
+			put(fn, ctx, kind, "lineage: bases and their chains", -1, lineage);
+		}
 		put(fn, ctx, kind, "task and library totals", -1,
 		    sz(kd->ttot[0]) + sz(kd->ttot[1]) + sz(kd->ttot_order[0]) + sz(kd->ttot_order[1]));
 		for (int s = 0; s < SORT_KEY_COUNT; s++)

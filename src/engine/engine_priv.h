@@ -359,15 +359,26 @@ struct engine {
 	const struct ht_snapshot *pstart;
 	struct eng_period period;
 	struct dims_data *dims; /* dims.c: relation, depth, language by row; made on first use */
+	size_t heap_tidied;     /* eng_idle_tidy: the heap's size when it last gave pages back */
 };
 
 void eng_dims_free(struct engine *e);
+/* dims.c's pieces for engine_memory: a table's per-row dimensions (and
+ * their all-time copies), the lineage's bases and chains (models). */
+void eng_dims_memory(const struct engine *e, enum ht_kind kind, size_t (*size_of)(const void *), size_t *rows,
+		     size_t *lineage);
 /* Gives back what only the builds used, once every piece is made
  * (engine_build.c): the pages of the snapshot's columns that the engine no
  * longer reads, when it is mapped from its file (store_release), and the
  * heap's free pages.  engine_prepare_step calls it when it has made the
  * last piece.  A few ms. */
 void eng_release_unused(struct engine *e);
+/* Idle time once an answer's idle work is done (engine_prepare_step):
+ * the searches' cached answers to needles no longer typed go
+ * (search_trim), and when that freed some or the heap grew since the last
+ * time, the heap's free pages go back to the system (what larger scratch
+ * left).  Under 3 ms on 2M + 500K items. */
+void eng_idle_tidy(struct engine *e);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 

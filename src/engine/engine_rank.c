@@ -1316,6 +1316,7 @@ int engine_prepare_step(struct engine *e)
 			if (rc)
 				return rc < 0 ? -1 : 1;
 		}
+		eng_idle_tidy(e);
 		return 0;
 	}
 	while (e->prep < HT_KIND_COUNT * P_PER_KIND) {

@@ -50,7 +50,7 @@ static cJSON *bases_json(struct engine *e, const struct eng_result *r, int by_ow
 {
 	cJSON *arr = cJSON_CreateArray();
 	struct dims_base *b = NULL;
-	size_t n = dims_bases(e, r, by_owner, &b);
+	size_t n = dims_bases_top(e, r, by_owner, DIMS_REPORT_BASES, &b);
 	if (n == (size_t)-1) {
 		cJSON_Delete(arr);
 		return NULL;
@@ -281,7 +281,7 @@ int dims_report_text(FILE *fp, struct engine *e, const struct eng_result *r)
 		}
 		{
 			struct dims_base *b = NULL;
-			size_t n = dims_bases(e, r, 0, &b);
+			size_t n = dims_bases_top(e, r, 0, 10, &b);
 			if (n == (size_t)-1) {
 				dims_shares_free(d);
 				return -1;

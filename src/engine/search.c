@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -951,6 +952,36 @@ const uint64_t *search_match(struct search_index *x, const char *needle, uint32_
 		dst->valid = 0;
 	*count = dst->count;
 	return dst->bits;
+}
+
+size_t search_trim(struct search_index *x)
+{
+	size_t freed = 0;
+	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	for (unsigned l = 1; l <= SX_LEVELS + 1; l++) {
+		struct sx_level *v = l <= SX_LEVELS ? &x->lv[l] : &x->scratch;
+		if (v->valid)
+			continue;
+		freed += v->cap * (sizeof *v->at + sizeof *v->next + sizeof *v->flags);
+		free(v->at);
+		free(v->next);
+		free(v->flags);
+		v->at = NULL;
+		v->next = NULL;
+		v->flags = NULL;
+		v->cap = 0;
+		v->has_at = 0;
+		if (v->used) {
+			/* the whole pages of the bitmap: they read as zeros again */
+			uintptr_t lo = ((uintptr_t)v->bits + page - 1) & ~(page - 1);
+			uintptr_t hi = ((uintptr_t)(v->bits + x->nw)) & ~(page - 1);
+			if (hi > lo)
+				madvise((void *)lo, hi - lo, MADV_DONTNEED);
+			freed += x->nw * sizeof *v->bits;
+			v->used = 0;
+		}
+	}
+	return freed;
 }
 
 int search_refine(struct search_index *x)
