@@ -476,6 +476,67 @@ static void test_aggregate_column_sorts(void **state)
 	table_free(s);
 }
 
+/* engine_rank_count: the rows engine_rank gives, for every pane, under
+ * random filters (cell-only ones, few matches, many, either level and
+ * mode), before and after the engine's pieces are prepared; at the
+ * account level also the distinct accounts of the matches, counted by
+ * brute force. */
+static void test_rank_count(void **state)
+{
+	static const enum eng_pane panes[] = { PANE_ORGS, PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES,
+					       PANE_TASKS, PANE_LIBRARIES, PANE_YEARS };
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(6000, 300, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	uint8_t *seen = calloc(a->n_accounts + 1, 1);
+	assert_non_null(seen);
+	for (unsigned t = 0; t < 160; t++) {
+		if (t == 80)
+			while (engine_prepare_step(e) > 0)
+				;
+		if (t % 40 == 0) {
+			filter_init(&f);
+		} else if (t % 40 == 1) {
+			filter_init(&f);
+			f.countries[0] = 1; /* the unknown country alone: a cell-only filter */
+			f.types = 1u << OT_INDUSTRY;
+		} else {
+			fx_filter(&f, s, a);
+		}
+		engine_focus(e, f.by);
+		for (int kind = 0; kind < 2; kind++) {
+			struct eng_result *r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
+				struct eng_row *w = NULL;
+				size_t n = engine_rank(e, r, panes[p], SORT_DOWNLOADS, 1, &w);
+				assert_non_null(w);
+				assert_int_equal(engine_rank_count(e, r, panes[p]), n);
+				if (panes[p] == PANE_ORGS && f.level == LEVEL_ACCOUNT) {
+					const uint32_t *rows = engine_result_rows(e, r);
+					size_t m = 0;
+					memset(seen, 0, a->n_accounts + 1);
+					for (uint32_t i = 0; i < r->n; i++) {
+						uint32_t ac = engine_item_account(e, r, rows[i]);
+						ac = ac < a->n_accounts ? ac : 0;
+						m += !seen[ac];
+						seen[ac] = 1;
+					}
+					assert_int_equal(n, m);
+				}
+				free(w);
+			}
+			engine_result_free(r);
+		}
+	}
+	free(seen);
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* Items by last modification: newest first, or oldest first; unknown
  * last both ways; the hf names find the key. */
 static void test_modified_sort(void **state)
@@ -1055,6 +1116,7 @@ int main(void)
 		cmocka_unit_test(test_hubdata),
 		/* Last: the fixture's random stream before the others stays as it was. */
 		cmocka_unit_test(test_aggregate_column_sorts),
+		cmocka_unit_test(test_rank_count),
 		cmocka_unit_test(test_modified_sort),
 		cmocka_unit_test(test_search_names),
 	};

@@ -254,6 +254,14 @@ size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane p
  * Returns the number of rows in *out: min(rows of the ranking, limit). */
 size_t engine_rank_top(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		       enum eng_sort sort, int desc, size_t limit, struct eng_row **out);
+/* How many rows engine_rank gives (whatever the order), without making
+ * them: for the organisations, per passing class the accounts it holds,
+ * or the distinct accounts of few matches, or per account its items up to
+ * the first match (at most one pass over the matches' accounts' items,
+ * reading only their ranks: a few ms on 2M models where engine_rank takes
+ * 0.1-0.3 s, most of it writing 88 bytes per row); the other panes are
+ * ranked and counted.  (size_t)-1 when memory runs out. */
+size_t engine_rank_count(struct engine *e, const struct eng_result *r, enum eng_pane pane);
 /* engine_rank_top with every row's trending sum, whatever the order (an
  * export's column).  Costs, once per result, a pass over its matches (or
  * over the rest, when most match), and for the organisations one over the

@@ -1037,6 +1037,101 @@ static int orgs_trending(struct engine *e, struct result_priv *p, const uint32_t
 	return 0;
 }
 
+/* The number of rows orgs_sums would list (accounts or organisations with
+ * a match), without their sums: per passing class the accounts it holds
+ * (or one test per account), the distinct accounts of few matches, or per
+ * account its own class's count or its items until the first match.  -1:
+ * out of memory. */
+static int64_t orgs_count(struct engine *e, const struct result_priv *p)
+{
+	const struct eng_result *r = &p->pub;
+	struct kdata *kd = &e->k[r->kind];
+	int mode = eng_view(e, r->kind, &r->filter);
+	int all = filter_win(&r->filter);
+	uint32_t na = e->a->n_accounts < e->key_sums_n ? e->a->n_accounts : e->key_sums_n, base;
+	const struct acct_tot *at;
+	const uint32_t *gr, *off;
+	const uint64_t *bits = p->ms.bits;
+	int64_t m = 0;
+	if (eng_kd_mode(e, r->kind, mode, 1))
+		return -1;
+	at = kd->atot[mode];
+	if (p->cell_only) {
+		if (kd->acls_n[mode] && !p->aseen && na == e->a->n_accounts) {
+			/* acct_order counted each class's accounts with items. */
+			for (uint32_t c = 0; c < (uint32_t)OT_COUNT * e->n_cg; c++)
+				if (!p->cls_ok || p->cls_ok[c])
+					m += kd->acls_n[mode][c];
+			return m;
+		}
+		for (uint32_t ac = 0; ac < na; ac++)
+			m += at[ac].count && acct_passes(e, p, ac);
+		return m;
+	}
+	if ((uint64_t)p->ms.n * 32 < kd->n) {
+		/* As orgs_few: the matches' accounts, an account past the
+		 * accumulators' counted as the first. */
+		const struct ord *o = &kd->o[all];
+		const struct rank_rec *rec = mode >= VIEW_DEF ? o->rec : NULL;
+		const uint32_t *acct = o->acct[mode];
+		uint64_t *seen = calloc(words_of(na) + 1, sizeof *seen);
+		if (!seen || (!rec && !acct)) {
+			free(seen);
+			return -1;
+		}
+		FOR_EACH_VISITED(&p->ms, kd->n, 0, rk, {
+			__builtin_prefetch(rec ? (const void *)&rec[rk] : (const void *)&acct[rk]);
+		}, {
+			uint32_t ac = rec ? rec[rk].acct[mode - VIEW_DEF] : acct[rk];
+			ac = ac < na ? ac : 0;
+			seen[ac >> 6] |= (uint64_t)1 << (ac & 63);
+		});
+		for (size_t w = 0; w < words_of(na) + 1; w++)
+			m += __builtin_popcountll(seen[w]);
+		free(seen);
+		return m;
+	}
+	if (!(gr = group_ranks(e, r->kind, mode, all)))
+		return -1;
+	off = kd->goff[mode];
+	base = (uint32_t)OT_COUNT * e->n_cg;
+	for (uint32_t ac = 0; ac < na; ac++) {
+		uint32_t cls;
+		if (!at[ac].count || !acct_passes(e, p, ac))
+			continue;
+		cls = kd->acct_cls[mode][ac];
+		if (cls >= base) {
+			m += p->own[cls - base].count != 0;
+			continue;
+		}
+		for (uint32_t j = off[ac]; j < off[ac + 1]; j++)
+			if ((bits[gr[j] >> 6] >> (gr[j] & 63)) & 1) {
+				m++;
+				break;
+			}
+	}
+	return m;
+}
+
+size_t engine_rank_count(struct engine *e, const struct eng_result *r, enum eng_pane pane)
+{
+	struct eng_row *rows = NULL;
+	size_t n;
+	if (!e || !r)
+		return (size_t)-1;
+	if (pane == PANE_ORGS) {
+		int64_t m = orgs_count(e, (const struct result_priv *)r);
+		return m < 0 ? (size_t)-1 : (size_t)m;
+	}
+	/* The other rankings hold a few hundred keys at most (the terms:
+	 * a pass over the matches): made and counted. */
+	n = engine_rank(e, r, pane, SORT_DOWNLOADS, 1, &rows);
+	if (!rows)
+		return (size_t)-1;
+	free(rows);
+	return n;
+}
+
 size_t engine_rank(struct engine *e, const struct eng_result *r, enum eng_pane pane,
 		   enum eng_sort sort, int desc, struct eng_row **out)
 {
