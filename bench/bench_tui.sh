@@ -117,6 +117,9 @@ send / d e e p Enter n n N                                          # search
 
 awk '
 	$1 == "key" { pending = $2; pcpu = $4; code = $3; next }
+	# The attribution key builds that mode'"'"'s view: the message saying so
+	# is on screen first.
+	$1 == "building" && pending { bl[nb] = ($2 - pending) / 1e6; bk[nb++] = n; next }
 	$1 == "draw" && pending { d = ($2 - pending) / 1e6; lat[n] = d; cpu[n] = ($4 - pcpu) / 1e6; key[n] = code; n++; pending = 0 }
 	END {
 		# The slowest keys, by key code, before sorting the latencies.
@@ -136,6 +139,8 @@ awk '
 			over = over sprintf(" %s=%.0f/%.0f", (c > 32 && c < 127) ? sprintf("%c", c) : "code" c, lat[i], cpu[i]); no++
 		}
 		printf "keys over 33 ms    %d%s\n", no, no ? " (wall/CPU ms:" over ")" : ""
+		for (i = 0; i < nb; i++)
+			printf "building message   %.1f ms after the key, the answer after %.1f ms (%.1f ms CPU)\n", bl[i], lat[bk[i]], cpu[bk[i]]
 		for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (cpu[j] < cpu[i]) { t = cpu[i]; cpu[i] = cpu[j]; cpu[j] = t }
 		if (n) printf "key-to-screen CPU   median %.2f   p90 %.2f   worst %.2f   (the process'"'"'s CPU time)\n",
 			cpu[int(n / 2)], cpu[int(n * 0.9)], cpu[n - 1]

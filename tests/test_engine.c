@@ -537,6 +537,48 @@ static void test_rank_count(void **state)
 	table_free(s);
 }
 
+/* engine_rows_downloads: the counted rows' window downloads, as
+ * engine_item_counted and engine_item_downloads give them one by one, for
+ * any rows in any order; over every match, the result's downloads. */
+static void test_rows_downloads(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	for (unsigned t = 0; t < 40; t++) {
+		for (int kind = 0; kind < 2; kind++) {
+			struct eng_result *r;
+			uint32_t *o;
+			uint64_t want = 0;
+			fx_filter(&f, s, a);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			o = engine_sort_items(e, r, t % 2 ? SORT_LIKES : SORT_NAME, 1);
+			assert_non_null(o);
+			for (uint32_t i = 0; i < r->n; i++) {
+				uint32_t from = i % 7 ? 0 : i / 2;
+				if (engine_item_counted(e, r, o[i]))
+					want += engine_item_downloads(e, r, o[i]);
+				if (i % 97 == 0) {
+					uint64_t part = 0;
+					for (uint32_t j = from; j <= i; j++)
+						part += engine_item_counted(e, r, o[j]) ? engine_item_downloads(e, r, o[j]) : 0;
+					assert_int_equal(engine_rows_downloads(e, r, o + from, i + 1 - from), part);
+				}
+			}
+			assert_int_equal(engine_rows_downloads(e, r, o, r->n), want);
+			assert_int_equal(want, r->downloads);
+			free(o);
+			engine_result_free(r);
+		}
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* Items by last modification: newest first, or oldest first; unknown
  * last both ways; the hf names find the key. */
 static void test_modified_sort(void **state)
@@ -1117,6 +1159,7 @@ int main(void)
 		/* Last: the fixture's random stream before the others stays as it was. */
 		cmocka_unit_test(test_aggregate_column_sorts),
 		cmocka_unit_test(test_rank_count),
+		cmocka_unit_test(test_rows_downloads),
 		cmocka_unit_test(test_modified_sort),
 		cmocka_unit_test(test_search_names),
 	};

@@ -88,6 +88,28 @@ tt_wait "Exported $N rows"
 awk -F '\t' '{ print $2 }' "$TT_TMP/screen.tsv" >"$TT_TMP/scr"
 awk -F '\t' '{ print $2 }' "$TT_TMP/all.tsv" >"$TT_TMP/exp"
 cmp -s "$TT_TMP/scr" "$TT_TMP/exp" || tt_fail "e wrote other rows than hubtop export orgs"
+echo "ok e writes the whole ranking"
+
+# Models by likes, a row far down found by a search: its Cum % (walked
+# back from the end of the list, the shortest way) is the export's.
+"$TT_HUBTOP" export models --snapshot "$SNAP" --sort likes --format tsv >"$TT_TMP/likes.tsv" ||
+	tt_fail "hubtop export models failed"
+id=$(awk -F '\t' 'NR == 12002 { print $2 }' "$TT_TMP/likes.tsv")
+k=$(awk -F '\t' -v s="$(printf '%s' "$id" | tr 'A-Z' 'a-z')" 'NR > 1 && index(tolower($2), s) { print NR - 1; exit }' "$TT_TMP/likes.tsv")
+c=$(awk -F '\t' -v k="$k" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cum_share") c = i } NR == k + 1 { printf "%.1f%%", $c * 100 }' "$TT_TMP/likes.tsv")
+tt_keys 1
+tt_wait_re " 1/20000 *$"
+tt_keys K
+tt_wait "Likes▼"
+tt_keys g g /
+tt_type "$id"
+tt_keys Enter
+tt_wait_re " $k/20000 *$"
+tt_wait_re "^ +$k .* $c "
+tt_keys g g
+tt_wait_re " 1/20000 *$"
+c=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cum_share") c = i } NR == 2 { printf "%.1f%%", $c * 100 }' "$TT_TMP/likes.tsv")
+tt_wait_re "^ +1 .* $c "
 tt_keys Q
 tt_wait_exit
-echo "ok e writes the whole ranking"
+echo "ok Cum % far down another order"

@@ -404,6 +404,12 @@ int engine_search_names_country(const char *search, unsigned country);
 
 /* Window downloads of one item (0 when unknown: see engine_item_counted). */
 uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *r, uint32_t row);
+/* The window downloads of rows[0..n) of the result's table, those with a
+ * count: engine_item_downloads summed where engine_item_counted, in one
+ * pass that fetches each row's count ahead (a list's Cum % far down
+ * another order than downloads').  O(n). */
+uint64_t engine_rows_downloads(const struct engine *e, const struct eng_result *r, const uint32_t *rows,
+			       size_t n);
 /* 1 when the item has a download count in the result's window. */
 int engine_item_counted(const struct engine *e, const struct eng_result *r, uint32_t row);
 /* 1 when the snapshot holds all-time counts for kind (--window all can be

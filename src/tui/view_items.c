@@ -126,8 +126,26 @@ static uint64_t items_dl_at(struct tui *t, struct view *v, const struct eng_resu
 	return engine_item_counted(t->s->eng, r, row) ? engine_item_downloads(t->s->eng, r, row) : 0;
 }
 
+/* The window downloads of the rows at positions [a, b). */
+static uint64_t items_dl_range(struct tui *t, struct view *v, const struct eng_result *r, size_t a, size_t b)
+{
+	struct items_priv *p = v->priv;
+	uint64_t sum = 0;
+	if (a >= b)
+		return 0;
+	if (p->rows)
+		/* (the result's own order is reversed when !desc) */
+		return engine_rows_downloads(t->s->eng, r, p->by_result && !v->desc ? p->rows + (v->n - b)
+							     : p->rows + a, b - a);
+	for (size_t i = a; i < b; i++)
+		sum += items_dl_at(t, v, r, i);
+	return sum;
+}
+
 /* The window downloads of the rows up to and including position i, of
- * every match's: the export's cum_share, in the list's order. */
+ * every match's: the export's cum_share, in the list's order.  Walked from
+ * the last position asked, from the top or, as the rest taken from the
+ * result's downloads, from the end: whichever is shortest. */
 static double items_cum(struct tui *t, struct view *v, const struct eng_result *r, size_t i)
 {
 	struct items_priv *p = v->priv;
@@ -135,14 +153,18 @@ static double items_cum(struct tui *t, struct view *v, const struct eng_result *
 	/* A long walk reads rows one after another: list them once. */
 	if (far > 4096 && p->by_result && !p->rows)
 		p->rows = engine_result_rows(t->s->eng, r);
-	if (far > want) {
+	if (p->rows && v->n - want < far && v->n - want < want) {
+		p->cum_sum = r->downloads - items_dl_range(t, v, r, want, v->n);
+		p->cum_pos = want;
+	} else if (far > want) {
 		p->cum_pos = 0;
 		p->cum_sum = 0;
 	}
-	for (; p->cum_pos < want; p->cum_pos++)
-		p->cum_sum += items_dl_at(t, v, r, p->cum_pos);
-	for (; p->cum_pos > want; p->cum_pos--)
-		p->cum_sum -= items_dl_at(t, v, r, p->cum_pos - 1);
+	if (p->cum_pos < want)
+		p->cum_sum += items_dl_range(t, v, r, p->cum_pos, want);
+	else
+		p->cum_sum -= items_dl_range(t, v, r, want, p->cum_pos);
+	p->cum_pos = want;
 	return engine_share(p->cum_sum, r->downloads);
 }
 
