@@ -43,6 +43,9 @@ enum view_next {
 	VIEW_QUIT,          /* the explorer ends */
 };
 
+/* What an idle hook answers when it had nothing to do. */
+#define VIEW_IDLE_NONE (-1000)
+
 struct view_col {
 	const char *title;
 	int width;          /* columns; for the flexible column, its minimum */
@@ -94,7 +97,8 @@ struct view_ops {
 	/* A pushed view leaving the stack (before its state is freed). */
 	void (*close)(struct tui *t, struct view *v);
 	/* Optional: one piece of work while no key waits, for the pane shown
-	 * (the screen is drawn again after each).  >0: more to do. */
+	 * (the screen is drawn again after each).  >0: more to do;
+	 * VIEW_IDLE_NONE: nothing was done (no draw). */
 	int (*idle)(struct tui *t, struct view *v);
 	/* Optional: the export column (export.h) each column shows, NULL
 	 * where none; columns.PANE and the export of the columns shown

@@ -132,30 +132,29 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
 	return j;
 }
 
+int engine_sort_items_into(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc,
+			   uint32_t *out)
+{
+	if (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END)
+		return eng_sort_text_col(e, r, sort, desc, out) ? -1 : 0;
+	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || ((unsigned)sort >= SORT_KEY_COUNT && sort != SORT_MODIFIED)) {
+		const uint32_t *rows = engine_result_rows(e, r);
+		uint32_t n = r->n;
+		if (!rows)
+			return -1;
+		for (uint32_t i = 0; i < n; i++)
+			out[i] = rows[desc ? i : n - 1 - i];
+		return 0;
+	}
+	return engine_sort_top(e, r, sort, desc, r->n, out) == (size_t)-1 ? -1 : 0;
+}
+
 uint32_t *engine_sort_items(struct engine *e, const struct eng_result *r, enum eng_sort sort, int desc)
 {
 	uint32_t *out = malloc(((size_t)r->n + 1) * sizeof *out);
 	if (!out)
 		return NULL;
-	if (sort >= SORT_COUNTRY && sort < SORT_ITEM_KEY_END) {
-		if (eng_sort_text_col(e, r, sort, desc, out)) {
-			free(out);
-			return NULL;
-		}
-		return out;
-	}
-	if (sort == SORT_DOWNLOADS || sort == SORT_COUNT || ((unsigned)sort >= SORT_KEY_COUNT && sort != SORT_MODIFIED)) {
-		const uint32_t *rows = engine_result_rows(e, r);
-		uint32_t n = r->n;
-		if (!rows) {
-			free(out);
-			return NULL;
-		}
-		for (uint32_t i = 0; i < n; i++)
-			out[i] = rows[desc ? i : n - 1 - i];
-		return out;
-	}
-	if (engine_sort_top(e, r, sort, desc, r->n, out) == (size_t)-1) {
+	if (engine_sort_items_into(e, r, sort, desc, out)) {
 		free(out);
 		return NULL;
 	}

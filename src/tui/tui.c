@@ -291,6 +291,8 @@ int tui_run(struct session *s, const struct config *c)
 		 * two pieces. */
 		for (struct view *sv = tui_shown(t); sv->ops->idle && !tui_input_pending();) {
 			int rc = sv->ops->idle(t, sv);
+			if (rc == VIEW_IDLE_NONE)
+				break;
 			tui_trace("idle", rc);
 			tui_draw(t);
 			if (rc <= 0)
