@@ -4,6 +4,7 @@
  * snapshot, and the real 2022 listing when ../shared is present. */
 #include <ctype.h>
 #include "testutil.h"
+#include "hubtop/conc.h"
 #include "hubtop/engine.h"
 #include "hubtop/filter.h"
 #include "hubtop/listing.h"
@@ -574,6 +575,56 @@ static void test_rows_downloads(void **state)
 			engine_result_free(r);
 		}
 	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* conc_compute's half: the fewest top items holding half the counted
+ * downloads, as a walk over every match gives it, whether the walk ends
+ * within the ranks read by position or past them (a table whose
+ * downloads are nearly even: thousands of items hold half). */
+static void test_conc_half(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(12000, 300, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e;
+	struct filter f;
+	uint64_t most = 0;
+	/* Nearly even 30-day downloads, still in the rows' order. */
+	for (uint32_t i = 0; i < s->t[HT_MODELS].n; i++)
+		if (!(s->t[HT_MODELS].flags[i] & HT_F_DL_UNKNOWN))
+			s->t[HT_MODELS].downloads[i] = 1000000 - i;
+	e = engine_new(s, a, NULL);
+	for (unsigned t = 0; t < 60; t++) {
+		struct eng_result *r;
+		struct conc_figures cf;
+		const uint32_t *rows;
+		uint64_t sum = 0, i;
+		if (t < 2)
+			filter_init(&f);
+		else
+			fx_filter(&f, s, a);
+		if (t == 1)
+			f.window = WIN_30D;
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		assert_int_equal(conc_compute(e, r, &cf), 0);
+		if (!r->partial && r->counted && r->downloads) {
+			rows = engine_result_rows(e, r);
+			for (i = 0; i < r->counted; i++) {
+				sum += engine_item_downloads(e, r, rows[i]);
+				if (sum >= r->downloads - sum)
+					break;
+			}
+			assert_true(cf.known);
+			assert_int_equal(cf.half_items, i < r->counted ? i + 1 : r->counted);
+			most = cf.half_items > most ? cf.half_items : most;
+		}
+		engine_result_free(r);
+	}
+	assert_true(most > 4096); /* the walk past the ranks read by position ran */
 	engine_free(e);
 	fx_attrib_free(a);
 	table_free(s);
@@ -1160,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(test_aggregate_column_sorts),
 		cmocka_unit_test(test_rank_count),
 		cmocka_unit_test(test_rows_downloads),
+		cmocka_unit_test(test_conc_half),
 		cmocka_unit_test(test_modified_sort),
 		cmocka_unit_test(test_search_names),
 	};
