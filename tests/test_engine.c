@@ -587,7 +587,7 @@ static void test_rows_downloads(void **state)
 static void test_conc_half(void **state)
 {
 	(void)state;
-	struct ht_snapshot *s = fx_snapshot(12000, 300, 120, 0);
+	struct ht_snapshot *s = fx_snapshot(12000, 300, 120, 1);
 	struct attrib *a = fx_attrib(s);
 	struct engine *e;
 	struct filter f;

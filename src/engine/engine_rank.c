@@ -249,8 +249,8 @@ static uint64_t row_value(const struct eng_row *w, enum eng_sort s)
  * out of key order, values too wide, out of memory): sort otherwise. */
 static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort sort, const uint32_t *text_rank)
 {
-	struct eng_row *rows = *rowsp, *out;
-	uint64_t max = 0, min = UINT64_MAX, *v;
+	struct eng_row *rows = *rowsp;
+	uint64_t max = 0, min = UINT64_MAX, *v, *done, mask;
 	unsigned rb = bits_of(n), kb;
 	if (!text_rank && (sort == SORT_NAME || sort == SORT_DISPLAY))
 		return 1;
@@ -265,11 +265,12 @@ static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort so
 	kb = bits_of(max - min);
 	if (rb + kb > 64)
 		return 1;
+	mask = ((uint64_t)1 << rb) - 1;
 	v = malloc(n * sizeof *v);
-	out = malloc((n + 1) * sizeof *out);
-	if (!v || !out) {
+	done = calloc(n / 64 + 1, sizeof *done);
+	if (!v || !done) {
 		free(v);
-		free(out);
+		free(done);
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -277,18 +278,29 @@ static int sort_rows_by_value(struct eng_row **rowsp, size_t n, enum eng_sort so
 #undef ROW_VALUE
 	if (eng_radix_sort(v, n, rb, rb + kb)) {
 		free(v);
-		free(out);
+		free(done);
 		return 1;
 	}
+	/* Rows moved in place, cycle by cycle (position i takes the row at
+	 * v[i]'s index): no second array of rows, whose fresh pages cost more
+	 * than the moves (0.1 s for the 31 MB of 352,000 organisations). */
 	for (size_t i = 0; i < n; i++) {
-		/* Rows are read in the new order, scattered: fetched ahead. */
-		if (i + 16 < n)
-			__builtin_prefetch(&rows[v[i + 16] & (((uint64_t)1 << rb) - 1)]);
-		out[i] = rows[v[i] & (((uint64_t)1 << rb) - 1)];
+		size_t j = i, src = v[i] & mask;
+		struct eng_row tmp;
+		if ((done[i >> 6] >> (i & 63)) & 1)
+			continue;
+		tmp = rows[i];
+		while (src != i) {
+			rows[j] = rows[src];
+			done[j >> 6] |= (uint64_t)1 << (j & 63);
+			j = src;
+			src = v[j] & mask;
+		}
+		rows[j] = tmp;
+		done[j >> 6] |= (uint64_t)1 << (j & 63);
 	}
 	free(v);
-	free(rows);
-	*rowsp = out;
+	free(done);
 	return 0;
 }
 
