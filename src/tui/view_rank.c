@@ -15,7 +15,10 @@
  * the export. */
 static int view_rank_cum(struct view_rank *p, size_t from)
 {
-	double sum = from ? p->cum[from - 1] : 0, *cum;
+	double sum, *cum;
+	if (!p->cum)
+		from = 0; /* (memory ran out before: all of them) */
+	sum = from ? p->cum[from - 1] : 0;
 	if (!p->have)
 		return 0;
 	if (!(cum = realloc(p->cum, p->have * sizeof *cum)))
