@@ -462,6 +462,30 @@ static void test_aggregate_column_sorts(void **state)
 			}
 		engine_result_free(r);
 	}
+	/* By a name, once the engine's pieces (the name ranks) are made: the
+	 * first rows, few or more than 64, are the whole ranking's. */
+	while (engine_prepare_step(e) > 0)
+		;
+	for (unsigned t = 0; t < 12; t++) {
+		struct eng_result *r;
+		fx_filter(&f, s, a);
+		f.level = t % 2 ? LEVEL_ACCOUNT : LEVEL_ORG;
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		for (int so = SORT_NAME; so <= SORT_DISPLAY; so += SORT_DISPLAY - SORT_NAME)
+			for (int desc = 0; desc < 2; desc++)
+				for (size_t lim = 5; lim <= 70; lim += 65) {
+					struct eng_row *w = NULL, *top = NULL;
+					size_t n = engine_rank(e, r, PANE_ORGS, (enum eng_sort)so, desc, &w);
+					size_t nt = engine_rank_top(e, r, PANE_ORGS, (enum eng_sort)so, desc, lim, &top);
+					assert_int_equal(nt, n < lim ? n : lim);
+					for (size_t i = 0; i < nt; i++)
+						assert_int_equal(top[i].key, w[i].key);
+					free(w);
+					free(top);
+				}
+		engine_result_free(r);
+	}
 	assert_int_equal(engine_sort_find("display-name"), SORT_DISPLAY);
 	assert_int_equal(engine_sort_find("cum_share"), SORT_SHARE);
 	assert_int_equal(engine_sort_find("accounts"), SORT_ACCOUNTS);

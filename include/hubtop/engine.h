@@ -23,7 +23,8 @@
  * order and its column copies (100-300 ms each on 2M models), term codes,
  * account groups, the search buffer, item orders by likes, trending,
  * creation and name (about a second), the account order for author
- * filters, the trending scores in account order and their unfiltered
+ * filters, the accounts' ranks by name and by organisation name (the Orgs
+ * ranking's first screen by a name is then a selection), the trending scores in account order and their unfiltered
  * totals, the unfiltered sums per task and library (the Tasks and
  * Libraries rankings of an answer every row matches).
  *
