@@ -4,6 +4,7 @@
  * snapshot, and the real 2022 listing when ../shared is present. */
 #include <ctype.h>
 #include "testutil.h"
+#include "hubtop/conc.h"
 #include "hubtop/engine.h"
 #include "hubtop/filter.h"
 #include "hubtop/listing.h"
@@ -461,6 +462,30 @@ static void test_aggregate_column_sorts(void **state)
 			}
 		engine_result_free(r);
 	}
+	/* By a name, once the engine's pieces (the name ranks) are made: the
+	 * first rows, few or more than 64, are the whole ranking's. */
+	while (engine_prepare_step(e) > 0)
+		;
+	for (unsigned t = 0; t < 12; t++) {
+		struct eng_result *r;
+		fx_filter(&f, s, a);
+		f.level = t % 2 ? LEVEL_ACCOUNT : LEVEL_ORG;
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		for (int so = SORT_NAME; so <= SORT_DISPLAY; so += SORT_DISPLAY - SORT_NAME)
+			for (int desc = 0; desc < 2; desc++)
+				for (size_t lim = 5; lim <= 70; lim += 65) {
+					struct eng_row *w = NULL, *top = NULL;
+					size_t n = engine_rank(e, r, PANE_ORGS, (enum eng_sort)so, desc, &w);
+					size_t nt = engine_rank_top(e, r, PANE_ORGS, (enum eng_sort)so, desc, lim, &top);
+					assert_int_equal(nt, n < lim ? n : lim);
+					for (size_t i = 0; i < nt; i++)
+						assert_int_equal(top[i].key, w[i].key);
+					free(w);
+					free(top);
+				}
+		engine_result_free(r);
+	}
 	assert_int_equal(engine_sort_find("display-name"), SORT_DISPLAY);
 	assert_int_equal(engine_sort_find("cum_share"), SORT_SHARE);
 	assert_int_equal(engine_sort_find("accounts"), SORT_ACCOUNTS);
@@ -471,6 +496,159 @@ static void test_aggregate_column_sorts(void **state)
 	assert_false(engine_sort_valid(SORT_DISPLAY, PANE_MODELS));
 	assert_false(engine_sort_valid(SORT_MODIFIED, PANE_ORGS));
 	assert_true(engine_sort_valid(SORT_ORGTYPE, PANE_ORGS));
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* engine_rank_count: the rows engine_rank gives, for every pane, under
+ * random filters (cell-only ones, few matches, many, either level and
+ * mode), before and after the engine's pieces are prepared; at the
+ * account level also the distinct accounts of the matches, counted by
+ * brute force. */
+static void test_rank_count(void **state)
+{
+	static const enum eng_pane panes[] = { PANE_ORGS, PANE_COUNTRIES, PANE_GROUPS, PANE_ORGTYPES,
+					       PANE_TASKS, PANE_LIBRARIES, PANE_YEARS };
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(6000, 300, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	uint8_t *seen = calloc(a->n_accounts + 1, 1);
+	assert_non_null(seen);
+	for (unsigned t = 0; t < 160; t++) {
+		if (t == 80)
+			while (engine_prepare_step(e) > 0)
+				;
+		if (t % 40 == 0) {
+			filter_init(&f);
+		} else if (t % 40 == 1) {
+			filter_init(&f);
+			f.countries[0] = 1; /* the unknown country alone: a cell-only filter */
+			f.types = 1u << OT_INDUSTRY;
+		} else {
+			fx_filter(&f, s, a);
+		}
+		engine_focus(e, f.by);
+		for (int kind = 0; kind < 2; kind++) {
+			struct eng_result *r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
+				struct eng_row *w = NULL;
+				size_t n = engine_rank(e, r, panes[p], SORT_DOWNLOADS, 1, &w);
+				assert_non_null(w);
+				assert_int_equal(engine_rank_count(e, r, panes[p]), n);
+				if (panes[p] == PANE_ORGS && f.level == LEVEL_ACCOUNT) {
+					const uint32_t *rows = engine_result_rows(e, r);
+					size_t m = 0;
+					memset(seen, 0, a->n_accounts + 1);
+					for (uint32_t i = 0; i < r->n; i++) {
+						uint32_t ac = engine_item_account(e, r, rows[i]);
+						ac = ac < a->n_accounts ? ac : 0;
+						m += !seen[ac];
+						seen[ac] = 1;
+					}
+					assert_int_equal(n, m);
+				}
+				free(w);
+			}
+			engine_result_free(r);
+		}
+	}
+	free(seen);
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* engine_rows_downloads: the counted rows' window downloads, as
+ * engine_item_counted and engine_item_downloads give them one by one, for
+ * any rows in any order; over every match, the result's downloads. */
+static void test_rows_downloads(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 0);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	struct filter f;
+	for (unsigned t = 0; t < 40; t++) {
+		for (int kind = 0; kind < 2; kind++) {
+			struct eng_result *r;
+			uint32_t *o;
+			uint64_t want = 0;
+			fx_filter(&f, s, a);
+			r = engine_apply(e, &f, (enum ht_kind)kind);
+			assert_non_null(r);
+			o = engine_sort_items(e, r, t % 2 ? SORT_LIKES : SORT_NAME, 1);
+			assert_non_null(o);
+			for (uint32_t i = 0; i < r->n; i++) {
+				uint32_t from = i % 7 ? 0 : i / 2;
+				if (engine_item_counted(e, r, o[i]))
+					want += engine_item_downloads(e, r, o[i]);
+				if (i % 97 == 0) {
+					uint64_t part = 0;
+					for (uint32_t j = from; j <= i; j++)
+						part += engine_item_counted(e, r, o[j]) ? engine_item_downloads(e, r, o[j]) : 0;
+					assert_int_equal(engine_rows_downloads(e, r, o + from, i + 1 - from), part);
+				}
+			}
+			assert_int_equal(engine_rows_downloads(e, r, o, r->n), want);
+			assert_int_equal(want, r->downloads);
+			free(o);
+			engine_result_free(r);
+		}
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
+/* conc_compute's half: the fewest top items holding half the counted
+ * downloads, as a walk over every match gives it, whether the walk ends
+ * within the ranks read by position or past them (a table whose
+ * downloads are nearly even: thousands of items hold half). */
+static void test_conc_half(void **state)
+{
+	(void)state;
+	struct ht_snapshot *s = fx_snapshot(20000, 300, 120, 1); /* >= 13,000 counted: half past 4096 */
+	struct attrib *a = fx_attrib(s);
+	struct engine *e;
+	struct filter f;
+	uint64_t most = 0;
+	/* Nearly even 30-day downloads, still in the rows' order. */
+	for (uint32_t i = 0; i < s->t[HT_MODELS].n; i++)
+		if (!(s->t[HT_MODELS].flags[i] & HT_F_DL_UNKNOWN))
+			s->t[HT_MODELS].downloads[i] = 1000000 - i;
+	e = engine_new(s, a, NULL);
+	for (unsigned t = 0; t < 40; t++) {
+		struct eng_result *r;
+		struct conc_figures cf;
+		const uint32_t *rows;
+		uint64_t sum = 0, i;
+		if (t < 2)
+			filter_init(&f);
+		else
+			fx_filter(&f, s, a);
+		if (t == 1)
+			f.window = WIN_30D;
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		assert_int_equal(conc_compute(e, r, &cf), 0);
+		if (!r->partial && r->counted && r->downloads) {
+			rows = engine_result_rows(e, r);
+			for (i = 0; i < r->counted; i++) {
+				sum += engine_item_downloads(e, r, rows[i]);
+				if (sum >= r->downloads - sum)
+					break;
+			}
+			assert_true(cf.known);
+			assert_int_equal(cf.half_items, i < r->counted ? i + 1 : r->counted);
+			most = cf.half_items > most ? cf.half_items : most;
+		}
+		engine_result_free(r);
+	}
+	assert_true(most > 4096); /* the walk past the ranks read by position ran */
 	engine_free(e);
 	fx_attrib_free(a);
 	table_free(s);
@@ -1055,6 +1233,9 @@ int main(void)
 		cmocka_unit_test(test_hubdata),
 		/* Last: the fixture's random stream before the others stays as it was. */
 		cmocka_unit_test(test_aggregate_column_sorts),
+		cmocka_unit_test(test_rank_count),
+		cmocka_unit_test(test_rows_downloads),
+		cmocka_unit_test(test_conc_half),
 		cmocka_unit_test(test_modified_sort),
 		cmocka_unit_test(test_search_names),
 	};

@@ -4,8 +4,9 @@
  *
  * Owns no state.  conc_compute costs O(1) for the median (two
  * engine_row_at) and, for the half, a walk of the ranks until half the
- * downloads are reached, over the result's row order (engine_result_rows,
- * made once per result: O(matches) the first time).
+ * downloads are reached: by position (engine_row_at) for the first 4096,
+ * then over the result's row order (engine_result_rows, made once per
+ * result: O(matches) the first time).
  */
 #ifndef HUBTOP_CONC_H
 #define HUBTOP_CONC_H

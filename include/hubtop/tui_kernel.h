@@ -18,7 +18,8 @@
 #include "hubtop/view.h"
 
 /* tui.c */
-/* HUBTOP_TRACE=FILE: one timestamped line per event, for the benchmark. */
+/* HUBTOP_TRACE=FILE: one line per event, for the benchmark: "what NS ARG
+ * CPU", NS the wall clock's nanoseconds, CPU the process's CPU time. */
 void tui_trace(const char *what, int arg);
 /* 1 when typed keys are already waiting. */
 int tui_input_pending(void);

@@ -43,6 +43,9 @@ enum view_next {
 	VIEW_QUIT,          /* the explorer ends */
 };
 
+/* What an idle hook answers when it had nothing to do. */
+#define VIEW_IDLE_NONE (-1000)
+
 struct view_col {
 	const char *title;
 	int width;          /* columns; for the flexible column, its minimum */
@@ -94,7 +97,8 @@ struct view_ops {
 	/* A pushed view leaving the stack (before its state is freed). */
 	void (*close)(struct tui *t, struct view *v);
 	/* Optional: one piece of work while no key waits, for the pane shown
-	 * (the screen is drawn again after each).  >0: more to do. */
+	 * (the screen is drawn again after each).  >0: more to do;
+	 * VIEW_IDLE_NONE: nothing was done (no draw). */
 	int (*idle)(struct tui *t, struct view *v);
 	/* Optional: the export column (export.h) each column shows, NULL
 	 * where none; columns.PANE and the export of the columns shown
@@ -183,16 +187,32 @@ struct eng_result *tui_result(struct tui *t, enum ht_kind k);
 /* Panes that show one engine ranking (Regions, Orgs) keep a private state
  * whose first member is a struct view_rank.  view_rank_open (re)computes the
  * ranking of pane and returns v->priv (NULL: no rows); view_rank_done
- * frees the rows. */
+ * frees the rows.  The organisations' ranking (hundreds of thousands of
+ * rows, 0.1-0.3 s to make whole on 2M models) opens with its number of
+ * rows (v->n, engine_rank_count) and only its first rows, enough for the
+ * screens around the selection (engine_rank_top, a few ms); the first
+ * view_rank_row past them makes it whole (scrolling on, G, a search, a
+ * selection kept far down). */
 struct view_rank {
 	struct eng_row *rows;
+	size_t have;        /* rows made: the first have of the v->n rows */
 	enum eng_pane pane;
+	uint64_t gen;       /* the tui generation and item table they rank */
+	enum ht_kind items;
 	int tr_all;         /* sorted by trending: every rows[].trending is made */
 	uint64_t *tr_made;  /* else a bit per 64 rows whose trending is made; NULL: none */
-	double *cum;        /* Cum %: the shares of rows [0, i], made by view_rank_open */
+	double *cum;        /* Cum %: the shares of rows [0, i], i < have */
 };
+/* Rows a ranking opens with beyond two screens from the selection. */
+#define VIEW_RANK_FIRST 256
 void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane);
 void view_rank_done(struct view *v);
+/* Row i (< v->n) of the ranking, the whole ranking made first when i is
+ * past the rows made; NULL when it cannot be (memory). */
+const struct eng_row *view_rank_row(struct tui *t, struct view *v, size_t i);
+/* The largest share of a row (the bars' scale): from the rows when whole,
+ * else the most downloaded row's (engine_rank_top of one row). */
+double view_rank_max_share(struct tui *t, struct view *v);
 /* The Cum % cell of row i: the shares of the rows up to it (the export's
  * cum_share). */
 void view_rank_cum_cell(struct view *v, size_t i, char *buf, size_t len);

@@ -1105,6 +1105,30 @@ uint64_t engine_item_downloads(const struct engine *e, const struct eng_result *
 	return dl ? dl[row] : 0;
 }
 
+uint64_t engine_rows_downloads(const struct engine *e, const struct eng_result *r, const uint32_t *rows,
+			       size_t n)
+{
+	const int win = filter_win(&r->filter);
+	const uint64_t *dl = win_downloads(e, r->kind, win);
+	const uint8_t *fl = win_flags(e, r->kind, win);
+	const uint8_t unknown = win ? HT_F_DLA_UNKNOWN : HT_F_DL_UNKNOWN;
+	uint64_t sum = 0;
+	if (!dl || win_none(e, r->kind, win))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t row = rows[i];
+		/* Rows in another order than the table's: each a miss, so
+		 * fetched a stretch ahead. */
+		if (i + 16 < n) {
+			__builtin_prefetch(&dl[rows[i + 16]]);
+			__builtin_prefetch(&fl[rows[i + 16]]);
+		}
+		if (!(fl[row] & unknown))
+			sum += dl[row];
+	}
+	return sum;
+}
+
 uint32_t engine_item_account(const struct engine *e, const struct eng_result *r, uint32_t row)
 {
 	int mode = eng_view(e, r->kind, &r->filter) % ATTRIB_MODE_COUNT;

@@ -24,12 +24,16 @@ static FILE *tui_trace_fp;
 
 void tui_trace(const char *what, int arg)
 {
-	struct timespec ts;
+	struct timespec ts, cpu;
 	if (!tui_trace_fp)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(tui_trace_fp, "%s %lld %d\n", what,
-		(long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, arg);
+	/* The process's CPU time too: on a loaded machine the wall time
+	 * between two lines counts the other programs' turns. */
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	fprintf(tui_trace_fp, "%s %lld %d %lld\n", what,
+		(long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, arg,
+		(long long)cpu.tv_sec * 1000000000LL + cpu.tv_nsec);
 	fflush(tui_trace_fp);
 }
 
@@ -287,6 +291,8 @@ int tui_run(struct session *s, const struct config *c)
 		 * two pieces. */
 		for (struct view *sv = tui_shown(t); sv->ops->idle && !tui_input_pending();) {
 			int rc = sv->ops->idle(t, sv);
+			if (rc == VIEW_IDLE_NONE)
+				break;
 			tui_trace("idle", rc);
 			tui_draw(t);
 			if (rc <= 0)

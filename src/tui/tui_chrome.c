@@ -569,6 +569,7 @@ void tui_paint(struct tui *t)
 		tui_draw_message(t, &l);
 		wnoutrefresh(stdscr);
 		doupdate();
+		tui_trace("building", t->filter.by);
 		memcpy(t->msg, keep, sizeof keep);
 		t->msg_err = keep_err;
 	}

@@ -55,6 +55,12 @@ struct items_priv {
 	 * another order is a sorted copy (owned). */
 	const uint32_t *rows;
 	int owned;
+	/* The array another order is written into, kept from one order to
+	 * the next (room for every item of the table), and how much of it
+	 * idle time has touched: the first order then writes into pages
+	 * already there (engine_sort_items_into). */
+	uint32_t *buf;
+	size_t cap, touched;
 	int by_result;      /* rows come from the result, reversed when !desc */
 	uint64_t max_dl;    /* for the bars: the largest window downloads shown */
 	/* Cum %: the window downloads of positions [0, cum_pos), walked from
@@ -83,6 +89,7 @@ static void items_done(struct view *v)
 	struct items_priv *p = v->priv;
 	if (p->owned)
 		free((void *)p->rows);
+	free(p->buf);
 	memset(p, 0, sizeof *p);
 	v->n = 0;
 	v->gen = 0;
@@ -107,8 +114,18 @@ static void items_open(struct tui *t, struct view *v)
 		/* Nothing listed up front: the screen reads its rows by position. */
 		p->by_result = 1;
 	} else {
-		p->rows = engine_sort_items(t->s->eng, r, (enum eng_sort)v->sort, v->desc);
-		p->owned = 1;
+		size_t need = (size_t)t->s->snap->t[k].n + 1;
+		if (need < (size_t)r->n + 1)
+			need = (size_t)r->n + 1;
+		if (p->cap < need) {
+			free(p->buf);
+			p->buf = malloc(need * sizeof *p->buf);
+			p->cap = p->buf ? need : 0;
+		}
+		/* (its pages are written now: idle time has nothing left to touch) */
+		p->touched = p->cap;
+		if (p->buf && engine_sort_items_into(t->s->eng, r, (enum eng_sort)v->sort, v->desc, p->buf) == 0)
+			p->rows = p->buf;
 		if (!p->rows && r->n) {
 			tui_message(t, 1, "Out of memory sorting %u rows", r->n);
 			return;
@@ -126,8 +143,26 @@ static uint64_t items_dl_at(struct tui *t, struct view *v, const struct eng_resu
 	return engine_item_counted(t->s->eng, r, row) ? engine_item_downloads(t->s->eng, r, row) : 0;
 }
 
+/* The window downloads of the rows at positions [a, b). */
+static uint64_t items_dl_range(struct tui *t, struct view *v, const struct eng_result *r, size_t a, size_t b)
+{
+	struct items_priv *p = v->priv;
+	uint64_t sum = 0;
+	if (a >= b)
+		return 0;
+	if (p->rows)
+		/* (the result's own order is reversed when !desc) */
+		return engine_rows_downloads(t->s->eng, r, p->by_result && !v->desc ? p->rows + (v->n - b)
+							     : p->rows + a, b - a);
+	for (size_t i = a; i < b; i++)
+		sum += items_dl_at(t, v, r, i);
+	return sum;
+}
+
 /* The window downloads of the rows up to and including position i, of
- * every match's: the export's cum_share, in the list's order. */
+ * every match's: the export's cum_share, in the list's order.  Walked from
+ * the last position asked, from the top or, as the rest taken from the
+ * result's downloads, from the end: whichever is shortest. */
 static double items_cum(struct tui *t, struct view *v, const struct eng_result *r, size_t i)
 {
 	struct items_priv *p = v->priv;
@@ -135,14 +170,18 @@ static double items_cum(struct tui *t, struct view *v, const struct eng_result *
 	/* A long walk reads rows one after another: list them once. */
 	if (far > 4096 && p->by_result && !p->rows)
 		p->rows = engine_result_rows(t->s->eng, r);
-	if (far > want) {
+	if (p->rows && v->n - want < far && v->n - want < want) {
+		p->cum_sum = r->downloads - items_dl_range(t, v, r, want, v->n);
+		p->cum_pos = want;
+	} else if (far > want) {
 		p->cum_pos = 0;
 		p->cum_sum = 0;
 	}
-	for (; p->cum_pos < want; p->cum_pos++)
-		p->cum_sum += items_dl_at(t, v, r, p->cum_pos);
-	for (; p->cum_pos > want; p->cum_pos--)
-		p->cum_sum -= items_dl_at(t, v, r, p->cum_pos - 1);
+	if (p->cum_pos < want)
+		p->cum_sum += items_dl_range(t, v, r, p->cum_pos, want);
+	else
+		p->cum_sum -= items_dl_range(t, v, r, want, p->cum_pos);
+	p->cum_pos = want;
 	return engine_share(p->cum_sum, r->downloads);
 }
 
@@ -261,6 +300,28 @@ static void items_enter(struct tui *t, struct view *v)
 		view_detail_show(t, items_kind(v), items_row(t, v, v->sel));
 }
 
+/* While idle on the pane: the array of another order made and its pages
+ * touched, a megabyte a step, so that the first sort key does not wait
+ * for them. */
+static int items_idle(struct tui *t, struct view *v)
+{
+	struct items_priv *p = v->priv;
+	size_t step = 262144;
+	if (!p || p->touched >= p->cap) {
+		if (!p || p->buf)
+			return VIEW_IDLE_NONE;
+		if (!(p->buf = malloc(((size_t)t->s->snap->t[items_kind(v)].n + 1) * sizeof *p->buf)))
+			return VIEW_IDLE_NONE;
+		p->cap = (size_t)t->s->snap->t[items_kind(v)].n + 1;
+		p->touched = 0;
+	}
+	if (step > p->cap - p->touched)
+		step = p->cap - p->touched;
+	memset(p->buf + p->touched, 0, step * sizeof *p->buf);
+	p->touched += step;
+	return p->touched < p->cap;
+}
+
 static void items_export(struct tui *t, struct view *v, struct export_req *q)
 {
 	(void)t;
@@ -272,7 +333,7 @@ const struct view_ops view_models_ops = {
 	.title = "Models", .help = "Models pane", .priv_size = sizeof(struct items_priv), .kind = items_kind,
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
 	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
-	.text = items_text, .enter = items_enter, .export_req = items_export,
+	.text = items_text, .enter = items_enter, .export_req = items_export, .idle = items_idle,
 	.col_keys = items_keys,
 };
 
@@ -280,6 +341,6 @@ const struct view_ops view_datasets_ops = {
 	.title = "Datasets", .help = "Datasets pane", .priv_size = sizeof(struct items_priv), .kind = items_kind,
 	.cols = items_cols, .n_cols = IC_COUNT, .default_sort = SORT_DOWNLOADS,
 	.open = items_open, .done = items_done, .cell = items_cell, .ident = items_ident, .find = items_find,
-	.text = items_text, .enter = items_enter, .export_req = items_export,
+	.text = items_text, .enter = items_enter, .export_req = items_export, .idle = items_idle,
 	.col_keys = items_keys,
 };

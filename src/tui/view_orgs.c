@@ -59,17 +59,18 @@ static void orgs_open(struct tui *t, struct view *v)
 	struct orgs_priv *p = view_rank_open(t, v, PANE_ORGS);
 	if (!p)
 		return;
-	p->max_share = 0;
-	for (size_t i = 0; i < v->n; i++)
-		if (p->rank.rows[i].share > p->max_share)
-			p->max_share = p->rank.rows[i].share;
+	p->max_share = view_rank_max_share(t, v);
 }
 
 static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, char *buf, size_t len,
 		      double *bar)
 {
 	struct orgs_priv *p = v->priv;
-	const struct eng_row *row = &p->rank.rows[i];
+	const struct eng_row *row = view_rank_row(t, v, i);
+	if (!row) {
+		snprintf(buf, len, "?");
+		return;
+	}
 	switch (col) {
 	case OC_RANK: snprintf(buf, len, "%zu", i + 1); break;
 	case OC_ACCOUNT: snprintf(buf, len, "%s", row->label ? row->label : ""); break;
@@ -89,26 +90,37 @@ static void orgs_cell(struct tui *t, struct view *v, size_t i, unsigned col, cha
 
 static uint64_t orgs_ident(struct tui *t, struct view *v, size_t i)
 {
-	struct orgs_priv *p = v->priv;
+	const struct eng_row *row = view_rank_row(t, v, i);
+	return row ? row->key : UINT64_MAX;
+}
+
+/* Among the rows made: a selection that a new answer has moved past them
+ * (or taken away) stays on its line, as one that is gone does, instead of
+ * making the whole ranking on a filter change. */
+static size_t orgs_find(struct tui *t, struct view *v, uint64_t id)
+{
+	const struct orgs_priv *p = v->priv;
 	(void)t;
-	return p->rank.rows[i].key;
+	for (size_t i = 0; p && i < p->rank.have; i++)
+		if (p->rank.rows[i].key == id)
+			return i;
+	return v->n;
 }
 
 static const char *orgs_text(struct tui *t, struct view *v, size_t i, char *buf, size_t len)
 {
-	struct orgs_priv *p = v->priv;
-	(void)t;
-	snprintf(buf, len, "%s %s", p->rank.rows[i].label ? p->rank.rows[i].label : "",
-		 p->rank.rows[i].name ? p->rank.rows[i].name : "");
+	const struct eng_row *row = view_rank_row(t, v, i);
+	snprintf(buf, len, "%s %s", row && row->label ? row->label : "", row && row->name ? row->name : "");
 	return buf;
 }
 
 static void orgs_enter(struct tui *t, struct view *v)
 {
-	struct orgs_priv *p = v->priv;
-	const struct eng_row *row = &p->rank.rows[v->sel];
+	const struct eng_row *row = view_rank_row(t, v, v->sel);
 	struct filter f = t->filter;
 	char err[512];
+	if (!row)
+		return;
 	/* A row the text filter found by its name holds every item it
 	 * counted: its accounts and models are listed without the search. */
 	if (f.search[0] && engine_search_names_account(t->s->eng, f.search, row->key))
@@ -142,7 +154,7 @@ static void orgs_export(struct tui *t, struct view *v, struct export_req *q)
 const struct view_ops view_orgs_ops = {
 	.title = "Orgs", .help = "Organisations pane (organisations or accounts)", .priv_size = sizeof(struct orgs_priv),
 	.cols = orgs_cols, .n_cols = OC_N, .default_sort = SORT_DOWNLOADS, .search_names = 1,
-	.open = orgs_open, .done = view_rank_done, .cell = orgs_cell, .ident = orgs_ident,
+	.open = orgs_open, .done = view_rank_done, .cell = orgs_cell, .ident = orgs_ident, .find = orgs_find,
 	.text = orgs_text, .enter = orgs_enter, .export_req = orgs_export,
 	.col_keys = orgs_keys,
 };
