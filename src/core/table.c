@@ -503,15 +503,6 @@ static int term_h(struct ht_builder *b, const char *s, size_t n, uint32_t h, uin
 	return intern_h(b, &b->terms, s, n, h, out);
 }
 
-static int term(struct ht_builder *b, const char *s, uint32_t *out)
-{
-	if (!s || !*s) {
-		*out = 0;
-		return 0;
-	}
-	return intern(b, &b->terms, s, strlen(s), out);
-}
-
 /* Marks an _id (n bytes, hash h) as seen for kind; returns 1 if it was already. */
 static int oid_seen(struct ht_builder *b, enum ht_kind kind, const char *oid, size_t n, uint32_t h)
 {
@@ -571,16 +562,6 @@ static int add_link_h(struct ht_builder *b, struct brow *r, const char *base, si
 	return 0;
 }
 
-static int add_link(struct ht_builder *b, struct brow *r, const char *base, int rel)
-{
-	size_t n;
-
-	if (!table_id_valid(base))
-		return 0;
-	n = strlen(base);
-	return add_link_h(b, r, base, n, hash32(base, n), rel);
-}
-
 /* Adds the term of n bytes at t (hash h) to the row's list, once. */
 static int add_list_term_h(struct ht_builder *b, struct brow *r, const char *t, size_t n, uint32_t h)
 {
@@ -602,13 +583,6 @@ static int add_list_term_h(struct ht_builder *b, struct brow *r, const char *t, 
 	return 0;
 }
 
-static int add_list_term(struct ht_builder *b, struct brow *r, const char *t)
-{
-	size_t n = t ? strlen(t) : 0;
-
-	return add_list_term_h(b, r, t, n, n ? hash32(t, n) : 0);
-}
-
 /* 1 when s starts with the n bytes of prefix; stops at s's end. */
 static int has_prefix(const char *s, const char *prefix, size_t n)
 {
@@ -620,45 +594,8 @@ static int has_prefix(const char *s, const char *prefix, size_t n)
 	return 1;
 }
 
-/* The tags the model keeps: lineage, licence, dataset tasks, languages. */
-static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, const struct ht_item *it)
-{
-	size_t i, n = it->n_tags < HT_ITEM_MAX_TAGS ? it->n_tags : HT_ITEM_MAX_TAGS;
-
-	r->link_first = (uint32_t)b->link_base.n;
-	r->list_first = (uint32_t)b->lists.n;
-	for (i = 0; i < n; i++) {
-		const char *t = it->tags[i];
-		if (!t)
-			continue;
-		if (kind == HT_MODELS && has_prefix(t, "base_model:", 11)) {
-			const char *rest = t + 11, *colon = strchr(rest, ':');
-			int rel = colon ? rel_from(rest, (size_t)(colon - rest)) : 0;
-			if (colon && rel) {
-				if (add_link(b, r, colon + 1, rel))
-					return -1;
-			} else if (!colon) {
-				if (add_link(b, r, rest, HT_REL_UNSPECIFIED))
-					return -1;
-			}
-		} else if (has_prefix(t, "license:", 8)) {
-			if (!r->license && term(b, t + 8, &r->license))
-				return -1;
-		} else if (kind == HT_DATASETS && has_prefix(t, "task_categories:", 16)) {
-			if (!r->pipeline && term(b, t + 16, &r->pipeline))
-				return -1;
-			if (add_list_term(b, r, t))
-				return -1;
-		} else if (has_prefix(t, "language:", 9)) {
-			/* Models too: the language dimension reads both. */
-			if (add_list_term(b, r, t))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* take_tags from the tag keys table_item_tag_keys made. */
+/* The tags the model keeps (lineage, licence, dataset tasks, languages),
+ * from the tag keys table_item_tag_keys made. */
 static int take_tag_keys(struct ht_builder *b, struct brow *r, const struct ht_item_keys *k)
 {
 	r->link_first = (uint32_t)b->link_base.n;
@@ -710,7 +647,6 @@ size_t table_item_tag_keys(const struct ht_item *it, enum ht_kind kind, struct h
 		const char *t = it->tags[i];
 		if (!t)
 			continue;
-		/* The decisions of take_tags, in its order. */
 		if (kind == HT_MODELS && has_prefix(t, "base_model:", 11)) {
 			const char *rest = t + 11, *colon = strchr(rest, ':');
 			int rel = colon ? rel_from(rest, (size_t)(colon - rest)) : 0;
@@ -733,6 +669,18 @@ size_t table_item_tag_keys(const struct ht_item *it, enum ht_kind kind, struct h
 		}
 	}
 	return n;
+}
+
+/* The tags of an item whose keys no parser thread made: the same
+ * decisions, made here. */
+static int take_tags(struct ht_builder *b, enum ht_kind kind, struct brow *r, const struct ht_item *it)
+{
+	struct ht_tag_key keys[HT_ITEM_MAX_TAG_KEYS];
+	struct ht_item_keys k = { 0 };
+
+	k.tag_keys = keys;
+	k.n_tag_keys = table_item_tag_keys(it, kind, keys);
+	return take_tag_keys(b, r, &k);
 }
 
 /* The account an item belongs to: its author when that is a plain name,
