@@ -110,7 +110,7 @@ send j j j j NPage NPage k
 send '\' l l a m a BSpace BSpace BSpace BSpace BSpace Enter      # live text filter
 send '\' q w e n Enter u                                            # filter, undo
 send K K D T C A D                                                  # sorts
-send 3 g g g Down Down Enter BSpace 4 j j 5 g 6 2 1                 # panes, drill-down
+send 3 g g g Down Down Enter BSpace 4 j j G k g g 5 g 6 2 1     # panes, drill-down, the ends of Orgs
 send w w a a x                                                      # window, attribution, clear
 send c C h Space Escape o Escape                                    # pickers open and close
 send / d e e p Enter n n N                                          # search

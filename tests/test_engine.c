@@ -1028,6 +1028,70 @@ static void test_memory(void **state)
 	table_free(s);
 }
 
+/* The all-time order's own copy of the trending scores: made for an
+ * all-time answer's trending sums, dropped in idle time once the answers
+ * are in another window, and made again (the same sums) on return. */
+static void on_all_time_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
+{
+	size_t *b = ctx;
+	(void)view;
+	if (kind == HT_MODELS && !strcmp(piece, "all-time order and copies"))
+		*b += bytes;
+}
+
+static size_t all_time_bytes(const struct engine *e)
+{
+	size_t b = 0;
+	engine_memory(e, on_all_time_piece, &b);
+	return b;
+}
+
+static void test_trending_copy(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(3000, 700, 120, 1);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL);
+	size_t before, with_copy;
+	struct eng_result *r;
+	struct eng_row *rows = NULL;
+	struct filter f;
+	(void)state;
+	assert_non_null(e);
+	while (engine_prepare_step(e) == 1)
+		;
+	filter_init(&f);
+	f.window = WIN_ALL;
+	f.min_downloads = 3; /* not a filter on cells alone */
+	for (int turn = 0; turn < 2; turn++) {
+		before = all_time_bytes(e);
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		assert_true(engine_rank_with_trending(e, r, PANE_COUNTRIES, SORT_TRENDING, 1, 0, &rows) > 0);
+		free(rows);
+		with_copy = all_time_bytes(e);
+		assert_true(with_copy >= before + 3000 * sizeof(uint32_t));
+		bf_check_rank(e, s, a, r, PANE_COUNTRIES);
+		bf_check_rank(e, s, a, r, PANE_ORGS);
+		engine_result_free(r);
+		/* Idle in the same window: kept. */
+		while (engine_prepare_step(e) == 1)
+			;
+		assert_int_equal(all_time_bytes(e), with_copy);
+		/* An answer in the 30-day window, then idle: dropped. */
+		f.window = WIN_30D;
+		r = engine_apply(e, &f, HT_MODELS);
+		assert_non_null(r);
+		engine_result_free(r);
+		while (engine_prepare_step(e) == 1)
+			;
+		assert_true(all_time_bytes(e) + 3000 * sizeof(uint32_t) <= with_copy);
+		f.window = WIN_ALL;
+	}
+	engine_free(e);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* The models' organisation-view pieces of one attribution mode. */
 static void on_view_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
 {
@@ -1227,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_author_first),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_focus),
+		cmocka_unit_test(test_trending_copy),
 		cmocka_unit_test(test_datasets_one_view),
 		cmocka_unit_test(test_mapped_release),
 		cmocka_unit_test(test_demo),

@@ -278,5 +278,10 @@ int64_t table_parse_time(const char *iso);
  * one per online core; at most max. */
 unsigned table_threads(unsigned tuned, unsigned max);
 void *table_big_alloc(size_t size);
+/* Asks for huge pages under the whole 2 MiB blocks inside [p, p + len) of
+ * a block from malloc: a fault every 2 MiB instead of every 4 KiB when it
+ * is first written, while the block stays the allocator's to reuse.  A
+ * hint: failure is harmless.  A system call. */
+void table_huge_hint(void *p, size_t len);
 
 #endif

@@ -190,9 +190,10 @@ struct eng_result *tui_result(struct tui *t, enum ht_kind k);
  * frees the rows.  The organisations' ranking (hundreds of thousands of
  * rows, 0.1-0.3 s to make whole on 2M models) opens with its number of
  * rows (v->n, engine_rank_count) and only its first rows, enough for the
- * screens around the selection (engine_rank_top, a few ms); the first
- * view_rank_row past them makes it whole (scrolling on, G, a search, a
- * selection kept far down). */
+ * screens around the selection (engine_rank_top, a few ms).  Its last rows
+ * (G, a selection kept near the end) are the first of the reverse order,
+ * made as such (a few ms); the first view_rank_row between the two makes
+ * it whole (scrolling on, a search). */
 struct view_rank {
 	struct eng_row *rows;
 	size_t have;        /* rows made: the first have of the v->n rows */
@@ -202,13 +203,22 @@ struct view_rank {
 	int tr_all;         /* sorted by trending: every rows[].trending is made */
 	uint64_t *tr_made;  /* else a bit per 64 rows whose trending is made; NULL: none */
 	double *cum;        /* Cum %: the shares of rows [0, i], i < have */
+	/* The last tail_n rows, while the rows made are the first ones only
+	 * (NULL: not made); their Trending made once for all (tail_tr), their
+	 * Cum % from the downloads after them. */
+	struct eng_row *tail;
+	size_t tail_n;
+	int tail_tr;
+	double *tail_cum;
 };
-/* Rows a ranking opens with beyond two screens from the selection. */
+/* Rows a ranking opens with beyond two screens from the selection (and
+ * makes at its end). */
 #define VIEW_RANK_FIRST 256
 void *view_rank_open(struct tui *t, struct view *v, enum eng_pane pane);
 void view_rank_done(struct view *v);
-/* Row i (< v->n) of the ranking, the whole ranking made first when i is
- * past the rows made; NULL when it cannot be (memory). */
+/* Row i (< v->n) of the ranking: near its end the last rows made first,
+ * elsewhere past the rows made the whole ranking; NULL when it cannot be
+ * (memory). */
 const struct eng_row *view_rank_row(struct tui *t, struct view *v, size_t i);
 /* The largest share of a row (the bars' scale): from the rows when whole,
  * else the most downloaded row's (engine_rank_top of one row). */

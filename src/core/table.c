@@ -192,6 +192,19 @@ void *table_big_alloc(size_t size)
 	return p;
 }
 
+void table_huge_hint(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + len) & ~(huge - 1);
+	if (p && hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 static void slots_free(struct slot *slot, size_t cap)
 {
 	if (cap * sizeof *slot < HUGE_MIN)

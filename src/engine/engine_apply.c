@@ -929,6 +929,7 @@ struct eng_result *engine_apply(struct engine *e, const struct filter *f, enum h
 	mode = eng_view(e, kind, f);
 	win = filter_win(f);
 	o = &kd->o[win];
+	e->last_win = win;
 	if (eng_ord_base(e, kind, win, mode))
 		goto fail;
 

@@ -360,6 +360,7 @@ struct engine {
 	struct eng_period period;
 	struct dims_data *dims; /* dims.c: relation, depth, language by row; made on first use */
 	size_t heap_tidied;     /* eng_idle_tidy: the heap's size when it last gave pages back */
+	int last_win;           /* the window of the last answer made (eng_idle_tidy) */
 };
 
 void eng_dims_free(struct engine *e);

@@ -210,20 +210,6 @@ static int sx_grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Large arrays on huge pages where the system allows: fewer page faults
- * to fill them, fewer TLB misses to read them at random. */
-static void sx_huge(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + len) & ~(huge - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* a hint: failure is harmless */
-#else
-	(void)p;
-	(void)len;
-#endif
-}
 
 /* Returns unused room to the system (large blocks shrink in place). */
 static void sx_trim(void **p, size_t *cap, size_t len, size_t elem)
@@ -409,8 +395,9 @@ struct search_index *search_new(const struct ht_snapshot *s, enum ht_kind kind)
 		search_free(x);
 		return NULL;
 	}
-	sx_huge(x->cont, x->cont_cap * sizeof *x->cont);
-	sx_huge(x->uni, (SX_NCLS * x->nw + 1) * sizeof *x->uni);
+	/* on huge pages: fewer faults to fill, fewer TLB misses to read at random */
+	table_huge_hint(x->cont, x->cont_cap * sizeof *x->cont);
+	table_huge_hint(x->uni, (SX_NCLS * x->nw + 1) * sizeof *x->uni);
 	if (sx_build(x, s, t) || !(x->needle = malloc((size_t)x->max_len + 1)) ||
 	    !(x->stage = malloc(2 * sizeof *x->stage))) {
 		search_free(x);

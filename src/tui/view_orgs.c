@@ -94,7 +94,7 @@ static uint64_t orgs_ident(struct tui *t, struct view *v, size_t i)
 	return row ? row->key : UINT64_MAX;
 }
 
-/* Among the rows made: a selection that a new answer has moved past them
+/* Among the rows made (the first, the last): a selection that a new answer has moved past them
  * (or taken away) stays on its line, as one that is gone does, instead of
  * making the whole ranking on a filter change. */
 static size_t orgs_find(struct tui *t, struct view *v, uint64_t id)
@@ -104,6 +104,9 @@ static size_t orgs_find(struct tui *t, struct view *v, uint64_t id)
 	for (size_t i = 0; p && i < p->rank.have; i++)
 		if (p->rank.rows[i].key == id)
 			return i;
+	for (size_t i = 0; p && i < p->rank.tail_n; i++)
+		if (p->rank.tail[i].key == id)
+			return v->n - p->rank.tail_n + i;
 	return v->n;
 }
 
