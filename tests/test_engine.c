@@ -1092,6 +1092,81 @@ static void test_trending_copy(void **state)
 	table_free(s);
 }
 
+/* The search indexes and orders by name, made on a worker from the first
+ * idle step: an answer that needs one before it is done waits for it and
+ * is the same as without the worker; once taken in, they are the engine's
+ * pieces; an engine freed while the worker runs frees them (ASan). */
+struct bg_seen {
+	size_t search[HT_KIND_COUNT], names[HT_KIND_COUNT];
+};
+
+static void on_bg_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
+{
+	struct bg_seen *b = ctx;
+	(void)view;
+	if (!strcmp(piece, "search index"))
+		b->search[kind] += bytes;
+	if (!strcmp(piece, "items by name"))
+		b->names[kind] += bytes;
+}
+
+static void test_background(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(30000, 6000, 400, 1);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL), *plain = engine_new(s, a, NULL), *gone = engine_new(s, a, NULL);
+	static const char *const needles[] = { "a", "ab", "e-1", "zz", "/" };
+	uint32_t *top = malloc(30000 * sizeof *top), *want = malloc(30000 * sizeof *want);
+	struct bg_seen seen = { { 0 }, { 0 } };
+	struct filter f;
+	int rc;
+	(void)state;
+	assert_non_null(e);
+	assert_non_null(plain);
+	assert_non_null(gone);
+	assert_non_null(top);
+	assert_non_null(want);
+	/* Freed with its worker running (or just done). */
+	assert_true(engine_prepare_step(gone) >= 0);
+	engine_free(gone);
+	/* The worker starts; answers come at once, as the plain engine's. */
+	assert_true(engine_prepare_step(e) >= 0);
+	filter_init(&f);
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++) {
+			struct eng_result *r, *rp;
+			size_t n, np;
+			snprintf(f.search, sizeof f.search, "%s", needles[i]);
+			r = engine_apply(e, &f, (enum ht_kind)k);
+			rp = engine_apply(plain, &f, (enum ht_kind)k);
+			assert_non_null(r);
+			assert_non_null(rp);
+			bf_check_result(e, s, a, &f, (enum ht_kind)k, r);
+			assert_int_equal(r->n, rp->n);
+			n = engine_sort_top(e, r, SORT_NAME, i % 2, r->n, top);
+			np = engine_sort_top(plain, rp, SORT_NAME, i % 2, rp->n, want);
+			assert_int_equal(n, np);
+			assert_memory_equal(top, want, n * sizeof *top);
+			engine_result_free(r);
+			engine_result_free(rp);
+		}
+	}
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	engine_memory(e, on_bg_piece, &seen);
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		assert_true(seen.search[k] > 0);
+		assert_true(seen.names[k] > 0);
+	}
+	free(top);
+	free(want);
+	engine_free(e);
+	engine_free(plain);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* The models' organisation-view pieces of one attribution mode. */
 static void on_view_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
 {
@@ -1292,6 +1367,7 @@ int main(void)
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_focus),
 		cmocka_unit_test(test_trending_copy),
+		cmocka_unit_test(test_background),
 		cmocka_unit_test(test_datasets_one_view),
 		cmocka_unit_test(test_mapped_release),
 		cmocka_unit_test(test_demo),

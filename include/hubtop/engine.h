@@ -221,7 +221,11 @@ size_t engine_sort_top(struct engine *e, const struct eng_result *r, enum eng_so
  * view of the attribution mode shown, engine_focus; the all-time order, the
  * narrow filter columns, the search buffer, the account groups), one piece
  * per call, so a front end
- * can call it between key presses.  Once they are all made, it readies the
+ * can call it between key presses.  The first call starts a worker thread
+ * for the pieces that depend on the snapshot alone (each table's search
+ * index and order by name); later calls take them in as they are made, and
+ * once every other piece is made wait for them 20 ms at most per call.
+ * Once they are all made, it readies the
  * next letter of the last search (search_refine), so call it again after
  * each engine_apply.  Returns 1 while work remains, 0 when there is none,
  * -1 when memory runs out. */

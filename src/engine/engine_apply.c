@@ -784,6 +784,8 @@ static const uint64_t *search_by_rank(struct engine *e, enum ht_kind kind, int w
 	const uint64_t *rows;
 	uint32_t count;
 	int snames = names ? mode + 1 : 0;
+	if (!kd->sx)
+		eng_bg_collect(e, (int)kind, ENG_BG_SEARCH, -1); /* a worker may be making it */
 	if (!kd->sx && !(kd->sx = search_new(e->s, kind)))
 		return NULL;
 	if (win && o->svalid && !strcmp(o->skey, search) && o->snames == snames)
@@ -1210,6 +1212,8 @@ const uint64_t *eng_result_rbits(struct engine *e, const struct eng_result *r)
 const uint32_t *eng_get_perm(struct engine *e, enum ht_kind kind, enum eng_sort sort)
 {
 	struct kdata *kd = &e->k[kind];
+	if (!kd->perm[sort] && sort == SORT_NAME)
+		eng_bg_collect(e, (int)kind, ENG_BG_NAMES, -1); /* a worker may be making it */
 	if (!kd->perm[sort]) {
 		/* First use of this order: about 30 ms for 2M rows, 150 ms by name. */
 		uint32_t *p = malloc(((size_t)kd->n + 1) * sizeof *p);

@@ -1025,6 +1025,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	eng_bg_collect(e, -1, 0, -1); /* the worker's pieces are freed below */
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		kdata_free(&e->k[k]);
 	free(e->acct_cg);

@@ -12,6 +12,7 @@
 #define HUBTOP_ENGINE_PRIV_H
 
 #include <ctype.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,6 +320,25 @@ struct term_tot {
 #define OWN_SAMPLE 16u
 #define OWN_MAX 256u
 
+/* engine_bg.c: the pieces that depend on the snapshot alone (each table's
+ * search index and order by name), made on a worker thread that reads the
+ * snapshot and writes only sx, name_perm and ready (under lock); the main
+ * thread takes them into struct kdata (eng_bg_collect). */
+enum { ENG_BG_IDLE, ENG_BG_RUNNING, ENG_BG_OFF };
+enum { ENG_BG_SEARCH, ENG_BG_NAMES, ENG_BG_PIECES };
+struct eng_bg {
+	int state;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	const struct ht_snapshot *s;
+	unsigned want;                           /* the pieces asked, a bit per (kind, piece) */
+	unsigned ready;                          /* under lock: made (or given up) */
+	unsigned taken;                          /* main thread: taken into struct kdata */
+	struct search_index *sx[HT_KIND_COUNT];  /* the worker's results, until taken */
+	uint32_t *name_perm[HT_KIND_COUNT];
+};
+
 struct engine {
 	const struct ht_snapshot *s;
 	const struct attrib *a;
@@ -359,6 +379,7 @@ struct engine {
 	const struct ht_snapshot *pstart;
 	struct eng_period period;
 	struct dims_data *dims; /* dims.c: relation, depth, language by row; made on first use */
+	struct eng_bg bg;       /* engine_bg.c: pieces made on a worker thread */
 	size_t heap_tidied;     /* eng_idle_tidy: the heap's size when it last gave pages back */
 	int last_win;           /* the window of the last answer made (eng_idle_tidy) */
 };
@@ -380,6 +401,14 @@ void eng_release_unused(struct engine *e);
  * time, the heap's free pages go back to the system (what larger scratch
  * left).  Under 3 ms on 2M + 500K items. */
 void eng_idle_tidy(struct engine *e);
+/* Starts the worker once, when a piece it makes is missing (the first
+ * engine_prepare_step); without a thread, the idle steps make them. */
+void eng_bg_start(struct engine *e);
+/* Takes in the worker's pieces made so far, waiting up to wait_ms (-1:
+ * as long as it takes, 0: not at all) for the piece (ENG_BG_SEARCH or
+ * ENG_BG_NAMES) of the kind asked (kind -1: every piece).  1 when that is
+ * still to be made; the worker is joined once it has made them all. */
+int eng_bg_collect(struct engine *e, int kind, int piece, long wait_ms);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 

@@ -1424,6 +1424,15 @@ int engine_prepare_step(struct engine *e)
 	static const enum eng_sort sorts[4] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING, SORT_NAME };
 	if (!e)
 		return -1;
+	/* The search indexes and orders by name, on a worker (engine_bg.c):
+	 * taken in here once made. */
+	eng_bg_start(e);
+	if (eng_bg_collect(e, -1, 0, 0) && e->prep >= HT_KIND_COUNT * P_PER_KIND) {
+		/* Every other piece made: a short wait (a key is answered
+		 * within it), not a spin. */
+		eng_bg_collect(e, -1, 0, 20);
+		return 1;
+	}
 	if (e->prep >= HT_KIND_COUNT * P_PER_KIND) {
 		/* Every piece made: what the next letter of the last search
 		 * would otherwise read (search_refine), once per answer. */
@@ -1475,7 +1484,7 @@ int engine_prepare_step(struct engine *e)
 			did = !kd->o[step - P_EVERY].every.bits;
 			rc = eng_every_match(e, kind, (int)(step - P_EVERY)) ? 0 : -1;
 		} else if (step == P_SEARCH) {
-			did = !kd->sx;
+			did = !kd->sx && e->bg.state != ENG_BG_RUNNING;
 			rc = did && !(kd->sx = search_new(e->s, kind)) ? -1 : 0;
 		} else if (step < P_AORDER) {
 			did = !kd->atot[VIEW_DEF + step - P_GROUPS];
@@ -1507,8 +1516,9 @@ int engine_prepare_step(struct engine *e)
 			if (did && !had)
 				eng_view_drop(e, kind, VIEW_DEF + !e->focus);
 		} else if (step < P_AUTHORS) {
-			did = !kd->perm[sorts[step - P_SORTS]];
-			rc = eng_get_perm(e, kind, sorts[step - P_SORTS]) ? 0 : -1;
+			did = !kd->perm[sorts[step - P_SORTS]] &&
+			      (sorts[step - P_SORTS] != SORT_NAME || e->bg.state != ENG_BG_RUNNING);
+			rc = did && !eng_get_perm(e, kind, sorts[step - P_SORTS]) ? -1 : 0;
 		} else if (step == P_AUTHORS) {
 			did = !e->acct_sorted;
 			rc = eng_sort_accounts(e);
@@ -1541,7 +1551,8 @@ int engine_prepare_step(struct engine *e)
 	}
 	if (e->prep < HT_KIND_COUNT * P_PER_KIND)
 		return 1;
-	/* The last piece is made: what only the builds read goes. */
+	/* The last piece is made: what only the builds read goes (not the
+	 * ids and their strings, which the worker reads). */
 	eng_release_unused(e);
-	return 0;
+	return e->bg.state == ENG_BG_RUNNING;
 }
