@@ -1092,12 +1092,12 @@ static void test_trending_copy(void **state)
 	table_free(s);
 }
 
-/* The search indexes and orders by name, made on a worker from the first
- * idle step: an answer that needs one before it is done waits for it and
+/* The search indexes, orders by name and accounts' ranks by name, made on
+ * a worker from the first idle step: an answer that needs one before it is done waits for it and
  * is the same as without the worker; once taken in, they are the engine's
  * pieces; an engine freed while the worker runs frees them (ASan). */
 struct bg_seen {
-	size_t search[HT_KIND_COUNT], names[HT_KIND_COUNT];
+	size_t search[HT_KIND_COUNT], names[HT_KIND_COUNT], ranks;
 };
 
 static void on_bg_piece(void *ctx, enum ht_kind kind, const char *piece, const char *view, size_t bytes)
@@ -1108,6 +1108,8 @@ static void on_bg_piece(void *ctx, enum ht_kind kind, const char *piece, const c
 		b->search[kind] += bytes;
 	if (!strcmp(piece, "items by name"))
 		b->names[kind] += bytes;
+	if (!strcmp(piece, "accounts' ranks by name"))
+		b->ranks += bytes;
 }
 
 static void test_background(void **state)
@@ -1117,7 +1119,7 @@ static void test_background(void **state)
 	struct engine *e = engine_new(s, a, NULL), *plain = engine_new(s, a, NULL), *gone = engine_new(s, a, NULL);
 	static const char *const needles[] = { "a", "ab", "e-1", "zz", "/" };
 	uint32_t *top = malloc(30000 * sizeof *top), *want = malloc(30000 * sizeof *want);
-	struct bg_seen seen = { { 0 }, { 0 } };
+	struct bg_seen seen = { { 0 }, { 0 }, 0 };
 	struct filter f;
 	int rc;
 	(void)state;
@@ -1147,6 +1149,18 @@ static void test_background(void **state)
 			np = engine_sort_top(plain, rp, SORT_NAME, i % 2, rp->n, want);
 			assert_int_equal(n, np);
 			assert_memory_equal(top, want, n * sizeof *top);
+			/* The first screen of Orgs by a name: the accounts' ranks. */
+			for (int so = 0; so < 2; so++) {
+				enum eng_sort sort = so ? SORT_DISPLAY : SORT_NAME;
+				struct eng_row *rows = NULL, *prows = NULL;
+				n = engine_rank_top(e, r, PANE_ORGS, sort, i % 2, 20, &rows);
+				np = engine_rank_top(plain, rp, PANE_ORGS, sort, i % 2, 20, &prows);
+				assert_int_equal(n, np);
+				for (size_t j = 0; j < n; j++)
+					assert_int_equal(rows[j].key, prows[j].key);
+				free(rows);
+				free(prows);
+			}
 			engine_result_free(r);
 			engine_result_free(rp);
 		}
@@ -1159,6 +1173,7 @@ static void test_background(void **state)
 		assert_true(seen.search[k] > 0);
 		assert_true(seen.names[k] > 0);
 	}
+	assert_true(seen.ranks >= 2 * a->n_accounts * sizeof(uint32_t));
 	free(top);
 	free(want);
 	engine_free(e);

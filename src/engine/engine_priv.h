@@ -320,10 +320,11 @@ struct term_tot {
 #define OWN_SAMPLE 16u
 #define OWN_MAX 256u
 
-/* engine_bg.c: the pieces that depend on the snapshot alone (each table's
- * search index and order by name), made on a worker thread that reads the
- * snapshot and writes only sx, name_perm and ready (under lock); the main
- * thread takes them into struct kdata (eng_bg_collect). */
+/* engine_bg.c: the pieces that depend on the snapshot and attribution alone
+ * (each table's search index and order by name, the accounts' ranks by
+ * name), made on a worker thread that reads the snapshot, the attribution
+ * and the directory and writes only its results and ready (under lock);
+ * the main thread takes them into the engine (eng_bg_collect). */
 enum { ENG_BG_IDLE, ENG_BG_RUNNING, ENG_BG_OFF };
 enum { ENG_BG_SEARCH, ENG_BG_NAMES, ENG_BG_PIECES };
 struct eng_bg {
@@ -331,12 +332,13 @@ struct eng_bg {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	const struct ht_snapshot *s;
+	const struct engine *e;                  /* read: its snapshot, attribution, directory */
 	unsigned want;                           /* the pieces asked, a bit per (kind, piece) */
 	unsigned ready;                          /* under lock: made (or given up) */
 	unsigned taken;                          /* main thread: taken into struct kdata */
 	struct search_index *sx[HT_KIND_COUNT];  /* the worker's results, until taken */
 	uint32_t *name_perm[HT_KIND_COUNT];
+	uint32_t *acct_rank[ENG_BG_PIECES];      /* the accounts' ranks by name (name_rank 0, 1) */
 };
 
 struct engine {
@@ -406,9 +408,13 @@ void eng_idle_tidy(struct engine *e);
 void eng_bg_start(struct engine *e);
 /* Takes in the worker's pieces made so far, waiting up to wait_ms (-1:
  * as long as it takes, 0: not at all) for the piece (ENG_BG_SEARCH or
- * ENG_BG_NAMES) of the kind asked (kind -1: every piece).  1 when that is
+ * ENG_BG_NAMES) of the kind asked (kind HT_KIND_COUNT: the accounts' ranks
+ * by name, piece the name; kind -1: every piece).  1 when that is
  * still to be made; the worker is joined once it has made them all. */
 int eng_bg_collect(struct engine *e, int kind, int piece, long wait_ms);
+/* The accounts' ranks by a name (engine_rank.c, name_rank): reads only the
+ * attribution and the directory (any thread).  NULL: out of memory. */
+uint32_t *eng_name_rank_make(const struct engine *e, int which);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 

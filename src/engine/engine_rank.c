@@ -330,12 +330,10 @@ static int cmp_name_rank(const void *pa, const void *pb, void *pc)
 /* e->name_rank[which], made on first use: one comparison sort of the
  * accounts (about 0.1 s for 300,000), then every ranking by that name is a
  * radix sort.  NULL when memory runs out. */
-static const uint32_t *name_rank(struct engine *e, int which)
+uint32_t *eng_name_rank_make(const struct engine *e, int which)
 {
 	uint32_t na = e->a->n_accounts, *idx, *rank;
 	struct name_rank_ctx c = { e, which };
-	if (e->name_rank[which])
-		return e->name_rank[which];
 	idx = malloc(((size_t)na + 1) * sizeof *idx);
 	rank = malloc(((size_t)na + 1) * sizeof *rank);
 	if (!idx || !rank) {
@@ -349,7 +347,16 @@ static const uint32_t *name_rank(struct engine *e, int which)
 	for (uint32_t i = 0; i < na; i++)
 		rank[idx[i]] = i;
 	free(idx);
-	return e->name_rank[which] = rank;
+	return rank;
+}
+
+static const uint32_t *name_rank(struct engine *e, int which)
+{
+	if (!e->name_rank[which] && which < ENG_BG_PIECES)
+		eng_bg_collect(e, HT_KIND_COUNT, which, -1); /* a worker may be making it */
+	if (!e->name_rank[which])
+		e->name_rank[which] = eng_name_rank_make(e, which);
+	return e->name_rank[which];
 }
 
 static void row_set(struct eng_row *w, const struct eng_result *r, uint32_t key, const char *label,
@@ -1526,8 +1533,8 @@ int engine_prepare_step(struct engine *e)
 			/* The accounts by name and by their organisation's name
 			 * (Orgs by Account or Name at the default level), shared
 			 * by the tables: 0.1-0.7 s each if left to the first sort. */
-			did = !e->name_rank[step - P_NAMES];
-			rc = name_rank(e, (int)(step - P_NAMES)) ? 0 : -1;
+			did = !e->name_rank[step - P_NAMES] && e->bg.state != ENG_BG_RUNNING;
+			rc = did && !name_rank(e, (int)(step - P_NAMES)) ? -1 : 0;
 		} else if (step >= P_TERMTOT) {
 			did = !kd->ttot[step - P_TERMTOT];
 			rc = term_totals(e, kind, (int)(step - P_TERMTOT));
