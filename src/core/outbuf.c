@@ -10,6 +10,7 @@
 
 #include "hubtop/civil.h"
 #include "hubtop/outbuf.h"
+#include "hubtop/table.h"
 
 int outbuf_init(struct outbuf *o, FILE *fp)
 {
@@ -40,7 +41,8 @@ int outbuf_init_mem(struct outbuf *o, size_t cap)
 	/* As large as a stream's, so that a put the stream's buffer holds
 	 * fits even after a failure to grow. */
 	o->cap = cap < OUTBUF_SIZE ? OUTBUF_SIZE : cap;
-	o->buf = malloc(o->cap);
+	/* A large one on huge pages: fresh 4K pages cost a fault each. */
+	o->buf = table_big_alloc(o->cap);
 	if (!o->buf) {
 		errno = ENOMEM;
 		return -1;
