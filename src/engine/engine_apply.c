@@ -1175,7 +1175,7 @@ const uint32_t *engine_result_rows(const struct engine *e, const struct eng_resu
 	uint32_t k = 0, *rows;
 	if (p->rows)
 		return p->rows;
-	if (!(rows = malloc(((size_t)r->n + 1) * sizeof *rows)))
+	if (!(rows = table_big_alloc(((size_t)r->n + 1) * sizeof *rows)))
 		return NULL;
 	for (size_t w = 0; w < nw; w++)
 		for (uint64_t bits = p->ms.bits[w]; bits; bits &= bits - 1) {
