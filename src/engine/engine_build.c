@@ -870,6 +870,7 @@ void engine_focus(struct engine *e, enum attrib_mode by)
 	int f = by == ATTRIB_LINEAGE;
 	if (!e || e->focus == f)
 		return;
+	engine_focus_wait(e); /* its view, when that build was not cancelled */
 	e->focus = f;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		eng_view_drop(e, (enum ht_kind)k, VIEW_DEF + !f);
@@ -886,8 +887,9 @@ int engine_mode_ready(const struct engine *e, enum attrib_mode by)
 	int m = VIEW_DEF + (by == ATTRIB_LINEAGE);
 	if (!e || e->focus == m - VIEW_DEF)
 		return 1;
+	/* (datasets: the lineage reads the uploader's view, kept) */
 	for (int k = 0; k < HT_KIND_COUNT; k++)
-		if (e->k[k].n && !e->k[k].atot[m])
+		if (e->k[k].n && !e->k[k].atot[eng_view_at(e, k, m)])
 			return 0;
 	return 1;
 }
@@ -1025,6 +1027,8 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	engine_focus_cancel(e);
+	engine_focus_wait(e);
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		kdata_free(&e->k[k]);
 	free(e->acct_cg);

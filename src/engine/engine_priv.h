@@ -360,6 +360,9 @@ struct engine {
 	struct eng_period period;
 	struct dims_data *dims; /* dims.c: relation, depth, language by row; made on first use */
 	size_t heap_tidied;     /* eng_idle_tidy: the heap's size when it last gave pages back */
+	/* engine_focus_begin's build of the other mode's view (engine_focus.c),
+	 * NULL when none runs.  Only the thread that asks reads or writes it. */
+	struct eng_focus_job *job;
 };
 
 void eng_dims_free(struct engine *e);
@@ -381,6 +384,11 @@ void eng_release_unused(struct engine *e);
 void eng_idle_tidy(struct engine *e);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
+/* Piece `piece` (0, 1, ...) of organisation view m of kind, in
+ * engine_prepare_step's order: what engine_focus_begin's worker makes, on
+ * its own copy of the engine.  1 when pieces remain, 0 when that was the
+ * last, -1 out of memory. */
+int eng_view_piece(struct engine *e, enum ht_kind kind, int m, unsigned piece);
 
 /* ---- name order ---------------------------------------------------------- */
 

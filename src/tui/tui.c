@@ -277,10 +277,14 @@ int tui_run(struct session *s, const struct config *c)
 		 * under a prompt or picker that holds rows of the old one. */
 		if (tui_top(t)->ops->keys == REQ_CTX_PANE)
 			tui_refresh_poll(t);
+		/* The attribution key's build, once made: the switch, drawn
+		 * without waiting for a key. */
+		tui_focus_poll(t);
 		tui_draw(t);
 		/* Idle after the screen is drawn: the engine makes, one piece
-		 * per turn, what the next answers would otherwise build. */
-		while (t->prepared != t->s->eng && !tui_input_pending()) {
+		 * per turn, what the next answers would otherwise build (not
+		 * while its worker builds a view: engine.h). */
+		while (!t->focus_eng && t->prepared != t->s->eng && !tui_input_pending()) {
 			int rc = engine_prepare_step(t->s->eng);
 			tui_trace("prepare", rc);
 			if (rc <= 0)
@@ -306,9 +310,13 @@ int tui_run(struct session *s, const struct config *c)
 				poll(&pfd, 1, 60000);
 			}
 		}
-		timeout(tui_refresh_running() ? 100 : -1);
+		/* A build is polled every 15 ms, without a redraw, until it is
+		 * done or a key comes: its swap is drawn within a frame. */
+		timeout(t->focus_eng ? 15 : tui_refresh_running() ? 100 : -1);
 		wint_t wc;
 		int key = tui_getkey(t, &wc);
+		while (key == ERR && t->focus_eng && !tui_refresh_running() && !tui_focus_poll(t))
+			key = tui_getkey(t, &wc);
 		if (key == ERR || key == KEY_RESIZE)
 			continue;
 		if (tui_top(t)->ops->keys == REQ_CTX_PANE) {
@@ -318,6 +326,7 @@ int tui_run(struct session *s, const struct config *c)
 		tui_key(t, key, wc);
 	}
 	tui_refresh_stop();
+	tui_focus_stop(t);
 	endwin();
 	tui_switch(t, t->stack[0].v);
 	for (unsigned i = 0; i < HT_PANE_COUNT; i++) {
