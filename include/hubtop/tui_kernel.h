@@ -89,9 +89,10 @@ void tui_refresh_status(struct tui *t, int y, int *x);
  * shown (the filter's `by` stays until the swap, so the screen, its
  * header and an export agree); the key again meanwhile cancels the switch. */
 void tui_focus_toggle(struct tui *t);
-/* Called by the loop while t->focus_eng: never blocks.  Takes a finished
- * build in: the switch (an undo step, as the key makes when the view is
- * ready) when still wanted.  1 when the screen changed. */
+/* Called by the loop while t->focus_eng, between two panes' keys (never
+ * under a prompt or picker, which may hold the filter): never blocks.
+ * Takes a finished build in: the switch (an undo step, as the key makes
+ * when the view is ready) when still wanted.  1 when the screen changed. */
 int tui_focus_poll(struct tui *t);
 /* Cancels a build and waits for it (0.1-0.3 s at most): before the
  * engine goes (refresh, quit). */

@@ -278,8 +278,9 @@ int tui_run(struct session *s, const struct config *c)
 		if (tui_top(t)->ops->keys == REQ_CTX_PANE)
 			tui_refresh_poll(t);
 		/* The attribution key's build, once made: the switch, drawn
-		 * without waiting for a key. */
-		tui_focus_poll(t);
+		 * without waiting for a key (between two panes' keys too). */
+		if (tui_top(t)->ops->keys == REQ_CTX_PANE)
+			tui_focus_poll(t);
 		tui_draw(t);
 		/* Idle after the screen is drawn: the engine makes, one piece
 		 * per turn, what the next answers would otherwise build (not
@@ -312,10 +313,11 @@ int tui_run(struct session *s, const struct config *c)
 		}
 		/* A build is polled every 15 ms, without a redraw, until it is
 		 * done or a key comes: its swap is drawn within a frame. */
-		timeout(t->focus_eng ? 15 : tui_refresh_running() ? 100 : -1);
+		timeout(t->focus_eng && tui_top(t)->ops->keys == REQ_CTX_PANE ? 15 : tui_refresh_running() ? 100 : -1);
 		wint_t wc;
 		int key = tui_getkey(t, &wc);
-		while (key == ERR && t->focus_eng && !tui_refresh_running() && !tui_focus_poll(t))
+		while (key == ERR && t->focus_eng && !tui_refresh_running() &&
+		       !(tui_top(t)->ops->keys == REQ_CTX_PANE && tui_focus_poll(t)))
 			key = tui_getkey(t, &wc);
 		if (key == ERR || key == KEY_RESIZE)
 			continue;

@@ -71,12 +71,9 @@ int tui_focus_poll(struct tui *t)
 	t->focus_want = 0;
 	if (t->filter.by == (int)t->focus_to)
 		return 1; /* already switched (an undo): nothing more */
-	if (!engine_mode_ready(e, t->focus_to) && engine_focus_begin(e, t->focus_to) == 0) {
-		/* (a cancel withdrawn after the worker had stopped) */
-		t->focus_eng = e;
-		t->focus_want = 1;
-		return 0;
-	}
+	/* A view left incomplete (the worker out of memory, or stopped by a
+	 * cancel withdrawn too late) is completed on the switch's answer, as
+	 * before the worker. */
 	tui_trace("swap", (int)t->focus_to);
 	focus_switch(t, t->focus_to);
 	return 1;
