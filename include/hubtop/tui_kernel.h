@@ -20,7 +20,8 @@
 
 /* tui.c */
 /* HUBTOP_TRACE=FILE: one line per event, for the benchmark: "what NS ARG
- * CPU", NS the wall clock's nanoseconds, CPU the process's CPU time. */
+ * CPU OWN", NS the wall clock's nanoseconds, CPU the process's CPU time,
+ * OWN the calling (main) thread's. */
 void tui_trace(const char *what, int arg);
 /* 1 when typed keys are already waiting. */
 int tui_input_pending(void);

@@ -24,16 +24,20 @@ static FILE *tui_trace_fp;
 
 void tui_trace(const char *what, int arg)
 {
-	struct timespec ts, cpu;
+	struct timespec ts, cpu, own;
 	if (!tui_trace_fp)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	/* The process's CPU time too: on a loaded machine the wall time
-	 * between two lines counts the other programs' turns. */
+	 * between two lines counts the other programs' turns.  And this
+	 * thread's (the keys'), which the workers' do not count in (the
+	 * attribution key's build, the checksum at start). */
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-	fprintf(tui_trace_fp, "%s %lld %d %lld\n", what,
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &own);
+	fprintf(tui_trace_fp, "%s %lld %d %lld %lld\n", what,
 		(long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, arg,
-		(long long)cpu.tv_sec * 1000000000LL + cpu.tv_nsec);
+		(long long)cpu.tv_sec * 1000000000LL + cpu.tv_nsec,
+		(long long)own.tv_sec * 1000000000LL + own.tv_nsec);
 	fflush(tui_trace_fp);
 }
 
