@@ -872,9 +872,12 @@ void engine_focus(struct engine *e, enum attrib_mode by)
 		return;
 	engine_focus_wait(e); /* its view, when that build was not cancelled */
 	e->focus = f;
+	e->prep = 0; /* the new mode's pieces, in idle steps */
+	/* The other mode's view goes: freed on a thread when one starts. */
+	if (eng_view_bury(e, VIEW_DEF + !f) == 0)
+		return;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		eng_view_drop(e, (enum ht_kind)k, VIEW_DEF + !f);
-	e->prep = 0; /* the new mode's pieces, in idle steps */
 #ifdef __GLIBC__
 	/* The views' arrays came partly from the heap: give its free pages
 	 * back, or the other mode's view stays resident. */
@@ -1029,6 +1032,7 @@ void engine_free(struct engine *e)
 		return;
 	engine_focus_cancel(e);
 	engine_focus_wait(e);
+	eng_grave_join(e);
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		kdata_free(&e->k[k]);
 	free(e->acct_cg);

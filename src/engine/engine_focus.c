@@ -96,6 +96,70 @@ static void view_move(struct kdata *to, struct kdata *from, int m)
 	to->org_nacc[b] = from->org_nacc[b];
 }
 
+struct eng_grave {
+	pthread_t th;
+	struct engine g;   /* a copy holding the view's slots */
+	int m;
+	unsigned kinds;
+};
+
+static void *grave_main(void *arg)
+{
+	struct eng_grave *gr = arg;
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		if ((gr->kinds >> k) & 1)
+			eng_view_drop(&gr->g, (enum ht_kind)k, gr->m);
+	return NULL;
+}
+
+int eng_view_bury(struct engine *e, int m)
+{
+	int b = m - VIEW_DEF;
+	struct eng_grave *gr;
+	struct kdata *none;
+	eng_grave_join(e);
+	if (!(gr = calloc(1, sizeof *gr)) || !(none = calloc(1, sizeof *none))) {
+		free(gr);
+		return -1;
+	}
+	gr->g = *e;
+	gr->m = m;
+	for (int k = 0; k < HT_KIND_COUNT; k++) {
+		const struct kdata *kd = &e->k[k];
+		/* (eng_view_drop's own test: a view shared by the two modes stays) */
+		if (kd->org_item[b] && kd->org_item[b] != kd->org_item[!b] &&
+		    e->a->item_acct[k][b] != e->a->item_acct[k][!b])
+			gr->kinds |= 1u << k;
+	}
+	if (!gr->kinds || pthread_create(&gr->th, NULL, grave_main, gr) != 0) {
+		int none_to_free = !gr->kinds;
+		free(gr);
+		free(none);
+		return none_to_free ? 0 : -1;
+	}
+	/* The engine forgets the view now: the thread's copy alone holds it. */
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		if ((gr->kinds >> k) & 1)
+			view_move(&e->k[k], none, m);
+	free(none);
+	e->grave = gr;
+	return 0;
+}
+
+void eng_grave_join(struct engine *e)
+{
+	if (!e->grave)
+		return;
+	pthread_join(e->grave->th, NULL);
+	free(e->grave);
+	e->grave = NULL;
+#ifdef __GLIBC__
+	/* The view's arrays came partly from the heap: give its free pages
+	 * back, or the other mode's view stays resident. */
+	malloc_trim(0);
+#endif
+}
+
 /* Joins the worker and hands its view to the engine, or frees it when
  * the build was cancelled. */
 static void focus_end(struct engine *e)
