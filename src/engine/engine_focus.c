@@ -232,6 +232,7 @@ int engine_focus_begin(struct engine *e, enum attrib_mode by)
 	j->sh.acct_bits = NULL;
 	j->sh.org_bits = NULL;
 	j->sh.job = NULL;
+	j->sh.grave = NULL;
 	j->m = m;
 	j->kinds = kinds;
 	atomic_init(&j->cancel, 0);
