@@ -1243,6 +1243,155 @@ static void test_focus(void **state)
 	table_free(s);
 }
 
+/* Two engines' answers to one filter are the same: the result's figures
+ * and every aggregate ranking, rows and trending included. */
+static void same_answers(struct engine *e, struct engine *ref, const struct filter *f, enum ht_kind k)
+{
+	struct eng_result *r = engine_apply(e, f, k), *q = engine_apply(ref, f, k);
+	assert_non_null(r);
+	assert_non_null(q);
+	assert_int_equal(r->n, q->n);
+	assert_int_equal(r->count, q->count);
+	assert_int_equal(r->downloads, q->downloads);
+	assert_int_equal(r->counted, q->counted);
+	assert_int_equal(r->under_count, q->under_count);
+	for (int i = 0; i < ENG_TOP_N; i++)
+		assert_int_equal(r->top_downloads[i], q->top_downloads[i]);
+	for (uint32_t i = 0; i < r->n && i < 50; i++)
+		assert_int_equal(engine_row_at(e, r, i), engine_row_at(ref, q, i));
+	for (size_t p = 0; p < sizeof agg_panes / sizeof agg_panes[0]; p++) {
+		struct eng_row *x = NULL, *y = NULL;
+		int sort = p % 2 ? SORT_TRENDING : SORT_DOWNLOADS;
+		size_t nx = engine_rank_with_trending(e, r, agg_panes[p], sort, 1, 0, &x);
+		size_t ny = engine_rank_with_trending(ref, q, agg_panes[p], sort, 1, 0, &y);
+		assert_int_equal(nx, ny);
+		assert_int_equal(engine_rank_count(e, r, agg_panes[p]), nx);
+		for (size_t i = 0; i < nx; i++) {
+			assert_int_equal(x[i].key, y[i].key);
+			assert_int_equal(x[i].count, y[i].count);
+			assert_int_equal(x[i].downloads, y[i].downloads);
+			assert_int_equal(x[i].likes, y[i].likes);
+			assert_int_equal(x[i].trending, y[i].trending);
+			assert_int_equal(x[i].created, y[i].created);
+			assert_int_equal(x[i].accounts, y[i].accounts);
+		}
+		free(x);
+		free(y);
+	}
+	engine_result_free(r);
+	engine_result_free(q);
+}
+
+/* engine_focus_begin: the other mode's view made on a worker while the
+ * engine answers in the mode shown, as an engine on one thread does; once
+ * swapped, the new mode answers as a fresh engine does; a cancelled build
+ * leaves nothing; engine_free joins a build.  (Run once by hand under
+ * -fsanitize=thread as well.) */
+static void test_focus_thread(void **state)
+{
+	struct ht_snapshot *s = fx_snapshot(40000, 3000, 900, 1);
+	struct attrib *a = fx_attrib(s);
+	struct engine *e = engine_new(s, a, NULL), *ref = engine_new(s, a, NULL);
+	int rc;
+	(void)state;
+	assert_non_null(e);
+	assert_non_null(ref);
+	while ((rc = engine_prepare_step(e)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	for (int turn = 0; turn < 4; turn++) {
+		enum attrib_mode shown = turn % 2 ? ATTRIB_LINEAGE : ATTRIB_UPLOADER, next = !shown;
+		struct engine *fresh;
+		size_t views[2] = { 0, 0 };
+		struct filter f;
+		unsigned during = 0, overlapped = 0;
+		assert_int_equal(engine_mode_ready(e, next), 0);
+		assert_int_equal(engine_focus_begin(e, next), 0);
+		assert_int_equal(engine_focus_building(e), 1);
+		/* (nothing of the mode shown is made meanwhile) */
+		assert_int_equal(engine_prepare_step(e), 1);
+		engine_focus(e, shown);
+		engine_focus(ref, shown);
+		filter_init(&f);
+		/* Answers in the mode shown, at both levels, while it builds
+		 * (and at least a few, whether or not it is done). */
+		do {
+			fx_filter(&f, s, a);
+			f.by = shown;
+			same_answers(e, ref, &f, during % 4 == 0 ? HT_DATASETS : HT_MODELS);
+			during++;
+			overlapped += engine_focus_building(e);
+		} while (!engine_focus_poll(e) || during < 4);
+		print_message("answers while the %s view was built: %u\n", next == ATTRIB_LINEAGE ? "lineage" : "uploader",
+			      overlapped);
+		assert_int_equal(engine_focus_building(e), 0);
+		assert_int_equal(engine_mode_ready(e, next), 1);
+		/* The swap: the old mode's view goes. */
+		engine_focus(e, next);
+		engine_memory(e, on_view_piece, views);
+		assert_int_equal(views[shown], 0);
+		assert_true(views[next] > 0);
+		fresh = engine_new(s, a, NULL);
+		assert_non_null(fresh);
+		engine_focus(fresh, next);
+		for (unsigned i = 0; i < 40; i++) {
+			fx_filter(&f, s, a);
+			f.by = next;
+			same_answers(e, fresh, &f, i % 4 == 0 ? HT_DATASETS : HT_MODELS);
+			if (i % 8 == 0) {
+				struct eng_result *r = engine_apply(e, &f, HT_MODELS);
+				bf_check_result(e, s, a, &f, HT_MODELS, r);
+				for (size_t p = 0; p < sizeof agg_panes / sizeof agg_panes[0]; p++)
+					bf_check_rank(e, s, a, r, agg_panes[p]);
+				engine_result_free(r);
+			}
+		}
+		engine_free(fresh);
+		while ((rc = engine_prepare_step(e)) == 1)
+			;
+		assert_int_equal(rc, 0);
+	}
+	/* Cancelled: nothing of it stays; begun again: made. */
+	{
+		enum attrib_mode next = ATTRIB_LINEAGE;
+		size_t views[2] = { 0, 0 };
+		assert_int_equal(engine_focus_begin(e, next), 0);
+		engine_focus_cancel(e);
+		assert_int_equal(engine_focus_building(e), 0);
+		engine_focus_wait(e);
+		assert_int_equal(engine_mode_ready(e, next), 0);
+		engine_memory(e, on_view_piece, views);
+		assert_int_equal(views[next], 0);
+		assert_int_equal(engine_focus_begin(e, next), 0);
+		engine_focus_cancel(e);
+		assert_int_equal(engine_focus_begin(e, next), 0); /* the cancel withdrawn */
+		assert_int_equal(engine_focus_building(e), 1);
+		while (!engine_focus_poll(e))
+			;
+		if (!engine_mode_ready(e, next)) /* it had stopped before the withdrawal */
+			assert_int_equal(engine_focus_begin(e, next), 0);
+		engine_focus_wait(e);
+		assert_int_equal(engine_mode_ready(e, next), 1);
+		/* Made, not swapped in: both views, as when made on first
+		 * use, until the next change of mode drops the one left. */
+		assert_int_equal(engine_focus_begin(e, next), 1);
+		engine_focus(e, ATTRIB_UPLOADER);
+		engine_memory(e, on_view_piece, views);
+		assert_true(views[0] > 0 && views[1] > 0);
+		engine_focus(e, next);
+		engine_focus(e, ATTRIB_UPLOADER);
+		views[0] = views[1] = 0;
+		engine_memory(e, on_view_piece, views);
+		assert_int_equal(views[next], 0);
+		/* engine_free joins a build still running. */
+		assert_int_equal(engine_focus_begin(e, next), 0);
+	}
+	engine_free(e);
+	engine_free(ref);
+	fx_attrib_free(a);
+	table_free(s);
+}
+
 /* Datasets, whose two attribution modes read one account per item (as
  * attribution makes them): the lineage reads the uploader's views (account
  * and organisation), every piece of them, and answers as the brute force
@@ -1383,6 +1532,7 @@ int main(void)
 		cmocka_unit_test(test_focus),
 		cmocka_unit_test(test_trending_copy),
 		cmocka_unit_test(test_background),
+		cmocka_unit_test(test_focus_thread),
 		cmocka_unit_test(test_datasets_one_view),
 		cmocka_unit_test(test_mapped_release),
 		cmocka_unit_test(test_demo),

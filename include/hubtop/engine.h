@@ -6,7 +6,9 @@
  * Owns: struct engine (per-snapshot derived data: rank orders, narrow copies
  * of the filtered columns, per-cell and per-account groupings, the search
  * cache) and the results it hands out (free them with engine_result_free).
- * Not thread-safe: one thread asks, results may outlive later calls.
+ * Not thread-safe: one thread asks, results may outlive later calls (the
+ * engine's own worker, engine_focus_begin, changes nothing that thread
+ * reads).
  *
  * Arithmetic is exact: counts, downloads, likes and trending scores are
  * 64-bit integer sums; shares (double, 0..1) are computed once, at the end,
@@ -236,12 +238,65 @@ int engine_prepare_step(struct engine *e);
  * a change drops the other mode's (made again on first use, 0.1-0.3 s on
  * 2M models): the explorer holds one mode's view at a time.  The datasets'
  * modes share their accounts and are kept.  O(1) when the mode is the
- * same; otherwise the frees. */
+ * same; otherwise the dropped view's arrays are freed on a thread of their
+ * own (10-15 ms of CPU on 2M models, off the caller's), which the next
+ * engine_prepare_step joins (giving the heap's free pages back).  Joins a
+ * build of engine_focus_begin first (its view kept). */
 void engine_focus(struct engine *e, enum attrib_mode by);
 /* 0 when showing mode by would first build its organisation view (it is
  * not the mode shown and its view is not made): a front end can say
  * "building" before.  O(1). */
 int engine_mode_ready(const struct engine *e, enum attrib_mode by);
+
+/* ---- building the other mode's view on a worker thread --------------------
+ *
+ * So that the attribution key does not block the keyboard for the 0.1-0.3 s
+ * of a view's build (2M models), a front end can have the other mode's
+ * organisation view made on a thread while it goes on answering in the
+ * mode shown, then swap (engine_focus) once it is made.  Both views exist
+ * only while the build runs and until the swap (memory: the view's size,
+ * transient); a build made and not swapped in stays in the engine as a
+ * view made on first use does, until a change of mode drops it.
+ *
+ * The worker writes only its own copy of struct engine and the arrays it
+ * allocates for the new view; it reads the snapshot, the attribution and
+ * pieces made before it started (engine_focus_begin makes the two windows'
+ * orders and the order by creation first, if idle steps have not).
+ * While a build runs (from engine_focus_begin until engine_focus_poll
+ * says 1 or engine_focus_wait returns), the thread that started it may
+ * call:
+ *   - every question: engine_apply and the result readers, engine_sort_*,
+ *     engine_rank*, engine_movers, engine_search_names_*, engine_item_*,
+ *     engine_rows_downloads, engine_memory, engine_mode_ready, exports and
+ *     reports over the engine, in the mode shown or at the account level;
+ *   - engine_prepare_step: it returns 1 and does nothing (the idle work of
+ *     the mode shown waits for the swap);
+ *   - engine_focus to the mode shown: O(1), nothing changes;
+ * and these first wait for the build (0.1-0.3 s at most on 2M models):
+ * engine_focus to the other mode, engine_set_period*, engine_free.
+ * Only that one thread may call into the engine, as always. */
+
+/* Starts building mode by's organisation view on a worker thread.
+ * Returns 0 started (or a build of that mode already runs: a cancel of it
+ * is withdrawn), 1 nothing to build (the mode is shown or its view is
+ * made: engine_focus at once), -1 no thread or no memory (engine_focus
+ * then builds it, synchronously).  Makes the pieces the worker reads if
+ * they are not made yet (the all-time order: 0.1-0.3 s on 2M models; made
+ * by the first idle steps), else O(1) plus the thread's start. */
+int engine_focus_begin(struct engine *e, enum attrib_mode by);
+/* Never blocks: 0 while the build runs; 1 when none runs (any that ran is
+ * joined, and its view handed to the engine unless it was cancelled;
+ * engine_mode_ready then says whether it is complete: a build cancelled and
+ * begun again may have stopped early). */
+int engine_focus_poll(struct engine *e);
+/* Joins the build, as engine_focus_poll would once it is done. */
+void engine_focus_wait(struct engine *e);
+/* Asks the build to stop (it does between two pieces, tens of ms at
+ * most) and to be thrown away: never blocks; engine_focus_poll frees it.
+ * Nothing when no build runs. */
+void engine_focus_cancel(struct engine *e);
+/* 1 while a build runs and has not been cancelled. */
+int engine_focus_building(const struct engine *e);
 
 /* Memory: calls fn once per piece of derived data made so far, with its
  * bytes (kind HT_KIND_COUNT: shared by both tables; view: the attribution

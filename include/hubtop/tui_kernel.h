@@ -8,6 +8,7 @@
  *   tui_actions.c  what a request means on a pane: moves, sorts, search,
  *                  filter prompts, export, ':' commands
  *   tui_refresh.c  the refresh from the Hub on a second thread
+ *   tui_focus.c    the attribution key's switch, its view built on the engine's worker
  *
  * Owns nothing beyond struct tui (view.h) and the refresh thread's state.
  */
@@ -19,7 +20,8 @@
 
 /* tui.c */
 /* HUBTOP_TRACE=FILE: one line per event, for the benchmark: "what NS ARG
- * CPU", NS the wall clock's nanoseconds, CPU the process's CPU time. */
+ * CPU OWN", NS the wall clock's nanoseconds, CPU the process's CPU time,
+ * OWN the calling (main) thread's. */
 void tui_trace(const char *what, int arg);
 /* 1 when typed keys are already waiting. */
 int tui_input_pending(void);
@@ -81,6 +83,23 @@ void tui_refresh_cancel(struct tui *t);
 void tui_refresh_stop(void);
 /* The status line while refreshing, from x on line y. */
 void tui_refresh_status(struct tui *t, int y, int *x);
+
+/* tui_focus.c: the attribution key (REQ_TOGGLE_ATTRIB).  When the other
+ * mode's organisation view is not made, it is built on the engine's
+ * worker (engine_focus_begin) while the keys still answer in the mode
+ * shown (the filter's `by` stays until the swap, so the screen, its
+ * header and an export agree); the key again meanwhile cancels the switch. */
+void tui_focus_toggle(struct tui *t);
+/* Called by the loop while t->focus_eng, between two panes' keys (never
+ * under a prompt or picker, which may hold the filter): never blocks.
+ * Takes a finished build in: the switch (an undo step, as the key makes
+ * when the view is ready) when still wanted.  1 when the screen changed. */
+int tui_focus_poll(struct tui *t);
+/* Cancels a build and waits for it (0.1-0.3 s at most): before the
+ * engine goes (refresh, quit). */
+void tui_focus_stop(struct tui *t);
+/* The status line's note while a switch waits, from x on line y. */
+void tui_focus_status(struct tui *t, int y, int *x);
 
 /* Text at *x on line y, advanced by its width, never past maxx. */
 void tui_put(int y, int *x, int maxx, const char *s, enum draw_role r);

@@ -178,6 +178,13 @@ struct tui {
 	/* What Regions, Orgs, Trends and Concentration count: models or
 	 * datasets (REQ_TOGGLE_ITEMS); the header and the tab bar say which. */
 	enum ht_kind items;
+	/* The attribution key's switch while the other mode's view is built
+	 * on the engine's worker (tui_focus.c): the engine it runs on (NULL:
+	 * none), whether the switch is still wanted (0: cancelled, the build
+	 * winding down), and the mode it switches to. */
+	struct engine *focus_eng;
+	int focus_want;
+	enum attrib_mode focus_to;
 };
 
 /* The result for an item table under the current filter (computed at most

@@ -870,10 +870,14 @@ void engine_focus(struct engine *e, enum attrib_mode by)
 	int f = by == ATTRIB_LINEAGE;
 	if (!e || e->focus == f)
 		return;
+	engine_focus_wait(e); /* its view, when that build was not cancelled */
 	e->focus = f;
+	e->prep = 0; /* the new mode's pieces, in idle steps */
+	/* The other mode's view goes: freed on a thread when one starts. */
+	if (eng_view_bury(e, VIEW_DEF + !f) == 0)
+		return;
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		eng_view_drop(e, (enum ht_kind)k, VIEW_DEF + !f);
-	e->prep = 0; /* the new mode's pieces, in idle steps */
 #ifdef __GLIBC__
 	/* The views' arrays came partly from the heap: give its free pages
 	 * back, or the other mode's view stays resident. */
@@ -886,8 +890,9 @@ int engine_mode_ready(const struct engine *e, enum attrib_mode by)
 	int m = VIEW_DEF + (by == ATTRIB_LINEAGE);
 	if (!e || e->focus == m - VIEW_DEF)
 		return 1;
+	/* (datasets: the lineage reads the uploader's view, kept) */
 	for (int k = 0; k < HT_KIND_COUNT; k++)
-		if (e->k[k].n && !e->k[k].atot[m])
+		if (e->k[k].n && !e->k[k].atot[eng_view_at(e, k, m)])
 			return 0;
 	return 1;
 }
@@ -1025,6 +1030,9 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	engine_focus_cancel(e);
+	engine_focus_wait(e);
+	eng_grave_join(e);
 	eng_bg_collect(e, -1, 0, -1); /* the worker's pieces are freed below */
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		kdata_free(&e->k[k]);

@@ -158,6 +158,9 @@ static void period_refresh(struct engine *e, enum ht_kind kind)
 
 static void period_clear(struct engine *e)
 {
+	/* A view built on the worker reads the period's columns (engine.h):
+	 * it is joined first, and its view changes with the others. */
+	engine_focus_wait(e);
 	memset(&e->period, 0, sizeof e->period);
 	e->pstart = NULL;
 	for (int k = 0; k < HT_KIND_COUNT; k++) {

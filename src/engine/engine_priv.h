@@ -384,6 +384,12 @@ struct engine {
 	struct eng_bg bg;       /* engine_bg.c: pieces made on a worker thread */
 	size_t heap_tidied;     /* eng_idle_tidy: the heap's size when it last gave pages back */
 	int last_win;           /* the window of the last answer made (eng_idle_tidy) */
+	/* engine_focus_begin's build of the other mode's view (engine_focus.c),
+	 * NULL when none runs.  Only the thread that asks reads or writes it. */
+	struct eng_focus_job *job;
+	/* The old mode's view after a swap, freed on a thread of its own
+	 * (eng_view_bury), NULL when none; joined by the next idle step. */
+	struct eng_grave *grave;
 };
 
 void eng_dims_free(struct engine *e);
@@ -417,6 +423,19 @@ int eng_bg_collect(struct engine *e, int kind, int piece, long wait_ms);
 uint32_t *eng_name_rank_make(const struct engine *e, int which);
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
+/* engine_focus's drop of view m, every table's, off the keys' thread: its
+ * slots leave the engine at once (pointers) and a thread frees the arrays
+ * (10-15 ms on 2M models, most of the swap otherwise).  0 when handed
+ * over, -1 when no thread could start (then nothing is done: the caller
+ * drops).  eng_grave_join waits for that thread, and gives the heap's free
+ * pages back; engine_prepare_step and engine_free call it. */
+int eng_view_bury(struct engine *e, int m);
+void eng_grave_join(struct engine *e);
+/* Piece `piece` (0, 1, ...) of organisation view m of kind, in
+ * engine_prepare_step's order: what engine_focus_begin's worker makes, on
+ * its own copy of the engine.  1 when pieces remain, 0 when that was the
+ * last, -1 out of memory. */
+int eng_view_piece(struct engine *e, enum ht_kind kind, int m, unsigned piece);
 
 /* ---- name order ---------------------------------------------------------- */
 

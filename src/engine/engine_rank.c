@@ -1420,6 +1420,26 @@ int engine_rank_trending(struct engine *e, const struct eng_result *r, enum eng_
 
 /* ---- preparation -------------------------------------------------------- */
 
+int eng_view_piece(struct engine *e, enum ht_kind kind, int m, unsigned piece)
+{
+	enum { LAST = 9 };
+	int rc;
+	switch (piece) {
+	case 0:
+	case 1: rc = eng_ord_base(e, kind, (int)piece, m); break;
+	case 2: rc = eng_kd_mode(e, kind, m, 1); break;
+	case 3:
+	case 4: rc = acct_order(e, &e->k[kind], m, (int)piece - 3); break;
+	case 5: rc = group_ranks(e, kind, m, 1) ? 0 : -1; break;
+	case 6: rc = eng_kd_cell_by_created(e, kind, m); break;
+	case 7:
+	case 8: rc = eng_ord_cell_ranks(e, kind, (int)piece - 7, m); break;
+	case LAST: rc = eng_kd_trending(e, kind, m) || !kd_gtrending(e, kind, m) ? -1 : 0; break;
+	default: return 0;
+	}
+	return rc ? -1 : piece < LAST;
+}
+
 /* The pieces in the order a session is likely to need them; each is one
  * lazily made structure, so one step is at most one such build (the
  * longest, the order by name, about a second on 2M ids). */
@@ -1433,6 +1453,16 @@ int engine_prepare_step(struct engine *e)
 	static const enum eng_sort sorts[4] = { SORT_LIKES, SORT_CREATED, SORT_TRENDING, SORT_NAME };
 	if (!e)
 		return -1;
+	/* (engine.h: while the other mode's view is built, nothing; some
+	 * steps read or drop both modes' pieces) */
+	if (e->job)
+		return 1;
+	/* The old mode's view, freed on its thread since the swap (10-15 ms
+	 * on 2M models): joined here, between keys. */
+	if (e->grave) {
+		eng_grave_join(e);
+		return 1;
+	}
 	/* The search indexes and orders by name, on a worker (engine_bg.c):
 	 * taken in here once made. */
 	eng_bg_start(e);

@@ -24,16 +24,20 @@ static FILE *tui_trace_fp;
 
 void tui_trace(const char *what, int arg)
 {
-	struct timespec ts, cpu;
+	struct timespec ts, cpu, own;
 	if (!tui_trace_fp)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	/* The process's CPU time too: on a loaded machine the wall time
-	 * between two lines counts the other programs' turns. */
+	 * between two lines counts the other programs' turns.  And this
+	 * thread's (the keys'), which the workers' do not count in (the
+	 * attribution key's build, the checksum at start). */
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-	fprintf(tui_trace_fp, "%s %lld %d %lld\n", what,
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &own);
+	fprintf(tui_trace_fp, "%s %lld %d %lld %lld\n", what,
 		(long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, arg,
-		(long long)cpu.tv_sec * 1000000000LL + cpu.tv_nsec);
+		(long long)cpu.tv_sec * 1000000000LL + cpu.tv_nsec,
+		(long long)own.tv_sec * 1000000000LL + own.tv_nsec);
 	fflush(tui_trace_fp);
 }
 
@@ -277,10 +281,15 @@ int tui_run(struct session *s, const struct config *c)
 		 * under a prompt or picker that holds rows of the old one. */
 		if (tui_top(t)->ops->keys == REQ_CTX_PANE)
 			tui_refresh_poll(t);
+		/* The attribution key's build, once made: the switch, drawn
+		 * without waiting for a key (between two panes' keys too). */
+		if (tui_top(t)->ops->keys == REQ_CTX_PANE)
+			tui_focus_poll(t);
 		tui_draw(t);
 		/* Idle after the screen is drawn: the engine makes, one piece
-		 * per turn, what the next answers would otherwise build. */
-		while (t->prepared != t->s->eng && !tui_input_pending()) {
+		 * per turn, what the next answers would otherwise build (not
+		 * while its worker builds a view: engine.h). */
+		while (!t->focus_eng && t->prepared != t->s->eng && !tui_input_pending()) {
 			int rc = engine_prepare_step(t->s->eng);
 			tui_trace("prepare", rc);
 			if (rc <= 0)
@@ -306,9 +315,14 @@ int tui_run(struct session *s, const struct config *c)
 				poll(&pfd, 1, 60000);
 			}
 		}
-		timeout(tui_refresh_running() ? 100 : -1);
+		/* A build is polled every 15 ms, without a redraw, until it is
+		 * done or a key comes: its swap is drawn within a frame. */
+		timeout(t->focus_eng && tui_top(t)->ops->keys == REQ_CTX_PANE ? 15 : tui_refresh_running() ? 100 : -1);
 		wint_t wc;
 		int key = tui_getkey(t, &wc);
+		while (key == ERR && t->focus_eng && !tui_refresh_running() &&
+		       !(tui_top(t)->ops->keys == REQ_CTX_PANE && tui_focus_poll(t)))
+			key = tui_getkey(t, &wc);
 		if (key == ERR || key == KEY_RESIZE)
 			continue;
 		if (tui_top(t)->ops->keys == REQ_CTX_PANE) {
@@ -318,6 +332,7 @@ int tui_run(struct session *s, const struct config *c)
 		tui_key(t, key, wc);
 	}
 	tui_refresh_stop();
+	tui_focus_stop(t);
 	endwin();
 	tui_switch(t, t->stack[0].v);
 	for (unsigned i = 0; i < HT_PANE_COUNT; i++) {

@@ -600,12 +600,7 @@ static enum view_next tui_pane_request(struct tui *t, struct view *v, enum reque
 		tui_message(t, 0, "Orgs: %s", f.level == LEVEL_ACCOUNT ? "single accounts"
 					   : "organisations (all their accounts together)");
 		break;
-	case REQ_TOGGLE_ATTRIB:
-		f = t->filter;
-		f.by = f.by == ATTRIB_LINEAGE ? ATTRIB_UPLOADER : ATTRIB_LINEAGE;
-		tui_set_filter(t, &f);
-		tui_message(t, 0, "Attribution: %s", f.by == ATTRIB_LINEAGE ? "lineage (root base model's owner)" : "uploader");
-		break;
+	case REQ_TOGGLE_ATTRIB: tui_focus_toggle(t); break;
 	case REQ_TOGGLE_ITEMS:
 		/* Every aggregate pane counts the same table; each re-opens on it
 		 * when next shown. */

@@ -257,6 +257,7 @@ static void tui_draw_status(struct tui *t, const struct tui_layout *l)
 		tui_refresh_status(t, l->status_y, &x);
 		return;
 	}
+	tui_focus_status(t, l->status_y, &x);
 
 	char args[900], when[128], date[32];
 	if (v->n)

@@ -159,6 +159,7 @@ void tui_refresh_poll(struct tui *t)
 		return;
 	}
 	char err[1024] = "";
+	tui_focus_stop(t); /* the engine goes: its build first */
 	tui_results_free(t);
 	/* Views pushed over the panes (detail) point at rows of the old
 	 * snapshot: the pane shown stays if it is a tab, else the first. */
