@@ -175,5 +175,10 @@ int eng_bg_collect(struct engine *e, int kind, int piece, long wait_ms)
 	pthread_cond_destroy(&b->cond);
 	pthread_mutex_destroy(&b->lock);
 	b->state = ENG_BG_OFF;
+#ifdef __GLIBC__
+	/* The worker's scratch, freed around its pieces, left pages in the
+	 * heap that eng_release_unused may have trimmed before (a few ms). */
+	malloc_trim(0);
+#endif
 	return 0;
 }
