@@ -289,25 +289,6 @@ static void test_sync_ahead(void **state)
 	assert_int_equal(outbuf_sync_count(), before);
 	outbuf_free(&o);
 	fclose(ap);
-
-	/* Standard output redirected to a file, written through a copy of
-	 * its descriptor (-o /dev/stdout): the shell's file, never synced. */
-	{
-		int saved = dup(1), tmp = fileno(fp = tmpfile());
-		fflush(stdout);
-		assert_true(saved >= 0 && tmp >= 0);
-		assert_int_equal(dup2(tmp, 1), 1);
-		ap = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 3), "wb");
-		assert_non_null(ap);
-		assert_int_equal(outbuf_init(&o, ap), 0);
-		assert_int_equal(dup2(saved, 1), 1);
-		close(saved);
-		assert_true(o.kick);
-		assert_false(o.sync_ahead);
-		outbuf_free(&o);
-		fclose(ap);
-		fclose(fp);
-	}
 	outbuf_tune_sync(NULL);
 }
 

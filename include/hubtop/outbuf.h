@@ -16,8 +16,8 @@
  * Into a regular file, every OUTBUF_KICK bytes written are handed to the
  * kernel's writeback at once (sync_file_range), so that a writer that
  * fsyncs at the end waits for the last part only.  A file that is written
- * to be replaced (regular, neither standard output nor error nor a copy
- * of them, not opened to append: store_atomic_write's temporary file) is also flushed to the
+ * to be replaced (regular, neither standard output nor error, not opened
+ * to append: store_atomic_write's temporary file) is also flushed to the
  * device on the way, by a thread of its own that calls fdatasync after
  * each kick while the rows are made: the caller's one fsync at the end,
  * which still decides, then finds the device's cache nearly empty (its

@@ -151,14 +151,8 @@ int outbuf_init(struct outbuf *o, FILE *fp)
 		int fl = fcntl(fileno(fp), F_GETFL);
 		o->kicked = o->written = at > 0 ? (uint64_t)at : 0;
 		/* A file to be replaced, not one a shell redirected (standard
-		 * output, or a copy of it: /dev/stdout) or one appended to: only
-		 * its writer fsyncs. */
+		 * output) or one appended to: only its writer fsyncs. */
 		o->sync_ahead = fileno(fp) > 2 && fl >= 0 && !(fl & O_APPEND);
-		for (int i = 1; i <= 2 && o->sync_ahead; i++) {
-			struct stat so;
-			if (fstat(i, &so) == 0 && so.st_dev == st.st_dev && so.st_ino == st.st_ino)
-				o->sync_ahead = 0;
-		}
 	}
 #else
 	(void)st;
