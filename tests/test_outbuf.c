@@ -1,11 +1,8 @@
 /* test_outbuf.c - the export writer's buffer and its number formats,
  * against printf and civil.c at the edges and over many random values. */
 #include <errno.h>
-#include <fcntl.h>
 #include <float.h>
 #include <math.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "testutil.h"
 #include "hubtop/civil.h"
@@ -220,112 +217,6 @@ static void test_error_sticky(void **state)
 	fclose(fp);
 }
 
-/* The flushes on the way of a file to be replaced: a stand-in for
- * fdatasync that counts the calls, or fails them. */
-static int sync_calls, sync_fail;
-
-static int fake_sync(int fd)
-{
-	sync_calls++;
-	if (sync_fail) {
-		errno = EIO;
-		return -1;
-	}
-	return fdatasync(fd);
-}
-
-/* Puts past a kick into o, then waits (bounded) for the flushing
- * thread to have made a flush, when want. */
-static void fill_past_kicks(struct outbuf *o, int want)
-{
-	char *block = malloc(OUTBUF_SIZE);
-	unsigned before = outbuf_sync_count();
-	assert_non_null(block);
-	memset(block, 'z', OUTBUF_SIZE);
-	while (o->written < OUTBUF_KICK + 1)
-		outbuf_put(o, block, OUTBUF_SIZE);
-	for (int i = 0; want && outbuf_sync_count() == before && i < 10000; i++)
-		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-	free(block);
-}
-
-/* A temporary file (as store_atomic_write's) is flushed on the way, and
- * its bytes are those put; a stream opened to append is not. */
-static void test_sync_ahead(void **state)
-{
-	FILE *fp = tmpfile(), *ap;
-	struct outbuf o;
-	char path[] = "/tmp/test_outbuf.XXXXXX";
-	unsigned before;
-	int fd;
-	(void)state;
-	assert_non_null(fp);
-	sync_calls = sync_fail = 0;
-	outbuf_tune_sync(fake_sync);
-	assert_int_equal(outbuf_init(&o, fp), 0);
-	assert_true(o.sync_ahead);
-	fill_past_kicks(&o, 1);
-	outbuf_puts(&o, "end");
-	assert_int_equal(outbuf_flush(&o), 0);
-	assert_null(o.sync);
-	assert_true(sync_calls > 0);
-	assert_int_equal(ftello(fp), (off_t)o.written);
-	assert_int_equal(fseeko(fp, -3, SEEK_END), 0);
-	assert_int_equal(fgetc(fp), 'e');
-	outbuf_free(&o);
-	fclose(fp);
-
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	assert_int_equal(fcntl(fd, F_SETFL, O_APPEND), 0);
-	ap = fdopen(fd, "ab");
-	assert_non_null(ap);
-	assert_int_equal(outbuf_init(&o, ap), 0);
-	assert_false(o.sync_ahead);
-	before = outbuf_sync_count();
-	fill_past_kicks(&o, 0);
-	assert_int_equal(outbuf_flush(&o), 0);
-	assert_int_equal(outbuf_sync_count(), before);
-	outbuf_free(&o);
-	fclose(ap);
-	outbuf_tune_sync(NULL);
-}
-
-/* A flush on the way that fails is the export's error, reported at
- * outbuf_flush even when every write went through (the kernel would not
- * report it to the final fsync again); outbuf_free alone ends the thread
- * too. */
-static void test_sync_ahead_error(void **state)
-{
-	FILE *fp = tmpfile();
-	struct outbuf o;
-	(void)state;
-	assert_non_null(fp);
-	sync_calls = 0;
-	sync_fail = 1;
-	outbuf_tune_sync(fake_sync);
-	assert_int_equal(outbuf_init(&o, fp), 0);
-	fill_past_kicks(&o, 1);
-	assert_true(sync_calls > 0);
-	errno = 0;
-	assert_int_equal(outbuf_flush(&o), -1);
-	assert_int_equal(errno, EIO);
-	outbuf_free(&o);
-	fclose(fp);
-
-	fp = tmpfile();
-	assert_non_null(fp);
-	assert_int_equal(outbuf_init(&o, fp), 0);
-	fill_past_kicks(&o, 1);
-	assert_non_null(o.sync);
-	outbuf_free(&o);
-	assert_null(o.sync);
-	fclose(fp);
-	sync_fail = 0;
-	outbuf_tune_sync(NULL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,8 +226,6 @@ int main(void)
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_error_sticky),
 		cmocka_unit_test(test_memory_and_file),
-		cmocka_unit_test(test_sync_ahead),
-		cmocka_unit_test(test_sync_ahead_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

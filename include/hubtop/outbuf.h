@@ -15,17 +15,7 @@
  * while another writes the part before (its err is then ENOMEM or 0).
  * Into a regular file, every OUTBUF_KICK bytes written are handed to the
  * kernel's writeback at once (sync_file_range), so that a writer that
- * fsyncs at the end waits for the last part only.  A file that is written
- * to be replaced (regular, neither standard output nor error, not opened
- * to append: store_atomic_write's temporary file) is also flushed to the
- * device on the way, by a thread of its own that calls fdatasync after
- * each kick while the rows are made: the caller's one fsync at the end,
- * which still decides, then finds the device's cache nearly empty (its
- * flush of a whole 400 MB export was 0.2 s of waiting).  A failure of
- * those flushes is the outbuf's error, reported by outbuf_flush (the
- * kernel reports a writeback error once: the final fsync might not see
- * it again).  outbuf_flush and outbuf_free end the thread: one of them
- * must come before the stream is closed.  Formats (every one the same bytes printf would give):
+ * fsyncs at the end waits for the last part only.  Formats (every one the same bytes printf would give):
  *   outbuf_u64    decimal, in full ("18446744073709551615"), never 1e+19;
  *   outbuf_fixed6 a double with six decimals ("0.123456", as "%.6f");
  *   outbuf_iso    ISO 8601 UTC time ("2024-03-01T12:00:00Z"), nothing for
@@ -52,8 +42,6 @@ struct outbuf {
 	int err;                /* 0, or the errno of the first failure */
 	int kick;               /* fp is a regular file: start its writeback on the way */
 	uint64_t kicked, written; /* bytes of the file handed to writeback; written */
-	int sync_ahead;         /* flush the file on the way (a file to be replaced) */
-	struct outbuf_sync *sync; /* the thread that does, once started */
 };
 
 /* 0, or -1 (errno ENOMEM) when the buffer cannot be allocated. */
@@ -65,12 +53,8 @@ int outbuf_init_mem(struct outbuf *o, size_t cap);
 /* Writes what is buffered and flushes the stream: 0, or -1 with errno
  * set to the first error met since outbuf_init. */
 int outbuf_flush(struct outbuf *o);
-/* Frees the buffer (without writing it) and ends the flushing thread. */
+/* Frees the buffer (without writing it). */
 void outbuf_free(struct outbuf *o);
-/* Tests: the call that flushes a file on the way (NULL: fdatasync), and
- * how many flushes have been made by all outbufs. */
-void outbuf_tune_sync(int (*sync_fn)(int fd));
-unsigned outbuf_sync_count(void);
 
 /* Writes the buffer out (in memory: grows it) when fewer than need bytes
  * are left; the buffer always keeps at least OUTBUF_SLACK free after

@@ -3,135 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "hubtop/civil.h"
 #include "hubtop/outbuf.h"
 #include "hubtop/table.h"
-
-/* ---- the flushes on the way ------------------------------------------------
- *
- * One thread per outbuf that has sync_ahead, started at its first kick:
- * each kick asks for a flush, which the thread makes when the one before
- * is done (asks meanwhile merge into one). */
-
-struct outbuf_sync {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t th;
-	int fd;
-	int want, stop;
-	int err;                /* errno of the first failed flush */
-};
-
-static int (*sync_call)(int fd);
-static unsigned sync_made;      /* every outbuf's flushes (tests) */
-static pthread_mutex_t sync_made_mu = PTHREAD_MUTEX_INITIALIZER;
-
-void outbuf_tune_sync(int (*sync_fn)(int fd))
-{
-	sync_call = sync_fn;
-}
-
-unsigned outbuf_sync_count(void)
-{
-	unsigned n;
-	pthread_mutex_lock(&sync_made_mu);
-	n = sync_made;
-	pthread_mutex_unlock(&sync_made_mu);
-	return n;
-}
-
-static void *sync_main(void *arg)
-{
-	struct outbuf_sync *y = arg;
-	pthread_mutex_lock(&y->mu);
-	for (;;) {
-		int rc, e;
-		while (!y->want && !y->stop)
-			pthread_cond_wait(&y->cv, &y->mu);
-		/* Stopped: the writer's own fsync comes next. */
-		if (y->stop)
-			break;
-		y->want = 0;
-		pthread_mutex_unlock(&y->mu);
-		errno = 0;
-		rc = sync_call ? sync_call(y->fd) : fdatasync(y->fd);
-		e = errno ? errno : EIO;
-		pthread_mutex_lock(&sync_made_mu);
-		sync_made++;
-		pthread_mutex_unlock(&sync_made_mu);
-		pthread_mutex_lock(&y->mu);
-		/* EINVAL, EROFS: a file that cannot be synced, which the
-		 * caller's fsync will say; any other failure is a lost write. */
-		if (rc != 0 && !y->err && e != EINVAL && e != EROFS)
-			y->err = e;
-	}
-	pthread_mutex_unlock(&y->mu);
-	return NULL;
-}
-
-/* Asks for a flush, starting the thread the first time; without a thread
- * (none can be had) the file is only flushed at the end. */
-static void sync_ask(struct outbuf *o)
-{
-	struct outbuf_sync *y = o->sync;
-	if (!y) {
-		pthread_attr_t at;
-		int ok;
-		if (!(y = calloc(1, sizeof *y))) {
-			o->sync_ahead = 0;
-			return;
-		}
-		y->fd = fileno(o->fp);
-		pthread_mutex_init(&y->mu, NULL);
-		pthread_cond_init(&y->cv, NULL);
-		/* A small stack: the thread calls one function. */
-		ok = pthread_attr_init(&at) == 0;
-		if (ok) {
-			(void)pthread_attr_setstacksize(&at, (size_t)64 << 10);
-			ok = pthread_create(&y->th, &at, sync_main, y) == 0;
-			pthread_attr_destroy(&at);
-		}
-		if (!ok) {
-			pthread_cond_destroy(&y->cv);
-			pthread_mutex_destroy(&y->mu);
-			free(y);
-			o->sync_ahead = 0;
-			return;
-		}
-		o->sync = y;
-	}
-	pthread_mutex_lock(&y->mu);
-	y->want = 1;
-	pthread_cond_signal(&y->cv);
-	pthread_mutex_unlock(&y->mu);
-}
-
-/* Ends the thread (after the flush it is making); its error becomes the
- * outbuf's. */
-static void sync_end(struct outbuf *o)
-{
-	struct outbuf_sync *y = o->sync;
-	if (!y)
-		return;
-	pthread_mutex_lock(&y->mu);
-	y->stop = 1;
-	pthread_cond_signal(&y->cv);
-	pthread_mutex_unlock(&y->mu);
-	pthread_join(y->th, NULL);
-	if (y->err && !o->err)
-		o->err = y->err;
-	pthread_cond_destroy(&y->cv);
-	pthread_mutex_destroy(&y->mu);
-	free(y);
-	o->sync = NULL;
-}
 
 int outbuf_init(struct outbuf *o, FILE *fp)
 {
@@ -148,11 +27,7 @@ int outbuf_init(struct outbuf *o, FILE *fp)
 	o->kick = fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
 	if (o->kick) {
 		off_t at = ftello(fp);
-		int fl = fcntl(fileno(fp), F_GETFL);
 		o->kicked = o->written = at > 0 ? (uint64_t)at : 0;
-		/* A file to be replaced, not one a shell redirected (standard
-		 * output) or one appended to: only its writer fsyncs. */
-		o->sync_ahead = fileno(fp) > 2 && fl >= 0 && !(fl & O_APPEND);
 	}
 #else
 	(void)st;
@@ -177,7 +52,6 @@ int outbuf_init_mem(struct outbuf *o, size_t cap)
 
 void outbuf_free(struct outbuf *o)
 {
-	sync_end(o);
 	free(o->buf);
 	o->buf = NULL;
 	o->len = 0;
@@ -196,8 +70,6 @@ static void kick_writeback(struct outbuf *o)
 	(void)sync_file_range(fileno(o->fp), (off_t)o->kicked, (off_t)(o->written - o->kicked),
 			      SYNC_FILE_RANGE_WRITE);
 	o->kicked = o->written;
-	if (o->sync_ahead)
-		sync_ask(o);
 #else
 	(void)o;
 #endif
@@ -275,7 +147,6 @@ int outbuf_flush(struct outbuf *o)
 	outbuf_drain(o, 0);
 	if (!o->err && fflush(o->fp) != 0)
 		o->err = errno ? errno : EIO;
-	sync_end(o);
 	if (o->err) {
 		errno = o->err;
 		return -1;
