@@ -53,9 +53,9 @@ static void *bg_main(void *arg)
 	/* Reads the attribution and the directory, set before the engine
 	 * was made and never written after. */
 	for (int w = 0; w < ENG_BG_PIECES; w++) {
-		if (b->want & BG_BIT(HT_KIND_COUNT, w))
+		if (w < ENG_BG_RANKS && (b->want & BG_BIT(HT_KIND_COUNT, w)))
 			b->acct_rank[w] = eng_name_rank_make(b->e, w);
-		bg_ready(b, BG_BIT(HT_KIND_COUNT, w));
+		bg_ready(b, BG_BIT(HT_KIND_COUNT, w)); /* (every bit of the slot) */
 	}
 	for (int k = 0; k < HT_KIND_COUNT; k++)
 		if (k != HT_MODELS)
@@ -76,7 +76,7 @@ void eng_bg_start(struct engine *e)
 		if (e->k[k].n && !e->k[k].perm[SORT_NAME])
 			b->want |= BG_BIT(k, ENG_BG_NAMES);
 	}
-	for (int w = 0; w < ENG_BG_PIECES; w++)
+	for (int w = 0; w < ENG_BG_RANKS; w++)
 		if (e->a->n_accounts && !e->name_rank[w])
 			b->want |= BG_BIT(HT_KIND_COUNT, w);
 	if (!b->want)
@@ -129,7 +129,7 @@ static void bg_take(struct engine *e)
 			b->taken |= BG_BIT(k, ENG_BG_NAMES);
 		}
 	}
-	for (int w = 0; w < ENG_BG_PIECES; w++)
+	for (int w = 0; w < ENG_BG_RANKS; w++)
 		if ((b->ready & ~b->taken) & BG_BIT(HT_KIND_COUNT, w)) {
 			if (!e->name_rank[w])
 				e->name_rank[w] = b->acct_rank[w];

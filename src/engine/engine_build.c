@@ -809,8 +809,7 @@ void eng_view_drop(struct engine *e, enum ht_kind kind, int m)
 {
 	struct kdata *kd = &e->k[kind];
 	int b = m - VIEW_DEF;
-	if (m < VIEW_DEF || m >= ENG_VIEWS || !kd->org_item[b] || kd->org_item[b] == kd->org_item[!b] ||
-	    e->a->item_acct[kind][b] == e->a->item_acct[kind][!b])
+	if (m < VIEW_DEF || m >= ENG_VIEWS || !eng_view_owned(e, kind, b))
 		return;
 	for (int w = 0; w < ENG_WINDOWS; w++) {
 		struct ord *o = &kd->o[w];

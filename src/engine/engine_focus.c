@@ -124,13 +124,10 @@ int eng_view_bury(struct engine *e, int m)
 	}
 	gr->g = *e;
 	gr->m = m;
-	for (int k = 0; k < HT_KIND_COUNT; k++) {
-		const struct kdata *kd = &e->k[k];
-		/* (eng_view_drop's own test: a view shared by the two modes stays) */
-		if (kd->org_item[b] && kd->org_item[b] != kd->org_item[!b] &&
-		    e->a->item_acct[k][b] != e->a->item_acct[k][!b])
+	for (int k = 0; k < HT_KIND_COUNT; k++)
+		/* (as eng_view_drop: a view shared by the two modes stays) */
+		if (eng_view_owned(e, (enum ht_kind)k, b))
 			gr->kinds |= 1u << k;
-	}
 	if (!gr->kinds || pthread_create(&gr->th, NULL, grave_main, gr) != 0) {
 		int none_to_free = !gr->kinds;
 		free(gr);

@@ -327,6 +327,11 @@ struct term_tot {
  * the main thread takes them into the engine (eng_bg_collect). */
 enum { ENG_BG_IDLE, ENG_BG_RUNNING, ENG_BG_OFF };
 enum { ENG_BG_SEARCH, ENG_BG_NAMES, ENG_BG_PIECES };
+/* The accounts' ranks the worker makes: by account name and by organisation
+ * name (name_rank 0 and 1; 2, the own display name, on first use).  They
+ * take the bits of one more table's pieces. */
+#define ENG_BG_RANKS 2
+_Static_assert(ENG_BG_RANKS <= ENG_BG_PIECES, "the ranks' bits are one table's");
 struct eng_bg {
 	int state;
 	pthread_t thread;
@@ -338,7 +343,7 @@ struct eng_bg {
 	unsigned taken;                          /* main thread: taken into struct kdata */
 	struct search_index *sx[HT_KIND_COUNT];  /* the worker's results, until taken */
 	uint32_t *name_perm[HT_KIND_COUNT];
-	uint32_t *acct_rank[ENG_BG_PIECES];      /* the accounts' ranks by name (name_rank 0, 1) */
+	uint32_t *acct_rank[ENG_BG_RANKS];       /* the accounts' ranks by name (name_rank 0, 1) */
 };
 
 struct engine {
@@ -421,6 +426,15 @@ int eng_bg_collect(struct engine *e, int kind, int piece, long wait_ms);
 /* The accounts' ranks by a name (engine_rank.c, name_rank): reads only the
  * attribution and the directory (any thread).  NULL: out of memory. */
 uint32_t *eng_name_rank_make(const struct engine *e, int which);
+/* Whether organisation view VIEW_DEF + b of kind holds pieces of its own:
+ * not when it is not made, nor when the two modes read one account per
+ * item and share one view. */
+static inline int eng_view_owned(const struct engine *e, enum ht_kind kind, int b)
+{
+	const struct kdata *kd = &e->k[kind];
+	return kd->org_item[b] && kd->org_item[b] != kd->org_item[!b] &&
+	       e->a->item_acct[kind][b] != e->a->item_acct[kind][!b];
+}
 /* Frees what organisation view m made (engine_focus). */
 void eng_view_drop(struct engine *e, enum ht_kind kind, int m);
 /* engine_focus's drop of view m, every table's, off the keys' thread: its

@@ -354,7 +354,7 @@ uint32_t *eng_name_rank_make(const struct engine *e, int which)
 
 static const uint32_t *name_rank(struct engine *e, int which)
 {
-	if (!e->name_rank[which] && which < ENG_BG_PIECES)
+	if (!e->name_rank[which] && which < ENG_BG_RANKS)
 		eng_bg_collect(e, HT_KIND_COUNT, which, -1); /* a worker may be making it */
 	if (!e->name_rank[which])
 		e->name_rank[which] = eng_name_rank_make(e, which);

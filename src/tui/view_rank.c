@@ -134,7 +134,8 @@ static int view_rank_tail(struct tui *t, struct view *v)
 		rows[want - 1 - i] = tmp;
 	}
 	for (size_t i = want; i-- > 0;) {
-		cum[i] = engine_share(after < r->downloads ? r->downloads - after : 0, r->downloads);
+		/* (no downloads: every share unknown, their sum 0, as forward) */
+		cum[i] = r->downloads ? engine_share(after < r->downloads ? r->downloads - after : 0, r->downloads) : 0;
 		after += rows[i].downloads;
 	}
 	view_rank_tail_free(p);
